@@ -1,0 +1,29 @@
+// SHA-256 (FIPS 180-4). core/crypto depends on nothing else in core: std types only.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+namespace datt::crypto {
+
+class Sha256 {
+public:
+    static constexpr size_t kOutputSize = 32;
+    static constexpr size_t kBlockSize = 64;
+
+    Sha256();
+    Sha256& write(std::span<const uint8_t> data);
+    // Returns the digest; the object must not be written to afterwards.
+    std::array<uint8_t, 32> finalize();
+
+private:
+    uint32_t state_[8];
+    uint8_t buffer_[64];
+    uint64_t total_bytes_ = 0;
+};
+
+std::array<uint8_t, 32> sha256(std::span<const uint8_t> data);
+
+}  // namespace datt::crypto

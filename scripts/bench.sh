@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# npm run bench: builds, then prints the benchmark figures:
+#   native  build/native/bench/datt_bench (Google Benchmark; extra arguments go to it,
+#           e.g. npm run bench -- --benchmark_filter=verify)
+#   wasm    node bench/wasm_bench.mjs, when it exists
+# Figures and the wasm/native ratio are recorded in docs/performance.md.
+set -Eeuo pipefail
+DATT_LOG_PREFIX=bench
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$DATT_ROOT"
+
+step "running setup" "see setup's message above"
+bash scripts/setup.sh
+step "running the build" "see the build's message above"
+bash scripts/build.sh
+
+native_bench="$DATT_NATIVE_BUILD/bench/datt_bench"
+ran=0
+if [[ -x $native_bench ]]; then
+    step "native benchmarks ($native_bench)"
+    "$native_bench" "$@"
+    ran=$((ran + 1))
+fi
+if [[ -f bench/wasm_bench.mjs ]]; then
+    step "wasm benchmarks (node bench/wasm_bench.mjs)"
+    node bench/wasm_bench.mjs
+    ran=$((ran + 1))
+fi
+((ran > 0)) || die "no benchmark programs yet (bench/ builds datt_bench, bench/wasm_bench.mjs)"

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds the native tree (core, CLI, tests, benchmarks) and the wasm package.
+#   scripts/build.sh            both
+#   scripts/build.sh native     build/native only
+#   scripts/build.sh wasm       build/wasm only (package in build/wasm/dist/)
+# Expects what scripts/setup.sh installs (npm start and npm test run it first).
+set -Eeuo pipefail
+DATT_LOG_PREFIX=build
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$DATT_ROOT"
+
+build_native() {
+    step "configuring the native build in build/native" \
+         "a missing package: run 'npm run setup'; a CMake error in a folder: fix that CMakeLists.txt"
+    cmake -S . -B "$DATT_NATIVE_BUILD" -DCMAKE_BUILD_TYPE=Release
+    step "building native (core, CLI, tests, benchmarks)" "fix the compile error shown above"
+    cmake --build "$DATT_NATIVE_BUILD" -j2
+}
+
+build_wasm() {
+    step "checking the Emscripten version against emsdk-version"
+    check_emscripten_version
+    export NODE_PATH="$DATT_EMSCRIPTEN_NODE_PATH${NODE_PATH:+:$NODE_PATH}"
+    step "configuring the wasm build in build/wasm" \
+         "a missing libsecp256k1 source or package: run 'npm run setup'"
+    emcmake cmake -S . -B "$DATT_WASM_BUILD" -DCMAKE_BUILD_TYPE=Release \
+        -DDATT_SECP256K1_SOURCE_DIR="$DATT_SECP256K1_DIR"
+    step "building wasm (package in build/wasm/dist)" "fix the compile or link error shown above"
+    cmake --build "$DATT_WASM_BUILD" -j2
+    [[ -f $DATT_WASM_DIST/datt.mjs ]] ||
+        die "the wasm build finished but $DATT_WASM_DIST/datt.mjs is missing (see wasm/CMakeLists.txt)"
+}
+
+case "${1:-all}" in
+    native) build_native ;;
+    wasm) build_wasm ;;
+    all)
+        build_native
+        build_wasm
+        ;;
+    *) die "unknown target '$1': use native, wasm or nothing (both)" ;;
+esac
+say "done"

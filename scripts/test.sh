@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# npm test: installs what is missing, builds native and wasm, then runs every suite:
+#   native      CTest over the GoogleTest programs in build/native
+#   node:<dir>  Node's test runner over tests/<dir>/**/*.test.mjs (wasm API, interop, ...)
+#   fuzz        each libFuzzer target briefly, with sanitizers (only under CI=true)
+# A failing suite does not stop the others; the exit status is non-zero if any failed.
+# Vectors come from ../shared/vectors or $DATT_VECTORS_DIR; without them vector tests skip,
+# except under CI=true, where a missing vector file fails.
+set -Eeuo pipefail
+DATT_LOG_PREFIX=test
+DATT_RERUN_HINT="npm test"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$DATT_ROOT"
+
+step "running setup" "see setup's message above"
+bash scripts/setup.sh
+step "running the build" "see the build's message above"
+bash scripts/build.sh
+
+if [[ -z ${DATT_VECTORS_DIR:-} && -d $DATT_ROOT/../shared/vectors ]]; then
+    DATT_VECTORS_DIR="$(cd "$DATT_ROOT/../shared/vectors" && pwd)"
+fi
+export DATT_VECTORS_DIR="${DATT_VECTORS_DIR:-$DATT_ROOT/../shared/vectors}"
+if [[ -d $DATT_VECTORS_DIR ]]; then
+    say "test vectors: $DATT_VECTORS_DIR"
+elif [[ ${CI:-} == true ]]; then
+    die "test vectors not found in $DATT_VECTORS_DIR (CI=true needs them; set DATT_VECTORS_DIR)"
+else
+    warn "test vectors not found in $DATT_VECTORS_DIR: vector tests will be skipped" \
+         "(set DATT_VECTORS_DIR to run them)"
+fi
+
+LOG_DIR="$DATT_ROOT/build/test-logs"
+mkdir -p "$LOG_DIR"
+SUMMARY_LINES=()
+TOTAL_PASSED=0 TOTAL_FAILED=0 TOTAL_SKIPPED=0 FAILED_SUITES=0
+
+# record SUITE STATUS PASSED FAILED SKIPPED: one line of the final summary.
+record() {
+    local suite=$1 status=$2 passed=$3 failed=$4 skipped=$5
+    SUMMARY_LINES+=("$(printf '%-18s %-8s %s passed, %s failed, %s skipped' \
+        "$suite" "$status" "$passed" "$failed" "$skipped")")
+    TOTAL_PASSED=$((TOTAL_PASSED + passed))
+    TOTAL_FAILED=$((TOTAL_FAILED + failed))
+    TOTAL_SKIPPED=$((TOTAL_SKIPPED + skipped))
+    [[ $status == ok ]] || FAILED_SUITES=$((FAILED_SUITES + 1))
+}
+
+# Counts from CTest's closing lines: "N% tests passed, F tests failed out of T" and the
+# "(Skipped)" entries it lists under "The following tests did not run".
+run_ctest() {
+    local log="$LOG_DIR/native.log" status=0 total failed skipped
+    step "running native tests (ctest)"
+    ctest --test-dir "$DATT_NATIVE_BUILD" --output-on-failure -j2 2>&1 | tee "$log" || status=$?
+    total="$(sed -nE 's/.* tests failed out of ([0-9]+).*/\1/p' "$log" | tail -n 1)"
+    failed="$(sed -nE 's/.*tests passed, ([0-9]+) tests? failed out of.*/\1/p' "$log" | tail -n 1)"
+    skipped="$(grep -cE '^[[:space:]]*[0-9]+ - .*\((Skipped|Disabled)\)$' "$log" || true)"
+    total="${total:-0}" failed="${failed:-0}"
+    # No closing line means no test was found or ctest itself failed: count that as a failure.
+    if ((total == 0)); then status=1; fi
+    if ((status != 0 && failed == 0)); then failed=1; fi
+    record native "$( ((status == 0)) && echo ok || echo FAILED)" \
+        "$((total - failed - skipped < 0 ? 0 : total - failed - skipped))" "$failed" "$skipped"
+}
+
+# Reads a count ("pass", "fail", ...) from node --test's closing lines (spec: "ℹ pass 3").
+node_count() {
+    local value
+    value="$(sed -nE "s/^(ℹ|#) $2 ([0-9]+)$/\\2/p" "$1" | tail -n 1)"
+    echo "${value:-0}"
+}
+
+run_node_suite() {
+    local dir=$1 name="node:${1#tests/}" log status=0 files=()
+    log="$LOG_DIR/${name//[:\/]/_}.log"
+    mapfile -t files < <(find "$dir" -name '*.test.mjs' -type f | sort)
+    step "running $name (${#files[@]} files, node --test)"
+    # Explicit files: Node 18 reads a directory argument differently from Node 20.
+    node --test --test-reporter=spec "${files[@]}" 2>&1 | tee "$log" || status=$?
+    local passed failed skipped
+    passed="$(node_count "$log" pass)"
+    failed=$(($(node_count "$log" fail) + $(node_count "$log" cancelled)))
+    skipped=$(($(node_count "$log" skipped) + $(node_count "$log" todo)))
+    if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+    record "$name" "$([[ $status -eq 0 ]] && echo ok || echo FAILED)" "$passed" "$failed" "$skipped"
+}
+
+# Each fuzz target briefly: a crash or sanitizer report fails the suite.
+run_fuzz_smoke() {
+    local log="$LOG_DIR/fuzz.log" status=0 passed failed
+    step "running each fuzz target for ${FUZZ_SECONDS:-10} s (CI=true)"
+    FUZZ_SECONDS="${FUZZ_SECONDS:-10}" bash scripts/fuzz.sh 2>&1 | tee "$log" || status=$?
+    passed="$(grep -c '^fuzz: PASS ' "$log" || true)"
+    failed="$(grep -c '^fuzz: FAIL ' "$log" || true)"
+    if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+    record fuzz "$([[ $status -eq 0 ]] && echo ok || echo FAILED)" "$passed" "$failed" 0
+}
+
+run_ctest
+
+NODE_TEST_DIRS=()
+for dir in tests/*/; do
+    if [[ -n "$(find "${dir%/}" -name '*.test.mjs' -type f -print -quit)" ]]; then
+        NODE_TEST_DIRS+=("${dir%/}")
+    fi
+done
+if ((${#NODE_TEST_DIRS[@]} == 0)); then
+    say "no Node test files (tests/*/**/*.test.mjs) yet"
+fi
+for dir in "${NODE_TEST_DIRS[@]}"; do
+    run_node_suite "$dir"
+done
+
+if [[ ${CI:-} == true && -f fuzz/CMakeLists.txt ]]; then
+    run_fuzz_smoke
+elif [[ -f fuzz/CMakeLists.txt ]]; then
+    say "fuzz targets run under CI=true only; 'npm run fuzz' runs them for longer"
+fi
+
+DATT_STEP="printing the summary"
+say "---- summary (logs in build/test-logs/) ----"
+for line in "${SUMMARY_LINES[@]}"; do
+    say "$line"
+done
+echo "summary: $TOTAL_PASSED passed, $TOTAL_FAILED failed, $TOTAL_SKIPPED skipped"
+if ((FAILED_SUITES > 0)); then
+    trap - ERR
+    exit 1
+fi

@@ -1,0 +1,162 @@
+// Datt core for JavaScript: the C++ core compiled to WebAssembly, behind a small API.
+// Works unchanged in browsers and in Node >= 18. Errors are thrown as DattError with the
+// core's stable `code` (e.g. "bad_signature", "mnemonic_checksum").
+import createDattCore from './datt_core.mjs';
+
+export class DattError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'DattError';
+    this.code = code;
+  }
+}
+
+const isNode = typeof process === 'object' && !!process.versions?.node;
+
+/** BIP-32 version bytes: xpub/xprv on mainnet. Pass others (e.g. tpub/tprv) to derive(). */
+export const MAINNET_VERSIONS = Object.freeze({ public: 0x0488b21e, private: 0x0488ade4 });
+export const TESTNET_VERSIONS = Object.freeze({ public: 0x043587cf, private: 0x04358394 });
+
+async function randomSource() {
+  if (globalThis.crypto?.getRandomValues) return globalThis.crypto;
+  if (isNode) return (await import('node:crypto')).webcrypto;
+  throw new DattError('no_random', 'crypto.getRandomValues is not available');
+}
+
+function toHex(bytes) {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
+}
+
+function unwrap(result) {
+  if (result.ok) return result.value;
+  throw new DattError(result.code, result.message);
+}
+
+function requireString(value, name) {
+  if (typeof value !== 'string') {
+    throw new DattError('wrong_type', `${name} must be a string, got ${typeof value}`);
+  }
+  return value;
+}
+
+function eventJson(value, name) {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object') return JSON.stringify(value);
+  throw new DattError('wrong_type', `${name} must be an object or a JSON string`);
+}
+
+class Datt {
+  #core;
+  #random;
+
+  constructor(core, random) {
+    this.#core = core;
+    this.#random = random;
+  }
+
+  #randomHex(size) {
+    return toHex(this.#random.getRandomValues(new Uint8Array(size)));
+  }
+
+  /** A new secret key (64 hex chars) from crypto.getRandomValues. */
+  generateSecretKey() {
+    for (;;) {
+      const result = this.#core.secretKeyFromRandom(this.#randomHex(32));
+      if (result.ok) return result.value;
+      if (result.code !== 'bad_secret_key') unwrap(result);
+    }
+  }
+
+  /** BIP-340 x-only public key (hex) of a secret key (hex). */
+  publicKey(secretKey) {
+    return unwrap(this.#core.publicKey(requireString(secretKey, 'secretKey')));
+  }
+
+  /** A new BIP-39 English mnemonic of 12, 15, 18, 21 or 24 words. */
+  generateMnemonic(words = 12) {
+    if (![12, 15, 18, 21, 24].includes(words)) {
+      throw new DattError('mnemonic_word_count', 'words must be 12, 15, 18, 21 or 24');
+    }
+    return unwrap(this.#core.entropyToMnemonic(this.#randomHex((words / 3) * 4)));
+  }
+
+  entropyToMnemonic(entropyHex) {
+    return unwrap(this.#core.entropyToMnemonic(requireString(entropyHex, 'entropy')));
+  }
+
+  /** Entropy (hex) of a mnemonic; throws on an unknown word or a bad checksum. */
+  mnemonicToEntropy(mnemonic) {
+    return unwrap(this.#core.mnemonicToEntropy(normalize(mnemonic, 'mnemonic')));
+  }
+
+  /** True when the mnemonic has a valid word count, words and checksum. */
+  validateMnemonic(mnemonic) {
+    return this.#core.mnemonicToEntropy(normalize(mnemonic, 'mnemonic')).ok;
+  }
+
+  /** The 64-byte BIP-39 seed (hex). Mnemonic and passphrase are NFKD-normalized first. */
+  mnemonicToSeed(mnemonic, passphrase = '') {
+    return unwrap(
+      this.#core.mnemonicToSeed(normalize(mnemonic, 'mnemonic'), normalize(passphrase, 'passphrase')),
+    );
+  }
+
+  /**
+   * BIP-32 derivation from a seed (hex) or an extended key, along a path like
+   * "m/44'/1237'/0'/0/0". Returns {xprv?, xpub, secretKey?, publicKey, xOnlyPublicKey, ...}.
+   */
+  derive(root, path, versions = MAINNET_VERSIONS) {
+    return unwrap(
+      this.#core.derive(requireString(root, 'root'), requireString(path, 'path'),
+        versions.public >>> 0, versions.private >>> 0),
+    );
+  }
+
+  /** Signs an event template {kind, created_at, tags, content}; returns the signed event. */
+  signEvent(template, secretKey) {
+    const signed = this.#core.signEvent(eventJson(template, 'template'),
+      requireString(secretKey, 'secretKey'), this.#randomHex(32));
+    return JSON.parse(unwrap(signed));
+  }
+
+  /** Validates an untrusted event (object or JSON text); returns it or throws DattError. */
+  parseEvent(event) {
+    return JSON.parse(unwrap(this.#core.verifyEvent(eventJson(event, 'event'))));
+  }
+
+  /** True when the event is well formed, its id matches and its signature verifies. */
+  verifyEvent(event) {
+    try {
+      return this.#core.verifyEvent(eventJson(event, 'event')).ok;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The NIP-01 id (hex) of an event template signed by `pubkey` (hex). */
+  eventId(template, pubkey) {
+    return unwrap(this.#core.eventId(eventJson(template, 'template'), requireString(pubkey, 'pubkey')));
+  }
+}
+
+function normalize(text, name) {
+  return requireString(text, name).normalize('NFKD');
+}
+
+/** Loads the WebAssembly module once per call; keep the returned object and reuse it. */
+export async function loadDatt() {
+  const options = {};
+  if (isNode) {
+    const { readFile } = await import('node:fs/promises');
+    options.wasmBinary = await readFile(new URL('./datt_core.wasm', import.meta.url));
+  } else {
+    options.locateFile = (file) => new URL(file, import.meta.url).href;
+  }
+  const core = await createDattCore(options);
+  const random = await randomSource();
+  const datt = new Datt(core, random);
+  core.randomizeContext(toHex(random.getRandomValues(new Uint8Array(32))));
+  return datt;
+}
