@@ -6,6 +6,7 @@
 # Figures and the wasm/native ratio are recorded in docs/performance.md.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=bench
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DATT_ROOT"
 

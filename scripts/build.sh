@@ -6,6 +6,7 @@
 # Expects what scripts/setup.sh installs (npm start and npm test run it first).
 set -Eeuo pipefail
 DATT_LOG_PREFIX=build
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DATT_ROOT"
 
@@ -22,7 +23,7 @@ build_wasm() {
     check_emscripten_version
     export NODE_PATH="$DATT_EMSCRIPTEN_NODE_PATH${NODE_PATH:+:$NODE_PATH}"
     step "configuring the wasm build in build/wasm" \
-         "a missing libsecp256k1 source or package: run 'npm run setup'"
+         "read CMake's message above; for a missing libsecp256k1 source or package run 'npm run setup'"
     emcmake cmake -S . -B "$DATT_WASM_BUILD" -DCMAKE_BUILD_TYPE=Release \
         -DDATT_SECP256K1_SOURCE_DIR="$DATT_SECP256K1_DIR"
     step "building wasm (package in build/wasm/dist)" "fix the compile or link error shown above"

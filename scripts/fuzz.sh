@@ -5,6 +5,7 @@
 # fuzz/corpus/<target>/ are read when that folder exists.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=fuzz
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DATT_ROOT"
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # the variables are used by the scripts sourcing this
 # Helpers shared by scripts/*.sh. Sourced, never run on its own:
 #   DATT_LOG_PREFIX=setup; source "$(dirname "$0")/lib.sh"
 #

@@ -6,6 +6,7 @@
 # Idempotent: on a machine that has everything it only checks and returns.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=setup
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # What the build and the tests use, by Debian 12 package name.
@@ -98,6 +99,7 @@ install_debian_packages() {
 
 # True when some configured deb-src entry covers the Debian suite (any sources format).
 has_deb_src_for_suite() {
+    # shellcheck disable=SC2016  # $(...) here is apt's format syntax, not the shell's
     apt-get indextargets --no-release-info --format '$(TARGET_OF) $(RELEASE)' 2>/dev/null |
         grep -qx "deb-src $DEBIAN_SUITE"
 }
@@ -105,6 +107,7 @@ has_deb_src_for_suite() {
 # Writes a deb-src entry mirroring the suite's deb entry (same mirror, same keyring).
 enable_deb_src() {
     local uri keyring="" sources_file="/etc/apt/sources.list.d/datt-debian-src.sources"
+    # shellcheck disable=SC2016  # apt's format syntax
     uri="$(apt-get indextargets --no-release-info --format '$(TARGET_OF) $(RELEASE) $(REPO_URI)' 2>/dev/null |
         awk -v suite="$DEBIAN_SUITE" '$1 == "deb" && $2 == suite { print $3; exit }')"
     [[ -n $uri ]] || die "no 'deb' entry for $DEBIAN_SUITE in the apt sources, so there is" \

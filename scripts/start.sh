@@ -5,6 +5,7 @@
 set -Eeuo pipefail
 DATT_LOG_PREFIX=start
 DATT_RERUN_HINT="npm start"
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DATT_ROOT"
 

@@ -7,15 +7,11 @@
 # Vectors come from ../shared/vectors or $DATT_VECTORS_DIR; without them vector tests skip,
 # except under CI=true, where a missing vector file fails.
 set -Eeuo pipefail
-DATT_LOG_PREFIX=test
+DATT_LOG_PREFIX="test"
 DATT_RERUN_HINT="npm test"
+# shellcheck source=scripts/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DATT_ROOT"
-
-step "running setup" "see setup's message above"
-bash scripts/setup.sh
-step "running the build" "see the build's message above"
-bash scripts/build.sh
 
 if [[ -z ${DATT_VECTORS_DIR:-} && -d $DATT_ROOT/../shared/vectors ]]; then
     DATT_VECTORS_DIR="$(cd "$DATT_ROOT/../shared/vectors" && pwd)"
@@ -29,6 +25,11 @@ else
     warn "test vectors not found in $DATT_VECTORS_DIR: vector tests will be skipped" \
          "(set DATT_VECTORS_DIR to run them)"
 fi
+
+step "running setup" "see setup's message above"
+bash scripts/setup.sh
+step "running the build" "see the build's message above"
+bash scripts/build.sh
 
 LOG_DIR="$DATT_ROOT/build/test-logs"
 mkdir -p "$LOG_DIR"

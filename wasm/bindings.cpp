@@ -41,7 +41,6 @@ val fail(const Error& error) {
     return out;
 }
 
-val fail(const char* code, const char* message) { return fail(make_error(code, message)); }
 
 template <size_t N>
 Result<ByteArray<N>> hex_argument(const std::string& hex, const char* name) {
@@ -78,6 +77,28 @@ val randomize_context(std::string random_hex) {
     if (!seed) return fail(seed.error());
     crypto::context_randomize(*seed);
     return ok(val(true));
+}
+
+// Raw BIP-340 over a message of any length (hex), for protocols beyond events.
+val schnorr_sign(std::string message_hex, std::string secret_hex, std::string aux_hex) {
+    auto key = secret_key_argument(secret_hex);
+    if (!key) return fail(key.error());
+    auto aux = hex_argument<32>(aux_hex, "aux_rand");
+    if (!aux) return fail(aux.error());
+    auto message = from_hex(message_hex);
+    if (!message) return fail(message.error());
+    return ok(val(to_hex(crypto::schnorr_sign(*key, *message, *aux))));
+}
+
+val schnorr_verify(std::string message_hex, std::string pubkey_hex, std::string sig_hex) {
+    auto pubkey_bytes = hex_argument<32>(pubkey_hex, "pubkey");
+    if (!pubkey_bytes) return fail(pubkey_bytes.error());
+    auto sig = hex_argument<64>(sig_hex, "signature");
+    if (!sig) return fail(sig.error());
+    auto message = from_hex(message_hex);
+    if (!message) return fail(message.error());
+    auto pubkey = crypto::XOnlyPubKey::parse(*pubkey_bytes);
+    return ok(val(pubkey.has_value() && crypto::schnorr_verify(*pubkey, *message, *sig)));
 }
 
 val entropy_to_mnemonic(std::string entropy_hex) {
@@ -171,6 +192,8 @@ EMSCRIPTEN_BINDINGS(datt_core) {
     emscripten::function("secretKeyFromRandom", &secret_key_from_random);
     emscripten::function("publicKey", &public_key);
     emscripten::function("randomizeContext", &randomize_context);
+    emscripten::function("schnorrSign", &schnorr_sign);
+    emscripten::function("schnorrVerify", &schnorr_verify);
     emscripten::function("entropyToMnemonic", &entropy_to_mnemonic);
     emscripten::function("mnemonicToEntropy", &mnemonic_to_entropy);
     emscripten::function("mnemonicToSeed", &mnemonic_to_seed);

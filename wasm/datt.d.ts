@@ -41,6 +41,8 @@ export interface DerivedKey {
 export interface Datt {
   generateSecretKey(): string;
   publicKey(secretKey: string): string;
+  schnorrSign(messageHex: string, secretKey: string, auxRand?: string): string;
+  schnorrVerify(messageHex: string, publicKey: string, signature: string): boolean;
   generateMnemonic(words?: 12 | 15 | 18 | 21 | 24): string;
   entropyToMnemonic(entropyHex: string): string;
   mnemonicToEntropy(mnemonic: string): string;

@@ -34,15 +34,22 @@ function unwrap(result) {
   throw new DattError(result.code, result.message);
 }
 
+// A lone UTF-16 surrogate has no UTF-8 form; emscripten's string conversion would pair it
+// with the following code unit and silently change the text, so it is refused here.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 function requireString(value, name) {
   if (typeof value !== 'string') {
     throw new DattError('wrong_type', `${name} must be a string, got ${typeof value}`);
+  }
+  if (LONE_SURROGATE.test(value)) {
+    throw new DattError('invalid_utf8', `${name} contains a lone UTF-16 surrogate`);
   }
   return value;
 }
 
 function eventJson(value, name) {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return requireString(value, name);
   if (value && typeof value === 'object') return JSON.stringify(value);
   throw new DattError('wrong_type', `${name} must be an object or a JSON string`);
 }
@@ -72,6 +79,21 @@ class Datt {
   /** BIP-340 x-only public key (hex) of a secret key (hex). */
   publicKey(secretKey) {
     return unwrap(this.#core.publicKey(requireString(secretKey, 'secretKey')));
+  }
+
+  /**
+   * BIP-340 signature (hex) over a message of any length (hex). `auxRand` (hex, 32 bytes)
+   * defaults to fresh randomness; pass it only to reproduce test vectors.
+   */
+  schnorrSign(messageHex, secretKey, auxRand = this.#randomHex(32)) {
+    return unwrap(this.#core.schnorrSign(requireString(messageHex, 'message'),
+      requireString(secretKey, 'secretKey'), requireString(auxRand, 'auxRand')));
+  }
+
+  /** True when `signature` is a valid BIP-340 signature of the message by the x-only key. */
+  schnorrVerify(messageHex, publicKey, signature) {
+    return unwrap(this.#core.schnorrVerify(requireString(messageHex, 'message'),
+      requireString(publicKey, 'publicKey'), requireString(signature, 'signature')));
   }
 
   /** A new BIP-39 English mnemonic of 12, 15, 18, 21 or 24 words. */

@@ -10,8 +10,7 @@
 namespace datt::crypto::detail {
 
 inline uint32_t load_be32(const uint8_t* p) {
-    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) |
-           uint32_t{p[3]};
+    return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | uint32_t{p[3]};
 }
 
 inline uint64_t load_be64(const uint8_t* p) {
@@ -19,8 +18,7 @@ inline uint64_t load_be64(const uint8_t* p) {
 }
 
 inline uint32_t load_le32(const uint8_t* p) {
-    return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) |
-           (uint32_t{p[3]} << 24);
+    return uint32_t{p[0]} | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
 }
 
 inline void store_be32(uint8_t* p, uint32_t v) {

@@ -17,11 +17,11 @@ using detail::store_le64;
 // Tables from the RIPEMD-160 paper (Dobbertin, Bosselaers, Preneel), section "Description".
 // Message word selection for the left and right lines.
 constexpr uint8_t kWordLeft[80] = {
-    0, 1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15,  //
-    7, 4,  13, 1,  10, 6,  15, 3,  12, 0,  9,  5,  2,  14, 11, 8,   //
-    3, 10, 14, 4,  9,  15, 8,  1,  2,  7,  0,  6,  13, 11, 5,  12,  //
-    1, 9,  11, 10, 0,  8,  12, 4,  13, 3,  7,  15, 14, 5,  6,  2,   //
-    4, 0,  5,  9,  7,  12, 2,  10, 14, 1,  3,  8,  11, 6,  15, 13,
+    0, 1,  2,  3,  4,  5,  6,  7,  8,  9, 10, 11, 12, 13, 14, 15,  //
+    7, 4,  13, 1,  10, 6,  15, 3,  12, 0, 9,  5,  2,  14, 11, 8,   //
+    3, 10, 14, 4,  9,  15, 8,  1,  2,  7, 0,  6,  13, 11, 5,  12,  //
+    1, 9,  11, 10, 0,  8,  12, 4,  13, 3, 7,  15, 14, 5,  6,  2,   //
+    4, 0,  5,  9,  7,  12, 2,  10, 14, 1, 3,  8,  11, 6,  15, 13,
 };
 constexpr uint8_t kWordRight[80] = {
     5,  14, 7,  0, 9, 2,  11, 4,  13, 6,  15, 8,  1,  10, 3,  12,  //
@@ -49,17 +49,21 @@ constexpr uint8_t kShiftRight[80] = {
 constexpr uint32_t kConstLeft[5] = {0x00000000, 0x5a827999, 0x6ed9eba1, 0x8f1bbcdc, 0xa953fd4e};
 constexpr uint32_t kConstRight[5] = {0x50a28be6, 0x5c4dd124, 0x6d703ef3, 0x7a6d76e9, 0x00000000};
 
-constexpr uint32_t kInitialState[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-                                       0xc3d2e1f0};
+constexpr uint32_t kInitialState[5] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0};
 
 // The five boolean functions f1..f5; the right line uses them in reverse order.
 inline uint32_t boolean_function(int round, uint32_t x, uint32_t y, uint32_t z) {
     switch (round) {
-        case 0: return x ^ y ^ z;
-        case 1: return (x & y) | (~x & z);
-        case 2: return (x | ~y) ^ z;
-        case 3: return (x & z) | (y & ~z);
-        default: return x ^ (y | ~z);
+        case 0:
+            return x ^ y ^ z;
+        case 1:
+            return (x & y) | (~x & z);
+        case 2:
+            return (x | ~y) ^ z;
+        case 3:
+            return (x & z) | (y & ~z);
+        default:
+            return x ^ (y | ~z);
     }
 }
 

@@ -9,8 +9,7 @@
 namespace datt::encoding {
 namespace {
 
-constexpr std::string_view kAlphabet =
-    "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
+constexpr std::string_view kAlphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 constexpr size_t kChecksumSize = 4;
 
 // Character -> digit value, -1 for characters outside the alphabet.
@@ -38,9 +37,8 @@ std::array<uint8_t, kChecksumSize> checksum(ByteSpan payload) {
 }  // namespace
 
 std::string base58_encode(ByteSpan data) {
-    const size_t leading_zeros =
-        static_cast<size_t>(std::find_if(data.begin(), data.end(), [](uint8_t b) { return b; }) -
-                            data.begin());
+    const size_t leading_zeros = static_cast<size_t>(
+        std::find_if(data.begin(), data.end(), [](uint8_t b) { return b; }) - data.begin());
 
     // Big-endian base-58 digits of the remaining bytes; log(256)/log(58) < 1.38.
     Bytes digits((data.size() - leading_zeros) * 138 / 100 + 1, 0);

@@ -25,7 +25,8 @@ constexpr std::array<int8_t, 128> make_charset_table() {
     for (size_t i = 0; i < kCharset.size(); ++i) {
         const char c = kCharset[i];
         table[static_cast<uint8_t>(c)] = static_cast<int8_t>(i);
-        if (c >= 'a' && c <= 'z') table[static_cast<uint8_t>(c - 'a' + 'A')] = static_cast<int8_t>(i);
+        if (c >= 'a' && c <= 'z')
+            table[static_cast<uint8_t>(c - 'a' + 'A')] = static_cast<int8_t>(i);
     }
     return table;
 }
@@ -78,8 +79,8 @@ Result<std::string> bech32_encode(Bech32Variant variant, std::string_view hrp, B
     }
     const std::string_view lower_hrp(text);
     if (lower_hrp.size() + 1 + data.size() + kChecksumLength > max_length) {
-        return make_error("bech32_too_long",
-                          "the encoding would exceed " + std::to_string(max_length) + " characters");
+        return make_error("bech32_too_long", "the encoding would exceed " +
+                                                 std::to_string(max_length) + " characters");
     }
     for (uint8_t value : data) {
         if (value >= 32) return make_error("bech32_invalid_data", "data values must be below 32");
@@ -173,7 +174,8 @@ Result<Bytes> convert_bits(ByteSpan values, unsigned from_bits, unsigned to_bits
     }
     if (pad) {
         if (pending_bits > 0) {
-            out.push_back(static_cast<uint8_t>((accumulator << (to_bits - pending_bits)) & out_mask));
+            out.push_back(
+                static_cast<uint8_t>((accumulator << (to_bits - pending_bits)) & out_mask));
         }
     } else if (pending_bits >= from_bits) {
         return make_error("convert_bits_excess_padding", "more padding bits than one input group");
@@ -191,8 +193,7 @@ std::optional<Error> check_witness_program(uint8_t version, size_t program_size)
         return make_error("segwit_invalid_version", "witness versions run from 0 to 16");
     }
     if (program_size < 2 || program_size > 40) {
-        return make_error("segwit_invalid_program_length",
-                          "a witness program holds 2 to 40 bytes");
+        return make_error("segwit_invalid_program_length", "a witness program holds 2 to 40 bytes");
     }
     if (version == 0 && program_size != 20 && program_size != 32) {
         return make_error("segwit_invalid_program_length",
@@ -207,8 +208,7 @@ Bech32Variant variant_for_version(uint8_t version) {
 
 }  // namespace
 
-Result<std::string> segwit_address_encode(std::string_view hrp, uint8_t version,
-                                          ByteSpan program) {
+Result<std::string> segwit_address_encode(std::string_view hrp, uint8_t version, ByteSpan program) {
     if (auto error = check_witness_program(version, program.size())) return *error;
     auto groups = convert_bits(program, 8, 5, true);
     if (!groups) return groups.error();

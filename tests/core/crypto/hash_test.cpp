@@ -21,8 +21,7 @@
 namespace datt::crypto {
 namespace {
 
-constexpr std::string_view kMessage448 =
-    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+constexpr std::string_view kMessage448 = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 constexpr std::string_view kMessage896 =
     "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopqklmnopqrlmnop"
     "qrsmnopqrstnopqrstu";
@@ -174,14 +173,13 @@ TEST(Ripemd160, PaperTestValues) {
     EXPECT_EQ(digest_hex<Ripemd160>(""), "9c1185a5c5e9fc54612808977ee8f548b2258d31");
     EXPECT_EQ(digest_hex<Ripemd160>("a"), "0bdc9d2d256b3ee9daae347be6f4dc835a467ffe");
     EXPECT_EQ(digest_hex<Ripemd160>("abc"), "8eb208f7e05d987a9b044a8e98c6b087f15a0bfc");
-    EXPECT_EQ(digest_hex<Ripemd160>("message digest"),
-              "5d0689ef49d2fae572b881b123a85ffa21595f36");
+    EXPECT_EQ(digest_hex<Ripemd160>("message digest"), "5d0689ef49d2fae572b881b123a85ffa21595f36");
     EXPECT_EQ(digest_hex<Ripemd160>("abcdefghijklmnopqrstuvwxyz"),
               "f71c27109c692c1b56bbdceb5b9d2865b3708dbc");
     EXPECT_EQ(digest_hex<Ripemd160>(kMessage448), "12a053384a9c0c88e405a06c27dcf49ada62eb2b");
-    EXPECT_EQ(digest_hex<Ripemd160>(
-                  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
-              "b0e20b6e3116640286ed3a87a5713079b21f5189");
+    EXPECT_EQ(
+        digest_hex<Ripemd160>("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
+        "b0e20b6e3116640286ed3a87a5713079b21f5189");
     EXPECT_EQ(to_hex(ripemd160(as_bytes(std::string(
                   "1234567890123456789012345678901234567890123456789012345678901234567890123456"
                   "7890")))),
@@ -337,11 +335,11 @@ TEST(Pbkdf2HmacSha512, PublishedPasswordSaltVectors) {
     EXPECT_EQ(to_hex(pbkdf2_hmac_sha512(password, salt, 4096, 64)),
               "d197b1b33db0143e018b12f3d1d1479e6cdebdcc97c5c0f87f6902e072f457b5"
               "143f30602641b3d55cd335988cb36b84376060ecd532e039b742a239434af2d5");
-    EXPECT_EQ(to_hex(pbkdf2_hmac_sha512(as_bytes("passwordPASSWORDpassword"),
-                                        as_bytes("saltSALTsaltSALTsaltSALTsaltSALTsalt"), 4096,
-                                        64)),
-              "8c0511f4c6e597c6ac6315d8f0362e225f3c501495ba23b868c005174dc4ee71"
-              "115b59f9e60cd9532fa33e0f75aefe30225c583a186cd82bd4daea9724a3d3b8");
+    EXPECT_EQ(
+        to_hex(pbkdf2_hmac_sha512(as_bytes("passwordPASSWORDpassword"),
+                                  as_bytes("saltSALTsaltSALTsaltSALTsaltSALTsalt"), 4096, 64)),
+        "8c0511f4c6e597c6ac6315d8f0362e225f3c501495ba23b868c005174dc4ee71"
+        "115b59f9e60cd9532fa33e0f75aefe30225c583a186cd82bd4daea9724a3d3b8");
 }
 
 TEST(Pbkdf2HmacSha512, OutputShorterAndLongerThanOneBlock) {

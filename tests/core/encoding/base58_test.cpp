@@ -1,11 +1,13 @@
 // Base58 against Bitcoin Core's base58_encode_decode.json; Base58Check against published
 // strings (the genesis block's coinbase address and BIP-32 test vector 1's master xpub).
+#include "encoding/base58.h"
+
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
-#include "encoding/base58.h"
 #include "support/vectors.h"
 #include "util/hex.h"
 
@@ -34,8 +36,16 @@ TEST(Base58, BitcoinCoreEncodeDecodeVectors) {
 }
 
 TEST(Base58, RejectsCharactersOutsideTheAlphabet) {
-    for (std::string_view bad : {"0", "O", "I", "l", "3SEo3LWLoPntC ", " 3SEo3LWLoPntC", "3SE+o3",
-                                 "abc\x80", std::string_view("a\0b", 3)}) {
+    const std::vector<std::string> bad_inputs = {"0",
+                                                 "O",
+                                                 "I",
+                                                 "l",
+                                                 "3SEo3LWLoPntC ",
+                                                 " 3SEo3LWLoPntC",
+                                                 "3SE+o3",
+                                                 "abc\x80",
+                                                 std::string("a\0b", 3)};
+    for (const std::string& bad : bad_inputs) {
         auto decoded = base58_decode(bad);
         ASSERT_FALSE(decoded.ok()) << bad;
         EXPECT_EQ(decoded.error().code, "base58_invalid_char") << bad;
@@ -65,10 +75,10 @@ TEST(Base58Check, GenesisCoinbaseAddress) {
 
 TEST(Base58Check, Bip32MasterXpubRoundTrip) {
     // BIP-32 test vector 1, chain m: version, depth 0, no parent, child 0, chain code, key.
-    const Bytes payload = hex(
-        "0488b21e000000000000000000"
-        "873dff81c02f525623fd1fe5167eac3a55a049de3d314bb42ee227ffed37d508"
-        "0339a36013301597daef41fbe593a02cc513d0b55527ec2df1050e2e8ff49c85c2");
+    const Bytes payload =
+        hex("0488b21e000000000000000000"
+            "873dff81c02f525623fd1fe5167eac3a55a049de3d314bb42ee227ffed37d508"
+            "0339a36013301597daef41fbe593a02cc513d0b55527ec2df1050e2e8ff49c85c2");
     const std::string xpub =
         "xpub661MyMwAqRbcFtXgS5sYJABqqG9YLmC4Q1Rdap9gSE8NqtwybGhePY2gZ29ESFjqJoCu1Rupje8YtGqsefD26"
         "5TMg7usUDFdp6W1EGMcet8";

@@ -1,5 +1,7 @@
 // Bech32/Bech32m and segwit addresses against the BIP-173 and BIP-350 test vectors
 // (bip/bech32-bech32m-test-vectors.json): every valid and invalid string and address.
+#include "encoding/bech32.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
@@ -8,7 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "encoding/bech32.h"
 #include "support/vectors.h"
 #include "util/hex.h"
 
@@ -197,7 +198,8 @@ TEST(SegwitAddress, Bip173EraAddresses) {
     // v0 addresses are unchanged by BIP-350; v1+ addresses with the old Bech32 checksum
     // are still valid Bech32 strings but no longer valid addresses.
     DATT_LOAD_VECTORS(text, "bip/bech32-bech32m-test-vectors.json");
-    const json entries = load_vectors_json(text).at("bip173").at("valid_segwit_addresses_bip173_era");
+    const json entries =
+        load_vectors_json(text).at("bip173").at("valid_segwit_addresses_bip173_era");
     ASSERT_FALSE(entries.empty());
     for (const auto& entry : entries) {
         const std::string address = entry.at("string");
@@ -220,7 +222,8 @@ TEST(Bech32, MaxLengthIsAParameter) {
     // BIP-173's 90-char example with an 83-char hrp: rejected under a tighter limit,
     // and a 91+ character string is accepted when the caller raises the limit (NIP-19 TLV).
     const std::string valid =
-        "an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tgs";
+        "an83characterlonghumanreadablepartthatcontainsthenumber1andtheexcludedcharactersbio1tt5tg"
+        "s";
     ASSERT_EQ(valid.size(), 90u);
     EXPECT_TRUE(bech32_decode(valid).ok());
     auto tight = bech32_decode(valid, 89);

@@ -1,0 +1,91 @@
+// Event::parse on untrusted bytes (relay input, fetched events).
+//
+// Invariants checked:
+//   - a rejection carries one of the codes documented in event/event.h and a message;
+//   - a "json_syntax" rejection is malformed JSON for nlohmann's DOM parser too;
+//   - an accepted event reads the same fields as a generic JSON parser does (so two
+//     implementations cannot see different events in the same bytes);
+//   - its id is sha256 of the canonical serialization and its signature verifies;
+//   - to_json() parses back to an equal event, and a second round trip is byte-identical.
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "check.h"
+#include "crypto/secp256k1.h"
+#include "crypto/sha256.h"
+#include "event/canonical.h"
+#include "event/event.h"
+#include "util/hex.h"
+
+namespace {
+
+using datt::event::Draft;
+using datt::event::Event;
+
+bool is_documented_parse_error(std::string_view code) {
+    return datt::fuzz::is_one_of(
+        code, {"too_large", "invalid_utf8", "json_syntax", "json_too_deep", "not_object",
+               "duplicate_field", "missing_field", "wrong_type", "bad_hex", "bad_pubkey",
+               "created_at_range", "kind_range", "content_too_large", "too_many_tags",
+               "tag_too_large", "id_mismatch", "bad_signature"});
+}
+
+void check_matches_generic_parser(std::string_view json, const Event& event) {
+    const auto dom = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
+    DATT_FUZZ_CHECK(dom.is_object());
+    DATT_FUZZ_CHECK(dom.at("id") == datt::to_hex(event.id()));
+    DATT_FUZZ_CHECK(dom.at("pubkey") == datt::to_hex(event.pubkey()));
+    DATT_FUZZ_CHECK(dom.at("sig") == datt::to_hex(event.sig()));
+    DATT_FUZZ_CHECK(dom.at("created_at").is_number_integer());
+    DATT_FUZZ_CHECK(dom.at("created_at").get<int64_t>() == event.created_at());
+    DATT_FUZZ_CHECK(dom.at("kind").is_number_integer());
+    DATT_FUZZ_CHECK(dom.at("kind").get<int64_t>() == event.kind());
+    DATT_FUZZ_CHECK(dom.at("content") == event.content());
+    const auto& tags = dom.at("tags");
+    DATT_FUZZ_CHECK(tags.is_array() && tags.size() == event.tags().size());
+    for (size_t t = 0; t < tags.size(); ++t) {
+        DATT_FUZZ_CHECK(tags[t].is_array() && tags[t].size() == event.tags()[t].size());
+        for (size_t v = 0; v < tags[t].size(); ++v) {
+            DATT_FUZZ_CHECK(tags[t][v] == event.tags()[t][v]);
+        }
+    }
+}
+
+void check_id_and_signature(const Event& event) {
+    const Draft draft{event.created_at(), event.kind(), event.tags(), event.content()};
+    DATT_FUZZ_CHECK(datt::event::compute_id(event.pubkey(), draft) == event.id());
+    const std::string canonical = datt::event::canonical_serialization(event.pubkey(), draft);
+    DATT_FUZZ_CHECK(datt::crypto::sha256(datt::as_bytes(canonical)) == event.id());
+    const auto key = datt::crypto::XOnlyPubKey::parse(event.pubkey());
+    DATT_FUZZ_CHECK(key.has_value());
+    DATT_FUZZ_CHECK(datt::crypto::schnorr_verify(*key, event.id(), event.sig()));
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const std::string_view json(reinterpret_cast<const char*>(data), size);
+    auto parsed = Event::parse(json);
+    if (!parsed) {
+        const datt::Error& error = parsed.error();
+        DATT_FUZZ_CHECK(is_documented_parse_error(error.code));
+        DATT_FUZZ_CHECK(!error.message.empty());
+        if (error.code == "json_syntax") {
+            DATT_FUZZ_CHECK(nlohmann::json::parse(json, nullptr, false).is_discarded());
+        }
+        return 0;
+    }
+    const Event& event = *parsed;
+    check_matches_generic_parser(json, event);
+    check_id_and_signature(event);
+
+    const std::string first = event.to_json();
+    auto reparsed = Event::parse(first);
+    DATT_FUZZ_CHECK(reparsed.ok());
+    DATT_FUZZ_CHECK(*reparsed == event);
+    DATT_FUZZ_CHECK(reparsed->to_json() == first);
+    return 0;
+}

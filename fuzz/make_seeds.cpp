@@ -1,0 +1,266 @@
+// Writes the seed corpora in fuzz/corpus/<target>/: a few valid inputs made with the core
+// itself (so they stay valid when the formats are checked more strictly) and a few
+// hostile ones. Deterministic: fixed keys, zero aux randomness. Run by hand:
+//   build/fuzz/fuzz/datt_fuzz_seeds fuzz/corpus
+// The seeds only steer the fuzzer; no assertion trusts them.
+#include <array>
+#include <cstdint>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <string_view>
+
+#include "bip32/derive.h"
+#include "bip32/serialize.h"
+#include "bip39/mnemonic.h"
+#include "crypto/secp256k1.h"
+#include "encoding/base58.h"
+#include "encoding/bech32.h"
+#include "event/event.h"
+#include "util/hex.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+using datt::Bytes;
+using datt::event::Draft;
+using datt::event::Event;
+
+fs::path g_root;
+
+void write_seed(std::string_view target, std::string_view name, std::string_view bytes) {
+    const fs::path dir = g_root / target;
+    fs::create_directories(dir);
+    std::ofstream(dir / name, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+}
+
+void write_seed(std::string_view target, std::string_view name, const Bytes& bytes) {
+    write_seed(target, name,
+               std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+datt::crypto::SecretKey key_from_byte(uint8_t fill) {
+    std::array<uint8_t, 32> bytes{};
+    for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(fill + i);
+    return *datt::crypto::SecretKey::from_bytes(bytes);
+}
+
+Event sign(const Draft& draft, uint8_t key_fill) {
+    const std::array<uint8_t, 32> aux{};
+    auto event = Event::sign(draft, key_from_byte(key_fill), aux);
+    if (!event) {
+        std::fprintf(stderr, "cannot sign a seed: %s\n", event.error().message.c_str());
+        std::exit(1);
+    }
+    return *event;
+}
+
+// A JSON string with every character written as a \u escape (surrogate pairs above
+// U+FFFF): the same value as the minimal escaping, so the id stays valid.
+std::string escape_everything(std::string_view text) {
+    std::string out = "\"";
+    char buffer[8];
+    auto put = [&](unsigned unit) {
+        std::snprintf(buffer, sizeof buffer, "\\u%04x", unit);
+        out += buffer;
+    };
+    for (size_t i = 0; i < text.size();) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        const size_t length = lead < 0x80 ? 1 : lead < 0xe0 ? 2 : lead < 0xf0 ? 3 : 4;
+        unsigned point = length == 1 ? lead : lead & (0x7f >> length);
+        for (size_t k = 1; k < length; ++k) point = point << 6 | (text[i + k] & 0x3f);
+        if (point > 0xffff) {
+            point -= 0x10000;
+            put(0xd800 + (point >> 10));
+            put(0xdc00 + (point & 0x3ff));
+        } else {
+            put(point);
+        }
+        i += length;
+    }
+    return out + "\"";
+}
+
+// The event with its members reordered, whitespace between tokens, an unknown nested
+// member and every string character escaped: a generic parser reads the same event.
+std::string rewritten_json(const Event& event) {
+    std::string tags = "[";
+    for (size_t t = 0; t < event.tags().size(); ++t) {
+        tags += t ? " , [" : "[";
+        for (size_t v = 0; v < event.tags()[t].size(); ++v) {
+            tags += (v ? ", " : "") + escape_everything(event.tags()[t][v]);
+        }
+        tags += "]";
+    }
+    tags += "]";
+    return "{\n  \"sig\" : \"" + datt::to_hex(event.sig()) + "\",\n  \"extra\": [{\"a\": [1, 2.5e3, null, true]}],\n  \"content\": " + escape_everything(event.content()) +
+           ",\n  \"tags\": " + tags + ",\n  \"kind\": " + std::to_string(event.kind()) +
+           ", \"created_at\": " + std::to_string(event.created_at()) + ",\r\n\t\"pubkey\": \"" +
+           datt::to_hex(event.pubkey()) + "\", \"id\": \"" + datt::to_hex(event.id()) + "\"}\n";
+}
+
+std::string replace_first(std::string text, std::string_view from, std::string_view to) {
+    const size_t at = text.find(from);
+    if (at != std::string::npos) text.replace(at, from.size(), to);
+    return text;
+}
+
+const Draft& typical_comment() {
+    // The kind-1111 reply (NIP-22) that bench/ also measures: 5 tags, about 300 bytes.
+    static const Draft draft{
+        1735689600,
+        datt::event::kinds::kComment,
+        {{"A", "34550:" + std::string(64, 'a') + ":datt", "wss://relay.example"},
+         {"K", "34550"},
+         {"e", std::string(64, 'e'), "wss://relay.example", "root"},
+         {"k", "1111"},
+         {"p", std::string(64, 'b')}},
+        "A first comment, with a link https://example.com/a?b=c and some emphasis."};
+    return draft;
+}
+
+const Draft& awkward_text() {
+    std::string controls;
+    for (char c = 1; c < 0x20; ++c) controls += c;
+    static const Draft draft{
+        0,
+        1,
+        {{}, {""}, {"t", "caf\xc3\xa9", "\xf0\x9f\x98\x80"}, {"x", "a\"b\\c/d\x7f"}},
+        controls + std::string("\0nul", 4) + " \xe2\x80\xa8 line sep, \xef\xbf\xbf max BMP"};
+    return draft;
+}
+
+void event_parse_seeds() {
+    const char* target = "fuzz_event_parse";
+    const Event comment = sign(typical_comment(), 1);
+    const Event awkward = sign(awkward_text(), 2);
+    const Event empty = sign(Draft{0, 0, {}, ""}, 3);
+    const Event extremes = sign(Draft{0xffffffffLL, 65535, {{"d", ""}}, "x"}, 4);
+    write_seed(target, "valid_comment.json", comment.to_json());
+    write_seed(target, "valid_awkward_text.json", awkward.to_json());
+    write_seed(target, "valid_empty.json", empty.to_json());
+    write_seed(target, "valid_extremes.json", extremes.to_json());
+    write_seed(target, "valid_rewritten.json", rewritten_json(awkward));
+    write_seed(target, "valid_rewritten_comment.json", rewritten_json(comment));
+
+    const std::string json = comment.to_json();
+    const std::string sig_hex = datt::to_hex(comment.sig());
+    std::string flipped_sig = sig_hex;
+    flipped_sig[10] = flipped_sig[10] == '0' ? '1' : '0';
+    write_seed(target, "bad_signature.json", replace_first(json, sig_hex, flipped_sig));
+    write_seed(target, "id_mismatch.json", replace_first(json, "A first", "A frist"));
+    write_seed(target, "duplicate_kind.json", replace_first(json, "\"kind\":", "\"kind\":1,\"kind\":"));
+    write_seed(target, "deep_extra.json",
+               replace_first(json, "{", "{\"x\":[[[[[[[[[[[[{\"y\":[]}]]]]]]]]]]]],"));
+    write_seed(target, "huge_created_at.json",
+               replace_first(json, "1735689600", "1735689600000000000000000000"));
+    write_seed(target, "float_kind.json", replace_first(json, "1111,", "1111.0,"));
+    write_seed(target, "upper_hex_id.json",
+               replace_first(json, datt::to_hex(comment.id()), std::string(64, 'A')));
+    write_seed(target, "invalid_utf8.json", replace_first(json, "A first", "A \xc3\x28 first"));
+    write_seed(target, "lone_surrogate.json", replace_first(json, "A first", "A \\ud800 first"));
+    write_seed(target, "tags_not_array.json", replace_first(json, "\"tags\":[", "\"tags\":\"[\",\"x\":["));
+    write_seed(target, "truncated.json", json.substr(0, json.size() / 2));
+    write_seed(target, "array.json", "[" + json + "]");
+}
+
+void event_draft_seeds() {
+    const char* target = "fuzz_event_draft";
+    write_seed(target, "template.json",
+               R"({"kind":1111,"created_at":1735689600,"tags":[["K","34550"],["e","00","","root"]],"content":"hello"})");
+    write_seed(target, "template_with_signature_fields.json",
+               R"({"id":"zz","pubkey":1,"sig":null,"kind":0,"created_at":0,"tags":[],"content":"{\"name\":\"x\"}"})");
+    write_seed(target, "template_escapes.json",
+               R"({"content":"\u0000\u001f\"\\\/\b\f\n\r\t\ud83d\ude00","tags":[["\u00e9"]],"kind":65535,"created_at":4294967295})");
+    write_seed(target, "negative_kind.json", R"({"kind":-1,"created_at":0,"tags":[],"content":""})");
+    write_seed(target, "missing_content.json", R"({"kind":1,"created_at":0,"tags":[]})");
+    write_seed(target, "tag_not_strings.json", R"({"kind":1,"created_at":0,"tags":[[1]],"content":""})");
+}
+
+void hex_seeds() {
+    const char* target = "fuzz_hex";
+    write_seed(target, "lower.txt", "00ff10a0");
+    write_seed(target, "mixed_case.txt", "DEADbeef");
+    write_seed(target, "odd.txt", "abc");
+    write_seed(target, "prefix.txt", "0x12");
+    write_seed(target, "key.txt", std::string(64, 'f'));
+}
+
+void bip32_seeds() {
+    const char* target = "fuzz_bip32_decode";
+    Bytes seed(32);
+    for (size_t i = 0; i < seed.size(); ++i) seed[i] = static_cast<uint8_t>(i * 7);
+    const auto master = *datt::bip32::master_from_seed(seed);
+    const auto child = *datt::bip32::derive_path(master, "m/44'/1237'/0'/0/5");
+    namespace bip32 = datt::bip32;
+    write_seed(target, "master_xprv.txt", bip32::encode(master, bip32::kMainnetVersions));
+    write_seed(target, "master_xpub.txt",
+               bip32::encode(bip32::neuter(master), bip32::kMainnetVersions));
+    write_seed(target, "child_tprv.txt", bip32::encode(child, bip32::kTestnetVersions));
+    write_seed(target, "child_xpub.txt",
+               bip32::encode(bip32::neuter(child), bip32::kMainnetVersions));
+    std::string bad_checksum = bip32::encode(master, bip32::kMainnetVersions);
+    bad_checksum.back() = bad_checksum.back() == 'a' ? 'b' : 'a';
+    write_seed(target, "bad_checksum.txt", bad_checksum);
+    // Raw 78-byte payloads (the target also wraps its input in Base58Check).
+    auto payload = *datt::encoding::base58check_decode(bip32::encode(child, bip32::kMainnetVersions));
+    write_seed(target, "payload_xprv.bin", payload);
+    payload = *datt::encoding::base58check_decode(
+        bip32::encode(bip32::neuter(master), bip32::kMainnetVersions));
+    write_seed(target, "payload_xpub.bin", payload);
+}
+
+void mnemonic_seeds() {
+    const char* target = "fuzz_mnemonic";
+    Bytes entropy(32);
+    for (size_t i = 0; i < entropy.size(); ++i) entropy[i] = static_cast<uint8_t>(0x5a ^ i * 13);
+    const std::string words24 = *datt::bip39::entropy_to_mnemonic(entropy);
+    const std::string words12 =
+        *datt::bip39::entropy_to_mnemonic(datt::ByteSpan(entropy).first(16));
+    write_seed(target, "valid_12.txt", words12);
+    write_seed(target, "valid_24.txt", words24);
+    write_seed(target, "double_space.txt", replace_first(words12, " ", "  "));
+    write_seed(target, "unknown_word.txt", replace_first(words12, " ", " zzzz "));
+    write_seed(target, "entropy_20.bin", Bytes(20, 0xa5));
+}
+
+void base58_seeds() {
+    const char* target = "fuzz_base58";
+    write_seed(target, "check.txt", datt::encoding::base58check_encode(Bytes{0x00, 1, 2, 3, 4}));
+    write_seed(target, "ones.txt", "1112");
+    write_seed(target, "not_alphabet.txt", "0OIl");
+    write_seed(target, "bytes.bin", Bytes{0, 0, 0xff, 0x10, 0x80});
+}
+
+void bech32_seeds() {
+    const char* target = "fuzz_bech32";
+    namespace enc = datt::encoding;
+    write_seed(target, "segwit_v0.txt", *enc::segwit_address_encode("bc", 0, Bytes(20, 0x75)));
+    write_seed(target, "segwit_v1.txt", *enc::segwit_address_encode("bc", 1, Bytes(32, 0x79)));
+    const Bytes npub_data = *enc::convert_bits(Bytes(32, 0x3c), 8, 5, true);
+    write_seed(target, "npub.txt", *enc::bech32_encode(enc::Bech32Variant::kBech32, "npub", npub_data));
+    std::string upper = *enc::segwit_address_encode("bc", 0, Bytes(32, 0x01));
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    write_seed(target, "segwit_upper.txt", upper);
+    write_seed(target, "mixed_case.txt", "bc1Qw508d6qejxtdg4y5r3zarvary0c5xw7kv8f3t4");
+    write_seed(target, "no_separator.txt", "qpzry9x8gf2tvdw0s3jn54khce6mua7l");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc != 2) {
+        std::fprintf(stderr, "usage: %s CORPUS_DIR (e.g. fuzz/corpus)\n", argv[0]);
+        return 2;
+    }
+    g_root = argv[1];
+    event_parse_seeds();
+    event_draft_seeds();
+    hex_seeds();
+    bip32_seeds();
+    mnemonic_seeds();
+    base58_seeds();
+    bech32_seeds();
+    return 0;
+}
