@@ -5,14 +5,14 @@
 #include <string>
 
 #include "bip32/path.h"
-#include "bip32/wipe_on_exit.h"
+#include "crypto/wipe.h"
 #include "crypto/hmac.h"
 
 namespace datt::bip32 {
 
 namespace {
 
-using detail::WipeOnExit;
+using crypto::WipeOnExit;
 
 constexpr std::string_view kMasterHmacKey = "Bitcoin seed";
 

@@ -2,14 +2,14 @@
 
 #include <algorithm>
 
-#include "bip32/wipe_on_exit.h"
+#include "crypto/wipe.h"
 #include "encoding/base58.h"
 
 namespace datt::bip32 {
 
 namespace {
 
-using detail::WipeOnExit;
+using crypto::WipeOnExit;
 
 constexpr size_t kPayloadSize = 78;
 constexpr size_t kDepthOffset = 4;

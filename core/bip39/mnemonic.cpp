@@ -17,18 +17,7 @@ constexpr size_t kMaxWordLength = 8;  // "abstract", "absolute", ... in the Engl
 // Entropy plus checksum: at most 256 + 8 bits = 24 words of 11 bits.
 constexpr size_t kMaxPayloadBytes = 33;
 
-// Wipes a secret buffer on every return path, early errors included.
-class WipeOnExit {
-  public:
-    WipeOnExit(void* data, size_t size) : data_(data), size_(size) {}
-    WipeOnExit(const WipeOnExit&) = delete;
-    WipeOnExit& operator=(const WipeOnExit&) = delete;
-    ~WipeOnExit() { crypto::secure_wipe(data_, size_); }
-
-  private:
-    void* data_;
-    size_t size_;
-};
+using crypto::WipeOnExit;
 
 // Bits are numbered from the most significant bit of byte 0, as BIP-39 concatenates them.
 uint16_t read_word_index(const ByteArray<kMaxPayloadBytes>& payload, size_t word) {
