@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # npm run fuzz: builds the libFuzzer targets with clang (-DDATT_FUZZ=ON, see fuzz/) in
 # build/fuzz and runs each fuzz_* program for FUZZ_SECONDS (default 60) seconds.
+#   FUZZ_SECONDS=600 npm run fuzz            every target, 10 minutes each
+#   npm run fuzz -- fuzz_event_parse         only the named targets
 # New inputs that reach new code are kept in build/fuzz/corpus/<target>/; seed inputs in
-# fuzz/corpus/<target>/ are read when that folder exists.
+# fuzz/corpus/<target>/ are read when that folder exists (and never written to).
+# CI (npm test with CI=true) runs this with FUZZ_SECONDS=10: a short smoke run per target
+# that replays the seeds and fails on any crash, sanitizer report or broken invariant.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=fuzz
 # shellcheck source=scripts/lib.sh
@@ -11,6 +15,11 @@ cd "$DATT_ROOT"
 
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 FUZZ_BUILD="$DATT_ROOT/build/fuzz"
+[[ $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]] || die "FUZZ_SECONDS must be a whole number of seconds, not '$FUZZ_SECONDS'"
+# A single input running this long is a hang (reported like a crash, with its reproducer).
+FUZZ_UNIT_TIMEOUT="${FUZZ_UNIT_TIMEOUT:-25}"
+# UBSan reports stop the run (the targets build with -fno-sanitize-recover) with a stack.
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 
 step "running setup" "see setup's message above"
 bash scripts/setup.sh
@@ -18,10 +27,19 @@ step "configuring the fuzz build in build/fuzz (clang)" "run 'npm run setup' (in
 CC=clang CXX=clang++ cmake -S . -B "$FUZZ_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DDATT_FUZZ=ON -DDATT_TESTS=OFF -DDATT_BENCH=OFF
 step "building the fuzz targets" "fix the compile error shown above"
-cmake --build "$FUZZ_BUILD" -j2
+cmake --build "$FUZZ_BUILD" -j2 --target datt_fuzzers
 
 mapfile -t targets < <(find "$FUZZ_BUILD/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x 2>/dev/null | sort)
 ((${#targets[@]} > 0)) || die "no fuzz_* programs in build/fuzz/fuzz (see fuzz/CMakeLists.txt)"
+if (($# > 0)); then
+    selected=()
+    for wanted in "$@"; do
+        [[ -x $FUZZ_BUILD/fuzz/$wanted ]] || die "no fuzz target '$wanted'; there are:" \
+            "$(for t in "${targets[@]}"; do printf '%s ' "$(basename "$t")"; done)"
+        selected+=("$FUZZ_BUILD/fuzz/$wanted")
+    done
+    targets=("${selected[@]}")
+fi
 
 failures=0
 for target in "${targets[@]}"; do
@@ -31,11 +49,12 @@ for target in "${targets[@]}"; do
     seeds=()
     if [[ -d fuzz/corpus/$name ]]; then seeds=("fuzz/corpus/$name"); fi
     step "running $name for $FUZZ_SECONDS s"
-    if "$target" -max_total_time="$FUZZ_SECONDS" -print_final_stats=1 \
-        -artifact_prefix="$FUZZ_BUILD/crash-$name-" "$corpus" "${seeds[@]}"; then
+    if "$target" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_UNIT_TIMEOUT" \
+        -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/crash-$name-" \
+        "$corpus" "${seeds[@]}"; then
         say "PASS $name"
     else
-        say "FAIL $name (a reproducer, if any, is in build/fuzz/crash-$name-*)"
+        say "FAIL $name (reproducer in build/fuzz/crash-$name-*; replay: $target <file>)"
         failures=$((failures + 1))
     fi
 done

@@ -1,0 +1,99 @@
+// Benchmarks the wasm package in Node: ops/s for signing, verifying, event ids and BIP-39
+// seeds, plus the package size. Mirrors the native datt_bench (bench/*.cpp) so that
+// docs/performance.md can state the wasm/native ratio.
+//   node bench/wasm_bench.mjs                        uses build/wasm/dist
+//   DATT_WASM_DIST=build/wasm-x/dist node bench/wasm_bench.mjs
+//   BENCH_SECONDS=3 node bench/wasm_bench.mjs        measure each for 3 s (default 1)
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+const distDir = resolve(repoRoot, process.env.DATT_WASM_DIST ?? 'build/wasm/dist');
+const measureSeconds = Number(process.env.BENCH_SECONDS ?? 1);
+const warmupSeconds = 0.3;
+
+let loadDatt;
+try {
+  ({ loadDatt } = await import(pathToFileURL(resolve(distDir, 'datt.mjs')).href));
+} catch (error) {
+  console.error(`wasm_bench: cannot load ${distDir}/datt.mjs (${error.message}).`);
+  console.error('Build it first (npm run build) or point DATT_WASM_DIST at a built dist folder.');
+  process.exit(1);
+}
+const datt = await loadDatt();
+
+// Same inputs as bench/sample_event.h: a NIP-22 comment with 5 tags.
+const template = {
+  created_at: 1735689600,
+  kind: 1111,
+  tags: [
+    ['e', '5c83da77af1dec6d7289834998ad7aafbd9e2191396d75ec3cc27f5a77226f36'],
+    ['K', '1111'],
+    ['k', '1111'],
+    ['p', 'f7234bd4c1394dda46d09f35bd384dd30cc552ad5541990f98844fb06676e9ca'],
+    ['t', 'bitcoin'],
+  ],
+  content: 'Agreed. Keeping the core pure makes the wasm build trivially testable.',
+};
+const secretKey = '404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f';
+const publicKey = datt.publicKey(secretKey);
+const signedEvent = datt.signEvent(template, secretKey);
+const signedJson = JSON.stringify(signedEvent);
+const message = signedEvent.id;
+const signature = datt.schnorrSign(message, secretKey);
+const mnemonic = datt.entropyToMnemonic('7f'.repeat(16));
+
+function check(condition, what) {
+  if (!condition) {
+    console.error(`wasm_bench: ${what}`);
+    process.exit(1);
+  }
+}
+check(datt.verifyEvent(signedJson), 'the sample event does not verify');
+check(datt.eventId(template, publicKey) === signedEvent.id, 'eventId disagrees with signEvent');
+check(datt.schnorrVerify(message, publicKey, signature), 'the sample signature does not verify');
+
+// Runs `fn` in growing batches until `seconds` have passed; returns calls per second.
+function runFor(seconds, fn) {
+  const budget = BigInt(Math.round(seconds * 1e9));
+  const start = process.hrtime.bigint();
+  let calls = 0;
+  let batch = 1;
+  let elapsed = 0n;
+  while (elapsed < budget) {
+    for (let i = 0; i < batch; i++) fn();
+    calls += batch;
+    elapsed = process.hrtime.bigint() - start;
+    if (batch < 1024) batch *= 2;
+  }
+  return calls / (Number(elapsed) / 1e9);
+}
+
+// [name, the native benchmark it compares with, the call]
+const cases = [
+  ['signEvent', 'BM_EventSign', () => datt.signEvent(template, secretKey)],
+  ['verifyEvent (JSON text)', 'BM_EventParseVerify', () => datt.verifyEvent(signedJson)],
+  ['verifyEvent (object)', 'BM_EventParseVerify', () => datt.verifyEvent(signedEvent)],
+  ['eventId', 'BM_EventId', () => datt.eventId(template, publicKey)],
+  ['schnorrSign', 'BM_SchnorrSign', () => datt.schnorrSign(message, secretKey)],
+  ['schnorrVerify', 'BM_SchnorrVerify', () => datt.schnorrVerify(message, publicKey, signature)],
+  ['mnemonicToSeed', 'BM_Bip39Seed', () => datt.mnemonicToSeed(mnemonic, 'passphrase')],
+];
+
+console.log(`wasm benchmarks: ${distDir}`);
+console.log(`node ${process.versions.node}, ${measureSeconds} s per case after ${warmupSeconds} s warm-up`);
+for (const [name, native, fn] of cases) {
+  runFor(warmupSeconds, fn);
+  const opsPerSecond = runFor(measureSeconds, fn);
+  console.log(`${name.padEnd(26)} ${opsPerSecond.toFixed(0).padStart(9)} ops/s   (native: ${native})`);
+}
+
+const files = ['datt_core.wasm', 'datt_core.mjs', 'datt.mjs'];
+let total = 0;
+for (const file of files) {
+  const size = statSync(resolve(distDir, file)).size;
+  total += size;
+  console.log(`${file.padEnd(26)} ${String(size).padStart(9)} bytes`);
+}
+console.log(`${'package total'.padEnd(26)} ${String(total).padStart(9)} bytes (${(total / 1024).toFixed(1)} KiB; target <= 600 KB)`);

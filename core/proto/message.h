@@ -1,0 +1,82 @@
+// NIP-01 client->relay messages (parsed from untrusted text) and relay->client messages
+// (formatted). Pure: the relay's network and storage code live in relay/.
+//
+// Client messages: ["EVENT", <event>], ["REQ", <sub id>, <filter>...],
+// ["COUNT", <sub id>, <filter>...] (NIP-45), ["CLOSE", <sub id>].
+//
+// Error codes of parse_client_message (the relay answers them with NOTICE):
+//   message_too_large     longer than MessageLimits::max_message_bytes
+//   message_syntax        not a JSON array starting with a string, or malformed JSON
+//   message_unknown_type  a type other than EVENT, REQ, COUNT, CLOSE
+//   bad_subscription_id   missing, not a string, empty or longer than 64 characters
+// A REQ/COUNT whose subscription id is fine but whose filters are not yields an
+// InvalidSubscription (answered with CLOSED), with codes:
+//   too_many_filters      more than MessageLimits::max_filters
+//   filter_invalid        a filter is malformed (the message says which member and why)
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "proto/filter.h"
+#include "util/result.h"
+
+namespace datt::proto {
+
+struct MessageLimits {
+    size_t max_message_bytes = 256 * 1024;
+    size_t max_filters = 10;
+    size_t max_subscription_id_chars = 64;
+    FilterLimits filter;
+};
+
+// The event member is passed on unparsed: Event::parse validates it (and may run on
+// another thread). `event_json` points into the parsed message text.
+struct EventMessage {
+    std::string_view event_json;
+};
+
+struct ReqMessage {
+    std::string subscription_id;
+    std::vector<Filter> filters;
+};
+
+struct CountMessage {
+    std::string subscription_id;
+    std::vector<Filter> filters;
+};
+
+struct CloseMessage {
+    std::string subscription_id;
+};
+
+struct InvalidSubscription {
+    std::string subscription_id;
+    Error error;
+};
+
+using ClientMessage =
+    std::variant<EventMessage, ReqMessage, CountMessage, CloseMessage, InvalidSubscription>;
+
+[[nodiscard]] Result<ClientMessage> parse_client_message(std::string_view text,
+                                                         const MessageLimits& limits = {});
+
+// Parses one filter object (as JSON text), e.g. for tests and client-side tools.
+[[nodiscard]] Result<Filter> parse_filter(std::string_view json, const FilterLimits& limits = {});
+
+// Serializes a filter as a JSON object (the inverse of parse_filter).
+std::string filter_to_json(const Filter& filter);
+
+// Relay->client messages. Strings are JSON-escaped; `event_json` is inserted verbatim
+// and must be a serialized event (Event::to_json or the stored copy of it).
+std::string format_ok(std::string_view event_id_hex, bool accepted, std::string_view message);
+std::string format_event(std::string_view subscription_id, std::string_view event_json);
+std::string format_eose(std::string_view subscription_id);
+std::string format_closed(std::string_view subscription_id, std::string_view message);
+std::string format_notice(std::string_view message);
+std::string format_count(std::string_view subscription_id, uint64_t count);
+
+}  // namespace datt::proto

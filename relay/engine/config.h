@@ -1,0 +1,61 @@
+// datt-relay configuration: every option is a command-line flag (--name value) and may
+// also be set in a config file (--config FILE; lines "name = value", '#' comments).
+// Flags override the file. `datt-relay --help` prints this table.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "event/limits.h"
+#include "proto/message.h"
+#include "util/result.h"
+
+namespace datt::relay {
+
+struct Config {
+    // Network and files.
+    std::string listen_address = "127.0.0.1";
+    uint16_t port = 8080;              // 0 picks a free port (printed on startup)
+    std::string database = "./data/datt.sqlite3";
+    std::string web_root = "";         // static files served at / ("" = none)
+    std::string wasm_root = "";        // the wasm package served at /wasm/ ("" = none)
+    std::string log_level = "info";    // error, warn, info, debug
+
+    // Relay information (NIP-11).
+    std::string name = "datt-relay";
+    std::string description = "A Datt relay: communities, posts, comments and votes on Nostr.";
+    std::string contact = "";
+
+    // Limits (advertised in NIP-11 `limitation`).
+    size_t max_message_bytes = 256 * 1024;
+    size_t max_event_bytes = 128 * 1024;
+    size_t max_content_bytes = 64 * 1024;
+    size_t max_event_tags = 2000;
+    size_t max_filters = 10;
+    size_t max_subscriptions = 20;          // per connection
+    size_t max_limit = 500;                 // cap on a filter's limit (and default)
+    size_t max_subscription_id_length = 64;
+    int64_t created_at_lower_limit = 0;     // seconds into the past accepted (0 = any)
+    int64_t created_at_upper_limit = 900;   // seconds into the future accepted
+    double events_per_second = 50;          // per connection (token bucket, burst 2x)
+    double ip_events_per_second = 200;      // per client IP, all its connections together
+    double reqs_per_second = 20;            // REQ/COUNT per connection (burst 2x)
+    size_t max_connections_per_ip = 64;
+    size_t max_outgoing_bytes = 8 * 1024 * 1024;  // queued to one slow client before it is closed
+    size_t writer_batch_max = 2000;         // events per commit (one fsync)
+    size_t worker_threads = 2;              // parse/verify/query workers
+};
+
+// Parses argv (without argv[0]). Errors name the offending option.
+// "help" is returned as an error code when --help was given.
+[[nodiscard]] Result<Config> parse_config(const std::vector<std::string>& args);
+
+// The --help text: every option with its default.
+std::string config_help();
+
+// Event limits derived from the config, for a given current time.
+event::Limits event_limits(const Config& config, int64_t now);
+proto::MessageLimits message_limits(const Config& config);
+
+}  // namespace datt::relay
