@@ -1,0 +1,67 @@
+#include "engine/metrics.h"
+
+#include <sstream>
+
+namespace datt::relay {
+
+void Metrics::reject(const std::string& reason) {
+    std::lock_guard lock(reject_mutex_);
+    ++rejected_[reason];
+}
+
+void Metrics::observe_query(double seconds) {
+    size_t bucket = 0;
+    while (bucket < kLatencyBuckets.size() && seconds > kLatencyBuckets[bucket]) ++bucket;
+    ++latency_buckets_[bucket];
+    ++latency_count_;
+    latency_sum_micros_ += static_cast<uint64_t>(seconds * 1e6);
+}
+
+std::string Metrics::render(const Gauges& g) const {
+    std::ostringstream out;
+    auto metric = [&](const char* name, const char* type, const char* help, auto value) {
+        out << "# HELP " << name << ' ' << help << "\n# TYPE " << name << ' ' << type << '\n'
+            << name << ' ' << value << '\n';
+    };
+    metric("datt_connections_open", "gauge", "Open WebSocket connections.", g.connections_open);
+    metric("datt_connections_total", "counter", "WebSocket connections accepted.", g.connections_total);
+    metric("datt_slow_consumer_closes_total", "counter",
+           "Connections closed because they did not read their messages.", g.slow_consumer_closes);
+    metric("datt_messages_received_total", "counter", "WebSocket messages received.", g.messages_in);
+    metric("datt_messages_sent_total", "counter", "WebSocket messages sent.", g.messages_out);
+    metric("datt_bytes_received_total", "counter", "WebSocket payload bytes received.", g.bytes_in);
+    metric("datt_bytes_sent_total", "counter", "WebSocket payload bytes sent.", g.bytes_out);
+    metric("datt_events_received_total", "counter", "EVENT messages received.", events_received.load());
+    metric("datt_events_accepted_total", "counter", "Events stored (OK true, new).", events_accepted.load());
+    metric("datt_events_ephemeral_total", "counter", "Ephemeral events forwarded.", events_ephemeral.load());
+    out << "# HELP datt_events_rejected_total Events refused, by reason.\n"
+           "# TYPE datt_events_rejected_total counter\n";
+    {
+        std::lock_guard lock(reject_mutex_);
+        for (const auto& [reason, count] : rejected_) {
+            out << "datt_events_rejected_total{reason=\"" << reason << "\"} " << count << '\n';
+        }
+    }
+    metric("datt_commits_total", "counter", "Database write transactions committed.", commits.load());
+    metric("datt_queries_total", "counter", "REQ filters run against the store.", queries.load());
+    metric("datt_count_requests_total", "counter", "COUNT requests answered.", counts.load());
+    metric("datt_notices_total", "counter", "NOTICE messages sent.", notices.load());
+    metric("datt_subscriptions_open", "gauge", "Open REQ subscriptions.", subscriptions_open.load());
+    metric("datt_database_bytes", "gauge", "Database size on disk.", g.database_bytes);
+    out << "# HELP datt_query_duration_seconds Time to answer a REQ from the store.\n"
+           "# TYPE datt_query_duration_seconds histogram\n";
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < kLatencyBuckets.size(); ++i) {
+        cumulative += latency_buckets_[i].load();
+        out << "datt_query_duration_seconds_bucket{le=\"" << kLatencyBuckets[i] << "\"} " << cumulative
+            << '\n';
+    }
+    cumulative += latency_buckets_.back().load();
+    out << "datt_query_duration_seconds_bucket{le=\"+Inf\"} " << cumulative << '\n'
+        << "datt_query_duration_seconds_sum " << static_cast<double>(latency_sum_micros_.load()) / 1e6
+        << '\n'
+        << "datt_query_duration_seconds_count " << latency_count_.load() << '\n';
+    return out.str();
+}
+
+}  // namespace datt::relay

@@ -1,0 +1,80 @@
+// datt-relay: wires the configuration, the SQLite store, the protocol engine and the
+// network layer together, and turns SIGTERM/SIGINT into a graceful stop.
+#include <pthread.h>
+#include <signal.h>
+
+#include <iostream>
+#include <thread>
+
+#include "engine/config.h"
+#include "engine/log.h"
+#include "engine/relay.h"
+#include "net/server.h"
+#include "store/sqlite_store.h"
+
+using namespace datt::relay;
+
+int main(int argc, char** argv) {
+    auto config = parse_config(std::vector<std::string>(argv + 1, argv + argc));
+    if (!config) {
+        if (config.error().code == "help") {
+            std::cout << config.error().message;
+            return 0;
+        }
+        std::cerr << "datt-relay: " << config.error().message << "\n";
+        return 2;
+    }
+    if (!log::set_level(config->log_level)) {
+        std::cerr << "datt-relay: --log-level must be error, warn, info or debug\n";
+        return 2;
+    }
+
+    // Signals are taken by one thread with sigwait(); every other thread blocks them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGUSR1);  // internal: wakes the signal thread at exit
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    signal(SIGPIPE, SIG_IGN);
+
+    auto store = open_sqlite_store(config->database);
+    if (!store) {
+        std::cerr << "datt-relay: " << store.error().message << "\n";
+        return 1;
+    }
+    Relay relay(*config, **store);
+    ServerOptions options;
+    options.address = config->listen_address;
+    options.port = config->port;
+    options.max_message_bytes = config->max_message_bytes;
+    options.max_outgoing_bytes = config->max_outgoing_bytes;
+    Server server(options, relay);
+    auto port = server.listen();
+    if (!port) {
+        std::cerr << "datt-relay: " << port.error().message << "\n";
+        return 1;
+    }
+    if (auto started = relay.start(server); !started) {
+        std::cerr << "datt-relay: " << started.error().message << "\n";
+        return 1;
+    }
+    std::thread signal_thread([&] {
+        int received = 0;
+        sigwait(&signals, &received);
+        if (received != SIGUSR1) {
+            log::info(received == SIGTERM ? "SIGTERM: shutting down" : "SIGINT: shutting down");
+            server.stop();
+        }
+    });
+    std::cout << "datt-relay: listening on http://" << config->listen_address << ":" << *port
+              << std::endl;
+    log::info("database " + config->database);
+
+    server.run();      // returns once stop() has closed every connection
+    relay.shutdown();  // commits what the writer still holds
+    pthread_kill(signal_thread.native_handle(), SIGUSR1);
+    signal_thread.join();
+    log::info("stopped");
+    return 0;
+}
