@@ -7,7 +7,7 @@
 
 DATT_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Downloaded sources (gitignored). Overridable so the fetch can be tried in another place.
-DATT_THIRD_PARTY="${DATT_THIRD_PARTY:-$DATT_ROOT/third_party}"
+DATT_THIRD_PARTY="$(realpath -m "${DATT_THIRD_PARTY:-$DATT_ROOT/third_party}")"
 DATT_SECP256K1_DIR="$DATT_THIRD_PARTY/secp256k1"
 DATT_NATIVE_BUILD="$DATT_ROOT/build/native"
 DATT_WASM_BUILD="$DATT_ROOT/build/wasm"

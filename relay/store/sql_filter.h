@@ -1,0 +1,49 @@
+// Translation of NIP-01 filters into SQL over the schema in sqlite_schema.h.
+//
+// The statements use '?' parameters only, never spliced values, so filter contents cannot
+// change the SQL. Lists are padded to a power of two (repeating the last value, which IN
+// ignores) so that filters of similar shape share one cached prepared statement.
+//
+// NIP-50 search: each whitespace-separated term (the same split as proto::search_matches)
+// becomes an FTS5 string with '"' doubled, the strings ANDed; then the SQL function
+// datt_search(query, content) (proto::search_matches, registered on every reader
+// connection) keeps only events that also satisfy the substring rule of proto::matches.
+// FTS5 matches whole tokens, so results are the subset of proto::matches' whose terms
+// occur as whole words (or word sequences): "bitcoin" finds "Bitcoin is" but "coin" does
+// not find it, and a term with no word characters (such as "!!!") finds nothing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proto/filter.h"
+
+namespace datt::relay::sqlite {
+
+struct SqlValue {
+    enum class Type { kInt, kBlob, kText };
+    Type type;
+    int64_t integer = 0;
+    std::string bytes;  // kBlob and kText
+};
+
+struct SqlQuery {
+    std::string sql;
+    std::vector<SqlValue> params;  // in the order of the '?' in `sql`
+};
+
+// The FTS5 query for a NIP-50 search string; empty when it has no terms (it then matches
+// every event, as in proto::search_matches).
+std::string fts_query(std::string_view search);
+
+// SELECT of the stored JSON of the events matching `filter`, newest first, ties by lowest
+// id, at most `limit` rows. nullopt when the filter can match nothing (an empty list).
+std::optional<SqlQuery> select_matching(const proto::Filter& filter, uint64_t limit);
+
+// SELECT count(*) of the distinct events matching any of `filters` (limits ignored).
+// nullopt when none of them can match anything.
+std::optional<SqlQuery> count_matching(const std::vector<proto::Filter>& filters);
+
+}  // namespace datt::relay::sqlite

@@ -1,0 +1,230 @@
+#include "store/sqlite_schema.h"
+
+#include <array>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+
+namespace datt::relay::sqlite {
+namespace {
+
+namespace fs = std::filesystem;
+
+// "Datt" in ASCII: PRAGMA application_id of every database this code creates.
+constexpr int64_t kApplicationId = 0x44617474;
+
+constexpr int kBusyTimeoutMs = 5000;
+
+// Forward migrations: step i brings the schema from version i to version i + 1. Steps are
+// only ever appended; a shipped step is never edited.
+constexpr std::array<const char*, 1> kMigrations = {
+    // Version 1: the initial schema (described in sqlite_schema.h).
+    R"sql(
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    id BLOB NOT NULL UNIQUE,
+    pubkey BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    kind INTEGER NOT NULL,
+    d_key BLOB,
+    json TEXT NOT NULL
+);
+CREATE INDEX events_by_time ON events(created_at DESC, id);
+CREATE INDEX events_by_pubkey ON events(pubkey, created_at DESC, id);
+CREATE INDEX events_by_kind ON events(kind, created_at DESC, id);
+CREATE INDEX events_by_pubkey_kind ON events(pubkey, kind, created_at DESC, id);
+CREATE UNIQUE INDEX events_by_address ON events(pubkey, kind, d_key) WHERE d_key IS NOT NULL;
+
+CREATE TABLE tags (
+    event INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    value BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    id BLOB NOT NULL,
+    PRIMARY KEY (event, name, value)
+) WITHOUT ROWID;
+CREATE INDEX tags_by_value ON tags(name, value, created_at DESC, id);
+
+CREATE VIRTUAL TABLE events_fts USING fts5(content, tokenize = 'unicode61 remove_diacritics 0');
+
+CREATE TABLE deleted_ids (
+    id BLOB NOT NULL,
+    pubkey BLOB NOT NULL,
+    PRIMARY KEY (id, pubkey)
+) WITHOUT ROWID;
+
+CREATE TABLE deleted_addresses (
+    pubkey BLOB NOT NULL,
+    kind INTEGER NOT NULL,
+    d_key BLOB NOT NULL,
+    until INTEGER NOT NULL,
+    PRIMARY KEY (pubkey, kind, d_key)
+) WITHOUT ROWID;
+)sql",
+};
+
+Error invalid_database(const std::string& path, const std::string& why) {
+    return make_error("store_invalid_database",
+                      "database file " + path + " is not a valid Datt database: " + why);
+}
+
+// SQLite URIs treat '?', '#' and '%' specially; everything else may appear as is.
+std::string file_uri(const std::string& path, const char* query) {
+    std::string uri = "file:";
+    for (char c : fs::absolute(path).string()) {
+        if (c == '?' || c == '#' || c == '%') {
+            static const char kHex[] = "0123456789ABCDEF";
+            uri += '%';
+            uri += kHex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+            uri += kHex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+            uri += c;
+        }
+    }
+    uri += '?';
+    uri += query;
+    return uri;
+}
+
+// The 16-byte magic string every SQLite database file starts with.
+Status check_magic(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return invalid_database(path, "cannot be read");
+    char header[16] = {};
+    in.read(header, sizeof header);
+    if (in.gcount() != sizeof header || std::memcmp(header, "SQLite format 3", 16) != 0) {
+        return invalid_database(path, "not a SQLite database file");
+    }
+    return Ok{};
+}
+
+// Everything about an existing file that can be decided without writing to it.
+Status check_existing(const std::string& path) {
+    if (auto magic = check_magic(path); !magic) return magic;
+
+    // Without a -wal file the database is the main file alone: immutable=1 reads it with
+    // no locks and no -wal/-shm files created. With one, its frames belong to the
+    // database, and a plain read-only open reads them.
+    std::error_code ec;
+    const bool has_wal = fs::exists(path + "-wal", ec);
+    auto check = Connection::open(file_uri(path, has_wal ? "mode=ro" : "immutable=1"),
+                                  SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+    if (!check) return invalid_database(path, check.error().message);
+
+    auto application_id = check->query_int("PRAGMA application_id");
+    if (!application_id) return invalid_database(path, application_id.error().message);
+    auto version = check->query_int("PRAGMA user_version");
+    if (!version) return invalid_database(path, version.error().message);
+    auto tables = check->query_int("SELECT count(*) FROM sqlite_schema");
+    if (!tables) return invalid_database(path, tables.error().message);
+
+    if (*application_id != kApplicationId && !(*application_id == 0 && *tables == 0)) {
+        return invalid_database(path, "it is a SQLite database of another program (application_id " +
+                                          std::to_string(*application_id) + ")");
+    }
+    if (*version > latest_schema_version()) {
+        return make_error("store_schema_too_new",
+                          "database file " + path + " has schema version " +
+                              std::to_string(*version) + " but this datt-relay knows versions up to " +
+                              std::to_string(latest_schema_version()) + ": use a newer datt-relay");
+    }
+
+    auto quick_check = check->prepare("PRAGMA quick_check(5)", false);
+    if (!quick_check) return invalid_database(path, quick_check.error().message);
+    std::string problems;
+    int rc;
+    while ((rc = quick_check->step()) == SQLITE_ROW) {
+        const std::string_view line = quick_check->column_text(0);
+        if (line == "ok") continue;
+        if (!problems.empty()) problems += "; ";
+        problems += line;
+    }
+    if (rc != SQLITE_DONE) return invalid_database(path, error(check->get(), "quick_check").message);
+    if (!problems.empty()) return invalid_database(path, "integrity check failed: " + problems);
+    return Ok{};
+}
+
+Status configure(Connection& db, bool durable) {
+    sqlite3_busy_timeout(db.get(), kBusyTimeoutMs);
+    auto mode = db.prepare("PRAGMA journal_mode=WAL", false);
+    if (!mode) return mode.error();
+    if (mode->step() != SQLITE_ROW || mode->column_text(0) != "wal") {
+        return error(db.get(), "cannot switch to WAL mode");
+    }
+    return db.exec(std::string("PRAGMA synchronous=") + (durable ? "FULL" : "NORMAL") +
+                   ";PRAGMA temp_store=MEMORY;PRAGMA cache_size=-65536");
+}
+
+Status migrate(Connection& db, const std::string& path) {
+    if (auto begin = db.exec("BEGIN IMMEDIATE"); !begin) return begin;
+    auto fail = [&](Error e) {
+        (void)db.exec("ROLLBACK");
+        return e;
+    };
+    // Read again inside the transaction: another process may have migrated meanwhile.
+    auto version = db.query_int("PRAGMA user_version");
+    if (!version) return fail(version.error());
+    if (*version > latest_schema_version()) {
+        return fail(make_error("store_schema_too_new",
+                               "database file " + path + " has schema version " +
+                                   std::to_string(*version) + ", newer than this datt-relay knows"));
+    }
+    for (int64_t step = *version; step < latest_schema_version(); ++step) {
+        if (auto applied = db.exec(kMigrations[step]); !applied) {
+            return fail(make_error(applied.error().code,
+                                   "migration to schema version " + std::to_string(step + 1) +
+                                       " failed: " + applied.error().message));
+        }
+    }
+    if (auto stamp = db.exec("PRAGMA application_id=" + std::to_string(kApplicationId) +
+                             ";PRAGMA user_version=" + std::to_string(latest_schema_version()));
+        !stamp) {
+        return fail(stamp.error());
+    }
+    return db.exec("COMMIT");
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Result<Connection> open_writer(const std::string& path, bool durable) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(path, ec);
+    int flags = SQLITE_OPEN_READWRITE;
+    if (status.type() == fs::file_type::not_found) {
+        fs::path parent = fs::path(path).parent_path();
+        if (parent.empty()) parent = ".";
+        if (!fs::is_directory(parent, ec)) {
+            return make_error("store_directory_missing", "cannot create database file " + path +
+                                                             ": directory " + parent.string() +
+                                                             " does not exist");
+        }
+        flags |= SQLITE_OPEN_CREATE;
+    } else if (status.type() != fs::file_type::regular) {
+        return invalid_database(path, ec ? ec.message() : "not a regular file");
+    } else if (fs::file_size(path, ec) != 0 || ec) {
+        // A zero-byte file holds nothing to protect: SQLite initializes it like a new one.
+        if (auto checked = check_existing(path); !checked) return checked.error();
+    }
+
+    auto db = Connection::open(path, flags);
+    if (!db) return make_error(db.error().code, "database file " + path + ": " + db.error().message);
+    if (auto configured = configure(*db, durable); !configured) return configured.error();
+    if (auto migrated = migrate(*db, path); !migrated) return migrated.error();
+    return db;
+}
+
+Result<Connection> open_reader(const std::string& path) {
+    auto db = Connection::open(path, SQLITE_OPEN_READONLY);
+    if (!db) return make_error(db.error().code, "database file " + path + ": " + db.error().message);
+    sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
+    if (auto configured = db->exec("PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16384");
+        !configured) {
+        return configured.error();
+    }
+    return db;
+}
+
+}  // namespace datt::relay::sqlite

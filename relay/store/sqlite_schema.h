@@ -1,0 +1,51 @@
+// Opening the relay's SQLite file: validation before any write, pragmas, and the schema
+// with its forward migrations.
+//
+// Schema versions live in PRAGMA user_version; PRAGMA application_id marks the file as
+// Datt's, so another program's SQLite database is never mistaken for an empty one.
+// Version 1 (the initial schema):
+//
+//   events(seq INTEGER PRIMARY KEY, id BLOB(32) UNIQUE, pubkey BLOB(32), created_at, kind,
+//          d_key BLOB, json TEXT)
+//       d_key: NULL for regular kinds, "" for replaceable kinds, the d tag (or "") for
+//       addressable kinds; a partial unique index keeps one row per (pubkey, kind, d_key).
+//       json: Event::to_json(), sent to clients verbatim.
+//   tags(event -> events.seq, name, value BLOB, created_at, id) WITHOUT ROWID
+//       every tag whose name is one character and that has a value, once per event;
+//       created_at and id are copies of the event's so the index yields feed order.
+//   events_fts(content) FTS5, rowid = events.seq: NIP-50 search.
+//   deleted_ids(id, pubkey): NIP-09 `e` targets; an event with that id by that author is
+//       refused.
+//   deleted_addresses(pubkey, kind, d_key, until): NIP-09 `a` targets; versions with
+//       created_at <= until are refused.
+//
+// Every feed index ends in (created_at DESC, id) so that a filter on one value of
+// authors, kinds, authors+kinds or one tag reads rows already in the order NIP-01 wants
+// (newest first, ties by lowest id) and stops at the limit.
+#pragma once
+
+#include <string>
+
+#include "store/sqlite_handle.h"
+#include "util/result.h"
+
+namespace datt::relay::sqlite {
+
+// The newest schema version this code knows (the number of migration steps).
+int latest_schema_version();
+
+// Opens the writer's connection to `path`.
+// - Missing file: created (its directory must exist: error "store_directory_missing").
+// - Existing file: first checked through a read-only connection that creates no files
+//   (magic header, application_id, PRAGMA quick_check); a file that fails is left
+//   byte-for-byte untouched: error "store_invalid_database" ("database file X is not a
+//   valid Datt database: ..."). A schema newer than this code knows: "store_schema_too_new".
+// - Then: WAL mode, synchronous FULL (durable) or NORMAL, busy timeout, and any pending
+//   migrations applied in one transaction.
+[[nodiscard]] Result<Connection> open_writer(const std::string& path, bool durable);
+
+// A read-only connection for one reader thread (the file must already be set up by
+// open_writer).
+[[nodiscard]] Result<Connection> open_reader(const std::string& path);
+
+}  // namespace datt::relay::sqlite

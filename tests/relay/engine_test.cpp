@@ -1,0 +1,120 @@
+// Relay engine parts that need no network: configuration, rate limiting, static files.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/config.h"
+#include "engine/static_files.h"
+#include "engine/token_bucket.h"
+
+namespace datt::relay {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(Config, DefaultsFlagsAndFile) {
+    auto defaults = parse_config({});
+    ASSERT_TRUE(defaults.ok());
+    EXPECT_EQ(defaults->port, 8080);
+    EXPECT_EQ(defaults->listen_address, "127.0.0.1");
+
+    const fs::path file = fs::temp_directory_path() / ("datt-config-" + std::to_string(::getpid()));
+    std::ofstream(file) << "# a comment\nport = 9000\nmax-limit=50  # trailing comment\nname = My relay\n";
+    auto config = parse_config({"--config", file.string(), "--port", "9001", "--events-per-second=2.5"});
+    fs::remove(file);
+    ASSERT_TRUE(config.ok()) << config.error().message;
+    EXPECT_EQ(config->port, 9001);  // flags override the file
+    EXPECT_EQ(config->max_limit, 50u);
+    EXPECT_EQ(config->name, "My relay");
+    EXPECT_DOUBLE_EQ(config->events_per_second, 2.5);
+}
+
+TEST(Config, ErrorsNameTheOption) {
+    auto unknown = parse_config({"--prot", "1"});
+    ASSERT_FALSE(unknown.ok());
+    EXPECT_NE(unknown.error().message.find("prot"), std::string::npos);
+    auto bad_number = parse_config({"--port", "80x"});
+    ASSERT_FALSE(bad_number.ok());
+    EXPECT_NE(bad_number.error().message.find("--port"), std::string::npos);
+    EXPECT_FALSE(parse_config({"--port", "70000"}).ok());
+    EXPECT_FALSE(parse_config({"--port"}).ok());
+    EXPECT_FALSE(parse_config({"stray"}).ok());
+    EXPECT_FALSE(parse_config({"--config", "/nonexistent/datt.conf"}).ok());
+    EXPECT_FALSE(parse_config({"--worker-threads", "0"}).ok());
+    auto help = parse_config({"--help"});
+    ASSERT_FALSE(help.ok());
+    EXPECT_EQ(help.error().code, "help");
+    // Every option is documented in --help.
+    for (const char* option : {"--port", "--database", "--web-root", "--max-subscriptions",
+                               "--events-per-second", "--max-outgoing-bytes", "--log-level"}) {
+        EXPECT_NE(config_help().find(option), std::string::npos) << option;
+    }
+}
+
+TEST(Config, EventWindow) {
+    Config config;
+    config.created_at_lower_limit = 3600;
+    config.created_at_upper_limit = 60;
+    const auto limits = event_limits(config, 1'700'000'000);
+    EXPECT_EQ(limits.min_created_at, 1'700'000'000 - 3600);
+    EXPECT_EQ(limits.max_created_at, 1'700'000'000 + 60);
+    config.created_at_lower_limit = 0;
+    EXPECT_EQ(event_limits(config, 1'700'000'000).min_created_at, 0);
+}
+
+TEST(TokenBucket, BurstThenRate) {
+    TokenBucket bucket(10, 20);
+    int taken = 0;
+    for (int i = 0; i < 100; ++i) taken += bucket.take(0.0);
+    EXPECT_EQ(taken, 20);
+    EXPECT_FALSE(bucket.take(0.05));  // half a token
+    EXPECT_TRUE(bucket.take(0.1));    // one token after 0.1 s at 10/s
+    EXPECT_FALSE(bucket.take(0.1));
+    taken = 0;
+    for (int i = 0; i < 100; ++i) taken += bucket.take(100.0);  // refills only up to the burst
+    EXPECT_EQ(taken, 20);
+}
+
+class StaticFiles : public ::testing::Test {
+protected:
+    void SetUp() override {
+        root_ = fs::temp_directory_path() / ("datt-static-" + std::to_string(::getpid()));
+        fs::create_directories(root_ / "app");
+        std::ofstream(root_ / "index.html") << "<h1>home</h1>";
+        std::ofstream(root_ / "app" / "main.mjs") << "export {}";
+        std::ofstream(root_ / "core.wasm") << "\0asm";
+        std::ofstream(root_.parent_path() / "datt-secret.txt") << "secret";
+    }
+    void TearDown() override {
+        fs::remove_all(root_);
+        fs::remove(root_.parent_path() / "datt-secret.txt");
+    }
+    fs::path root_;
+};
+
+TEST_F(StaticFiles, ServesFilesWithTypes) {
+    auto index = read_static_file(root_.string(), "/");
+    ASSERT_TRUE(index);
+    EXPECT_EQ(index->body, "<h1>home</h1>");
+    EXPECT_EQ(index->content_type, "text/html; charset=utf-8");
+    auto module = read_static_file(root_.string(), "/app/main.mjs?v=1");
+    ASSERT_TRUE(module);
+    EXPECT_EQ(module->content_type, "text/javascript; charset=utf-8");
+    EXPECT_EQ(read_static_file(root_.string(), "/core.wasm")->content_type, "application/wasm");
+    EXPECT_TRUE(read_static_file(root_.string(), "/app/%6dain.mjs"));
+    EXPECT_FALSE(read_static_file(root_.string(), "/missing.html"));
+    EXPECT_FALSE(read_static_file("", "/index.html"));
+}
+
+TEST_F(StaticFiles, RefusesEscapes) {
+    for (const char* path : {"/../datt-secret.txt", "/app/../../datt-secret.txt",
+                             "/%2e%2e/datt-secret.txt", "/%2E%2E%2Fdatt-secret.txt",
+                             "/app/..%2f..%2fdatt-secret.txt", "/./index.html", "/%00",
+                             "/..\\datt-secret.txt", "/%zz", "index.html", ""}) {
+        EXPECT_FALSE(read_static_file(root_.string(), path)) << path;
+    }
+}
+
+}  // namespace
+}  // namespace datt::relay
