@@ -3,7 +3,10 @@
 // docs/performance.md can state the wasm/native ratio.
 //   node bench/wasm_bench.mjs                        uses build/wasm/dist
 //   DATT_WASM_DIST=build/wasm-x/dist node bench/wasm_bench.mjs
-//   BENCH_SECONDS=3 node bench/wasm_bench.mjs        measure each for 3 s (default 1)
+//   BENCH_SECONDS=2 BENCH_ROUNDS=5 node bench/wasm_bench.mjs
+// Each case is warmed up, then timed in BENCH_ROUNDS rounds (default 3) of BENCH_SECONDS
+// (default 1); the median round is reported (compare with datt_bench's median over
+// --benchmark_repetitions=3), with the spread, since the machine may be shared.
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -11,6 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 const distDir = resolve(repoRoot, process.env.DATT_WASM_DIST ?? 'build/wasm/dist');
 const measureSeconds = Number(process.env.BENCH_SECONDS ?? 1);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const warmupSeconds = 0.3;
 
 let loadDatt;
@@ -82,11 +86,17 @@ const cases = [
 ];
 
 console.log(`wasm benchmarks: ${distDir}`);
-console.log(`node ${process.versions.node}, ${measureSeconds} s per case after ${warmupSeconds} s warm-up`);
+console.log(`node ${process.versions.node}; per case: ${warmupSeconds} s warm-up, median of ` +
+  `${rounds} rounds of ${measureSeconds} s`);
 for (const [name, native, fn] of cases) {
   runFor(warmupSeconds, fn);
-  const opsPerSecond = runFor(measureSeconds, fn);
-  console.log(`${name.padEnd(26)} ${opsPerSecond.toFixed(0).padStart(9)} ops/s   (native: ${native})`);
+  const results = [];
+  for (let round = 0; round < rounds; round++) results.push(runFor(measureSeconds, fn));
+  results.sort((a, b) => a - b);
+  const median = results[Math.floor(results.length / 2)];
+  const spread = `${results[0].toFixed(0)}..${results[results.length - 1].toFixed(0)}`;
+  console.log(`${name.padEnd(24)} ${median.toFixed(0).padStart(8)} ops/s  ` +
+    `(${spread.padEnd(13)}) native: ${native}`);
 }
 
 const files = ['datt_core.wasm', 'datt_core.mjs', 'datt.mjs'];
@@ -94,6 +104,7 @@ let total = 0;
 for (const file of files) {
   const size = statSync(resolve(distDir, file)).size;
   total += size;
-  console.log(`${file.padEnd(26)} ${String(size).padStart(9)} bytes`);
+  console.log(`${file.padEnd(24)} ${String(size).padStart(8)} bytes`);
 }
-console.log(`${'package total'.padEnd(26)} ${String(total).padStart(9)} bytes (${(total / 1024).toFixed(1)} KiB; target <= 600 KB)`);
+console.log(`${'package total'.padEnd(24)} ${String(total).padStart(8)} bytes ` +
+  `(${(total / 1000).toFixed(1)} kB; issue target: <= 600 KB)`);

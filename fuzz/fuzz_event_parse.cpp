@@ -6,7 +6,9 @@
 //   - an accepted event reads the same fields as a generic JSON parser does (so two
 //     implementations cannot see different events in the same bytes);
 //   - its id is sha256 of the canonical serialization and its signature verifies;
-//   - to_json() parses back to an equal event, and a second round trip is byte-identical.
+//   - to_json() parses back to an equal event, and a second round trip is byte-identical;
+//   - parse_draft() agrees: it fails with the same code where parse() failed before looking
+//     at id, pubkey or sig, and reads the same fields where parse() got further.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -64,11 +66,34 @@ void check_id_and_signature(const Event& event) {
     DATT_FUZZ_CHECK(datt::crypto::schnorr_verify(*key, event.id(), event.sig()));
 }
 
+// parse() and parse_draft() share one reader; only the checks of id, pubkey and sig (and
+// their presence) are parse()'s own.
+void check_agrees_with_parse_draft(std::string_view json, const datt::Result<Event>& parsed) {
+    auto draft = datt::event::parse_draft(json);
+    if (parsed.ok()) {
+        DATT_FUZZ_CHECK(draft.ok());
+        DATT_FUZZ_CHECK(draft->created_at == parsed->created_at());
+        DATT_FUZZ_CHECK(draft->kind == parsed->kind());
+        DATT_FUZZ_CHECK(draft->tags == parsed->tags());
+        DATT_FUZZ_CHECK(draft->content == parsed->content());
+        return;
+    }
+    const std::string& code = parsed.error().code;
+    if (datt::fuzz::is_one_of(code, {"bad_hex", "bad_pubkey", "id_mismatch", "bad_signature"})) {
+        DATT_FUZZ_CHECK(draft.ok());
+    } else if (code == "missing_field") {
+        DATT_FUZZ_CHECK(draft.ok() || draft.error().code == "missing_field");
+    } else {
+        DATT_FUZZ_CHECK(!draft.ok() && draft.error().code == code);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view json(reinterpret_cast<const char*>(data), size);
     auto parsed = Event::parse(json);
+    check_agrees_with_parse_draft(json, parsed);
     if (!parsed) {
         const datt::Error& error = parsed.error();
         DATT_FUZZ_CHECK(is_documented_parse_error(error.code));

@@ -247,6 +247,26 @@ void bech32_seeds() {
     write_seed(target, "no_separator.txt", "qpzry9x8gf2tvdw0s3jn54khce6mua7l");
 }
 
+void proto_seeds() {
+    const std::string event = sign(typical_comment(), 1).to_json();
+    const std::string filter =
+        R"({"ids":[")" + std::string(64, 'a') + R"("],"authors":[")" + std::string(64, 'b') +
+        R"("],"kinds":[1,1111,65535],"#e":["x",""],"#K":["34550"],"since":0,"until":4294967295,"limit":50,"search":"bitcoin fees"})";
+    write_seed("fuzz_client_message", "event.json", "[\"EVENT\"," + event + "]");
+    write_seed("fuzz_client_message", "event_spaced.json", " [ \"EVENT\" ,\n" + event + " ]\n");
+    write_seed("fuzz_client_message", "req.json", R"(["REQ","sub-1",)" + filter + R"(,{"kinds":[0]}])");
+    write_seed("fuzz_client_message", "count.json", R"(["COUNT","c",{"#t":["nostr"],"limit":0}])");
+    write_seed("fuzz_client_message", "close.json", R"(["CLOSE","sub-1"])");
+    write_seed("fuzz_client_message", "unknown_type.json", R"(["AUTH","challenge"])");
+    write_seed("fuzz_client_message", "bad_filter.json", R"(["REQ","s",{"ids":["ABC"]},{"x":1}])");
+    write_seed("fuzz_client_message", "long_sub_id.json", R"(["REQ",")" + std::string(65, 's') + R"(",{}])");
+    write_seed("fuzz_filter", "full.json", filter);
+    write_seed("fuzz_filter", "empty.json", "{}");
+    write_seed("fuzz_filter", "huge_numbers.json",
+               R"({"since":18446744073709551615,"limit":1e3,"kinds":[-1]})");
+    write_seed("fuzz_filter", "unknown_member.json", R"({"#ab":["x"],"ids":"a"})");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -262,5 +282,6 @@ int main(int argc, char** argv) {
     mnemonic_seeds();
     base58_seeds();
     bech32_seeds();
+    proto_seeds();
     return 0;
 }

@@ -45,16 +45,16 @@ failures=0
 for target in "${targets[@]}"; do
     name="$(basename "$target")"
     corpus="$FUZZ_BUILD/corpus/$name"
-    mkdir -p "$corpus"
+    mkdir -p "$corpus" "$FUZZ_BUILD/artifacts"
     seeds=()
     if [[ -d fuzz/corpus/$name ]]; then seeds=("fuzz/corpus/$name"); fi
     step "running $name for $FUZZ_SECONDS s"
     if "$target" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_UNIT_TIMEOUT" \
-        -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/crash-$name-" \
+        -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/artifacts/$name-" \
         "$corpus" "${seeds[@]}"; then
         say "PASS $name"
     else
-        say "FAIL $name (reproducer in build/fuzz/crash-$name-*; replay: $target <file>)"
+        say "FAIL $name (reproducer in build/fuzz/artifacts/$name-*; replay: $target <file>)"
         failures=$((failures + 1))
     fi
 done

@@ -175,7 +175,7 @@ void Relay::on_text(ConnectionId id, std::string message) {
         // A client that sends faster than it is served does not get unbounded memory.
         if (connection->inbox_bytes + message.size() > config_.max_outgoing_bytes) {
             notice(id, "rate-limited: too many unprocessed messages; closing");
-            if (server_) server_->close(id, "too many unprocessed messages");
+            if (server_) server_->close(id, CloseCode::kPolicyViolation, "too many unprocessed messages");
             return;
         }
         connection->inbox_bytes += message.size();
@@ -417,7 +417,7 @@ std::string Relay::relay_information() const {
         {"description", config_.description},
         {"contact", config_.contact},
         {"supported_nips", {1, 9, 11, 45, 50}},
-        {"software", "https://datt.example/datt-relay"},
+        {"software", "datt-relay"},
         {"version", "0.1.0"},
         {"limitation",
          {{"max_message_length", config_.max_message_bytes},

@@ -29,7 +29,7 @@
 // - Outgoing: each connection has a queue with one write in flight. When the bytes queued to
 //   a connection would exceed max_outgoing_bytes, the unsent queue is dropped and the
 //   connection is closed with 1008 "slow consumer". A closing connection that does not
-//   finish the close handshake within 5 s has its socket closed.
+//   finish the close handshake within 3 s has its socket closed.
 //
 // Shutdown: stop() (thread-safe, idempotent) stops accepting, flushes each connection's queue
 // and closes it with 1001 "going away", and run() returns once every connection is gone.
@@ -85,7 +85,7 @@ enum class CloseCode : uint16_t {
 // throws is treated as: on_open -> refuse, on_text/on_binary -> close with 1011,
 // on_http -> 500; an exception from on_close is ignored.
 class ServerHandler {
-public:
+  public:
     virtual ~ServerHandler() = default;
     // A WebSocket upgrade request arrived. false refuses it (HTTP 429), e.g. too many
     // connections from this IP; no on_close follows a refusal.
@@ -110,7 +110,7 @@ struct ServerOptions {
 };
 
 class Server {
-public:
+  public:
     Server(ServerOptions options, ServerHandler& handler);
     // Calls stop(). Destroy the server only after run() has returned (or was never called).
     ~Server();
@@ -155,7 +155,7 @@ public:
 
     struct Impl;  // in server.cpp; public only so that the sessions there can name it
 
-private:
+  private:
     std::unique_ptr<Impl> impl_;
 };
 

@@ -38,9 +38,20 @@ struct SqlQuery {
 // every event, as in proto::search_matches).
 std::string fts_query(std::string_view search);
 
-// SELECT of the stored JSON of the events matching `filter`, newest first, ties by lowest
-// id, at most `limit` rows. nullopt when the filter can match nothing (an empty list).
-std::optional<SqlQuery> select_matching(const proto::Filter& filter, uint64_t limit);
+// How to read the events matching a filter in feed order (newest first, ties by lowest
+// id). Every index can yield one value's events in that order, so a filter with a list
+// (authors, kinds or one tag's values) is split into one stream per value, all running
+// the same statement with different parameters; the reader merges the streams and stops
+// after `limit` events, having read about limit + streams rows instead of every row of
+// every value. Rows are (created_at, id, json).
+struct SelectPlan {
+    std::string sql;
+    std::vector<std::vector<SqlValue>> streams;  // parameters of each stream
+    bool may_repeat = false;  // one event can come from several streams: skip repeats
+};
+
+// nullopt when the filter can match nothing (an empty list) or `limit` is 0.
+std::optional<SelectPlan> select_matching(const proto::Filter& filter, uint64_t limit);
 
 // SELECT count(*) of the distinct events matching any of `filters` (limits ignored).
 // nullopt when none of them can match anything.

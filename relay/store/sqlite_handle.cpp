@@ -12,6 +12,17 @@ Error error(sqlite3* db, std::string_view what) {
     return make_error("store_sqlite", std::move(message));
 }
 
+// The start of an SQL text for messages ("..." with quotes), built by appending:
+// g++ 12 warns falsely (-Wrestrict) about `"\"" + std::string(...)`.
+static std::string quoted_sql(std::string_view sql, std::string_view suffix) {
+    std::string out;
+    out += '"';
+    out.append(sql.substr(0, 80));
+    out += '"';
+    out.append(suffix);
+    return out;
+}
+
 Statement& Statement::operator=(Statement&& other) noexcept {
     if (this != &other) {
         sqlite3_finalize(stmt_);
@@ -90,7 +101,7 @@ Result<Statement> Connection::prepare(std::string_view sql, bool persistent) {
     const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags,
                                       &stmt, nullptr);
     Statement statement(stmt);
-    if (rc != SQLITE_OK) return error(db_, "cannot prepare \"" + std::string(sql.substr(0, 80)) + "\"");
+    if (rc != SQLITE_OK) return error(db_, "cannot prepare " + quoted_sql(sql, ""));
     return statement;
 }
 
@@ -98,7 +109,7 @@ Status Connection::exec(const std::string& sql) {
     char* message = nullptr;
     const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
     sqlite3_free(message);  // the same text is available from sqlite3_errmsg
-    if (rc != SQLITE_OK) return error(db_, "\"" + sql.substr(0, 80) + "\" failed");
+    if (rc != SQLITE_OK) return error(db_, quoted_sql(sql, " failed"));
     return Ok{};
 }
 
@@ -106,7 +117,7 @@ Result<int64_t> Connection::query_int(std::string_view sql) {
     auto stmt = prepare(sql, false);
     if (!stmt) return stmt.error();
     const int rc = stmt->step();
-    if (rc != SQLITE_ROW) return error(db_, "\"" + std::string(sql) + "\" failed");
+    if (rc != SQLITE_ROW) return error(db_, quoted_sql(sql, " failed"));
     return stmt->column_int(0);
 }
 

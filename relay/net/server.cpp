@@ -1,0 +1,717 @@
+// The only translation unit that includes Beast/Asio (see server.h for the contract).
+//
+// Sessions follow the Beast example pattern: one class per connection, shared_from_this, a
+// strand per connection, do_x() starts an asynchronous step and on_x(error_code, ...) finishes
+// it. Nothing on the asynchronous path throws: every Asio/Beast call takes an error_code or
+// reports one to its handler, and handler calls into the engine are wrapped.
+// clang-format off
+#include <utility>  // before any Asio header: Boost 1.74 with g++ 12 needs std::exchange
+// clang-format on
+
+#include "net/server.h"
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/v6_only.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <cctype>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+
+namespace datt::relay {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using beast::error_code;
+
+constexpr size_t kMaxHttpHeaderBytes = 16 * 1024;
+constexpr size_t kMaxHttpBodyBytes = 4 * 1024;  // GET/HEAD need none; enough for a stray body
+constexpr auto kCloseDeadline = std::chrono::seconds(3);
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
+constexpr size_t kMaxCloseReasonBytes = 123;        // RFC 6455 section 5.5: 125 minus the code
+constexpr size_t kKeptReadBufferBytes = 64 * 1024;  // larger read buffers are freed after use
+constexpr const char* kServerName = "datt-relay";
+
+class HttpSession;
+class WebSocketSession;
+
+std::string remote_ip_of(const tcp::socket& socket) {
+    error_code ec;
+    auto endpoint = socket.remote_endpoint(ec);
+    if (ec) return "unknown";
+    auto address = endpoint.address();
+    // A dual-stack listener sees IPv4 clients as ::ffff:a.b.c.d; per-IP limits want a.b.c.d.
+    if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+        return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
+    }
+    return address.to_string();
+}
+
+// Cuts to at most `max` bytes without splitting a UTF-8 sequence (Beast checks close reasons).
+std::string truncate_utf8(std::string_view text, size_t max) {
+    if (text.size() <= max) return std::string(text);
+    size_t end = max;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+    return std::string(text.substr(0, end));
+}
+
+}  // namespace
+
+// Shared by the listener and every session. Members are declared so that the registry
+// outlives the io_context: destroying the io_context destroys pending handlers and with them
+// sessions, whose destructors unregister themselves.
+struct Server::Impl {
+    Impl(ServerOptions opts, ServerHandler& h)
+        : options(std::move(opts)),
+          handler(h),
+          io(static_cast<int>(options.threads == 0 ? 1 : options.threads)),
+          acceptor(asio::make_strand(io)),
+          accept_retry(acceptor.get_executor()) {}
+
+    // Registry. Returns 0 when stopping (the caller then refuses the connection).
+    ConnectionId register_websocket(const std::shared_ptr<WebSocketSession>& session);
+    void unregister_websocket(ConnectionId id);
+    ConnectionId register_http(const std::shared_ptr<HttpSession>& session);
+    void unregister_http(ConnectionId id);
+    std::shared_ptr<WebSocketSession> find_websocket(ConnectionId id);
+
+    void do_accept();
+    void on_accept(error_code ec, tcp::socket socket);
+
+    const ServerOptions options;
+    ServerHandler& handler;
+
+    std::mutex stop_mutex;  // held for the whole of stop(); run() takes it before returning
+    std::mutex mutex;       // guards the fields up to io
+    bool stopping = false;
+    ConnectionId next_id = 1;
+    std::unordered_map<ConnectionId, std::weak_ptr<WebSocketSession>> websockets;
+    std::unordered_map<ConnectionId, std::weak_ptr<HttpSession>> http_sessions;
+
+    std::atomic<uint64_t> open_connections{0};
+    std::atomic<uint64_t> accepted_connections{0};
+    std::atomic<uint64_t> refused_connections{0};
+    std::atomic<uint64_t> slow_consumer_closes{0};
+    std::atomic<uint64_t> messages_in{0};
+    std::atomic<uint64_t> bytes_in{0};
+    std::atomic<uint64_t> messages_out{0};
+    std::atomic<uint64_t> bytes_out{0};
+    std::atomic<uint64_t> http_requests{0};
+
+    asio::io_context io;
+    tcp::acceptor acceptor;           // used only on its strand
+    asio::steady_timer accept_retry;  // on the acceptor's strand
+};
+
+namespace {
+
+// One WebSocket connection, from the upgrade request to its end.
+class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
+  public:
+    WebSocketSession(Server::Impl& server, tcp::socket&& socket, std::string remote_ip)
+        : server_(server),
+          ws_(std::move(socket)),
+          close_deadline_(ws_.get_executor()),
+          remote_ip_(std::move(remote_ip)) {}
+
+    // On the strand: asks the handler, then completes the handshake or refuses.
+    void start(http::request<http::string_body> request);
+
+    // Any thread.
+    bool send(std::shared_ptr<const std::string> text);
+    void close(CloseCode code, std::string_view reason);
+
+  private:
+    void refuse(http::status status, std::string body);
+    void on_refused(error_code ec, size_t bytes);
+    void on_handshake(error_code ec);
+    void do_read();
+    void on_read(error_code ec, size_t bytes);
+    void push(std::shared_ptr<const std::string> text);
+    void do_write();
+    void on_write(error_code ec, size_t bytes);
+    void begin_close(CloseCode code, std::string reason, bool drop_queue);
+    void send_close();
+    void on_closed(error_code ec);
+    void on_close_deadline(error_code ec);
+    void finish();
+    void release(size_t bytes) { queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed); }
+
+    Server::Impl& server_;
+    websocket::stream<beast::tcp_stream> ws_;
+    asio::steady_timer close_deadline_;
+    const std::string remote_ip_;
+    ConnectionId id_ = 0;
+
+    // Shared with send()/close() on other threads.
+    std::atomic<size_t> queued_bytes_{0};  // accepted by send() and not yet written or dropped
+    std::atomic<bool> closing_{false};     // send() refuses from here on
+
+    // Strand only.
+    beast::flat_buffer read_buffer_;
+    http::request<http::string_body> upgrade_request_;  // alive during the handshake
+    std::optional<http::response<http::string_body>> refusal_;
+    std::deque<std::shared_ptr<const std::string>> queue_;  // front is in flight if writing_
+    websocket::close_reason close_reason_;
+    bool opened_ = false;  // on_open returned true, so on_close is owed
+    bool handshake_done_ = false;
+    bool writing_ = false;
+    bool close_requested_ = false;
+    bool close_sent_ = false;
+    bool drop_queue_ = false;  // slow consumer: nothing more is written but the close
+    bool finished_ = false;
+};
+
+// One plain HTTP connection; hands its socket to a WebSocketSession on an upgrade request.
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+  public:
+    HttpSession(Server::Impl& server, tcp::socket&& socket)
+        : server_(server), stream_(std::move(socket)), remote_ip_(remote_ip_of(stream_.socket())) {}
+    ~HttpSession() {
+        if (id_ != 0) server_.unregister_http(id_);
+    }
+
+    void start();
+    // Any thread: drops the connection (stop()).
+    void shutdown();
+
+  private:
+    void do_read();
+    void on_read(error_code ec, size_t bytes);
+    void upgrade();
+    void answer(const http::request<http::string_body>& request);
+    void reply_error(http::status status, std::string body);  // then close
+    void write(http::response<http::string_body> response);
+    void on_write(bool close, error_code ec, size_t bytes);
+    void do_close();
+
+    Server::Impl& server_;
+    beast::tcp_stream stream_;
+    const std::string remote_ip_;
+    ConnectionId id_ = 0;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::optional<http::response<http::string_body>> response_;  // alive during the write
+};
+
+// ---- WebSocketSession ----
+
+void WebSocketSession::start(http::request<http::string_body> request) {
+    upgrade_request_ = std::move(request);
+    id_ = server_.register_websocket(shared_from_this());
+    if (id_ == 0) {
+        server_.refused_connections.fetch_add(1, std::memory_order_relaxed);
+        return refuse(http::status::service_unavailable, "relay shutting down\n");
+    }
+    bool accepted = false;
+    try {
+        accepted = server_.handler.on_open(id_, remote_ip_);
+    } catch (...) {
+        accepted = false;
+    }
+    if (!accepted) {
+        server_.unregister_websocket(id_);
+        closing_.store(true);
+        server_.refused_connections.fetch_add(1, std::memory_order_relaxed);
+        return refuse(http::status::too_many_requests, "connection refused\n");
+    }
+    opened_ = true;
+    server_.accepted_connections.fetch_add(1, std::memory_order_relaxed);
+    server_.open_connections.fetch_add(1, std::memory_order_relaxed);
+
+    // The websocket stream runs its own timers; the TCP stream's must stay off.
+    beast::get_lowest_layer(ws_).expires_never();
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    timeouts.idle_timeout = server_.options.websocket_idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
+    websocket::permessage_deflate no_deflate;
+    no_deflate.server_enable = false;
+    no_deflate.client_enable = false;
+    ws_.set_option(no_deflate);
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+        response.set(http::field::server, kServerName);
+    }));
+    ws_.auto_fragment(false);
+    ws_.read_message_max(server_.options.max_message_bytes + kMessageSlackBytes);
+    ws_.async_accept(upgrade_request_, beast::bind_front_handler(&WebSocketSession::on_handshake,
+                                                                 shared_from_this()));
+}
+
+void WebSocketSession::refuse(http::status status, std::string body) {
+    auto& response = refusal_.emplace(status, upgrade_request_.version());
+    response.set(http::field::server, kServerName);
+    response.set(http::field::content_type, "text/plain; charset=utf-8");
+    response.keep_alive(false);
+    response.body() = std::move(body);
+    response.prepare_payload();
+    beast::get_lowest_layer(ws_).expires_after(server_.options.http_timeout);
+    http::async_write(ws_.next_layer(), *refusal_,
+                      beast::bind_front_handler(&WebSocketSession::on_refused, shared_from_this()));
+}
+
+void WebSocketSession::on_refused(error_code, size_t) {
+    error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_send, ec);
+    beast::get_lowest_layer(ws_).close();
+}
+
+void WebSocketSession::on_handshake(error_code ec) {
+    upgrade_request_ = {};
+    if (ec) return finish();
+    handshake_done_ = true;
+    do_read();
+    if (close_requested_ && queue_.empty()) return send_close();
+    do_write();
+}
+
+void WebSocketSession::do_read() {
+    ws_.async_read(read_buffer_,
+                   beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+}
+
+void WebSocketSession::on_read(error_code ec, size_t bytes) {
+    // Every end of a connection ends the read loop: peer close, errors, Beast's timeouts, an
+    // oversized or invalid frame, and our own socket close (deadline, finish()).
+    if (ec) return finish();
+    server_.messages_in.fetch_add(1, std::memory_order_relaxed);
+    server_.bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+    const bool text = ws_.got_text();
+    std::string message;
+    if (text) message = beast::buffers_to_string(read_buffer_.data());
+    read_buffer_.consume(read_buffer_.size());
+    if (read_buffer_.capacity() > kKeptReadBufferBytes) read_buffer_.shrink_to_fit();
+
+    if (!close_requested_) {  // the engine asked to close: it wants nothing more
+        try {
+            if (text) {
+                server_.handler.on_text(id_, std::move(message));
+            } else {
+                server_.handler.on_binary(id_);
+            }
+        } catch (...) {
+            begin_close(CloseCode::kInternalError, "internal error", false);
+        }
+    }
+    do_read();
+}
+
+bool WebSocketSession::send(std::shared_ptr<const std::string> text) {
+    if (!text || closing_.load(std::memory_order_acquire)) return false;
+    const size_t size = text->size();
+    const size_t queued = queued_bytes_.fetch_add(size, std::memory_order_relaxed) + size;
+    if (queued > server_.options.max_outgoing_bytes) {
+        release(size);
+        if (!closing_.exchange(true)) {
+            server_.slow_consumer_closes.fetch_add(1, std::memory_order_relaxed);
+            asio::post(ws_.get_executor(), [self = shared_from_this()] {
+                self->begin_close(CloseCode::kPolicyViolation, "slow consumer", true);
+            });
+        }
+        return false;
+    }
+    asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+        self->push(std::move(text));
+    });
+    return true;
+}
+
+void WebSocketSession::close(CloseCode code, std::string_view reason) {
+    if (closing_.exchange(true)) return;
+    asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::string(reason)] {
+        self->begin_close(code, reason, false);
+    });
+}
+
+void WebSocketSession::push(std::shared_ptr<const std::string> text) {
+    // A send() that raced with close() may arrive after the close frame went out: drop it.
+    if (finished_ || close_sent_ || drop_queue_) return release(text->size());
+    queue_.push_back(std::move(text));
+    do_write();
+}
+
+void WebSocketSession::do_write() {
+    if (!handshake_done_ || writing_ || close_sent_ || finished_ || queue_.empty()) return;
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+void WebSocketSession::on_write(error_code ec, size_t bytes) {
+    writing_ = false;
+    if (!queue_.empty()) {  // finish() may have emptied it
+        release(queue_.front()->size());
+        queue_.pop_front();
+    }
+    if (ec) return finish();
+    server_.messages_out.fetch_add(1, std::memory_order_relaxed);
+    server_.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+    if (!queue_.empty()) return do_write();
+    if (close_requested_) send_close();
+}
+
+void WebSocketSession::begin_close(CloseCode code, std::string reason, bool drop_queue) {
+    if (finished_ || close_requested_) return;
+    close_requested_ = true;
+    close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code),
+                                            truncate_utf8(reason, kMaxCloseReasonBytes));
+    if (drop_queue) {
+        drop_queue_ = true;
+        // Keep only the frame in flight (its write cannot be taken back).
+        const size_t keep = writing_ ? 1 : 0;
+        while (queue_.size() > keep) {
+            release(queue_.back()->size());
+            queue_.pop_back();
+        }
+    }
+    // A peer that neither reads nor answers the close must not hold the connection (or
+    // stop()) forever.
+    close_deadline_.expires_after(kCloseDeadline);
+    close_deadline_.async_wait(
+        beast::bind_front_handler(&WebSocketSession::on_close_deadline, shared_from_this()));
+    if (handshake_done_ && !writing_ && queue_.empty()) send_close();
+    // Otherwise on_handshake or on_write sends the close when the queue is empty.
+}
+
+void WebSocketSession::send_close() {
+    if (close_sent_ || finished_) return;
+    close_sent_ = true;
+    ws_.async_close(close_reason_,
+                    beast::bind_front_handler(&WebSocketSession::on_closed, shared_from_this()));
+}
+
+void WebSocketSession::on_closed(error_code) {
+    // The close handshake is over (or failed): either way the connection is done.
+    finish();
+}
+
+void WebSocketSession::on_close_deadline(error_code ec) {
+    if (ec == asio::error::operation_aborted) return;
+    finish();
+}
+
+void WebSocketSession::finish() {
+    if (finished_) return;
+    finished_ = true;
+    closing_.store(true);
+    close_deadline_.cancel();
+    beast::get_lowest_layer(ws_).close();  // cancels whatever is still pending
+    // The frame in flight stays alive until on_write (the cancelled write still points at it).
+    const size_t keep = writing_ ? 1 : 0;
+    while (queue_.size() > keep) {
+        release(queue_.back()->size());
+        queue_.pop_back();
+    }
+    if (!opened_) return;
+    server_.unregister_websocket(id_);
+    server_.open_connections.fetch_sub(1, std::memory_order_relaxed);
+    try {
+        server_.handler.on_close(id_);
+    } catch (...) {
+    }
+}
+
+// ---- HttpSession ----
+
+void HttpSession::start() {
+    id_ = server_.register_http(shared_from_this());
+    if (id_ == 0) {  // stopping
+        error_code ec;
+        stream_.socket().close(ec);
+        return;
+    }
+    asio::dispatch(stream_.get_executor(),
+                   beast::bind_front_handler(&HttpSession::do_read, shared_from_this()));
+}
+
+void HttpSession::shutdown() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->stream_.close(); });
+}
+
+void HttpSession::do_read() {
+    parser_.emplace();
+    parser_->header_limit(kMaxHttpHeaderBytes);
+    parser_->body_limit(kMaxHttpBodyBytes);
+    stream_.expires_after(server_.options.http_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+}
+
+void HttpSession::on_read(error_code ec, size_t) {
+    if (ec == http::error::end_of_stream) return do_close();
+    if (ec == http::error::body_limit) {
+        return reply_error(http::status::payload_too_large, "request body too large\n");
+    }
+    if (ec == http::error::header_limit) {
+        return reply_error(http::status::request_header_fields_too_large,
+                           "request headers too large\n");
+    }
+    if (ec && ec.category() == make_error_code(http::error::bad_method).category() &&
+        ec != http::error::partial_message) {
+        return reply_error(http::status::bad_request, "bad request\n");
+    }
+    if (ec) return;  // timeout, reset, peer gone, shutdown(): dropping the session closes it
+
+    if (websocket::is_upgrade(parser_->get())) return upgrade();
+    answer(parser_->get());
+}
+
+void HttpSession::upgrade() {
+    auto request = parser_->release();
+    // The socket keeps its strand; bytes a client sent after the upgrade request before the
+    // 101 answer (none do) would be lost with buffer_.
+    auto session =
+        std::make_shared<WebSocketSession>(server_, stream_.release_socket(), remote_ip_);
+    session->start(std::move(request));
+}
+
+void HttpSession::answer(const http::request<http::string_body>& request) {
+    server_.http_requests.fetch_add(1, std::memory_order_relaxed);
+    http::response<http::string_body> response{http::status::ok, request.version()};
+    response.set(http::field::server, kServerName);
+    response.keep_alive(request.keep_alive());
+    const bool head = request.method() == http::verb::head;
+    if (request.method() != http::verb::get && !head) {
+        response.result(http::status::method_not_allowed);
+        response.set(http::field::allow, "GET, HEAD");
+        response.set(http::field::content_type, "text/plain; charset=utf-8");
+        response.body() = "method not allowed\n";
+        response.prepare_payload();
+        return write(std::move(response));
+    }
+
+    HttpRequest info{std::string(request.method_string()), std::string(request.target()),
+                     std::string(request[http::field::accept]), remote_ip_};
+    HttpResponse reply;
+    try {
+        reply = server_.handler.on_http(info);
+    } catch (...) {
+        reply = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n", {}};
+    }
+    const unsigned status = reply.status >= 100 && reply.status <= 999 ? reply.status : 500;
+    response.result(status);
+    if (!reply.content_type.empty()) response.set(http::field::content_type, reply.content_type);
+    for (const auto& [name, value] : reply.headers) response.set(name, value);
+    const size_t length = reply.body.size();
+    if (!head) response.body() = std::move(reply.body);
+    response.content_length(length);  // for HEAD: the length GET would send, no body
+    write(std::move(response));
+}
+
+void HttpSession::reply_error(http::status status, std::string body) {
+    http::response<http::string_body> response{status, 11};
+    response.set(http::field::server, kServerName);
+    response.set(http::field::content_type, "text/plain; charset=utf-8");
+    response.keep_alive(false);  // the rest of the stream cannot be trusted
+    response.body() = std::move(body);
+    response.prepare_payload();
+    write(std::move(response));
+}
+
+void HttpSession::write(http::response<http::string_body> response) {
+    const bool close = response.need_eof();
+    response_.emplace(std::move(response));
+    stream_.expires_after(server_.options.http_timeout);
+    http::async_write(stream_, *response_,
+                      beast::bind_front_handler(&HttpSession::on_write, shared_from_this(), close));
+}
+
+void HttpSession::on_write(bool close, error_code ec, size_t) {
+    response_.reset();
+    if (ec) return;
+    if (close) return do_close();
+    do_read();
+}
+
+void HttpSession::do_close() {
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    // The socket closes when the last handler lets go of the session.
+}
+
+}  // namespace
+
+// ---- Server::Impl ----
+
+ConnectionId Server::Impl::register_websocket(const std::shared_ptr<WebSocketSession>& session) {
+    std::lock_guard lock(mutex);
+    if (stopping) return 0;
+    const ConnectionId id = next_id++;
+    websockets.emplace(id, session);
+    return id;
+}
+
+void Server::Impl::unregister_websocket(ConnectionId id) {
+    std::lock_guard lock(mutex);
+    websockets.erase(id);
+}
+
+ConnectionId Server::Impl::register_http(const std::shared_ptr<HttpSession>& session) {
+    std::lock_guard lock(mutex);
+    if (stopping) return 0;
+    const ConnectionId id = next_id++;
+    http_sessions.emplace(id, session);
+    return id;
+}
+
+void Server::Impl::unregister_http(ConnectionId id) {
+    std::lock_guard lock(mutex);
+    http_sessions.erase(id);
+}
+
+std::shared_ptr<WebSocketSession> Server::Impl::find_websocket(ConnectionId id) {
+    std::lock_guard lock(mutex);
+    auto it = websockets.find(id);
+    return it == websockets.end() ? nullptr : it->second.lock();
+}
+
+void Server::Impl::do_accept() {
+    acceptor.async_accept(asio::make_strand(io), beast::bind_front_handler(&Impl::on_accept, this));
+}
+
+void Server::Impl::on_accept(error_code ec, tcp::socket socket) {
+    if (!acceptor.is_open()) return;  // stop()
+    if (ec) {
+        // E.g. out of file descriptors: retry later instead of spinning.
+        accept_retry.expires_after(kAcceptRetryDelay);
+        accept_retry.async_wait([this](error_code wait_ec) {
+            if (!wait_ec && acceptor.is_open()) do_accept();
+        });
+        return;
+    }
+    error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);  // small frames must not wait for Nagle
+    std::make_shared<HttpSession>(*this, std::move(socket))->start();
+    do_accept();
+}
+
+// ---- Server ----
+
+Server::Server(ServerOptions options, ServerHandler& handler)
+    : impl_(std::make_unique<Impl>(std::move(options), handler)) {}
+
+Server::~Server() {
+    stop();
+}
+
+Result<uint16_t> Server::listen() {
+    Impl& s = *impl_;
+    const std::string where =
+        (s.options.address.find(':') != std::string::npos ? "[" + s.options.address + "]"
+                                                          : s.options.address) +
+        ":" + std::to_string(s.options.port);
+    auto fail = [&](const error_code& ec) {
+        std::string reason = ec.message();
+        if (!reason.empty()) reason[0] = static_cast<char>(std::tolower(reason[0]));
+        return make_error("listen_failed", "cannot listen on " + where + ": " + reason);
+    };
+    error_code ec;
+    const auto address = asio::ip::make_address(s.options.address, ec);
+    if (ec) return make_error("listen_failed", "cannot listen on " + where + ": invalid address");
+    const tcp::endpoint endpoint(address, s.options.port);
+    if (s.acceptor.open(endpoint.protocol(), ec)) return fail(ec);
+    if (s.acceptor.set_option(asio::socket_base::reuse_address(true), ec)) return fail(ec);
+    if (address.is_v6() && address.to_v6().is_unspecified()) {
+        (void)s.acceptor.set_option(asio::ip::v6_only(false), ec);  // "::" serves IPv4 too
+    }
+    if (s.acceptor.bind(endpoint, ec) ||
+        s.acceptor.listen(asio::socket_base::max_listen_connections, ec)) {
+        error_code ignored;
+        (void)s.acceptor.close(ignored);
+        return fail(ec);
+    }
+    const uint16_t port = s.acceptor.local_endpoint(ec).port();
+    if (ec) return fail(ec);
+    asio::post(s.acceptor.get_executor(), [&s] { s.do_accept(); });
+    return port;
+}
+
+void Server::run() {
+    Impl& s = *impl_;
+    auto loop = [&s] {
+        for (;;) {
+            try {
+                s.io.run();
+                return;
+            } catch (...) {
+                // A completion handler threw (only allocation failure can): keep serving.
+            }
+        }
+    };
+    std::vector<std::thread> extra;
+    for (unsigned i = 1; i < s.options.threads; ++i) extra.emplace_back(loop);
+    loop();
+    for (auto& thread : extra) thread.join();
+    // A stop() on another thread may still be returning: the caller may destroy the Server
+    // as soon as run() returns.
+    std::lock_guard wait_for_stop(s.stop_mutex);
+}
+
+void Server::stop() {
+    Impl& s = *impl_;
+    std::lock_guard stop_lock(s.stop_mutex);  // released last, after the locals below
+    std::vector<std::shared_ptr<WebSocketSession>> websockets;
+    std::vector<std::shared_ptr<HttpSession>> http_sessions;
+    {
+        std::lock_guard lock(s.mutex);
+        if (s.stopping) return;
+        s.stopping = true;
+        for (auto& [id, weak] : s.websockets) {
+            if (auto session = weak.lock()) websockets.push_back(std::move(session));
+        }
+        for (auto& [id, weak] : s.http_sessions) {
+            if (auto session = weak.lock()) http_sessions.push_back(std::move(session));
+        }
+    }
+    asio::post(s.acceptor.get_executor(), [&s] {
+        error_code ignored;
+        (void)s.acceptor.close(ignored);
+        s.accept_retry.cancel();
+    });
+    for (auto& session : websockets) session->close(CloseCode::kGoingAway, "relay shutting down");
+    for (auto& session : http_sessions) session->shutdown();
+}
+
+bool Server::send(ConnectionId id, std::shared_ptr<const std::string> text) {
+    auto session = impl_->find_websocket(id);
+    return session && session->send(std::move(text));
+}
+
+void Server::close(ConnectionId id, CloseCode code, std::string_view reason) {
+    if (auto session = impl_->find_websocket(id)) session->close(code, reason);
+}
+
+Server::Stats Server::stats() const {
+    const Impl& s = *impl_;
+    auto get = [](const std::atomic<uint64_t>& counter) {
+        return counter.load(std::memory_order_relaxed);
+    };
+    Stats stats;
+    stats.open_connections = get(s.open_connections);
+    stats.accepted_connections = get(s.accepted_connections);
+    stats.refused_connections = get(s.refused_connections);
+    stats.slow_consumer_closes = get(s.slow_consumer_closes);
+    stats.messages_in = get(s.messages_in);
+    stats.bytes_in = get(s.bytes_in);
+    stats.messages_out = get(s.messages_out);
+    stats.bytes_out = get(s.bytes_out);
+    stats.http_requests = get(s.http_requests);
+    return stats;
+}
+
+}  // namespace datt::relay

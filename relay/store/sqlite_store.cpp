@@ -1,0 +1,570 @@
+#include "store/sqlite_store.h"
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+
+#include "event/kind.h"
+#include "store/sql_filter.h"
+#include "store/sqlite_handle.h"
+#include "store/sqlite_schema.h"
+#include "util/hex.h"
+
+namespace datt::relay {
+namespace {
+
+using event::Event;
+using event::StorageClass;
+using sqlite::Connection;
+using sqlite::Statement;
+
+// ---------------------------------------------------------------------------------------
+// Readers
+
+// datt_search(query, content): proto::search_matches as an SQL function, so that FTS5's
+// token matches are narrowed to exactly what proto::matches accepts.
+void datt_search(sqlite3_context* context, int, sqlite3_value** args) {
+    const auto* query = sqlite3_value_text(args[0]);
+    const auto* content = sqlite3_value_text(args[1]);
+    if (!query || !content) {
+        sqlite3_result_int(context, 0);
+        return;
+    }
+    const std::string_view query_text(reinterpret_cast<const char*>(query),
+                                      static_cast<size_t>(sqlite3_value_bytes(args[0])));
+    const std::string_view content_text(reinterpret_cast<const char*>(content),
+                                        static_cast<size_t>(sqlite3_value_bytes(args[1])));
+    sqlite3_result_int(context, proto::search_matches(query_text, content_text) ? 1 : 0);
+}
+
+// Resets the statements a query took from the pool when it is done with them, which
+// also ends their read transaction (so the WAL can be checkpointed past it).
+class ResetOnExit {
+public:
+    explicit ResetOnExit(std::span<Statement> stmts) : stmts_(stmts) {}
+    ~ResetOnExit() {
+        for (Statement& stmt : stmts_) stmt.reset();
+    }
+    ResetOnExit(const ResetOnExit&) = delete;
+    ResetOnExit& operator=(const ResetOnExit&) = delete;
+
+private:
+    std::span<Statement> stmts_;
+};
+
+void bind_all(Statement& stmt, const std::vector<sqlite::SqlValue>& params) {
+    for (size_t i = 0; i < params.size(); ++i) {
+        const sqlite::SqlValue& value = params[i];
+        const int index = static_cast<int>(i + 1);
+        switch (value.type) {
+            case sqlite::SqlValue::Type::kInt:
+                stmt.bind_int(index, value.integer);
+                break;
+            case sqlite::SqlValue::Type::kBlob:
+                stmt.bind_blob_static(index, as_bytes(value.bytes));
+                break;
+            case sqlite::SqlValue::Type::kText:
+                stmt.bind_text_static(index, value.bytes);
+                break;
+        }
+    }
+}
+
+class SqliteReader final : public StoreReader {
+public:
+    explicit SqliteReader(Connection db) : db_(std::move(db)) {}
+
+    Result<std::vector<std::string>> query(const proto::Filter& filter,
+                                           size_t max_results) override {
+        const uint64_t limit = std::min<uint64_t>(filter.limit.value_or(max_results), max_results);
+        const std::optional<sqlite::SelectPlan> plan = sqlite::select_matching(filter, limit);
+        if (!plan) return std::vector<std::string>{};
+        auto pooled = statements(plan->sql, plan->streams.size());
+        if (!pooled) return pooled.error();
+        const std::span<Statement> streams = *pooled;
+        ResetOnExit reset(streams);
+
+        // The current row of each stream, merged in feed order: the heap's top is the
+        // newest, and among equal created_at the lowest id.
+        struct Head {
+            int64_t created_at;
+            Hash256 id;
+            size_t stream;
+        };
+        const auto later = [](const Head& a, const Head& b) {
+            if (a.created_at != b.created_at) return a.created_at < b.created_at;
+            return a.id > b.id;
+        };
+        std::vector<Head> heap;
+        heap.reserve(streams.size());
+        // Steps stream `i` and, if it has a row, puts its head on the heap.
+        const auto advance = [&](size_t i) -> Status {
+            const int rc = streams[i].step();
+            if (rc == SQLITE_DONE) return Ok{};
+            if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "query failed");
+            Head head{streams[i].column_int(0), {}, i};
+            const ByteSpan id = streams[i].column_blob(1);
+            std::copy_n(id.begin(), std::min(id.size(), head.id.size()), head.id.begin());
+            heap.push_back(head);
+            std::push_heap(heap.begin(), heap.end(), later);
+            return Ok{};
+        };
+        for (size_t i = 0; i < streams.size(); ++i) {
+            bind_all(streams[i], plan->streams[i]);
+            if (auto started = advance(i); !started) return started.error();
+        }
+
+        std::vector<std::string> events;
+        std::optional<Hash256> last_id;
+        while (events.size() < limit && !heap.empty()) {
+            std::pop_heap(heap.begin(), heap.end(), later);
+            const Head head = heap.back();
+            heap.pop_back();
+            // Repeats of one event come out next to each other: the order is total.
+            if (!(plan->may_repeat && last_id == head.id)) {
+                events.emplace_back(streams[head.stream].column_text(2));
+                last_id = head.id;
+            }
+            if (auto next = advance(head.stream); !next) return next.error();
+        }
+        return events;
+    }
+
+    Result<uint64_t> count(const std::vector<proto::Filter>& filters) override {
+        const std::optional<sqlite::SqlQuery> sql = sqlite::count_matching(filters);
+        if (!sql) return uint64_t{0};
+        auto pooled = statements(sql->sql, 1);
+        if (!pooled) return pooled.error();
+        Statement& stmt = pooled->front();
+        ResetOnExit reset(*pooled);
+        bind_all(stmt, sql->params);
+        if (stmt.step() != SQLITE_ROW) return sqlite::error(db_.get(), "count failed");
+        return static_cast<uint64_t>(stmt.column_int(0));
+    }
+
+private:
+    // Enough for the shapes and stream counts a relay sees; when full the pool starts
+    // over rather than tracking recency.
+    static constexpr size_t kMaxPooledStatements = 4096;
+
+    // `n` prepared instances of `sql` (a split filter runs one per stream at once).
+    Result<std::span<Statement>> statements(const std::string& sql, size_t n) {
+        auto it = pool_.find(sql);
+        const size_t have = it == pool_.end() ? 0 : it->second.size();
+        if (have < n && pooled_ + (n - have) > kMaxPooledStatements) {
+            pool_.clear();
+            pooled_ = 0;
+            it = pool_.end();
+        }
+        if (it == pool_.end()) it = pool_.emplace(sql, std::vector<Statement>{}).first;
+        std::vector<Statement>& stmts = it->second;
+        while (stmts.size() < n) {
+            auto stmt = db_.prepare(sql);
+            if (!stmt) return stmt.error();
+            stmts.push_back(std::move(stmt).value());
+            ++pooled_;
+        }
+        return std::span<Statement>(stmts.data(), n);
+    }
+
+    Connection db_;
+    std::unordered_map<std::string, std::vector<Statement>> pool_;
+    size_t pooled_ = 0;
+};
+
+// ---------------------------------------------------------------------------------------
+// The writer
+
+// The (pubkey, kind, d) key of a replaceable or addressable event; nullopt for others.
+std::optional<std::string> address_key(const Event& event) {
+    switch (event::storage_class(event.kind())) {
+        case StorageClass::kReplaceable:
+            return std::string();
+        case StorageClass::kAddressable:
+            return std::string(event.tag_value("d").value_or(""));
+        case StorageClass::kRegular:
+        case StorageClass::kEphemeral:
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// NIP-01 order for versions of one address: true when `a` is to be kept over `b`.
+bool supersedes(int64_t a_created_at, ByteSpan a_id, int64_t b_created_at, ByteSpan b_id) {
+    if (a_created_at != b_created_at) return a_created_at > b_created_at;
+    return std::lexicographical_compare(a_id.begin(), a_id.end(), b_id.begin(), b_id.end());
+}
+
+// A NIP-09 `a` tag value "<kind>:<pubkey hex>:<d>" naming a replaceable or addressable
+// event (nullopt otherwise).
+struct Address {
+    event::Kind kind;
+    ByteArray<32> pubkey;
+    std::string d_key;
+};
+
+std::optional<Address> parse_address(std::string_view value) {
+    const size_t colon1 = value.find(':');
+    if (colon1 == std::string_view::npos) return std::nullopt;
+    const size_t colon2 = value.find(':', colon1 + 1);
+    if (colon2 == std::string_view::npos) return std::nullopt;
+    unsigned kind = 0;
+    const char* begin = value.data();
+    const char* end = value.data() + colon1;
+    auto [ptr, ec] = std::from_chars(begin, end, kind);
+    if (colon1 == 0 || ec != std::errc() || ptr != end || kind > 65535) return std::nullopt;
+    auto pubkey = from_hex_fixed<32>(value.substr(colon1 + 1, colon2 - colon1 - 1));
+    if (!pubkey) return std::nullopt;
+    Address address{static_cast<event::Kind>(kind), *pubkey,
+                    std::string(value.substr(colon2 + 1))};
+    switch (event::storage_class(address.kind)) {
+        case StorageClass::kReplaceable:
+            if (!address.d_key.empty()) return std::nullopt;
+            return address;
+        case StorageClass::kAddressable:
+            return address;
+        case StorageClass::kRegular:
+        case StorageClass::kEphemeral:
+            return std::nullopt;
+    }
+    return std::nullopt;
+}
+
+// The writer's statements, prepared once.
+struct WriterStatements {
+    Statement begin, commit, rollback;
+    Statement find_by_id;          // id -> seq, pubkey, kind
+    Statement find_address;        // pubkey, kind, d_key -> seq, id, created_at
+    Statement insert_event;        // id, pubkey, created_at, kind, d_key, json
+    Statement insert_tag;          // event, name, value, created_at, id
+    Statement insert_fts;          // rowid, content
+    Statement delete_event;        // seq
+    Statement delete_tags;         // event
+    Statement delete_fts;          // rowid
+    Statement find_deleted_id;     // id, pubkey
+    Statement add_deleted_id;      // id, pubkey
+    Statement find_deleted_address;  // pubkey, kind, d_key -> until
+    Statement add_deleted_address;   // pubkey, kind, d_key, until
+
+    static Result<WriterStatements> prepare(Connection& db) {
+        WriterStatements s;
+        const std::pair<Statement*, const char*> sql[] = {
+            {&s.begin, "BEGIN IMMEDIATE"},
+            {&s.commit, "COMMIT"},
+            {&s.rollback, "ROLLBACK"},
+            {&s.find_by_id, "SELECT seq, pubkey, kind FROM events WHERE id = ?"},
+            {&s.find_address,
+             "SELECT seq, id, created_at FROM events WHERE pubkey = ? AND kind = ? AND d_key = ?"},
+            {&s.insert_event,
+             "INSERT INTO events(id, pubkey, created_at, kind, d_key, json) VALUES (?,?,?,?,?,?)"},
+            {&s.insert_tag,
+             "INSERT OR IGNORE INTO tags(event, name, value, created_at, id) VALUES (?,?,?,?,?)"},
+            {&s.insert_fts, "INSERT INTO events_fts(rowid, content) VALUES (?,?)"},
+            {&s.delete_event, "DELETE FROM events WHERE seq = ?"},
+            {&s.delete_tags, "DELETE FROM tags WHERE event = ?"},
+            {&s.delete_fts, "DELETE FROM events_fts WHERE rowid = ?"},
+            {&s.find_deleted_id, "SELECT 1 FROM deleted_ids WHERE id = ? AND pubkey = ?"},
+            {&s.add_deleted_id, "INSERT OR IGNORE INTO deleted_ids(id, pubkey) VALUES (?,?)"},
+            {&s.find_deleted_address,
+             "SELECT until FROM deleted_addresses WHERE pubkey = ? AND kind = ? AND d_key = ?"},
+            {&s.add_deleted_address,
+             "INSERT INTO deleted_addresses(pubkey, kind, d_key, until) VALUES (?,?,?,?) "
+             "ON CONFLICT(pubkey, kind, d_key) DO UPDATE SET until = max(until, excluded.until)"},
+        };
+        for (const auto& [stmt, text] : sql) {
+            auto prepared = db.prepare(text);
+            if (!prepared) return prepared.error();
+            *stmt = std::move(prepared).value();
+        }
+        return s;
+    }
+};
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(std::string path, Connection db, WriterStatements statements)
+        : path_(std::move(path)), db_(std::move(db)), s_(std::move(statements)) {
+        update_size();
+    }
+
+    Result<std::vector<WriteOutcome>> write_batch(std::span<const Event> events) override {
+        for (const Event& event : events) {
+            if (event::storage_class(event.kind()) == StorageClass::kEphemeral) {
+                return make_error("store_ephemeral_kind",
+                                  "kind " + std::to_string(event.kind()) +
+                                      " is ephemeral and must not be stored");
+            }
+        }
+        std::lock_guard lock(write_mutex_);
+        if (auto begun = run(s_.begin, "BEGIN"); !begun) return begun.error();
+        std::vector<WriteOutcome> outcomes;
+        outcomes.reserve(events.size());
+        for (const Event& event : events) {
+            auto outcome = write_one(event);
+            if (!outcome) return rollback(outcome.error());
+            outcomes.push_back(std::move(outcome).value());
+        }
+        if (auto committed = run(s_.commit, "COMMIT"); !committed) {
+            return rollback(committed.error());
+        }
+        update_size();
+        return outcomes;
+    }
+
+    Result<std::unique_ptr<StoreReader>> open_reader() override {
+        auto db = sqlite::open_reader(path_);
+        if (!db) return db.error();
+        const int rc = sqlite3_create_function_v2(
+            db->get(), "datt_search", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+            nullptr, datt_search, nullptr, nullptr, nullptr);
+        if (rc != SQLITE_OK) return sqlite::error(db->get(), "cannot register datt_search");
+        return std::unique_ptr<StoreReader>(new SqliteReader(std::move(db).value()));
+    }
+
+    uint64_t size_bytes() override { return size_bytes_.load(std::memory_order_relaxed); }
+
+private:
+    // Runs a statement that returns no rows, leaving it reset for the next use.
+    Status run(Statement& stmt, std::string_view what) {
+        const int rc = stmt.step();
+        stmt.reset();
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), std::string(what) + " failed");
+        return Ok{};
+    }
+
+    Error rollback(Error error) {
+        // A failed statement may already have rolled the transaction back; then this
+        // ROLLBACK fails harmlessly.
+        s_.rollback.step();
+        s_.rollback.reset();
+        return error;
+    }
+
+    // Steps a lookup once: true with the row's columns readable (the caller resets), false
+    // for no row (already reset), or an error.
+    Result<bool> lookup(Statement& stmt, std::string_view what) {
+        const int rc = stmt.step();
+        if (rc == SQLITE_ROW) return true;
+        stmt.reset();
+        if (rc == SQLITE_DONE) return false;
+        return sqlite::error(db_.get(), std::string(what) + " failed");
+    }
+
+    Result<WriteOutcome> write_one(const Event& event) {
+        WriteOutcome outcome{WriteStatus::kStored, {}};
+
+        s_.find_by_id.bind_blob_static(1, event.id());
+        auto found = lookup(s_.find_by_id, "duplicate lookup");
+        if (!found) return found.error();
+        s_.find_by_id.reset();
+        if (*found) return WriteOutcome{WriteStatus::kDuplicate, {}};
+
+        // Deletion requests themselves cannot be deleted (NIP-09), so no tombstone applies.
+        if (event.kind() != event::kinds::kDeletion) {
+            s_.find_deleted_id.bind_blob_static(1, event.id());
+            s_.find_deleted_id.bind_blob_static(2, event.pubkey());
+            auto deleted = lookup(s_.find_deleted_id, "deletion lookup");
+            if (!deleted) return deleted.error();
+            s_.find_deleted_id.reset();
+            if (*deleted) return WriteOutcome{WriteStatus::kDeleted, {}};
+        }
+
+        const std::optional<std::string> d_key = address_key(event);
+        if (d_key) {
+            s_.find_deleted_address.bind_blob_static(1, event.pubkey());
+            s_.find_deleted_address.bind_int(2, event.kind());
+            s_.find_deleted_address.bind_blob_static(3, as_bytes(*d_key));
+            auto deleted = lookup(s_.find_deleted_address, "address deletion lookup");
+            if (!deleted) return deleted.error();
+            const bool refused = *deleted && event.created_at() <= s_.find_deleted_address.column_int(0);
+            s_.find_deleted_address.reset();
+            if (refused) return WriteOutcome{WriteStatus::kDeleted, {}};
+
+            s_.find_address.bind_blob_static(1, event.pubkey());
+            s_.find_address.bind_int(2, event.kind());
+            s_.find_address.bind_blob_static(3, as_bytes(*d_key));
+            auto existing = lookup(s_.find_address, "address lookup");
+            if (!existing) return existing.error();
+            if (*existing) {
+                const int64_t old_seq = s_.find_address.column_int(0);
+                const ByteSpan old_id_bytes = s_.find_address.column_blob(1);
+                const int64_t old_created_at = s_.find_address.column_int(2);
+                Hash256 old_id{};
+                std::copy_n(old_id_bytes.begin(), std::min(old_id_bytes.size(), old_id.size()),
+                            old_id.begin());
+                s_.find_address.reset();
+                if (!supersedes(event.created_at(), event.id(), old_created_at, old_id)) {
+                    return WriteOutcome{WriteStatus::kReplacedNewer, {}};
+                }
+                if (auto removed = remove(old_seq); !removed) return removed.error();
+                outcome.removed.push_back(old_id);
+            } else {
+                s_.find_address.reset();
+            }
+        }
+
+        if (auto inserted = insert(event, d_key); !inserted) return inserted.error();
+        if (event.kind() == event::kinds::kDeletion) {
+            if (auto applied = apply_deletion(event, outcome.removed); !applied) {
+                return applied.error();
+            }
+        }
+        return outcome;
+    }
+
+    Status insert(const Event& event, const std::optional<std::string>& d_key) {
+        const std::string json = event.to_json();
+        Statement& ins = s_.insert_event;
+        ins.bind_blob_static(1, event.id());
+        ins.bind_blob_static(2, event.pubkey());
+        ins.bind_int(3, event.created_at());
+        ins.bind_int(4, event.kind());
+        if (d_key) {
+            ins.bind_blob_static(5, as_bytes(*d_key));
+        } else {
+            ins.bind_null(5);
+        }
+        ins.bind_text_static(6, json);
+        if (auto done = run(ins, "event insert"); !done) return done;
+        const int64_t seq = sqlite3_last_insert_rowid(db_.get());
+
+        for (const event::Tag& tag : event.tags()) {
+            if (tag.size() < 2 || tag[0].size() != 1) continue;
+            Statement& t = s_.insert_tag;
+            t.bind_int(1, seq);
+            t.bind_text_static(2, tag[0]);
+            t.bind_blob_static(3, as_bytes(tag[1]));
+            t.bind_int(4, event.created_at());
+            t.bind_blob_static(5, event.id());
+            if (auto done = run(t, "tag insert"); !done) return done;
+        }
+        if (!event.content().empty()) {
+            s_.insert_fts.bind_int(1, seq);
+            s_.insert_fts.bind_text_static(2, event.content());
+            if (auto done = run(s_.insert_fts, "search index insert"); !done) return done;
+        }
+        return Ok{};
+    }
+
+    Status remove(int64_t seq) {
+        std::pair<Statement*, const char*> deletes[] = {
+            {&s_.delete_event, "event delete"},
+            {&s_.delete_tags, "tag delete"},
+            {&s_.delete_fts, "search index delete"},
+        };
+        for (auto& [stmt, what] : deletes) {
+            stmt->bind_int(1, seq);
+            if (auto done = run(*stmt, what); !done) return done;
+        }
+        return Ok{};
+    }
+
+    // NIP-09: removes the author's targets and records tombstones for later arrivals.
+    Status apply_deletion(const Event& request, std::vector<Hash256>& removed) {
+        for (const event::Tag& tag : request.tags()) {
+            if (tag.size() < 2) continue;
+            if (tag[0] == "e") {
+                auto id = from_hex_fixed<32>(tag[1]);
+                if (!id) continue;
+                if (auto done = delete_by_id(request, *id, removed); !done) return done;
+            } else if (tag[0] == "a") {
+                std::optional<Address> address = parse_address(tag[1]);
+                if (!address || address->pubkey != request.pubkey()) continue;
+                if (auto done = delete_address(request, *address, removed); !done) return done;
+            }
+        }
+        return Ok{};
+    }
+
+    Status delete_by_id(const Event& request, const Hash256& id, std::vector<Hash256>& removed) {
+        s_.find_by_id.bind_blob_static(1, id);
+        auto found = lookup(s_.find_by_id, "deletion target lookup");
+        if (!found) return found.error();
+        if (*found) {
+            const int64_t seq = s_.find_by_id.column_int(0);
+            const ByteSpan pubkey = s_.find_by_id.column_blob(1);
+            const bool own = std::equal(pubkey.begin(), pubkey.end(), request.pubkey().begin(),
+                                        request.pubkey().end());
+            const bool is_request = s_.find_by_id.column_int(2) == event::kinds::kDeletion;
+            s_.find_by_id.reset();
+            if (own && !is_request) {
+                if (auto done = remove(seq); !done) return done;
+                if (std::find(removed.begin(), removed.end(), id) == removed.end()) {
+                    removed.push_back(id);
+                }
+            }
+        } else {
+            s_.find_by_id.reset();
+        }
+        // Keyed by the requester too: the id can only ever belong to an event by that
+        // author, so other authors' events are never refused because of it.
+        s_.add_deleted_id.bind_blob_static(1, id);
+        s_.add_deleted_id.bind_blob_static(2, request.pubkey());
+        return run(s_.add_deleted_id, "tombstone insert");
+    }
+
+    Status delete_address(const Event& request, const Address& address,
+                          std::vector<Hash256>& removed) {
+        s_.find_address.bind_blob_static(1, address.pubkey);
+        s_.find_address.bind_int(2, address.kind);
+        s_.find_address.bind_blob_static(3, as_bytes(address.d_key));
+        auto found = lookup(s_.find_address, "deletion address lookup");
+        if (!found) return found.error();
+        if (*found) {
+            const int64_t seq = s_.find_address.column_int(0);
+            const ByteSpan id_bytes = s_.find_address.column_blob(1);
+            const int64_t created_at = s_.find_address.column_int(2);
+            Hash256 id{};
+            std::copy_n(id_bytes.begin(), std::min(id_bytes.size(), id.size()), id.begin());
+            s_.find_address.reset();
+            if (created_at <= request.created_at()) {
+                if (auto done = remove(seq); !done) return done;
+                if (std::find(removed.begin(), removed.end(), id) == removed.end()) {
+                    removed.push_back(id);
+                }
+            }
+        } else {
+            s_.find_address.reset();
+        }
+        Statement& add = s_.add_deleted_address;
+        add.bind_blob_static(1, address.pubkey);
+        add.bind_int(2, address.kind);
+        add.bind_blob_static(3, as_bytes(address.d_key));
+        add.bind_int(4, request.created_at());
+        return run(add, "address tombstone insert");
+    }
+
+    void update_size() {
+        auto pages = db_.query_int("PRAGMA page_count");
+        auto page_size = db_.query_int("PRAGMA page_size");
+        uint64_t size = pages && page_size ? static_cast<uint64_t>(*pages * *page_size) : 0;
+        std::error_code ec;
+        const auto wal = std::filesystem::file_size(path_ + "-wal", ec);
+        if (!ec) size += wal;
+        size_bytes_.store(size, std::memory_order_relaxed);
+    }
+
+    std::string path_;
+    Connection db_;
+    WriterStatements s_;
+    std::mutex write_mutex_;
+    // Refreshed after each commit so /metrics reads it without touching the connection.
+    std::atomic<uint64_t> size_bytes_{0};
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, SqliteOptions options) {
+    auto db = sqlite::open_writer(path, options.durable);
+    if (!db) return db.error();
+    auto statements = WriterStatements::prepare(*db);
+    if (!statements) return statements.error();
+    return std::unique_ptr<Store>(
+        new SqliteStore(path, std::move(db).value(), std::move(statements).value()));
+}
+
+}  // namespace datt::relay
