@@ -21,15 +21,14 @@ inline crypto::SecretKey sample_secret_key() {
 // of content, about 300 bytes of canonical serialization (the bytes the id hashes) and
 // about 540 bytes of wire JSON once id, pubkey and sig are added.
 inline event::Draft sample_comment() {
-    return event::Draft{
-        1735689600,
-        event::kinds::kComment,
-        {{"e", "5c83da77af1dec6d7289834998ad7aafbd9e2191396d75ec3cc27f5a77226f36"},
-         {"K", "1111"},
-         {"k", "1111"},
-         {"p", "f7234bd4c1394dda46d09f35bd384dd30cc552ad5541990f98844fb06676e9ca"},
-         {"t", "bitcoin"}},
-        "Agreed. Keeping the core pure makes the wasm build trivially testable."};
+    return event::Draft{1735689600,
+                        event::kinds::kComment,
+                        {{"e", "5c83da77af1dec6d7289834998ad7aafbd9e2191396d75ec3cc27f5a77226f36"},
+                         {"K", "1111"},
+                         {"k", "1111"},
+                         {"p", "f7234bd4c1394dda46d09f35bd384dd30cc552ad5541990f98844fb06676e9ca"},
+                         {"t", "bitcoin"}},
+                        "Agreed. Keeping the core pure makes the wasm build trivially testable."};
 }
 
 }  // namespace datt::bench

@@ -9,13 +9,13 @@
 #include <initializer_list>
 #include <string_view>
 
-#define DATT_FUZZ_CHECK(condition)                                                         \
-    do {                                                                                   \
-        if (!(condition)) {                                                                \
-            std::fprintf(stderr, "fuzz invariant violated: %s (%s:%d)\n", #condition,      \
-                         __FILE__, __LINE__);                                              \
-            std::abort();                                                                  \
-        }                                                                                  \
+#define DATT_FUZZ_CHECK(condition)                                                              \
+    do {                                                                                        \
+        if (!(condition)) {                                                                     \
+            std::fprintf(stderr, "fuzz invariant violated: %s (%s:%d)\n", #condition, __FILE__, \
+                         __LINE__);                                                             \
+            std::abort();                                                                       \
+        }                                                                                       \
     } while (0)
 
 namespace datt::fuzz {

@@ -30,17 +30,16 @@ constexpr size_t kLongLimit = 1000;
 
 bool is_documented_bech32_error(std::string_view code) {
     return datt::fuzz::is_one_of(
-        code, {"bech32_too_long", "bech32_invalid_char", "bech32_mixed_case",
-               "bech32_no_separator", "bech32_empty_hrp", "bech32_checksum_too_short",
-               "bech32_invalid_data_char", "bech32_bad_checksum"});
+        code, {"bech32_too_long", "bech32_invalid_char", "bech32_mixed_case", "bech32_no_separator",
+               "bech32_empty_hrp", "bech32_checksum_too_short", "bech32_invalid_data_char",
+               "bech32_bad_checksum"});
 }
 
 bool is_documented_segwit_error(std::string_view code) {
     return is_documented_bech32_error(code) ||
            datt::fuzz::is_one_of(code, {"segwit_wrong_hrp", "segwit_empty_data",
                                         "segwit_invalid_version", "segwit_wrong_variant",
-                                        "segwit_invalid_padding",
-                                        "segwit_invalid_program_length"});
+                                        "segwit_invalid_padding", "segwit_invalid_program_length"});
 }
 
 std::string lowered(std::string_view text) {

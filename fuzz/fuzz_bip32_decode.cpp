@@ -31,8 +31,7 @@ bool is_documented_decode_error(std::string_view code) {
                "bip32_unknown_version", "bip32_public_version_with_private_key",
                "bip32_private_version_with_public_key", "bip32_bad_public_key_prefix",
                "bip32_bad_private_key_prefix", "bip32_zero_depth_parent_fingerprint",
-               "bip32_zero_depth_child_number", "bip32_bad_public_key",
-               "bip32_bad_private_key"});
+               "bip32_zero_depth_child_number", "bip32_bad_public_key", "bip32_bad_private_key"});
 }
 
 bool same_position(const bip32::ExtendedKey& a, const bip32::ExtendedKey& b) {

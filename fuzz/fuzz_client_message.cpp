@@ -69,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!message) {
         DATT_FUZZ_CHECK(is_documented_message_error(message.error().code));
         DATT_FUZZ_CHECK(!message.error().message.empty());
-        check_reply(proto::format_notice(message.error().message), {"NOTICE", message.error().message});
+        check_reply(proto::format_notice(message.error().message),
+                    {"NOTICE", message.error().message});
         return 0;
     }
     std::visit(
@@ -80,13 +81,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 DATT_FUZZ_CHECK(begin >= text.data() &&
                                 begin + m.event_json.size() <= text.data() + text.size());
                 if (!m.event_json.empty()) {
-                    DATT_FUZZ_CHECK(!std::isspace(static_cast<unsigned char>(m.event_json.front())));
+                    DATT_FUZZ_CHECK(
+                        !std::isspace(static_cast<unsigned char>(m.event_json.front())));
                     DATT_FUZZ_CHECK(!std::isspace(static_cast<unsigned char>(m.event_json.back())));
                 }
             } else if constexpr (std::is_same_v<T, proto::InvalidSubscription>) {
                 check_subscription_id(m.subscription_id);
-                DATT_FUZZ_CHECK(datt::fuzz::is_one_of(m.error.code,
-                                                      {"too_many_filters", "filter_invalid"}));
+                DATT_FUZZ_CHECK(
+                    datt::fuzz::is_one_of(m.error.code, {"too_many_filters", "filter_invalid"}));
                 DATT_FUZZ_CHECK(!m.error.message.empty());
                 check_reply(proto::format_closed(m.subscription_id, m.error.message),
                             {"CLOSED", m.subscription_id, m.error.message});

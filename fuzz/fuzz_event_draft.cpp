@@ -2,7 +2,7 @@
 // wasm signEvent), then sign the draft with a fixed key.
 //
 // Invariants checked:
-//   - a rejection carries one of parse()'s documented codes and a message;
+//   - a rejection carries one of parse()'s documented codes and a valid UTF-8 message;
 //   - an accepted draft passes check_draft and signs (parse_draft applies the same limits
 //     and UTF-8 rules as signing, so a draft that reads must also sign);
 //   - the signed event keeps the draft's fields, and its to_json() parses back to an equal
@@ -16,6 +16,7 @@
 #include "check.h"
 #include "crypto/secp256k1.h"
 #include "event/event.h"
+#include "util/utf8.h"
 
 namespace {
 
@@ -26,8 +27,8 @@ bool is_documented_draft_error(std::string_view code) {
     // parse()'s codes minus those about id, pubkey and sig, which a draft does not read.
     return datt::fuzz::is_one_of(
         code, {"too_large", "invalid_utf8", "json_syntax", "json_too_deep", "not_object",
-               "duplicate_field", "missing_field", "wrong_type", "created_at_range",
-               "kind_range", "content_too_large", "too_many_tags", "tag_too_large"});
+               "duplicate_field", "missing_field", "wrong_type", "created_at_range", "kind_range",
+               "content_too_large", "too_many_tags", "tag_too_large"});
 }
 
 const datt::crypto::SecretKey& fixed_key() {
@@ -47,6 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!draft) {
         DATT_FUZZ_CHECK(is_documented_draft_error(draft.error().code));
         DATT_FUZZ_CHECK(!draft.error().message.empty());
+        DATT_FUZZ_CHECK(datt::is_valid_utf8(draft.error().message));
         return 0;
     }
     DATT_FUZZ_CHECK(datt::event::check_draft(*draft).ok());

@@ -1,7 +1,8 @@
 // Event::parse on untrusted bytes (relay input, fetched events).
 //
 // Invariants checked:
-//   - a rejection carries one of the codes documented in event/event.h and a message;
+//   - a rejection carries one of the codes documented in event/event.h and a message
+//     that is valid UTF-8 (relays quote it in OK replies);
 //   - a "json_syntax" rejection is malformed JSON for nlohmann's DOM parser too;
 //   - an accepted event reads the same fields as a generic JSON parser does (so two
 //     implementations cannot see different events in the same bytes);
@@ -21,6 +22,7 @@
 #include "event/canonical.h"
 #include "event/event.h"
 #include "util/hex.h"
+#include "util/utf8.h"
 
 namespace {
 
@@ -98,6 +100,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         const datt::Error& error = parsed.error();
         DATT_FUZZ_CHECK(is_documented_parse_error(error.code));
         DATT_FUZZ_CHECK(!error.message.empty());
+        // Relays quote it in OK replies, which must stay valid UTF-8 JSON.
+        DATT_FUZZ_CHECK(datt::is_valid_utf8(error.message));
         if (error.code == "json_syntax") {
             DATT_FUZZ_CHECK(nlohmann::json::parse(json, nullptr, false).is_discarded());
         }

@@ -4,8 +4,10 @@
 //   build/fuzz/fuzz/datt_fuzz_seeds fuzz/corpus
 // The seeds only steer the fuzzer; no assertion trusts them.
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -94,8 +96,10 @@ std::string rewritten_json(const Event& event) {
         tags += "]";
     }
     tags += "]";
-    return "{\n  \"sig\" : \"" + datt::to_hex(event.sig()) + "\",\n  \"extra\": [{\"a\": [1, 2.5e3, null, true]}],\n  \"content\": " + escape_everything(event.content()) +
-           ",\n  \"tags\": " + tags + ",\n  \"kind\": " + std::to_string(event.kind()) +
+    return "{\n  \"sig\" : \"" + datt::to_hex(event.sig()) +
+           "\",\n  \"extra\": [{\"a\": [1, 2.5e3, null, true]}],\n  \"content\": " +
+           escape_everything(event.content()) + ",\n  \"tags\": " + tags +
+           ",\n  \"kind\": " + std::to_string(event.kind()) +
            ", \"created_at\": " + std::to_string(event.created_at()) + ",\r\n\t\"pubkey\": \"" +
            datt::to_hex(event.pubkey()) + "\", \"id\": \"" + datt::to_hex(event.id()) + "\"}\n";
 }
@@ -150,7 +154,8 @@ void event_parse_seeds() {
     flipped_sig[10] = flipped_sig[10] == '0' ? '1' : '0';
     write_seed(target, "bad_signature.json", replace_first(json, sig_hex, flipped_sig));
     write_seed(target, "id_mismatch.json", replace_first(json, "A first", "A frist"));
-    write_seed(target, "duplicate_kind.json", replace_first(json, "\"kind\":", "\"kind\":1,\"kind\":"));
+    write_seed(target, "duplicate_kind.json",
+               replace_first(json, "\"kind\":", "\"kind\":1,\"kind\":"));
     write_seed(target, "deep_extra.json",
                replace_first(json, "{", "{\"x\":[[[[[[[[[[[[{\"y\":[]}]]]]]]]]]]]],"));
     write_seed(target, "huge_created_at.json",
@@ -160,22 +165,28 @@ void event_parse_seeds() {
                replace_first(json, datt::to_hex(comment.id()), std::string(64, 'A')));
     write_seed(target, "invalid_utf8.json", replace_first(json, "A first", "A \xc3\x28 first"));
     write_seed(target, "lone_surrogate.json", replace_first(json, "A first", "A \\ud800 first"));
-    write_seed(target, "tags_not_array.json", replace_first(json, "\"tags\":[", "\"tags\":\"[\",\"x\":["));
+    write_seed(target, "tags_not_array.json",
+               replace_first(json, "\"tags\":[", "\"tags\":\"[\",\"x\":["));
     write_seed(target, "truncated.json", json.substr(0, json.size() / 2));
     write_seed(target, "array.json", "[" + json + "]");
 }
 
 void event_draft_seeds() {
     const char* target = "fuzz_event_draft";
-    write_seed(target, "template.json",
-               R"({"kind":1111,"created_at":1735689600,"tags":[["K","34550"],["e","00","","root"]],"content":"hello"})");
-    write_seed(target, "template_with_signature_fields.json",
-               R"({"id":"zz","pubkey":1,"sig":null,"kind":0,"created_at":0,"tags":[],"content":"{\"name\":\"x\"}"})");
-    write_seed(target, "template_escapes.json",
-               R"({"content":"\u0000\u001f\"\\\/\b\f\n\r\t\ud83d\ude00","tags":[["\u00e9"]],"kind":65535,"created_at":4294967295})");
-    write_seed(target, "negative_kind.json", R"({"kind":-1,"created_at":0,"tags":[],"content":""})");
+    write_seed(
+        target, "template.json",
+        R"({"kind":1111,"created_at":1735689600,"tags":[["K","34550"],["e","00","","root"]],"content":"hello"})");
+    write_seed(
+        target, "template_with_signature_fields.json",
+        R"({"id":"zz","pubkey":1,"sig":null,"kind":0,"created_at":0,"tags":[],"content":"{\"name\":\"x\"}"})");
+    write_seed(
+        target, "template_escapes.json",
+        R"({"content":"\u0000\u001f\"\\\/\b\f\n\r\t\ud83d\ude00","tags":[["\u00e9"]],"kind":65535,"created_at":4294967295})");
+    write_seed(target, "negative_kind.json",
+               R"({"kind":-1,"created_at":0,"tags":[],"content":""})");
     write_seed(target, "missing_content.json", R"({"kind":1,"created_at":0,"tags":[]})");
-    write_seed(target, "tag_not_strings.json", R"({"kind":1,"created_at":0,"tags":[[1]],"content":""})");
+    write_seed(target, "tag_not_strings.json",
+               R"({"kind":1,"created_at":0,"tags":[[1]],"content":""})");
 }
 
 void hex_seeds() {
@@ -204,7 +215,8 @@ void bip32_seeds() {
     bad_checksum.back() = bad_checksum.back() == 'a' ? 'b' : 'a';
     write_seed(target, "bad_checksum.txt", bad_checksum);
     // Raw 78-byte payloads (the target also wraps its input in Base58Check).
-    auto payload = *datt::encoding::base58check_decode(bip32::encode(child, bip32::kMainnetVersions));
+    auto payload =
+        *datt::encoding::base58check_decode(bip32::encode(child, bip32::kMainnetVersions));
     write_seed(target, "payload_xprv.bin", payload);
     payload = *datt::encoding::base58check_decode(
         bip32::encode(bip32::neuter(master), bip32::kMainnetVersions));
@@ -239,7 +251,8 @@ void bech32_seeds() {
     write_seed(target, "segwit_v0.txt", *enc::segwit_address_encode("bc", 0, Bytes(20, 0x75)));
     write_seed(target, "segwit_v1.txt", *enc::segwit_address_encode("bc", 1, Bytes(32, 0x79)));
     const Bytes npub_data = *enc::convert_bits(Bytes(32, 0x3c), 8, 5, true);
-    write_seed(target, "npub.txt", *enc::bech32_encode(enc::Bech32Variant::kBech32, "npub", npub_data));
+    write_seed(target, "npub.txt",
+               *enc::bech32_encode(enc::Bech32Variant::kBech32, "npub", npub_data));
     std::string upper = *enc::segwit_address_encode("bc", 0, Bytes(32, 0x01));
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     write_seed(target, "segwit_upper.txt", upper);
@@ -254,12 +267,14 @@ void proto_seeds() {
         R"("],"kinds":[1,1111,65535],"#e":["x",""],"#K":["34550"],"since":0,"until":4294967295,"limit":50,"search":"bitcoin fees"})";
     write_seed("fuzz_client_message", "event.json", "[\"EVENT\"," + event + "]");
     write_seed("fuzz_client_message", "event_spaced.json", " [ \"EVENT\" ,\n" + event + " ]\n");
-    write_seed("fuzz_client_message", "req.json", R"(["REQ","sub-1",)" + filter + R"(,{"kinds":[0]}])");
+    write_seed("fuzz_client_message", "req.json",
+               R"(["REQ","sub-1",)" + filter + R"(,{"kinds":[0]}])");
     write_seed("fuzz_client_message", "count.json", R"(["COUNT","c",{"#t":["nostr"],"limit":0}])");
     write_seed("fuzz_client_message", "close.json", R"(["CLOSE","sub-1"])");
     write_seed("fuzz_client_message", "unknown_type.json", R"(["AUTH","challenge"])");
     write_seed("fuzz_client_message", "bad_filter.json", R"(["REQ","s",{"ids":["ABC"]},{"x":1}])");
-    write_seed("fuzz_client_message", "long_sub_id.json", R"(["REQ",")" + std::string(65, 's') + R"(",{}])");
+    write_seed("fuzz_client_message", "long_sub_id.json",
+               R"(["REQ",")" + std::string(65, 's') + R"(",{}])");
     write_seed("fuzz_filter", "full.json", filter);
     write_seed("fuzz_filter", "empty.json", "{}");
     write_seed("fuzz_filter", "huge_numbers.json",

@@ -3,6 +3,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <chrono>
 #include <iostream>
 #include <thread>
 
@@ -64,6 +65,8 @@ int main(int argc, char** argv) {
         sigwait(&signals, &received);
         if (received != SIGUSR1) {
             log::info(received == SIGTERM ? "SIGTERM: shutting down" : "SIGINT: shutting down");
+            // Finish what clients already sent (commits and their OKs), then close.
+            relay.quiesce(std::chrono::seconds(10));
             server.stop();
         }
     });

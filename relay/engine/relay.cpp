@@ -89,6 +89,14 @@ Status Relay::start(Server& server) {
     return Ok{};
 }
 
+void Relay::quiesce(std::chrono::milliseconds timeout) {
+    accepting_ = false;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (in_flight_.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+}
+
 void Relay::shutdown() {
     if (stopped_) return;
     stopped_ = true;
@@ -162,6 +170,7 @@ void Relay::on_binary(ConnectionId id) {
 }
 
 void Relay::on_text(ConnectionId id, std::string message) {
+    if (!accepting_) return;
     std::shared_ptr<Connection> connection;
     {
         std::shared_lock lock(connections_mutex_);
@@ -180,6 +189,7 @@ void Relay::on_text(ConnectionId id, std::string message) {
         }
         connection->inbox_bytes += message.size();
         connection->inbox.push_back(std::move(message));
+        ++in_flight_;
         if (!connection->scheduled) connection->scheduled = start_drain = true;
     }
     if (start_drain) {
@@ -200,24 +210,25 @@ void Relay::drain_inbox(const std::shared_ptr<Connection>& connection, StoreRead
             connection->inbox.pop_front();
             connection->inbox_bytes -= message.size();
         }
-        handle(connection, message, reader);
+        if (!handle(connection, message, reader)) --in_flight_;
     }
     // More left: go to the back of the queue so other connections get their turn.
     schedule([this, connection](StoreReader& r) { drain_inbox(connection, r); });
 }
 
-void Relay::handle(const std::shared_ptr<Connection>& connection, std::string_view text,
+bool Relay::handle(const std::shared_ptr<Connection>& connection, std::string_view text,
                    StoreReader& reader) {
     auto parsed = proto::parse_client_message(text, message_limits_);
     if (!parsed) {
         notice(connection->id, "invalid: " + parsed.error().code + ": " + parsed.error().message);
-        return;
+        return false;
     }
+    bool queued_for_writer = false;
     std::visit(
         [&](auto&& message) {
             using T = std::decay_t<decltype(message)>;
             if constexpr (std::is_same_v<T, proto::EventMessage>) {
-                handle_event(connection, message.event_json);
+                queued_for_writer = handle_event(connection, message.event_json);
             } else if constexpr (std::is_same_v<T, proto::ReqMessage>) {
                 handle_req(connection, std::move(message), reader);
             } else if constexpr (std::is_same_v<T, proto::CountMessage>) {
@@ -234,9 +245,10 @@ void Relay::handle(const std::shared_ptr<Connection>& connection, std::string_vi
             }
         },
         std::move(*parsed));
+    return queued_for_writer;
 }
 
-void Relay::handle_event(const std::shared_ptr<Connection>& connection, std::string_view json) {
+bool Relay::handle_event(const std::shared_ptr<Connection>& connection, std::string_view json) {
     ++metrics_.events_received;
     const double now = now_seconds();
     bool allowed;
@@ -253,7 +265,7 @@ void Relay::handle_event(const std::shared_ptr<Connection>& connection, std::str
         metrics_.reject("rate_limited");
         send(connection->id, proto::format_ok(peek_event_id(json), false,
                                               "rate-limited: slow down, too many events per second"));
-        return;
+        return false;
     }
     auto parsed = event::Event::parse(json, event_limits(config_, std::time(nullptr)));
     if (!parsed) {
@@ -265,19 +277,20 @@ void Relay::handle_event(const std::shared_ptr<Connection>& connection, std::str
         } else {
             send(connection->id, proto::format_ok(id, false, reason));
         }
-        return;
+        return false;
     }
     if (event::storage_class(parsed->kind()) == event::StorageClass::kEphemeral) {
         ++metrics_.events_ephemeral;
         fan_out(*parsed, parsed->to_json());
         send(connection->id, proto::format_ok(to_hex(parsed->id()), true, ""));
-        return;
+        return false;
     }
     {
         std::lock_guard lock(writes_mutex_);
         writes_.push_back(PendingWrite{connection, std::move(*parsed)});
     }
     writes_ready_.notify_one();
+    return true;
 }
 
 void Relay::writer_loop() {
@@ -305,6 +318,7 @@ void Relay::writer_loop() {
                 send(batch[i].connection->id,
                      proto::format_ok(to_hex(events[i].id()), false, "error: could not store the event"));
             }
+            in_flight_ -= static_cast<int64_t>(batch.size());
             continue;
         }
         ++metrics_.commits;
@@ -333,6 +347,7 @@ void Relay::writer_loop() {
                     break;
             }
         }
+        in_flight_ -= static_cast<int64_t>(batch.size());
     }
 }
 

@@ -39,6 +39,10 @@ public:
 
     // Starts the worker and writer threads; replies go out through `server`.
     [[nodiscard]] Status start(Server& server);
+    // Graceful stop, first half: new messages are ignored, and this returns once every
+    // message already received has been handled and its replies queued (or after
+    // `timeout`). Call it before Server::stop(), which flushes the queued replies.
+    void quiesce(std::chrono::milliseconds timeout);
     // Stops taking work, commits what the writer holds, joins the threads. Idempotent.
     void shutdown();
 
@@ -58,9 +62,10 @@ private:
     void writer_loop();
     void schedule(std::function<void(StoreReader&)> task);
     void drain_inbox(const std::shared_ptr<Connection>& connection, StoreReader& reader);
-    void handle(const std::shared_ptr<Connection>& connection, std::string_view text,
+    // Both return true when the message went to the writer, which then finishes it.
+    bool handle(const std::shared_ptr<Connection>& connection, std::string_view text,
                 StoreReader& reader);
-    void handle_event(const std::shared_ptr<Connection>& connection, std::string_view event_json);
+    bool handle_event(const std::shared_ptr<Connection>& connection, std::string_view event_json);
     void handle_req(const std::shared_ptr<Connection>& connection, proto::ReqMessage req,
                     StoreReader& reader);
     void handle_count(const std::shared_ptr<Connection>& connection,
@@ -103,6 +108,8 @@ private:
     std::deque<PendingWrite> writes_;
     std::thread writer_;
 
+    std::atomic<bool> accepting_{true};
+    std::atomic<int64_t> in_flight_{0};  // messages received and not yet fully handled
     bool stopping_ = false;         // guarded by tasks_mutex_
     bool writer_stopping_ = false;  // guarded by writes_mutex_
     bool stopped_ = false;

@@ -96,7 +96,7 @@ struct Server::Impl {
     ServerHandler& handler;
 
     std::mutex stop_mutex;  // held for the whole of stop(); run() takes it before returning
-    std::mutex mutex;       // guards the fields up to io
+    std::mutex mutex;       // guards stopping, next_id and the two maps
     bool stopping = false;
     ConnectionId next_id = 1;
     std::unordered_map<ConnectionId, std::weak_ptr<WebSocketSession>> websockets;

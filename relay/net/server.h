@@ -112,7 +112,9 @@ struct ServerOptions {
 class Server {
   public:
     Server(ServerOptions options, ServerHandler& handler);
-    // Calls stop(). Destroy the server only after run() has returned (or was never called).
+    // Calls stop(). Destroy the server only after run() has returned (or was never called) and
+    // after other threads are done calling send()/close(). A stop() that raced with the end of
+    // run() is not a concern: run() returns only after it.
     ~Server();
     Server(const Server&) = delete;
     Server& operator=(const Server&) = delete;

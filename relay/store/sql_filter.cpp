@@ -145,6 +145,14 @@ Clause filter_clause(const Filter& filter, Purpose purpose) {
     return clause;
 }
 
+// A list without repeats: a value listed twice must not become two streams.
+template <class T>
+std::vector<T> distinct(std::vector<T> values) {
+    std::sort(values.begin(), values.end());
+    values.erase(std::unique(values.begin(), values.end()), values.end());
+    return values;
+}
+
 // The list a filter is split on, one stream per value (see SelectPlan).
 enum class Split { kNone, kTag, kAuthors, kKinds };
 
@@ -219,19 +227,19 @@ std::optional<SelectPlan> select_matching(const Filter& filter, uint64_t limit) 
             break;
         case Split::kTag:
             plan.may_repeat = true;  // an event can carry several of the values
-            for (const std::string& value : filter.tags[tag_index].values) {
+            for (const std::string& value : distinct(filter.tags[tag_index].values)) {
                 one.tags[tag_index].values = {value};
                 add_stream(one);
             }
             break;
         case Split::kAuthors:
-            for (const ByteArray<32>& author : *filter.authors) {
+            for (const ByteArray<32>& author : distinct(*filter.authors)) {
                 one.authors = std::vector<ByteArray<32>>{author};
                 add_stream(one);
             }
             break;
         case Split::kKinds:
-            for (event::Kind kind : *filter.kinds) {
+            for (event::Kind kind : distinct(*filter.kinds)) {
                 one.kinds = std::vector<event::Kind>{kind};
                 add_stream(one);
             }

@@ -152,8 +152,13 @@ Status configure(Connection& db, bool durable) {
     if (mode->step() != SQLITE_ROW || mode->column_text(0) != "wal") {
         return error(db.get(), "cannot switch to WAL mode");
     }
+    // A batch of 1000 events dirties a few thousand pages (every index takes a row), so
+    // the default checkpoint every 1000 WAL pages would run after nearly every commit; at
+    // 10000 pages (40 MB of WAL) pages rewritten by several commits are copied back once,
+    // which measured 12.6k -> 17-18k durable events/s in bench/store_bench.cpp.
     return db.exec(std::string("PRAGMA synchronous=") + (durable ? "FULL" : "NORMAL") +
-                   ";PRAGMA temp_store=MEMORY;PRAGMA cache_size=-65536");
+                   ";PRAGMA temp_store=MEMORY;PRAGMA cache_size=-65536"
+                   ";PRAGMA wal_autocheckpoint=10000");
 }
 
 Status migrate(Connection& db, const std::string& path) {

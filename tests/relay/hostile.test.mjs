@@ -126,7 +126,7 @@ for (const [name, text] of [
 }
 
 hostile('unknown message type', '["AUTH","challenge"]', (c) => expectNotice(c, 'message_unknown_type', '["AUTH"]'));
-hostile('message type is case-sensitive', () => json(['req', 'x', {}]),
+hostile('message type is case-sensitive', json(['req', 'x', {}]),
   (c) => expectNotice(c, 'message_unknown_type', '["req",...]'));
 
 // Events without a readable id: NOTICE with the validation code.
@@ -231,7 +231,10 @@ function okCase(name, event, rawText, code) {
 {
   const e = valid();
   const text = envelope(withRaw(e, 'created_at', '1e400'));
-  hostile('huge number: created_at 1e400', text, (c) => expectOkFalse(c, e.id, /^invalid: (created_at_range|wrong_type): /, text));
+  // 1e400 is valid JSON grammar but beyond a double; RFC 8259 section 6 lets a parser
+  // refuse numbers it cannot represent, so json_syntax is accepted besides wrong_type.
+  hostile('huge number: created_at 1e400', text,
+    (c) => expectOkFalse(c, e.id, /^invalid: (created_at_range|wrong_type|json_syntax): /, text));
 }
 {
   const e = signEvent({ kind: 1, created_at: now() + 3600, content: 'from the future' }, key);
@@ -300,7 +303,7 @@ for (const [name, filter] of [
   ['tag filter with a number', { '#t': [1] }],
   ['deep nesting in a filter', JSON.parse(`{"#t":${nested(50)}}`)],
   ['11 tag conditions', Object.fromEntries('abcdefghijk'.split('').map((l) => [`#${l}`, ['x']]))],
-  ['1001 ids', { ids: Array.from({ length: 1001 }, () => randomHex()) }],
+  ['1001 kinds', { kinds: Array.from({ length: 1001 }, (_, i) => i) }],
 ]) {
   const message = ['REQ', 'bad-filter', filter];
   hostile(name, json(message), (c) => expectClosed(c, 'bad-filter', /^invalid: filter_invalid: /, message));
@@ -366,9 +369,10 @@ hostile('binary frame', async (c) => { c.ws.send(Buffer.from(json(['REQ', 'bin',
   const text = json(['REQ', 'big', { search: 'a'.repeat(LIMITS.maxMessageBytes + 100) }]);
   hostile('oversized message (just over --max-message-bytes)', text, (c) => expectNotice(c, 'message_too_large', text));
 }
-{
-  const text = json(['REQ', 'huge', { search: 'a'.repeat(4 * 1024 * 1024) }]);
-  hostile('message far beyond the limit (4 MiB)', text, (c) => expectCloseCode(c, 1009, text), { closes: true });
+for (const mebibytes of [1, 4]) {
+  const text = json(['REQ', 'huge', { search: 'a'.repeat(mebibytes * 1024 * 1024) }]);
+  hostile(`message far beyond the limit (${mebibytes} MiB): close code 1009`, text,
+    (c) => expectCloseCode(c, 1009, text), { closes: true });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -428,8 +432,9 @@ test('rate limits: events and REQs per connection get rate-limited replies; othe
   const refused = replies.filter((r) => r[2] === false);
   for (const reply of accepted) assert.equal(reply[3], '');
   for (const reply of refused) assert.match(reply[3], /^rate-limited: /, json(reply));
-  assert.ok(accepted.length >= 1 && accepted.length <= 6, `accepted ${accepted.length} of 20 (2/s, burst 4)`);
-  assert.ok(refused.length >= 14, `rate-limited ${refused.length} of 20`);
+  // 2/s with a burst of 4: a few accepted, most refused (slack for a slow machine).
+  assert.ok(accepted.length >= 1 && accepted.length <= 10, `accepted ${accepted.length} of 20 (2/s, burst 4)`);
+  assert.ok(refused.length >= 10, `rate-limited ${refused.length} of 20`);
   const stored = await fetchEvents(watcher, [{ ids: events.map((e) => e.id) }]);
   assert.deepEqual(new Set(stored.map((e) => e.id)), new Set(accepted.map((r) => r[1])), 'refused events are not stored');
 
@@ -488,6 +493,7 @@ test('slow consumer: a client that stops reading is disconnected; others are ser
   slow.ws._socket.resume();
   const closeInfo = await slow.waitClosed(20000);
   const delivered = slow.take(isEventFor('all')).length;
+  t.diagnostic(`slow client: ${delivered} of ${count} events, then close ${closeInfo.code} "${closeInfo.reason}"`);
   assert.ok(delivered < count, `the slow client got all ${count} events: it was never cut off`);
   assert.ok([1008, 1006].includes(closeInfo.code), `close code ${closeInfo.code} "${closeInfo.reason}"`);
   await assertStillServing(reader, readerKey, 'all', tag, 'slow consumer');

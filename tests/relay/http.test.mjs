@@ -226,12 +226,15 @@ test('paths that leave the web root are refused, encoded or not', { timeout: 200
     '/../secret.txt', '/../../etc/passwd', '/../../../../../../etc/passwd', '/%2e%2e/secret.txt',
     '/%2E%2E/%2E%2E/etc/passwd', '/..%2fsecret.txt', '/%2e%2e%2fsecret.txt', '/sub/../../secret.txt',
     '/sub/%2e%2e/%2e%2e/secret.txt', '/wasm/../secret.txt', '/wasm/..%2f..%2fsecret.txt', '/..\\secret.txt',
-    '/%5c..%5csecret.txt', '/./../secret.txt', '/index.html%00.js', '//etc/passwd', '/%252e%252e/secret.txt',
+    '/%5c..%5csecret.txt', '/./../secret.txt', '/index.html%00.js', '/%252e%252e/secret.txt',
+    // An absolute path after the root ("//etc/passwd" -> root / "/etc/passwd").
+    '//etc/passwd', '/%2fetc%2fpasswd', '/wasm//etc/passwd', `//${work.slice(1)}/secret.txt`,
   ]) {
     const res = await request(rawPath);
-    assert.ok([400, 403, 404].includes(res.status), `${rawPath}: HTTP ${res.status}`);
     const body = res.body.toString('latin1');
-    assert.ok(!body.includes(SECRET) && !body.includes('root:x:0:0'), `${rawPath} leaked a file`);
+    assert.ok(!body.includes(SECRET) && !body.includes('root:x:0:0'),
+      `GET ${rawPath} leaked a file outside the web root: HTTP ${res.status}, ${JSON.stringify(body.slice(0, 60))}`);
+    assert.ok([400, 403, 404].includes(res.status), `${rawPath}: HTTP ${res.status}`);
   }
   // Inside the root, ".." that stays inside is either resolved or refused, never escapes.
   const inside = await request('/sub/../index.html');

@@ -204,6 +204,28 @@ test('REQ: stored events, EOSE, then live events that match (and not those that 
   assert.deepEqual(subscriber.take((m) => m[0] === 'EVENT'), [], 'only the matching event is delivered');
 });
 
+test('an event acknowledged before a REQ reaches it once, as a stored event, never again live', { timeout: 30000 }, async (t) => {
+  // OK means committed, and fan-out to live subscriptions follows it; a subscription
+  // opened after the OK must therefore see the event among the stored results only.
+  const client = await connect(relay.url);
+  t.after(() => client.close());
+  const key = newKey();
+  const rounds = 200;
+  let twiceBeforeEose = 0;
+  for (let i = 0; i < rounds; i += 1) {
+    const event = signEvent({ content: `acknowledged then requested ${i}` }, key);
+    await publishOk(client, event);
+    const { events } = await query(client, `after-ok-${i}`, [{ ids: [event.id] }]);
+    client.send(['CLOSE', `after-ok-${i}`]);
+    assert.ok(events.length >= 1, 'the acknowledged event is stored');
+    if (events.length > 1) twiceBeforeEose += 1;
+  }
+  await sleep(300);
+  const againLive = client.take((m) => m[0] === 'EVENT').length;
+  assert.deepEqual({ twiceBeforeEose, againLive }, { twiceBeforeEose: 0, againLive: 0 },
+    `of ${rounds} REQs sent right after OK true, some got the event twice`);
+});
+
 test('a REQ with an open subscription id replaces that subscription', { timeout: 15000 }, async (t) => {
   const subscriber = await connect(relay.url);
   const publisher = await connect(relay.url);
