@@ -69,7 +69,9 @@ struct Latency {
 
 void print(Latency& l) {
     std::sort(l.micros.begin(), l.micros.end());
-    const auto at = [&](double q) { return l.micros[static_cast<size_t>(q * (l.micros.size() - 1))]; };
+    const auto at = [&](double q) {
+        return l.micros[static_cast<size_t>(q * (l.micros.size() - 1))];
+    };
     std::printf("  %-34s p50 %8.0f us   p99 %8.0f us   max %8.0f us   avg results %.1f\n",
                 l.name.c_str(), at(0.5), at(0.99), l.micros.back(),
                 static_cast<double>(l.results) / l.micros.size());
@@ -106,7 +108,8 @@ int run(const Options& options) {
         const int r = pick(10);
         event::Draft draft;
         // Live traffic: created_at follows arrival order, give or take a few minutes.
-        draft.created_at = kStart + static_cast<int64_t>(i) * kSpan / static_cast<int64_t>(options.events) +
+        draft.created_at = kStart +
+                           static_cast<int64_t>(i) * kSpan / static_cast<int64_t>(options.events) +
                            pick(600) - 300;
         draft.kind = r < 5 ? 1 : r < 8 ? 7 : 1111;
         if (draft.kind == 1) {

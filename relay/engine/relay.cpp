@@ -52,8 +52,16 @@ struct Relay::Connection {
     TokenBucket events;
     TokenBucket reqs;
 
-    // Guarded by Relay::connections_mutex_.
-    std::map<std::string, std::vector<proto::Filter>> subscriptions;
+    // While a REQ's stored events are being sent, live matches wait in `pending`, so that
+    // an event committed during the query reaches the subscription once, after EOSE.
+    struct Subscription {
+        std::vector<proto::Filter> filters;
+        bool backfilling = true;                                  // guarded by `mutex`
+        std::vector<std::pair<std::string, std::string>> pending; // (id hex, EVENT message)
+    };
+    // The map's shape is guarded by Relay::connections_mutex_ (written only by this
+    // connection's own handlers, which run one at a time).
+    std::map<std::string, Subscription> subscriptions;
 };
 
 Relay::Relay(const Config& config, Store& store)
@@ -322,6 +330,11 @@ void Relay::writer_loop() {
             continue;
         }
         ++metrics_.commits;
+        // Live delivery first: a client that saw OK and then subscribes must not get the
+        // event a second time from the live path.
+        for (size_t i = 0; i < batch.size(); ++i) {
+            if ((*outcomes)[i].status == WriteStatus::kStored) fan_out(events[i], events[i].to_json());
+        }
         for (size_t i = 0; i < batch.size(); ++i) {
             const ConnectionId to = batch[i].connection->id;
             const std::string id = to_hex(events[i].id());
@@ -329,7 +342,6 @@ void Relay::writer_loop() {
                 case WriteStatus::kStored:
                     ++metrics_.events_accepted;
                     send(to, proto::format_ok(id, true, ""));
-                    fan_out(events[i], events[i].to_json());
                     break;
                 case WriteStatus::kDuplicate:
                     metrics_.reject("duplicate");
@@ -354,8 +366,15 @@ void Relay::writer_loop() {
 void Relay::fan_out(const event::Event& event, const std::string& event_json) {
     std::shared_lock lock(connections_mutex_);
     for (const auto& [id, connection] : connections_) {
-        for (const auto& [subscription, filters] : connection->subscriptions) {
-            if (proto::matches_any(filters, event)) send(id, proto::format_event(subscription, event_json));
+        for (auto& [subscription_id, subscription] : connection->subscriptions) {
+            if (!proto::matches_any(subscription.filters, event)) continue;
+            std::string message = proto::format_event(subscription_id, event_json);
+            std::lock_guard connection_lock(connection->mutex);
+            if (subscription.backfilling) {
+                subscription.pending.emplace_back(to_hex(event.id()), std::move(message));
+            } else {
+                send(id, std::move(message));
+            }
         }
     }
 }
@@ -385,10 +404,10 @@ void Relay::handle_req(const std::shared_ptr<Connection>& connection, proto::Req
             return;
         }
         if (!replacing) ++metrics_.subscriptions_open;
-        subscriptions[req.subscription_id] = req.filters;
+        subscriptions[req.subscription_id] = Connection::Subscription{req.filters};
     }
-    // Registered before the stored query runs, so no event committed meanwhile is missed
-    // (one may arrive twice: once live, once stored).
+    // Registered before the stored query runs, so no event committed meanwhile is missed;
+    // live matches are held until EOSE and sent unless the query already returned them.
     std::set<std::string, std::less<>> sent;
     const auto started = std::chrono::steady_clock::now();
     for (const proto::Filter& filter : req.filters) {
@@ -406,13 +425,21 @@ void Relay::handle_req(const std::shared_ptr<Connection>& connection, proto::Req
             return;
         }
         for (const std::string& json : *events) {
-            if (req.filters.size() > 1 && !sent.emplace(stored_event_id(json)).second) continue;
+            if (!sent.emplace(stored_event_id(json)).second) continue;
             send(connection->id, proto::format_event(req.subscription_id, json));
         }
     }
     metrics_.observe_query(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    std::shared_lock map_lock(connections_mutex_);
+    auto& subscription = connection->subscriptions.at(req.subscription_id);
+    std::lock_guard connection_lock(connection->mutex);
     send(connection->id, proto::format_eose(req.subscription_id));
+    for (auto& [id, message] : subscription.pending) {
+        if (!sent.count(id)) send(connection->id, std::move(message));
+    }
+    subscription.pending.clear();
+    subscription.backfilling = false;
 }
 
 void Relay::handle_count(const std::shared_ptr<Connection>& connection,

@@ -1,5 +1,6 @@
 #include "engine/static_files.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -63,11 +64,20 @@ std::optional<StaticFile> read_static_file(const std::string& root, std::string_
         size_t end = relative.find('/', start);
         if (end == std::string::npos) end = relative.size();
         std::string_view segment(relative.data() + start, end - start);
-        if (segment == ".." || segment == ".") return std::nullopt;
+        // An empty segment ("//") would make the rest an absolute path that ignores root.
+        if (segment == ".." || segment == "." || (segment.empty() && end < relative.size())) {
+            return std::nullopt;
+        }
         start = end + 1;
     }
     std::filesystem::path path = std::filesystem::path(root) / relative;
     std::error_code ec;
+    // Defence in depth: the resolved file must still be inside root.
+    const auto base = std::filesystem::weakly_canonical(root, ec);
+    const auto resolved = std::filesystem::weakly_canonical(path, ec);
+    if (ec) return std::nullopt;
+    const auto [root_end, unused] = std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
+    if (root_end != base.end()) return std::nullopt;
     if (std::filesystem::is_directory(path, ec)) path /= "index.html";
     if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
     if (std::filesystem::file_size(path, ec) > kMaxFileBytes || ec) return std::nullopt;

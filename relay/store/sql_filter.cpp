@@ -8,15 +8,21 @@ namespace {
 using proto::Filter;
 using proto::TagCondition;
 
-SqlValue int_value(int64_t value) { return {SqlValue::Type::kInt, value, {}}; }
+SqlValue int_value(int64_t value) {
+    return {SqlValue::Type::kInt, value, {}};
+}
 
 SqlValue blob_value(ByteSpan bytes) {
     return {SqlValue::Type::kBlob, 0, std::string(bytes.begin(), bytes.end())};
 }
 
-SqlValue blob_value(std::string_view bytes) { return {SqlValue::Type::kBlob, 0, std::string(bytes)}; }
+SqlValue blob_value(std::string_view bytes) {
+    return {SqlValue::Type::kBlob, 0, std::string(bytes)};
+}
 
-SqlValue text_value(std::string_view text) { return {SqlValue::Type::kText, 0, std::string(text)}; }
+SqlValue text_value(std::string_view text) {
+    return {SqlValue::Type::kText, 0, std::string(text)};
+}
 
 // More values than this are not split into streams (one IN and a sort instead).
 constexpr size_t kMaxStreams = 1024;
@@ -93,20 +99,25 @@ Clause filter_clause(const Filter& filter, Purpose purpose) {
 
     // Otherwise a tag condition drives: for a select, one with a single value, whose
     // tags_by_value range yields its events in feed order so the scan stops at the limit;
-    // for a count, the one with the fewest values (an event carrying several of them is
-    // then counted once by DISTINCT or UNION). Other tag conditions are tested per event.
+    // for a count (unless ids name the events), the one with the fewest values (an event
+    // carrying several of them is then counted once by DISTINCT or UNION). Other tag
+    // conditions are tested per event.
     auto driver = filter.tags.end();
     if (match.empty() && purpose == Purpose::kSelect) {
         driver = std::find_if(filter.tags.begin(), filter.tags.end(),
                               [](const TagCondition& c) { return c.values.size() == 1; });
-    } else if (match.empty() && !filter.tags.empty()) {
+    } else if (match.empty() && !filter.ids && !filter.tags.empty()) {
         driver = std::min_element(filter.tags.begin(), filter.tags.end(),
                                   [](const TagCondition& a, const TagCondition& b) {
                                       return a.values.size() < b.values.size();
                                   });
     }
     if (driver != filter.tags.end()) {
-        clause.from = " FROM tags t CROSS JOIN events e ON e.seq = t.event";
+        // A count leaves the join order to SQLite: with one author or a rare kind it may
+        // start there rather than from a common tag.
+        clause.from = purpose == Purpose::kSelect
+                          ? " FROM tags t CROSS JOIN events e ON e.seq = t.event"
+                          : " FROM tags t JOIN events e ON e.seq = t.event";
         clause.order = " ORDER BY t.created_at DESC, t.id";
         clause.add_condition("t.name = ?");
         clause.params.push_back(text_value(std::string(1, driver->name)));
@@ -131,16 +142,22 @@ Clause filter_clause(const Filter& filter, Purpose purpose) {
     }
     for (auto it = filter.tags.begin(); it != filter.tags.end(); ++it) {
         if (it == driver) continue;
-        clause.add_condition("EXISTS (SELECT 1 FROM tags x WHERE x.event = e.seq AND x.name = ? AND " +
-                             Clause::list_condition("x.value", it->values.size()) + ")");
+        clause.add_condition(
+            "EXISTS (SELECT 1 FROM tags x WHERE x.event = e.seq AND x.name = ? AND " +
+            Clause::list_condition("x.value", it->values.size()) + ")");
         clause.params.push_back(text_value(std::string(1, it->name)));
-        clause.add_list_params(it->values,
-                               [](const std::string& v) { return blob_value(std::string_view(v)); });
+        clause.add_list_params(
+            it->values, [](const std::string& v) { return blob_value(std::string_view(v)); });
     }
     if (!match.empty()) {
-        clause.add_condition("events_fts MATCH ? AND datt_search(?, f.content)");
+        clause.add_condition("events_fts MATCH ?");
         clause.params.push_back(text_value(match));
-        clause.params.push_back(text_value(*filter.search));
+        // A select leaves this check to the reader, which makes it only on rows that
+        // reach the output (see SelectPlan::search).
+        if (purpose == Purpose::kCount) {
+            clause.add_condition("datt_search(?, f.content)");
+            clause.params.push_back(text_value(*filter.search));
+        }
     }
     return clause;
 }
@@ -178,7 +195,9 @@ Split choose_split(const Filter& filter, size_t* tag_index) {
     return Split::kNone;
 }
 
-bool is_search_space(char c) { return c == ' ' || c == '\t' || c == '\n'; }
+bool is_search_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n';
+}
 
 }  // namespace
 
@@ -207,8 +226,18 @@ std::string fts_query(std::string_view search) {
 
 std::optional<SelectPlan> select_matching(const Filter& filter, uint64_t limit) {
     if (limit == 0 || has_empty_list(filter)) return std::nullopt;
-    const SqlValue limit_value = int_value(static_cast<int64_t>(std::min<uint64_t>(limit, INT64_MAX)));
+    const SqlValue limit_value =
+        int_value(static_cast<int64_t>(std::min<uint64_t>(limit, INT64_MAX)));
     SelectPlan plan;
+    if (!search_match(filter).empty()) {
+        // Every candidate is sorted, but by its small keys only; the reader then checks
+        // candidates in order and stops at the limit.
+        Clause clause = filter_clause(filter, Purpose::kSelect);
+        plan.sql = "SELECT e.created_at, e.id, e.seq" + clause.from + clause.where + clause.order;
+        plan.streams.push_back(std::move(clause.params));
+        plan.search = *filter.search;
+        return plan;
+    }
     auto add_stream = [&](const Filter& stream_filter) {
         Clause clause = filter_clause(stream_filter, Purpose::kSelect);
         if (plan.sql.empty()) {
@@ -256,7 +285,8 @@ std::optional<SqlQuery> count_matching(const std::vector<Filter>& filters) {
     if (clauses.empty()) return std::nullopt;
     SqlQuery query;
     if (clauses.size() == 1) {
-        const char* what = clauses[0].may_repeat ? "SELECT count(DISTINCT e.seq)" : "SELECT count(*)";
+        const char* what =
+            clauses[0].may_repeat ? "SELECT count(DISTINCT e.seq)" : "SELECT count(*)";
         query.sql = what + clauses[0].from + clauses[0].where;
         query.params = std::move(clauses[0].params);
         return query;

@@ -5,9 +5,10 @@
 // ignores) so that filters of similar shape share one cached prepared statement.
 //
 // NIP-50 search: each whitespace-separated term (the same split as proto::search_matches)
-// becomes an FTS5 string with '"' doubled, the strings ANDed; then the SQL function
-// datt_search(query, content) (proto::search_matches, registered on every reader
-// connection) keeps only events that also satisfy the substring rule of proto::matches.
+// becomes an FTS5 string with '"' doubled, the strings ANDed; then only events that also
+// satisfy the substring rule of proto::matches are kept (by the reader for a select, by
+// the SQL function datt_search(query, content), registered on every reader connection,
+// for a count).
 // FTS5 matches whole tokens, so results are the subset of proto::matches' whose terms
 // occur as whole words (or word sequences): "bitcoin" finds "Bitcoin is" but "coin" does
 // not find it, and a term with no word characters (such as "!!!") finds nothing.
@@ -44,11 +45,22 @@ std::string fts_query(std::string_view search);
 // the same statement with different parameters; the reader merges the streams and stops
 // after `limit` events, having read about limit + streams rows instead of every row of
 // every value. Rows are (created_at, id, json).
+//
+// A search is one stream of FTS5 candidates sorted by their keys, with rows (created_at,
+// id, seq): the reader fetches each candidate's content and JSON (kSearchFetchSql), keeps
+// it if proto::search_matches(search, content) and stops at the limit, so the content and
+// JSON of candidates past the limit are never read.
 struct SelectPlan {
     std::string sql;
     std::vector<std::vector<SqlValue>> streams;  // parameters of each stream
     bool may_repeat = false;  // one event can come from several streams: skip repeats
+    std::optional<std::string> search;
 };
+
+// Parameter: events.seq. Row: (content, json).
+inline constexpr const char* kSearchFetchSql =
+    "SELECT f.content, e.json FROM events e CROSS JOIN events_fts f ON f.rowid = e.seq "
+    "WHERE e.seq = ?";
 
 // nullopt when the filter can match nothing (an empty list) or `limit` is 0.
 std::optional<SelectPlan> select_matching(const proto::Filter& filter, uint64_t limit);

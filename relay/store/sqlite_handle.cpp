@@ -98,8 +98,8 @@ Result<Connection> Connection::open(const std::string& path, int flags) {
 Result<Statement> Connection::prepare(std::string_view sql, bool persistent) {
     sqlite3_stmt* stmt = nullptr;
     const unsigned flags = persistent ? SQLITE_PREPARE_PERSISTENT : 0;
-    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags,
-                                      &stmt, nullptr);
+    const int rc =
+        sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), flags, &stmt, nullptr);
     Statement statement(stmt);
     if (rc != SQLITE_OK) return error(db_, "cannot prepare " + quoted_sql(sql, ""));
     return statement;

@@ -20,7 +20,7 @@ namespace datt::relay::sqlite {
 Error error(sqlite3* db, std::string_view what);
 
 class Statement {
-public:
+  public:
     Statement() = default;
     explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
     Statement(Statement&& other) noexcept : stmt_(other.stmt_) { other.stmt_ = nullptr; }
@@ -49,12 +49,12 @@ public:
     ByteSpan column_blob(int col) const;
     std::string_view column_text(int col) const;
 
-private:
+  private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
 class Connection {
-public:
+  public:
     Connection() = default;
     explicit Connection(sqlite3* db) : db_(db) {}
     Connection(Connection&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
@@ -74,7 +74,7 @@ public:
     // The single integer a statement such as "PRAGMA user_version" returns.
     [[nodiscard]] Result<int64_t> query_int(std::string_view sql);
 
-private:
+  private:
     sqlite3* db_ = nullptr;
 };
 

@@ -120,14 +120,16 @@ Status check_existing(const std::string& path) {
     if (!tables) return invalid_database(path, tables.error().message);
 
     if (*application_id != kApplicationId && !(*application_id == 0 && *tables == 0)) {
-        return invalid_database(path, "it is a SQLite database of another program (application_id " +
-                                          std::to_string(*application_id) + ")");
+        return invalid_database(path,
+                                "it is a SQLite database of another program (application_id " +
+                                    std::to_string(*application_id) + ")");
     }
     if (*version > latest_schema_version()) {
-        return make_error("store_schema_too_new",
-                          "database file " + path + " has schema version " +
-                              std::to_string(*version) + " but this datt-relay knows versions up to " +
-                              std::to_string(latest_schema_version()) + ": use a newer datt-relay");
+        return make_error("store_schema_too_new", "database file " + path + " has schema version " +
+                                                      std::to_string(*version) +
+                                                      " but this datt-relay knows versions up to " +
+                                                      std::to_string(latest_schema_version()) +
+                                                      ": use a newer datt-relay");
     }
 
     auto quick_check = check->prepare("PRAGMA quick_check(5)", false);
@@ -140,7 +142,9 @@ Status check_existing(const std::string& path) {
         if (!problems.empty()) problems += "; ";
         problems += line;
     }
-    if (rc != SQLITE_DONE) return invalid_database(path, error(check->get(), "quick_check").message);
+    if (rc != SQLITE_DONE) {
+        return invalid_database(path, error(check->get(), "quick_check").message);
+    }
     if (!problems.empty()) return invalid_database(path, "integrity check failed: " + problems);
     return Ok{};
 }
@@ -171,10 +175,12 @@ Status migrate(Connection& db, const std::string& path) {
     auto version = db.query_int("PRAGMA user_version");
     if (!version) return fail(version.error());
     if (*version > latest_schema_version()) {
-        return fail(make_error("store_schema_too_new",
-                               "database file " + path + " has schema version " +
-                                   std::to_string(*version) + ", newer than this datt-relay knows"));
+        return fail(make_error("store_schema_too_new", "database file " + path +
+                                                           " has schema version " +
+                                                           std::to_string(*version) +
+                                                           ", newer than this datt-relay knows"));
     }
+    if (*version == latest_schema_version()) return db.exec("COMMIT");  // nothing to do
     for (int64_t step = *version; step < latest_schema_version(); ++step) {
         if (auto applied = db.exec(kMigrations[step]); !applied) {
             return fail(make_error(applied.error().code,
@@ -192,7 +198,9 @@ Status migrate(Connection& db, const std::string& path) {
 
 }  // namespace
 
-int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+int latest_schema_version() {
+    return static_cast<int>(kMigrations.size());
+}
 
 Result<Connection> open_writer(const std::string& path, bool durable) {
     std::error_code ec;
@@ -215,7 +223,13 @@ Result<Connection> open_writer(const std::string& path, bool durable) {
     }
 
     auto db = Connection::open(path, flags);
-    if (!db) return make_error(db.error().code, "database file " + path + ": " + db.error().message);
+    if (!db)
+        return make_error(db.error().code, "database file " + path + ": " + db.error().message);
+    // SQLite falls back to reading only when the file is write-protected; say so now
+    // rather than at the first write.
+    if (sqlite3_db_readonly(db->get(), "main") == 1) {
+        return make_error("store_read_only", "database file " + path + " is not writable");
+    }
     if (auto configured = configure(*db, durable); !configured) return configured.error();
     if (auto migrated = migrate(*db, path); !migrated) return migrated.error();
     return db;
@@ -223,7 +237,8 @@ Result<Connection> open_writer(const std::string& path, bool durable) {
 
 Result<Connection> open_reader(const std::string& path) {
     auto db = Connection::open(path, SQLITE_OPEN_READONLY);
-    if (!db) return make_error(db.error().code, "database file " + path + ": " + db.error().message);
+    if (!db)
+        return make_error(db.error().code, "database file " + path + ": " + db.error().message);
     sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
     if (auto configured = db->exec("PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16384");
         !configured) {

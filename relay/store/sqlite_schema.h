@@ -40,6 +40,7 @@ int latest_schema_version();
 //   (magic header, application_id, PRAGMA quick_check); a file that fails is left
 //   byte-for-byte untouched: error "store_invalid_database" ("database file X is not a
 //   valid Datt database: ..."). A schema newer than this code knows: "store_schema_too_new".
+//   A write-protected file: "store_read_only".
 // - Then: WAL mode, synchronous FULL (durable) or NORMAL, busy timeout, and any pending
 //   migrations applied in one transaction.
 [[nodiscard]] Result<Connection> open_writer(const std::string& path, bool durable);

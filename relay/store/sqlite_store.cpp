@@ -44,7 +44,7 @@ void datt_search(sqlite3_context* context, int, sqlite3_value** args) {
 // Resets the statements a query took from the pool when it is done with them, which
 // also ends their read transaction (so the WAL can be checkpointed past it).
 class ResetOnExit {
-public:
+  public:
     explicit ResetOnExit(std::span<Statement> stmts) : stmts_(stmts) {}
     ~ResetOnExit() {
         for (Statement& stmt : stmts_) stmt.reset();
@@ -52,7 +52,7 @@ public:
     ResetOnExit(const ResetOnExit&) = delete;
     ResetOnExit& operator=(const ResetOnExit&) = delete;
 
-private:
+  private:
     std::span<Statement> stmts_;
 };
 
@@ -75,7 +75,7 @@ void bind_all(Statement& stmt, const std::vector<sqlite::SqlValue>& params) {
 }
 
 class SqliteReader final : public StoreReader {
-public:
+  public:
     explicit SqliteReader(Connection db) : db_(std::move(db)) {}
 
     Result<std::vector<std::string>> query(const proto::Filter& filter,
@@ -126,8 +126,14 @@ public:
             heap.pop_back();
             // Repeats of one event come out next to each other: the order is total.
             if (!(plan->may_repeat && last_id == head.id)) {
-                events.emplace_back(streams[head.stream].column_text(2));
                 last_id = head.id;
+                if (!plan->search) {
+                    events.emplace_back(streams[head.stream].column_text(2));
+                } else if (auto kept = search_candidate(*plan->search,
+                                                        streams[head.stream].column_int(2), events);
+                           !kept) {
+                    return kept.error();
+                }
             }
             if (auto next = advance(head.stream); !next) return next.error();
         }
@@ -146,7 +152,29 @@ public:
         return static_cast<uint64_t>(stmt.column_int(0));
     }
 
-private:
+  private:
+    // Appends the JSON of search candidate `seq` to `events` if its content has every term.
+    Status search_candidate(const std::string& search, int64_t seq,
+                            std::vector<std::string>& events) {
+        // Its own statement, not the pool's: taking one from the pool could clear it while
+        // the query's streams are still stepping.
+        if (!search_fetch_.get()) {
+            auto prepared = db_.prepare(sqlite::kSearchFetchSql);
+            if (!prepared) return prepared.error();
+            search_fetch_ = std::move(prepared).value();
+        }
+        Statement& fetch = search_fetch_;
+        ResetOnExit reset(std::span<Statement>(&fetch, 1));
+        fetch.bind_int(1, seq);
+        const int rc = fetch.step();
+        if (rc == SQLITE_DONE) return Ok{};
+        if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "search fetch failed");
+        if (proto::search_matches(search, fetch.column_text(0))) {
+            events.emplace_back(fetch.column_text(1));
+        }
+        return Ok{};
+    }
+
     // Enough for the shapes and stream counts a relay sees; when full the pool starts
     // over rather than tracking recency.
     static constexpr size_t kMaxPooledStatements = 4096;
@@ -174,6 +202,7 @@ private:
     Connection db_;
     std::unordered_map<std::string, std::vector<Statement>> pool_;
     size_t pooled_ = 0;
+    Statement search_fetch_;  // sqlite::kSearchFetchSql
 };
 
 // ---------------------------------------------------------------------------------------
@@ -219,8 +248,7 @@ std::optional<Address> parse_address(std::string_view value) {
     if (colon1 == 0 || ec != std::errc() || ptr != end || kind > 65535) return std::nullopt;
     auto pubkey = from_hex_fixed<32>(value.substr(colon1 + 1, colon2 - colon1 - 1));
     if (!pubkey) return std::nullopt;
-    Address address{static_cast<event::Kind>(kind), *pubkey,
-                    std::string(value.substr(colon2 + 1))};
+    Address address{static_cast<event::Kind>(kind), *pubkey, std::string(value.substr(colon2 + 1))};
     switch (event::storage_class(address.kind)) {
         case StorageClass::kReplaceable:
             if (!address.d_key.empty()) return std::nullopt;
@@ -237,16 +265,16 @@ std::optional<Address> parse_address(std::string_view value) {
 // The writer's statements, prepared once.
 struct WriterStatements {
     Statement begin, commit, rollback;
-    Statement find_by_id;          // id -> seq, pubkey, kind
-    Statement find_address;        // pubkey, kind, d_key -> seq, id, created_at
-    Statement insert_event;        // id, pubkey, created_at, kind, d_key, json
-    Statement insert_tag;          // event, name, value, created_at, id
-    Statement insert_fts;          // rowid, content
-    Statement delete_event;        // seq
-    Statement delete_tags;         // event
-    Statement delete_fts;          // rowid
-    Statement find_deleted_id;     // id, pubkey
-    Statement add_deleted_id;      // id, pubkey
+    Statement find_by_id;            // id -> seq, pubkey, kind
+    Statement find_address;          // pubkey, kind, d_key -> seq, id, created_at
+    Statement insert_event;          // id, pubkey, created_at, kind, d_key, json
+    Statement insert_tag;            // event, name, value, created_at, id
+    Statement insert_fts;            // rowid, content
+    Statement delete_event;          // seq
+    Statement delete_tags;           // event
+    Statement delete_fts;            // rowid
+    Statement find_deleted_id;       // id, pubkey
+    Statement add_deleted_id;        // id, pubkey
     Statement find_deleted_address;  // pubkey, kind, d_key -> until
     Statement add_deleted_address;   // pubkey, kind, d_key, until
 
@@ -285,7 +313,7 @@ struct WriterStatements {
 };
 
 class SqliteStore final : public Store {
-public:
+  public:
     SqliteStore(std::string path, Connection db, WriterStatements statements)
         : path_(std::move(path)), db_(std::move(db)), s_(std::move(statements)) {
         update_size();
@@ -299,6 +327,7 @@ public:
                                       " is ephemeral and must not be stored");
             }
         }
+        if (events.empty()) return std::vector<WriteOutcome>{};
         std::lock_guard lock(write_mutex_);
         if (auto begun = run(s_.begin, "BEGIN"); !begun) return begun.error();
         std::vector<WriteOutcome> outcomes;
@@ -327,7 +356,7 @@ public:
 
     uint64_t size_bytes() override { return size_bytes_.load(std::memory_order_relaxed); }
 
-private:
+  private:
     // Runs a statement that returns no rows, leaving it reset for the next use.
     Status run(Statement& stmt, std::string_view what) {
         const int rc = stmt.step();
@@ -380,7 +409,8 @@ private:
             s_.find_deleted_address.bind_blob_static(3, as_bytes(*d_key));
             auto deleted = lookup(s_.find_deleted_address, "address deletion lookup");
             if (!deleted) return deleted.error();
-            const bool refused = *deleted && event.created_at() <= s_.find_deleted_address.column_int(0);
+            const bool refused =
+                *deleted && event.created_at() <= s_.find_deleted_address.column_int(0);
             s_.find_deleted_address.reset();
             if (refused) return WriteOutcome{WriteStatus::kDeleted, {}};
 

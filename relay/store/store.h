@@ -23,10 +23,10 @@
 namespace datt::relay {
 
 enum class WriteStatus {
-    kStored,          // committed (possibly replacing an older version)
-    kDuplicate,       // the same id is already stored
-    kReplacedNewer,   // a newer replaceable/addressable version is stored: not kept
-    kDeleted,         // a deletion request by its author forbids it: not kept
+    kStored,         // committed (possibly replacing an older version)
+    kDuplicate,      // the same id is already stored
+    kReplacedNewer,  // a newer replaceable/addressable version is stored: not kept
+    kDeleted,        // a deletion request by its author forbids it: not kept
 };
 
 struct WriteOutcome {
@@ -37,7 +37,7 @@ struct WriteOutcome {
 };
 
 class StoreReader {
-public:
+  public:
     virtual ~StoreReader() = default;
 
     // Serialized events matching `filter`, newest first (created_at descending, then
@@ -50,7 +50,7 @@ public:
 };
 
 class Store {
-public:
+  public:
     virtual ~Store() = default;
 
     // Writes events atomically in one transaction (one fsync): when this returns, every

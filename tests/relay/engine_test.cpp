@@ -111,7 +111,8 @@ TEST_F(StaticFiles, RefusesEscapes) {
     for (const char* path : {"/../datt-secret.txt", "/app/../../datt-secret.txt",
                              "/%2e%2e/datt-secret.txt", "/%2E%2E%2Fdatt-secret.txt",
                              "/app/..%2f..%2fdatt-secret.txt", "/./index.html", "/%00",
-                             "/..\\datt-secret.txt", "/%zz", "index.html", ""}) {
+                             "/..\\datt-secret.txt", "/%zz", "index.html", "", "//etc/passwd",
+                             "/%2fetc%2fpasswd", "//tmp", "/app//main.mjs"}) {
         EXPECT_FALSE(read_static_file(root_.string(), path)) << path;
     }
 }

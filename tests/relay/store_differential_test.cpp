@@ -30,11 +30,11 @@ constexpr int64_t kSeconds = 60;
 // Search words: none is a substring of another (checked below), so for content made of
 // these words separated by spaces, FTS5's whole-word match and proto::matches' substring
 // match agree and the search results can be compared exactly.
-const std::vector<std::string> kWords = {"alpha", "bravo", "charlie", "delta", "echo",
-                                         "foxtrot", "golf", "hotel", "india", "juliet"};
+const std::vector<std::string> kWords = {"alpha",   "bravo", "charlie", "delta", "echo",
+                                         "foxtrot", "golf",  "hotel",   "india", "juliet"};
 
 class Generator {
-public:
+  public:
     explicit Generator(uint64_t seed) : rng_(seed) {
         for (int i = 0; i < kKeys; ++i) pubkeys_.push_back(test::test_pubkey(i));
         for (int i = 0; i < 30; ++i) {
@@ -52,11 +52,16 @@ public:
 
     std::string tag_value(char name) {
         switch (name) {
-            case 'e': return e_values_[pick(static_cast<int>(e_values_.size()))];
-            case 'p': return to_hex(pubkeys_[pick(kKeys)]);
-            case 't': return kWords[pick(6)];
-            case 'a': return a_values_[pick(static_cast<int>(a_values_.size()))];
-            default: return std::vector<std::string>{"", "1", "x y", "X"}[pick(4)];
+            case 'e':
+                return e_values_[pick(static_cast<int>(e_values_.size()))];
+            case 'p':
+                return to_hex(pubkeys_[pick(kKeys)]);
+            case 't':
+                return kWords[pick(6)];
+            case 'a':
+                return a_values_[pick(static_cast<int>(a_values_.size()))];
+            default:
+                return std::vector<std::string>{"", "1", "x y", "X"}[pick(4)];
         }
     }
 
@@ -126,7 +131,7 @@ public:
         return f;
     }
 
-private:
+  private:
     std::mt19937_64 rng_;
     std::vector<ByteArray<32>> pubkeys_;
     std::vector<std::string> e_values_;
@@ -171,10 +176,12 @@ TEST(StoreDifferential, QueryAndCountAgreeWithTheReference) {
     std::vector<Event> events;
     for (int i = 0; i < kEvents; ++i) events.push_back(gen.event());
     for (size_t start = 0; start < events.size(); start += 500) {
-        std::span<const Event> batch(events.data() + start, std::min<size_t>(500, events.size() - start));
+        std::span<const Event> batch(events.data() + start,
+                                     std::min<size_t>(500, events.size() - start));
         auto outcomes = (*store)->write_batch(batch);
         ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
-        for (const WriteOutcome& outcome : *outcomes) ASSERT_EQ(outcome.status, WriteStatus::kStored);
+        for (const WriteOutcome& outcome : *outcomes)
+            ASSERT_EQ(outcome.status, WriteStatus::kStored);
     }
     auto reader = (*store)->open_reader();
     ASSERT_TRUE(reader.ok()) << reader.error().message;
@@ -202,8 +209,10 @@ TEST(StoreDifferential, QueryAndCountAgreeWithTheReference) {
         // count over one to three filters, limits ignored.
         std::vector<Filter> filters = {filter};
         for (int extra = gen.pick(3); extra > 0; --extra) filters.push_back(gen.filter(events));
-        const uint64_t expected_count = static_cast<uint64_t>(std::count_if(
-            events.begin(), events.end(), [&](const Event& e) { return proto::matches_any(filters, e); }));
+        const uint64_t expected_count =
+            static_cast<uint64_t>(std::count_if(events.begin(), events.end(), [&](const Event& e) {
+                return proto::matches_any(filters, e);
+            }));
         auto counted = (*reader)->count(filters);
         ASSERT_TRUE(counted.ok()) << counted.error().message;
         if (*counted != expected_count) {

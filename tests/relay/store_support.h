@@ -18,7 +18,7 @@
 namespace datt::relay::test {
 
 class TempDir {
-public:
+  public:
     TempDir() {
         static std::atomic<int> counter{0};
         std::random_device random;
@@ -37,7 +37,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::string file(const std::string& name) const { return (path_ / name).string(); }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 
@@ -50,13 +50,15 @@ inline crypto::SecretKey test_key(int i) {
     return *crypto::SecretKey::from_bytes(bytes);
 }
 
-inline ByteArray<32> test_pubkey(int i) { return crypto::xonly_pubkey(test_key(i)).bytes; }
+inline ByteArray<32> test_pubkey(int i) {
+    return crypto::xonly_pubkey(test_key(i)).bytes;
+}
 
 inline event::Event sign_event(int key, int64_t created_at, event::Kind kind, event::Tags tags = {},
                                std::string content = "") {
     static const std::array<uint8_t, 32> kAux{};
-    auto signed_event =
-        event::Event::sign({created_at, kind, std::move(tags), std::move(content)}, test_key(key), kAux);
+    auto signed_event = event::Event::sign({created_at, kind, std::move(tags), std::move(content)},
+                                           test_key(key), kAux);
     EXPECT_TRUE(signed_event.ok()) << signed_event.error().message;
     return std::move(signed_event).value();
 }

@@ -1,7 +1,5 @@
 // The SQLite event store: NIP-01 replaceable/addressable rules, NIP-09 deletion, queries,
 // counts, search, persistence and refusal of files that are not Datt databases.
-#include "store/sqlite_store.h"
-
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
@@ -11,6 +9,7 @@
 
 #include "proto/message.h"
 #include "store/sql_filter.h"
+#include "store/sqlite_store.h"
 #include "store_support.h"
 #include "util/hex.h"
 
@@ -50,7 +49,7 @@ void raw_exec(const std::string& path, const std::string& sql) {
 }
 
 class StoreTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override { reopen(); }
 
     void reopen() {
@@ -231,6 +230,36 @@ TEST_F(StoreTest, EphemeralKindIsAnErrorAndNothingOfTheBatchIsCommitted) {
     EXPECT_TRUE(query("{}").empty());
 }
 
+TEST_F(StoreTest, AnSqliteErrorMidBatchCommitsNothing) {
+    const Event before = sign_event(0, 100, 1, {}, "before");
+    write_one(before);
+    // A trigger added behind the store's back makes the second insert of the batch fail.
+    raw_exec(path_,
+             "CREATE TRIGGER fail BEFORE INSERT ON events WHEN NEW.kind = 4242 "
+             "BEGIN SELECT RAISE(ABORT, 'injected failure'); END;");
+    const Event first = sign_event(0, 200, 1, {{"t", "x"}}, "first of the failing batch");
+    const Event profile = sign_event(0, 200, 0, {}, "{}");
+    const Event request = sign_event(0, 200, 5, {{"e", to_hex(before.id())}});
+    const Event failing = sign_event(0, 200, 4242, {}, "fails");
+    std::vector<Event> batch = {first, profile, request, failing};
+    auto outcomes = store_->write_batch(batch);
+    ASSERT_FALSE(outcomes.ok());
+    EXPECT_EQ(outcomes.error().code, "store_sqlite");
+    EXPECT_NE(outcomes.error().message.find("injected failure"), std::string::npos)
+        << outcomes.error().message;
+    // Nothing of the batch, and the deletion in it did not happen either.
+    EXPECT_EQ(query("{}"), jsons({before}));
+    EXPECT_TRUE(query("{\"search\":\"failing\"}").empty());
+    EXPECT_TRUE(query("{\"#t\":[\"x\"]}").empty());
+    // The store keeps working: the same events (but the failing one) go in next time.
+    raw_exec(path_, "DROP TRIGGER fail");
+    std::vector<Event> retry = {first, profile, request};
+    auto retried = store_->write_batch(retry);
+    ASSERT_TRUE(retried.ok()) << retried.error().message;
+    EXPECT_EQ((*retried)[2].removed, std::vector<Hash256>{before.id()});
+    EXPECT_EQ(query("{}"), jsons({first, profile, request}));
+}
+
 // ---------------------------------------------------------------------------------------
 // NIP-09 deletion
 
@@ -276,10 +305,9 @@ TEST_F(StoreTest, DeletionOfAnotherAuthorsEventsDoesNothingToThem) {
     const Event victim_profile = sign_event(0, 100, 0, {}, "{}");
     const Event victim_article = sign_event(0, 100, 30023, {{"d", "post"}}, "article");
     write({victim, victim_profile, victim_article});
-    const Event attack = sign_event(1, 200, 5,
-                                    {{"e", to_hex(victim.id())},
-                                     {"a", "0:" + pk(0) + ":"},
-                                     {"a", "30023:" + pk(0) + ":post"}});
+    const Event attack = sign_event(
+        1, 200, 5,
+        {{"e", to_hex(victim.id())}, {"a", "0:" + pk(0) + ":"}, {"a", "30023:" + pk(0) + ":post"}});
     const WriteOutcome outcome = write_one(attack);
     EXPECT_EQ(outcome.status, WriteStatus::kStored);
     EXPECT_TRUE(outcome.removed.empty());
@@ -295,8 +323,8 @@ TEST_F(StoreTest, DeletionByAddressRemovesVersionsUpToItsTime) {
     const Event other_d = sign_event(0, 100, 30023, {{"d", "other"}}, "other");
     const Event profile = sign_event(0, 100, 0, {}, "{}");
     write({article, other_d, profile});
-    const Event request = sign_event(0, 150, 5,
-                                     {{"a", "30023:" + pk(0) + ":post"}, {"a", "0:" + pk(0) + ":"}});
+    const Event request =
+        sign_event(0, 150, 5, {{"a", "30023:" + pk(0) + ":post"}, {"a", "0:" + pk(0) + ":"}});
     const WriteOutcome outcome = write_one(request);
     EXPECT_EQ(outcome.removed, (std::vector<Hash256>{article.id(), profile.id()}));
     EXPECT_EQ(query("{\"kinds\":[0,30023]}"), jsons({other_d}));
@@ -330,7 +358,8 @@ TEST_F(StoreTest, ADeletionRequestCannotBeDeleted) {
     const Event note = sign_event(0, 100, 1, {}, "note");
     const Event first = sign_event(0, 200, 5, {{"e", to_hex(note.id())}});
     write({note, first});
-    const Event second = sign_event(0, 300, 5, {{"e", to_hex(first.id())}, {"a", "5:" + pk(0) + ":"}});
+    const Event second =
+        sign_event(0, 300, 5, {{"e", to_hex(first.id())}, {"a", "5:" + pk(0) + ":"}});
     const WriteOutcome outcome = write_one(second);
     EXPECT_EQ(outcome.status, WriteStatus::kStored);
     EXPECT_TRUE(outcome.removed.empty());
@@ -362,7 +391,7 @@ TEST_F(StoreTest, MalformedAddressTagsNameNothing) {
 // Queries
 
 class QueryTest : public StoreTest {
-protected:
+  protected:
     void SetUp() override {
         StoreTest::SetUp();
         const std::string e1(64, '1'), e2(64, '2');
@@ -431,7 +460,7 @@ TEST_F(QueryTest, EachFilterFieldAgreesWithTheReference) {
              "{\"#t\":[\"nostr\"],\"#e\":[\"" + e1 + "\"]}",
              "{\"#t\":[\"bitcoin\",\"nostr\"],\"#p\":[\"" + pk(1) + "\"]}",
              "{\"#t\":[\"bitcoin\"],\"authors\":[\"" + pk(0) + "\"]}",
-             "{\"#x\":[\"\"]}",            // a tag without a value is not indexed
+             "{\"#x\":[\"\"]}",           // a tag without a value is not indexed
              "{\"#t\":[\"long name\"]}",  // only one-letter names
              "{\"since\":100}",
              "{\"until\":100}",
@@ -454,7 +483,7 @@ TEST_F(QueryTest, EmptyListsMatchNothing) {
 }
 
 TEST_F(QueryTest, LimitIsTheSmallerOfTheFiltersAndTheCaller) {
-    EXPECT_EQ(query("{}", 3).size(), 3u);            // no limit: the caller's cap
+    EXPECT_EQ(query("{}", 3).size(), 3u);             // no limit: the caller's cap
     EXPECT_EQ(query("{\"limit\":2}", 5).size(), 2u);  // the filter's, below the cap
     EXPECT_EQ(query("{\"limit\":100}", 4).size(), 4u);
     EXPECT_TRUE(query("{\"limit\":0}").empty());
@@ -502,10 +531,9 @@ TEST_F(QueryTest, SearchInputCannotInjectFtsSyntax) {
     const Event tricky = sign_event(3, 130, 1, {}, "\"foo\" OR bar* NEAR( x");
     write_one(tricky);
     events_.push_back(tricky);
-    for (const char* search :
-         {R"(\"foo\" OR bar* NEAR()", R"(\"unbalanced)", "*", "^", "NOT", "AND OR NOT",
-          "content:foo", "-", "(((", ")", "NEAR(a b, 1)", "\\\"\\\"", "{a b}", "a:b", "+",
-          "bar*", "x\\u0000y", "!!!"}) {
+    for (const char* search : {R"(\"foo\" OR bar* NEAR()", R"(\"unbalanced)", "*", "^", "NOT",
+                               "AND OR NOT", "content:foo", "-", "(((", ")", "NEAR(a b, 1)",
+                               "\\\"\\\"", "{a b}", "a:b", "+", "bar*", "x\\u0000y", "!!!"}) {
         const std::string json = std::string("{\"search\":\"") + search + "\"}";
         const Filter filter = filter_from(json);
         auto result = reader_->query(filter, 500);
@@ -556,7 +584,8 @@ TEST_F(StoreTest, ReaderSeesLaterCommitsAndRunsBesideTheWriter) {
     });
     for (int batch = 0; batch < 20; ++batch) {
         std::vector<Event> events;
-        for (int i = 0; i < 20; ++i) events.push_back(sign_event(batch % 3, 10 + i, 1, {}, std::to_string(batch * 100 + i)));
+        for (int i = 0; i < 20; ++i)
+            events.push_back(sign_event(batch % 3, 10 + i, 1, {}, std::to_string(batch * 100 + i)));
         ASSERT_TRUE(store_->write_batch(events).ok());
     }
     done = true;
@@ -571,7 +600,8 @@ TEST_F(StoreTest, ReaderSeesLaterCommitsAndRunsBesideTheWriter) {
 TEST_F(StoreTest, EverythingSurvivesCloseAndReopen) {
     const Event note = sign_event(0, 100, 1, {{"t", "kept"}}, "persistent words");
     const Event profile = sign_event(0, 100, 0, {}, "{}");
-    const Event request = sign_event(0, 200, 5, {{"e", std::string(64, 'a')}, {"a", "0:" + pk(0) + ":"}});
+    const Event request =
+        sign_event(0, 200, 5, {{"e", std::string(64, 'a')}, {"a", "0:" + pk(0) + ":"}});
     write({note, profile, request});
     EXPECT_GT(store_->size_bytes(), 0u);
     reopen();
@@ -585,7 +615,8 @@ TEST_F(StoreTest, EverythingSurvivesCloseAndReopen) {
 TEST_F(StoreTest, SizeGrowsWithContent) {
     const uint64_t before = store_->size_bytes();
     std::vector<Event> events;
-    for (int i = 0; i < 200; ++i) events.push_back(sign_event(0, i, 1, {}, std::string(500, 'x') + std::to_string(i)));
+    for (int i = 0; i < 200; ++i)
+        events.push_back(sign_event(0, i, 1, {}, std::string(500, 'x') + std::to_string(i)));
     write(events);
     EXPECT_GT(store_->size_bytes(), before + 200 * 500);
 }
@@ -646,7 +677,8 @@ TEST(StoreFile, CorruptPagesAreRefusedAndLeftUntouched) {
     const std::string path = make_database(dir, "corrupt.sqlite3");
     std::string bytes = read_bytes(path);
     // Overwrite the middle of the file (b-tree pages), keeping the header intact.
-    for (size_t i = bytes.size() / 3; i < bytes.size() / 3 + 8192; ++i) bytes[i] = static_cast<char>(i * 31);
+    for (size_t i = bytes.size() / 3; i < bytes.size() / 3 + 8192; ++i)
+        bytes[i] = static_cast<char>(i * 31);
     write_bytes(path, bytes);
     expect_refused(path, "store_invalid_database", "is not a valid Datt database");
 }
@@ -683,6 +715,24 @@ TEST(StoreFile, MissingFileIsCreatedButNotAMissingDirectory) {
     auto directory = open_sqlite_store(dir.path().string());
     ASSERT_FALSE(directory.ok());
     EXPECT_EQ(directory.error().code, "store_invalid_database");
+}
+
+TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
+    test::TempDir dir;
+    const std::string path = dir.file("empty.sqlite3");
+    write_bytes(path, "");  // e.g. created by `touch`: nothing in it to protect
+    {
+        auto store = open_sqlite_store(path);
+        ASSERT_TRUE(store.ok()) << store.error().message;
+    }
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 1);  // schema version 1: the initial schema
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
 }
 
 TEST(StoreFile, OpensWithTheWalOfAnUncleanShutdown) {
@@ -728,15 +778,10 @@ std::string query_plan(sqlite3* db, const std::string& query) {
 }
 
 class StorePlan : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         path_ = make_database(dir_, "plan.sqlite3");
         ASSERT_EQ(sqlite3_open_v2(path_.c_str(), &db_, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-        // The search filter's SQL calls this; EXPLAIN only needs it to exist.
-        sqlite3_create_function_v2(
-            db_, "datt_search", 2, SQLITE_UTF8, nullptr,
-            [](sqlite3_context* c, int, sqlite3_value**) { sqlite3_result_int(c, 1); }, nullptr,
-            nullptr, nullptr);
     }
     void TearDown() override { sqlite3_close(db_); }
 
@@ -788,16 +833,22 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
     }
     // ids: a lookup per id in the unique index; only those few rows are sorted.
     auto by_id = sqlite::select_matching(filter_from("{\"ids\":[" + kId + "," + kId2 + "]}"), 100);
-    EXPECT_NE(query_plan(db_, by_id->sql).find("SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?)"),
-              std::string::npos);
+    EXPECT_NE(
+        query_plan(db_, by_id->sql).find("SEARCH e USING INDEX sqlite_autoindex_events_1 (id=?)"),
+        std::string::npos);
     // A search starts from the FTS5 matches, whatever else the filter names.
     for (const std::string& filter : std::vector<std::string>{
              "{\"search\":\"x\"}", "{\"search\":\"x\",\"kinds\":[1]}",
-          "{\"search\":\"x\",\"authors\":[" + kAuthor + "],\"#t\":[\"y\"]}"}) {
+             "{\"search\":\"x\",\"authors\":[" + kAuthor + "],\"#t\":[\"y\"]}"}) {
         auto plan = sqlite::select_matching(filter_from(filter), 100);
         const std::string text = query_plan(db_, plan->sql);
         EXPECT_EQ(text.rfind("SCAN f VIRTUAL TABLE", 0), 0u) << filter << "\n" << text;
     }
+    // Each candidate that reaches the output is then fetched by rowid.
+    const std::string fetch = query_plan(db_, sqlite::kSearchFetchSql);
+    EXPECT_NE(fetch.find("SEARCH e USING INTEGER PRIMARY KEY (rowid=?)"), std::string::npos)
+        << fetch;
+    EXPECT_EQ(fetch.find("SCAN e"), std::string::npos) << fetch;
 }
 
 TEST_F(StorePlan, CountsNeverScanTheTableForTagsAuthorsOrKinds) {
@@ -807,6 +858,8 @@ TEST_F(StorePlan, CountsNeverScanTheTableForTagsAuthorsOrKinds) {
              "{\"#e\":[" + kId + "," + kId2 + "],\"#p\":[" + kAuthor + "],\"kinds\":[7,1]}",
              "{\"authors\":[" + kAuthor + "," + kAuthor2 + "]}",
              "{\"kinds\":[7,1]}",
+             "{\"#t\":[\"topic1\"],\"authors\":[" + kAuthor + "]}",
+             "{\"#t\":[\"topic1\"],\"ids\":[" + kId + "," + kId2 + "]}",
          }) {
         auto count = sqlite::count_matching({filter_from(filter)});
         ASSERT_TRUE(count.has_value());
