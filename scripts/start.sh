@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# npm start: installs what is missing, builds native and wasm, then serves the web app on
-# http://127.0.0.1:8080 (PORT overrides the port). For now a static server (serve.mjs)
-# serves web/ and the wasm package; the relay replaces it in a later issue.
+# npm start: installs what is missing, builds native and wasm, then runs datt-relay on
+# http://127.0.0.1:8080 (PORT overrides the port): the NIP-01 relay with its SQLite database
+# in ./data/, serving the web app (web/) and the wasm package (at /wasm/). Extra arguments
+# go to datt-relay: npm start -- --log-level debug. `datt-relay --help` lists the options.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=start
 DATT_RERUN_HINT="npm start"
@@ -13,7 +14,13 @@ step "running setup" "see setup's message above"
 bash scripts/setup.sh
 step "running the build" "see the build's message above"
 bash scripts/build.sh
-step "starting the web server (Ctrl-C stops it)" \
+mkdir -p "$DATT_ROOT/data"
+step "starting datt-relay on http://127.0.0.1:${PORT:-8080} (Ctrl-C stops it)" \
      "if the port is taken, choose another: PORT=8081 npm start"
 trap - ERR
-exec node scripts/serve.mjs
+exec "$DATT_NATIVE_BUILD/relay/datt-relay" \
+    --port "${PORT:-8080}" \
+    --database "$DATT_ROOT/data/datt.sqlite3" \
+    --web-root "$DATT_ROOT/web" \
+    --wasm-root "$DATT_WASM_BUILD/dist" \
+    "$@"
