@@ -28,7 +28,7 @@ inline event::Draft sample_comment() {
                          {"k", "1111"},
                          {"p", "f7234bd4c1394dda46d09f35bd384dd30cc552ad5541990f98844fb06676e9ca"},
                          {"t", "bitcoin"}},
-                        "Agreed. Keeping the core pure makes the wasm build trivially testable."};
+                        "Agreed: keep the core pure."};
 }
 
 }  // namespace datt::bench

@@ -39,7 +39,7 @@ const template = {
     ['p', 'f7234bd4c1394dda46d09f35bd384dd30cc552ad5541990f98844fb06676e9ca'],
     ['t', 'bitcoin'],
   ],
-  content: 'Agreed. Keeping the core pure makes the wasm build trivially testable.',
+  content: 'Agreed: keep the core pure.',
 };
 const secretKey = '404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f';
 const publicKey = datt.publicKey(secretKey);
