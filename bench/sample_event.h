@@ -17,9 +17,9 @@ inline crypto::SecretKey sample_secret_key() {
     return *crypto::SecretKey::from_bytes(bytes);
 }
 
-// A NIP-22 comment (kind 1111) replying inside a community thread: 5 tags and a sentence
-// of content, about 300 bytes of canonical serialization (the bytes the id hashes) and
-// about 540 bytes of wire JSON once id, pubkey and sig are added.
+// A NIP-22 comment (kind 1111) replying inside a community thread: 5 tags and a short
+// sentence; 306 bytes of canonical serialization (what the id hashes) and 559 bytes of wire
+// JSON once id, pubkey and sig are added. bench/wasm_bench.mjs uses the same event.
 inline event::Draft sample_comment() {
     return event::Draft{1735689600,
                         event::kinds::kComment,
