@@ -213,12 +213,16 @@ int run(const Options& options) {
         f.tags.push_back({'t', {"topic" + std::to_string(pick(kTopics))}});
         return f;
     });
-    measure("#e: 1 root (~50 events)", [&] {
+    // Half the events (kinds 7 and 1111) name one of kRoots roots; 70% (kinds 1 and 1111)
+    // have 8 words from kWords.
+    const size_t per_root = options.events / 2 / kRoots;
+    const size_t per_word = options.events * 7 / 10 * 8 / kWords;
+    measure("#e: 1 root (~" + std::to_string(per_root) + " events)", [&] {
         proto::Filter f;
         f.tags.push_back({'e', {roots[pick(kRoots)]}});
         return f;
     });
-    measure("search: 1 word (~400 matches)", [&] {
+    measure("search: 1 word (~" + std::to_string(per_word) + " matches)", [&] {
         proto::Filter f;
         f.search = word(pick(kWords));
         return f;

@@ -10,6 +10,15 @@ namespace {
 
 using nlohmann::json;
 
+// At most `max_bytes` of valid UTF-8 `text`, never cutting a character in two (replies
+// quoting client input must stay valid UTF-8, or browsers drop the connection).
+std::string utf8_prefix(const std::string& text, size_t max_bytes) {
+    if (text.size() <= max_bytes) return text;
+    size_t end = max_bytes;
+    while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xc0) == 0x80) --end;
+    return text.substr(0, end) + "...";
+}
+
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 std::string_view trim(std::string_view s) {
@@ -185,7 +194,7 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
         return ClientMessage{CloseMessage{std::move(*sub)}};
     }
     if (type == "EVENT") return make_error("message_syntax", "EVENT message must be [\"EVENT\", <event>]");
-    return make_error("message_unknown_type", "unknown message type \"" + type.substr(0, 32) + "\"");
+    return make_error("message_unknown_type", "unknown message type \"" + utf8_prefix(type, 32) + "\"");
 }
 
 Result<Filter> parse_filter(std::string_view text, const FilterLimits& limits) {

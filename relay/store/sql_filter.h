@@ -49,7 +49,9 @@ std::string fts_query(std::string_view search);
 // A search is one stream of FTS5 candidates sorted by their keys, with rows (created_at,
 // id, seq): the reader fetches each candidate's content and JSON (kSearchFetchSql), keeps
 // it if proto::search_matches(search, content) and stops at the limit, so the content and
-// JSON of candidates past the limit are never read.
+// JSON of candidates past the limit are never read. Still every candidate is sorted, so a
+// search costs in proportion to how many events contain its terms (bench/store_bench.cpp:
+// 1.2 ms for a word in 560 events, 15 ms for one in 5,600).
 struct SelectPlan {
     std::string sql;
     std::vector<std::vector<SqlValue>> streams;  // parameters of each stream

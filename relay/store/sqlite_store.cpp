@@ -25,8 +25,9 @@ using sqlite::Statement;
 // ---------------------------------------------------------------------------------------
 // Readers
 
-// datt_search(query, content): proto::search_matches as an SQL function, so that FTS5's
-// token matches are narrowed to exactly what proto::matches accepts.
+// datt_search(query, content): proto::search_matches as an SQL function, so that a
+// count narrows FTS5's token matches to exactly what proto::matches accepts (a query
+// does the same check in search_candidate).
 void datt_search(sqlite3_context* context, int, sqlite3_value** args) {
     const auto* query = sqlite3_value_text(args[0]);
     const auto* content = sqlite3_value_text(args[1]);

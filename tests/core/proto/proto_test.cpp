@@ -6,6 +6,7 @@
 #include "proto/filter.h"
 #include "proto/message.h"
 #include "util/hex.h"
+#include "util/utf8.h"
 
 namespace datt::proto {
 namespace {
@@ -73,6 +74,11 @@ TEST(Message, EnvelopeErrors) {
     EXPECT_EQ(error_code(parse_client_message("[\"REQ\",")), "message_syntax");
     EXPECT_EQ(error_code(parse_client_message("[\"AUTH\",{}]")), "message_unknown_type");
     EXPECT_EQ(error_code(parse_client_message("[\"req\",\"a\",{}]")), "message_unknown_type");
+    // A long unknown type is quoted shortened, without splitting a UTF-8 character.
+    auto long_type = parse_client_message("[\"" + std::string(31, 'a') + "\xc3\xa9\"]");
+    ASSERT_FALSE(long_type.ok());
+    EXPECT_TRUE(is_valid_utf8(long_type.error().message)) << long_type.error().message;
+    EXPECT_NE(long_type.error().message.find(std::string(31, 'a') + "..."), std::string::npos);
     EXPECT_EQ(error_code(parse_client_message("[\"REQ\"]")), "bad_subscription_id");
     EXPECT_EQ(error_code(parse_client_message("[\"REQ\",1,{}]")), "bad_subscription_id");
     EXPECT_EQ(error_code(parse_client_message("[\"REQ\",\"\",{}]")), "bad_subscription_id");
