@@ -52,7 +52,7 @@ void BM_RawSecp256k1Verify(benchmark::State& state) {
     const crypto::XOnlyPubKey pubkey = crypto::xonly_pubkey(key);
     const crypto::SchnorrSig sig = crypto::schnorr_sign(key, kMessage, kAuxRand);
     secp256k1_xonly_pubkey parsed;
-    if (!secp256k1_xonly_pubkey_parse(ctx, &parsed, pubkey.bytes.data())) {
+    if (!secp256k1_xonly_pubkey_parse(ctx, &parsed, pubkey.bytes().data())) {
         state.SkipWithError("key did not parse");
     }
     for (auto _ : state) {
@@ -75,7 +75,7 @@ void BM_RawSecp256k1ParseVerify(benchmark::State& state) {
     const crypto::SchnorrSig sig = crypto::schnorr_sign(key, kMessage, kAuxRand);
     for (auto _ : state) {
         secp256k1_xonly_pubkey parsed;
-        int ok = secp256k1_xonly_pubkey_parse(ctx, &parsed, pubkey.bytes.data());
+        int ok = secp256k1_xonly_pubkey_parse(ctx, &parsed, pubkey.bytes().data());
         ok = ok && secp256k1_schnorrsig_verify(ctx, sig.data(), kMessage.data(), kMessage.size(),
                                                &parsed);
         if (!ok) state.SkipWithError("signature did not verify");

@@ -17,7 +17,7 @@ const std::array<uint8_t, 32> kAuxRand{};
 
 void BM_EventId(benchmark::State& state) {
     const event::Draft draft = bench::sample_comment();
-    const ByteArray<32> pubkey = crypto::xonly_pubkey(bench::sample_secret_key()).bytes;
+    const ByteArray<32> pubkey = crypto::xonly_pubkey(bench::sample_secret_key()).bytes();
     state.counters["canonical_bytes"] =
         static_cast<double>(event::canonical_serialization(pubkey, draft).size());
     for (auto _ : state) {

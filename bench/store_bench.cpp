@@ -89,7 +89,7 @@ int run(const Options& options) {
         bytes[30] = static_cast<uint8_t>((i + 1) >> 8);
         bytes[31] = static_cast<uint8_t>(i + 1);
         keys.push_back(*crypto::SecretKey::from_bytes(bytes));
-        pubkeys.push_back(crypto::xonly_pubkey(keys.back()).bytes);
+        pubkeys.push_back(crypto::xonly_pubkey(keys.back()).bytes());
     }
     std::vector<std::string> roots;
     for (int i = 0; i < kRoots; ++i) {

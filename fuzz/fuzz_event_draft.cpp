@@ -60,7 +60,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     DATT_FUZZ_CHECK(event->kind() == draft->kind);
     DATT_FUZZ_CHECK(event->tags() == draft->tags);
     DATT_FUZZ_CHECK(event->content() == draft->content);
-    DATT_FUZZ_CHECK(event->pubkey() == datt::crypto::xonly_pubkey(fixed_key()).bytes);
+    DATT_FUZZ_CHECK(event->pubkey() == datt::crypto::xonly_pubkey(fixed_key()).bytes());
 
     const std::string first = event->to_json();
     auto reparsed = Event::parse(first);

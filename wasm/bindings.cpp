@@ -69,7 +69,7 @@ val secret_key_from_random(std::string random_hex) {
 val public_key(std::string secret_hex) {
     auto key = secret_key_argument(secret_hex);
     if (!key) return fail(key.error());
-    return ok(val(to_hex(crypto::xonly_pubkey(*key).bytes)));
+    return ok(val(to_hex(crypto::xonly_pubkey(*key).bytes())));
 }
 
 val randomize_context(std::string random_hex) {

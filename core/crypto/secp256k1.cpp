@@ -33,6 +33,13 @@ PubKey store(const secp256k1_pubkey& key) {
     return out;
 }
 
+static_assert(sizeof(secp256k1_keypair) == 96, "KeyPair::data_ holds a secp256k1_keypair");
+static_assert(sizeof(secp256k1_xonly_pubkey) == 64, "XOnlyPubKey::parsed_ holds the parsed key");
+
+const secp256k1_keypair* as_keypair(const std::array<uint8_t, 96>& data) {
+    return reinterpret_cast<const secp256k1_keypair*>(data.data());
+}
+
 }  // namespace
 
 std::optional<SecretKey> SecretKey::from_bytes(std::span<const uint8_t, 32> bytes) {
@@ -48,8 +55,40 @@ std::optional<XOnlyPubKey> XOnlyPubKey::parse(std::span<const uint8_t, 32> bytes
     secp256k1_xonly_pubkey parsed;
     if (!secp256k1_xonly_pubkey_parse(context(), &parsed, bytes.data())) return std::nullopt;
     XOnlyPubKey out;
-    std::memcpy(out.bytes.data(), bytes.data(), 32);
+    std::memcpy(out.bytes_.data(), bytes.data(), 32);
+    std::memcpy(out.parsed_.data(), &parsed, sizeof parsed);
     return out;
+}
+
+KeyPair::KeyPair(const SecretKey& key) {
+    secp256k1_keypair keypair;
+    int ok = secp256k1_keypair_create(context(), &keypair, key.bytes().data());
+    (void)ok;  // SecretKey is valid by construction.
+    std::memcpy(data_.data(), &keypair, sizeof keypair);
+    secure_wipe(&keypair, sizeof keypair);
+}
+
+KeyPair::~KeyPair() { secure_wipe(data_.data(), data_.size()); }
+
+XOnlyPubKey KeyPair::xonly_pubkey() const {
+    secp256k1_xonly_pubkey xonly;
+    int ok = secp256k1_keypair_xonly_pub(context(), &xonly, nullptr, as_keypair(data_));
+    (void)ok;
+    XOnlyPubKey out;
+    secp256k1_xonly_pubkey_serialize(context(), out.bytes_.data(), &xonly);
+    std::memcpy(out.parsed_.data(), &xonly, sizeof xonly);
+    return out;
+}
+
+SchnorrSig KeyPair::schnorr_sign(std::span<const uint8_t> message,
+                                 std::span<const uint8_t, 32> aux_rand) const {
+    secp256k1_schnorrsig_extraparams params = SECP256K1_SCHNORRSIG_EXTRAPARAMS_INIT;
+    params.ndata = const_cast<uint8_t*>(aux_rand.data());
+    SchnorrSig sig;
+    int ok = secp256k1_schnorrsig_sign_custom(context(), sig.data(), message.data(), message.size(),
+                                              as_keypair(data_), &params);
+    (void)ok;
+    return sig;
 }
 
 std::optional<PubKey> PubKey::parse(std::span<const uint8_t> bytes) {
@@ -61,17 +100,7 @@ std::optional<PubKey> PubKey::parse(std::span<const uint8_t> bytes) {
     return store(parsed);
 }
 
-XOnlyPubKey xonly_pubkey(const SecretKey& key) {
-    secp256k1_keypair keypair;
-    int ok = secp256k1_keypair_create(context(), &keypair, key.bytes().data());
-    (void)ok;  // SecretKey is valid by construction.
-    secp256k1_xonly_pubkey xonly;
-    ok = secp256k1_keypair_xonly_pub(context(), &xonly, nullptr, &keypair);
-    secure_wipe(&keypair, sizeof keypair);
-    XOnlyPubKey out;
-    secp256k1_xonly_pubkey_serialize(context(), out.bytes.data(), &xonly);
-    return out;
-}
+XOnlyPubKey xonly_pubkey(const SecretKey& key) { return KeyPair(key).xonly_pubkey(); }
 
 PubKey pubkey(const SecretKey& key) {
     secp256k1_pubkey pub;
@@ -82,22 +111,13 @@ PubKey pubkey(const SecretKey& key) {
 
 SchnorrSig schnorr_sign(const SecretKey& key, std::span<const uint8_t> message,
                         std::span<const uint8_t, 32> aux_rand) {
-    secp256k1_keypair keypair;
-    int ok = secp256k1_keypair_create(context(), &keypair, key.bytes().data());
-    (void)ok;
-    secp256k1_schnorrsig_extraparams params = SECP256K1_SCHNORRSIG_EXTRAPARAMS_INIT;
-    params.ndata = const_cast<uint8_t*>(aux_rand.data());
-    SchnorrSig sig;
-    secp256k1_schnorrsig_sign_custom(context(), sig.data(), message.data(), message.size(),
-                                     &keypair, &params);
-    secure_wipe(&keypair, sizeof keypair);
-    return sig;
+    return KeyPair(key).schnorr_sign(message, aux_rand);
 }
 
 bool schnorr_verify(const XOnlyPubKey& key, std::span<const uint8_t> message,
                     std::span<const uint8_t, 64> signature) {
     secp256k1_xonly_pubkey xonly;
-    if (!secp256k1_xonly_pubkey_parse(context(), &xonly, key.bytes.data())) return false;
+    std::memcpy(&xonly, key.parsed_.data(), sizeof xonly);
     return secp256k1_schnorrsig_verify(context(), signature.data(), message.data(),
                                        message.size(), &xonly) == 1;
 }

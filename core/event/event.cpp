@@ -125,9 +125,10 @@ Result<Event> Event::sign(const Draft& draft, const crypto::SecretKey& key,
                           std::span<const uint8_t, 32> aux_rand, const Limits& limits) {
     if (auto valid = check_draft(draft, limits); !valid) return valid.error();
     Event event;
-    event.pubkey_ = crypto::xonly_pubkey(key).bytes;
+    const crypto::KeyPair keypair(key);  // one point multiplication for pubkey and signature
+    event.pubkey_ = keypair.xonly_pubkey().bytes();
     event.id_ = compute_id(event.pubkey_, draft);
-    event.sig_ = crypto::schnorr_sign(key, event.id_, aux_rand);
+    event.sig_ = keypair.schnorr_sign(event.id_, aux_rand);
     event.created_at_ = draft.created_at;
     event.kind_ = draft.kind;
     event.tags_ = draft.tags;

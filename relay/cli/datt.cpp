@@ -128,7 +128,7 @@ int cmd_keygen(const Args& args) {
         }
     }
     const crypto::SecretKey key = new_secret_key();
-    const std::string pub = to_hex(crypto::xonly_pubkey(key).bytes);
+    const std::string pub = to_hex(crypto::xonly_pubkey(key).bytes());
     std::string secret = to_hex(key.bytes());
     if (out_path.empty()) {
         std::cout << nlohmann::json{{"secret_key", secret}, {"public_key", pub}}.dump() << "\n";

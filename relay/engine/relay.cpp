@@ -404,7 +404,7 @@ void Relay::handle_req(const std::shared_ptr<Connection>& connection, proto::Req
             return;
         }
         if (!replacing) ++metrics_.subscriptions_open;
-        subscriptions[req.subscription_id] = Connection::Subscription{req.filters};
+        subscriptions[req.subscription_id] = Connection::Subscription{req.filters, true, {}};
     }
     // Registered before the stored query runs, so no event committed meanwhile is missed;
     // live matches are held until EOSE and sent unless the query already returned them.

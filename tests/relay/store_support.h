@@ -51,7 +51,7 @@ inline crypto::SecretKey test_key(int i) {
 }
 
 inline ByteArray<32> test_pubkey(int i) {
-    return crypto::xonly_pubkey(test_key(i)).bytes;
+    return crypto::xonly_pubkey(test_key(i)).bytes();
 }
 
 inline event::Event sign_event(int key, int64_t created_at, event::Kind kind, event::Tags tags = {},

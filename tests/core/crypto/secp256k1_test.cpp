@@ -54,7 +54,7 @@ TEST(Bip340, EveryVectorRow) {
         if (!cells[1].empty()) {
             auto key = SecretKey::from_bytes(hex_array<32>(cells[1]));
             ASSERT_TRUE(key.has_value());
-            EXPECT_EQ(to_hex(xonly_pubkey(*key).bytes), to_hex(hex(cells[2])));
+            EXPECT_EQ(to_hex(xonly_pubkey(*key).bytes()), to_hex(hex(cells[2])));
             const auto aux = hex_array<32>(cells[3]);
             EXPECT_EQ(to_hex(schnorr_sign(*key, message, aux)), to_hex(signature));
             ++signed_rows;
