@@ -44,6 +44,7 @@ constexpr auto kCloseDeadline = std::chrono::seconds(3);
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 constexpr size_t kMaxCloseReasonBytes = 123;        // RFC 6455 section 5.5: 125 minus the code
 constexpr size_t kKeptReadBufferBytes = 64 * 1024;  // larger read buffers are freed after use
+constexpr size_t kReadChunkBytes = 64 * 1024;        // one async_read_some at most
 constexpr const char* kServerName = "datt-relay";
 
 class HttpSession;
@@ -247,7 +248,10 @@ void WebSocketSession::start(http::request<http::string_body> request) {
         response.set(http::field::server, kServerName);
     }));
     ws_.auto_fragment(false);
-    ws_.read_message_max(server_.options.max_message_bytes + kMessageSlackBytes);
+    // The message limit is enforced in on_read, not by Beast: Beast 1.74 fails an oversized
+    // frame at its header and then tears the socket down after draining a single read, so a
+    // peer still sending gets a reset instead of the 1009 close frame. async_close drains.
+    ws_.read_message_max(0);
     ws_.async_accept(upgrade_request_, beast::bind_front_handler(&WebSocketSession::on_handshake,
                                                                  shared_from_this()));
 }
@@ -280,16 +284,24 @@ void WebSocketSession::on_handshake(error_code ec) {
 }
 
 void WebSocketSession::do_read() {
-    ws_.async_read(read_buffer_,
-                   beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
+    ws_.async_read_some(read_buffer_, kReadChunkBytes,
+                        beast::bind_front_handler(&WebSocketSession::on_read, shared_from_this()));
 }
 
-void WebSocketSession::on_read(error_code ec, size_t bytes) {
+void WebSocketSession::on_read(error_code ec, size_t) {
     // Every end of a connection ends the read loop: peer close, errors, Beast's timeouts, an
     // oversized or invalid frame, and our own socket close (deadline, finish()).
     if (ec) return finish();
+    if (read_buffer_.size() > server_.options.max_message_bytes + kMessageSlackBytes) {
+        read_buffer_.clear();
+        read_buffer_.shrink_to_fit();
+        // Reads stop here; Beast's close reads and discards the rest of the frame, then
+        // waits for the peer's close frame (bounded by the close deadline).
+        return begin_close(CloseCode::kMessageTooBig, "message too big", true);
+    }
+    if (!ws_.is_message_done()) return do_read();
     server_.messages_in.fetch_add(1, std::memory_order_relaxed);
-    server_.bytes_in.fetch_add(bytes, std::memory_order_relaxed);
+    server_.bytes_in.fetch_add(read_buffer_.size(), std::memory_order_relaxed);
     const bool text = ws_.got_text();
     std::string message;
     if (text) message = beast::buffers_to_string(read_buffer_.data());
