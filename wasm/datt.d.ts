@@ -38,6 +38,46 @@ export interface DerivedKey {
   fingerprint: string;
 }
 
+/** NIP-19 payloads (hex keys and ids), in nostr-tools' shapes. */
+export interface Nip19Profile {
+  pubkey: string;
+  relays?: string[];
+}
+export interface Nip19Event {
+  id: string;
+  relays?: string[];
+  author?: string;
+  kind?: number;
+}
+export interface Nip19Address {
+  identifier: string;
+  pubkey: string;
+  kind: number;
+  relays?: string[];
+}
+export type Nip19Decoded =
+  | { type: 'npub' | 'nsec' | 'note'; data: string }
+  | { type: 'nprofile'; data: Required<Nip19Profile> }
+  | { type: 'nevent'; data: Nip19Event & { relays: string[] } }
+  | { type: 'naddr'; data: Required<Nip19Address> };
+
+export interface VoteTally {
+  ups: number;
+  downs: number;
+  /** ups - downs */
+  score: number;
+}
+
+export type FeedSort = 'hot' | 'new' | 'top' | 'controversial' | 'best';
+
+export interface RankItem {
+  /** Event id, 64 lowercase hex characters. */
+  id: string;
+  created_at: number;
+  ups: number;
+  downs: number;
+}
+
 export interface Datt {
   generateSecretKey(): string;
   publicKey(secretKey: string): string;
@@ -50,8 +90,19 @@ export interface Datt {
   mnemonicToSeed(mnemonic: string, passphrase?: string): string;
   derive(root: string, path: string, versions?: Bip32Versions): DerivedKey;
   signEvent(template: EventTemplate | string, secretKey: string): NostrEvent;
+  /** NIP-19 string of a key, id or shareable identifier; throws DattError (nip19_*). */
+  nip19Encode(type: 'npub' | 'note', data: string): string;
+  nip19Encode(type: 'nsec', data: string | Uint8Array): string;
+  nip19Encode(type: 'nprofile', data: Nip19Profile): string;
+  nip19Encode(type: 'nevent', data: Nip19Event): string;
+  nip19Encode(type: 'naddr', data: Nip19Address): string;
+  nip19Decode(text: string): Nip19Decoded;
   parseEvent(event: NostrEvent | string): NostrEvent;
   verifyEvent(event: NostrEvent | string): boolean;
+  /** NIP-25 votes per target id; invalid events and emoji reactions are skipped. */
+  tallyVotes(events: Array<NostrEvent | string>): Record<string, VoteTally>;
+  /** Item ids in display order (see docs/protocol.md "Ranking"). */
+  rank(items: RankItem[], sort: FeedSort, options?: { now?: number; topWindowSeconds?: number }): string[];
   eventId(template: EventTemplate | string, pubkey: string): string;
 }
 

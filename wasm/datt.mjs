@@ -143,6 +143,24 @@ class Datt {
     return JSON.parse(unwrap(signed));
   }
 
+  /**
+   * NIP-19 encoding, with nostr-tools' shapes: npub/note/nsec take hex (nsec also a
+   * Uint8Array), nprofile {pubkey, relays?}, nevent {id, relays?, author?, kind?},
+   * naddr {identifier, pubkey, kind, relays?}.
+   */
+  nip19Encode(type, data) {
+    const fields = data instanceof Uint8Array ? toHex(data) : data;
+    if (typeof fields === 'string') requireString(fields, 'data');
+    const json = JSON.stringify(fields);
+    if (json === undefined) throw new DattError('nip19_bad_input', 'data must be JSON-serializable');
+    return unwrap(this.#core.nip19Encode(requireString(type, 'type'), json));
+  }
+
+  /** Decodes any NIP-19 string to {type, data} (nsec data is hex, not bytes). */
+  nip19Decode(text) {
+    return JSON.parse(unwrap(this.#core.nip19Decode(requireString(text, 'text'))));
+  }
+
   /** Validates an untrusted event (object or JSON text); returns it or throws DattError. */
   parseEvent(event) {
     return JSON.parse(unwrap(this.#core.verifyEvent(eventJson(event, 'event'))));
@@ -155,6 +173,34 @@ class Datt {
     } catch {
       return false;
     }
+  }
+
+  /**
+   * NIP-25 vote tally of reactions (objects or JSON strings): {targetId: {ups, downs, score}}.
+   * One vote per (voter, target), the latest wins; invalid events and non-vote reactions
+   * (emoji) are skipped. See docs/protocol.md "Ranking".
+   */
+  tallyVotes(events) {
+    if (!Array.isArray(events)) throw new DattError('wrong_type', 'events must be an array');
+    const text = `[${events.map((e, i) => eventJson(e, `events[${i}]`)).join(',')}]`;
+    return JSON.parse(unwrap(this.#core.tallyVotes(text)));
+  }
+
+  /**
+   * Ids of `items` ({id, created_at, ups, downs}) in display order for `sort`: "hot", "new",
+   * "top", "controversial" or "best". `now` (unix seconds) defaults to the clock;
+   * `topWindowSeconds` (top only, 0 = all time) keeps items with created_at >= now - window.
+   */
+  rank(items, sort, { now = Math.floor(Date.now() / 1000), topWindowSeconds = 0 } = {}) {
+    if (!Array.isArray(items)) throw new DattError('wrong_type', 'items must be an array');
+    for (const [name, value] of [['now', now], ['topWindowSeconds', topWindowSeconds]]) {
+      if (typeof value !== 'number') throw new DattError('wrong_type', `${name} must be a number`);
+    }
+    // Only the ranked fields cross into wasm (items may carry titles, tallies, ...).
+    const picked = items.map((item) => (item && typeof item === 'object'
+      ? { id: item.id, created_at: item.created_at, ups: item.ups, downs: item.downs } : item));
+    return unwrap(this.#core.rankItems(JSON.stringify(picked), requireString(sort, 'sort'),
+      now, topWindowSeconds));
   }
 
   /** The NIP-01 id (hex) of an event template signed by `pubkey` (hex). */

@@ -1,0 +1,116 @@
+// Votes and ranking through wasm: the same orders as tests/core/feed/feed_test.cpp (computed
+// independently in Python from reddit's formulas), and tallies of events the module signs.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+import { loadWasmDatt } from '../support/vectors.mjs';
+
+const datt = await loadWasmDatt();
+const T = 1700000000;
+const id = (n) => n.toString(16).padStart(2, '0').repeat(32);
+
+// Items 1 and 3 are identical but for the id; 5 and 6 share created_at.
+const items = [
+  [1, T, 10, 2], [2, T + 3600, 3, 0], [3, T, 10, 2], [4, T - 2 * 86400, 50, 45],
+  [5, T + 7200, 0, 4], [6, T + 7200, 0, 0], [7, T - 3600, 8, 0],
+].map(([n, created_at, ups, downs]) => ({ id: id(n), created_at, ups, downs, title: `post ${n}` }));
+
+function rejects(fn, code) {
+  assert.throws(fn, (e) => e.name === 'DattError' && e.code === code);
+}
+
+function shuffled(list, seed) {
+  const out = [...list];
+  let state = seed;
+  for (let i = out.length - 1; i > 0; i -= 1) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+function expectOrder(sort, options, expected) {
+  const want = expected.map(id);
+  for (let seed = 1; seed <= 10; seed += 1) {
+    assert.deepEqual(datt.rank(shuffled(items, seed), sort, options), want, `${sort} seed ${seed}`);
+  }
+}
+
+test('rank: every sort on the hand-made set, independent of input order', () => {
+  expectOrder('hot', { now: T }, [1, 3, 7, 2, 6, 5, 4]);
+  expectOrder('new', { now: T }, [5, 6, 2, 1, 3, 7, 4]);
+  expectOrder('top', { now: T }, [1, 3, 7, 4, 2, 6, 5]);
+  expectOrder('controversial', { now: T }, [4, 1, 3, 7, 2, 6, 5]);
+  expectOrder('best', { now: T }, [7, 1, 3, 2, 4, 6, 5]);
+});
+
+test('rank: the top window keeps items with created_at >= now - window', () => {
+  expectOrder('top', { now: T + 3600, topWindowSeconds: 86400 }, [1, 3, 7, 2, 6, 5]);
+  expectOrder('top', { now: T + 3600, topWindowSeconds: 3600 }, [1, 3, 2, 6, 5]);
+  expectOrder('top', { now: T + 7200, topWindowSeconds: 1 }, [6, 5]);
+  assert.equal(datt.rank(items, 'new', { now: T + 7200, topWindowSeconds: 1 }).length, 7);
+});
+
+test('rank: an exact hot tie goes to the newer item', () => {
+  const t = 1134028003 + 45000 * 12000; // hot(10,0,t) == hot(1,0,t+45000) == 12001
+  const tied = [{ id: id(1), created_at: t, ups: 10, downs: 0 },
+    { id: id(2), created_at: t + 45000, ups: 1, downs: 0 }];
+  assert.deepEqual(datt.rank(tied, 'hot', { now: t }), [id(2), id(1)]);
+  assert.deepEqual(datt.rank([], 'hot'), []);
+});
+
+test('rank: bad input is a DattError and the module keeps working', () => {
+  rejects(() => datt.rank(items, 'rising', { now: T }), 'bad_sort');
+  rejects(() => datt.rank([{ ...items[0], id: id(10).toUpperCase() }], 'new'), 'bad_hex');
+  rejects(() => datt.rank([{ ...items[0], ups: -1 }], 'new'), 'wrong_type');
+  rejects(() => datt.rank([{ ...items[0], created_at: 1.5 }], 'new'), 'wrong_type');
+  rejects(() => datt.rank([7], 'new'), 'wrong_type');
+  rejects(() => datt.rank(items, 'top', { now: 0.5 }), 'wrong_type');
+  rejects(() => datt.rank(items, 'top', { now: T, topWindowSeconds: -1 }), 'wrong_type');
+  rejects(() => datt.rank(items, 'top', { now: '1' }), 'wrong_type');
+  rejects(() => datt.rank('x', 'top'), 'wrong_type');
+  assert.equal(datt.rank(items, 'top', { now: T }).length, 7);
+});
+
+const X = 'a'.repeat(64);
+const Y = 'b'.repeat(64);
+const voters = Array.from({ length: 4 }, () => datt.generateSecretKey());
+const vote = (voter, created_at, content, tags = [['e', X]], kind = 7) =>
+  datt.signEvent({ kind, created_at, tags, content }, voters[voter]);
+
+test('tallyVotes: latest vote wins, last e tag, emoji and malformed targets ignored', () => {
+  const events = [
+    vote(0, 100, '+'), vote(0, 200, '-'), vote(0, 150, '+'), // voter 0: "-" at 200
+    vote(1, 100, ''), vote(1, 300, '🤙'), // empty content is up; a later emoji changes nothing
+    vote(2, 100, '+', [['e', X], ['p', X], ['e', Y]]), // target is the last e tag: Y
+    vote(3, 100, '+', [['e', X.toUpperCase()]]), // not lowercase hex
+    vote(3, 100, '-', [['e', X], ['e', 'nothex']]), // last e tag malformed
+    vote(3, 100, '+', [['e', X]], 1), // kind 1 is not a reaction
+  ];
+  const expected = { [X]: { ups: 1, downs: 1, score: 0 }, [Y]: { ups: 1, downs: 0, score: 1 } };
+  for (let seed = 1; seed <= 10; seed += 1) {
+    assert.deepEqual(datt.tallyVotes(shuffled(events, seed)), expected);
+  }
+  // JSON strings are accepted, duplicates change nothing.
+  assert.deepEqual(datt.tallyVotes([...events, ...events].map((e) => JSON.stringify(e))), expected);
+});
+
+test('tallyVotes: same-second votes tie to the lowest event id', () => {
+  const up = vote(0, 500, '+');
+  const down = vote(0, 500, '-');
+  const winner = up.id < down.id ? { ups: 1, downs: 0, score: 1 } : { ups: 0, downs: 1, score: -1 };
+  assert.deepEqual(datt.tallyVotes([up, down]), { [X]: winner });
+  assert.deepEqual(datt.tallyVotes([down, up]), { [X]: winner });
+});
+
+test('tallyVotes: invalid events are skipped, a non-array fails', () => {
+  const good = vote(0, 100, '+');
+  const forged = { ...vote(1, 100, '+'), content: '-' }; // id no longer matches
+  assert.deepEqual(datt.tallyVotes([good, forged, { kind: 7 }]), { [X]: { ups: 1, downs: 0, score: 1 } });
+  assert.deepEqual(datt.tallyVotes([]), {});
+  rejects(() => datt.tallyVotes('[]'), 'wrong_type');
+  rejects(() => datt.tallyVotes([JSON.stringify(good).slice(1)]), 'json_syntax');
+  rejects(() => datt.tallyVotes(['['.repeat(100) + ']'.repeat(100)]), 'json_too_deep');
+  assert.deepEqual(datt.tallyVotes([good]), { [X]: { ups: 1, downs: 0, score: 1 } });
+});
