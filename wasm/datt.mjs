@@ -48,9 +48,18 @@ function requireString(value, name) {
   return value;
 }
 
+// JSON.stringify throws TypeError on BigInt and cycles; the API throws only DattError.
+function stringify(value, name) {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    throw new DattError('wrong_type', `${name} cannot be serialized as JSON: ${error.message}`);
+  }
+}
+
 function eventJson(value, name) {
   if (typeof value === 'string') return requireString(value, name);
-  if (value && typeof value === 'object') return JSON.stringify(value);
+  if (value && typeof value === 'object') return stringify(value, name);
   throw new DattError('wrong_type', `${name} must be an object or a JSON string`);
 }
 
@@ -182,8 +191,22 @@ class Datt {
    */
   tallyVotes(events) {
     if (!Array.isArray(events)) throw new DattError('wrong_type', 'events must be an array');
-    const text = `[${events.map((e, i) => eventJson(e, `events[${i}]`)).join(',')}]`;
-    return JSON.parse(unwrap(this.#core.tallyVotes(text)));
+    // Each element is parsed on its own: one malformed event from a relay is skipped (as the
+    // core skips invalid ones) and cannot break, or inject into, the array text.
+    const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
+    const parsed = [];
+    for (const event of events) {
+      let value = event;
+      if (typeof event === 'string') {
+        try {
+          value = JSON.parse(event);
+        } catch {
+          continue;  // not JSON: not a vote
+        }
+      }
+      if (isObject(value)) parsed.push(value);
+    }
+    return JSON.parse(unwrap(this.#core.tallyVotes(stringify(parsed, 'events'))));
   }
 
   /**

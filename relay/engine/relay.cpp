@@ -14,6 +14,14 @@ namespace {
 
 // Messages one drain handles before yielding the worker to other connections.
 constexpr size_t kDrainBatch = 64;
+// Events waiting for the writer, all connections together: past this, EVENTs are refused
+// ("error: relay busy") instead of queueing while the disk is slow.
+constexpr size_t kMaxQueuedWrites = 50'000;
+// Per-IP state is swept once this many IPs are known; idle ones older than kIpIdleSeconds go.
+constexpr size_t kIpSweepThreshold = 10'000;
+constexpr double kIpIdleSeconds = 600;
+// Bytes an empty message still costs against the inbox cap.
+constexpr size_t kMessageOverheadBytes = 64;
 
 // The id of an event that failed validation, if it has a well-formed one: OK needs it.
 std::string peek_event_id(std::string_view json) {
@@ -49,6 +57,7 @@ struct Relay::Connection {
     std::deque<std::string> inbox;
     size_t inbox_bytes = 0;
     bool scheduled = false;
+    bool closed = false;  // set by on_close: queued REQ/COUNT work is dropped
     TokenBucket events;
     TokenBucket reqs;
 
@@ -58,6 +67,8 @@ struct Relay::Connection {
         std::vector<proto::Filter> filters;
         bool backfilling = true;                                  // guarded by `mutex`
         std::vector<std::pair<std::string, std::string>> pending; // (id hex, EVENT message)
+        size_t pending_bytes = 0;                                 // bounded: see fan_out
+        bool overflowed = false;  // too many live events during backfill: ended at EOSE
     };
     // The map's shape is guarded by Relay::connections_mutex_ (written only by this
     // connection's own handlers, which run one at a time).
@@ -146,16 +157,29 @@ void Relay::notice(ConnectionId id, const std::string& text) {
 bool Relay::on_open(ConnectionId id, const std::string& remote_ip) {
     {
         std::lock_guard lock(ips_mutex_);
+        const double now = now_seconds();
+        if (ips_.size() >= kIpSweepThreshold) sweep_idle_ips(now);
         auto [it, inserted] = ips_.try_emplace(
             remote_ip, IpState{TokenBucket(config_.ip_events_per_second,
                                            std::max(1.0, 2 * config_.ip_events_per_second))});
         if (it->second.connections >= config_.max_connections_per_ip) return false;
         ++it->second.connections;
+        it->second.last_seen = now;
     }
     auto connection = std::make_shared<Connection>(id, remote_ip, config_);
     std::unique_lock lock(connections_mutex_);
     connections_[id] = std::move(connection);
     return true;
+}
+
+void Relay::sweep_idle_ips(double now) {
+    for (auto it = ips_.begin(); it != ips_.end();) {
+        if (it->second.connections == 0 && now - it->second.last_seen > kIpIdleSeconds) {
+            it = ips_.erase(it);
+        } else {
+            ++it;
+        }
+    }
 }
 
 void Relay::on_close(ConnectionId id) {
@@ -165,12 +189,18 @@ void Relay::on_close(ConnectionId id) {
         auto found = connections_.find(id);
         if (found == connections_.end()) return;
         connection = found->second;
+        std::lock_guard connection_lock(connection->mutex);
+        connection->closed = true;
         metrics_.subscriptions_open -= static_cast<int64_t>(connection->subscriptions.size());
+        connection->subscriptions.clear();
         connections_.erase(found);
     }
     std::lock_guard lock(ips_mutex_);
     auto ip = ips_.find(connection->ip);
-    if (ip != ips_.end() && --ip->second.connections == 0) ips_.erase(ip);
+    if (ip != ips_.end()) {
+        --ip->second.connections;
+        ip->second.last_seen = now_seconds();
+    }
 }
 
 void Relay::on_binary(ConnectionId id) {
@@ -178,26 +208,35 @@ void Relay::on_binary(ConnectionId id) {
 }
 
 void Relay::on_text(ConnectionId id, std::string message) {
-    if (!accepting_) return;
+    // Counted before the check, so quiesce() cannot see zero while a message slips in.
+    ++in_flight_;
+    if (!accepting_) {
+        --in_flight_;
+        return;
+    }
     std::shared_ptr<Connection> connection;
     {
         std::shared_lock lock(connections_mutex_);
         auto found = connections_.find(id);
-        if (found == connections_.end()) return;
+        if (found == connections_.end()) {
+            --in_flight_;
+            return;
+        }
         connection = found->second;
     }
     bool start_drain = false;
+    const size_t cost = message.size() + kMessageOverheadBytes;
     {
         std::lock_guard lock(connection->mutex);
         // A client that sends faster than it is served does not get unbounded memory.
-        if (connection->inbox_bytes + message.size() > config_.max_outgoing_bytes) {
+        if (connection->inbox_bytes + cost > config_.max_outgoing_bytes) {
+            --in_flight_;
             notice(id, "rate-limited: too many unprocessed messages; closing");
             if (server_) server_->close(id, CloseCode::kPolicyViolation, "too many unprocessed messages");
             return;
         }
-        connection->inbox_bytes += message.size();
+        connection->inbox_bytes += cost;
         connection->inbox.push_back(std::move(message));
-        ++in_flight_;
         if (!connection->scheduled) connection->scheduled = start_drain = true;
     }
     if (start_drain) {
@@ -216,7 +255,7 @@ void Relay::drain_inbox(const std::shared_ptr<Connection>& connection, StoreRead
             }
             message = std::move(connection->inbox.front());
             connection->inbox.pop_front();
-            connection->inbox_bytes -= message.size();
+            connection->inbox_bytes -= message.size() + kMessageOverheadBytes;
         }
         if (!handle(connection, message, reader)) --in_flight_;
     }
@@ -295,6 +334,12 @@ bool Relay::handle_event(const std::shared_ptr<Connection>& connection, std::str
     }
     {
         std::lock_guard lock(writes_mutex_);
+        if (writes_.size() >= kMaxQueuedWrites) {
+            metrics_.reject("busy");
+            send(connection->id, proto::format_ok(to_hex(parsed->id()), false,
+                                                  "error: relay busy, try again later"));
+            return false;
+        }
         writes_.push_back(PendingWrite{connection, std::move(*parsed)});
     }
     writes_ready_.notify_one();
@@ -371,6 +416,13 @@ void Relay::fan_out(const event::Event& event, const std::string& event_json) {
             std::string message = proto::format_event(subscription_id, event_json);
             std::lock_guard connection_lock(connection->mutex);
             if (subscription.backfilling) {
+                // Bounded: a subscription whose backfill is outrun by live events is ended
+                // at EOSE rather than buffering without limit.
+                if (subscription.pending_bytes + message.size() > config_.max_outgoing_bytes / 4) {
+                    subscription.overflowed = true;
+                    continue;
+                }
+                subscription.pending_bytes += message.size();
                 subscription.pending.emplace_back(to_hex(event.id()), std::move(message));
             } else {
                 send(id, std::move(message));
@@ -393,6 +445,7 @@ void Relay::handle_req(const std::shared_ptr<Connection>& connection, proto::Req
     }
     {
         std::unique_lock lock(connections_mutex_);
+        if (connection->closed) return;  // nobody to answer: skip the query
         auto& subscriptions = connection->subscriptions;
         const bool replacing = subscriptions.count(req.subscription_id) > 0;
         if (!replacing && subscriptions.size() >= config_.max_subscriptions) {
@@ -410,7 +463,14 @@ void Relay::handle_req(const std::shared_ptr<Connection>& connection, proto::Req
     // live matches are held until EOSE and sent unless the query already returned them.
     std::set<std::string, std::less<>> sent;
     const auto started = std::chrono::steady_clock::now();
+    // The stored part of one REQ may queue at most a quarter of the slow-consumer cap, so a
+    // client that asks for many large events is paginated (it continues with `until`)
+    // instead of being disconnected for not reading fast enough.
+    const size_t byte_budget = config_.max_outgoing_bytes / 4;
+    size_t bytes_sent = 0;
+    bool budget_reached = false;
     for (const proto::Filter& filter : req.filters) {
+        if (budget_reached) break;
         const size_t limit = std::min<size_t>(filter.limit.value_or(config_.max_limit), config_.max_limit);
         if (limit == 0) continue;
         ++metrics_.queries;
@@ -425,25 +485,60 @@ void Relay::handle_req(const std::shared_ptr<Connection>& connection, proto::Req
             return;
         }
         for (const std::string& json : *events) {
+            if (bytes_sent + json.size() > byte_budget && bytes_sent > 0) {
+                budget_reached = true;
+                break;
+            }
             if (!sent.emplace(stored_event_id(json)).second) continue;
+            bytes_sent += json.size();
             send(connection->id, proto::format_event(req.subscription_id, json));
         }
     }
     metrics_.observe_query(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    std::shared_lock map_lock(connections_mutex_);
-    auto& subscription = connection->subscriptions.at(req.subscription_id);
-    std::lock_guard connection_lock(connection->mutex);
-    send(connection->id, proto::format_eose(req.subscription_id));
-    for (auto& [id, message] : subscription.pending) {
-        if (!sent.count(id)) send(connection->id, std::move(message));
+    bool overflowed = false;
+    {
+        std::shared_lock map_lock(connections_mutex_);
+        auto found = connection->subscriptions.find(req.subscription_id);
+        if (found == connection->subscriptions.end()) return;  // the connection closed meanwhile
+        auto& subscription = found->second;
+        std::lock_guard connection_lock(connection->mutex);
+        send(connection->id, proto::format_eose(req.subscription_id));
+        overflowed = subscription.overflowed;
+        if (!overflowed) {
+            for (auto& [id, message] : subscription.pending) {
+                if (!sent.count(id)) send(connection->id, std::move(message));
+            }
+        }
+        subscription.pending.clear();
+        subscription.pending_bytes = 0;
+        subscription.backfilling = false;
     }
-    subscription.pending.clear();
-    subscription.backfilling = false;
+    if (overflowed) {
+        {
+            std::unique_lock lock(connections_mutex_);
+            if (connection->subscriptions.erase(req.subscription_id)) --metrics_.subscriptions_open;
+        }
+        send(connection->id,
+             proto::format_closed(req.subscription_id,
+                                  "error: too many live events while stored ones were sent; "
+                                  "subscribe again with since"));
+    }
 }
 
 void Relay::handle_count(const std::shared_ptr<Connection>& connection,
                          const proto::CountMessage& count, StoreReader& reader) {
+    bool allowed;
+    {
+        std::lock_guard lock(connection->mutex);
+        if (connection->closed) return;  // nobody to answer
+        allowed = connection->reqs.take(now_seconds());
+    }
+    if (!allowed) {
+        send(connection->id, proto::format_closed(count.subscription_id,
+                                                  "rate-limited: too many requests per second"));
+        return;
+    }
     ++metrics_.counts;
     auto total = reader.count(count.filters);
     if (!total) {

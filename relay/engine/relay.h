@@ -89,10 +89,14 @@ private:
     mutable std::shared_mutex connections_mutex_;
     std::map<ConnectionId, std::shared_ptr<Connection>> connections_;
 
+    // Kept after an IP's last connection closes (until idle for a while), so reconnecting
+    // does not refill its event bucket.
     struct IpState {
         TokenBucket events;
         size_t connections = 0;
+        double last_seen = 0;
     };
+    void sweep_idle_ips(double now);  // with ips_mutex_ held
     std::mutex ips_mutex_;
     std::map<std::string, IpState> ips_;
 

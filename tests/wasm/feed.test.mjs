@@ -110,7 +110,21 @@ test('tallyVotes: invalid events are skipped, a non-array fails', () => {
   assert.deepEqual(datt.tallyVotes([good, forged, { kind: 7 }]), { [X]: { ups: 1, downs: 0, score: 1 } });
   assert.deepEqual(datt.tallyVotes([]), {});
   rejects(() => datt.tallyVotes('[]'), 'wrong_type');
-  rejects(() => datt.tallyVotes([JSON.stringify(good).slice(1)]), 'json_syntax');
-  rejects(() => datt.tallyVotes(['['.repeat(100) + ']'.repeat(100)]), 'json_too_deep');
+  // Malformed elements (broken JSON, deeply nested arrays) are skipped, not fatal.
+  assert.deepEqual(datt.tallyVotes([JSON.stringify(good).slice(1), good]), { [X]: { ups: 1, downs: 0, score: 1 } });
+  assert.deepEqual(datt.tallyVotes(['['.repeat(100) + ']'.repeat(100), good]), { [X]: { ups: 1, downs: 0, score: 1 } });
+  rejects(() => datt.tallyVotes([{ x: JSON.parse('['.repeat(100) + ']'.repeat(100)) }]), 'json_too_deep');
   assert.deepEqual(datt.tallyVotes([good]), { [X]: { ups: 1, downs: 0, score: 1 } });
+});
+
+test('tallyVotes skips malformed elements instead of failing the whole call', () => {
+  const sk = datt.generateSecretKey();
+  const target = 'ab'.repeat(32);
+  const vote = datt.signEvent({ kind: 7, created_at: 1700000000, tags: [['e', target]], content: '+' }, sk);
+  const tally = datt.tallyVotes(['', '1]', '{"kind":7}', JSON.stringify(vote), null, 42]);
+  assert.deepEqual(Object.keys(tally), [target]);
+  assert.equal(tally[target].ups, 1);
+  const cyclic = {};
+  cyclic.self = cyclic;
+  assert.throws(() => datt.parseEvent(cyclic), (e) => e.name === 'DattError' && e.code === 'wrong_type');
 });
