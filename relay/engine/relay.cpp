@@ -484,6 +484,8 @@ void Relay::handle_req(const std::shared_ptr<Connection>& connection, proto::Req
             send(connection->id, proto::format_closed(req.subscription_id, "error: query failed"));
             return;
         }
+        std::vector<std::shared_ptr<const std::string>> batch;
+        batch.reserve(events->size());
         for (const std::string& json : *events) {
             if (bytes_sent + json.size() > byte_budget && bytes_sent > 0) {
                 budget_reached = true;
@@ -491,8 +493,10 @@ void Relay::handle_req(const std::shared_ptr<Connection>& connection, proto::Req
             }
             if (!sent.emplace(stored_event_id(json)).second) continue;
             bytes_sent += json.size();
-            send(connection->id, proto::format_event(req.subscription_id, json));
+            batch.push_back(std::make_shared<const std::string>(
+                proto::format_event(req.subscription_id, json)));
         }
+        if (server_) server_->send_all(connection->id, std::move(batch));
     }
     metrics_.observe_query(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -134,6 +134,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
 
     // Any thread.
     bool send(std::shared_ptr<const std::string> text);
+    bool send_all(std::vector<std::shared_ptr<const std::string>> texts);
     void close(CloseCode code, std::string_view reason);
 
   private:
@@ -142,6 +143,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     void on_handshake(error_code ec);
     void do_read();
     void on_read(error_code ec, size_t bytes);
+    bool reserve(size_t size);
     void push(std::shared_ptr<const std::string> text);
     void do_write();
     void on_write(error_code ec, size_t bytes);
@@ -322,22 +324,41 @@ void WebSocketSession::on_read(error_code ec, size_t) {
     do_read();
 }
 
+// Counts `size` more queued bytes, or refuses them and closes the connection as a slow
+// consumer when the queue would pass max_outgoing_bytes.
+bool WebSocketSession::reserve(size_t size) {
+    const size_t queued = queued_bytes_.fetch_add(size, std::memory_order_relaxed) + size;
+    if (queued <= server_.options.max_outgoing_bytes) return true;
+    release(size);
+    if (!closing_.exchange(true)) {
+        server_.slow_consumer_closes.fetch_add(1, std::memory_order_relaxed);
+        asio::post(ws_.get_executor(), [self = shared_from_this()] {
+            self->begin_close(CloseCode::kPolicyViolation, "slow consumer", true);
+        });
+    }
+    return false;
+}
+
 bool WebSocketSession::send(std::shared_ptr<const std::string> text) {
     if (!text || closing_.load(std::memory_order_acquire)) return false;
-    const size_t size = text->size();
-    const size_t queued = queued_bytes_.fetch_add(size, std::memory_order_relaxed) + size;
-    if (queued > server_.options.max_outgoing_bytes) {
-        release(size);
-        if (!closing_.exchange(true)) {
-            server_.slow_consumer_closes.fetch_add(1, std::memory_order_relaxed);
-            asio::post(ws_.get_executor(), [self = shared_from_this()] {
-                self->begin_close(CloseCode::kPolicyViolation, "slow consumer", true);
-            });
-        }
-        return false;
-    }
+    if (!reserve(text->size())) return false;
     asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
         self->push(std::move(text));
+    });
+    return true;
+}
+
+bool WebSocketSession::send_all(std::vector<std::shared_ptr<const std::string>> texts) {
+    if (closing_.load(std::memory_order_acquire)) return false;
+    size_t size = 0;
+    for (const auto& text : texts) {
+        if (!text) return false;
+        size += text->size();
+    }
+    if (texts.empty()) return true;
+    if (!reserve(size)) return false;
+    asio::post(ws_.get_executor(), [self = shared_from_this(), texts = std::move(texts)]() mutable {
+        for (auto& text : texts) self->push(std::move(text));
     });
     return true;
 }
@@ -702,6 +723,11 @@ void Server::stop() {
 bool Server::send(ConnectionId id, std::shared_ptr<const std::string> text) {
     auto session = impl_->find_websocket(id);
     return session && session->send(std::move(text));
+}
+
+bool Server::send_all(ConnectionId id, std::vector<std::shared_ptr<const std::string>> texts) {
+    auto session = impl_->find_websocket(id);
+    return session && session->send_all(std::move(texts));
 }
 
 void Server::close(ConnectionId id, CloseCode code, std::string_view reason) {

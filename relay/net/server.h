@@ -136,6 +136,10 @@ class Server {
     // or if this frame would push its queue over max_outgoing_bytes (which closes it).
     bool send(ConnectionId id, std::shared_ptr<const std::string> text);
 
+    // Thread-safe. send() for several frames at once: one lookup, one hand-over to the
+    // network thread, all-or-nothing against max_outgoing_bytes. Order is kept.
+    bool send_all(ConnectionId id, std::vector<std::shared_ptr<const std::string>> texts);
+
     // Thread-safe. Sends what is already queued, then a close frame with `code` and `reason`
     // (cut to the 123 bytes a close frame allows). No-op for an unknown or closing connection.
     void close(ConnectionId id, CloseCode code, std::string_view reason);
