@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Builds the native tree (core, CLI, tests, benchmarks) and the wasm package.
-#   scripts/build.sh            both
+# Builds the native tree (core, CLI, tests, benchmarks), the wasm package and the web app.
+#   scripts/build.sh            all three
 #   scripts/build.sh native     build/native only
 #   scripts/build.sh wasm       build/wasm only (package in build/wasm/dist/)
+#   scripts/build.sh web        build/web only (the bundled web app, see web/build.mjs)
 # Expects what scripts/setup.sh installs (npm start and npm test run it first).
 set -Eeuo pipefail
 DATT_LOG_PREFIX=build
@@ -32,13 +33,20 @@ build_wasm() {
         die "the wasm build finished but $DATT_WASM_DIST/datt.mjs is missing (see wasm/CMakeLists.txt)"
 }
 
+build_web() {
+    step "bundling the web app into build/web" "fix the JavaScript error shown above (web/src)"
+    node web/build.mjs --out "$DATT_WEB_BUILD"
+}
+
 case "${1:-all}" in
     native) build_native ;;
     wasm) build_wasm ;;
+    web) build_web ;;
     all)
         build_native
         build_wasm
+        build_web
         ;;
-    *) die "unknown target '$1': use native, wasm or nothing (both)" ;;
+    *) die "unknown target '$1': use native, wasm, web or nothing (all)" ;;
 esac
 say "done"

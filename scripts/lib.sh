@@ -12,6 +12,7 @@ DATT_SECP256K1_DIR="$DATT_THIRD_PARTY/secp256k1"
 DATT_NATIVE_BUILD="$DATT_ROOT/build/native"
 DATT_WASM_BUILD="$DATT_ROOT/build/wasm"
 DATT_WASM_DIST="$DATT_WASM_BUILD/dist"
+DATT_WEB_BUILD="$DATT_ROOT/build/web"
 # Emscripten's optimizer (used at -O1 and above) needs Debian's acorn module.
 DATT_EMSCRIPTEN_NODE_PATH="/usr/share/nodejs"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm start: installs what is missing, builds native and wasm, then runs datt-relay on
 # http://127.0.0.1:8080 (PORT overrides the port): the NIP-01 relay with its SQLite database
-# in ./data/, serving the web app (web/) and the wasm package (at /wasm/). Extra arguments
+# in ./data/, serving the web app (built into build/web/) and the wasm package (at /wasm/). Extra arguments
 # go to datt-relay: npm start -- --log-level debug. `datt-relay --help` lists the options.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=start
@@ -21,6 +21,6 @@ trap - ERR
 exec "$DATT_NATIVE_BUILD/relay/datt-relay" \
     --port "${PORT:-8080}" \
     --database "$DATT_ROOT/data/datt.sqlite3" \
-    --web-root "$DATT_ROOT/web" \
+    --web-root "$DATT_WEB_BUILD" \
     --wasm-root "$DATT_WASM_BUILD/dist" \
     "$@"

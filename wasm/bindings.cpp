@@ -26,6 +26,7 @@
 #include "event/event.h"
 #include "feed/rank.h"
 #include "feed/vote.h"
+#include "feed/vote_rule.h"
 #include "util/hex.h"
 
 namespace datt::wasm {
@@ -110,11 +111,11 @@ val schnorr_verify(std::string message_hex, std::string pubkey_hex, std::string 
 
 // ---- feed: votes and ranking (core/feed) ----
 
-// Parses a JSON array, refusing nesting deeper than kMaxFeedJsonDepth (nlohmann's dump()
-// recurses, and no valid input comes close). Codes: json_syntax, json_too_deep, wrong_type.
+// Parses JSON text, refusing nesting deeper than kMaxFeedJsonDepth (nlohmann's dump()
+// recurses, and no valid input comes close). Codes: json_syntax, json_too_deep.
 constexpr int kMaxFeedJsonDepth = 64;
 
-Result<nlohmann::json> parse_json_array(const std::string& text, const char* name) {
+Result<nlohmann::json> parse_feed_json(const std::string& text, const char* name) {
     bool too_deep = false;
     auto guard = [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
         if (depth > kMaxFeedJsonDepth) too_deep = true;
@@ -125,7 +126,13 @@ Result<nlohmann::json> parse_json_array(const std::string& text, const char* nam
     if (parsed.is_discarded()) {
         return make_error("json_syntax", std::string(name) + " is not valid JSON");
     }
-    if (!parsed.is_array()) {
+    return parsed;
+}
+
+// As parse_feed_json, and also wrong_type unless the text is a JSON array.
+Result<nlohmann::json> parse_json_array(const std::string& text, const char* name) {
+    auto parsed = parse_feed_json(text, name);
+    if (parsed && !parsed->is_array()) {
         return make_error("wrong_type", std::string(name) + " must be a JSON array");
     }
     return parsed;
@@ -151,6 +158,70 @@ val tally_votes(std::string events_json) {
             {"ups", tally.ups}, {"downs", tally.downs}, {"score", tally.score()}};
     }
     return ok(val(out.dump()));
+}
+
+// The vote an event casts, {target, voter, created_at, id, value}, or null when it is not a
+// vote (feed/vote_rule.h). Core has no parse without the signature check, so the event is
+// fully validated and fails with Event::parse's codes when it is malformed or forged.
+val vote_of(std::string event_json) {
+    auto parsed = event::Event::parse(event_json);
+    if (!parsed) return fail(parsed.error());
+    auto vote = feed::vote_of(*parsed);
+    if (!vote) return ok(val::null());
+    val out = val::object();
+    out.set("target", to_hex(vote->target));
+    out.set("voter", to_hex(vote->voter));
+    out.set("created_at", static_cast<double>(vote->created_at));  // within Limits: exact
+    out.set("id", to_hex(vote->id));
+    out.set("value", vote->value);
+    return ok(out);
+}
+
+Result<Hash256> vote_hex_member(const nlohmann::json& vote, const char* field,
+                                const std::string& name) {
+    auto member = vote.find(field);
+    if (member == vote.end() || !member->is_string() ||
+        !is_lower_hex(member->get_ref<const std::string&>(), 64)) {
+        return make_error("bad_hex", name + " " + field + " must be 64 lowercase hex characters");
+    }
+    return *from_hex_fixed<32>(member->get_ref<const std::string&>());
+}
+
+// A vote object as voteOf() returns it (JSON text). Codes: json_syntax, json_too_deep,
+// wrong_type (not an object, created_at not an integer, value not 1 or -1), bad_hex.
+Result<feed::Vote> vote_argument(const std::string& vote_json, const std::string& name) {
+    auto parsed = parse_feed_json(vote_json, name.c_str());
+    if (!parsed) return parsed.error();
+    const nlohmann::json& vote = *parsed;
+    if (!vote.is_object()) return make_error("wrong_type", name + " must be a vote object");
+    feed::Vote out;
+    for (auto [field, bytes] : {std::pair{"target", &out.target}, std::pair{"voter", &out.voter},
+                                std::pair{"id", &out.id}}) {
+        auto value = vote_hex_member(vote, field, name);
+        if (!value) return value.error();
+        *bytes = *value;
+    }
+    auto created_at = vote.find("created_at");
+    if (created_at == vote.end() || !created_at->is_number_integer() ||
+        (created_at->is_number_unsigned() && created_at->get<uint64_t>() > INT64_MAX)) {
+        return make_error("wrong_type", name + " created_at must be an integer");
+    }
+    out.created_at = created_at->get<int64_t>();
+    auto value = vote.find("value");
+    if (value == vote.end() || !value->is_number_integer() || (*value != 1 && *value != -1)) {
+        return make_error("wrong_type", name + " value must be 1 or -1");
+    }
+    out.value = value->get<int>();
+    return out;
+}
+
+// True when `newer` replaces `older` as the effective vote of its voter on its target.
+val vote_supersedes(std::string newer_json, std::string older_json) {
+    auto newer = vote_argument(newer_json, "newer");
+    if (!newer) return fail(newer.error());
+    auto older = vote_argument(older_json, "older");
+    if (!older) return fail(older.error());
+    return ok(val(feed::supersedes(*newer, *older)));
 }
 
 std::optional<feed::Sort> sort_named(const std::string& name) {
@@ -464,6 +535,8 @@ EMSCRIPTEN_BINDINGS(datt_core) {
     emscripten::function("nip19Decode", &nip19_decode);
     emscripten::function("eventId", &event_id);
     emscripten::function("tallyVotes", &tally_votes);
+    emscripten::function("voteOf", &vote_of);
+    emscripten::function("voteSupersedes", &vote_supersedes);
     emscripten::function("rankItems", &rank_items);
 }
 

@@ -68,6 +68,18 @@ export interface VoteTally {
   score: number;
 }
 
+/** A NIP-25 vote as voteOf() returns it. */
+export interface Vote {
+  /** Id of the event voted on. */
+  target: string;
+  /** X-only pubkey of the voter. */
+  voter: string;
+  created_at: number;
+  /** Id of the reaction event. */
+  id: string;
+  value: 1 | -1;
+}
+
 export type FeedSort = 'hot' | 'new' | 'top' | 'controversial' | 'best';
 
 export interface RankItem {
@@ -101,6 +113,10 @@ export interface Datt {
   verifyEvent(event: NostrEvent | string): boolean;
   /** NIP-25 votes per target id; invalid events and emoji reactions are skipped. */
   tallyVotes(events: Array<NostrEvent | string>): Record<string, VoteTally>;
+  /** The vote a (validated) event casts, or null for non-votes (other kinds, emoji, bad e tag). */
+  voteOf(event: NostrEvent | string): Vote | null;
+  /** True when `newer` replaces `older` as the effective vote of one voter on one target. */
+  voteSupersedes(newer: Vote, older: Vote): boolean;
   /** Item ids in display order (see docs/protocol.md "Ranking"). */
   rank(items: RankItem[], sort: FeedSort, options?: { now?: number; topWindowSeconds?: number }): string[];
   eventId(template: EventTemplate | string, pubkey: string): string;

@@ -63,6 +63,15 @@ function eventJson(value, name) {
   throw new DattError('wrong_type', `${name} must be an object or a JSON string`);
 }
 
+// Only the vote fields cross into wasm (stored records may carry more).
+function voteJson(vote, name) {
+  if (vote === null || typeof vote !== 'object' || Array.isArray(vote)) {
+    throw new DattError('wrong_type', `${name} must be a vote object`);
+  }
+  const { target, voter, created_at, id, value } = vote;
+  return stringify({ target, voter, created_at, id, value }, name);
+}
+
 class Datt {
   #core;
   #random;
@@ -207,6 +216,24 @@ class Datt {
       if (isObject(value)) parsed.push(value);
     }
     return JSON.parse(unwrap(this.#core.tallyVotes(stringify(parsed, 'events'))));
+  }
+
+  /**
+   * The NIP-25 vote an event casts, {target, voter, created_at, id, value: 1 | -1}, or null
+   * when it is not a vote (not kind 7, no valid last e tag, emoji content). The event is
+   * validated like parseEvent(): malformed or forged events throw DattError.
+   */
+  voteOf(event) {
+    return unwrap(this.#core.voteOf(eventJson(event, 'event')));
+  }
+
+  /**
+   * True when vote `newer` replaces `older` (both from voteOf()) as the effective vote of
+   * their voter on their target: later created_at, or the same and a lower id. Votes of
+   * different voters or targets never replace each other. Throws DattError on bad fields.
+   */
+  voteSupersedes(newer, older) {
+    return unwrap(this.#core.voteSupersedes(voteJson(newer, 'newer'), voteJson(older, 'older')));
   }
 
   /**

@@ -1,12 +1,8 @@
 // NIP-25 votes: kind 7 reactions counted as up/down votes per target event.
 //
-// Rules (docs/protocol.md "Ranking"), chosen so every client computes the same tally:
-// - only kind 7 events count; the target is the value of the LAST `e` tag (NIP-25) and must
-//   be 64 lowercase hex characters, otherwise the reaction is ignored;
-// - content "+" or "" is an up vote, "-" a down vote; anything else (an emoji reaction) is
-//   not a vote and neither counts nor replaces an earlier vote;
-// - one effective vote per (voter pubkey, target): the latest created_at wins, and on equal
-//   created_at the lowest event id wins, so the result does not depend on input order.
+// Which reaction is a vote, and which of two votes by one voter on one target counts, is
+// the per-vote rule in feed/vote_rule.h (vote_of, supersedes); tally_votes() applies it
+// to a whole set so every client computes the same tally (docs/protocol.md "Ranking").
 // Retracting a vote (kind 5 deletion) is the caller's job: drop deleted reactions first.
 #pragma once
 

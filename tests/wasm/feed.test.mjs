@@ -128,3 +128,133 @@ test('tallyVotes skips malformed elements instead of failing the whole call', ()
   cyclic.self = cyclic;
   assert.throws(() => datt.parseEvent(cyclic), (e) => e.name === 'DattError' && e.code === 'wrong_type');
 });
+
+// ---- the per-vote rule (voteOf, voteSupersedes), as the web app applies it incrementally ----
+
+// Secret key 1's x-only public key is the x coordinate of the secp256k1 generator G (SEC 2).
+const ONE = '0'.repeat(63) + '1';
+const G_X = '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
+
+test('voteOf: up, down and empty content give the vote fields', () => {
+  const up = datt.signEvent({ kind: 7, created_at: T, tags: [['e', X]], content: '+' }, ONE);
+  assert.deepEqual(datt.voteOf(up), { target: X, voter: G_X, created_at: T, id: up.id, value: 1 });
+  assert.deepEqual(datt.voteOf(JSON.stringify(up)), datt.voteOf(up));
+  const down = vote(1, 42, '-', [['e', X], ['p', G_X], ['e', Y, 'wss://relay.example']]);
+  assert.deepEqual(datt.voteOf(down),
+    { target: Y, voter: datt.publicKey(voters[1]), created_at: 42, id: down.id, value: -1 });
+  assert.equal(datt.voteOf(vote(2, 42, '')).value, 1);
+});
+
+test('voteOf: emoji reactions, other kinds and bad targets are not votes', () => {
+  const nonVotes = [
+    vote(0, 100, '🤙'), vote(0, 100, '++'), vote(0, 100, ':+1:'), vote(0, 100, ' -'),
+    vote(0, 100, '+', [['e', X]], 1), // kind 1
+    vote(0, 100, '+', [['e', X.toUpperCase()]]),
+    vote(0, 100, '+', [['e', X.slice(1)]]),
+    vote(0, 100, '+', [['e', X], ['e', 'nothex']]), // the last e tag decides
+    vote(0, 100, '+', [['e', X], ['e']]),
+    vote(0, 100, '+', [['p', X]]),
+    vote(0, 100, '+', []),
+  ];
+  for (const event of nonVotes) assert.equal(datt.voteOf(event), null, JSON.stringify(event.tags) + event.content);
+});
+
+test('voteOf: malformed or forged events are a DattError', () => {
+  const good = vote(0, 100, '+');
+  rejects(() => datt.voteOf({ ...good, content: '-' }), 'id_mismatch');
+  rejects(() => datt.voteOf({ kind: 7, created_at: 1, tags: [['e', X]], content: '+' }), 'missing_field');
+  rejects(() => datt.voteOf(JSON.stringify(good).slice(0, -1)), 'json_syntax');
+  rejects(() => datt.voteOf([good]), 'not_object');
+  rejects(() => datt.voteOf(42), 'wrong_type');
+  rejects(() => datt.voteOf(null), 'wrong_type');
+  assert.equal(datt.voteOf(good).value, 1);
+});
+
+test('voteSupersedes: the later vote wins, a same-second tie goes to the lower id', () => {
+  const early = datt.voteOf(vote(0, 100, '+'));
+  const late = datt.voteOf(vote(0, 200, '-'));
+  assert.equal(datt.voteSupersedes(late, early), true);
+  assert.equal(datt.voteSupersedes(early, late), false);
+  // Later wins whatever the ids (hand-built votes: the later one has the higher id).
+  const base = { target: X, voter: G_X, value: 1 };
+  assert.equal(datt.voteSupersedes({ ...base, created_at: 2, id: 'f'.repeat(64) },
+    { ...base, created_at: 1, id: '0'.repeat(64) }), true);
+  assert.equal(datt.voteSupersedes({ ...base, created_at: 1, id: '00'.repeat(31) + 'ff' },
+    { ...base, created_at: 1, id: '01' + '00'.repeat(31) }), true);
+  // Signed same-second votes: the id that sorts first as lowercase hex wins.
+  const a = datt.voteOf(vote(0, 300, '+'));
+  const b = datt.voteOf(vote(0, 300, '-'));
+  assert.notEqual(a.id, b.id);
+  assert.equal(datt.voteSupersedes(a, b), a.id < b.id);
+  assert.equal(datt.voteSupersedes(b, a), b.id < a.id);
+});
+
+test('voteSupersedes: never itself, nor across voters or targets', () => {
+  const mine = datt.voteOf(vote(0, 100, '+'));
+  assert.equal(datt.voteSupersedes(mine, mine), false);
+  assert.equal(datt.voteSupersedes({ ...mine }, mine), false);
+  const theirs = datt.voteOf(vote(1, 200, '+'));
+  assert.equal(datt.voteSupersedes(theirs, mine), false);
+  const elsewhere = datt.voteOf(vote(0, 200, '+', [['e', Y]]));
+  assert.equal(datt.voteSupersedes(elsewhere, mine), false);
+});
+
+test('voteOf + voteSupersedes kept per (target, voter) give tallyVotes in any order', () => {
+  const events = [];
+  for (let v = 0; v < voters.length; v += 1) {
+    events.push(vote(v, 100, v % 2 ? '-' : '+'), vote(v, 100 + (v % 3), v % 3 ? '-' : '+'));
+    events.push(vote(v, 100, '+', [['e', Y]]), vote(v, 100, '-', [['e', Y]]));
+    events.push(vote(v, 900, '🔥', [['e', Y]])); // a later emoji replaces nothing
+  }
+  const expected = datt.tallyVotes(events);
+  // On X: voter 0 '+' twice at 100 (up), voter 1 '-' last at 101, voter 2 '-' last at 102,
+  // voter 3 '-' and '+' both at 100, so the lower id (as hex text) decides.
+  const [v3Down, v3Up] = [events[15], events[16]];
+  assert.deepEqual([v3Down.content, v3Up.content, v3Up.created_at], ['-', '+', 100]);
+  const v3IsUp = v3Up.id < v3Down.id;
+  assert.deepEqual(expected[X], v3IsUp ? { ups: 2, downs: 2, score: 0 } : { ups: 1, downs: 3, score: -2 });
+  for (let seed = 1; seed <= 10; seed += 1) {
+    const stored = new Map(); // what the web app keeps in IndexedDB
+    for (const event of shuffled(events, seed)) {
+      const incoming = datt.voteOf(event);
+      if (incoming === null) continue;
+      const key = `${incoming.target}:${incoming.voter}`;
+      const current = stored.get(key);
+      if (!current || datt.voteSupersedes(incoming, current)) stored.set(key, incoming);
+    }
+    const tallies = {};
+    for (const { target, value } of stored.values()) {
+      const tally = (tallies[target] ??= { ups: 0, downs: 0, score: 0 });
+      if (value > 0) tally.ups += 1; else tally.downs += 1;
+      tally.score += value;
+    }
+    assert.deepEqual(tallies, expected, `seed ${seed}`);
+  }
+});
+
+test('voteSupersedes: bad vote objects are a DattError', () => {
+  const good = datt.voteOf(vote(0, 100, '+'));
+  const bad = [
+    [{ ...good, id: good.id.toUpperCase() }, 'bad_hex'],
+    [{ ...good, target: X.slice(2) }, 'bad_hex'],
+    [{ ...good, voter: undefined }, 'bad_hex'],
+    [{ ...good, id: 7 }, 'bad_hex'],
+    [{ ...good, created_at: 1.5 }, 'wrong_type'],
+    [{ ...good, created_at: '100' }, 'wrong_type'],
+    [{ ...good, created_at: NaN }, 'wrong_type'],
+    [{ ...good, created_at: 10n }, 'wrong_type'],
+    [{ ...good, value: 2 }, 'wrong_type'],
+    [{ ...good, value: 0 }, 'wrong_type'],
+    [{ ...good, value: '+' }, 'wrong_type'],
+    [{ ...good, value: 1.0000001 }, 'wrong_type'],
+    [null, 'wrong_type'],
+    [[good], 'wrong_type'],
+    [JSON.stringify(good), 'wrong_type'],
+  ];
+  for (const [value, code] of bad) {
+    rejects(() => datt.voteSupersedes(value, good), code);
+    rejects(() => datt.voteSupersedes(good, value), code);
+  }
+  // Extra fields (e.g. an IndexedDB record's key) are ignored.
+  assert.equal(datt.voteSupersedes({ ...good, created_at: 101, key: 'k' }, good), true);
+});

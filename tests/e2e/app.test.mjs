@@ -1,0 +1,318 @@
+// End-to-end: two people in two Chromium profiles use the built app against the real relay.
+// They create accounts, a community, posts, comments and votes and see each other's changes
+// live; a reload keeps everything; a post made while the relay is down arrives once after it
+// comes back; a locked key cannot sign; XSS payloads render inert. Screenshots of the main
+// screens go to build/test-output/e2e.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { loadDatt } from '../../build/wasm/dist/datt.mjs';
+import { connect, fetchEvents } from '../relay/support.mjs';
+import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
+
+const PASSPHRASE = 'correct horse battery staple';
+const T = { timeout: 20000 };
+let relay;
+let port;
+let relayDir;
+let alice;
+let bob;
+let pageA;
+let pageB;
+let base;
+const xssFlag = '__datt_xss_fired';
+
+before(async () => {
+  requireBuilt();
+  port = await freePort();
+  relayDir = tempDir('datt-e2e-relay-');
+  relay = await startAppRelay({ port, dir: relayDir });
+  base = `http://127.0.0.1:${port}/`;
+  alice = await launchProfile();
+  bob = await launchProfile();
+  pageA = await alice.page();
+  pageB = await bob.page();
+  await Promise.all([pageA.goto(base), pageB.goto(base)]);
+  await Promise.all([pageA.waitForSelector('html[data-ready=true]', T), pageB.waitForSelector('html[data-ready=true]', T)]);
+});
+
+after(async () => {
+  await alice?.close();
+  await bob?.close();
+  await relay?.stop();
+});
+
+async function go(page, hash) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+}
+
+async function createAccountWithMnemonic(page, name) {
+  await go(page, '#/account');
+  await page.getByTestId('tab-create').click();
+  const words = (await page.getByTestId('mnemonic').locator('li').allInnerTexts()).map((w) => w.trim());
+  assert.equal(words.length, 12);
+  await screenshot(page, 'account-mnemonic');
+  await page.getByTestId('wrote-it-down').click();
+  const form = page.getByTestId('check-mnemonic');
+  // First a wrong word: the check must refuse it.
+  const inputs = form.locator('input[name^=word]');
+  const names = await inputs.evaluateAll((els) => els.map((e) => e.name));
+  for (const n of names) await form.locator(`input[name=${n}]`).fill('wrong');
+  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
+  await form.getByRole('button', { name: 'Create account' }).click();
+  await form.getByRole('alert').filter({ hasText: 'does not match' }).waitFor(T);
+  for (const n of names) await form.locator(`input[name=${n}]`).fill(words[Number(n.slice(4)) - 1]);
+  await form.getByRole('button', { name: 'Create account' }).click();
+  await page.getByTestId('profile-form').waitFor(T);
+  await page.getByTestId('profile-form').locator('input[name=name]').fill(name);
+  await page.getByTestId('profile-form').getByRole('button', { name: 'Save profile' }).click();
+  await page.getByTestId('profile-form').getByText('Saved.').waitFor(T);
+  return words.join(' ');
+}
+
+async function importAccount(page, secret, name) {
+  await go(page, '#/account');
+  await page.getByTestId('tab-import').click();
+  const form = page.getByTestId('import-account');
+  await form.locator('textarea[name=secret]').fill(secret);
+  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
+  await form.getByRole('button', { name: 'Import' }).click();
+  await page.getByTestId('lock-button').waitFor(T);
+  await go(page, '#/settings');
+  await page.getByTestId('profile-form').locator('input[name=name]').fill(name);
+  await page.getByTestId('profile-form').getByRole('button', { name: 'Save profile' }).click();
+  await page.getByTestId('profile-form').getByText('Saved.').waitFor(T);
+}
+
+async function unlock(page, passphrase = PASSPHRASE) {
+  await go(page, '#/account');
+  const form = page.getByTestId('unlock-form');
+  await form.locator('input[name=passphrase]').fill(passphrase);
+  await form.getByRole('button', { name: 'Unlock' }).click();
+}
+
+async function openCommunity(page, name) {
+  await go(page, '#/communities');
+  await page.getByTestId('community-row').filter({ hasText: name }).getByRole('link').first().click();
+  await page.getByTestId('community-page').waitFor(T);
+}
+
+async function submitPost(page, title, body) {
+  await page.getByTestId('new-post').click();
+  const form = page.getByTestId('submit-form');
+  await form.locator('input[name=title]').fill(title);
+  await form.locator('textarea[name=body]').fill(body);
+  await form.getByRole('button', { name: 'Post' }).click();
+  await Promise.race([page.getByTestId('post-page').waitFor(T),
+    form.getByRole('alert').waitFor(T).then(async () => {
+      throw new Error(`posting failed: ${await form.getByRole('alert').innerText()}`);
+    })]);
+}
+
+function postRow(page, title) {
+  return page.getByTestId('post-row').filter({ hasText: title });
+}
+
+let aliceKey;
+
+test('two people create accounts, a community, posts, comments and votes, and see each other live', { timeout: 120000 }, async () => {
+  const datt = await loadDatt();
+  await createAccountWithMnemonic(pageA, 'alice');
+  const bobMnemonic = datt.generateMnemonic(12);
+  await importAccount(pageB, bobMnemonic, 'bob');
+
+  // Alice creates a community; Bob finds it by search and joins.
+  await go(pageA, '#/communities');
+  await pageA.getByTestId('create-community').click();
+  const form = pageA.getByTestId('community-form');
+  await form.locator('input[name=name]').fill('Rust Lovers');
+  await form.locator('textarea[name=description]').fill('All about **Rust**.');
+  await form.locator('textarea[name=rules]').fill('1. Be kind');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await pageA.getByTestId('community-page').waitFor(T);
+  await pageA.getByRole('heading', { name: 'Rust Lovers' }).waitFor(T);
+  await screenshot(pageA, 'community-empty');
+
+  await go(pageB, '#/communities');
+  await pageB.getByTestId('community-search').fill('rust');
+  await pageB.getByTestId('community-row').filter({ hasText: 'Rust Lovers' }).waitFor(T);
+  await screenshot(pageB, 'communities');
+  await openCommunity(pageB, 'Rust Lovers');
+  await pageB.getByTestId('subscribe').click();
+  await pageB.getByTestId('subscribe').filter({ hasText: 'Leave' }).waitFor(T);
+
+  // Alice posts; Bob sees it live on the community page.
+  await submitPost(pageA, 'Ownership explained', 'The *borrow checker* is your friend.');
+  await postRow(pageB, 'Ownership explained').waitFor(T);
+
+  // Bob comments on it; Alice sees the comment live and replies.
+  await postRow(pageB, 'Ownership explained').getByRole('link', { name: 'Ownership explained' }).click();
+  await pageB.getByTestId('post-page').waitFor(T);
+  await pageB.getByTestId('comment-form').locator('textarea').fill('Great post, thanks!');
+  await pageB.getByTestId('comment-form').getByRole('button', { name: 'Comment' }).click();
+  await pageA.locator('[data-testid=comment] .md').filter({ hasText: 'Great post, thanks!' }).waitFor(T);
+  const bobComment = pageA.getByTestId('comment').filter({ hasText: 'Great post, thanks!' });
+  await bobComment.getByTestId('reply').first().click();
+  await pageA.getByTestId('reply-form').locator('textarea').fill('Glad it helped.');
+  await pageA.getByTestId('reply-form').getByRole('button', { name: 'Reply' }).click();
+  await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'Glad it helped.' }).waitFor(T);
+
+  // Bob upvotes the post; Alice sees the score change live. Then Bob changes to a downvote.
+  const postScoreA = pageA.getByTestId('post-page').locator('.post-head [data-testid=score]');
+  assert.equal(await postScoreA.innerText(), '0');
+  await pageB.locator('.post-head').getByRole('button', { name: 'upvote' }).click();
+  await pageA.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '1', null, T);
+  await pageB.locator('.post-head').getByRole('button', { name: 'downvote' }).click();
+  await pageA.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '-1', null, T);
+  await pageB.locator('.post-head').getByRole('button', { name: 'upvote' }).click();
+  await pageA.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '1', null, T);
+  // Alice upvotes Bob's comment: Bob's karma shows it.
+  await bobComment.getByRole('button', { name: 'upvote' }).first().click();
+  await screenshot(pageA, 'post-with-comments');
+
+  // A second post with a downvote ranks below under "top".
+  await openCommunity(pageA, 'Rust Lovers');
+  await submitPost(pageA, 'Unpopular opinion', 'Tabs.');
+  await pageB.locator('.post-head').waitFor(T);
+  await go(pageB, '#/');
+  await postRow(pageB, 'Unpopular opinion').waitFor(T);
+  await postRow(pageB, 'Unpopular opinion').getByRole('button', { name: 'downvote' }).click();
+  await pageB.getByTestId('sort-top').click();
+  await pageB.getByTestId('top-window').selectOption({ label: 'all time' });
+  await pageB.waitForFunction(() => {
+    const rows = [...document.querySelectorAll('[data-testid=post-row] .post-title a:first-child')].map((a) => a.textContent);
+    return rows[0] === 'Ownership explained' && rows[1] === 'Unpopular opinion';
+  }, null, T);
+  await screenshot(pageB, 'home-top');
+
+  // Bob's profile shows his comment and the karma from Alice's upvote.
+  await pageB.getByTestId('me').click();
+  await pageB.getByTestId('profile-page').waitFor(T);
+  await pageB.waitForFunction(() => document.querySelector('[data-testid=karma]')?.textContent === '1', null, T);
+  await screenshot(pageB, 'profile');
+  aliceKey = await pageA.evaluate(() => globalThis.dattClient.publicKey);
+});
+
+test('a reload keeps everything; the key comes back locked and a wrong passphrase is refused', { timeout: 60000 }, async () => {
+  await pageA.reload();
+  await pageA.waitForSelector('html[data-ready=true]', T);
+  await go(pageA, '#/');
+  await postRow(pageA, 'Ownership explained').waitFor(T);
+  await pageA.getByTestId('unlock-link').waitFor(T);
+  await unlock(pageA, 'not my passphrase');
+  await pageA.getByTestId('unlock-form').getByRole('alert').filter({ hasText: 'wrong passphrase' }).waitFor(T);
+  await screenshot(pageA, 'unlock-wrong-passphrase');
+  await unlock(pageA);
+  await pageA.getByTestId('lock-button').waitFor(T);
+});
+
+test('a locked key cannot sign', { timeout: 60000 }, async () => {
+  const client = await connect(relay.url);
+  const before = await fetchEvents(client, [{ authors: [aliceKey] }]);
+  await pageA.getByTestId('lock-button').click();
+  await openCommunity(pageA, 'Rust Lovers');
+  await postRow(pageA, 'Ownership explained').getByRole('link', { name: 'Ownership explained' }).click();
+  await pageA.getByTestId('comment-form').locator('textarea').fill('this must not be signed');
+  await pageA.getByTestId('comment-form').getByRole('button', { name: 'Comment' }).click();
+  await pageA.getByTestId('comment-form').getByRole('alert').filter({ hasText: 'unlock your key to sign' }).waitFor(T);
+  const after = await fetchEvents(client, [{ authors: [aliceKey] }]);
+  assert.equal(after.length, before.length);
+  client.close();
+  await unlock(pageA);
+  await pageA.getByTestId('lock-button').waitFor(T);
+});
+
+test('a post made while the relay is down is published once when it comes back', { timeout: 90000 }, async () => {
+  await relay.stop();
+  await pageA.waitForSelector('html[data-offline-ready=true]', T);
+  await pageA.waitForSelector('[data-testid=sync-status][data-state=connecting]', T);
+  await openCommunity(pageA, 'Rust Lovers');
+  await submitPost(pageA, 'Written offline', 'Queued in IndexedDB.');
+  await pageA.getByTestId('outbox-pending').waitFor(T);
+  await screenshot(pageA, 'offline-post-queued');
+  // The outbox survives a reload while offline.
+  await pageA.reload();
+  await pageA.waitForSelector('html[data-ready=true]', T);
+  await pageA.getByTestId('outbox-pending').waitFor(T);
+  relay = await startAppRelay({ port, dir: relayDir });
+  await pageA.getByTestId('outbox-pending').waitFor({ state: 'detached', timeout: 20000 });
+  await unlock(pageA);
+  await pageA.getByTestId('lock-button').waitFor(T);
+  await go(pageB, '#/');
+  await pageB.getByTestId('sort-new').click();
+  await postRow(pageB, 'Written offline').waitFor(T);
+  assert.equal(await postRow(pageB, 'Written offline').count(), 1);
+  const client = await connect(relay.url);
+  const stored = await fetchEvents(client, [{ authors: [aliceKey], kinds: [1111] }]);
+  assert.equal(stored.filter((e) => e.tags.some((t) => t[0] === 'title' && t[1] === 'Written offline')).length, 1);
+  client.close();
+});
+
+const XSS = [
+  '<script>window.__datt_xss_fired = 1</script>',
+  '<img src=x onerror="window.__datt_xss_fired = 2">',
+  '<svg onload="window.__datt_xss_fired = 3"></svg>',
+  '[click](javascript:window.__datt_xss_fired=4)',
+  '[click](JaVaScRiPt:window.__datt_xss_fired=5)',
+  '[click](java\tscript:window.__datt_xss_fired=6)',
+  '[click](&#106;avascript:window.__datt_xss_fired=7)',
+  '[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)',
+  '<a href="javascript:window.__datt_xss_fired=8">a</a>',
+  '![img](javascript:window.__datt_xss_fired=9)',
+  '[q](https://example.com/"onmouseover="window.__datt_xss_fired=10)',
+  '<iframe src="javascript:window.__datt_xss_fired=11"></iframe>',
+];
+
+test('XSS payloads in posts, comments and community descriptions render inert', { timeout: 60000 }, async () => {
+  await openCommunity(pageA, 'Rust Lovers');
+  await submitPost(pageA, '<img src=x onerror="window.__datt_xss_fired=99">', XSS.join('\n\n'));
+  await pageA.getByTestId('comment-form').locator('textarea').fill(XSS.join('\n'));
+  await pageA.getByTestId('comment-form').getByRole('button', { name: 'Comment' }).click();
+  await pageA.locator('[data-testid=comment]').first().waitFor(T);
+  const postId = await pageA.evaluate(() => location.hash.split('/')[2]);
+  assert.match(postId, /^[0-9a-f]{64}$/);
+  for (const page of [pageA, pageB]) {
+    await go(page, '#/');
+    await go(page, `#/post/${postId}`);
+  }
+  await pageB.getByTestId('comment').first().waitFor(T);
+  for (const page of [pageA, pageB]) {
+    const report = await page.evaluate((flag) => {
+      const bad = [];
+      for (const el of document.querySelectorAll('main *')) {
+        if (['SCRIPT', 'IFRAME', 'OBJECT', 'EMBED', 'SVG', 'IMG', 'STYLE'].includes(el.tagName.toUpperCase()) &&
+            el.closest('.md, .post-title, [data-testid=post-title]')) bad.push(`element ${el.tagName}`);
+        for (const attr of el.attributes) {
+          if (/^on/i.test(attr.name)) bad.push(`attribute ${attr.name} on ${el.tagName}`);
+          if ((attr.name === 'href' || attr.name === 'src') && !/^(https?:|mailto:|#)/i.test(attr.value)) {
+            bad.push(`${attr.name}=${attr.value}`);
+          }
+        }
+      }
+      return { bad, fired: window[flag] ?? null, text: document.querySelector('main').innerText };
+    }, xssFlag);
+    assert.deepEqual(report.bad, []);
+    assert.equal(report.fired, null);
+    assert.match(report.text, /<script>window.__datt_xss_fired = 1<\/script>/); // shown as text
+  }
+  await screenshot(pageB, 'xss-inert');
+});
+
+test('phone width and dark theme render the main screens', { timeout: 60000 }, async () => {
+  await pageB.setViewportSize({ width: 390, height: 844 });
+  await go(pageB, '#/');
+  await postRow(pageB, 'Ownership explained').waitFor(T);
+  const overflow = await pageB.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 1, `page is ${overflow}px wider than a phone screen`);
+  await screenshot(pageB, 'phone-home');
+  await go(pageB, '#/settings');
+  await pageB.getByLabel('dark').check();
+  assert.equal(await pageB.evaluate(() => document.documentElement.dataset.theme), 'dark');
+  await pageB.getByTestId('relay-row').first().waitFor(T);
+  assert.equal(await pageB.getByTestId('relay-row').first().getAttribute('data-state'), 'open');
+  await screenshot(pageB, 'phone-settings-dark');
+  await go(pageB, '#/');
+  await screenshot(pageB, 'phone-home-dark');
+  assert.deepEqual([...alice.errors, ...bob.errors].filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e)), []);
+});

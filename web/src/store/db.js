@@ -1,0 +1,157 @@
+// The browser's local store: IndexedDB, opened the same way by the UI (reads) and by the
+// sync worker (all writes to events, votes and outbox). Stores and indexes are shaped by the
+// queries the UI makes; see docs/web.md "Local store".
+//
+//   events   keyPath id. Event fields plus derived ones (lib/events.js describe()):
+//            community, post (1 for top-level posts), parent, target, address, deletes;
+//            ups/downs (current tally of a post or comment); deleted (1 after a valid NIP-09).
+//            indexes: postsByCommunity [postCommunity, created_at] (set on posts only),
+//                     parent, author [pubkey, kind, created_at], kind [kind, created_at], address
+//   votes    keyPath [target, voter]: the effective vote of each voter (core's voteSupersedes)
+//   outbox   keyPath id: events signed here and not yet acknowledged by every write relay
+//   keys     keyPath name: the sealed secret key (lib/keystore.js)
+//   settings keyPath key: relay list, theme, sync cursors, subscriptions
+export const DB_NAME = 'datt';
+export const DB_VERSION = 1;
+
+function promise(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+export { promise as requestResult };
+
+export function transactionDone(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onabort = () => reject(tx.error ?? new Error('transaction aborted'));
+    tx.onerror = () => {}; // the abort handler reports it
+  });
+}
+
+function upgrade(db) {
+  const events = db.createObjectStore('events', { keyPath: 'id' });
+  // Records lacking a key path field are left out of that index, so each index holds only
+  // the events it is for (e.g. `postsByCommunity` has posts only: `postCommunity` is set on posts).
+  events.createIndex('postsByCommunity', ['postCommunity', 'created_at']);
+  events.createIndex('parent', 'parent');
+  events.createIndex('author', ['pubkey', 'kind', 'created_at']);
+  events.createIndex('kind', ['kind', 'created_at']);
+  events.createIndex('address', 'address');
+  db.createObjectStore('votes', { keyPath: ['target', 'voter'] });
+  db.createObjectStore('outbox', { keyPath: 'id' });
+  db.createObjectStore('keys', { keyPath: 'name' });
+  db.createObjectStore('settings', { keyPath: 'key' });
+}
+
+/** Opens (creating or upgrading) the database. */
+export function openDatabase(name = DB_NAME) {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, DB_VERSION);
+    request.onupgradeneeded = (e) => {
+      if (e.oldVersion < 1) upgrade(request.result);
+    };
+    request.onsuccess = () => {
+      const db = request.result;
+      // Another tab upgrading the schema: let it, this one reloads.
+      db.onversionchange = () => db.close();
+      resolve(db);
+    };
+    request.onerror = () => reject(request.error);
+    request.onblocked = () => reject(new Error('the local database is open in an older tab: close it and reload'));
+  });
+}
+
+/** A copy of a stored record with only the NIP-01 fields (what is published or shared). */
+export function toEvent(record) {
+  const { id, pubkey, created_at, kind, tags, content, sig } = record;
+  return { id, pubkey, created_at, kind, tags, content, sig };
+}
+
+export async function getSetting(db, key, fallback = undefined) {
+  const row = await promise(db.transaction('settings').objectStore('settings').get(key));
+  return row === undefined ? fallback : row.value;
+}
+
+export async function putSetting(db, key, value) {
+  const tx = db.transaction('settings', 'readwrite');
+  tx.objectStore('settings').put({ key, value });
+  await transactionDone(tx);
+}
+
+export async function getEvent(db, id) {
+  return promise(db.transaction('events').objectStore('events').get(id));
+}
+
+/** The newest stored version of a replaceable/addressable event by its key. */
+export async function getByAddress(db, address) {
+  const rows = await promise(db.transaction('events').objectStore('events').index('address').getAll(address));
+  let best;
+  for (const row of rows) if (!best || row.created_at > best.created_at) best = row;
+  return best;
+}
+
+/** Every stored post of a community (all of them: ranking needs the whole set). */
+export async function postsOfCommunity(db, community) {
+  const range = IDBKeyRange.bound([community, -Infinity], [community, Infinity]);
+  return promise(db.transaction('events').objectStore('events').index('postsByCommunity').getAll(range));
+}
+
+/** Stored events of kind `kind`, newest first, at most `limit`. */
+export async function eventsOfKind(db, kind, limit = 10000) {
+  const range = IDBKeyRange.bound([kind, -Infinity], [kind, Infinity]);
+  const rows = await promise(db.transaction('events').objectStore('events').index('kind').getAll(range));
+  rows.sort((a, b) => b.created_at - a.created_at);
+  return rows.slice(0, limit);
+}
+
+export async function eventsByAuthor(db, pubkey, kind) {
+  const range = IDBKeyRange.bound([pubkey, kind, -Infinity], [pubkey, kind, Infinity]);
+  return promise(db.transaction('events').objectStore('events').index('author').getAll(range));
+}
+
+/**
+ * A comment tree under `rootId`: {root, children: Map<parentId, comment[]>}, reading level
+ * by level (one request per parent with replies), at most `maxNodes` comments.
+ */
+export async function threadOf(db, rootId, maxNodes = 5000) {
+  const tx = db.transaction('events');
+  const events = tx.objectStore('events');
+  const root = await promise(events.get(rootId));
+  const children = new Map();
+  let frontier = [rootId];
+  let count = 0;
+  while (frontier.length && count < maxNodes) {
+    const lists = await Promise.all(frontier.map((id) => promise(events.index('parent').getAll(id))));
+    const next = [];
+    lists.forEach((list, i) => {
+      if (!list.length) return;
+      children.set(frontier[i], list);
+      count += list.length;
+      for (const c of list) next.push(c.id);
+    });
+    frontier = next;
+  }
+  return { root, children };
+}
+
+export async function outboxEntries(db) {
+  return promise(db.transaction('outbox').objectStore('outbox').getAll());
+}
+
+export async function sealedKey(db) {
+  return promise(db.transaction('keys').objectStore('keys').get('main'));
+}
+
+export async function storeSealedKey(db, record) {
+  const tx = db.transaction('keys', 'readwrite');
+  tx.objectStore('keys').put({ ...record, name: 'main' });
+  await transactionDone(tx);
+}
+
+export async function removeSealedKey(db) {
+  const tx = db.transaction('keys', 'readwrite');
+  tx.objectStore('keys').delete('main');
+  await transactionDone(tx);
+}

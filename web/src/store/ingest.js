@@ -1,0 +1,202 @@
+// Writes verified events into the local store in batched transactions (one per batch), and
+// keeps the derived state the UI reads: each post's and comment's current vote tally, the
+// newest version of replaceable events, and NIP-09 deletions. Runs in the sync worker.
+//
+// Vote rules come from the core (datt.voteOf / datt.voteSupersedes), so every client counts
+// the same way as core's tally_votes. Tallies are recounted from the `votes` store for the
+// targets a batch touches, which makes a batch idempotent: replaying it changes nothing.
+import { DATT_KINDS, KIND, describe } from '../lib/events.js';
+import { requestResult as promise, transactionDone } from './db.js';
+
+const KINDS = new Set(DATT_KINDS);
+
+function votesRange(target) {
+  return IDBKeyRange.bound([target, ''], [target, '\uffff']);
+}
+
+function tally(votes) {
+  let ups = 0;
+  let downs = 0;
+  for (const v of votes) {
+    if (v.value > 0) ++ups;
+    else if (v.value < 0) ++downs;
+  }
+  return { ups, downs };
+}
+
+/** add() that resolves false (instead of aborting the transaction) when the key exists. */
+function addOnce(store, record) {
+  return new Promise((resolve, reject) => {
+    const request = store.add(record);
+    request.onsuccess = () => resolve(true);
+    request.onerror = (e) => {
+      if (request.error?.name === 'ConstraintError') {
+        e.preventDefault();
+        e.stopPropagation();
+        resolve(false);
+      } else {
+        reject(request.error);
+      }
+    };
+  });
+}
+
+export class Ingest {
+  #db;
+  #datt;
+  /** id -> pubkey of every event a stored kind-5 event asked to delete. */
+  #deleted = new Map();
+
+  constructor(db, datt) {
+    this.#db = db;
+    this.#datt = datt;
+  }
+
+  async init() {
+    const range = IDBKeyRange.bound([KIND.deletion, -Infinity], [KIND.deletion, Infinity]);
+    const rows = await promise(this.#db.transaction('events').objectStore('events').index('kind').getAll(range));
+    for (const row of rows) for (const id of row.deletes ?? []) this.#deleted.set(id, row.pubkey);
+  }
+
+  /** The event if it is valid (well formed, id and signature check in wasm), else null. */
+  verify(raw) {
+    try {
+      return this.#datt.parseEvent(raw);
+    } catch {
+      return null;
+    }
+  }
+
+  #isDeleted(event) {
+    return this.#deleted.get(event.id) === event.pubkey;
+  }
+
+  /**
+   * Stores verified events. Returns what changed: {added, communities, parents, kinds,
+   * authors, ids} (sets), so the UI knows which views to refresh.
+   */
+  async store(events) {
+    const changed = { added: 0, communities: new Set(), parents: new Set(), kinds: new Set(),
+      authors: new Set(), ids: new Set() };
+    const unique = new Map();
+    for (const e of events) if (KINDS.has(e.kind) && !unique.has(e.id)) unique.set(e.id, e);
+    if (!unique.size) return changed;
+
+    const tx = this.#db.transaction(['events', 'votes'], 'readwrite');
+    const done = transactionDone(tx);
+    const eventsStore = tx.objectStore('events');
+    const votesStore = tx.objectStore('votes');
+    const affected = new Set();
+    const fresh = new Set();
+    const newDeletions = [];
+    const note = (record) => {
+      changed.added += 1;
+      changed.kinds.add(record.kind);
+      changed.authors.add(record.pubkey);
+      changed.ids.add(record.id);
+      if (record.community) changed.communities.add(record.community);
+      if (record.parent) changed.parents.add(record.parent);
+      if (record.target) changed.ids.add(record.target);
+    };
+
+    try {
+      // Phase 1: votes. Reduce the batch to one vote per (target, voter) with the core's rule,
+      // then upsert those that supersede the stored one.
+      const latest = new Map();
+      for (const e of unique.values()) {
+        if (e.kind === KIND.deletion) {
+          for (const id of describe(e).deletes) newDeletions.push([id, e.pubkey]);
+        }
+      }
+      for (const [id, pubkey] of newDeletions) this.#deleted.set(id, pubkey);
+      const voteRecords = [];
+      for (const e of unique.values()) {
+        if (e.kind !== KIND.vote) continue;
+        const record = { ...e, ...describe(e) };
+        voteRecords.push(record);
+        if (this.#isDeleted(e)) continue;
+        const vote = this.#datt.voteOf(e);
+        if (!vote) continue;
+        const key = `${vote.target}:${vote.voter}`;
+        const other = latest.get(key);
+        if (!other || this.#datt.voteSupersedes(vote, other)) latest.set(key, vote);
+      }
+      const voteAdds = voteRecords.map((r) => addOnce(eventsStore, r).then((added) => added && note(r)));
+      await Promise.all([...voteAdds, ...[...latest.values()].map(async (vote) => {
+        const stored = await promise(votesStore.get([vote.target, vote.voter]));
+        if (stored && !this.#datt.voteSupersedes(vote, stored)) return;
+        votesStore.put(vote);
+        affected.add(vote.target);
+      })]);
+
+      // Phase 2: everything else. Posts and comments are added with their tally already
+      // counted (their votes may have arrived first).
+      const others = [...unique.values()].filter((e) => e.kind !== KIND.vote);
+      const replaceables = [];
+      await Promise.all(others.map(async (e) => {
+        const record = { ...e, ...describe(e) };
+        if (record.address !== undefined) {
+          replaceables.push(record);
+          return;
+        }
+        if (record.kind === KIND.comment) {
+          if (record.post) record.postCommunity = record.community;
+          if (this.#isDeleted(record)) {
+            record.deleted = 1;
+            record.content = '';
+          }
+          Object.assign(record, tally(await promise(votesStore.getAll(votesRange(record.id)))));
+          fresh.add(record.id);
+        }
+        if (await addOnce(eventsStore, record)) note(record);
+      }));
+      // Replaceable events one by one: two versions may be in one batch.
+      for (const record of replaceables) {
+        const rows = await promise(eventsStore.index('address').getAll(record.address));
+        if (rows.some((row) => row.id === record.id || row.created_at > record.created_at ||
+            (row.created_at === record.created_at && row.id < record.id))) continue;
+        for (const row of rows) eventsStore.delete(row.id);
+        eventsStore.put(record);
+        note(record);
+      }
+
+      // Phase 3: apply deletions to stored targets (only the author's own events).
+      await Promise.all(newDeletions.map(async ([id, pubkey]) => {
+        const target = await promise(eventsStore.get(id));
+        if (!target || target.pubkey !== pubkey || target.deleted) return;
+        if (target.kind === KIND.vote && target.target) {
+          const current = await promise(votesStore.get([target.target, pubkey]));
+          if (current && current.id === target.id) {
+            votesStore.delete([target.target, pubkey]);
+            affected.add(target.target);
+          }
+        }
+        eventsStore.put({ ...target, deleted: 1, content: '' });
+        note(target);
+      }));
+
+      // Phase 4: recount tallies of stored targets whose votes changed.
+      await Promise.all([...affected].filter((id) => !fresh.has(id)).map(async (id) => {
+        const [target, votes] = await Promise.all([promise(eventsStore.get(id)),
+          promise(votesStore.getAll(votesRange(id)))]);
+        if (!target || target.kind !== KIND.comment) return;
+        const counts = tally(votes);
+        if (counts.ups === target.ups && counts.downs === target.downs) return;
+        eventsStore.put({ ...target, ...counts });
+        note(target);
+      }));
+      for (const id of affected) changed.ids.add(id);
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // already finished
+      }
+      await done.catch(() => {});
+      for (const [id] of newDeletions) this.#deleted.delete(id);
+      throw error;
+    }
+    await done;
+    return changed;
+  }
+}

@@ -1,0 +1,189 @@
+// Identity: create (mnemonic shown once, then checked), import (mnemonic, nsec or hex),
+// unlock, export. Keys follow NIP-06 (m/44'/1237'/0'/0/0 from the BIP-39 seed). The secret
+// stays in this tab's memory while unlocked and in IndexedDB only sealed (lib/keystore.js).
+import { useMemo, useState } from 'preact/hooks';
+import { passphraseProblem } from '../lib/keystore.js';
+import { ErrorLine } from './common.js';
+import { html, navigate, useAction, useClient } from './hooks.js';
+
+const NIP06_PATH = "m/44'/1237'/0'/0/0";
+
+function keyFromMnemonic(datt, mnemonic) {
+  const seed = datt.mnemonicToSeed(mnemonic);
+  return datt.derive(seed, NIP06_PATH).secretKey;
+}
+
+function PassphraseFields({ value, setValue }) {
+  return html`<label>Passphrase (encrypts the key in this browser)
+      <input type="password" autocomplete="new-password" name="passphrase" value=${value.a}
+        onInput=${(e) => setValue({ ...value, a: e.target.value })} /></label>
+    <label>Repeat passphrase
+      <input type="password" autocomplete="new-password" name="passphrase2" value=${value.b}
+        onInput=${(e) => setValue({ ...value, b: e.target.value })} /></label>`;
+}
+
+function checkPassphrase({ a, b }) {
+  const problem = passphraseProblem(a);
+  if (problem) throw new Error(`Passphrase: ${problem}.`);
+  if (a !== b) throw new Error('The two passphrases differ.');
+  return a;
+}
+
+function pickChecks(count) {
+  const picks = new Set();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  for (const b of bytes) {
+    picks.add(b % count);
+    if (picks.size === 3) break;
+  }
+  return [...picks].sort((x, y) => x - y);
+}
+
+function CreateAccount() {
+  const client = useClient();
+  const mnemonic = useMemo(() => client.datt.generateMnemonic(12), []);
+  const words = mnemonic.split(' ');
+  const checks = useMemo(() => pickChecks(words.length), [mnemonic]);
+  const [step, setStep] = useState('show');
+  const [answers, setAnswers] = useState({});
+  const [pass, setPass] = useState({ a: '', b: '' });
+  const [action, run, fail] = useAction();
+  if (step === 'show') {
+    return html`<div class="card" data-testid="create-account">
+      <h2>Your recovery phrase</h2>
+      <p>These 12 words are your account. Write them down and keep them safe: anyone with them
+        controls the account, and nobody can recover it for you. They are shown only now.</p>
+      <ol class="mnemonic" data-testid="mnemonic">${words.map((w) => html`<li>${w}</li>`)}</ol>
+      <button class="primary" data-testid="wrote-it-down" onClick=${() => setStep('check')}>I wrote it down</button>
+    </div>`;
+  }
+  const submit = (e) => {
+    e.preventDefault();
+    for (const i of checks) {
+      if ((answers[i] ?? '').trim().toLowerCase() !== words[i]) {
+        fail(`Word #${i + 1} does not match. Check what you wrote down, or go back to see the words again.`);
+        return;
+      }
+    }
+    run(async () => {
+      const passphrase = checkPassphrase(pass);
+      await client.createAccount({ secretKey: keyFromMnemonic(client.datt, mnemonic), mnemonic }, passphrase);
+      navigate('/settings/profile');
+    });
+  };
+  return html`<form class="card" onSubmit=${submit} data-testid="check-mnemonic">
+    <h2>Check your phrase</h2>
+    ${checks.map((i) => html`<label>Word #${i + 1}<input name=${`word${i + 1}`} autocomplete="off" autocapitalize="none"
+      value=${answers[i] ?? ''} onInput=${(e) => setAnswers({ ...answers, [i]: e.target.value })} /></label>`)}
+    <${PassphraseFields} value=${pass} setValue=${setPass} />
+    <div class="row"><button type="button" onClick=${() => setStep('show')}>Show the words again</button>
+      <button class="primary" type="submit" disabled=${action.busy}>${action.busy ? 'Encrypting…' : 'Create account'}</button></div>
+    <${ErrorLine} error=${action.error} />
+  </form>`;
+}
+
+function ImportAccount() {
+  const client = useClient();
+  const [secret, setSecret] = useState('');
+  const [pass, setPass] = useState({ a: '', b: '' });
+  const [action, run] = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    run(async () => {
+      const text = secret.trim();
+      let secretKey;
+      let mnemonic = '';
+      if (/^nsec1/.test(text)) {
+        const decoded = client.datt.nip19Decode(text);
+        secretKey = decoded.data;
+      } else if (/^[0-9a-fA-F]{64}$/.test(text)) {
+        secretKey = text.toLowerCase();
+        client.datt.publicKey(secretKey); // throws on an invalid key
+      } else {
+        mnemonic = text.toLowerCase().split(/\s+/).join(' ');
+        if (!client.datt.validateMnemonic(mnemonic)) {
+          throw new Error('Not a valid recovery phrase, nsec or 64-character hex key (check the words and their order).');
+        }
+        secretKey = keyFromMnemonic(client.datt, mnemonic);
+      }
+      await client.createAccount({ secretKey, mnemonic }, checkPassphrase(pass));
+      setSecret('');
+      navigate('/');
+    });
+  };
+  return html`<form class="card" onSubmit=${submit} data-testid="import-account">
+    <h2>Import an account</h2>
+    <label>Recovery phrase, nsec or hex secret key
+      <textarea name="secret" rows="3" autocomplete="off" spellcheck="false" value=${secret}
+        onInput=${(e) => setSecret(e.target.value)}></textarea></label>
+    <${PassphraseFields} value=${pass} setValue=${setPass} />
+    <button class="primary" type="submit" disabled=${action.busy}>${action.busy ? 'Encrypting…' : 'Import'}</button>
+    <${ErrorLine} error=${action.error} />
+  </form>`;
+}
+
+export function UnlockForm() {
+  const client = useClient();
+  const [passphrase, setPassphrase] = useState('');
+  const [action, run] = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    run(async () => {
+      await client.unlock(passphrase);
+      setPassphrase('');
+    });
+  };
+  return html`<form class="card" onSubmit=${submit} data-testid="unlock-form">
+    <h2>Unlock your key</h2>
+    <p class="muted">Signing needs your key; it stays encrypted in this browser until you unlock it.</p>
+    <label>Passphrase <input type="password" name="passphrase" autocomplete="current-password" value=${passphrase}
+      onInput=${(e) => setPassphrase(e.target.value)} /></label>
+    <button class="primary" type="submit" disabled=${action.busy || !passphrase}>${action.busy ? 'Unlocking…' : 'Unlock'}</button>
+    <${ErrorLine} error=${action.error} />
+  </form>`;
+}
+
+export function ExportKey() {
+  const client = useClient();
+  const [passphrase, setPassphrase] = useState('');
+  const [secret, setSecret] = useState(null);
+  const [action, run] = useAction();
+  if (secret) {
+    return html`<div class="card" data-testid="export">
+      <h2>Your secret key</h2>
+      <p class="warning">Anyone who sees this controls your account.</p>
+      <p><code class="secret" data-testid="nsec">${secret.nsec}</code></p>
+      ${secret.mnemonic && html`<p>Recovery phrase: <code class="secret">${secret.mnemonic}</code></p>`}
+      <button onClick=${() => setSecret(null)}>Hide</button>
+    </div>`;
+  }
+  return html`<form class="card" data-testid="export-form" onSubmit=${(e) => {
+    e.preventDefault();
+    run(async () => setSecret(await client.exportSecret(passphrase)));
+    setPassphrase('');
+  }}>
+    <h2>Export your key</h2>
+    <label>Passphrase <input type="password" name="passphrase" value=${passphrase} onInput=${(e) => setPassphrase(e.target.value)} /></label>
+    <button type="submit" disabled=${action.busy || !passphrase}>Show secret key</button>
+    <${ErrorLine} error=${action.error} />
+  </form>`;
+}
+
+export function AccountPage() {
+  const client = useClient();
+  const [mode, setMode] = useState('create');
+  if (client.state.account) {
+    return client.unlocked
+      ? html`<div class="card"><p>You are signed in and unlocked.</p><a href="#/settings">Settings</a></div>`
+      : html`<${UnlockForm} />`;
+  }
+  return html`<div class="account-page">
+    <div class="tabs" role="tablist">
+      <button role="tab" aria-selected=${mode === 'create'} class=${mode === 'create' ? 'on' : ''} data-testid="tab-create"
+        onClick=${() => setMode('create')}>Create account</button>
+      <button role="tab" aria-selected=${mode === 'import'} class=${mode === 'import' ? 'on' : ''} data-testid="tab-import"
+        onClick=${() => setMode('import')}>Import</button>
+    </div>
+    ${mode === 'create' ? html`<${CreateAccount} />` : html`<${ImportAccount} />`}
+  </div>`;
+}

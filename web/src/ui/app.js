@@ -1,0 +1,65 @@
+// The app frame: header (navigation, sync state, account), the routed page, and banners.
+import { AccountPage } from './account.js';
+import { CommunityPage, HomePage } from './feed.js';
+import { html, useClient, useRoute } from './hooks.js';
+import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
+import { PostPage } from './thread.js';
+import { shortKey } from './common.js';
+
+function SyncStatus() {
+  const { state } = useClient();
+  const open = state.relays.filter((r) => r.state === 'open').length;
+  const syncing = state.relays.some((r) => r.state === 'open' && r.read && r.synced < r.scopes) || state.queued > 0;
+  const label = !state.online ? 'offline'
+    : open === 0 ? (state.relays.length ? 'connecting' : 'no relays')
+      : syncing ? 'syncing' : 'synced';
+  return html`<a class=${`sync ${label}`} href="#/settings" data-testid="sync-status" data-state=${label}
+    title=${state.relays.map((r) => `${r.url}: ${r.state}`).join('\n')}>
+    <span class="dot"></span> ${label} ${state.relays.length > 0 && html`<span class="muted">${open}/${state.relays.length}</span>`}
+    ${state.outbox.pending > 0 && html`<span class="badge" data-testid="outbox-pending" title="signed, waiting for a relay">${state.outbox.pending} to send</span>`}
+  </a>`;
+}
+
+function AccountButton() {
+  const client = useClient();
+  const account = client.state.account;
+  if (!account) return html`<a class="button primary" href="#/account" data-testid="sign-in">Sign up / in</a>`;
+  return html`<span class="account">
+    <a href=${`#/u/${account.publicKey}`} data-testid="me">${shortKey(account.publicKey)}</a>
+    ${client.unlocked
+      ? html`<button data-testid="lock-button" onClick=${() => client.lock()} title="Forget the key in this tab">Lock</button>`
+      : html`<a class="button" href="#/account" data-testid="unlock-link">Unlock</a>`}
+  </span>`;
+}
+
+function Page({ route }) {
+  const [section, a, b] = route;
+  switch (section) {
+    case undefined: return html`<${HomePage} />`;
+    case 'c': return html`<${CommunityPage} key=${`${a}/${b}`} pubkey=${a} identifier=${b ?? ''} />`;
+    case 'post': return html`<${PostPage} key=${`${a}/${b}`} postId=${a} focusId=${b} />`;
+    case 'u': return html`<${ProfilePage} key=${a} pubkey=${a} />`;
+    case 'communities': return html`<${CommunitiesPage} edit=${a === 'edit' ? b : undefined} />`;
+    case 'settings': return html`<${SettingsPage} section=${a} />`;
+    case 'account': return html`<${AccountPage} />`;
+    default: return html`<div class="card"><h1>Not found</h1><p><a href="#/">Go home</a></p></div>`;
+  }
+}
+
+export function App() {
+  const client = useClient();
+  const route = useRoute();
+  const { fatal, outbox } = client.state;
+  return html`<div class="app">
+    <a class="skip" href="#main">Skip to content</a>
+    <header class="topbar">
+      <a class="logo" href="#/">datt</a>
+      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/settings">Settings</a></nav>
+      <${SyncStatus} />
+      <${AccountButton} />
+    </header>
+    ${fatal && html`<p class="banner error" role="alert">${fatal}</p>`}
+    ${outbox.errors.length > 0 && html`<p class="banner warning" role="alert">A relay refused ${outbox.errors.length} of your events: ${outbox.errors[0].error}</p>`}
+    <main id="main" tabindex="-1"><${Page} route=${route} /></main>
+  </div>`;
+}

@@ -1,0 +1,107 @@
+// Shared pieces of the UI: names, times, vote buttons, errors, markdown.
+import { h } from 'preact';
+import { useState } from 'preact/hooks';
+import { readProfile, buildVote, buildDeletion, KIND } from '../lib/events.js';
+import { renderMarkdown } from '../lib/markdown.js';
+import { eventsByAuthor, getByAddress } from '../store/db.js';
+import { html, useAction, useClient, useQuery } from './hooks.js';
+
+export function shortKey(pubkey) {
+  return `${pubkey.slice(0, 8)}…${pubkey.slice(-4)}`;
+}
+
+export function ago(createdAt, now = Date.now() / 1000) {
+  const s = Math.max(0, Math.floor(now - createdAt));
+  if (s < 60) return 'just now';
+  const units = [[31536000, 'year'], [2592000, 'month'], [86400, 'day'], [3600, 'hour'], [60, 'minute']];
+  for (const [size, name] of units) {
+    if (s >= size) {
+      const n = Math.floor(s / size);
+      return `${n} ${name}${n === 1 ? '' : 's'} ago`;
+    }
+  }
+  return 'just now';
+}
+
+export function Markdown({ text }) {
+  return html`<div class="md">${renderMarkdown(text, h)}</div>`;
+}
+
+export function ErrorLine({ error }) {
+  if (!error) return null;
+  return html`<p class="error" role="alert">${String(error)}</p>`;
+}
+
+export function Loading({ what = 'Loading' }) {
+  return html`<p class="loading" aria-busy="true">${what}…</p>`;
+}
+
+/** Author name from their stored profile (kind 0), falling back to a short key. */
+export function Author({ pubkey }) {
+  const { data } = useQuery((c) => getByAddress(c.db, `${KIND.profile}:${pubkey}`), [pubkey]);
+  const name = data ? readProfile(data).name : '';
+  return html`<a class="author" href=${`#/u/${pubkey}`} title=${pubkey}>${name || shortKey(pubkey)}</a>`;
+}
+
+/**
+ * Up/down arrows and score for a post or comment. The user's own current vote is read from
+ * the store (the `votes` store holds the effective vote per voter).
+ */
+export function Votes({ record, community }) {
+  const client = useClient();
+  const me = client.publicKey;
+  const [action, run] = useAction();
+  const { data: mine } = useQuery(async (c) => {
+    if (!me) return null;
+    return new Promise((resolve) => {
+      const req = c.db.transaction('votes').objectStore('votes').get([record.id, me]);
+      req.onsuccess = () => resolve(req.result ?? null);
+      req.onerror = () => resolve(null);
+    });
+  }, [record.id, me]);
+  const current = mine?.value ?? 0;
+  const score = (record.ups ?? 0) - (record.downs ?? 0);
+  const vote = (value) => run(async () => {
+    const target = { id: record.id, pubkey: record.pubkey, kind: record.kind };
+    if (value === current) {
+      // Clicking the same arrow again retracts: delete every vote of mine on this target,
+      // so no older vote of mine takes its place (core's rule: the latest remaining counts).
+      const own = (await eventsByAuthor(client.db, me, KIND.vote)).filter((v) => v.target === record.id && !v.deleted);
+      if (own.length) await client.publish(buildDeletion({ targets: own, community }, client.now()));
+      return;
+    }
+    // A changed vote must be strictly newer than the one it replaces: on equal created_at
+    // the lowest id wins (core's rule), which would ignore a change made within a second.
+    await client.publish(buildVote({ target, value, community }, Math.max(client.now(), (mine?.created_at ?? 0) + 1)));
+  });
+  return html`<div class="votes" data-testid="votes">
+    <button class=${`up ${current > 0 ? 'on' : ''}`} aria-label="upvote" aria-pressed=${current > 0}
+      disabled=${action.busy} onClick=${() => vote(1)}>▲</button>
+    <span class="score" data-testid="score" title=${`${record.ups ?? 0} up, ${record.downs ?? 0} down`}>${score}</span>
+    <button class=${`down ${current < 0 ? 'on' : ''}`} aria-label="downvote" aria-pressed=${current < 0}
+      disabled=${action.busy} onClick=${() => vote(-1)}>▼</button>
+    ${action.error && html`<span class="error small" role="alert">${action.error}</span>`}
+  </div>`;
+}
+
+/** A textarea form with submit, busy state and error. */
+export function Composer({ placeholder, submitLabel, onSubmit, onCancel, initial = '', testid }) {
+  const [text, setText] = useState(initial);
+  const [action, run] = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    run(async () => {
+      await onSubmit(text);
+      setText('');
+    });
+  };
+  return html`<form class="composer" onSubmit=${submit} data-testid=${testid}>
+    <textarea value=${text} placeholder=${placeholder} rows="4" aria-label=${placeholder}
+      onInput=${(e) => setText(e.target.value)}></textarea>
+    <div class="row">
+      <button type="submit" class="primary" disabled=${action.busy || !text.trim()}>${action.busy ? 'Signing…' : submitLabel}</button>
+      ${onCancel && html`<button type="button" onClick=${onCancel}>Cancel</button>`}
+    </div>
+    <${ErrorLine} error=${action.error} />
+  </form>`;
+}

@@ -1,0 +1,153 @@
+// Post lists: a community page, the home feed, and one post row. Ranking is the core's
+// (datt.rank over {id, created_at, ups, downs}); this file only picks the window and pages.
+import { useState } from 'preact/hooks';
+import { buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
+import { getByAddress, postsOfCommunity } from '../store/db.js';
+import { Author, ErrorLine, Loading, Markdown, Votes, ago } from './common.js';
+import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
+
+const PAGE = 25;
+export const TOP_WINDOWS = [['hour', 3600], ['day', 86400], ['week', 604800], ['month', 2592000],
+  ['year', 31536000], ['all', 0]];
+
+function hostOf(url) {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+export function SortBar({ sort, setSort, window, setWindow, sorts = ['hot', 'new', 'top', 'controversial'] }) {
+  return html`<div class="sortbar" role="tablist" aria-label="Sort">
+    ${sorts.map((s) => html`<button role="tab" aria-selected=${sort === s} class=${sort === s ? 'on' : ''}
+      data-testid=${`sort-${s}`} onClick=${() => setSort(s)}>${s}</button>`)}
+    ${sort === 'top' && setWindow && html`<select aria-label="Time window" value=${window}
+      data-testid="top-window" onChange=${(e) => setWindow(Number(e.target.value))}>
+      ${TOP_WINDOWS.map(([name, seconds]) => html`<option value=${seconds}>${name === 'all' ? 'all time' : `past ${name}`}</option>`)}
+    </select>`}
+  </div>`;
+}
+
+export function PostRow({ record, showCommunity = false }) {
+  const { title, url } = readPost(record);
+  const community = parseCommunityAddress(record.community);
+  return html`<article class="post-row" data-testid="post-row" data-id=${record.id}>
+    <${Votes} record=${record} community=${record.community} />
+    <div class="post-main">
+      <h2 class="post-title"><a href=${`#/post/${record.id}`}>${record.deleted ? '[deleted]' : title}</a>
+        ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
+      <div class="meta">
+        ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
+        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time>
+        · <a href=${`#/post/${record.id}`}>comments</a>
+      </div>
+    </div>
+  </article>`;
+}
+
+/** Ranked posts with paging; `load(client)` returns the candidate posts. */
+export function PostList({ load, deps, showCommunity = false, empty }) {
+  const client = useClient();
+  const [sort, setSort] = useState('hot');
+  const [window, setWindow] = useState(86400);
+  const [shown, setShown] = useState(PAGE);
+  const { data, error, loading } = useQuery(async (c) => {
+    const posts = await load(c);
+    const now = c.now();
+    const order = c.datt.rank(posts.map((p) => ({ id: p.id, created_at: p.created_at, ups: p.ups ?? 0, downs: p.downs ?? 0 })),
+      sort, { now, topWindowSeconds: sort === 'top' ? window : 0 });
+    const byId = new Map(posts.map((p) => [p.id, p]));
+    return { order: order.map((id) => byId.get(id)), total: posts.length };
+  }, [...deps, sort, window]);
+  return html`<section class="post-list" aria-busy=${loading}>
+    <${SortBar} sort=${sort} setSort=${(s) => { setSort(s); setShown(PAGE); }} window=${window} setWindow=${setWindow} />
+    <${ErrorLine} error=${error} />
+    ${data === undefined && html`<${Loading} what="Loading posts" />`}
+    ${data && !data.order.length && html`<p class="empty">${empty}</p>`}
+    ${data && data.order.slice(0, shown).map((p) => html`<${PostRow} key=${p.id} record=${p} showCommunity=${showCommunity} />`)}
+    ${data && data.order.length > shown && html`<button class="more" onClick=${() => setShown(shown + PAGE)}>
+      Show more (${data.order.length - shown} left)</button>`}
+  </section>`;
+}
+
+function SubmitForm({ address, onDone }) {
+  const client = useClient();
+  const [title, setTitle] = useState('');
+  const [url, setUrl] = useState('');
+  const [body, setBody] = useState('');
+  const [action, run] = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    run(async () => {
+      const event = await client.publish(buildPost({ community: address, title, url, body }, client.now()));
+      onDone(event);
+    });
+  };
+  return html`<form class="card submit" onSubmit=${submit} data-testid="submit-form">
+    <h2>New post</h2>
+    <label>Title <input required maxlength="300" value=${title} onInput=${(e) => setTitle(e.target.value)} name="title" /></label>
+    <label>Link (optional) <input type="url" value=${url} placeholder="https://" onInput=${(e) => setUrl(e.target.value)} name="url" /></label>
+    <label>Text (Markdown) <textarea rows="6" value=${body} onInput=${(e) => setBody(e.target.value)} name="body"></textarea></label>
+    <div class="row"><button class="primary" type="submit" disabled=${action.busy}>${action.busy ? 'Signing…' : 'Post'}</button>
+      <button type="button" onClick=${() => onDone(null)}>Cancel</button></div>
+    <${ErrorLine} error=${action.error} />
+  </form>`;
+}
+
+export function CommunityPage({ pubkey, identifier }) {
+  const client = useClient();
+  const address = communityAddress(pubkey, identifier);
+  const [submitting, setSubmitting] = useState(false);
+  const [action, run] = useAction();
+  client.setInterest([address]);
+  const { data: definition, loading } = useQuery((c) => getByAddress(c.db, address), [address]);
+  const community = definition ? readCommunity(definition) : null;
+  const subscribed = client.state.subscriptions.includes(address);
+  return html`<div class="community" data-testid="community-page">
+    <header class="card community-head">
+      <h1>${community ? community.name : `c/${identifier}`}</h1>
+      ${!community && (loading ? html`<${Loading} what="Looking for this community" />`
+        : html`<p class="muted">This community's definition has not arrived yet (syncing).</p>`)}
+      ${community && html`<${Markdown} text=${community.description} />`}
+      <div class="row">
+        <button class=${subscribed ? '' : 'primary'} data-testid="subscribe" disabled=${action.busy}
+          onClick=${() => run(() => client.setSubscribed(address, !subscribed))}>${subscribed ? 'Leave' : 'Join'}</button>
+        <button class="primary" data-testid="new-post" onClick=${() => setSubmitting(true)}>New post</button>
+        ${community?.pubkey === client.publicKey && html`<a class="button" href=${`#/communities/edit/${encodeURIComponent(identifier)}`}>Edit</a>`}
+      </div>
+      <${ErrorLine} error=${action.error} />
+      ${community?.rules && html`<details><summary>Rules</summary><${Markdown} text=${community.rules} /></details>`}
+      ${community && html`<p class="muted small">Owner <${Author} pubkey=${community.pubkey} />
+        ${community.moderators.length > 0 && html` · moderators ${community.moderators.map((m) => html`<${Author} key=${m} pubkey=${m} /> `)}`}</p>`}
+    </header>
+    ${submitting && html`<${SubmitForm} address=${address} onDone=${(event) => {
+      setSubmitting(false);
+      if (event) navigate(`/post/${event.id}`);
+    }} />`}
+    <${PostList} load=${(c) => postsOfCommunity(c.db, address)} deps=${[address]}
+      empty="No posts yet. Be the first to post." />
+  </div>`;
+}
+
+export function HomePage() {
+  const client = useClient();
+  const subs = client.state.subscriptions;
+  client.setInterest([]);
+  return html`<div class="home">
+    <h1 class="page-title">${subs.length ? 'Your communities' : 'All communities'}</h1>
+    <${PostList} showCommunity=${true} deps=${[subs.join(',')]}
+      load=${async (c) => {
+        if (!subs.length) {
+          return new Promise((resolve, reject) => {
+            const req = c.db.transaction('events').objectStore('events').index('postsByCommunity').getAll();
+            req.onsuccess = () => resolve(req.result);
+            req.onerror = () => reject(req.error);
+          });
+        }
+        return (await Promise.all(subs.map((a) => postsOfCommunity(c.db, a)))).flat();
+      }}
+      empty=${subs.length ? 'No posts in your communities yet.' : html`No posts yet. <a href="#/communities">Find or create a community</a>.`} />
+  </div>`;
+}
+

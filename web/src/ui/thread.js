@@ -1,0 +1,97 @@
+// A post with its comment tree (NIP-22 parent links), sorted per level by the core's rank
+// (best by default). Deep threads stop at MAX_DEPTH with a "continue this thread" link.
+import { useState } from 'preact/hooks';
+import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '../lib/events.js';
+import { threadOf } from '../store/db.js';
+import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago } from './common.js';
+import { SortBar } from './feed.js';
+import { html, useAction, useClient, useQuery } from './hooks.js';
+
+const MAX_DEPTH = 6;
+
+function DeleteButton({ record, community }) {
+  const client = useClient();
+  const [action, run] = useAction();
+  if (record.pubkey !== client.publicKey || record.deleted) return null;
+  return html`<button class="link" data-testid="delete" disabled=${action.busy} onClick=${() => {
+    if (!confirm('Delete this? Relays are asked to drop it; copies elsewhere may remain.')) return;
+    run(() => client.publish(buildDeletion({ targets: [record], community }, client.now())));
+  }}>delete</button>${action.error && html`<span class="error small">${action.error}</span>`}`;
+}
+
+function Comment({ record, tree, order, depth, postId, community }) {
+  const client = useClient();
+  const [collapsed, setCollapsed] = useState(false);
+  const [replying, setReplying] = useState(false);
+  const replies = order(tree.get(record.id) ?? []);
+  return html`<div class=${`comment ${collapsed ? 'collapsed' : ''}`} data-testid="comment" data-id=${record.id}>
+    <div class="comment-head">
+      <button class="collapse" aria-expanded=${!collapsed} aria-label=${collapsed ? 'expand' : 'collapse'}
+        onClick=${() => setCollapsed(!collapsed)}>${collapsed ? '[+]' : '[–]'}</button>
+      <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${(record.ups ?? 0) - (record.downs ?? 0)} points · ${ago(record.created_at)}</span>
+      ${collapsed && replies.length > 0 && html`<span class="muted"> (${replies.length} repl${replies.length === 1 ? 'y' : 'ies'})</span>`}
+    </div>
+    ${!collapsed && html`<div class="comment-body">
+      ${record.deleted ? html`<p class="muted">[deleted]</p>` : html`<${Markdown} text=${record.content} />`}
+      <div class="actions">
+        <${Votes} record=${record} community=${community} />
+        <button class="link" data-testid="reply" onClick=${() => setReplying(!replying)}>reply</button>
+        <${DeleteButton} record=${record} community=${community} />
+      </div>
+      ${replying && html`<${Composer} placeholder="Your reply" submitLabel="Reply" testid="reply-form"
+        onCancel=${() => setReplying(false)}
+        onSubmit=${async (text) => {
+          await client.publish(buildComment({ community, parent: record, body: text }, client.now()));
+          setReplying(false);
+        }} />`}
+      ${replies.length > 0 && (depth >= MAX_DEPTH
+        ? html`<a class="continue" data-testid="continue-thread" href=${`#/post/${postId}/${record.id}`}>continue this thread →</a>`
+        : html`<div class="replies">${replies.map((r) => html`<${Comment} key=${r.id} record=${r} tree=${tree}
+            order=${order} depth=${depth + 1} postId=${postId} community=${community} />`)}</div>`)}
+    </div>`}
+  </div>`;
+}
+
+export function PostPage({ postId, focusId }) {
+  const client = useClient();
+  const [sort, setSort] = useState('best');
+  const { data, error } = useQuery((c) => threadOf(c.db, postId), [postId]);
+  const post = data?.root;
+  const community = post?.community;
+  if (community) client.setInterest([community]);
+  const order = (list) => {
+    const byId = new Map(list.map((r) => [r.id, r]));
+    return client.datt.rank(list.map((r) => ({ id: r.id, created_at: r.created_at, ups: r.ups ?? 0, downs: r.downs ?? 0 })),
+      sort, { now: client.now() }).map((id) => byId.get(id));
+  };
+  if (error) return html`<${ErrorLine} error=${error} />`;
+  if (!data) return html`<${Loading} what="Loading the post" />`;
+  if (!post) return html`<div class="card"><p>This post is not in your browser yet; it will appear when a relay sends it.</p></div>`;
+  const { title, url } = readPost(post);
+  const c = parseCommunityAddress(community);
+  const focus = focusId ? [...data.children.values()].flat().find((r) => r.id === focusId) : null;
+  const top = focus ? [focus] : order(data.children.get(post.id) ?? []);
+  return html`<div class="post-page" data-testid="post-page">
+    <article class="card post-full">
+      <div class="post-head">
+        <${Votes} record=${post} community=${community} />
+        <div>
+          ${c && html`<a class="muted" href=${`#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`}>c/${c.identifier}</a>`}
+          <h1 data-testid="post-title">${post.deleted ? '[deleted]' : title}</h1>
+          <div class="meta">by <${Author} pubkey=${post.pubkey} /> · ${ago(post.created_at)} <${DeleteButton} record=${post} community=${community} /></div>
+        </div>
+      </div>
+      ${url && !post.deleted && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
+      ${!post.deleted && post.content && html`<${Markdown} text=${post.content} />`}
+    </article>
+    <section class="comments">
+      ${!focus && html`<${Composer} placeholder="Add a comment" submitLabel="Comment" testid="comment-form"
+        onSubmit=${(text) => client.publish(buildComment({ community, parent: post, body: text }, client.now()))} />`}
+      ${focus && html`<p><a href=${`#/post/${post.id}`}>← back to all comments</a></p>`}
+      <${SortBar} sort=${sort} setSort=${setSort} sorts=${['best', 'top', 'new', 'controversial']} />
+      ${top.length === 0 && html`<p class="empty">No comments yet.</p>`}
+      ${top.map((r) => html`<${Comment} key=${r.id} record=${r} tree=${data.children} order=${order} depth=${1}
+        postId=${post.id} community=${community} />`)}
+    </section>
+  </div>`;
+}

@@ -1,0 +1,333 @@
+// The sync worker: owns the relay connections, verifies every incoming event in wasm, writes
+// it to IndexedDB in batches, and publishes the outbox. The UI thread only renders, signs
+// and reads the store; this keeps signature checks and storage off the main thread.
+//
+// Messages from the UI:  init {pubkey?}, account {pubkey?}, interest {communities, authors},
+//                        relays {list}, publish {event} (rpc), online
+// Messages to the UI:    changed {...}, relays [...], outbox {pending}, rpc {id, ok, value|error},
+//                        fatal {message}
+import { KIND, readRelayList, readCommunityList } from './lib/events.js';
+import { getByAddress, getSetting, openDatabase, outboxEntries, putSetting,
+  transactionDone } from './store/db.js';
+import { Ingest } from './store/ingest.js';
+import { RelayConnection } from './sync/relay.js';
+
+const BATCH_MAX = 1000;
+const BATCH_DELAY_MS = 30;
+const SYNC_MARGIN_S = 3600;       // re-read an hour before the last sync (late publishes)
+const MAX_INTERESTS = 12;         // community subscriptions per relay (relays cap REQs)
+
+let db;
+let datt;
+let ingest;
+let pubkey = null;
+const relays = new Map();         // url -> RelayConnection
+let relayList = [];
+let interest = { communities: [], authors: [] };
+const queue = [];                 // raw events waiting for verification + storage
+let flushTimer = null;
+let flushing = false;
+const seen = new Set();           // ids already verified (across relays)
+const outboxPending = new Map();  // id -> entry
+
+function post(message) {
+  self.postMessage(message);
+}
+
+function defaultRelays() {
+  const scheme = self.location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return [{ url: `${scheme}//${self.location.host}/`, read: true, write: true }];
+}
+
+function relayStates() {
+  return [...relays.values()].map((r) => ({
+    url: r.url, read: r.read, write: r.write, state: r.state, error: r.error,
+    received: r.received, scopes: r.read ? r.scopeCount : 0, synced: r.read ? r.synced : 0,
+  }));
+}
+
+let stateTimer = null;
+function reportRelays() {
+  if (stateTimer) return;
+  stateTimer = setTimeout(() => {
+    stateTimer = null;
+    post({ type: 'relays', relays: relayStates(), queued: queue.length });
+  }, 50);
+}
+
+function reportOutbox() {
+  const entries = [...outboxPending.values()];
+  post({ type: 'outbox', pending: entries.length,
+    errors: entries.filter((e) => e.error).map((e) => ({ id: e.id, error: e.error })) });
+}
+
+// --- incoming events ------------------------------------------------------------------
+
+function scheduleFlush() {
+  if (flushTimer || flushing) return;
+  flushTimer = setTimeout(flush, queue.length >= BATCH_MAX ? 0 : BATCH_DELAY_MS);
+}
+
+async function flush() {
+  flushTimer = null;
+  if (flushing || !queue.length) return;
+  flushing = true;
+  try {
+    while (queue.length) {
+      const batch = queue.splice(0, BATCH_MAX);
+      const valid = [];
+      for (const raw of batch) {
+        const event = ingest.verify(raw);
+        if (event) valid.push(event);
+      }
+      const changed = await ingest.store(valid);
+      if (seen.size > 500000) seen.clear();
+      if (changed.added) {
+        post({ type: 'changed', added: changed.added, communities: [...changed.communities],
+          parents: [...changed.parents], kinds: [...changed.kinds], authors: [...changed.authors],
+          ids: [...changed.ids] });
+        if (pubkey && changed.authors.has(pubkey) &&
+            (changed.kinds.has(KIND.relayList) || changed.kinds.has(KIND.communityList))) {
+          await loadAccountLists();
+        }
+      }
+      reportRelays();
+    }
+  } catch (error) {
+    post({ type: 'fatal', message: `could not store events: ${error.message}` });
+  } finally {
+    flushing = false;
+    if (queue.length) scheduleFlush();
+  }
+}
+
+function onEvent(raw) {
+  if (typeof raw.id !== 'string' || seen.has(raw.id)) return;
+  seen.add(raw.id);
+  queue.push(raw);
+  scheduleFlush();
+}
+
+// --- subscriptions --------------------------------------------------------------------
+
+function scopes() {
+  const list = [{ key: 'meta', filters: [{ kinds: [KIND.community] }, { kinds: [KIND.profile] }] }];
+  if (pubkey) list.push({ key: `author:${pubkey}`, filters: [{ authors: [pubkey] }] });
+  for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
+    list.push({ key: `community:${address}`,
+      filters: [{ kinds: [KIND.comment, KIND.vote, KIND.deletion], '#A': [address] }] });
+  }
+  for (const author of interest.authors.slice(0, 4)) {
+    if (author !== pubkey) {
+      list.push({ key: `author:${author}`, filters: [{ authors: [author], kinds: [KIND.comment, KIND.profile] }] });
+    }
+  }
+  return list;
+}
+
+const subscribed = new Map();     // relay url -> Map(scope key -> sid)
+let nextSid = 0;
+
+async function cursor(relay, key) {
+  const at = await getSetting(db, `cursor:${relay.url}:${key}`);
+  return typeof at === 'number' ? Math.max(0, at - SYNC_MARGIN_S) : undefined;
+}
+
+async function applyScopes(relay) {
+  if (!relay.read) return;
+  const wanted = scopes();
+  let current = subscribed.get(relay.url);
+  if (!current) subscribed.set(relay.url, current = new Map());
+  const keys = new Set(wanted.map((s) => s.key));
+  for (const [key, sid] of current) {
+    if (!keys.has(key)) {
+      relay.unsubscribe(sid);
+      current.delete(key);
+    }
+  }
+  for (const scope of wanted) {
+    if (current.has(scope.key)) continue;
+    const sid = `s${++nextSid}`;
+    current.set(scope.key, sid);
+    relay.subscribe(sid, scope.key, scope.filters, await cursor(relay, scope.key));
+  }
+  reportRelays();
+}
+
+function applyScopesEverywhere() {
+  for (const relay of relays.values()) applyScopes(relay).catch(reportError);
+}
+
+// --- publishing -----------------------------------------------------------------------
+
+function writeRelays() {
+  return [...relays.values()].filter((r) => r.write);
+}
+
+function sendPending(relay) {
+  for (const entry of outboxPending.values()) {
+    if (!entry.acks[relay.url]) relay.publish(entry.event);
+  }
+}
+
+async function saveOutbox(entry, remove) {
+  const tx = db.transaction('outbox', 'readwrite');
+  if (remove) tx.objectStore('outbox').delete(entry.id);
+  else tx.objectStore('outbox').put(entry);
+  await transactionDone(tx);
+}
+
+async function onOk(id, ok, message, relay) {
+  const entry = outboxPending.get(id);
+  if (!entry) return;
+  // "duplicate:" means the relay already has it: as good as stored.
+  if (ok || message.startsWith('duplicate:')) {
+    entry.acks[relay.url] = true;
+    delete entry.rejections[relay.url];
+  } else if (message.startsWith('rate-limited:')) {
+    setTimeout(() => relay.publish(entry.event), 2000);
+    return;
+  } else {
+    entry.rejections[relay.url] = message;
+  }
+  const writers = writeRelays();
+  const allAcked = writers.length > 0 && writers.every((r) => entry.acks[r.url]);
+  const failed = writers.length > 0 && writers.every((r) => entry.acks[r.url] || entry.rejections[r.url]);
+  entry.error = !allAcked && failed ? Object.values(entry.rejections).join('; ') : '';
+  if (allAcked) outboxPending.delete(id);
+  await saveOutbox(entry, allAcked);
+  reportOutbox();
+}
+
+/** Stores a signed event locally and in the outbox (durably), then sends it. */
+async function publish(event) {
+  const entry = { id: event.id, event, queuedAt: Date.now(), acks: {}, rejections: {}, error: '' };
+  await saveOutbox(entry, false);   // durable before anything else happens
+  outboxPending.set(entry.id, entry);
+  seen.add(event.id);
+  const changed = await ingest.store([event]);
+  if (changed.added) {
+    post({ type: 'changed', added: changed.added, communities: [...changed.communities],
+      parents: [...changed.parents], kinds: [...changed.kinds], authors: [...changed.authors],
+      ids: [...changed.ids] });
+  }
+  for (const relay of writeRelays()) relay.publish(event);
+  reportOutbox();
+  if (event.kind === KIND.relayList || event.kind === KIND.communityList) await loadAccountLists();
+  return { id: event.id };
+}
+
+// --- relays and account ---------------------------------------------------------------
+
+function setRelays(list) {
+  relayList = list;
+  const urls = new Set(list.map((r) => r.url));
+  for (const [url, relay] of relays) {
+    if (!urls.has(url)) {
+      relay.stop();
+      relays.delete(url);
+      subscribed.delete(url);
+    }
+  }
+  for (const spec of list) {
+    const existing = relays.get(spec.url);
+    if (existing && existing.read === spec.read && existing.write === spec.write) continue;
+    if (existing) {
+      existing.stop();
+      subscribed.delete(spec.url);
+    }
+    const relay = new RelayConnection(spec, {
+      onEvent,
+      onOk: (id, ok, message, r) => onOk(id, ok, message, r).catch(reportError),
+      onSynced: (key, at, r) => putSetting(db, `cursor:${r.url}:${key}`, at).catch(reportError),
+      onState: reportRelays,
+      onOpen: (r) => sendPending(r),
+    });
+    relays.set(spec.url, relay);
+    applyScopes(relay).catch(reportError);
+    relay.connect();
+  }
+  reportRelays();
+}
+
+async function loadAccountLists() {
+  let list;
+  if (pubkey) {
+    const relayEvent = await getByAddress(db, `${KIND.relayList}:${pubkey}`);
+    if (relayEvent) list = readRelayList(relayEvent);
+    const communities = await getByAddress(db, `${KIND.communityList}:${pubkey}`);
+    if (communities) post({ type: 'subscriptions', communities: readCommunityList(communities) });
+  }
+  if (!list || !list.length) list = await getSetting(db, 'relays', null);
+  if (!list || !list.length) list = defaultRelays();
+  if (JSON.stringify(list) !== JSON.stringify(relayList)) setRelays(list);
+}
+
+function reportError(error) {
+  post({ type: 'error', message: error?.message ?? String(error) });
+}
+
+async function init(message) {
+  db = await openDatabase();
+  const { loadDatt } = await import('/wasm/datt.mjs');
+  datt = await loadDatt();
+  ingest = new Ingest(db, datt);
+  await ingest.init();
+  pubkey = message.pubkey ?? null;
+  // Anything signed but not acknowledged before the last close goes out again, and is in
+  // the local store even if the tab closed between the two writes.
+  const pending = await outboxEntries(db);
+  for (const entry of pending) outboxPending.set(entry.id, entry);
+  if (pending.length) await ingest.store(pending.map((e) => e.event));
+  await loadAccountLists();
+  reportOutbox();
+  self.addEventListener('online', () => { for (const r of relays.values()) r.retry(); });
+}
+
+const handlers = {
+  init,
+  async account(message) {
+    pubkey = message.pubkey ?? null;
+    await loadAccountLists();
+    applyScopesEverywhere();
+  },
+  async interest(message) {
+    const next = { communities: [...new Set(message.communities ?? [])], authors: [...new Set(message.authors ?? [])] };
+    if (JSON.stringify(next) === JSON.stringify(interest)) return;
+    interest = next;
+    applyScopesEverywhere();
+  },
+  async relays(message) {
+    await putSetting(db, 'relays', message.list);
+    setRelays(message.list);
+  },
+  publish: (message) => publish(message.event),
+  async online() {
+    for (const r of relays.values()) r.retry();
+  },
+  async benchIngest(message) {
+    // Benchmark hook: verify + store raw events as if they came from a relay.
+    const start = performance.now();
+    for (const raw of message.events) onEvent(raw);
+    await new Promise((resolve) => {
+      const wait = () => (queue.length || flushing || flushTimer ? setTimeout(wait, 5) : resolve());
+      wait();
+    });
+    return { ms: performance.now() - start };
+  },
+};
+
+let ready = Promise.resolve();
+self.onmessage = (e) => {
+  const message = e.data;
+  const handler = handlers[message?.type];
+  if (!handler) return;
+  // Messages run in order: init first, then the rest.
+  ready = ready.then(() => handler(message)).then(
+    (value) => message.rpc && post({ type: 'rpc', id: message.rpc, ok: true, value }),
+    (error) => {
+      if (message.rpc) post({ type: 'rpc', id: message.rpc, ok: false, error: error?.message ?? String(error) });
+      else if (message.type === 'init') post({ type: 'fatal', message: `sync worker failed to start: ${error.message}` });
+      else reportError(error);
+    });
+};
