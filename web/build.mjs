@@ -1,4 +1,5 @@
-// Bundles the web app with esbuild: web/src/main.js (UI) and web/src/worker.js (sync worker)
+// Bundles the web app with esbuild: web/src/main.js (UI), web/src/worker.js (sync worker) and
+// web/src/verifier.js (a second signature-checking worker)
 // into build/web/ next to index.html and app.css. The wasm package is not bundled: the app
 // imports it at run time from /wasm/datt.mjs, the same files the npm package ships.
 //   node web/build.mjs [--out DIR] [--dev]     (--dev: no minification, inline source maps)
@@ -17,7 +18,11 @@ const dev = args.includes('--dev');
 
 await mkdir(outDir, { recursive: true });
 await build({
-  entryPoints: { app: path.join(webDir, 'src', 'main.js'), worker: path.join(webDir, 'src', 'worker.js') },
+  entryPoints: {
+    app: path.join(webDir, 'src', 'main.js'),
+    worker: path.join(webDir, 'src', 'worker.js'),
+    verifier: path.join(webDir, 'src', 'verifier.js'),
+  },
   outdir: outDir,
   bundle: true,
   format: 'esm',

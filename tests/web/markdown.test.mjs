@@ -105,7 +105,8 @@ test('lists: bullets, ordered starts, tight and loose, nesting', () => {
 });
 
 test('inline links, escapes and entities in destinations; titles are dropped', () => {
-  parses('[a](https://x.com "t") [b](<https://x.com/a b>) [c](http://x.com/\\(a\\)?q=1&amp;r=2)',
+  parses('[a](https://x.com "t") [b](<https://x.com/a b>) '
+    + '[c](http://x.com/\\(a\\)?q=1&amp;r=2)',
     [P(L('https://x.com/', T('a')), T(' b '), L('http://x.com/(a)?q=1&r=2', T('c')))]);
   parses('[a [b] *c*](http://x.com/(p))', [P(L('http://x.com/(p)', T('a [b] '), E(T('c'))))]);
   parses('[](https://x.com)', [P(L('https://x.com/', T('https://x.com/')))]);
@@ -140,7 +141,8 @@ test('autolinks in angle brackets and bare http(s) URLs', () => {
 
 test('raw HTML, backslash escapes and entities are text', () => {
   parses('<b onclick="x">hi</b>', [P(T('<b onclick="x">hi</b>'))]);
-  parses('\\*a\\* \\<b> &copy; &#65;&#x42; &#0; &nosuch; \\q &amp;lt;', [P(T('*a* <b> \u00a9 AB \uFFFD &nosuch; \\q &lt;'))]);
+  parses('\\*a\\* \\<b> &copy; &#65;&#x42; &#0; &nosuch; \\q &amp;lt;',
+    [P(T('*a* <b> \u00a9 AB \uFFFD &nosuch; \\q &lt;'))]);
 });
 
 test('input over maxLength is truncated, never splitting a character', () => {
@@ -204,7 +206,8 @@ test('safeUrl refuses every other scheme and every whitespace or encoding trick'
   const refused = ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'java\nscript:alert(1)',
     ' javascript:alert(1)', '\u0001javascript:alert(1)', '&#106;avascript:alert(1)', 'javascript&colon;alert(1)',
     'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', 'VBSCRIPT:msgbox(1)', 'file:///etc/passwd',
-    'ftp://example.com', '//evil.example', '/relative', 'relative', '', 'https://', 'mailto:', 'http://user:pw@host.example',
+    'ftp://example.com', '//evil.example', '/relative', 'relative', '', 'https://', 'mailto:',
+    'http://user:pw@host.example',
     'https://a.example/\n', 'https:\\\\evil.example', 'https://a.example/\u200b', 'https://a.example/ b',
     'https://a.example/\u2028', 'https://a.example/' + 'a'.repeat(3000), null, 42, { href: 'https://a.example' }];
   for (const url of refused) assert.equal(safeUrl(url), null, JSON.stringify(url));
@@ -331,6 +334,7 @@ const PATHOLOGICAL = {
   'spaces before text': ' '.repeat(39990) + 'x\ny',
   'heading hashes': '# ' + ' '.repeat(20000) + '#'.repeat(19000) + 'x',
   'many short lines': '- a\n> b\n'.repeat(5000),
+  'many inline nodes': '`a` '.repeat(5000) + 'a\\\n'.repeat(6600),
 };
 
 for (const [name, input] of Object.entries(PATHOLOGICAL)) {

@@ -19,6 +19,7 @@ const MAX_URL_LENGTH = 2048;
 const LINK_REL = 'nofollow noopener noreferrer ugc';
 // Posts sit under the page's own h1/h2, so Markdown heading levels shift down by two.
 const HEADING_TAGS = ['h3', 'h4', 'h5', 'h6', 'h6', 'h6'];
+const INLINE_TAGS = new Map([['emphasis', 'em'], ['strong', 'strong'], ['strikethrough', 'del']]);
 
 const SAFE_SCHEME = /^(?:https?|mailto):/i;
 // Controls, invisible format characters, any whitespace and backslashes: browsers and the URL
@@ -552,7 +553,8 @@ function withoutLinks(nodes) {
       : node.children ? [{ ...node, children: withoutLinks(node.children) }] : [node];
     for (const part of replaced) {
       const last = out[out.length - 1];
-      if (part.type === 'text' && last && last.type === 'text') out[out.length - 1] = { type: 'text', value: last.value + part.value };
+      const merge = part.type === 'text' && last && last.type === 'text';
+      if (merge) out[out.length - 1] = { type: 'text', value: last.value + part.value };
       else out.push(part);
     }
   }
@@ -664,8 +666,9 @@ function trimUrlTail(url) {
 function renderBlocks(blocks, h, tight) {
   const out = [];
   for (const block of blocks) {
-    if (tight && block.type === 'paragraph') out.push(...renderInlines(block.children, h));
-    else out.push(renderBlock(block, h));
+    // Tight list items hold their paragraphs' inlines directly, as CommonMark renders them.
+    const rendered = tight && block.type === 'paragraph' ? renderInlines(block.children, h) : [renderBlock(block, h)];
+    for (const node of rendered) if (node !== null) out.push(node);
   }
   return out;
 }
@@ -685,8 +688,10 @@ function renderBlock(block, h) {
     }
     case 'code_block':
       return h('pre', null, h('code', null, block.value));
-    default: // thematic_break
+    case 'thematic_break':
       return h('hr', null);
+    default:
+      return null; // not reachable from parseMarkdown; an unknown type renders nothing
   }
 }
 
@@ -701,9 +706,8 @@ function renderInlines(nodes, h) {
       const children = renderInlines(node.children, h);
       if (href) out.push(h('a', { href, rel: LINK_REL, target: '_blank' }, ...children));
       else out.push(...children);
-    } else {
-      const tag = { emphasis: 'em', strong: 'strong', strikethrough: 'del' }[node.type];
-      out.push(h(tag, null, ...renderInlines(node.children, h)));
+    } else if (INLINE_TAGS.has(node.type)) {
+      out.push(h(INLINE_TAGS.get(node.type), null, ...renderInlines(node.children, h)));
     }
   }
   return out;

@@ -5,8 +5,10 @@
 //   events   keyPath id. Event fields plus derived ones (lib/events.js describe()):
 //            community, post (1 for top-level posts), parent, target, address, deletes;
 //            ups/downs (current tally of a post or comment); deleted (1 after a valid NIP-09).
-//            indexes: postsByCommunity [postCommunity, created_at] (set on posts only),
-//                     parent, author [pubkey, kind, created_at], kind [kind, created_at], address
+//            listed (= kind, set on community definitions and deletions only).
+//            indexes: parent, author [pubkey, kind, created_at], listed [listed, created_at], address
+//   postStats keyPath id: {id, community, created_at, ups, downs} of each post, the small
+//            records a community page ranks (reading 10,000 full posts takes ~4x longer)
 //   votes    keyPath [target, voter]: the effective vote of each voter (core's voteSupersedes)
 //   outbox   keyPath id: events signed here and not yet acknowledged by every write relay
 //   keys     keyPath name: the sealed secret key (lib/keystore.js)
@@ -33,13 +35,13 @@ export function transactionDone(tx) {
 function upgrade(db) {
   const events = db.createObjectStore('events', { keyPath: 'id' });
   // Records lacking a key path field are left out of that index, so each index holds only
-  // the events it is for (e.g. `postsByCommunity` has posts only: `postCommunity` is set on posts).
-  events.createIndex('postsByCommunity', ['postCommunity', 'created_at']);
+  // the events it is for (e.g. `listed` has community definitions and deletions only).
   events.createIndex('parent', 'parent');
   events.createIndex('author', ['pubkey', 'kind', 'created_at']);
-  events.createIndex('kind', ['kind', 'created_at']);
+  events.createIndex('listed', ['listed', 'created_at']);
   events.createIndex('address', 'address');
   db.createObjectStore('votes', { keyPath: ['target', 'voter'] });
+  db.createObjectStore('postStats', { keyPath: 'id' }).createIndex('community', ['community', 'created_at']);
   db.createObjectStore('outbox', { keyPath: 'id' });
   db.createObjectStore('keys', { keyPath: 'name' });
   db.createObjectStore('settings', { keyPath: 'key' });
@@ -92,16 +94,28 @@ export async function getByAddress(db, address) {
   return best;
 }
 
-/** Every stored post of a community (all of them: ranking needs the whole set). */
-export async function postsOfCommunity(db, community) {
+/** Ranking fields ({id, created_at, ups, downs}) of every stored post of a community. */
+export async function postStatsOfCommunity(db, community) {
   const range = IDBKeyRange.bound([community, -Infinity], [community, Infinity]);
-  return promise(db.transaction('events').objectStore('events').index('postsByCommunity').getAll(range));
+  return promise(db.transaction('postStats').objectStore('postStats').index('community').getAll(range));
 }
 
-/** Stored events of kind `kind`, newest first, at most `limit`. */
+/** Ranking fields of every stored post. */
+export async function allPostStats(db) {
+  return promise(db.transaction('postStats').objectStore('postStats').getAll());
+}
+
+/** Full records of `ids`, in that order (missing ones left out). */
+export async function eventsByIds(db, ids) {
+  const store = db.transaction('events').objectStore('events');
+  const rows = await Promise.all(ids.map((id) => promise(store.get(id))));
+  return rows.filter(Boolean);
+}
+
+/** Stored community definitions or deletions (the `listed` kinds), newest first, at most `limit`. */
 export async function eventsOfKind(db, kind, limit = 10000) {
   const range = IDBKeyRange.bound([kind, -Infinity], [kind, Infinity]);
-  const rows = await promise(db.transaction('events').objectStore('events').index('kind').getAll(range));
+  const rows = await promise(db.transaction('events').objectStore('events').index('listed').getAll(range));
   rows.sort((a, b) => b.created_at - a.created_at);
   return rows.slice(0, limit);
 }

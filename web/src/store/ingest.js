@@ -14,6 +14,12 @@ function votesRange(target) {
   return IDBKeyRange.bound([target, ''], [target, '\uffff']);
 }
 
+/** What ranking a community's posts needs, kept small so a page reads 10,000 of them fast. */
+function postStats(record) {
+  return { id: record.id, community: record.community, created_at: record.created_at,
+    ups: record.ups ?? 0, downs: record.downs ?? 0 };
+}
+
 function tally(votes) {
   let ups = 0;
   let downs = 0;
@@ -41,11 +47,19 @@ function addOnce(store, record) {
   });
 }
 
+/** Only the NIP-01 fields (a verified event may carry unknown members; they are not kept). */
+export function nip01Fields(raw) {
+  const { id, pubkey, created_at, kind, tags, content, sig } = raw;
+  return { id, pubkey, created_at, kind, tags, content, sig };
+}
+
 export class Ingest {
   #db;
   #datt;
   /** id -> pubkey of every event a stored kind-5 event asked to delete. */
   #deleted = new Map();
+  /** Targets with at least one stored vote: a new post or comment outside it has no votes to count. */
+  #voted = new Set();
 
   constructor(db, datt) {
     this.#db = db;
@@ -54,17 +68,15 @@ export class Ingest {
 
   async init() {
     const range = IDBKeyRange.bound([KIND.deletion, -Infinity], [KIND.deletion, Infinity]);
-    const rows = await promise(this.#db.transaction('events').objectStore('events').index('kind').getAll(range));
+    const rows = await promise(this.#db.transaction('events').objectStore('events').index('listed').getAll(range));
     for (const row of rows) for (const id of row.deletes ?? []) this.#deleted.set(id, row.pubkey);
+    const keys = await promise(this.#db.transaction('votes').objectStore('votes').getAllKeys());
+    for (const [target] of keys) this.#voted.add(target);
   }
 
   /** The event if it is valid (well formed, id and signature check in wasm), else null. */
   verify(raw) {
-    try {
-      return this.#datt.parseEvent(raw);
-    } catch {
-      return null;
-    }
+    return this.#datt.verifyEvent(raw) ? nip01Fields(raw) : null;
   }
 
   #isDeleted(event) {
@@ -82,10 +94,11 @@ export class Ingest {
     for (const e of events) if (KINDS.has(e.kind) && !unique.has(e.id)) unique.set(e.id, e);
     if (!unique.size) return changed;
 
-    const tx = this.#db.transaction(['events', 'votes'], 'readwrite');
+    const tx = this.#db.transaction(['events', 'votes', 'postStats'], 'readwrite');
     const done = transactionDone(tx);
     const eventsStore = tx.objectStore('events');
     const votesStore = tx.objectStore('votes');
+    const statsStore = tx.objectStore('postStats');
     const affected = new Set();
     const fresh = new Set();
     const newDeletions = [];
@@ -126,6 +139,7 @@ export class Ingest {
         const stored = await promise(votesStore.get([vote.target, vote.voter]));
         if (stored && !this.#datt.voteSupersedes(vote, stored)) return;
         votesStore.put(vote);
+        this.#voted.add(vote.target);
         affected.add(vote.target);
       })]);
 
@@ -140,15 +154,19 @@ export class Ingest {
           return;
         }
         if (record.kind === KIND.comment) {
-          if (record.post) record.postCommunity = record.community;
           if (this.#isDeleted(record)) {
             record.deleted = 1;
             record.content = '';
           }
-          Object.assign(record, tally(await promise(votesStore.getAll(votesRange(record.id)))));
+          const votes = this.#voted.has(record.id) ? await promise(votesStore.getAll(votesRange(record.id))) : [];
+          Object.assign(record, tally(votes));
           fresh.add(record.id);
         }
-        if (await addOnce(eventsStore, record)) note(record);
+        if (record.kind === KIND.community || record.kind === KIND.deletion) record.listed = record.kind;
+        if (await addOnce(eventsStore, record)) {
+          note(record);
+          if (record.post) statsStore.put(postStats(record));
+        }
       }));
       // Replaceable events one by one: two versions may be in one batch.
       for (const record of replaceables) {
@@ -156,6 +174,7 @@ export class Ingest {
         if (rows.some((row) => row.id === record.id || row.created_at > record.created_at ||
             (row.created_at === record.created_at && row.id < record.id))) continue;
         for (const row of rows) eventsStore.delete(row.id);
+        if (record.kind === KIND.community) record.listed = record.kind;
         eventsStore.put(record);
         note(record);
       }
@@ -183,6 +202,7 @@ export class Ingest {
         const counts = tally(votes);
         if (counts.ups === target.ups && counts.downs === target.downs) return;
         eventsStore.put({ ...target, ...counts });
+        if (target.post) statsStore.put(postStats({ ...target, ...counts }));
         note(target);
       }));
       for (const id of affected) changed.ids.add(id);

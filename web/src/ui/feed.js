@@ -2,7 +2,7 @@
 // (datt.rank over {id, created_at, ups, downs}); this file only picks the window and pages.
 import { useState } from 'preact/hooks';
 import { buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
-import { getByAddress, postsOfCommunity } from '../store/db.js';
+import { allPostStats, eventsByIds, getByAddress, postStatsOfCommunity } from '../store/db.js';
 import { Author, ErrorLine, Loading, Markdown, Votes, ago } from './common.js';
 import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
 
@@ -46,26 +46,25 @@ export function PostRow({ record, showCommunity = false }) {
   </article>`;
 }
 
-/** Ranked posts with paging; `load(client)` returns the candidate posts. */
+/**
+ * Ranked posts with paging. `load(client)` returns the candidates' ranking fields
+ * ({id, created_at, ups, downs}); only the shown page's full records are read.
+ */
 export function PostList({ load, deps, showCommunity = false, empty }) {
-  const client = useClient();
   const [sort, setSort] = useState('hot');
   const [window, setWindow] = useState(86400);
   const [shown, setShown] = useState(PAGE);
   const { data, error, loading } = useQuery(async (c) => {
-    const posts = await load(c);
-    const now = c.now();
-    const order = c.datt.rank(posts.map((p) => ({ id: p.id, created_at: p.created_at, ups: p.ups ?? 0, downs: p.downs ?? 0 })),
-      sort, { now, topWindowSeconds: sort === 'top' ? window : 0 });
-    const byId = new Map(posts.map((p) => [p.id, p]));
-    return { order: order.map((id) => byId.get(id)), total: posts.length };
-  }, [...deps, sort, window]);
+    const stats = await load(c);
+    const order = c.datt.rank(stats, sort, { now: c.now(), topWindowSeconds: sort === 'top' ? window : 0 });
+    return { order, rows: await eventsByIds(c.db, order.slice(0, shown)) };
+  }, [...deps, sort, window, shown]);
   return html`<section class="post-list" aria-busy=${loading}>
     <${SortBar} sort=${sort} setSort=${(s) => { setSort(s); setShown(PAGE); }} window=${window} setWindow=${setWindow} />
     <${ErrorLine} error=${error} />
     ${data === undefined && html`<${Loading} what="Loading posts" />`}
     ${data && !data.order.length && html`<p class="empty">${empty}</p>`}
-    ${data && data.order.slice(0, shown).map((p) => html`<${PostRow} key=${p.id} record=${p} showCommunity=${showCommunity} />`)}
+    ${data && data.rows.map((p) => html`<${PostRow} key=${p.id} record=${p} showCommunity=${showCommunity} />`)}
     ${data && data.order.length > shown && html`<button class="more" onClick=${() => setShown(shown + PAGE)}>
       Show more (${data.order.length - shown} left)</button>`}
   </section>`;
@@ -125,7 +124,7 @@ export function CommunityPage({ pubkey, identifier }) {
       setSubmitting(false);
       if (event) navigate(`/post/${event.id}`);
     }} />`}
-    <${PostList} load=${(c) => postsOfCommunity(c.db, address)} deps=${[address]}
+    <${PostList} load=${(c) => postStatsOfCommunity(c.db, address)} deps=${[address]}
       empty="No posts yet. Be the first to post." />
   </div>`;
 }
@@ -137,16 +136,9 @@ export function HomePage() {
   return html`<div class="home">
     <h1 class="page-title">${subs.length ? 'Your communities' : 'All communities'}</h1>
     <${PostList} showCommunity=${true} deps=${[subs.join(',')]}
-      load=${async (c) => {
-        if (!subs.length) {
-          return new Promise((resolve, reject) => {
-            const req = c.db.transaction('events').objectStore('events').index('postsByCommunity').getAll();
-            req.onsuccess = () => resolve(req.result);
-            req.onerror = () => reject(req.error);
-          });
-        }
-        return (await Promise.all(subs.map((a) => postsOfCommunity(c.db, a)))).flat();
-      }}
+      load=${async (c) => (subs.length
+        ? (await Promise.all(subs.map((a) => postStatsOfCommunity(c.db, a)))).flat()
+        : allPostStats(c.db))}
       empty=${subs.length ? 'No posts in your communities yet.' : html`No posts yet. <a href="#/communities">Find or create a community</a>.`} />
   </div>`;
 }
