@@ -3,6 +3,7 @@
 #   native  build/native/bench/datt_bench (Google Benchmark; extra arguments go to it,
 #           e.g. npm run bench -- --benchmark_filter=verify)
 #   wasm    node bench/wasm_bench.mjs, when it exists
+#   web     node bench/web_bench.mjs: the web app in headless Chromium against datt-relay
 # Figures and the wasm/native ratio are recorded in docs/performance.md.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=bench
@@ -25,6 +26,11 @@ fi
 if [[ -f bench/wasm_bench.mjs ]]; then
     step "wasm benchmarks (node bench/wasm_bench.mjs)"
     node bench/wasm_bench.mjs
+    ran=$((ran + 1))
+fi
+if [[ -f bench/web_bench.mjs ]]; then
+    step "web app benchmarks (node bench/web_bench.mjs, headless Chromium)"
+    node bench/web_bench.mjs
     ran=$((ran + 1))
 fi
 ((ran > 0)) || die "no benchmark programs yet (bench/ builds datt_bench, bench/wasm_bench.mjs)"
