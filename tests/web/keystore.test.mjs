@@ -244,3 +244,12 @@ test('passphrases are NFKC-normalized: composed and decomposed forms open the sa
   assert.equal((await openSecret(ligature, 'profile secret')).secretKey, SECRET);
   await rejectsWith(openSecret(ligature, 'pro\ufb02le secret'), 'wrong_passphrase'); // "fl" ligature
 });
+
+test('sealing refuses what opening would refuse (iterations, public key)', async () => {
+  const secretKey = '11'.repeat(32);
+  const publicKey = '22'.repeat(32);
+  await assert.rejects(sealSecret({ secretKey, publicKey }, 'long enough passphrase', { iterations: 1000 }),
+    { code: 'bad_iterations' });
+  await assert.rejects(sealSecret({ secretKey, publicKey: 'nope' }, 'long enough passphrase', { iterations: 100000 }),
+    { code: 'bad_public_key' });
+});

@@ -28,6 +28,7 @@ export const LIMITS = Object.freeze({
 });
 
 const HEX64 = /^[0-9a-f]{64}$/;
+const isHex64 = (value) => typeof value === 'string' && HEX64.test(value);
 
 export class InputError extends Error {
   constructor(field, message) {
@@ -113,7 +114,7 @@ export function describe(event) {
     const community = tagValue(tags, 'A');
     if (parseCommunityAddress(community)) out.community = community;
   } else if (event.kind === KIND.deletion) {
-    out.deletes = tags.filter((t) => t[0] === 'e' && HEX64.test(t[1] ?? '')).map((t) => t[1]);
+    out.deletes = tags.filter((t) => t[0] === 'e' && isHex64(t[1])).map((t) => t[1]);
   }
   return out;
 }
@@ -142,8 +143,8 @@ export function checkUrl(value, field = 'url', protocols = ['http:', 'https:']) 
 
 /** Identifier for a new community from its name: lowercase letters, digits, dashes. */
 export function slugify(name) {
-  return name.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')
-    .slice(0, LIMITS.identifier);
+  return name.toLowerCase().normalize('NFKD').replace(/\p{M}+/gu, '').replace(/[^a-z0-9]+/g, '-')
+    .slice(0, LIMITS.identifier).replace(/^-+|-+$/g, '');
 }
 
 export function buildCommunity({ identifier, name, description = '', rules = '', moderators = [] }, now) {
@@ -170,7 +171,7 @@ export function readCommunity(event) {
     name: tagValue(event.tags, 'name') || identifier,
     description: tagValue(event.tags, 'description') ?? '',
     rules: tagValue(event.tags, 'rules') ?? '',
-    moderators: event.tags.filter((t) => t[0] === 'p' && t[3] === 'moderator' && HEX64.test(t[1] ?? ''))
+    moderators: event.tags.filter((t) => t[0] === 'p' && t[3] === 'moderator' && isHex64(t[1]))
       .map((t) => t[1]),
     created_at: event.created_at,
   };
@@ -184,6 +185,7 @@ function communityRootTags(address) {
 
 /** A NIP-72 top-level post: text (body) and/or link (url), with a title. */
 export function buildPost({ community, title, body = '', url = '' }, now) {
+  if (typeof url !== 'string') url = '';
   const tags = communityRootTags(community);
   const parsed = parseCommunityAddress(community);
   tags.push(['a', community], ['k', String(KIND.community)], ['p', parsed.pubkey]);
@@ -195,7 +197,14 @@ export function buildPost({ community, title, body = '', url = '' }, now) {
 }
 
 /** A NIP-22 comment replying to `parent` (a post or comment event) in its community. */
+function checkTarget(target, field, { needsPubkey = true } = {}) {
+  if (!target || !isHex64(target.id) || (needsPubkey && !isHex64(target.pubkey)) || !Number.isInteger(target.kind)) {
+    throw new InputError(field, `${field} must be a stored event (64-hex id${needsPubkey ? ' and pubkey' : ''}, integer kind)`);
+  }
+}
+
 export function buildComment({ community, parent, body }, now) {
+  checkTarget(parent, 'parent');
   const tags = communityRootTags(community);
   tags.push(['e', parent.id, '', parent.pubkey], ['k', String(parent.kind)], ['p', parent.pubkey]);
   return { kind: KIND.comment, created_at: now, tags, content: text(body, 'comment', LIMITS.body, { required: true }) };
@@ -204,6 +213,7 @@ export function buildComment({ community, parent, body }, now) {
 /** A NIP-25 vote: value +1 ("+") or -1 ("-"). The `A` tag lets relays serve a community's votes. */
 export function buildVote({ target, value, community }, now) {
   if (value !== 1 && value !== -1) throw new InputError('vote', 'a vote is +1 or -1');
+  checkTarget(target, 'target');
   const tags = [['e', target.id, '', target.pubkey], ['p', target.pubkey], ['k', String(target.kind)]];
   if (community) tags.push(['A', community]);
   return { kind: KIND.vote, created_at: now, tags, content: value > 0 ? '+' : '-' };
@@ -211,6 +221,8 @@ export function buildVote({ target, value, community }, now) {
 
 /** A NIP-09 deletion request for the author's own events. */
 export function buildDeletion({ targets, community }, now) {
+  if (!Array.isArray(targets) || !targets.length) throw new InputError('targets', 'nothing to delete');
+  for (const target of targets) checkTarget(target, 'targets', { needsPubkey: false });
   const tags = targets.map((t) => ['e', t.id]);
   const kinds = [...new Set(targets.map((t) => String(t.kind)))];
   for (const k of kinds) tags.push(['k', k]);
@@ -241,13 +253,14 @@ export function readProfile(event) {
   for (const key of ['name', 'display_name', 'about', 'picture']) {
     if (typeof value[key] === 'string') out[key] = value[key].slice(0, key === 'about' ? LIMITS.about : LIMITS.url);
   }
+  if (out.picture && !/^https?:\/\//i.test(out.picture)) delete out.picture;
   if (!out.name && out.display_name) out.name = out.display_name;
   return out;
 }
 
 /** NIP-65: [{url, read, write}] -> kind 10002. */
 export function buildRelayList(relays, now) {
-  const tags = relays.map(({ url, read = true, write = true }) => {
+  const tags = relays.filter(({ read = true, write = true }) => read || write).map(({ url, read = true, write = true }) => {
     const href = checkUrl(url, 'relay', ['ws:', 'wss:']);
     if (read && write) return ['r', href];
     return ['r', href, read ? 'read' : 'write'];

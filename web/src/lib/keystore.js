@@ -61,7 +61,16 @@ export async function sealSecret({ secretKey, mnemonic = '', publicKey }, passph
   { iterations = DEFAULT_ITERATIONS } = {}) {
   const problem = passphraseProblem(passphrase);
   if (problem) throw new KeystoreError('weak_passphrase', `passphrase: ${problem}`);
-  if (!/^[0-9a-f]{64}$/.test(secretKey)) throw new KeystoreError('bad_secret_key', 'secret key must be 64 hex characters');
+  if (typeof secretKey !== 'string' || !/^[0-9a-f]{64}$/.test(secretKey)) {
+    throw new KeystoreError('bad_secret_key', 'secret key must be 64 hex characters');
+  }
+  if (typeof publicKey !== 'string' || !/^[0-9a-f]{64}$/.test(publicKey)) {
+    throw new KeystoreError('bad_public_key', 'public key must be 64 hex characters');
+  }
+  // The same bounds openSecret() enforces: a record it would refuse must never be written.
+  if (!Number.isInteger(iterations) || iterations < MIN_ITERATIONS || iterations > MAX_ITERATIONS) {
+    throw new KeystoreError('bad_iterations', `iterations must be an integer from ${MIN_ITERATIONS} to ${MAX_ITERATIONS}`);
+  }
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const key = await deriveKey(passphrase, salt, iterations);
@@ -121,6 +130,8 @@ export async function openSecret(record, passphrase) {
   let value;
   try {
     value = JSON.parse(new TextDecoder().decode(plain));
+  } catch {
+    value = null;
   } finally {
     plain.fill(0);
   }
