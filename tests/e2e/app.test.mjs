@@ -316,3 +316,44 @@ test('phone width and dark theme render the main screens', { timeout: 60000 }, a
   await screenshot(pageB, 'phone-home-dark');
   assert.deepEqual([...alice.errors, ...bob.errors].filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e)), []);
 });
+
+test('several relays: a second relay added in settings is read and written, and events are shown once', { timeout: 60000 }, async () => {
+  const dir2 = tempDir('datt-e2e-relay2-');
+  const relay2 = await startAppRelay({ port: await freePort(), dir: dir2 });
+  try {
+    await pageB.setViewportSize({ width: 1200, height: 900 });
+    await go(pageB, '#/settings');
+    const settings = pageB.getByTestId('relay-settings');
+    await settings.getByLabel('Relay address').fill(relay2.url);
+    await settings.getByRole('button', { name: 'Add relay' }).click();
+    await pageB.waitForFunction(() => {
+      const rows = [...document.querySelectorAll('[data-testid=relay-row]')];
+      return rows.length === 2 && rows.every((r) => r.dataset.state === 'open');
+    }, null, T);
+    await screenshot(pageB, 'settings-two-relays');
+    // Bob's new NIP-65 list reached both relays, and a new comment is written to both.
+    const bobKey = await pageB.evaluate(() => globalThis.dattClient.publicKey);
+    await openCommunity(pageB, 'Rust Lovers');
+    await postRow(pageB, 'Ownership explained').getByRole('link', { name: 'Ownership explained' }).click();
+    await pageB.getByTestId('comment-form').locator('textarea').fill('Sent to two relays');
+    await pageB.getByTestId('comment-form').getByRole('button', { name: 'Comment' }).click();
+    await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'Sent to two relays' }).waitFor(T);
+    await pageB.waitForFunction(() => !document.querySelector('[data-testid=outbox-pending]'), null, T);
+    for (const r of [relay, relay2]) {
+      const client = await connect(r.url);
+      const lists = await fetchEvents(client, [{ authors: [bobKey], kinds: [10002] }]);
+      assert.equal(lists.length, 1, `relay list on ${r.url}`);
+      assert.equal(lists[0].tags.filter((t) => t[0] === 'r').length, 2);
+      const comments = await fetchEvents(client, [{ authors: [bobKey], kinds: [1111] }]);
+      assert.equal(comments.filter((e) => e.content === 'Sent to two relays').length, 1, `comment on ${r.url}`);
+      client.close();
+    }
+    // Everything arrives from both relays now; each post is still listed once.
+    await go(pageB, '#/');
+    await postRow(pageB, 'Ownership explained').waitFor(T);
+    assert.equal(await postRow(pageB, 'Ownership explained').count(), 1);
+    assert.equal(await postRow(pageB, 'Written offline').count(), 1);
+  } finally {
+    await relay2.stop();
+  }
+});
