@@ -5,8 +5,8 @@
 // Messages from the UI:  init {pubkey?}, account {pubkey?}, interest {communities, authors},
 //                        relays {list}, publish {event} (rpc), online
 // Messages to the UI:    changed {...}, relays [...], outbox {pending}, rpc {id, ok, value|error},
-//                        fatal {message}
-import { KIND, readRelayList, readCommunityList } from './lib/events.js';
+//                        fatal {message}, error {message}
+import { KIND, readRelayList } from './lib/events.js';
 import { getByAddress, getSetting, openDatabase, outboxEntries, putSetting,
   transactionDone } from './store/db.js';
 import { Ingest, nip01Fields } from './store/ingest.js';
@@ -53,6 +53,13 @@ function reportRelays() {
     stateTimer = null;
     post({ type: 'relays', relays: relayStates(), queued: queue.length });
   }, 50);
+}
+
+/** Tells the UI what an ingest changed (sets become arrays for postMessage). */
+function reportChanged(changed) {
+  post({ type: 'changed', added: changed.added, communities: [...changed.communities],
+    parents: [...changed.parents], kinds: [...changed.kinds], authors: [...changed.authors],
+    ids: [...changed.ids] });
 }
 
 function reportOutbox() {
@@ -129,9 +136,7 @@ async function flush() {
       const changed = await ingest.store(valid);
       if (seen.size > 500000) seen.clear();
       if (changed.added) {
-        post({ type: 'changed', added: changed.added, communities: [...changed.communities],
-          parents: [...changed.parents], kinds: [...changed.kinds], authors: [...changed.authors],
-          ids: [...changed.ids] });
+        reportChanged(changed);
         if (pubkey && changed.authors.has(pubkey) &&
             (changed.kinds.has(KIND.relayList) || changed.kinds.has(KIND.communityList))) {
           await loadAccountLists();
@@ -252,11 +257,7 @@ async function publish(event) {
   outboxPending.set(entry.id, entry);
   seen.add(event.id);
   const changed = await ingest.store([event]);
-  if (changed.added) {
-    post({ type: 'changed', added: changed.added, communities: [...changed.communities],
-      parents: [...changed.parents], kinds: [...changed.kinds], authors: [...changed.authors],
-      ids: [...changed.ids] });
-  }
+  if (changed.added) reportChanged(changed);
   for (const relay of writeRelays()) relay.publish(event);
   reportOutbox();
   if (event.kind === KIND.relayList || event.kind === KIND.communityList) await loadAccountLists();
@@ -301,8 +302,6 @@ async function loadAccountLists() {
   if (pubkey) {
     const relayEvent = await getByAddress(db, `${KIND.relayList}:${pubkey}`);
     if (relayEvent) list = readRelayList(relayEvent);
-    const communities = await getByAddress(db, `${KIND.communityList}:${pubkey}`);
-    if (communities) post({ type: 'subscriptions', communities: readCommunityList(communities) });
   }
   if (!list || !list.length) list = await getSetting(db, 'relays', null);
   if (!list || !list.length) list = defaultRelays();
@@ -371,7 +370,7 @@ const handlers = {
     }
     const stored = performance.now();
     const verified = stored - storing;
-    post({ type: 'changed', added, communities: [], parents: [], kinds: [], authors: [], ids: [] });
+    reportChanged({ added, communities: [], parents: [], kinds: [], authors: [], ids: [] });
     return { valid, added, verifyMs: verified - start, storeMs: storing, totalMs: stored - start };
   },
 };

@@ -9,6 +9,7 @@
 
 #include "feed/rank.h"
 #include "feed/vote.h"
+#include "signed_reaction.h"
 #include "util/hex.h"
 
 namespace datt::feed {
@@ -145,20 +146,8 @@ TEST(FeedRank, EmptyAndHostileInputs) {
 
 // ---- votes ----
 
-crypto::SecretKey key(uint8_t n) {
-    std::array<uint8_t, 32> bytes{};
-    bytes[31] = n;
-    return *crypto::SecretKey::from_bytes(bytes);
-}
-
-Event sign(uint8_t voter, int64_t created_at, event::Kind kind, event::Tags tags,
-           std::string content) {
-    const std::array<uint8_t, 32> aux{};
-    auto event =
-        Event::sign({created_at, kind, std::move(tags), std::move(content)}, key(voter), aux);
-    EXPECT_TRUE(event.ok());
-    return std::move(event).value();
-}
+using testing::key;
+using testing::sign;
 
 const std::string kX(64, 'a');
 const std::string kY(64, 'b');

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "feed/vote.h"
+#include "signed_reaction.h"
 #include "util/hex.h"
 
 namespace datt::feed {
@@ -23,20 +24,8 @@ using event::Event;
 const std::string kG = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798";
 const std::string k2G = "c6047f9441ed7d6d3045406e95c07cd85c778e4b8cef3ca7abac09b95c709ee5";
 
-crypto::SecretKey key(uint8_t n) {
-    std::array<uint8_t, 32> bytes{};
-    bytes[31] = n;
-    return *crypto::SecretKey::from_bytes(bytes);
-}
-
-Event sign(uint8_t voter, int64_t created_at, event::Kind kind, event::Tags tags,
-           std::string content) {
-    const std::array<uint8_t, 32> aux{};
-    auto event =
-        Event::sign({created_at, kind, std::move(tags), std::move(content)}, key(voter), aux);
-    EXPECT_TRUE(event.ok());
-    return std::move(event).value();
-}
+using testing::key;
+using testing::sign;
 
 ByteArray<32> bytes32(const std::string& hex) {
     return *from_hex_fixed<32>(hex);

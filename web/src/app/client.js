@@ -1,7 +1,7 @@
 // The UI thread's view of Datt: the wasm core (signing, ranking), the local store (reads),
 // the sync worker (relays, verification, writes), and the account (locked or unlocked).
 // Components read `client.state` and re-render on `client.subscribe` notifications.
-import { KIND, buildCommunityList, buildRelayList } from '../lib/events.js';
+import { KIND, buildCommunityList, buildRelayList, readCommunityList } from '../lib/events.js';
 import { KeystoreError, openSecret, sealSecret } from '../lib/keystore.js';
 import { getByAddress, getSetting, openDatabase, putSetting, removeSealedKey, sealedKey,
   storeSealedKey } from '../store/db.js';
@@ -178,7 +178,7 @@ export class Client {
     let list = (await getSetting(this.db, 'subscriptions', [])) ?? [];
     if (this.publicKey) {
       const event = await getByAddress(this.db, `${KIND.communityList}:${this.publicKey}`);
-      if (event) list = event.tags.filter((t) => t[0] === 'a').map((t) => t[1]);
+      if (event) list = readCommunityList(event);
     }
     this.#set({ subscriptions: list });
   }

@@ -150,6 +150,11 @@ export async function threadOf(db, rootId, maxNodes = 5000) {
   return { root, children };
 }
 
+/** The effective vote of `voter` on `target` ({value, created_at, ...}) or undefined. */
+export async function currentVote(db, target, voter) {
+  return promise(db.transaction('votes').objectStore('votes').get([target, voter]));
+}
+
 export async function outboxEntries(db) {
   return promise(db.transaction('outbox').objectStore('outbox').getAll());
 }

@@ -1,9 +1,9 @@
 // Shared pieces of the UI: names, times, vote buttons, errors, markdown.
 import { h } from 'preact';
 import { useState } from 'preact/hooks';
-import { readProfile, buildVote, buildDeletion, KIND } from '../lib/events.js';
+import { KIND, buildDeletion, buildVote, readProfile } from '../lib/events.js';
 import { renderMarkdown } from '../lib/markdown.js';
-import { eventsByAuthor, getByAddress } from '../store/db.js';
+import { currentVote, eventsByAuthor, getByAddress } from '../store/db.js';
 import { html, useAction, useClient, useQuery } from './hooks.js';
 
 export function shortKey(pubkey) {
@@ -51,14 +51,8 @@ export function Votes({ record, community }) {
   const client = useClient();
   const me = client.publicKey;
   const [action, run] = useAction();
-  const { data: mine } = useQuery(async (c) => {
-    if (!me) return null;
-    return new Promise((resolve) => {
-      const req = c.db.transaction('votes').objectStore('votes').get([record.id, me]);
-      req.onsuccess = () => resolve(req.result ?? null);
-      req.onerror = () => resolve(null);
-    });
-  }, [record.id, me]);
+  const { data: mine } = useQuery(async (c) => (me ? (await currentVote(c.db, record.id, me)) ?? null : null),
+    [record.id, me]);
   const current = mine?.value ?? 0;
   const score = (record.ups ?? 0) - (record.downs ?? 0);
   const vote = (value) => run(async () => {
