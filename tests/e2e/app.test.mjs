@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { connect, fetchEvents } from '../relay/support.mjs';
+import { buildComment, buildPost, buildVote, communityAddress } from '../../web/src/lib/events.js';
+import { connect, fetchEvents, finalizeEvent, newKey, now, publishOk } from '../relay/support.mjs';
 import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -357,3 +358,165 @@ test('several relays: a second relay added in settings is read and written, and 
     await relay2.stop();
   }
 });
+
+function rowTitles(page) {
+  return page.evaluate(() => [...document.querySelectorAll('[data-testid=post-row] .post-title a:first-child')]
+    .map((a) => a.textContent));
+}
+
+async function waitForTitles(page, expected) {
+  try {
+    await page.waitForFunction((want) => {
+      const got = [...document.querySelectorAll('[data-testid=post-row] .post-title a:first-child')].map((a) => a.textContent);
+      return JSON.stringify(got) === JSON.stringify(want);
+    }, expected, T);
+  } catch (e) {
+    assert.deepEqual(await rowTitles(page), expected);
+    throw e;
+  }
+}
+
+test('owners edit a community; top windows; collapse and "continue this thread"; delete own post and comment; retract a vote',
+  { timeout: 120000 }, async () => {
+    for (const page of [pageA, pageB]) page.on('dialog', (d) => d.accept());
+    // Alice creates a community, then edits its description; Bob sees the edited version.
+    await go(pageA, '#/communities');
+    await pageA.getByTestId('create-community').click();
+    const form = pageA.getByTestId('community-form');
+    await form.locator('input[name=name]').fill('Time Travel');
+    await form.locator('textarea[name=description]').fill('First description.');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await pageA.getByTestId('community-page').waitFor(T);
+    const alicePk = await pageA.evaluate(() => globalThis.dattClient.publicKey);
+    const address = communityAddress(alicePk, 'time-travel');
+    await pageA.getByTestId('community-page').getByRole('link', { name: 'Edit' }).click();
+    const edit = pageA.getByTestId('community-form');
+    await edit.getByRole('heading', { name: 'Edit community' }).waitFor(T);
+    assert.equal(await edit.locator('textarea[name=description]').inputValue(), 'First description.');
+    await edit.locator('textarea[name=description]').fill('Edited **description**.');
+    await edit.locator('textarea[name=rules]').fill('No paradoxes.');
+    await screenshot(pageA, 'community-edit');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await pageA.getByTestId('community-page').getByText('Edited description.').waitFor(T);
+    await openCommunity(pageB, 'Time Travel');
+    await pageB.getByTestId('community-page').getByText('Edited description.').waitFor(T);
+    const client = await connect(relay.url);
+    const definitions = await fetchEvents(client, [{ kinds: [34550], authors: [alicePk], '#d': ['time-travel'] }]);
+    assert.equal(definitions.length, 1);
+    assert.match(definitions[0].content + JSON.stringify(definitions[0].tags), /Edited \*\*description\*\*/);
+
+    // Carol (a third client, outside the browser) posts at three ages, with votes from
+    // fresh keys so each window has a different "top" order.
+    const carol = newKey();
+    const at = now();
+    const sign = (template) => finalizeEvent(template, carol.sk);
+    const posts = {
+      fresh: sign(buildPost({ community: address, title: 'Fresh', body: 'minutes old' }, at - 120)),
+      days: sign(buildPost({ community: address, title: 'Two days old', body: 'a' }, at - 2 * 86400)),
+      weeks: sign(buildPost({ community: address, title: 'Three weeks old', body: 'b' }, at - 21 * 86400)),
+    };
+    const votes = [];
+    for (const [post, ups] of [[posts.weeks, 3], [posts.days, 2], [posts.fresh, 1]]) {
+      for (let i = 0; i < ups; i += 1) {
+        votes.push(finalizeEvent(buildVote({ target: post, value: 1, community: address }, at - 60), newKey().sk));
+      }
+    }
+    // A chain of 8 nested comments under "Fresh": depth 7 and 8 are behind "continue this thread".
+    const chain = [];
+    let parent = posts.fresh;
+    for (let depth = 1; depth <= 8; depth += 1) {
+      parent = sign(buildComment({ community: address, parent, body: `level ${depth}` }, at - 100 + depth));
+      chain.push(parent);
+    }
+    for (const event of [...Object.values(posts), ...votes, ...chain]) await publishOk(client, event);
+
+    await pageB.getByTestId('sort-top').click();
+    const windows = [['past hour', ['Fresh']], ['past day', ['Fresh']], ['past week', ['Two days old', 'Fresh']],
+      ['past month', ['Three weeks old', 'Two days old', 'Fresh']], ['past year', ['Three weeks old', 'Two days old', 'Fresh']],
+      ['all time', ['Three weeks old', 'Two days old', 'Fresh']]];
+    for (const [label, expected] of windows) {
+      await pageB.getByTestId('top-window').selectOption({ label });
+      await waitForTitles(pageB, expected);
+    }
+    await screenshot(pageB, 'community-top-month');
+    await pageB.getByTestId('sort-new').click();
+    await waitForTitles(pageB, ['Fresh', 'Two days old', 'Three weeks old']);
+
+    // Deep thread: six levels shown, then a link that opens the rest.
+    await postRow(pageB, 'Fresh').getByRole('link', { name: 'Fresh' }).click();
+    await pageB.getByTestId('post-page').waitFor(T);
+    await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'level 6' }).waitFor(T);
+    assert.equal(await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'level 7' }).count(), 0);
+    const more = pageB.getByTestId('continue-thread');
+    assert.equal(await more.count(), 1);
+    await screenshot(pageB, 'thread-deep');
+    await more.click();
+    await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'level 8' }).waitFor(T);
+    assert.equal(await pageB.evaluate(() => location.hash), `#/post/${posts.fresh.id}/${chain[5].id}`);
+    assert.equal(await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'level 1' }).count(), 0);
+    await pageB.getByRole('link', { name: 'back to all comments' }).click();
+
+    // Collapse hides a comment's replies and says how many; expanding shows them again.
+    const level1 = pageB.locator(`[data-testid=comment][data-id="${chain[0].id}"]`);
+    await level1.locator('.md').first().waitFor(T);
+    await level1.getByRole('button', { name: 'collapse' }).first().click();
+    await level1.getByText('(1 reply)').waitFor(T);
+    assert.equal(await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'level 2' }).count(), 0);
+    await level1.getByRole('button', { name: 'expand' }).first().click();
+    await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'level 2' }).waitFor(T);
+
+    // Bob votes on the post, then clicks the same arrow again: the vote is retracted by a
+    // deletion, for him and for Alice, and stays retracted after a reload.
+    const score = (page) => page.locator('.post-head [data-testid=score]');
+    await pageB.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '1', null, T);
+    await go(pageA, `#/post/${posts.fresh.id}`);
+    await pageA.getByTestId('post-page').waitFor(T);
+    await pageB.locator('.post-head').getByRole('button', { name: 'upvote' }).click();
+    await pageA.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '2', null, T);
+    assert.equal(await pageB.locator('.post-head').getByRole('button', { name: 'upvote' }).getAttribute('aria-pressed'), 'true');
+    await pageB.locator('.post-head').getByRole('button', { name: 'upvote' }).click();
+    await pageA.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '1', null, T);
+    await pageB.waitForFunction(() => document.querySelector('.post-head button[aria-label=upvote]')?.getAttribute('aria-pressed') === 'false', null, T);
+    assert.equal(await score(pageB).innerText(), '1');
+    const bobKey = await pageB.evaluate(() => globalThis.dattClient.publicKey);
+    const bobVotes = await fetchEvents(client, [{ kinds: [7], authors: [bobKey], '#e': [posts.fresh.id] }]);
+    const bobDeletions = await fetchEvents(client, [{ kinds: [5], authors: [bobKey] }]);
+    assert.equal(bobVotes.length, 0, 'the relay dropped the retracted vote');
+    assert.ok(bobDeletions.some((d) => d.tags.some((t) => t[0] === 'k' && t[1] === '7')));
+
+    // Bob comments and deletes his comment; Alice sees "[deleted]" live and the relay drops it.
+    await pageB.getByTestId('comment-form').locator('textarea').fill('Regrettable comment');
+    await pageB.getByTestId('comment-form').getByRole('button', { name: 'Comment' }).click();
+    const regret = pageA.getByTestId('comment').filter({ hasText: 'Regrettable comment' });
+    await regret.waitFor(T);
+    const regretId = await regret.getAttribute('data-id');
+    await pageB.locator(`[data-testid=comment][data-id="${regretId}"]`).getByTestId('delete').first().click();
+    await pageA.locator(`[data-testid=comment][data-id="${regretId}"]`).getByText('[deleted]').waitFor(T);
+    assert.equal(await pageA.locator('[data-testid=comment] .md').filter({ hasText: 'Regrettable comment' }).count(), 0);
+    assert.equal(await pageB.locator(`[data-testid=comment][data-id="${regretId}"] [data-testid=delete]`).count(), 0);
+    assert.equal((await fetchEvents(client, [{ ids: [regretId] }])).length, 0);
+    // Only the author gets a delete button: Alice sees none on Carol's comments.
+    assert.equal(await pageA.locator(`[data-testid=comment][data-id="${chain[0].id}"] > .comment-body > .actions [data-testid=delete]`).count(), 0);
+
+    // Alice deletes a post of hers: the title becomes "[deleted]" everywhere, also after a reload.
+    await openCommunity(pageA, 'Time Travel');
+    await submitPost(pageA, 'Posted by mistake', 'oops');
+    const mistakeId = await pageA.evaluate(() => location.hash.split('/')[2]);
+    await openCommunity(pageB, 'Time Travel');
+    await pageB.getByTestId('sort-new').click();
+    await postRow(pageB, 'Posted by mistake').waitFor(T);
+    await pageA.getByTestId('post-page').getByTestId('delete').first().click();
+    await pageA.getByTestId('post-title').filter({ hasText: '[deleted]' }).waitFor(T);
+    await pageB.locator(`[data-testid=post-row][data-id="${mistakeId}"]`).getByText('[deleted]').waitFor(T);
+    assert.equal(await postRow(pageB, 'Posted by mistake').count(), 0);
+    assert.equal((await fetchEvents(client, [{ ids: [mistakeId] }])).length, 0);
+    await pageB.reload();
+    await pageB.waitForSelector('html[data-ready=true]', T);
+    await pageB.getByTestId('sort-new').click();
+    await pageB.locator(`[data-testid=post-row][data-id="${mistakeId}"]`).getByText('[deleted]').waitFor(T);
+    await go(pageB, `#/post/${posts.fresh.id}`);
+    await pageB.locator(`[data-testid=comment][data-id="${regretId}"]`).getByText('[deleted]').waitFor(T);
+    await pageB.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '1', null, T);
+    await screenshot(pageB, 'thread-after-deletions');
+    client.close();
+  });

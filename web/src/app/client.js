@@ -1,7 +1,7 @@
 // The UI thread's view of Datt: the wasm core (signing, ranking), the local store (reads),
 // the sync worker (relays, verification, writes), and the account (locked or unlocked).
 // Components read `client.state` and re-render on `client.subscribe` notifications.
-import { KIND, buildCommunityList, buildRelayList, readCommunityList } from '../lib/events.js';
+import { KIND, buildCommunityList, buildRelayList, readCommunityList, replaceKey } from '../lib/events.js';
 import { KeystoreError, openSecret, sealSecret } from '../lib/keystore.js';
 import { getByAddress, getSetting, openDatabase, putSetting, removeSealedKey, sealedKey,
   storeSealedKey } from '../store/db.js';
@@ -163,9 +163,19 @@ export class Client {
     if (this.#secretKey === null) {
       throw new KeystoreError('locked', this.state.account ? 'unlock your key to sign' : 'create or import an account first');
     }
-    const event = this.datt.signEvent(template, this.#secretKey);
+    const event = this.datt.signEvent(await this.#afterCurrentVersion(template), this.#secretKey);
     await this.#call('publish', { event });
     return event;
+  }
+
+  // A replaceable event is kept only if strictly newer than the stored version (on equal
+  // created_at the lowest id wins), so an edit made within a second of the last one moves
+  // one second past it instead of being dropped half of the time.
+  async #afterCurrentVersion(template) {
+    const key = replaceKey({ ...template, pubkey: this.publicKey });
+    const current = key && await getByAddress(this.db, key);
+    if (!current || template.created_at > current.created_at) return template;
+    return { ...template, created_at: current.created_at + 1 };
   }
 
   now() {
