@@ -116,11 +116,12 @@ function postRow(page, title) {
 }
 
 let aliceKey;
+let bobMnemonic;
 
 test('two people create accounts, a community, posts, comments and votes, and see each other live', { timeout: 120000 }, async () => {
   const datt = await loadDatt();
   await createAccountWithMnemonic(pageA, 'alice');
-  const bobMnemonic = datt.generateMnemonic(12);
+  bobMnemonic = datt.generateMnemonic(12);
   await importAccount(pageB, bobMnemonic, 'bob');
 
   // Alice creates a community; Bob finds it by search and joins.
@@ -187,12 +188,29 @@ test('two people create accounts, a community, posts, comments and votes, and se
   }, null, T);
   await screenshot(pageB, 'home-top');
 
-  // Bob's profile shows his comment and the karma from Alice's upvote.
+  // Bob's profile (the header shows his name) has his comment and the karma from Alice's
+  // upvote; the comment links to its place in the post's thread.
+  assert.equal(await pageB.getByTestId('me').innerText(), 'bob');
   await pageB.getByTestId('me').click();
   await pageB.getByTestId('profile-page').waitFor(T);
   await pageB.waitForFunction(() => document.querySelector('[data-testid=karma]')?.textContent === '1', null, T);
   await screenshot(pageB, 'profile');
+  assert.match(await pageB.locator('.profile-head').innerText(), /1 karma · 0 posts · 1 comment$/m);
+  await pageB.getByRole('tab', { name: 'Comments' }).click();
+  const context = pageB.getByTestId('comment-context');
+  assert.equal(await context.innerText(), 'Ownership explained');
+  await context.click();
+  await pageB.getByTestId('post-page').waitFor(T);
+  assert.equal(await pageB.getByTestId('post-title').innerText(), 'Ownership explained');
+  await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'Great post, thanks!' }).waitFor(T);
+  await pageB.getByRole('link', { name: 'back to all comments' }).waitFor(T);
+  // Alice's reply names only its parent comment: its link still finds the post.
   aliceKey = await pageA.evaluate(() => globalThis.dattClient.publicKey);
+  await go(pageB, `#/u/${aliceKey}`);
+  await pageB.getByRole('tab', { name: 'Comments' }).click();
+  await pageB.getByTestId('comment-context').filter({ hasText: 'Ownership explained' }).click();
+  await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'Glad it helped.' }).waitFor(T);
+  assert.equal(await pageB.locator('[data-testid=comment] .md').filter({ hasText: 'Great post, thanks!' }).count(), 0);
 });
 
 test('a reload keeps everything; the key comes back locked and a wrong passphrase is refused', { timeout: 60000 }, async () => {
@@ -520,3 +538,72 @@ test('owners edit a community; top windows; collapse and "continue this thread";
     await screenshot(pageB, 'thread-after-deletions');
     client.close();
   });
+
+test('an account imported in another browser brings its profile and joined communities', { timeout: 60000 }, async () => {
+  const carol = await launchProfile();
+  try {
+    const page = await carol.page();
+    await page.goto(base);
+    await page.waitForSelector('html[data-ready=true]', T);
+    await go(page, '#/account');
+    await page.getByTestId('tab-import').click();
+    const form = page.getByTestId('import-account');
+    await form.locator('textarea[name=secret]').fill(bobMnemonic);
+    await form.locator('input[name=passphrase]').fill('another browser, another passphrase');
+    await form.locator('input[name=passphrase2]').fill('another browser, another passphrase');
+    await form.getByRole('button', { name: 'Import' }).click();
+    await page.getByTestId('lock-button').waitFor(T);
+    assert.equal(await page.evaluate(() => globalThis.dattClient.publicKey),
+      await pageB.evaluate(() => globalThis.dattClient.publicKey));
+    // Bob joined Rust Lovers in his first browser: the kind-10004 list brings it here.
+    await go(page, '#/');
+    await page.getByRole('heading', { name: 'Your communities' }).waitFor(T);
+    await postRow(page, 'Ownership explained').waitFor(T);
+    await go(page, '#/communities');
+    await page.getByTestId('community-row').filter({ hasText: 'Rust Lovers' }).getByRole('button', { name: 'Leave' }).waitFor(T);
+    await go(page, '#/settings');
+    await page.waitForFunction(() => document.querySelector('[data-testid=profile-form] input[name=name]')?.value === 'bob', null, T);
+    assert.deepEqual(carol.errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|Failed to load resource/.test(e)), []);
+  } finally {
+    await carol.close();
+  }
+});
+
+test('the main paths work from the keyboard alone', { timeout: 60000 }, async () => {
+  const page = pageA;
+  await openCommunity(page, 'Rust Lovers');
+  // Tab from the top of the page reaches "New post"; Enter opens the form.
+  await page.evaluate(() => { document.activeElement?.blur(); window.scrollTo(0, 0); });
+  await page.locator('body').focus();
+  const focused = () => page.evaluate(() => document.activeElement?.dataset?.testid ?? document.activeElement?.textContent?.trim());
+  let reached = false;
+  for (let i = 0; i < 40 && !reached; i += 1) {
+    await page.keyboard.press('Tab');
+    reached = (await focused()) === 'new-post';
+  }
+  assert.ok(reached, 'Tab reaches "New post"');
+  assert.ok(await page.evaluate(() => getComputedStyle(document.activeElement).boxShadow !== 'none'), 'focus is visible');
+  await page.keyboard.press('Enter');
+  const form = page.getByTestId('submit-form');
+  await form.waitFor(T);
+  // The opened form has the focus on its first field.
+  await page.waitForFunction(() => document.activeElement?.name === 'title', null, T);
+  await page.keyboard.type('Typed without a mouse');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.type('Every control is reachable.');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.getByTestId('post-page').waitFor(T);
+  assert.equal(await page.getByTestId('post-title').innerText(), 'Typed without a mouse');
+  // Upvote with the keyboard: focus the arrow, press Space.
+  await page.locator('.post-head').getByRole('button', { name: 'upvote' }).focus();
+  await page.keyboard.press('Space');
+  await page.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '1', null, T);
+  // The comment box: type and submit with the keyboard.
+  await page.getByTestId('comment-form').locator('textarea').focus();
+  await page.keyboard.type('A keyboard comment');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Enter');
+  await page.locator('[data-testid=comment] .md').filter({ hasText: 'A keyboard comment' }).waitFor(T);
+});

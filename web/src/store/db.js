@@ -150,6 +150,18 @@ export async function threadOf(db, rootId, maxNodes = 5000) {
   return { root, children };
 }
 
+/**
+ * The top-level post that `record` (a post or comment) belongs to, following stored parent
+ * links (NIP-22 comments name only their parent), or undefined when a link is missing.
+ */
+export async function rootPostOf(db, record, maxDepth = 1000) {
+  let current = record;
+  for (let depth = 0; current && !current.post && depth < maxDepth; depth += 1) {
+    current = current.parent ? await getEvent(db, current.parent) : undefined;
+  }
+  return current?.post ? current : undefined;
+}
+
 /** The effective vote of `voter` on `target` ({value, created_at, ...}) or undefined. */
 export async function currentVote(db, target, voter) {
   return promise(db.transaction('votes').objectStore('votes').get([target, voter]));

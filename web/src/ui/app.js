@@ -4,7 +4,7 @@ import { CommunityPage, HomePage } from './feed.js';
 import { html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
 import { PostPage } from './thread.js';
-import { shortKey } from './common.js';
+import { Author, plural } from './common.js';
 
 function SyncStatus() {
   const { state } = useClient();
@@ -25,7 +25,7 @@ function AccountButton() {
   const account = client.state.account;
   if (!account) return html`<a class="button primary" href="#/account" data-testid="sign-in">Sign up / in</a>`;
   return html`<span class="account">
-    <a href=${`#/u/${account.publicKey}`} data-testid="me">${shortKey(account.publicKey)}</a>
+    <${Author} pubkey=${account.publicKey} testid="me" />
     ${client.unlocked
       ? html`<button data-testid="lock-button" onClick=${() => client.lock()} title="Forget the key in this tab">Lock</button>`
       : html`<a class="button" href="#/account" data-testid="unlock-link">Unlock</a>`}
@@ -59,7 +59,7 @@ export function App() {
       <${AccountButton} />
     </header>
     ${fatal && html`<p class="banner error" role="alert">${fatal}</p>`}
-    ${outbox.errors.length > 0 && html`<p class="banner warning" role="alert">A relay refused ${outbox.errors.length} of your events: ${outbox.errors[0].error}</p>`}
+    ${outbox.errors.length > 0 && html`<p class="banner warning" role="alert">A relay refused ${plural(outbox.errors.length, 'event')} of yours: ${outbox.errors[0].error}</p>`}
     <main id="main" tabindex="-1"><${Page} route=${route} /></main>
   </div>`;
 }

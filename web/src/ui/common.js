@@ -4,10 +4,15 @@ import { useState } from 'preact/hooks';
 import { KIND, buildDeletion, buildVote, readProfile } from '../lib/events.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { currentVote, eventsByAuthor, getByAddress } from '../store/db.js';
-import { html, useAction, useClient, useQuery } from './hooks.js';
+import { html, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
 
 export function shortKey(pubkey) {
   return `${pubkey.slice(0, 8)}…${pubkey.slice(-4)}`;
+}
+
+/** "1 post", "2 posts"; `many` for irregular plurals. */
+export function plural(n, one, many = `${one}s`) {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function ago(createdAt, now = Date.now() / 1000) {
@@ -37,10 +42,10 @@ export function Loading({ what = 'Loading' }) {
 }
 
 /** Author name from their stored profile (kind 0), falling back to a short key. */
-export function Author({ pubkey }) {
+export function Author({ pubkey, testid }) {
   const { data } = useQuery((c) => getByAddress(c.db, `${KIND.profile}:${pubkey}`), [pubkey]);
   const name = data ? readProfile(data).name : '';
-  return html`<a class="author" href=${`#/u/${pubkey}`} title=${pubkey}>${name || shortKey(pubkey)}</a>`;
+  return html`<a class="author" href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a>`;
 }
 
 /**
@@ -79,8 +84,9 @@ export function Votes({ record, community }) {
 }
 
 /** A textarea form with submit, busy state and error. */
-export function Composer({ placeholder, submitLabel, onSubmit, onCancel, initial = '', testid }) {
+export function Composer({ placeholder, submitLabel, onSubmit, onCancel, initial = '', testid, focus = false }) {
   const [text, setText] = useState(initial);
+  const focusRef = useFocusOnMount();
   const [action, run] = useAction();
   const submit = (e) => {
     e.preventDefault();
@@ -90,7 +96,7 @@ export function Composer({ placeholder, submitLabel, onSubmit, onCancel, initial
     });
   };
   return html`<form class="composer" onSubmit=${submit} data-testid=${testid}>
-    <textarea value=${text} placeholder=${placeholder} rows="4" aria-label=${placeholder}
+    <textarea ref=${focus ? focusRef : undefined} value=${text} placeholder=${placeholder} rows="4" aria-label=${placeholder}
       onInput=${(e) => setText(e.target.value)}></textarea>
     <div class="row">
       <button type="submit" class="primary" disabled=${action.busy || !text.trim()}>${action.busy ? 'Signing…' : submitLabel}</button>

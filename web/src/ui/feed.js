@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
 import { allPostStats, eventsByIds, getByAddress, postStatsOfCommunity } from '../store/db.js';
 import { Author, ErrorLine, Loading, Markdown, Votes, ago } from './common.js';
-import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
+import { html, navigate, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
 
 const PAGE = 25;
 export const TOP_WINDOWS = [['hour', 3600], ['day', 86400], ['week', 604800], ['month', 2592000],
@@ -39,8 +39,8 @@ export function PostRow({ record, showCommunity = false }) {
         ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
       <div class="meta">
         ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
-        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time>
-        · <a href=${`#/post/${record.id}`}>comments</a>
+        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time> · <a
+          href=${`#/post/${record.id}`}>comments</a>
       </div>
     </div>
   </article>`;
@@ -76,6 +76,7 @@ function SubmitForm({ address, onDone }) {
   const [url, setUrl] = useState('');
   const [body, setBody] = useState('');
   const [action, run] = useAction();
+  const titleRef = useFocusOnMount();
   const submit = (e) => {
     e.preventDefault();
     run(async () => {
@@ -85,7 +86,7 @@ function SubmitForm({ address, onDone }) {
   };
   return html`<form class="card submit" onSubmit=${submit} data-testid="submit-form">
     <h2>New post</h2>
-    <label>Title <input required maxlength="300" value=${title} onInput=${(e) => setTitle(e.target.value)} name="title" /></label>
+    <label>Title <input ref=${titleRef} required maxlength="300" value=${title} onInput=${(e) => setTitle(e.target.value)} name="title" /></label>
     <label>Link (optional) <input type="url" value=${url} placeholder="https://" onInput=${(e) => setUrl(e.target.value)} name="url" /></label>
     <label>Text (Markdown) <textarea rows="6" value=${body} onInput=${(e) => setBody(e.target.value)} name="body"></textarea></label>
     <div class="row"><button class="primary" type="submit" disabled=${action.busy}>${action.busy ? 'Signing…' : 'Post'}</button>

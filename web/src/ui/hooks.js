@@ -78,3 +78,10 @@ export function useAction() {
   };
   return [state, run, (error) => setState({ busy: false, error })];
 }
+
+/** A ref whose element takes the focus when it appears (forms opened by a button). */
+export function useFocusOnMount() {
+  const ref = useRef(null);
+  useEffect(() => { ref.current?.focus(); }, []);
+  return ref;
+}

@@ -3,11 +3,11 @@
 import { useState } from 'preact/hooks';
 import { KIND, buildCommunity, buildProfile, communityAddress, readCommunity, readPost, readProfile,
   slugify } from '../lib/events.js';
-import { eventsByAuthor, eventsOfKind, getByAddress } from '../store/db.js';
+import { eventsByAuthor, eventsOfKind, getByAddress, rootPostOf } from '../store/db.js';
 import { ExportKey, UnlockForm } from './account.js';
-import { Author, ErrorLine, Loading, Markdown, ago, shortKey } from './common.js';
+import { Author, ErrorLine, Loading, Markdown, ago, plural, shortKey } from './common.js';
 import { PostRow } from './feed.js';
-import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
+import { html, navigate, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
 
 function communityHref(c) {
   return `#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`;
@@ -20,6 +20,7 @@ function CommunityForm({ existing, onDone }) {
     rules: existing?.rules ?? '', moderators: (existing?.moderators ?? []).join('\n'),
   });
   const [action, run] = useAction();
+  const nameRef = useFocusOnMount();
   const set = (key) => (e) => setFields({ ...fields, [key]: e.target.value });
   const submit = (e) => {
     e.preventDefault();
@@ -37,7 +38,7 @@ function CommunityForm({ existing, onDone }) {
   };
   return html`<form class="card" onSubmit=${submit} data-testid="community-form">
     <h2>${existing ? 'Edit community' : 'Create a community'}</h2>
-    <label>Name <input name="name" required maxlength="64" value=${fields.name} onInput=${set('name')} /></label>
+    <label>Name <input ref=${nameRef} name="name" required maxlength="64" value=${fields.name} onInput=${set('name')} /></label>
     ${!existing && html`<label>Identifier (in its address; default from the name)
       <input name="identifier" maxlength="64" placeholder=${slugify(fields.name)} value=${fields.identifier} onInput=${set('identifier')} /></label>`}
     <label>Description (Markdown) <textarea name="description" rows="3" value=${fields.description} onInput=${set('description')}></textarea></label>
@@ -83,7 +84,7 @@ export function CommunitiesPage({ edit }) {
         const joined = client.state.subscriptions.includes(c.address);
         return html`<li class="card" key=${c.address} data-testid="community-row">
           <div><a class="community-name" href=${communityHref(c)}>${c.name}</a> <span class="muted">c/${c.identifier}</span>
-            <p class="muted">${c.description.slice(0, 200)}</p></div>
+            ${c.description && html`<div class="muted clamp"><${Markdown} text=${c.description} /></div>`}</div>
           <button onClick=${() => run(() => client.setSubscribed(c.address, !joined))}>${joined ? 'Leave' : 'Join'}</button>
         </li>`;
       })}
@@ -101,8 +102,11 @@ export function ProfilePage({ pubkey }) {
     writings.sort((a, b) => b.created_at - a.created_at);
     let karma = 0;
     for (const w of writings) if (!w.deleted) karma += (w.ups ?? 0) - (w.downs ?? 0);
-    return { profile: profile ? readProfile(profile) : {}, posts: writings.filter((w) => w.post),
-      comments: writings.filter((w) => !w.post), karma };
+    const comments = writings.filter((w) => !w.post);
+    // Each comment links to its place in its post's thread (the post found via parent links).
+    const roots = await Promise.all(comments.map((w) => rootPostOf(c.db, w)));
+    comments.forEach((w, i) => { w.root = roots[i]; });
+    return { profile: profile ? readProfile(profile) : {}, posts: writings.filter((w) => w.post), comments, karma };
   }, [pubkey]);
   if (!data) return html`<${Loading} what="Loading the profile" />`;
   const npub = client.datt.nip19Encode('npub', pubkey);
@@ -112,7 +116,7 @@ export function ProfilePage({ pubkey }) {
       ${picture && html`<img class="avatar" src=${picture} alt="" referrerpolicy="no-referrer" loading="lazy" />`}
       <div><h1>${data.profile.name || shortKey(pubkey)}</h1>
         <p class="muted small"><code>${npub}</code></p>
-        <p><strong data-testid="karma">${data.karma}</strong> karma · ${data.posts.length} posts · ${data.comments.length} comments</p>
+        <p><strong data-testid="karma">${data.karma}</strong> karma · ${plural(data.posts.length, 'post')} · ${plural(data.comments.length, 'comment')}</p>
         ${data.profile.about && html`<${Markdown} text=${data.profile.about} />`}</div>
     </header>
     <div class="tabs" role="tablist">
@@ -123,7 +127,7 @@ export function ProfilePage({ pubkey }) {
       : html`<p class="empty">No posts.</p>`)}
     ${tab === 'comments' && (data.comments.length ? data.comments.map((c) => html`<div class="card comment-summary" key=${c.id}>
         <p class="muted small">${(c.ups ?? 0) - (c.downs ?? 0)} points · ${ago(c.created_at)}
-          ${c.parent && html` · <a href=${`#/post/${c.parent}`}>in reply</a>`}</p>
+          ${c.root && html` · on <a data-testid="comment-context" href=${`#/post/${c.root.id}/${c.id}`}>${c.root.deleted ? '[deleted]' : readPost(c.root).title}</a>`}</p>
         ${c.deleted ? html`<p class="muted">[deleted]</p>` : html`<${Markdown} text=${c.content} />`}</div>`)
       : html`<p class="empty">No comments.</p>`)}
   </div>`;

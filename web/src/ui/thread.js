@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '../lib/events.js';
 import { threadOf } from '../store/db.js';
-import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago } from './common.js';
+import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago, plural } from './common.js';
 import { SortBar } from './feed.js';
 import { html, useAction, useClient, useQuery } from './hooks.js';
 
@@ -29,7 +29,7 @@ function Comment({ record, tree, order, depth, postId, community }) {
       <button class="collapse" aria-expanded=${!collapsed} aria-label=${collapsed ? 'expand' : 'collapse'}
         onClick=${() => setCollapsed(!collapsed)}>${collapsed ? '[+]' : '[–]'}</button>
       <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${(record.ups ?? 0) - (record.downs ?? 0)} points · ${ago(record.created_at)}</span>
-      ${collapsed && replies.length > 0 && html`<span class="muted"> (${replies.length} repl${replies.length === 1 ? 'y' : 'ies'})</span>`}
+      ${collapsed && replies.length > 0 && html`<span class="muted"> (${plural(replies.length, 'reply', 'replies')})</span>`}
     </div>
     ${!collapsed && html`<div class="comment-body">
       ${record.deleted ? html`<p class="muted">[deleted]</p>` : html`<${Markdown} text=${record.content} />`}
@@ -38,7 +38,7 @@ function Comment({ record, tree, order, depth, postId, community }) {
         <button class="link" data-testid="reply" onClick=${() => setReplying(!replying)}>reply</button>
         <${DeleteButton} record=${record} community=${community} />
       </div>
-      ${replying && html`<${Composer} placeholder="Your reply" submitLabel="Reply" testid="reply-form"
+      ${replying && html`<${Composer} placeholder="Your reply" submitLabel="Reply" testid="reply-form" focus=${true}
         onCancel=${() => setReplying(false)}
         onSubmit=${async (text) => {
           await client.publish(buildComment({ community, parent: record, body: text }, client.now()));
