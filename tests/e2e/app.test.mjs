@@ -237,8 +237,21 @@ test('a locked key cannot sign', { timeout: 60000 }, async () => {
   await pageA.getByTestId('comment-form').getByRole('alert').filter({ hasText: 'unlock your key to sign' }).waitFor(T);
   const after = await fetchEvents(client, [{ authors: [aliceKey] }]);
   assert.equal(after.length, before.length);
+  // The form says why, and its link unlocks and comes back to the post with the draft kept.
+  const postHash = await pageA.evaluate(() => location.hash);
+  const notice = pageA.getByTestId('comment-form').getByTestId('sign-notice');
+  await notice.getByRole('link', { name: 'unlock it' }).click();
+  const form = pageA.getByTestId('unlock-form');
+  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await form.getByRole('button', { name: 'Unlock' }).click();
+  await pageA.getByTestId('post-page').waitFor(T);
+  assert.equal(await pageA.evaluate(() => location.hash), postHash);
+  assert.equal(await pageA.getByTestId('comment-form').locator('textarea').inputValue(), 'this must not be signed');
+  assert.equal(await pageA.getByTestId('comment-form').getByTestId('sign-notice').count(), 0);
+  await pageA.getByTestId('comment-form').locator('textarea').fill('');
+  assert.equal(await pageA.evaluate(() => sessionStorage.length), 0, 'an emptied draft is forgotten');
+  assert.equal((await fetchEvents(client, [{ authors: [aliceKey] }])).length, before.length);
   client.close();
-  await unlock(pageA);
   await pageA.getByTestId('lock-button').waitFor(T);
 });
 
@@ -375,6 +388,25 @@ test('several relays: a second relay added in settings is read and written, and 
   } finally {
     await relay2.stop();
   }
+  // The stopped relay is removed; then a relay that never answers is added and removed
+  // again: nothing stays "to send", since every relay still listed has the events.
+  await go(pageB, '#/settings');
+  const settings = pageB.getByTestId('relay-settings');
+  const rows = settings.getByTestId('relay-row');
+  await rows.filter({ hasText: relay2.url }).getByRole('button', { name: 'remove' }).click();
+  await pageB.waitForFunction(() => document.querySelectorAll('[data-testid=relay-row]').length === 1, null, T);
+  await pageB.getByTestId('outbox-pending').waitFor({ state: 'detached', timeout: 20000 });
+  const dead = `ws://127.0.0.1:${await freePort()}/`;
+  await settings.getByLabel('Relay address').fill(dead);
+  await settings.getByRole('button', { name: 'Add relay' }).click();
+  await pageB.getByTestId('outbox-pending').waitFor(T);
+  await settings.getByLabel('Relay address').fill(dead);
+  await settings.getByRole('button', { name: 'Add relay' }).click();
+  await settings.getByRole('alert').filter({ hasText: 'already in your list' }).waitFor(T);
+  assert.equal(await rows.count(), 2);
+  await rows.filter({ hasText: dead }).getByRole('button', { name: 'remove' }).click();
+  await pageB.waitForFunction(() => document.querySelectorAll('[data-testid=relay-row]').length === 1, null, T);
+  await pageB.getByTestId('outbox-pending').waitFor({ state: 'detached', timeout: 20000 });
 });
 
 function rowTitles(page) {
@@ -409,6 +441,10 @@ test('owners edit a community; top windows; collapse and "continue this thread";
     const address = communityAddress(alicePk, 'time-travel');
     await pageA.getByTestId('community-page').getByRole('link', { name: 'Edit' }).click();
     const edit = pageA.getByTestId('community-form');
+    await edit.getByRole('heading', { name: 'Edit community' }).waitFor(T);
+    await edit.getByRole('button', { name: 'Cancel' }).click();
+    await pageA.getByTestId('community-page').getByText('First description.').waitFor(T);
+    await pageA.getByTestId('community-page').getByRole('link', { name: 'Edit' }).click();
     await edit.getByRole('heading', { name: 'Edit community' }).waitFor(T);
     assert.equal(await edit.locator('textarea[name=description]').inputValue(), 'First description.');
     await edit.locator('textarea[name=description]').fill('Edited **description**.');
@@ -539,22 +575,41 @@ test('owners edit a community; top windows; collapse and "continue this thread";
     client.close();
   });
 
-test('an account imported in another browser brings its profile and joined communities', { timeout: 60000 }, async () => {
+test('signed out, home shows the known communities; an account imported in another browser (nsec in capitals) brings its profile and joined communities', { timeout: 60000 }, async () => {
   const carol = await launchProfile();
   try {
     const page = await carol.page();
     await page.goto(base);
     await page.waitForSelector('html[data-ready=true]', T);
-    await go(page, '#/account');
+    // Signed out, with nothing joined: the home page shows the known communities' posts.
+    await page.getByRole('heading', { name: 'All communities' }).waitFor(T);
+    await postRow(page, 'Ownership explained').waitFor(T);
+    // A vote needs an account: the arrow leads to the account page, which says how to come back.
+    await postRow(page, 'Ownership explained').getByRole('button', { name: 'upvote' }).click();
+    await page.getByTestId('tab-import').waitFor(T);
+    assert.equal(await page.evaluate(() => location.hash), '#/account?next=%2F');
     await page.getByTestId('tab-import').click();
     const form = page.getByTestId('import-account');
-    await form.locator('textarea[name=secret]').fill(bobMnemonic);
+    // A public key or a mistyped nsec get sentences that say what to paste instead.
+    const datt = await loadDatt();
+    const bobPub = await pageB.evaluate(() => globalThis.dattClient.publicKey);
+    await form.locator('textarea[name=secret]').fill(datt.nip19Encode('npub', bobPub));
+    await form.locator('input[name=passphrase]').fill('another browser, another passphrase');
+    await form.locator('input[name=passphrase2]').fill('another browser, another passphrase');
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByRole('alert').filter({ hasText: 'That is a public key (npub)' }).waitFor(T);
+    const nsec = datt.nip19Encode('nsec', datt.derive(datt.mnemonicToSeed(bobMnemonic), "m/44'/1237'/0'/0/0").secretKey);
+    await form.locator('textarea[name=secret]').fill(`${nsec.slice(0, -1)}${nsec.endsWith('q') ? 'p' : 'q'}`);
+    await form.getByRole('button', { name: 'Import' }).click();
+    await form.getByRole('alert').filter({ hasText: 'That nsec is not valid' }).waitFor(T);
+    // Bob's own nsec, in capitals (bech32 allows either case), signs in as Bob.
+    await form.locator('textarea[name=secret]').fill(nsec.toUpperCase());
     await form.locator('input[name=passphrase]').fill('another browser, another passphrase');
     await form.locator('input[name=passphrase2]').fill('another browser, another passphrase');
     await form.getByRole('button', { name: 'Import' }).click();
     await page.getByTestId('lock-button').waitFor(T);
-    assert.equal(await page.evaluate(() => globalThis.dattClient.publicKey),
-      await pageB.evaluate(() => globalThis.dattClient.publicKey));
+    assert.equal(await page.evaluate(() => location.hash), '#/');
+    assert.equal(await page.evaluate(() => globalThis.dattClient.publicKey), bobPub);
     // Bob joined Rust Lovers in his first browser: the kind-10004 list brings it here.
     await go(page, '#/');
     await page.getByRole('heading', { name: 'Your communities' }).waitFor(T);

@@ -241,12 +241,24 @@ async function onOk(id, ok, message, relay) {
   } else {
     entry.rejections[relay.url] = message;
   }
+  await settle(entry);
+  reportOutbox();
+}
+
+// An entry is done once every current write relay has stored it, and has failed once each
+// of them either stored or refused it. Judged on each answer and whenever the list changes
+// (a removed relay that never answered must not keep an entry pending forever).
+async function settle(entry) {
   const writers = writeRelays();
   const allAcked = writers.length > 0 && writers.every((r) => entry.acks[r.url]);
   const failed = writers.length > 0 && writers.every((r) => entry.acks[r.url] || entry.rejections[r.url]);
-  entry.error = !allAcked && failed ? Object.values(entry.rejections).join('; ') : '';
-  if (allAcked) outboxPending.delete(id);
+  entry.error = !allAcked && failed ? writers.map((r) => entry.rejections[r.url]).filter(Boolean).join('; ') : '';
+  if (allAcked) outboxPending.delete(entry.id);
   await saveOutbox(entry, allAcked);
+}
+
+async function settleOutbox() {
+  for (const entry of [...outboxPending.values()]) await settle(entry);
   reportOutbox();
 }
 
@@ -295,6 +307,7 @@ function setRelays(list) {
     relay.connect();
   }
   reportRelays();
+  if (outboxPending.size) settleOutbox().catch(reportError);
 }
 
 async function loadAccountLists() {

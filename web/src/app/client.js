@@ -111,6 +111,12 @@ export class Client {
     return this.#secretKey !== null;
   }
 
+  /** A connected read relay has not finished its first pass, or events wait to be stored. */
+  get syncing() {
+    const { relays, queued } = this.state;
+    return relays.some((r) => r.state === 'open' && r.read && r.synced < r.scopes) || queued > 0;
+  }
+
   /** Seals and stores a new or imported key, and unlocks it. */
   async createAccount({ secretKey, mnemonic = '' }, passphrase) {
     const publicKey = this.datt.publicKey(secretKey);

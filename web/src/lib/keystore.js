@@ -125,7 +125,7 @@ export async function openSecret(record, passphrase) {
     plain = new Uint8Array(await crypto.subtle.decrypt(
       { name: 'AES-GCM', iv, additionalData: encoder.encode(record.publicKey) }, key, ciphertext));
   } catch {
-    throw new KeystoreError('wrong_passphrase', 'wrong passphrase: the key did not unlock');
+    throw new KeystoreError('wrong_passphrase', 'wrong passphrase: the key did not open (it is the passphrase you chose in this browser)');
   }
   let value;
   try {

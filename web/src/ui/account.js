@@ -1,10 +1,10 @@
 // Identity: create (mnemonic shown once, then checked), import (mnemonic, nsec or hex),
 // unlock, export. Keys follow NIP-06 (m/44'/1237'/0'/0/0 from the BIP-39 seed). The secret
 // stays in this tab's memory while unlocked and in IndexedDB only sealed (lib/keystore.js).
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { passphraseProblem } from '../lib/keystore.js';
 import { ErrorLine } from './common.js';
-import { html, navigate, useAction, useClient } from './hooks.js';
+import { html, navigate, nextRoute, useAction, useClient } from './hooks.js';
 
 const NIP06_PATH = "m/44'/1237'/0'/0/0";
 
@@ -91,14 +91,27 @@ function ImportAccount() {
     e.preventDefault();
     run(async () => {
       const text = secret.trim();
+      const lower = text.toLowerCase();   // bech32 may be all upper case
       let secretKey;
       let mnemonic = '';
-      if (/^nsec1/.test(text)) {
-        const decoded = client.datt.nip19Decode(text);
+      if (/^npub1/.test(lower)) {
+        throw new Error('That is a public key (npub): to sign in, paste your secret key (nsec1…) or your recovery phrase.');
+      } else if (/^nsec1/.test(lower)) {
+        let decoded;
+        try {
+          decoded = client.datt.nip19Decode(lower);
+        } catch {
+          throw new Error('That nsec is not valid (its checksum does not match): check it for a typo or a missing character.');
+        }
+        if (decoded.type !== 'nsec') throw new Error('That is not an nsec secret key.');
         secretKey = decoded.data;
-      } else if (/^[0-9a-fA-F]{64}$/.test(text)) {
-        secretKey = text.toLowerCase();
-        client.datt.publicKey(secretKey); // throws on an invalid key
+      } else if (/^[0-9a-f]{64}$/.test(lower)) {
+        secretKey = lower;
+        try {
+          client.datt.publicKey(secretKey);
+        } catch {
+          throw new Error('Those 64 hex characters are not a valid secret key (zero, or not below the curve order).');
+        }
       } else {
         mnemonic = text.toLowerCase().split(/\s+/).join(' ');
         if (!client.datt.validateMnemonic(mnemonic)) {
@@ -108,7 +121,7 @@ function ImportAccount() {
       }
       await client.createAccount({ secretKey, mnemonic }, checkPassphrase(pass));
       setSecret('');
-      navigate('/');
+      navigate(nextRoute('/'));
     });
   };
   return html`<form class="card" onSubmit=${submit} data-testid="import-account">
@@ -122,21 +135,25 @@ function ImportAccount() {
   </form>`;
 }
 
-export function UnlockForm() {
+export function UnlockForm({ onUnlocked }) {
   const client = useClient();
   const [passphrase, setPassphrase] = useState('');
   const [action, run] = useAction();
+  const input = useRef(null);
+  // After a wrong passphrase the field keeps the focus, selected, to type it again.
+  useEffect(() => { if (action.error) input.current?.select(); }, [action.error]);
   const submit = (e) => {
     e.preventDefault();
     run(async () => {
       await client.unlock(passphrase);
       setPassphrase('');
+      onUnlocked?.();
     });
   };
   return html`<form class="card" onSubmit=${submit} data-testid="unlock-form">
     <h2>Unlock your key</h2>
     <p class="muted">Signing needs your key; it stays encrypted in this browser until you unlock it.</p>
-    <label>Passphrase <input type="password" name="passphrase" autocomplete="current-password" value=${passphrase}
+    <label>Passphrase <input ref=${input} type="password" name="passphrase" autocomplete="current-password" value=${passphrase}
       onInput=${(e) => setPassphrase(e.target.value)} /></label>
     <button class="primary" type="submit" disabled=${action.busy || !passphrase}>${action.busy ? 'Unlocking…' : 'Unlock'}</button>
     <${ErrorLine} error=${action.error} />
@@ -153,7 +170,9 @@ export function ExportKey() {
       <h2>Your secret key</h2>
       <p class="warning">Anyone who sees this controls your account.</p>
       <p><code class="secret" data-testid="nsec">${secret.nsec}</code></p>
-      ${secret.mnemonic && html`<p>Recovery phrase: <code class="secret">${secret.mnemonic}</code></p>`}
+      <div class="row"><${CopyButton} text=${secret.nsec} label="Copy nsec" /></div>
+      ${secret.mnemonic && html`<p>Recovery phrase:</p>
+        <ol class="mnemonic" data-testid="export-mnemonic">${secret.mnemonic.split(' ').map((w) => html`<li>${w}</li>`)}</ol>`}
       <button onClick=${() => setSecret(null)}>Hide</button>
     </div>`;
   }
@@ -169,15 +188,27 @@ export function ExportKey() {
   </form>`;
 }
 
+function CopyButton({ text, label }) {
+  const [state, setState] = useState('');
+  return html`<button type="button" onClick=${() => navigator.clipboard.writeText(text).then(
+    () => setState('Copied.'), () => setState('Copying is not allowed here: select the text instead.'))}>${label}</button>
+    ${state && html`<span class="muted small" role="status">${state}</span>`}`;
+}
+
 export function AccountPage() {
   const client = useClient();
   const [mode, setMode] = useState('create');
   if (client.state.account) {
+    const next = nextRoute(null);
     return client.unlocked
-      ? html`<div class="card"><p>You are signed in and unlocked.</p><a href="#/settings">Settings</a></div>`
-      : html`<${UnlockForm} />`;
+      ? html`<div class="card" data-testid="signed-in"><p>You are signed in and your key is unlocked.</p>
+          <div class="row"><a class="button primary" href=${`#${next ?? '/'}`}>${next ? 'Go back' : 'Home'}</a>
+            <a class="button" href="#/settings">Settings</a></div></div>`
+      : html`<${UnlockForm} onUnlocked=${() => next && navigate(next)} />`;
   }
   return html`<div class="account-page">
+    <p class="muted">A Datt account is a key that only you hold: no e-mail, no company. Create one, or
+      bring one you have (a recovery phrase or an nsec from another Nostr app).</p>
     <div class="tabs" role="tablist">
       <button role="tab" aria-selected=${mode === 'create'} class=${mode === 'create' ? 'on' : ''} data-testid="tab-create"
         onClick=${() => setMode('create')}>Create account</button>

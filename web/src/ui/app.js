@@ -1,21 +1,25 @@
 // The app frame: header (navigation, sync state, account), the routed page, and banners.
 import { AccountPage } from './account.js';
 import { CommunityPage, HomePage } from './feed.js';
-import { html, useClient, useRoute } from './hooks.js';
+import { useEffect } from 'preact/hooks';
+import { accountHref, html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
 import { PostPage } from './thread.js';
 import { Author, plural } from './common.js';
 
 function SyncStatus() {
-  const { state } = useClient();
+  const client = useClient();
+  const { state } = client;
   const open = state.relays.filter((r) => r.state === 'open').length;
-  const syncing = state.relays.some((r) => r.state === 'open' && r.read && r.synced < r.scopes) || state.queued > 0;
   const label = !state.online ? 'offline'
     : open === 0 ? (state.relays.length ? 'connecting' : 'no relays')
-      : syncing ? 'syncing' : 'synced';
+      : client.syncing ? 'syncing' : 'synced';
+  // Some relays up and some not: the count says so (a warning, not an error).
+  const partial = open > 0 && open < state.relays.length;
   return html`<a class=${`sync ${label}`} href="#/settings" data-testid="sync-status" data-state=${label}
     title=${state.relays.map((r) => `${r.url}: ${r.state}`).join('\n')}>
-    <span class="dot"></span> ${label} ${state.relays.length > 0 && html`<span class="muted">${open}/${state.relays.length}</span>`}
+    <span class="dot"></span> <span class="sync-label">${label}</span> ${state.relays.length > 0 && html`<span class=${partial ? 'partial' : 'muted'}
+      title=${partial ? `${state.relays.length - open} of ${state.relays.length} relays not connected` : ''}>${open}/${state.relays.length}</span>`}
     ${state.outbox.pending > 0 && html`<span class="badge" data-testid="outbox-pending" title="signed, waiting for a relay">${state.outbox.pending} to send</span>`}
   </a>`;
 }
@@ -23,12 +27,12 @@ function SyncStatus() {
 function AccountButton() {
   const client = useClient();
   const account = client.state.account;
-  if (!account) return html`<a class="button primary" href="#/account" data-testid="sign-in">Sign up / in</a>`;
+  if (!account) return html`<a class="button primary" href=${accountHref()} data-testid="sign-in">Sign up / in</a>`;
   return html`<span class="account">
     <${Author} pubkey=${account.publicKey} testid="me" />
     ${client.unlocked
       ? html`<button data-testid="lock-button" onClick=${() => client.lock()} title="Forget the key in this tab">Lock</button>`
-      : html`<a class="button" href="#/account" data-testid="unlock-link">Unlock</a>`}
+      : html`<a class="button" href=${accountHref()} data-testid="unlock-link">Unlock</a>`}
   </span>`;
 }
 
@@ -46,9 +50,27 @@ function Page({ route }) {
   }
 }
 
+const TITLES = { c: 'Community', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
+
+/** On navigation: a title per page, the top of the page, and the focus at the new content. */
+function useRouteChange(route) {
+  const key = route.join('/');
+  useEffect(() => {
+    const [section, a, b] = route;
+    const name = section === 'c' && b ? `c/${b}` : section === undefined ? 'Home' : TITLES[section] ?? 'Not found';
+    document.title = `${name} · Datt`;
+    window.scrollTo(0, 0);
+    // A clicked link is gone with the old page: put the focus at the start of the new one,
+    // unless the new page already focused one of its fields.
+    const main = document.getElementById('main');
+    if (main && (document.activeElement === document.body || !document.activeElement)) main.focus({ preventScroll: true });
+  }, [key]);
+}
+
 export function App() {
   const client = useClient();
   const route = useRoute();
+  useRouteChange(route);
   const { fatal, outbox } = client.state;
   return html`<div class="app">
     <a class="skip" href="#main">Skip to content</a>

@@ -1,10 +1,9 @@
 // Shared pieces of the UI: names, times, vote buttons, errors, markdown.
 import { h } from 'preact';
-import { useState } from 'preact/hooks';
-import { KIND, buildDeletion, buildVote, readProfile } from '../lib/events.js';
+import { KIND, LIMITS, buildDeletion, buildVote, readProfile } from '../lib/events.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { currentVote, eventsByAuthor, getByAddress } from '../store/db.js';
-import { html, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
+import { accountHref, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
 export function shortKey(pubkey) {
   return `${pubkey.slice(0, 8)}…${pubkey.slice(-4)}`;
@@ -32,9 +31,27 @@ export function Markdown({ text }) {
   return html`<div class="md">${renderMarkdown(text, h)}</div>`;
 }
 
+/**
+ * An error as a sentence for people: the core's error code prefix ("bech32_bad_checksum: ")
+ * is dropped and the first letter capitalized.
+ */
+export function errorText(error) {
+  const s = String(error?.message ?? error ?? '').replace(/^[a-z0-9]+(?:_[a-z0-9]+)+: /, '');
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
 export function ErrorLine({ error }) {
   if (!error) return null;
-  return html`<p class="error" role="alert">${String(error)}</p>`;
+  return html`<p class="error" role="alert">${errorText(error)}</p>`;
+}
+
+/** Above a form that signs: what to do first when there is no unlocked key. */
+export function SignNotice({ what }) {
+  const client = useClient();
+  if (client.unlocked) return null;
+  return html`<p class="notice" data-testid="sign-notice">${client.state.account
+    ? html`Your key is locked: <a href=${accountHref()}>unlock it</a> to ${what}.`
+    : html`<a href=${accountHref()}>Create an account or import one</a> to ${what}.`}</p>`;
 }
 
 export function Loading({ what = 'Loading' }) {
@@ -61,6 +78,8 @@ export function Votes({ record, community }) {
   const current = mine?.value ?? 0;
   const score = (record.ups ?? 0) - (record.downs ?? 0);
   const vote = (value) => run(async () => {
+    // Without an unlocked key a vote cannot be signed: go and unlock (or sign up), then back.
+    if (!client.unlocked) return navigate(accountHref().slice(1));
     const target = { id: record.id, pubkey: record.pubkey, kind: record.kind };
     if (value === current) {
       // Clicking the same arrow again retracts: delete every vote of mine on this target,
@@ -79,25 +98,35 @@ export function Votes({ record, community }) {
     <span class="score" data-testid="score" title=${`${record.ups ?? 0} up, ${record.downs ?? 0} down`}>${score}</span>
     <button class=${`down ${current < 0 ? 'on' : ''}`} aria-label="downvote" aria-pressed=${current < 0}
       disabled=${action.busy} onClick=${() => vote(-1)}>▼</button>
-    ${action.error && html`<span class="error small" role="alert">${action.error}</span>`}
+    ${action.error && html`<span class="error small vote-error" role="alert">${errorText(action.error)}</span>`}
   </div>`;
 }
 
-/** A textarea form with submit, busy state and error. */
-export function Composer({ placeholder, submitLabel, onSubmit, onCancel, initial = '', testid, focus = false }) {
-  const [text, setText] = useState(initial);
+/**
+ * A textarea form with submit, busy state and error. The text is a draft under `draftKey`
+ * until it is published; Ctrl/Cmd+Enter submits, Escape cancels.
+ */
+export function Composer({ placeholder, submitLabel, onSubmit, onCancel, draftKey, testid, focus = false, what = 'comment' }) {
+  const [text, setText, clearText] = useDraft(draftKey);
   const focusRef = useFocusOnMount();
-  const [action, run] = useAction();
+  const [action, run, fail] = useAction();
   const submit = (e) => {
-    e.preventDefault();
+    e?.preventDefault();
+    if (!text.trim() || action.busy) return;
     run(async () => {
       await onSubmit(text);
-      setText('');
+      clearText();
     });
   };
+  const onKeyDown = (e) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) submit(e);
+    else if (e.key === 'Escape' && onCancel) onCancel();
+  };
   return html`<form class="composer" onSubmit=${submit} data-testid=${testid}>
+    <${SignNotice} what=${what} />
     <textarea ref=${focus ? focusRef : undefined} value=${text} placeholder=${placeholder} rows="4" aria-label=${placeholder}
-      onInput=${(e) => setText(e.target.value)}></textarea>
+      maxlength=${LIMITS.body} onKeyDown=${onKeyDown}
+      onInput=${(e) => { setText(e.target.value); if (action.error) fail(''); }}></textarea>
     <div class="row">
       <button type="submit" class="primary" disabled=${action.busy || !text.trim()}>${action.busy ? 'Signing…' : submitLabel}</button>
       ${onCancel && html`<button type="button" onClick=${onCancel}>Cancel</button>`}

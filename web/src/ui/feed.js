@@ -1,12 +1,13 @@
 // Post lists: a community page, the home feed, and one post row. Ranking is the core's
 // (datt.rank over {id, created_at, ups, downs}); this file only picks the window and pages.
 import { useState } from 'preact/hooks';
-import { buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
-import { allPostStats, eventsByIds, getByAddress, postStatsOfCommunity } from '../store/db.js';
-import { Author, ErrorLine, Loading, Markdown, Votes, ago } from './common.js';
-import { html, navigate, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
+import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
+import { allPostStats, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
+import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago } from './common.js';
+import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
 const PAGE = 25;
+const HOME_COMMUNITIES = 12;   // the worker follows at most 12 communities per relay
 export const TOP_WINDOWS = [['hour', 3600], ['day', 86400], ['week', 604800], ['month', 2592000],
   ['year', 31536000], ['all', 0]];
 
@@ -51,6 +52,7 @@ export function PostRow({ record, showCommunity = false }) {
  * ({id, created_at, ups, downs}); only the shown page's full records are read.
  */
 export function PostList({ load, deps, showCommunity = false, empty }) {
+  const client = useClient();
   const [sort, setSort] = useState('hot');
   const [window, setWindow] = useState(86400);
   const [shown, setShown] = useState(PAGE);
@@ -63,7 +65,7 @@ export function PostList({ load, deps, showCommunity = false, empty }) {
     <${SortBar} sort=${sort} setSort=${(s) => { setSort(s); setShown(PAGE); }} window=${window} setWindow=${setWindow} />
     <${ErrorLine} error=${error} />
     ${data === undefined && html`<${Loading} what="Loading posts" />`}
-    ${data && !data.order.length && html`<p class="empty">${empty}</p>`}
+    ${data && !data.order.length && (client.syncing ? html`<${Loading} what="Syncing posts" />` : html`<p class="empty">${empty}</p>`)}
     ${data && data.rows.map((p) => html`<${PostRow} key=${p.id} record=${p} showCommunity=${showCommunity} />`)}
     ${data && data.order.length > shown && html`<button class="more" onClick=${() => setShown(shown + PAGE)}>
       Show more (${data.order.length - shown} left)</button>`}
@@ -72,25 +74,30 @@ export function PostList({ load, deps, showCommunity = false, empty }) {
 
 function SubmitForm({ address, onDone }) {
   const client = useClient();
-  const [title, setTitle] = useState('');
-  const [url, setUrl] = useState('');
-  const [body, setBody] = useState('');
-  const [action, run] = useAction();
+  const [title, setTitle, clearTitle] = useDraft(`post:${address}:title`);
+  const [url, setUrl, clearUrl] = useDraft(`post:${address}:url`);
+  const [body, setBody, clearBody] = useDraft(`post:${address}:body`);
+  const [action, run, fail] = useAction();
   const titleRef = useFocusOnMount();
+  const clear = () => { clearTitle(); clearUrl(); clearBody(); };
+  const edit = (set) => (e) => { set(e.target.value); if (action.error) fail(''); };
   const submit = (e) => {
     e.preventDefault();
     run(async () => {
       const event = await client.publish(buildPost({ community: address, title, url, body }, client.now()));
+      clear();
       onDone(event);
     });
   };
   return html`<form class="card submit" onSubmit=${submit} data-testid="submit-form">
     <h2>New post</h2>
-    <label>Title <input ref=${titleRef} required maxlength="300" value=${title} onInput=${(e) => setTitle(e.target.value)} name="title" /></label>
-    <label>Link (optional) <input type="url" value=${url} placeholder="https://" onInput=${(e) => setUrl(e.target.value)} name="url" /></label>
-    <label>Text (Markdown) <textarea rows="6" value=${body} onInput=${(e) => setBody(e.target.value)} name="body"></textarea></label>
+    <${SignNotice} what="post" />
+    <label>Title <input ref=${titleRef} required maxlength=${LIMITS.title} value=${title} onInput=${edit(setTitle)} name="title" /></label>
+    <label>Link <input type="url" value=${url} placeholder="https://" onInput=${edit(setUrl)} name="url" /></label>
+    <label>Text (Markdown) <textarea rows="6" maxlength=${LIMITS.body} value=${body} onInput=${edit(setBody)} name="body"></textarea></label>
+    <p class="muted small">A post has a link, a text, or both.${body.length > LIMITS.body * 0.9 ? ` ${body.length} of ${LIMITS.body} characters.` : ''}</p>
     <div class="row"><button class="primary" type="submit" disabled=${action.busy}>${action.busy ? 'Signing…' : 'Post'}</button>
-      <button type="button" onClick=${() => onDone(null)}>Cancel</button></div>
+      <button type="button" onClick=${() => { clear(); onDone(null); }}>Cancel</button></div>
     <${ErrorLine} error=${action.error} />
   </form>`;
 }
@@ -98,7 +105,8 @@ function SubmitForm({ address, onDone }) {
 export function CommunityPage({ pubkey, identifier }) {
   const client = useClient();
   const address = communityAddress(pubkey, identifier);
-  const [submitting, setSubmitting] = useState(false);
+  // A draft kept while the key was being unlocked reopens the form.
+  const [submitting, setSubmitting] = useState(() => hasDraft(`post:${address}:`));
   const [action, run] = useAction();
   client.setInterest([address]);
   const { data: definition, loading } = useQuery((c) => getByAddress(c.db, address), [address]);
@@ -133,7 +141,11 @@ export function CommunityPage({ pubkey, identifier }) {
 export function HomePage() {
   const client = useClient();
   const subs = client.state.subscriptions;
-  client.setInterest([]);
+  // Without joined communities the home page shows the newest known ones (their
+  // definitions always sync), so a new visitor sees posts, not an empty page.
+  const { data: known } = useQuery(async (c) => (subs.length ? []
+    : (await eventsOfKind(c.db, KIND.community, HOME_COMMUNITIES)).map((e) => readCommunity(e).address)), [subs.length > 0]);
+  client.setInterest(known ?? []);
   return html`<div class="home">
     <h1 class="page-title">${subs.length ? 'Your communities' : 'All communities'}</h1>
     <${PostList} showCommunity=${true} deps=${[subs.join(',')]}

@@ -85,3 +85,39 @@ export function useFocusOnMount() {
   useEffect(() => { ref.current?.focus(); }, []);
   return ref;
 }
+
+/**
+ * A text kept in sessionStorage under `key` while it is being written, so a draft survives
+ * going to unlock the key (or a reload) and coming back. `clear()` after it was published.
+ */
+export function useDraft(key, initial = '') {
+  const storageKey = `datt-draft:${key}`;
+  const [value, setValue] = useState(() => sessionStorage.getItem(storageKey) ?? initial);
+  const set = (text) => {
+    setValue(text);
+    if (text) sessionStorage.setItem(storageKey, text);
+    else sessionStorage.removeItem(storageKey);
+  };
+  return [value, set, () => set('')];
+}
+
+/** The account page, coming back to the current route after unlocking or signing in. */
+export function accountHref() {
+  const here = location.hash.slice(1).split('?')[0] || '/';
+  return here && !here.startsWith('/account') ? `#/account?next=${encodeURIComponent(here)}` : '#/account';
+}
+
+/** Where the account page should go when done (`?next=`), or `fallback`. */
+export function nextRoute(fallback) {
+  const next = new URLSearchParams(location.hash.split('?')[1] ?? '').get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : fallback;
+}
+
+/** Whether any draft under `prefix` (a useDraft key prefix) is kept. */
+export function hasDraft(prefix) {
+  for (let i = 0; i < sessionStorage.length; i += 1) {
+    const key = sessionStorage.key(i);
+    if (key.startsWith(`datt-draft:${prefix}`) && sessionStorage.getItem(key)) return true;
+  }
+  return false;
+}

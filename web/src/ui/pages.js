@@ -7,10 +7,25 @@ import { eventsByAuthor, eventsOfKind, getByAddress, rootPostOf } from '../store
 import { ExportKey, UnlockForm } from './account.js';
 import { Author, ErrorLine, Loading, Markdown, ago, plural, shortKey } from './common.js';
 import { PostRow } from './feed.js';
-import { html, navigate, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
+import { accountHref, html, navigate, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
 
 function communityHref(c) {
   return `#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`;
+}
+
+/** A moderator's public key from an npub or 64 hex characters, or a readable error. */
+function moderatorKey(datt, text) {
+  const lower = text.toLowerCase();
+  if (/^[0-9a-f]{64}$/.test(lower)) return lower;
+  if (lower.startsWith('npub1')) {
+    try {
+      const decoded = datt.nip19Decode(lower);
+      if (decoded.type === 'npub') return decoded.data;
+    } catch {
+      // reported below
+    }
+  }
+  throw new Error(`Moderator "${text.length > 24 ? `${text.slice(0, 24)}…` : text}" is not an npub or a 64-character hex public key.`);
 }
 
 function CommunityForm({ existing, onDone }) {
@@ -27,8 +42,7 @@ function CommunityForm({ existing, onDone }) {
     run(async () => {
       const identifier = existing ? existing.identifier : (fields.identifier.trim() || slugify(fields.name));
       if (!identifier) throw new Error('Give the community a name with letters or digits.');
-      const moderators = fields.moderators.split(/\s+/).filter(Boolean).map((m) =>
-        (m.startsWith('npub1') ? client.datt.nip19Decode(m).data : m));
+      const moderators = fields.moderators.split(/[\s,]+/).filter(Boolean).map((m) => moderatorKey(client.datt, m));
       await client.publish(buildCommunity({ identifier, name: fields.name, description: fields.description,
         rules: fields.rules, moderators }, client.now()));
       const address = communityAddress(client.publicKey, identifier);
@@ -59,6 +73,7 @@ export function CommunitiesPage({ edit }) {
   const done = (c) => {
     setCreating(false);
     if (c) navigate(communityHref(c).slice(1));
+    else if (edit) navigate(communityHref({ pubkey: client.publicKey, identifier: edit }).slice(1));
   };
   if (edit) {
     const existing = data?.find((c) => c.pubkey === client.publicKey && c.identifier === edit);
@@ -71,7 +86,7 @@ export function CommunitiesPage({ edit }) {
   return html`<div class="communities" data-testid="communities-page">
     <div class="row space">
       <h1 class="page-title">Communities</h1>
-      <button class="primary" data-testid="create-community" onClick=${() => setCreating(true)}>Create community</button>
+      <button class="primary" data-testid="create-community" disabled=${creating} onClick=${() => setCreating(true)}>Create community</button>
     </div>
     ${creating && html`<${CommunityForm} onDone=${done} />`}
     <input type="search" class="search" placeholder="Search communities" aria-label="Search communities"
@@ -133,7 +148,7 @@ export function ProfilePage({ pubkey }) {
   </div>`;
 }
 
-function ProfileForm() {
+function ProfileForm({ welcome = false }) {
   const client = useClient();
   const { data } = useQuery((c) => getByAddress(c.db, `${KIND.profile}:${client.publicKey}`), [client.publicKey]);
   const profile = data ? readProfile(data) : null;
@@ -141,7 +156,10 @@ function ProfileForm() {
   const [action, run] = useAction();
   const [saved, setSaved] = useState(false);
   const current = fields ?? { name: profile?.name ?? '', about: profile?.about ?? '', picture: profile?.picture ?? '' };
-  const set = (key) => (e) => setFields({ ...current, [key]: e.target.value });
+  const set = (key) => (e) => {
+    setFields({ ...current, [key]: e.target.value });
+    setSaved(false);
+  };
   return html`<form class="card" data-testid="profile-form" onSubmit=${(e) => {
     e.preventDefault();
     run(async () => {
@@ -150,6 +168,8 @@ function ProfileForm() {
     });
   }}>
     <h2>Profile</h2>
+    ${welcome && !profile && html`<p class="notice" data-testid="welcome">Your account is ready. Choose the name
+      others see next to your posts (you can change it any time).</p>`}
     <label>Name <input name="name" maxlength="64" value=${current.name} onInput=${set('name')} /></label>
     <label>About <textarea name="about" rows="3" value=${current.about} onInput=${set('about')}></textarea></label>
     <label>Picture URL <input name="picture" type="url" value=${current.picture} onInput=${set('picture')} /></label>
@@ -168,7 +188,7 @@ function RelaySettings() {
   return html`<section class="card" data-testid="relay-settings">
     <h2>Relays</h2>
     <p class="muted small">Datt reads from and writes to every relay here (NIP-65 list, published when unlocked).</p>
-    <table class="relays"><thead><tr><th>Relay</th><th>State</th><th>Read</th><th>Write</th><th>Synced</th><th></th></tr></thead>
+    <div class="table-scroll"><table class="relays"><thead><tr><th>Relay</th><th>State</th><th>Read</th><th>Write</th><th>Synced</th><th></th></tr></thead>
       <tbody>${relays.map((r) => html`<tr data-testid="relay-row" data-state=${r.state}>
         <td><code>${r.url}</code></td>
         <td><span class=${`dot ${r.state}`}></span> ${r.state}${r.error ? html` <span class="muted small">${r.error}</span>` : ''}</td>
@@ -176,7 +196,7 @@ function RelaySettings() {
         <td><input type="checkbox" aria-label="write" checked=${r.write} onChange=${() => save(relays.map((x) => (x.url === r.url ? { ...x, write: !x.write } : x)))} /></td>
         <td>${r.synced}/${r.scopes} · ${r.received} events</td>
         <td><button class="link" onClick=${() => save(relays.filter((x) => x.url !== r.url))}>remove</button></td>
-      </tr>`)}</tbody></table>
+      </tr>`)}</tbody></table></div>
     <form class="row" onSubmit=${(e) => {
       e.preventDefault();
       run(async () => {
@@ -187,6 +207,7 @@ function RelaySettings() {
           throw new Error('Enter a relay address like wss://relay.example.com');
         }
         if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new Error('A relay address starts with wss:// (or ws://)');
+        if (relays.some((r) => r.url === parsed.href)) throw new Error(`${parsed.href} is already in your list.`);
         await client.setRelays([...relays, { url: parsed.href, read: true, write: true }]);
         setUrl('');
       });
@@ -224,7 +245,7 @@ export function SettingsPage({ section }) {
   return html`<div class="settings" data-testid="settings-page">
     <h1 class="page-title">Settings</h1>
     ${account && !client.unlocked && html`<${UnlockForm} />`}
-    ${account && client.unlocked && html`<${ProfileForm} key=${section} />`}
+    ${account && client.unlocked && html`<${ProfileForm} key=${section} welcome=${section === 'profile'} />`}
     <${RelaySettings} />
     <${ThemeSettings} />
     ${account && html`<section class="card"><h2>Key</h2>
@@ -236,6 +257,6 @@ export function SettingsPage({ section }) {
         }}>Remove key from this browser</button>
       </div><${ErrorLine} error=${action.error} /></section>`}
     ${account && html`<${ExportKey} />`}
-    ${!account && html`<p><a href="#/account">Create or import an account</a> to post.</p>`}
+    ${!account && html`<p><a href=${accountHref()}>Create or import an account</a> to post.</p>`}
   </div>`;
 }

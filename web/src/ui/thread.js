@@ -5,7 +5,7 @@ import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '..
 import { threadOf } from '../store/db.js';
 import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago, plural } from './common.js';
 import { SortBar } from './feed.js';
-import { html, useAction, useClient, useQuery } from './hooks.js';
+import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
 
 const MAX_DEPTH = 6;
 
@@ -28,7 +28,7 @@ function Comment({ record, tree, order, depth, postId, community }) {
     <div class="comment-head">
       <button class="collapse" aria-expanded=${!collapsed} aria-label=${collapsed ? 'expand' : 'collapse'}
         onClick=${() => setCollapsed(!collapsed)}>${collapsed ? '[+]' : '[–]'}</button>
-      <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${(record.ups ?? 0) - (record.downs ?? 0)} points · ${ago(record.created_at)}</span>
+      <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · ${ago(record.created_at)}</span>
       ${collapsed && replies.length > 0 && html`<span class="muted"> (${plural(replies.length, 'reply', 'replies')})</span>`}
     </div>
     ${!collapsed && html`<div class="comment-body">
@@ -39,10 +39,12 @@ function Comment({ record, tree, order, depth, postId, community }) {
         <${DeleteButton} record=${record} community=${community} />
       </div>
       ${replying && html`<${Composer} placeholder="Your reply" submitLabel="Reply" testid="reply-form" focus=${true}
-        onCancel=${() => setReplying(false)}
+        draftKey=${`reply:${record.id}`} what="reply" onCancel=${() => setReplying(false)}
         onSubmit=${async (text) => {
           await client.publish(buildComment({ community, parent: record, body: text }, client.now()));
           setReplying(false);
+          // A reply below the last shown level would vanish behind "continue this thread".
+          if (depth >= MAX_DEPTH) navigate(`/post/${postId}/${record.id}`);
         }} />`}
       ${replies.length > 0 && (depth >= MAX_DEPTH
         ? html`<a class="continue" data-testid="continue-thread" href=${`#/post/${postId}/${record.id}`}>continue this thread →</a>`
@@ -71,6 +73,8 @@ export function PostPage({ postId, focusId }) {
   const c = parseCommunityAddress(community);
   const focus = focusId ? [...data.children.values()].flat().find((r) => r.id === focusId) : null;
   const top = focus ? [focus] : order(data.children.get(post.id) ?? []);
+  let count = 0;
+  for (const list of data.children.values()) count += list.length;
   return html`<div class="post-page" data-testid="post-page">
     <article class="card post-full">
       <div class="post-head">
@@ -84,9 +88,10 @@ export function PostPage({ postId, focusId }) {
       ${url && !post.deleted && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
       ${!post.deleted && post.content && html`<${Markdown} text=${post.content} />`}
     </article>
-    <section class="comments">
+    <section class="comments" aria-label="Comments">
+      <h2 class="comments-title" data-testid="comment-count">${plural(count, 'comment')}</h2>
       ${!focus && html`<${Composer} placeholder="Add a comment" submitLabel="Comment" testid="comment-form"
-        onSubmit=${(text) => client.publish(buildComment({ community, parent: post, body: text }, client.now()))} />`}
+        draftKey=${`comment:${post.id}`} onSubmit=${(text) => client.publish(buildComment({ community, parent: post, body: text }, client.now()))} />`}
       ${focus && html`<p><a href=${`#/post/${post.id}`}>← back to all comments</a></p>`}
       <${SortBar} sort=${sort} setSort=${setSort} sorts=${['best', 'top', 'new', 'controversial']} />
       ${top.length === 0 && html`<p class="empty">No comments yet.</p>`}
