@@ -10,11 +10,10 @@ import { KIND, readRelayList } from './lib/events.js';
 import { getByAddress, getSetting, openDatabase, outboxEntries, putSetting,
   transactionDone } from './store/db.js';
 import { Ingest, nip01Fields } from './store/ingest.js';
-import { RelayConnection } from './sync/relay.js';
+import { RESYNC_MARGIN_S, RelayConnection } from './sync/relay.js';
 
 const BATCH_MAX = 1000;
 const BATCH_DELAY_MS = 30;
-const SYNC_MARGIN_S = 3600;       // re-read an hour before the last sync (late publishes)
 const MAX_INTERESTS = 12;         // community subscriptions per relay (relays cap REQs)
 
 let db;
@@ -27,7 +26,13 @@ let interest = { communities: [], authors: [] };
 const queue = [];                 // raw events waiting for verification + storage
 let flushTimer = null;
 let flushing = false;
-const seen = new Set();           // ids already verified (across relays)
+// Ids already verified and stored (across relays). An id is only added once an event with
+// it passed verification: a forged copy that fails must not shut out the genuine one.
+const seen = new Set();
+const queued = new Map();         // id -> raw JSON texts in the queue (identical copies wait once)
+let enqueued = 0;                 // events ever put in the queue
+let processed = 0;                // of those, events verified and committed (or refused)
+const cursorWaits = [];           // sync cursors written once `processed` reaches their mark
 const outboxPending = new Map();  // id -> entry
 
 function post(message) {
@@ -86,6 +91,16 @@ function startVerifiers() {
         verifierReplies.delete(e.data.id);
         if (reply) reply(e.data);
       };
+      // A verifier that cannot load answers nothing: its pending shares come back to this
+      // thread, and later batches are verified here.
+      worker.onerror = () => {
+        const at = verifiers.indexOf(worker);
+        if (at >= 0) verifiers.splice(at, 1);
+        for (const [id, reply] of verifierReplies) if (reply.worker === worker) {
+          verifierReplies.delete(id);
+          reply({ valid: null });
+        }
+      };
       verifiers.push(worker);
     } catch {
       break;   // no nested workers: verify on this thread
@@ -96,7 +111,9 @@ function startVerifiers() {
 function verifyRemote(worker, events) {
   const id = ++verifierCalls;
   return new Promise((resolve) => {
-    verifierReplies.set(id, (reply) => resolve(reply.valid ?? null));
+    const reply = (message) => resolve(message.valid ?? null);
+    reply.worker = worker;
+    verifierReplies.set(id, reply);
     worker.postMessage({ id, events });
   });
 }
@@ -106,9 +123,10 @@ async function verifyAll(raws) {
   if (!verifiers.length || raws.length < 16) {
     return raws.map((raw) => ingest.verify(raw)).filter(Boolean);
   }
-  const size = Math.ceil(raws.length / verifiers.length);
-  const shares = verifiers.map((worker, i) => raws.slice(i * size, (i + 1) * size));
-  const flags = await Promise.all(shares.map((share, i) => verifyRemote(verifiers[i], share)));
+  const workers = [...verifiers];
+  const size = Math.ceil(raws.length / workers.length);
+  const shares = workers.map((worker, i) => raws.slice(i * size, (i + 1) * size));
+  const flags = await Promise.all(shares.map((share, i) => verifyRemote(workers[i], share)));
   const valid = [];
   shares.forEach((share, i) => share.forEach((raw, j) => {
     // A verifier that failed (null) hands its share back to this thread.
@@ -129,12 +147,18 @@ async function flush() {
   flushing = true;
   try {
     // The next batch is verified while this one is stored.
-    let next = verifyAll(queue.splice(0, BATCH_MAX));
+    let batch = dequeue();
+    let next = verifyAll(batch);
     while (next) {
       const valid = await next;
-      next = queue.length ? verifyAll(queue.splice(0, BATCH_MAX)) : null;
+      const size = batch.length;
+      batch = dequeue();
+      next = batch.length ? verifyAll(batch) : null;
       const changed = await ingest.store(valid);
       if (seen.size > 500000) seen.clear();
+      for (const event of valid) seen.add(event.id);
+      processed += size;
+      saveReachedCursors();
       if (changed.added) {
         reportChanged(changed);
         if (pubkey && changed.authors.has(pubkey) &&
@@ -152,26 +176,53 @@ async function flush() {
   }
 }
 
+function dequeue() {
+  const batch = queue.splice(0, BATCH_MAX);
+  for (const { id } of batch) queued.delete(id);
+  return batch;
+}
+
 function onEvent(raw) {
   if (typeof raw.id !== 'string' || seen.has(raw.id)) return;
-  seen.add(raw.id);
+  // The same event from several relays is verified once; a different body under the same
+  // id (forged or not) is verified on its own.
+  const text = JSON.stringify(raw);
+  let texts = queued.get(raw.id);
+  if (texts?.has(text)) return;
+  if (!texts) queued.set(raw.id, texts = new Set());
+  texts.add(text);
   queue.push(raw);
+  enqueued += 1;
   scheduleFlush();
+}
+
+// A scope's sync cursor says "everything up to here is stored": it is written only once the
+// events received before its end were verified and committed, so a reload (or a failed
+// write) in between fetches them again instead of skipping them.
+function onSynced(key, at, relay) {
+  cursorWaits.push({ mark: enqueued, name: `cursor:${relay.url}:${key}`, at });
+  saveReachedCursors();
+}
+
+function saveReachedCursors() {
+  while (cursorWaits.length && cursorWaits[0].mark <= processed) {
+    const { name, at } = cursorWaits.shift();
+    putSetting(db, name, at).catch(reportError);
+  }
 }
 
 // --- subscriptions --------------------------------------------------------------------
 
+/** What to sync from each read relay: [{key, filter}], one filter per scope (see relay.js). */
 function scopes() {
-  const list = [{ key: 'meta', filters: [{ kinds: [KIND.community] }, { kinds: [KIND.profile] }] }];
-  if (pubkey) list.push({ key: `author:${pubkey}`, filters: [{ authors: [pubkey] }] });
+  const list = [{ key: 'communities', filter: { kinds: [KIND.community] } },
+    { key: 'profiles', filter: { kinds: [KIND.profile] } }];
+  if (pubkey) list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] } });
   for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
-    list.push({ key: `community:${address}`,
-      filters: [{ kinds: [KIND.comment, KIND.vote, KIND.deletion], '#A': [address] }] });
+    list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.vote, KIND.deletion], '#A': [address] } });
   }
   for (const author of interest.authors.slice(0, 4)) {
-    if (author !== pubkey) {
-      list.push({ key: `author:${author}`, filters: [{ authors: [author], kinds: [KIND.comment, KIND.profile] }] });
-    }
+    if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.profile] } });
   }
   return list;
 }
@@ -181,7 +232,7 @@ let nextSid = 0;
 
 async function cursor(relay, key) {
   const at = await getSetting(db, `cursor:${relay.url}:${key}`);
-  return typeof at === 'number' ? Math.max(0, at - SYNC_MARGIN_S) : undefined;
+  return typeof at === 'number' ? Math.max(0, at - RESYNC_MARGIN_S) : undefined;
 }
 
 async function applyScopes(relay) {
@@ -200,7 +251,10 @@ async function applyScopes(relay) {
     if (current.has(scope.key)) continue;
     const sid = `s${++nextSid}`;
     current.set(scope.key, sid);
-    relay.subscribe(sid, scope.key, scope.filters, await cursor(relay, scope.key));
+    const since = await cursor(relay, scope.key);
+    // A later call may have dropped this scope (or the relay) while the cursor was read.
+    if (subscribed.get(relay.url) !== current || current.get(scope.key) !== sid) continue;
+    relay.subscribe(sid, scope.key, scope.filter, since);
   }
   reportRelays();
 }
@@ -268,9 +322,15 @@ async function publish(event) {
   await saveOutbox(entry, false);   // durable before anything else happens
   outboxPending.set(entry.id, entry);
   seen.add(event.id);
-  const changed = await ingest.store([event]);
-  if (changed.added) reportChanged(changed);
+  // Queued durably: it goes out (now or on reconnect) even if the local copy fails, so the
+  // caller must not sign it again; the local copy is retried from the outbox on start.
   for (const relay of writeRelays()) relay.publish(event);
+  try {
+    const changed = await ingest.store([event]);
+    if (changed.added) reportChanged(changed);
+  } catch (error) {
+    reportError(new Error(`published, but not stored in this browser yet: ${error.message}`));
+  }
   reportOutbox();
   if (event.kind === KIND.relayList || event.kind === KIND.communityList) await loadAccountLists();
   return { id: event.id };
@@ -298,7 +358,7 @@ function setRelays(list) {
     const relay = new RelayConnection(spec, {
       onEvent,
       onOk: (id, ok, message, r) => onOk(id, ok, message, r).catch(reportError),
-      onSynced: (key, at, r) => putSetting(db, `cursor:${r.url}:${key}`, at).catch(reportError),
+      onSynced,
       onState: reportRelays,
       onOpen: (r) => sendPending(r),
     });

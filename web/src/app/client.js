@@ -216,10 +216,13 @@ export class Client {
     this.#worker.postMessage({ type: 'interest', communities: all, authors });
   }
 
-  /** Saves the relay list: a signed NIP-65 event when unlocked, and locally. */
+  /**
+   * Saves the relay list locally, then (when unlocked) publishes it as a NIP-65 event, so the
+   * event goes to the new list's write relays too.
+   */
   async setRelays(list) {
-    if (this.unlocked) await this.publish(buildRelayList(list, this.now()));
     await this.#call('relays', { list });
+    if (this.unlocked) await this.publish(buildRelayList(list, this.now()));
   }
 
   benchIngest(events) {

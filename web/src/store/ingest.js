@@ -56,7 +56,10 @@ export function nip01Fields(raw) {
 export class Ingest {
   #db;
   #datt;
-  /** id -> pubkey of every event a stored kind-5 event asked to delete. */
+  /**
+   * id -> the pubkeys of stored kind-5 events that name it. Only the author's own deletion
+   * counts, so a stranger's request for the same id must neither apply nor hide the author's.
+   */
   #deleted = new Map();
   /** Targets with at least one stored vote: a new post or comment outside it has no votes to count. */
   #voted = new Set();
@@ -69,7 +72,7 @@ export class Ingest {
   async init() {
     const range = IDBKeyRange.bound([KIND.deletion, -Infinity], [KIND.deletion, Infinity]);
     const rows = await promise(this.#db.transaction('events').objectStore('events').index('listed').getAll(range));
-    for (const row of rows) for (const id of row.deletes ?? []) this.#deleted.set(id, row.pubkey);
+    for (const row of rows) for (const id of row.deletes ?? []) this.#addDeletion(id, row.pubkey);
     const keys = await promise(this.#db.transaction('votes').objectStore('votes').getAllKeys());
     for (const [target] of keys) this.#voted.add(target);
   }
@@ -80,7 +83,32 @@ export class Ingest {
   }
 
   #isDeleted(event) {
-    return this.#deleted.get(event.id) === event.pubkey;
+    return this.#deleted.get(event.id)?.has(event.pubkey) ?? false;
+  }
+
+  /** Records that `pubkey` asked to delete `id`; false if it was known already. */
+  #addDeletion(id, pubkey) {
+    let by = this.#deleted.get(id);
+    if (!by) this.#deleted.set(id, by = new Set());
+    if (by.has(pubkey)) return false;
+    by.add(pubkey);
+    return true;
+  }
+
+  /**
+   * The effective vote of `voter` on `target` among their stored votes that are not deleted
+   * (after a retraction an older vote may count again: the same answer in any arrival order).
+   */
+  async #effectiveVote(eventsStore, target, voter, skipId) {
+    const range = IDBKeyRange.bound([voter, KIND.vote, -Infinity], [voter, KIND.vote, Infinity]);
+    const rows = await promise(eventsStore.index('author').getAll(range));
+    let best = null;
+    for (const row of rows) {
+      if (row.target !== target || row.deleted || row.id === skipId || this.#isDeleted(row)) continue;
+      const vote = this.#datt.voteOf(nip01Fields(row));
+      if (vote && (!best || this.#datt.voteSupersedes(vote, best))) best = vote;
+    }
+    return best;
   }
 
   /**
@@ -102,6 +130,7 @@ export class Ingest {
     const affected = new Set();
     const fresh = new Set();
     const newDeletions = [];
+    const addedDeletions = [];   // the pairs this batch added to #deleted (undone on failure)
     const note = (record) => {
       changed.added += 1;
       changed.kinds.add(record.kind);
@@ -121,13 +150,16 @@ export class Ingest {
           for (const id of describe(e).deletes) newDeletions.push([id, e.pubkey]);
         }
       }
-      for (const [id, pubkey] of newDeletions) this.#deleted.set(id, pubkey);
+      for (const pair of newDeletions) if (this.#addDeletion(...pair)) addedDeletions.push(pair);
       const voteRecords = [];
       for (const e of unique.values()) {
         if (e.kind !== KIND.vote) continue;
         const record = { ...e, ...describe(e) };
         voteRecords.push(record);
-        if (this.#isDeleted(e)) continue;
+        if (this.#isDeleted(e)) {
+          record.deleted = 1;   // its deletion came first
+          continue;
+        }
         const vote = this.#datt.voteOf(e);
         if (!vote) continue;
         const key = `${vote.target}:${vote.voter}`;
@@ -160,10 +192,11 @@ export class Ingest {
           }
           const votes = this.#voted.has(record.id) ? await promise(votesStore.getAll(votesRange(record.id))) : [];
           Object.assign(record, tally(votes));
-          fresh.add(record.id);
         }
         if (record.kind === KIND.community || record.kind === KIND.deletion) record.listed = record.kind;
         if (await addOnce(eventsStore, record)) {
+          // Counted as it was added; a post already stored is recounted in phase 4 instead.
+          if (record.kind === KIND.comment) fresh.add(record.id);
           note(record);
           if (record.post) statsStore.put(postStats(record));
         }
@@ -186,7 +219,9 @@ export class Ingest {
         if (target.kind === KIND.vote && target.target) {
           const current = await promise(votesStore.get([target.target, pubkey]));
           if (current && current.id === target.id) {
-            votesStore.delete([target.target, pubkey]);
+            const next = await this.#effectiveVote(eventsStore, target.target, pubkey, target.id);
+            if (next) votesStore.put(next);
+            else votesStore.delete([target.target, pubkey]);
             affected.add(target.target);
           }
         }
@@ -213,7 +248,7 @@ export class Ingest {
         // already finished
       }
       await done.catch(() => {});
-      for (const [id] of newDeletions) this.#deleted.delete(id);
+      for (const [id, pubkey] of addedDeletions) this.#deleted.get(id)?.delete(pubkey);
       throw error;
     }
     await done;

@@ -2,10 +2,18 @@
 // (exponential backoff), subscriptions that are re-sent after every reconnect, paging back
 // through history with `until` (relays cap `limit`), and publishing with OK tracking.
 // It does no storage itself: events and acknowledgements go to the callbacks it is given.
+//
+// A subscription ("scope") has one filter, so that paging back with `until` is exact: with
+// several filters in one REQ, one filter's oldest event would set the next page of all.
+// Each scope keeps its REQ open for live events; the pages back in time are read one at a
+// time per connection, so the open REQs stay within a relay's per-connection cap.
 
 const PAGE = 500;              // the relay's max limit is typical; more is capped anyway
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
-const MAX_MESSAGE_BYTES = 1 << 20;
+const STABLE_MS = 10000;       // a connection up this long resets the backoff
+const MAX_MESSAGE_CHARS = 1 << 20;
+/** A sync resumes this long before the previous one started (events published late). */
+export const RESYNC_MARGIN_S = 3600;
 
 export class RelayConnection {
   url;
@@ -17,9 +25,12 @@ export class RelayConnection {
   #ws = null;
   #attempt = 0;
   #timer = null;
+  #stableTimer = null;
   #stopped = false;
-  #scopes = new Map();         // sid -> {key, filters, since, pages, done, newest}
+  #scopes = new Map();         // sid -> {key, filter, since, done, startedAt, page, until, oldest, count}
   #pages = new Map();          // page sid -> scope sid
+  #pageOpen = null;            // the page sid being read, if any
+  #pagesWaiting = [];          // [{sid, until}] pages to read after it
   #nextPage = 0;
   #callbacks;
 
@@ -56,7 +67,8 @@ export class RelayConnection {
     }
     this.#ws = ws;
     ws.onopen = () => {
-      this.#attempt = 0;
+      // A relay that accepts and then drops the connection must still back off.
+      this.#stableTimer = setTimeout(() => { this.#attempt = 0; }, STABLE_MS);
       this.#setState('open');
       for (const [sid, scope] of this.#scopes) this.#request(sid, scope);
       this.#callbacks.onOpen?.(this);
@@ -67,7 +79,10 @@ export class RelayConnection {
     };
     ws.onclose = (event) => {
       this.#ws = null;
+      clearTimeout(this.#stableTimer);
       this.#pages.clear();
+      this.#pageOpen = null;
+      this.#pagesWaiting = [];
       for (const scope of this.#scopes.values()) scope.done = false;
       if (this.#stopped) {
         this.#setState('closed');
@@ -115,11 +130,11 @@ export class RelayConnection {
   }
 
   /**
-   * Keeps a subscription: `key` names it for sync cursors, `since` is where the last
-   * complete sync ended (undefined: everything). Re-subscribing a key updates its filters.
+   * Keeps a subscription to one filter: `key` names it for sync cursors, `since` is where
+   * to resume (undefined: everything). After each complete sync it resumes from there.
    */
-  subscribe(sid, key, filters, since) {
-    const scope = { key, filters, since, done: false, startedAt: 0 };
+  subscribe(sid, key, filter, since) {
+    const scope = { key, filter, since, done: false, startedAt: 0, page: sid, until: Infinity, oldest: Infinity, count: 0 };
     this.#scopes.set(sid, scope);
     if (this.read) this.#request(sid, scope);
   }
@@ -131,29 +146,47 @@ export class RelayConnection {
       if (owner === sid) {
         this.#pages.delete(page);
         this.#send(['CLOSE', page]);
+        if (this.#pageOpen === page) this.#pageOpen = null;
       }
     }
+    this.#pumpPages();
   }
 
   #request(sid, scope) {
     if (!this.read) return;
     scope.done = false;
     scope.startedAt = Math.floor(Date.now() / 1000);
+    scope.page = sid;
     scope.until = Infinity;
     scope.oldest = Infinity;
-    const filters = scope.filters.map((f) => ({ ...f, limit: PAGE, ...(scope.since ? { since: scope.since } : {}) }));
-    if (this.#send(['REQ', sid, ...filters])) this.#callbacks.onState(this);
+    scope.count = 0;
+    const filter = { ...scope.filter, limit: PAGE, ...(scope.since ? { since: scope.since } : {}) };
+    if (this.#send(['REQ', sid, filter])) this.#callbacks.onState(this);
   }
 
-  #requestPage(sid, scope) {
+  #queuePage(sid, scope, until) {
+    scope.page = null;         // nothing counts for paging until its page is sent
+    this.#pagesWaiting.push({ sid, until });
+    this.#pumpPages();
+  }
+
+  #pumpPages() {
+    while (!this.#pageOpen && this.#pagesWaiting.length) {
+      const { sid, until } = this.#pagesWaiting.shift();
+      const scope = this.#scopes.get(sid);
+      if (scope && !scope.done) this.#requestPage(sid, scope, until);
+    }
+  }
+
+  #requestPage(sid, scope, until) {
     const page = `p${++this.#nextPage}`;
     this.#pages.set(page, sid);
-    const until = scope.oldest;
+    this.#pageOpen = page;
+    scope.page = page;
     scope.until = until;
     scope.oldest = Infinity;
-    const filters = scope.filters.map((f) => ({ ...f, limit: PAGE, until,
-      ...(scope.since ? { since: scope.since } : {}) }));
-    this.#send(['REQ', page, ...filters]);
+    scope.count = 0;
+    this.#send(['REQ', page, { ...scope.filter, limit: PAGE, until, ...(scope.since ? { since: scope.since } : {}) }]);
   }
 
   publish(event) {
@@ -161,7 +194,7 @@ export class RelayConnection {
   }
 
   #onMessage(data) {
-    if (typeof data !== 'string' || data.length > MAX_MESSAGE_BYTES) return;
+    if (typeof data !== 'string' || data.length > MAX_MESSAGE_CHARS) return;
     let message;
     try {
       message = JSON.parse(data);
@@ -175,7 +208,11 @@ export class RelayConnection {
       const scope = this.#scopes.get(sid);
       if (!scope) return;
       ++this.received;
-      if (typeof b.created_at === 'number' && b.created_at < scope.oldest) scope.oldest = b.created_at;
+      // Only the page being read moves the paging; live events (any created_at) do not.
+      if (!scope.done && a === scope.page && Number.isInteger(b.created_at)) {
+        scope.count += 1;
+        if (b.created_at < scope.oldest) scope.oldest = b.created_at;
+      }
       this.#callbacks.onEvent(b, this);
     } else if (type === 'EOSE' && typeof a === 'string') {
       this.#onEose(a);
@@ -183,7 +220,14 @@ export class RelayConnection {
       this.#callbacks.onOk(a, b === true, typeof c === 'string' ? c : '', this);
     } else if (type === 'CLOSED' && typeof a === 'string') {
       const sid = this.#pages.get(a) ?? a;
-      if (this.#scopes.has(sid)) this.error = `subscription refused: ${b}`;
+      if (this.#scopes.has(sid)) this.error = `subscription refused: ${String(b).slice(0, 200)}`;
+      // A refused page is read again later (e.g. after a rate limit); its scope stays unsynced.
+      if (this.#pages.delete(a)) {
+        const scope = this.#scopes.get(sid);
+        if (this.#pageOpen === a) this.#pageOpen = null;
+        if (scope) setTimeout(() => this.#scopes.get(sid) === scope && this.#ws && this.#queuePage(sid, scope, scope.until), 2000);
+        this.#pumpPages();
+      }
       this.#callbacks.onState(this);
     } else if (type === 'NOTICE' && typeof a === 'string') {
       this.error = a.slice(0, 200);
@@ -191,22 +235,34 @@ export class RelayConnection {
     }
   }
 
-  // A page ended: page further back (until = its oldest created_at) while pages make
-  // progress in time; then the scope is synced up to the time its first request was sent.
+  // A page ended. The next page ends at its oldest created_at (inclusive, so events of that
+  // second beyond the limit come next); a page that is all one second steps one second back.
+  // An empty page ends the sync, which then counts up to the time its first request was sent.
   #onEose(subId) {
     const page = this.#pages.has(subId);
     const sid = page ? this.#pages.get(subId) : subId;
     if (page) {
       this.#pages.delete(subId);
       this.#send(['CLOSE', subId]);
+      if (this.#pageOpen === subId) this.#pageOpen = null;
     }
+    this.#endPage(subId, sid);
+    this.#pumpPages();
+  }
+
+  #endPage(subId, sid) {
     const scope = this.#scopes.get(sid);
-    if (!scope || scope.done) return;
-    if (scope.oldest < scope.until) {
-      this.#requestPage(sid, scope);
-      return;
+    if (!scope || scope.done || subId !== scope.page) return;
+    if (scope.count > 0) {
+      const until = scope.oldest < scope.until ? scope.oldest : scope.until - 1;
+      if (!scope.since || until >= scope.since) {
+        this.#queuePage(sid, scope, until);
+        return;
+      }
     }
     scope.done = true;
+    // A reconnect resumes near here instead of paging through everything again.
+    scope.since = Math.max(0, scope.startedAt - RESYNC_MARGIN_S);
     this.#callbacks.onSynced(scope.key, scope.startedAt, this);
     this.#callbacks.onState(this);
   }
