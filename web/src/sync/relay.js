@@ -208,8 +208,9 @@ export class RelayConnection {
       const scope = this.#scopes.get(sid);
       if (!scope) return;
       ++this.received;
-      // Only the page being read moves the paging; live events (any created_at) do not.
-      if (!scope.done && a === scope.page && Number.isInteger(b.created_at)) {
+      // Only the page being read moves the paging; live events (any created_at) do not, nor
+      // events outside the page's `until` (a relay ignoring it would make us page forever).
+      if (!scope.done && a === scope.page && Number.isInteger(b.created_at) && b.created_at <= scope.until) {
         scope.count += 1;
         if (b.created_at < scope.oldest) scope.oldest = b.created_at;
       }
