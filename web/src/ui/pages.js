@@ -141,7 +141,7 @@ export function ProfilePage({ pubkey }) {
     ${tab === 'posts' && (data.posts.length ? data.posts.map((p) => html`<${PostRow} key=${p.id} record=${p} showCommunity=${true} />`)
       : html`<p class="empty">No posts.</p>`)}
     ${tab === 'comments' && (data.comments.length ? data.comments.map((c) => html`<div class="card comment-summary" key=${c.id}>
-        <p class="muted small">${(c.ups ?? 0) - (c.downs ?? 0)} points · ${ago(c.created_at)}
+        <p class="muted small">${plural((c.ups ?? 0) - (c.downs ?? 0), 'point')} · ${ago(c.created_at)}
           ${c.root && html` · on <a data-testid="comment-context" href=${`#/post/${c.root.id}/${c.id}`}>${c.root.deleted ? '[deleted]' : readPost(c.root).title}</a>`}</p>
         ${c.deleted ? html`<p class="muted">[deleted]</p>` : html`<${Markdown} text=${c.content} />`}</div>`)
       : html`<p class="empty">No comments.</p>`)}
