@@ -115,12 +115,17 @@ test('retracting the newer of two votes leaves the older one counting, in all si
   }
 });
 
-// A relay that answers every REQ with `forged` events, then EOSE.
-async function startForgingRelay(forged) {
+/**
+ * A scripted relay (a `ws` server): answers every REQ with `events` (whatever its filter),
+ * then EOSE. It records each REQ ({sid, filter}) and which subscriptions are open.
+ */
+async function startScriptedRelay(events = []) {
   const port = await freePort();
   const server = new WebSocketServer({ host: '127.0.0.1', port });
   const served = [];
+  const open = new Map();   // sid -> filter, per the REQs and CLOSEs received
   server.on('connection', (ws) => {
+    ws.on('close', () => open.clear());
     ws.on('message', (data) => {
       let message;
       try {
@@ -128,16 +133,21 @@ async function startForgingRelay(forged) {
       } catch {
         return;
       }
-      if (!Array.isArray(message) || message[0] !== 'REQ') return;
-      for (const event of forged) ws.send(JSON.stringify(['EVENT', message[1], event]));
+      if (!Array.isArray(message)) return;
+      if (message[0] === 'CLOSE') open.delete(message[1]);
+      if (message[0] !== 'REQ') return;
+      served.push({ sid: message[1], filter: message[2] });
+      open.set(message[1], message[2]);
+      for (const event of events) ws.send(JSON.stringify(['EVENT', message[1], event]));
       ws.send(JSON.stringify(['EOSE', message[1]]));
-      served.push(message[1]);
     });
   });
   await new Promise((resolve) => { server.once('listening', resolve); });
   return {
     url: `ws://127.0.0.1:${port}/`,
     served,
+    open,
+    dropConnections: () => { for (const ws of server.clients) ws.terminate(); },
     stop: () => new Promise((resolve) => {
       for (const ws of server.clients) ws.terminate();
       server.close(() => resolve());
@@ -164,7 +174,7 @@ test('a forged copy from one relay does not keep the genuine event from another 
   const definition = finalizeEvent(buildCommunity({ identifier: 'forgery', name: 'Forgery' }, at), owner.sk);
   const genuine = finalizeEvent(buildPost({ community: communityAddress(owner.pk, 'forgery'), title: 'Genuine title', body: 'genuine' }, at + 1), author.sk);
   const forged = { ...genuine, tags: genuine.tags.map((t) => (t[0] === 'title' ? ['title', 'Forged title'] : t)), content: 'forged' };
-  const hostile = await startForgingRelay([forged]);
+  const hostile = await startScriptedRelay([forged]);
   const app = await launchProfile();
   try {
     const client = await connect(real.url);
@@ -240,5 +250,68 @@ test('paging back through history steps past a second holding more events than a
   } finally {
     await app.close();
     await real.cleanup();
+  }
+});
+
+const synced = (tab) => tab.waitForFunction(() => document.querySelector('[data-testid=sync-status]')?.dataset.state === 'synced', null, T);
+const communityReqs = (relay, address) => relay.served.filter((r) => r.filter?.['#A']?.includes(address));
+
+test('a reconnect resumes from the last sync instead of reading all history again', { timeout: 60000 }, async () => {
+  const port = await freePort();
+  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT] });
+  const scripted = await startScriptedRelay();
+  const app = await launchProfile();
+  try {
+    const tab = await app.page();
+    await tab.goto(`http://127.0.0.1:${port}/#/settings`);
+    await tab.waitForSelector('html[data-ready=true]', T);
+    await setRelays(tab, [scripted.url]);
+    const community = communityAddress(owner.pk, 'resume');
+    await tab.evaluate((h) => { location.hash = h; }, `#/c/${owner.pk}/resume`);
+    await tab.waitForFunction(() => globalThis.dattClient.state.relays[0]?.scopes >= 3, null, T);
+    await synced(tab);
+    assert.equal(communityReqs(scripted, community).length, 1);
+    assert.equal(communityReqs(scripted, community)[0].filter.since, undefined, 'first sync: all history');
+    const before = now();
+    scripted.dropConnections();
+    await tab.waitForFunction(() => globalThis.dattClient.state.relays[0]?.state !== 'open', null, T);
+    await tab.waitForFunction(() => globalThis.dattClient.state.relays[0]?.state === 'open', null, T);
+    await synced(tab);
+    const again = communityReqs(scripted, community);
+    assert.equal(again.length, 2);
+    // since = the start of the first sync - 1 h (late publishes), not "everything".
+    assert.ok(Math.abs(again[1].filter.since - (before - 3600)) <= 30, `since ${again[1].filter.since}`);
+  } finally {
+    await app.close();
+    await scripted.stop();
+    await home.cleanup();
+  }
+});
+
+test('interest changing quickly leaves exactly the current community subscribed', { timeout: 60000 }, async () => {
+  const port = await freePort();
+  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT] });
+  const scripted = await startScriptedRelay();
+  const app = await launchProfile();
+  try {
+    const tab = await app.page();
+    await tab.goto(`http://127.0.0.1:${port}/#/settings`);
+    await tab.waitForSelector('html[data-ready=true]', T);
+    await setRelays(tab, [scripted.url]);
+    await synced(tab);
+    // Four interests back to back (as fast navigation sends them), from the settings page,
+    // which asks for none itself.
+    const addresses = ['one', 'two', 'three', 'four'].map((name) => communityAddress(owner.pk, name));
+    await tab.evaluate((list) => { for (const a of list) globalThis.dattClient.setInterest([a]); }, addresses);
+    const last = addresses.at(-1);
+    await tab.waitForFunction(() => globalThis.dattClient.state.relays[0]?.scopes >= 3, null, T);
+    await synced(tab);
+    await new Promise((resolve) => { setTimeout(resolve, 500); });   // CLOSEs in flight
+    const openCommunities = [...scripted.open.values()].filter((f) => f['#A']).map((f) => f['#A'].join(','));
+    assert.deepEqual(openCommunities, [last]);
+  } finally {
+    await app.close();
+    await scripted.stop();
+    await home.cleanup();
   }
 });

@@ -215,8 +215,11 @@ function saveReachedCursors() {
 
 /** What to sync from each read relay: [{key, filter}], one filter per scope (see relay.js). */
 function scopes() {
-  const list = [{ key: 'communities', filter: { kinds: [KIND.community] } },
-    { key: 'profiles', filter: { kinds: [KIND.profile] } }];
+  // Every community definition and profile a relay has would not fit a browser on a big
+  // relay: one sync reads the newest few thousand (a viewed author's profile comes with
+  // their writings).
+  const list = [{ key: 'communities', filter: { kinds: [KIND.community] }, maxEvents: 5000 },
+    { key: 'profiles', filter: { kinds: [KIND.profile] }, maxEvents: 5000 }];
   if (pubkey) list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] } });
   for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
     list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.vote, KIND.deletion], '#A': [address] } });
@@ -254,7 +257,7 @@ async function applyScopes(relay) {
     const since = await cursor(relay, scope.key);
     // A later call may have dropped this scope (or the relay) while the cursor was read.
     if (subscribed.get(relay.url) !== current || current.get(scope.key) !== sid) continue;
-    relay.subscribe(sid, scope.key, scope.filter, since);
+    relay.subscribe(sid, scope.key, scope.filter, since, scope);
   }
   reportRelays();
 }

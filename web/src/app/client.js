@@ -20,6 +20,7 @@ export class Client {
     fatal: '',
     account: null,           // {publicKey, locked}
     relays: [],
+    relaysReported: false,   // until the worker's first report, "no relays" would be wrong
     queued: 0,
     outbox: { pending: 0, errors: [] },
     subscriptions: [],       // community addresses (from the kind-10004 list)
@@ -87,7 +88,7 @@ export class Client {
         if (message.kinds.includes(KIND.communityList)) this.#loadSubscriptions();
         return;
       case 'relays':
-        this.#set({ relays: message.relays, queued: message.queued });
+        this.#set({ relays: message.relays, queued: message.queued, relaysReported: true });
         return;
       case 'outbox':
         this.#set({ outbox: { pending: message.pending, errors: message.errors } });

@@ -11,7 +11,7 @@
 const PAGE = 500;              // the relay's max limit is typical; more is capped anyway
 const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
 const STABLE_MS = 10000;       // a connection up this long resets the backoff
-const MAX_MESSAGE_CHARS = 1 << 20;
+const MAX_MESSAGE_CHARS = 256 * 1024;  // as datt-relay's message limit; a Datt post is at most 40,000 characters
 /** A sync resumes this long before the previous one started (events published late). */
 export const RESYNC_MARGIN_S = 3600;
 
@@ -132,9 +132,11 @@ export class RelayConnection {
   /**
    * Keeps a subscription to one filter: `key` names it for sync cursors, `since` is where
    * to resume (undefined: everything). After each complete sync it resumes from there.
+   * `maxEvents` bounds how far back one sync pages (newest first).
    */
-  subscribe(sid, key, filter, since) {
-    const scope = { key, filter, since, done: false, startedAt: 0, page: sid, until: Infinity, oldest: Infinity, count: 0 };
+  subscribe(sid, key, filter, since, { maxEvents = Infinity } = {}) {
+    const scope = { key, filter, since, maxEvents, done: false, startedAt: 0, page: sid, until: Infinity,
+      oldest: Infinity, count: 0, total: 0 };
     this.#scopes.set(sid, scope);
     if (this.read) this.#request(sid, scope);
   }
@@ -160,6 +162,7 @@ export class RelayConnection {
     scope.until = Infinity;
     scope.oldest = Infinity;
     scope.count = 0;
+    scope.total = 0;
     const filter = { ...scope.filter, limit: PAGE, ...(scope.since ? { since: scope.since } : {}) };
     if (this.#send(['REQ', sid, filter])) this.#callbacks.onState(this);
   }
@@ -212,6 +215,7 @@ export class RelayConnection {
       // events outside the page's `until` (a relay ignoring it would make us page forever).
       if (!scope.done && a === scope.page && Number.isInteger(b.created_at) && b.created_at <= scope.until) {
         scope.count += 1;
+        scope.total += 1;
         if (b.created_at < scope.oldest) scope.oldest = b.created_at;
       }
       this.#callbacks.onEvent(b, this);
@@ -254,7 +258,7 @@ export class RelayConnection {
   #endPage(subId, sid) {
     const scope = this.#scopes.get(sid);
     if (!scope || scope.done || subId !== scope.page) return;
-    if (scope.count > 0) {
+    if (scope.count > 0 && scope.total < scope.maxEvents) {
       const until = scope.oldest < scope.until ? scope.oldest : scope.until - 1;
       if (!scope.since || until >= scope.since) {
         this.#queuePage(sid, scope, until);

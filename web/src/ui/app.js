@@ -12,7 +12,7 @@ function SyncStatus() {
   const { state } = client;
   const open = state.relays.filter((r) => r.state === 'open').length;
   const label = !state.online ? 'offline'
-    : open === 0 ? (state.relays.length ? 'connecting' : 'no relays')
+    : open === 0 ? (state.relays.length || !state.relaysReported ? 'connecting' : 'no relays')
       : client.syncing ? 'syncing' : 'synced';
   // Some relays up and some not: the count says so (a warning, not an error).
   const partial = open > 0 && open < state.relays.length;
