@@ -5,7 +5,9 @@
 //   - a relay that forges a copy of a real event (same id, other content) cannot keep the
 //     genuine one out: the built app with a hostile WebSocket relay beside the real one;
 //   - paging back through history does not stop at a second that holds more events than a
-//     page: the built app against datt-relay with 1,000 posts.
+//     page: the built app against datt-relay with 1,000 posts;
+//   - subscriptions: a reconnect resumes with `since`, fast interest changes leak no REQ, and
+//     a sync's cursor is saved only once its events are stored (scripted `ws` relays).
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -116,10 +118,12 @@ test('retracting the newer of two votes leaves the older one counting, in all si
 });
 
 /**
- * A scripted relay (a `ws` server): answers every REQ with `events` (whatever its filter),
- * then EOSE. It records each REQ ({sid, filter}) and which subscriptions are open.
+ * A scripted relay (a `ws` server): answers every REQ whose filter `answers` with `events`
+ * (all of them, or with `honorTime` those within the filter's since/until), then EOSE, and
+ * calls `onEose(filter, sent)`. It records each REQ ({sid, filter}) and which subscriptions
+ * are open.
  */
-async function startScriptedRelay(events = []) {
+async function startScriptedRelay(events = [], { answers = () => true, honorTime = false, onEose = () => {} } = {}) {
   const port = await freePort();
   const server = new WebSocketServer({ host: '127.0.0.1', port });
   const served = [];
@@ -138,8 +142,11 @@ async function startScriptedRelay(events = []) {
       if (message[0] !== 'REQ') return;
       served.push({ sid: message[1], filter: message[2] });
       open.set(message[1], message[2]);
-      for (const event of events) ws.send(JSON.stringify(['EVENT', message[1], event]));
-      ws.send(JSON.stringify(['EOSE', message[1]]));
+      const filter = message[2] ?? {};
+      const inTime = (e) => !honorTime || ((filter.until ?? Infinity) >= e.created_at && (filter.since ?? 0) <= e.created_at);
+      const answer = answers(filter) ? events.filter(inTime) : [];
+      for (const event of answer) ws.send(JSON.stringify(['EVENT', message[1], event]));
+      ws.send(JSON.stringify(['EOSE', message[1]]), () => onEose(filter, answer.length));
     });
   });
   await new Promise((resolve) => { server.once('listening', resolve); });
@@ -309,6 +316,53 @@ test('interest changing quickly leaves exactly the current community subscribed'
     await new Promise((resolve) => { setTimeout(resolve, 500); });   // CLOSEs in flight
     const openCommunities = [...scripted.open.values()].filter((f) => f['#A']).map((f) => f['#A'].join(','));
     assert.deepEqual(openCommunities, [last]);
+  } finally {
+    await app.close();
+    await scripted.stop();
+    await home.cleanup();
+  }
+});
+
+test('a reload right after a sync ended, before its events were stored, fetches them again', { timeout: 90000 }, async () => {
+  const port = await freePort();
+  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT] });
+  const community = communityAddress(owner.pk, 'reloaded');
+  const posts = [];
+  for (let i = 0; i < 5000; i += 1) posts.push(finalizeEvent(buildPost({ community, title: `p${i}`, body: 'z' }, at - 86400 - i), author.sk));
+  let ended;
+  const firstEnd = new Promise((resolve) => { ended = resolve; });
+  const isCommunity = (filter) => filter?.['#A']?.includes(community);
+  // The sync ends with an empty page: then its cursor may be written.
+  const scripted = await startScriptedRelay(posts, { answers: isCommunity, honorTime: true,
+    onEose: (f, sent) => isCommunity(f) && sent === 0 && ended() });
+  const app = await launchProfile();
+  try {
+    const tab = await app.page();
+    await tab.goto(`http://127.0.0.1:${port}/#/settings`);
+    await tab.waitForSelector('html[data-ready=true]', T);
+    await setRelays(tab, [scripted.url]);
+    await tab.evaluate((h) => { location.hash = h; }, `#/c/${owner.pk}/reloaded`);
+    // The relay sent all 5,000 and the sync's last EOSE; verifying and storing them takes
+    // about a second here, so the reload comes while most are still waiting.
+    await firstEnd;
+    // The worker took the sync's end (its relay reports every scope synced) while most of
+    // the events still wait in its queue.
+    await tab.waitForFunction(() => globalThis.dattClient.state.relays.every((r) => r.scopes >= 3 && r.synced === r.scopes), null, T);
+    const storedBefore = await tab.evaluate(() => new Promise((resolve) => {
+      const r = globalThis.dattClient.db.transaction('postStats').objectStore('postStats').count();
+      r.onsuccess = () => resolve(r.result);
+    }));
+    const requests = () => scripted.served.filter((r) => isCommunity(r.filter));
+    const sentBefore = requests().length;
+    await tab.reload();
+    await tab.waitForSelector('html[data-ready=true]', T);
+    for (const deadline = Date.now() + 20000; requests().length <= sentBefore && Date.now() < deadline;) {
+      await new Promise((resolve) => { setTimeout(resolve, 50); });
+    }
+    assert.ok(requests().length > sentBefore, 'the community is requested again after the reload');
+    // (The premise: the reload came before all were stored.)
+    assert.ok(storedBefore < posts.length, `stored before the reload: ${storedBefore}`);
+    assert.equal(requests()[sentBefore].filter.since, undefined, 'no cursor was saved for events not yet stored');
   } finally {
     await app.close();
     await scripted.stop();
