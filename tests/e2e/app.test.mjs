@@ -198,6 +198,7 @@ test('two people create accounts, a community, posts, comments and votes, and se
   assert.match(await pageB.locator('.profile-head').innerText(), /1 karma · 0 posts · 1 comment$/m);
   await pageB.getByRole('tab', { name: 'Comments' }).click();
   const context = pageB.getByTestId('comment-context');
+  await screenshot(pageB, 'profile-comments');
   assert.equal(await context.innerText(), 'Ownership explained');
   await context.click();
   await pageB.getByTestId('post-page').waitFor(T);
@@ -240,6 +241,7 @@ test('a locked key cannot sign', { timeout: 60000 }, async () => {
   // The form says why, and its link unlocks and comes back to the post with the draft kept.
   const postHash = await pageA.evaluate(() => location.hash);
   const notice = pageA.getByTestId('comment-form').getByTestId('sign-notice');
+  await screenshot(pageA, 'locked-comment-notice');
   await notice.getByRole('link', { name: 'unlock it' }).click();
   const form = pageA.getByTestId('unlock-form');
   await form.locator('input[name=passphrase]').fill(PASSPHRASE);
@@ -335,14 +337,22 @@ test('phone width and dark theme render the main screens', { timeout: 60000 }, a
   await pageB.setViewportSize({ width: 390, height: 844 });
   await go(pageB, '#/');
   await postRow(pageB, 'Ownership explained').waitFor(T);
-  const overflow = await pageB.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 1, `page is ${overflow}px wider than a phone screen`);
+  const fitsPhone = async (label) => {
+    const overflow = await pageB.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 1, `${label}: page is ${overflow}px wider than a phone screen`);
+  };
+  await fitsPhone('home');
   await screenshot(pageB, 'phone-home');
+  await go(pageB, `#/u/${aliceKey}`);
+  await pageB.getByTestId('profile-page').waitFor(T);
+  await fitsPhone('profile');
+  await screenshot(pageB, 'phone-profile');
   await go(pageB, '#/settings');
   await pageB.getByLabel('dark').check();
   assert.equal(await pageB.evaluate(() => document.documentElement.dataset.theme), 'dark');
   await pageB.getByTestId('relay-row').first().waitFor(T);
   assert.equal(await pageB.getByTestId('relay-row').first().getAttribute('data-state'), 'open');
+  await fitsPhone('settings');
   await screenshot(pageB, 'phone-settings-dark');
   await go(pageB, '#/');
   await screenshot(pageB, 'phone-home-dark');
