@@ -175,29 +175,60 @@ function storedEvent(app, id) {
   }), id);
 }
 
-test('a forged copy from one relay does not keep the genuine event from another out', { timeout: 60000 }, async () => {
+/**
+ * The built app in a fresh Chromium profile, served by a datt-relay of its own (loose rate
+ * limits) that is also its first relay; `use(tab, home)` is the test. All is stopped after.
+ */
+async function withApp(use) {
   const port = await freePort();
-  const real = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT, ...GENEROUS_LIMITS] });
-  const definition = finalizeEvent(buildCommunity({ identifier: 'forgery', name: 'Forgery' }, at), owner.sk);
-  const genuine = finalizeEvent(buildPost({ community: communityAddress(owner.pk, 'forgery'), title: 'Genuine title', body: 'genuine' }, at + 1), author.sk);
-  const forged = { ...genuine, tags: genuine.tags.map((t) => (t[0] === 'title' ? ['title', 'Forged title'] : t)), content: 'forged' };
-  const hostile = await startScriptedRelay([forged]);
+  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT, ...GENEROUS_LIMITS] });
   const app = await launchProfile();
   try {
-    const client = await connect(real.url);
-    for (const event of [definition, genuine]) await publishOk(client, event);
-    client.close();
     const tab = await app.page();
     await tab.goto(`http://127.0.0.1:${port}/#/settings`);
     await tab.waitForSelector('html[data-ready=true]', T);
+    await use(tab, home);
+  } finally {
+    await app.close();
+    await home.cleanup();
+  }
+}
+
+/** Runs `use(relay)` with a scripted relay (see startScriptedRelay), stopped after. */
+async function withScriptedRelay(events, options, use) {
+  const relay = await startScriptedRelay(events, options);
+  try {
+    await use(relay);
+  } finally {
+    await relay.stop();
+  }
+}
+
+const go = (tab, hash) => tab.evaluate((h) => { location.hash = h; }, hash);
+const synced = (tab) => tab.waitForFunction(() => document.querySelector('[data-testid=sync-status]')?.dataset.state === 'synced', null, T);
+const allScopesSynced = (tab) => tab.waitForFunction(() => globalThis.dattClient.state.relays.every((r) => r.scopes >= 3 && r.synced === r.scopes), null, T);
+const communityReqs = (relay, address) => relay.served.filter((r) => r.filter?.['#A']?.includes(address));
+
+async function publishAll(relay, events) {
+  const client = await connect(relay.url);
+  for (const event of events) await publishOk(client, event);
+  client.close();
+}
+
+test('a forged copy from one relay does not keep the genuine event from another out', { timeout: 60000 }, async () => {
+  const definition = finalizeEvent(buildCommunity({ identifier: 'forgery', name: 'Forgery' }, at), owner.sk);
+  const genuine = finalizeEvent(buildPost({ community: communityAddress(owner.pk, 'forgery'), title: 'Genuine title', body: 'genuine' }, at + 1), author.sk);
+  const forged = { ...genuine, tags: genuine.tags.map((t) => (t[0] === 'title' ? ['title', 'Forged title'] : t)), content: 'forged' };
+  await withScriptedRelay([forged], {}, (hostile) => withApp(async (tab, real) => {
+    await publishAll(real, [definition, genuine]);
     // First only the forging relay: its copy fails verification and is not stored.
     await setRelays(tab, [hostile.url]);
-    await tab.evaluate((h) => { location.hash = h; }, `#/c/${owner.pk}/forgery`);
-    // The forged copy reached the sync worker (it answers every REQ with it) and was handled.
+    await go(tab, `#/c/${owner.pk}/forgery`);
+    // The forged copy reached the sync worker (it answers every REQ with it) and was handled,
     await tab.waitForFunction((url) => globalThis.dattClient.state.relays.some((r) => r.url === url && r.received > 0),
       hostile.url, T);
     // ... and paging ends although it ignores `until` (it sends the same event every time).
-    await tab.waitForFunction(() => document.querySelector('[data-testid=sync-status]')?.dataset.state === 'synced', null, T);
+    await synced(tab);
     assert.ok(hostile.served.length > 0, 'the forging relay was asked');
     assert.equal(await storedEvent(tab, genuine.id), null);
     // Then the honest relay: the genuine post arrives although its id was offered before.
@@ -206,32 +237,21 @@ test('a forged copy from one relay does not keep the genuine event from another 
     assert.equal((await storedEvent(tab, genuine.id)).content, 'genuine');
     assert.equal(await tab.getByText('Forged title').count(), 0);
     await screenshot(tab, 'sync-forged-copy-refused');
-  } finally {
-    await app.close();
-    await hostile.stop();
-    await real.cleanup();
-  }
+  }));
 });
 
 test('paging back through history steps past a second holding more events than a page', { timeout: 120000 }, async () => {
-  const port = await freePort();
-  const real = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT, ...GENEROUS_LIMITS] });
-  const app = await launchProfile();
-  try {
-    const community = communityAddress(owner.pk, 'crowded');
-    const definition = finalizeEvent(buildCommunity({ identifier: 'crowded', name: 'Crowded' }, at - 10000), owner.sk);
-    // 700 posts in one second (more than the relay's page of 500), then 300 older ones.
-    const crowded = at - 100;
-    const posts = [];
-    for (let i = 0; i < 700; i += 1) posts.push(finalizeEvent(buildPost({ community, title: `same second ${i}`, body: 'x' }, crowded), author.sk));
-    const older = [];
-    for (let i = 0; i < 300; i += 1) older.push(finalizeEvent(buildPost({ community, title: `older ${i}`, body: 'y' }, crowded - 1 - i), author.sk));
-    const client = await connect(real.url);
-    for (const event of [definition, ...posts, ...older]) await publishOk(client, event);
-    client.close();
-    const tab = await app.page();
-    await tab.goto(`http://127.0.0.1:${port}/#/c/${owner.pk}/crowded`);
-    await tab.waitForSelector('html[data-ready=true]', T);
+  const community = communityAddress(owner.pk, 'crowded');
+  const definition = finalizeEvent(buildCommunity({ identifier: 'crowded', name: 'Crowded' }, at - 10000), owner.sk);
+  // 700 posts in one second (more than the relay's page of 500), then 300 older ones.
+  const crowded = at - 100;
+  const posts = [];
+  for (let i = 0; i < 700; i += 1) posts.push(finalizeEvent(buildPost({ community, title: `same second ${i}`, body: 'x' }, crowded), author.sk));
+  const older = [];
+  for (let i = 0; i < 300; i += 1) older.push(finalizeEvent(buildPost({ community, title: `older ${i}`, body: 'y' }, crowded - 1 - i), author.sk));
+  await withApp(async (tab, real) => {
+    await publishAll(real, [definition, ...posts, ...older]);
+    await go(tab, `#/c/${owner.pk}/crowded`);
     await tab.getByTestId('community-page').waitFor(T);
     const storedIds = () => tab.evaluate((c) => new Promise((resolve, reject) => {
       const range = IDBKeyRange.bound([c, -Infinity], [c, Infinity]);
@@ -254,29 +274,15 @@ test('paging back through history steps past a second holding more events than a
     // filters cannot page inside a second): 500 of its 700, the documented gap.
     assert.equal(older.filter((e) => have.has(e.id)).length, 300);
     assert.ok(posts.filter((e) => have.has(e.id)).length >= 500);
-  } finally {
-    await app.close();
-    await real.cleanup();
-  }
+  });
 });
 
-const synced = (tab) => tab.waitForFunction(() => document.querySelector('[data-testid=sync-status]')?.dataset.state === 'synced', null, T);
-const communityReqs = (relay, address) => relay.served.filter((r) => r.filter?.['#A']?.includes(address));
-
 test('a reconnect resumes from the last sync instead of reading all history again', { timeout: 60000 }, async () => {
-  const port = await freePort();
-  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT] });
-  const scripted = await startScriptedRelay();
-  const app = await launchProfile();
-  try {
-    const tab = await app.page();
-    await tab.goto(`http://127.0.0.1:${port}/#/settings`);
-    await tab.waitForSelector('html[data-ready=true]', T);
+  const community = communityAddress(owner.pk, 'resume');
+  await withScriptedRelay([], {}, (scripted) => withApp(async (tab) => {
     await setRelays(tab, [scripted.url]);
-    const community = communityAddress(owner.pk, 'resume');
-    await tab.evaluate((h) => { location.hash = h; }, `#/c/${owner.pk}/resume`);
-    await tab.waitForFunction(() => globalThis.dattClient.state.relays[0]?.scopes >= 3, null, T);
-    await synced(tab);
+    await go(tab, `#/c/${owner.pk}/resume`);
+    await allScopesSynced(tab);
     assert.equal(communityReqs(scripted, community).length, 1);
     assert.equal(communityReqs(scripted, community)[0].filter.since, undefined, 'first sync: all history');
     const before = now();
@@ -288,71 +294,45 @@ test('a reconnect resumes from the last sync instead of reading all history agai
     assert.equal(again.length, 2);
     // since = the start of the first sync - 1 h (late publishes), not "everything".
     assert.ok(Math.abs(again[1].filter.since - (before - 3600)) <= 30, `since ${again[1].filter.since}`);
-  } finally {
-    await app.close();
-    await scripted.stop();
-    await home.cleanup();
-  }
+  }));
 });
 
 test('interest changing quickly leaves exactly the current community subscribed', { timeout: 60000 }, async () => {
-  const port = await freePort();
-  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT] });
-  const scripted = await startScriptedRelay();
-  const app = await launchProfile();
-  try {
-    const tab = await app.page();
-    await tab.goto(`http://127.0.0.1:${port}/#/settings`);
-    await tab.waitForSelector('html[data-ready=true]', T);
+  await withScriptedRelay([], {}, (scripted) => withApp(async (tab) => {
     await setRelays(tab, [scripted.url]);
     await synced(tab);
     // Four interests back to back (as fast navigation sends them), from the settings page,
     // which asks for none itself.
     const addresses = ['one', 'two', 'three', 'four'].map((name) => communityAddress(owner.pk, name));
     await tab.evaluate((list) => { for (const a of list) globalThis.dattClient.setInterest([a]); }, addresses);
-    const last = addresses.at(-1);
-    await tab.waitForFunction(() => globalThis.dattClient.state.relays[0]?.scopes >= 3, null, T);
-    await synced(tab);
+    await allScopesSynced(tab);
     await new Promise((resolve) => { setTimeout(resolve, 500); });   // CLOSEs in flight
     const openCommunities = [...scripted.open.values()].filter((f) => f['#A']).map((f) => f['#A'].join(','));
-    assert.deepEqual(openCommunities, [last]);
-  } finally {
-    await app.close();
-    await scripted.stop();
-    await home.cleanup();
-  }
+    assert.deepEqual(openCommunities, [addresses.at(-1)]);
+  }));
 });
 
 test('a reload right after a sync ended, before its events were stored, fetches them again', { timeout: 90000 }, async () => {
-  const port = await freePort();
-  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT] });
   const community = communityAddress(owner.pk, 'reloaded');
   const posts = [];
   for (let i = 0; i < 5000; i += 1) posts.push(finalizeEvent(buildPost({ community, title: `p${i}`, body: 'z' }, at - 86400 - i), author.sk));
   let ended;
-  const firstEnd = new Promise((resolve) => { ended = resolve; });
+  const lastPageSent = new Promise((resolve) => { ended = resolve; });
   const isCommunity = (filter) => filter?.['#A']?.includes(community);
   // The sync ends with an empty page: then its cursor may be written.
-  const scripted = await startScriptedRelay(posts, { answers: isCommunity, honorTime: true,
-    onEose: (f, sent) => isCommunity(f) && sent === 0 && ended() });
-  const app = await launchProfile();
-  try {
-    const tab = await app.page();
-    await tab.goto(`http://127.0.0.1:${port}/#/settings`);
-    await tab.waitForSelector('html[data-ready=true]', T);
+  const options = { answers: isCommunity, honorTime: true, onEose: (f, sent) => isCommunity(f) && sent === 0 && ended() };
+  await withScriptedRelay(posts, options, (scripted) => withApp(async (tab) => {
     await setRelays(tab, [scripted.url]);
-    await tab.evaluate((h) => { location.hash = h; }, `#/c/${owner.pk}/reloaded`);
-    // The relay sent all 5,000 and the sync's last EOSE; verifying and storing them takes
-    // about a second here, so the reload comes while most are still waiting.
-    await firstEnd;
-    // The worker took the sync's end (its relay reports every scope synced) while most of
-    // the events still wait in its queue.
-    await tab.waitForFunction(() => globalThis.dattClient.state.relays.every((r) => r.scopes >= 3 && r.synced === r.scopes), null, T);
+    await go(tab, `#/c/${owner.pk}/reloaded`);
+    // The relay sent all 5,000 and the sync's last EOSE, and the worker took the end (every
+    // scope synced) while most events still wait to be verified and stored (about a second).
+    await lastPageSent;
+    await allScopesSynced(tab);
     const storedBefore = await tab.evaluate(() => new Promise((resolve) => {
       const r = globalThis.dattClient.db.transaction('postStats').objectStore('postStats').count();
       r.onsuccess = () => resolve(r.result);
     }));
-    const requests = () => scripted.served.filter((r) => isCommunity(r.filter));
+    const requests = () => communityReqs(scripted, community);
     const sentBefore = requests().length;
     await tab.reload();
     await tab.waitForSelector('html[data-ready=true]', T);
@@ -363,9 +343,5 @@ test('a reload right after a sync ended, before its events were stored, fetches 
     // (The premise: the reload came before all were stored.)
     assert.ok(storedBefore < posts.length, `stored before the reload: ${storedBefore}`);
     assert.equal(requests()[sentBefore].filter.since, undefined, 'no cursor was saved for events not yet stored');
-  } finally {
-    await app.close();
-    await scripted.stop();
-    await home.cleanup();
-  }
+  }));
 });
