@@ -175,6 +175,8 @@ test('two people create accounts, a community, posts, comments and votes, and se
 
   // A second post with a downvote ranks below under "top".
   await openCommunity(pageA, 'Rust Lovers');
+  // The row counts the comment and its reply.
+  await postRow(pageA, 'Ownership explained').getByTestId('comments-link').filter({ hasText: /^2 comments$/ }).waitFor(T);
   await submitPost(pageA, 'Unpopular opinion', 'Tabs.');
   await pageB.locator('.post-head').waitFor(T);
   await go(pageB, '#/');

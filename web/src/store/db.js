@@ -151,6 +151,22 @@ export async function threadOf(db, rootId, maxNodes = 5000) {
 }
 
 /**
+ * How many comments are stored under `rootId`, counting at most `max` (a row shows "500+"),
+ * reading level by level from the `parent` index (keys only).
+ */
+export async function commentCount(db, rootId, max = 500) {
+  const parents = db.transaction('events').objectStore('events').index('parent');
+  let frontier = [rootId];
+  let count = 0;
+  while (frontier.length && count < max) {
+    const levels = await Promise.all(frontier.map((id) => promise(parents.getAllKeys(id, max))));
+    frontier = levels.flat();
+    count += frontier.length;
+  }
+  return Math.min(count, max);
+}
+
+/**
  * The top-level post that `record` (a post or comment) belongs to, following stored parent
  * links (NIP-22 comments name only their parent), or undefined when a link is missing.
  */

@@ -2,8 +2,8 @@
 // (datt.rank over {id, created_at, ups, downs}); this file only picks the window and pages.
 import { useState } from 'preact/hooks';
 import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
-import { allPostStats, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
-import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago } from './common.js';
+import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
+import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } from './common.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
 const PAGE = 25;
@@ -30,6 +30,14 @@ export function SortBar({ sort, setSort, window, setWindow, sorts = ['hot', 'new
   </div>`;
 }
 
+const COUNT_MAX = 500;
+
+function CommentsLink({ postId }) {
+  const { data: count } = useQuery((c) => commentCount(c.db, postId, COUNT_MAX), [postId]);
+  const label = count === undefined ? 'comments' : count >= COUNT_MAX ? `${COUNT_MAX}+ comments` : plural(count, 'comment');
+  return html`<a href=${`#/post/${postId}`} data-testid="comments-link">${label}</a>`;
+}
+
 export function PostRow({ record, showCommunity = false }) {
   const { title, url } = readPost(record);
   const community = parseCommunityAddress(record.community);
@@ -40,8 +48,7 @@ export function PostRow({ record, showCommunity = false }) {
         ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
       <div class="meta">
         ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
-        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time> · <a
-          href=${`#/post/${record.id}`}>comments</a>
+        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time> · <${CommentsLink} postId=${record.id} />
       </div>
     </div>
   </article>`;
