@@ -3,20 +3,25 @@
 import { useState } from 'preact/hooks';
 import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '../lib/events.js';
 import { threadOf } from '../store/db.js';
-import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago, plural } from './common.js';
+import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago, errorText, plural } from './common.js';
 import { SortBar } from './feed.js';
 import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
 
 const MAX_DEPTH = 6;
 
+/** "delete", then an inline "delete this? yes / no" (relays are asked to drop it). */
 function DeleteButton({ record, community }) {
   const client = useClient();
+  const [asking, setAsking] = useState(false);
   const [action, run] = useAction();
   if (record.pubkey !== client.publicKey || record.deleted) return null;
-  return html`<button class="link" data-testid="delete" disabled=${action.busy} onClick=${() => {
-    if (!confirm('Delete this? Relays are asked to drop it; copies elsewhere may remain.')) return;
-    run(() => client.publish(buildDeletion({ targets: [record], community }, client.now())));
-  }}>delete</button>${action.error && html`<span class="error small">${action.error}</span>`}`;
+  if (!asking) return html`<button class="link" data-testid="delete" onClick=${() => setAsking(true)}>delete</button>`;
+  return html`<span class="confirm" role="group" aria-label="Confirm deletion">
+    <span class="small" title="Relays are asked to drop it; copies kept elsewhere may remain.">delete this?</span>
+    <button class="link danger" data-testid="confirm-delete" disabled=${action.busy} onClick=${() =>
+      run(() => client.publish(buildDeletion({ targets: [record], community }, client.now())))}>yes</button>
+    <button class="link" disabled=${action.busy} onClick=${() => setAsking(false)}>no</button>
+    ${action.error && html`<span class="error small">${errorText(action.error)}</span>`}</span>`;
 }
 
 function Comment({ record, tree, order, depth, postId, community }) {
