@@ -121,9 +121,9 @@ test('retracting the newer of two votes leaves the older one counting, in all si
  * A scripted relay (a `ws` server): answers every REQ whose filter `answers` with `events`
  * (all of them, or with `honorTime` those within the filter's since/until), then EOSE, and
  * calls `onEose(filter, sent)`. It records each REQ ({sid, filter}) and which subscriptions
- * are open.
+ * are open; beyond `maxOpen` open ones it refuses a REQ with CLOSED.
  */
-async function startScriptedRelay(events = [], { answers = () => true, honorTime = false, onEose = () => {} } = {}) {
+async function startScriptedRelay(events = [], { answers = () => true, honorTime = false, onEose = () => {}, maxOpen = Infinity } = {}) {
   const port = await freePort();
   const server = new WebSocketServer({ host: '127.0.0.1', port });
   const served = [];
@@ -141,6 +141,10 @@ async function startScriptedRelay(events = [], { answers = () => true, honorTime
       if (message[0] === 'CLOSE') open.delete(message[1]);
       if (message[0] !== 'REQ') return;
       served.push({ sid: message[1], filter: message[2] });
+      if (!open.has(message[1]) && open.size >= maxOpen) {
+        ws.send(JSON.stringify(['CLOSED', message[1], 'error: too many subscriptions']));
+        return;
+      }
       open.set(message[1], message[2]);
       const filter = message[2] ?? {};
       const inTime = (e) => !honorTime || ((filter.until ?? Infinity) >= e.created_at && (filter.since ?? 0) <= e.created_at);
@@ -343,5 +347,18 @@ test('a reload right after a sync ended, before its events were stored, fetches 
     // (The premise: the reload came before all were stored.)
     assert.ok(storedBefore < posts.length, `stored before the reload: ${storedBefore}`);
     assert.equal(requests()[sentBefore].filter.since, undefined, 'no cursor was saved for events not yet stored');
+  }));
+});
+
+test('a relay that refuses some REQs (a lower cap) still lets the sync finish, and says why', { timeout: 60000 }, async () => {
+  await withScriptedRelay([], { maxOpen: 3 }, (scripted) => withApp(async (tab) => {
+    await setRelays(tab, [scripted.url]);
+    const addresses = ['a', 'b', 'c'].map((name) => communityAddress(owner.pk, name));
+    await tab.evaluate((list) => globalThis.dattClient.setInterest(list), addresses);
+    await tab.waitForFunction(() => globalThis.dattClient.state.relays[0]?.scopes === 5, null, T);
+    await synced(tab);
+    assert.ok(scripted.served.length >= 5);
+    assert.equal(scripted.open.size, 3);
+    assert.match(await tab.evaluate(() => globalThis.dattClient.state.relays[0].error), /subscription refused: error: too many subscriptions/);
   }));
 });

@@ -224,20 +224,39 @@ export class RelayConnection {
     } else if (type === 'OK' && typeof a === 'string') {
       this.#callbacks.onOk(a, b === true, typeof c === 'string' ? c : '', this);
     } else if (type === 'CLOSED' && typeof a === 'string') {
-      const sid = this.#pages.get(a) ?? a;
-      if (this.#scopes.has(sid)) this.error = `subscription refused: ${String(b).slice(0, 200)}`;
-      // A refused page is read again later (e.g. after a rate limit); its scope stays unsynced.
-      if (this.#pages.delete(a)) {
-        const scope = this.#scopes.get(sid);
-        if (this.#pageOpen === a) this.#pageOpen = null;
-        if (scope) setTimeout(() => this.#scopes.get(sid) === scope && this.#ws && this.#queuePage(sid, scope, scope.until), 2000);
-        this.#pumpPages();
-      }
-      this.#callbacks.onState(this);
+      this.#onClosed(a, typeof b === 'string' ? b : '');
     } else if (type === 'NOTICE' && typeof a === 'string') {
       this.error = a.slice(0, 200);
       this.#callbacks.onState(this);
     }
+  }
+
+  // The relay ended a REQ (NIP-01 CLOSED). Rate-limited: asked again in 2 s. Otherwise (a cap
+  // on REQs, a refused filter) the scope gives up until the next connection: it counts as
+  // finished for progress, with the reason shown, and writes no cursor.
+  #onClosed(subId, reason) {
+    const page = this.#pages.has(subId);
+    const sid = page ? this.#pages.get(subId) : subId;
+    const scope = this.#scopes.get(sid);
+    if (page) {
+      this.#pages.delete(subId);
+      if (this.#pageOpen === subId) this.#pageOpen = null;
+    }
+    if (scope && !scope.done && (subId === scope.page || !page)) {
+      this.error = `subscription refused: ${reason.slice(0, 200)}`;
+      if (reason.startsWith('rate-limited:')) {
+        const until = scope.until;
+        setTimeout(() => {
+          if (this.#scopes.get(sid) !== scope || !this.#ws || scope.done) return;
+          if (page) this.#queuePage(sid, scope, until);
+          else this.#request(sid, scope);
+        }, 2000);
+      } else {
+        scope.done = true;
+      }
+    }
+    this.#pumpPages();
+    this.#callbacks.onState(this);
   }
 
   // A page ended. The next page ends at its oldest created_at (inclusive, so events of that
