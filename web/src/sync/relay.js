@@ -146,9 +146,8 @@ export class RelayConnection {
     this.#send(['CLOSE', sid]);
     for (const [page, owner] of this.#pages) {
       if (owner === sid) {
-        this.#pages.delete(page);
+        this.#forgetPage(page);
         this.#send(['CLOSE', page]);
-        if (this.#pageOpen === page) this.#pageOpen = null;
       }
     }
     this.#pumpPages();
@@ -235,13 +234,9 @@ export class RelayConnection {
   // on REQs, a refused filter) the scope gives up until the next connection: it counts as
   // finished for progress, with the reason shown, and writes no cursor.
   #onClosed(subId, reason) {
-    const page = this.#pages.has(subId);
-    const sid = page ? this.#pages.get(subId) : subId;
+    const sid = this.#pages.get(subId) ?? subId;
+    const page = this.#forgetPage(subId);
     const scope = this.#scopes.get(sid);
-    if (page) {
-      this.#pages.delete(subId);
-      if (this.#pageOpen === subId) this.#pageOpen = null;
-    }
     if (scope && !scope.done && (subId === scope.page || !page)) {
       this.error = `subscription refused: ${reason.slice(0, 200)}`;
       if (reason.startsWith('rate-limited:')) {
@@ -263,15 +258,17 @@ export class RelayConnection {
   // second beyond the limit come next); a page that is all one second steps one second back.
   // An empty page ends the sync, which then counts up to the time its first request was sent.
   #onEose(subId) {
-    const page = this.#pages.has(subId);
-    const sid = page ? this.#pages.get(subId) : subId;
-    if (page) {
-      this.#pages.delete(subId);
-      this.#send(['CLOSE', subId]);
-      if (this.#pageOpen === subId) this.#pageOpen = null;
-    }
+    const sid = this.#pages.get(subId) ?? subId;
+    if (this.#forgetPage(subId)) this.#send(['CLOSE', subId]);
     this.#endPage(subId, sid);
     this.#pumpPages();
+  }
+
+  /** Drops a page subscription's bookkeeping; false if `subId` is not a page. */
+  #forgetPage(subId) {
+    if (!this.#pages.delete(subId)) return false;
+    if (this.#pageOpen === subId) this.#pageOpen = null;
+    return true;
   }
 
   #endPage(subId, sid) {

@@ -90,9 +90,9 @@ export function useFocusOnMount() {
  * A text kept in sessionStorage under `key` while it is being written, so a draft survives
  * going to unlock the key (or a reload) and coming back. `clear()` after it was published.
  */
-export function useDraft(key, initial = '') {
+export function useDraft(key) {
   const storageKey = `datt-draft:${key}`;
-  const [value, setValue] = useState(() => sessionStorage.getItem(storageKey) ?? initial);
+  const [value, setValue] = useState(() => sessionStorage.getItem(storageKey) ?? '');
   const set = (text) => {
     setValue(text);
     if (text) sessionStorage.setItem(storageKey, text);
