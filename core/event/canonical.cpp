@@ -2,32 +2,9 @@
 
 #include "crypto/sha256.h"
 #include "util/hex.h"
+#include "util/json_string.h"
 
 namespace datt::event {
-
-void append_canonical_string(std::string& out, std::string_view text) {
-    out.push_back('"');
-    size_t run_start = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
-        char escaped;
-        switch (text[i]) {
-            case '\n': escaped = 'n'; break;
-            case '"': escaped = '"'; break;
-            case '\\': escaped = '\\'; break;
-            case '\r': escaped = 'r'; break;
-            case '\t': escaped = 't'; break;
-            case '\b': escaped = 'b'; break;
-            case '\f': escaped = 'f'; break;
-            default: continue;
-        }
-        out.append(text, run_start, i - run_start);
-        out.push_back('\\');
-        out.push_back(escaped);
-        run_start = i + 1;
-    }
-    out.append(text, run_start, text.size() - run_start);
-    out.push_back('"');
-}
 
 std::string canonical_serialization(const ByteArray<32>& pubkey, const Draft& draft) {
     std::string out;
@@ -48,12 +25,12 @@ std::string canonical_serialization(const ByteArray<32>& pubkey, const Draft& dr
         out += '[';
         for (size_t v = 0; v < draft.tags[t].size(); ++v) {
             if (v) out += ',';
-            append_canonical_string(out, draft.tags[t][v]);
+            append_json_string(out, draft.tags[t][v]);
         }
         out += ']';
     }
     out += "],";
-    append_canonical_string(out, draft.content);
+    append_json_string(out, draft.content);
     out += ']';
     return out;
 }

@@ -1,4 +1,5 @@
 // The native `datt` CLI as a user runs it: exit codes, output, --help, and key handling.
+import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';

@@ -1,5 +1,6 @@
 // Interop with nostr-tools' NIP-19 (npm nostr-tools, pinned): random keys, ids and pointers
 // encoded by Datt (wasm) decode identically in nostr-tools, and the other way round.
+import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';

@@ -1,5 +1,6 @@
 // Interop with an independent Nostr implementation (npm nostr-tools): events it signs
 // verify in Datt (native CLI and wasm) with the same id, and events Datt signs verify in it.
+import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';

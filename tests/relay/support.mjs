@@ -1,6 +1,7 @@
 // Shared helpers for the datt-relay integration suites: start the real binary on a fresh
 // database and a free loopback port, talk to it over WebSocket with a message queue, and
 // sign events with nostr-tools (its wasm backend when it loads, for speed).
+import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';

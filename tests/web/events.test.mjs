@@ -5,6 +5,7 @@
 // read/write marker), NIP-51 (kind 10004 communities list of a tags) and NIP-01 (replaceable
 // events: newest wins, lowest id on ties). Signed templates are verified by the wasm core and,
 // independently, by nostr-tools.
+import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

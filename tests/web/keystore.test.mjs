@@ -1,6 +1,7 @@
 // The passphrase keystore (web/src/lib/keystore.js): round trips, refusals with stable codes,
 // tamper detection, hostile records, and an independent decryption/encryption with node:crypto
 // (PBKDF2-HMAC-SHA256 -> AES-256-GCM, AAD = public key) that pins the stored format.
+import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { createCipheriv, createDecipheriv, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { test } from 'node:test';

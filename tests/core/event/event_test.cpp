@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "crypto/sha256.h"
@@ -68,10 +70,36 @@ TEST(Canonical, EscapesExactlyTheSevenCharacters) {
               "[0,\"" + kPubkeyHex + "\",0,1,[],\"a\\nb\\\"c\\\\d\\re\\tf\\bg\\fh\"]");
 }
 
-TEST(Canonical, KeepsOtherCharactersRaw) {
-    // Other C0 controls, DEL, '/', non-ASCII and U+2028 stay verbatim (NIP-01).
-    std::string raw("\x01\x1f\x7f/\xc3\xa9\xf0\x9f\x8c\x8d\xe2\x80\xa8<>&'", 16);
-    raw.push_back('\0');
+TEST(Canonical, WritesOtherControlCharactersAsLowercaseUnicodeEscapes) {
+    // What nostr-tools (JSON.stringify), strfry and serde_json hash: every C0 control other
+    // than the seven short forms as \u00xx, lowercase (docs/protocol.md).
+    std::string controls;
+    std::string expected;
+    for (int c = 0; c < 0x20; ++c) {
+        controls.push_back(static_cast<char>(c));
+        switch (c) {
+            case '\n': expected += "\\n"; break;
+            case '\r': expected += "\\r"; break;
+            case '\t': expected += "\\t"; break;
+            case '\b': expected += "\\b"; break;
+            case '\f': expected += "\\f"; break;
+            default: {
+                char buf[8];
+                std::snprintf(buf, sizeof buf, "\\u%04x", c);
+                expected += buf;
+            }
+        }
+    }
+    Draft draft{0, 1, {{controls}}, controls};
+    const std::string quoted = "\"" + expected + "\"";
+    EXPECT_EQ(canonical_serialization(pubkey_bytes(), draft),
+              "[0,\"" + kPubkeyHex + "\",0,1,[[" + quoted + "]]," + quoted + "]");
+    EXPECT_NE(expected.find("\\u001f"), std::string::npos);  // lowercase hex digits
+}
+
+TEST(Canonical, KeepsEverythingElseRaw) {
+    // DEL, '/', non-ASCII and U+2028 stay verbatim, as in JSON.stringify.
+    const std::string raw("\x7f/\xc3\xa9\xf0\x9f\x8c\x8d\xe2\x80\xa8<>&'");
     Draft draft{0, 1, {{raw}}, raw};
     const std::string quoted = "\"" + raw + "\"";
     EXPECT_EQ(canonical_serialization(pubkey_bytes(), draft),
