@@ -20,7 +20,9 @@
 #include "encoding/base58.h"
 #include "encoding/bech32.h"
 #include "event/event.h"
+#include "util/byte_writer.h"
 #include "util/hex.h"
+#include "util/varint.h"
 
 namespace {
 
@@ -189,6 +191,25 @@ void event_draft_seeds() {
                R"({"kind":1,"created_at":0,"tags":[[1]],"content":""})");
 }
 
+// Boundary values of each varint, one after another, and the cut and padded forms.
+void codec_seeds() {
+    const char* target = "fuzz_codec";
+    const uint64_t boundaries[] = {0,          0x7f,        0x80,        0xfc,
+                                   0xfd,       0xffff,      0x10000,     0x02000000,
+                                   0x02000001, 0xffffffff,  0x100000000, UINT64_MAX};
+    datt::ByteWriter compact, big, nip77;
+    for (uint64_t value : boundaries) {
+        datt::write_compact_size(compact, value);
+        datt::write_big_size(big, value);
+        datt::write_nip77_varint(nip77, value);
+    }
+    write_seed(target, "compact_sizes.bin", compact.bytes());
+    write_seed(target, "big_sizes.bin", big.bytes());
+    write_seed(target, "nip77_varints.bin", nip77.bytes());
+    write_seed(target, "non_canonical.bin", Bytes{0xfd, 0xfc, 0x00, 0x80, 0x00, 0xfe, 0xff, 0xff});
+    write_seed(target, "cut.bin", Bytes{0xff, 0x01, 0x02, 0x03});
+}
+
 void hex_seeds() {
     const char* target = "fuzz_hex";
     write_seed(target, "lower.txt", "00ff10a0");
@@ -293,6 +314,7 @@ int main(int argc, char** argv) {
     event_parse_seeds();
     event_draft_seeds();
     hex_seeds();
+    codec_seeds();
     bip32_seeds();
     mnemonic_seeds();
     base58_seeds();
