@@ -16,10 +16,10 @@ bool ScriptNum::is_minimally_encoded(ByteSpan bytes, size_t max_size) {
 }
 
 std::optional<ScriptNum> ScriptNum::decode(ByteSpan bytes, bool require_minimal, size_t max_size) {
-    if (bytes.size() > max_size) return std::nullopt;
+    // Script never reads more than 5 bytes; more than 8 would not fit the magnitude.
+    if (bytes.size() > max_size || bytes.size() > 8) return std::nullopt;
     if (require_minimal && !is_minimally_encoded(bytes, max_size)) return std::nullopt;
     if (bytes.empty()) return ScriptNum(0);
-    // At most 8 bytes (max_size is 4 or 5 in every caller), so the magnitude fits.
     uint64_t magnitude = 0;
     for (size_t i = 0; i < bytes.size(); ++i) magnitude |= uint64_t{bytes[i]} << (8 * i);
     const size_t top = 8 * (bytes.size() - 1);
