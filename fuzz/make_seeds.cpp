@@ -16,6 +16,11 @@
 #include "bip32/derive.h"
 #include "bip32/serialize.h"
 #include "bip39/mnemonic.h"
+#include "bitcoin/script.h"
+#include "bitcoin/script_flags.h"
+#include "bitcoin/script_templates.h"
+#include "bitcoin/sign.h"
+#include "bitcoin/tx.h"
 #include "crypto/ecdsa.h"
 #include "crypto/secp256k1.h"
 #include "crypto/sha256.h"
@@ -330,6 +335,66 @@ void proto_seeds() {
     write_seed("fuzz_filter", "unknown_member.json", R"({"#ab":["x"],"ids":"a"})");
 }
 
+
+// core/bitcoin: a signed segwit spend, a signed legacy spend, hostile counts and flags.
+void bitcoin_seeds() {
+    using namespace datt::bitcoin;
+    const datt::crypto::SecretKey key = key_from_byte(0x31);
+    const datt::crypto::PubKey pub = datt::crypto::pubkey(key);
+    Transaction tx;
+    TxIn in;
+    in.prevout.txid.fill(0x42);
+    in.sequence = 0xfffffffd;
+    tx.inputs.push_back(in);
+    tx.outputs.push_back(TxOut{Sats{90'000}, p2wpkh_script(pub)});
+    tx.outputs.push_back(TxOut{Sats{0}, op_return_script(datt::as_bytes("datt")).value()});
+    Transaction legacy = tx;
+    tx.inputs[0].witness = sign_p2wpkh_input(tx, 0, Sats{100'000}, key, kSighashAll, nullptr).value();
+    legacy.inputs[0].script_sig = sign_p2pkh_input(legacy, 0, key, kSighashAll).value();
+    write_seed("fuzz_tx_parse", "p2wpkh_spend", serialize(tx));
+    write_seed("fuzz_tx_parse", "p2pkh_spend", serialize(legacy));
+    write_seed("fuzz_tx_parse", "huge_input_count", datt::from_hex("01000000feffffffff00").value());
+    write_seed("fuzz_tx_parse", "superfluous_witness",
+               datt::from_hex("01000000" "0001" "01" + std::string(64, '4') + "00000000" "00" "00000000"
+                              "01" "0000000000000000" "00" "00" "00000000")
+                   .value());
+
+    const datt::crypto::PubKey other = datt::crypto::pubkey(key_from_byte(0x32));
+    datt::Hash256 payment_hash{};
+    payment_hash.fill(0x5a);
+    const std::vector<datt::crypto::PubKey> keys = {pub, other};
+    write_seed("fuzz_script", "p2pkh", p2pkh_script(pub));
+    write_seed("fuzz_script", "multisig", multisig_script(1, keys).value());
+    write_seed("fuzz_script", "funding", funding_2of2_script(pub, other));
+    write_seed("fuzz_script", "hash_lock", hash_lock_script(payment_hash, pub, 600'000, other));
+    write_seed("fuzz_script", "cltv", cltv_script(800'000, pub));
+    write_seed("fuzz_script", "csv", csv_script(144, pub).value());
+    write_seed("fuzz_script", "truncated_push", datt::from_hex("4c05aabb").value());
+
+    // Interpreter input: flags:u32le, then scriptSig 0xfffe scriptPubKey 0xfffe witness items.
+    auto interpreter_seed = [](std::string_view name, uint32_t flags, std::vector<Bytes> items) {
+        datt::ByteWriter w;
+        w.write_u32_le(flags);
+        for (size_t i = 0; i < items.size(); ++i) {
+            if (i) w.write_u8(0xff).write_u8(0xfe);
+            w.write_bytes(items[i]);
+        }
+        write_seed("fuzz_interpreter", name, w.bytes());
+    };
+    const Bytes witness_script = hash_lock_script(payment_hash, pub, 600'000, other);
+    interpreter_seed("p2wpkh", kStandardScriptFlags,
+                     {Bytes{}, p2wpkh_script(pub), tx.inputs[0].witness[0], tx.inputs[0].witness[1]});
+    interpreter_seed("p2pkh", kStandardScriptFlags, {legacy.inputs[0].script_sig, p2pkh_script(pub)});
+    interpreter_seed("p2wsh_hash_lock", kStandardScriptFlags,
+                     {Bytes{}, p2wsh_script_for(witness_script), Bytes{0x02}, Bytes(32, 0x77),
+                      Bytes{0x01}, witness_script});
+    interpreter_seed("arithmetic", 0,
+                     {datt::from_hex("5152935387").value(), datt::from_hex("69516393670068").value()});
+
+    write_seed("fuzz_script_signature", "der",
+               Bytes(tx.inputs[0].witness[0].begin(), tx.inputs[0].witness[0].end() - 1));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -348,5 +413,6 @@ int main(int argc, char** argv) {
     base58_seeds();
     bech32_seeds();
     proto_seeds();
+    bitcoin_seeds();
     return 0;
 }
