@@ -24,6 +24,10 @@
 //              RIPEMD160 of the payment hash); the refund branch opens at lock_time.
 //              Witness: <sig> <preimage> 0x01 for the first, <sig> <empty> for the second.
 //
+// Keys are written in the encoding they were parsed from (funding_2of2_script and
+// p2wpkh_script always compress). Inside P2WSH only compressed keys are standard
+// (WITNESS_PUBKEYTYPE): pass compressed keys for anything spent by segwit.
+//
 // Error codes: script_bad_multisig (m or n out of range), script_op_return_too_large,
 // script_csv_disabled (the sequence has BIP-68's disable bit: CSV would not lock).
 #pragma once
