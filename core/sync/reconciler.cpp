@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <optional>
+#include <set>
 #include <utility>
 #include <variant>
 
@@ -148,6 +149,12 @@ Result<ReconcileOutput> reconcile_message(const ItemSet& set, uint64_t frame_siz
         reply.append(answer);
         prev_index = upper;
         prev_bound = range->upper;
+    }
+    // A peer lists each id once (its ranges are disjoint), but a hostile one could repeat
+    // an id in two ranges: report it once. `have` cannot repeat: our ranges are disjoint.
+    if (!output.need.empty()) {
+        std::set<Hash256> seen;
+        std::erase_if(output.need, [&](const Hash256& id) { return !seen.insert(id).second; });
     }
     output.reply = std::move(reply).take();
     return output;

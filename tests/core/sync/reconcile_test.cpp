@@ -176,6 +176,13 @@ TEST(Initiator, ReportsEachIdOfAnIdListOnceAndDedupesARepeatingPeer) {
     EXPECT_TRUE(step->done());  // an IdList is answered with a (never written) Skip
     EXPECT_EQ(step->have, std::vector<Hash256>{filled(1)});
     EXPECT_EQ(step->need, (std::vector<Hash256>{filled(3), filled(4)}));
+
+    // The same id in two ranges of one message (which no honest peer sends): needed once.
+    const std::string twice = "61" "0b00" "02" "01" + to_hex(filled(9)) + "0000" "02" "01" +
+                              to_hex(filled(9));
+    auto repeated = initiator.reconcile(hex(twice));
+    ASSERT_TRUE(repeated.ok());
+    EXPECT_EQ(repeated->need, std::vector<Hash256>{filled(9)});
 }
 
 TEST(Initiator, HostileRepliesAreErrorsNotCrashes) {
