@@ -7,6 +7,7 @@
 #include <utility>
 #include <variant>
 
+#include "sync/limits.h"
 #include "sync/message.h"
 
 namespace datt::sync {
@@ -83,7 +84,9 @@ Bytes initial_message(const ItemSet& set) {
 
 Result<ReconcileOutput> reconcile_message(const ItemSet& set, uint64_t frame_size_limit, Role role,
                                           ByteSpan message) {
-    assert(frame_size_limit == 0 || frame_size_limit >= kFrameSizeMargin);
+    if (auto limits = check_limits({.frame_size_limit = frame_size_limit}); !limits) {
+        return limits.error();
+    }
     if (auto valid = validate(message); !valid) return valid.error();
     const auto too_big = [&](size_t bytes) {
         return frame_size_limit != 0 && bytes > frame_size_limit - kFrameSizeMargin;

@@ -53,7 +53,7 @@ struct ReconcileOutput {
 Bytes initial_message(const ItemSet& set);
 
 // One step: `message` (version 1, anything else is an error) answered for `role`.
-// frame_size_limit must be 0 or at least 4096 (sync/limits.h).
+// frame_size_limit is 0 or at least 4096 ("bad_frame_size_limit", sync/limits.h).
 [[nodiscard]] Result<ReconcileOutput> reconcile_message(const ItemSet& set,
                                                         uint64_t frame_size_limit, Role role,
                                                         ByteSpan message);

@@ -129,6 +129,8 @@ TEST(Session, LimitsAreChecked) {
               "bad_frame_size_limit");
     EXPECT_TRUE(Responder::create(set, {.frame_size_limit = 4096}).ok());
     EXPECT_TRUE(Responder::create(set, {.frame_size_limit = 0}).ok());
+    EXPECT_EQ(reconcile_message(*set, 199, Role::responder, hex("6100000200")).error().code,
+              "bad_frame_size_limit");
 }
 
 // A responder with 200 items asked for the whole universe (an empty client) under a 4096
