@@ -50,15 +50,19 @@ const Sides& sides() {
         for (const Item& item : s.initiator_set->items()) s.initiator_ids.insert(item.id);
         for (uint64_t limit : {uint64_t{0}, uint64_t{4096}}) {
             s.limits.push_back(limit);
-            s.responders.push_back(*Responder::create(s.responder_set, {.frame_size_limit = limit}));
-            s.initiators.push_back(*Initiator::create(s.initiator_set, {.frame_size_limit = limit}));
+            s.responders.push_back(
+                *Responder::create(s.responder_set, {.frame_size_limit = limit}));
+            s.initiators.push_back(
+                *Initiator::create(s.initiator_set, {.frame_size_limit = limit}));
         }
         return s;
     }();
     return built;
 }
 
-bool fits(const Bytes& message, uint64_t limit) { return limit == 0 || message.size() <= limit; }
+bool fits(const Bytes& message, uint64_t limit) {
+    return limit == 0 || message.size() <= limit;
+}
 
 bool no_repeats(std::vector<Hash256> ids) {
     std::sort(ids.begin(), ids.end());
@@ -78,7 +82,8 @@ void check_initiator_step(const Initiator& initiator, uint64_t limit, ByteSpan i
     for (const Hash256& id : step->have) DATT_FUZZ_CHECK(sides().initiator_ids.count(id) == 1);
     std::set<Hash256> listed;
     for (const Range& range : decoded.ranges) {
-        if (const auto* ids = std::get_if<IdList>(&range.payload)) listed.insert(ids->begin(), ids->end());
+        if (const auto* ids = std::get_if<IdList>(&range.payload))
+            listed.insert(ids->begin(), ids->end());
     }
     for (const Hash256& id : step->need) DATT_FUZZ_CHECK(listed.count(id) == 1);
 }
@@ -94,11 +99,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         auto again = decode_message(encoded);
         DATT_FUZZ_CHECK(again.ok() && *again == *decoded);
     } else {
-        DATT_FUZZ_CHECK(fuzz::is_one_of(
-            decoded.error().code,
-            {"truncated", "bad_protocol_version", "unsupported_protocol_version",
-             "non_canonical_nip77_varint", "nip77_varint_too_large", "bad_timestamp",
-             "bad_id_prefix", "bad_mode", "bad_bound_order"}));
+        DATT_FUZZ_CHECK(
+            fuzz::is_one_of(decoded.error().code,
+                            {"truncated", "bad_protocol_version", "unsupported_protocol_version",
+                             "non_canonical_nip77_varint", "nip77_varint_too_large",
+                             "bad_timestamp", "bad_id_prefix", "bad_mode", "bad_bound_order"}));
         DATT_FUZZ_CHECK(!decoded.error().message.empty());
     }
 

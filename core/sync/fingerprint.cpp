@@ -36,9 +36,13 @@ void IdSum::add_limbs(const std::array<uint64_t, 4>& other) {
     // A carry out of the top limb is dropped: arithmetic modulo 2^256.
 }
 
-void IdSum::add(const Hash256& id) { add_limbs(limbs_of(id)); }
+void IdSum::add(const Hash256& id) {
+    add_limbs(limbs_of(id));
+}
 
-void IdSum::add(const IdSum& other) { add_limbs(other.limbs_); }
+void IdSum::add(const IdSum& other) {
+    add_limbs(other.limbs_);
+}
 
 void IdSum::subtract(const IdSum& other) {
     // a - b = a + (~b + 1) modulo 2^256.

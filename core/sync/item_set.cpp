@@ -40,9 +40,9 @@ Result<ItemSet> ItemSet::from_items(std::vector<Item> items) {
 
 size_t ItemSet::lower_bound(size_t begin, const Bound& bound) const {
     assert(begin <= items_.size());
-    const auto it = std::partition_point(items_.begin() + static_cast<ptrdiff_t>(begin),
-                                         items_.end(),
-                                         [&](const Item& item) { return is_below(item, bound); });
+    const auto it =
+        std::partition_point(items_.begin() + static_cast<ptrdiff_t>(begin), items_.end(),
+                             [&](const Item& item) { return is_below(item, bound); });
     return static_cast<size_t>(it - items_.begin());
 }
 

@@ -14,7 +14,9 @@ namespace {
 constexpr uint8_t kFirstVersionByte = 0x60;
 constexpr uint8_t kLastVersionByte = 0x6f;
 
-std::string offset_text(size_t offset) { return " at offset " + std::to_string(offset); }
+std::string offset_text(size_t offset) {
+    return " at offset " + std::to_string(offset);
+}
 
 }  // namespace
 
@@ -52,17 +54,16 @@ Result<Bound> MessageReader::read_bound() {
         const uint64_t delta = *encoded - 1;
         // A finite timestamp never follows infinity, and never reaches it.
         if (last_timestamp_ == kInfinity || delta >= kInfinity - last_timestamp_) {
-            return make_error("bad_timestamp",
-                              "the bound" + offset_text(start) +
-                                  " has a timestamp past the largest finite one");
+            return make_error("bad_timestamp", "the bound" + offset_text(start) +
+                                                   " has a timestamp past the largest finite one");
         }
         timestamp = last_timestamp_ + delta;
     }
     auto length = read_nip77_varint(reader_);
     if (!length) return length.error();
     if (*length > kIdSize) {
-        return make_error("bad_id_prefix", "the bound" + offset_text(start) + " has an id prefix of " +
-                                               std::to_string(*length) +
+        return make_error("bad_id_prefix", "the bound" + offset_text(start) +
+                                               " has an id prefix of " + std::to_string(*length) +
                                                " bytes; at most 32 are allowed");
     }
     auto prefix = reader_.read_span(*length);
@@ -98,11 +99,10 @@ Result<RangeView> MessageReader::next() {
             if (!count) return count.error();
             // Compared before multiplying, so a huge count cannot wrap around.
             if (*count > reader_.remaining() / kIdSize) {
-                return make_error("truncated", "an id list" + offset_text(mode_offset) +
-                                                   " announces " + std::to_string(*count) +
-                                                   " ids but " +
-                                                   std::to_string(reader_.remaining()) +
-                                                   " bytes remain");
+                return make_error("truncated",
+                                  "an id list" + offset_text(mode_offset) + " announces " +
+                                      std::to_string(*count) + " ids but " +
+                                      std::to_string(reader_.remaining()) + " bytes remain");
             }
             auto ids = reader_.read_span(*count * kIdSize);
             if (!ids) return ids.error();
@@ -150,7 +150,9 @@ Bytes encode_message(const Message& message) {
     return std::move(writer).take();
 }
 
-MessageWriter::MessageWriter() { out_.write_u8(kProtocolVersion); }
+MessageWriter::MessageWriter() {
+    out_.write_u8(kProtocolVersion);
+}
 
 MessageWriter MessageWriter::continuing(const MessageWriter& before) {
     MessageWriter part{Continuation{}};
@@ -171,7 +173,9 @@ void MessageWriter::write_bound(const Bound& bound) {
     out_.write_bytes(bound.prefix());
 }
 
-void MessageWriter::write_mode(Mode mode) { write_nip77_varint(out_, static_cast<uint64_t>(mode)); }
+void MessageWriter::write_mode(Mode mode) {
+    write_nip77_varint(out_, static_cast<uint64_t>(mode));
+}
 
 void MessageWriter::write_skip(const Bound& upper) {
     write_bound(upper);

@@ -34,8 +34,8 @@ void split_range(const ItemSet& set, size_t lower, size_t upper, const Bound& up
 
 // The initiator's view of an IdList: which of our ids in the range the responder lacks
 // (have), and which of its ids we lack (need), each reported once, need in message order.
-void diff_id_list(std::span<const Item> ours, const IdListView& theirs,
-                 std::vector<Hash256>& have, std::vector<Hash256>& need) {
+void diff_id_list(std::span<const Item> ours, const IdListView& theirs, std::vector<Hash256>& have,
+                  std::vector<Hash256>& need) {
     std::vector<Hash256> sorted(theirs.size());
     for (size_t i = 0; i < sorted.size(); ++i) sorted[i] = theirs[i];
     std::sort(sorted.begin(), sorted.end());
@@ -126,7 +126,7 @@ Result<ReconcileOutput> reconcile_message(const ItemSet& set, uint64_t frame_siz
             if (role == Role::initiator) {
                 skip_pending = true;
                 diff_id_list(set.items().subspan(lower, upper - lower), their_ids, output.have,
-                            output.need);
+                             output.need);
             } else {
                 write_pending_skip();
                 // Our ids in the range, as many as the frame size limit lets in.

@@ -43,10 +43,10 @@ enum class Role {
 };
 
 struct ReconcileOutput {
-    Bytes reply;                 // starts with the protocol version byte
+    Bytes reply;  // starts with the protocol version byte
     // Initiator only; each id at most once per message, need in the order the peer lists them.
-    std::vector<Hash256> have;   // ids it has and the responder lacks
-    std::vector<Hash256> need;   // ids the responder has and it lacks
+    std::vector<Hash256> have;  // ids it has and the responder lacks
+    std::vector<Hash256> need;  // ids the responder has and it lacks
 };
 
 // The initiator's first message.

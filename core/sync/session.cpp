@@ -28,7 +28,9 @@ Result<Initiator> Initiator::create(std::shared_ptr<const ItemSet> set, Limits l
     return Initiator(std::move(set), limits);
 }
 
-Bytes Initiator::initiate() const { return initial_message(*set_); }
+Bytes Initiator::initiate() const {
+    return initial_message(*set_);
+}
 
 Result<InitiatorStep> Initiator::reconcile(ByteSpan message) const {
     auto output = reconcile_message(*set_, limits_.frame_size_limit, Role::initiator, message);

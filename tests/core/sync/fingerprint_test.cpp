@@ -100,8 +100,10 @@ TEST(IdSum, AddsAndSubtractsModulo2To256) {
 }
 
 TEST(Bound, BetweenIsTheShortestSeparatingBound) {
-    const Item a{5, id_from_hex("00ab000000000000000000000000000000000000000000000000000000000000")};
-    const Item b{5, id_from_hex("00ac000000000000000000000000000000000000000000000000000000000000")};
+    const Item a{5,
+                 id_from_hex("00ab000000000000000000000000000000000000000000000000000000000000")};
+    const Item b{5,
+                 id_from_hex("00ac000000000000000000000000000000000000000000000000000000000000")};
     const Bound ab = Bound::between(a, b);
     EXPECT_EQ(ab.timestamp(), 5u);
     EXPECT_EQ(to_hex(ab.prefix()), "00ac");
@@ -109,14 +111,16 @@ TEST(Bound, BetweenIsTheShortestSeparatingBound) {
     EXPECT_FALSE(is_below(b, ab));
 
     // Different timestamps: no prefix at all.
-    const Item c{9, id_from_hex("0000000000000000000000000000000000000000000000000000000000000000")};
+    const Item c{9,
+                 id_from_hex("0000000000000000000000000000000000000000000000000000000000000000")};
     const Bound bc = Bound::between(b, c);
     EXPECT_EQ(bc.timestamp(), 9u);
     EXPECT_TRUE(bc.prefix().empty());
     EXPECT_FALSE(is_below(c, bc));
 
     // Ids that differ only in the last byte need all 32.
-    const Item d{5, id_from_hex("00ac0000000000000000000000000000000000000000000000000000000000ff")};
+    const Item d{5,
+                 id_from_hex("00ac0000000000000000000000000000000000000000000000000000000000ff")};
     EXPECT_EQ(Bound::between(b, d).prefix().size(), 32u);
 
     EXPECT_EQ(Bound::make(1, Bytes(33, 0)).error().code, "bad_id_prefix");

@@ -118,17 +118,17 @@ TEST(Message, HandWrittenEncodings) {
         {Bound::at_timestamp(1130), IdList{Hash256{}}},
         {Bound::infinity(), Skip{}},
     }};
-    std::string expected = "61" "876900" "00" "01010a" "01";
+    std::string expected = "61 876900 00 01010a 01";
     for (int i = 0; i < 16; ++i) expected += "ab";
-    expected += "8103" "00" "02" "01" + std::string(64, '0') + "0000" "00";
-    EXPECT_EQ(to_hex(encode_message(message)), expected);
+    expected += "8103 00 02 01" + std::string(64, '0') + "0000 00";
+    EXPECT_EQ(to_hex(encode_message(message)), test::compact(expected));
     EXPECT_EQ(decode_message(hex(expected)).value(), message);
 
     // Two ranges ending at infinity (the reference can send that: an IdList up to infinity
     // then its closing fingerprint): equal bounds make an empty range, which is allowed.
     EXPECT_TRUE(decode_message(hex("610000020000000100000000000000000000000000000000")).ok());
     // An infinity bound may carry a prefix ("the id doesn't matter").
-    EXPECT_TRUE(decode_message(hex("61000103" "00")).ok());
+    EXPECT_TRUE(decode_message(hex("61000103 00")).ok());
 }
 
 struct Hostile {
@@ -151,25 +151,27 @@ const std::vector<Hostile> kHostile = {
     {"mode missing", "610500", "truncated"},
     {"non-minimal timestamp varint", "6180050000", "non_canonical_nip77_varint"},
     {"non-minimal prefix length", "6105800100", "non_canonical_nip77_varint"},
-    {"non-minimal mode", "610500" "8000", "non_canonical_nip77_varint"},
-    {"timestamp varint past 64 bits", "61" "82ffffffffffffffff7f" "0000", "nip77_varint_too_large"},
+    {"non-minimal mode", "610500 8000", "non_canonical_nip77_varint"},
+    {"timestamp varint past 64 bits", "61 82ffffffffffffffff7f 0000", "nip77_varint_too_large"},
     {"prefix of 33 bytes", "610021", "bad_id_prefix"},
-    {"prefix length with a leading zero digit", "6100" "80808080808080808000", "non_canonical_nip77_varint"},
-    {"prefix length 2^63", "6100" "81808080808080808000", "bad_id_prefix"},
+    {"prefix length with a leading zero digit", "6100 80808080808080808000",
+     "non_canonical_nip77_varint"},
+    {"prefix length 2^63", "6100 81808080808080808000", "bad_id_prefix"},
     {"mode 3", "61000003", "bad_mode"},
     {"mode 128", "6100008100", "bad_mode"},
-    {"fingerprint cut", "61000001" "00112233445566778899aabbccddee", "truncated"},
-    {"id list cut", "61000002" "02" "0000000000000000000000000000000000000000000000000000000000000000",
+    {"fingerprint cut", "61000001 00112233445566778899aabbccddee", "truncated"},
+    {"id list cut", "61000002 02 0000000000000000000000000000000000000000000000000000000000000000",
      "truncated"},
-    {"id list count with a leading zero digit", "61000002" "8080808080808080800000", "non_canonical_nip77_varint"},
-    {"id list count near 2^64", "61000002" "81ffffffffffffffff7f", "truncated"},
-    {"id list count 2^52", "61000002" "8880808080808000", "truncated"},
-    {"prefix going down in one second", "6105018000" "01011000", "bad_bound_order"},
+    {"id list count with a leading zero digit", "61000002 8080808080808080800000",
+     "non_canonical_nip77_varint"},
+    {"id list count near 2^64", "61000002 81ffffffffffffffff7f", "truncated"},
+    {"id list count 2^52", "61000002 8880808080808000", "truncated"},
+    {"prefix going down in one second", "6105018000 01011000", "bad_bound_order"},
     {"finite after infinity", "6100000005000000", "bad_timestamp"},
     // 2^64-2 (largest finite), then a delta of 1 would reach the reserved value.
-    {"timestamp reaching infinity", "61" "81ffffffffffffffff7f" "0000" "02" "0000", "bad_timestamp"},
-    {"timestamp overflowing", "61" "0a0000" "81ffffffffffffffff7f" "0000", "bad_timestamp"},
-    {"bad range after good ones", "6100000200" "0000" "09", "bad_mode"},
+    {"timestamp reaching infinity", "61 81ffffffffffffffff7f 0000 02 0000", "bad_timestamp"},
+    {"timestamp overflowing", "61 0a0000 81ffffffffffffffff7f 0000", "bad_timestamp"},
+    {"bad range after good ones", "6100000200 0000 09", "bad_mode"},
 };
 
 TEST(Message, HostileBytesAreRejectedWithTheirCode) {
@@ -184,7 +186,7 @@ TEST(Message, HostileBytesAreRejectedWithTheirCode) {
 
 TEST(Message, LargestFiniteTimestampIsAccepted) {
     // 2^64-2 encodes as 2^64-1, ten bytes.
-    auto message = decode_message(hex("61" "81ffffffffffffffff7f" "0000"));
+    auto message = decode_message(hex("61 81ffffffffffffffff7f 0000"));
     ASSERT_TRUE(message.ok()) << message.error().code;
     EXPECT_EQ(message->ranges.at(0).upper.timestamp(), kInfinity - 1);
     EXPECT_FALSE(message->ranges.at(0).upper.is_infinity());
@@ -212,8 +214,10 @@ TEST(Message, RandomMessagesRoundTrip) {
                 if (same) {
                     const Bound& previous = message.ranges.back().upper;
                     const unsigned floor = previous.prefix().empty() ? 0 : previous.prefix()[0];
-                    if (floor == 0xff) prefix.assign(32, 0xff);
-                    else prefix[0] = static_cast<uint8_t>(floor + 1 + rng() % (0xff - floor));
+                    if (floor == 0xff)
+                        prefix.assign(32, 0xff);
+                    else
+                        prefix[0] = static_cast<uint8_t>(floor + 1 + rng() % (0xff - floor));
                 }
                 upper = *Bound::make(timestamp, prefix);
             }
@@ -245,7 +249,7 @@ TEST(Message, RandomMessagesRoundTrip) {
 }
 
 TEST(MessageReader, ViewsIdListsWithoutCopyingAndStopsAtTheEnd) {
-    const Bytes bytes = hex("61" "0000" "02" "02" + std::string(64, '1') + std::string(64, '2'));
+    const Bytes bytes = hex("61 0000 02 02" + std::string(64, '1') + std::string(64, '2'));
     auto reader = MessageReader::open(bytes);
     ASSERT_TRUE(reader.ok());
     ASSERT_FALSE(reader->at_end());

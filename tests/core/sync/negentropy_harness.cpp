@@ -38,11 +38,13 @@ T value_or_fail(Result<T> result) {
 }
 
 uint64_t parse_u64(const std::string& text) {
-    if (text.empty() || text.size() > 20 || text.find_first_not_of("0123456789") != std::string::npos) {
+    if (text.empty() || text.size() > 20 ||
+        text.find_first_not_of("0123456789") != std::string::npos) {
         fail("bad_number", "not a timestamp: " + text);
     }
     const unsigned long long value = std::strtoull(text.c_str(), nullptr, 10);
-    if (value == ~0ull && text != "18446744073709551615") fail("bad_number", "out of range: " + text);
+    if (value == ~0ull && text != "18446744073709551615")
+        fail("bad_number", "out of range: " + text);
     return value;
 }
 

@@ -20,8 +20,15 @@
 
 namespace datt::sync::test {
 
+// Hex written with spaces between fields for the reader ("61 0000 02 00"), without them.
+inline std::string compact(std::string_view text) {
+    std::string out(text);
+    std::erase(out, ' ');
+    return out;
+}
+
 inline Bytes hex(std::string_view text) {
-    auto bytes = from_hex(text);
+    auto bytes = from_hex(compact(text));
     EXPECT_TRUE(bytes.ok()) << text;
     return bytes.ok() ? *bytes : Bytes{};
 }
