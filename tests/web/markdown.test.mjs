@@ -133,6 +133,10 @@ test('reference links resolve as CommonMark defines them, and their URLs pass sa
   parses('[a][b]\n\n[b]: /url', [P(T('a'))]); // a relative URL is refused: the link is its text
   parses('[a][c] [d]\n\n[b]: https://x.com', [P(T('[a][c] [d]'))]); // undefined labels stay text
   parses('[x]\n\n[x]: https://a.com\n[x]: https://b.com', [P(L('https://a.com/', T('x')))]); // the first wins
+  // Labels that name Object.prototype members are labels like any other.
+  parses('[constructor] [toString][] [hasOwnProperty]\n\n[__proto__]: https://x.com',
+    [P(T('[constructor] [toString][] [hasOwnProperty]'))]);
+  assert.equal(Object.prototype.href, undefined);
 });
 
 test('images become links to the image, labelled with their alt text', () => {
@@ -149,6 +153,10 @@ test('autolinks in angle brackets and bare http(s) URLs', () => {
     L('https://x.com/a_(b)', T('https://x.com/a_(b)')), T('). and ('), L('http://y.com/?q=1', T('HTTP://y.com/?q=1')),
     T('), www.z.com'))]);
   parses('xhttp://x.com *http://y.com*', [P(T('xhttp://x.com '), E(L('http://y.com/', T('http://y.com'))))]);
+  // A bare URL longer than safeUrl's 2,048 characters stays text.
+  const long = 'http://x.com/' + 'c'.repeat(2035); // 2,048 characters
+  parses(`a ${long} b`, [P(T('a '), L(long, T(long)), T(' b'))]);
+  parses(`a ${long}d b`, [P(T(`a ${long}d b`))]);
 });
 
 test('raw HTML, backslash escapes and entities are text', () => {
