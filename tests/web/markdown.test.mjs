@@ -1,5 +1,7 @@
-// The Markdown renderer for posts: each construct's AST and HTML, an XSS corpus, and hostile-input
-// timing. Expected values are written by hand from the CommonMark/GFM specs, not taken from output.
+// The Markdown renderer for posts: each construct's AST and HTML, CommonMark/GFM spec examples, an
+// XSS corpus, hostile-input timing, seeded random documents, and the renderer as bundled for the
+// browsers (in Node and Chromium). Expected values are written by hand from the CommonMark/GFM
+// specs, not taken from output.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
