@@ -4,7 +4,7 @@
 // module's bundled size. With --baseline FILE, another build of web/src/lib/markdown.js (e.g.
 // the hand-written parser before markdown-it: `git show f017f48:web/src/lib/markdown.js`) is
 // measured in the same run, so the two compare as ratios.
-//   node bench/markdown_bench.mjs [--baseline FILE] [--runs N]
+//   node bench/markdown_bench.mjs [--baseline FILE] [--budget-ms MS]
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -16,7 +16,7 @@ const arg = (name) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 };
-const RUNS = Number(arg('--runs') ?? 30);
+const BUDGET_MS = Number(arg('--budget-ms') ?? 1000);
 const modules = { current: path.join(root, 'web', 'src', 'lib', 'markdown.js') };
 if (arg('--baseline')) modules.baseline = path.resolve(arg('--baseline'));
 
@@ -59,26 +59,31 @@ const INPUTS = {
   'hostile: "![a](http://b.c/" x 2500': '![a](http://b.c/'.repeat(2500),
 };
 
-// Runs each input once cold (the first render a page does), RUNS times to warm up, then RUNS
-// times measured; figures in ms.
-function measure(renderMarkdown, h, inputs, runs) {
+// Renders each input once cold (the first render a page does), then repeatedly for BUDGET_MS
+// to warm up, then for BUDGET_MS more (at least 5 times): the mean of those, garbage collection
+// included (browsers coarsen performance.now(), so small renders are timed as a batch); in ms of
+// `clock`: CPU time of the process in Node, wall-clock time in Chromium (it has no CPU clock).
+function measure(renderMarkdown, h, inputs, budgetMs, clock) {
   const out = {};
   for (const [name, input] of Object.entries(inputs)) {
-    let start = performance.now();
+    const start = clock();
     renderMarkdown(input, h);
-    const first = performance.now() - start;
-    for (let i = 0; i < runs; i++) renderMarkdown(input, h);
-    const times = [];
-    for (let i = 0; i < runs; i++) {
-      start = performance.now();
+    const first = clock() - start;
+    for (const warm = clock(); clock() - warm < budgetMs;) renderMarkdown(input, h);
+    let runs = 0;
+    const begin = clock();
+    while (runs < 5 || clock() - begin < budgetMs) {
       renderMarkdown(input, h);
-      times.push(performance.now() - start);
+      runs++;
     }
-    times.sort((a, b) => a - b);
-    out[name] = { first, median: times[Math.floor(times.length / 2)] };
+    out[name] = { first, mean: (clock() - begin) / runs, runs };
   }
   return out;
 }
+const cpuClock = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 
 const h = (type, props, ...children) => ({ type, props, children });
 const bundles = {};
@@ -95,39 +100,39 @@ for (const [label, file] of Object.entries(modules)) {
 const results = {};
 for (const [label, file] of Object.entries(modules)) {
   const { renderMarkdown } = await import(file);
-  results[`${label} / node ${process.version}`] = measure(renderMarkdown, h, INPUTS, RUNS);
+  results[`${label} / node ${process.version} (CPU)`] = measure(renderMarkdown, h, INPUTS, BUDGET_MS, cpuClock);
 }
 const browser = await launchProfile();
 try {
   const page = await browser.page();
   const version = browser.context.browser()?.version() ?? 'chromium';
   for (const [label, source] of Object.entries(bundles)) {
-    results[`${label} / chromium ${version}`] = await page.evaluate(async ({ source, inputs, runs, measureSource }) => {
+    results[`${label} / chromium ${version} (wall)`] = await page.evaluate(async ({ source, inputs, budget, measureSource }) => {
       const module = await import(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
       const measureIn = new Function(`return ${measureSource}`)();
       const hyperscript = (type, props, ...children) => ({ type, props, children });
-      return measureIn(module.renderMarkdown, hyperscript, inputs, runs);
-    }, { source, inputs: INPUTS, runs: RUNS, measureSource: measure.toString() });
+      return measureIn(module.renderMarkdown, hyperscript, inputs, budget, () => performance.now());
+    }, { source, inputs: INPUTS, budget: BUDGET_MS, measureSource: measure.toString() });
   }
 } finally {
   await browser.close();
 }
 
-const fmt = (ms) => `${ms.toFixed(2)} ms`;
+const fmt = (ms) => `${ms.toFixed(3)} ms`;
 for (const name of Object.keys(INPUTS)) {
-  console.log(`\n${name}: median of ${RUNS} (first render)`);
+  console.log(`\n${name}: mean of warm renders (their number; the first render)`);
   for (const [where, figures] of Object.entries(results)) {
-    const { first, median } = figures[name];
-    console.log(`  ${where.padEnd(36)} ${fmt(median).padStart(11)} (${fmt(first)})`);
+    const { first, mean, runs } = figures[name];
+    console.log(`  ${where.padEnd(44)} ${fmt(mean).padStart(11)} (${runs}; ${fmt(first)})`);
   }
 }
 if (modules.baseline) {
-  console.log('\nratio current / baseline (median):');
+  console.log('\nratio current / baseline (mean of warm renders):');
   for (const env of ['node', 'chromium']) {
     const current = Object.entries(results).find(([k]) => k.startsWith(`current / ${env}`))[1];
     const baseline = Object.entries(results).find(([k]) => k.startsWith(`baseline / ${env}`))[1];
     for (const name of Object.keys(INPUTS)) {
-      console.log(`  ${env.padEnd(9)} ${name.padEnd(36)} ${(current[name].median / baseline[name].median).toFixed(2)}x`);
+      console.log(`  ${env.padEnd(9)} ${name.padEnd(36)} ${(current[name].mean / baseline[name].mean).toFixed(2)}x`);
     }
   }
 }

@@ -155,6 +155,9 @@ test('autolinks in angle brackets and bare http(s) URLs', () => {
     L('https://x.com/a_(b)', T('https://x.com/a_(b)')), T('). and ('), L('http://y.com/?q=1', T('HTTP://y.com/?q=1')),
     T('), www.z.com'))]);
   parses('xhttp://x.com *http://y.com*', [P(T('xhttp://x.com '), E(L('http://y.com/', T('http://y.com'))))]);
+  // The scheme must start a word: a letter, digit, "+", "-" or "." before it joins the scheme.
+  parses('---https://x.com a.http://y.com 1http://z.com',
+    [P(T('---https://x.com a.http://y.com 1http://z.com'))]);
   // A bare URL longer than safeUrl's 2,048 characters stays text.
   const long = 'http://x.com/' + 'c'.repeat(2035); // 2,048 characters
   parses(`a ${long} b`, [P(T('a '), L(long, T(long)), T(' b'))]);

@@ -83,6 +83,10 @@ function createParser() {
   parser.enable(['strikethrough', 'linkify']);
   parser.disable(['html_block', 'html_inline']); // "<tag>" is text (html: false says the same)
   parser.linkify = createLinkify();
+  // Bare links come from the inline linkify rule: a scheme that starts a word, then "://", near
+  // GFM's rule. The core rule rescans all text with linkify-it's wider boundaries ("---http://")
+  // and doubled the parse time; it is off.
+  parser.core.ruler.disable('linkify');
   // safeUrl is the only gate for URLs: markdown-it keeps every destination as written (after
   // CommonMark's unescaping), and link text stays as typed (no punycode decoding for display,
   // which would let "xn--" look-alike hosts show as Unicode).
