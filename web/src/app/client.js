@@ -13,7 +13,7 @@ export class Client {
   #rpc = new Map();
   #nextRpc = 0;
   #listeners = new Set();
-  #secretKey = null;         // hex, only while unlocked; never stored or sent anywhere
+  #secretKey = null;         // bytes, only while unlocked; never stored or sent anywhere
   #mnemonic = '';
   state = {
     ready: false,
@@ -121,7 +121,7 @@ export class Client {
   /** Seals and stores a new or imported key, and unlocks it. */
   async createAccount({ secretKey, mnemonic = '' }, passphrase) {
     const publicKey = this.datt.publicKey(secretKey);
-    const record = await sealSecret({ secretKey, mnemonic, publicKey }, passphrase);
+    const record = await sealSecret({ secretKey: this.datt.bytesToHex(secretKey), mnemonic, publicKey }, passphrase);
     await storeSealedKey(this.db, record);
     this.#secretKey = secretKey;
     this.#mnemonic = mnemonic;
@@ -134,7 +134,9 @@ export class Client {
   async unlock(passphrase) {
     const record = await sealedKey(this.db);
     if (!record) throw new KeystoreError('no_key', 'there is no key in this browser');
-    const { secretKey, mnemonic } = await openSecret(record, passphrase);
+    const opened = await openSecret(record, passphrase);
+    const secretKey = this.datt.hexToBytes(opened.secretKey);
+    const mnemonic = opened.mnemonic;
     if (this.datt.publicKey(secretKey) !== record.publicKey) {
       throw new KeystoreError('corrupt_keystore', 'the stored key does not match its public key');
     }
@@ -153,7 +155,7 @@ export class Client {
   async exportSecret(passphrase) {
     const record = await sealedKey(this.db);
     const { secretKey, mnemonic } = await openSecret(record, passphrase);
-    return { nsec: this.datt.nip19Encode('nsec', secretKey), mnemonic };
+    return { nsec: this.datt.nip19Encode('nsec', this.datt.hexToBytes(secretKey)), mnemonic };
   }
 
   async signOut() {

@@ -106,7 +106,7 @@ function ImportAccount() {
         if (decoded.type !== 'nsec') throw new Error('That is not an nsec secret key.');
         secretKey = decoded.data;
       } else if (/^[0-9a-f]{64}$/.test(lower)) {
-        secretKey = lower;
+        secretKey = client.datt.hexToBytes(lower);
         try {
           client.datt.publicKey(secretKey);
         } catch {
