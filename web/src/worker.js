@@ -6,7 +6,8 @@
 // IndexedDB one writer.
 //
 // Messages from tabs:  hello, bye, account, interest {communities, authors}, online,
-//                      and requests {rpc}: relays {list}, publish {event}, benchIngest
+//                      and requests {rpc}: relays {list}, subscriptions {list}, publish {event},
+//                      benchIngest
 // Messages to tabs:    owner {id}, changed {...}, relays [...], outbox {pending},
 //                      rpc {to, id, ok, value|error}, fatal {message}, error {message}
 import { CHANNEL_NAME } from './app/owner.js';
@@ -460,6 +461,10 @@ const handlers = {
   async relays(message) {
     await putSetting(db, 'relays', message.list);
     setRelays(message.list);
+  },
+  async subscriptions(message) {
+    // The joined communities of a signed-out visitor (signed in, the kind-10004 list counts).
+    await putSetting(db, 'subscriptions', Array.isArray(message.list) ? message.list.filter((a) => typeof a === 'string') : []);
   },
   publish: (message) => publish(message.event),
   async online() {

@@ -4,7 +4,7 @@
 // `client.state` and re-render on `client.subscribe` notifications.
 import { KIND, buildCommunityList, buildRelayList, readCommunityList, replaceKey } from '../lib/events.js';
 import { KeystoreError } from '../lib/keystore.js';
-import { getByAddress, getSetting, openDatabase, putSetting, sealedKey } from '../store/db.js';
+import { getByAddress, getSetting, openDatabase, sealedKey } from '../store/db.js';
 import { OwnerLink } from './owner.js';
 
 export class Client {
@@ -224,7 +224,7 @@ export class Client {
     if (on) set.add(address);
     else set.delete(address);
     const list = [...set];
-    await putSetting(this.db, 'subscriptions', list);
+    await this.#owner.call('subscriptions', { list });
     if (this.unlocked) await this.publish(buildCommunityList(list, this.now()));
     this.#set({ subscriptions: list });
   }

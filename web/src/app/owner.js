@@ -3,7 +3,8 @@
 // the owner's included, talks to that worker over the BroadcastChannel `datt-sync`:
 //
 //   tab -> owner   hello, interest {communities, authors}, account, online, bye,
-//                  and requests with an `rpc` id: publish {event}, relays {list}, benchIngest
+//                  and requests with an `rpc` id: publish {event}, relays {list},
+//                  subscriptions {list}, benchIngest
 //   owner -> tabs  owner {id} (on start and in answer to hello), changed, relays, outbox,
 //                  error, fatal, and rpc {to, id, ok, value | error}
 //
