@@ -19,8 +19,9 @@ constexpr size_t kMaxSeedBytes = 1024;  // BIP-32 takes 16 to 64; the core says 
 val describe(const bip32::ExtendedKey& key, bip32::Versions versions) {
     val out = val::object();
     out.set("xpub", bip32::encode(bip32::neuter(key), versions));
-    out.set("publicKey", bytes_value(key.public_key().bytes));
-    out.set("xOnlyPublicKey", to_hex(std::span(key.public_key().bytes).subspan<1>()));
+    const auto point = key.public_key().compressed();
+    out.set("publicKey", bytes_value(point));
+    out.set("xOnlyPublicKey", to_hex(std::span(point).subspan<1>()));
     out.set("depth", key.depth());
     out.set("childNumber", key.child_number());
     out.set("fingerprint", bytes_value(bip32::fingerprint(key)));
