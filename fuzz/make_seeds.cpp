@@ -20,7 +20,9 @@
 #include "bitcoin/header.h"
 #include "bitcoin/merkle_block.h"
 #include "bitcoin/network.h"
+#include "crypto/ecdsa.h"
 #include "crypto/secp256k1.h"
+#include "crypto/sha256.h"
 #include "encoding/base58.h"
 #include "encoding/bech32.h"
 #include "event/event.h"
@@ -214,6 +216,31 @@ void codec_seeds() {
     write_seed(target, "cut.bin", Bytes{0xff, 0x01, 0x02, 0x03});
 }
 
+// A strict DER signature, its high-S twin, and forms only the lax parser takes.
+void ecdsa_der_seeds() {
+    const char* target = "fuzz_ecdsa_der";
+    const auto hash = datt::crypto::sha256(datt::as_bytes("fuzz seed"));
+    const auto sig = datt::crypto::ecdsa_sign(key_from_byte(1), hash);
+    const Bytes der = sig.serialize_der();
+    write_seed(target, "strict.der", der);
+    // Long-form sequence length: 0x30 0x81 len ...
+    Bytes long_form = {0x30, 0x81};
+    long_form.insert(long_form.end(), der.begin() + 1, der.end());
+    write_seed(target, "long_form_length.der", long_form);
+    Bytes trailing = der;
+    trailing.push_back(0x01);
+    write_seed(target, "trailing_byte.der", trailing);
+    // s padded with a needless zero byte.
+    Bytes padded(der.begin(), der.end());
+    const size_t s_tag = 4 + der[3];
+    padded.insert(padded.begin() + static_cast<long>(s_tag) + 2, 0x00);
+    padded[s_tag + 1] += 1;
+    padded[1] += 1;
+    write_seed(target, "padded_s.der", padded);
+    write_seed(target, "zero_values.der", Bytes{0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00});
+    write_seed(target, "empty_integers.der", Bytes{0x30, 0x04, 0x02, 0x00, 0x02, 0x00});
+}
+
 void hex_seeds() {
     const char* target = "fuzz_hex";
     write_seed(target, "lower.txt", "00ff10a0");
@@ -369,6 +396,7 @@ int main(int argc, char** argv) {
     event_draft_seeds();
     hex_seeds();
     codec_seeds();
+    ecdsa_der_seeds();
     bip32_seeds();
     mnemonic_seeds();
     base58_seeds();

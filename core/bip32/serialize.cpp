@@ -29,7 +29,7 @@ std::string encode(const ExtendedKey& key, Versions versions) {
     if (key.is_private()) {
         writer.write_u8(0x00).write_bytes(key.secret_key()->bytes());
     } else {
-        writer.write_bytes(key.public_key().bytes);
+        writer.write_bytes(key.public_key().compressed());
     }
     Bytes payload = std::move(writer).take();
     WipeOnExit wipe_payload(payload.data(), payload.size());

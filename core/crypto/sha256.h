@@ -9,7 +9,7 @@
 namespace datt::crypto {
 
 class Sha256 {
-public:
+  public:
     static constexpr size_t kOutputSize = 32;
     static constexpr size_t kBlockSize = 64;
 
@@ -18,12 +18,16 @@ public:
     // Returns the digest; the object must not be written to afterwards.
     std::array<uint8_t, 32> finalize();
 
-private:
+  private:
     uint32_t state_[8];
     uint8_t buffer_[64];
     uint64_t total_bytes_ = 0;
 };
 
 std::array<uint8_t, 32> sha256(std::span<const uint8_t> data);
+
+// SHA256(SHA256(data)): Bitcoin's HASH256 (txids, block hashes, checksums, legacy and
+// BIP-143 sighashes). For data written in pieces: sha256(Sha256().write(..).finalize()).
+std::array<uint8_t, 32> sha256d(std::span<const uint8_t> data);
 
 }  // namespace datt::crypto
