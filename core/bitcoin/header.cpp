@@ -4,8 +4,8 @@
 #include <string>
 
 #include "bitcoin/display_hash.h"
-#include "bitcoin/sha256d.h"
 #include "bitcoin/target.h"
+#include "crypto/sha256.h"
 
 namespace datt::bitcoin {
 
@@ -66,7 +66,7 @@ void write_block_header(ByteWriter& writer, const BlockHeader& header) {
 }
 
 Hash256 block_hash(const BlockHeader& header) {
-    return detail::sha256d(serialize_block_header(header));
+    return crypto::sha256d(serialize_block_header(header));
 }
 
 Status check_proof_of_work(const Hash256& hash, uint32_t bits, const Uint256& pow_limit) {

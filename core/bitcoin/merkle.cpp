@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "bitcoin/sha256d.h"
+#include "crypto/sha256.h"
 
 namespace datt::bitcoin {
 
@@ -11,7 +11,7 @@ Hash256 merkle_parent(const Hash256& left, const Hash256& right) {
     ByteArray<64> pair;
     std::copy(left.begin(), left.end(), pair.begin());
     std::copy(right.begin(), right.end(), pair.begin() + 32);
-    return detail::sha256d(pair);
+    return crypto::sha256d(pair);
 }
 
 Result<MerkleRoot> compute_merkle_root(std::span<const Hash256> txids) {
