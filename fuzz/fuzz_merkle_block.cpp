@@ -71,10 +71,10 @@ void check_parse(ByteSpan data) {
     }
 }
 
-// Bytes 0-1: transaction count (1..2048); the rest: match bits, then txid salt.
+// Bytes 0-1: transaction count (1..64); the rest: match bits.
 void check_build(ByteSpan data) {
     if (data.size() < 2) return;
-    const size_t count = 1 + ((size_t{data[0]} << 8 | data[1]) % 2048);
+    const size_t count = 1 + ((size_t{data[0]} << 8 | data[1]) % 64);
     std::vector<datt::Hash256> txids(count);
     std::vector<bool> matches(count, false);
     for (size_t i = 0; i < count; ++i) {
