@@ -157,6 +157,32 @@ TEST(AddressVectors, Bip173InvalidSegwitAddresses) {
     check_invalid(json::parse(text).at("bip173").at("invalid_segwit_addresses"));
 }
 
+TEST(AddressVectors, Bech32StringsThatAreNoAddresses) {
+    // The generic Bech32/Bech32m strings of both BIPs: valid ones use hrps no network has,
+    // invalid ones are invalid; none is an address anywhere.
+    DATT_LOAD_VECTORS(text, "bip/bech32-bech32m-test-vectors.json");
+    const json vectors = json::parse(text);
+    size_t checked = 0;
+    for (const char* bip : {"bip173", "bip350"}) {
+        for (const char* list :
+             {"valid_bech32", "invalid_bech32", "valid_bech32m", "invalid_bech32m"}) {
+            if (!vectors.at(bip).contains(list)) continue;
+            for (const auto& entry : vectors.at(bip).at(list)) {
+                const std::string string = entry.at("string");
+                for (const Network* network : known_networks()) {
+                    auto address = Address::parse(*network, string);
+                    ASSERT_FALSE(address.ok()) << network->name << " " << string;
+                    if (std::string(list).rfind("valid", 0) == 0 && string.size() <= 90) {
+                        EXPECT_EQ(address.error().code, "address_unknown_hrp") << string;
+                    }
+                    ++checked;
+                }
+            }
+        }
+    }
+    EXPECT_GT(checked, 0u);
+}
+
 TEST(Address, KnownBase58AddressesPerNetwork) {
     // Mainnet: the genesis coinbase key's address and the P2SH example of the Bitcoin wiki;
     // testnet: two common test-suite addresses; bcoin 1.0.2 regtest: the same hashes under
