@@ -4,6 +4,7 @@
 #           e.g. npm run bench -- --benchmark_filter=verify)
 #   wasm    node bench/wasm_bench.mjs, when it exists
 #   web     node bench/web_bench.mjs: the web app in headless Chromium against datt-relay
+#   markdown node bench/markdown_bench.mjs: the Markdown renderer in Node and headless Chromium
 # Figures and the wasm/native ratio are recorded in docs/performance.md.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=bench
@@ -31,6 +32,11 @@ fi
 if [[ -f bench/web_bench.mjs ]]; then
     step "web app benchmarks (node bench/web_bench.mjs, headless Chromium)"
     node bench/web_bench.mjs
+    ran=$((ran + 1))
+fi
+if [[ -f bench/markdown_bench.mjs ]]; then
+    step "Markdown renderer benchmark (node bench/markdown_bench.mjs, Node and headless Chromium)"
+    node bench/markdown_bench.mjs
     ran=$((ran + 1))
 fi
 ((ran > 0)) || die "no benchmark programs yet (bench/ builds datt_bench, bench/wasm_bench.mjs)"
