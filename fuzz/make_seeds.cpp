@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -26,6 +27,9 @@
 #include "encoding/base58.h"
 #include "encoding/bech32.h"
 #include "event/event.h"
+#include "negentropy_sets.h"
+#include "sync/item_set.h"
+#include "sync/session.h"
 #include "util/byte_writer.h"
 #include "util/hex.h"
 #include "util/varint.h"
@@ -216,6 +220,36 @@ void codec_seeds() {
     write_seed(target, "cut.bin", Bytes{0xff, 0x01, 0x02, 0x03});
 }
 
+// Real conversations about the fuzzer's own sets (fuzz/negentropy_sets.h), with and
+// without a frame size limit, and a few messages of other shapes.
+void negentropy_seeds() {
+    const char* target = "fuzz_negentropy";
+    using namespace datt::sync;
+    auto responder_set = std::make_shared<const ItemSet>(
+        *ItemSet::from_items(datt::fuzz::negentropy_responder_items()));
+    auto initiator_set = std::make_shared<const ItemSet>(
+        *ItemSet::from_items(datt::fuzz::negentropy_initiator_items()));
+    for (uint64_t limit : {uint64_t{0}, uint64_t{4096}}) {
+        const auto initiator = *Initiator::create(initiator_set, {.frame_size_limit = limit});
+        const auto responder = *Responder::create(responder_set, {.frame_size_limit = limit});
+        Bytes message = initiator.initiate();
+        for (int round = 0; round < 4; ++round) {
+            const std::string name = "limit" + std::to_string(limit) + "_round" + std::to_string(round);
+            write_seed(target, name + "_initiator.bin", message);
+            const Bytes reply = *responder.reconcile(message);
+            write_seed(target, name + "_responder.bin", reply);
+            auto step = initiator.reconcile(reply);
+            if (!step->next) break;
+            message = *step->next;
+        }
+    }
+    write_seed(target, "empty_universe.bin", Bytes{0x61, 0x00, 0x00, 0x02, 0x00});
+    write_seed(target, "version_2.bin", Bytes{0x62, 0xaa, 0xbb});
+    write_seed(target, "bad_mode.bin", Bytes{0x61, 0x00, 0x00, 0x03});
+    write_seed(target, "prefix_going_down.bin",
+               Bytes{0x61, 0x05, 0x01, 0x80, 0x00, 0x01, 0x01, 0x10, 0x00});
+}
+
 // A strict DER signature, its high-S twin, and forms only the lax parser takes.
 void ecdsa_der_seeds() {
     const char* target = "fuzz_ecdsa_der";
@@ -403,5 +437,6 @@ int main(int argc, char** argv) {
     bech32_seeds();
     proto_seeds();
     bitcoin_seeds();
+    negentropy_seeds();
     return 0;
 }

@@ -2,6 +2,7 @@
 # npm run bench: builds, then prints the benchmark figures:
 #   native  build/native/bench/datt_bench (Google Benchmark; extra arguments go to it,
 #           e.g. npm run bench -- --benchmark_filter=verify)
+#   sync    build/native/bench/datt_sync_bench: NIP-77 reconciliation of million-item sets
 #   wasm    node bench/wasm_bench.mjs, when it exists
 #   web     node bench/web_bench.mjs: the web app in headless Chromium against datt-relay
 #   markdown node bench/markdown_bench.mjs: the Markdown renderer in Node and headless Chromium
@@ -22,6 +23,12 @@ ran=0
 if [[ -x $native_bench ]]; then
     step "native benchmarks ($native_bench)"
     "$native_bench" "$@"
+    ran=$((ran + 1))
+fi
+sync_bench="$DATT_NATIVE_BUILD/bench/datt_sync_bench"
+if [[ -x $sync_bench ]]; then
+    step "NIP-77 reconciliation benchmarks ($sync_bench)"
+    "$sync_bench"
     ran=$((ran + 1))
 fi
 if [[ -f bench/wasm_bench.mjs ]]; then

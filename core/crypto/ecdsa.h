@@ -26,7 +26,7 @@ enum class HighS {
 };
 
 class EcdsaSignature {
-  public:
+public:
     // Strict DER as libsecp256k1 parses it, with r and s below the group order: exactly
     // the encodings serialize_der() writes, so parse_der(b)->serialize_der() == b.
     // (libsecp256k1 itself maps r or s >= n to zero instead of failing; we reject them.)
@@ -61,7 +61,7 @@ class EcdsaSignature {
     // Same r and s.
     bool operator==(const EcdsaSignature& other) const;
 
-  private:
+private:
     friend EcdsaSignature ecdsa_sign(const SecretKey&, std::span<const uint8_t, 32>);
     friend bool ecdsa_verify(const PubKey&, std::span<const uint8_t, 32>, const EcdsaSignature&,
                              HighS);

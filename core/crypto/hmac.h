@@ -16,7 +16,7 @@ namespace datt::crypto {
 // The states are derived from the key, so the destructor wipes them.
 template <class Hash>
 class Hmac {
-  public:
+public:
     explicit Hmac(std::span<const uint8_t> key);
     Hmac(const Hmac& other) = default;
     Hmac& operator=(const Hmac& other) = default;
@@ -26,7 +26,7 @@ class Hmac {
     // Returns the MAC; the object must not be written to afterwards.
     std::array<uint8_t, Hash::kOutputSize> finalize();
 
-  private:
+private:
     Hash inner_;
     Hash outer_;
 };

@@ -10,14 +10,14 @@
 namespace datt::crypto {
 
 class Ripemd160 {
-  public:
+public:
     static constexpr size_t kOutputSize = 20;
 
     Ripemd160();
     Ripemd160& write(std::span<const uint8_t> data);
     std::array<uint8_t, 20> finalize();
 
-  private:
+private:
     uint32_t state_[5];
     uint8_t buffer_[64];
     uint64_t total_bytes_ = 0;

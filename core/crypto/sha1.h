@@ -10,7 +10,7 @@
 namespace datt::crypto {
 
 class Sha1 {
-  public:
+public:
     static constexpr size_t kOutputSize = 20;
     static constexpr size_t kBlockSize = 64;
 
@@ -19,7 +19,7 @@ class Sha1 {
     // Returns the digest; the object must not be written to afterwards.
     std::array<uint8_t, 20> finalize();
 
-  private:
+private:
     uint32_t state_[5];
     uint8_t buffer_[64];
     uint64_t total_bytes_ = 0;

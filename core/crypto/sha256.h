@@ -9,7 +9,7 @@
 namespace datt::crypto {
 
 class Sha256 {
-  public:
+public:
     static constexpr size_t kOutputSize = 32;
     static constexpr size_t kBlockSize = 64;
 
@@ -18,7 +18,7 @@ class Sha256 {
     // Returns the digest; the object must not be written to afterwards.
     std::array<uint8_t, 32> finalize();
 
-  private:
+private:
     uint32_t state_[8];
     uint8_t buffer_[64];
     uint64_t total_bytes_ = 0;

@@ -9,7 +9,7 @@
 namespace datt::crypto {
 
 class Sha512 {
-  public:
+public:
     static constexpr size_t kOutputSize = 64;
     static constexpr size_t kBlockSize = 128;
 
@@ -17,7 +17,7 @@ class Sha512 {
     Sha512& write(std::span<const uint8_t> data);
     std::array<uint8_t, 64> finalize();
 
-  private:
+private:
     uint64_t state_[8];
     uint8_t buffer_[128];
     uint64_t total_bytes_ = 0;

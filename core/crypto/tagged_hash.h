@@ -20,14 +20,14 @@
 namespace datt::crypto {
 
 class TaggedHash {
-  public:
+public:
     explicit TaggedHash(std::string_view tag);
 
     // A SHA-256 state that has absorbed SHA256(tag) || SHA256(tag).
     Sha256 hasher() const { return midstate_; }
     std::array<uint8_t, 32> operator()(std::span<const uint8_t> data) const;
 
-  private:
+private:
     Sha256 midstate_;
 };
 

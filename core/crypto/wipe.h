@@ -10,13 +10,13 @@ void secure_wipe(void* data, size_t size);
 
 // Wipes a buffer on every path out of a scope, early error returns included.
 class WipeOnExit {
-  public:
+public:
     WipeOnExit(void* data, size_t size) : data_(data), size_(size) {}
     WipeOnExit(const WipeOnExit&) = delete;
     WipeOnExit& operator=(const WipeOnExit&) = delete;
     ~WipeOnExit() { secure_wipe(data_, size_); }
 
-  private:
+private:
     void* data_;
     size_t size_;
 };

@@ -24,7 +24,7 @@
 namespace datt {
 
 class ByteReader {
-  public:
+public:
     explicit ByteReader(ByteSpan data) : data_(data) {}
 
     size_t position() const { return position_; }
@@ -71,7 +71,7 @@ class ByteReader {
     // Ok when every byte was read; "trailing_bytes" otherwise (strict parsers end with it).
     [[nodiscard]] Status expect_end() const;
 
-  private:
+private:
     template <class Int, bool kBigEndian>
     Result<Int> read_int() {
         if (remaining() < sizeof(Int)) return truncated(sizeof(Int));

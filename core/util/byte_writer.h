@@ -11,7 +11,7 @@
 namespace datt {
 
 class ByteWriter {
-  public:
+public:
     ByteWriter() = default;
     // Reserves room for `expected_size` bytes (a hint; the buffer still grows past it).
     explicit ByteWriter(size_t expected_size) { out_.reserve(expected_size); }
@@ -37,7 +37,7 @@ class ByteWriter {
     // Hands the buffer over; the writer is empty afterwards.
     Bytes take() && { return std::move(out_); }
 
-  private:
+private:
     template <class Int, bool kBigEndian>
     ByteWriter& write_int(Int value) {
         for (size_t i = 0; i < sizeof(Int); ++i) {
