@@ -5,7 +5,6 @@
 #include "crypto/sha256.h"
 #include "util/byte_reader.h"
 #include "util/byte_writer.h"
-#include "util/hex.h"
 #include "util/varint.h"
 
 namespace datt::bitcoin {
@@ -227,19 +226,5 @@ size_t total_size(const Transaction& tx) {
 
 size_t weight(const Transaction& tx) { return base_size(tx) * 3 + total_size(tx); }
 size_t vsize(const Transaction& tx) { return (weight(tx) + 3) / 4; }
-
-std::string to_display_hex(const Hash256& hash) {
-    Hash256 reversed = hash;
-    std::reverse(reversed.begin(), reversed.end());
-    return to_hex(reversed);
-}
-
-Result<Hash256> from_display_hex(std::string_view hex) {
-    auto bytes = from_hex_fixed<32>(hex);
-    if (!bytes) return bytes.error();
-    Hash256 out = *bytes;
-    std::reverse(out.begin(), out.end());
-    return out;
-}
 
 }  // namespace datt::bitcoin

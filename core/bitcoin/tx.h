@@ -34,6 +34,7 @@
 #include <vector>
 
 #include "bitcoin/amount.h"
+#include "bitcoin/display_hash.h"  // to_display_hex / from_display_hex for txids
 #include "util/bytes.h"
 #include "util/result.h"
 
@@ -48,7 +49,7 @@ inline constexpr size_t kMaxTransactionSize = 4'000'000;
 inline constexpr uint32_t kSequenceFinal = 0xffffffff;
 
 // A hash as Bitcoin stores it: the raw SHA-256d output ("internal byte order"). Explorers
-// and RPCs print it byte-reversed: see to_display_hex().
+// and RPCs print it byte-reversed: see to_display_hex() (display_hash.h).
 struct OutPoint {
     Hash256 txid{};
     uint32_t index = 0;
@@ -100,11 +101,5 @@ size_t total_size(const Transaction& tx);  // serialize()
 // BIP-141: base_size * 3 + total_size; vsize = weight / 4 rounded up.
 size_t weight(const Transaction& tx);
 size_t vsize(const Transaction& tx);
-
-// A hash in the byte-reversed hex that Bitcoin Core's RPCs and explorers print.
-std::string to_display_hex(const Hash256& hash);
-// The inverse: 64 hex characters in display order to internal byte order.
-// Error codes: hex_odd_length, hex_invalid_char, hex_wrong_length.
-[[nodiscard]] Result<Hash256> from_display_hex(std::string_view hex);
 
 }  // namespace datt::bitcoin
