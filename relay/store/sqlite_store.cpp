@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 
+#include "event/address.h"
+#include "event/deletion.h"
 #include "event/kind.h"
+#include "event/time_id.h"
 #include "store/sql_filter.h"
 #include "store/sqlite_handle.h"
 #include "store/sqlite_schema.h"
@@ -21,6 +23,18 @@ using event::Event;
 using event::StorageClass;
 using sqlite::Connection;
 using sqlite::Statement;
+
+// The NIP-01 and NIP-09 rules are core's (event/time_id.h, event/address.h,
+// event/deletion.h); this writer applies them to rows. Where a rule needs a stored row,
+// the row's columns are read and the core function decides; store_test's
+// RulesAgreeWithCore replays random histories through the store and through the core
+// rules alone and compares what survives.
+
+event::TimeId time_id_of(int64_t created_at, ByteSpan id_bytes) {
+    event::TimeId time_id{created_at, {}};
+    std::copy_n(id_bytes.begin(), std::min(id_bytes.size(), time_id.id.size()), time_id.id.begin());
+    return time_id;
+}
 
 // ---------------------------------------------------------------------------------------
 // Readers
@@ -89,16 +103,14 @@ class SqliteReader final : public StoreReader {
         const std::span<Statement> streams = *pooled;
         ResetOnExit reset(streams);
 
-        // The current row of each stream, merged in feed order: the heap's top is the
-        // newest, and among equal created_at the lowest id.
+        // The current row of each stream, merged in feed order (event::supersedes): the
+        // heap's top is the newest, and among equal created_at the lowest id.
         struct Head {
-            int64_t created_at;
-            Hash256 id;
+            event::TimeId time_id;
             size_t stream;
         };
         const auto later = [](const Head& a, const Head& b) {
-            if (a.created_at != b.created_at) return a.created_at < b.created_at;
-            return a.id > b.id;
+            return event::supersedes(b.time_id, a.time_id);
         };
         std::vector<Head> heap;
         heap.reserve(streams.size());
@@ -107,10 +119,7 @@ class SqliteReader final : public StoreReader {
             const int rc = streams[i].step();
             if (rc == SQLITE_DONE) return Ok{};
             if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "query failed");
-            Head head{streams[i].column_int(0), {}, i};
-            const ByteSpan id = streams[i].column_blob(1);
-            std::copy_n(id.begin(), std::min(id.size(), head.id.size()), head.id.begin());
-            heap.push_back(head);
+            heap.push_back(Head{time_id_of(streams[i].column_int(0), streams[i].column_blob(1)), i});
             std::push_heap(heap.begin(), heap.end(), later);
             return Ok{};
         };
@@ -126,8 +135,8 @@ class SqliteReader final : public StoreReader {
             const Head head = heap.back();
             heap.pop_back();
             // Repeats of one event come out next to each other: the order is total.
-            if (!(plan->may_repeat && last_id == head.id)) {
-                last_id = head.id;
+            if (!(plan->may_repeat && last_id == head.time_id.id)) {
+                last_id = head.time_id.id;
                 if (!plan->search) {
                     events.emplace_back(streams[head.stream].column_text(2));
                 } else if (auto kept = search_candidate(*plan->search,
@@ -208,60 +217,6 @@ class SqliteReader final : public StoreReader {
 
 // ---------------------------------------------------------------------------------------
 // The writer
-
-// The (pubkey, kind, d) key of a replaceable or addressable event; nullopt for others.
-std::optional<std::string> address_key(const Event& event) {
-    switch (event::storage_class(event.kind())) {
-        case StorageClass::kReplaceable:
-            return std::string();
-        case StorageClass::kAddressable:
-            return std::string(event.tag_value("d").value_or(""));
-        case StorageClass::kRegular:
-        case StorageClass::kEphemeral:
-            return std::nullopt;
-    }
-    return std::nullopt;
-}
-
-// NIP-01 order for versions of one address: true when `a` is to be kept over `b`.
-bool supersedes(int64_t a_created_at, ByteSpan a_id, int64_t b_created_at, ByteSpan b_id) {
-    if (a_created_at != b_created_at) return a_created_at > b_created_at;
-    return std::lexicographical_compare(a_id.begin(), a_id.end(), b_id.begin(), b_id.end());
-}
-
-// A NIP-09 `a` tag value "<kind>:<pubkey hex>:<d>" naming a replaceable or addressable
-// event (nullopt otherwise).
-struct Address {
-    event::Kind kind;
-    ByteArray<32> pubkey;
-    std::string d_key;
-};
-
-std::optional<Address> parse_address(std::string_view value) {
-    const size_t colon1 = value.find(':');
-    if (colon1 == std::string_view::npos) return std::nullopt;
-    const size_t colon2 = value.find(':', colon1 + 1);
-    if (colon2 == std::string_view::npos) return std::nullopt;
-    unsigned kind = 0;
-    const char* begin = value.data();
-    const char* end = value.data() + colon1;
-    auto [ptr, ec] = std::from_chars(begin, end, kind);
-    if (colon1 == 0 || ec != std::errc() || ptr != end || kind > 65535) return std::nullopt;
-    auto pubkey = from_hex_fixed<32>(value.substr(colon1 + 1, colon2 - colon1 - 1));
-    if (!pubkey) return std::nullopt;
-    Address address{static_cast<event::Kind>(kind), *pubkey, std::string(value.substr(colon2 + 1))};
-    switch (event::storage_class(address.kind)) {
-        case StorageClass::kReplaceable:
-            if (!address.d_key.empty()) return std::nullopt;
-            return address;
-        case StorageClass::kAddressable:
-            return address;
-        case StorageClass::kRegular:
-        case StorageClass::kEphemeral:
-            return std::nullopt;
-    }
-    return std::nullopt;
-}
 
 // The writer's statements, prepared once.
 struct WriterStatements {
@@ -403,59 +358,63 @@ class SqliteStore final : public Store {
             if (*deleted) return WriteOutcome{WriteStatus::kDeleted, {}};
         }
 
-        const std::optional<std::string> d_key = address_key(event);
-        if (d_key) {
+        const std::optional<event::Address> address = event::address_of(event);
+        if (address) {
+            // An address tombstone keeps the latest request's created_at: the version is
+            // refused when that request covers it.
             s_.find_deleted_address.bind_blob_static(1, event.pubkey());
             s_.find_deleted_address.bind_int(2, event.kind());
-            s_.find_deleted_address.bind_blob_static(3, as_bytes(*d_key));
+            s_.find_deleted_address.bind_blob_static(3, as_bytes(address->d));
             auto deleted = lookup(s_.find_deleted_address, "address deletion lookup");
             if (!deleted) return deleted.error();
             const bool refused =
-                *deleted && event.created_at() <= s_.find_deleted_address.column_int(0);
+                *deleted && event::covers_version(
+                                event::DeletionRequest{event.pubkey(),
+                                                       s_.find_deleted_address.column_int(0),
+                                                       {},
+                                                       {}},
+                                event.created_at());
             s_.find_deleted_address.reset();
             if (refused) return WriteOutcome{WriteStatus::kDeleted, {}};
 
             s_.find_address.bind_blob_static(1, event.pubkey());
             s_.find_address.bind_int(2, event.kind());
-            s_.find_address.bind_blob_static(3, as_bytes(*d_key));
+            s_.find_address.bind_blob_static(3, as_bytes(address->d));
             auto existing = lookup(s_.find_address, "address lookup");
             if (!existing) return existing.error();
             if (*existing) {
                 const int64_t old_seq = s_.find_address.column_int(0);
-                const ByteSpan old_id_bytes = s_.find_address.column_blob(1);
-                const int64_t old_created_at = s_.find_address.column_int(2);
-                Hash256 old_id{};
-                std::copy_n(old_id_bytes.begin(), std::min(old_id_bytes.size(), old_id.size()),
-                            old_id.begin());
+                const event::TimeId old = time_id_of(s_.find_address.column_int(2),
+                                                     s_.find_address.column_blob(1));
                 s_.find_address.reset();
-                if (!supersedes(event.created_at(), event.id(), old_created_at, old_id)) {
+                if (!event::supersedes({event.created_at(), event.id()}, old)) {
                     return WriteOutcome{WriteStatus::kReplacedNewer, {}};
                 }
                 if (auto removed = remove(old_seq); !removed) return removed.error();
-                outcome.removed.push_back(old_id);
+                outcome.removed.push_back(old.id);
             } else {
                 s_.find_address.reset();
             }
         }
 
-        if (auto inserted = insert(event, d_key); !inserted) return inserted.error();
-        if (event.kind() == event::kinds::kDeletion) {
-            if (auto applied = apply_deletion(event, outcome.removed); !applied) {
+        if (auto inserted = insert(event, address); !inserted) return inserted.error();
+        if (auto request = event::deletion_request_of(event)) {
+            if (auto applied = apply_deletion(*request, outcome.removed); !applied) {
                 return applied.error();
             }
         }
         return outcome;
     }
 
-    Status insert(const Event& event, const std::optional<std::string>& d_key) {
+    Status insert(const Event& event, const std::optional<event::Address>& address) {
         const std::string json = event.to_json();
         Statement& ins = s_.insert_event;
         ins.bind_blob_static(1, event.id());
         ins.bind_blob_static(2, event.pubkey());
         ins.bind_int(3, event.created_at());
         ins.bind_int(4, event.kind());
-        if (d_key) {
-            ins.bind_blob_static(5, as_bytes(*d_key));
+        if (address) {
+            ins.bind_blob_static(5, as_bytes(address->d));
         } else {
             ins.bind_null(5);
         }
@@ -495,34 +454,29 @@ class SqliteStore final : public Store {
     }
 
     // NIP-09: removes the author's targets and records tombstones for later arrivals.
-    Status apply_deletion(const Event& request, std::vector<Hash256>& removed) {
-        for (const event::Tag& tag : request.tags()) {
-            if (tag.size() < 2) continue;
-            if (tag[0] == "e") {
-                auto id = from_hex_fixed<32>(tag[1]);
-                if (!id) continue;
-                if (auto done = delete_by_id(request, *id, removed); !done) return done;
-            } else if (tag[0] == "a") {
-                std::optional<Address> address = parse_address(tag[1]);
-                if (!address || address->pubkey != request.pubkey()) continue;
-                if (auto done = delete_address(request, *address, removed); !done) return done;
-            }
+    Status apply_deletion(const event::DeletionRequest& request, std::vector<Hash256>& removed) {
+        for (const Hash256& id : request.ids) {
+            if (auto done = delete_by_id(request, id, removed); !done) return done;
+        }
+        for (const event::Address& address : request.addresses) {
+            if (auto done = delete_address(request, address, removed); !done) return done;
         }
         return Ok{};
     }
 
-    Status delete_by_id(const Event& request, const Hash256& id, std::vector<Hash256>& removed) {
+    Status delete_by_id(const event::DeletionRequest& request, const Hash256& id,
+                        std::vector<Hash256>& removed) {
         s_.find_by_id.bind_blob_static(1, id);
         auto found = lookup(s_.find_by_id, "deletion target lookup");
         if (!found) return found.error();
         if (*found) {
             const int64_t seq = s_.find_by_id.column_int(0);
+            ByteArray<32> author{};
             const ByteSpan pubkey = s_.find_by_id.column_blob(1);
-            const bool own = std::equal(pubkey.begin(), pubkey.end(), request.pubkey().begin(),
-                                        request.pubkey().end());
-            const bool is_request = s_.find_by_id.column_int(2) == event::kinds::kDeletion;
+            std::copy_n(pubkey.begin(), std::min(pubkey.size(), author.size()), author.begin());
+            const auto kind = static_cast<event::Kind>(s_.find_by_id.column_int(2));
             s_.find_by_id.reset();
-            if (own && !is_request) {
+            if (event::may_delete(request, author, kind)) {
                 if (auto done = remove(seq); !done) return done;
                 if (std::find(removed.begin(), removed.end(), id) == removed.end()) {
                     removed.push_back(id);
@@ -534,28 +488,27 @@ class SqliteStore final : public Store {
         // Keyed by the requester too: the id can only ever belong to an event by that
         // author, so other authors' events are never refused because of it.
         s_.add_deleted_id.bind_blob_static(1, id);
-        s_.add_deleted_id.bind_blob_static(2, request.pubkey());
+        s_.add_deleted_id.bind_blob_static(2, request.author);
         return run(s_.add_deleted_id, "tombstone insert");
     }
 
-    Status delete_address(const Event& request, const Address& address,
+    // `address` is the requester's own (deletion_request_of keeps no other).
+    Status delete_address(const event::DeletionRequest& request, const event::Address& address,
                           std::vector<Hash256>& removed) {
         s_.find_address.bind_blob_static(1, address.pubkey);
         s_.find_address.bind_int(2, address.kind);
-        s_.find_address.bind_blob_static(3, as_bytes(address.d_key));
+        s_.find_address.bind_blob_static(3, as_bytes(address.d));
         auto found = lookup(s_.find_address, "deletion address lookup");
         if (!found) return found.error();
         if (*found) {
             const int64_t seq = s_.find_address.column_int(0);
-            const ByteSpan id_bytes = s_.find_address.column_blob(1);
-            const int64_t created_at = s_.find_address.column_int(2);
-            Hash256 id{};
-            std::copy_n(id_bytes.begin(), std::min(id_bytes.size(), id.size()), id.begin());
+            const event::TimeId stored =
+                time_id_of(s_.find_address.column_int(2), s_.find_address.column_blob(1));
             s_.find_address.reset();
-            if (created_at <= request.created_at()) {
+            if (event::covers_version(request, stored.created_at)) {
                 if (auto done = remove(seq); !done) return done;
-                if (std::find(removed.begin(), removed.end(), id) == removed.end()) {
-                    removed.push_back(id);
+                if (std::find(removed.begin(), removed.end(), stored.id) == removed.end()) {
+                    removed.push_back(stored.id);
                 }
             }
         } else {
@@ -564,8 +517,8 @@ class SqliteStore final : public Store {
         Statement& add = s_.add_deleted_address;
         add.bind_blob_static(1, address.pubkey);
         add.bind_int(2, address.kind);
-        add.bind_blob_static(3, as_bytes(address.d_key));
-        add.bind_int(4, request.created_at());
+        add.bind_blob_static(3, as_bytes(address.d));
+        add.bind_int(4, request.created_at);
         return run(add, "address tombstone insert");
     }
 
