@@ -93,61 +93,70 @@ class SqliteReader final : public StoreReader {
   public:
     explicit SqliteReader(Connection db) : db_(std::move(db)) {}
 
+    Result<uint64_t> begin_read() override {
+        if (!snapshot_begin_.get()) {
+            for (auto [stmt, sql] : {std::pair{&snapshot_begin_, "BEGIN"},
+                                     std::pair{&snapshot_end_, "COMMIT"},
+                                     std::pair{&snapshot_version_, sqlite::kVersionSql}}) {
+                auto prepared = db_.prepare(sql);
+                if (!prepared) return prepared.error();
+                *stmt = std::move(prepared).value();
+            }
+        }
+        if (auto begun = run(snapshot_begin_, "BEGIN"); !begun) return begun.error();
+        // The first read starts the snapshot: the version row is read in it.
+        const int rc = snapshot_version_.step();
+        const auto version = static_cast<uint64_t>(snapshot_version_.column_int(0));
+        snapshot_version_.reset();
+        if (rc != SQLITE_ROW) {
+            Error failed = sqlite::error(db_.get(), "version read failed");
+            end_read();
+            return failed;
+        }
+        return version;
+    }
+
+    void end_read() override { (void)run(snapshot_end_, "COMMIT"); }
+
     Result<std::vector<std::string>> query(const proto::Filter& filter,
                                            size_t max_results) override {
         const uint64_t limit = std::min<uint64_t>(filter.limit.value_or(max_results), max_results);
         const std::optional<sqlite::SelectPlan> plan = sqlite::select_matching(filter, limit);
-        if (!plan) return std::vector<std::string>{};
-        auto pooled = statements(plan->sql, plan->streams.size());
-        if (!pooled) return pooled.error();
-        const std::span<Statement> streams = *pooled;
-        ResetOnExit reset(streams);
-
-        // The current row of each stream, merged in feed order (event::supersedes): the
-        // heap's top is the newest, and among equal created_at the lowest id.
-        struct Head {
-            event::TimeId time_id;
-            size_t stream;
-        };
-        const auto later = [](const Head& a, const Head& b) {
-            return event::supersedes(b.time_id, a.time_id);
-        };
-        std::vector<Head> heap;
-        heap.reserve(streams.size());
-        // Steps stream `i` and, if it has a row, puts its head on the heap.
-        const auto advance = [&](size_t i) -> Status {
-            const int rc = streams[i].step();
-            if (rc == SQLITE_DONE) return Ok{};
-            if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "query failed");
-            heap.push_back(Head{time_id_of(streams[i].column_int(0), streams[i].column_blob(1)), i});
-            std::push_heap(heap.begin(), heap.end(), later);
-            return Ok{};
-        };
-        for (size_t i = 0; i < streams.size(); ++i) {
-            bind_all(streams[i], plan->streams[i]);
-            if (auto started = advance(i); !started) return started.error();
-        }
-
         std::vector<std::string> events;
-        std::optional<Hash256> last_id;
-        while (events.size() < limit && !heap.empty()) {
-            std::pop_heap(heap.begin(), heap.end(), later);
-            const Head head = heap.back();
-            heap.pop_back();
-            // Repeats of one event come out next to each other: the order is total.
-            if (!(plan->may_repeat && last_id == head.time_id.id)) {
-                last_id = head.time_id.id;
-                if (!plan->search) {
-                    events.emplace_back(streams[head.stream].column_text(2));
-                } else if (auto kept = search_candidate(*plan->search,
-                                                        streams[head.stream].column_int(2), events);
-                           !kept) {
-                    return kept.error();
-                }
+        if (!plan) return events;
+        auto merged = merge(*plan, [&](Statement& row, const event::TimeId&) -> Status {
+            if (!plan->search) {
+                events.emplace_back(row.column_text(2));
+                return Ok{};
             }
-            if (auto next = advance(head.stream); !next) return next.error();
-        }
+            auto json = search_check(*plan->search, row.column_int(2), true);
+            if (!json) return json.error();
+            if (*json) events.push_back(std::move(**json));
+            return Ok{};
+        }, [&] { return events.size() >= limit; });
+        if (!merged) return merged.error();
         return events;
+    }
+
+    Result<std::vector<event::TimeId>> scan_range(const proto::Filter& filter,
+                                                  const event::TimeId& from,
+                                                  const event::TimeId& to,
+                                                  size_t max_items) override {
+        const std::optional<sqlite::SelectPlan> plan =
+            sqlite::select_range(filter, from, to, max_items);
+        std::vector<event::TimeId> items;
+        if (!plan) return items;
+        auto merged = merge(*plan, [&](Statement& row, const event::TimeId& time_id) -> Status {
+            if (plan->search) {
+                auto content = search_check(*plan->search, row.column_int(2), false);
+                if (!content) return content.error();
+                if (!*content) return Ok{};
+            }
+            items.push_back(time_id);
+            return Ok{};
+        }, [&] { return items.size() >= max_items; });
+        if (!merged) return merged.error();
+        return items;
     }
 
     Result<uint64_t> count(const std::vector<proto::Filter>& filters) override {
@@ -163,26 +172,86 @@ class SqliteReader final : public StoreReader {
     }
 
   private:
-    // Appends the JSON of search candidate `seq` to `events` if its content has every term.
-    Status search_candidate(const std::string& search, int64_t seq,
-                            std::vector<std::string>& events) {
-        // Its own statement, not the pool's: taking one from the pool could clear it while
-        // the query's streams are still stepping.
-        if (!search_fetch_.get()) {
-            auto prepared = db_.prepare(sqlite::kSearchFetchSql);
-            if (!prepared) return prepared.error();
-            search_fetch_ = std::move(prepared).value();
+    Status run(Statement& stmt, std::string_view what) {
+        const int rc = stmt.step();
+        stmt.reset();
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), std::string(what) + " failed");
+        return Ok{};
+    }
+
+    // Runs the plan's streams and merges their rows in the plan's order (each stream is
+    // already in that order): `take(row, time_id)` is called once per distinct event until
+    // `full()` says to stop.
+    template <class Take, class Full>
+    Status merge(const sqlite::SelectPlan& plan, Take take, Full full) {
+        auto pooled = statements(plan.sql, plan.streams.size());
+        if (!pooled) return pooled.error();
+        const std::span<Statement> streams = *pooled;
+        ResetOnExit reset(streams);
+
+        // The current row of each stream; the heap's top comes first in the plan's order.
+        struct Head {
+            event::TimeId time_id;
+            size_t stream;
+        };
+        const bool ascending = plan.order == sqlite::SelectPlan::Order::kAscending;
+        const auto after = [ascending](const Head& a, const Head& b) {
+            return ascending ? b.time_id < a.time_id : event::supersedes(b.time_id, a.time_id);
+        };
+        std::vector<Head> heap;
+        heap.reserve(streams.size());
+        // Steps stream `i` and, if it has a row, puts its head on the heap.
+        const auto advance = [&](size_t i) -> Status {
+            const int rc = streams[i].step();
+            if (rc == SQLITE_DONE) return Ok{};
+            if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "query failed");
+            heap.push_back(Head{time_id_of(streams[i].column_int(0), streams[i].column_blob(1)), i});
+            std::push_heap(heap.begin(), heap.end(), after);
+            return Ok{};
+        };
+        for (size_t i = 0; i < streams.size(); ++i) {
+            bind_all(streams[i], plan.streams[i]);
+            if (auto started = advance(i); !started) return started;
         }
-        Statement& fetch = search_fetch_;
+
+        std::optional<Hash256> last_id;
+        while (!full() && !heap.empty()) {
+            std::pop_heap(heap.begin(), heap.end(), after);
+            const Head head = heap.back();
+            heap.pop_back();
+            // Repeats of one event come out next to each other: the order is total.
+            if (!(plan.may_repeat && last_id == head.time_id.id)) {
+                last_id = head.time_id.id;
+                if (auto taken = take(streams[head.stream], head.time_id); !taken) return taken;
+            }
+            if (auto next = advance(head.stream); !next) return next;
+        }
+        return Ok{};
+    }
+
+    // Whether search candidate `seq` has every term of `search` in its content (FTS5 found
+    // its words; this is proto::matches' rule). nullopt when not; otherwise its JSON when
+    // `want_json`, else an empty string.
+    Result<std::optional<std::string>> search_check(const std::string& search, int64_t seq,
+                                                    bool want_json) {
+        // Statements of their own, not the pool's: taking one from the pool could clear it
+        // while the streams are still stepping.
+        Statement& fetch = want_json ? search_fetch_ : search_content_;
+        if (!fetch.get()) {
+            auto prepared =
+                db_.prepare(want_json ? sqlite::kSearchFetchSql : sqlite::kSearchContentSql);
+            if (!prepared) return prepared.error();
+            fetch = std::move(prepared).value();
+        }
         ResetOnExit reset(std::span<Statement>(&fetch, 1));
         fetch.bind_int(1, seq);
         const int rc = fetch.step();
-        if (rc == SQLITE_DONE) return Ok{};
+        if (rc == SQLITE_DONE) return std::optional<std::string>{};
         if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "search fetch failed");
-        if (proto::search_matches(search, fetch.column_text(0))) {
-            events.emplace_back(fetch.column_text(1));
+        if (!proto::search_matches(search, fetch.column_text(0))) {
+            return std::optional<std::string>{};
         }
-        return Ok{};
+        return std::optional<std::string>(want_json ? std::string(fetch.column_text(1)) : "");
     }
 
     // Enough for the shapes and stream counts a relay sees; when full the pool starts
@@ -212,7 +281,11 @@ class SqliteReader final : public StoreReader {
     Connection db_;
     std::unordered_map<std::string, std::vector<Statement>> pool_;
     size_t pooled_ = 0;
-    Statement search_fetch_;  // sqlite::kSearchFetchSql
+    Statement search_fetch_;    // sqlite::kSearchFetchSql
+    Statement search_content_;  // sqlite::kSearchContentSql
+    Statement snapshot_begin_;    // BEGIN
+    Statement snapshot_end_;      // COMMIT
+    Statement snapshot_version_;  // sqlite::kVersionSql
 };
 
 // ---------------------------------------------------------------------------------------
@@ -233,6 +306,7 @@ struct WriterStatements {
     Statement add_deleted_id;        // id, pubkey
     Statement find_deleted_address;  // pubkey, kind, d_key -> until
     Statement add_deleted_address;   // pubkey, kind, d_key, until
+    Statement set_version;           // version
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -258,6 +332,7 @@ struct WriterStatements {
             {&s.add_deleted_address,
              "INSERT INTO deleted_addresses(pubkey, kind, d_key, until) VALUES (?,?,?,?) "
              "ON CONFLICT(pubkey, kind, d_key) DO UPDATE SET until = max(until, excluded.until)"},
+            {&s.set_version, "UPDATE store_version SET version = ?"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -270,34 +345,46 @@ struct WriterStatements {
 
 class SqliteStore final : public Store {
   public:
-    SqliteStore(std::string path, Connection db, WriterStatements statements)
-        : path_(std::move(path)), db_(std::move(db)), s_(std::move(statements)) {
+    SqliteStore(std::string path, Connection db, WriterStatements statements, uint64_t version)
+        : path_(std::move(path)), db_(std::move(db)), s_(std::move(statements)), version_(version) {
         update_size();
     }
 
-    Result<std::vector<WriteOutcome>> write_batch(std::span<const Event> events) override {
-        for (const Event& event : events) {
-            if (event::storage_class(event.kind()) == StorageClass::kEphemeral) {
+    Result<Commit> commit(std::span<const WriteCommand> commands) override {
+        for (const WriteCommand& command : commands) {
+            const auto* put = std::get_if<PutEvent>(&command);
+            if (put && event::storage_class(put->event.kind()) == StorageClass::kEphemeral) {
                 return make_error("store_ephemeral_kind",
-                                  "kind " + std::to_string(event.kind()) +
+                                  "kind " + std::to_string(put->event.kind()) +
                                       " is ephemeral and must not be stored");
             }
         }
-        if (events.empty()) return std::vector<WriteOutcome>{};
         std::lock_guard lock(write_mutex_);
+        if (commands.empty()) return Commit{version_, {}};
         if (auto begun = run(s_.begin, "BEGIN"); !begun) return begun.error();
-        std::vector<WriteOutcome> outcomes;
-        outcomes.reserve(events.size());
-        for (const Event& event : events) {
-            auto outcome = write_one(event);
+        Commit commit{version_ + 1, {}};
+        commit.outcomes.reserve(commands.size());
+        for (const WriteCommand& command : commands) {
+            auto outcome = std::visit(
+                [&](const auto& c) -> Result<CommandOutcome> {
+                    auto applied = apply(c);
+                    if (!applied) return applied.error();
+                    return CommandOutcome(std::move(applied).value());
+                },
+                command);
             if (!outcome) return rollback(outcome.error());
-            outcomes.push_back(std::move(outcome).value());
+            commit.outcomes.push_back(std::move(outcome).value());
+        }
+        s_.set_version.bind_int(1, static_cast<int64_t>(commit.version));
+        if (auto stamped = run(s_.set_version, "version update"); !stamped) {
+            return rollback(stamped.error());
         }
         if (auto committed = run(s_.commit, "COMMIT"); !committed) {
             return rollback(committed.error());
         }
+        version_ = commit.version;
         update_size();
-        return outcomes;
+        return commit;
     }
 
     Result<std::unique_ptr<StoreReader>> open_reader() override {
@@ -339,7 +426,9 @@ class SqliteStore final : public Store {
         return sqlite::error(db_.get(), std::string(what) + " failed");
     }
 
-    Result<WriteOutcome> write_one(const Event& event) {
+    // One command inside the batch's transaction (write_command.h says how to add more).
+    Result<WriteOutcome> apply(const PutEvent& command) {
+        const Event& event = command.event;
         WriteOutcome outcome{WriteStatus::kStored, {}};
 
         s_.find_by_id.bind_blob_static(1, event.id());
@@ -536,6 +625,7 @@ class SqliteStore final : public Store {
     Connection db_;
     WriterStatements s_;
     std::mutex write_mutex_;
+    uint64_t version_;  // of the last commit; guarded by write_mutex_
     // Refreshed after each commit so /metrics reads it without touching the connection.
     std::atomic<uint64_t> size_bytes_{0};
 };
@@ -547,8 +637,11 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, Sqlite
     if (!db) return db.error();
     auto statements = WriterStatements::prepare(*db);
     if (!statements) return statements.error();
-    return std::unique_ptr<Store>(
-        new SqliteStore(path, std::move(db).value(), std::move(statements).value()));
+    auto version = db->query_int(sqlite::kVersionSql);
+    if (!version) return version.error();
+    return std::unique_ptr<Store>(new SqliteStore(path, std::move(db).value(),
+                                                  std::move(statements).value(),
+                                                  static_cast<uint64_t>(*version)));
 }
 
 }  // namespace datt::relay

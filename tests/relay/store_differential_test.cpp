@@ -234,6 +234,52 @@ TEST(StoreDifferential, QueryAndCountAgreeWithTheReference) {
     }
     std::cout << "filters with results: " << non_empty << " of " << kFilters
               << ", cut at their limit: " << limited << "\n";
+
+    // Range scans (NIP-77): ascending (created_at, id) between random bounds, the filter's
+    // limit ignored, cut at max_items.
+    std::vector<Event> ascending = events;
+    std::sort(ascending.begin(), ascending.end(), [](const Event& a, const Event& b) {
+        return event::TimeId{a.created_at(), a.id()} < event::TimeId{b.created_at(), b.id()};
+    });
+    const auto random_bound = [&]() {
+        if (gen.chance(0.5)) {  // an event's own (created_at, id)
+            const Event& e = events[gen.pick(static_cast<int>(events.size()))];
+            return event::TimeId{e.created_at(), e.id()};
+        }
+        event::TimeId bound{kFirstSecond - 2 + gen.pick(kSeconds + 4), {}};
+        for (auto& b : bound.id) b = static_cast<uint8_t>(gen.pick(256));
+        return bound;
+    };
+    int ranges_non_empty = 0, ranges_cut = 0;
+    for (int i = 0; i < kFilters / 3 && failures < 5; ++i) {
+        const Filter filter = gen.filter(events);
+        event::TimeId from = random_bound(), to = random_bound();
+        if (to < from) std::swap(from, to);
+        if (gen.chance(0.1)) from = {INT64_MIN, {}};
+        if (gen.chance(0.1)) to = {INT64_MAX, {}};
+        const size_t max_items = gen.chance(0.3) ? 1 + gen.pick(30) : 100000;
+        std::vector<event::TimeId> expected;
+        for (const Event& e : ascending) {
+            const event::TimeId t{e.created_at(), e.id()};
+            if (expected.size() >= max_items) break;
+            if (from <= t && t < to && proto::matches(filter, e)) expected.push_back(t);
+        }
+        auto got = (*reader)->scan_range(filter, from, to, max_items);
+        ASSERT_TRUE(got.ok()) << got.error().message;
+        if (*got != expected) {
+            ++failures;
+            ADD_FAILURE() << "range " << i << " " << proto::filter_to_json(filter) << " from "
+                          << from.created_at << ":" << to_hex(from.id) << " to " << to.created_at
+                          << ":" << to_hex(to.id) << " max " << max_items << ": store "
+                          << got->size() << " items, reference " << expected.size();
+        }
+        ranges_non_empty += !expected.empty();
+        ranges_cut += expected.size() == max_items;
+    }
+    std::cout << "ranges with items: " << ranges_non_empty << ", cut at max_items: " << ranges_cut
+              << "\n";
+    EXPECT_GT(ranges_non_empty, kFilters / 12);
+    EXPECT_GT(ranges_cut, kFilters / 60);
     // The filters exercise something: many hit events, and many hit their limit.
     EXPECT_GT(non_empty, kFilters / 3);
     EXPECT_GT(limited, kFilters / 10);
