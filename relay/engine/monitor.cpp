@@ -1,5 +1,6 @@
 #include "engine/monitor.h"
 
+#include "engine/subscription_index.h"
 #include "proto/filter.h"
 
 namespace datt::relay {
@@ -22,7 +23,7 @@ struct Monitors::Shard {
         std::shared_ptr<Connection> connection;
         std::string id;
         uint64_t generation = 0;
-        std::vector<proto::Filter> filters;
+        SubscriptionIndex::Handle handle = 0;
         bool backfilling = true;
         uint64_t snapshot = 0;  // after backfill: only events of later versions are live
         // Live matches while the stored part is sent, bounded (a quarter of the outgoing
@@ -41,12 +42,9 @@ struct Monitors::Shard {
     void on(FanOut& fan_out) {
         EventBatch& batch = *fan_out.batch;
         for (const EventBatch::Delivery& delivery : batch.deliveries) {
-            for (auto& [connection_id, subscriptions] : by_connection) {
-                for (auto& [id, subscription] : subscriptions) {
-                    if (!proto::matches_any(subscription->filters, delivery.event)) continue;
-                    deliver(*subscription, batch.version, delivery.json);
-                }
-            }
+            index.match(delivery.event, [&](SubscriptionIndex::Handle handle) {
+                deliver(*by_handle.at(handle), batch.version, delivery.json);
+            });
         }
         flush();
         if (batch.shards_left.fetch_sub(1) != 1) return;
@@ -60,10 +58,14 @@ struct Monitors::Shard {
         subscription->connection = std::move(subscribe.connection);
         subscription->id = std::move(subscribe.id);
         subscription->generation = subscribe.generation;
-        subscription->filters = std::move(subscribe.filters);
+        subscription->handle = next_handle++;
+        // A REQ with an open id replaces that subscription.
+        erase(subscription->connection->id, subscription->id);
+        index.add(subscription->handle, subscribe.filters);
+        by_handle[subscription->handle] = subscription.get();
         auto& subscriptions = by_connection[subscription->connection->id];
         const std::string id = subscription->id;
-        subscriptions[id] = std::move(subscription);  // a REQ with an open id replaces it
+        subscriptions[id] = std::move(subscription);
     }
 
     void on(BackfillDone& done) {
@@ -74,7 +76,18 @@ struct Monitors::Shard {
 
     void on(Unsubscribe& unsubscribe) { erase(unsubscribe.connection, unsubscribe.id); }
 
-    void on(ConnectionClosed& closed) { by_connection.erase(closed.connection); }
+    void on(ConnectionClosed& closed) {
+        auto subscriptions = by_connection.find(closed.connection);
+        if (subscriptions == by_connection.end()) return;
+        for (auto& [id, subscription] : subscriptions->second) forget(*subscription);
+        by_connection.erase(subscriptions);
+    }
+
+    // Takes a subscription out of the index (its owner then destroys it).
+    void forget(const Subscription& subscription) {
+        index.remove(subscription.handle);
+        by_handle.erase(subscription.handle);
+    }
 
     void deliver(Subscription& subscription, uint64_t version, const std::string& json) {
         if (!subscription.backfilling && version <= subscription.snapshot) return;
@@ -135,7 +148,10 @@ struct Monitors::Shard {
     void erase(ConnectionId connection, const std::string& id) {
         auto subscriptions = by_connection.find(connection);
         if (subscriptions == by_connection.end()) return;
-        subscriptions->second.erase(id);
+        auto found = subscriptions->second.find(id);
+        if (found == subscriptions->second.end()) return;
+        forget(*found->second);
+        subscriptions->second.erase(found);
         if (subscriptions->second.empty()) by_connection.erase(subscriptions);
     }
 
@@ -149,6 +165,9 @@ struct Monitors::Shard {
     Inbox<MonitorMessage> inbox;
     std::unordered_map<ConnectionId, std::map<std::string, std::unique_ptr<Subscription>, std::less<>>>
         by_connection;
+    SubscriptionIndex index;
+    std::unordered_map<SubscriptionIndex::Handle, Subscription*> by_handle;
+    SubscriptionIndex::Handle next_handle = 1;
     std::unordered_map<ConnectionId, std::vector<Frame>> outgoing;
     std::vector<MonitorMessage> batch;  // reused by drain
 };

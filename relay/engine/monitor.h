@@ -3,6 +3,10 @@
 // drained by the pool one batch at a time, and owns its subscriptions outright, so no lock
 // is held across connections and fan-out runs beside the writer rather than on it.
 //
+// Each shard finds the subscriptions an event matches through its SubscriptionIndex
+// (subscription_index.h), so fan-out costs what the matching subscriptions cost, not a
+// test of every filter of every connection.
+//
 // A shard receives, in one FIFO inbox:
 // - FanOut from the writer (committed events) and the ingester (ephemeral events): each
 //   event goes to the matching subscriptions; when every shard is done with a batch, the
