@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "engine/static_files.h"
+#include "engine/log.h"
 
 namespace datt::relay {
 namespace {
@@ -33,10 +33,26 @@ std::string relay_information(const Config& config) {
     return info.dump();
 }
 
+StaticFiles load(const std::string& root, const char* what) {
+    StaticFiles files = StaticFiles::load(root);
+    if (root.empty()) return files;
+    log::info(std::string(what) + ": " + std::to_string(files.files()) + " files, " +
+              std::to_string(files.bytes()) + " bytes from " + root);
+    if (files.left_out() > 0) {
+        log::warn(std::string(what) + ": " + std::to_string(files.left_out()) +
+                  " files left out (over 64 MiB each, 256 MiB in all, or 100,000 entries)");
+    }
+    return files;
+}
+
 }  // namespace
 
 HttpRoutes::HttpRoutes(Context& context, Store& store)
-    : context_(context), store_(store), relay_information_(relay_information(context.config)) {}
+    : context_(context),
+      store_(store),
+      relay_information_(relay_information(context.config)),
+      web_(load(context.config.web_root, "web root")),
+      wasm_(load(context.config.wasm_root, "wasm root")) {}
 
 std::string HttpRoutes::metrics_text() const {
     Metrics::Gauges gauges{};
@@ -67,14 +83,10 @@ HttpResponse HttpRoutes::route(const HttpRequest& request) const {
     if (path == "/metrics") {
         return HttpResponse{200, "text/plain; version=0.0.4", metrics_text(), {}};
     }
-    std::optional<StaticFile> file;
-    if (path.starts_with("/wasm/")) {
-        file = read_static_file(context_.config.wasm_root, path.substr(5));
-    } else {
-        file = read_static_file(context_.config.web_root, path);
-    }
+    const StaticFile* file =
+        path.starts_with("/wasm/") ? wasm_.find(path.substr(5)) : web_.find(path);
     if (!file) return HttpResponse{404, "text/plain; charset=utf-8", "not found\n", {}};
-    return HttpResponse{200, std::move(file->content_type), std::move(file->body), {}};
+    return HttpResponse{200, file->content_type, file->body, {}};
 }
 
 }  // namespace datt::relay
