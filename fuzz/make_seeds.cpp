@@ -282,6 +282,14 @@ void proto_seeds() {
     write_seed("fuzz_filter", "unknown_member.json", R"({"#ab":["x"],"ids":"a"})");
 }
 
+void address_seeds() {
+    const std::string pubkey(64, 'a');
+    write_seed("fuzz_address", "community.txt", "34550:" + pubkey + ":bitcoin");
+    write_seed("fuzz_address", "replaceable.txt", "10002:" + pubkey + ":");
+    write_seed("fuzz_address", "colons_in_d.txt", "30023:" + pubkey + ":a:b:");
+    write_seed("fuzz_address", "regular_kind.txt", "1:" + pubkey + ":x");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -298,5 +306,6 @@ int main(int argc, char** argv) {
     base58_seeds();
     bech32_seeds();
     proto_seeds();
+    address_seeds();
     return 0;
 }
