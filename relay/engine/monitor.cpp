@@ -54,6 +54,9 @@ struct Monitors::Shard {
     }
 
     void on(Subscribe& subscribe) {
+        // A REQ that raced with its connection's close: ConnectionClosed was queued after
+        // `closed` was set, so either it is behind this message or `closed` is seen here.
+        if (subscribe.connection->closed) return;
         auto subscription = std::make_unique<Subscription>();
         subscription->connection = std::move(subscribe.connection);
         subscription->id = std::move(subscribe.id);

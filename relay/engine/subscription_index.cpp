@@ -88,33 +88,4 @@ void SubscriptionIndex::remove(Handle handle) {
     registered_.erase(found);
 }
 
-void SubscriptionIndex::test(const Entries& entries, const event::Event& event,
-                             const std::function<void(Handle)>& visit) {
-    for (const Entry& entry : entries) {
-        Registered& registered = registered_.find(entry.handle)->second;
-        if (registered.stamp == stamp_) continue;  // already reported for this event
-        ++last_tested_;
-        if (!proto::matches(registered.filters[entry.filter], event)) continue;
-        registered.stamp = stamp_;
-        visit(entry.handle);
-    }
-}
-
-void SubscriptionIndex::match(const event::Event& event, const std::function<void(Handle)>& visit) {
-    ++stamp_;
-    last_tested_ = 0;
-    if (auto it = ids_.find(event.id()); it != ids_.end()) test(it->second, event, visit);
-    if (auto it = authors_.find(event.pubkey()); it != authors_.end()) test(it->second, event, visit);
-    for (const event::Tag& tag : event.tags()) {
-        if (tag.size() < 2 || tag[0].size() != 1) continue;
-        const int slot = letter_slot(tag[0][0]);
-        if (slot < 0) continue;
-        const TagMap& map = tags_[static_cast<size_t>(slot)];
-        if (map.empty()) continue;
-        if (auto it = map.find(std::string_view(tag[1])); it != map.end()) test(it->second, event, visit);
-    }
-    if (auto it = kinds_.find(event.kind()); it != kinds_.end()) test(it->second, event, visit);
-    test(scan_, event, visit);
-}
-
 }  // namespace datt::relay

@@ -38,7 +38,8 @@ class SubscriptionIndex {
     void remove(Handle handle);
 
     // Calls `visit(handle)` once for each subscription with a filter that matches `event`.
-    void match(const event::Event& event, const std::function<void(Handle)>& visit);
+    template <class Visit>
+    void match(const event::Event& event, Visit visit);
 
     size_t subscriptions() const { return registered_.size(); }
 
@@ -72,8 +73,8 @@ class SubscriptionIndex {
     template <class Place>
     void places(const proto::Filter& filter, Place place);
     static int letter_slot(char name);  // a-z 0..25, A-Z 26..51, else -1
-    void test(const Entries& entries, const event::Event& event,
-              const std::function<void(Handle)>& visit);
+    template <class Visit>
+    void test(const Entries& entries, const event::Event& event, Visit& visit);
 
     std::unordered_map<Handle, Registered> registered_;
     std::unordered_map<Hash256, Entries, KeyHash> ids_;
@@ -84,5 +85,35 @@ class SubscriptionIndex {
     uint64_t stamp_ = 0;
     size_t last_tested_ = 0;
 };
+
+template <class Visit>
+void SubscriptionIndex::test(const Entries& entries, const event::Event& event, Visit& visit) {
+    for (const Entry& entry : entries) {
+        Registered& registered = registered_.find(entry.handle)->second;
+        if (registered.stamp == stamp_) continue;  // already reported for this event
+        ++last_tested_;
+        if (!proto::matches(registered.filters[entry.filter], event)) continue;
+        registered.stamp = stamp_;
+        visit(entry.handle);
+    }
+}
+
+template <class Visit>
+void SubscriptionIndex::match(const event::Event& event, Visit visit) {
+    ++stamp_;
+    last_tested_ = 0;
+    if (auto it = ids_.find(event.id()); it != ids_.end()) test(it->second, event, visit);
+    if (auto it = authors_.find(event.pubkey()); it != authors_.end()) test(it->second, event, visit);
+    for (const event::Tag& tag : event.tags()) {
+        if (tag.size() < 2 || tag[0].size() != 1) continue;
+        const int slot = letter_slot(tag[0][0]);
+        if (slot < 0) continue;
+        const TagMap& map = tags_[static_cast<size_t>(slot)];
+        if (map.empty()) continue;
+        if (auto it = map.find(std::string_view(tag[1])); it != map.end()) test(it->second, event, visit);
+    }
+    if (auto it = kinds_.find(event.kind()); it != kinds_.end()) test(it->second, event, visit);
+    test(scan_, event, visit);
+}
 
 }  // namespace datt::relay

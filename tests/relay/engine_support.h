@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/relay.h"
@@ -109,6 +110,10 @@ class Client {
     }
     // Frames not read yet, without waiting.
     std::vector<json> pending();
+    // The next `n` frames (live events a REQ held during its backfill follow its EOSE only
+    // once the monitor has taken the REQ over, so they may come after other replies), then
+    // whatever else arrives within `settle`: more than `n` frames means something extra.
+    std::vector<json> take(size_t n, std::chrono::milliseconds settle = std::chrono::milliseconds(30));
     std::vector<json>& skipped() { return skipped_; }
 
     // Publishes and waits for this event's OK.
@@ -172,6 +177,18 @@ inline json Client::next(std::chrono::milliseconds timeout) {
 inline std::vector<json> Client::pending() {
     std::vector<json> out;
     while (read_ < engine_->outbox().count(id_)) out.push_back(next());
+    return out;
+}
+
+inline std::vector<json> Client::take(size_t n, std::chrono::milliseconds settle) {
+    std::vector<json> out;
+    while (out.size() < n) {
+        json m = next(std::chrono::seconds(10));
+        if (m.is_null()) return out;
+        out.push_back(std::move(m));
+    }
+    std::this_thread::sleep_for(settle);
+    for (json& m : pending()) out.push_back(std::move(m));
     return out;
 }
 
