@@ -8,6 +8,7 @@
 #include <array>
 #include <cstdint>
 
+#include "crypto/ecdsa.h"
 #include "crypto/secp256k1.h"
 #include "crypto/sha256.h"
 #include "sample_event.h"
@@ -85,5 +86,29 @@ void BM_RawSecp256k1ParseVerify(benchmark::State& state) {
     secp256k1_context_destroy(ctx);
 }
 BENCHMARK(BM_RawSecp256k1ParseVerify);
+
+// Bitcoin's per-input signature work: ECDSA over a 32-byte sighash (RFC 6979 nonce).
+void BM_EcdsaSign(benchmark::State& state) {
+    const crypto::SecretKey key = bench::sample_secret_key();
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(crypto::ecdsa_sign(key, kMessage));
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EcdsaSign);
+
+// Verification with the key and signature already parsed (as a script interpreter holds them).
+void BM_EcdsaVerify(benchmark::State& state) {
+    const crypto::SecretKey key = bench::sample_secret_key();
+    const crypto::PubKey pubkey = crypto::pubkey(key);
+    const crypto::EcdsaSignature sig = crypto::ecdsa_sign(key, kMessage);
+    for (auto _ : state) {
+        const bool ok = crypto::ecdsa_verify(pubkey, kMessage, sig, crypto::HighS::kReject);
+        if (!ok) state.SkipWithError("signature did not verify");
+        benchmark::DoNotOptimize(ok);
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EcdsaVerify);
 
 }  // namespace

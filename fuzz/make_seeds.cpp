@@ -10,17 +10,25 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <string>
 #include <string_view>
 
 #include "bip32/derive.h"
 #include "bip32/serialize.h"
 #include "bip39/mnemonic.h"
+#include "crypto/ecdsa.h"
 #include "crypto/secp256k1.h"
+#include "crypto/sha256.h"
 #include "encoding/base58.h"
 #include "encoding/bech32.h"
 #include "event/event.h"
+#include "negentropy_sets.h"
+#include "sync/item_set.h"
+#include "sync/session.h"
+#include "util/byte_writer.h"
 #include "util/hex.h"
+#include "util/varint.h"
 
 namespace {
 
@@ -189,6 +197,80 @@ void event_draft_seeds() {
                R"({"kind":1,"created_at":0,"tags":[[1]],"content":""})");
 }
 
+// Boundary values of each varint, one after another, and the cut and padded forms.
+void codec_seeds() {
+    const char* target = "fuzz_codec";
+    const uint64_t boundaries[] = {0,          0x7f,        0x80,        0xfc,
+                                   0xfd,       0xffff,      0x10000,     0x02000000,
+                                   0x02000001, 0xffffffff,  0x100000000, UINT64_MAX};
+    datt::ByteWriter compact, big, nip77;
+    for (uint64_t value : boundaries) {
+        datt::write_compact_size(compact, value);
+        datt::write_big_size(big, value);
+        datt::write_nip77_varint(nip77, value);
+    }
+    write_seed(target, "compact_sizes.bin", compact.bytes());
+    write_seed(target, "big_sizes.bin", big.bytes());
+    write_seed(target, "nip77_varints.bin", nip77.bytes());
+    write_seed(target, "non_canonical.bin", Bytes{0xfd, 0xfc, 0x00, 0x80, 0x00, 0xfe, 0xff, 0xff});
+    write_seed(target, "cut.bin", Bytes{0xff, 0x01, 0x02, 0x03});
+}
+
+// Real conversations about the fuzzer's own sets (fuzz/negentropy_sets.h), with and
+// without a frame size limit, and a few messages of other shapes.
+void negentropy_seeds() {
+    const char* target = "fuzz_negentropy";
+    using namespace datt::sync;
+    auto responder_set = std::make_shared<const ItemSet>(
+        *ItemSet::from_items(datt::fuzz::negentropy_responder_items()));
+    auto initiator_set = std::make_shared<const ItemSet>(
+        *ItemSet::from_items(datt::fuzz::negentropy_initiator_items()));
+    for (uint64_t limit : {uint64_t{0}, uint64_t{4096}}) {
+        const auto initiator = *Initiator::create(initiator_set, {.frame_size_limit = limit});
+        const auto responder = *Responder::create(responder_set, {.frame_size_limit = limit});
+        Bytes message = initiator.initiate();
+        for (int round = 0; round < 4; ++round) {
+            const std::string name = "limit" + std::to_string(limit) + "_round" + std::to_string(round);
+            write_seed(target, name + "_initiator.bin", message);
+            const Bytes reply = *responder.reconcile(message);
+            write_seed(target, name + "_responder.bin", reply);
+            auto step = initiator.reconcile(reply);
+            if (!step->next) break;
+            message = *step->next;
+        }
+    }
+    write_seed(target, "empty_universe.bin", Bytes{0x61, 0x00, 0x00, 0x02, 0x00});
+    write_seed(target, "version_2.bin", Bytes{0x62, 0xaa, 0xbb});
+    write_seed(target, "bad_mode.bin", Bytes{0x61, 0x00, 0x00, 0x03});
+    write_seed(target, "prefix_going_down.bin",
+               Bytes{0x61, 0x05, 0x01, 0x80, 0x00, 0x01, 0x01, 0x10, 0x00});
+}
+
+// A strict DER signature, its high-S twin, and forms only the lax parser takes.
+void ecdsa_der_seeds() {
+    const char* target = "fuzz_ecdsa_der";
+    const auto hash = datt::crypto::sha256(datt::as_bytes("fuzz seed"));
+    const auto sig = datt::crypto::ecdsa_sign(key_from_byte(1), hash);
+    const Bytes der = sig.serialize_der();
+    write_seed(target, "strict.der", der);
+    // Long-form sequence length: 0x30 0x81 len ...
+    Bytes long_form = {0x30, 0x81};
+    long_form.insert(long_form.end(), der.begin() + 1, der.end());
+    write_seed(target, "long_form_length.der", long_form);
+    Bytes trailing = der;
+    trailing.push_back(0x01);
+    write_seed(target, "trailing_byte.der", trailing);
+    // s padded with a needless zero byte.
+    Bytes padded(der.begin(), der.end());
+    const size_t s_tag = 4 + der[3];
+    padded.insert(padded.begin() + static_cast<long>(s_tag) + 2, 0x00);
+    padded[s_tag + 1] += 1;
+    padded[1] += 1;
+    write_seed(target, "padded_s.der", padded);
+    write_seed(target, "zero_values.der", Bytes{0x30, 0x06, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00});
+    write_seed(target, "empty_integers.der", Bytes{0x30, 0x04, 0x02, 0x00, 0x02, 0x00});
+}
+
 void hex_seeds() {
     const char* target = "fuzz_hex";
     write_seed(target, "lower.txt", "00ff10a0");
@@ -301,11 +383,14 @@ int main(int argc, char** argv) {
     event_parse_seeds();
     event_draft_seeds();
     hex_seeds();
+    codec_seeds();
+    ecdsa_der_seeds();
     bip32_seeds();
     mnemonic_seeds();
     base58_seeds();
     bech32_seeds();
     proto_seeds();
+    negentropy_seeds();
     address_seeds();
     return 0;
 }

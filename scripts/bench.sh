@@ -2,8 +2,10 @@
 # npm run bench: builds, then prints the benchmark figures:
 #   native  build/native/bench/datt_bench (Google Benchmark; extra arguments go to it,
 #           e.g. npm run bench -- --benchmark_filter=verify)
+#   sync    build/native/bench/datt_sync_bench: NIP-77 reconciliation of million-item sets
 #   wasm    node bench/wasm_bench.mjs, when it exists
 #   web     node bench/web_bench.mjs: the web app in headless Chromium against datt-relay
+#   markdown node bench/markdown_bench.mjs: the Markdown renderer in Node and headless Chromium
 # Figures and the wasm/native ratio are recorded in docs/performance.md.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=bench
@@ -23,6 +25,12 @@ if [[ -x $native_bench ]]; then
     "$native_bench" "$@"
     ran=$((ran + 1))
 fi
+sync_bench="$DATT_NATIVE_BUILD/bench/datt_sync_bench"
+if [[ -x $sync_bench ]]; then
+    step "NIP-77 reconciliation benchmarks ($sync_bench)"
+    "$sync_bench"
+    ran=$((ran + 1))
+fi
 if [[ -f bench/wasm_bench.mjs ]]; then
     step "wasm benchmarks (node bench/wasm_bench.mjs)"
     node bench/wasm_bench.mjs
@@ -31,6 +39,11 @@ fi
 if [[ -f bench/web_bench.mjs ]]; then
     step "web app benchmarks (node bench/web_bench.mjs, headless Chromium)"
     node bench/web_bench.mjs
+    ran=$((ran + 1))
+fi
+if [[ -f bench/markdown_bench.mjs ]]; then
+    step "Markdown renderer benchmark (node bench/markdown_bench.mjs, Node and headless Chromium)"
+    node bench/markdown_bench.mjs
     ran=$((ran + 1))
 fi
 ((ran > 0)) || die "no benchmark programs yet (bench/ builds datt_bench, bench/wasm_bench.mjs)"

@@ -326,8 +326,9 @@ bip32::Versions versions_of(uint32_t public_version, uint32_t private_version) {
 val describe(const bip32::ExtendedKey& key, bip32::Versions versions) {
     val out = val::object();
     out.set("xpub", bip32::encode(bip32::neuter(key), versions));
-    out.set("publicKey", to_hex(key.public_key().bytes));
-    out.set("xOnlyPublicKey", to_hex(std::span(key.public_key().bytes).subspan<1>()));
+    const auto point = key.public_key().compressed();
+    out.set("publicKey", to_hex(point));
+    out.set("xOnlyPublicKey", to_hex(std::span(point).subspan<1>()));
     out.set("depth", key.depth());
     out.set("childNumber", key.child_number());
     out.set("fingerprint", to_hex(bip32::fingerprint(key)));

@@ -61,7 +61,7 @@ Result<ExtendedKey> derive_child(const ExtendedKey& parent, uint32_t index) {
         const auto& secret = parent.secret_key()->bytes();
         std::copy(secret.begin(), secret.end(), data.begin() + 1);
     } else {
-        const auto& point = parent.public_key().bytes;
+        const auto point = parent.public_key().compressed();
         std::copy(point.begin(), point.end(), data.begin());
     }
     for (int i = 0; i < 4; ++i) data[33 + i] = static_cast<uint8_t>(index >> (24 - 8 * i));

@@ -37,7 +37,7 @@ ExtendedKey ExtendedKey::from_public(uint8_t depth, ByteArray<4> parent_fingerpr
 }
 
 ByteArray<4> fingerprint(const ExtendedKey& key) {
-    auto identifier = crypto::hash160(key.public_key().bytes);
+    auto identifier = crypto::hash160(key.public_key().compressed());
     ByteArray<4> prefix;
     std::copy_n(identifier.begin(), prefix.size(), prefix.begin());
     return prefix;

@@ -4,6 +4,8 @@
 
 #include "crypto/wipe.h"
 #include "encoding/base58.h"
+#include "util/byte_reader.h"
+#include "util/byte_writer.h"
 
 namespace datt::bip32 {
 
@@ -11,41 +13,26 @@ namespace {
 
 using crypto::WipeOnExit;
 
-constexpr size_t kPayloadSize = 78;
-constexpr size_t kDepthOffset = 4;
-constexpr size_t kParentFingerprintOffset = 5;
-constexpr size_t kChildNumberOffset = 9;
-constexpr size_t kChainCodeOffset = 13;
-constexpr size_t kKeyOffset = 45;
-
-void write_be32(uint8_t* out, uint32_t value) {
-    for (int i = 0; i < 4; ++i) out[i] = static_cast<uint8_t>(value >> (24 - 8 * i));
-}
-
-uint32_t read_be32(const uint8_t* in) {
-    return (uint32_t{in[0]} << 24) | (uint32_t{in[1]} << 16) | (uint32_t{in[2]} << 8) |
-           uint32_t{in[3]};
-}
+constexpr size_t kPayloadSize = 78;  // layout in serialize.h
 
 }  // namespace
 
 std::string encode(const ExtendedKey& key, Versions versions) {
-    ByteArray<kPayloadSize> payload{};
-    WipeOnExit wipe_payload(payload.data(), payload.size());
-    write_be32(payload.data(),
-               key.is_private() ? versions.private_version : versions.public_version);
-    payload[kDepthOffset] = key.depth();
-    std::copy(key.parent_fingerprint().begin(), key.parent_fingerprint().end(),
-              payload.begin() + kParentFingerprintOffset);
-    write_be32(payload.data() + kChildNumberOffset, key.child_number());
-    std::copy(key.chain_code().begin(), key.chain_code().end(), payload.begin() + kChainCodeOffset);
+    // Reserved at its final size, so the buffer holding a secret is never reallocated
+    // (which would leave a copy in freed memory); wiped below.
+    ByteWriter writer(kPayloadSize);
+    writer.write_u32_be(key.is_private() ? versions.private_version : versions.public_version)
+        .write_u8(key.depth())
+        .write_bytes(key.parent_fingerprint())
+        .write_u32_be(key.child_number())
+        .write_bytes(key.chain_code());
     if (key.is_private()) {
-        const auto& secret = key.secret_key()->bytes();
-        std::copy(secret.begin(), secret.end(), payload.begin() + kKeyOffset + 1);
+        writer.write_u8(0x00).write_bytes(key.secret_key()->bytes());
     } else {
-        const auto& point = key.public_key().bytes;
-        std::copy(point.begin(), point.end(), payload.begin() + kKeyOffset);
+        writer.write_bytes(key.public_key().compressed());
     }
+    Bytes payload = std::move(writer).take();
+    WipeOnExit wipe_payload(payload.data(), payload.size());
     return encoding::base58check_encode(payload);
 }
 
@@ -67,12 +54,21 @@ Result<ExtendedKey> decode(std::string_view text, Versions versions) {
         return make_error("bip32_bad_length", "an extended key holds 78 bytes");
     }
 
-    uint32_t version = read_be32(payload.data());
+    // The length is checked, so none of these reads can fail.
+    ByteReader reader(payload);
+    const uint32_t version = *reader.read_u32_be();
+    const uint8_t depth = *reader.read_u8();
+    const ByteArray<4> parent_fingerprint = *reader.read_array<4>();
+    const uint32_t child_number = *reader.read_u32_be();
+    // Views into `payload` (wiped on exit), so the secret parts are not copied around.
+    const ByteSpan chain_code_bytes = *reader.read_span(32);
+    const ByteSpan key_data = *reader.read_span(33);
+
     bool is_private = version == versions.private_version;
     if (!is_private && version != versions.public_version) {
         return make_error("bip32_unknown_version", "unknown extended key version for this network");
     }
-    uint8_t key_prefix = payload[kKeyOffset];
+    uint8_t key_prefix = key_data[0];
     bool holds_public_key = key_prefix == 0x02 || key_prefix == 0x03;
     if (is_private && holds_public_key) {
         return make_error("bip32_private_version_with_public_key",
@@ -91,10 +87,6 @@ Result<ExtendedKey> decode(std::string_view text, Versions versions) {
                           "public key data must start with 02 or 03");
     }
 
-    uint8_t depth = payload[kDepthOffset];
-    ByteArray<4> parent_fingerprint;
-    std::copy_n(payload.begin() + kParentFingerprintOffset, 4, parent_fingerprint.begin());
-    uint32_t child_number = read_be32(payload.data() + kChildNumberOffset);
     if (depth == 0 && parent_fingerprint != ByteArray<4>{}) {
         return make_error("bip32_zero_depth_parent_fingerprint",
                           "a master key (depth 0) has a zero parent fingerprint");
@@ -105,18 +97,17 @@ Result<ExtendedKey> decode(std::string_view text, Versions versions) {
     }
     ByteArray<32> chain_code;
     WipeOnExit wipe_chain_code(chain_code.data(), chain_code.size());
-    std::copy_n(payload.begin() + kChainCodeOffset, 32, chain_code.begin());
+    std::copy(chain_code_bytes.begin(), chain_code_bytes.end(), chain_code.begin());
 
     if (is_private) {
-        auto secret_key = crypto::SecretKey::from_bytes(
-            std::span<const uint8_t, 32>(payload.data() + kKeyOffset + 1, 32));
+        auto secret_key = crypto::SecretKey::from_bytes(key_data.subspan<1, 32>());
         if (!secret_key) {
             return make_error("bip32_bad_private_key", "the private key is not in 1..n-1");
         }
         return ExtendedKey::from_secret(depth, parent_fingerprint, child_number, chain_code,
                                         *secret_key);
     }
-    auto public_key = crypto::PubKey::parse(ByteSpan(payload.data() + kKeyOffset, 33));
+    auto public_key = crypto::PubKey::parse(key_data);
     if (!public_key) {
         return make_error("bip32_bad_public_key", "the public key is not a curve point");
     }

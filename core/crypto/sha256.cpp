@@ -130,4 +130,8 @@ std::array<uint8_t, 32> sha256(std::span<const uint8_t> data) {
     return Sha256().write(data).finalize();
 }
 
+std::array<uint8_t, 32> sha256d(std::span<const uint8_t> data) {
+    return sha256(sha256(data));
+}
+
 }  // namespace datt::crypto

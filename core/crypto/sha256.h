@@ -26,4 +26,8 @@ private:
 
 std::array<uint8_t, 32> sha256(std::span<const uint8_t> data);
 
+// SHA256(SHA256(data)): Bitcoin's HASH256 (txids, block hashes, checksums, legacy and
+// BIP-143 sighashes). For data written in pieces: sha256(Sha256().write(..).finalize()).
+std::array<uint8_t, 32> sha256d(std::span<const uint8_t> data);
+
 }  // namespace datt::crypto

@@ -4,6 +4,8 @@
 
 #include "crypto/wipe.h"
 #include "encoding/bech32.h"
+#include "util/byte_reader.h"
+#include "util/byte_writer.h"
 #include "util/utf8.h"
 
 namespace datt::encoding {
@@ -41,15 +43,10 @@ std::string encode_bare(std::string_view hrp, ByteSpan32 bytes) {
 class TlvWriter {
   public:
     void add(uint8_t type, ByteSpan value) {
-        out_.push_back(type);
-        out_.push_back(static_cast<uint8_t>(value.size()));
-        out_.insert(out_.end(), value.begin(), value.end());
+        out_.write_u8(type).write_u8(static_cast<uint8_t>(value.size())).write_bytes(value);
     }
     void add_kind(uint32_t kind) {
-        const ByteArray<4> big_endian = {
-            static_cast<uint8_t>(kind >> 24), static_cast<uint8_t>(kind >> 16),
-            static_cast<uint8_t>(kind >> 8), static_cast<uint8_t>(kind)};
-        add(kTlvKind, big_endian);
+        out_.write_u8(kTlvKind).write_u8(4).write_u32_be(kind);
     }
     // Relays and identifiers are variable length; L caps them at 255 bytes.
     Status add_text(uint8_t type, std::string_view text, const char* what) {
@@ -66,10 +63,10 @@ class TlvWriter {
         }
         return Ok{};
     }
-    const Bytes& bytes() const { return out_; }
+    const Bytes& bytes() const { return out_.bytes(); }
 
   private:
-    Bytes out_;
+    ByteWriter out_;
 };
 
 Result<std::string> encode_tlv(const Nprofile& profile) {
@@ -109,31 +106,29 @@ struct TlvFields {
 
 Result<TlvFields> parse_tlv(ByteSpan data) {
     TlvFields fields;
-    size_t pos = 0;
-    while (pos < data.size()) {
-        if (data.size() - pos < 2) {
+    ByteReader reader(data);
+    while (!reader.at_end()) {
+        auto type = reader.read_u8();
+        auto length = reader.read_u8();
+        if (!type || !length) {
             return make_error("nip19_bad_tlv", "a TLV entry is cut off after its type");
         }
-        const uint8_t type = data[pos];
-        const size_t length = data[pos + 1];
-        pos += 2;
-        if (data.size() - pos < length) {
+        auto value = reader.read_span(*length);
+        if (!value) {
             return make_error("nip19_bad_tlv", "a TLV value runs past the end of the data");
         }
-        const ByteSpan value = data.subspan(pos, length);
-        pos += length;
-        switch (type) {
+        switch (*type) {
             case kTlvSpecial:
-                if (!fields.special) fields.special = value;
+                if (!fields.special) fields.special = *value;
                 break;
             case kTlvRelay:
-                fields.relays.push_back(value);
+                fields.relays.push_back(*value);
                 break;
             case kTlvAuthor:
-                if (!fields.author) fields.author = value;
+                if (!fields.author) fields.author = *value;
                 break;
             case kTlvKind:
-                if (!fields.kind) fields.kind = value;
+                if (!fields.kind) fields.kind = *value;
                 break;
             default:
                 break;  // unknown types are ignored (NIP-19)
@@ -153,12 +148,13 @@ Result<ByteArray<32>> fixed32(ByteSpan value, const char* what) {
 }
 
 Result<uint32_t> kind_of(ByteSpan value) {
-    if (value.size() != 4) {
+    ByteReader reader(value);
+    auto kind = reader.read_u32_be();
+    if (!kind || !reader.at_end()) {
         return make_error("nip19_bad_length",
                           "the kind must be 4 bytes, got " + std::to_string(value.size()));
     }
-    return (uint32_t{value[0]} << 24) | (uint32_t{value[1]} << 16) | (uint32_t{value[2]} << 8) |
-           uint32_t{value[3]};
+    return *kind;
 }
 
 Result<std::string> text_of(ByteSpan value, const char* what) {

@@ -222,11 +222,12 @@ int cmd_derive(const Args& args) {
     if (!start) return fail(start.error());
     auto key = bip32::derive_path(*start, positional[1]);
     if (!key) return fail(key.error());
+    const auto point = key->public_key().compressed();
     nlohmann::json out = {
         {"path", positional[1]},
         {"xpub", bip32::encode(bip32::neuter(*key), versions)},
-        {"public_key", to_hex(key->public_key().bytes)},
-        {"x_only_public_key", to_hex(std::span(key->public_key().bytes).subspan<1>())},
+        {"public_key", to_hex(point)},
+        {"x_only_public_key", to_hex(std::span(point).subspan<1>())},
         {"fingerprint", to_hex(bip32::fingerprint(*key))},
     };
     if (key->is_private()) {

@@ -39,3 +39,8 @@ export async function loadWasmDatt() {
 export function cliPath() {
   return path.resolve(repoRoot, process.env.DATT_CLI || 'build/native/relay/cli/datt');
 }
+
+/** core/sync's stdio harness (tests/core/sync/negentropy_harness.cpp). */
+export function negentropyHarnessPath() {
+  return path.resolve(repoRoot, process.env.DATT_NEGENTROPY_HARNESS || 'build/native/tests/core/negentropy_harness');
+}

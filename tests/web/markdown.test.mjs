@@ -1,11 +1,21 @@
-// The Markdown renderer for posts: each construct's AST and HTML, an XSS corpus, and hostile-input
-// timing. Expected values are written by hand from the CommonMark/GFM specs, not taken from output.
+// The Markdown renderer for posts: each construct's AST and HTML, CommonMark/GFM spec examples, an
+// XSS corpus, hostile-input timing, seeded random documents, and the renderer as bundled for the
+// browsers (in Node and Chromium). Expected values are written by hand from the CommonMark/GFM
+// specs, not taken from output.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 
+import { build } from 'esbuild';
 import { h as preactH } from 'preact';
 
 import { parseMarkdown, renderMarkdown, safeUrl } from '../../web/src/lib/markdown.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 // A hyperscript function that records what the renderer asks for.
 const h = (type, props, ...children) => ({ type, props, children });
@@ -119,8 +129,16 @@ test('no link inside a link', () => {
   parses('[see *https://a.com*](https://b.com)', [P(L('https://b.com/', T('see '), E(T('https://a.com'))))]);
 });
 
-test('reference links are not supported and stay text', () => {
-  parses('[a][b]\n\n[b]: /url', [P(T('[a][b]')), P(T('[b]: /url'))]);
+test('reference links resolve as CommonMark defines them, and their URLs pass safeUrl too', () => {
+  parses('[a][b] [b] [B][] ![i][b]\n\n[b]: https://x.com "t"', [P(L('https://x.com/', T('a')), T(' '),
+    L('https://x.com/', T('b')), T(' '), L('https://x.com/', T('B')), T(' '), L('https://x.com/', T('i')))]);
+  parses('[a][b]\n\n[b]: /url', [P(T('a'))]); // a relative URL is refused: the link is its text
+  parses('[a][c] [d]\n\n[b]: https://x.com', [P(T('[a][c] [d]'))]); // undefined labels stay text
+  parses('[x]\n\n[x]: https://a.com\n[x]: https://b.com', [P(L('https://a.com/', T('x')))]); // the first wins
+  // Labels that name Object.prototype members are labels like any other.
+  parses('[constructor] [toString][] [hasOwnProperty]\n\n[__proto__]: https://x.com',
+    [P(T('[constructor] [toString][] [hasOwnProperty]'))]);
+  assert.equal(Object.prototype.href, undefined);
 });
 
 test('images become links to the image, labelled with their alt text', () => {
@@ -137,6 +155,13 @@ test('autolinks in angle brackets and bare http(s) URLs', () => {
     L('https://x.com/a_(b)', T('https://x.com/a_(b)')), T('). and ('), L('http://y.com/?q=1', T('HTTP://y.com/?q=1')),
     T('), www.z.com'))]);
   parses('xhttp://x.com *http://y.com*', [P(T('xhttp://x.com '), E(L('http://y.com/', T('http://y.com'))))]);
+  // The scheme must start a word: a letter, digit, "+", "-" or "." before it joins the scheme.
+  parses('---https://x.com a.http://y.com 1http://z.com',
+    [P(T('---https://x.com a.http://y.com 1http://z.com'))]);
+  // A bare URL longer than safeUrl's 2,048 characters stays text.
+  const long = 'http://x.com/' + 'c'.repeat(2035); // 2,048 characters
+  parses(`a ${long} b`, [P(T('a '), L(long, T(long)), T(' b'))]);
+  parses(`a ${long}d b`, [P(T(`a ${long}d b`))]);
 });
 
 test('raw HTML, backslash escapes and entities are text', () => {
@@ -335,7 +360,30 @@ const PATHOLOGICAL = {
   'heading hashes': '# ' + ' '.repeat(20000) + '#'.repeat(19000) + 'x',
   'many short lines': '- a\n> b\n'.repeat(5000),
   'many inline nodes': '`a` '.repeat(5000) + 'a\\\n'.repeat(6600),
+  // Added with markdown-it: more nesting, input past maxLength, chains of links and references.
+  '100k stars': '*'.repeat(100000),
+  '100k mixed delimiters': '*_~['.repeat(25000),
+  'quotes, bullets and numbers nested': '> - 1. '.repeat(5700),
+  'bullets indented further each line': Array.from({ length: 280 }, (_, i) => ' '.repeat(i) + '- x').join('\n'),
+  'tabs between markers': '\t>\t-\t'.repeat(6600),
+  'long link chain': '[a](http://b.c)'.repeat(2700),
+  'long reference chain': '[a]: http://x.y\n'.repeat(1000) + '[a]'.repeat(8000),
+  'reference definition starts': '[a]: <'.repeat(6600),
+  'nested link labels': '[a'.repeat(10000) + '](http://x.y)'.repeat(1500),
+  'nested images': '!['.repeat(6000) + '](u)'.repeat(6000),
+  'image destinations nested': '![a](http://b.c/'.repeat(2500) + ')'.repeat(2500),
+  'bare URLs': 'http://a.b/ '.repeat(3300),
+  'bare URL with deep parentheses': 'http://a.b/' + '('.repeat(20000) + ')'.repeat(19980),
+  'bare URLs each with an unclosed parenthesis': 'http://a.b/('.repeat(3300),
+  'bare URLs each with an unclosed bracket': '(http://a.b/['.repeat(3000),
+  'unclosed image destinations holding URLs': '![a](http://b.c/'.repeat(2500),
+  'autolinks': '<http://a.b>'.repeat(3300),
+  'one long entity name': '&' + 'a'.repeat(39999),
+  'long tilde runs': '~~~~~a'.repeat(6600),
 };
+
+// Elements nested inside each other: 16 containers (up to two elements each), a block, 16 inlines.
+const depthOf = (node) => (typeof node === 'string' ? 0 : 1 + Math.max(0, ...node.children.map(depthOf)));
 
 for (const [name, input] of Object.entries(PATHOLOGICAL)) {
   test(`hostile input finishes quickly: ${name}`, () => {
@@ -344,5 +392,325 @@ for (const [name, input] of Object.entries(PATHOLOGICAL)) {
     const elapsed = performance.now() - started;
     assert.ok(elapsed < 1000, `${name} took ${elapsed.toFixed(0)} ms`);
     nodes.forEach((node) => assertSafeTree(node, name));
+    assert.ok(Math.max(0, ...nodes.map(depthOf)) <= 2 * 16 + 1 + 16, `${name}: nesting`);
   });
 }
+
+// Examples from the CommonMark 0.31.2 spec and the GFM spec (strikethrough, autolink literals),
+// by section, with the spec's expected HTML written out by hand. Rendering differences that are
+// ours on purpose: headings shift down two levels, links carry rel/target and a URL normalized by
+// safeUrl (the spec's relative URLs are made absolute here), code blocks end without "\n",
+// images become links, raw HTML is text, and only http(s) URLs become bare links.
+const a = (href, text) => `<a href="${href}" rel="nofollow noopener noreferrer ugc" target="_blank">${text}</a>`;
+const SPEC_EXAMPLES = [
+  // Tabs
+  ['\tfoo\tbaz\t\tbim', '<pre><code>foo\tbaz\t\tbim</code></pre>'],
+  ['- foo\n\n\tbar', '<ul><li><p>foo</p><p>bar</p></li></ul>'],
+  ['>\t\tfoo', '<blockquote><pre><code>  foo</code></pre></blockquote>'],
+  // Backslash escapes
+  ['\\*not emphasized*\n\\[not a link](https://x.example/foo)\n\\`not code`\n\\# not a heading',
+    '<p>*not emphasized*\n[not a link](' + a('https://x.example/foo', 'https://x.example/foo') + ')\n`not code`\n# not a heading</p>'],
+  ['\\\\*emphasis*', '<p>\\<em>emphasis</em></p>'],
+  ['foo\\\nbar', '<p>foo<br>bar</p>'],
+  ['`` \\[\\` ``', '<p><code>\\[\\`</code></p>'],
+  ['[foo](https://x.example/bar\\* "ti\\*tle")', `<p>${a('https://x.example/bar*', 'foo')}</p>`],
+  // Entity and numeric character references
+  ['&nbsp; &amp; &copy; &AElig; &Dcaron;\n&frac34; &HilbertSpace; &ClockwiseContourIntegral; &ngE;',
+    '<p>\u00a0 &amp; \u00a9 \u00c6 \u010e\n\u00be \u210b \u2232 \u2267\u0338</p>'],
+  ['&#35; &#1234; &#992; &#0;', '<p># \u04d2 \u03e0 \ufffd</p>'],
+  ['&#X22; &#XD06; &#xcab;', '<p>&quot; \u0d06 \u0cab</p>'],
+  ['&nbsp &x; &#; &#x;\n&#87654321;\n&#abcdef0;\n&ThisIsNotDefined; &hi?;',
+    '<p>&amp;nbsp &amp;x; &amp;#; &amp;#x;\n&amp;#87654321;\n&amp;#abcdef0;\n&amp;ThisIsNotDefined; &amp;hi?;</p>'],
+  ['[foo](https://x.example/f&ouml;&ouml; "f&ouml;&ouml;")', `<p>${a('https://x.example/f%C3%B6%C3%B6', 'foo')}</p>`],
+  ['`f&ouml;&ouml;`', '<p><code>f&amp;ouml;&amp;ouml;</code></p>'],
+  ['&#42;foo&#42;\n*foo*', '<p>*foo*\n<em>foo</em></p>'],
+  // Thematic breaks
+  ['***\n---\n___', '<hr><hr><hr>'],
+  ['+++', '<p>+++</p>'],
+  ['--\n**\n__', '<p>--\n**\n__</p>'],
+  [' ***\n  ***\n   ***', '<hr><hr><hr>'],
+  [' - - -', '<hr>'],
+  ['_ _ _ _ a\n\na------\n\n---a---', '<p>_ _ _ _ a</p><p>a------</p><p>---a---</p>'],
+  ['- foo\n***\n- bar', '<ul><li>foo</li></ul><hr><ul><li>bar</li></ul>'],
+  ['Foo\n***\nbar', '<p>Foo</p><hr><p>bar</p>'],
+  ['Foo\n---\nbar', '<h4>Foo</h4><p>bar</p>'],
+  ['* Foo\n* * *\n* Bar', '<ul><li>Foo</li></ul><hr><ul><li>Bar</li></ul>'],
+  // ATX headings
+  ['# foo\n## foo\n### foo\n#### foo\n##### foo\n###### foo',
+    '<h3>foo</h3><h4>foo</h4><h5>foo</h5><h6>foo</h6><h6>foo</h6><h6>foo</h6>'],
+  ['####### foo', '<p>####### foo</p>'],
+  ['#5 bolt\n\n#hashtag', '<p>#5 bolt</p><p>#hashtag</p>'],
+  ['\\## foo', '<p>## foo</p>'],
+  ['# foo *bar* \\*baz\\*', '<h3>foo <em>bar</em> *baz*</h3>'],
+  ['### foo ###     ', '<h5>foo</h5>'],
+  ['### foo ### b', '<h5>foo ### b</h5>'],
+  ['# foo#', '<h3>foo#</h3>'],
+  ['### foo \\###\n## foo #\\##\n# foo \\#', '<h5>foo ###</h5><h4>foo ###</h4><h3>foo #</h3>'],
+  ['## \n#\n### ###', '<h4></h4><h3></h3><h5></h5>'],
+  ['Foo bar\n# baz\nBar foo', '<p>Foo bar</p><h3>baz</h3><p>Bar foo</p>'],
+  // Setext headings
+  ['Foo *bar*\n=========\n\nFoo *bar*\n---------', '<h3>Foo <em>bar</em></h3><h4>Foo <em>bar</em></h4>'],
+  ['Foo *bar\nbaz*\n====', '<h3>Foo <em>bar\nbaz</em></h3>'],
+  ['Foo\n= =\n\nFoo\n--- -', '<p>Foo\n= =</p><p>Foo</p><hr>'],
+  ['> Foo\n---', '<blockquote><p>Foo</p></blockquote><hr>'],
+  ['- Foo\n---', '<ul><li>Foo</li></ul><hr>'],
+  ['\\> foo\n------', '<h4>&gt; foo</h4>'],
+  // Indented code blocks
+  ['    a simple\n      indented code block', '<pre><code>a simple\n  indented code block</code></pre>'],
+  ['  - foo\n\n    bar', '<ul><li><p>foo</p><p>bar</p></li></ul>'],
+  ['    <a/>\n    *hi*\n\n    - one', '<pre><code>&lt;a/&gt;\n*hi*\n\n- one</code></pre>'],
+  ['Foo\n    bar', '<p>Foo\nbar</p>'],
+  ['    foo\nbar', '<pre><code>foo</code></pre><p>bar</p>'],
+  // Fenced code blocks
+  ['```\n<\n >\n```', '<pre><code>&lt;\n &gt;</code></pre>'],
+  ['``\nfoo\n``', '<p><code>foo</code></p>'],
+  ['```\naaa\n~~~\n```', '<pre><code>aaa\n~~~</code></pre>'],
+  ['````\naaa\n```\n``````', '<pre><code>aaa\n```</code></pre>'],
+  ['> ```\n> aaa\n\nbbb', '<blockquote><pre><code>aaa</code></pre></blockquote><p>bbb</p>'],
+  [' ```\n aaa\naaa\n```', '<pre><code>aaa\naaa</code></pre>'],
+  ['   ```\n   aaa\n    aaa\n  aaa\n   ```', '<pre><code>aaa\n aaa\naaa</code></pre>'],
+  ['```ruby\ndef foo(x)\n  return 3\nend\n```', '<pre><code>def foo(x)\n  return 3\nend</code></pre>'],
+  ['``` aa ```\nfoo', '<p><code>aa</code>\nfoo</p>'],
+  ['foo\n```\nbar\n```\nbaz', '<p>foo</p><pre><code>bar</code></pre><p>baz</p>'],
+  // HTML blocks and raw HTML: parsing them is off, so they are text and Markdown inside works
+  ['<table><tr><td>\n<pre>\n**Hello**,\n\n_world_.\n</pre>\n</td></tr></table>',
+    '<p>&lt;table&gt;&lt;tr&gt;&lt;td&gt;\n&lt;pre&gt;\n<strong>Hello</strong>,</p>' +
+    '<p><em>world</em>.\n&lt;/pre&gt;\n&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</p>'],
+  ['<a href="foo">\n*bar*\n</a>', '<p>&lt;a href=&quot;foo&quot;&gt;\n<em>bar</em>\n&lt;/a&gt;</p>'],
+  ['foo <!-- this is a --\ncomment - with hyphens -->', '<p>foo &lt;!-- this is a --\ncomment - with hyphens --&gt;</p>'],
+  // Link reference definitions
+  ['[foo]: https://x.example/url "title"\n\n[foo]', `<p>${a('https://x.example/url', 'foo')}</p>`],
+  ['   [foo]: \n      https://x.example/url  \n           \'the title\'  \n\n[foo]', `<p>${a('https://x.example/url', 'foo')}</p>`],
+  ['[Foo bar]:\n<https://x.example/my%20url>\n\'title\'\n\n[Foo bar]', `<p>${a('https://x.example/my%20url', 'Foo bar')}</p>`],
+  ['[FOO]: https://x.example/url\n\n[Foo]', `<p>${a('https://x.example/url', 'Foo')}</p>`],
+  ['[foo]: https://x.example/url\n\n[bar]', '<p>[bar]</p>'],
+  ['[foo]: https://x.example/first\n[foo]: https://x.example/second\n\n[foo]', `<p>${a('https://x.example/first', 'foo')}</p>`],
+  ['[foo]\n\n> [foo]: https://x.example/url', `<p>${a('https://x.example/url', 'foo')}</p><blockquote></blockquote>`],
+  // Paragraphs and blank lines
+  ['aaa\n\nbbb', '<p>aaa</p><p>bbb</p>'],
+  ['  aaa\n bbb', '<p>aaa\nbbb</p>'],
+  ['aaa\n             bbb\n                                       ccc', '<p>aaa\nbbb\nccc</p>'],
+  ['aaa     \nbbb     ', '<p>aaa<br>bbb</p>'],
+  ['  \n\naaa\n  \n\n# aaa\n\n  ', '<p>aaa</p><h3>aaa</h3>'],
+  // Block quotes
+  ['> # Foo\n> bar\n> baz', '<blockquote><h3>Foo</h3><p>bar\nbaz</p></blockquote>'],
+  ['># Foo\n>bar\n> baz', '<blockquote><h3>Foo</h3><p>bar\nbaz</p></blockquote>'],
+  ['> bar\nbaz\n> foo', '<blockquote><p>bar\nbaz\nfoo</p></blockquote>'],
+  ['> - foo\n- bar', '<blockquote><ul><li>foo</li></ul></blockquote><ul><li>bar</li></ul>'],
+  ['>     foo\n    bar', '<blockquote><pre><code>foo</code></pre></blockquote><pre><code>bar</code></pre>'],
+  ['> ```\nfoo\n```', '<blockquote><pre><code></code></pre></blockquote><p>foo</p><pre><code></code></pre>'],
+  ['>', '<blockquote></blockquote>'],
+  ['> foo\n\n> bar', '<blockquote><p>foo</p></blockquote><blockquote><p>bar</p></blockquote>'],
+  ['> bar\n>\nbaz', '<blockquote><p>bar</p></blockquote><p>baz</p>'],
+  ['> > > foo\nbar', '<blockquote><blockquote><blockquote><p>foo\nbar</p></blockquote></blockquote></blockquote>'],
+  // List items
+  ['1.  A paragraph\n    with two lines.\n\n        indented code\n\n    > A block quote.',
+    '<ol><li><p>A paragraph\nwith two lines.</p><pre><code>indented code</code></pre>' +
+    '<blockquote><p>A block quote.</p></blockquote></li></ol>'],
+  ['- one\n\n two', '<ul><li>one</li></ul><p>two</p>'],
+  ['- one\n\n  two', '<ul><li><p>one</p><p>two</p></li></ul>'],
+  [' -    one\n\n      two', '<ul><li><p>one</p><p>two</p></li></ul>'],
+  ['-one\n\n2.two', '<p>-one</p><p>2.two</p>'],
+  ['123456789. ok', '<ol start="123456789"><li>ok</li></ol>'],
+  ['1234567890. not ok', '<p>1234567890. not ok</p>'],
+  ['0. ok', '<ol start="0"><li>ok</li></ol>'],
+  ['003. ok', '<ol start="3"><li>ok</li></ol>'],
+  ['-1. not ok', '<p>-1. not ok</p>'],
+  ['- foo\n\n      bar', '<ul><li><p>foo</p><pre><code>bar</code></pre></li></ul>'],
+  ['-\n  foo\n-\n  ```\n  bar\n  ```\n-\n      baz',
+    '<ul><li>foo</li><li><pre><code>bar</code></pre></li><li><pre><code>baz</code></pre></li></ul>'],
+  ['-\n\n  foo', '<ul><li></li></ul><p>foo</p>'],
+  ['- foo\n-\n- bar', '<ul><li>foo</li><li></li><li>bar</li></ul>'],
+  ['foo\n*\n\nfoo\n1.', '<p>foo\n*</p><p>foo\n1.</p>'],
+  ['- foo\n  - bar\n    - baz\n      - boo', '<ul><li>foo<ul><li>bar<ul><li>baz<ul><li>boo</li></ul></li></ul></li></ul></li></ul>'],
+  ['- - foo', '<ul><li><ul><li>foo</li></ul></li></ul>'],
+  ['- # Foo\n- Bar\n  ---\n  baz', '<ul><li><h3>Foo</h3></li><li><h4>Bar</h4>baz</li></ul>'],
+  // Lists
+  ['- foo\n- bar\n+ baz', '<ul><li>foo</li><li>bar</li></ul><ul><li>baz</li></ul>'],
+  ['1. foo\n2. bar\n3) baz', '<ol><li>foo</li><li>bar</li></ol><ol start="3"><li>baz</li></ol>'],
+  ['Foo\n- bar\n- baz', '<p>Foo</p><ul><li>bar</li><li>baz</li></ul>'],
+  ['The number of windows in my house is\n14.  The number of doors is 6.',
+    '<p>The number of windows in my house is\n14.  The number of doors is 6.</p>'],
+  ['- a\n- b\n\n- c', '<ul><li><p>a</p></li><li><p>b</p></li><li><p>c</p></li></ul>'],
+  ['* a\n*\n\n* c', '<ul><li><p>a</p></li><li></li><li><p>c</p></li></ul>'],
+  ['- a\n  - b\n\n    c\n- d', '<ul><li>a<ul><li><p>b</p><p>c</p></li></ul></li><li>d</li></ul>'],
+  ['- a\n  > b\n  ```\n  c\n  ```\n- d', '<ul><li>a<blockquote><p>b</p></blockquote><pre><code>c</code></pre></li><li>d</li></ul>'],
+  ['1. ```\n   foo\n   ```\n\n   bar', '<ol><li><pre><code>foo</code></pre><p>bar</p></li></ol>'],
+  // Code spans
+  ['`foo`', '<p><code>foo</code></p>'],
+  ['`` foo ` bar ``', '<p><code>foo ` bar</code></p>'],
+  ['` `` `', '<p><code>``</code></p>'],
+  ['`  ``  `', '<p><code> `` </code></p>'],
+  ['` a`', '<p><code> a</code></p>'],
+  ['` `\n`  `', '<p><code> </code>\n<code>  </code></p>'],
+  ['``\nfoo\nbar  \nbaz\n``', '<p><code>foo bar   baz</code></p>'],
+  ['`foo\\`bar`', '<p><code>foo\\</code>bar`</p>'],
+  ['*foo`*`', '<p>*foo<code>*</code></p>'],
+  ['`<https://foo.bar.`baz>`', '<p><code>&lt;https://foo.bar.</code>baz&gt;`</p>'],
+  ['```foo``', '<p>```foo``</p>'],
+  // Emphasis and strong emphasis
+  ['*foo bar*', '<p><em>foo bar</em></p>'],
+  ['a * foo bar*', '<p>a * foo bar*</p>'],
+  ['a*"foo"*', '<p>a*&quot;foo&quot;*</p>'],
+  ['foo*bar*', '<p>foo<em>bar</em></p>'],
+  ['_foo bar_', '<p><em>foo bar</em></p>'],
+  ['foo_bar_', '<p>foo_bar_</p>'],
+  ['пристаням_стремятся_', '<p>пристаням_стремятся_</p>'],
+  ['_foo_bar_baz_', '<p><em>foo_bar_baz</em></p>'],
+  ['*(*foo*)*', '<p><em>(<em>foo</em>)</em></p>'],
+  ['**foo bar**', '<p><strong>foo bar</strong></p>'],
+  ['foo**bar**', '<p>foo<strong>bar</strong></p>'],
+  ['__foo, __bar__, baz__', '<p><strong>foo, <strong>bar</strong>, baz</strong></p>'],
+  ['*foo**bar**baz*', '<p><em>foo<strong>bar</strong>baz</em></p>'],
+  ['***foo** bar*', '<p><em><strong>foo</strong> bar</em></p>'],
+  ['foo***bar***baz', '<p>foo<em><strong>bar</strong></em>baz</p>'],
+  ['foo******bar*********baz', '<p>foo<strong><strong><strong>bar</strong></strong></strong>***baz</p>'],
+  ['**foo*', '<p>*<em>foo</em></p>'],
+  ['*foo****', '<p><em>foo</em>***</p>'],
+  ['*foo _bar* baz_', '<p><em>foo _bar</em> baz_</p>'],
+  ['**a<https://foo.bar/?q=**>', `<p>**a${a('https://foo.bar/?q=**', 'https://foo.bar/?q=**')}</p>`],
+  ['*[bar*](https://x.example/url)', `<p>*${a('https://x.example/url', 'bar*')}</p>`],
+  ['*foo [bar](https://x.example/url)*', `<p><em>foo ${a('https://x.example/url', 'bar')}</em></p>`],
+  // Links
+  ['[link](https://x.example/uri "title")', `<p>${a('https://x.example/uri', 'link')}</p>`],
+  ['[link](https://x.example/uri)\n[link]()\n[link](<>)', `<p>${a('https://x.example/uri', 'link')}\nlink\nlink</p>`],
+  ['[link](https://x.example/my uri)', '<p>[link](' + a('https://x.example/my', 'https://x.example/my') + ' uri)</p>'],
+  ['[a](<b)c>)', '<p>a</p>'],
+  ['[link](https://x.example/\\(foo\\))', `<p>${a('https://x.example/(foo)', 'link')}</p>`],
+  ['[link](https://x.example/foo(and(bar)))', `<p>${a('https://x.example/foo(and(bar))', 'link')}</p>`],
+  ['[link](https://x.example/foo\\)\\:)', `<p>${a('https://x.example/foo):', 'link')}</p>`],
+  ['[link](https://x.example/foo\\bar)', '<p>link</p>'],
+  ['[link](https://x.example/#fragment)', `<p>${a('https://x.example/#fragment', 'link')}</p>`],
+  ['[link](   https://x.example/uri\n  "title"  )', `<p>${a('https://x.example/uri', 'link')}</p>`],
+  ['[link [foo [bar]]](https://x.example/uri)', `<p>${a('https://x.example/uri', 'link [foo [bar]]')}</p>`],
+  ['[link] bar](https://x.example/uri)', '<p>[link] bar](' + a('https://x.example/uri', 'https://x.example/uri') + ')</p>'],
+  ['[link \\[bar](https://x.example/uri)', `<p>${a('https://x.example/uri', 'link [bar')}</p>`],
+  ['[link *foo **bar** `#`*](https://x.example/uri)',
+    `<p>${a('https://x.example/uri', 'link <em>foo <strong>bar</strong> <code>#</code></em>')}</p>`],
+  ['[![moon](https://x.example/moon.jpg)](https://x.example/uri)', `<p>${a('https://x.example/uri', 'moon')}</p>`],
+  ['[foo [bar](https://x.example/uri)](https://x.example/uri)',
+    '<p>[foo ' + a('https://x.example/uri', 'bar') + '](' + a('https://x.example/uri', 'https://x.example/uri') + ')</p>'],
+  ['[foo *bar](https://x.example/uri)*', `<p>${a('https://x.example/uri', 'foo *bar')}*</p>`],
+  ['[foo`](https://x.example/uri)`', '<p>[foo<code>](https://x.example/uri)</code></p>'],
+  ['[foo<https://x.example/?search=](uri)>',
+    `<p>[foo${a('https://x.example/?search=](uri)', 'https://x.example/?search=](uri)')}</p>`],
+  ['[foo][bar]\n\n[bar]: https://x.example/url "title"', `<p>${a('https://x.example/url', 'foo')}</p>`],
+  ['[foo] \n[]\n\n[foo]: https://x.example/url "title"', `<p>${a('https://x.example/url', 'foo')}\n[]</p>`],
+  // Images (links to the image, labelled with the alt text)
+  ['![foo](https://x.example/url "title")', `<p>${a('https://x.example/url', 'foo')}</p>`],
+  ['![foo *bar*][]\n\n[foo *bar*]: https://x.example/train.jpg', `<p>${a('https://x.example/train.jpg', 'foo bar')}</p>`],
+  ['![foo ![bar](https://x.example/b)](https://x.example/c)', `<p>${a('https://x.example/c', 'foo bar')}</p>`],
+  ['\\![foo]\n\n[foo]: https://x.example/url', `<p>!${a('https://x.example/url', 'foo')}</p>`],
+  // Autolinks
+  ['<http://foo.bar.baz>', `<p>${a('http://foo.bar.baz/', 'http://foo.bar.baz')}</p>`],
+  ['<https://foo.bar.baz/test?q=hello&id=22&boolean>',
+    `<p>${a('https://foo.bar.baz/test?q=hello&amp;id=22&amp;boolean', 'https://foo.bar.baz/test?q=hello&amp;id=22&amp;boolean')}</p>`],
+  ['<MAILTO:FOO@BAR.BAZ>', '<p>' + a('mailto:FOO@BAR.BAZ', 'MAILTO:FOO@BAR.BAZ') + '</p>'],
+  ['<foo@bar.example.com>', `<p>${a('mailto:foo@bar.example.com', 'foo@bar.example.com')}</p>`],
+  ['<>', '<p>&lt;&gt;</p>'],
+  ['<m:abc>', '<p>&lt;m:abc&gt;</p>'],
+  ['<foo.bar.baz>', '<p>&lt;foo.bar.baz&gt;</p>'],
+  ['foo@bar.example.com', '<p>foo@bar.example.com</p>'],
+  // Hard and soft line breaks
+  ['foo  \nbaz', '<p>foo<br>baz</p>'],
+  ['foo       \nbar', '<p>foo<br>bar</p>'],
+  ['foo  \n     bar', '<p>foo<br>bar</p>'],
+  ['*foo  \nbar*', '<p><em>foo<br>bar</em></p>'],
+  ['`code  \nspan`', '<p><code>code   span</code></p>'],
+  ['foo\\', '<p>foo\\</p>'],
+  ['### foo\\', '<h5>foo\\</h5>'],
+  ['foo \n baz', '<p>foo\nbaz</p>'],
+  // Textual content
+  ['hello $.;\'there', '<p>hello $.;&#39;there</p>'],
+  ['Foo χρῆν', '<p>Foo χρῆν</p>'],
+  // GFM strikethrough (two tildes; three or more are text)
+  ['~~Hi~~ Hello, ~~there~~ world!', '<p><del>Hi</del> Hello, <del>there</del> world!</p>'],
+  ['This ~~has a\n\nnew paragraph~~.', '<p>This ~~has a</p><p>new paragraph~~.</p>'],
+  ['This will ~~~not~~~ strike.', '<p>This will ~~~not~~~ strike.</p>'],
+  // GFM autolink literals, for http:// and https:// (no "www.", no bare e-mail addresses)
+  ['Visit https://www.commonmark.org/help for more information.',
+    `<p>Visit ${a('https://www.commonmark.org/help', 'https://www.commonmark.org/help')} for more information.</p>`],
+  ['Visit https://www.commonmark.org.\n\nVisit https://www.commonmark.org/a.b.',
+    `<p>Visit ${a('https://www.commonmark.org/', 'https://www.commonmark.org')}.</p>` +
+    `<p>Visit ${a('https://www.commonmark.org/a.b', 'https://www.commonmark.org/a.b')}.</p>`],
+  ['https://www.google.com/search?q=Markup+(business)\n\nhttps://www.google.com/search?q=Markup+(business)))',
+    `<p>${a('https://www.google.com/search?q=Markup+(business)', 'https://www.google.com/search?q=Markup+(business)')}</p>` +
+    `<p>${a('https://www.google.com/search?q=Markup+(business)', 'https://www.google.com/search?q=Markup+(business)')}))</p>`],
+  ['(https://www.google.com/search?q=Markup+(business))',
+    `<p>(${a('https://www.google.com/search?q=Markup+(business)', 'https://www.google.com/search?q=Markup+(business)')})</p>`],
+  ['www.commonmark.org and foo@bar.baz stay text', '<p>www.commonmark.org and foo@bar.baz stay text</p>'],
+];
+
+test('CommonMark and GFM spec examples render as the specs say (with the differences listed above)', () => {
+  const failures = SPEC_EXAMPLES.filter(([m, e]) => html(m) !== e).map(([m, e]) => JSON.stringify(m) + '\n got  ' + html(m) + '\n want ' + e);
+  assert.deepEqual(failures, []);
+  assert.ok(SPEC_EXAMPLES.length >= 150);
+});
+
+// Random documents from Markdown's special pieces (a fixed seed, so a failure reproduces): none
+// may throw, render anything outside the allow-list, or nest past the caps.
+test('random documents built from Markdown syntax render safely', () => {
+  const PIECES = ['*', '**', '_', '~~', '~', '`', '``', '[', ']', '(', ')', '![', '<', '>', '> ', '- ', '1. ', '# ',
+    '\n', '\n\n', '    ', '\t', '\\', '&amp;', '&#106;', '&', 'a', 'b c', 'http://', 'https://x.example/p', 'www.',
+    'javascript:alert(1)', 'JaVaScRiPt:', 'data:text/html,', '//evil.example', '"', "'", '<script>', '</b>', ':',
+    '[x]: ', '---', '```', '~~~', '|', '@', 'mailto:', 'x@y.z', '\u202e', '\u0000', '\u00a0', ' '];
+  let seed = 0x2545f491;
+  const random = () => {
+    seed = (seed + 0x6d2b79f5) | 0; // mulberry32
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let doc = 0; doc < 3000; doc++) {
+    const parts = [];
+    for (let n = Math.floor(random() * 60); n > 0; n--) parts.push(PIECES[Math.floor(random() * PIECES.length)]);
+    const input = parts.join('');
+    const nodes = renderMarkdown(input, h);
+    nodes.forEach((node) => assertSafeTree(node, JSON.stringify(input)));
+    assert.ok(Math.max(0, ...nodes.map(depthOf)) <= 2 * 16 + 1 + 16, JSON.stringify(input));
+  }
+});
+
+test('web/build.mjs bundles the app with the renderer in it', () => {
+  const out = mkdtempSync(path.join(tmpdir(), 'datt-web-build-'));
+  try {
+    execFileSync(process.execPath, [path.join(ROOT, 'web', 'build.mjs'), '--out', out], { stdio: 'pipe' });
+    // The name of the renderer's one markdown-it rule survives minification.
+    assert.match(readFileSync(path.join(out, 'app.js'), 'utf8'), /long_tilde_run/);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('bundled for the app\'s browsers, the renderer gives the same AST in Chromium as in Node', { timeout: 60000 },
+  async () => {
+    // The esbuild options of web/build.mjs that matter here: browser targets, entity decoder alias.
+    const result = await build({
+      entryPoints: [path.join(ROOT, 'web', 'src', 'lib', 'markdown.js')], bundle: true, format: 'esm', write: false,
+      target: ['chrome100', 'firefox100', 'safari15'], minify: true, legalComments: 'none',
+      alias: { entities: 'entities/lib/decode.js' }, logLevel: 'silent',
+    });
+    const code = result.outputFiles[0].text;
+    // Nothing in the bundle hands a string to the HTML parser or evaluates one.
+    assert.doesNotMatch(code, /innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
+    const inputs = [...SPEC_EXAMPLES.map(([markdown]) => markdown), ...XSS_PAYLOADS];
+    const expected = inputs.map((input) => JSON.stringify(parseMarkdown(input)));
+    const bundled = await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`);
+    const hostile = Object.values(PATHOLOGICAL);
+    assert.deepEqual([...inputs, ...hostile].map((input) => JSON.stringify(bundled.parseMarkdown(input))),
+      [...expected, ...hostile.map((input) => JSON.stringify(parseMarkdown(input)))]);
+    const { launchProfile } = await import('../e2e/support.mjs'); // Playwright loads only for this test
+    const browser = await launchProfile();
+    try {
+      const page = await browser.page();
+      const inChromium = await page.evaluate(async ({ source, documents }) => {
+        const module = await import(URL.createObjectURL(new Blob([source], { type: 'text/javascript' })));
+        return documents.map((input) => JSON.stringify(module.parseMarkdown(input)));
+      }, { source: code, documents: inputs });
+      assert.equal(inChromium.length, expected.length);
+      inChromium.forEach((ast, i) => assert.equal(ast, expected[i], JSON.stringify(inputs[i]).slice(0, 80)));
+      assert.deepEqual(browser.errors, []);
+    } finally {
+      await browser.close();
+    }
+  });

@@ -1,5 +1,5 @@
-// SHA-256, SHA-512, RIPEMD-160, HMAC and PBKDF2 against published values:
-// FIPS 180-2 appendix examples (NIST "Example Values"), the RIPEMD-160 paper's test
+// SHA-256, SHA-512, SHA-1, RIPEMD-160, HMAC, PBKDF2 and tagged hashes against published
+// values: FIPS 180-2 appendix examples (NIST "Example Values"), the RIPEMD-160 paper's test
 // values, RFC 4231 (HMAC-SHA-256/512) and the widely published PBKDF2-HMAC-SHA512
 // "password"/"salt" vectors. Padding-edge digests (lengths around the block size) were
 // produced independently with Python's hashlib (OpenSSL), not by this code.
@@ -13,8 +13,10 @@
 #include "crypto/hmac.h"
 #include "crypto/pbkdf2.h"
 #include "crypto/ripemd160.h"
+#include "crypto/sha1.h"
 #include "crypto/sha256.h"
 #include "crypto/sha512.h"
+#include "crypto/tagged_hash.h"
 #include "util/bytes.h"
 #include "util/hex.h"
 
@@ -106,6 +108,61 @@ TEST(Sha256, PaddingEdgesAroundBlockSize) {
 TEST(Sha256, IncrementalWritesAtEverySplit) {
     expect_all_splits<Sha256>(kMessage896,
                               "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1");
+}
+
+TEST(Sha256d, IsSha256Twice) {
+    // Values from Python's hashlib: sha256(sha256(m).digest()).
+    EXPECT_EQ(to_hex(sha256d({})),
+              "5df6e0e2761359d30a8275058e299fcc0381534545f55cf43e41983f5d4c9456");
+    EXPECT_EQ(to_hex(sha256d(as_bytes("hello"))),
+              "9595c9df90075148eb06860365df33584b75bff782a510c6cd4883a419833d50");
+}
+
+// ---- SHA-1 --------------------------------------------------------------------------
+
+TEST(Sha1, NistExamples) {
+    // FIPS 180 examples: "abc", the 448-bit message, one million 'a'.
+    EXPECT_EQ(to_hex(sha1(as_bytes("abc"))), "a9993e364706816aba3e25717850c26c9cd0d89d");
+    EXPECT_EQ(to_hex(sha1(as_bytes(kMessage448))), "84983e441c3bd26ebaae4aa1f95129e5e54670f1");
+    const std::string million(1000000, 'a');
+    EXPECT_EQ(to_hex(sha1(as_bytes(million))), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    EXPECT_EQ(million_a_in_chunks_hex<Sha1>(), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    EXPECT_EQ(to_hex(sha1({})), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    EXPECT_EQ(to_hex(sha1(as_bytes(kMessage896))), "a49b2446a02c645bf419f995b67091253a04a259");
+}
+
+TEST(Sha1, PaddingEdgesAroundBlockSize) {
+    // Values from Python's hashlib.
+    EXPECT_EQ(digest_hex<Sha1>(std::string(55, 'a')), "c1c8bbdc22796e28c0e15163d20899b65621d65a");
+    EXPECT_EQ(digest_hex<Sha1>(std::string(56, 'a')), "c2db330f6083854c99d4b5bfb6e8f29f201be699");
+    EXPECT_EQ(digest_hex<Sha1>(std::string(57, 'a')), "f08f24908d682555111be7ff6f004e78283d989a");
+    EXPECT_EQ(digest_hex<Sha1>(std::string(63, 'a')), "03f09f5b158a7a8cdad920bddc29b81c18a551f5");
+    EXPECT_EQ(digest_hex<Sha1>(std::string(64, 'a')), "0098ba824b5c16427bd7a1122a5a442a25ec644d");
+    EXPECT_EQ(digest_hex<Sha1>(std::string(65, 'a')), "11655326c708d70319be2610e8a57d9a5b959d3b");
+}
+
+TEST(Sha1, IncrementalWritesAtEverySplit) {
+    expect_all_splits<Sha1>(kMessage896, "a49b2446a02c645bf419f995b67091253a04a259");
+}
+
+// ---- BIP-340 tagged hashes (more in taproot_test.cpp, from the BIP-341 vectors) -----
+
+TEST(TaggedHash, MidstateMatchesTheDefinition) {
+    // sha256(sha256(tag) || sha256(tag) || data), values from Python's hashlib.
+    EXPECT_EQ(to_hex(tagged_hash("BIP0340/challenge", {})),
+              "c216d352f5818b7b4beacd4ae0a26fe888080823d2a598856661bcd54f1b3713");
+    std::string data;
+    for (int i = 0; i < 40; ++i) data += "abc";
+    const std::string expected = "e032fb101fae5aafdaf3539851e5439a4fb2f07d678e9e2eea83f0a34b830a1c";
+    const TaggedHash tap_leaf("TapLeaf");
+    EXPECT_EQ(to_hex(tap_leaf(as_bytes(data))), expected);
+    EXPECT_EQ(to_hex(tagged_hash("TapLeaf", as_bytes(data))), expected);
+    // The saved midstate is reused: hashing again, and in pieces, gives the same digest.
+    EXPECT_EQ(to_hex(tap_leaf(as_bytes(data))), expected);
+    const ByteSpan bytes = as_bytes(data);
+    EXPECT_EQ(to_hex(tap_leaf.hasher().write(bytes.first(7)).write(bytes.subspan(7)).finalize()),
+              expected);
+    EXPECT_NE(to_hex(tagged_hash("TapLeaf/", as_bytes(data))), expected);
 }
 
 // ---- SHA-512 ------------------------------------------------------------------------

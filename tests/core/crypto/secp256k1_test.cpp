@@ -5,6 +5,7 @@
 
 #include <sstream>
 
+#include "crypto/ecdsa.h"
 #include "crypto/sha256.h"
 #include "support/vectors.h"
 #include "util/hex.h"
@@ -82,7 +83,7 @@ TEST(PubKey, GeneratorFromKeyOne) {
     auto key = SecretKey::from_bytes(one);
     ASSERT_TRUE(key);
     // SEC 2: the compressed generator point G.
-    EXPECT_EQ(to_hex(pubkey(*key).bytes),
+    EXPECT_EQ(to_hex(pubkey(*key).compressed()),
               "0279be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798");
     EXPECT_FALSE(PubKey::parse(hex("0479be66")).has_value());
     EXPECT_FALSE(
