@@ -41,13 +41,24 @@ const template = {
   ],
   content: 'Agreed: keep the core pure.',
 };
-const secretKey = '404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f';
+const secretKey = datt.hexToBytes('404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f');
 const publicKey = datt.publicKey(secretKey);
+const signer = datt.openSigner(secretKey);
 const signedEvent = datt.signEvent(template, secretKey);
 const signedJson = JSON.stringify(signedEvent);
-const message = signedEvent.id;
+const message = datt.hexToBytes(signedEvent.id);
 const signature = datt.schnorrSign(message, secretKey);
-const mnemonic = datt.entropyToMnemonic('7f'.repeat(16));
+const mnemonic = datt.entropyToMnemonic(new Uint8Array(16).fill(0x7f));
+
+// Feed inputs: 10,000 posts to rank (a community page's set) and 1,000 signed votes.
+const rankItems = Array.from({ length: 10000 }, (_, i) => ({
+  id: (i * 2654435761 >>> 0).toString(16).padStart(8, '0').repeat(8),
+  created_at: 1735689600 - i * 37, ups: (i * 7) % 50, downs: (i * 3) % 11,
+}));
+const votes = Array.from({ length: 1000 }, (_, i) => datt.signEvent({
+  kind: 7, created_at: 1735689600 + (i % 5), content: i % 3 ? '+' : '-',
+  tags: [['e', (i % 40).toString(16).padStart(64, '0')]],
+}, secretKey));
 
 function check(condition, what) {
   if (!condition) {
@@ -82,12 +93,15 @@ function runFor(seconds, fn) {
 // [name, the native benchmark it compares with, the call]
 const cases = [
   ['signEvent', 'BM_EventSign', () => datt.signEvent(template, secretKey)],
+  ['Signer.signEvent', 'BM_EventSign', () => signer.signEvent(template)],
   ['verifyEvent (JSON text)', 'BM_EventParseVerify', () => datt.verifyEvent(signedJson)],
   ['verifyEvent (object)', 'BM_EventParseVerify', () => datt.verifyEvent(signedEvent)],
   ['eventId', 'BM_EventId', () => datt.eventId(template, publicKey)],
   ['schnorrSign', 'BM_SchnorrSign', () => datt.schnorrSign(message, secretKey)],
   ['schnorrVerify', 'BM_SchnorrVerify', () => datt.schnorrVerify(message, publicKey, signature)],
   ['mnemonicToSeed', 'BM_Bip39Seed', () => datt.mnemonicToSeed(mnemonic, 'passphrase')],
+  ['rank 10,000 items (hot)', '-', () => datt.rank(rankItems, 'hot', { now: 1735689600 })],
+  ['tallyVotes 1,000 votes', '-', () => datt.tallyVotes(votes)],
 ];
 
 console.log(`wasm benchmarks: ${distDir}`);

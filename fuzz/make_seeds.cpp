@@ -17,6 +17,10 @@
 #include "bip32/derive.h"
 #include "bip32/serialize.h"
 #include "bip39/mnemonic.h"
+#include "bitcoin/address.h"
+#include "bitcoin/header.h"
+#include "bitcoin/merkle_block.h"
+#include "bitcoin/network.h"
 #include "crypto/ecdsa.h"
 #include "crypto/secp256k1.h"
 #include "crypto/sha256.h"
@@ -364,12 +368,62 @@ void proto_seeds() {
     write_seed("fuzz_filter", "unknown_member.json", R"({"#ab":["x"],"ids":"a"})");
 }
 
-void address_seeds() {
+void bitcoin_seeds() {
+    namespace btc = datt::bitcoin;
+    const auto genesis = btc::serialize_block_header(btc::mainnet().genesis);
+    const Bytes genesis_bytes(genesis.begin(), genesis.end());
+    write_seed("fuzz_block_header", "genesis.bin", genesis_bytes);
+    Bytes two = genesis_bytes;
+    const auto regtest_genesis = btc::serialize_block_header(btc::regtest().genesis);
+    two.insert(two.end(), regtest_genesis.begin(), regtest_genesis.end());
+    write_seed("fuzz_block_header", "two_headers.bin", two);
+    write_seed("fuzz_block_header", "short.bin", Bytes(genesis.begin(), genesis.end() - 1));
+
+    // Network byte, split byte, then (time step, bits choice, version, tamper) records.
+    Bytes chain{0, 3};
+    for (uint8_t i = 0; i < 12; ++i) chain.insert(chain.end(), {100, 0, 0, 0});
+    write_seed("fuzz_header_chain", "regtest_valid.bin", chain);
+    chain[0] = 2;  // easy testnet: late and prompt blocks, min-difficulty and regular bits
+    for (uint8_t i = 0; i < 12; ++i)
+        chain.insert(chain.end(),
+                     {static_cast<uint8_t>(1 + 2 * (i % 2)), static_cast<uint8_t>(i % 4), 1, 0});
+    write_seed("fuzz_header_chain", "testnet_mixed.bin", chain);
+    Bytes tampered{1, 5};
+    for (uint8_t tamper = 0; tamper < 4; ++tamper)
+        tampered.insert(tampered.end(), {50, 0, 4, tamper});
+    write_seed("fuzz_header_chain", "bcoin_tampered.bin", tampered);
+
+    std::vector<datt::Hash256> txids(9);
+    for (size_t i = 0; i < txids.size(); ++i) txids[i].fill(static_cast<uint8_t>(i + 1));
+    std::vector<bool> matches(txids.size(), false);
+    matches[2] = matches[8] = true;
+    const auto tree = *btc::PartialMerkleTree::build(txids, matches);
+    btc::BlockHeader header = btc::mainnet().genesis;
+    header.merkle_root = tree.root();
+    write_seed("fuzz_merkle_block", "merkle_block.bin",
+               btc::MerkleBlock::from_parts(header, tree).serialize());
+    write_seed("fuzz_merkle_block", "tree.bin", tree.serialize());
+    write_seed("fuzz_merkle_block", "wrong_root.bin",
+               btc::MerkleBlock::from_parts(btc::mainnet().genesis, tree).serialize());
+
+    write_seed("fuzz_address", "p2pkh.txt", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa");
+    write_seed("fuzz_address", "p2sh_testnet.txt", "2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc");
+    write_seed("fuzz_address", "p2wpkh_bcrt.txt", "bcrt1qw508d6qejxtdg4y5r3zarvary0c5xw7kygt080");
+    write_seed("fuzz_address", "p2tr_rb.txt",
+               "rb1prp33g0q5c5txsp9arysrx4k6zdkfs4nce4xj0gdcccefvpysxf3qr7cmp4");
+    write_seed("fuzz_address", "p2wsh_upper.txt",
+               "TB1QRP33G0Q5C5TXSP9ARYSRX4K6ZDKFS4NCE4XJ0GDCCCEFVPYSXF3Q0SL5K7");
+    write_seed("fuzz_address", "script_p2pkh.bin",
+               *datt::from_hex("76a91462e907b15cbf27d5425399ebf6f0fb50ebb88f1888ac"));
+    write_seed("fuzz_address", "script_v1.bin", *datt::from_hex("5120" + std::string(64, '7')));
+}
+
+void event_address_seeds() {
     const std::string pubkey(64, 'a');
-    write_seed("fuzz_address", "community.txt", "34550:" + pubkey + ":bitcoin");
-    write_seed("fuzz_address", "replaceable.txt", "10002:" + pubkey + ":");
-    write_seed("fuzz_address", "colons_in_d.txt", "30023:" + pubkey + ":a:b:");
-    write_seed("fuzz_address", "regular_kind.txt", "1:" + pubkey + ":x");
+    write_seed("fuzz_event_address", "community.txt", "34550:" + pubkey + ":bitcoin");
+    write_seed("fuzz_event_address", "replaceable.txt", "10002:" + pubkey + ":");
+    write_seed("fuzz_event_address", "colons_in_d.txt", "30023:" + pubkey + ":a:b:");
+    write_seed("fuzz_event_address", "regular_kind.txt", "1:" + pubkey + ":x");
 }
 
 }  // namespace
@@ -390,7 +444,8 @@ int main(int argc, char** argv) {
     base58_seeds();
     bech32_seeds();
     proto_seeds();
+    bitcoin_seeds();
     negentropy_seeds();
-    address_seeds();
+    event_address_seeds();
     return 0;
 }

@@ -1,4 +1,5 @@
-// Types for datt.mjs. Hex strings are lowercase.
+// Types for datt.mjs. Hex strings are lowercase. NIP-01 event fields and Nostr identities
+// (ids, pubkeys) are hex strings; every other binary value is a Uint8Array (README.md).
 
 export class DattError extends Error {
   /** Stable machine-readable reason, e.g. "bad_signature", "mnemonic_checksum". */
@@ -28,14 +29,16 @@ export interface NostrEvent extends EventTemplate {
 export interface DerivedKey {
   xpub: string;
   xprv?: string;
-  secretKey?: string;
+  /** 32 bytes; present for keys derived from a seed or an xprv. */
+  secretKey?: Uint8Array;
   /** 33-byte compressed public key. */
-  publicKey: string;
-  /** 32-byte BIP-340 x-only public key (Nostr pubkey). */
+  publicKey: Uint8Array;
+  /** 32-byte BIP-340 x-only public key (the Nostr pubkey), hex. */
   xOnlyPublicKey: string;
   depth: number;
   childNumber: number;
-  fingerprint: string;
+  /** The key's 4-byte fingerprint (HASH160 of the public key, first 4 bytes). */
+  fingerprint: Uint8Array;
 }
 
 /** NIP-19 payloads (hex keys and ids), in nostr-tools' shapes. */
@@ -56,7 +59,8 @@ export interface Nip19Address {
   relays?: string[];
 }
 export type Nip19Decoded =
-  | { type: 'npub' | 'nsec' | 'note'; data: string }
+  | { type: 'npub' | 'note'; data: string }
+  | { type: 'nsec'; data: Uint8Array }
   | { type: 'nprofile'; data: Required<Nip19Profile> }
   | { type: 'nevent'; data: Nip19Event & { relays: string[] } }
   | { type: 'naddr'; data: Required<Nip19Address> };
@@ -90,28 +94,52 @@ export interface RankItem {
   downs: number;
 }
 
+/**
+ * A session holding an unlocked secret key in wasm memory (datt.openSigner). delete() wipes
+ * it; afterwards every method throws DattError "deleted".
+ */
+export class Signer {
+  private constructor();
+  /** The x-only public key, hex. */
+  readonly publicKey: string;
+  /** False after delete(). */
+  readonly live: boolean;
+  signEvent(template: EventTemplate | string): NostrEvent;
+  /** 64-byte BIP-340 signature; auxRand (32 bytes) defaults to fresh randomness. */
+  schnorrSign(message: Uint8Array, auxRand?: Uint8Array): Uint8Array;
+  /** Wipes the key; calling it again does nothing. */
+  delete(): void;
+}
+
 export interface Datt {
-  generateSecretKey(): string;
-  publicKey(secretKey: string): string;
-  schnorrSign(messageHex: string, secretKey: string, auxRand?: string): string;
-  schnorrVerify(messageHex: string, publicKey: string, signature: string): boolean;
+  hexToBytes(hex: string): Uint8Array;
+  bytesToHex(bytes: Uint8Array): string;
+  /** 32 random bytes that are a valid secret key. */
+  generateSecretKey(): Uint8Array;
+  publicKey(secretKey: Uint8Array): string;
+  schnorrSign(message: Uint8Array, secretKey: Uint8Array, auxRand?: Uint8Array): Uint8Array;
+  schnorrVerify(message: Uint8Array, publicKey: string, signature: Uint8Array): boolean;
+  openSigner(secretKey: Uint8Array): Signer;
   generateMnemonic(words?: 12 | 15 | 18 | 21 | 24): string;
-  entropyToMnemonic(entropyHex: string): string;
-  mnemonicToEntropy(mnemonic: string): string;
+  entropyToMnemonic(entropy: Uint8Array): string;
+  mnemonicToEntropy(mnemonic: string): Uint8Array;
   validateMnemonic(mnemonic: string): boolean;
-  mnemonicToSeed(mnemonic: string, passphrase?: string): string;
-  derive(root: string, path: string, versions?: Bip32Versions): DerivedKey;
-  signEvent(template: EventTemplate | string, secretKey: string): NostrEvent;
+  /** The 64-byte BIP-39 seed. */
+  mnemonicToSeed(mnemonic: string, passphrase?: string): Uint8Array;
+  /** From a seed (bytes) or an extended key (xprv/xpub text). */
+  derive(root: Uint8Array | string, path: string, versions?: Bip32Versions): DerivedKey;
+  signEvent(template: EventTemplate | string, secretKey: Uint8Array): NostrEvent;
+  parseEvent(event: NostrEvent | string): NostrEvent;
+  verifyEvent(event: NostrEvent | string): boolean;
+  eventId(template: EventTemplate | string, pubkey: string): string;
   /** NIP-19 string of a key, id or shareable identifier; throws DattError (nip19_*). */
   nip19Encode(type: 'npub' | 'note', data: string): string;
-  nip19Encode(type: 'nsec', data: string | Uint8Array): string;
+  nip19Encode(type: 'nsec', data: Uint8Array): string;
   nip19Encode(type: 'nprofile', data: Nip19Profile): string;
   nip19Encode(type: 'nevent', data: Nip19Event): string;
   nip19Encode(type: 'naddr', data: Nip19Address): string;
   nip19Decode(text: string): Nip19Decoded;
-  parseEvent(event: NostrEvent | string): NostrEvent;
-  verifyEvent(event: NostrEvent | string): boolean;
-  /** NIP-25 votes per target id; invalid events and emoji reactions are skipped. */
+  /** NIP-25 votes per target id; events verifyEvent() rejects and emoji reactions are skipped. */
   tallyVotes(events: Array<NostrEvent | string>): Record<string, VoteTally>;
   /** The vote a (validated) event casts, or null for non-votes (other kinds, emoji, bad e tag). */
   voteOf(event: NostrEvent | string): Vote | null;
@@ -119,7 +147,6 @@ export interface Datt {
   voteSupersedes(newer: Vote, older: Vote): boolean;
   /** Item ids in display order (see docs/protocol.md "Ranking"). */
   rank(items: RankItem[], sort: FeedSort, options?: { now?: number; topWindowSeconds?: number }): string[];
-  eventId(template: EventTemplate | string, pubkey: string): string;
 }
 
 export function loadDatt(): Promise<Datt>;

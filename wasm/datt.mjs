@@ -1,6 +1,14 @@
 // Datt core for JavaScript: the C++ core compiled to WebAssembly, behind a small API.
 // Works unchanged in browsers and in Node >= 18. Errors are thrown as DattError with the
 // core's stable `code` (e.g. "bad_signature", "mnemonic_checksum").
+//
+// Hex or bytes (README.md): NIP-01 event fields (ids, pubkeys) and Nostr identities are the
+// lowercase hex strings of the event format; every other binary value (secret keys, seeds,
+// entropy, raw messages and signatures) is a Uint8Array, which the caller can wipe.
+//
+// The bindings (bind_<module>.cpp) check every argument themselves and return
+// {ok, value} | {ok: false, code, message}; this file converts events to JSON text, checks
+// text for lone surrogates before emscripten turns it into UTF-8, and throws DattError.
 import createDattCore from './datt_core.mjs';
 
 export class DattError extends Error {
@@ -23,12 +31,6 @@ async function randomSource() {
   throw new DattError('no_random', 'crypto.getRandomValues is not available');
 }
 
-function toHex(bytes) {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
-
 function unwrap(result) {
   if (result.ok) return result.value;
   throw new DattError(result.code, result.message);
@@ -37,11 +39,14 @@ function unwrap(result) {
 // A lone UTF-16 surrogate has no UTF-8 form; emscripten's string conversion would pair it
 // with the following code unit and silently change the text, so it is refused here.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+// Text beyond this is refused before it is copied into wasm memory (events are far smaller).
+const MAX_TEXT = 16 * 1024 * 1024;
 
-function requireString(value, name) {
+function text(value, name) {
   if (typeof value !== 'string') {
     throw new DattError('wrong_type', `${name} must be a string, got ${typeof value}`);
   }
+  if (value.length > MAX_TEXT) throw new DattError('too_large', `${name} is longer than ${MAX_TEXT} characters`);
   if (LONE_SURROGATE.test(value)) {
     throw new DattError('invalid_utf8', `${name} contains a lone UTF-16 surrogate`);
   }
@@ -50,26 +55,68 @@ function requireString(value, name) {
 
 // JSON.stringify throws TypeError on BigInt and cycles; the API throws only DattError.
 function stringify(value, name) {
+  let json;
   try {
-    return JSON.stringify(value);
+    json = JSON.stringify(value);
   } catch (error) {
     throw new DattError('wrong_type', `${name} cannot be serialized as JSON: ${error.message}`);
   }
+  if (typeof json !== 'string') throw new DattError('wrong_type', `${name} has no JSON form`);
+  return json;
 }
 
+/** An event or template (object or JSON text) as the JSON text the core parses. */
 function eventJson(value, name) {
-  if (typeof value === 'string') return requireString(value, name);
+  if (typeof value === 'string') return text(value, name);
+  // JSON.stringify writes lone surrogates as \u escapes (which the core refuses as JSON).
   if (value && typeof value === 'object') return stringify(value, name);
   throw new DattError('wrong_type', `${name} must be an object or a JSON string`);
 }
 
-// Only the vote fields cross into wasm (stored records may carry more).
-function voteJson(vote, name) {
-  if (vote === null || typeof vote !== 'object' || Array.isArray(vote)) {
-    throw new DattError('wrong_type', `${name} must be a vote object`);
+/**
+ * An unlocked secret key kept in wasm memory (a session: see README.md "Sessions"). Made by
+ * datt.openSigner(); delete() wipes the key, after which every call throws DattError
+ * 'deleted'.
+ */
+export class Signer {
+  #handle;
+  #random;
+  /** The x-only public key (hex). */
+  publicKey;
+
+  constructor(handle, random) {
+    this.#handle = handle;
+    this.#random = random;
+    this.publicKey = handle.publicKey();
   }
-  const { target, voter, created_at, id, value } = vote;
-  return stringify({ target, voter, created_at, id, value }, name);
+
+  #live() {
+    if (!this.#handle) throw new DattError('deleted', 'this signer was deleted');
+    return this.#handle;
+  }
+
+  /** Signs an event template {kind, created_at, tags, content}; returns the signed event. */
+  signEvent(template) {
+    const signed = this.#live().signEvent(eventJson(template, 'template'),
+      this.#random.getRandomValues(new Uint8Array(32)));
+    return JSON.parse(unwrap(signed));
+  }
+
+  /** BIP-340 signature (64 bytes) over `message` (a Uint8Array of any length). */
+  schnorrSign(message, auxRand = this.#random.getRandomValues(new Uint8Array(32))) {
+    return unwrap(this.#live().schnorrSign(message, auxRand));
+  }
+
+  /** True until delete(). */
+  get live() {
+    return this.#handle !== null;
+  }
+
+  /** Wipes the key from wasm memory; calling it again does nothing. */
+  delete() {
+    this.#handle?.delete();
+    this.#handle = null;
+  }
 }
 
 class Datt {
@@ -81,62 +128,89 @@ class Datt {
     this.#random = random;
   }
 
-  #randomHex(size) {
-    return toHex(this.#random.getRandomValues(new Uint8Array(size)));
+  #randomBytes(size) {
+    return this.#random.getRandomValues(new Uint8Array(size));
   }
 
-  /** A new secret key (64 hex chars) from crypto.getRandomValues. */
+  // ---- util ----
+
+  /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
+  hexToBytes(hex) {
+    return unwrap(this.#core.hexToBytes(text(hex, 'hex')));
+  }
+
+  /** Lowercase hex of a Uint8Array. */
+  bytesToHex(bytes) {
+    return unwrap(this.#core.bytesToHex(bytes));
+  }
+
+  // ---- keys and raw signatures ----
+
+  /** A new secret key (32 bytes) from crypto.getRandomValues. */
   generateSecretKey() {
     for (;;) {
-      const result = this.#core.secretKeyFromRandom(this.#randomHex(32));
+      const result = this.#core.secretKeyFromRandom(this.#randomBytes(32));
       if (result.ok) return result.value;
       if (result.code !== 'bad_secret_key') unwrap(result);
     }
   }
 
-  /** BIP-340 x-only public key (hex) of a secret key (hex). */
+  /** BIP-340 x-only public key (hex) of a secret key (32 bytes). */
   publicKey(secretKey) {
-    return unwrap(this.#core.publicKey(requireString(secretKey, 'secretKey')));
+    return unwrap(this.#core.publicKey(secretKey));
   }
 
   /**
-   * BIP-340 signature (hex) over a message of any length (hex). `auxRand` (hex, 32 bytes)
+   * BIP-340 signature (64 bytes) over a message of any length (bytes). `auxRand` (32 bytes)
    * defaults to fresh randomness; pass it only to reproduce test vectors.
    */
-  schnorrSign(messageHex, secretKey, auxRand = this.#randomHex(32)) {
-    return unwrap(this.#core.schnorrSign(requireString(messageHex, 'message'),
-      requireString(secretKey, 'secretKey'), requireString(auxRand, 'auxRand')));
+  schnorrSign(message, secretKey, auxRand = this.#randomBytes(32)) {
+    return unwrap(this.#core.schnorrSign(message, secretKey, auxRand));
   }
 
-  /** True when `signature` is a valid BIP-340 signature of the message by the x-only key. */
-  schnorrVerify(messageHex, publicKey, signature) {
-    return unwrap(this.#core.schnorrVerify(requireString(messageHex, 'message'),
-      requireString(publicKey, 'publicKey'), requireString(signature, 'signature')));
+  /** True when `signature` (64 bytes) is a valid BIP-340 signature of `message` by `publicKey` (hex). */
+  schnorrVerify(message, publicKey, signature) {
+    return unwrap(this.#core.schnorrVerify(message, publicKey, signature));
   }
+
+  /** A session holding `secretKey` in wasm memory until its delete(); see Signer. */
+  openSigner(secretKey) {
+    return new Signer(unwrap(this.#core.openSigner(secretKey)), this.#random);
+  }
+
+  // ---- BIP-39 and BIP-32 ----
 
   /** A new BIP-39 English mnemonic of 12, 15, 18, 21 or 24 words. */
   generateMnemonic(words = 12) {
     if (![12, 15, 18, 21, 24].includes(words)) {
       throw new DattError('mnemonic_word_count', 'words must be 12, 15, 18, 21 or 24');
     }
-    return unwrap(this.#core.entropyToMnemonic(this.#randomHex((words / 3) * 4)));
+    const entropy = this.#randomBytes((words / 3) * 4);
+    try {
+      return unwrap(this.#core.entropyToMnemonic(entropy));
+    } finally {
+      entropy.fill(0);
+    }
   }
 
-  entropyToMnemonic(entropyHex) {
-    return unwrap(this.#core.entropyToMnemonic(requireString(entropyHex, 'entropy')));
+  /** The mnemonic of 16, 20, 24, 28 or 32 bytes of entropy. */
+  entropyToMnemonic(entropy) {
+    return unwrap(this.#core.entropyToMnemonic(entropy));
   }
 
-  /** Entropy (hex) of a mnemonic; throws on an unknown word or a bad checksum. */
+  /** Entropy (bytes) of a mnemonic; throws on an unknown word or a bad checksum. */
   mnemonicToEntropy(mnemonic) {
     return unwrap(this.#core.mnemonicToEntropy(normalize(mnemonic, 'mnemonic')));
   }
 
   /** True when the mnemonic has a valid word count, words and checksum. */
   validateMnemonic(mnemonic) {
-    return this.#core.mnemonicToEntropy(normalize(mnemonic, 'mnemonic')).ok;
+    const result = this.#core.mnemonicToEntropy(normalize(mnemonic, 'mnemonic'));
+    result.value?.fill(0);
+    return result.ok;
   }
 
-  /** The 64-byte BIP-39 seed (hex). Mnemonic and passphrase are NFKD-normalized first. */
+  /** The 64-byte BIP-39 seed. Mnemonic and passphrase are NFKD-normalized first. */
   mnemonicToSeed(mnemonic, passphrase = '') {
     return unwrap(
       this.#core.mnemonicToSeed(normalize(mnemonic, 'mnemonic'), normalize(passphrase, 'passphrase')),
@@ -144,78 +218,83 @@ class Datt {
   }
 
   /**
-   * BIP-32 derivation from a seed (hex) or an extended key, along a path like
-   * "m/44'/1237'/0'/0/0". Returns {xprv?, xpub, secretKey?, publicKey, xOnlyPublicKey, ...}.
+   * BIP-32 derivation from a seed (bytes) or an extended key (xprv/xpub text), along a path
+   * like "m/44'/1237'/0'/0/0". Returns {xprv?, xpub, secretKey?, publicKey, xOnlyPublicKey, ...}.
    */
   derive(root, path, versions = MAINNET_VERSIONS) {
-    return unwrap(
-      this.#core.derive(requireString(root, 'root'), requireString(path, 'path'),
-        versions.public >>> 0, versions.private >>> 0),
-    );
+    const from = typeof root === 'string' ? text(root, 'root') : root;
+    return unwrap(this.#core.derive(from, text(path, 'path'), versions.public >>> 0, versions.private >>> 0));
   }
+
+  // ---- events ----
 
   /** Signs an event template {kind, created_at, tags, content}; returns the signed event. */
   signEvent(template, secretKey) {
-    const signed = this.#core.signEvent(eventJson(template, 'template'),
-      requireString(secretKey, 'secretKey'), this.#randomHex(32));
+    const signed = this.#core.signEvent(eventJson(template, 'template'), secretKey, this.#randomBytes(32));
     return JSON.parse(unwrap(signed));
-  }
-
-  /**
-   * NIP-19 encoding, with nostr-tools' shapes: npub/note/nsec take hex (nsec also a
-   * Uint8Array), nprofile {pubkey, relays?}, nevent {id, relays?, author?, kind?},
-   * naddr {identifier, pubkey, kind, relays?}.
-   */
-  nip19Encode(type, data) {
-    const fields = data instanceof Uint8Array ? toHex(data) : data;
-    if (typeof fields === 'string') requireString(fields, 'data');
-    const json = JSON.stringify(fields);
-    if (json === undefined) throw new DattError('nip19_bad_input', 'data must be JSON-serializable');
-    return unwrap(this.#core.nip19Encode(requireString(type, 'type'), json));
-  }
-
-  /** Decodes any NIP-19 string to {type, data} (nsec data is hex, not bytes). */
-  nip19Decode(text) {
-    return JSON.parse(unwrap(this.#core.nip19Decode(requireString(text, 'text'))));
   }
 
   /** Validates an untrusted event (object or JSON text); returns it or throws DattError. */
   parseEvent(event) {
-    return JSON.parse(unwrap(this.#core.verifyEvent(eventJson(event, 'event'))));
+    return JSON.parse(unwrap(this.#core.parseEvent(eventJson(event, 'event'))));
   }
 
   /** True when the event is well formed, its id matches and its signature verifies. */
   verifyEvent(event) {
+    let json;
     try {
-      return this.#core.verifyEvent(eventJson(event, 'event')).ok;
+      json = eventJson(event, 'event');
     } catch {
       return false;
     }
+    return this.#core.verifyEvent(json);
   }
+
+  /** The NIP-01 id (hex) of an event template signed by `pubkey` (hex). */
+  eventId(template, pubkey) {
+    return unwrap(this.#core.eventId(eventJson(template, 'template'), text(pubkey, 'pubkey')));
+  }
+
+  // ---- NIP-19 ----
+
+  /**
+   * NIP-19 encoding, with nostr-tools' shapes: npub/note take hex, nsec a Uint8Array,
+   * nprofile {pubkey, relays?}, nevent {id, relays?, author?, kind?},
+   * naddr {identifier, pubkey, kind, relays?}.
+   */
+  nip19Encode(type, data) {
+    return unwrap(this.#core.nip19Encode(text(type, 'type'), data));
+  }
+
+  /** Decodes any NIP-19 string to {type, data} (an nsec's data is a Uint8Array). */
+  nip19Decode(nip19) {
+    return unwrap(this.#core.nip19Decode(text(nip19, 'text')));
+  }
+
+  // ---- feed ----
 
   /**
    * NIP-25 vote tally of reactions (objects or JSON strings): {targetId: {ups, downs, score}}.
-   * One vote per (voter, target), the latest wins; invalid events and non-vote reactions
-   * (emoji) are skipped. See docs/protocol.md "Ranking".
+   * One vote per (voter, target), the latest wins; events that verifyEvent() rejects and
+   * non-vote reactions (emoji) are skipped. See docs/protocol.md "Ranking".
    */
   tallyVotes(events) {
     if (!Array.isArray(events)) throw new DattError('wrong_type', 'events must be an array');
-    // Each element is parsed on its own: one malformed event from a relay is skipped (as the
-    // core skips invalid ones) and cannot break, or inject into, the array text.
-    const isObject = (value) => value !== null && typeof value === 'object' && !Array.isArray(value);
-    const parsed = [];
+    // Each element crosses as its own JSON text, as verifyEvent() takes it: strings as
+    // they are (a parsed copy would hide duplicate members), objects stringified; an
+    // element that cannot be serialized is skipped like any invalid event.
+    const texts = [];
     for (const event of events) {
-      let value = event;
-      if (typeof event === 'string') {
+      if (typeof event === 'string') texts.push(event);
+      else if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
         try {
-          value = JSON.parse(event);
+          texts.push(JSON.stringify(event));
         } catch {
-          continue;  // not JSON: not a vote
+          // a cycle or a BigInt: not an event
         }
       }
-      if (isObject(value)) parsed.push(value);
     }
-    return JSON.parse(unwrap(this.#core.tallyVotes(stringify(parsed, 'events'))));
+    return unwrap(this.#core.tallyVotes(texts));
   }
 
   /**
@@ -233,7 +312,7 @@ class Datt {
    * different voters or targets never replace each other. Throws DattError on bad fields.
    */
   voteSupersedes(newer, older) {
-    return unwrap(this.#core.voteSupersedes(voteJson(newer, 'newer'), voteJson(older, 'older')));
+    return unwrap(this.#core.voteSupersedes(newer, older));
   }
 
   /**
@@ -242,25 +321,12 @@ class Datt {
    * `topWindowSeconds` (top only, 0 = all time) keeps items with created_at >= now - window.
    */
   rank(items, sort, { now = Math.floor(Date.now() / 1000), topWindowSeconds = 0 } = {}) {
-    if (!Array.isArray(items)) throw new DattError('wrong_type', 'items must be an array');
-    for (const [name, value] of [['now', now], ['topWindowSeconds', topWindowSeconds]]) {
-      if (typeof value !== 'number') throw new DattError('wrong_type', `${name} must be a number`);
-    }
-    // Only the ranked fields cross into wasm (items may carry titles, tallies, ...).
-    const picked = items.map((item) => (item && typeof item === 'object'
-      ? { id: item.id, created_at: item.created_at, ups: item.ups, downs: item.downs } : item));
-    return unwrap(this.#core.rankItems(JSON.stringify(picked), requireString(sort, 'sort'),
-      now, topWindowSeconds));
-  }
-
-  /** The NIP-01 id (hex) of an event template signed by `pubkey` (hex). */
-  eventId(template, pubkey) {
-    return unwrap(this.#core.eventId(eventJson(template, 'template'), requireString(pubkey, 'pubkey')));
+    return unwrap(this.#core.rankItems(items, text(sort, 'sort'), now, topWindowSeconds));
   }
 }
 
-function normalize(text, name) {
-  return requireString(text, name).normalize('NFKD');
+function normalize(value, name) {
+  return text(value, name).normalize('NFKD');
 }
 
 /** Loads the WebAssembly module once per call; keep the returned object and reuse it. */
@@ -275,6 +341,8 @@ export async function loadDatt() {
   const core = await createDattCore(options);
   const random = await randomSource();
   const datt = new Datt(core, random);
-  core.randomizeContext(toHex(random.getRandomValues(new Uint8Array(32))));
+  const seed = random.getRandomValues(new Uint8Array(32));
+  unwrap(core.randomizeContext(seed));
+  seed.fill(0);
   return datt;
 }

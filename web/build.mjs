@@ -1,5 +1,5 @@
-// Bundles the web app with esbuild: web/src/main.js (UI), web/src/worker.js (sync worker) and
-// web/src/verifier.js (a second signature-checking worker)
+// Bundles the web app with esbuild: web/src/main.js (UI), web/src/worker.js (sync worker),
+// web/src/verifier.js (a signature-checking worker) and web/src/signer.js (the key holder)
 // into build/web/ next to index.html and app.css. The wasm package is not bundled: the app
 // imports it at run time from /wasm/datt.mjs, the same files the npm package ships.
 //   node web/build.mjs [--out DIR] [--dev]     (--dev: no minification, inline source maps)
@@ -22,6 +22,7 @@ await build({
     app: path.join(webDir, 'src', 'main.js'),
     worker: path.join(webDir, 'src', 'worker.js'),
     verifier: path.join(webDir, 'src', 'verifier.js'),
+    signer: path.join(webDir, 'src', 'signer.js'),
   },
   outdir: outDir,
   bundle: true,

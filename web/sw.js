@@ -1,8 +1,8 @@
 // Service worker: keeps the app shell (HTML, bundle, styles, wasm) available offline, so the
 // app opens and reloads while no relay is reachable. Network first (a fresh deploy wins),
 // the cached copy when the network fails. Data never passes through here: it is in IndexedDB.
-const CACHE = 'datt-shell-v1';
-const SHELL = ['/', '/index.html', '/app.js', '/worker.js', '/verifier.js', '/app.css', '/wasm/datt.mjs',
+const CACHE = 'datt-shell-v2';
+const SHELL = ['/', '/index.html', '/app.js', '/worker.js', '/verifier.js', '/signer.js', '/app.css', '/wasm/datt.mjs',
   '/wasm/datt_core.mjs', '/wasm/datt_core.wasm'];
 
 self.addEventListener('install', (event) => {

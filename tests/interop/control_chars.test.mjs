@@ -94,7 +94,7 @@ test('an id computed the literal way (control characters raw) is refused with id
   const literal = `[0,"${pubkey}",1700000000,1,[],"a\u0001b"]`;
   assert.equal(literal.includes('\\u0001'), false);
   const id = createHash('sha256').update(literal, 'utf8').digest('hex');
-  const event = { id, pubkey, created_at: 1700000000, kind: 1, tags: [], content: 'a\u0001b', sig: datt.schnorrSign(id, sk) };
+  const event = { id, pubkey, created_at: 1700000000, kind: 1, tags: [], content: 'a\u0001b', sig: datt.bytesToHex(datt.schnorrSign(datt.hexToBytes(id), sk)) };
   assert.notEqual(id, getEventHash(event));
   assert.throws(() => datt.parseEvent(event), (e) => e.code === 'id_mismatch');
   const cli = runCli(['event', 'verify'], JSON.stringify(event));

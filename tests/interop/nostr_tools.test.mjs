@@ -76,7 +76,7 @@ test('events signed by Datt (wasm) verify in nostr-tools', () => {
   for (const content of samples) {
     const event = datt.signEvent({ kind: 1111, created_at: 1700000000, tags: [['t', 'datt']], content }, sk);
     assert.equal(event.pubkey, datt.publicKey(sk));
-    assert.equal(event.pubkey, getPublicKey(Buffer.from(sk, 'hex')));
+    assert.equal(event.pubkey, getPublicKey(sk));
     assert.equal(getEventHash(event), event.id);
     assert.equal(verifyEvent(event), true);
   }
@@ -89,7 +89,7 @@ test('events signed by Datt (native CLI) verify in nostr-tools', () => {
     const result = runCli(['event', 'sign'], template, { DATT_SECRET_KEY: sk });
     assert.equal(result.status, 0, result.stderr);
     const event = JSON.parse(result.stdout);
-    assert.equal(event.pubkey, getPublicKey(Buffer.from(sk, 'hex')));
+    assert.equal(event.pubkey, getPublicKey(sk));
     assert.equal(event.content, content);
     assert.equal(verifyEvent(event), true);
   }
@@ -101,8 +101,8 @@ test('NIP-06 key from a mnemonic matches nostr-tools', () => {
     for (const passphrase of ['', 'TREZOR']) {
       const seed = datt.mnemonicToSeed(mnemonic, passphrase);
       const key = datt.derive(seed, "m/44'/1237'/0'/0/0");
-      assert.equal(key.secretKey, hex(privateKeyFromSeedWords(mnemonic, passphrase)));
-      assert.equal(key.xOnlyPublicKey, getPublicKey(Buffer.from(key.secretKey, 'hex')));
+      assert.deepEqual(key.secretKey, privateKeyFromSeedWords(mnemonic, passphrase));
+      assert.equal(key.xOnlyPublicKey, getPublicKey(key.secretKey));
     }
   }
 });

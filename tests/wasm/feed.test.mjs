@@ -113,7 +113,9 @@ test('tallyVotes: invalid events are skipped, a non-array fails', () => {
   // Malformed elements (broken JSON, deeply nested arrays) are skipped, not fatal.
   assert.deepEqual(datt.tallyVotes([JSON.stringify(good).slice(1), good]), { [X]: { ups: 1, downs: 0, score: 1 } });
   assert.deepEqual(datt.tallyVotes(['['.repeat(100) + ']'.repeat(100), good]), { [X]: { ups: 1, downs: 0, score: 1 } });
-  rejects(() => datt.tallyVotes([{ x: JSON.parse('['.repeat(100) + ']'.repeat(100)) }]), 'json_too_deep');
+  // A deeply nested object is one more invalid event (each element is parsed on its own
+  // by the event parser, which refuses the depth): skipped like the others.
+  assert.deepEqual(datt.tallyVotes([{ x: JSON.parse('['.repeat(100) + ']'.repeat(100)) }, good]), { [X]: { ups: 1, downs: 0, score: 1 } });
   assert.deepEqual(datt.tallyVotes([good]), { [X]: { ups: 1, downs: 0, score: 1 } });
 });
 
@@ -132,7 +134,7 @@ test('tallyVotes skips malformed elements instead of failing the whole call', ()
 // ---- the per-vote rule (voteOf, voteSupersedes), as the web app applies it incrementally ----
 
 // Secret key 1's x-only public key is the x coordinate of the secp256k1 generator G (SEC 2).
-const ONE = '0'.repeat(63) + '1';
+const ONE = datt.hexToBytes('0'.repeat(63) + '1');
 const G_X = '79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798';
 
 test('voteOf: up, down and empty content give the vote fields', () => {

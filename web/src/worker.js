@@ -1,13 +1,18 @@
 // The sync worker: owns the relay connections, verifies every incoming event in wasm, writes
-// it to IndexedDB in batches, and publishes the outbox. The UI thread only renders, signs
-// and reads the store; this keeps signature checks and storage off the main thread.
+// it to IndexedDB in batches, and publishes the outbox. It runs in one tab only, the owner
+// (app/owner.js: the tab holding the Web Lock), and serves every tab of the origin over the
+// BroadcastChannel `datt-sync`; the tabs only render, read the store and sign (in their
+// signer workers). This keeps signature checks and storage off the main threads, and gives
+// IndexedDB one writer.
 //
-// Messages from the UI:  init {pubkey?}, account {pubkey?}, interest {communities, authors},
-//                        relays {list}, publish {event} (rpc), online
-// Messages to the UI:    changed {...}, relays [...], outbox {pending}, rpc {id, ok, value|error},
-//                        fatal {message}, error {message}
+// Messages from tabs:  hello, bye, account, interest {communities, authors}, online,
+//                      and requests {rpc}: relays {list}, subscriptions {list}, publish {event},
+//                      benchIngest
+// Messages to tabs:    owner {id}, changed {...}, relays [...], outbox {pending},
+//                      rpc {to, id, ok, value|error}, fatal {message}, error {message}
+import { CHANNEL_NAME } from './app/owner.js';
 import { KIND, readRelayList } from './lib/events.js';
-import { getByAddress, getSetting, openDatabase, outboxEntries, putSetting,
+import { getByAddress, getSetting, openDatabase, outboxEntries, putSetting, sealedKey,
   transactionDone } from './store/db.js';
 import { Ingest, nip01Fields } from './store/ingest.js';
 import { RESYNC_MARGIN_S, RelayConnection } from './sync/relay.js';
@@ -23,6 +28,9 @@ let pubkey = null;
 const relays = new Map();         // url -> RelayConnection
 let relayList = [];
 let interest = { communities: [], authors: [] };
+const tabInterests = new Map();   // tab id -> {communities, authors, at}: merged into `interest`
+const ownerId = `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+const channel = new BroadcastChannel(CHANNEL_NAME);
 const queue = [];                 // raw events waiting for verification + storage
 let flushTimer = null;
 let flushing = false;
@@ -35,9 +43,13 @@ let processed = 0;                // of those, events verified and committed (or
 const cursorWaits = [];           // sync cursors written once `processed` reaches their mark
 const outboxPending = new Map();  // id -> entry
 
-function post(message) {
-  self.postMessage(message);
+/** To every tab (or one: `to`). */
+function post(message, to = 'all') {
+  channel.postMessage({ ...message, to });
 }
+
+let lastRelays = null;
+let lastOutbox = null;
 
 function defaultRelays() {
   const scheme = self.location.protocol === 'https:' ? 'wss:' : 'ws:';
@@ -56,7 +68,7 @@ function reportRelays() {
   if (stateTimer) return;
   stateTimer = setTimeout(() => {
     stateTimer = null;
-    post({ type: 'relays', relays: relayStates(), queued: queue.length });
+    post(lastRelays = { type: 'relays', relays: relayStates(), queued: queue.length });
   }, 50);
 }
 
@@ -69,7 +81,7 @@ function reportChanged(changed) {
 
 function reportOutbox() {
   const entries = [...outboxPending.values()];
-  post({ type: 'outbox', pending: entries.length,
+  post(lastOutbox = { type: 'outbox', pending: entries.length,
     errors: entries.filter((e) => e.error).map((e) => ({ id: e.id, error: e.error })) });
 }
 
@@ -388,14 +400,32 @@ function reportError(error) {
   post({ type: 'error', message: error?.message ?? String(error) });
 }
 
-async function init(message) {
+/** The account is the sealed key's public key (one per browser profile). */
+async function loadAccount() {
+  pubkey = (await sealedKey(db))?.publicKey ?? null;
+}
+
+/**
+ * What to sync for all tabs: the communities and authors of each, the tab that changed its
+ * view last first (the caps of scopes() keep the newest views).
+ */
+function mergeInterests() {
+  const tabs = [...tabInterests.values()].sort((a, b) => b.at - a.at);
+  const next = { communities: [...new Set(tabs.flatMap((t) => t.communities))],
+    authors: [...new Set(tabs.flatMap((t) => t.authors))] };
+  if (JSON.stringify(next) === JSON.stringify(interest)) return;
+  interest = next;
+  applyScopesEverywhere();
+}
+
+async function init() {
   db = await openDatabase();
   const { loadDatt } = await import('/wasm/datt.mjs');
   datt = await loadDatt();
   ingest = new Ingest(db, datt);
   await ingest.init();
   startVerifiers();
-  pubkey = message.pubkey ?? null;
+  await loadAccount();
   // Anything signed but not acknowledged before the last close goes out again, and is in
   // the local store even if the tab closed between the two writes.
   const pending = await outboxEntries(db);
@@ -407,21 +437,34 @@ async function init(message) {
 }
 
 const handlers = {
-  init,
-  async account(message) {
-    pubkey = message.pubkey ?? null;
+  async hello() {
+    // A new tab: who the owner is, and the state it would otherwise wait for.
+    post({ type: 'owner', id: ownerId });
+    if (lastRelays) post(lastRelays);
+    if (lastOutbox) post(lastOutbox);
+  },
+  async bye(message) {
+    if (tabInterests.delete(message.from)) mergeInterests();
+  },
+  async account() {
+    await loadAccount();
     await loadAccountLists();
     applyScopesEverywhere();
+    post({ type: 'account' });
   },
   async interest(message) {
-    const next = { communities: [...new Set(message.communities ?? [])], authors: [...new Set(message.authors ?? [])] };
-    if (JSON.stringify(next) === JSON.stringify(interest)) return;
-    interest = next;
-    applyScopesEverywhere();
+    const strings = (list) => (Array.isArray(list) ? list.filter((x) => typeof x === 'string') : []);
+    tabInterests.set(message.from, { communities: strings(message.communities), authors: strings(message.authors),
+      at: Date.now() });
+    mergeInterests();
   },
   async relays(message) {
     await putSetting(db, 'relays', message.list);
     setRelays(message.list);
+  },
+  async subscriptions(message) {
+    // The joined communities of a signed-out visitor (signed in, the kind-10004 list counts).
+    await putSetting(db, 'subscriptions', Array.isArray(message.list) ? message.list.filter((a) => typeof a === 'string') : []);
   },
   publish: (message) => publish(message.event),
   async online() {
@@ -451,17 +494,21 @@ const handlers = {
   },
 };
 
-let ready = Promise.resolve();
-self.onmessage = (e) => {
+// Messages run in order, after init.
+let ready = init().catch((error) => {
+  post({ type: 'fatal', message: `sync worker failed to start: ${error.message}` });
+  throw error;
+});
+channel.onmessage = (e) => {
   const message = e.data;
   const handler = handlers[message?.type];
-  if (!handler) return;
-  // Messages run in order: init first, then the rest.
+  if (!handler || (message.to !== 'owner' && message.to !== ownerId)) return;
   ready = ready.then(() => handler(message)).then(
-    (value) => message.rpc && post({ type: 'rpc', id: message.rpc, ok: true, value }),
+    (value) => message.rpc && post({ type: 'rpc', id: message.rpc, ok: true, value }, message.from),
     (error) => {
-      if (message.rpc) post({ type: 'rpc', id: message.rpc, ok: false, error: error?.message ?? String(error) });
-      else if (message.type === 'init') post({ type: 'fatal', message: `sync worker failed to start: ${error.message}` });
+      if (message.rpc) post({ type: 'rpc', id: message.rpc, ok: false, error: error?.message ?? String(error) }, message.from);
       else reportError(error);
     });
 };
+// Tabs that started before this owner resend their interest and requests on hearing this.
+post({ type: 'owner', id: ownerId });

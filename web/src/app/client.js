@@ -1,26 +1,28 @@
-// The UI thread's view of Datt: the wasm core (signing, ranking), the local store (reads),
-// the sync worker (relays, verification, writes), and the account (locked or unlocked).
-// Components read `client.state` and re-render on `client.subscribe` notifications.
+// The UI thread's view of Datt: the wasm core (ranking, NIP-19; never a secret), the local
+// store (reads), the tab's signer worker (the unlocked key: unseal, sign, lock), and the sync
+// owner (app/owner.js: one tab's sync worker serves every tab). Components read
+// `client.state` and re-render on `client.subscribe` notifications.
 import { KIND, buildCommunityList, buildRelayList, readCommunityList, replaceKey } from '../lib/events.js';
-import { KeystoreError, openSecret, sealSecret } from '../lib/keystore.js';
-import { getByAddress, getSetting, openDatabase, putSetting, removeSealedKey, sealedKey,
-  storeSealedKey } from '../store/db.js';
+import { KeystoreError } from '../lib/keystore.js';
+import { getByAddress, getSetting, openDatabase, sealedKey } from '../store/db.js';
+import { OwnerLink } from './owner.js';
 
 export class Client {
   datt;
   db;
-  #worker;
-  #rpc = new Map();
-  #nextRpc = 0;
+  #owner;
+  #signer;
+  #signerCalls = new Map();
+  #nextSignerCall = 0;
   #listeners = new Set();
-  #secretKey = null;         // hex, only while unlocked; never stored or sent anywhere
-  #mnemonic = '';
+  #unlocked = false;
   state = {
     ready: false,
     fatal: '',
     account: null,           // {publicKey, locked}
+    owner: false,            // this tab runs the sync worker
     relays: [],
-    relaysReported: false,   // until the worker's first report, "no relays" would be wrong
+    relaysReported: false,   // until the owner's first report, "no relays" would be wrong
     queued: 0,
     outbox: { pending: 0, errors: [] },
     subscriptions: [],       // community addresses (from the kind-10004 list)
@@ -39,17 +41,23 @@ export class Client {
     const { loadDatt } = await import('/wasm/datt.mjs');
     this.datt = await loadDatt();
     this.db = await openDatabase();
-    const sealed = await sealedKey(this.db);
-    if (sealed) this.state.account = { publicKey: sealed.publicKey, locked: true };
+    await this.#loadAccount();
     this.state.subscriptions = (await getSetting(this.db, 'subscriptions', [])) ?? [];
-    this.#worker = new Worker('/worker.js', { type: 'module' });
-    this.#worker.onmessage = (e) => this.#onWorker(e.data);
-    this.#worker.onerror = (e) => this.#set({ fatal: `sync worker error: ${e.message ?? 'failed to load'}` });
-    this.#worker.postMessage({ type: 'init', pubkey: this.state.account?.publicKey });
+    this.#signer = new Worker('/signer.js', { type: 'module' });
+    this.#signer.onmessage = (e) => this.#onSigner(e.data);
+    this.#signer.onerror = (e) => this.#set({ fatal: `signer worker error: ${e.message ?? 'failed to load'}` });
+    this.#owner = new OwnerLink({
+      onMessage: (message) => this.#onOwner(message),
+      onOwned: (worker) => {
+        worker.onerror = (e) => this.#set({ fatal: `sync worker error: ${e.message ?? 'failed to load'}` });
+        this.#set({ owner: true });
+      },
+    });
+    this.#owner.start();
     await this.#loadSubscriptions();
     window.addEventListener('online', () => {
       this.#set({ online: true });
-      this.#worker.postMessage({ type: 'online' });
+      this.#owner.notify('online');
     });
     window.addEventListener('offline', () => this.#set({ online: false }));
     this.#set({ ready: true });
@@ -65,24 +73,8 @@ export class Client {
     for (const listener of this.#listeners) listener(this.state);
   }
 
-  #call(type, payload = {}) {
-    const id = ++this.#nextRpc;
-    return new Promise((resolve, reject) => {
-      this.#rpc.set(id, { resolve, reject });
-      this.#worker.postMessage({ type, rpc: id, ...payload });
-    });
-  }
-
-  #onWorker(message) {
+  #onOwner(message) {
     switch (message.type) {
-      case 'rpc': {
-        const pending = this.#rpc.get(message.id);
-        this.#rpc.delete(message.id);
-        if (!pending) return;
-        if (message.ok) pending.resolve(message.value);
-        else pending.reject(new Error(message.error));
-        return;
-      }
       case 'changed':
         this.#set({ version: this.state.version + 1, lastChange: message });
         if (message.kinds.includes(KIND.communityList)) this.#loadSubscriptions();
@@ -92,6 +84,10 @@ export class Client {
         return;
       case 'outbox':
         this.#set({ outbox: { pending: message.pending, errors: message.errors } });
+        return;
+      case 'account':
+        // Another tab created, imported or removed the account.
+        this.#loadAccount().then(() => this.#loadSubscriptions());
         return;
       case 'fatal':
         this.#set({ fatal: message.message });
@@ -103,13 +99,39 @@ export class Client {
     }
   }
 
+  // --- the signer worker -----------------------------------------------------------------
+
+  #sign(type, payload = {}) {
+    const id = ++this.#nextSignerCall;
+    return new Promise((resolve, reject) => {
+      this.#signerCalls.set(id, { resolve, reject });
+      this.#signer.postMessage({ id, type, ...payload });
+    });
+  }
+
+  #onSigner({ id, ok, value, error }) {
+    const pending = this.#signerCalls.get(id);
+    this.#signerCalls.delete(id);
+    if (!pending) return;
+    if (ok) pending.resolve(value);
+    else pending.reject(error?.code ? new KeystoreError(error.code, error.message) : new Error(error?.message));
+  }
+
   // --- account -------------------------------------------------------------------------
+
+  async #loadAccount() {
+    const sealed = await sealedKey(this.db);
+    if (sealed && sealed.publicKey === this.state.account?.publicKey) return;
+    // Another account (or none) than this tab's: its signer forgets the old key.
+    if (this.#unlocked) this.lock();
+    this.#set({ account: sealed ? { publicKey: sealed.publicKey, locked: true } : null });
+  }
 
   get publicKey() {
     return this.state.account?.publicKey ?? null;
   }
   get unlocked() {
-    return this.#secretKey !== null;
+    return this.#unlocked;
   }
 
   /** A connected read relay has not finished its first pass, or events wait to be stored. */
@@ -118,60 +140,56 @@ export class Client {
     return relays.some((r) => r.state === 'open' && r.read && r.synced < r.scopes) || queued > 0;
   }
 
-  /** Seals and stores a new or imported key, and unlocks it. */
-  async createAccount({ secretKey, mnemonic = '' }, passphrase) {
-    const publicKey = this.datt.publicKey(secretKey);
-    const record = await sealSecret({ secretKey, mnemonic, publicKey }, passphrase);
-    await storeSealedKey(this.db, record);
-    this.#secretKey = secretKey;
-    this.#mnemonic = mnemonic;
+  #signedIn(publicKey) {
+    this.#unlocked = true;
     this.#set({ account: { publicKey, locked: false } });
-    this.#worker.postMessage({ type: 'account', pubkey: publicKey });
+  }
+
+  /**
+   * Seals and stores a new key (from `mnemonic`) or an imported one (`secret`: what the
+   * person pasted: a mnemonic, an nsec or hex), and unlocks it. The signer worker derives
+   * and seals the key; it never comes back to this thread.
+   */
+  async createAccount({ mnemonic, secret }, passphrase) {
+    const { publicKey } = await this.#sign('create', { mnemonic, secret, passphrase });
+    this.#signedIn(publicKey);
+    this.#owner.notify('account');
     await this.#loadSubscriptions();
     return publicKey;
   }
 
   async unlock(passphrase) {
-    const record = await sealedKey(this.db);
-    if (!record) throw new KeystoreError('no_key', 'there is no key in this browser');
-    const { secretKey, mnemonic } = await openSecret(record, passphrase);
-    if (this.datt.publicKey(secretKey) !== record.publicKey) {
-      throw new KeystoreError('corrupt_keystore', 'the stored key does not match its public key');
-    }
-    this.#secretKey = secretKey;
-    this.#mnemonic = mnemonic;
-    this.#set({ account: { publicKey: record.publicKey, locked: false } });
+    const { publicKey } = await this.#sign('unlock', { passphrase });
+    this.#signedIn(publicKey);
   }
 
   lock() {
-    this.#secretKey = null;
-    this.#mnemonic = '';
+    this.#unlocked = false;
+    this.#sign('lock').catch(() => {});
     if (this.state.account) this.#set({ account: { ...this.state.account, locked: true } });
   }
 
   /** The secret key as nsec and the mnemonic (if any): re-checks the passphrase first. */
-  async exportSecret(passphrase) {
-    const record = await sealedKey(this.db);
-    const { secretKey, mnemonic } = await openSecret(record, passphrase);
-    return { nsec: this.datt.nip19Encode('nsec', secretKey), mnemonic };
+  exportSecret(passphrase) {
+    return this.#sign('export', { passphrase });
   }
 
   async signOut() {
-    await removeSealedKey(this.db);
-    this.lock();
+    this.#unlocked = false;
+    await this.#sign('signOut');
     this.#set({ account: null });
-    this.#worker.postMessage({ type: 'account', pubkey: null });
+    this.#owner.notify('account');
   }
 
   // --- publishing ------------------------------------------------------------------------
 
-  /** Signs a template with the unlocked key and publishes it (durably queued first). */
+  /** Signs a template with the unlocked key (in the signer worker) and publishes it. */
   async publish(template) {
-    if (this.#secretKey === null) {
+    if (!this.#unlocked) {
       throw new KeystoreError('locked', this.state.account ? 'unlock your key to sign' : 'create or import an account first');
     }
-    const event = this.datt.signEvent(await this.#afterCurrentVersion(template), this.#secretKey);
-    await this.#call('publish', { event });
+    const event = await this.#sign('sign', { template: await this.#afterCurrentVersion(template) });
+    await this.#owner.call('publish', { event });
     return event;
   }
 
@@ -206,7 +224,7 @@ export class Client {
     if (on) set.add(address);
     else set.delete(address);
     const list = [...set];
-    await putSetting(this.db, 'subscriptions', list);
+    await this.#owner.call('subscriptions', { list });
     if (this.unlocked) await this.publish(buildCommunityList(list, this.now()));
     this.#set({ subscriptions: list });
   }
@@ -214,7 +232,7 @@ export class Client {
   /** Communities and authors the current view needs kept in sync. */
   setInterest(communities, authors = []) {
     const all = [...new Set([...communities, ...this.state.subscriptions])];
-    this.#worker.postMessage({ type: 'interest', communities: all, authors });
+    this.#owner.notify('interest', { communities: all, authors });
   }
 
   /**
@@ -222,11 +240,11 @@ export class Client {
    * event goes to the new list's write relays too.
    */
   async setRelays(list) {
-    await this.#call('relays', { list });
+    await this.#owner.call('relays', { list });
     if (this.unlocked) await this.publish(buildRelayList(list, this.now()));
   }
 
   benchIngest(events) {
-    return this.#call('benchIngest', { events });
+    return this.#owner.call('benchIngest', { events });
   }
 }

@@ -1,6 +1,7 @@
-// The browser's local store: IndexedDB, opened the same way by the UI (reads) and by the
-// sync worker (all writes to events, votes and outbox). Stores and indexes are shaped by the
-// queries the UI makes; see docs/web.md "Local store".
+// The browser's local store: IndexedDB, opened the same way by every tab's UI (reads), by the
+// owner tab's sync worker (every write to events, votes, postStats, outbox and settings) and
+// by each tab's signer worker (the sealed key). Stores and indexes are shaped by the queries
+// the UI makes; see docs/web.md "Local store" and "Tabs".
 //
 //   events   keyPath id. Event fields plus derived ones (lib/events.js describe()):
 //            community, post (1 for top-level posts), parent, target, address, deletes;

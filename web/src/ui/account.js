@@ -1,17 +1,11 @@
 // Identity: create (mnemonic shown once, then checked), import (mnemonic, nsec or hex),
-// unlock, export. Keys follow NIP-06 (m/44'/1237'/0'/0/0 from the BIP-39 seed). The secret
-// stays in this tab's memory while unlocked and in IndexedDB only sealed (lib/keystore.js).
+// unlock, export. Keys follow NIP-06 (m/44'/1237'/0'/0/0 from the BIP-39 seed). The key is
+// derived, sealed, unsealed and held by the tab's signer worker (signer.js), never on this
+// thread; it is in IndexedDB only sealed (lib/keystore.js).
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { passphraseProblem } from '../lib/keystore.js';
 import { ErrorLine } from './common.js';
 import { html, navigate, nextRoute, useAction, useClient } from './hooks.js';
-
-const NIP06_PATH = "m/44'/1237'/0'/0/0";
-
-function keyFromMnemonic(datt, mnemonic) {
-  const seed = datt.mnemonicToSeed(mnemonic);
-  return datt.derive(seed, NIP06_PATH).secretKey;
-}
 
 function PassphraseFields({ value, setValue }) {
   return html`<label>Passphrase (encrypts the key in this browser)
@@ -67,7 +61,7 @@ function CreateAccount() {
     }
     run(async () => {
       const passphrase = checkPassphrase(pass);
-      await client.createAccount({ secretKey: keyFromMnemonic(client.datt, mnemonic), mnemonic }, passphrase);
+      await client.createAccount({ mnemonic }, passphrase);
       navigate('/settings/profile');
     });
   };
@@ -90,36 +84,8 @@ function ImportAccount() {
   const submit = (e) => {
     e.preventDefault();
     run(async () => {
-      const text = secret.trim();
-      const lower = text.toLowerCase();   // bech32 may be all upper case
-      let secretKey;
-      let mnemonic = '';
-      if (/^npub1/.test(lower)) {
-        throw new Error('That is a public key (npub): to sign in, paste your secret key (nsec1…) or your recovery phrase.');
-      } else if (/^nsec1/.test(lower)) {
-        let decoded;
-        try {
-          decoded = client.datt.nip19Decode(lower);
-        } catch {
-          throw new Error('That nsec is not valid (its checksum does not match): check it for a typo or a missing character.');
-        }
-        if (decoded.type !== 'nsec') throw new Error('That is not an nsec secret key.');
-        secretKey = decoded.data;
-      } else if (/^[0-9a-f]{64}$/.test(lower)) {
-        secretKey = lower;
-        try {
-          client.datt.publicKey(secretKey);
-        } catch {
-          throw new Error('Those 64 hex characters are not a valid secret key (zero, or not below the curve order).');
-        }
-      } else {
-        mnemonic = text.toLowerCase().split(/\s+/).join(' ');
-        if (!client.datt.validateMnemonic(mnemonic)) {
-          throw new Error('Not a valid recovery phrase, nsec or 64-character hex key (check the words and their order).');
-        }
-        secretKey = keyFromMnemonic(client.datt, mnemonic);
-      }
-      await client.createAccount({ secretKey, mnemonic }, checkPassphrase(pass));
+      // The signer worker reads what was pasted (mnemonic, nsec or hex) and says what is wrong.
+      await client.createAccount({ secret }, checkPassphrase(pass));
       setSecret('');
       navigate(nextRoute('/'));
     });

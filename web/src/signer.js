@@ -1,0 +1,146 @@
+// The signer worker: the only place in a tab that holds the secret key. It unseals the key
+// from IndexedDB (lib/keystore.js, WebCrypto), keeps it in wasm memory as a datt Signer
+// session while the account is unlocked, and signs the templates the UI sends. The UI thread
+// (where the Markdown renderer runs) sees passphrases and public keys, never the key: an XSS
+// there can ask this worker to sign, but cannot read the key out. Lock deletes the session,
+// which wipes the key. Each tab has its own signer worker (unlocking is per tab).
+//
+// Requests {id, type, ...} -> replies {id, ok, value | error: {message, code}}:
+//   create {secret | mnemonic, passphrase}  seal a new or imported key, store it, unlock
+//   unlock {passphrase}                     unseal the stored key
+//   lock                                    forget it
+//   signOut                                 forget it and remove the sealed key
+//   sign {template}                         a signed event (needs unlocked)
+//   export {passphrase}                     {nsec, mnemonic} (re-checks the passphrase)
+//   state                                   {unlocked, publicKey}
+import { KeystoreError, openSecret, sealSecret } from './lib/keystore.js';
+import { openDatabase, removeSealedKey, sealedKey, storeSealedKey } from './store/db.js';
+
+const NIP06_PATH = "m/44'/1237'/0'/0/0";
+
+let datt;
+let db;
+let signer = null;
+const ready = (async () => {
+  const { loadDatt } = await import('/wasm/datt.mjs');
+  datt = await loadDatt();
+  db = await openDatabase();
+})();
+
+function keyFromMnemonic(mnemonic) {
+  const seed = datt.mnemonicToSeed(mnemonic);
+  try {
+    return datt.derive(seed, NIP06_PATH).secretKey;
+  } finally {
+    seed.fill(0);
+  }
+}
+
+/**
+ * The 32-byte key of what a person pasted to import an account: a mnemonic, an nsec (either
+ * case) or 64 hex characters. Errors say what to paste instead.
+ */
+function keyFromImport(text) {
+  const trimmed = text.trim();
+  const lower = trimmed.toLowerCase();   // bech32 may be all upper case
+  if (/^npub1/.test(lower)) {
+    throw new Error('That is a public key (npub): to sign in, paste your secret key (nsec1…) or your recovery phrase.');
+  }
+  if (/^nsec1/.test(lower)) {
+    let decoded;
+    try {
+      decoded = datt.nip19Decode(lower);
+    } catch {
+      throw new Error('That nsec is not valid (its checksum does not match): check it for a typo or a missing character.');
+    }
+    if (decoded.type !== 'nsec') throw new Error('That is not an nsec secret key.');
+    return { secretKey: decoded.data, mnemonic: '' };
+  }
+  if (/^[0-9a-f]{64}$/.test(lower)) {
+    const secretKey = datt.hexToBytes(lower);
+    try {
+      datt.publicKey(secretKey);
+    } catch {
+      throw new Error('Those 64 hex characters are not a valid secret key (zero, or not below the curve order).');
+    }
+    return { secretKey, mnemonic: '' };
+  }
+  const mnemonic = lower.split(/\s+/).join(' ');
+  if (!datt.validateMnemonic(mnemonic)) {
+    throw new Error('Not a valid recovery phrase, nsec or 64-character hex key (check the words and their order).');
+  }
+  return { secretKey: keyFromMnemonic(mnemonic), mnemonic };
+}
+
+function hold(secretKey) {
+  signer?.delete();
+  signer = datt.openSigner(secretKey);
+  secretKey.fill(0);
+  return signer.publicKey;
+}
+
+async function unseal(passphrase) {
+  const record = await sealedKey(db);
+  if (!record) throw new KeystoreError('no_key', 'there is no key in this browser');
+  const opened = await openSecret(record, passphrase);
+  const secretKey = datt.hexToBytes(opened.secretKey);
+  if (datt.publicKey(secretKey) !== record.publicKey) {
+    secretKey.fill(0);
+    throw new KeystoreError('corrupt_keystore', 'the stored key does not match its public key');
+  }
+  return { record, secretKey, mnemonic: opened.mnemonic };
+}
+
+const handlers = {
+  async create({ secret, mnemonic, passphrase }) {
+    const key = mnemonic ? { secretKey: keyFromMnemonic(mnemonic), mnemonic } : keyFromImport(String(secret ?? ''));
+    const publicKey = datt.publicKey(key.secretKey);
+    const record = await sealSecret({ secretKey: datt.bytesToHex(key.secretKey), mnemonic: key.mnemonic, publicKey },
+      passphrase);
+    await storeSealedKey(db, record);
+    return { publicKey: hold(key.secretKey) };
+  },
+  async unlock({ passphrase }) {
+    const { secretKey } = await unseal(passphrase);
+    return { publicKey: hold(secretKey) };
+  },
+  lock() {
+    signer?.delete();
+    signer = null;
+    return { unlocked: false };
+  },
+  async signOut() {
+    handlers.lock();
+    await removeSealedKey(db);
+    return { account: null };
+  },
+  sign({ template }) {
+    if (!signer) throw new KeystoreError('locked', 'unlock your key to sign');
+    return signer.signEvent(template);
+  },
+  async export({ passphrase }) {
+    const { secretKey, mnemonic } = await unseal(passphrase);
+    try {
+      return { nsec: datt.nip19Encode('nsec', secretKey), mnemonic };
+    } finally {
+      secretKey.fill(0);
+    }
+  },
+  state() {
+    return { unlocked: signer !== null, publicKey: signer?.publicKey ?? null };
+  },
+};
+
+// One request at a time, in order (an unlock finishes before the sign sent after it).
+let queue = Promise.resolve();
+self.onmessage = (e) => {
+  const { id, type, ...args } = e.data ?? {};
+  const handler = handlers[type];
+  queue = queue.then(async () => {
+    if (!handler) throw new Error(`unknown request ${type}`);
+    await ready;
+    return handler(args);
+  }).then(
+    (value) => self.postMessage({ id, ok: true, value }),
+    (error) => self.postMessage({ id, ok: false, error: { message: error?.message ?? String(error), code: error?.code } }));
+};
