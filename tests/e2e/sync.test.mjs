@@ -149,6 +149,32 @@ test('a deletion by `a` address removes the versions up to its time, in any orde
   }
 });
 
+test('opening a version-1 store rewrites replaceable addresses to the core\'s form', async () => {
+  const rows = await page.evaluate(async ({ pk }) => {
+    const name = `v1-${Math.random().toString(36).slice(2)}`;
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    // What version 1 wrote: "<kind>:<pubkey>" for replaceable events.
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('events', { keyPath: 'id' }).createIndex('address', 'address');
+    const old = await done(open);
+    const tx = old.transaction('events', 'readwrite');
+    tx.objectStore('events').put({ id: '1', kind: 0, address: `0:${pk}` });
+    tx.objectStore('events').put({ id: '2', kind: 34550, address: `34550:${pk}:a:b` });
+    tx.objectStore('events').put({ id: '3', kind: 34550, address: `34550:${pk}:` });
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    old.close();
+    const { openDatabase } = await import('/src/store/db.js');
+    const db = await openDatabase(name);
+    const out = await done(db.transaction('events').objectStore('events').getAll());
+    db.close();
+    return out.map((r) => r.address);
+  }, { pk: owner.pk });
+  assert.deepEqual(rows, [`0:${owner.pk}:`, `34550:${owner.pk}:a:b`, `34550:${owner.pk}:`]);
+});
+
 function readName(event) {
   return event.tags.find((t) => t[0] === 'name')?.[1] ?? String(event.kind);
 }
