@@ -11,7 +11,9 @@
 // Encoding (docs/protocol.md "Fork proofs"): the JSON array of the two events' compact wire
 // JSON, "[<first>,<second>]", carried as the content of a kind 4560 event that anyone (a
 // relay, a client) signs, tagged ["p", <author>] and ["fork", <chain id>, <first's seq>] so
-// `{"kinds":[4560],"#p":[<author>]}` finds the proofs against an author.
+// `{"kinds":[4560],"#p":[<author>]}` finds the proofs against an author. Two large events
+// can exceed the default 64 KiB content limit (event/limits.h): whoever signs or accepts
+// kind 4560 events allows content up to 2 * max_json_bytes for them.
 //
 // Error codes:
 //   fork_not_chained      an event has no valid chain tag (or a bad one)
