@@ -50,7 +50,9 @@ Error filter_error(const std::string& message) { return make_error("filter_inval
 
 // RFC 8259 section 8.1: JSON text sent over a network must not begin with a byte order mark
 // (nlohmann's parser skips one silently, so it is checked first).
-bool starts_with_bom(std::string_view text) { return text.starts_with("\xEF\xBB\xBF"); }
+bool starts_with_bom(std::string_view text) {
+    return text.starts_with("\xEF\xBB\xBF");
+}
 
 // nlohmann keeps the last of duplicate member names silently; Event::parse refuses them
 // (duplicate_field), and filters are held to the same rule. Parsing with this callback
@@ -94,13 +96,14 @@ class DuplicateMembers {
 
   private:
     const int element_depth_;
-    size_t objects_ = 0;                        // objects started at element_depth_
+    size_t objects_ = 0;                       // objects started at element_depth_
     std::vector<std::set<std::string>> open_;  // member names of each open object
     std::optional<Found> found_;
 };
 
 Error duplicate_member(const std::string& name) {
-    return make_error("duplicate_field", "filter member \"" + utf8_prefix(name, 32) + "\" appears twice");
+    return make_error("duplicate_field",
+                      "filter member \"" + utf8_prefix(name, 32) + "\" appears twice");
 }
 
 template <size_t N>
@@ -246,7 +249,8 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
             if (message[i].is_object()) {
                 const auto& duplicate = duplicates.found();
                 if (duplicate && duplicate->object == objects) {
-                    return ClientMessage{InvalidSubscription{*sub, duplicate_member(duplicate->name)}};
+                    return ClientMessage{
+                        InvalidSubscription{*sub, duplicate_member(duplicate->name)}};
                 }
                 ++objects;
             }

@@ -16,9 +16,9 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ip/v6_only.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/write.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -78,7 +78,8 @@ std::string remote_ip_of(const tcp::socket& socket) {
 // block starting with SP or HTAB) or unfold it; Beast 1.74 unfolds silently, so the raw
 // header block (`head`, up to and including its blank line) is checked before Beast parses.
 bool has_obsolete_folding(std::string_view head) {
-    for (size_t at = head.find("\r\n"); at != std::string_view::npos; at = head.find("\r\n", at + 2)) {
+    for (size_t at = head.find("\r\n"); at != std::string_view::npos;
+         at = head.find("\r\n", at + 2)) {
         if (at + 2 < head.size() && (head[at + 2] == ' ' || head[at + 2] == '\t')) return true;
     }
     return false;
@@ -222,7 +223,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     bool close_sent_ = false;
     bool drop_queue_ = false;  // slow consumer: nothing more is written but the close
     bool fail_ = false;        // the peer broke the protocol: close frame, bounded drain, close
-    std::string failure_frame_;  // the close frame written by hand when failing
+    std::string failure_frame_;                      // the close frame written by hand when failing
     std::optional<asio::steady_timer> drain_pause_;  // paces the drain after failing
     size_t drained_ = 0;                             // bytes discarded since failing
     bool finished_ = false;
@@ -511,9 +512,9 @@ void WebSocketSession::send_failure_close() {
     failure_frame_ += static_cast<char>(code >> 8);
     failure_frame_ += static_cast<char>(code & 0xFF);
     failure_frame_ += reason;
-    asio::async_write(ws_.next_layer(), asio::buffer(failure_frame_),
-                      beast::bind_front_handler(&WebSocketSession::on_failure_close_sent,
-                                                shared_from_this()));
+    asio::async_write(
+        ws_.next_layer(), asio::buffer(failure_frame_),
+        beast::bind_front_handler(&WebSocketSession::on_failure_close_sent, shared_from_this()));
 }
 
 void WebSocketSession::on_failure_close_sent(error_code ec, size_t) {
@@ -542,9 +543,8 @@ void WebSocketSession::on_drain(error_code ec, size_t bytes) {
         return finish();
     }
     drain_pause_->expires_after(kDrainPause);
-    drain_pause_->async_wait([self = shared_from_this()](error_code wait_ec) {
-        self->do_drain(wait_ec);
-    });
+    drain_pause_->async_wait(
+        [self = shared_from_this()](error_code wait_ec) { self->do_drain(wait_ec); });
 }
 
 void WebSocketSession::on_closed(error_code) {
@@ -615,15 +615,17 @@ void HttpSession::read_head() {
             return reply_error(http::status::bad_request,
                                "obsolete line folding is not allowed (RFC 9112 section 5.2)\n");
         }
-        return http::async_read(stream_, buffer_, *parser_,
-                                beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+        return http::async_read(
+            stream_, buffer_, *parser_,
+            beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
     }
     if (buffer_.size() >= kMaxHttpHeaderBytes) {
         return reply_error(http::status::request_header_fields_too_large,
                            "request headers too large\n");
     }
-    stream_.async_read_some(buffer_.prepare(kMaxHttpHeaderBytes - buffer_.size()),
-                            beast::bind_front_handler(&HttpSession::on_head_read, shared_from_this()));
+    stream_.async_read_some(
+        buffer_.prepare(kMaxHttpHeaderBytes - buffer_.size()),
+        beast::bind_front_handler(&HttpSession::on_head_read, shared_from_this()));
 }
 
 void HttpSession::on_head_read(error_code ec, size_t bytes) {
@@ -666,9 +668,8 @@ void HttpSession::upgrade() {
     // with an HTTP error such as 404. The path is everything before a '?'.
     const std::string_view target(head.target().data(), head.target().size());
     if (target.substr(0, target.find('?')) != server_.options.websocket_path) {
-        return reply_error(http::status::not_found,
-                           "no WebSocket endpoint here: connect to " +
-                               server_.options.websocket_path + "\n");
+        return reply_error(http::status::not_found, "no WebSocket endpoint here: connect to " +
+                                                        server_.options.websocket_path + "\n");
     }
     if (head.count(http::field::sec_websocket_key) != 1 ||
         !is_websocket_key(std::string_view(head[http::field::sec_websocket_key].data(),
