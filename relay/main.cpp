@@ -39,7 +39,11 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
-    auto store = open_sqlite_store(config->database);
+    SqliteOptions store_options;
+    store_options.wal_checkpoint_pages =
+        static_cast<int>(config->wal_checkpoint_mib * 256);  // 4 KiB pages
+    store_options.wal_limit_pages = static_cast<int>(config->wal_limit_mib * 256);
+    auto store = open_sqlite_store(config->database, store_options);
     if (!store) {
         std::cerr << "datt-relay: " << store.error().message << "\n";
         return 1;

@@ -1,6 +1,8 @@
 #include "proto/message.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "util/hex.h"
 #include "util/json_string.h"
@@ -45,6 +47,64 @@ Result<ClientMessage> event_envelope(std::string_view text) {
 }
 
 Error filter_error(const std::string& message) { return make_error("filter_invalid", message); }
+
+// RFC 8259 section 8.1: JSON text sent over a network must not begin with a byte order mark
+// (nlohmann's parser skips one silently, so it is checked first).
+bool starts_with_bom(std::string_view text) {
+    return text.starts_with("\xEF\xBB\xBF");
+}
+
+// nlohmann keeps the last of duplicate member names silently; Event::parse refuses them
+// (duplicate_field), and filters are held to the same rule. Parsing with this callback
+// records the first duplicate name and which object it was in: the ordinal, in document
+// order, of the outermost object at `element_depth` (1 for the members of a message array,
+// 0 for a lone filter) that contains it.
+class DuplicateMembers {
+  public:
+    explicit DuplicateMembers(int element_depth) : element_depth_(element_depth) {}
+
+    struct Found {
+        size_t object;  // ordinal of the outermost object at element_depth
+        std::string name;
+    };
+    const std::optional<Found>& found() const { return found_; }
+
+    json::parser_callback_t callback() {
+        return [this](int depth, json::parse_event_t event, json& parsed) {
+            switch (event) {
+                case json::parse_event_t::object_start:
+                    if (depth == element_depth_) ++objects_;
+                    open_.emplace_back();
+                    break;
+                case json::parse_event_t::object_end:
+                    if (!open_.empty()) open_.pop_back();
+                    break;
+                case json::parse_event_t::key:
+                    if (!found_ && !open_.empty() &&
+                        !open_.back().insert(parsed.get<std::string>()).second && objects_ > 0) {
+                        found_ = Found{objects_ - 1, parsed.get<std::string>()};
+                    }
+                    break;
+                case json::parse_event_t::array_start:
+                case json::parse_event_t::array_end:
+                case json::parse_event_t::value:
+                    break;
+            }
+            return true;
+        };
+    }
+
+  private:
+    const int element_depth_;
+    size_t objects_ = 0;                       // objects started at element_depth_
+    std::vector<std::set<std::string>> open_;  // member names of each open object
+    std::optional<Found> found_;
+};
+
+Error duplicate_member(const std::string& name) {
+    return make_error("duplicate_field",
+                      "filter member \"" + utf8_prefix(name, 32) + "\" appears twice");
+}
 
 template <size_t N>
 Result<std::vector<ByteArray<N>>> hex_list(const json& value, const char* name,
@@ -156,13 +216,19 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
                                                    " bytes; the limit is " +
                                                    std::to_string(limits.max_message_bytes));
     }
+    if (starts_with_bom(text)) {
+        return make_error("message_syntax",
+                          "message starts with a UTF-8 byte order mark, which JSON sent over a "
+                          "network must not have (RFC 8259 section 8.1)");
+    }
     // EVENT is the hot path: recognise it without building a DOM of the event.
     std::string_view head = trim(text);
     if (head.size() > 1 && head.front() == '[') {
         std::string_view after = trim(head.substr(1));
         if (after.starts_with("\"EVENT\"")) return event_envelope(text);
     }
-    json message = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    DuplicateMembers duplicates(1);
+    json message = json::parse(text, duplicates.callback(), /*allow_exceptions=*/false);
     if (message.is_discarded()) return make_error("message_syntax", "message is not valid JSON");
     if (!message.is_array() || message.empty() || !message[0].is_string()) {
         return make_error("message_syntax", "message must be a JSON array starting with a type string");
@@ -177,7 +243,17 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
                 *sub, make_error("too_many_filters", "more than " + std::to_string(limits.max_filters) +
                                                          " filters")}};
         }
+        size_t objects = 0;  // objects among the members before message[i]: the type and
+                             // the subscription id are strings, so this is the object ordinal
         for (size_t i = 2; i < message.size(); ++i) {
+            if (message[i].is_object()) {
+                const auto& duplicate = duplicates.found();
+                if (duplicate && duplicate->object == objects) {
+                    return ClientMessage{
+                        InvalidSubscription{*sub, duplicate_member(duplicate->name)}};
+                }
+                ++objects;
+            }
             auto filter = filter_from_json(message[i], limits.filter);
             if (!filter) return ClientMessage{InvalidSubscription{*sub, filter.error()}};
             filters.push_back(std::move(*filter));
@@ -198,8 +274,11 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
 }
 
 Result<Filter> parse_filter(std::string_view text, const FilterLimits& limits) {
-    json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (starts_with_bom(text)) return filter_error("filter starts with a UTF-8 byte order mark");
+    DuplicateMembers duplicates(0);
+    json object = json::parse(text, duplicates.callback(), /*allow_exceptions=*/false);
     if (object.is_discarded()) return filter_error("filter is not valid JSON");
+    if (duplicates.found()) return duplicate_member(duplicates.found()->name);
     return filter_from_json(object, limits);
 }
 

@@ -6,13 +6,16 @@
 //
 // Error codes of parse_client_message (the relay answers them with NOTICE):
 //   message_too_large     longer than MessageLimits::max_message_bytes
-//   message_syntax        not a JSON array starting with a string, or malformed JSON
+//   message_syntax        not a JSON array starting with a string, malformed JSON, or a
+//                         UTF-8 byte order mark before the JSON (RFC 8259 section 8.1)
 //   message_unknown_type  a type other than EVENT, REQ, COUNT, CLOSE
 //   bad_subscription_id   missing, not a string, empty or longer than 64 characters
 // A REQ/COUNT whose subscription id is fine but whose filters are not yields an
 // InvalidSubscription (answered with CLOSED), with codes:
 //   too_many_filters      more than MessageLimits::max_filters
 //   filter_invalid        a filter is malformed (the message says which member and why)
+//   duplicate_field       a filter has a member name twice (as Event::parse refuses for
+//                         events; JSON parsers differ on which one wins)
 #pragma once
 
 #include <cstdint>
@@ -64,7 +67,8 @@ using ClientMessage =
 [[nodiscard]] Result<ClientMessage> parse_client_message(std::string_view text,
                                                          const MessageLimits& limits = {});
 
-// Parses one filter object (as JSON text), e.g. for tests and client-side tools.
+// Parses one filter object (as JSON text), e.g. for tests and client-side tools. Codes:
+// filter_invalid (also for a leading byte order mark), duplicate_field.
 [[nodiscard]] Result<Filter> parse_filter(std::string_view json, const FilterLimits& limits = {});
 
 // Serializes a filter as a JSON object (the inverse of parse_filter).

@@ -87,6 +87,10 @@ std::map<std::string, Option> make_options() {
     num("max-outgoing-bytes", &Config::max_outgoing_bytes,
         "bytes queued to one client before it is disconnected as a slow consumer");
     num("writer-batch-max", &Config::writer_batch_max, "most events per database commit");
+    num("wal-checkpoint-mib", &Config::wal_checkpoint_mib,
+        "MiB of write-ahead log written before a checkpoint runs while writes keep coming");
+    num("wal-limit-mib", &Config::wal_limit_mib,
+        "write-ahead log size that makes the writer wait for readers and empty it");
     num("worker-threads", &Config::worker_threads, "threads that parse, verify, query and fan out");
     return options;
 }
@@ -163,6 +167,12 @@ Result<Config> parse_config(const std::vector<std::string>& args) {
     }
     if (config.worker_threads == 0) return make_error("config", "--worker-threads must be at least 1");
     if (config.writer_batch_max == 0) return make_error("config", "--writer-batch-max must be at least 1");
+    if (config.wal_checkpoint_mib == 0 || config.wal_limit_mib < config.wal_checkpoint_mib ||
+        config.wal_limit_mib > 65536) {
+        return make_error("config",
+                          "--wal-checkpoint-mib must be at least 1 and at most "
+                          "--wal-limit-mib, which must be at most 65536");
+    }
     return config;
 }
 

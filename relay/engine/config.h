@@ -44,6 +44,8 @@ struct Config {
     size_t max_connections_per_ip = 64;
     size_t max_outgoing_bytes = 8 * 1024 * 1024;  // queued to one slow client before it is closed
     size_t writer_batch_max = 2000;         // events per commit (one fsync)
+    size_t wal_checkpoint_mib = 16;         // WAL written before a checkpoint while busy
+    size_t wal_limit_mib = 64;              // WAL size that forces a TRUNCATE checkpoint
     size_t worker_threads = 2;              // parse/verify/query workers
 };
 

@@ -67,6 +67,7 @@ std::string HttpRoutes::metrics_text() const {
         gauges.bytes_out = stats.bytes_out;
     }
     gauges.database_bytes = store_.size_bytes();
+    gauges.wal_bytes = store_.wal_bytes();
     return context_.metrics.render(gauges);
 }
 

@@ -47,7 +47,9 @@ std::string Metrics::render(const Gauges& g) const {
     metric("datt_count_requests_total", "counter", "COUNT requests answered.", counts.load());
     metric("datt_notices_total", "counter", "NOTICE messages sent.", notices.load());
     metric("datt_subscriptions_open", "gauge", "Open REQ subscriptions.", subscriptions_open.load());
-    metric("datt_database_bytes", "gauge", "Database size on disk.", g.database_bytes);
+    metric("datt_database_bytes", "gauge", "Database size on disk, write-ahead log included.",
+           g.database_bytes);
+    metric("datt_database_wal_bytes", "gauge", "Write-ahead log size on disk.", g.wal_bytes);
     out << "# HELP datt_query_duration_seconds Time to answer a REQ from the store.\n"
            "# TYPE datt_query_duration_seconds histogram\n";
     uint64_t cumulative = 0;

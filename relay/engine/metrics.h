@@ -30,7 +30,8 @@ public:
     void observe_query(double seconds);
 
     struct Gauges {
-        uint64_t connections_open, connections_total, slow_consumer_closes, database_bytes;
+        uint64_t connections_open, connections_total, slow_consumer_closes, database_bytes,
+            wal_bytes;
         uint64_t messages_in, messages_out, bytes_in, bytes_out;
     };
     std::string render(const Gauges& gauges) const;
