@@ -1,6 +1,7 @@
 #include "replication/peer_sync.h"
 
 #include <algorithm>
+#include <chrono>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -50,6 +51,8 @@ Result<Reconciliation> reconcile_with_peer(WsClient& client, StoreReader& store,
                                            const PeerSyncOptions& options,
                                            const std::function<void(PeerMessage&)>& other) {
     Reconciliation out;
+    using Clock = std::chrono::steady_clock;
+    const auto scan_started = Clock::now();
     std::vector<sync::Item> items;
     {
         auto snapshot = ReadSnapshot::begin(store);
@@ -72,6 +75,8 @@ Result<Reconciliation> reconcile_with_peer(WsClient& client, StoreReader& store,
                                              {options.max_items, options.frame_size_limit});
     if (!initiator) return initiator.error();
 
+    const auto exchange_started = Clock::now();
+    out.scan_seconds = std::chrono::duration<double>(exchange_started - scan_started).count();
     Bytes message = initiator->initiate();
     out.bytes_sent += message.size();
     if (auto sent = client.send(proto::format_neg_open(sub, filter, message)); !sent)
@@ -106,6 +111,7 @@ Result<Reconciliation> reconcile_with_peer(WsClient& client, StoreReader& store,
         if (auto sent = client.send(proto::format_neg_msg(sub, *step->next)); !sent)
             return sent.error();
     }
+    out.exchange_seconds = std::chrono::duration<double>(Clock::now() - exchange_started).count();
     (void)client.send(proto::format_neg_close(sub));
     // With frame limits an id can be reported in more than one step (docs/sync.md).
     auto unique = [](std::vector<Hash256>& ids) {

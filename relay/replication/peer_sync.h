@@ -43,6 +43,8 @@ struct Reconciliation {
     uint64_t bytes_sent = 0;      // negentropy payload bytes (before hex) we sent
     uint64_t bytes_received = 0;  // and received
     size_t local_items = 0;
+    double scan_seconds = 0;      // reading our keys and building our set
+    double exchange_seconds = 0;  // NEG-OPEN to the last reply
 };
 
 struct PeerMessage;

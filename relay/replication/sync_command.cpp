@@ -101,7 +101,8 @@ int run_sync_command(const std::vector<std::string>& args) {
     const double reconcile_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "reconciled " << diff->local_items << " local events with " << url << " in "
-              << diff->round_trips << " round trips, " << reconcile_seconds << " s; sent "
+              << diff->round_trips << " round trips, " << reconcile_seconds << " s (our scan "
+              << diff->scan_seconds << " s, exchange " << diff->exchange_seconds << " s); sent "
               << diff->bytes_sent << " bytes, received " << diff->bytes_received << " bytes\n"
               << "peer has " << diff->need.size() << " events we lack; we have "
               << diff->have.size() << " the peer lacks (not uploaded)\n";
