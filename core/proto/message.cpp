@@ -208,6 +208,33 @@ Result<std::string> subscription_id(const json& message, const MessageLimits& li
     return id;
 }
 
+// NEG-OPEN, NEG-MSG, NEG-CLOSE (NIP-77): the subscription id first, so that everything
+// after it can be answered with NEG-ERR for that id.
+Result<ClientMessage> negentropy_message(const std::string& type, const json& message,
+                                         const MessageLimits& limits) {
+    auto sub = subscription_id(message, limits);
+    if (!sub) return sub.error();
+    auto invalid = [&](Error error) { return ClientMessage{InvalidNegentropy{*sub, std::move(error)}}; };
+    if (type == "NEG-CLOSE") {
+        if (message.size() != 2) return invalid(make_error("neg_syntax", "NEG-CLOSE takes only a subscription id"));
+        return ClientMessage{NegCloseMessage{std::move(*sub)}};
+    }
+    const bool open = type == "NEG-OPEN";
+    const size_t members = open ? 4 : 3;
+    if (message.size() != members) {
+        return invalid(make_error("neg_syntax", type + (open ? " must be [\"NEG-OPEN\", <subscription id>, <filter>, <hex message>]"
+                                                             : " must be [\"NEG-MSG\", <subscription id>, <hex message>]")));
+    }
+    const json& payload = message[members - 1];
+    if (!payload.is_string()) return invalid(make_error("neg_syntax", "the negentropy message must be a hex string"));
+    auto bytes = from_hex(payload.get_ref<const std::string&>());
+    if (!bytes) return invalid(make_error("bad_hex", "the negentropy message is not hex: " + bytes.error().message));
+    if (!open) return ClientMessage{NegMsgMessage{std::move(*sub), std::move(*bytes)}};
+    auto filter = filter_from_json(message[2], limits.filter);
+    if (!filter) return invalid(filter.error());
+    return ClientMessage{NegOpenMessage{std::move(*sub), std::move(*filter), std::move(*bytes)}};
+}
+
 }  // namespace
 
 Result<ClientMessage> parse_client_message(std::string_view text, const MessageLimits& limits) {
@@ -268,6 +295,9 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
         auto sub = subscription_id(message, limits);
         if (!sub) return sub.error();
         return ClientMessage{CloseMessage{std::move(*sub)}};
+    }
+    if (type == "NEG-OPEN" || type == "NEG-MSG" || type == "NEG-CLOSE") {
+        return negentropy_message(type, message, limits);
     }
     if (type == "EVENT") return make_error("message_syntax", "EVENT message must be [\"EVENT\", <event>]");
     return make_error("message_unknown_type", "unknown message type \"" + utf8_prefix(type, 32) + "\"");
@@ -347,6 +377,43 @@ std::string format_count(std::string_view subscription_id, uint64_t count) {
     std::string out = "[\"COUNT\",";
     append_json_string(out, subscription_id);
     out += ",{\"count\":" + std::to_string(count) + "}]";
+    return out;
+}
+
+std::string format_neg_msg(std::string_view subscription_id, ByteSpan message) {
+    std::string out = "[\"NEG-MSG\",";
+    append_json_string(out, subscription_id);
+    out += ",\"";
+    out += to_hex(message);
+    out += "\"]";
+    return out;
+}
+
+std::string format_neg_err(std::string_view subscription_id, std::string_view reason) {
+    std::string out = "[\"NEG-ERR\",";
+    append_json_string(out, subscription_id);
+    out += ',';
+    append_json_string(out, reason);
+    out += ']';
+    return out;
+}
+
+std::string format_neg_open(std::string_view subscription_id, const Filter& filter,
+                            ByteSpan message) {
+    std::string out = "[\"NEG-OPEN\",";
+    append_json_string(out, subscription_id);
+    out += ',';
+    out += filter_to_json(filter);
+    out += ",\"";
+    out += to_hex(message);
+    out += "\"]";
+    return out;
+}
+
+std::string format_neg_close(std::string_view subscription_id) {
+    std::string out = "[\"NEG-CLOSE\",";
+    append_json_string(out, subscription_id);
+    out += ']';
     return out;
 }
 
