@@ -152,8 +152,9 @@ Result<UnsignedTransaction> build_transaction(const TransactionPlan& plan) {
         in.prevout = input.outpoint;
         in.sequence = kRbfSequence;
         tx.inputs.push_back(std::move(in));
-        value_in = *value_in.checked_add(input.value);  // checked above: at most MAX_MONEY
+        value_in = *value_in.checked_add(input.value);  // each part <= MAX_MONEY: no overflow
     }
+    if (!value_in.in_money_range()) return bad_amount("the inputs' total");
     tx.outputs = plan.payees;
 
     // With change first; dropped when what is left for it is dust.

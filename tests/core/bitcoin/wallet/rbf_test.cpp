@@ -169,6 +169,12 @@ TEST(Rbf, RefusesWhatCannotReplace) {
     // A coin the original already spends cannot be added again.
     EXPECT_EQ(bump_fee(bump_of(original, 5, {coin(200'000, 1, 1)})).error().code,
               "wallet_duplicate_coin");
+    // All the money there is, and a coin more to pay the higher fee: more than MAX_MONEY in.
+    const UnsignedTransaction everything =
+        original_payment({coin(kMaxMoney.value(), 5, 5)}, 1,
+                         {TxOut{Sats{kMaxMoney.value() - 1'000}, p2wpkh_script(Hash160{0x33})}});
+    EXPECT_EQ(bump_fee(bump_of(everything, 50, {coin(100'000, 6, 6)})).error().code,
+              "wallet_bad_amount");
     UnsignedTransaction inconsistent = original;
     inconsistent.fee = Sats{1};
     EXPECT_EQ(bump_fee(bump_of(inconsistent, 5)).error().code, "wallet_unsigned_mismatch");
