@@ -91,7 +91,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             } else if constexpr (std::is_same_v<T, proto::InvalidSubscription>) {
                 check_subscription_id(m.subscription_id);
                 DATT_FUZZ_CHECK(
-                    datt::fuzz::is_one_of(m.error.code, {"too_many_filters", "filter_invalid"}));
+                    datt::fuzz::is_one_of(m.error.code, {"too_many_filters", "filter_invalid", "duplicate_field"}));
                 DATT_FUZZ_CHECK(!m.error.message.empty());
                 check_reply(proto::format_closed(m.subscription_id, m.error.message),
                             {"CLOSED", m.subscription_id, m.error.message});
