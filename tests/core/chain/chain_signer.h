@@ -11,24 +11,14 @@
 #include <utility>
 
 #include "chain/chain_tag.h"
-#include "crypto/secp256k1.h"
 #include "event/event.h"
 #include "event/kind.h"
+#include "support/test_signer.h"
 
 namespace datt::chain::testing {
 
-inline crypto::SecretKey key(uint8_t n) {
-    std::array<uint8_t, 32> bytes{};
-    bytes[31] = n;
-    return *crypto::SecretKey::from_bytes(bytes);
-}
-
-inline event::Event sign(uint8_t signer, event::Draft draft) {
-    const std::array<uint8_t, 32> aux{};
-    auto event = event::Event::sign(draft, key(signer), aux);
-    EXPECT_TRUE(event.ok()) << (event.ok() ? "" : event.error().code);
-    return std::move(event).value();
-}
+using datt::testing::key;
+using datt::testing::sign;
 
 inline ChainId chain_id(uint8_t n) {
     std::array<uint8_t, 16> random{};

@@ -11,25 +11,15 @@
 
 #include "community/definition.h"
 #include "community/moderation.h"
-#include "crypto/secp256k1.h"
 #include "event/address.h"
 #include "event/event.h"
 #include "util/hex.h"
+#include "support/test_signer.h"
 
 namespace datt::community::testing {
 
-inline crypto::SecretKey key(uint8_t n) {
-    std::array<uint8_t, 32> bytes{};
-    bytes[31] = n;
-    return *crypto::SecretKey::from_bytes(bytes);
-}
-
-inline event::Event sign(uint8_t signer, event::Draft draft) {
-    const std::array<uint8_t, 32> aux{};
-    auto event = event::Event::sign(draft, key(signer), aux);
-    EXPECT_TRUE(event.ok());
-    return std::move(event).value();
-}
+using datt::testing::key;
+using datt::testing::sign;
 
 inline ByteArray<32> pub(uint8_t n) {
     return sign(n, {0, 1, {}, ""}).pubkey();
