@@ -13,8 +13,8 @@
 #include "community/moderation.h"
 #include "event/address.h"
 #include "event/event.h"
-#include "util/hex.h"
 #include "support/test_signer.h"
+#include "util/hex.h"
 
 namespace datt::community::testing {
 
