@@ -86,6 +86,7 @@ void Relay::on_close(ConnectionId id) {
         connection->subscriptions.clear();
     }
     monitors_.post(connection->monitor, ConnectionClosed{id});
+    if (context_.bitcoin) context_.bitcoin->connection_closed(id);
     admission_.close(connection->ip, context_.now_seconds());
 }
 
