@@ -32,6 +32,7 @@ function answer(method, params) {
       case 'getblockheader': {
         const i = params[0] === unlinkedHash ? 2 : hashes.indexOf(params[0]);
         if (mode === 'wrong-header' && i === 2) return chain[3].toString('hex');
+        if (i < 0) return { error: { code: -5, message: 'Block not found' } };
         if (mode === 'unlinked' && i === 2) {
           // A header with valid proof of work whose prev is not block 1: the hash given for
           // height 2 is its own, so only the linkage is wrong.
@@ -193,7 +194,7 @@ describe('bridge against a scripted fake node', { timeout: 120000 }, () => {
     let down;
     for (let i = 0; i < 50; i += 1) {
       down = await btc(client, { method: 'status' });
-      if (down[2].connected === false) break;
+      if (down[2].connected === false && /rpc_unreachable/.test(down[2].last_error)) break;
       await new Promise((resolve) => { setTimeout(resolve, 100); });
     }
     assert.equal(down[2].connected, false, JSON.stringify(down));
