@@ -26,6 +26,7 @@ constexpr uint32_t kCoinbaseMaturity = 100;
 constexpr int64_t kFaucetFee = 20'000;       // sats, plenty for one legacy input, two outputs
 constexpr int64_t kFaucetMaxSats = 10 * 100'000'000LL;
 constexpr uint8_t kSighashAll = 1;
+constexpr std::chrono::milliseconds kVerdictWait{2000};  // bcoin verifies after answering
 
 std::string chain_name_for(const bitcoin::Network& network) {
     if (network.name == "mainnet") return "main";
@@ -560,20 +561,26 @@ Result<json> Bridge::broadcast(const Bytes& raw) {
     if (*echoed != txid) {
         return make_error("node_lied", "sendrawtransaction answered txid " + hex_of(*echoed) + " for " + txid_hex);
     }
-    // bcoin answers the txid even when its mempool refused the transaction: the mempool,
-    // or the chain, says what happened.
-    auto entry = call("getmempoolentry", json::array({txid_hex}));
-    if (entry) return json{{"txid", txid_hex}, {"accepted", true}, {"in", "mempool"}};
-    if (entry.error().code != "node_error") return entry.error();
-    auto known = call("getrawtransaction", json::array({txid_hex, true}));
-    if (known && known->is_object() && known->contains("confirmations") &&
-        (*known)["confirmations"].is_number_unsigned() && (*known)["confirmations"].get<uint64_t>() > 0) {
-        return json{{"txid", txid_hex}, {"accepted", true}, {"in", "chain"}};
+    // bcoin answers the txid before it has verified the transaction (it adds it to its
+    // mempool afterwards, asynchronously) and even when its mempool refuses it: the
+    // mempool, or the chain, says what happened. Asked for up to kVerdictWait.
+    const auto deadline = Clock::now() + kVerdictWait;
+    for (;;) {
+        auto entry = call("getmempoolentry", json::array({txid_hex}));
+        if (entry) return json{{"txid", txid_hex}, {"accepted", true}, {"in", "mempool"}};
+        if (entry.error().code != "node_error") return entry.error();
+        auto known = call("getrawtransaction", json::array({txid_hex, true}));
+        if (known && known->is_object() && known->contains("confirmations") &&
+            (*known)["confirmations"].is_number_unsigned() && (*known)["confirmations"].get<uint64_t>() > 0) {
+            return json{{"txid", txid_hex}, {"accepted", true}, {"in", "chain"}};
+        }
+        if (Clock::now() >= deadline) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return json{{"txid", txid_hex},
                 {"accepted", false},
-                {"reason", "the node did not keep the transaction in its mempool (bcoin gives its reason only in "
-                           "its log; bitcoind would have said)"}};
+                {"reason", "not in the node's mempool " + std::to_string(kVerdictWait.count()) +
+                               " ms after broadcast (bcoin gives its reason only in its log; bitcoind says it)"}};
 }
 
 Result<json> Bridge::headers(uint32_t from, uint32_t count) {
