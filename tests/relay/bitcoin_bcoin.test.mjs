@@ -82,7 +82,7 @@ describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
       dir,
       args: ['--bitcoin-rpc-url', `http://127.0.0.1:${rpcPort}/`,
         '--bitcoin-rpc-password-file', path.join(dir, 'btc', 'rpc-key'), '--bitcoin-network', 'bcoin-regtest',
-        '--bitcoin-poll-ms', '200', '--bitcoin-rpc-timeout-ms', '5000'],
+        '--bitcoin-poll-ms', '200', '--bitcoin-rpc-timeout-ms', '60000'],
     });
     client = await connect(relay.url);
   });
