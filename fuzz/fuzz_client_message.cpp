@@ -31,7 +31,8 @@ using nlohmann::json;
 
 bool is_documented_message_error(std::string_view code) {
     return datt::fuzz::is_one_of(code, {"message_too_large", "message_syntax",
-                                        "message_unknown_type", "bad_subscription_id"});
+                                        "message_unknown_type", "bad_subscription_id",
+                                        "bad_request_id", "btc_syntax"});
 }
 
 // `reply` must be a JSON array of `expected` strings (a relay->client message).
@@ -121,6 +122,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 const auto* same = std::get_if<proto::NegOpenMessage>(&*again);
                 DATT_FUZZ_CHECK(same && same->subscription_id == m.subscription_id &&
                                 same->filter == m.filter && same->message == m.message);
+            } else if constexpr (std::is_same_v<T, proto::BtcRequest> ||
+                                 std::is_same_v<T, proto::InvalidBtcRequest>) {
+                // fuzz_btc_message checks these in depth.
+                check_subscription_id(m.request_id);
             } else {  // ReqMessage, CountMessage
                 check_subscription_id(m.subscription_id);
                 check_filters(m.filters);

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <thread>
 
+#include "bridge/bridge.h"
 #include "engine/config.h"
 #include "engine/log.h"
 #include "engine/relay.h"
@@ -66,6 +67,17 @@ int main(int argc, char** argv) {
         replicator = std::make_unique<Replicator>(std::move(*peers), **store, relay, replication);
         relay.set_extra_metrics([r = replicator.get()] { return r->metrics_text(); });
     }
+    // The Bitcoin bridge, when a node is configured: its own thread, answering on the server.
+    std::unique_ptr<bitcoin_bridge::Bridge> bridge;
+    if (!config->bitcoin_rpc_url.empty()) {
+        auto made = bitcoin_bridge::Bridge::make(*config);
+        if (!made) {
+            std::cerr << "datt-relay: " << made.error().message << "\n";
+            return 2;
+        }
+        bridge = std::move(*made);
+        relay.attach_bitcoin(bridge.get());
+    }
     ServerOptions options;
     options.address = config->listen_address;
     options.port = config->port;
@@ -80,6 +92,10 @@ int main(int argc, char** argv) {
     if (auto started = relay.start(server); !started) {
         std::cerr << "datt-relay: " << started.error().message << "\n";
         return 1;
+    }
+    if (bridge) {
+        bridge->start(server);
+        log::info("bitcoin: bridge to " + config->bitcoin_rpc_url + " (" + config->bitcoin_network + ")");
     }
     std::thread signal_thread([&] {
         int received = 0;
@@ -99,6 +115,7 @@ int main(int argc, char** argv) {
 
     server.run();      // returns once stop() has closed every connection
     if (replicator) replicator->stop();
+    if (bridge) bridge->stop();
     relay.shutdown();  // commits what the writer still holds
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
     signal_thread.join();

@@ -3,7 +3,8 @@
 #   - a local Bitcoin node: bcoin in regtest, RPC on http://127.0.0.1:18443/ (chain on disk in
 #     $DATT_DATA_DIR/bitcoin, RPC password in its rpc-key file; scripts/bitcoin-node.mjs), and
 #   - datt-relay on http://127.0.0.1:8080: the NIP-01 relay with its SQLite database in
-#     $DATT_DATA_DIR/datt.sqlite3, serving the web app (build/web) and the wasm package (/wasm/).
+#     $DATT_DATA_DIR/datt.sqlite3, serving the web app (build/web) and the wasm package (/wasm/),
+#     bridged to that node (BTC messages, the regtest faucet; docs/protocol.md).
 # Ctrl-C (or SIGTERM) stops both. Environment: PORT (relay, 8080), DATT_BITCOIN_RPC_PORT (18443),
 # DATT_DATA_DIR (./data). Extra arguments go to datt-relay: npm start -- --log-level debug.
 # `datt-relay --help` lists its options.
@@ -61,6 +62,9 @@ step "starting datt-relay on http://127.0.0.1:$RELAY_PORT (Ctrl-C stops it and t
     --database "$DATA_DIR/datt.sqlite3" \
     --web-root "$DATT_WEB_BUILD" \
     --wasm-root "$DATT_WASM_BUILD/dist" \
+    --bitcoin-rpc-url "http://127.0.0.1:$BITCOIN_RPC_PORT/" \
+    --bitcoin-rpc-password-file "$BITCOIN_DIR/rpc-key" \
+    --bitcoin-network bcoin-regtest \
     "$@" &
 relay_pid=$!
 # Whichever stops first (a crash, or a signal to one of them) ends the session.

@@ -299,6 +299,11 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
     if (type == "NEG-OPEN" || type == "NEG-MSG" || type == "NEG-CLOSE") {
         return negentropy_message(type, message, limits);
     }
+    if (type == "BTC") {
+        auto btc = parse_btc_message(text, limits.btc);
+        if (!btc) return btc.error();
+        return std::visit([](auto&& m) { return ClientMessage{std::move(m)}; }, std::move(*btc));
+    }
     if (type == "EVENT") return make_error("message_syntax", "EVENT message must be [\"EVENT\", <event>]");
     return make_error("message_unknown_type", "unknown message type \"" + utf8_prefix(type, 32) + "\"");
 }

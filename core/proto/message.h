@@ -10,8 +10,12 @@
 //   message_too_large     longer than MessageLimits::max_message_bytes
 //   message_syntax        not a JSON array starting with a string, malformed JSON, or a
 //                         UTF-8 byte order mark before the JSON (RFC 8259 section 8.1)
-//   message_unknown_type  a type other than EVENT, REQ, COUNT, CLOSE
+//   message_unknown_type  a type other than EVENT, REQ, COUNT, CLOSE, NEG-OPEN, NEG-MSG,
+//                         NEG-CLOSE, BTC
 //   bad_subscription_id   missing, not a string, empty or longer than 64 characters
+//   bad_request_id, btc_syntax  a BTC message without a usable request id (btc_request.h)
+// A BTC message with a usable request id yields a BtcRequest, or an InvalidBtcRequest
+// (answered with BTC-ERR) carrying btc_request.h's codes.
 // A REQ/COUNT whose subscription id is fine but whose filters are not yields an
 // InvalidSubscription (answered with CLOSED), with codes:
 //   too_many_filters      more than MessageLimits::max_filters
@@ -30,6 +34,7 @@
 #include <variant>
 #include <vector>
 
+#include "proto/btc_request.h"
 #include "proto/filter.h"
 #include "util/result.h"
 
@@ -40,6 +45,7 @@ struct MessageLimits {
     size_t max_filters = 10;
     size_t max_subscription_id_chars = 64;
     FilterLimits filter;
+    BtcLimits btc;
 };
 
 // The event member is passed on unparsed: Event::parse validates it (and may run on
@@ -88,7 +94,8 @@ struct InvalidNegentropy {
 
 using ClientMessage =
     std::variant<EventMessage, ReqMessage, CountMessage, CloseMessage, InvalidSubscription,
-                 NegOpenMessage, NegMsgMessage, NegCloseMessage, InvalidNegentropy>;
+                 NegOpenMessage, NegMsgMessage, NegCloseMessage, InvalidNegentropy,
+                 BtcRequest, InvalidBtcRequest>;
 
 [[nodiscard]] Result<ClientMessage> parse_client_message(std::string_view text,
                                                          const MessageLimits& limits = {});

@@ -102,6 +102,20 @@ std::map<std::string, Option> make_options() {
          "JSON file of peers to replicate from and what to take (docs/replication.md; empty: none)");
     num("peer-resync-seconds", &Config::peer_resync_seconds,
         "replication: reconcile with each connected peer again this often");
+    text("bitcoin-rpc-url", &Config::bitcoin_rpc_url,
+         "the Bitcoin node's JSON-RPC URL, http://host:port/ (empty: no bridge)");
+    text("bitcoin-rpc-user", &Config::bitcoin_rpc_user, "RPC user name (with --bitcoin-rpc-password-file)");
+    text("bitcoin-rpc-password-file", &Config::bitcoin_rpc_password_file,
+         "file holding the RPC password (bcoin: its API key)");
+    text("bitcoin-rpc-cookie-file", &Config::bitcoin_rpc_cookie_file,
+         "bitcoind's .cookie file (user:password), instead of a password file");
+    text("bitcoin-network", &Config::bitcoin_network,
+         "mainnet, testnet3, signet, regtest or bcoin-regtest (the faucet exists only on the regtests)");
+    num("bitcoin-rpc-timeout-ms", &Config::bitcoin_rpc_timeout_ms, "deadline of one RPC exchange");
+    num("bitcoin-poll-ms", &Config::bitcoin_poll_ms, "how often the node's tip is polled");
+    num("bitcoin-max-reply-bytes", &Config::bitcoin_max_reply_bytes, "largest RPC reply accepted");
+    num("bitcoin-faucet-per-minute", &Config::bitcoin_faucet_per_minute,
+        "regtest faucet and mine requests per minute, all clients together");
     return options;
 }
 

@@ -59,6 +59,18 @@ struct Config {
     // from each ("" = none), and how often to reconcile again while connected.
     std::string peers = "";
     double peer_resync_seconds = 300;
+
+    // Bitcoin bridge (relay/bitcoin/): off unless bitcoin_rpc_url is set. Credentials come
+    // from a file, never from the command line.
+    std::string bitcoin_rpc_url = "";            // http://127.0.0.1:18443/
+    std::string bitcoin_rpc_user = "datt";       // with bitcoin_rpc_password_file
+    std::string bitcoin_rpc_password_file = "";  // bcoin: its API key
+    std::string bitcoin_rpc_cookie_file = "";    // bitcoind: its .cookie ("user:password")
+    std::string bitcoin_network = "regtest";     // mainnet, testnet3, signet, regtest, bcoin-regtest
+    size_t bitcoin_rpc_timeout_ms = 10000;       // one RPC exchange
+    size_t bitcoin_poll_ms = 1000;               // how often the node's tip is polled
+    size_t bitcoin_max_reply_bytes = 8 * 1024 * 1024;
+    size_t bitcoin_faucet_per_minute = 20;       // regtest faucet and mine requests, all clients
 };
 
 // Parses argv (without argv[0]). Errors name the offending option.

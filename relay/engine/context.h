@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "engine/bitcoin_service.h"
 #include "engine/config.h"
 #include "engine/metrics.h"
 #include "net/outbox.h"
@@ -22,6 +23,7 @@ struct Context {
     const proto::MessageLimits message_limits;
     Metrics metrics;
     Outbox* outbox = nullptr;  // set by Relay::start, before any message arrives
+    BitcoinService* bitcoin = nullptr;  // the bridge, when configured (Relay::attach_bitcoin)
     const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
     // Client messages received and not yet fully answered (an EVENT until its OK, a REQ

@@ -74,6 +74,7 @@ std::string HttpRoutes::metrics_text() const {
     gauges.wal_bytes = store_.wal_bytes();
     std::string text = context_.metrics.render(gauges);
     if (extra_metrics_) text += extra_metrics_();
+    if (context_.bitcoin) text += context_.bitcoin->metrics_text();
     return text;
 }
 
@@ -81,7 +82,12 @@ HttpResponse HttpRoutes::route(const HttpRequest& request) const {
     const std::string_view target = request.target;
     const std::string_view path = target.substr(0, target.find('?'));
     if (path == "/" && request.accept.find("application/nostr+json") != std::string::npos) {
-        HttpResponse response{200, "application/nostr+json", relay_information_, {}};
+        std::string info = relay_information_;
+        if (context_.bitcoin) {  // the node's state changes: added per request
+            info.pop_back();
+            info += ",\"bitcoin\":" + context_.bitcoin->state_json() + "}";
+        }
+        HttpResponse response{200, "application/nostr+json", std::move(info), {}};
         response.headers = {{"Access-Control-Allow-Origin", "*"},
                             {"Access-Control-Allow-Headers", "*"},
                             {"Access-Control-Allow-Methods", "GET"}};

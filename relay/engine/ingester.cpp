@@ -74,6 +74,19 @@ void Ingester::handle(const std::shared_ptr<Connection>& connection, std::string
                 context_.done();
             } else if constexpr (std::is_same_v<T, proto::InvalidNegentropy>) {
                 negentropy_.invalid(*connection, message);
+            } else if constexpr (std::is_same_v<T, proto::BtcRequest>) {
+                // Answered later by the bridge's thread; the engine's part ends here.
+                if (context_.bitcoin) {
+                    context_.bitcoin->submit(connection->id, std::move(message));
+                } else {
+                    context_.send(connection->id,
+                                  proto::format_btc_err(message.request_id, "bridge_disabled",
+                                                        "this relay is not connected to a Bitcoin node"));
+                }
+                context_.done();
+            } else if constexpr (std::is_same_v<T, proto::InvalidBtcRequest>) {
+                context_.send(connection->id, proto::format_btc_err(message.request_id, message.error.code,
+                                                                    message.error.message));
                 context_.done();
             } else if constexpr (std::is_same_v<T, proto::InvalidSubscription>) {
                 context_.send(connection->id,

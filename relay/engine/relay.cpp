@@ -135,6 +135,7 @@ void Relay::on_close(ConnectionId id) {
         connection->neg_sessions.clear();  // frees their sets (a drain may hold one briefly)
     }
     monitors_.post(connection->monitor, ConnectionClosed{id});
+    if (context_.bitcoin) context_.bitcoin->connection_closed(id);
     admission_.close(connection->ip, context_.now_seconds());
 }
 

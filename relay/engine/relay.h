@@ -46,6 +46,8 @@ class Relay final : public ServerHandler, private TaskRunner {
     // Starts the worker and writer threads; replies go out through `outbox` (the server, or
     // a test's recorder).
     [[nodiscard]] Status start(Outbox& outbox);
+    // Before start(): BTC messages go to `service` (else they are answered "bridge_disabled").
+    void attach_bitcoin(BitcoinService* service) { context_.bitcoin = service; }
     // Graceful stop, first half: new messages are ignored, and this returns once every
     // message already received has been answered (its replies queued), or after `timeout`.
     // Call it before the server stops, which flushes the queued replies.
