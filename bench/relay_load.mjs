@@ -6,6 +6,24 @@
 //        [--stored 100000] [--million] [--queries 200] [--no-queries] [--dir DIR]
 //        [--timeout-minutes 30] [--json]
 //
+// With --fanout it measures live delivery instead (nothing else):
+//
+//   node bench/relay_load.mjs --fanout [--subscribers 1000] [--subscriptions 10]
+//        [--fanout-events 3000] [--latency-events 300] [--idle]
+//
+// 1. EVENT -> OK latency with no subscriber: one publisher, one event in flight, so each
+//    figure is one commit (fsync) plus, since OK follows the live fan-out, the fan-out.
+// 2. Opens --subscribers connections with --subscriptions REQs each (half on one `t` topic
+//    with kind 1, three in ten on one author, two in ten on one `p` tag; every event
+//    matches about 29 of 10,000 subscriptions) and waits for every EOSE. With --idle the
+//    same shapes name topics, authors and `p` values that no event has: nothing matches,
+//    so what is left is the cost of finding that out.
+// 3. The same latency again, now with those subscribers.
+// 4. Delivery throughput: --fanout-events pipelined over --connections publishers; the
+//    figure is the deliveries (EVENT messages received by subscribers, counted against the
+//    exact number the filters imply) per second from the first send to the last delivery,
+//    and the relay's CPU seconds over that interval.
+//
 // Events are signed before any timing starts, in worker threads, by nostr-tools (its wasm
 // backend, libsecp256k1), so signing is never measured. The relay is started on a fresh
 // database in a temporary folder (binary: $DATT_RELAY or build/native/relay/datt-relay),
@@ -83,6 +101,8 @@ function parseArgs(argv) {
   const options = {
     events: 20000, connections: 4, window: 500, stored: 100000, million: false, queries: 200,
     noQueries: false, dir: null, timeoutMinutes: null, json: false, relayPid: null,
+    fanout: false, subscribers: 1000, subscriptions: 10, fanoutEvents: 3000, latencyEvents: 300,
+    idle: false,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -102,6 +122,12 @@ function parseArgs(argv) {
       case '--timeout-minutes': options.timeoutMinutes = Number(value()); break;
       case '--relay-pid': options.relayPid = Number(value()); break;
       case '--json': options.json = true; break;
+      case '--fanout': options.fanout = true; break;
+      case '--idle': options.idle = true; break;
+      case '--subscribers': options.subscribers = Number(value()); break;
+      case '--subscriptions': options.subscriptions = Number(value()); break;
+      case '--fanout-events': options.fanoutEvents = Number(value()); break;
+      case '--latency-events': options.latencyEvents = Number(value()); break;
       case '--help': case '-h':
         console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')
           .filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
@@ -110,7 +136,8 @@ function parseArgs(argv) {
       default: throw new Error(`unknown option ${arg} (try --help)`);
     }
   }
-  for (const name of ['events', 'connections', 'window', 'stored', 'queries']) {
+  for (const name of ['events', 'connections', 'window', 'stored', 'queries', 'subscribers',
+    'subscriptions', 'fanoutEvents', 'latencyEvents']) {
     if (!Number.isInteger(options[name]) || options[name] < 0) throw new Error(`--${name} must be a non-negative integer`);
   }
   if (options.connections < 1 || options.window < 1) throw new Error('--connections and --window must be >= 1');
@@ -341,6 +368,167 @@ async function signerPubkeys() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Fan-out: live delivery to many subscriptions (--fanout).
+
+function pHex(n) {
+  return createHash('sha256').update(`p${n}`).digest('hex');
+}
+
+// Subscription g (0-based over all connections): its filter and what it matches. Idle
+// ones have the same shapes with values no event of the data set has.
+function subscriptionOf(g, authors, idle) {
+  const slot = g % 10;
+  if (idle) {
+    const none = (what) => createHash('sha256').update(`idle-${what}-${g}`).digest('hex');
+    if (slot < 5) return { filter: { kinds: [1], '#t': [`idle${g}`] } };
+    if (slot < 8) return { filter: { authors: [none('author')] } };
+    return { filter: { '#p': [none('p')] } };
+  }
+  if (slot < 5) {
+    const topic = (g * 7919) % TOPICS;
+    return { filter: { kinds: [1], '#t': [`topic${topic}`] }, topic };
+  }
+  if (slot < 8) {
+    const author = (g * 31) % AUTHORS;
+    return { filter: { authors: [authors[author]] }, author };
+  }
+  const p = g % 97;
+  return { filter: { '#p': [pHex(p)] }, p };
+}
+
+// How many of the subscriptions match event i (template(): kind, topic, author, p of i).
+function expectedDeliveries(subscriptions, from, to) {
+  const byTopic = new Map(); const byAuthor = new Map(); const byP = new Map();
+  const bump = (map, key) => map.set(key, (map.get(key) || 0) + 1);
+  for (const s of subscriptions) {
+    if (s.topic !== undefined) bump(byTopic, s.topic);
+    else if (s.author !== undefined) bump(byAuthor, s.author);
+    else if (s.p !== undefined) bump(byP, s.p);
+  }
+  let total = 0;
+  for (let i = from; i < to; i += 1) {
+    if (KINDS[i % KINDS.length] === 1) total += byTopic.get(i % TOPICS) || 0;
+    total += byAuthor.get(i % AUTHORS) || 0;
+    total += byP.get(i % 97) || 0;
+  }
+  return total;
+}
+
+/** EVENT -> OK latency, one event in flight: sorted microseconds. */
+async function okLatency(ws, messages, deadline) {
+  const micros = [];
+  for (const message of messages) {
+    const id = JSON.parse(message)[1].id;
+    const start = process.hrtime.bigint();
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { ws.off('message', onMessage); reject(new Error('OK timed out')); },
+        Math.max(1, Math.min(30000, deadline - Date.now())));
+      function onMessage(data) {
+        const text = data.toString();
+        if (!text.startsWith('["OK"') || !text.includes(id)) return;
+        clearTimeout(timer);
+        ws.off('message', onMessage);
+        const reply = JSON.parse(text);
+        if (reply[2] !== true) reject(new Error(`refused: ${reply[3]}`));
+        else resolve();
+      }
+      ws.on('message', onMessage);
+      ws.send(message);
+    });
+    micros.push(Number(process.hrtime.bigint() - start) / 1000);
+  }
+  return micros.sort((a, b) => a - b);
+}
+
+async function measureFanout(url, options, deadline, pid, log) {
+  const L = options.latencyEvents;
+  const N = options.fanoutEvents;
+  const total = 2 * L + N;
+  log(`signing ${total} events in worker threads (not measured)...`);
+  const messages = await signRange(0, total, total);
+  const [publisher] = await openConnections(url, 1, deadline);
+  const result = { subscribers: options.subscribers, subscriptions_each: options.subscriptions, idle: options.idle };
+
+  log(`EVENT -> OK latency, no subscribers (${L} events, one in flight)...`);
+  const quiet = await okLatency(publisher, messages.slice(0, L), deadline);
+  result.ok_latency_no_subscribers = { p50_ms: percentile(quiet, 50) / 1000, p99_ms: percentile(quiet, 99) / 1000 };
+
+  log(`opening ${options.subscribers} connections x ${options.subscriptions} subscriptions...`);
+  const authors = await signerPubkeys();
+  const sockets = [];
+  for (let k = 0; k < options.subscribers; k += 100) {
+    sockets.push(...await openConnections(url, Math.min(100, options.subscribers - k), deadline));
+  }
+  const subscriptions = [];
+  let delivered = 0;
+  let lastDelivery = 0n;
+  await Promise.all(sockets.map((ws, k) => new Promise((resolve, reject) => {
+    let eose = 0;
+    const timer = setTimeout(() => reject(new Error('EOSE timed out')), Math.max(1, Math.min(60000, deadline - Date.now())));
+    ws.on('message', (data) => {
+      const text = data.toString();
+      if (text.startsWith('["EVENT"')) {
+        delivered += 1;
+        lastDelivery = process.hrtime.bigint();
+      } else if (text.startsWith('["EOSE"')) {
+        eose += 1;
+        if (eose === options.subscriptions) { clearTimeout(timer); resolve(); }
+      } else if (text.startsWith('["CLOSED"')) {
+        reject(new Error(`subscription refused: ${text}`));
+      }
+    });
+    for (let j = 0; j < options.subscriptions; j += 1) {
+      const s = subscriptionOf(k * options.subscriptions + j, authors, options.idle);
+      subscriptions.push(s);
+      // limit 0: no stored events (phase 1 stored some), live ones only.
+      ws.send(JSON.stringify(['REQ', `s${j}`, { ...s.filter, limit: 0 }]));
+    }
+  })));
+  delivered = 0;
+
+  log(`EVENT -> OK latency with ${subscriptions.length} subscriptions (${L} events, one in flight)...`);
+  const busyFrom = L;
+  const busy = await okLatency(publisher, messages.slice(busyFrom, busyFrom + L), deadline);
+  result.ok_latency_with_subscribers = { p50_ms: percentile(busy, 50) / 1000, p99_ms: percentile(busy, 99) / 1000 };
+  const latencyDeliveries = expectedDeliveries(subscriptions, busyFrom, busyFrom + L);
+  const waitFor = async (count) => {
+    const until = Math.min(deadline, Date.now() + 120000);
+    while (delivered < count && Date.now() < until) await new Promise((r) => setTimeout(r, 5));
+    if (delivered < count) throw new Error(`only ${delivered} of ${count} deliveries arrived`);
+  };
+  await waitFor(latencyDeliveries);
+  await new Promise((r) => setTimeout(r, 200));
+  if (delivered !== latencyDeliveries) throw new Error(`${delivered} deliveries, expected exactly ${latencyDeliveries}`);
+
+  const from = 2 * L;
+  const expected = expectedDeliveries(subscriptions, from, from + N);
+  log(`delivery throughput: ${N} events pipelined over ${options.connections} connections, ${expected} deliveries expected...`);
+  delivered = 0;
+  const publishers = await openConnections(url, options.connections, deadline);
+  const cpuBefore = cpuSeconds(pid);
+  const run = await pipeline(publishers, messages.slice(from, from + N), options.window, deadline);
+  await waitFor(expected);
+  const cpuAfter = cpuSeconds(pid);
+  const end = lastDelivery > run.lastOk ? lastDelivery : run.lastOk;
+  const seconds = Number(end - run.firstSend) / 1e9;
+  await new Promise((r) => setTimeout(r, 300));
+  result.delivery = {
+    events: N,
+    accepted: run.accepted,
+    deliveries: delivered,
+    deliveries_expected: expected,
+    seconds,
+    events_per_second: N / seconds,
+    deliveries_per_second: expected / seconds,
+    ingest_seconds: Number(run.lastOk - run.firstSend) / 1e9,
+    relay_cpu_seconds: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+  };
+  if (delivered !== expected) throw new Error(`${delivered} deliveries, expected exactly ${expected}`);
+  for (const ws of [publisher, ...publishers, ...sockets]) ws.close();
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------
 
 async function storeUpTo(url, from, to, total, options, deadline) {
   const chunk = 25000;
@@ -397,66 +585,73 @@ async function main() {
       ({ url, httpUrl, pid } = relay);
       log(`relay pid ${pid} at ${url}, database ${relay.database}`);
     }
-    const total = options.million ? 1000000 : Math.max(options.stored, options.events);
-
-    // 1. Ingest: N pre-signed events, pipelined over C connections.
-    log(`signing ${options.events} events in worker threads (not measured)...`);
-    const ingest = await signRange(0, options.events, total);
-    const sockets = await openConnections(url, options.connections, deadline);
-    const metricsBefore = await fetchMetrics(httpUrl);
-    const cpuBefore = cpuSeconds(pid);
-    const selfBefore = process.cpuUsage();
-    log(`ingesting ${options.events} events over ${options.connections} connections, window ${options.window}...`);
-    const run = await pipeline(sockets, ingest, options.window, deadline);
-    const cpuAfter = cpuSeconds(pid);
-    const self = process.cpuUsage(selfBefore);
-    const metricsAfter = await fetchMetrics(httpUrl);
-    for (const ws of sockets) ws.close();
-    const seconds = Number(run.lastOk - run.firstSend) / 1e9;
-    const relayCpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
-    const commits = (metricsAfter.get('datt_commits_total') ?? NaN) - (metricsBefore.get('datt_commits_total') ?? NaN);
-    results.ingest = {
-      events: options.events,
-      accepted: run.accepted,
-      refused: run.refused,
-      seconds,
-      events_per_second: options.events / seconds,
-      relay_cpu_seconds: relayCpu,
-      events_per_relay_cpu_second: relayCpu ? options.events / relayCpu : null,
-      relay_cpu_seconds_per_10k: relayCpu === null ? null : (relayCpu * 10000) / options.events,
-      events_per_commit: commits > 0 ? options.events / commits : null,
-      generator_cpu_seconds: (self.user + self.system) / 1e6,
-    };
-
-    // 2. Store up to 100k (and 1M), then measure queries at each size.
-    results.queries = {};
-    const sizes = [];
-    if (!options.noQueries) {
-      if (options.stored > 0) sizes.push(Math.max(options.stored, options.events));
-      if (options.million) sizes.push(1000000);
-    }
-    let stored = options.events;
-    results.loading = [];
-    for (const size of sizes) {
-      if (size > stored) {
-        log(`storing up to ${size} events (signing overlaps sending; not a benchmark figure)...`);
-        const load = await storeUpTo(url, stored, size, total, options, deadline);
-        results.loading.push({ up_to: size, seconds: load.seconds, refused: load.refused });
-        stored = size;
+    measured: {
+      if (options.fanout) {
+        results.fanout = await measureFanout(url, options, deadline, pid, log);
+        results.peak_rss_mb = (memoryKb(pid, 'VmHWM') ?? NaN) / 1024;
+        break measured;
       }
-      log(`REQ->EOSE latency at ${size} events: ${options.queries} queries per filter type...`);
-      results.queries[size] = await measureQueries(url, options.queries, deadline);
-      results.queries[size].relay_rss_mb = (memoryKb(pid, 'VmRSS') ?? NaN) / 1024;
-    }
-    results.peak_rss_mb = (memoryKb(pid, 'VmHWM') ?? NaN) / 1024;
-    const metrics = await fetchMetrics(httpUrl);
-    results.database_mb = (metrics.get('datt_database_bytes') ?? NaN) / 1048576;
-    if (relay && Number.isNaN(results.database_mb)) {
-      results.database_mb = ['', '-wal'].reduce((sum, suffix) => {
-        const file = relay.database + suffix;
-        return sum + (existsSync(file) ? statSync(file).size : 0);
-      }, 0) / 1048576;
-    }
+      const total = options.million ? 1000000 : Math.max(options.stored, options.events);
+
+      // 1. Ingest: N pre-signed events, pipelined over C connections.
+      log(`signing ${options.events} events in worker threads (not measured)...`);
+      const ingest = await signRange(0, options.events, total);
+      const sockets = await openConnections(url, options.connections, deadline);
+      const metricsBefore = await fetchMetrics(httpUrl);
+      const cpuBefore = cpuSeconds(pid);
+      const selfBefore = process.cpuUsage();
+      log(`ingesting ${options.events} events over ${options.connections} connections, window ${options.window}...`);
+      const run = await pipeline(sockets, ingest, options.window, deadline);
+      const cpuAfter = cpuSeconds(pid);
+      const self = process.cpuUsage(selfBefore);
+      const metricsAfter = await fetchMetrics(httpUrl);
+      for (const ws of sockets) ws.close();
+      const seconds = Number(run.lastOk - run.firstSend) / 1e9;
+      const relayCpu = cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore;
+      const commits = (metricsAfter.get('datt_commits_total') ?? NaN) - (metricsBefore.get('datt_commits_total') ?? NaN);
+      results.ingest = {
+        events: options.events,
+        accepted: run.accepted,
+        refused: run.refused,
+        seconds,
+        events_per_second: options.events / seconds,
+        relay_cpu_seconds: relayCpu,
+        events_per_relay_cpu_second: relayCpu ? options.events / relayCpu : null,
+        relay_cpu_seconds_per_10k: relayCpu === null ? null : (relayCpu * 10000) / options.events,
+        events_per_commit: commits > 0 ? options.events / commits : null,
+        generator_cpu_seconds: (self.user + self.system) / 1e6,
+      };
+
+      // 2. Store up to 100k (and 1M), then measure queries at each size.
+      results.queries = {};
+      const sizes = [];
+      if (!options.noQueries) {
+        if (options.stored > 0) sizes.push(Math.max(options.stored, options.events));
+        if (options.million) sizes.push(1000000);
+      }
+      let stored = options.events;
+      results.loading = [];
+      for (const size of sizes) {
+        if (size > stored) {
+          log(`storing up to ${size} events (signing overlaps sending; not a benchmark figure)...`);
+          const load = await storeUpTo(url, stored, size, total, options, deadline);
+          results.loading.push({ up_to: size, seconds: load.seconds, refused: load.refused });
+          stored = size;
+        }
+        log(`REQ->EOSE latency at ${size} events: ${options.queries} queries per filter type...`);
+        results.queries[size] = await measureQueries(url, options.queries, deadline);
+        results.queries[size].relay_rss_mb = (memoryKb(pid, 'VmRSS') ?? NaN) / 1024;
+      }
+      results.peak_rss_mb = (memoryKb(pid, 'VmHWM') ?? NaN) / 1024;
+      const metrics = await fetchMetrics(httpUrl);
+      results.database_mb = (metrics.get('datt_database_bytes') ?? NaN) / 1048576;
+      if (relay && Number.isNaN(results.database_mb)) {
+        results.database_mb = ['', '-wal'].reduce((sum, suffix) => {
+          const file = relay.database + suffix;
+          return sum + (existsSync(file) ? statSync(file).size : 0);
+        }, 0) / 1048576;
+      }
+    }  // measured
   } catch (error) {
     failed = error;
   } finally {
@@ -484,6 +679,23 @@ async function main() {
 function printTable(r) {
   const lines = [];
   lines.push(`datt-relay load test (${r.machine.cpus} cores, Node ${r.machine.node})`);
+  if (r.fanout) {
+    const f = r.fanout;
+    lines.push('');
+    lines.push(`fan-out: ${fmt(f.subscribers)} connections x ${f.subscriptions_each} subscriptions${f.idle ? ' (idle: none matches)' : ''}`);
+    const lat = (x) => `${fmt(x?.p50_ms, 2)} / ${fmt(x?.p99_ms, 2)}`;
+    lines.push(`  EVENT -> OK p50 / p99 ms, no subscribers      ${lat(f.ok_latency_no_subscribers).padStart(14)}`);
+    lines.push(`  EVENT -> OK p50 / p99 ms, with subscribers    ${lat(f.ok_latency_with_subscribers).padStart(14)}`);
+    if (f.delivery) {
+      const d = f.delivery;
+      lines.push(`  events published (pipelined)                  ${fmt(d.events).padStart(14)}`);
+      lines.push(`  deliveries (EVENT to a subscriber)            ${fmt(d.deliveries).padStart(14)}`);
+      lines.push(`  deliveries/s, first send to last delivery     ${fmt(d.deliveries_per_second).padStart(14)}`);
+      lines.push(`  events/s published with subscribers           ${fmt(d.events_per_second).padStart(14)}`);
+      lines.push(`  seconds to the last OK                        ${fmt(d.ingest_seconds, 2).padStart(14)}`);
+      lines.push(`  relay CPU seconds                             ${fmt(d.relay_cpu_seconds, 2).padStart(14)}`);
+    }
+  }
   if (r.ingest) {
     const i = r.ingest;
     const refused = Object.entries(i.refused).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';

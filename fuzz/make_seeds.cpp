@@ -481,6 +481,14 @@ void bitcoin_seeds() {
     write_seed("fuzz_address", "script_v1.bin", *datt::from_hex("5120" + std::string(64, '7')));
 }
 
+void event_address_seeds() {
+    const std::string pubkey(64, 'a');
+    write_seed("fuzz_event_address", "community.txt", "34550:" + pubkey + ":bitcoin");
+    write_seed("fuzz_event_address", "replaceable.txt", "10002:" + pubkey + ":");
+    write_seed("fuzz_event_address", "colons_in_d.txt", "30023:" + pubkey + ":a:b:");
+    write_seed("fuzz_event_address", "regular_kind.txt", "1:" + pubkey + ":x");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -502,5 +510,6 @@ int main(int argc, char** argv) {
     bitcoin_seeds();
     negentropy_seeds();
     bitcoin_tx_seeds();
+    event_address_seeds();
     return 0;
 }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "event/time_id.h"
+
 namespace datt::feed {
 namespace {
 
@@ -17,7 +19,7 @@ Tally non_negative(const Tally& votes) {
 }
 
 // One sort key for every order; fields a sort does not use stay 0. Compared in this order:
-// real desc, score desc, created_at desc, id asc. Scores stay integers so that counts
+// real desc, score desc, then the feed order (event::supersedes: created_at desc, id asc). Scores stay integers so that counts
 // above 2^53 still compare exactly.
 struct Key {
     double real = 0;
@@ -29,8 +31,7 @@ struct Key {
 bool before(const Key& a, const Key& b) {
     if (a.real != b.real) return a.real > b.real;
     if (a.score != b.score) return a.score > b.score;
-    if (a.created_at != b.created_at) return a.created_at > b.created_at;
-    return a.id < b.id;
+    return event::supersedes({a.created_at, a.id}, {b.created_at, b.id});
 }
 
 Key key_of(const Item& item, Sort sort) {

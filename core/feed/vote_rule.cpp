@@ -2,6 +2,7 @@
 
 #include <string_view>
 
+#include "event/time_id.h"
 #include "util/hex.h"
 
 namespace datt::feed {
@@ -39,8 +40,7 @@ std::optional<Vote> vote_of(const event::Event& reaction) {
 
 bool supersedes(const Vote& newer, const Vote& older) {
     if (newer.target != older.target || newer.voter != older.voter) return false;
-    if (newer.created_at != older.created_at) return newer.created_at > older.created_at;
-    return newer.id < older.id;
+    return event::supersedes({newer.created_at, newer.id}, {older.created_at, older.id});
 }
 
 }  // namespace datt::feed

@@ -8,7 +8,8 @@
 // - content "+" or "" is an up vote (+1), "-" a down vote (-1); anything else (an emoji
 //   reaction) is not a vote and so never replaces an earlier vote;
 // - between two votes of one voter on one target the latest created_at wins, and on equal
-//   created_at the lowest event id wins, so the outcome does not depend on arrival order.
+//   created_at the lowest event id wins (event::supersedes, the NIP-01 replacement rule),
+//   so the outcome does not depend on arrival order.
 #pragma once
 
 #include <cstdint>
@@ -32,8 +33,8 @@ struct Vote {
 // The vote a reaction casts, or nullopt when it is not a vote (see the rules above).
 std::optional<Vote> vote_of(const event::Event& reaction);
 
-// True when `newer` replaces `older` as the effective vote: later created_at, or the same
-// created_at and a lower id. A vote never supersedes itself, and votes of different voters
+// True when `newer` replaces `older` as the effective vote: event::supersedes on their
+// (created_at, id). A vote never supersedes itself, and votes of different voters
 // or on different targets never supersede each other (they are separate votes).
 bool supersedes(const Vote& newer, const Vote& older);
 

@@ -25,11 +25,12 @@
 #include "bip32/serialize.h"
 #include "bip39/mnemonic.h"
 #include "bip39/seed.h"
-#include "cli/random.h"
 #include "crypto/secp256k1.h"
 #include "crypto/wipe.h"
 #include "event/event.h"
 #include "util/hex.h"
+
+#include "random.h"  // this program's own
 
 namespace datt::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "cli/random.h"
+#include "random.h"
 
 #include <sys/random.h>
 

@@ -62,8 +62,8 @@ std::map<std::string, Option> make_options() {
     text("listen-address", &Config::listen_address, "address to listen on (loopback by default)");
     num("port", &Config::port, "TCP port for HTTP and WebSocket; 0 picks a free one");
     text("database", &Config::database, "SQLite database file (created if missing)");
-    text("web-root", &Config::web_root, "folder of static files served at / (empty: none)");
-    text("wasm-root", &Config::wasm_root, "the built wasm package served at /wasm/ (empty: none)");
+    text("web-root", &Config::web_root, "folder of static files served at /, read at startup (empty: none)");
+    text("wasm-root", &Config::wasm_root, "the built wasm package served at /wasm/, read at startup (empty: none)");
     text("log-level", &Config::log_level, "error, warn, info or debug");
     text("name", &Config::name, "relay name (NIP-11)");
     text("description", &Config::description, "relay description (NIP-11)");
@@ -87,7 +87,7 @@ std::map<std::string, Option> make_options() {
     num("max-outgoing-bytes", &Config::max_outgoing_bytes,
         "bytes queued to one client before it is disconnected as a slow consumer");
     num("writer-batch-max", &Config::writer_batch_max, "most events per database commit");
-    num("worker-threads", &Config::worker_threads, "threads that parse, verify and query");
+    num("worker-threads", &Config::worker_threads, "threads that parse, verify, query and fan out");
     return options;
 }
 

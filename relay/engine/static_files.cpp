@@ -8,7 +8,7 @@
 namespace datt::relay {
 namespace {
 
-constexpr uintmax_t kMaxFileBytes = 64ull << 20;
+namespace fs = std::filesystem;
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -34,6 +34,35 @@ std::optional<std::string> percent_decode(std::string_view in) {
     return out;
 }
 
+// The path below the root that a URL path names, or nullopt for anything that could name a
+// file outside it. A trailing '/' is kept (it asks for a folder).
+std::optional<std::string> relative_path(std::string_view url_path) {
+    url_path = url_path.substr(0, url_path.find_first_of("?#"));
+    auto decoded = percent_decode(url_path);
+    if (!decoded || decoded->empty() || decoded->front() != '/') return std::nullopt;
+    if (decoded->find('\0') != std::string::npos || decoded->find('\\') != std::string::npos) {
+        return std::nullopt;
+    }
+    std::string relative = decoded->substr(1);
+    for (size_t start = 0; start <= relative.size();) {
+        size_t end = relative.find('/', start);
+        if (end == std::string::npos) end = relative.size();
+        std::string_view segment(relative.data() + start, end - start);
+        // An empty segment ("//") would make the rest an absolute path that ignores root.
+        if (segment == ".." || segment == "." || (segment.empty() && end < relative.size())) {
+            return std::nullopt;
+        }
+        start = end + 1;
+    }
+    return relative;
+}
+
+bool inside(const fs::path& base, const fs::path& resolved) {
+    const auto [base_end, unused] =
+        std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
+    return base_end == base.end();
+}
+
 }  // namespace
 
 std::string content_type_for(std::string_view path) {
@@ -50,42 +79,67 @@ std::string content_type_for(std::string_view path) {
     return "application/octet-stream";
 }
 
-std::optional<StaticFile> read_static_file(const std::string& root, std::string_view url_path) {
-    if (root.empty()) return std::nullopt;
-    url_path = url_path.substr(0, url_path.find_first_of("?#"));
-    auto decoded = percent_decode(url_path);
-    if (!decoded || decoded->empty() || decoded->front() != '/') return std::nullopt;
-    // Refuse anything that could name a file outside root.
-    if (decoded->find('\0') != std::string::npos || decoded->find('\\') != std::string::npos) {
-        return std::nullopt;
-    }
-    std::string relative = decoded->substr(1);
-    for (size_t start = 0; start <= relative.size();) {
-        size_t end = relative.find('/', start);
-        if (end == std::string::npos) end = relative.size();
-        std::string_view segment(relative.data() + start, end - start);
-        // An empty segment ("//") would make the rest an absolute path that ignores root.
-        if (segment == ".." || segment == "." || (segment.empty() && end < relative.size())) {
-            return std::nullopt;
-        }
-        start = end + 1;
-    }
-    std::filesystem::path path = std::filesystem::path(root) / relative;
+StaticFiles StaticFiles::load(const std::string& root, size_t max_total_bytes) {
+    StaticFiles out;
+    if (root.empty()) return out;
     std::error_code ec;
-    // Defence in depth: the resolved file must still be inside root.
-    const auto base = std::filesystem::weakly_canonical(root, ec);
-    const auto resolved = std::filesystem::weakly_canonical(path, ec);
-    if (ec) return std::nullopt;
-    const auto [root_end, unused] = std::mismatch(base.begin(), base.end(), resolved.begin(), resolved.end());
-    if (root_end != base.end()) return std::nullopt;
-    if (std::filesystem::is_directory(path, ec)) path /= "index.html";
-    if (!std::filesystem::is_regular_file(path, ec)) return std::nullopt;
-    if (std::filesystem::file_size(path, ec) > kMaxFileBytes || ec) return std::nullopt;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return std::nullopt;
-    StaticFile file{content_type_for(path.string()), {}};
-    file.body.assign(std::istreambuf_iterator<char>(in), {});
-    return file;
+    const fs::path base = fs::weakly_canonical(root, ec);
+    if (ec || !fs::is_directory(base, ec)) return out;
+    out.folders_.insert("");
+    fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec);
+    size_t entries = 0;
+    for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (++entries > kMaxEntries) {
+            ++out.left_out_;
+            break;
+        }
+        const fs::directory_entry& entry = *it;
+        const std::string relative = entry.path().lexically_relative(base).generic_string();
+        std::error_code entry_ec;
+        if (entry.is_symlink(entry_ec)) {
+            // Served only if it is a file that resolves inside the root.
+            const fs::path target = fs::weakly_canonical(entry.path(), entry_ec);
+            if (entry_ec || !inside(base, target) || !fs::is_regular_file(target, entry_ec)) continue;
+        } else if (entry.is_directory(entry_ec)) {
+            out.folders_.insert(relative);
+            continue;
+        } else if (!entry.is_regular_file(entry_ec)) {
+            continue;
+        }
+        const uintmax_t size = fs::file_size(entry.path(), entry_ec);
+        if (entry_ec || size > kMaxFileBytes || out.bytes_ + size > max_total_bytes) {
+            ++out.left_out_;
+            continue;
+        }
+        std::ifstream in(entry.path(), std::ios::binary);
+        if (!in) {
+            ++out.left_out_;
+            continue;
+        }
+        StaticFile file{content_type_for(relative), {}};
+        file.body.assign(std::istreambuf_iterator<char>(in), {});
+        out.bytes_ += file.body.size();
+        out.files_.emplace(relative, std::move(file));
+    }
+    return out;
+}
+
+const StaticFile* StaticFiles::find(std::string_view url_path) const {
+    if (folders_.empty()) return nullptr;  // nothing loaded
+    std::optional<std::string> relative = relative_path(url_path);
+    if (!relative) return nullptr;
+    const auto index_of = [&](const std::string& folder) -> const StaticFile* {
+        if (!folders_.count(folder)) return nullptr;
+        auto index = files_.find(folder.empty() ? "index.html" : folder + "/index.html");
+        return index == files_.end() ? nullptr : &index->second;
+    };
+    if (relative->empty() || relative->back() == '/') {
+        if (!relative->empty()) relative->pop_back();
+        return index_of(*relative);
+    }
+    auto file = files_.find(*relative);
+    if (file != files_.end()) return &file->second;
+    return index_of(*relative);
 }
 
 }  // namespace datt::relay

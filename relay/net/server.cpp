@@ -734,12 +734,12 @@ void Server::close(ConnectionId id, CloseCode code, std::string_view reason) {
     if (auto session = impl_->find_websocket(id)) session->close(code, reason);
 }
 
-Server::Stats Server::stats() const {
+TrafficStats Server::stats() const {
     const Impl& s = *impl_;
     auto get = [](const std::atomic<uint64_t>& counter) {
         return counter.load(std::memory_order_relaxed);
     };
-    Stats stats;
+    TrafficStats stats;
     stats.open_connections = get(s.open_connections);
     stats.accepted_connections = get(s.accepted_connections);
     stats.refused_connections = get(s.refused_connections);

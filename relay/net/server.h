@@ -1,8 +1,9 @@
 // The relay's network layer: HTTP and WebSocket on one port, on Boost.Beast.
 //
-// It only moves bytes. The protocol engine implements ServerHandler; the server tells it about
-// connections, text messages and plain HTTP requests, and the engine answers through
-// Server::send()/close() from any thread. Nothing here parses Nostr messages, and server.cpp is
+// It only moves bytes. The protocol engine implements ServerHandler (handler.h); the server
+// tells it about connections, text messages and plain HTTP requests, and the engine answers
+// through the Outbox interface (outbox.h: send()/close() from any thread), which Server
+// implements. Nothing here parses Nostr messages, and server.cpp is
 // the only file that includes Beast/Asio (one Beast translation unit costs ~30 s to compile).
 //
 // Threads: run() runs the io_context on `threads` threads. Each connection has its own strand,
@@ -46,58 +47,14 @@
 #include <utility>
 #include <vector>
 
+#include "net/handler.h"
+#include "net/outbox.h"
 #include "util/result.h"
 
 namespace datt::relay {
 
-// Identifies one WebSocket connection for the life of the Server; never reused.
-using ConnectionId = uint64_t;
-
 // Extra bytes read above max_message_bytes before Beast closes the connection with 1009.
 inline constexpr size_t kMessageSlackBytes = 4096;
-
-// A plain (non-upgrade) GET or HEAD request.
-struct HttpRequest {
-    std::string method;     // "GET" or "HEAD"
-    std::string target;     // as sent: path and query, e.g. "/metrics" or "/app.js?v=2"
-    std::string accept;     // the Accept header ("" if absent): NIP-11 asks for
-                            // "application/nostr+json"
-    std::string remote_ip;  // e.g. "127.0.0.1" or "::1" (IPv4-mapped IPv6 shown as IPv4)
-};
-
-struct HttpResponse {
-    unsigned status = 200;     // outside 100-999 is sent as 500
-    std::string content_type;  // "" = no Content-Type header
-    std::string body;          // for HEAD, only its length is sent (Content-Length)
-    std::vector<std::pair<std::string, std::string>> headers;  // extra headers, e.g. CORS
-};
-
-// WebSocket close status codes (RFC 6455 section 7.4.1) the engine may use.
-enum class CloseCode : uint16_t {
-    kNormal = 1000,           // done
-    kGoingAway = 1001,        // the relay is shutting down (stop())
-    kPolicyViolation = 1008,  // abuse, rate limits; also used for slow consumers
-    kMessageTooBig = 1009,    // (sent by Beast itself for oversized messages)
-    kInternalError = 1011,    // the handler threw
-};
-
-// Implemented by the protocol engine; called on network threads (see above). A handler that
-// throws is treated as: on_open -> refuse, on_text/on_binary -> close with 1011,
-// on_http -> 500; an exception from on_close is ignored.
-class ServerHandler {
-  public:
-    virtual ~ServerHandler() = default;
-    // A WebSocket upgrade request arrived. false refuses it (HTTP 429), e.g. too many
-    // connections from this IP; no on_close follows a refusal.
-    virtual bool on_open(ConnectionId id, const std::string& remote_ip) = 0;
-    // One complete text message (valid UTF-8, at most max_message_bytes + kMessageSlackBytes).
-    virtual void on_text(ConnectionId id, std::string message) = 0;
-    // One complete binary message (discarded: binary frames are not Nostr).
-    virtual void on_binary(ConnectionId id) = 0;
-    virtual void on_close(ConnectionId id) = 0;
-    // A GET or HEAD that is not a WebSocket upgrade (NIP-11, /metrics, static files).
-    virtual HttpResponse on_http(const HttpRequest& request) = 0;
-};
 
 struct ServerOptions {
     std::string address = "127.0.0.1";  // IPv4 or IPv6 literal; "::" or "0.0.0.0" for all
@@ -109,7 +66,7 @@ struct ServerOptions {
     std::chrono::seconds websocket_idle_timeout{120};
 };
 
-class Server {
+class Server final : public Outbox {
   public:
     Server(ServerOptions options, ServerHandler& handler);
     // Calls stop(). Destroy the server only after run() has returned (or was never called) and
@@ -131,33 +88,11 @@ class Server {
     // Thread-safe and idempotent; see the shutdown notes above. Returns at once.
     void stop();
 
-    // Thread-safe. Queues a text frame; frames to one connection go out in the order of the
-    // send() calls. Returns false, and sends nothing, if the connection is gone or closing,
-    // or if this frame would push its queue over max_outgoing_bytes (which closes it).
-    bool send(ConnectionId id, std::shared_ptr<const std::string> text);
-
-    // Thread-safe. send() for several frames at once: one lookup, one hand-over to the
-    // network thread, all-or-nothing against max_outgoing_bytes. Order is kept.
-    bool send_all(ConnectionId id, std::vector<std::shared_ptr<const std::string>> texts);
-
-    // Thread-safe. Sends what is already queued, then a close frame with `code` and `reason`
-    // (cut to the 123 bytes a close frame allows). No-op for an unknown or closing connection.
-    void close(ConnectionId id, CloseCode code, std::string_view reason);
-
-    // Counters for /metrics (all since start, except open_connections). Connections are
-    // WebSocket connections; messages and bytes are WebSocket payloads.
-    struct Stats {
-        uint64_t open_connections = 0;
-        uint64_t accepted_connections = 0;  // on_open returned true
-        uint64_t refused_connections = 0;   // on_open returned false, or stopping
-        uint64_t slow_consumer_closes = 0;
-        uint64_t messages_in = 0;
-        uint64_t bytes_in = 0;
-        uint64_t messages_out = 0;
-        uint64_t bytes_out = 0;
-        uint64_t http_requests = 0;  // answered by on_http (or 405)
-    };
-    Stats stats() const;
+    // Outbox (thread-safe; see outbox.h).
+    bool send(ConnectionId id, std::shared_ptr<const std::string> text) override;
+    bool send_all(ConnectionId id, std::vector<std::shared_ptr<const std::string>> texts) override;
+    void close(ConnectionId id, CloseCode code, std::string_view reason) override;
+    TrafficStats stats() const override;
 
     struct Impl;  // in server.cpp; public only so that the sessions there can name it
 

@@ -83,13 +83,29 @@ std::string search_match(const Filter& filter) {
     return filter.search ? fts_query(*filter.search) : std::string();
 }
 
-// What the clause is for: reading in feed order (select) or counting (no order needed).
+// What the clause is for: reading in order (select) or counting (no order needed).
 enum class Purpose { kSelect, kCount };
 
-Clause filter_clause(const Filter& filter, Purpose purpose) {
+// The bounds of a range plan: from <= (created_at, id) < to, read in ascending order.
+struct Range {
+    event::TimeId from;
+    event::TimeId to;
+};
+
+// ORDER BY for the table alias that drives the scan (`e` or `t`): the feed order
+// (event::supersedes) or, for a range, ascending (event::TimeId). The indexes end in
+// (created_at DESC, id), so the feed order reads them forwards and stops at the limit; the
+// ascending order reads them backwards and sorts only the rows of one second by id.
+std::string order_by(char alias, const Range* range) {
+    const std::string a(1, alias);
+    return range ? " ORDER BY " + a + ".created_at, " + a + ".id"
+                 : " ORDER BY " + a + ".created_at DESC, " + a + ".id";
+}
+
+Clause filter_clause(const Filter& filter, Purpose purpose, const Range* range = nullptr) {
     Clause clause;
     clause.from = " FROM events e";
-    clause.order = " ORDER BY e.created_at DESC, e.id";
+    char key_alias = 'e';  // the table whose (created_at, id) the scan follows
 
     const std::string match = search_match(filter);
     // A search is driven by its FTS5 matches (CROSS JOIN fixes that loop order): its cost
@@ -118,7 +134,7 @@ Clause filter_clause(const Filter& filter, Purpose purpose) {
         clause.from = purpose == Purpose::kSelect
                           ? " FROM tags t CROSS JOIN events e ON e.seq = t.event"
                           : " FROM tags t JOIN events e ON e.seq = t.event";
-        clause.order = " ORDER BY t.created_at DESC, t.id";
+        key_alias = 't';
         clause.add_condition("t.name = ?");
         clause.params.push_back(text_value(std::string(1, driver->name)));
         clause.add_list("t.value", driver->values,
@@ -149,6 +165,21 @@ Clause filter_clause(const Filter& filter, Purpose purpose) {
         clause.add_list_params(
             it->values, [](const std::string& v) { return blob_value(std::string_view(v)); });
     }
+    if (range) {
+        // The plain created_at range lets SQLite seek the index; the other two conditions
+        // cut the ends at the ids.
+        const std::string a(1, key_alias);
+        clause.add_condition(a + ".created_at >= ? AND " + a + ".created_at <= ?");
+        clause.params.push_back(int_value(range->from.created_at));
+        clause.params.push_back(int_value(range->to.created_at));
+        clause.add_condition("(" + a + ".created_at > ? OR " + a + ".id >= ?)");
+        clause.params.push_back(int_value(range->from.created_at));
+        clause.params.push_back(blob_value(ByteSpan(range->from.id)));
+        clause.add_condition("(" + a + ".created_at < ? OR " + a + ".id < ?)");
+        clause.params.push_back(int_value(range->to.created_at));
+        clause.params.push_back(blob_value(ByteSpan(range->to.id)));
+    }
+    clause.order = order_by(key_alias, range);
     if (!match.empty()) {
         clause.add_condition("events_fts MATCH ?");
         clause.params.push_back(text_value(match));
@@ -224,25 +255,29 @@ std::string fts_query(std::string_view search) {
     return query;
 }
 
-std::optional<SelectPlan> select_matching(const Filter& filter, uint64_t limit) {
+namespace {
+
+std::optional<SelectPlan> select_plan(const Filter& filter, uint64_t limit, const Range* range) {
     if (limit == 0 || has_empty_list(filter)) return std::nullopt;
     const SqlValue limit_value =
         int_value(static_cast<int64_t>(std::min<uint64_t>(limit, INT64_MAX)));
     SelectPlan plan;
+    plan.order = range ? SelectPlan::Order::kAscending : SelectPlan::Order::kNewestFirst;
     if (!search_match(filter).empty()) {
         // Every candidate is sorted, but by its small keys only; the reader then checks
         // candidates in order and stops at the limit.
-        Clause clause = filter_clause(filter, Purpose::kSelect);
+        Clause clause = filter_clause(filter, Purpose::kSelect, range);
         plan.sql = "SELECT e.created_at, e.id, e.seq" + clause.from + clause.where + clause.order;
         plan.streams.push_back(std::move(clause.params));
         plan.search = *filter.search;
         return plan;
     }
+    // A range reads keys only; a query reads the JSON it sends.
+    const char* columns = range ? "SELECT e.created_at, e.id" : "SELECT e.created_at, e.id, e.json";
     auto add_stream = [&](const Filter& stream_filter) {
-        Clause clause = filter_clause(stream_filter, Purpose::kSelect);
+        Clause clause = filter_clause(stream_filter, Purpose::kSelect, range);
         if (plan.sql.empty()) {
-            plan.sql = "SELECT e.created_at, e.id, e.json" + clause.from + clause.where +
-                       clause.order + " LIMIT ?";
+            plan.sql = columns + clause.from + clause.where + clause.order + " LIMIT ?";
         }
         clause.params.push_back(limit_value);
         plan.streams.push_back(std::move(clause.params));
@@ -275,6 +310,19 @@ std::optional<SelectPlan> select_matching(const Filter& filter, uint64_t limit) 
             break;
     }
     return plan;
+}
+
+}  // namespace
+
+std::optional<SelectPlan> select_matching(const Filter& filter, uint64_t limit) {
+    return select_plan(filter, limit, nullptr);
+}
+
+std::optional<SelectPlan> select_range(const Filter& filter, const event::TimeId& from,
+                                       const event::TimeId& to, uint64_t limit) {
+    if (!(from < to)) return std::nullopt;
+    const Range range{from, to};
+    return select_plan(filter, limit, &range);
 }
 
 std::optional<SqlQuery> count_matching(const std::vector<Filter>& filters) {

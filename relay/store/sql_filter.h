@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "event/time_id.h"
 #include "proto/filter.h"
 
 namespace datt::relay::sqlite {
@@ -52,9 +53,18 @@ std::string fts_query(std::string_view search);
 // JSON of candidates past the limit are never read. Still every candidate is sorted, so a
 // search costs in proportion to how many events contain its terms (bench/store_bench.cpp:
 // 1.2 ms for a word in 560 events, 15 ms for one in 5,600).
+//
+// A range plan (select_range) is the same with the ascending (created_at, id) order of
+// event::TimeId, bounded by from <= (created_at, id) < to, and rows (created_at, id) (a
+// search: (created_at, id, seq), checked with kSearchContentSql); no JSON is read.
 struct SelectPlan {
+    enum class Order {
+        kNewestFirst,  // event::supersedes: created_at descending, then lowest id
+        kAscending,    // event::TimeId's operator<: created_at, then id, ascending
+    };
     std::string sql;
     std::vector<std::vector<SqlValue>> streams;  // parameters of each stream
+    Order order = Order::kNewestFirst;
     bool may_repeat = false;  // one event can come from several streams: skip repeats
     std::optional<std::string> search;
 };
@@ -64,8 +74,16 @@ inline constexpr const char* kSearchFetchSql =
     "SELECT f.content, e.json FROM events e CROSS JOIN events_fts f ON f.rowid = e.seq "
     "WHERE e.seq = ?";
 
+// Parameter: events.seq (an FTS5 rowid). Row: (content).
+inline constexpr const char* kSearchContentSql = "SELECT content FROM events_fts WHERE rowid = ?";
+
 // nullopt when the filter can match nothing (an empty list) or `limit` is 0.
 std::optional<SelectPlan> select_matching(const proto::Filter& filter, uint64_t limit);
+
+// The events matching `filter` (its limit ignored) with from <= (created_at, id) < to,
+// ascending, at most `limit`. nullopt when nothing can match (also when from >= to).
+std::optional<SelectPlan> select_range(const proto::Filter& filter, const event::TimeId& from,
+                                       const event::TimeId& to, uint64_t limit);
 
 // SELECT count(*) of the distinct events matching any of `filters` (limits ignored).
 // nullopt when none of them can match anything.

@@ -18,7 +18,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 1> kMigrations = {
+constexpr std::array<const char*, 2> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -61,6 +61,14 @@ CREATE TABLE deleted_addresses (
     until INTEGER NOT NULL,
     PRIMARY KEY (pubkey, kind, d_key)
 ) WITHOUT ROWID;
+)sql",
+    // Version 2: the number of the last commit, read by readers inside their snapshot.
+    R"sql(
+CREATE TABLE store_version (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    version INTEGER NOT NULL
+);
+INSERT INTO store_version(id, version) VALUES (0, 0);
 )sql",
 };
 

@@ -19,6 +19,11 @@
 //   deleted_addresses(pubkey, kind, d_key, until): NIP-09 `a` targets; versions with
 //       created_at <= until are refused.
 //
+// Version 2 adds:
+//   store_version(id = 0, version): one row, the number of the last commit (store.h
+//       "Versions"); the writer updates it in every commit's transaction, so a reader
+//       reads the version of exactly the state its snapshot sees.
+//
 // Every feed index ends in (created_at DESC, id) so that a filter on one value of
 // authors, kinds, authors+kinds or one tag reads rows already in the order NIP-01 wants
 // (newest first, ties by lowest id) and stops at the limit.
@@ -33,6 +38,9 @@ namespace datt::relay::sqlite {
 
 // The newest schema version this code knows (the number of migration steps).
 int latest_schema_version();
+
+// Row: (version) of store_version.
+inline constexpr const char* kVersionSql = "SELECT version FROM store_version";
 
 // Opens the writer's connection to `path`.
 // - Missing file: created (its directory must exist: error "store_directory_missing").

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <atomic>
-#include <charconv>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 
+#include "event/address.h"
+#include "event/deletion.h"
 #include "event/kind.h"
+#include "event/time_id.h"
 #include "store/sql_filter.h"
 #include "store/sqlite_handle.h"
 #include "store/sqlite_schema.h"
@@ -21,6 +23,18 @@ using event::Event;
 using event::StorageClass;
 using sqlite::Connection;
 using sqlite::Statement;
+
+// The NIP-01 and NIP-09 rules are core's (event/time_id.h, event/address.h,
+// event/deletion.h); this writer applies them to rows. Where a rule needs a stored row,
+// the row's columns are read and the core function decides; store_test's
+// RulesAgreeWithCore replays random histories through the store and through the core
+// rules alone and compares what survives.
+
+event::TimeId time_id_of(int64_t created_at, ByteSpan id_bytes) {
+    event::TimeId time_id{created_at, {}};
+    std::copy_n(id_bytes.begin(), std::min(id_bytes.size(), time_id.id.size()), time_id.id.begin());
+    return time_id;
+}
 
 // ---------------------------------------------------------------------------------------
 // Readers
@@ -79,66 +93,70 @@ class SqliteReader final : public StoreReader {
   public:
     explicit SqliteReader(Connection db) : db_(std::move(db)) {}
 
+    Result<uint64_t> begin_read() override {
+        if (!snapshot_begin_.get()) {
+            for (auto [stmt, sql] : {std::pair{&snapshot_begin_, "BEGIN"},
+                                     std::pair{&snapshot_end_, "COMMIT"},
+                                     std::pair{&snapshot_version_, sqlite::kVersionSql}}) {
+                auto prepared = db_.prepare(sql);
+                if (!prepared) return prepared.error();
+                *stmt = std::move(prepared).value();
+            }
+        }
+        if (auto begun = run(snapshot_begin_, "BEGIN"); !begun) return begun.error();
+        // The first read starts the snapshot: the version row is read in it.
+        const int rc = snapshot_version_.step();
+        const auto version = static_cast<uint64_t>(snapshot_version_.column_int(0));
+        snapshot_version_.reset();
+        if (rc != SQLITE_ROW) {
+            Error failed = sqlite::error(db_.get(), "version read failed");
+            end_read();
+            return failed;
+        }
+        return version;
+    }
+
+    void end_read() override { (void)run(snapshot_end_, "COMMIT"); }
+
     Result<std::vector<std::string>> query(const proto::Filter& filter,
                                            size_t max_results) override {
         const uint64_t limit = std::min<uint64_t>(filter.limit.value_or(max_results), max_results);
         const std::optional<sqlite::SelectPlan> plan = sqlite::select_matching(filter, limit);
-        if (!plan) return std::vector<std::string>{};
-        auto pooled = statements(plan->sql, plan->streams.size());
-        if (!pooled) return pooled.error();
-        const std::span<Statement> streams = *pooled;
-        ResetOnExit reset(streams);
-
-        // The current row of each stream, merged in feed order: the heap's top is the
-        // newest, and among equal created_at the lowest id.
-        struct Head {
-            int64_t created_at;
-            Hash256 id;
-            size_t stream;
-        };
-        const auto later = [](const Head& a, const Head& b) {
-            if (a.created_at != b.created_at) return a.created_at < b.created_at;
-            return a.id > b.id;
-        };
-        std::vector<Head> heap;
-        heap.reserve(streams.size());
-        // Steps stream `i` and, if it has a row, puts its head on the heap.
-        const auto advance = [&](size_t i) -> Status {
-            const int rc = streams[i].step();
-            if (rc == SQLITE_DONE) return Ok{};
-            if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "query failed");
-            Head head{streams[i].column_int(0), {}, i};
-            const ByteSpan id = streams[i].column_blob(1);
-            std::copy_n(id.begin(), std::min(id.size(), head.id.size()), head.id.begin());
-            heap.push_back(head);
-            std::push_heap(heap.begin(), heap.end(), later);
-            return Ok{};
-        };
-        for (size_t i = 0; i < streams.size(); ++i) {
-            bind_all(streams[i], plan->streams[i]);
-            if (auto started = advance(i); !started) return started.error();
-        }
-
         std::vector<std::string> events;
-        std::optional<Hash256> last_id;
-        while (events.size() < limit && !heap.empty()) {
-            std::pop_heap(heap.begin(), heap.end(), later);
-            const Head head = heap.back();
-            heap.pop_back();
-            // Repeats of one event come out next to each other: the order is total.
-            if (!(plan->may_repeat && last_id == head.id)) {
-                last_id = head.id;
-                if (!plan->search) {
-                    events.emplace_back(streams[head.stream].column_text(2));
-                } else if (auto kept = search_candidate(*plan->search,
-                                                        streams[head.stream].column_int(2), events);
-                           !kept) {
-                    return kept.error();
-                }
+        if (!plan) return events;
+        auto merged = merge(*plan, [&](Statement& row, const event::TimeId&) -> Status {
+            if (!plan->search) {
+                events.emplace_back(row.column_text(2));
+                return Ok{};
             }
-            if (auto next = advance(head.stream); !next) return next.error();
-        }
+            auto json = search_check(*plan->search, row.column_int(2), true);
+            if (!json) return json.error();
+            if (*json) events.push_back(std::move(**json));
+            return Ok{};
+        }, [&] { return events.size() >= limit; });
+        if (!merged) return merged.error();
         return events;
+    }
+
+    Result<std::vector<event::TimeId>> scan_range(const proto::Filter& filter,
+                                                  const event::TimeId& from,
+                                                  const event::TimeId& to,
+                                                  size_t max_items) override {
+        const std::optional<sqlite::SelectPlan> plan =
+            sqlite::select_range(filter, from, to, max_items);
+        std::vector<event::TimeId> items;
+        if (!plan) return items;
+        auto merged = merge(*plan, [&](Statement& row, const event::TimeId& time_id) -> Status {
+            if (plan->search) {
+                auto content = search_check(*plan->search, row.column_int(2), false);
+                if (!content) return content.error();
+                if (!*content) return Ok{};
+            }
+            items.push_back(time_id);
+            return Ok{};
+        }, [&] { return items.size() >= max_items; });
+        if (!merged) return merged.error();
+        return items;
     }
 
     Result<uint64_t> count(const std::vector<proto::Filter>& filters) override {
@@ -154,26 +172,86 @@ class SqliteReader final : public StoreReader {
     }
 
   private:
-    // Appends the JSON of search candidate `seq` to `events` if its content has every term.
-    Status search_candidate(const std::string& search, int64_t seq,
-                            std::vector<std::string>& events) {
-        // Its own statement, not the pool's: taking one from the pool could clear it while
-        // the query's streams are still stepping.
-        if (!search_fetch_.get()) {
-            auto prepared = db_.prepare(sqlite::kSearchFetchSql);
-            if (!prepared) return prepared.error();
-            search_fetch_ = std::move(prepared).value();
+    Status run(Statement& stmt, std::string_view what) {
+        const int rc = stmt.step();
+        stmt.reset();
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), std::string(what) + " failed");
+        return Ok{};
+    }
+
+    // Runs the plan's streams and merges their rows in the plan's order (each stream is
+    // already in that order): `take(row, time_id)` is called once per distinct event until
+    // `full()` says to stop.
+    template <class Take, class Full>
+    Status merge(const sqlite::SelectPlan& plan, Take take, Full full) {
+        auto pooled = statements(plan.sql, plan.streams.size());
+        if (!pooled) return pooled.error();
+        const std::span<Statement> streams = *pooled;
+        ResetOnExit reset(streams);
+
+        // The current row of each stream; the heap's top comes first in the plan's order.
+        struct Head {
+            event::TimeId time_id;
+            size_t stream;
+        };
+        const bool ascending = plan.order == sqlite::SelectPlan::Order::kAscending;
+        const auto after = [ascending](const Head& a, const Head& b) {
+            return ascending ? b.time_id < a.time_id : event::supersedes(b.time_id, a.time_id);
+        };
+        std::vector<Head> heap;
+        heap.reserve(streams.size());
+        // Steps stream `i` and, if it has a row, puts its head on the heap.
+        const auto advance = [&](size_t i) -> Status {
+            const int rc = streams[i].step();
+            if (rc == SQLITE_DONE) return Ok{};
+            if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "query failed");
+            heap.push_back(Head{time_id_of(streams[i].column_int(0), streams[i].column_blob(1)), i});
+            std::push_heap(heap.begin(), heap.end(), after);
+            return Ok{};
+        };
+        for (size_t i = 0; i < streams.size(); ++i) {
+            bind_all(streams[i], plan.streams[i]);
+            if (auto started = advance(i); !started) return started;
         }
-        Statement& fetch = search_fetch_;
+
+        std::optional<Hash256> last_id;
+        while (!full() && !heap.empty()) {
+            std::pop_heap(heap.begin(), heap.end(), after);
+            const Head head = heap.back();
+            heap.pop_back();
+            // Repeats of one event come out next to each other: the order is total.
+            if (!(plan.may_repeat && last_id == head.time_id.id)) {
+                last_id = head.time_id.id;
+                if (auto taken = take(streams[head.stream], head.time_id); !taken) return taken;
+            }
+            if (auto next = advance(head.stream); !next) return next;
+        }
+        return Ok{};
+    }
+
+    // Whether search candidate `seq` has every term of `search` in its content (FTS5 found
+    // its words; this is proto::matches' rule). nullopt when not; otherwise its JSON when
+    // `want_json`, else an empty string.
+    Result<std::optional<std::string>> search_check(const std::string& search, int64_t seq,
+                                                    bool want_json) {
+        // Statements of their own, not the pool's: taking one from the pool could clear it
+        // while the streams are still stepping.
+        Statement& fetch = want_json ? search_fetch_ : search_content_;
+        if (!fetch.get()) {
+            auto prepared =
+                db_.prepare(want_json ? sqlite::kSearchFetchSql : sqlite::kSearchContentSql);
+            if (!prepared) return prepared.error();
+            fetch = std::move(prepared).value();
+        }
         ResetOnExit reset(std::span<Statement>(&fetch, 1));
         fetch.bind_int(1, seq);
         const int rc = fetch.step();
-        if (rc == SQLITE_DONE) return Ok{};
+        if (rc == SQLITE_DONE) return std::optional<std::string>{};
         if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "search fetch failed");
-        if (proto::search_matches(search, fetch.column_text(0))) {
-            events.emplace_back(fetch.column_text(1));
+        if (!proto::search_matches(search, fetch.column_text(0))) {
+            return std::optional<std::string>{};
         }
-        return Ok{};
+        return std::optional<std::string>(want_json ? std::string(fetch.column_text(1)) : "");
     }
 
     // Enough for the shapes and stream counts a relay sees; when full the pool starts
@@ -203,65 +281,15 @@ class SqliteReader final : public StoreReader {
     Connection db_;
     std::unordered_map<std::string, std::vector<Statement>> pool_;
     size_t pooled_ = 0;
-    Statement search_fetch_;  // sqlite::kSearchFetchSql
+    Statement search_fetch_;    // sqlite::kSearchFetchSql
+    Statement search_content_;  // sqlite::kSearchContentSql
+    Statement snapshot_begin_;    // BEGIN
+    Statement snapshot_end_;      // COMMIT
+    Statement snapshot_version_;  // sqlite::kVersionSql
 };
 
 // ---------------------------------------------------------------------------------------
 // The writer
-
-// The (pubkey, kind, d) key of a replaceable or addressable event; nullopt for others.
-std::optional<std::string> address_key(const Event& event) {
-    switch (event::storage_class(event.kind())) {
-        case StorageClass::kReplaceable:
-            return std::string();
-        case StorageClass::kAddressable:
-            return std::string(event.tag_value("d").value_or(""));
-        case StorageClass::kRegular:
-        case StorageClass::kEphemeral:
-            return std::nullopt;
-    }
-    return std::nullopt;
-}
-
-// NIP-01 order for versions of one address: true when `a` is to be kept over `b`.
-bool supersedes(int64_t a_created_at, ByteSpan a_id, int64_t b_created_at, ByteSpan b_id) {
-    if (a_created_at != b_created_at) return a_created_at > b_created_at;
-    return std::lexicographical_compare(a_id.begin(), a_id.end(), b_id.begin(), b_id.end());
-}
-
-// A NIP-09 `a` tag value "<kind>:<pubkey hex>:<d>" naming a replaceable or addressable
-// event (nullopt otherwise).
-struct Address {
-    event::Kind kind;
-    ByteArray<32> pubkey;
-    std::string d_key;
-};
-
-std::optional<Address> parse_address(std::string_view value) {
-    const size_t colon1 = value.find(':');
-    if (colon1 == std::string_view::npos) return std::nullopt;
-    const size_t colon2 = value.find(':', colon1 + 1);
-    if (colon2 == std::string_view::npos) return std::nullopt;
-    unsigned kind = 0;
-    const char* begin = value.data();
-    const char* end = value.data() + colon1;
-    auto [ptr, ec] = std::from_chars(begin, end, kind);
-    if (colon1 == 0 || ec != std::errc() || ptr != end || kind > 65535) return std::nullopt;
-    auto pubkey = from_hex_fixed<32>(value.substr(colon1 + 1, colon2 - colon1 - 1));
-    if (!pubkey) return std::nullopt;
-    Address address{static_cast<event::Kind>(kind), *pubkey, std::string(value.substr(colon2 + 1))};
-    switch (event::storage_class(address.kind)) {
-        case StorageClass::kReplaceable:
-            if (!address.d_key.empty()) return std::nullopt;
-            return address;
-        case StorageClass::kAddressable:
-            return address;
-        case StorageClass::kRegular:
-        case StorageClass::kEphemeral:
-            return std::nullopt;
-    }
-    return std::nullopt;
-}
 
 // The writer's statements, prepared once.
 struct WriterStatements {
@@ -278,6 +306,7 @@ struct WriterStatements {
     Statement add_deleted_id;        // id, pubkey
     Statement find_deleted_address;  // pubkey, kind, d_key -> until
     Statement add_deleted_address;   // pubkey, kind, d_key, until
+    Statement set_version;           // version
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -303,6 +332,7 @@ struct WriterStatements {
             {&s.add_deleted_address,
              "INSERT INTO deleted_addresses(pubkey, kind, d_key, until) VALUES (?,?,?,?) "
              "ON CONFLICT(pubkey, kind, d_key) DO UPDATE SET until = max(until, excluded.until)"},
+            {&s.set_version, "UPDATE store_version SET version = ?"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -315,34 +345,46 @@ struct WriterStatements {
 
 class SqliteStore final : public Store {
   public:
-    SqliteStore(std::string path, Connection db, WriterStatements statements)
-        : path_(std::move(path)), db_(std::move(db)), s_(std::move(statements)) {
+    SqliteStore(std::string path, Connection db, WriterStatements statements, uint64_t version)
+        : path_(std::move(path)), db_(std::move(db)), s_(std::move(statements)), version_(version) {
         update_size();
     }
 
-    Result<std::vector<WriteOutcome>> write_batch(std::span<const Event> events) override {
-        for (const Event& event : events) {
-            if (event::storage_class(event.kind()) == StorageClass::kEphemeral) {
+    Result<Commit> commit(std::span<const WriteCommand> commands) override {
+        for (const WriteCommand& command : commands) {
+            const auto* put = std::get_if<PutEvent>(&command);
+            if (put && event::storage_class(put->event.kind()) == StorageClass::kEphemeral) {
                 return make_error("store_ephemeral_kind",
-                                  "kind " + std::to_string(event.kind()) +
+                                  "kind " + std::to_string(put->event.kind()) +
                                       " is ephemeral and must not be stored");
             }
         }
-        if (events.empty()) return std::vector<WriteOutcome>{};
         std::lock_guard lock(write_mutex_);
+        if (commands.empty()) return Commit{version_, {}};
         if (auto begun = run(s_.begin, "BEGIN"); !begun) return begun.error();
-        std::vector<WriteOutcome> outcomes;
-        outcomes.reserve(events.size());
-        for (const Event& event : events) {
-            auto outcome = write_one(event);
+        Commit commit{version_ + 1, {}};
+        commit.outcomes.reserve(commands.size());
+        for (const WriteCommand& command : commands) {
+            auto outcome = std::visit(
+                [&](const auto& c) -> Result<CommandOutcome> {
+                    auto applied = apply(c);
+                    if (!applied) return applied.error();
+                    return CommandOutcome(std::move(applied).value());
+                },
+                command);
             if (!outcome) return rollback(outcome.error());
-            outcomes.push_back(std::move(outcome).value());
+            commit.outcomes.push_back(std::move(outcome).value());
+        }
+        s_.set_version.bind_int(1, static_cast<int64_t>(commit.version));
+        if (auto stamped = run(s_.set_version, "version update"); !stamped) {
+            return rollback(stamped.error());
         }
         if (auto committed = run(s_.commit, "COMMIT"); !committed) {
             return rollback(committed.error());
         }
+        version_ = commit.version;
         update_size();
-        return outcomes;
+        return commit;
     }
 
     Result<std::unique_ptr<StoreReader>> open_reader() override {
@@ -384,7 +426,9 @@ class SqliteStore final : public Store {
         return sqlite::error(db_.get(), std::string(what) + " failed");
     }
 
-    Result<WriteOutcome> write_one(const Event& event) {
+    // One command inside the batch's transaction (write_command.h says how to add more).
+    Result<WriteOutcome> apply(const PutEvent& command) {
+        const Event& event = command.event;
         WriteOutcome outcome{WriteStatus::kStored, {}};
 
         s_.find_by_id.bind_blob_static(1, event.id());
@@ -403,59 +447,63 @@ class SqliteStore final : public Store {
             if (*deleted) return WriteOutcome{WriteStatus::kDeleted, {}};
         }
 
-        const std::optional<std::string> d_key = address_key(event);
-        if (d_key) {
+        const std::optional<event::Address> address = event::address_of(event);
+        if (address) {
+            // An address tombstone keeps the latest request's created_at: the version is
+            // refused when that request covers it.
             s_.find_deleted_address.bind_blob_static(1, event.pubkey());
             s_.find_deleted_address.bind_int(2, event.kind());
-            s_.find_deleted_address.bind_blob_static(3, as_bytes(*d_key));
+            s_.find_deleted_address.bind_blob_static(3, as_bytes(address->d));
             auto deleted = lookup(s_.find_deleted_address, "address deletion lookup");
             if (!deleted) return deleted.error();
             const bool refused =
-                *deleted && event.created_at() <= s_.find_deleted_address.column_int(0);
+                *deleted && event::covers_version(
+                                event::DeletionRequest{event.pubkey(),
+                                                       s_.find_deleted_address.column_int(0),
+                                                       {},
+                                                       {}},
+                                event.created_at());
             s_.find_deleted_address.reset();
             if (refused) return WriteOutcome{WriteStatus::kDeleted, {}};
 
             s_.find_address.bind_blob_static(1, event.pubkey());
             s_.find_address.bind_int(2, event.kind());
-            s_.find_address.bind_blob_static(3, as_bytes(*d_key));
+            s_.find_address.bind_blob_static(3, as_bytes(address->d));
             auto existing = lookup(s_.find_address, "address lookup");
             if (!existing) return existing.error();
             if (*existing) {
                 const int64_t old_seq = s_.find_address.column_int(0);
-                const ByteSpan old_id_bytes = s_.find_address.column_blob(1);
-                const int64_t old_created_at = s_.find_address.column_int(2);
-                Hash256 old_id{};
-                std::copy_n(old_id_bytes.begin(), std::min(old_id_bytes.size(), old_id.size()),
-                            old_id.begin());
+                const event::TimeId old = time_id_of(s_.find_address.column_int(2),
+                                                     s_.find_address.column_blob(1));
                 s_.find_address.reset();
-                if (!supersedes(event.created_at(), event.id(), old_created_at, old_id)) {
+                if (!event::supersedes({event.created_at(), event.id()}, old)) {
                     return WriteOutcome{WriteStatus::kReplacedNewer, {}};
                 }
                 if (auto removed = remove(old_seq); !removed) return removed.error();
-                outcome.removed.push_back(old_id);
+                outcome.removed.push_back(old.id);
             } else {
                 s_.find_address.reset();
             }
         }
 
-        if (auto inserted = insert(event, d_key); !inserted) return inserted.error();
-        if (event.kind() == event::kinds::kDeletion) {
-            if (auto applied = apply_deletion(event, outcome.removed); !applied) {
+        if (auto inserted = insert(event, address); !inserted) return inserted.error();
+        if (auto request = event::deletion_request_of(event)) {
+            if (auto applied = apply_deletion(*request, outcome.removed); !applied) {
                 return applied.error();
             }
         }
         return outcome;
     }
 
-    Status insert(const Event& event, const std::optional<std::string>& d_key) {
+    Status insert(const Event& event, const std::optional<event::Address>& address) {
         const std::string json = event.to_json();
         Statement& ins = s_.insert_event;
         ins.bind_blob_static(1, event.id());
         ins.bind_blob_static(2, event.pubkey());
         ins.bind_int(3, event.created_at());
         ins.bind_int(4, event.kind());
-        if (d_key) {
-            ins.bind_blob_static(5, as_bytes(*d_key));
+        if (address) {
+            ins.bind_blob_static(5, as_bytes(address->d));
         } else {
             ins.bind_null(5);
         }
@@ -495,34 +543,29 @@ class SqliteStore final : public Store {
     }
 
     // NIP-09: removes the author's targets and records tombstones for later arrivals.
-    Status apply_deletion(const Event& request, std::vector<Hash256>& removed) {
-        for (const event::Tag& tag : request.tags()) {
-            if (tag.size() < 2) continue;
-            if (tag[0] == "e") {
-                auto id = from_hex_fixed<32>(tag[1]);
-                if (!id) continue;
-                if (auto done = delete_by_id(request, *id, removed); !done) return done;
-            } else if (tag[0] == "a") {
-                std::optional<Address> address = parse_address(tag[1]);
-                if (!address || address->pubkey != request.pubkey()) continue;
-                if (auto done = delete_address(request, *address, removed); !done) return done;
-            }
+    Status apply_deletion(const event::DeletionRequest& request, std::vector<Hash256>& removed) {
+        for (const Hash256& id : request.ids) {
+            if (auto done = delete_by_id(request, id, removed); !done) return done;
+        }
+        for (const event::Address& address : request.addresses) {
+            if (auto done = delete_address(request, address, removed); !done) return done;
         }
         return Ok{};
     }
 
-    Status delete_by_id(const Event& request, const Hash256& id, std::vector<Hash256>& removed) {
+    Status delete_by_id(const event::DeletionRequest& request, const Hash256& id,
+                        std::vector<Hash256>& removed) {
         s_.find_by_id.bind_blob_static(1, id);
         auto found = lookup(s_.find_by_id, "deletion target lookup");
         if (!found) return found.error();
         if (*found) {
             const int64_t seq = s_.find_by_id.column_int(0);
+            ByteArray<32> author{};
             const ByteSpan pubkey = s_.find_by_id.column_blob(1);
-            const bool own = std::equal(pubkey.begin(), pubkey.end(), request.pubkey().begin(),
-                                        request.pubkey().end());
-            const bool is_request = s_.find_by_id.column_int(2) == event::kinds::kDeletion;
+            std::copy_n(pubkey.begin(), std::min(pubkey.size(), author.size()), author.begin());
+            const auto kind = static_cast<event::Kind>(s_.find_by_id.column_int(2));
             s_.find_by_id.reset();
-            if (own && !is_request) {
+            if (event::may_delete(request, author, kind)) {
                 if (auto done = remove(seq); !done) return done;
                 if (std::find(removed.begin(), removed.end(), id) == removed.end()) {
                     removed.push_back(id);
@@ -534,28 +577,27 @@ class SqliteStore final : public Store {
         // Keyed by the requester too: the id can only ever belong to an event by that
         // author, so other authors' events are never refused because of it.
         s_.add_deleted_id.bind_blob_static(1, id);
-        s_.add_deleted_id.bind_blob_static(2, request.pubkey());
+        s_.add_deleted_id.bind_blob_static(2, request.author);
         return run(s_.add_deleted_id, "tombstone insert");
     }
 
-    Status delete_address(const Event& request, const Address& address,
+    // `address` is the requester's own (deletion_request_of keeps no other).
+    Status delete_address(const event::DeletionRequest& request, const event::Address& address,
                           std::vector<Hash256>& removed) {
         s_.find_address.bind_blob_static(1, address.pubkey);
         s_.find_address.bind_int(2, address.kind);
-        s_.find_address.bind_blob_static(3, as_bytes(address.d_key));
+        s_.find_address.bind_blob_static(3, as_bytes(address.d));
         auto found = lookup(s_.find_address, "deletion address lookup");
         if (!found) return found.error();
         if (*found) {
             const int64_t seq = s_.find_address.column_int(0);
-            const ByteSpan id_bytes = s_.find_address.column_blob(1);
-            const int64_t created_at = s_.find_address.column_int(2);
-            Hash256 id{};
-            std::copy_n(id_bytes.begin(), std::min(id_bytes.size(), id.size()), id.begin());
+            const event::TimeId stored =
+                time_id_of(s_.find_address.column_int(2), s_.find_address.column_blob(1));
             s_.find_address.reset();
-            if (created_at <= request.created_at()) {
+            if (event::covers_version(request, stored.created_at)) {
                 if (auto done = remove(seq); !done) return done;
-                if (std::find(removed.begin(), removed.end(), id) == removed.end()) {
-                    removed.push_back(id);
+                if (std::find(removed.begin(), removed.end(), stored.id) == removed.end()) {
+                    removed.push_back(stored.id);
                 }
             }
         } else {
@@ -564,8 +606,8 @@ class SqliteStore final : public Store {
         Statement& add = s_.add_deleted_address;
         add.bind_blob_static(1, address.pubkey);
         add.bind_int(2, address.kind);
-        add.bind_blob_static(3, as_bytes(address.d_key));
-        add.bind_int(4, request.created_at());
+        add.bind_blob_static(3, as_bytes(address.d));
+        add.bind_int(4, request.created_at);
         return run(add, "address tombstone insert");
     }
 
@@ -583,6 +625,7 @@ class SqliteStore final : public Store {
     Connection db_;
     WriterStatements s_;
     std::mutex write_mutex_;
+    uint64_t version_;  // of the last commit; guarded by write_mutex_
     // Refreshed after each commit so /metrics reads it without touching the connection.
     std::atomic<uint64_t> size_bytes_{0};
 };
@@ -594,8 +637,11 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, Sqlite
     if (!db) return db.error();
     auto statements = WriterStatements::prepare(*db);
     if (!statements) return statements.error();
-    return std::unique_ptr<Store>(
-        new SqliteStore(path, std::move(db).value(), std::move(statements).value()));
+    auto version = db->query_int(sqlite::kVersionSql);
+    if (!version) return version.error();
+    return std::unique_ptr<Store>(new SqliteStore(path, std::move(db).value(),
+                                                  std::move(statements).value(),
+                                                  static_cast<uint64_t>(*version)));
 }
 
 }  // namespace datt::relay

@@ -10,14 +10,12 @@
 //   store_ephemeral_kind  write_batch got an ephemeral kind (20000-29999), which the relay
 //                         must forward, not store; nothing committed
 //
-// NIP-09 details: a kind-5 request removes the author's own events named by `e` tags
-// (lowercase or uppercase hex ids) and the author's replaceable/addressable versions
-// named by `a` tags ("<kind>:<author hex>:<d>", with created_at <= the request's), and
-// remembers both so they are refused later with kDeleted. Targets of other authors are
-// left alone. Kind-5 events are never deleted (a request to delete a request has no
-// effect, as NIP-09 says); `a` tags naming a regular kind, and replaceable addresses
-// with a non-empty d part, name nothing. A kind-5 event is itself stored like any regular
-// event.
+// The rules are core's, applied here to rows: which version of a replaceable/addressable
+// event is kept (event::supersedes over event::address_of's slot) and which events a
+// kind-5 request deletes (event/deletion.h: the author's own `e` and `a` targets, `a`
+// versions up to the request's created_at, never another request). Both are remembered as
+// tombstones so that targets arriving later are refused with kDeleted; a kind-5 event is
+// itself stored like any regular event.
 #pragma once
 
 #include <memory>

@@ -1,63 +1,119 @@
-// The relay's event store: an interface, so that a PostgreSQL backend can be added later.
+// The relay's durable state behind an interface, so that a PostgreSQL backend can be added
+// later: events today, written through typed commands (write_command.h) that other durable
+// state will join.
 //
 // Semantics (NIP-01, NIP-09) are the store's job because they must be atomic with the
-// write: replaceable kinds keep the newest per (pubkey, kind), addressable kinds the
-// newest per (pubkey, kind, d tag), ties broken by the lowest id; a kind-5 deletion
-// removes the same author's `e` and `a` targets and keeps them from coming back.
-// Ephemeral kinds never reach the store.
+// write; the rules themselves are core's (core/event: time_id.h, address.h, deletion.h):
+// replaceable kinds keep the newest per (pubkey, kind), addressable kinds the newest per
+// (pubkey, kind, d tag), ties broken by the lowest id; a kind-5 deletion removes the same
+// author's `e` and `a` targets and keeps them from coming back. Ephemeral kinds never reach
+// the store.
 //
-// Threading: one writer calls write_batch(); any number of readers, each with its own
-// Reader object, query concurrently without blocking the writer.
+// Versions: every commit gets the next number (from 1; 0 is the empty store) and keeps it
+// across restarts. A reader's snapshot (begin_read) says which version it reads, so a
+// caller can tell exactly which commits a query saw: the relay's REQ hands live events of
+// later commits to the subscription and none of the earlier ones.
+//
+// Threading: one writer calls commit(); any number of readers, each with its own
+// StoreReader, read concurrently without blocking the writer.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "event/event.h"
+#include "event/time_id.h"
 #include "proto/filter.h"
+#include "store/write_command.h"
 #include "util/result.h"
 
 namespace datt::relay {
-
-enum class WriteStatus {
-    kStored,         // committed (possibly replacing an older version)
-    kDuplicate,      // the same id is already stored
-    kReplacedNewer,  // a newer replaceable/addressable version is stored: not kept
-    kDeleted,        // a deletion request by its author forbids it: not kept
-};
-
-struct WriteOutcome {
-    WriteStatus status;
-    // Ids removed by this write: older versions of a replaceable/addressable event or
-    // targets of a deletion (for metrics and tests).
-    std::vector<Hash256> removed;
-};
 
 class StoreReader {
   public:
     virtual ~StoreReader() = default;
 
-    // Serialized events matching `filter`, newest first (created_at descending, then
-    // lowest id), at most min(filter.limit, max_results).
+    // Pins one committed state until end_read(), and returns its version: every read in
+    // between sees exactly the commits up to that version. Reads outside a begin_read /
+    // end_read pair each see the latest state. Not nested.
+    [[nodiscard]] virtual Result<uint64_t> begin_read() = 0;
+    virtual void end_read() = 0;
+
+    // Serialized events matching `filter`, newest first (event::supersedes: created_at
+    // descending, then lowest id), at most min(filter.limit, max_results).
     [[nodiscard]] virtual Result<std::vector<std::string>> query(const proto::Filter& filter,
                                                                  size_t max_results) = 0;
 
     // Number of distinct events matching any of the filters (NIP-45).
     [[nodiscard]] virtual Result<uint64_t> count(const std::vector<proto::Filter>& filters) = 0;
+
+    // (created_at, id) of the stored events matching `filter` with
+    // from <= (created_at, id) < to, in ascending order (event::TimeId), at most
+    // `max_items`; filter.limit is ignored (a caller pages by moving `from` past the last
+    // item). No event JSON is read. NIP-77 builds its ranges on this.
+    [[nodiscard]] virtual Result<std::vector<event::TimeId>> scan_range(
+        const proto::Filter& filter, const event::TimeId& from, const event::TimeId& to,
+        size_t max_items) = 0;
+};
+
+// begin_read() ... end_read() for one scope.
+class ReadSnapshot {
+  public:
+    [[nodiscard]] static Result<ReadSnapshot> begin(StoreReader& reader) {
+        auto version = reader.begin_read();
+        if (!version) return version.error();
+        return ReadSnapshot(reader, *version);
+    }
+    ReadSnapshot(ReadSnapshot&& other) noexcept
+        : reader_(std::exchange(other.reader_, nullptr)), version_(other.version_) {}
+    ReadSnapshot(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(const ReadSnapshot&) = delete;
+    ReadSnapshot& operator=(ReadSnapshot&&) = delete;
+    ~ReadSnapshot() {
+        if (reader_) reader_->end_read();
+    }
+
+    uint64_t version() const { return version_; }
+
+  private:
+    ReadSnapshot(StoreReader& reader, uint64_t version) : reader_(&reader), version_(version) {}
+    StoreReader* reader_;
+    uint64_t version_;
+};
+
+struct Commit {
+    uint64_t version = 0;                  // this commit's (see "Versions" above)
+    std::vector<CommandOutcome> outcomes;  // one per command, in order
 };
 
 class Store {
   public:
     virtual ~Store() = default;
 
-    // Writes events atomically in one transaction (one fsync): when this returns, every
-    // kStored event is durable. Outcomes are in input order. An error means nothing of
-    // the batch was committed.
-    [[nodiscard]] virtual Result<std::vector<WriteOutcome>> write_batch(
-        std::span<const event::Event> events) = 0;
+    // Runs the commands in order in one transaction (one fsync): when this returns, every
+    // change is durable. An error means nothing of the batch was committed. An empty batch
+    // commits nothing and returns the current version.
+    [[nodiscard]] virtual Result<Commit> commit(std::span<const WriteCommand> commands) = 0;
+
+    // commit() of one PutEvent per event, for callers that write only events.
+    [[nodiscard]] Result<std::vector<WriteOutcome>> write_batch(
+        std::span<const event::Event> events) {
+        std::vector<WriteCommand> commands;
+        commands.reserve(events.size());
+        for (const event::Event& event : events) commands.emplace_back(PutEvent{event});
+        auto committed = commit(commands);
+        if (!committed) return committed.error();
+        std::vector<WriteOutcome> outcomes;
+        outcomes.reserve(committed->outcomes.size());
+        for (CommandOutcome& outcome : committed->outcomes) {
+            outcomes.push_back(std::get<WriteOutcome>(std::move(outcome)));
+        }
+        return outcomes;
+    }
 
     // A reader for one thread.
     [[nodiscard]] virtual Result<std::unique_ptr<StoreReader>> open_reader() = 0;

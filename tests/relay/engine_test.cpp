@@ -76,7 +76,7 @@ TEST(TokenBucket, BurstThenRate) {
     EXPECT_EQ(taken, 20);
 }
 
-class StaticFiles : public ::testing::Test {
+class StaticFilesTest : public ::testing::Test {
 protected:
     void SetUp() override {
         root_ = fs::temp_directory_path() / ("datt-static-" + std::to_string(::getpid()));
@@ -90,10 +90,16 @@ protected:
         fs::remove_all(root_);
         fs::remove(root_.parent_path() / "datt-secret.txt");
     }
+    // The files as the relay serves them: loaded once, then looked up in memory.
+    const StaticFile* read_static_file(const std::string& root, std::string_view path) {
+        loaded_ = StaticFiles::load(root);
+        return loaded_.find(path);
+    }
     fs::path root_;
+    StaticFiles loaded_;
 };
 
-TEST_F(StaticFiles, ServesFilesWithTypes) {
+TEST_F(StaticFilesTest, ServesFilesWithTypes) {
     auto index = read_static_file(root_.string(), "/");
     ASSERT_TRUE(index);
     EXPECT_EQ(index->body, "<h1>home</h1>");
@@ -107,7 +113,7 @@ TEST_F(StaticFiles, ServesFilesWithTypes) {
     EXPECT_FALSE(read_static_file("", "/index.html"));
 }
 
-TEST_F(StaticFiles, RefusesEscapes) {
+TEST_F(StaticFilesTest, RefusesEscapes) {
     for (const char* path : {"/../datt-secret.txt", "/app/../../datt-secret.txt",
                              "/%2e%2e/datt-secret.txt", "/%2E%2E%2Fdatt-secret.txt",
                              "/app/..%2f..%2fdatt-secret.txt", "/./index.html", "/%00",
@@ -115,6 +121,55 @@ TEST_F(StaticFiles, RefusesEscapes) {
                              "/%2fetc%2fpasswd", "//tmp", "/app//main.mjs"}) {
         EXPECT_FALSE(read_static_file(root_.string(), path)) << path;
     }
+}
+
+TEST_F(StaticFilesTest, FoldersServeTheirIndex) {
+    fs::create_directories(root_ / "docs" / "empty");
+    std::ofstream(root_ / "docs" / "index.html") << "docs";
+    const StaticFiles files = StaticFiles::load(root_.string());
+    ASSERT_TRUE(files.find("/docs"));
+    EXPECT_EQ(files.find("/docs")->body, "docs");
+    EXPECT_EQ(files.find("/docs/")->body, "docs");
+    EXPECT_EQ(files.find("/docs/index.html")->body, "docs");
+    EXPECT_FALSE(files.find("/docs/empty/"));        // a folder without index.html
+    EXPECT_FALSE(files.find("/index.html/"));        // a file asked for as a folder
+    EXPECT_FALSE(files.find("/app"));                // app/ has no index.html
+}
+
+TEST_F(StaticFilesTest, HeldInMemoryFromLoad) {
+    const StaticFiles files = StaticFiles::load(root_.string());
+    EXPECT_EQ(files.files(), 3u);
+    EXPECT_EQ(files.bytes(), fs::file_size(root_ / "index.html") +
+                                 fs::file_size(root_ / "app" / "main.mjs") +
+                                 fs::file_size(root_ / "core.wasm"));
+    // Changes on disk after loading are not seen: nothing is read per request.
+    std::ofstream(root_ / "index.html") << " changed";
+    std::ofstream(root_ / "new.html") << "new";
+    fs::remove(root_ / "core.wasm");
+    EXPECT_EQ(files.find("/")->body, "<h1>home</h1>");
+    EXPECT_FALSE(files.find("/new.html"));
+    EXPECT_TRUE(files.find("/core.wasm"));
+}
+
+TEST_F(StaticFilesTest, TheSizeCapLeavesFilesOut) {
+    // 13 + 9 + 0 bytes in all: a cap of 12 keeps what fits, in whatever order the
+    // folder lists them, and says how many were left out.
+    const StaticFiles files = StaticFiles::load(root_.string(), 12);
+    EXPECT_LE(files.bytes(), 12u);
+    EXPECT_EQ(files.files() + files.left_out(), 3u);
+    EXPECT_GE(files.left_out(), 1u);
+    EXPECT_FALSE(files.find("/"));  // index.html (13 bytes) alone is over the cap
+}
+
+TEST_F(StaticFilesTest, SymlinksOnlyToFilesInside) {
+    fs::create_symlink(root_ / "index.html", root_ / "home.html");
+    fs::create_symlink(root_.parent_path() / "datt-secret.txt", root_ / "secret.txt");
+    fs::create_directory_symlink(root_.parent_path(), root_ / "up");
+    const StaticFiles files = StaticFiles::load(root_.string());
+    ASSERT_TRUE(files.find("/home.html"));
+    EXPECT_EQ(files.find("/home.html")->body, "<h1>home</h1>");
+    EXPECT_FALSE(files.find("/secret.txt"));
+    EXPECT_FALSE(files.find("/up/datt-secret.txt"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "event/event.h"
+#include "event/time_id.h"
 #include "store/store.h"
 
 namespace datt::relay::test {
@@ -63,10 +64,10 @@ inline event::Event sign_event(int key, int64_t created_at, event::Kind kind, ev
     return std::move(signed_event).value();
 }
 
-// NIP-01 order: newest first, ties by lowest id.
+// NIP-01 order: newest first, ties by lowest id. The core rule (event::supersedes), so that
+// the suites check that the store's SQL orders as the core does.
 inline bool feed_order(const event::Event& a, const event::Event& b) {
-    if (a.created_at() != b.created_at()) return a.created_at() > b.created_at();
-    return a.id() < b.id();
+    return event::supersedes({a.created_at(), a.id()}, {b.created_at(), b.id()});
 }
 
 }  // namespace datt::relay::test

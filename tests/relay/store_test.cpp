@@ -730,7 +730,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(stmt, 0), 1);  // schema version 1: the initial schema
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 2);  // schema version 2: the initial schema + store_version
     sqlite3_finalize(stmt);
     sqlite3_close(db);
 }

@@ -1,0 +1,92 @@
+#include "engine/http_routes.h"
+
+#include <nlohmann/json.hpp>
+
+#include "engine/log.h"
+
+namespace datt::relay {
+namespace {
+
+std::string relay_information(const Config& config) {
+    nlohmann::json info = {
+        {"name", config.name},
+        {"description", config.description},
+        {"contact", config.contact},
+        {"supported_nips", {1, 9, 11, 45, 50}},
+        {"software", "datt-relay"},
+        {"version", "0.1.0"},
+        {"limitation",
+         {{"max_message_length", config.max_message_bytes},
+          {"max_subscriptions", config.max_subscriptions},
+          {"max_filters", config.max_filters},
+          {"max_limit", config.max_limit},
+          {"max_subid_length", config.max_subscription_id_length},
+          {"max_event_tags", config.max_event_tags},
+          {"max_content_length", config.max_content_bytes},
+          {"min_pow_difficulty", 0},
+          {"auth_required", false},
+          {"payment_required", false},
+          {"restricted_writes", false},
+          {"created_at_lower_limit", config.created_at_lower_limit},
+          {"created_at_upper_limit", config.created_at_upper_limit}}},
+    };
+    return info.dump();
+}
+
+StaticFiles load(const std::string& root, const char* what) {
+    StaticFiles files = StaticFiles::load(root);
+    if (root.empty()) return files;
+    log::info(std::string(what) + ": " + std::to_string(files.files()) + " files, " +
+              std::to_string(files.bytes()) + " bytes from " + root);
+    if (files.left_out() > 0) {
+        log::warn(std::string(what) + ": " + std::to_string(files.left_out()) +
+                  " files left out (over 64 MiB each, 256 MiB in all, or 100,000 entries)");
+    }
+    return files;
+}
+
+}  // namespace
+
+HttpRoutes::HttpRoutes(Context& context, Store& store)
+    : context_(context),
+      store_(store),
+      relay_information_(relay_information(context.config)),
+      web_(load(context.config.web_root, "web root")),
+      wasm_(load(context.config.wasm_root, "wasm root")) {}
+
+std::string HttpRoutes::metrics_text() const {
+    Metrics::Gauges gauges{};
+    if (context_.outbox) {
+        const TrafficStats stats = context_.outbox->stats();
+        gauges.connections_open = stats.open_connections;
+        gauges.connections_total = stats.accepted_connections;
+        gauges.slow_consumer_closes = stats.slow_consumer_closes;
+        gauges.messages_in = stats.messages_in;
+        gauges.messages_out = stats.messages_out;
+        gauges.bytes_in = stats.bytes_in;
+        gauges.bytes_out = stats.bytes_out;
+    }
+    gauges.database_bytes = store_.size_bytes();
+    return context_.metrics.render(gauges);
+}
+
+HttpResponse HttpRoutes::route(const HttpRequest& request) const {
+    const std::string_view target = request.target;
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (path == "/" && request.accept.find("application/nostr+json") != std::string::npos) {
+        HttpResponse response{200, "application/nostr+json", relay_information_, {}};
+        response.headers = {{"Access-Control-Allow-Origin", "*"},
+                            {"Access-Control-Allow-Headers", "*"},
+                            {"Access-Control-Allow-Methods", "GET"}};
+        return response;
+    }
+    if (path == "/metrics") {
+        return HttpResponse{200, "text/plain; version=0.0.4", metrics_text(), {}};
+    }
+    const StaticFile* file =
+        path.starts_with("/wasm/") ? wasm_.find(path.substr(5)) : web_.find(path);
+    if (!file) return HttpResponse{404, "text/plain; charset=utf-8", "not found\n", {}};
+    return HttpResponse{200, file->content_type, file->body, {}};
+}
+
+}  // namespace datt::relay

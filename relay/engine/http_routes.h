@@ -1,0 +1,32 @@
+// Plain HTTP on the relay's port, answered on the network thread from memory: the NIP-11
+// document (built once), /metrics (atomics and counters), and static files (loaded when the
+// relay starts: static_files.h). Nothing here reads the disk or the database.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "engine/context.h"
+#include "engine/static_files.h"
+#include "net/handler.h"
+#include "store/store.h"
+
+namespace datt::relay {
+
+class HttpRoutes {
+  public:
+    HttpRoutes(Context& context, Store& store);
+
+    HttpResponse route(const HttpRequest& request) const;
+
+  private:
+    std::string metrics_text() const;
+
+    Context& context_;
+    Store& store_;
+    const std::string relay_information_;
+    const StaticFiles web_;   // at /
+    const StaticFiles wasm_;  // at /wasm/
+};
+
+}  // namespace datt::relay

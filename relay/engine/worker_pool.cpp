@@ -1,0 +1,54 @@
+#include "engine/worker_pool.h"
+
+namespace datt::relay {
+
+Status WorkerPool::start(size_t threads, Store& store, TaskRunner& runner) {
+    runner_ = &runner;
+    for (size_t i = 0; i < threads; ++i) {
+        auto reader = store.open_reader();
+        if (!reader) return reader.error();
+        readers_.push_back(std::move(*reader));
+    }
+    for (auto& reader : readers_) {
+        threads_.emplace_back([this, r = reader.get()] { work(*r); });
+    }
+    return Ok{};
+}
+
+void WorkerPool::schedule(Task task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && threads_.empty()) return;
+        tasks_.push_back(std::move(task));
+    }
+    ready_.notify_one();
+}
+
+void WorkerPool::work(StoreReader& reader) {
+    for (;;) {
+        Task task;
+        {
+            std::unique_lock lock(mutex_);
+            ready_.wait(lock, [&] { return !tasks_.empty() || stopping_; });
+            if (tasks_.empty()) return;
+            task = std::move(tasks_.front());
+            tasks_.pop_front();
+        }
+        runner_->run(task, reader);
+    }
+}
+
+void WorkerPool::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ && threads_.empty()) return;
+        stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& thread : threads_) thread.join();
+    std::lock_guard lock(mutex_);
+    threads_.clear();
+    tasks_.clear();
+}
+
+}  // namespace datt::relay

@@ -1,0 +1,114 @@
+#include "engine/writer.h"
+
+#include "engine/log.h"
+#include "util/hex.h"
+
+namespace datt::relay {
+namespace {
+
+using Frame = std::shared_ptr<const std::string>;
+
+Frame ok(const event::Event& event, bool accepted, std::string_view reason) {
+    return std::make_shared<const std::string>(proto::format_ok(to_hex(event.id()), accepted, reason));
+}
+
+}  // namespace
+
+void Writer::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void Writer::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    ready_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+bool Writer::post(WriterMessage message) {
+    {
+        std::lock_guard lock(mutex_);
+        if (inbox_.size() >= kMaxQueued) return false;
+        inbox_.push_back(std::move(message));
+    }
+    ready_.notify_one();
+    return true;
+}
+
+void Writer::run() {
+    std::vector<WriterMessage> batch;
+    for (;;) {
+        batch.clear();
+        {
+            std::unique_lock lock(mutex_);
+            ready_.wait(lock, [&] { return !inbox_.empty() || stopping_; });
+            if (inbox_.empty()) return;
+            while (!inbox_.empty() && batch.size() < context_.config.writer_batch_max) {
+                batch.push_back(std::move(inbox_.front()));
+                inbox_.pop_front();
+            }
+        }
+        commit(batch);
+    }
+}
+
+void Writer::commit(std::vector<WriterMessage>& batch) {
+    std::vector<WriteCommand> commands;
+    commands.reserve(batch.size());
+    for (WriterMessage& message : batch) {
+        std::visit([&](WriteEvent& write) { commands.emplace_back(PutEvent{std::move(write.event)}); },
+                   message);
+    }
+    auto committed = store_.commit(commands);
+    if (!committed) {
+        log::error("database write failed: " + committed.error().message);
+        for (size_t i = 0; i < batch.size(); ++i) {
+            const auto& write = std::get<WriteEvent>(batch[i]);
+            const auto& event = std::get<PutEvent>(commands[i]).event;
+            context_.metrics.reject("store_error");
+            context_.outbox->send(write.from->id, ok(event, false, "error: could not store the event"));
+        }
+        context_.done(static_cast<int64_t>(batch.size()));
+        return;
+    }
+    ++context_.metrics.commits;
+
+    auto out = std::make_shared<EventBatch>();
+    out->version = committed->version;
+    out->messages = static_cast<int64_t>(batch.size());
+    out->replies.reserve(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const ConnectionId to = std::get<WriteEvent>(batch[i]).from->id;
+        event::Event& event = std::get<PutEvent>(commands[i]).event;
+        const WriteOutcome& outcome = std::get<WriteOutcome>(committed->outcomes[i]);
+        switch (outcome.status) {
+            case WriteStatus::kStored:
+                ++context_.metrics.events_accepted;
+                out->replies.push_back({to, ok(event, true, "")});
+                out->deliveries.push_back({std::move(event), {}});
+                out->deliveries.back().json = out->deliveries.back().event.to_json();
+                break;
+            case WriteStatus::kDuplicate:
+                context_.metrics.reject("duplicate");
+                out->replies.push_back({to, ok(event, true, "duplicate: already have this event")});
+                break;
+            case WriteStatus::kReplacedNewer:
+                context_.metrics.reject("replaced_newer");
+                out->replies.push_back(
+                    {to, ok(event, false, "duplicate: a newer version of this event is stored")});
+                break;
+            case WriteStatus::kDeleted:
+                context_.metrics.reject("deleted");
+                out->replies.push_back(
+                    {to, ok(event, false, "blocked: this event was deleted by its author")});
+                break;
+        }
+    }
+    // Every batch goes through the monitors, even one with nothing to deliver, so that a
+    // connection's OKs keep the order of its EVENTs.
+    monitors_.fan_out(std::move(out));
+}
+
+}  // namespace datt::relay

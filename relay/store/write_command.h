@@ -1,0 +1,58 @@
+// What the relay's single writer commits: typed commands, several of any types in one
+// transaction (one fsync), so that state that must change together commits together.
+//
+// Today there is one command, PutEvent. Durable state that comes later (channel and hub
+// state, chain state, the name index, pins) is added the same way, and then commits in the
+// same batches as events, under the same single writer:
+//   1. a schema migration with its tables (sqlite_schema.cpp, appended, never edited);
+//   2. a struct here with its fields and `using Outcome = ...`, appended to WriteCommand
+//      (CommandOutcome follows by itself);
+//   3. `Result<X::Outcome> apply(const X&)` in each Store implementation: the std::visit in
+//      SqliteStore::commit does not compile until it exists, so no command is silently
+//      ignored, and it runs inside the batch's transaction (an error rolls back the batch);
+//   4. in relay/engine/writer.h, a writer message carrying the command, and what the
+//      writer does once it is committed (reply, hand over to a monitor or a service).
+// Reads of that state go through StoreReader methods of their own.
+#pragma once
+
+#include <variant>
+#include <vector>
+
+#include "event/event.h"
+#include "util/bytes.h"
+
+namespace datt::relay {
+
+enum class WriteStatus {
+    kStored,         // committed (possibly replacing an older version)
+    kDuplicate,      // the same id is already stored
+    kReplacedNewer,  // a newer replaceable/addressable version is stored: not kept
+    kDeleted,        // a deletion request by its author forbids it: not kept
+};
+
+struct WriteOutcome {
+    WriteStatus status;
+    // Ids removed by this write: older versions of a replaceable/addressable event or
+    // targets of a deletion (for metrics and tests).
+    std::vector<Hash256> removed;
+};
+
+// Stores one event with the NIP-01/NIP-09 semantics of store.h. Ephemeral kinds are
+// refused (store_ephemeral_kind): they are forwarded, never stored.
+struct PutEvent {
+    event::Event event;
+    using Outcome = WriteOutcome;
+};
+
+using WriteCommand = std::variant<PutEvent>;
+
+// The outcome of each command: the alternative of the same index as the command's.
+template <class Variant>
+struct OutcomesOf;
+template <class... Commands>
+struct OutcomesOf<std::variant<Commands...>> {
+    using type = std::variant<typename Commands::Outcome...>;
+};
+using CommandOutcome = OutcomesOf<WriteCommand>::type;
+
+}  // namespace datt::relay
