@@ -1,6 +1,6 @@
 #include "bitcoin/tx_decode.h"
 
-#include <cstdio>
+#include <string>
 
 #include "bitcoin/address.h"
 #include "bitcoin/descriptor.h"
@@ -20,10 +20,10 @@ std::string format_btc(Sats amount) {
         quotient = -quotient;
         remainder = -remainder;
     }
-    char text[40];
-    std::snprintf(text, sizeof text, "%s%lld.%08lld", value < 0 ? "-" : "",
-                  static_cast<long long>(quotient), static_cast<long long>(remainder));
-    return text;
+    // Written by hand, not with snprintf, which would bring printf's code into the wasm build.
+    std::string fraction = std::to_string(remainder);
+    fraction.insert(0, 8 - fraction.size(), '0');
+    return (value < 0 ? "-" : "") + std::to_string(quotient) + "." + fraction;
 }
 
 DecodedScriptPubKey decode_script_pubkey(ByteSpan script_pubkey, const Network& network) {
