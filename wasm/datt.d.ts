@@ -94,6 +94,26 @@ export interface RankItem {
   downs: number;
 }
 
+export type KindClass = 'regular' | 'replaceable' | 'ephemeral' | 'addressable';
+
+/** The parts of a NIP-01 address "<kind>:<pubkey>:<d>". */
+export interface Address {
+  kind: number;
+  pubkey: string;
+  /** The `d` tag of an addressable event; "" for replaceable ones. */
+  d: string;
+}
+
+/** What a NIP-09 deletion request names. */
+export interface DeletionRequest {
+  author: string;
+  created_at: number;
+  /** Event ids (lowercase hex) named by `e` tags. */
+  ids: string[];
+  /** Addresses of the author's own events named by `a` tags. */
+  addresses: string[];
+}
+
 /**
  * A session holding an unlocked secret key in wasm memory (datt.openSigner). delete() wipes
  * it; afterwards every method throws DattError "deleted".
@@ -362,6 +382,16 @@ export interface Datt {
   base58Decode(text: string): Uint8Array;
   bech32Decode(text: string): { variant: 'bech32' | 'bech32m'; hrp: string; data: Uint8Array };
   bech32Encode(variant: 'bech32' | 'bech32m', hrp: string, data: Uint8Array): string;
+  kindClass(kind: number): KindClass;
+  /** The address of an event's fields (not verified), or null for regular and ephemeral kinds. */
+  addressOf(event: Pick<NostrEvent, 'kind' | 'pubkey' | 'tags'>): string | null;
+  formatAddress(address: { kind: number; pubkey: string; d?: string }): string;
+  parseAddress(text: string): Address | null;
+  /** NIP-01 version order: true when `a` is kept over `b` (later created_at, then lowest id). */
+  supersedes(a: { created_at: number; id: string }, b: { created_at: number; id: string }): boolean;
+  deletionRequestOf(event: NostrEvent | string): DeletionRequest | null;
+  /** NIP-09: true when `request` deletes `target` (both validated). */
+  deletes(request: NostrEvent | string, target: NostrEvent | string): boolean;
   /** NIP-19 string of a key, id or shareable identifier; throws DattError (nip19_*). */
   nip19Encode(type: 'npub' | 'note', data: string): string;
   nip19Encode(type: 'nsec', data: Uint8Array): string;

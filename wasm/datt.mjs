@@ -521,6 +521,54 @@ class Datt {
     return unwrap(this.#core.bech32Encode(text(variant, 'variant'), hrp, data));
   }
 
+  // ---- protocol rules (core/event): one copy, shared with the relay ----
+
+  /** NIP-01 kind class: "regular", "replaceable", "ephemeral" or "addressable". */
+  kindClass(kind) {
+    return unwrap(this.#core.kindClass(kind));
+  }
+
+  /**
+   * The address "<kind>:<pubkey>:<d>" under which only the newest version of a replaceable
+   * or addressable event is kept, from its fields {kind, pubkey, tags} (not verified here),
+   * or null for regular and ephemeral kinds.
+   */
+  addressOf(event) {
+    return unwrap(this.#core.addressOf(event));
+  }
+
+  /** "<kind>:<pubkey>:<d>" of {kind, pubkey, d?}; DattError no_address if no event has it. */
+  formatAddress(address) {
+    return unwrap(this.#core.formatAddress(address));
+  }
+
+  /** {kind, pubkey, d} of an `a` tag value, or null when it names no address. */
+  parseAddress(value) {
+    return unwrap(this.#core.parseAddress(text(value, 'address')));
+  }
+
+  /** NIP-01: true when version `a` ({created_at, id}) is kept over `b`: later, then lowest id. */
+  supersedes(a, b) {
+    return unwrap(this.#core.supersedes(a, b));
+  }
+
+  /**
+   * What a NIP-09 request asks to delete, {author, created_at, ids, addresses}, or null for
+   * other kinds. The event is validated like parseEvent().
+   */
+  deletionRequestOf(event) {
+    return unwrap(this.#core.deletionRequestOf(eventJson(event, 'event')));
+  }
+
+  /**
+   * True when the NIP-09 request `request` deletes `target` (its author's own event, not a
+   * deletion, named by id, or by address at or before the request's created_at). Both are
+   * validated like parseEvent().
+   */
+  deletes(request, target) {
+    return unwrap(this.#core.deletes(eventJson(request, 'request'), eventJson(target, 'target')));
+  }
+
   // ---- NIP-19 ----
 
   /**

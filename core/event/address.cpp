@@ -7,11 +7,15 @@
 namespace datt::event {
 
 std::optional<Address> address_of(const Event& event) {
-    switch (storage_class(event.kind())) {
+    return address_of(event.kind(), event.pubkey(), event.tags());
+}
+
+std::optional<Address> address_of(Kind kind, const ByteArray<32>& pubkey, const Tags& tags) {
+    switch (storage_class(kind)) {
         case StorageClass::kReplaceable:
-            return Address{event.kind(), event.pubkey(), ""};
+            return Address{kind, pubkey, ""};
         case StorageClass::kAddressable:
-            return Address{event.kind(), event.pubkey(), std::string(event.tag_value("d").value_or(""))};
+            return Address{kind, pubkey, std::string(tag_value(tags, "d").value_or(""))};
         case StorageClass::kRegular:
         case StorageClass::kEphemeral:
             return std::nullopt;

@@ -28,6 +28,10 @@ struct Address {
 // The slot `event` occupies, or nullopt for regular and ephemeral kinds.
 std::optional<Address> address_of(const Event& event);
 
+// The same from an event's fields, for callers that hold them without the parsed Event (the
+// web app's store derives it for events it verified earlier, in another worker).
+std::optional<Address> address_of(Kind kind, const ByteArray<32>& pubkey, const Tags& tags);
+
 // Parses an `a` tag value "<kind>:<pubkey>:<d>". nullopt (names nothing) unless: kind is
 // decimal digits (no sign) of a replaceable or addressable kind <= 65535, pubkey is 64 hex
 // characters (either case), and for a replaceable kind d is empty. d may hold any text,

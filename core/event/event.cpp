@@ -136,11 +136,15 @@ Result<Event> Event::sign(const Draft& draft, const crypto::SecretKey& key,
     return event;
 }
 
-std::optional<std::string_view> Event::tag_value(std::string_view name) const {
-    for (const Tag& tag : tags_) {
+std::optional<std::string_view> tag_value(const Tags& tags, std::string_view name) {
+    for (const Tag& tag : tags) {
         if (tag.size() >= 2 && tag[0] == name) return tag[1];
     }
     return std::nullopt;
+}
+
+std::optional<std::string_view> Event::tag_value(std::string_view name) const {
+    return event::tag_value(tags_, name);
 }
 
 std::string Event::to_json() const {

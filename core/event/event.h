@@ -90,6 +90,9 @@ private:
     ByteArray<64> sig_{};
 };
 
+// The first value of the first tag named `name` (a tag with at least two strings), if any.
+std::optional<std::string_view> tag_value(const Tags& tags, std::string_view name);
+
 // Checks a draft against limits and UTF-8 rules without signing it.
 [[nodiscard]] Status check_draft(const Draft& draft, const Limits& limits = {});
 

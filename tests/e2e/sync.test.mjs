@@ -117,6 +117,68 @@ test('retracting the newer of two votes leaves the older one counting, in all si
   }
 });
 
+test('a deletion by `a` address removes the versions up to its time, in any order and across reloads; a stranger\'s does nothing', async () => {
+  const address = communityAddress(owner.pk, 'doomed');
+  const older = finalizeEvent(buildCommunity({ identifier: 'doomed', name: 'Older' }, at - 1), owner.sk);
+  const doomed = finalizeEvent(buildCommunity({ identifier: 'doomed', name: 'Doomed' }, at), owner.sk);
+  const reborn = finalizeEvent(buildCommunity({ identifier: 'doomed', name: 'Reborn' }, at + 10), owner.sk);
+  const byOwner = finalizeEvent({ kind: 5, created_at: at + 5, tags: [['a', address], ['k', '34550']], content: '' }, owner.sk);
+  const byStranger = finalizeEvent({ kind: 5, created_at: at + 20, tags: [['a', address]], content: '' }, stranger.sk);
+  // The stranger alone: nothing is deleted.
+  for (const order of permutations([[doomed], [byStranger]])) {
+    const got = await ingestInBrowser(order, [doomed.id]);
+    assert.equal(got[doomed.id].event?.id, doomed.id);
+  }
+  // The owner's request removes the versions at or before it, whichever comes first; a later
+  // version stays.
+  for (const order of permutations([[older], [doomed], [reborn], [byOwner, byStranger]])) {
+    for (const reloadBefore of [[], [2]]) {
+      const got = await ingestInBrowser(order, [older.id, doomed.id, reborn.id], reloadBefore);
+      const label = `${order.map((b) => b.map((e) => (e === byOwner ? 'owner' : e === byStranger ? 'stranger'
+        : readName(e))).join('+')).join(', ')} reload ${reloadBefore}`;
+      assert.equal(got[older.id].event, null, `older version gone: ${label}`);
+      assert.equal(got[doomed.id].event, null, `deleted version gone: ${label}`);
+      assert.equal(got[reborn.id].event?.id, reborn.id, `later version kept: ${label}`);
+    }
+  }
+  // A replaceable event (kind 0) by its address "0:<pubkey>:".
+  const profile = finalizeEvent({ kind: 0, created_at: at, tags: [], content: '{"name":"gone"}' }, author.sk);
+  const forget = finalizeEvent({ kind: 5, created_at: at + 1, tags: [['a', `0:${author.pk}:`]], content: '' }, author.sk);
+  for (const order of permutations([[profile], [forget]])) {
+    assert.equal((await ingestInBrowser(order, [profile.id]))[profile.id].event, null);
+  }
+});
+
+test('opening a version-1 store rewrites replaceable addresses to the core\'s form', async () => {
+  const rows = await page.evaluate(async ({ pk }) => {
+    const name = `v1-${Math.random().toString(36).slice(2)}`;
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    // What version 1 wrote: "<kind>:<pubkey>" for replaceable events.
+    const open = indexedDB.open(name, 1);
+    open.onupgradeneeded = () => open.result.createObjectStore('events', { keyPath: 'id' }).createIndex('address', 'address');
+    const old = await done(open);
+    const tx = old.transaction('events', 'readwrite');
+    tx.objectStore('events').put({ id: '1', kind: 0, address: `0:${pk}` });
+    tx.objectStore('events').put({ id: '2', kind: 34550, address: `34550:${pk}:a:b` });
+    tx.objectStore('events').put({ id: '3', kind: 34550, address: `34550:${pk}:` });
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    old.close();
+    const { openDatabase } = await import('/src/store/db.js');
+    const db = await openDatabase(name);
+    const out = await done(db.transaction('events').objectStore('events').getAll());
+    db.close();
+    return out.map((r) => r.address);
+  }, { pk: owner.pk });
+  assert.deepEqual(rows, [`0:${owner.pk}:`, `34550:${owner.pk}:a:b`, `34550:${owner.pk}:`]);
+});
+
+function readName(event) {
+  return event.tags.find((t) => t[0] === 'name')?.[1] ?? String(event.kind);
+}
+
 /**
  * A scripted relay (a `ws` server): answers every REQ whose filter `answers` with `events`
  * (all of them, or with `honorTime` those within the filter's since/until), then EOSE, and

@@ -2,9 +2,10 @@
 // written by hand from the NIP texts: NIP-72 (communities; posts are NIP-22 kind 1111), NIP-22
 // (uppercase root scope, lowercase parent, K/k required), NIP-25 (votes: "+"/"-", e required,
 // target is the last e), NIP-09 (deletion: e + k tags), NIP-65 (kind 10002 r tags with optional
-// read/write marker), NIP-51 (kind 10004 communities list of a tags) and NIP-01 (replaceable
-// events: newest wins, lowest id on ties). Signed templates are verified by the wasm core and,
-// independently, by nostr-tools.
+// read/write marker) and NIP-51 (kind 10004 communities list of a tags); describe() takes the
+// protocol rules (addresses, what a deletion names) from the core, whose own tests are in
+// tests/wasm/rules.test.mjs. Signed templates are verified by the wasm core and, independently,
+// by nostr-tools.
 import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -13,9 +14,8 @@ import { verifyEvent as nostrToolsVerify } from 'nostr-tools/pure';
 
 import {
   DATT_KINDS, InputError, KIND, LIMITS, buildComment, buildCommunity, buildCommunityList, buildDeletion,
-  buildPost, buildProfile, buildRelayList, buildVote, checkUrl, communityAddress, describe, isAddressable,
-  isReplaceable, lastTagValue, newerVersion, parseCommunityAddress, readCommunity, readCommunityList, readPost,
-  readProfile, readRelayList, replaceKey, slugify, tagValue,
+  buildPost, buildProfile, buildRelayList, buildVote, checkUrl, communityAddress, describe, lastTagValue,
+  parseCommunityAddress, readCommunity, readCommunityList, readPost, readProfile, readRelayList, slugify, tagValue,
 } from '../../web/src/lib/events.js';
 import { loadWasmDatt } from '../support/vectors.mjs';
 
@@ -133,7 +133,7 @@ test('NIP-72 top-level post: kind 1111 with A/a = community, K = k = "34550", P 
   assert.equal(tagsNamed(post, 'r').length, 0);
   assert.equal(post.content, 'First post');
   assert.deepEqual(readPost(post), { title: 'Hello', url: '' });
-  assert.deepEqual(describe({ ...post, id: POST_ID, pubkey: ALICE }), { community: COMMUNITY, post: 1 });
+  assert.deepEqual(describe({ ...post, id: POST_ID, pubkey: ALICE }, datt), { community: COMMUNITY, post: 1 });
 });
 
 test('link posts carry the normalized http(s) URL in an r tag; the body may be empty', () => {
@@ -187,7 +187,7 @@ test('NIP-22 reply: uppercase root tags for the community, lowercase e/k/p for t
   assert.deepEqual(onlyTag(reply, 'p'), ['p', ALICE]);
   assert.equal(tagsNamed(reply, 'a').length, 0); // the parent is not the community
   assert.equal(reply.content, 'Nice');
-  assert.deepEqual(describe({ ...reply, id: REPLY_ID, pubkey: BOB }), { community: COMMUNITY, parent: POST_ID });
+  assert.deepEqual(describe({ ...reply, id: REPLY_ID, pubkey: BOB }, datt), { community: COMMUNITY, parent: POST_ID });
 
   inputError(() => buildComment({ community: COMMUNITY, parent, body: '  ' }, NOW), 'comment');
   inputError(() => buildComment({ community: COMMUNITY, parent, body: 'c'.repeat(LIMITS.body + 1) }, NOW), 'comment');
@@ -203,12 +203,12 @@ test('NIP-25 votes: "+" / "-" content, e (target) + p (author) + k (kind), optio
   assert.deepEqual(onlyTag(up, 'p'), ['p', ALICE]);
   assert.deepEqual(onlyTag(up, 'k'), ['k', '1111']);
   assert.deepEqual(onlyTag(up, 'A'), ['A', COMMUNITY]);
-  assert.deepEqual(describe({ ...up, id: REPLY_ID, pubkey: BOB }), { target: POST_ID, community: COMMUNITY });
+  assert.deepEqual(describe({ ...up, id: REPLY_ID, pubkey: BOB }, datt), { target: POST_ID, community: COMMUNITY });
 
   const down = buildVote({ target, value: -1 }, NOW);
   assert.equal(down.content, '-');
   assert.equal(tagsNamed(down, 'A').length, 0);
-  assert.deepEqual(describe({ ...down, id: REPLY_ID, pubkey: BOB }), { target: POST_ID });
+  assert.deepEqual(describe({ ...down, id: REPLY_ID, pubkey: BOB }, datt), { target: POST_ID });
   for (const value of [0, 2, -2, '1', '+', true, 0.5, NaN, undefined]) {
     inputError(() => buildVote({ target, value }, NOW), 'vote');
   }
@@ -222,11 +222,13 @@ test('NIP-09 deletion: one e tag per target and one k tag per distinct kind', ()
   assert.deepEqual(tagsNamed(event, 'e'), [['e', POST_ID], ['e', REPLY_ID], ['e', BOB]]);
   assert.deepEqual(tagsNamed(event, 'k'), [['k', '1111'], ['k', '7']]);
   assert.deepEqual(onlyTag(event, 'A'), ['A', COMMUNITY]);
-  assert.deepEqual(describe({ ...event, pubkey: ALICE }), { deletes: [POST_ID, REPLY_ID, BOB] });
+  // What it names is the core's reading of the signed event (tests/wasm/rules.test.mjs).
+  const signed = datt.signEvent(event, datt.generateSecretKey());
+  assert.deepEqual(describe(signed, datt), { deletes: [POST_ID, REPLY_ID, BOB], deletesAddresses: [] });
 });
 
 test('describe() on hostile comments, votes and deletions keeps only well-formed references', () => {
-  const comment = (tags) => describe({ kind: 1111, pubkey: ALICE, tags });
+  const comment = (tags) => describe({ kind: 1111, pubkey: ALICE, tags }, datt);
   assert.deepEqual(comment([]), {});
   // k = 34550 without a valid community is not a post.
   assert.deepEqual(comment([['k', '34550']]), {});
@@ -241,7 +243,7 @@ test('describe() on hostile comments, votes and deletions keeps only well-formed
   assert.deepEqual(comment([['e', POST_ID], ['k', '1']]), { parent: POST_ID });
   assert.deepEqual(comment([['e', 5], ['e', POST_ID]]), { parent: POST_ID }); // first string e
 
-  const vote = (tags) => describe({ kind: 7, pubkey: ALICE, tags, content: '+' });
+  const vote = (tags) => describe({ kind: 7, pubkey: ALICE, tags, content: '+' }, datt);
   assert.deepEqual(vote([]), {});
   // NIP-25: the target is the last e tag; a bad last e leaves no target.
   assert.deepEqual(vote([['e', POST_ID], ['e', REPLY_ID]]), { target: REPLY_ID });
@@ -250,42 +252,34 @@ test('describe() on hostile comments, votes and deletions keeps only well-formed
   assert.deepEqual(vote([['e', POST_ID], ['A', 'nope']]), { target: POST_ID });
   assert.deepEqual(vote([['A', COMMUNITY]]), { community: COMMUNITY });
 
-  const deletion = (tags) => describe({ kind: 5, pubkey: ALICE, tags });
-  assert.deepEqual(deletion([]), { deletes: [] });
-  assert.deepEqual(deletion([['e'], ['e', null], ['e', 5], ['e', 'zz'], ['e', POST_ID.toUpperCase()], ['a', COMMUNITY],
-    ['E', POST_ID], ['e', POST_ID], ['e', REPLY_ID, 'wss://relay']]), { deletes: [POST_ID, REPLY_ID] });
+  // Deletions: the core reads the signed request (ids of either case, once; only the
+  // author's own addresses); an unsigned or forged one is refused outright.
+  const key = datt.generateSecretKey();
+  const me = datt.publicKey(key);
+  const deletion = (tags) => describe(datt.signEvent({ kind: 5, created_at: NOW, tags, content: '' }, key), datt);
+  assert.deepEqual(deletion([]), { deletes: [], deletesAddresses: [] });
+  assert.deepEqual(deletion([['e'], ['e', 'zz'], ['e', POST_ID.toUpperCase()], ['a', COMMUNITY], ['a', `34550:${me}:mine`],
+    ['E', POST_ID], ['e', POST_ID], ['e', REPLY_ID, 'wss://relay']]),
+  { deletes: [POST_ID, REPLY_ID], deletesAddresses: [`34550:${me}:mine`] });
+  assert.throws(() => describe({ kind: 5, pubkey: ALICE, tags: [['e', POST_ID]] }, datt), { name: 'DattError' });
 
   // Other kinds get nothing.
-  assert.deepEqual(describe({ kind: 1, pubkey: ALICE, tags: [['e', POST_ID], ['A', COMMUNITY]] }), {});
+  assert.deepEqual(describe({ kind: 1, pubkey: ALICE, tags: [['e', POST_ID], ['A', COMMUNITY]] }, datt), {});
 });
 
-test('describe() and replaceKey() give replaceable and addressable events their NIP-01 key', () => {
-  const at = (kind, tags = []) => describe({ kind, pubkey: ALICE, tags });
-  assert.deepEqual(at(0), { address: `0:${ALICE}` });
-  assert.deepEqual(at(3), { address: `3:${ALICE}` });
-  assert.deepEqual(at(10002, [['d', 'ignored']]), { address: `10002:${ALICE}` });
-  assert.deepEqual(at(10004), { address: `10004:${ALICE}` });
+test('describe() gives replaceable and addressable events the core\'s NIP-01 address', () => {
+  // The kind ranges and the version order are the core's (tests/wasm/rules.test.mjs).
+  const at = (kind, tags = []) => describe({ kind, pubkey: ALICE, tags }, datt);
+  assert.deepEqual(at(0), { address: `0:${ALICE}:` });
+  assert.deepEqual(at(3), { address: `3:${ALICE}:` });
+  assert.deepEqual(at(10002, [['d', 'ignored']]), { address: `10002:${ALICE}:` });
+  assert.deepEqual(at(10004), { address: `10004:${ALICE}:` });
   assert.deepEqual(at(34550, [['d', 'bitcoin-dev'], ['d', 'second']]), { address: `34550:${ALICE}:bitcoin-dev` });
   assert.deepEqual(at(34550), { address: `34550:${ALICE}:` });
-  assert.deepEqual(at(34550, [['d', 5]]), { address: `34550:${ALICE}:` });
-  assert.equal(replaceKey({ kind: 1111, pubkey: ALICE, tags: [['d', 'x']] }), undefined);
-  assert.equal(replaceKey({ kind: 1, pubkey: ALICE, tags: [] }), undefined);
-  // Kind ranges (NIP-01): replaceable 0, 3, 10000-19999; addressable 30000-39999.
-  for (const kind of [0, 3, 10000, 19999]) assert.ok(isReplaceable(kind), String(kind));
-  for (const kind of [1, 2, 4, 5, 7, 1111, 9999, 20000, 30000]) assert.ok(!isReplaceable(kind), String(kind));
-  for (const kind of [30000, 34550, 39999]) assert.ok(isAddressable(kind), String(kind));
-  for (const kind of [29999, 40000, 10002, 0]) assert.ok(!isAddressable(kind), String(kind));
-});
-
-test('newerVersion: later created_at wins; on equal created_at the lower id wins (NIP-01)', () => {
-  const low = { id: '0'.repeat(64), created_at: NOW };
-  const high = { id: 'f'.repeat(64), created_at: NOW };
-  assert.equal(newerVersion(low, high), true);
-  assert.equal(newerVersion(high, low), false);
-  assert.equal(newerVersion(low, { ...low }), false); // the same event does not replace itself
-  assert.equal(newerVersion({ ...high, created_at: NOW + 1 }, low), true);
-  assert.equal(newerVersion(low, { ...high, created_at: NOW + 1 }), false);
-  assert.equal(newerVersion({ id: `${'1'.repeat(63)}0`, created_at: NOW }, { id: '1'.repeat(64), created_at: NOW }), true);
+  assert.deepEqual(at(34550, [['d']]), { address: `34550:${ALICE}:` });
+  assert.deepEqual(at(1111, [['d', 'x']]), {});
+  // A community's address is the NIP-72 `a` tag value communityAddress() writes.
+  assert.equal(at(34550, [['d', 'bitcoin-dev']]).address, communityAddress(ALICE, 'bitcoin-dev'));
 });
 
 test('tagValue / lastTagValue read the first / last string value of a tag', () => {
@@ -391,16 +385,16 @@ test('signed templates verify in the wasm core and in nostr-tools', () => {
 
   assert.equal(definition.pubkey, owner);
   assert.deepEqual(readCommunity(definition).moderators, [owner]);
-  assert.deepEqual(describe(post), { community, post: 1 });
-  assert.deepEqual(describe(reply), { community, parent: post.id });
-  assert.deepEqual(describe(deletion), { deletes: [post.id] });
+  assert.deepEqual(describe(post, datt), { community, post: 1 });
+  assert.deepEqual(describe(reply, datt), { community, parent: post.id });
+  assert.deepEqual(describe(deletion, datt), { deletes: [post.id], deletesAddresses: [] });
   assert.deepEqual(readProfile(profile), { name: 'Alice', about: 'ünïcode' });
   assert.deepEqual(readRelayList(relays), [{ url: 'wss://relay.example/', read: true, write: false }]);
   assert.deepEqual(readCommunityList(list), [community]);
   // The core reads our vote as the vote we meant.
   const cast = datt.voteOf(vote);
   assert.deepEqual({ target: cast.target, voter: cast.voter, value: cast.value }, { target: post.id, voter: owner, value: -1 });
-  assert.equal(describe(vote).target, post.id);
+  assert.equal(describe(vote, datt).target, post.id);
   const up = datt.signEvent(buildVote({ target: reply, value: 1 }, NOW), aliceKey);
   assert.equal(datt.voteOf(up).value, 1);
   assert.equal(datt.voteOf(up).target, reply.id);
@@ -420,8 +414,11 @@ test('a relay that is neither read nor write is left out of the NIP-65 list', ()
 });
 
 test('non-string tag values never become deletion targets', () => {
+  // Such an event is not valid (the core refuses it), so it is never stored or described.
   const hex = 'ab'.repeat(32);
-  assert.deepEqual(describe({ kind: 5, pubkey: hex, created_at: 1, tags: [['e', [hex]], ['e', hex]], content: '' }).deletes, [hex]);
+  const template = { kind: 5, created_at: 1, tags: [['e', [hex]], ['e', hex]], content: '' };
+  assert.throws(() => datt.signEvent(template, datt.generateSecretKey()), { name: 'DattError', code: 'wrong_type' });
+  assert.throws(() => describe({ ...template, pubkey: hex }, datt), { name: 'DattError' });
 });
 
 test('votes, comments and deletions refuse targets that are not stored events', () => {

@@ -388,7 +388,7 @@ function setRelays(list) {
 async function loadAccountLists() {
   let list;
   if (pubkey) {
-    const relayEvent = await getByAddress(db, `${KIND.relayList}:${pubkey}`);
+    const relayEvent = await getByAddress(db, datt.formatAddress({ kind: KIND.relayList, pubkey }));
     if (relayEvent) list = readRelayList(relayEvent);
   }
   if (!list || !list.length) list = await getSetting(db, 'relays', null);

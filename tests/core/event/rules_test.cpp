@@ -90,6 +90,18 @@ TEST(Address, OfEachKindClass) {
     for (Kind ephemeral : {20000, 29999}) EXPECT_FALSE(address_of(sign(1, 1, ephemeral)));
 }
 
+TEST(Address, FromFieldsAgreesWithTheEvent) {
+    const std::vector<std::pair<Kind, Tags>> cases = {
+        {0, {{"d", "ignored"}}}, {10002, {}}, {34550, {{"t", "x"}, {"d", "first"}, {"d", "second"}}},
+        {34550, {{"d"}, {"d", "second"}}}, {30000, {}}, {1111, {{"d", "x"}}}, {20000, {}}};
+    for (const auto& [kind, tags] : cases) {
+        const Event event = sign(2, 5, kind, tags);
+        EXPECT_EQ(address_of(event.kind(), event.pubkey(), event.tags()), address_of(event)) << kind;
+    }
+    EXPECT_EQ(tag_value(Tags{{"d"}, {"d", "x"}, {"d", "y"}}, "d"), "x");
+    EXPECT_FALSE(tag_value(Tags{{"d"}, {"e", "x"}}, "d"));
+}
+
 TEST(Address, ParseAndFormat) {
     const ByteArray<32> g = *from_hex_fixed<32>(kG);
     EXPECT_EQ(parse_address("34550:" + kG + ":bitcoin"), (Address{34550, g, "bitcoin"}));

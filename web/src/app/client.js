@@ -2,7 +2,7 @@
 // store (reads), the tab's signer worker (the unlocked key: unseal, sign, lock), and the sync
 // owner (app/owner.js: one tab's sync worker serves every tab). Components read
 // `client.state` and re-render on `client.subscribe` notifications.
-import { KIND, buildCommunityList, buildRelayList, readCommunityList, replaceKey } from '../lib/events.js';
+import { KIND, buildCommunityList, buildRelayList, readCommunityList } from '../lib/events.js';
 import { KeystoreError } from '../lib/keystore.js';
 import { getByAddress, getSetting, openDatabase, sealedKey } from '../store/db.js';
 import { OwnerLink } from './owner.js';
@@ -197,7 +197,7 @@ export class Client {
   // created_at the lowest id wins), so an edit made within a second of the last one moves
   // one second past it instead of being dropped half of the time.
   async #afterCurrentVersion(template) {
-    const key = replaceKey({ ...template, pubkey: this.publicKey });
+    const key = this.datt.addressOf({ ...template, pubkey: this.publicKey });
     const current = key && await getByAddress(this.db, key);
     if (!current || template.created_at > current.created_at) return template;
     return { ...template, created_at: current.created_at + 1 };
@@ -212,7 +212,7 @@ export class Client {
   async #loadSubscriptions() {
     let list = (await getSetting(this.db, 'subscriptions', [])) ?? [];
     if (this.publicKey) {
-      const event = await getByAddress(this.db, `${KIND.communityList}:${this.publicKey}`);
+      const event = await getByAddress(this.db, this.datt.formatAddress({ kind: KIND.communityList, pubkey: this.publicKey }));
       if (event) list = readCommunityList(event);
     }
     this.#set({ subscriptions: list });

@@ -52,26 +52,6 @@ export function lastTagValue(tags, name) {
   return undefined;
 }
 
-export function isReplaceable(kind) {
-  return kind === 0 || kind === 3 || (kind >= 10000 && kind < 20000);
-}
-export function isAddressable(kind) {
-  return kind >= 30000 && kind < 40000;
-}
-
-/** The key under which only the newest version of an event is kept (NIP-01), or undefined. */
-export function replaceKey(event) {
-  if (isReplaceable(event.kind)) return `${event.kind}:${event.pubkey}`;
-  if (isAddressable(event.kind)) return `${event.kind}:${event.pubkey}:${tagValue(event.tags, 'd') ?? ''}`;
-  return undefined;
-}
-
-/** NIP-01 order for replaceable versions: later created_at wins, then the lowest id. */
-export function newerVersion(a, b) {
-  if (a.created_at !== b.created_at) return a.created_at > b.created_at;
-  return a.id < b.id;
-}
-
 export function communityAddress(pubkey, identifier) {
   return `${KIND.community}:${pubkey}:${identifier}`;
 }
@@ -85,19 +65,22 @@ export function parseCommunityAddress(address) {
 }
 
 /**
- * Fields derived from an event for the local store's indexes:
+ * Fields derived from a verified event for the local store's indexes. The protocol rules
+ * (addresses, what a deletion names) are the core's, through `datt`, the same the relay
+ * applies:
  *   community  the NIP-72 community address (root `A` tag) of posts, comments and votes
  *   post       1 for a top-level post (NIP-22 parent kind `k` = 34550)
  *   parent     the parent id (`e`) of a comment
  *   target     the target id of a vote (last `e`) or undefined
- *   deletes    ids a kind-5 event asks to delete
- *   address    replaceable key (kind:pubkey[:d])
+ *   deletes    ids a kind-5 event asks to delete (datt.deletionRequestOf)
+ *   deletesAddresses  addresses of its author's own replaceable/addressable events it names
+ *   address    the replaceable/addressable slot "<kind>:<pubkey>:<d>" (datt.addressOf)
  */
-export function describe(event) {
+export function describe(event, datt) {
   const out = {};
   const tags = event.tags;
-  const address = replaceKey(event);
-  if (address !== undefined) out.address = address;
+  const address = datt.addressOf(event);
+  if (address !== null) out.address = address;
   if (event.kind === KIND.comment) {
     const community = tagValue(tags, 'A');
     if (parseCommunityAddress(community)) out.community = community;
@@ -114,7 +97,9 @@ export function describe(event) {
     const community = tagValue(tags, 'A');
     if (parseCommunityAddress(community)) out.community = community;
   } else if (event.kind === KIND.deletion) {
-    out.deletes = tags.filter((t) => t[0] === 'e' && isHex64(t[1])).map((t) => t[1]);
+    const request = datt.deletionRequestOf(event);
+    out.deletes = request.ids;
+    out.deletesAddresses = request.addresses;
   }
   return out;
 }

@@ -4,7 +4,8 @@
 // the UI makes; see docs/web.md "Local store" and "Tabs".
 //
 //   events   keyPath id. Event fields plus derived ones (lib/events.js describe()):
-//            community, post (1 for top-level posts), parent, target, address, deletes;
+//            community, post (1 for top-level posts), parent, target, address ("<kind>:
+//            <pubkey>:<d>", the core's form), deletes and deletesAddresses (of deletions);
 //            ups/downs (current tally of a post or comment); deleted (1 after a valid NIP-09).
 //            listed (= kind, set on community definitions and deletions only).
 //            indexes: parent, author [pubkey, kind, created_at], listed [listed, created_at], address
@@ -15,7 +16,7 @@
 //   keys     keyPath name: the sealed secret key (lib/keystore.js)
 //   settings keyPath key: relay list, theme, sync cursors, subscriptions
 export const DB_NAME = 'datt';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 function promise(request) {
   return new Promise((resolve, reject) => {
@@ -48,12 +49,27 @@ function upgrade(db) {
   db.createObjectStore('settings', { keyPath: 'key' });
 }
 
+/**
+ * Version 2: a replaceable event's address is the core's "<kind>:<pubkey>:" (version 1 wrote
+ * "<kind>:<pubkey>", without the empty d). Addressable ones already had the core's form.
+ */
+function addressesToCoreForm(tx) {
+  const cursor = tx.objectStore('events').index('address').openCursor();
+  cursor.onsuccess = () => {
+    const row = cursor.result;
+    if (!row) return;
+    if (row.value.address.split(':').length === 2) row.update({ ...row.value, address: `${row.value.address}:` });
+    row.continue();
+  };
+}
+
 /** Opens (creating or upgrading) the database. */
 export function openDatabase(name = DB_NAME) {
   return new Promise((resolve, reject) => {
     const request = indexedDB.open(name, DB_VERSION);
     request.onupgradeneeded = (e) => {
       if (e.oldVersion < 1) upgrade(request.result);
+      else if (e.oldVersion < 2) addressesToCoreForm(request.transaction);
     };
     request.onsuccess = () => {
       const db = request.result;
@@ -87,12 +103,12 @@ export async function getEvent(db, id) {
   return promise(db.transaction('events').objectStore('events').get(id));
 }
 
-/** The newest stored version of a replaceable/addressable event by its key. */
+/**
+ * The stored version of a replaceable/addressable event by its address (datt.addressOf or
+ * datt.formatAddress): the ingest keeps only the newest one (datt.supersedes).
+ */
 export async function getByAddress(db, address) {
-  const rows = await promise(db.transaction('events').objectStore('events').index('address').getAll(address));
-  let best;
-  for (const row of rows) if (!best || row.created_at > best.created_at) best = row;
-  return best;
+  return promise(db.transaction('events').objectStore('events').index('address').get(address));
 }
 
 /** Ranking fields ({id, created_at, ups, downs}) of every stored post of a community. */

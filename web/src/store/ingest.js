@@ -2,8 +2,10 @@
 // keeps the derived state the UI reads: each post's and comment's current vote tally, the
 // newest version of replaceable events, and NIP-09 deletions. Runs in the sync worker.
 //
-// Vote rules come from the core (datt.voteOf / datt.voteSupersedes), so every client counts
-// the same way as core's tally_votes. Tallies are recounted from the `votes` store for the
+// The protocol rules come from the core, the same the relay applies: votes (datt.voteOf /
+// datt.voteSupersedes, as core's tally_votes counts), the newest version of a replaceable or
+// addressable event (datt.addressOf, datt.supersedes) and NIP-09 deletions by id and by `a`
+// address (datt.deletionRequestOf, datt.deletes). Tallies are recounted from the `votes` store for the
 // targets a batch touches, which makes a batch idempotent: replaying it changes nothing.
 import { DATT_KINDS, KIND, describe } from '../lib/events.js';
 import { requestResult as promise, transactionDone } from './db.js';
@@ -57,10 +59,15 @@ export class Ingest {
   #db;
   #datt;
   /**
-   * id -> the pubkeys of stored kind-5 events that name it. Only the author's own deletion
-   * counts, so a stranger's request for the same id must neither apply nor hide the author's.
+   * The stored deletion requests (kind 5, NIP-01 fields) by each id and address they name.
+   * Whether one applies to an event is the core's rule (datt.deletes: only the author's own,
+   * an address only up to the request's created_at), asked whenever a named event arrives,
+   * before or after its request, so a stranger's request neither applies nor hides the
+   * author's.
    */
-  #deleted = new Map();
+  #requestsById = new Map();
+  #requestsByAddress = new Map();
+  #requests = new Set();   // ids of the requests above
   /** Targets with at least one stored vote: a new post or comment outside it has no votes to count. */
   #voted = new Set();
 
@@ -72,7 +79,11 @@ export class Ingest {
   async init() {
     const range = IDBKeyRange.bound([KIND.deletion, -Infinity], [KIND.deletion, Infinity]);
     const rows = await promise(this.#db.transaction('events').objectStore('events').index('listed').getAll(range));
-    for (const row of rows) for (const id of row.deletes ?? []) this.#addDeletion(id, row.pubkey);
+    for (const row of rows) {
+      // Rows stored before `deletesAddresses` existed are described again.
+      const request = nip01Fields(row);
+      this.#remember(request, row.deletesAddresses ? row : describe(request, this.#datt));
+    }
     const keys = await promise(this.#db.transaction('votes').objectStore('votes').getAllKeys());
     for (const [target] of keys) this.#voted.add(target);
   }
@@ -82,17 +93,42 @@ export class Ingest {
     return this.#datt.verifyEvent(raw) ? nip01Fields(raw) : null;
   }
 
-  #isDeleted(event) {
-    return this.#deleted.get(event.id)?.has(event.pubkey) ?? false;
+  /** Whether a stored deletion request deletes `record` (a stored or incoming event). */
+  #isDeleted(record) {
+    const requests = [...(this.#requestsById.get(record.id) ?? []),
+      ...(record.address !== undefined ? this.#requestsByAddress.get(record.address) ?? [] : [])];
+    if (!requests.length) return false;
+    const target = nip01Fields(record);
+    return requests.some((request) => this.#datt.deletes(request, target));
   }
 
-  /** Records that `pubkey` asked to delete `id`; false if it was known already. */
-  #addDeletion(id, pubkey) {
-    let by = this.#deleted.get(id);
-    if (!by) this.#deleted.set(id, by = new Set());
-    if (by.has(pubkey)) return false;
-    by.add(pubkey);
+  /**
+   * Remembers a deletion request under the ids and addresses it names (`described`: its
+   * describe() fields); false if it was known already.
+   */
+  #remember(request, described) {
+    if (this.#requests.has(request.id)) return false;
+    this.#requests.add(request.id);
+    const add = (map, key) => {
+      let list = map.get(key);
+      if (!list) map.set(key, list = []);
+      list.push(request);
+    };
+    for (const id of described.deletes ?? []) add(this.#requestsById, id);
+    for (const address of described.deletesAddresses ?? []) add(this.#requestsByAddress, address);
     return true;
+  }
+
+  /** Undoes #remember (a batch that failed to commit). */
+  #forget(request, described) {
+    this.#requests.delete(request.id);
+    const drop = (map, key) => {
+      const list = map.get(key)?.filter((r) => r.id !== request.id);
+      if (list?.length) map.set(key, list);
+      else map.delete(key);
+    };
+    for (const id of described.deletes ?? []) drop(this.#requestsById, id);
+    for (const address of described.deletesAddresses ?? []) drop(this.#requestsByAddress, address);
   }
 
   /**
@@ -129,8 +165,8 @@ export class Ingest {
     const statsStore = tx.objectStore('postStats');
     const affected = new Set();
     const fresh = new Set();
-    const newDeletions = [];
-    const addedDeletions = [];   // the pairs this batch added to #deleted (undone on failure)
+    const newRequests = [];      // {request, described}: deletions this batch remembered (undone on failure)
+    const described = new Map(); // id -> describe() of each event of the batch
     const note = (record) => {
       changed.added += 1;
       changed.kinds.add(record.kind);
@@ -144,17 +180,17 @@ export class Ingest {
     try {
       // Phase 1: votes. Reduce the batch to one vote per (target, voter) with the core's rule,
       // then upsert those that supersede the stored one.
-      const latest = new Map();
+      for (const e of unique.values()) described.set(e.id, describe(e, this.#datt));
       for (const e of unique.values()) {
-        if (e.kind === KIND.deletion) {
-          for (const id of describe(e).deletes) newDeletions.push([id, e.pubkey]);
+        if (e.kind === KIND.deletion && this.#remember(e, described.get(e.id))) {
+          newRequests.push({ request: e, described: described.get(e.id) });
         }
       }
-      for (const pair of newDeletions) if (this.#addDeletion(...pair)) addedDeletions.push(pair);
+      const latest = new Map();
       const voteRecords = [];
       for (const e of unique.values()) {
         if (e.kind !== KIND.vote) continue;
-        const record = { ...e, ...describe(e) };
+        const record = { ...e, ...described.get(e.id) };
         voteRecords.push(record);
         if (this.#isDeleted(e)) {
           record.deleted = 1;   // its deletion came first
@@ -180,7 +216,7 @@ export class Ingest {
       const others = [...unique.values()].filter((e) => e.kind !== KIND.vote);
       const replaceables = [];
       await Promise.all(others.map(async (e) => {
-        const record = { ...e, ...describe(e) };
+        const record = { ...e, ...described.get(e.id) };
         if (record.address !== undefined) {
           replaceables.push(record);
           return;
@@ -201,32 +237,48 @@ export class Ingest {
           if (record.post) statsStore.put(postStats(record));
         }
       }));
-      // Replaceable events one by one: two versions may be in one batch.
+      // Replaceable events one by one: two versions may be in one batch. A version that a
+      // stored request deletes (by id, or by address up to its time) is not kept.
       for (const record of replaceables) {
+        if (this.#isDeleted(record)) continue;
         const rows = await promise(eventsStore.index('address').getAll(record.address));
-        if (rows.some((row) => row.id === record.id || row.created_at > record.created_at ||
-            (row.created_at === record.created_at && row.id < record.id))) continue;
+        if (rows.some((row) => row.id === record.id || this.#datt.supersedes(row, record))) continue;
         for (const row of rows) eventsStore.delete(row.id);
         if (record.kind === KIND.community) record.listed = record.kind;
         eventsStore.put(record);
         note(record);
       }
 
-      // Phase 3: apply deletions to stored targets (only the author's own events).
-      await Promise.all(newDeletions.map(async ([id, pubkey]) => {
-        const target = await promise(eventsStore.get(id));
-        if (!target || target.pubkey !== pubkey || target.deleted) return;
-        if (target.kind === KIND.vote && target.target) {
-          const current = await promise(votesStore.get([target.target, pubkey]));
-          if (current && current.id === target.id) {
-            const next = await this.#effectiveVote(eventsStore, target.target, pubkey, target.id);
-            if (next) votesStore.put(next);
-            else votesStore.delete([target.target, pubkey]);
-            affected.add(target.target);
+      // Phase 3: apply the new requests to stored events, as the core's rule says (only the
+      // author's own; an address up to the request's time). Named by id: kept as "[deleted]"
+      // (a retracted vote is withdrawn); named by address: the version is removed, as the
+      // relay removes it.
+      await Promise.all(newRequests.map(async ({ request, described: names }) => {
+        const [byId, byAddress] = await Promise.all([
+          Promise.all(names.deletes.map((id) => promise(eventsStore.get(id)))),
+          Promise.all(names.deletesAddresses.map((a) => promise(eventsStore.index('address').getAll(a)))),
+        ]);
+        const done = new Set();
+        for (const target of byId) {
+          if (!target || target.deleted || !this.#datt.deletes(request, nip01Fields(target))) continue;
+          done.add(target.id);
+          if (target.kind === KIND.vote && target.target) {
+            const current = await promise(votesStore.get([target.target, target.pubkey]));
+            if (current && current.id === target.id) {
+              const next = await this.#effectiveVote(eventsStore, target.target, target.pubkey, target.id);
+              if (next) votesStore.put(next);
+              else votesStore.delete([target.target, target.pubkey]);
+              affected.add(target.target);
+            }
           }
+          eventsStore.put({ ...target, deleted: 1, content: '' });
+          note(target);
         }
-        eventsStore.put({ ...target, deleted: 1, content: '' });
-        note(target);
+        for (const row of byAddress.flat()) {
+          if (done.has(row.id) || row.deleted || !this.#datt.deletes(request, nip01Fields(row))) continue;
+          eventsStore.delete(row.id);
+          note(row);
+        }
       }));
 
       // Phase 4: recount tallies of stored targets whose votes changed.
@@ -248,7 +300,7 @@ export class Ingest {
         // already finished
       }
       await done.catch(() => {});
-      for (const [id, pubkey] of addedDeletions) this.#deleted.get(id)?.delete(pubkey);
+      for (const { request, described: names } of newRequests) this.#forget(request, names);
       throw error;
     }
     await done;

@@ -60,7 +60,7 @@ export function Loading({ what = 'Loading' }) {
 
 /** Author name from their stored profile (kind 0), falling back to a short key. */
 export function Author({ pubkey, testid }) {
-  const { data } = useQuery((c) => getByAddress(c.db, `${KIND.profile}:${pubkey}`), [pubkey]);
+  const { data } = useQuery((c) => getByAddress(c.db, c.datt.formatAddress({ kind: KIND.profile, pubkey })), [pubkey]);
   const name = data ? readProfile(data).name : '';
   return html`<a class="author" href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a>`;
 }

@@ -112,7 +112,7 @@ export function ProfilePage({ pubkey }) {
   client.setInterest([], [pubkey]);
   const [tab, setTab] = useState('posts');
   const { data } = useQuery(async (c) => {
-    const [profile, writings] = await Promise.all([getByAddress(c.db, `${KIND.profile}:${pubkey}`),
+    const [profile, writings] = await Promise.all([getByAddress(c.db, c.datt.formatAddress({ kind: KIND.profile, pubkey })),
       eventsByAuthor(c.db, pubkey, KIND.comment)]);
     writings.sort((a, b) => b.created_at - a.created_at);
     let karma = 0;
@@ -150,7 +150,8 @@ export function ProfilePage({ pubkey }) {
 
 function ProfileForm({ welcome = false }) {
   const client = useClient();
-  const { data } = useQuery((c) => getByAddress(c.db, `${KIND.profile}:${client.publicKey}`), [client.publicKey]);
+  const { data } = useQuery((c) => getByAddress(c.db, c.datt.formatAddress({ kind: KIND.profile, pubkey: client.publicKey })),
+    [client.publicKey]);
   const profile = data ? readProfile(data) : null;
   const [fields, setFields] = useState(null);
   const [action, run] = useAction();
