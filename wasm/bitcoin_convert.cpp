@@ -135,7 +135,8 @@ Result<bitcoin::Transaction> transaction_argument(const val& input) {
     }
     const size_t input_count = inputs["length"].as<size_t>();
     const size_t output_count = outputs["length"].as<size_t>();
-    if (input_count * kInputFixedBytes + output_count * kOutputFixedBytes + size >
+    // 64-bit: on wasm32 a (sparse) array of 100 million inputs would wrap a size_t product.
+    if (uint64_t{input_count} * kInputFixedBytes + uint64_t{output_count} * kOutputFixedBytes + size >
         bitcoin::kMaxTransactionSize) {
         return tx_too_large();
     }

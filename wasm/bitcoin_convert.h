@@ -8,9 +8,10 @@
 // RPCs print them; scripts, witnesses, keys, signatures and raw transactions, headers and
 // proofs are Uint8Array.
 //
-// Codes (besides convert.h's): amount_not_exact, amount_out_of_range, out_of_range (an
-// integer field outside its type), tx_too_large (a transaction object over 4,000,000
-// bytes serialized, refused while it is read), unknown_network, unknown_script_flag.
+// Codes (besides convert.h's and the core's): amount_not_exact, amount_out_of_range,
+// out_of_range (an integer field or index outside its range), tx_too_large (a transaction
+// object that could not fit in 4,000,000 bytes, refused before anything is built),
+// unknown_network, unknown_script_flag, hex_wrong_length / hex_invalid_char (hashes).
 #pragma once
 
 #include <cstdint>

@@ -371,6 +371,9 @@ test('hostile input to every function: DattErrors, and the module keeps working'
   }
   // Transaction objects that lie about their size are refused before they are built.
   rejects(() => btc.serializeTransaction({ inputs: new Array(200000).fill({ txid: FUNDING_TXID, vout: 0 }), outputs: [] }), 'tx_too_large');
+  // Sparse arrays whose length times an input's size would wrap 32 bits.
+  rejects(() => btc.serializeTransaction({ inputs: new Array(104755300), outputs: [] }), 'tx_too_large');
+  rejects(() => btc.serializeTransaction({ inputs: [], outputs: new Array(2 ** 32 - 1) }), 'tx_too_large');
   rejects(() => btc.serializeTransaction({ inputs: [{ txid: FUNDING_TXID, vout: 0, witness: [new Uint8Array(4000001)] }], outputs: [] }), 'too_large');
   rejects(() => btc.serializeTransaction({ inputs: [{ txid: FUNDING_TXID.toUpperCase().slice(1), vout: 0 }], outputs: [] }), 'hex_wrong_length');
   rejects(() => btc.serializeTransaction({ inputs: [{ txid: FUNDING_TXID, vout: 2 ** 32 }], outputs: [] }), 'out_of_range');
