@@ -11,6 +11,15 @@
 //   node bench/relay_load.mjs --fanout [--subscribers 1000] [--subscriptions 10]
 //        [--fanout-events 3000] [--latency-events 300] [--idle]
 //
+// With --churn it measures the relay's memory over connection churn instead: it stores
+// --churn-stored events, then for --churn-seconds keeps --churn-clients loops each opening a
+// connection, sending a REQ (100 stored events back) and a COUNT, waiting for both answers
+// and closing, and samples the relay's VmRSS (/proc/<pid>/status) every 250 ms. The figure
+// is the growth over the last third of the run (levelled off: under 5%):
+//
+//   node bench/relay_load.mjs --churn [--churn-seconds 60] [--churn-clients 16]
+//        [--churn-stored 2000]
+//
 // 1. EVENT -> OK latency with no subscriber: one publisher, one event in flight, so each
 //    figure is one commit (fsync) plus, since OK follows the live fan-out, the fan-out.
 // 2. Opens --subscribers connections with --subscriptions REQs each (half on one `t` topic
@@ -102,7 +111,7 @@ function parseArgs(argv) {
     events: 20000, connections: 4, window: 500, stored: 100000, million: false, queries: 200,
     noQueries: false, dir: null, timeoutMinutes: null, json: false, relayPid: null,
     fanout: false, subscribers: 1000, subscriptions: 10, fanoutEvents: 3000, latencyEvents: 300,
-    idle: false,
+    idle: false, churn: false, churnSeconds: 60, churnClients: 16, churnStored: 2000,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -128,6 +137,10 @@ function parseArgs(argv) {
       case '--subscriptions': options.subscriptions = Number(value()); break;
       case '--fanout-events': options.fanoutEvents = Number(value()); break;
       case '--latency-events': options.latencyEvents = Number(value()); break;
+      case '--churn': options.churn = true; break;
+      case '--churn-seconds': options.churnSeconds = Number(value()); break;
+      case '--churn-clients': options.churnClients = Number(value()); break;
+      case '--churn-stored': options.churnStored = Number(value()); break;
       case '--help': case '-h':
         console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')
           .filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
@@ -137,7 +150,7 @@ function parseArgs(argv) {
     }
   }
   for (const name of ['events', 'connections', 'window', 'stored', 'queries', 'subscribers',
-    'subscriptions', 'fanoutEvents', 'latencyEvents']) {
+    'subscriptions', 'fanoutEvents', 'latencyEvents', 'churnSeconds', 'churnClients', 'churnStored']) {
     if (!Number.isInteger(options[name]) || options[name] < 0) throw new Error(`--${name} must be a non-negative integer`);
   }
   if (options.connections < 1 || options.window < 1) throw new Error('--connections and --window must be >= 1');
@@ -530,6 +543,71 @@ async function measureFanout(url, options, deadline, pid, log) {
 
 // ---------------------------------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------
+// Churn: memory over many short connections (--churn).
+
+async function measureChurn(url, options, deadline, pid, log) {
+  if (!pid) throw new Error('--churn needs the relay pid (--relay-pid) to read its memory');
+  log(`storing ${options.churnStored} events for the REQs to read...`);
+  const stored = await signRange(0, options.churnStored, options.churnStored);
+  const publishers = await openConnections(url, options.connections, deadline);
+  await pipeline(publishers, stored, options.window, deadline);
+  for (const ws of publishers) ws.close();
+
+  const samples = [];  // [seconds since start, VmRSS kB]
+  const started = Date.now();
+  const until = Math.min(deadline, started + options.churnSeconds * 1000);
+  const sampler = setInterval(() => samples.push([(Date.now() - started) / 1000, memoryKb(pid, 'VmRSS')]), 250);
+  samples.push([0, memoryKb(pid, 'VmRSS')]);
+  log(`churn for ${options.churnSeconds} s: ${options.churnClients} loops of connect, REQ + COUNT, close...`);
+  let cycles = 0;
+  let failures = 0;
+  const loop = async (k) => {
+    while (Date.now() < until) {
+      try {
+        const [ws] = await openConnections(url, 1, until + 10000);
+        await new Promise((resolve, reject) => {
+          let answers = 0;
+          const timer = setTimeout(() => reject(new Error('no EOSE/COUNT within 10 s')), 10000);
+          ws.on('message', (data) => {
+            const m = JSON.parse(data.toString());
+            if (m[0] === 'EOSE' || m[0] === 'COUNT' || m[0] === 'CLOSED') answers += 1;
+            if (answers === 2) { clearTimeout(timer); resolve(); }
+          });
+          ws.on('close', () => { clearTimeout(timer); reject(new Error('closed early')); });
+          ws.send(JSON.stringify(['REQ', `churn${k}`, { kinds: [1, 1111, 7], limit: 100 }]));
+          ws.send(JSON.stringify(['COUNT', `count${k}`, { '#t': [`topic${cycles % 1000}`] }]));
+        });
+        ws.close();
+        cycles += 1;
+      } catch {
+        failures += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.churnClients }, (_, k) => loop(k)));
+  clearInterval(sampler);
+  await new Promise((resolve) => { setTimeout(resolve, 1000); });  // closes settle
+  samples.push([(Date.now() - started) / 1000, memoryKb(pid, 'VmRSS')]);
+  const seconds = (Date.now() - started) / 1000;
+  const at = (t) => samples.reduce((best, s) => (Math.abs(s[0] - t) < Math.abs(best[0] - t) ? s : best))[1];
+  const third = seconds / 3;
+  const rss = samples.map((s) => s[1]);
+  return {
+    seconds,
+    connections: cycles,
+    connections_per_second: cycles / seconds,
+    failures,
+    rss_start_mb: rss[0] / 1024,
+    rss_one_third_mb: at(third) / 1024,
+    rss_two_thirds_mb: at(2 * third) / 1024,
+    rss_end_mb: rss[rss.length - 1] / 1024,
+    rss_max_mb: Math.max(...rss) / 1024,
+    last_third_growth: at(seconds) / at(2 * third) - 1,
+    samples: samples.map(([t, kb]) => [Number(t.toFixed(2)), kb]),
+  };
+}
+
 async function storeUpTo(url, from, to, total, options, deadline) {
   const chunk = 25000;
   const sockets = await openConnections(url, options.connections, deadline);
@@ -588,6 +666,11 @@ async function main() {
     measured: {
       if (options.fanout) {
         results.fanout = await measureFanout(url, options, deadline, pid, log);
+        results.peak_rss_mb = (memoryKb(pid, 'VmHWM') ?? NaN) / 1024;
+        break measured;
+      }
+      if (options.churn) {
+        results.churn = await measureChurn(url, options, deadline, pid, log);
         results.peak_rss_mb = (memoryKb(pid, 'VmHWM') ?? NaN) / 1024;
         break measured;
       }
@@ -695,6 +778,14 @@ function printTable(r) {
       lines.push(`  seconds to the last OK                        ${fmt(d.ingest_seconds, 2).padStart(14)}`);
       lines.push(`  relay CPU seconds                             ${fmt(d.relay_cpu_seconds, 2).padStart(14)}`);
     }
+  }
+  if (r.churn) {
+    const c = r.churn;
+    lines.push('');
+    lines.push(`churn: ${fmt(c.connections)} connections (connect, REQ + COUNT, close) in ${fmt(c.seconds, 1)} s, ${c.failures} failed`);
+    lines.push(`  relay VmRSS MB at start / 1/3 / 2/3 / end     ${[c.rss_start_mb, c.rss_one_third_mb, c.rss_two_thirds_mb, c.rss_end_mb].map((x) => fmt(x, 1)).join(' / ')}`);
+    lines.push(`  relay VmRSS MB max                            ${fmt(c.rss_max_mb, 1).padStart(14)}`);
+    lines.push(`  growth over the last third                    ${`${fmt(c.last_third_growth * 100, 1)}%`.padStart(14)}`);
   }
   if (r.ingest) {
     const i = r.ingest;

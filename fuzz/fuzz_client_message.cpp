@@ -8,7 +8,10 @@
 //   - an EVENT's event_json lies inside the message text, with no surrounding whitespace;
 //   - a REQ/COUNT/CLOSE subscription id has 1..64 bytes and every reply naming it (EOSE,
 //     CLOSED, COUNT) is valid JSON holding the same id;
-//   - REQ/COUNT carry 1..max_filters filters, each surviving filter_to_json -> parse_filter.
+//   - REQ/COUNT carry 1..max_filters filters, each surviving filter_to_json -> parse_filter;
+//   - NEG-OPEN/NEG-MSG payloads re-encode (format_neg_msg, format_neg_open) to messages
+//     that parse back to the same id, filter and bytes; an InvalidNegentropy has a
+//     documented code and its NEG-ERR reply reads back.
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
@@ -92,8 +95,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 DATT_FUZZ_CHECK(!m.error.message.empty());
                 check_reply(proto::format_closed(m.subscription_id, m.error.message),
                             {"CLOSED", m.subscription_id, m.error.message});
-            } else if constexpr (std::is_same_v<T, proto::CloseMessage>) {
+            } else if constexpr (std::is_same_v<T, proto::CloseMessage> ||
+                                 std::is_same_v<T, proto::NegCloseMessage>) {
                 check_subscription_id(m.subscription_id);
+            } else if constexpr (std::is_same_v<T, proto::InvalidNegentropy>) {
+                check_subscription_id(m.subscription_id);
+                DATT_FUZZ_CHECK(datt::fuzz::is_one_of(m.error.code,
+                                                      {"neg_syntax", "bad_hex", "filter_invalid"}));
+                DATT_FUZZ_CHECK(!m.error.message.empty());
+                check_reply(proto::format_neg_err(m.subscription_id, m.error.message),
+                            {"NEG-ERR", m.subscription_id, m.error.message});
+            } else if constexpr (std::is_same_v<T, proto::NegMsgMessage>) {
+                check_subscription_id(m.subscription_id);
+                auto again = proto::parse_client_message(proto::format_neg_msg(m.subscription_id, m.message));
+                DATT_FUZZ_CHECK(again.ok());
+                const auto* same = std::get_if<proto::NegMsgMessage>(&*again);
+                DATT_FUZZ_CHECK(same && same->subscription_id == m.subscription_id &&
+                                same->message == m.message);
+            } else if constexpr (std::is_same_v<T, proto::NegOpenMessage>) {
+                check_subscription_id(m.subscription_id);
+                check_filters({m.filter});
+                auto again = proto::parse_client_message(
+                    proto::format_neg_open(m.subscription_id, m.filter, m.message));
+                DATT_FUZZ_CHECK(again.ok());
+                const auto* same = std::get_if<proto::NegOpenMessage>(&*again);
+                DATT_FUZZ_CHECK(same && same->subscription_id == m.subscription_id &&
+                                same->filter == m.filter && same->message == m.message);
             } else {  // ReqMessage, CountMessage
                 check_subscription_id(m.subscription_id);
                 check_filters(m.filters);

@@ -10,7 +10,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -26,6 +28,8 @@
 #include "bitcoin/script_templates.h"
 #include "bitcoin/sign.h"
 #include "bitcoin/tx.h"
+#include "chain/chain_tag.h"
+#include "chain/fork_proof.h"
 #include "crypto/ecdsa.h"
 #include "crypto/secp256k1.h"
 #include "crypto/sha256.h"
@@ -431,6 +435,8 @@ void bitcoin_tx_seeds() {
 
     write_seed("fuzz_script_signature", "der",
                Bytes(tx.inputs[0].witness[0].begin(), tx.inputs[0].witness[0].end() - 1));
+}
+
 void bitcoin_seeds() {
     namespace btc = datt::bitcoin;
     const auto genesis = btc::serialize_block_header(btc::mainnet().genesis);
@@ -489,6 +495,48 @@ void event_address_seeds() {
     write_seed("fuzz_event_address", "regular_kind.txt", "1:" + pubkey + ":x");
 }
 
+void chain_seeds() {
+    const std::string id(32, 'c');
+    const std::string prev(64, 'd');
+    const auto tag = [](std::initializer_list<std::string_view> parts) {
+        std::string out;
+        bool first = true;
+        for (std::string_view part : parts) {
+            if (!first) out += '\0';  // fuzz_chain_tag splits the input at NUL bytes
+            out += part;
+            first = false;
+        }
+        return out;
+    };
+    write_seed("fuzz_chain_tag", "genesis.bin", tag({"chain", id, "0"}));
+    write_seed("fuzz_chain_tag", "later.bin", tag({"chain", id, "42", prev}));
+    write_seed("fuzz_chain_tag", "max_seq.bin", tag({"chain", id, "9007199254740991", prev}));
+    write_seed("fuzz_chain_tag", "leading_zero.bin", tag({"chain", id, "042", prev}));
+    write_seed("fuzz_chain_tag", "prev_at_zero.bin", tag({"chain", id, "0", prev}));
+
+    // One device's chain and a clone of it (the same chain id on two devices): a fork.
+    const auto chained = [](std::string content, uint64_t seq, const std::optional<datt::Hash256>& p) {
+        std::array<uint8_t, 16> random{};
+        random.fill(7);
+        const auto chain = datt::chain::ChainId::from_random(random);
+        Draft draft = typical_comment();
+        draft.content = std::move(content);
+        draft.tags.push_back(datt::chain::ChainTag::make(chain, seq, p)->to_tag());
+        return sign(draft, 5);
+    };
+    const Event a0 = chained("a0", 0, std::nullopt);
+    const Event a1 = chained("a1", 1, a0.id());
+    const Event b1 = chained("b1", 1, a0.id());
+    const Event b2 = chained("b2", 2, b1.id());
+    const auto same = datt::chain::ForkProof::make(a1, b1);
+    const auto broken = datt::chain::ForkProof::make(a1, b2);
+    write_seed("fuzz_fork_proof", "same_position.json", same->to_json());
+    write_seed("fuzz_fork_proof", "broken_link.json", broken->to_json());
+    write_seed("fuzz_fork_proof", "reversed.json", "[" + b1.to_json() + " , " + a1.to_json() + "]");
+    write_seed("fuzz_fork_proof", "consistent.json", "[" + a0.to_json() + "," + a1.to_json() + "]");
+    write_seed("fuzz_fork_proof", "tampered.json", replace_first(same->to_json(), "\"a1\"", "\"a2\""));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -511,5 +559,6 @@ int main(int argc, char** argv) {
     negentropy_seeds();
     bitcoin_tx_seeds();
     event_address_seeds();
+    chain_seeds();
     return 0;
 }

@@ -11,11 +11,16 @@
 #include "engine/log.h"
 #include "engine/relay.h"
 #include "net/server.h"
+#include "replication/replicator.h"
+#include "replication/sync_command.h"
 #include "store/sqlite_store.h"
 
 using namespace datt::relay;
 
 int main(int argc, char** argv) {
+    if (argc > 1 && std::string(argv[1]) == "sync") {
+        return run_sync_command(std::vector<std::string>(argv + 2, argv + argc));
+    }
     auto config = parse_config(std::vector<std::string>(argv + 1, argv + argc));
     if (!config) {
         if (config.error().code == "help") {
@@ -39,12 +44,28 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     signal(SIGPIPE, SIG_IGN);
 
-    auto store = open_sqlite_store(config->database);
+    SqliteOptions store_options;
+    store_options.wal_checkpoint_pages =
+        static_cast<int>(config->wal_checkpoint_mib * 256);  // 4 KiB pages
+    store_options.wal_limit_pages = static_cast<int>(config->wal_limit_mib * 256);
+    auto store = open_sqlite_store(config->database, store_options);
     if (!store) {
         std::cerr << "datt-relay: " << store.error().message << "\n";
         return 1;
     }
     Relay relay(*config, **store);
+    std::unique_ptr<Replicator> replicator;
+    if (!config->peers.empty()) {
+        auto peers = load_peers(config->peers);
+        if (!peers) {
+            std::cerr << "datt-relay: " << peers.error().message << "\n";
+            return 2;
+        }
+        ReplicatorOptions replication;
+        replication.resync_seconds = config->peer_resync_seconds;
+        replicator = std::make_unique<Replicator>(std::move(*peers), **store, relay, replication);
+        relay.set_extra_metrics([r = replicator.get()] { return r->metrics_text(); });
+    }
     ServerOptions options;
     options.address = config->listen_address;
     options.port = config->port;
@@ -64,6 +85,7 @@ int main(int argc, char** argv) {
         int received = 0;
         sigwait(&signals, &received);
         if (received != SIGUSR1) {
+            if (replicator) replicator->stop();
             log::info(received == SIGTERM ? "SIGTERM: shutting down" : "SIGINT: shutting down");
             // Finish what clients already sent (commits and their OKs), then close.
             relay.quiesce(std::chrono::seconds(10));
@@ -73,8 +95,10 @@ int main(int argc, char** argv) {
     std::cout << "datt-relay: listening on http://" << config->listen_address << ":" << *port
               << std::endl;
     log::info("database " + config->database);
+    if (replicator) replicator->start();
 
     server.run();      // returns once stop() has closed every connection
+    if (replicator) replicator->stop();
     relay.shutdown();  // commits what the writer still holds
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
     signal_thread.join();

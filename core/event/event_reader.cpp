@@ -227,6 +227,10 @@ Result<RawEvent> read_raw_event(std::string_view json_text, const Limits& limits
     if (size_t bad = first_invalid_utf8(json_text); bad != json_text.size()) {
         return make_error("invalid_utf8", "invalid UTF-8 at byte " + std::to_string(bad));
     }
+    // RFC 8259 section 8.1: no byte order mark before JSON text (nlohmann would skip it).
+    if (json_text.starts_with("\xEF\xBB\xBF")) {
+        return make_error("json_syntax", "event JSON starts with a UTF-8 byte order mark");
+    }
     Reader reader(limits);
     const bool ok = json::sax_parse(json_text.begin(), json_text.end(), &reader,
                                     json::input_format_t::json, /*strict=*/true);

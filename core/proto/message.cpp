@@ -1,6 +1,8 @@
 #include "proto/message.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 
 #include "util/hex.h"
 #include "util/json_string.h"
@@ -45,6 +47,64 @@ Result<ClientMessage> event_envelope(std::string_view text) {
 }
 
 Error filter_error(const std::string& message) { return make_error("filter_invalid", message); }
+
+// RFC 8259 section 8.1: JSON text sent over a network must not begin with a byte order mark
+// (nlohmann's parser skips one silently, so it is checked first).
+bool starts_with_bom(std::string_view text) {
+    return text.starts_with("\xEF\xBB\xBF");
+}
+
+// nlohmann keeps the last of duplicate member names silently; Event::parse refuses them
+// (duplicate_field), and filters are held to the same rule. Parsing with this callback
+// records the first duplicate name and which object it was in: the ordinal, in document
+// order, of the outermost object at `element_depth` (1 for the members of a message array,
+// 0 for a lone filter) that contains it.
+class DuplicateMembers {
+  public:
+    explicit DuplicateMembers(int element_depth) : element_depth_(element_depth) {}
+
+    struct Found {
+        size_t object;  // ordinal of the outermost object at element_depth
+        std::string name;
+    };
+    const std::optional<Found>& found() const { return found_; }
+
+    json::parser_callback_t callback() {
+        return [this](int depth, json::parse_event_t event, json& parsed) {
+            switch (event) {
+                case json::parse_event_t::object_start:
+                    if (depth == element_depth_) ++objects_;
+                    open_.emplace_back();
+                    break;
+                case json::parse_event_t::object_end:
+                    if (!open_.empty()) open_.pop_back();
+                    break;
+                case json::parse_event_t::key:
+                    if (!found_ && !open_.empty() &&
+                        !open_.back().insert(parsed.get<std::string>()).second && objects_ > 0) {
+                        found_ = Found{objects_ - 1, parsed.get<std::string>()};
+                    }
+                    break;
+                case json::parse_event_t::array_start:
+                case json::parse_event_t::array_end:
+                case json::parse_event_t::value:
+                    break;
+            }
+            return true;
+        };
+    }
+
+  private:
+    const int element_depth_;
+    size_t objects_ = 0;                       // objects started at element_depth_
+    std::vector<std::set<std::string>> open_;  // member names of each open object
+    std::optional<Found> found_;
+};
+
+Error duplicate_member(const std::string& name) {
+    return make_error("duplicate_field",
+                      "filter member \"" + utf8_prefix(name, 32) + "\" appears twice");
+}
 
 template <size_t N>
 Result<std::vector<ByteArray<N>>> hex_list(const json& value, const char* name,
@@ -148,6 +208,33 @@ Result<std::string> subscription_id(const json& message, const MessageLimits& li
     return id;
 }
 
+// NEG-OPEN, NEG-MSG, NEG-CLOSE (NIP-77): the subscription id first, so that everything
+// after it can be answered with NEG-ERR for that id.
+Result<ClientMessage> negentropy_message(const std::string& type, const json& message,
+                                         const MessageLimits& limits) {
+    auto sub = subscription_id(message, limits);
+    if (!sub) return sub.error();
+    auto invalid = [&](Error error) { return ClientMessage{InvalidNegentropy{*sub, std::move(error)}}; };
+    if (type == "NEG-CLOSE") {
+        if (message.size() != 2) return invalid(make_error("neg_syntax", "NEG-CLOSE takes only a subscription id"));
+        return ClientMessage{NegCloseMessage{std::move(*sub)}};
+    }
+    const bool open = type == "NEG-OPEN";
+    const size_t members = open ? 4 : 3;
+    if (message.size() != members) {
+        return invalid(make_error("neg_syntax", type + (open ? " must be [\"NEG-OPEN\", <subscription id>, <filter>, <hex message>]"
+                                                             : " must be [\"NEG-MSG\", <subscription id>, <hex message>]")));
+    }
+    const json& payload = message[members - 1];
+    if (!payload.is_string()) return invalid(make_error("neg_syntax", "the negentropy message must be a hex string"));
+    auto bytes = from_hex(payload.get_ref<const std::string&>());
+    if (!bytes) return invalid(make_error("bad_hex", "the negentropy message is not hex: " + bytes.error().message));
+    if (!open) return ClientMessage{NegMsgMessage{std::move(*sub), std::move(*bytes)}};
+    auto filter = filter_from_json(message[2], limits.filter);
+    if (!filter) return invalid(filter.error());
+    return ClientMessage{NegOpenMessage{std::move(*sub), std::move(*filter), std::move(*bytes)}};
+}
+
 }  // namespace
 
 Result<ClientMessage> parse_client_message(std::string_view text, const MessageLimits& limits) {
@@ -156,13 +243,19 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
                                                    " bytes; the limit is " +
                                                    std::to_string(limits.max_message_bytes));
     }
+    if (starts_with_bom(text)) {
+        return make_error("message_syntax",
+                          "message starts with a UTF-8 byte order mark, which JSON sent over a "
+                          "network must not have (RFC 8259 section 8.1)");
+    }
     // EVENT is the hot path: recognise it without building a DOM of the event.
     std::string_view head = trim(text);
     if (head.size() > 1 && head.front() == '[') {
         std::string_view after = trim(head.substr(1));
         if (after.starts_with("\"EVENT\"")) return event_envelope(text);
     }
-    json message = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    DuplicateMembers duplicates(1);
+    json message = json::parse(text, duplicates.callback(), /*allow_exceptions=*/false);
     if (message.is_discarded()) return make_error("message_syntax", "message is not valid JSON");
     if (!message.is_array() || message.empty() || !message[0].is_string()) {
         return make_error("message_syntax", "message must be a JSON array starting with a type string");
@@ -177,7 +270,17 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
                 *sub, make_error("too_many_filters", "more than " + std::to_string(limits.max_filters) +
                                                          " filters")}};
         }
+        size_t objects = 0;  // objects among the members before message[i]: the type and
+                             // the subscription id are strings, so this is the object ordinal
         for (size_t i = 2; i < message.size(); ++i) {
+            if (message[i].is_object()) {
+                const auto& duplicate = duplicates.found();
+                if (duplicate && duplicate->object == objects) {
+                    return ClientMessage{
+                        InvalidSubscription{*sub, duplicate_member(duplicate->name)}};
+                }
+                ++objects;
+            }
             auto filter = filter_from_json(message[i], limits.filter);
             if (!filter) return ClientMessage{InvalidSubscription{*sub, filter.error()}};
             filters.push_back(std::move(*filter));
@@ -193,13 +296,19 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
         if (!sub) return sub.error();
         return ClientMessage{CloseMessage{std::move(*sub)}};
     }
+    if (type == "NEG-OPEN" || type == "NEG-MSG" || type == "NEG-CLOSE") {
+        return negentropy_message(type, message, limits);
+    }
     if (type == "EVENT") return make_error("message_syntax", "EVENT message must be [\"EVENT\", <event>]");
     return make_error("message_unknown_type", "unknown message type \"" + utf8_prefix(type, 32) + "\"");
 }
 
 Result<Filter> parse_filter(std::string_view text, const FilterLimits& limits) {
-    json object = json::parse(text, nullptr, /*allow_exceptions=*/false);
+    if (starts_with_bom(text)) return filter_error("filter starts with a UTF-8 byte order mark");
+    DuplicateMembers duplicates(0);
+    json object = json::parse(text, duplicates.callback(), /*allow_exceptions=*/false);
     if (object.is_discarded()) return filter_error("filter is not valid JSON");
+    if (duplicates.found()) return duplicate_member(duplicates.found()->name);
     return filter_from_json(object, limits);
 }
 
@@ -268,6 +377,43 @@ std::string format_count(std::string_view subscription_id, uint64_t count) {
     std::string out = "[\"COUNT\",";
     append_json_string(out, subscription_id);
     out += ",{\"count\":" + std::to_string(count) + "}]";
+    return out;
+}
+
+std::string format_neg_msg(std::string_view subscription_id, ByteSpan message) {
+    std::string out = "[\"NEG-MSG\",";
+    append_json_string(out, subscription_id);
+    out += ",\"";
+    out += to_hex(message);
+    out += "\"]";
+    return out;
+}
+
+std::string format_neg_err(std::string_view subscription_id, std::string_view reason) {
+    std::string out = "[\"NEG-ERR\",";
+    append_json_string(out, subscription_id);
+    out += ',';
+    append_json_string(out, reason);
+    out += ']';
+    return out;
+}
+
+std::string format_neg_open(std::string_view subscription_id, const Filter& filter,
+                            ByteSpan message) {
+    std::string out = "[\"NEG-OPEN\",";
+    append_json_string(out, subscription_id);
+    out += ',';
+    out += filter_to_json(filter);
+    out += ",\"";
+    out += to_hex(message);
+    out += "\"]";
+    return out;
+}
+
+std::string format_neg_close(std::string_view subscription_id) {
+    std::string out = "[\"NEG-CLOSE\",";
+    append_json_string(out, subscription_id);
+    out += ']';
     return out;
 }
 

@@ -87,7 +87,21 @@ std::map<std::string, Option> make_options() {
     num("max-outgoing-bytes", &Config::max_outgoing_bytes,
         "bytes queued to one client before it is disconnected as a slow consumer");
     num("writer-batch-max", &Config::writer_batch_max, "most events per database commit");
+    num("wal-checkpoint-mib", &Config::wal_checkpoint_mib,
+        "MiB of write-ahead log written before a checkpoint runs while writes keep coming");
+    num("wal-limit-mib", &Config::wal_limit_mib,
+        "write-ahead log size that makes the writer wait for readers and empty it");
     num("worker-threads", &Config::worker_threads, "threads that parse, verify, query and fan out");
+    num("neg-max-items", &Config::neg_max_items, "NIP-77: most events one NEG-OPEN may reconcile");
+    num("neg-frame-size-limit", &Config::neg_frame_size_limit,
+        "NIP-77: largest negentropy message the relay sends, in bytes before hex (0: none, else >= 4096)");
+    num("neg-max-items-total", &Config::neg_max_items_total,
+        "NIP-77: events held by all open sessions together (40 bytes each)");
+    num("neg-idle-seconds", &Config::neg_idle_seconds, "NIP-77: a session idle this long is closed");
+    text("peers", &Config::peers,
+         "JSON file of peers to replicate from and what to take (docs/replication.md; empty: none)");
+    num("peer-resync-seconds", &Config::peer_resync_seconds,
+        "replication: reconcile with each connected peer again this often");
     return options;
 }
 
@@ -163,14 +177,24 @@ Result<Config> parse_config(const std::vector<std::string>& args) {
     }
     if (config.worker_threads == 0) return make_error("config", "--worker-threads must be at least 1");
     if (config.writer_batch_max == 0) return make_error("config", "--writer-batch-max must be at least 1");
+    if (config.wal_checkpoint_mib == 0 || config.wal_limit_mib < config.wal_checkpoint_mib ||
+        config.wal_limit_mib > 65536) {
+        return make_error("config",
+                          "--wal-checkpoint-mib must be at least 1 and at most "
+                          "--wal-limit-mib, which must be at most 65536");
+    }
+    if (config.neg_frame_size_limit != 0 && config.neg_frame_size_limit < 4096) {
+        return make_error("config", "--neg-frame-size-limit must be 0 or at least 4096");
+    }
     return config;
 }
 
 std::string config_help() {
     std::ostringstream out;
     out << "usage: datt-relay [--config FILE] [--option value ...]\n\n"
-           "A Datt relay: NIP-01 over WebSocket, NIP-11, NIP-45, NIP-50, the web app and\n"
+           "A Datt relay: NIP-01 over WebSocket, NIP-11, NIP-45, NIP-50, NIP-77, the web app and\n"
            "/metrics on one port, events in SQLite. A config file holds 'option = value' lines.\n\n"
+           "Also: datt-relay sync <peer-url> [filter-json] [options]   (datt-relay sync --help)\n\n"
            "Options (default in brackets):\n";
     const Config defaults;
     for (const auto& [name, option] : options()) {

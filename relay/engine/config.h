@@ -44,7 +44,21 @@ struct Config {
     size_t max_connections_per_ip = 64;
     size_t max_outgoing_bytes = 8 * 1024 * 1024;  // queued to one slow client before it is closed
     size_t writer_batch_max = 2000;         // events per commit (one fsync)
+    size_t wal_checkpoint_mib = 16;         // WAL written before a checkpoint while busy
+    size_t wal_limit_mib = 64;              // WAL size that forces a TRUNCATE checkpoint
     size_t worker_threads = 2;              // parse/verify/query workers
+
+    // NIP-77 reconciliation sessions (NEG-OPEN), advertised in NIP-11 `limitation`.
+    // Sessions count against max_subscriptions. Defaults are strfry's where it has one.
+    size_t neg_max_items = 1'000'000;        // events one session may reconcile (else NEG-ERR blocked)
+    size_t neg_frame_size_limit = 500'000;   // largest negentropy message sent (bytes before hex; 0 = none)
+    size_t neg_max_items_total = 8'000'000;  // items held by all open sessions together (40 bytes each)
+    double neg_idle_seconds = 300;           // a session without NEG-MSG for this long is closed
+
+    // Replication (relay/replication/replicator.h): a JSON file of peers and what to take
+    // from each ("" = none), and how often to reconcile again while connected.
+    std::string peers = "";
+    double peer_resync_seconds = 300;
 };
 
 // Parses argv (without argv[0]). Errors name the offending option.

@@ -9,11 +9,34 @@
 #include <string>
 
 #include "engine/config.h"
+#include "engine/metrics.h"
 #include "engine/inbox.h"
 #include "engine/token_bucket.h"
 #include "net/outbox.h"
+#include "sync/session.h"
 
 namespace datt::relay {
+
+// One NIP-77 session (negentropy.h): the responder over its set, and when it was last
+// used. Its destructor gives the set's items back to the relay-wide budget, whichever way
+// it ends (NEG-CLOSE, replacement, idling, disconnect).
+struct NegSession {
+    NegSession(sync::Responder responder, int64_t items, double now, Metrics& metrics)
+        : responder(std::move(responder)), items(items), last_active(now), metrics(metrics) {
+        ++metrics.neg_sessions_open;
+    }
+    NegSession(const NegSession&) = delete;
+    NegSession& operator=(const NegSession&) = delete;
+    ~NegSession() {
+        metrics.neg_items_held -= items;
+        --metrics.neg_sessions_open;
+    }
+
+    const sync::Responder responder;
+    const int64_t items;
+    double last_active;  // guarded by Connection::subscriptions_mutex
+    Metrics& metrics;
+};
 
 struct Connection {
     Connection(ConnectionId id, std::string ip, size_t monitor, const Config& config)
@@ -42,6 +65,10 @@ struct Connection {
     std::mutex subscriptions_mutex;
     std::map<std::string, uint64_t, std::less<>> subscriptions;
     uint64_t next_generation = 1;  // guarded by subscriptions_mutex
+    // Open NIP-77 sessions by subscription id, guarded by subscriptions_mutex too (they
+    // count against max_subscriptions with `subscriptions`). Shared so that a reply can be
+    // computed outside the lock while the idle sweeper may drop the entry.
+    std::map<std::string, std::shared_ptr<NegSession>, std::less<>> neg_sessions;
 };
 
 }  // namespace datt::relay

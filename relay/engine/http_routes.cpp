@@ -12,7 +12,7 @@ std::string relay_information(const Config& config) {
         {"name", config.name},
         {"description", config.description},
         {"contact", config.contact},
-        {"supported_nips", {1, 9, 11, 45, 50}},
+        {"supported_nips", {1, 9, 11, 45, 50, 77}},
         {"software", "datt-relay"},
         {"version", "0.1.0"},
         {"limitation",
@@ -28,7 +28,11 @@ std::string relay_information(const Config& config) {
           {"payment_required", false},
           {"restricted_writes", false},
           {"created_at_lower_limit", config.created_at_lower_limit},
-          {"created_at_upper_limit", config.created_at_upper_limit}}},
+          {"created_at_upper_limit", config.created_at_upper_limit},
+          // NIP-77 (not in NIP-11's list; strfry's names where it has them): events one
+          // NEG-OPEN may reconcile, and the largest negentropy message the relay sends.
+          {"negentropy_max_sync_events", config.neg_max_items},
+          {"negentropy_frame_size_limit", config.neg_frame_size_limit}}},
     };
     return info.dump();
 }
@@ -67,7 +71,10 @@ std::string HttpRoutes::metrics_text() const {
         gauges.bytes_out = stats.bytes_out;
     }
     gauges.database_bytes = store_.size_bytes();
-    return context_.metrics.render(gauges);
+    gauges.wal_bytes = store_.wal_bytes();
+    std::string text = context_.metrics.render(gauges);
+    if (extra_metrics_) text += extra_metrics_();
+    return text;
 }
 
 HttpResponse HttpRoutes::route(const HttpRequest& request) const {

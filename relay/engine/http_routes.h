@@ -16,6 +16,8 @@ namespace datt::relay {
 class HttpRoutes {
   public:
     HttpRoutes(Context& context, Store& store);
+    // Text appended to /metrics (set before requests arrive).
+    void set_extra_metrics(std::function<std::string()> extra) { extra_metrics_ = std::move(extra); }
 
     HttpResponse route(const HttpRequest& request) const;
 
@@ -24,6 +26,7 @@ class HttpRoutes {
 
     Context& context_;
     Store& store_;
+    std::function<std::string()> extra_metrics_;
     const std::string relay_information_;
     const StaticFiles web_;   // at /
     const StaticFiles wasm_;  // at /wasm/

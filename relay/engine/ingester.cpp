@@ -63,6 +63,18 @@ void Ingester::handle(const std::shared_ptr<Connection>& connection, std::string
                 monitors_.post(connection->monitor,
                                Unsubscribe{connection->id, std::move(message.subscription_id)});
                 context_.done();
+            } else if constexpr (std::is_same_v<T, proto::NegOpenMessage>) {
+                negentropy_.open(*connection, std::move(message), store);
+                context_.done();
+            } else if constexpr (std::is_same_v<T, proto::NegMsgMessage>) {
+                negentropy_.message(*connection, message);
+                context_.done();
+            } else if constexpr (std::is_same_v<T, proto::NegCloseMessage>) {
+                negentropy_.close(*connection, message.subscription_id);
+                context_.done();
+            } else if constexpr (std::is_same_v<T, proto::InvalidNegentropy>) {
+                negentropy_.invalid(*connection, message);
+                context_.done();
             } else if constexpr (std::is_same_v<T, proto::InvalidSubscription>) {
                 context_.send(connection->id,
                               proto::format_closed(message.subscription_id,

@@ -2,7 +2,7 @@
 // connection's frames in arrival order (one drain per connection at a time, on the pool)
 // and for each one: parses the message (core/proto); EVENT: rate limits, Event::parse
 // (JSON, id, BIP-340 signature), then to the writer, or for an ephemeral kind straight to
-// the monitors; REQ/COUNT: to the reader; CLOSE: to the connection's monitor shard.
+// the monitors; REQ/COUNT: to the reader; CLOSE: to the connection's monitor shard; NEG-*: to the negentropy role.
 #pragma once
 
 #include <memory>
@@ -13,6 +13,7 @@
 #include "engine/connection.h"
 #include "engine/context.h"
 #include "engine/monitor.h"
+#include "engine/negentropy.h"
 #include "engine/reader.h"
 #include "engine/writer.h"
 #include "store/store.h"
@@ -22,11 +23,12 @@ namespace datt::relay {
 class Ingester {
   public:
     Ingester(Context& context, Admission& admission, Writer& writer, Reader& reader,
-             Monitors& monitors, Scheduler& scheduler)
+             Negentropy& negentropy, Monitors& monitors, Scheduler& scheduler)
         : context_(context),
           admission_(admission),
           writer_(writer),
           reader_(reader),
+          negentropy_(negentropy),
           monitors_(monitors),
           scheduler_(scheduler) {}
 
@@ -45,6 +47,7 @@ class Ingester {
     Admission& admission_;
     Writer& writer_;
     Reader& reader_;
+    Negentropy& negentropy_;
     Monitors& monitors_;
     Scheduler& scheduler_;
 };

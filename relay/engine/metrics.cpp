@@ -47,7 +47,16 @@ std::string Metrics::render(const Gauges& g) const {
     metric("datt_count_requests_total", "counter", "COUNT requests answered.", counts.load());
     metric("datt_notices_total", "counter", "NOTICE messages sent.", notices.load());
     metric("datt_subscriptions_open", "gauge", "Open REQ subscriptions.", subscriptions_open.load());
-    metric("datt_database_bytes", "gauge", "Database size on disk.", g.database_bytes);
+    metric("datt_neg_sessions_open", "gauge", "Open NIP-77 reconciliation sessions.", neg_sessions_open.load());
+    metric("datt_neg_items_held", "gauge", "(created_at, id) items held by open NIP-77 sessions (40 bytes each).",
+           neg_items_held.load());
+    metric("datt_neg_opens_total", "counter", "NEG-OPEN messages answered.", neg_opens.load());
+    metric("datt_neg_messages_total", "counter", "NEG-MSG messages answered.", neg_messages.load());
+    metric("datt_neg_errors_total", "counter", "NEG-ERR messages sent.", neg_errors.load());
+    metric("datt_neg_timeouts_total", "counter", "NIP-77 sessions closed for idling.", neg_timeouts.load());
+    metric("datt_database_bytes", "gauge", "Database size on disk, write-ahead log included.",
+           g.database_bytes);
+    metric("datt_database_wal_bytes", "gauge", "Write-ahead log size on disk.", g.wal_bytes);
     out << "# HELP datt_query_duration_seconds Time to answer a REQ from the store.\n"
            "# TYPE datt_query_duration_seconds histogram\n";
     uint64_t cumulative = 0;

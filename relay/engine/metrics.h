@@ -25,12 +25,20 @@ public:
     std::atomic<uint64_t> notices{0};
     std::atomic<uint64_t> commits{0};
     std::atomic<int64_t> subscriptions_open{0};
+    // NIP-77 sessions (negentropy.h).
+    std::atomic<int64_t> neg_sessions_open{0};
+    std::atomic<int64_t> neg_items_held{0};  // items in the sets of open sessions
+    std::atomic<uint64_t> neg_opens{0};
+    std::atomic<uint64_t> neg_messages{0};   // NEG-MSG answered
+    std::atomic<uint64_t> neg_errors{0};     // NEG-ERR sent (timeouts included)
+    std::atomic<uint64_t> neg_timeouts{0};
 
     void reject(const std::string& reason);
     void observe_query(double seconds);
 
     struct Gauges {
-        uint64_t connections_open, connections_total, slow_consumer_closes, database_bytes;
+        uint64_t connections_open, connections_total, slow_consumer_closes, database_bytes,
+            wal_bytes;
         uint64_t messages_in, messages_out, bytes_in, bytes_out;
     };
     std::string render(const Gauges& gauges) const;

@@ -43,7 +43,8 @@ void Reader::req(const std::shared_ptr<Connection>& shared, proto::ReqMessage re
         std::lock_guard lock(connection.subscriptions_mutex);
         auto& open = connection.subscriptions;
         const bool replacing = open.count(req.subscription_id) > 0;
-        if (!replacing && open.size() >= context_.config.max_subscriptions) {
+        // NIP-77 sessions count against the same limit.
+        if (!replacing && open.size() + connection.neg_sessions.size() >= context_.config.max_subscriptions) {
             context_.send(connection.id,
                           proto::format_closed(req.subscription_id,
                                                "blocked: too many open subscriptions (limit " +

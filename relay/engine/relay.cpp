@@ -1,5 +1,10 @@
 #include "engine/relay.h"
 
+#include <algorithm>
+#include <limits>
+
+#include "event/kind.h"
+
 namespace datt::relay {
 
 Relay::Relay(const Config& config, Store& store)
@@ -9,10 +14,31 @@ Relay::Relay(const Config& config, Store& store)
       monitors_(context_, pool_, config.worker_threads),
       writer_(context_, store, monitors_),
       reader_(context_, monitors_),
-      ingester_(context_, admission_, writer_, reader_, monitors_, pool_),
-      routes_(context_, store) {}
+      negentropy_(context_),
+      ingester_(context_, admission_, writer_, reader_, negentropy_, monitors_, pool_),
+      routes_(context_, store),
+      replication_(std::make_shared<Connection>(std::numeric_limits<ConnectionId>::max(), "replication", 0,
+                                                context_.config)) {}
 
 Relay::~Relay() { shutdown(); }
+
+bool Relay::ingest(std::vector<event::Event> events) {
+    for (event::Event& event : events) {
+        if (event::storage_class(event.kind()) == event::StorageClass::kEphemeral) continue;
+        ++context_.metrics.events_received;
+        for (;;) {
+            ++context_.in_flight;
+            if (!accepting_) {
+                context_.done();
+                return false;
+            }
+            if (writer_.post(WriteEvent{replication_, event})) break;
+            context_.done();
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));  // the writer is behind
+        }
+    }
+    return true;
+}
 
 Status Relay::start(Outbox& outbox) {
     context_.outbox = &outbox;
@@ -20,6 +46,7 @@ Status Relay::start(Outbox& outbox) {
         return started;
     }
     writer_.start();
+    sweeper_ = std::thread([this] { sweep_loop(); });
     started_ = true;
     return Ok{};
 }
@@ -37,6 +64,12 @@ void Relay::shutdown() {
     stopped_ = true;
     accepting_ = false;
     if (!started_) return;
+    {
+        std::lock_guard lock(sweeper_mutex_);
+        sweeper_stop_ = true;
+    }
+    sweeper_wake_.notify_all();
+    sweeper_.join();
     pool_.stop();           // runs the queued drains (which may still give the writer work)
     writer_.stop();         // commits what it holds
     monitors_.drain_all();  // delivers and answers the last commits on this thread
@@ -53,6 +86,21 @@ void Relay::run(Task& task, StoreReader& reader) {
             }
         },
         task);
+}
+
+void Relay::sweep_loop() {
+    const auto period = std::chrono::milliseconds(
+        std::clamp<int64_t>(static_cast<int64_t>(context_.config.neg_idle_seconds * 250), 10, 1000));
+    std::unique_lock lock(sweeper_mutex_);
+    while (!sweeper_wake_.wait_for(lock, period, [this] { return sweeper_stop_; })) {
+        std::vector<std::shared_ptr<Connection>> connections;
+        {
+            std::shared_lock shared(connections_mutex_);
+            for (const auto& [id, connection] : connections_) connections.push_back(connection);
+        }
+        const double now = context_.now_seconds();
+        for (const auto& connection : connections) negentropy_.sweep_idle(*connection, now);
+    }
 }
 
 std::shared_ptr<Connection> Relay::find(ConnectionId id) {
@@ -84,6 +132,7 @@ void Relay::on_close(ConnectionId id) {
         std::lock_guard lock(connection->subscriptions_mutex);
         context_.metrics.subscriptions_open -= static_cast<int64_t>(connection->subscriptions.size());
         connection->subscriptions.clear();
+        connection->neg_sessions.clear();  // frees their sets (a drain may hold one briefly)
     }
     monitors_.post(connection->monitor, ConnectionClosed{id});
     admission_.close(connection->ip, context_.now_seconds());

@@ -12,6 +12,10 @@
 #pragma once
 
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -24,6 +28,7 @@
 #include "engine/http_routes.h"
 #include "engine/ingester.h"
 #include "engine/monitor.h"
+#include "engine/negentropy.h"
 #include "engine/reader.h"
 #include "engine/worker_pool.h"
 #include "engine/writer.h"
@@ -55,9 +60,19 @@ class Relay final : public ServerHandler, private TaskRunner {
     void on_close(ConnectionId id) override;
     HttpResponse on_http(const HttpRequest& request) override;
 
+    // Events from a replication peer (relay/replication), already verified: stored by the
+    // writer like a client's, in order, so a duplicate is neither stored nor delivered
+    // twice. Blocks while the writer's queue is full (bounded memory); false, with the rest
+    // dropped, once the relay is stopping. Thread-safe.
+    bool ingest(std::vector<event::Event> events);
+    // Text appended to /metrics (replication's per-peer gauges); set before start().
+    void set_extra_metrics(std::function<std::string()> extra) { routes_.set_extra_metrics(std::move(extra)); }
+
   private:
     void run(Task& task, StoreReader& reader) override;
     std::shared_ptr<Connection> find(ConnectionId id);
+    // The sweeper thread: closes idle NIP-77 sessions (negentropy.h) once a second.
+    void sweep_loop();
 
     Context context_;
     Store& store_;
@@ -66,15 +81,24 @@ class Relay final : public ServerHandler, private TaskRunner {
     Monitors monitors_;
     Writer writer_;
     Reader reader_;
+    Negentropy negentropy_;
     Ingester ingester_;
     HttpRoutes routes_;
 
     std::shared_mutex connections_mutex_;
     std::unordered_map<ConnectionId, std::shared_ptr<Connection>> connections_;
+    // The writer answers every event to a connection: replicated events are "from" this
+    // one, which no socket has (its OKs go nowhere).
+    std::shared_ptr<Connection> replication_;
 
     std::atomic<bool> accepting_{true};
     bool started_ = false;
     bool stopped_ = false;
+
+    std::mutex sweeper_mutex_;
+    std::condition_variable sweeper_wake_;
+    bool sweeper_stop_ = false;  // guarded by sweeper_mutex_
+    std::thread sweeper_;
 };
 
 }  // namespace datt::relay

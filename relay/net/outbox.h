@@ -20,8 +20,9 @@ using ConnectionId = uint64_t;
 enum class CloseCode : uint16_t {
     kNormal = 1000,           // done
     kGoingAway = 1001,        // the relay is shutting down (stop())
+    kProtocolError = 1002,    // (sent by the server itself for a frame RFC 6455 forbids)
     kPolicyViolation = 1008,  // abuse, rate limits; also used for slow consumers
-    kMessageTooBig = 1009,    // (sent by Beast itself for oversized messages)
+    kMessageTooBig = 1009,    // (sent by the server itself for oversized messages)
     kInternalError = 1011,    // the handler threw
 };
 

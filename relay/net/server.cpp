@@ -18,6 +18,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
@@ -45,6 +46,17 @@ constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 constexpr size_t kMaxCloseReasonBytes = 123;        // RFC 6455 section 5.5: 125 minus the code
 constexpr size_t kKeptReadBufferBytes = 64 * 1024;  // larger read buffers are freed after use
 constexpr size_t kReadChunkBytes = 64 * 1024;        // one async_read_some at most
+// After failing a connection (1002, 1009) the server reads and discards what the peer still
+// sends, slowly and for a bounded time, before closing the socket: the peer gets time to read
+// the close frame (closing with unread data sends a reset, which can destroy it in transit),
+// and the rest of a frame that may claim 2^63 bytes is not read. At most 16 KiB per 20 ms
+// for 1 s: about 800 KiB.
+constexpr size_t kMaxDrainBytes = 1024 * 1024;
+constexpr size_t kDrainChunkBytes = 16 * 1024;
+constexpr auto kDrainPause = std::chrono::milliseconds(20);
+constexpr auto kDrainDeadline = std::chrono::seconds(1);
+// RFC 6455 section 5.2: the most significant bit of a 64-bit payload length must be 0.
+constexpr uint64_t kFrameLengthTopBit = uint64_t{1} << 63;
 constexpr const char* kServerName = "datt-relay";
 
 class HttpSession;
@@ -60,6 +72,36 @@ std::string remote_ip_of(const tcp::socket& socket) {
         return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).to_string();
     }
     return address.to_string();
+}
+
+// RFC 9112 section 5.2: a server must refuse obsolete line folding (a line of the header
+// block starting with SP or HTAB) or unfold it; Beast 1.74 unfolds silently, so the raw
+// header block (`head`, up to and including its blank line) is checked before Beast parses.
+bool has_obsolete_folding(std::string_view head) {
+    for (size_t at = head.find("\r\n"); at != std::string_view::npos;
+         at = head.find("\r\n", at + 2)) {
+        if (at + 2 < head.size() && (head[at + 2] == ' ' || head[at + 2] == '\t')) return true;
+    }
+    return false;
+}
+
+// RFC 6455 section 4.1: the key is "a base64-encoded value that, when decoded, is 16 bytes
+// in length": 22 characters of the base64 alphabet (RFC 4648 section 4) and "==", in the
+// canonical form (the last character's low four bits, which encode nothing, are zero).
+bool is_websocket_key(std::string_view key) {
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z') return c - 'A';
+        if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+        if (c >= '0' && c <= '9') return c - '0' + 52;
+        if (c == '+') return 62;
+        if (c == '/') return 63;
+        return -1;
+    };
+    if (key.size() != 24 || key.substr(22) != "==") return false;
+    for (size_t i = 0; i < 22; ++i) {
+        if (value(key[i]) < 0) return false;
+    }
+    return (value(key[21]) & 0x0F) == 0;
 }
 
 // Cuts to at most `max` bytes without splitting a UTF-8 sequence (Beast checks close reasons).
@@ -147,9 +189,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     void push(std::shared_ptr<const std::string> text);
     void do_write();
     void on_write(error_code ec, size_t bytes);
-    void begin_close(CloseCode code, std::string reason, bool drop_queue);
+    void begin_close(CloseCode code, std::string reason, bool drop_queue, bool fail = false);
     void send_close();
     void on_closed(error_code ec);
+    void send_failure_close();
+    void on_failure_close_sent(error_code ec, size_t bytes);
+    void do_drain(error_code ec = {});
+    void on_drain(error_code ec, size_t bytes);
     void on_close_deadline(error_code ec);
     void finish();
     void release(size_t bytes) { queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed); }
@@ -176,6 +222,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     bool close_requested_ = false;
     bool close_sent_ = false;
     bool drop_queue_ = false;  // slow consumer: nothing more is written but the close
+    bool fail_ = false;        // the peer broke the protocol: close frame, bounded drain, close
+    std::string failure_frame_;                      // the close frame written by hand when failing
+    std::optional<asio::steady_timer> drain_pause_;  // paces the drain after failing
+    size_t drained_ = 0;                             // bytes discarded since failing
     bool finished_ = false;
 };
 
@@ -194,6 +244,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
   private:
     void do_read();
+    void read_head();
+    void on_head_read(error_code ec, size_t bytes);
     void on_read(error_code ec, size_t bytes);
     void upgrade();
     void answer(const http::request<http::string_body>& request);
@@ -206,7 +258,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     beast::tcp_stream stream_;
     const std::string remote_ip_;
     ConnectionId id_ = 0;
-    beast::flat_buffer buffer_;
+    // Holds at most one request's header block and body (the parser's limits).
+    beast::flat_buffer buffer_{kMaxHttpHeaderBytes + kMaxHttpBodyBytes};
     std::optional<http::request_parser<http::string_body>> parser_;
     std::optional<http::response<http::string_body>> response_;  // alive during the write
 };
@@ -294,14 +347,27 @@ void WebSocketSession::on_read(error_code ec, size_t) {
     // Every end of a connection ends the read loop: peer close, errors, Beast's timeouts, an
     // oversized or invalid frame, and our own socket close (deadline, finish()).
     if (ec) return finish();
-    if (read_buffer_.size() > server_.options.max_message_bytes + kMessageSlackBytes) {
-        read_buffer_.clear();
-        read_buffer_.shrink_to_fit();
-        // Reads stop here; Beast's close reads and discards the rest of the frame, then
-        // waits for the peer's close frame (bounded by the close deadline).
-        return begin_close(CloseCode::kMessageTooBig, "message too big", true);
+    if (!ws_.is_message_done()) {
+        // What the current frame still declares (Beast's hint is its remaining payload when
+        // the message is not compressed, and deflate is off). Its declared length is at
+        // most that plus what this message has read so far.
+        const uint64_t remaining = ws_.read_size_hint(1);
+        const size_t limit = server_.options.max_message_bytes + kMessageSlackBytes;
+        if (remaining >= kFrameLengthTopBit - read_buffer_.size()) {
+            read_buffer_.clear();
+            read_buffer_.shrink_to_fit();
+            return begin_close(CloseCode::kProtocolError, "frame length has its top bit set", true,
+                               true);
+        }
+        // Reads stop as soon as the message is known to pass the limit, whatever it
+        // declares: the rest of the frame is not read (see send_failure_close).
+        if (read_buffer_.size() + remaining > limit) {
+            read_buffer_.clear();
+            read_buffer_.shrink_to_fit();
+            return begin_close(CloseCode::kMessageTooBig, "message too big", true, true);
+        }
+        return do_read();
     }
-    if (!ws_.is_message_done()) return do_read();
     server_.messages_in.fetch_add(1, std::memory_order_relaxed);
     server_.bytes_in.fetch_add(read_buffer_.size(), std::memory_order_relaxed);
     const bool text = ws_.got_text();
@@ -398,9 +464,10 @@ void WebSocketSession::on_write(error_code ec, size_t bytes) {
     if (close_requested_) send_close();
 }
 
-void WebSocketSession::begin_close(CloseCode code, std::string reason, bool drop_queue) {
+void WebSocketSession::begin_close(CloseCode code, std::string reason, bool drop_queue, bool fail) {
     if (finished_ || close_requested_) return;
     close_requested_ = true;
+    fail_ = fail;
     close_reason_ = websocket::close_reason(static_cast<websocket::close_code>(code),
                                             truncate_utf8(reason, kMaxCloseReasonBytes));
     if (drop_queue) {
@@ -424,8 +491,60 @@ void WebSocketSession::begin_close(CloseCode code, std::string reason, bool drop
 void WebSocketSession::send_close() {
     if (close_sent_ || finished_) return;
     close_sent_ = true;
+    if (fail_) return send_failure_close();
     ws_.async_close(close_reason_,
                     beast::bind_front_handler(&WebSocketSession::on_closed, shared_from_this()));
+}
+
+// RFC 6455 section 7.1.7, _Fail the WebSocket Connection_. Beast's async_close would first
+// read the rest of the offending frame (2^62 bytes if it says so), so the close frame is
+// written here by hand (no write of Beast's is in flight: send_close runs when the queue is
+// idle), the sending side is shut down, at most kMaxDrainBytes are read and discarded, and
+// the socket is closed (finish). The close deadline bounds the time as well.
+void WebSocketSession::send_failure_close() {
+    // Layout (RFC 6455 section 5.2), a server frame is never masked: 0x88 (FIN, opcode 8),
+    // payload length (at most 125, one byte), status code (2 bytes, big endian), reason.
+    const auto code = static_cast<uint16_t>(close_reason_.code);
+    const std::string_view reason(close_reason_.reason.data(), close_reason_.reason.size());
+    failure_frame_.clear();
+    failure_frame_ += static_cast<char>(0x88);
+    failure_frame_ += static_cast<char>(2 + reason.size());
+    failure_frame_ += static_cast<char>(code >> 8);
+    failure_frame_ += static_cast<char>(code & 0xFF);
+    failure_frame_ += reason;
+    asio::async_write(
+        ws_.next_layer(), asio::buffer(failure_frame_),
+        beast::bind_front_handler(&WebSocketSession::on_failure_close_sent, shared_from_this()));
+}
+
+void WebSocketSession::on_failure_close_sent(error_code ec, size_t) {
+    if (ec) return finish();
+    error_code ignored;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_send, ignored);
+    close_deadline_.expires_after(kDrainDeadline);  // cancels the pending wait, which returns
+    close_deadline_.async_wait(
+        beast::bind_front_handler(&WebSocketSession::on_close_deadline, shared_from_this()));
+    drain_pause_.emplace(ws_.get_executor());
+    do_drain();
+}
+
+void WebSocketSession::do_drain(error_code ec) {
+    if (ec || finished_) return finish();
+    read_buffer_.consume(read_buffer_.size());
+    ws_.next_layer().async_read_some(
+        read_buffer_.prepare(kDrainChunkBytes),
+        beast::bind_front_handler(&WebSocketSession::on_drain, shared_from_this()));
+}
+
+void WebSocketSession::on_drain(error_code ec, size_t bytes) {
+    drained_ += bytes;
+    if (ec || finished_ || drained_ >= kMaxDrainBytes) {
+        read_buffer_ = beast::flat_buffer();
+        return finish();
+    }
+    drain_pause_->expires_after(kDrainPause);
+    drain_pause_->async_wait(
+        [self = shared_from_this()](error_code wait_ec) { self->do_drain(wait_ec); });
 }
 
 void WebSocketSession::on_closed(error_code) {
@@ -443,6 +562,7 @@ void WebSocketSession::finish() {
     finished_ = true;
     closing_.store(true);
     close_deadline_.cancel();
+    if (drain_pause_) drain_pause_->cancel();
     beast::get_lowest_layer(ws_).close();  // cancels whatever is still pending
     // The frame in flight stays alive until on_write (the cancelled write still points at it).
     const size_t keep = writing_ ? 1 : 0;
@@ -481,8 +601,38 @@ void HttpSession::do_read() {
     parser_->header_limit(kMaxHttpHeaderBytes);
     parser_->body_limit(kMaxHttpBodyBytes);
     stream_.expires_after(server_.options.http_timeout);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+    read_head();
+}
+
+// Reads until buffer_ holds the whole header block, checks it as bytes
+// (has_obsolete_folding), then lets Beast parse it from buffer_ and read the body.
+void HttpSession::read_head() {
+    const std::string_view buffered(static_cast<const char*>(buffer_.data().data()),
+                                    buffer_.size());
+    const size_t end = buffered.find("\r\n\r\n");
+    if (end != std::string_view::npos) {
+        if (has_obsolete_folding(buffered.substr(0, end + 4))) {
+            return reply_error(http::status::bad_request,
+                               "obsolete line folding is not allowed (RFC 9112 section 5.2)\n");
+        }
+        return http::async_read(
+            stream_, buffer_, *parser_,
+            beast::bind_front_handler(&HttpSession::on_read, shared_from_this()));
+    }
+    if (buffer_.size() >= kMaxHttpHeaderBytes) {
+        return reply_error(http::status::request_header_fields_too_large,
+                           "request headers too large\n");
+    }
+    stream_.async_read_some(
+        buffer_.prepare(kMaxHttpHeaderBytes - buffer_.size()),
+        beast::bind_front_handler(&HttpSession::on_head_read, shared_from_this()));
+}
+
+void HttpSession::on_head_read(error_code ec, size_t bytes) {
+    buffer_.commit(bytes);
+    if (ec == asio::error::eof && buffer_.size() == 0) return do_close();
+    if (ec) return;  // timeout, reset, a request cut short: dropping the session closes it
+    read_head();
 }
 
 void HttpSession::on_read(error_code ec, size_t) {
@@ -500,11 +650,33 @@ void HttpSession::on_read(error_code ec, size_t) {
     }
     if (ec) return;  // timeout, reset, peer gone, shutdown(): dropping the session closes it
 
-    if (websocket::is_upgrade(parser_->get())) return upgrade();
-    answer(parser_->get());
+    // RFC 9112 section 3.2: 400 for an HTTP/1.1 request without a Host header, and for any
+    // request with more than one.
+    const auto& request = parser_->get();
+    const size_t hosts = request.count(http::field::host);
+    if (hosts > 1 || (hosts == 0 && request.version() >= 11)) {
+        return reply_error(http::status::bad_request,
+                           "an HTTP/1.1 request needs exactly one Host header\n");
+    }
+    if (websocket::is_upgrade(request)) return upgrade();
+    answer(request);
 }
 
 void HttpSession::upgrade() {
+    const auto& head = parser_->get();
+    // RFC 6455 section 4.2.2: a server that does not serve the requested resource answers
+    // with an HTTP error such as 404. The path is everything before a '?'.
+    const std::string_view target(head.target().data(), head.target().size());
+    if (target.substr(0, target.find('?')) != server_.options.websocket_path) {
+        return reply_error(http::status::not_found, "no WebSocket endpoint here: connect to " +
+                                                        server_.options.websocket_path + "\n");
+    }
+    if (head.count(http::field::sec_websocket_key) != 1 ||
+        !is_websocket_key(std::string_view(head[http::field::sec_websocket_key].data(),
+                                           head[http::field::sec_websocket_key].size()))) {
+        return reply_error(http::status::bad_request,
+                           "Sec-WebSocket-Key must be the base64 encoding of 16 bytes\n");
+    }
     auto request = parser_->release();
     // The socket keeps its strand; bytes a client sent after the upgrade request before the
     // 101 answer (none do) would be lost with buffer_.

@@ -62,6 +62,7 @@ struct ServerOptions {
     size_t max_message_bytes = 256 * 1024;
     size_t max_outgoing_bytes = 8 * 1024 * 1024;  // per connection queue cap
     unsigned threads = 1;                         // network threads run() uses (0 counts as 1)
+    std::string websocket_path = "/";  // the one path (before any '?') upgrades are served at
     std::chrono::seconds http_timeout{30};
     std::chrono::seconds websocket_idle_timeout{120};
 };

@@ -164,15 +164,12 @@ Status configure(Connection& db, bool durable) {
     if (mode->step() != SQLITE_ROW || mode->column_text(0) != "wal") {
         return error(db.get(), "cannot switch to WAL mode");
     }
-    // A batch of 1000 events dirties a few thousand pages (every index takes a row), so
-    // the default checkpoint every 1000 WAL pages would run after nearly every commit. At
-    // 32768 pages (128 MB of WAL) a page rewritten by many commits is copied back once:
-    // bench/store_bench.cpp measured 12.6k -> 17k durable events/s at 100k events stored
-    // and 11.6k -> 15.7k at 400k. The cost: up to 128 MB more disk, and after a crash the
-    // next open reads the whole WAL back (about a second).
+    // No automatic checkpoints: the store's writer schedules them between batches
+    // (SqliteStore::checkpoint, sqlite_store.h), so that they neither run inside a commit
+    // nor give up forever under continuous reads.
     return db.exec(std::string("PRAGMA synchronous=") + (durable ? "FULL" : "NORMAL") +
                    ";PRAGMA temp_store=MEMORY;PRAGMA cache_size=-65536"
-                   ";PRAGMA wal_autocheckpoint=32768");
+                   ";PRAGMA wal_autocheckpoint=0");
 }
 
 Status migrate(Connection& db, const std::string& path) {

@@ -345,8 +345,14 @@ struct WriterStatements {
 
 class SqliteStore final : public Store {
   public:
-    SqliteStore(std::string path, Connection db, WriterStatements statements, uint64_t version)
-        : path_(std::move(path)), db_(std::move(db)), s_(std::move(statements)), version_(version) {
+    SqliteStore(std::string path, Connection db, WriterStatements statements, uint64_t version,
+                SqliteOptions options)
+        : path_(std::move(path)),
+          db_(std::move(db)),
+          s_(std::move(statements)),
+          version_(version),
+          options_(options) {
+        sqlite3_wal_hook(db_.get(), &SqliteStore::on_wal_commit, this);
         update_size();
     }
 
@@ -383,6 +389,7 @@ class SqliteStore final : public Store {
             return rollback(committed.error());
         }
         version_ = commit.version;
+        (void)fold(false);  // keeps the log bounded; a failure is retried after the next commit
         update_size();
         return commit;
     }
@@ -397,9 +404,54 @@ class SqliteStore final : public Store {
         return std::unique_ptr<StoreReader>(new SqliteReader(std::move(db).value()));
     }
 
+    Status checkpoint() override {
+        std::lock_guard lock(write_mutex_);
+        return fold(true);
+    }
+
     uint64_t size_bytes() override { return size_bytes_.load(std::memory_order_relaxed); }
+    uint64_t wal_bytes() override { return wal_bytes_.load(std::memory_order_relaxed); }
 
   private:
+    // The checkpoint that is due (sqlite_store.h), if any; `idle`: any unfolded page is due.
+    // Called with write_mutex_ held.
+    Status fold(bool idle) {
+        int mode;
+        if (wal_frames_ >= options_.wal_limit_pages) {
+            mode = SQLITE_CHECKPOINT_TRUNCATE;
+        } else if (unfolded_frames_ >= options_.wal_checkpoint_pages ||
+                   (idle && unfolded_frames_ > 0)) {
+            mode = SQLITE_CHECKPOINT_PASSIVE;
+        } else {
+            return Ok{};
+        }
+        int log_frames = 0;
+        int folded = 0;
+        const int rc = sqlite3_wal_checkpoint_v2(db_.get(), nullptr, mode, &log_frames, &folded);
+        // TRUNCATE leaves an empty log (both 0); PASSIVE may stop at a reader's snapshot, and
+        // a TRUNCATE that timed out (SQLITE_BUSY) has still copied what it could.
+        if (log_frames >= 0 && folded >= 0) {
+            wal_frames_ = log_frames;
+            unfolded_frames_ = log_frames - folded;
+        }
+        update_size();
+        if (rc == SQLITE_OK) return Ok{};
+        // SQLITE_BUSY: readers kept old pages of the log past the busy timeout (TRUNCATE).
+        return sqlite::error(db_.get(), mode == SQLITE_CHECKPOINT_TRUNCATE
+                                            ? "WAL checkpoint (TRUNCATE) failed"
+                                            : "WAL checkpoint (PASSIVE) failed");
+    }
+
+    // sqlite3_wal_hook: after each commit of this connection, with the frames now in the log.
+    // A smaller count than before means the commit restarted the log from its start.
+    static int on_wal_commit(void* self, sqlite3*, const char*, int frames) {
+        auto& store = *static_cast<SqliteStore*>(self);
+        const int added = frames >= store.wal_frames_ ? frames - store.wal_frames_ : frames;
+        store.unfolded_frames_ += added;
+        store.wal_frames_ = frames;
+        return SQLITE_OK;
+    }
+
     // Runs a statement that returns no rows, leaving it reset for the next use.
     Status run(Statement& stmt, std::string_view what) {
         const int rc = stmt.step();
@@ -616,9 +668,10 @@ class SqliteStore final : public Store {
         auto page_size = db_.query_int("PRAGMA page_size");
         uint64_t size = pages && page_size ? static_cast<uint64_t>(*pages * *page_size) : 0;
         std::error_code ec;
-        const auto wal = std::filesystem::file_size(path_ + "-wal", ec);
-        if (!ec) size += wal;
-        size_bytes_.store(size, std::memory_order_relaxed);
+        uint64_t wal = std::filesystem::file_size(path_ + "-wal", ec);
+        if (ec) wal = 0;
+        size_bytes_.store(size + wal, std::memory_order_relaxed);
+        wal_bytes_.store(wal, std::memory_order_relaxed);
     }
 
     std::string path_;
@@ -626,22 +679,40 @@ class SqliteStore final : public Store {
     WriterStatements s_;
     std::mutex write_mutex_;
     uint64_t version_;  // of the last commit; guarded by write_mutex_
+    const SqliteOptions options_;
+    // The WAL as the writer left it (guarded by write_mutex_): frames in the log, and how
+    // many of them no checkpoint has copied into the database yet.
+    int wal_frames_ = 0;
+    int unfolded_frames_ = 0;
     // Refreshed after each commit so /metrics reads it without touching the connection.
     std::atomic<uint64_t> size_bytes_{0};
+    std::atomic<uint64_t> wal_bytes_{0};
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, SqliteOptions options) {
+    if (options.wal_checkpoint_pages < 1 ||
+        options.wal_limit_pages < options.wal_checkpoint_pages) {
+        return make_error("store_options",
+                          "WAL limits must satisfy 1 <= wal_checkpoint_pages <= "
+                          "wal_limit_pages");
+    }
     auto db = sqlite::open_writer(path, options.durable);
     if (!db) return db.error();
+    // The size a restarted log is cut back to (in bytes; pages are 4 KiB).
+    if (auto limited = db->exec("PRAGMA journal_size_limit=" +
+                                std::to_string(int64_t{options.wal_checkpoint_pages} * 4096));
+        !limited) {
+        return limited.error();
+    }
     auto statements = WriterStatements::prepare(*db);
     if (!statements) return statements.error();
     auto version = db->query_int(sqlite::kVersionSql);
     if (!version) return version.error();
     return std::unique_ptr<Store>(new SqliteStore(path, std::move(db).value(),
                                                   std::move(statements).value(),
-                                                  static_cast<uint64_t>(*version)));
+                                                  static_cast<uint64_t>(*version), options));
 }
 
 }  // namespace datt::relay

@@ -26,8 +26,24 @@
 
 namespace datt::relay {
 
+// The WAL (write-ahead log) is checkpointed by the store, not by SQLite's automatic
+// checkpoint (a PASSIVE one that stops at the oldest reader's snapshot, so under continuous
+// reads the log is never emptied and its file never shrinks). After each commit:
+// - once `wal_checkpoint_pages` were written since the last checkpoint, a PASSIVE one copies
+//   the log's pages into the database without waiting for anyone; the next commit then
+//   starts the log over if no reader is still in it (and cuts the file back to
+//   `wal_checkpoint_pages`: journal_size_limit);
+// - once the log holds `wal_limit_pages`, a TRUNCATE checkpoint waits (busy timeout, 5 s)
+//   for the readers still reading old pages of the log, copies it all and cuts the file
+//   to zero.
+// So the -wal file stays under wal_limit_pages plus one batch. Store::checkpoint() (the
+// relay's writer calls it when no write is waiting) runs a PASSIVE one at once, so that a
+// quiet relay's database file holds what was written. A checkpoint that fails inside
+// commit() is not an error of the commit; the next one retries. Pages are 4 KiB.
 struct SqliteOptions {
     bool durable = true;  // synchronous=FULL: every commit is fsynced before write_batch returns
+    int wal_checkpoint_pages = 4096;  // 16 MiB: PASSIVE checkpoint even while busy
+    int wal_limit_pages = 16384;      // 64 MiB: TRUNCATE checkpoint
 };
 
 // Opens (creating if missing) the database at `path`; see sqlite_schema.h for the checks

@@ -118,8 +118,16 @@ class Store {
     // A reader for one thread.
     [[nodiscard]] virtual Result<std::unique_ptr<StoreReader>> open_reader() = 0;
 
-    // Bytes used on disk (for /metrics).
+    // For the writer when no write is waiting: a backend with a write-ahead log folds it into
+    // the database now, while that delays nothing (SQLite: a PASSIVE checkpoint; commit()
+    // keeps the log bounded by itself, sqlite_store.h). An error is not fatal: nothing is
+    // lost and the next call tries again.
+    [[nodiscard]] virtual Status checkpoint() = 0;
+
+    // Bytes used on disk (for /metrics), write-ahead log included.
     virtual uint64_t size_bytes() = 0;
+    // Bytes of the write-ahead log on disk (for /metrics); 0 for a backend without one.
+    virtual uint64_t wal_bytes() = 0;
 };
 
 }  // namespace datt::relay

@@ -315,6 +315,48 @@ hostile('COUNT with an unknown filter member', json(['COUNT', 'bad-count', { bar
   hostile('too many filters (max + 1)', json(message),
     (c) => expectClosed(c, 'many-filters', /^invalid: too_many_filters: /, message));
 }
+// Duplicate member names in a filter are refused as Event::parse refuses them in events
+// (JSON parsers disagree on which copy wins); the raw text is sent, JSON.stringify would
+// merge them.
+for (const [name, sub, text] of [
+  ['REQ filter with "kinds" twice', 'dup-kinds', '["REQ","dup-kinds",{"kinds":[1],"kinds":[7]}]'],
+  ['REQ second filter with "#t" twice', 'dup-tag', '["REQ","dup-tag",{"kinds":[1]},{"#t":["a"],"#t":["b"]}]'],
+  ['REQ filter with "since" twice, once escaped', 'dup-escaped', '["REQ","dup-escaped",{"since":1,"\\u0073ince":2}]'],
+  ['COUNT filter with "limit" twice', 'dup-count', '["COUNT","dup-count",{"limit":1,"limit":2}]'],
+]) {
+  hostile(name, text, async (c) => {
+    await expectClosed(c, sub, /^invalid: duplicate_field: filter member "[a-z#]+" appears twice$/, text);
+  });
+}
+hostile('the same member name in two filters is fine', '["REQ","two-filters",{"kinds":[1],"#t":["x"]},{"kinds":[7],"#t":["y"]}]',
+  async (c) => {
+    const reply = await c.next((m) => Array.isArray(m) && m[1] === 'two-filters', 5000, 'EOSE for two filters');
+    assert.deepEqual(reply, ['EOSE', 'two-filters']);
+    c.send(['CLOSE', 'two-filters']);
+  });
+
+// RFC 8259 section 8.1: no byte order mark before JSON sent over a network.
+{
+  const bom = '\uFEFF';
+  const req = `${bom}${json(['REQ', 'bom', { kinds: [1] }])}`;
+  const BOM_NOTICE = /^invalid: message_syntax: message starts with a UTF-8 byte order mark/;
+  const expectBomNotice = (sent) => async (c) => {
+    const reply = await c.next((m) => Array.isArray(m) && ['NOTICE', 'OK', 'EOSE', 'CLOSED'].includes(m[0]), 5000,
+      `NOTICE for ${describe(sent)}`);
+    assert.equal(reply[0], 'NOTICE', `sent ${describe(sent)}: got ${json(reply)}`);
+    assert.match(reply[1], BOM_NOTICE, `sent ${describe(sent)}`);
+  };
+  hostile('UTF-8 BOM before a REQ', req, expectBomNotice(req));
+  const e = valid();
+  const event = `${bom}${envelope(json(e))}`;
+  hostile('UTF-8 BOM before an EVENT message', event, async (c) => {
+    await expectBomNotice(event)(c);
+    assert.deepEqual(await fetchEvents(observer, [{ ids: [e.id] }]), [], 'not stored');
+  });
+  const inner = valid();
+  okCase('UTF-8 BOM before the event object', inner, `${bom}${json(inner)}`, 'json_syntax');
+}
+
 hostile('too many subscriptions', async (c) => {
   for (let i = 1; i <= LIMITS.maxSubscriptions; i += 1) {
     assert.equal((await query(c, `sub${i}`, [{ kinds: [1] , '#t': [uniqueTag()] }])).eose, true);

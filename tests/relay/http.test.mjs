@@ -156,6 +156,7 @@ const METRICS = {
   datt_queries_total: 'counter',
   datt_count_requests_total: 'counter',
   datt_database_bytes: 'gauge',
+  datt_database_wal_bytes: 'gauge',
   datt_query_duration_seconds: 'histogram',
 };
 

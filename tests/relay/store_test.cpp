@@ -621,6 +621,77 @@ TEST_F(StoreTest, SizeGrowsWithContent) {
     EXPECT_GT(store_->size_bytes(), before + 200 * 500);
 }
 
+// The store checkpoints its WAL (sqlite_store.h). The readers' statements end their read
+// transactions when a query returns, also when it stopped early (a limit, a full
+// scan_range): otherwise the TRUNCATE checkpoint below would wait out the busy timeout
+// (5 s), give up, and leave the log in place.
+TEST(StoreWal, CheckpointsFoldTheLogWhileReadersStayOpen) {
+    test::TempDir dir;
+    const std::string path = dir.file("wal.sqlite3");
+    auto opened = open_sqlite_store(
+        path, {.durable = false, .wal_checkpoint_pages = 32, .wal_limit_pages = 64});
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    Store& store = **opened;
+    auto opened_reader = store.open_reader();
+    ASSERT_TRUE(opened_reader.ok());
+    StoreReader& reader = **opened_reader;
+    const auto wal_file = [&] {
+        return fs::exists(path + "-wal") ? static_cast<uint64_t>(fs::file_size(path + "-wal")) : 0;
+    };
+    const auto batch = [](int from, int count) {
+        std::vector<Event> events;
+        for (int i = from; i < from + count; ++i) {
+            events.push_back(
+                sign_event(i % 3, 1000 + i, 1, {{"t", "wal" + std::to_string(i % 4)}},
+                           "checkpoint words " + std::to_string(i) + std::string(300, '.')));
+        }
+        return events;
+    };
+
+    ASSERT_TRUE(store.write_batch(batch(0, 20)).ok());
+    EXPECT_GT(wal_file(), 0u);
+    EXPECT_EQ(store.wal_bytes(), wal_file());
+    // Reads that stop early, a snapshot, a count, a search, a range scan.
+    EXPECT_EQ(reader.query(filter_from("{\"kinds\":[1],\"limit\":5}"), 500)->size(), 5u);
+    EXPECT_EQ(reader.query(filter_from("{\"#t\":[\"wal1\",\"wal2\"],\"limit\":3}"), 500)->size(),
+              3u);
+    {
+        auto snapshot = ReadSnapshot::begin(reader);
+        ASSERT_TRUE(snapshot.ok());
+        EXPECT_EQ(reader.query(filter_from("{\"search\":\"checkpoint\",\"limit\":2}"), 500)->size(),
+                  2u);
+    }
+    EXPECT_EQ(*reader.count({filter_from("{\"kinds\":[1]}")}), 20u);
+    EXPECT_EQ(reader.scan_range(filter_from("{}"), {0, {}}, {INT64_MAX, {}}, 4)->size(), 4u);
+
+    // This commit takes the log past wal_limit_pages: it ends with a TRUNCATE checkpoint.
+    const uint64_t main_before = fs::file_size(path);
+    ASSERT_TRUE(store.write_batch(batch(20, 300)).ok());
+    EXPECT_EQ(wal_file(), 0u) << "a reader kept the log";
+    EXPECT_EQ(store.wal_bytes(), 0u);
+    EXPECT_GT(fs::file_size(path), main_before + 300u * 300) << "the pages reached the main file";
+    EXPECT_EQ(reader.query(filter_from("{}"), 500)->size(), 320u);
+
+    // Small commits append to the log; after an idle checkpoint() the next one starts it over.
+    ASSERT_TRUE(store.write_batch(std::vector<Event>{sign_event(1, 5000, 1, {}, "small")}).ok());
+    const uint64_t one_commit = wal_file();
+    ASSERT_TRUE(store.write_batch(std::vector<Event>{sign_event(1, 5001, 1, {}, "appended")}).ok());
+    EXPECT_GT(wal_file(), one_commit * 3 / 2) << "below wal_checkpoint_pages: no checkpoint";
+    const uint64_t two_commits = wal_file();
+    ASSERT_TRUE(store.checkpoint().ok());
+    ASSERT_TRUE(store.write_batch(std::vector<Event>{sign_event(1, 5002, 1, {}, "restarted")}).ok());
+    EXPECT_EQ(wal_file(), two_commits) << "the log started over instead of growing";
+    EXPECT_EQ(reader.query(filter_from("{\"since\":5000}"), 500)->size(), 3u);
+}
+
+TEST(StoreWal, LimitsMustBeOrdered) {
+    test::TempDir dir;
+    auto store = open_sqlite_store(dir.file("x.sqlite3"),
+                                   {.wal_checkpoint_pages = 10, .wal_limit_pages = 5});
+    ASSERT_FALSE(store.ok());
+    EXPECT_EQ(store.error().code, "store_options");
+}
+
 // Opening `path` fails with `code`, and the file's bytes are exactly as before.
 void expect_refused(const std::string& path, const std::string& code, const std::string& phrase) {
     const std::string before = read_bytes(path);

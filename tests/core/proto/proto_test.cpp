@@ -165,5 +165,40 @@ TEST(Format, RelayMessagesAreValidJson) {
     EXPECT_EQ(parsed[2]["content"], "a\x01");
 }
 
+TEST(Message, NegentropyMessagesParseAndFormat) {
+    auto open = parse_client_message(R"(["NEG-OPEN","n1",{"kinds":[1]},"6100000200"])");
+    const auto& o = as<NegOpenMessage>(open);
+    EXPECT_EQ(o.subscription_id, "n1");
+    EXPECT_EQ(o.filter.kinds, (std::vector<event::Kind>{1}));
+    EXPECT_EQ(o.message, (Bytes{0x61, 0x00, 0x00, 0x02, 0x00}));
+    EXPECT_EQ(format_neg_open("n1", o.filter, o.message), R"(["NEG-OPEN","n1",{"kinds":[1]},"6100000200"])");
+
+    auto msg = parse_client_message(R"(["NEG-MSG","n1","61AB"])");
+    EXPECT_EQ(as<NegMsgMessage>(msg).message, (Bytes{0x61, 0xab}));
+    EXPECT_EQ(format_neg_msg("n1", Bytes{0x61, 0xab}), R"(["NEG-MSG","n1","61ab"])");
+    EXPECT_EQ(as<NegCloseMessage>(parse_client_message(R"(["NEG-CLOSE","n1"])")).subscription_id, "n1");
+    EXPECT_EQ(format_neg_close("n1"), R"(["NEG-CLOSE","n1"])");
+    EXPECT_EQ(format_neg_err("n\"1", "closed: idle"), R"(["NEG-ERR","n\"1","closed: idle"])");
+}
+
+TEST(Message, MalformedNegentropyMessagesNameTheirSubscription) {
+    auto code_of = [](std::string_view text) {
+        auto parsed = parse_client_message(text);
+        const auto& invalid = as<InvalidNegentropy>(parsed);
+        EXPECT_EQ(invalid.subscription_id, "n");
+        return invalid.error.code;
+    };
+    EXPECT_EQ(code_of(R"(["NEG-MSG","n","61a"])"), "bad_hex");
+    EXPECT_EQ(code_of(R"(["NEG-MSG","n","zz"])"), "bad_hex");
+    EXPECT_EQ(code_of(R"(["NEG-MSG","n",61])"), "neg_syntax");
+    EXPECT_EQ(code_of(R"(["NEG-MSG","n"])"), "neg_syntax");
+    EXPECT_EQ(code_of(R"(["NEG-OPEN","n","61"])"), "neg_syntax");
+    EXPECT_EQ(code_of(R"(["NEG-OPEN","n",{"kinds":"x"},"61"])"), "filter_invalid");
+    EXPECT_EQ(code_of(R"(["NEG-OPEN","n",{},"61","extra"])"), "neg_syntax");
+    EXPECT_EQ(code_of(R"(["NEG-CLOSE","n",1])"), "neg_syntax");
+    // Without a usable subscription id there is nobody to answer with NEG-ERR.
+    EXPECT_EQ(error_code(parse_client_message(R"(["NEG-MSG",7,"61"])")), "bad_subscription_id");
+}
+
 }  // namespace
 }  // namespace datt::proto
