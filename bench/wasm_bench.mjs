@@ -1,5 +1,6 @@
 // Benchmarks the wasm package in Node: ops/s for signing, verifying, event ids and BIP-39
-// seeds, plus the package size. Mirrors the native datt_bench (bench/*.cpp) so that
+// seeds, Bitcoin (P2WPKH sighash + sign + verify, transaction parse, 100,000 headers, a
+// merkle proof), plus the package size. Mirrors the native datt_bench (bench/*.cpp) so that
 // docs/performance.md can state the wasm/native ratio.
 //   node bench/wasm_bench.mjs                        uses build/wasm/dist
 //   DATT_WASM_DIST=build/wasm-x/dist node bench/wasm_bench.mjs
@@ -8,6 +9,7 @@
 // (default 1); the median round is reported in calls per CPU second (compare with
 // datt_bench's median over --benchmark_repetitions=3), with the spread of the rounds and
 // the wall-clock figure, since the machine may be shared.
+import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -60,6 +62,100 @@ const votes = Array.from({ length: 1000 }, (_, i) => datt.signEvent({
   tags: [['e', (i % 40).toString(16).padStart(64, '0')]],
 }, secretKey));
 
+// Bitcoin inputs, as in bench/bitcoin_bench.cpp and bench/bitcoin_spv_bench.cpp.
+const btc = datt.bitcoin;
+const sha256 = (bytes) => createHash('sha256').update(bytes).digest();
+const sha256d = (bytes) => sha256(sha256(bytes));
+// A 1-input, 2-output P2WPKH spend (BM_P2wpkhSighashSignVerify/1).
+const btcKey = datt.hexToBytes('0101010101010101010101010101010101010101010101010101010101010101');
+const btcPrevout = { scriptPubKey: btc.p2wpkhScript(btc.publicKey(btcKey)), amount: 100000n };
+const btcSpend = {
+  version: 2, locktime: 0, inputs: [{ txid: '11'.repeat(32), vout: 0, sequence: 0xfffffffd }],
+  outputs: [{ value: 60000n, scriptPubKey: btc.p2wpkhScript(new Uint8Array(20).fill(2)) },
+    { value: 39000n, scriptPubKey: btc.p2wpkhScript(new Uint8Array(20).fill(3)) }],
+};
+const btcSpendBytes = btc.serializeTransaction(btcSpend);
+// Signing is deterministic (RFC 6979): the signed bytes made once are what every call signs,
+// so a call signs the unsigned bytes and verifies the signed ones, both as Uint8Array (the
+// form a wallet keeps; an object argument would add its member-by-member reading).
+const btcSignedBytes = btc.serializeTransaction({ ...btcSpend, inputs: [{ ...btcSpend.inputs[0],
+  witness: btc.signP2wpkhInput(btcSpendBytes, 0, btcPrevout.amount, btcKey) }] });
+function signAndVerifyP2wpkh() {
+  btc.signP2wpkhInput(btcSpendBytes, 0, btcPrevout.amount, btcKey);
+  return btc.verifyInput(btcSignedBytes, 0, btcPrevout).valid;
+}
+// A 223-byte legacy P2PKH spend (BM_TxParse/legacy_1in_2out's shape).
+const legacyTx = btc.serializeTransaction({
+  version: 1, locktime: 0,
+  inputs: [{ txid: '22'.repeat(32), vout: 1, scriptSig: new Uint8Array(104).fill(0x30) }],
+  outputs: [{ value: 1n, scriptPubKey: btc.p2pkhScript(new Uint8Array(20)) },
+    { value: 2n, scriptPubKey: btc.p2pkhScript(new Uint8Array(20).fill(1)) }],
+});
+// 100,000 regtest headers from Core's regtest genesis (BM_VerifyHeaders100k), mined here.
+function header(prev, merkle, time, nonce) {
+  const out = Buffer.alloc(80);
+  out.writeInt32LE(4, 0);
+  prev.copy(out, 4);
+  merkle.copy(out, 36);
+  out.writeUInt32LE(time, 68);
+  out.writeUInt32LE(0x207fffff, 72);
+  out.writeUInt32LE(nonce, 76);
+  return out;
+}
+const genesisHash = Buffer.from(btc.network('regtest').genesisHash, 'hex').reverse();
+const headerBytes = Buffer.alloc(100000 * 80);
+{
+  let prev = genesisHash;
+  for (let i = 0; i < 100000; i++) {
+    const merkle = sha256(Buffer.from(`bench ${i}`));
+    let nonce = 0;
+    let h;
+    for (;; nonce++) {
+      h = header(prev, merkle, 1296688603 + i, nonce);
+      if (sha256d(h)[31] < 0x7f) break;  // meets 0x207fffff
+    }
+    h.copy(headerBytes, i * 80);
+    prev = sha256d(h);
+  }
+}
+const headerGenesis = btc.headerChainGenesis('regtest');
+// A gettxoutproof-format proof of one txid in a block of 2,000 (BM_MerkleProofVerify/2000),
+// built here from BIP-37's algorithm.
+function merkleProof(count, matchIndex) {
+  const txids = Array.from({ length: count }, (_, i) => sha256(Buffer.from(`tx ${i}`)));
+  const width = (height) => (count + (1 << height) - 1) >> height;
+  const hashAt = (height, pos) => {
+    if (height === 0) return txids[pos];
+    const left = hashAt(height - 1, pos * 2);
+    const right = pos * 2 + 1 < width(height - 1) ? hashAt(height - 1, pos * 2 + 1) : left;
+    return sha256d(Buffer.concat([left, right]));
+  };
+  let top = 0;
+  while (width(top) > 1) top++;
+  const bits = [];
+  const hashes = [];
+  const walk = (height, pos) => {
+    const parentOfMatch = (matchIndex >> height) === pos;
+    bits.push(parentOfMatch);
+    if (height === 0 || !parentOfMatch) hashes.push(hashAt(height, pos));
+    else {
+      walk(height - 1, pos * 2);
+      if (pos * 2 + 1 < width(height - 1)) walk(height - 1, pos * 2 + 1);
+    }
+  };
+  walk(top, 0);
+  const flags = Buffer.alloc((bits.length + 7) >> 3);
+  bits.forEach((bit, i) => { if (bit) flags[i >> 3] |= 1 << (i & 7); });
+  const root = hashAt(top, 0);
+  const blockHeader = header(Buffer.alloc(32), root, 1296688603, 0);
+  const countBytes = Buffer.alloc(4);
+  countBytes.writeUInt32LE(count);
+  const varint = (n) => (n < 0xfd ? Buffer.from([n]) : Buffer.from([0xfd, n & 0xff, n >> 8]));
+  return new Uint8Array(Buffer.concat([blockHeader, countBytes, varint(hashes.length), ...hashes,
+    varint(flags.length), flags]));
+}
+const proof2000 = merkleProof(2000, 1234);
+
 function check(condition, what) {
   if (!condition) {
     console.error(`wasm_bench: ${what}`);
@@ -69,6 +165,10 @@ function check(condition, what) {
 check(datt.verifyEvent(signedJson), 'the sample event does not verify');
 check(datt.eventId(template, publicKey) === signedEvent.id, 'eventId disagrees with signEvent');
 check(datt.schnorrVerify(message, publicKey, signature), 'the sample signature does not verify');
+check(signAndVerifyP2wpkh(), 'the P2WPKH spend does not verify');
+check(btc.checkTransaction(legacyTx) && legacyTx.length === 223, 'the legacy transaction is not 223 bytes');
+check(btc.extendHeaderChain('regtest', headerGenesis, headerBytes).height === 100000, '100,000 headers do not verify');
+check(btc.verifyMerkleProof(proof2000).matches[0].index === 1234, 'the merkle proof does not verify');
 
 // Runs `fn` in growing batches until `seconds` of wall time have passed. Returns calls
 // per second of this process's CPU time, as Google Benchmark reports items_per_second,
@@ -102,6 +202,11 @@ const cases = [
   ['mnemonicToSeed', 'BM_Bip39Seed', () => datt.mnemonicToSeed(mnemonic, 'passphrase')],
   ['rank 10,000 items (hot)', '-', () => datt.rank(rankItems, 'hot', { now: 1735689600 })],
   ['tallyVotes 1,000 votes', '-', () => datt.tallyVotes(votes)],
+  ['btc P2WPKH sign+verify', 'BM_P2wpkhSighashSignVerify/1', signAndVerifyP2wpkh],
+  ['btc P2WPKH verifyInput', 'BM_EcdsaVerify (+ sighash)', () => btc.verifyInput(btcSignedBytes, 0, btcPrevout)],
+  ['btc tx parse (223 B)', 'BM_TxParse/legacy_1in_2out', () => btc.checkTransaction(legacyTx)],
+  ['btc 100,000 headers', 'BM_ParseAndVerifyHeaders100k', () => btc.extendHeaderChain('regtest', headerGenesis, headerBytes)],
+  ['btc merkle proof (2,000)', 'BM_MerkleProofVerify/2000', () => btc.verifyMerkleProof(proof2000)],
 ];
 
 console.log(`wasm benchmarks: ${distDir}`);
@@ -114,7 +219,9 @@ for (const [name, native, fn] of cases) {
   const median = (key) => results.map((r) => r[key]).sort((a, b) => a - b)[results.length >> 1];
   const cpuFigures = results.map((r) => r.cpu);
   const spread = `${Math.min(...cpuFigures).toFixed(0)}..${Math.max(...cpuFigures).toFixed(0)}`;
-  console.log(`${name.padEnd(24)} ${median('cpu').toFixed(0).padStart(8)} ops/s  ` +
+  const perCall = 1e3 / median('cpu');
+  const time = perCall >= 1 ? ` = ${perCall.toFixed(1)} ms/call` : '';
+  console.log(`${name.padEnd(24)} ${median('cpu').toFixed(median('cpu') < 100 ? 2 : 0).padStart(8)} ops/s${time}  ` +
     `(${spread.padEnd(13)}; wall ${median('wall').toFixed(0).padStart(6)})  native: ${native}`);
 }
 

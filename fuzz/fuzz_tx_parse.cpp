@@ -9,12 +9,20 @@
 //     and wtxid; without witnesses, txid == wtxid;
 //   - the legacy serialization of a transaction with inputs parses back to the same
 //     transaction less its witnesses;
-//   - check_transaction() answers (a documented code or Ok) without crashing.
+//   - check_transaction() answers (a documented code or Ok) without crashing;
+//   - decode_transaction() (decoderawtransaction's description, tx_decode.h) describes it on
+//     every network: the ids, sizes and counts are the transaction's, every output script's
+//     hex is its bytes and its descriptor ends in an 8-character checksum, and an address is
+//     given only for a script that has one.
 #include <cstddef>
 #include <cstdint>
 
 #include "bitcoin/tx.h"
+#include "bitcoin/address.h"
+#include "bitcoin/network.h"
 #include "bitcoin/tx_check.h"
+#include "bitcoin/tx_decode.h"
+#include "util/hex.h"
 #include "check.h"
 
 using namespace datt;
@@ -52,6 +60,25 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         for (TxIn& in : expected.inputs) in.witness.clear();
         DATT_FUZZ_CHECK(*stripped == expected);
         DATT_FUZZ_CHECK(txid(*stripped) == txid(*tx));
+    }
+
+    for (const Network* network : known_networks()) {
+        const DecodedTransaction decoded = decode_transaction(*tx, *network);
+        DATT_FUZZ_CHECK(decoded.txid == to_display_hex(txid(*tx)));
+        DATT_FUZZ_CHECK(decoded.hash == to_display_hex(wtxid(*tx)));
+        DATT_FUZZ_CHECK(decoded.size == size && decoded.weight == weight(*tx) &&
+                        decoded.vsize == vsize(*tx));
+        DATT_FUZZ_CHECK(decoded.vin.size() == tx->inputs.size());
+        DATT_FUZZ_CHECK(decoded.vout.size() == tx->outputs.size());
+        for (size_t i = 0; i < decoded.vout.size(); ++i) {
+            const auto& script = decoded.vout[i].script_pubkey;
+            DATT_FUZZ_CHECK(script.hex == to_hex(tx->outputs[i].script_pubkey));
+            DATT_FUZZ_CHECK(script.descriptor.size() > 9 &&
+                            script.descriptor[script.descriptor.size() - 9] == '#');
+            const bool has_address =
+                Address::from_script_pubkey(*network, tx->outputs[i].script_pubkey).ok();
+            DATT_FUZZ_CHECK(!script.address || has_address);
+        }
     }
 
     auto check = check_transaction(*tx);

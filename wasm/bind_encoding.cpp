@@ -1,4 +1,5 @@
-// core/encoding for JavaScript: NIP-19 with nostr-tools' shapes. Keys and ids are hex (the
+// core/encoding for JavaScript: Base58 and bech32/bech32m as they are (the codecs under
+// Bitcoin addresses and NIP-19), and NIP-19 with nostr-tools' shapes. Keys and ids are hex (the
 // event format's form); an nsec's secret is a Uint8Array both ways, as in nostr-tools 2.
 //   npub/note: hex string   nsec: Uint8Array(32)   nprofile {pubkey, relays?}
 //   nevent {id, relays?, author?, kind?}   naddr {identifier, pubkey, kind, relays?}
@@ -6,6 +7,8 @@
 
 #include "convert.h"
 #include "crypto/wipe.h"
+#include "encoding/base58.h"
+#include "encoding/bech32.h"
 #include "encoding/nip19.h"
 #include "util/hex.h"
 
@@ -153,7 +156,54 @@ val nip19_decode(std::string text) {
 
 }  // namespace
 
+// Base58 (no checksum) text of bytes, and back; base58_* codes.
+val base58_encode(val data) {
+    // Base58 is quadratic in the input's length; addresses and keys are under 100 bytes.
+    auto bytes = bytes_argument(data, "data", 1024);
+    return bytes ? ok(val(encoding::base58_encode(*bytes))) : fail(bytes.error());
+}
+
+val base58_decode(val text) {
+    auto value = text_argument(text, "text");
+    if (!value) return fail(value.error());
+    if (value->size() > 2048) return fail(make_error("too_large", "base58 text over 2048 characters"));
+    auto bytes = encoding::base58_decode(*value);
+    return bytes ? ok(bytes_value(*bytes)) : fail(bytes.error());
+}
+
+// {variant: "bech32" | "bech32m", hrp (lower-case), data: Uint8Array of 5-bit values}.
+// Strings up to 90 characters (BIP-173); bech32_* codes.
+val bech32_decode(val text) {
+    auto value = text_argument(text, "text");
+    if (!value) return fail(value.error());
+    auto decoded = encoding::bech32_decode(*value);
+    if (!decoded) return fail(decoded.error());
+    val out = val::object();
+    out.set("variant", decoded->variant == encoding::Bech32Variant::kBech32 ? "bech32" : "bech32m");
+    out.set("hrp", decoded->hrp);
+    out.set("data", bytes_value(decoded->data));
+    return ok(out);
+}
+
+val bech32_encode(std::string variant, val hrp, val data) {
+    if (variant != "bech32" && variant != "bech32m") {
+        return fail(make_error("wrong_type", "variant must be \"bech32\" or \"bech32m\""));
+    }
+    auto prefix = text_argument(hrp, "hrp");
+    if (!prefix) return fail(prefix.error());
+    auto values = bytes_argument(data, "data", encoding::kBech32MaxLength);
+    if (!values) return fail(values.error());
+    auto text = encoding::bech32_encode(
+        variant == "bech32" ? encoding::Bech32Variant::kBech32 : encoding::Bech32Variant::kBech32m,
+        *prefix, *values);
+    return text ? ok(val(*text)) : fail(text.error());
+}
+
 EMSCRIPTEN_BINDINGS(datt_encoding) {
+    emscripten::function("base58Encode", &base58_encode);
+    emscripten::function("base58Decode", &base58_decode);
+    emscripten::function("bech32Decode", &bech32_decode);
+    emscripten::function("bech32Encode", &bech32_encode);
     emscripten::function("nip19Encode", &nip19_encode);
     emscripten::function("nip19Decode", &nip19_decode);
 }

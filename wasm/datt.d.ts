@@ -131,7 +131,233 @@ export class Signer {
   delete(): void;
 }
 
+// ---- core/bitcoin (datt.bitcoin) ----
+
+/**
+ * Satoshis. Accepted as a BigInt, or as a Number only when it is a safe integer (anything
+ * else is refused with "amount_not_exact"); always returned as a BigInt.
+ */
+export type Sats = bigint | number;
+
+/** "mainnet" (the default), "testnet3" ("testnet", "test"), "signet", "regtest" (Core's, bcrt), "bcoin-regtest" (bcoin 1.0.2's, rb). */
+export type BitcoinNetworkName = 'mainnet' | 'main' | 'testnet3' | 'testnet' | 'test' | 'signet' | 'regtest' | 'bcoin-regtest';
+
+export interface BitcoinNetwork {
+  name: string;
+  bech32Hrp: string;
+  p2pkhPrefix: number;
+  p2shPrefix: number;
+  wifPrefix: number;
+  /** BIP-32 version bytes (pass to derive()). */
+  bip32Versions: Bip32Versions;
+  bip84CoinType: number;
+  /** Display order. */
+  genesisHash: string;
+}
+
+export interface TxInput {
+  /** The previous transaction's id, display order (as Core prints it). */
+  txid: string;
+  vout: number;
+  /** Default: empty. */
+  scriptSig?: Uint8Array;
+  /** Default: 0xffffffff. */
+  sequence?: number;
+  /** Witness stack, bottom item first. Default: empty. */
+  witness?: Uint8Array[];
+}
+
+export interface TxOutput {
+  value: Sats;
+  scriptPubKey: Uint8Array;
+}
+
+/** A transaction as an object. Defaults: version 2, locktime 0. */
+export interface Transaction {
+  version?: number;
+  locktime?: number;
+  inputs: TxInput[];
+  outputs: TxOutput[];
+}
+
+/** parseTransaction()'s form: every member present, values as BigInt. */
+export interface ParsedTransaction {
+  version: number;
+  locktime: number;
+  inputs: Required<TxInput>[];
+  outputs: { value: bigint; scriptPubKey: Uint8Array }[];
+}
+
+/** Raw bytes or an object. */
+export type TransactionInput = Uint8Array | Transaction;
+
+export interface TransactionInfo {
+  txid: string;
+  wtxid: string;
+  /** Bytes serialized (with witnesses). */
+  size: number;
+  /** Bytes without witnesses. */
+  baseSize: number;
+  weight: number;
+  vsize: number;
+}
+
+/** Bitcoin Core's decoderawtransaction object, member for member. */
+export interface DecodedTransaction {
+  txid: string;
+  hash: string;
+  version: number;
+  size: number;
+  vsize: number;
+  weight: number;
+  locktime: number;
+  vin: Array<
+    | { txid: string; vout: number; scriptSig: { asm: string; hex: string }; txinwitness?: string[]; sequence: number }
+    | { coinbase: string; txinwitness?: string[]; sequence: number }
+  >;
+  vout: Array<{
+    /** BTC, the Number JSON.parse gives for Core's text (for display; use valueSats to compute). */
+    value: number;
+    /** Exact. Not in Core's output. */
+    valueSats: bigint;
+    n: number;
+    scriptPubKey: { asm: string; desc: string; hex: string; address?: string; type: string };
+  }>;
+}
+
+export type MatchedScript = { coreType: string } & (
+  | { type: 'p2pkh' | 'p2sh' | 'p2wpkh' | 'p2wsh'; hash: Uint8Array }
+  | { type: 'opReturn'; data: Uint8Array }
+  | { type: 'multisig'; required: number; keys: Uint8Array[] }
+  | { type: 'cltv'; lockTime: number; key: Uint8Array }
+  | { type: 'csv'; sequence: number; key: Uint8Array }
+  | { type: 'hashLock'; paymentHash160: Uint8Array; recipient: Uint8Array; refundLockTime: number; refund: Uint8Array }
+  | { type: 'p2pk' | 'witnessUnknown' | 'nonstandard' }
+);
+
+export interface ParsedAddress {
+  scriptPubKey: Uint8Array;
+  type: 'p2pkh' | 'p2sh' | 'witness';
+  witnessVersion: number;
+  program: Uint8Array;
+  /** Canonical text (bech32 lower case). */
+  address: string;
+}
+
+/** Core's names ("P2SH", "WITNESS", ...), "STANDARD", "MANDATORY" or "NONE"; an array or one comma-separated string. */
+export type ScriptFlags = string | string[];
+
+export interface ScriptVerdict {
+  valid: boolean;
+  /** "OK", or Core's script error name as script_tests.json prints it ("EVAL_FALSE", ...). */
+  error: string;
+}
+
+export interface Prevout {
+  scriptPubKey: Uint8Array;
+  amount: Sats;
+}
+
+export interface BlockHeader {
+  hash: string;
+  version: number;
+  prevBlock: string;
+  merkleRoot: string;
+  time: number;
+  bits: number;
+  nonce: number;
+}
+
+export interface HeaderCheckpoint {
+  height: number;
+  hash: string;
+  bits: number;
+  /** Times of the last min(11, height + 1) headers up to this one, oldest first. */
+  recentTimes: number[];
+  /** Time of the header at height - height % 2016. */
+  periodStartTime: number;
+  /** testnet's min-difficulty walk-back; defaults to bits. */
+  lastRegularBits?: number;
+  /** 64 hex digits; default 0 (work counted from the checkpoint). */
+  chainWork?: string;
+}
+
+export interface HeaderChainInfo {
+  network: string;
+  height: number;
+  tipHash: string;
+  bits: number;
+  /** 64 hex digits. */
+  chainWork: string;
+  medianTimePast: number;
+}
+
+export interface HeaderChainUpdate extends HeaderChainInfo {
+  /** The state after the accepted headers: store it and pass it to the next call. */
+  state: Uint8Array;
+  accepted: number;
+  /** The first invalid header, when there is one. */
+  failure?: { index: number; height: number; code: string; message: string };
+}
+
+export interface MerkleProof {
+  blockHash: string;
+  header: BlockHeader;
+  transactionCount: number;
+  matches: { txid: string; index: number }[];
+}
+
+/** datt.bitcoin: core/bitcoin. Every failure throws DattError with the core's code. */
+export class Bitcoin {
+  private constructor();
+  networkNames(): string[];
+  network(network?: BitcoinNetworkName): BitcoinNetwork;
+  parseTransaction(bytes: Uint8Array): ParsedTransaction;
+  serializeTransaction(tx: TransactionInput, options?: { witness?: boolean }): Uint8Array;
+  transactionInfo(tx: TransactionInput): TransactionInfo;
+  checkTransaction(tx: TransactionInput): true;
+  decodeTransaction(tx: TransactionInput, network?: BitcoinNetworkName): DecodedTransaction;
+  scriptToAsm(script: Uint8Array, options?: { signatures?: boolean }): string;
+  matchScript(script: Uint8Array): MatchedScript;
+  p2pkhScript(keyOrHash: Uint8Array): Uint8Array;
+  p2wpkhScript(keyOrHash: Uint8Array): Uint8Array;
+  p2shScript(redeemScript: Uint8Array): Uint8Array;
+  p2wshScript(witnessScript: Uint8Array): Uint8Array;
+  multisigScript(required: number, keys: Uint8Array[]): Uint8Array;
+  funding2of2Script(keyA: Uint8Array, keyB: Uint8Array): Uint8Array;
+  opReturnScript(data: Uint8Array): Uint8Array;
+  cltvScript(lockTime: number, key: Uint8Array): Uint8Array;
+  csvScript(sequence: number, key: Uint8Array): Uint8Array;
+  hashLockScript(params: { paymentHash: Uint8Array; recipient: Uint8Array; refundLockTime: number; refund: Uint8Array }): Uint8Array;
+  parseAddress(address: string, network?: BitcoinNetworkName): ParsedAddress;
+  scriptToAddress(scriptPubKey: Uint8Array, network?: BitcoinNetworkName): string;
+  /** 33-byte compressed public key. */
+  publicKey(secretKey: Uint8Array): Uint8Array;
+  hash160(data: Uint8Array): Uint8Array;
+  sha256(data: Uint8Array): Uint8Array;
+  /** hashType: any 32-bit integer (as Core's sighash.json). */
+  legacySighash(tx: TransactionInput, inputIndex: number, scriptCode: Uint8Array, hashType: number): Uint8Array;
+  segwitSighash(tx: TransactionInput, inputIndex: number, scriptCode: Uint8Array, amount: Sats, hashType: number): Uint8Array;
+  /** hashType: ALL (1, the default), NONE (2), SINGLE (3), each optionally | 0x80. */
+  signLegacyInput(tx: TransactionInput, inputIndex: number, scriptCode: Uint8Array, secretKey: Uint8Array, hashType?: number): Uint8Array;
+  signSegwitInput(tx: TransactionInput, inputIndex: number, scriptCode: Uint8Array, amount: Sats, secretKey: Uint8Array, hashType?: number): Uint8Array;
+  signP2wpkhInput(tx: TransactionInput, inputIndex: number, amount: Sats, secretKey: Uint8Array, hashType?: number): Uint8Array[];
+  signP2pkhInput(tx: TransactionInput, inputIndex: number, secretKey: Uint8Array, hashType?: number): Uint8Array;
+  scriptFlagNames(): string[];
+  /** flags default to "STANDARD". */
+  verifyInput(tx: TransactionInput, inputIndex: number, prevout: Prevout, flags?: ScriptFlags): ScriptVerdict;
+  verifyTransaction(tx: TransactionInput, prevouts: Prevout[], flags?: ScriptFlags): { valid: boolean; inputs: ScriptVerdict[] };
+  parseBlockHeader(bytes: Uint8Array): BlockHeader;
+  headerChainGenesis(network?: BitcoinNetworkName): Uint8Array;
+  headerChainFromCheckpoint(network: BitcoinNetworkName | undefined, checkpoint: HeaderCheckpoint): Uint8Array;
+  headerChainInfo(network: BitcoinNetworkName | undefined, state: Uint8Array): HeaderChainInfo;
+  extendHeaderChain(network: BitcoinNetworkName | undefined, state: Uint8Array, headers: Uint8Array, options?: { now?: number }): HeaderChainUpdate;
+  verifyMerkleProof(proof: Uint8Array): MerkleProof;
+}
+
 export interface Datt {
+  /** core/bitcoin (README.md "Bitcoin"). */
+  readonly bitcoin: Bitcoin;
   hexToBytes(hex: string): Uint8Array;
   bytesToHex(bytes: Uint8Array): string;
   /** 32 random bytes that are a valid secret key. */
@@ -152,6 +378,10 @@ export interface Datt {
   parseEvent(event: NostrEvent | string): NostrEvent;
   verifyEvent(event: NostrEvent | string): boolean;
   eventId(template: EventTemplate | string, pubkey: string): string;
+  base58Encode(bytes: Uint8Array): string;
+  base58Decode(text: string): Uint8Array;
+  bech32Decode(text: string): { variant: 'bech32' | 'bech32m'; hrp: string; data: Uint8Array };
+  bech32Encode(variant: 'bech32' | 'bech32m', hrp: string, data: Uint8Array): string;
   kindClass(kind: number): KindClass;
   /** The address of an event's fields (not verified), or null for regular and ephemeral kinds. */
   addressOf(event: Pick<NostrEvent, 'kind' | 'pubkey' | 'tags'>): string | null;

@@ -119,13 +119,257 @@ export class Signer {
   }
 }
 
+/**
+ * core/bitcoin (datt.bitcoin): transactions, scripts, addresses, sighash, signing, the
+ * script interpreter, headers, header chains and merkle proofs. See README.md "Bitcoin".
+ *
+ * Amounts are satoshis: a BigInt, or a Number only when it is a safe integer (every amount
+ * up to 21,000,000 BTC is); fractions, NaN, strings and Numbers beyond 2^53 - 1 are refused
+ * (amount_not_exact), never rounded. Amounts returned are always BigInt. Hashes (txids,
+ * block hashes) are hex in display order, as Bitcoin Core prints them; scripts, keys,
+ * signatures, raw transactions, headers, states and proofs are Uint8Array. Networks are
+ * named: "mainnet" (default), "testnet3"/"testnet", "signet", "regtest" (Core's, bcrt),
+ * "bcoin-regtest" (bcoin's, rb).
+ */
+export class Bitcoin {
+  #core;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  #network(network) {
+    return network === undefined ? undefined : text(network, 'network');
+  }
+
+  // ---- networks ----
+
+  /** Names of the networks known to the core. */
+  networkNames() {
+    return this.#core.btcNetworkNames();
+  }
+
+  /** A network's parameters {name, bech32Hrp, p2pkhPrefix, p2shPrefix, wifPrefix, bip32Versions, bip84CoinType, genesisHash}. */
+  network(network) {
+    return unwrap(this.#core.btcNetwork(this.#network(network)));
+  }
+
+  // ---- transactions (a Uint8Array of its bytes, or a transaction object) ----
+
+  /** The transaction object of raw bytes, parsed strictly (codes tx_*). */
+  parseTransaction(bytes) {
+    return unwrap(this.#core.btcParseTransaction(bytes));
+  }
+
+  /** Raw bytes (BIP-144 when an input has a witness); {witness: false} for the legacy form. */
+  serializeTransaction(tx, options) {
+    return unwrap(this.#core.btcSerializeTransaction(tx, options?.witness !== false));
+  }
+
+  /** {txid, wtxid, size, baseSize, weight, vsize}. */
+  transactionInfo(tx) {
+    return unwrap(this.#core.btcTransactionInfo(tx));
+  }
+
+  /** True, or throws DattError with Core's CheckTransaction reason (tx_no_inputs, ...). */
+  checkTransaction(tx) {
+    return unwrap(this.#core.btcCheckTransaction(tx));
+  }
+
+  /** Bitcoin Core's decoderawtransaction object, addresses on `network`; vout[].valueSats is exact. */
+  decodeTransaction(tx, network) {
+    return unwrap(this.#core.btcDecodeTransaction(tx, this.#network(network)));
+  }
+
+  // ---- scripts ----
+
+  /** A script as Core's RPCs print it; {signatures: true} reads scriptSig signatures ([ALL]). */
+  scriptToAsm(script, options) {
+    return unwrap(this.#core.btcScriptToAsm(script, options?.signatures === true));
+  }
+
+  /** What a script is ({type, ...}) by Datt's templates, and coreType, Core's name for it. */
+  matchScript(script) {
+    return unwrap(this.#core.btcMatchScript(script));
+  }
+
+  /** P2PKH output script of a public key (33/65 bytes) or its 20-byte HASH160. */
+  p2pkhScript(keyOrHash) {
+    return unwrap(this.#core.btcP2pkhScript(keyOrHash));
+  }
+
+  /** P2WPKH output script of a public key (hashed compressed) or its 20-byte HASH160. */
+  p2wpkhScript(keyOrHash) {
+    return unwrap(this.#core.btcP2wpkhScript(keyOrHash));
+  }
+
+  /** P2SH output script paying to a redeem script. */
+  p2shScript(redeemScript) {
+    return unwrap(this.#core.btcP2shScript(redeemScript));
+  }
+
+  /** P2WSH output script paying to a witness script. */
+  p2wshScript(witnessScript) {
+    return unwrap(this.#core.btcP2wshScript(witnessScript));
+  }
+
+  /** m-of-n OP_CHECKMULTISIG script (1 <= m <= n <= 20), keys in the order given. */
+  multisigScript(required, keys) {
+    return unwrap(this.#core.btcMultisigScript(required, keys));
+  }
+
+  /** BOLT-3 2-of-2 funding script: both keys compressed and sorted. */
+  funding2of2Script(keyA, keyB) {
+    return unwrap(this.#core.btcFunding2of2Script(keyA, keyB));
+  }
+
+  /** OP_RETURN <data>, data at most 80 bytes. */
+  opReturnScript(data) {
+    return unwrap(this.#core.btcOpReturnScript(data));
+  }
+
+  /** <lockTime> OP_CHECKLOCKTIMEVERIFY OP_DROP <key> OP_CHECKSIG. */
+  cltvScript(lockTime, key) {
+    return unwrap(this.#core.btcCltvScript(lockTime, key));
+  }
+
+  /** <sequence> OP_CHECKSEQUENCEVERIFY OP_DROP <key> OP_CHECKSIG. */
+  csvScript(sequence, key) {
+    return unwrap(this.#core.btcCsvScript(sequence, key));
+  }
+
+  /** The hash lock with a refund branch (BOLT-3's HTLC shape); paymentHash is SHA-256 of the preimage. */
+  hashLockScript(params) {
+    if (params === null || typeof params !== 'object') {
+      throw new DattError('wrong_type', 'hashLockScript takes {paymentHash, recipient, refundLockTime, refund}');
+    }
+    const { paymentHash, recipient, refundLockTime, refund } = params;
+    return unwrap(this.#core.btcHashLockScript(paymentHash, recipient, refundLockTime, refund));
+  }
+
+  // ---- addresses ----
+
+  /** {scriptPubKey, type: "p2pkh" | "p2sh" | "witness", witnessVersion, program, address}. */
+  parseAddress(address, network) {
+    return unwrap(this.#core.btcAddressToScript(address, this.#network(network)));
+  }
+
+  /** The address of an output script on `network` (script_has_no_address for OP_RETURN, P2PK, ...). */
+  scriptToAddress(scriptPubKey, network) {
+    return unwrap(this.#core.btcScriptToAddress(scriptPubKey, this.#network(network)));
+  }
+
+  // ---- keys, hashes, sighash, signing ----
+
+  /** The 33-byte compressed public key of a secret key (Bitcoin's form; publicKey() gives Nostr's). */
+  publicKey(secretKey) {
+    return unwrap(this.#core.btcPublicKey(secretKey));
+  }
+
+  /** RIPEMD-160 of SHA-256. */
+  hash160(data) {
+    return unwrap(this.#core.btcHash160(data));
+  }
+
+  /** SHA-256. */
+  sha256(data) {
+    return unwrap(this.#core.btcSha256(data));
+  }
+
+  /** The legacy signature hash (32 bytes, as signed) of input `inputIndex` over scriptCode. */
+  legacySighash(tx, inputIndex, scriptCode, hashType) {
+    return unwrap(this.#core.btcLegacySighash(tx, inputIndex, scriptCode, hashType));
+  }
+
+  /** The BIP-143 signature hash (32 bytes, as signed) of a segwit v0 input spending `amount`. */
+  segwitSighash(tx, inputIndex, scriptCode, amount, hashType) {
+    return unwrap(this.#core.btcSegwitSighash(tx, inputIndex, scriptCode, amount, hashType));
+  }
+
+  /** A legacy/P2SH input's signature: strict DER, low S, then the hash type byte (default ALL). */
+  signLegacyInput(tx, inputIndex, scriptCode, secretKey, hashType) {
+    return unwrap(this.#core.btcSignLegacyInput(tx, inputIndex, scriptCode, secretKey, hashType));
+  }
+
+  /** A segwit v0 input's signature (BIP-143) over scriptCode (the witness script for P2WSH). */
+  signSegwitInput(tx, inputIndex, scriptCode, amount, secretKey, hashType) {
+    return unwrap(this.#core.btcSignSegwitInput(tx, inputIndex, scriptCode, amount, secretKey, hashType));
+  }
+
+  /** The witness [signature, compressed key] spending a P2WPKH output of `amount`. */
+  signP2wpkhInput(tx, inputIndex, amount, secretKey, hashType) {
+    return unwrap(this.#core.btcSignP2wpkhInput(tx, inputIndex, amount, secretKey, hashType));
+  }
+
+  /** The scriptSig <signature> <compressed key> spending a P2PKH output. */
+  signP2pkhInput(tx, inputIndex, secretKey, hashType) {
+    return unwrap(this.#core.btcSignP2pkhInput(tx, inputIndex, secretKey, hashType));
+  }
+
+  // ---- the interpreter ----
+
+  /** Script flag names (Core's) that verifyInput takes, besides "STANDARD", "MANDATORY", "NONE". */
+  scriptFlagNames() {
+    return this.#core.btcScriptFlagNames();
+  }
+
+  /** {valid, error} for input `inputIndex` spending prevout {scriptPubKey, amount} under `flags`. */
+  verifyInput(tx, inputIndex, prevout, flags = 'STANDARD') {
+    return unwrap(this.#core.btcVerifyInput(tx, inputIndex, prevout, flags));
+  }
+
+  /** {valid, inputs: [{valid, error}]}, one prevout per input. */
+  verifyTransaction(tx, prevouts, flags = 'STANDARD') {
+    return unwrap(this.#core.btcVerifyTransaction(tx, prevouts, flags));
+  }
+
+  // ---- headers, header chains, merkle proofs ----
+
+  /** {hash, version, prevBlock, merkleRoot, time, bits, nonce} of an 80-byte header. */
+  parseBlockHeader(bytes) {
+    return unwrap(this.#core.btcParseBlockHeader(bytes));
+  }
+
+  /** The stored state (Uint8Array) of a chain holding only the network's genesis block. */
+  headerChainGenesis(network) {
+    return unwrap(this.#core.btcHeaderChainGenesis(this.#network(network)));
+  }
+
+  /** The state of a trusted checkpoint {height, hash, bits, recentTimes, periodStartTime, lastRegularBits?, chainWork?}. */
+  headerChainFromCheckpoint(network, checkpoint) {
+    return unwrap(this.#core.btcHeaderChainFromCheckpoint(this.#network(network), checkpoint));
+  }
+
+  /** {network, height, tipHash, bits, chainWork, medianTimePast} of a stored state. */
+  headerChainInfo(network, state) {
+    return unwrap(this.#core.btcHeaderChainInfo(this.#network(network), state));
+  }
+
+  /**
+   * Validates headers (Uint8Array, 80 bytes each) after `state`: {state, accepted, height,
+   * tipHash, ..., failure?: {index, height, code, message}}. `now` (seconds) enables the
+   * future-time check.
+   */
+  extendHeaderChain(network, state, headers, options) {
+    return unwrap(this.#core.btcExtendHeaderChain(this.#network(network), state, headers, options?.now));
+  }
+
+  /** {blockHash, header, transactionCount, matches: [{txid, index}]} of a gettxoutproof reply. */
+  verifyMerkleProof(proof) {
+    return unwrap(this.#core.btcVerifyMerkleProof(proof));
+  }
+}
+
 class Datt {
   #core;
   #random;
+  /** core/bitcoin: see Bitcoin. */
+  bitcoin;
 
   constructor(core, random) {
     this.#core = core;
     this.#random = random;
+    this.bitcoin = new Bitcoin(core);
   }
 
   #randomBytes(size) {
@@ -253,6 +497,28 @@ class Datt {
   /** The NIP-01 id (hex) of an event template signed by `pubkey` (hex). */
   eventId(template, pubkey) {
     return unwrap(this.#core.eventId(eventJson(template, 'template'), text(pubkey, 'pubkey')));
+  }
+
+  // ---- Base58, bech32 ----
+
+  /** Base58 text (Bitcoin's alphabet, no checksum) of bytes (at most 1024). */
+  base58Encode(bytes) {
+    return unwrap(this.#core.base58Encode(bytes));
+  }
+
+  /** Bytes of Base58 text; throws base58_invalid_char, base58_too_long. */
+  base58Decode(text) {
+    return unwrap(this.#core.base58Decode(text));
+  }
+
+  /** {variant: "bech32" | "bech32m", hrp, data: 5-bit values} of a BIP-173/350 string (<= 90 characters). */
+  bech32Decode(text) {
+    return unwrap(this.#core.bech32Decode(text));
+  }
+
+  /** The bech32 or bech32m string of an hrp and 5-bit values. */
+  bech32Encode(variant, hrp, data) {
+    return unwrap(this.#core.bech32Encode(text(variant, 'variant'), hrp, data));
   }
 
   // ---- protocol rules (core/event): one copy, shared with the relay ----

@@ -1,4 +1,4 @@
-// datt: command-line access to the core (keys, mnemonics, derivation, events).
+// datt: command-line access to the core (keys, mnemonics, derivation, events, Bitcoin).
 //
 // Secrets never come from argv (visible in process lists): keys come from --key-file or
 // DATT_SECRET_KEY, mnemonics from stdin. Output goes to stdout, diagnostics to stderr;
@@ -30,14 +30,12 @@
 #include "event/event.h"
 #include "util/hex.h"
 
-#include "random.h"  // this program's own
+#include "bitcoin_commands.h"  // this program's own
+#include "io.h"
+#include "random.h"
 
 namespace datt::cli {
 namespace {
-
-using Args = std::vector<std::string>;
-
-constexpr size_t kMaxStdinBytes = 1 << 20;
 
 struct Command {
     std::string usage;
@@ -45,41 +43,11 @@ struct Command {
     std::function<int(const Args&)> run;
 };
 
-int usage_error(const std::string& message) {
-    std::cerr << "datt: " << message << "\n(try 'datt --help')\n";
-    return 2;
-}
-
-int fail(const Error& error) {
-    std::cerr << "datt: " << error.code << ": " << error.message << "\n";
-    return 1;
-}
-
 bool wants_help(const Args& args) {
     for (const auto& a : args) {
         if (a == "--help" || a == "-h") return true;
     }
     return false;
-}
-
-Result<std::string> read_stdin() {
-    std::string text;
-    char buffer[65536];
-    while (std::cin.read(buffer, sizeof buffer) || std::cin.gcount() > 0) {
-        text.append(buffer, static_cast<size_t>(std::cin.gcount()));
-        if (text.size() > kMaxStdinBytes) {
-            return make_error("too_large", "standard input exceeds 1 MiB");
-        }
-    }
-    return text;
-}
-
-std::string trim(std::string text) {
-    const char* space = " \t\r\n";
-    size_t start = text.find_first_not_of(space);
-    if (start == std::string::npos) return "";
-    size_t end = text.find_last_not_of(space);
-    return text.substr(start, end - start + 1);
 }
 
 // The secret key from --key-file PATH or $DATT_SECRET_KEY (64 hex characters).
@@ -315,6 +283,31 @@ const std::map<std::string, Command>& commands() {
           "Validates an event read from stdin: structure, limits, id and BIP-340 signature.\n"
           "Exit 0 and 'valid <id>' if valid; exit 1 and 'invalid: <code>: <reason>' if not.",
           cmd_event_verify}},
+        {"tx decode",
+         {"datt tx decode [--network NAME] < tx.hex",
+          "Reads a raw transaction (hex) from stdin and prints it as Bitcoin Core's\n"
+          "decoderawtransaction does (JSON: txid, hash, sizes, vin with asm, vout with values in\n"
+          "BTC, descriptors, types and addresses). --network (default mainnet; testnet3, signet,\n"
+          "regtest, bcoin-regtest) chooses the address format. Exit 1 and the parse error's\n"
+          "code (tx_truncated, tx_trailing_bytes, ...) for bytes that are not a transaction.",
+          cmd_tx_decode}},
+        {"address",
+         {"datt address [--network NAME] [--account N] [--change 0|1] [--count N] < mnemonic.txt",
+          "BIP-84 (native segwit, P2WPKH) addresses of a BIP-39 mnemonic read from stdin, the\n"
+          "passphrase from $DATT_BIP39_PASSPHRASE: path m/84'/coin'/account'/change/index for\n"
+          "index 0 .. count-1 (coin 0 on mainnet, 1 on the test networks; defaults: mainnet,\n"
+          "account 0, change 0 = receive, count 1). Prints one JSON line per address:\n"
+          "{path, address, public_key}.",
+          cmd_address}},
+        {"header verify",
+         {"datt header verify [--network NAME] [FILE|-]",
+          "Validates a chain of block headers from genesis (FILE, or stdin): raw 80-byte headers\n"
+          "back to back, or hex, one header per line (getblockheader HASH false). A first header\n"
+          "equal to the network's genesis is skipped. Checks linkage, proof of work, the\n"
+          "network's difficulty rules, timestamps and versions (docs/bitcoin.md). Exit 0 and\n"
+          "'valid up to height N'; exit 1 with the height it is valid up to and the first\n"
+          "invalid header's height, code (bad_pow, bad_linkage, ...) and reason.",
+          cmd_header_verify}},
     };
     return table;
 }
@@ -341,7 +334,7 @@ int run(int argc, char** argv) {
     }
     auto found = commands().find(name);
     if (found == commands().end()) {
-        if (name == "mnemonic" || name == "event") {
+        if (name == "mnemonic" || name == "event" || name == "tx" || name == "header") {
             return usage_error(name + " needs a subcommand");
         }
         return usage_error("unknown command '" + name + "'");
