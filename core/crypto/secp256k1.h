@@ -24,7 +24,7 @@ struct Secp256k1Access;  // crypto/secp256k1_internal.h: the parsed forms, for c
 }
 
 class SecretKey {
-  public:
+public:
     // nullopt when the 32 bytes are zero or not below the curve order.
     [[nodiscard]] static std::optional<SecretKey> from_bytes(std::span<const uint8_t, 32> bytes);
 
@@ -34,7 +34,7 @@ class SecretKey {
 
     const std::array<uint8_t, 32>& bytes() const { return bytes_; }
 
-  private:
+private:
     SecretKey() = default;
     std::array<uint8_t, 32> bytes_{};
 };
@@ -43,7 +43,7 @@ struct XOnlyTweakResult;
 
 // BIP-340 32-byte x-only public key (the point with this x and an even y).
 class XOnlyPubKey {
-  public:
+public:
     // nullopt when the x coordinate is not on the curve.
     [[nodiscard]] static std::optional<XOnlyPubKey> parse(std::span<const uint8_t, 32> bytes);
 
@@ -63,7 +63,7 @@ class XOnlyPubKey {
                                        bool tweaked_y_is_odd,
                                        std::span<const uint8_t, 32> tweak) const;
 
-  private:
+private:
     friend struct detail::Secp256k1Access;
     friend bool schnorr_verify(const XOnlyPubKey&, std::span<const uint8_t>,
                                std::span<const uint8_t, 64>);
@@ -79,7 +79,7 @@ struct XOnlyTweakResult {
 
 // SEC1 public key: a curve point, remembering the encoding it was parsed from.
 class PubKey {
-  public:
+public:
     enum class Format : uint8_t {
         kCompressed,    // 33 bytes: 02/03 (y even/odd) || x
         kUncompressed,  // 65 bytes: 04 || x || y
@@ -107,7 +107,7 @@ class PubKey {
     // The same key in the same encoding.
     bool operator==(const PubKey& other) const;
 
-  private:
+private:
     friend struct detail::Secp256k1Access;
     PubKey() = default;
     size_t size() const { return format_ == Format::kCompressed ? 33 : 65; }
@@ -121,7 +121,7 @@ using SchnorrSig = std::array<uint8_t, 64>;
 // A secret key with its public key computed once, for signing several times (or signing
 // and publishing the pubkey) without redoing the point multiplication. Wiped on destruction.
 class KeyPair {
-  public:
+public:
     explicit KeyPair(const SecretKey& key);
     KeyPair(const KeyPair&) = default;
     KeyPair& operator=(const KeyPair&) = default;
@@ -138,7 +138,7 @@ class KeyPair {
     // d' is zero.
     [[nodiscard]] std::optional<KeyPair> xonly_tweak_add(std::span<const uint8_t, 32> tweak) const;
 
-  private:
+private:
     friend struct detail::Secp256k1Access;
     KeyPair() = default;
     std::array<uint8_t, 96> data_{};  // secp256k1_keypair
