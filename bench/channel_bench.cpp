@@ -107,7 +107,8 @@ void BM_SignCommitment(benchmark::State& state) {
         const CommitmentTx tx = build_commitment_tx(spec).value();
         auto sig = sign_commitment(tx, f.funding_script, spec.funding_amount, f.remote_funding);
         benchmark::DoNotOptimize(sig);
-        for (const HtlcTx& htlc : build_htlc_txs(tx, spec).value()) {
+        const std::vector<HtlcTx> htlcs = build_htlc_txs(tx, spec).value();
+        for (const HtlcTx& htlc : htlcs) {
             auto htlc_sig = sign_htlc_tx(htlc, f.remote_htlc_key);
             benchmark::DoNotOptimize(htlc_sig);
         }
@@ -122,7 +123,8 @@ void BM_VerifyCommitment(benchmark::State& state) {
     const auto sig = sign_commitment(signed_tx, f.funding_script, spec.funding_amount,
                                      f.remote_funding);
     std::vector<crypto::EcdsaSignature> htlc_sigs;
-    for (const HtlcTx& htlc : build_htlc_txs(signed_tx, spec).value()) {
+    const std::vector<HtlcTx> signed_htlcs = build_htlc_txs(signed_tx, spec).value();
+    for (const HtlcTx& htlc : signed_htlcs) {
         htlc_sigs.push_back(sign_htlc_tx(htlc, f.remote_htlc_key));
     }
     const crypto::PubKey remote_funding = crypto::pubkey(f.remote_funding);
