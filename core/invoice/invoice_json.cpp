@@ -363,12 +363,13 @@ Result<InvoiceFields> invoice_fields_from_json(std::string_view text,
     if (json.contains("expiry")) {
         auto expiry = uint_value(json["expiry"], "expiry");
         if (!expiry) return expiry.error();
-        f.expiry = *expiry;
+        // The default is what readers assume without the field: not written.
+        if (*expiry != kDefaultExpirySeconds) f.expiry = *expiry;
     }
     if (json.contains("min_final_cltv_expiry")) {
         auto cltv = uint_value(json["min_final_cltv_expiry"], "min_final_cltv_expiry");
         if (!cltv) return cltv.error();
-        f.min_final_cltv_expiry = *cltv;
+        if (*cltv != kDefaultMinFinalCltvExpiry) f.min_final_cltv_expiry = *cltv;
     }
     if (json.contains("fallbacks")) {
         if (!json["fallbacks"].is_array()) return bad("fallbacks", "not an array");

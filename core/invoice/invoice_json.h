@@ -9,7 +9,9 @@
 //
 // Encoding reads the same names; the decoder's output is valid input (the keys only a
 // decoder can know, such as payee, signature and extra, are ignored; skipped fields are
-// not written again). Unknown keys fail, so a typo cannot drop a field.
+// not written again). decode prints expiry and min_final_cltv_expiry with their defaults
+// (3600, 18) applied, as Core Lightning does; encode writes no x or c field for those values,
+// which mean the same to every reader. Unknown keys fail, so a typo cannot drop a field.
 //
 // Error codes: invoice_json_invalid (not a JSON object), invoice_json_bad_field (a key of
 // the wrong type or value; the message names it), invoice_json_unknown_field, and
