@@ -162,7 +162,9 @@ Status interpret(TaggedField& field, InvoiceContents& c, uint32_t& seen) {
             return Ok{};
         }
         case FieldType::kFeatures: {
-            if (!first) return Ok{};
+            // An empty 9 field says nothing (writers MUST omit it): skipped, so that every
+            // used field is what the writer would write.
+            if (!first || field.words.empty()) return Ok{};
             auto features = FeatureBits::from_words(field.words);
             if (!features) return features.error();
             c.features = std::move(*features);

@@ -27,6 +27,7 @@
 //     current spec text says "MUST fail" for the wrong lengths, but its own example
 //     "including fields which must be ignored" is valid and Core Lightning and LDK skip
 //     them: we skip, with them.
+//   - An empty 9 field is skipped (writers omit it: no features).
 //   - A second p, s, d, h, n, x, c, 9 or m is skipped ("use the first", as Core Lightning
 //     does; LDK refuses a second valid payment hash, secret or description). r and f repeat.
 //   - d and h both, or neither, fail; so does a missing p or s.

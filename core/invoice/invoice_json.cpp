@@ -10,7 +10,6 @@
 namespace datt::invoice {
 namespace {
 
-using nlohmann::ordered_json;
 using Json = nlohmann::json;
 
 std::string scid_text(uint64_t scid) {
@@ -26,88 +25,253 @@ std::string fallback_type(const Fallback& f) {
     return "witness_v" + std::to_string(f.version);
 }
 
-ordered_json big_number(uint64_t value, const JsonStyle& style) {
-    if (style.big_numbers_as_strings) return std::to_string(value);
-    return value;
-}
+// A small JSON writer: the shape is fixed and its strings are UTF-8 already (the
+// description was checked), so nlohmann's serializer (tens of KB in the wasm module, which
+// otherwise only parses) is not needed. Members in the order written, as Core Lightning's.
+class JsonOut {
+  public:
+    explicit JsonOut(int indent) : indent_(indent) {}
+
+    void begin_object() { open('{'); }
+    void end_object() { close('}'); }
+    void begin_array() { open('['); }
+    void end_array() { close(']'); }
+    void key(std::string_view name) {
+        separate();
+        write_string(name);
+        text_ += indent_ >= 0 ? ": " : ":";
+        after_key_ = true;
+    }
+    void string(std::string_view value) {
+        before_value();
+        write_string(value);
+    }
+    void number(uint64_t value) {
+        before_value();
+        text_ += std::to_string(value);
+    }
+    void boolean(bool value) {
+        before_value();
+        text_ += value ? "true" : "false";
+    }
+    std::string take() { return std::move(text_); }
+
+  private:
+    void newline() {
+        if (indent_ < 0) return;
+        text_ += '\n';
+        text_.append(static_cast<size_t>(indent_) * first_.size(), ' ');
+    }
+    void separate() {
+        if (first_.empty()) return;
+        if (!first_.back()) text_ += ',';
+        first_.back() = false;
+        newline();
+    }
+    void before_value() {
+        if (after_key_) {
+            after_key_ = false;
+        } else {
+            separate();
+        }
+    }
+    void open(char bracket) {
+        before_value();
+        text_ += bracket;
+        first_.push_back(true);
+    }
+    void close(char bracket) {
+        const bool empty = first_.back();
+        first_.pop_back();
+        if (!empty) newline();
+        text_ += bracket;
+    }
+    void write_string(std::string_view value) {
+        static constexpr char kHex[] = "0123456789abcdef";
+        text_ += '"';
+        for (const char ch : value) {
+            const auto byte = static_cast<unsigned char>(ch);
+            switch (ch) {
+                case '"':
+                    text_ += "\\\"";
+                    break;
+                case '\\':
+                    text_ += "\\\\";
+                    break;
+                case '\n':
+                    text_ += "\\n";
+                    break;
+                case '\r':
+                    text_ += "\\r";
+                    break;
+                case '\t':
+                    text_ += "\\t";
+                    break;
+                case '\b':
+                    text_ += "\\b";
+                    break;
+                case '\f':
+                    text_ += "\\f";
+                    break;
+                default:
+                    if (byte < 0x20) {
+                        text_ += "\\u00";
+                        text_ += kHex[byte >> 4];
+                        text_ += kHex[byte & 15];
+                    } else {
+                        text_ += ch;
+                    }
+            }
+        }
+        text_ += '"';
+    }
+
+    int indent_;
+    std::string text_;
+    std::vector<bool> first_;  // per open container: nothing written in it yet
+    bool after_key_ = false;
+};
 
 }  // namespace
 
 std::string invoice_to_json(const InvoiceContents& c, const crypto::PubKey* payee,
                             const Error* signature_error, JsonStyle style) {
-    ordered_json out;
-    out["currency"] = std::string(currency_prefix(c.currency));
-    out["network"] = std::string(currency_network_name(c.currency));
-    out["created_at"] = c.timestamp;
-    out["expiry"] = big_number(c.expiry_seconds(), style);
-    if (payee) out["payee"] = to_hex(payee->compressed());
-    out["include_payee"] = c.payee_field.has_value();
-    if (c.amount) out["amount_msat"] = big_number(c.amount->value(), style);
-    if (c.description) out["description"] = *c.description;
-    if (c.description_hash) out["description_hash"] = to_hex(*c.description_hash);
-    out["min_final_cltv_expiry"] = big_number(c.min_final_cltv(), style);
-    out["payment_secret"] = to_hex(c.payment_secret);
-    if (!c.features.empty()) {
-        out["features"] = to_hex(c.features.to_bytes());
-        ordered_json bits = ordered_json::array();
-        for (const uint16_t bit : c.features.bits()) {
-            ordered_json entry;
-            entry["bit"] = bit;
-            entry["name"] = std::string(feature_name(bit));
-            entry["required"] = bit % 2 == 0;
-            bits.push_back(std::move(entry));
+    JsonOut out(style.indent);
+    auto big = [&](uint64_t value) {
+        if (style.big_numbers_as_strings) {
+            out.string(std::to_string(value));
+        } else {
+            out.number(value);
         }
-        out["feature_bits"] = std::move(bits);
+    };
+    out.begin_object();
+    out.key("currency");
+    out.string(currency_prefix(c.currency));
+    out.key("network");
+    out.string(currency_network_name(c.currency));
+    out.key("created_at");
+    out.number(c.timestamp);
+    out.key("expiry");
+    big(c.expiry_seconds());
+    if (payee) {
+        out.key("payee");
+        out.string(to_hex(payee->compressed()));
     }
-    if (c.metadata) out["payment_metadata"] = to_hex(*c.metadata);
+    out.key("include_payee");
+    out.boolean(c.payee_field.has_value());
+    if (c.amount) {
+        out.key("amount_msat");
+        big(c.amount->value());
+    }
+    if (c.description) {
+        out.key("description");
+        out.string(*c.description);
+    }
+    if (c.description_hash) {
+        out.key("description_hash");
+        out.string(to_hex(*c.description_hash));
+    }
+    out.key("min_final_cltv_expiry");
+    big(c.min_final_cltv());
+    out.key("payment_secret");
+    out.string(to_hex(c.payment_secret));
+    if (!c.features.empty()) {
+        out.key("features");
+        out.string(to_hex(c.features.to_bytes()));
+        out.key("feature_bits");
+        out.begin_array();
+        for (const uint16_t bit : c.features.bits()) {
+            out.begin_object();
+            out.key("bit");
+            out.number(bit);
+            out.key("name");
+            out.string(feature_name(bit));
+            out.key("required");
+            out.boolean(bit % 2 == 0);
+            out.end_object();
+        }
+        out.end_array();
+    }
+    if (c.metadata) {
+        out.key("payment_metadata");
+        out.string(to_hex(*c.metadata));
+    }
     if (!c.fallbacks.empty()) {
         const bitcoin::Network* network = currency_network(c.currency);
-        ordered_json list = ordered_json::array();
+        out.key("fallbacks");
+        out.begin_array();
         for (const auto& fallback : c.fallbacks) {
-            ordered_json entry;
-            entry["type"] = fallback_type(fallback);
+            out.begin_object();
+            out.key("type");
+            out.string(fallback_type(fallback));
             const Bytes script = fallback_script_pubkey(fallback);
             if (network) {
                 if (auto address = bitcoin::Address::from_script_pubkey(*network, script)) {
-                    entry["addr"] = address->to_string();
+                    out.key("addr");
+                    out.string(address->to_string());
                 }
             }
-            entry["hex"] = to_hex(script);
-            list.push_back(std::move(entry));
+            out.key("hex");
+            out.string(to_hex(script));
+            out.end_object();
         }
-        out["fallbacks"] = std::move(list);
+        out.end_array();
     }
     if (!c.routes.empty()) {
-        ordered_json routes = ordered_json::array();
+        out.key("routes");
+        out.begin_array();
         for (const auto& route : c.routes) {
-            ordered_json hops = ordered_json::array();
+            out.begin_array();
             for (const auto& hop : route) {
-                ordered_json entry;
-                entry["pubkey"] = to_hex(hop.pubkey);
-                entry["short_channel_id"] = scid_text(hop.short_channel_id);
-                entry["fee_base_msat"] = hop.fee_base_msat;
-                entry["fee_proportional_millionths"] = hop.fee_proportional_millionths;
-                entry["cltv_expiry_delta"] = hop.cltv_expiry_delta;
-                hops.push_back(std::move(entry));
+                out.begin_object();
+                out.key("pubkey");
+                out.string(to_hex(hop.pubkey));
+                out.key("short_channel_id");
+                out.string(scid_text(hop.short_channel_id));
+                out.key("fee_base_msat");
+                out.number(hop.fee_base_msat);
+                out.key("fee_proportional_millionths");
+                out.number(hop.fee_proportional_millionths);
+                out.key("cltv_expiry_delta");
+                out.number(hop.cltv_expiry_delta);
+                out.end_object();
             }
-            routes.push_back(std::move(hops));
+            out.end_array();
         }
-        out["routes"] = std::move(routes);
+        out.end_array();
     }
-    ordered_json extra = ordered_json::array();
+    bool any_extra = false;
     for (const auto& field : c.fields) {
         if (field.used) continue;
+        if (!any_extra) {
+            out.key("extra");
+            out.begin_array();
+            any_extra = true;
+        }
         std::string data;
         for (const uint8_t word : field.words) data += field_letter(word);
-        extra.push_back({{"tag", std::string(1, field_letter(field.type))}, {"data", data}});
+        out.begin_object();
+        out.key("tag");
+        out.string(std::string(1, field_letter(field.type)));
+        out.key("data");
+        out.string(data);
+        out.end_object();
     }
-    if (!extra.empty()) out["extra"] = std::move(extra);
-    out["payment_hash"] = to_hex(c.payment_hash);
-    out["signature"] = to_hex(c.signature);
-    out["recovery_id"] = c.recovery_id;
-    out["signature_valid"] = signature_error == nullptr;
-    if (signature_error) out["signature_error"] = signature_error->code;
-    return out.dump(style.indent, ' ', false, ordered_json::error_handler_t::replace);
+    if (any_extra) out.end_array();
+    out.key("payment_hash");
+    out.string(to_hex(c.payment_hash));
+    out.key("signature");
+    out.string(to_hex(c.signature));
+    out.key("recovery_id");
+    out.number(c.recovery_id);
+    out.key("signature_valid");
+    out.boolean(signature_error == nullptr);
+    if (signature_error) {
+        out.key("signature_error");
+        out.string(signature_error->code);
+    }
+    out.end_object();
+    return out.take();
 }
 
 namespace {
