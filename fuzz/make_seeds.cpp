@@ -35,6 +35,7 @@
 #include "crypto/secp256k1.h"
 #include "crypto/sha256.h"
 #include "encoding/base58.h"
+#include "invoice/encode.h"
 #include "encoding/bech32.h"
 #include "event/event.h"
 #include "negentropy_sets.h"
@@ -538,6 +539,44 @@ void chain_seeds() {
     write_seed("fuzz_fork_proof", "tampered.json", replace_first(same->to_json(), "\"a1\"", "\"a2\""));
 }
 
+
+// BOLT-11 invoices signed with a fixed key: every field kind, and a few hostile strings.
+void invoice_seeds() {
+    datt::Hash256 secret{};
+    secret.fill(0x21);
+    const auto key = *datt::crypto::SecretKey::from_bytes(secret);
+    datt::invoice::InvoiceFields f;
+    f.timestamp = 1'733'000'000;
+    f.payment_hash.fill(0x01);
+    f.payment_secret.fill(0x11);
+    f.description = "coffee";
+    f.features = *datt::invoice::FeatureBits::from_bits({8, 14});
+    write_seed("fuzz_invoice", "minimal.txt", *datt::invoice::encode_invoice(f, key));
+    f.currency = datt::invoice::Currency::kRegtest;
+    f.amount = datt::bitcoin::Msats{1'234'567};
+    f.expiry = 600;
+    f.min_final_cltv_expiry = 40;
+    f.include_payee = true;
+    f.metadata = datt::Bytes{1, 0xfa, 0xfa, 0xf0};
+    f.features = *datt::invoice::FeatureBits::from_bits({8, 14, 17, 99});
+    f.fallbacks = {datt::invoice::Fallback{0, datt::Bytes(20, 7)}, datt::invoice::Fallback{17, datt::Bytes(20, 8)}};
+    datt::invoice::RouteHop hop{};
+    hop.pubkey = datt::crypto::pubkey(key).compressed();
+    hop.short_channel_id = 0x0102030405060708;
+    hop.fee_base_msat = 1;
+    hop.fee_proportional_millionths = 20;
+    hop.cltv_expiry_delta = 3;
+    f.routes = {{hop, hop}};
+    write_seed("fuzz_invoice", "every_field.txt", *datt::invoice::encode_invoice(f, key));
+    f.description.reset();
+    f.description_hash = datt::Hash256{};
+    f.currency = datt::invoice::Currency::kSimnet;
+    f.fallbacks.clear();
+    write_seed("fuzz_invoice", "hash_simnet.txt", *datt::invoice::encode_invoice(f, key));
+    write_seed("fuzz_invoice", "no_separator.txt", "lnbc2500u");
+    write_seed("fuzz_invoice", "bad_multiplier.txt", "lnbc2500x1pvjluez");
+}
+
 }  // namespace
 
 // One of each channel message (valid points and signatures, TLVs known and unknown odd),
@@ -627,6 +666,7 @@ int main(int argc, char** argv) {
     bitcoin_seeds();
     negentropy_seeds();
     bitcoin_tx_seeds();
+    invoice_seeds();
     event_address_seeds();
     chain_seeds();
     channel_seeds();

@@ -357,6 +357,81 @@ export class Bitcoin {
   verifyMerkleProof(proof: Uint8Array): MerkleProof;
 }
 
+/** A BOLT-11 route hint hop (`routes` is one array of hops per r field). */
+export interface InvoiceRouteHop {
+  pubkey: string;
+  /** BLOCKxTXxOUTPUT (a decimal number or string is accepted when encoding). */
+  short_channel_id: string;
+  fee_base_msat: number;
+  fee_proportional_millionths: number;
+  cltv_expiry_delta: number;
+}
+
+/** What datt.invoice.encode() takes (decode()'s result is valid input). */
+export interface InvoiceFields {
+  /** mainnet (default), testnet3, signet, regtest, simnet; or currency: bc, tb, tbs, bcrt, sb. */
+  network?: string;
+  currency?: string;
+  /** Omitted: any amount. */
+  amount_msat?: bigint | number | string;
+  /** Seconds since 1970; default now. */
+  created_at?: number;
+  payment_hash: string;
+  payment_secret: string;
+  /** Exactly one of description (at most 639 UTF-8 bytes) and description_hash. */
+  description?: string;
+  description_hash?: string;
+  /** Write the n field (the signer's key). */
+  include_payee?: boolean;
+  /** Seconds; 3600 (the default) is not written. */
+  expiry?: number | bigint;
+  /** 18 (the default) is not written. */
+  min_final_cltv_expiry?: number | bigint;
+  /** Addresses on the network, or {hex: scriptPubKey}. */
+  fallbacks?: Array<string | { addr?: string; hex?: string }>;
+  routes?: InvoiceRouteHop[][];
+  /** Bit numbers, or Core Lightning's big-endian hex; default [8, 14]. */
+  features?: number[] | string;
+  payment_metadata?: string;
+}
+
+/** A decoded invoice whose signature verified (docs/invoices.md). */
+export interface DecodedInvoice {
+  currency: 'bc' | 'tb' | 'tbs' | 'bcrt' | 'sb';
+  network: 'mainnet' | 'testnet3' | 'signet' | 'regtest' | 'simnet';
+  created_at: number;
+  /** Seconds, the default 3600 applied. */
+  expiry: number | bigint;
+  /** The signer: from the n field (include_payee) or recovered from the signature. */
+  payee: string;
+  include_payee: boolean;
+  amount_msat?: bigint;
+  description?: string;
+  description_hash?: string;
+  /** The default 18 applied. */
+  min_final_cltv_expiry: number | bigint;
+  payment_secret: string;
+  features?: string;
+  feature_bits?: Array<{ bit: number; name: string; required: boolean }>;
+  payment_metadata?: string;
+  fallbacks?: Array<{ type: string; addr?: string; hex: string }>;
+  routes?: InvoiceRouteHop[][];
+  /** Fields readers skip (unknown, wrong length, repeated), as bech32 characters. */
+  extra?: Array<{ tag: string; data: string }>;
+  payment_hash: string;
+  /** r || s, hex. */
+  signature: string;
+  recovery_id: number;
+  signature_valid: true;
+}
+
+/** datt.invoice: BOLT-11. Every failure throws DattError with the core's code. */
+export class Invoices {
+  /** Throws DattError (bech32_*, invoice_*) unless the invoice decodes and its signature verifies. */
+  decode(invoice: string): DecodedInvoice;
+  encode(fields: InvoiceFields, secretKey: Uint8Array): string;
+}
+
 /** Networks as tip events name them (canonical names only, no aliases). */
 export type TipNetworkName = 'mainnet' | 'testnet3' | 'signet' | 'regtest' | 'bcoin-regtest';
 
@@ -456,6 +531,8 @@ export class Tips {
 export interface Datt {
   /** core/bitcoin (README.md "Bitcoin"). */
   readonly bitcoin: Bitcoin;
+  /** core/invoice (docs/invoices.md). */
+  readonly invoice: Invoices;
   /** core/tip: see Tips. */
   readonly tips: Tips;
   hexToBytes(hex: string): Uint8Array;

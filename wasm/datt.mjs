@@ -360,6 +360,62 @@ export class Bitcoin {
   }
 }
 
+// ---- core/invoice (datt.invoice) ----
+
+// Integers the core gives as decimal strings: BigInt for amounts (msat exceed 2^53), Number
+// for the others unless they do not fit one exactly.
+function invoiceNumbers(decoded) {
+  if (decoded.amount_msat !== undefined) decoded.amount_msat = BigInt(decoded.amount_msat);
+  for (const key of ['expiry', 'min_final_cltv_expiry']) {
+    const value = BigInt(decoded[key]);
+    decoded[key] = value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+  return decoded;
+}
+
+function invoiceFieldsJson(fields) {
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
+    throw new DattError('wrong_type', 'invoice fields must be an object');
+  }
+  // BigInt members travel as decimal strings, which the core's field reader takes.
+  let json;
+  try {
+    json = JSON.stringify(fields, (key, value) => (typeof value === 'bigint' ? value.toString() : value));
+  } catch (error) {
+    throw new DattError('wrong_type', `invoice fields cannot be serialized as JSON: ${error.message}`);
+  }
+  return text(json, 'invoice fields');
+}
+
+/** datt.invoice: BOLT-11 invoices (core/invoice; docs/invoices.md). */
+export class Invoices {
+  #core;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  /**
+   * The fields of an invoice whose signature verified (payee recovered or from its n field),
+   * named as `datt invoice decode` names them; amount_msat is a BigInt. A "lightning:" prefix
+   * is allowed. Throws DattError with the decoder's code (bech32_*, invoice_*).
+   */
+  decode(invoice) {
+    let value = text(invoice, 'invoice');
+    if (/^lightning:/i.test(value)) value = value.slice('lightning:'.length);
+    return invoiceNumbers(JSON.parse(unwrap(this.#core.invoiceDecode(value))));
+  }
+
+  /**
+   * A signed invoice of these fields (the names decode returns; decode's result is valid
+   * input), signed with secretKey (Uint8Array(32)). created_at defaults to now.
+   */
+  encode(fields, secretKey) {
+    const now = Math.floor(Date.now() / 1000);
+    return unwrap(this.#core.invoiceEncode(invoiceFieldsJson(fields), secretKey, now));
+  }
+}
+
 /**
  * core/tip (datt.tips): on-chain tips (docs/protocol.md "On-chain tips"). The author's
  * payout-address event (kind 10570) and the payer's tip event (kind 4570) as unsigned
@@ -419,6 +475,8 @@ class Datt {
   #random;
   /** core/bitcoin: see Bitcoin. */
   bitcoin;
+  /** core/invoice: see Invoices. */
+  invoice;
   /** core/tip: see Tips. */
   tips;
 
@@ -426,6 +484,7 @@ class Datt {
     this.#core = core;
     this.#random = random;
     this.bitcoin = new Bitcoin(core);
+    this.invoice = new Invoices(core);
     this.tips = new Tips(core);
   }
 
