@@ -92,6 +92,8 @@ export interface RankItem {
   created_at: number;
   ups: number;
   downs: number;
+  /** Verified tip sats (datt.tips.verify, each payment once): hot adds log10(1 + tip_sats/1000). */
+  tip_sats?: Sats;
 }
 
 export type KindClass = 'regular' | 'replaceable' | 'ephemeral' | 'addressable';
@@ -433,6 +435,102 @@ export class Bitcoin {
   verifyMerkleProof(proof: Uint8Array): MerkleProof;
 }
 
+/** Networks as tip events name them (canonical names only, no aliases). */
+export type TipNetworkName = 'mainnet' | 'testnet3' | 'signet' | 'regtest' | 'bcoin-regtest';
+
+export interface PayoutEntry {
+  network: TipNetworkName;
+  /** The network's canonical address text (bech32 in lower case): P2WPKH, P2WSH, P2TR, P2PKH or P2SH. */
+  address: string;
+}
+
+/** An author's kind 10570 payout-address event, parsed. */
+export interface PayoutAddresses {
+  id: string;
+  author: string;
+  created_at: number;
+  addresses: Array<{ network: TipNetworkName; address: string; scriptPubKey: Uint8Array }>;
+}
+
+export interface TipRequest {
+  /** The post or comment tipped (event id, hex). */
+  target: string;
+  network: TipNetworkName;
+  /** Display order, as RPCs print it. */
+  txid: string;
+  vout: number;
+  sats: Sats;
+  message?: string;
+  createdAt: number;
+}
+
+/** A kind 4570 tip event, parsed (well-formed; whether it was paid is verify()'s question). */
+export interface ParsedTip {
+  id: string;
+  payer: string;
+  target: string;
+  author: string;
+  created_at: number;
+  network: TipNetworkName;
+  txid: string;
+  vout: number;
+  sats: bigint;
+  /** The payout address the output must pay, and its script. */
+  address: string;
+  scriptPubKey: Uint8Array;
+  message: string;
+  payout: PayoutAddresses;
+}
+
+export interface TipEvidence {
+  /** The client's chain: network and stored header-chain state (Bitcoin.extendHeaderChain). */
+  network: BitcoinNetworkName;
+  state: Uint8Array;
+  /** The raw payment transaction. */
+  transaction: Uint8Array;
+  /** The gettxoutproof bytes (BTC proof); absent while unconfirmed. */
+  proof?: Uint8Array;
+  /** The client's headers (80 bytes each) from the proof's block up to its tip. */
+  headers?: Uint8Array;
+  /** Default 1. */
+  minConfirmations?: number;
+}
+
+export type TipCode =
+  | 'tip_wrong_network' | 'tip_tx_invalid' | 'tip_txid_mismatch' | 'tip_vout_out_of_range'
+  | 'tip_wrong_address' | 'tip_amount_mismatch' | 'tip_no_commitment' | 'tip_proof_invalid'
+  | 'tip_proof_wrong_tx' | 'tip_unconfirmed' | 'tip_not_in_chain' | 'tip_chain_broken'
+  | 'tip_too_few_confirmations';
+
+export interface TipVerdict {
+  /** Only 'verified' tips may be shown as paid and counted. */
+  status: 'verified' | 'pending' | 'invalid';
+  code?: TipCode;
+  message?: string;
+  confirmations: number;
+  height: number;
+  blockHash?: string;
+  sats: bigint;
+}
+
+/** core/tip (datt.tips): on-chain tips, docs/protocol.md "On-chain tips". */
+export class Tips {
+  /** The unsigned kind 10570 template listing the author's payout addresses. */
+  payoutTemplate(entries: PayoutEntry[], options: { createdAt: number }): EventTemplate;
+  /** A signed kind 10570 event, validated (payout_* codes). */
+  parsePayout(event: NostrEvent | string): PayoutAddresses;
+  /** The unsigned kind 4570 template for a payment to the author of `payout`. */
+  tipTemplate(payout: NostrEvent | string, request: TipRequest): EventTemplate;
+  /** A signed kind 4570 event, validated (tip_* codes). */
+  parseTip(event: NostrEvent | string): ParsedTip;
+  /** The 34-byte OP_RETURN output script the payment must carry (0 sats). */
+  commitmentScript(target: string, payer: string): Uint8Array;
+  /** SPV verdict on a tip; a malformed tip or argument throws DattError. */
+  verify(tip: NostrEvent | string, evidence: TipEvidence): TipVerdict;
+  /** Total of verified tips, each outpoint (txid, vout) once. */
+  total(tips: Array<{ txid: string; vout: number; sats: Sats }>): { sats: bigint; payments: number };
+}
+
 export interface Datt {
   /** core/bitcoin (README.md "Bitcoin"). */
   readonly bitcoin: Bitcoin;
@@ -440,6 +538,8 @@ export interface Datt {
   readonly chain: Chain;
   /** core/community and NIP-13 (docs/protocol.md "Communities", "Proof of work"). */
   readonly community: Community;
+  /** core/tip: see Tips. */
+  readonly tips: Tips;
   hexToBytes(hex: string): Uint8Array;
   bytesToHex(bytes: Uint8Array): string;
   /** 32 random bytes that are a valid secret key. */

@@ -360,6 +360,60 @@ export class Bitcoin {
   }
 }
 
+/**
+ * core/tip (datt.tips): on-chain tips (docs/protocol.md "On-chain tips"). The author's
+ * payout-address event (kind 10570) and the payer's tip event (kind 4570) as unsigned
+ * templates to sign and as parsed objects; the OP_RETURN output the payment carries; the
+ * SPV verdict on a tip; totals. Only tips verify() calls 'verified' may be counted.
+ */
+export class Tips {
+  #core;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  /** The unsigned kind 10570 template for [{network, address}]. */
+  payoutTemplate(entries, { createdAt } = {}) {
+    return unwrap(this.#core.tipPayoutTemplate(entries, createdAt));
+  }
+
+  /** {id, author, created_at, addresses: [{network, address, scriptPubKey}]} of a kind 10570 event. */
+  parsePayout(event) {
+    return unwrap(this.#core.tipParsePayout(eventJson(event, 'event')));
+  }
+
+  /** The unsigned kind 4570 template: `payout` is the author's event, `request` {target, network, txid, vout, sats, message?, createdAt}. */
+  tipTemplate(payout, request) {
+    return unwrap(this.#core.tipTemplate(eventJson(payout, 'payout'), request));
+  }
+
+  /** The parsed tip {id, payer, target, author, network, txid, vout, sats, address, scriptPubKey, message, payout}. */
+  parseTip(event) {
+    return unwrap(this.#core.tipParse(eventJson(event, 'event')));
+  }
+
+  /** The OP_RETURN output script (Uint8Array) tying a payment to `target` and `payer` (hex). */
+  commitmentScript(target, payer) {
+    return unwrap(this.#core.tipCommitmentScript(target, payer));
+  }
+
+  /**
+   * The verdict {status: 'verified' | 'pending' | 'invalid', code?, message?, confirmations,
+   * height, blockHash?, sats} on a tip, given {network, state, transaction, proof?, headers?,
+   * minConfirmations?}: the client's header-chain state, the raw transaction, the
+   * gettxoutproof bytes, and the client's headers from the proof's block to its tip.
+   */
+  verify(tip, evidence) {
+    return unwrap(this.#core.tipVerify(eventJson(tip, 'tip'), evidence));
+  }
+
+  /** {sats, payments} over verified tips [{txid, vout, sats}], each outpoint once. */
+  total(tips) {
+    return unwrap(this.#core.tipTotal(tips));
+  }
+}
+
 class Datt {
   #core;
   #random;
@@ -369,6 +423,8 @@ class Datt {
   chain;
   /** core/community and NIP-13: see Community. */
   community;
+  /** core/tip: see Tips. */
+  tips;
 
   constructor(core, random) {
     this.#core = core;
@@ -376,6 +432,7 @@ class Datt {
     this.bitcoin = new Bitcoin(core);
     this.chain = new Chain(core, random);
     this.community = new Community(core);
+    this.tips = new Tips(core);
   }
 
   #randomBytes(size) {
@@ -636,7 +693,7 @@ class Datt {
   }
 
   /**
-   * Ids of `items` ({id, created_at, ups, downs}) in display order for `sort`: "hot", "new",
+   * Ids of `items` ({id, created_at, ups, downs, tip_sats?}) in display order for `sort`: "hot", "new",
    * "top", "controversial" or "best". `now` (unix seconds) defaults to the clock;
    * `topWindowSeconds` (top only, 0 = all time) keeps items with created_at >= now - window.
    */
