@@ -248,6 +248,8 @@ const cases = [
   ['btc 100,000 headers', 'BM_ParseAndVerifyHeaders100k', () => btc.extendHeaderChain('regtest', headerGenesis, headerBytes)],
   ['btc merkle proof (2,000)', 'BM_MerkleProofVerify/2000', () => btc.verifyMerkleProof(proof2000)],
   ['tips.verify (6 conf.)', 'BM_TipParseAndVerify', () => datt.tips.verify(tipJson, tipEvidence)],
+  // A difficulty never met: every call hashes all 10,000 nonces (hashes/s = ops/s x 10,000).
+  ['pow mineStep 10,000', 'BM_PowMine (per 10,000)', () => datt.community.mineStep(publicKey, template, 256, 0, 10000)],
 ];
 
 console.log(`wasm benchmarks: ${distDir}`);

@@ -309,6 +309,84 @@ export interface MerkleProof {
   matches: { txid: string; index: number }[];
 }
 
+// ---- core/chain (datt.chain) and core/community (datt.community) ----
+
+export interface ChainEntry { seq: number; id: string; prev: string | null }
+/** One author's one chain as a reader knows it; plain data, kept in IndexedDB. */
+export interface ChainState { author: string; chain: string; head: ChainEntry | null; pending: ChainEntry[] }
+export interface ChainLinkInfo {
+  author: string; id: string; chain: string; seq: number; prev: string | null; created_at: number; kind: number;
+}
+export interface SeqRange { first: number; last: number }
+export type ForkShape = 'same_position' | 'broken_link';
+export interface ChainStep {
+  state: ChainState;
+  outcome: 'extended' | 'pending' | 'duplicate' | 'fork';
+  fork: { shape: ForkShape; otherSeq: number; otherId: string } | null;
+  linked: ChainEntry[];
+  gaps: SeqRange[];
+  missing: number;
+}
+export interface ForkProofInfo {
+  author: string; chain: string; seq: number; shape: ForkShape;
+  /** The two events' JSON, lower seq (then lower id) first. */
+  first: string; second: string;
+  /** "[first,second]": the content of a kind 4560 event. */
+  encoding: string;
+}
+
+/** datt.chain: content chains. Failures throw DattError with the core's chain_* / fork_* codes. */
+export declare class Chain {
+  newChainId(): string;
+  parseTag(tag: string[]): { chain: string; seq: number; prev: string | null };
+  makeTag(chain: string, seq: number, prev?: string | null): string[];
+  nextTag(chain: string, last?: { seq: number; id: string } | null): string[];
+  linkOf(event: NostrEvent | string): ChainLinkInfo | null;
+  emptyState(author: string, chain: string): ChainState;
+  applyLink(state: ChainState, event: NostrEvent | string, storedAtSeq?: string | null): ChainStep;
+  gaps(state: ChainState): { gaps: SeqRange[]; missing: number };
+  makeForkProof(a: NostrEvent | string, b: NostrEvent | string): ForkProofInfo;
+  verifyForkProof(a: NostrEvent | string, b: NostrEvent | string): boolean;
+  parseForkProof(value: NostrEvent | string, options?: { encoding?: boolean }): ForkProofInfo;
+}
+
+export type ModerationAction =
+  'approve' | 'remove' | 'lock' | 'unlock' | 'pin' | 'unpin' | 'ban' | 'unban' | 'addModerator' | 'removeModerator';
+export interface CommunityDefinition {
+  address: string; owner: string; moderators: string[]; pow: number;
+  origin: { address: string; cutoff: number } | null;
+}
+export interface ModerationRecord {
+  action: ModerationAction; actor: string; created_at: number; id: string; community: string;
+  target: string; reason: string;
+  effect: 'applied' | 'not_moderator' | 'owner_only' | 'protected_target';
+}
+export interface CommunityViewInfo {
+  posts: string[]; comments: string[]; pinned: string[]; locked: string[]; removed: string[];
+  banned: string[]; moderators: string[]; log: ModerationRecord[];
+  /** comment id -> the post its thread hangs from */
+  threadPost: Record<string, string>;
+}
+
+/** datt.community: communities, their moderation log and view, admit, and NIP-13 mining. */
+export declare class Community {
+  parseDefinition(event: NostrEvent | string): CommunityDefinition;
+  moderationTemplate(action: ModerationAction, community: string, target: string,
+    options?: { createdAt?: number; reason?: string }): EventTemplate;
+  view(definition: NostrEvent | string, log: Array<NostrEvent | string>, items: Array<NostrEvent | string>,
+    origin?: NostrEvent | string | null): CommunityViewInfo;
+  /** null when admitted; else the refusal a relay sends ("blocked: ...", "pow: difficulty N required"). */
+  admit(definition: NostrEvent | string, log: Array<NostrEvent | string>, items: Array<NostrEvent | string>,
+    event: NostrEvent | string, origin?: NostrEvent | string | null): { code: string; message: string } | null;
+  leadingZeroBits(id: string): number;
+  meetsDifficulty(event: NostrEvent | string, difficulty: number): boolean;
+  mineStep(pubkey: string, template: EventTemplate | string, difficulty: number, firstNonce: number,
+    count: number): { found: EventTemplate | null; id: string | null; tried: number; nextNonce: number };
+  mine(pubkey: string, template: EventTemplate | string, difficulty: number,
+    options?: { slice?: number; onProgress?: (progress: { tried: number }) => void; signal?: AbortSignal }):
+    Promise<{ template: EventTemplate; id: string; tried: number }>;
+}
+
 /** datt.bitcoin: core/bitcoin. Every failure throws DattError with the core's code. */
 export class Bitcoin {
   private constructor();
@@ -533,6 +611,10 @@ export interface Datt {
   readonly bitcoin: Bitcoin;
   /** core/invoice (docs/invoices.md). */
   readonly invoice: Invoices;
+  /** core/chain (docs/protocol.md "Content chains"). */
+  readonly chain: Chain;
+  /** core/community and NIP-13 (docs/protocol.md "Communities", "Proof of work"). */
+  readonly community: Community;
   /** core/tip: see Tips. */
   readonly tips: Tips;
   hexToBytes(hex: string): Uint8Array;

@@ -477,6 +477,10 @@ class Datt {
   bitcoin;
   /** core/invoice: see Invoices. */
   invoice;
+  /** core/chain: see Chain. */
+  chain;
+  /** core/community and NIP-13: see Community. */
+  community;
   /** core/tip: see Tips. */
   tips;
 
@@ -485,6 +489,8 @@ class Datt {
     this.#random = random;
     this.bitcoin = new Bitcoin(core);
     this.invoice = new Invoices(core);
+    this.chain = new Chain(core, random);
+    this.community = new Community(core);
     this.tips = new Tips(core);
   }
 
@@ -752,6 +758,186 @@ class Datt {
    */
   rank(items, sort, { now = Math.floor(Date.now() / 1000), topWindowSeconds = 0 } = {}) {
     return unwrap(this.#core.rankItems(items, text(sort, 'sort'), now, topWindowSeconds));
+  }
+}
+
+/** A JSON array of events (objects or JSON strings), each element as its own JSON text. */
+function eventTexts(events, name) {
+  if (!Array.isArray(events)) throw new DattError('wrong_type', `${name} must be an array`);
+  const texts = [];
+  for (const event of events) {
+    if (typeof event === 'string') texts.push(event);
+    else if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+      try {
+        texts.push(JSON.stringify(event));
+      } catch {
+        // a cycle or a BigInt: not an event, skipped like any invalid one
+      }
+    }
+  }
+  return texts;
+}
+
+/**
+ * datt.chain: content chains (docs/protocol.md "Content chains"). A chain state is a plain
+ * object {author, chain, head, pending} that the web app keeps per (author, chain id) in
+ * IndexedDB and folds each event into with applyLink(); entries are {seq, id, prev}.
+ */
+export class Chain {
+  #core;
+  #random;
+
+  constructor(core, random) {
+    this.#core = core;
+    this.#random = random;
+  }
+
+  /** A fresh chain id (32 hex) for a device: drawn once per identity, never exported. */
+  newChainId() {
+    const bytes = this.#random.getRandomValues(new Uint8Array(16));
+    try {
+      return unwrap(this.#core.chainIdFromRandom(bytes));
+    } finally {
+      bytes.fill(0);
+    }
+  }
+
+  /** {chain, seq, prev} of a ["chain", ...] tag; DattError chain_* when malformed. */
+  parseTag(tag) {
+    return unwrap(this.#core.chainParseTag(tag));
+  }
+
+  /** The tag for position `seq` of `chain` after `prev` (null at seq 0). */
+  makeTag(chain, seq, prev = null) {
+    return unwrap(this.#core.chainMakeTag(chain, seq, prev));
+  }
+
+  /** The tag of the next event of a device's chain after its last entry ({seq, id}, or null). */
+  nextTag(chain, last = null) {
+    return last ? this.makeTag(chain, last.seq + 1, last.id) : this.makeTag(chain, 0, null);
+  }
+
+  /** {author, id, chain, seq, prev, created_at, kind} of a (verified) event, or null when unchained. */
+  linkOf(event) {
+    return unwrap(this.#core.chainLinkOf(eventJson(event, 'event')));
+  }
+
+  /** The state of a chain nobody has seen an event of. */
+  emptyState(author, chain) {
+    return unwrap(this.#core.chainEmptyState(author, chain));
+  }
+
+  /**
+   * Folds a chained event into `state`: {state, outcome: 'extended' | 'pending' |
+   * 'duplicate' | 'fork', fork: {shape, otherSeq, otherId} | null, linked, gaps, missing}.
+   * `storedAtSeq` is the id the caller holds at the event's seq when it is below the head.
+   */
+  applyLink(state, event, storedAtSeq = null) {
+    return unwrap(this.#core.chainApply(state, eventJson(event, 'event'), storedAtSeq));
+  }
+
+  /** {gaps: [{first, last}], missing}: what to fetch ("N events missing"). */
+  gaps(state) {
+    return unwrap(this.#core.chainGaps(state));
+  }
+
+  /** The proof two events make ({author, chain, seq, shape, first, second, encoding}); DattError fork_* if none. */
+  makeForkProof(a, b) {
+    return unwrap(this.#core.chainMakeForkProof(eventJson(a, 'a'), eventJson(b, 'b')));
+  }
+
+  /** True when two events prove a fork; false (never a throw) for any pair that does not. */
+  verifyForkProof(a, b) {
+    try {
+      this.makeForkProof(a, b);
+      return true;
+    } catch (error) {
+      if (error instanceof DattError) return false;
+      throw error;
+    }
+  }
+
+  /** The proof in a kind 4560 event (or its encoding "[a,b]" with {encoding: true}), checked. */
+  parseForkProof(value, { encoding = false } = {}) {
+    const json = encoding ? text(value, 'proof') : eventJson(value, 'event');
+    return unwrap(this.#core.chainParseForkProof(json, !encoding));
+  }
+}
+
+/**
+ * datt.community: NIP-72 communities with Datt's moderation log (docs/protocol.md
+ * "Communities"), their view, the relay's admit rule, and NIP-13 mining for a worker.
+ */
+export class Community {
+  #core;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  /** {address, owner, moderators, pow, origin} of a kind 34550 event. */
+  parseDefinition(event) {
+    return unwrap(this.#core.communityParseDefinition(eventJson(event, 'definition')));
+  }
+
+  /**
+   * The unsigned moderation entry: action 'approve' | 'remove' | 'lock' | 'unlock' | 'pin' |
+   * 'unpin' | 'ban' | 'unban' | 'addModerator' | 'removeModerator'; target an event id or a
+   * pubkey (hex). Sign it like any template.
+   */
+  moderationTemplate(action, community, target, { createdAt = Math.floor(Date.now() / 1000), reason = '' } = {}) {
+    return unwrap(this.#core.communityModerationTemplate(text(action, 'action'), text(community, 'community'),
+      target, createdAt, text(reason, 'reason')));
+  }
+
+  /** The view of a community: {posts, comments, pinned, locked, removed, banned, moderators, log, threadPost}. */
+  view(definition, log, items, origin = null) {
+    return unwrap(this.#core.communityView(eventJson(definition, 'definition'), eventTexts(log, 'log'),
+      eventTexts(items, 'items'), origin === null ? null : eventJson(origin, 'origin')));
+  }
+
+  /** null when the community admits `event`, else {code, message} as the relay refuses it. */
+  admit(definition, log, items, event, origin = null) {
+    return unwrap(this.#core.communityAdmit(eventJson(definition, 'definition'), eventTexts(log, 'log'),
+      eventTexts(items, 'items'), eventJson(event, 'event'), origin === null ? null : eventJson(origin, 'origin')));
+  }
+
+  /** Leading zero bits of an id (NIP-13 difficulty). */
+  leadingZeroBits(id) {
+    return unwrap(this.#core.powLeadingZeroBits(id));
+  }
+
+  /** True when an event's work meets `difficulty` (and its committed target, if any, does). */
+  meetsDifficulty(event, difficulty) {
+    return unwrap(this.#core.powMeetsDifficulty(eventJson(event, 'event'), difficulty));
+  }
+
+  /**
+   * One slice of mining: tries nonces firstNonce..firstNonce+count-1 on the template for
+   * `pubkey`; {found: template | null, id, tried, nextNonce}.
+   */
+  mineStep(pubkey, template, difficulty, firstNonce, count) {
+    return unwrap(this.#core.powMineStep(text(pubkey, 'pubkey'), eventJson(template, 'template'),
+      difficulty, firstNonce, count));
+  }
+
+  /**
+   * Mines in slices of `slice` nonces, yielding to the event loop between them (for a
+   * worker): onProgress({tried}) after each slice; an aborted `signal` throws DattError
+   * 'aborted'. Resolves with {template, id, tried}.
+   */
+  async mine(pubkey, template, difficulty, { slice = 20000, onProgress, signal } = {}) {
+    let nonce = 0;
+    let tried = 0;
+    for (;;) {
+      if (signal?.aborted) throw new DattError('aborted', 'mining was cancelled');
+      const step = this.mineStep(pubkey, template, difficulty, nonce, slice);
+      tried += step.tried;
+      if (step.found) return { template: step.found, id: step.id, tried };
+      nonce = step.nextNonce;
+      onProgress?.({ tried });
+      await new Promise((resolve) => { setTimeout(resolve, 0); });
+    }
   }
 }
 
