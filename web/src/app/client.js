@@ -244,6 +244,14 @@ export class Client {
     if (this.unlocked) await this.publish(buildRelayList(list, this.now()));
   }
 
+  /**
+   * Asks the read relays and `hints` (relay URLs from a shared link) for `filters` once;
+   * resolves {ids, relays} after the returned events were verified and stored.
+   */
+  query(filters, hints = []) {
+    return this.#owner.call('query', { filters, hints });
+  }
+
   benchIngest(events) {
     return this.#owner.call('benchIngest', { events });
   }

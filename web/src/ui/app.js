@@ -5,6 +5,7 @@ import { useEffect } from 'preact/hooks';
 import { accountHref, html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
 import { PostPage } from './thread.js';
+import { EventLinkPage, decodeLink } from './share.js';
 import { Author, plural } from './common.js';
 
 function SyncStatus() {
@@ -36,12 +37,26 @@ function AccountButton() {
   </span>`;
 }
 
+/** `#/a/<naddr>`: the community it names, looked up with the link's relay hints. */
+function AddressLink({ code }) {
+  const client = useClient();
+  const decoded = decodeLink(client.datt, code);
+  if (decoded?.type !== 'naddr' || decoded.data.kind !== 34550) {
+    return html`<div class="card" data-testid="bad-link"><p>This link is not a Datt community link.</p></div>`;
+  }
+  const { pubkey, identifier, relays } = decoded.data;
+  return html`<${CommunityPage} pubkey=${pubkey} identifier=${identifier} hints=${relays} />`;
+}
+
 function Page({ route }) {
   const [section, a, b] = route;
   switch (section) {
     case undefined: return html`<${HomePage} />`;
     case 'c': return html`<${CommunityPage} key=${`${a}/${b}`} pubkey=${a} identifier=${b ?? ''} />`;
     case 'post': return html`<${PostPage} key=${`${a}/${b}`} postId=${a} focusId=${b} />`;
+    case 'e': return html`<${EventLinkPage} key=${a} code=${a ?? ''} renderPost=${(postId, focusId, hints) =>
+      html`<${PostPage} key=${`${postId}/${focusId}`} postId=${postId} focusId=${focusId} hints=${hints} />`} />`;
+    case 'a': return html`<${AddressLink} key=${a} code=${a ?? ''} />`;
     case 'u': return html`<${ProfilePage} key=${a} pubkey=${a} />`;
     case 'communities': return html`<${CommunitiesPage} edit=${a === 'edit' ? b : undefined} />`;
     case 'settings': return html`<${SettingsPage} section=${a} />`;
@@ -50,7 +65,7 @@ function Page({ route }) {
   }
 }
 
-const TITLES = { c: 'Community', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
+const TITLES = { c: 'Community', a: 'Community', e: 'Post', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks';
 import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
 import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } from './common.js';
+import { NotFound, ShareButton, communityLink, useCommunityFetch } from './share.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
 const PAGE = 25;
@@ -109,8 +110,9 @@ function SubmitForm({ address, onDone }) {
   </form>`;
 }
 
-export function CommunityPage({ pubkey, identifier }) {
+export function CommunityPage({ pubkey, identifier, hints }) {
   const client = useClient();
+  const lookup = useCommunityFetch(pubkey, identifier, hints);
   const address = communityAddress(pubkey, identifier);
   // A draft kept while the key was being unlocked reopens the form.
   const [submitting, setSubmitting] = useState(() => hasDraft(`post:${address}:`));
@@ -122,14 +124,16 @@ export function CommunityPage({ pubkey, identifier }) {
   return html`<div class="community" data-testid="community-page">
     <header class="card community-head">
       <h1>${community ? community.name : `c/${identifier}`}</h1>
-      ${!community && (loading ? html`<${Loading} what="Looking for this community" />`
-        : html`<p class="muted">This community's definition has not arrived yet (syncing).</p>`)}
+      ${!community && (loading || lookup.status === 'looking' || lookup.status === 'found'
+        ? html`<${Loading} what="Looking for this community on your relays" />`
+        : html`<${NotFound} what="This community" lookup=${lookup} />`)}
       ${community && html`<${Markdown} text=${community.description} />`}
       <div class="row">
         <button class=${subscribed ? '' : 'primary'} data-testid="subscribe" disabled=${action.busy}
           onClick=${() => run(() => client.setSubscribed(address, !subscribed))}>${subscribed ? 'Leave' : 'Join'}</button>
         <button class="primary" data-testid="new-post" onClick=${() => setSubmitting(true)}>New post</button>
         ${community?.pubkey === client.publicKey && html`<a class="button" href=${`#/communities/edit/${encodeURIComponent(identifier)}`}>Edit</a>`}
+        <${ShareButton} link=${(c) => communityLink(c, { pubkey, identifier })} />
       </div>
       <${ErrorLine} error=${action.error} />
       ${community?.rules && html`<details><summary>Rules</summary><${Markdown} text=${community.rules} /></details>`}

@@ -6,6 +6,7 @@ import { threadOf } from '../store/db.js';
 import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago, errorText, plural } from './common.js';
 import { SortBar } from './feed.js';
 import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
+import { NotFound, ShareButton, eventLink, useThreadFetch } from './share.js';
 
 const MAX_DEPTH = 6;
 
@@ -41,6 +42,7 @@ function Comment({ record, tree, order, depth, postId, community }) {
       <div class="actions">
         <${Votes} record=${record} community=${community} />
         <button class="link" data-testid="reply" onClick=${() => setReplying(!replying)}>reply</button>
+        <${ShareButton} link=${(c) => eventLink(c, record)} />
         <${DeleteButton} record=${record} community=${community} />
       </div>
       ${replying && html`<${Composer} placeholder="Your reply" submitLabel="Reply" testid="reply-form" focus=${true}
@@ -59,8 +61,9 @@ function Comment({ record, tree, order, depth, postId, community }) {
   </div>`;
 }
 
-export function PostPage({ postId, focusId }) {
+export function PostPage({ postId, focusId, hints }) {
   const client = useClient();
+  const lookup = useThreadFetch(postId, focusId, hints);
   const [sort, setSort] = useState('best');
   const { data, error } = useQuery((c) => threadOf(c.db, postId), [postId]);
   const post = data?.root;
@@ -73,7 +76,11 @@ export function PostPage({ postId, focusId }) {
   };
   if (error) return html`<${ErrorLine} error=${error} />`;
   if (!data) return html`<${Loading} what="Loading the post" />`;
-  if (!post) return html`<div class="card"><p>This post is not in your browser yet; it will appear when a relay sends it.</p></div>`;
+  if (!post) {
+    return lookup.status === 'looking' || lookup.status === 'found'
+      ? html`<p class="loading" aria-busy="true" data-testid="looking">Looking for this post on your relays…</p>`
+      : html`<${NotFound} what="This post" lookup=${lookup} />`;
+  }
   const { title, url } = readPost(post);
   const c = parseCommunityAddress(community);
   const focus = focusId ? [...data.children.values()].flat().find((r) => r.id === focusId) : null;
@@ -87,7 +94,8 @@ export function PostPage({ postId, focusId }) {
         <div>
           ${c && html`<a class="muted" href=${`#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`}>c/${c.identifier}</a>`}
           <h1 data-testid="post-title">${post.deleted ? '[deleted]' : title}</h1>
-          <div class="meta">by <${Author} pubkey=${post.pubkey} /> · ${ago(post.created_at)} <${DeleteButton} record=${post} community=${community} /></div>
+          <div class="meta">by <${Author} pubkey=${post.pubkey} /> · ${ago(post.created_at)}
+            <${ShareButton} link=${(cl) => eventLink(cl, post)} /> <${DeleteButton} record=${post} community=${community} /></div>
         </div>
       </div>
       ${url && !post.deleted && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
@@ -95,6 +103,7 @@ export function PostPage({ postId, focusId }) {
     </article>
     <section class="comments" aria-label="Comments">
       <h2 class="comments-title" data-testid="comment-count">${plural(count, 'comment')}</h2>
+      ${lookup.status === 'looking' && html`<p class="loading muted small" aria-busy="true">Looking for more replies on your relays…</p>`}
       ${!focus && html`<${Composer} placeholder="Add a comment" submitLabel="Comment" testid="comment-form"
         draftKey=${`comment:${post.id}`} onSubmit=${(text) => client.publish(buildComment({ community, parent: post, body: text }, client.now()))} />`}
       ${focus && html`<p><a href=${`#/post/${post.id}`}>← back to all comments</a></p>`}
