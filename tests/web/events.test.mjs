@@ -10,7 +10,7 @@ import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { verifyEvent as nostrToolsVerify } from 'nostr-tools/pure';
+import { nip19, verifyEvent as nostrToolsVerify } from 'nostr-tools';
 
 import {
   DATT_KINDS, InputError, KIND, LIMITS, buildComment, buildCommunity, buildCommunityList, buildDeletion,
@@ -187,7 +187,9 @@ test('NIP-22 reply: uppercase root tags for the community, lowercase e/k/p for t
   assert.deepEqual(onlyTag(reply, 'p'), ['p', ALICE]);
   assert.equal(tagsNamed(reply, 'a').length, 0); // the parent is not the community
   assert.equal(reply.content, 'Nice');
-  assert.deepEqual(describe({ ...reply, id: REPLY_ID, pubkey: BOB }, datt), { community: COMMUNITY, parent: POST_ID });
+  // The inbox: a reply addresses its parent's author (issue 16 added `mentions`).
+  assert.deepEqual(describe({ ...reply, id: REPLY_ID, pubkey: BOB }, datt),
+    { community: COMMUNITY, parent: POST_ID, mentions: [ALICE] });
 
   inputError(() => buildComment({ community: COMMUNITY, parent, body: '  ' }, NOW), 'comment');
   inputError(() => buildComment({ community: COMMUNITY, parent, body: 'c'.repeat(LIMITS.body + 1) }, NOW), 'comment');
@@ -225,6 +227,21 @@ test('NIP-09 deletion: one e tag per target and one k tag per distinct kind', ()
   // What it names is the core's reading of the signed event (tests/wasm/rules.test.mjs).
   const signed = datt.signEvent(event, datt.generateSecretKey());
   assert.deepEqual(describe(signed, datt), { deletes: [POST_ID, REPLY_ID, BOB], deletesAddresses: [] });
+});
+
+test('mentions: p tags and nostr:npub references of comments, never of top-level posts', () => {
+  const npub = nip19.npubEncode(BOB);
+  const comment = buildComment({ community: COMMUNITY, parent: { id: POST_ID, pubkey: ALICE, kind: 1111 },
+    body: `cc nostr:${npub} and nostr:${npub}, not npub1 alone: ${npub}, nor nostr:npub1broken` }, NOW);
+  assert.deepEqual(describe({ ...comment, id: REPLY_ID, pubkey: OWNER }, datt).mentions, [ALICE, BOB]);
+  // A post's p tag is the community's owner: no mention.
+  const post = buildPost({ community: COMMUNITY, title: 'x', body: `nostr:${npub}` }, NOW);
+  assert.equal(describe({ ...post, id: POST_ID, pubkey: ALICE }, datt).mentions, undefined);
+  // Malformed p tags are skipped; at most 20 are kept.
+  const many = Array.from({ length: 30 }, (_, i) => ['p', i.toString(16).padStart(64, '0')]);
+  const tags = [['p', ALICE.toUpperCase()], ['p'], ['p', 5], ...many];
+  assert.equal(describe({ kind: 1111, pubkey: ALICE, tags, content: '' }, datt).mentions.length, 20);
+  assert.equal(describe({ kind: 1111, pubkey: ALICE, tags: [['p', ALICE.toUpperCase()]], content: '' }, datt).mentions, undefined);
 });
 
 test('describe() on hostile comments, votes and deletions keeps only well-formed references', () => {
@@ -386,7 +403,7 @@ test('signed templates verify in the wasm core and in nostr-tools', () => {
   assert.equal(definition.pubkey, owner);
   assert.deepEqual(readCommunity(definition).moderators, [owner]);
   assert.deepEqual(describe(post, datt), { community, post: 1 });
-  assert.deepEqual(describe(reply, datt), { community, parent: post.id });
+  assert.deepEqual(describe(reply, datt), { community, parent: post.id, mentions: [post.pubkey] }); // the inbox (issue 16)
   assert.deepEqual(describe(deletion, datt), { deletes: [post.id], deletesAddresses: [] });
   assert.deepEqual(readProfile(profile), { name: 'Alice', about: 'ünïcode' });
   assert.deepEqual(readRelayList(relays), [{ url: 'wss://relay.example/', read: true, write: false }]);

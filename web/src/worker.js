@@ -264,11 +264,17 @@ function scopes() {
   // their writings).
   const list = [{ key: 'communities', filter: { kinds: [KIND.community] }, maxEvents: 5000 },
     { key: 'profiles', filter: { kinds: [KIND.profile] }, maxEvents: 5000 }];
-  if (pubkey) list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] } });
+  if (pubkey) {
+    list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] } });
+    // The inbox: replies and mentions from any community, joined or not.
+    list.push({ key: `inbox:${pubkey}`, filter: { kinds: [KIND.comment], '#p': [pubkey] } });
+  }
   for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
     list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.vote, KIND.deletion], '#A': [address] } });
   }
-  for (const author of interest.authors.slice(0, 4)) {
+  // Within datt-relay's 20 REQs per connection (with one page): signed in, the inbox takes
+  // one author's place.
+  for (const author of interest.authors.slice(0, pubkey ? 3 : 4)) {
     if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.profile] } });
   }
   return list;

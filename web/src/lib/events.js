@@ -75,6 +75,9 @@ export function parseCommunityAddress(address) {
  *   deletes    ids a kind-5 event asks to delete (datt.deletionRequestOf)
  *   deletesAddresses  addresses of its author's own replaceable/addressable events it names
  *   address    the replaceable/addressable slot "<kind>:<pubkey>:<d>" (datt.addressOf)
+ *   mentions   pubkeys a comment addresses (the inbox): its `p` tags (NIP-22 puts the parent's
+ *              author there) and `nostr:npub1…` in its text (NIP-27); not on top-level posts,
+ *              whose `p` is the community's owner
  */
 export function describe(event, datt) {
   const out = {};
@@ -91,6 +94,10 @@ export function describe(event, datt) {
       const parent = tagValue(tags, 'e');
       if (parent && HEX64.test(parent)) out.parent = parent;
     }
+    if (!out.post) {
+      const mentions = mentionsOf(event, datt);
+      if (mentions.length) out.mentions = mentions;
+    }
   } else if (event.kind === KIND.vote) {
     const target = lastTagValue(tags, 'e');
     if (target && HEX64.test(target)) out.target = target;
@@ -102,6 +109,28 @@ export function describe(event, datt) {
     out.deletesAddresses = request.addresses;
   }
   return out;
+}
+
+const MAX_MENTIONS = 20;
+const NPUB_IN_TEXT = /nostr:(npub1[02-9ac-hj-np-z]{58})/g;
+
+/** The pubkeys a comment addresses: `p` tags and NIP-27 `nostr:npub1…` references (at most 20). */
+export function mentionsOf(event, datt) {
+  const out = new Set();
+  for (const tag of event.tags) {
+    if (out.size >= MAX_MENTIONS) break;
+    if (tag[0] === 'p' && isHex64(tag[1])) out.add(tag[1]);
+  }
+  for (const match of (typeof event.content === 'string' ? event.content : '').matchAll(NPUB_IN_TEXT)) {
+    if (out.size >= MAX_MENTIONS) break;
+    try {
+      const decoded = datt.nip19Decode(match[1]);
+      if (decoded.type === 'npub') out.add(decoded.data);
+    } catch {
+      // not a valid npub: plain text
+    }
+  }
+  return [...out];
 }
 
 function text(value, field, max, { required = false } = {}) {

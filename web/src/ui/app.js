@@ -6,6 +6,7 @@ import { accountHref, html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
 import { PostPage } from './thread.js';
 import { EventLinkPage, decodeLink } from './share.js';
+import { InboxLink, InboxPage } from './inbox.js';
 import { Author, plural } from './common.js';
 
 function SyncStatus() {
@@ -61,11 +62,12 @@ function Page({ route }) {
     case 'communities': return html`<${CommunitiesPage} edit=${a === 'edit' ? b : undefined} />`;
     case 'settings': return html`<${SettingsPage} section=${a} />`;
     case 'account': return html`<${AccountPage} />`;
+    case 'inbox': return html`<${InboxPage} />`;
     default: return html`<div class="card"><h1>Not found</h1><p><a href="#/">Go home</a></p></div>`;
   }
 }
 
-const TITLES = { c: 'Community', a: 'Community', e: 'Post', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
+const TITLES = { c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -91,7 +93,7 @@ export function App() {
     <a class="skip" href="#main">Skip to content</a>
     <header class="topbar">
       <a class="logo" href="#/">datt</a>
-      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/settings">Settings</a></nav>
+      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/settings">Settings</a><${InboxLink} /></nav>
       <${SyncStatus} />
       <${AccountButton} />
     </header>
