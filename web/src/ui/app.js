@@ -7,6 +7,7 @@ import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
 import { PostPage } from './thread.js';
 import { EventLinkPage, decodeLink } from './share.js';
 import { InboxLink, InboxPage } from './inbox.js';
+import { SearchBox, SearchPage } from './search.js';
 import { Author, plural } from './common.js';
 
 function SyncStatus() {
@@ -63,11 +64,12 @@ function Page({ route }) {
     case 'settings': return html`<${SettingsPage} section=${a} />`;
     case 'account': return html`<${AccountPage} />`;
     case 'inbox': return html`<${InboxPage} />`;
+    case 'search': return html`<${SearchPage} />`;
     default: return html`<div class="card"><h1>Not found</h1><p><a href="#/">Go home</a></p></div>`;
   }
 }
 
-const TITLES = { c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
+const TITLES = { c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -94,6 +96,7 @@ export function App() {
     <header class="topbar">
       <a class="logo" href="#/">datt</a>
       <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/settings">Settings</a><${InboxLink} /></nav>
+      <${SearchBox} />
       <${SyncStatus} />
       <${AccountButton} />
     </header>

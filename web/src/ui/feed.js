@@ -5,6 +5,7 @@ import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readC
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
 import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } from './common.js';
 import { NotFound, ShareButton, communityLink, useCommunityFetch } from './share.js';
+import { CommunitySearch } from './search.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
 const PAGE = 25;
@@ -134,6 +135,7 @@ export function CommunityPage({ pubkey, identifier, hints }) {
         <button class="primary" data-testid="new-post" onClick=${() => setSubmitting(true)}>New post</button>
         ${community?.pubkey === client.publicKey && html`<a class="button" href=${`#/communities/edit/${encodeURIComponent(identifier)}`}>Edit</a>`}
         <${ShareButton} link=${(c) => communityLink(c, { pubkey, identifier })} />
+        <${CommunitySearch} address=${address} name=${`c/${identifier}`} />
       </div>
       <${ErrorLine} error=${action.error} />
       ${community?.rules && html`<details><summary>Rules</summary><${Markdown} text=${community.rules} /></details>`}
