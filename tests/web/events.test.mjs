@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { nip19, verifyEvent as nostrToolsVerify } from 'nostr-tools';
 
 import {
-  DATT_KINDS, InputError, KIND, LIMITS, buildComment, buildCommunity, buildCommunityList, buildDeletion,
+  DATT_KINDS, InputError, KIND, LIMITS, buildBookmarks, buildEdit, readBookmarks, buildComment, buildCommunity, buildCommunityList, buildDeletion,
   buildPost, buildProfile, buildRelayList, buildVote, checkUrl, communityAddress, describe, lastTagValue,
   parseCommunityAddress, readCommunity, readCommunityList, readPost, readProfile, readRelayList, slugify, tagValue,
 } from '../../web/src/lib/events.js';
@@ -62,9 +62,9 @@ function assertTemplate(event, kind) {
 }
 
 test('kinds are the NIP numbers', () => {
-  assert.deepEqual({ ...KIND }, { profile: 0, deletion: 5, vote: 7, comment: 1111, relayList: 10002,
-    communityList: 10004, community: 34550 });
-  assert.deepEqual([...DATT_KINDS].sort((a, b) => a - b), [0, 5, 7, 1111, 10002, 10004, 34550]);
+  assert.deepEqual({ ...KIND }, { profile: 0, deletion: 5, vote: 7, edit: 1010, comment: 1111, bookmarks: 10003,
+    relayList: 10002, communityList: 10004, community: 34550 });
+  assert.deepEqual([...DATT_KINDS].sort((a, b) => a - b), [0, 5, 7, 1010, 1111, 10002, 10003, 10004, 34550]);
   assert.ok(Object.isFrozen(KIND));
 });
 
@@ -227,6 +227,30 @@ test('NIP-09 deletion: one e tag per target and one k tag per distinct kind', ()
   // What it names is the core's reading of the signed event (tests/wasm/rules.test.mjs).
   const signed = datt.signEvent(event, datt.generateSecretKey());
   assert.deepEqual(describe(signed, datt), { deletes: [POST_ID, REPLY_ID, BOB], deletesAddresses: [] });
+});
+
+test('edits (kind 1010) name the original; a post edit carries title and link; bookmarks are e tags', () => {
+  const post = { id: POST_ID, pubkey: ALICE, kind: 1111 };
+  const edit = buildEdit({ target: post, community: COMMUNITY, title: ' New ', url: 'https://example.com/x', body: 'Text' }, NOW);
+  assert.equal(edit.kind, 1010);
+  assert.deepEqual(edit.tags, [['e', POST_ID, '', ALICE], ['k', '1111'], ['A', COMMUNITY], ['title', 'New'],
+    ['r', 'https://example.com/x']]);
+  assert.equal(edit.content, 'Text');
+  assert.deepEqual(describe({ ...edit, id: REPLY_ID, pubkey: ALICE }, datt), { edits: POST_ID, community: COMMUNITY });
+  // A comment's edit has no title; its text is required, a post's may be a link alone.
+  assert.deepEqual(buildEdit({ target: post, body: 'x' }, NOW).tags, [['e', POST_ID, '', ALICE], ['k', '1111']]);
+  inputError(() => buildEdit({ target: post, body: ' ' }, NOW), 'comment');
+  inputError(() => buildEdit({ target: post, title: 't', body: '' }, NOW), 'body');
+  inputError(() => buildEdit({ target: post, title: '', body: 'x' }, NOW), 'title');
+  inputError(() => buildEdit({ target: { id: 'x' }, body: 'x' }, NOW), 'target');
+  inputError(() => buildEdit({ target: post, community: 'nope', body: 'x' }, NOW), 'community');
+  assert.deepEqual(describe({ kind: 1010, pubkey: ALICE, tags: [['e', 'short']], content: '' }, datt), {});
+
+  const list = buildBookmarks([POST_ID, REPLY_ID], NOW);
+  assert.equal(list.kind, 10003);
+  assert.deepEqual(readBookmarks(list), [POST_ID, REPLY_ID]);
+  assert.deepEqual(readBookmarks({ tags: [['e', POST_ID], ['e', POST_ID], ['e', 'bad'], ['a', POST_ID]] }), [POST_ID]);
+  inputError(() => buildBookmarks(['nope'], NOW), 'bookmarks');
 });
 
 test('mentions: p tags and nostr:npub references of comments, never of top-level posts', () => {

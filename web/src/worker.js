@@ -270,12 +270,12 @@ function scopes() {
     list.push({ key: `inbox:${pubkey}`, filter: { kinds: [KIND.comment], '#p': [pubkey] } });
   }
   for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
-    list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.vote, KIND.deletion], '#A': [address] } });
+    list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion], '#A': [address] } });
   }
   // Within datt-relay's 20 REQs per connection (with one page): signed in, the inbox takes
   // one author's place.
   for (const author of interest.authors.slice(0, pubkey ? 3 : 4)) {
-    if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.profile] } });
+    if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.edit, KIND.profile] } });
   }
   return list;
 }

@@ -8,9 +8,10 @@
 //            <pubkey>:<d>", the core's form), deletes and deletesAddresses (of deletions);
 //            ups/downs (current tally of a post or comment); deleted (1 after a valid NIP-09).
 //            listed (= kind, set on community definitions and deletions only).
+//            edits (the id an edit, kind 1010, replaces the text of),
 //            mentions (pubkeys a comment addresses: its `p` tags and nostr:npub1… in its text).
 //            indexes: parent, author [pubkey, kind, created_at], listed [listed, created_at], address,
-//            mentions (multiEntry: the inbox)
+//            mentions (multiEntry: the inbox), edits
 //   postStats keyPath id: {id, community, created_at, ups, downs} of each post, the small
 //            records a community page ranks (reading 10,000 full posts takes ~4x longer)
 //   votes    keyPath [target, voter]: the effective vote of each voter (core's voteSupersedes)
@@ -73,6 +74,7 @@ function addressesToCoreForm(tx) {
 function addMentions(tx, describeMentions) {
   const events = tx.objectStore('events');
   events.createIndex('mentions', 'mentions', { multiEntry: true });
+  events.createIndex('edits', 'edits');
   const cursor = events.openCursor();
   cursor.onsuccess = () => {
     const row = cursor.result;
@@ -99,7 +101,10 @@ export function openDatabase(name = DB_NAME) {
       if (e.oldVersion < 1) upgrade(request.result);
       else if (e.oldVersion < 2) addressesToCoreForm(request.transaction);
       if (e.oldVersion < 3) {
-        if (e.oldVersion < 1) request.transaction.objectStore('events').createIndex('mentions', 'mentions', { multiEntry: true });
+        if (e.oldVersion < 1) {
+          request.transaction.objectStore('events').createIndex('mentions', 'mentions', { multiEntry: true });
+          request.transaction.objectStore('events').createIndex('edits', 'edits');
+        }
         else addMentions(request.transaction, tagMentions);
       }
     };
@@ -225,6 +230,20 @@ export async function rootPostOf(db, record, maxDepth = 1000) {
     current = current.parent ? await getEvent(db, current.parent) : undefined;
   }
   return current?.post ? current : undefined;
+}
+
+/**
+ * The newest edit (kind 1010) of `record` by its own author that is not deleted, or null:
+ * on equal created_at the lowest id, as for replaceable events.
+ */
+export async function latestEdit(db, record) {
+  const rows = await promise(db.transaction('events').objectStore('events').index('edits').getAll(record.id));
+  let best = null;
+  for (const row of rows) {
+    if (row.pubkey !== record.pubkey || row.deleted) continue;
+    if (!best || row.created_at > best.created_at || (row.created_at === best.created_at && row.id < best.id)) best = row;
+  }
+  return best;
 }
 
 /** Comments addressing `pubkey` (the `mentions` index), newest first, at most `limit`. */

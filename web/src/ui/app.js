@@ -8,6 +8,7 @@ import { PostPage } from './thread.js';
 import { EventLinkPage, decodeLink } from './share.js';
 import { InboxLink, InboxPage } from './inbox.js';
 import { SearchBox, SearchPage } from './search.js';
+import { SavedLink, SavedPage } from './edits.js';
 import { Author, plural } from './common.js';
 
 function SyncStatus() {
@@ -65,11 +66,12 @@ function Page({ route }) {
     case 'account': return html`<${AccountPage} />`;
     case 'inbox': return html`<${InboxPage} />`;
     case 'search': return html`<${SearchPage} />`;
+    case 'saved': return html`<${SavedPage} />`;
     default: return html`<div class="card"><h1>Not found</h1><p><a href="#/">Go home</a></p></div>`;
   }
 }
 
-const TITLES = { c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
+const TITLES = { c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', saved: 'Saved', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -95,7 +97,7 @@ export function App() {
     <a class="skip" href="#main">Skip to content</a>
     <header class="topbar">
       <a class="logo" href="#/">datt</a>
-      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/settings">Settings</a><${InboxLink} /></nav>
+      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/settings">Settings</a><${InboxLink} /><${SavedLink} /></nav>
       <${SearchBox} />
       <${SyncStatus} />
       <${AccountButton} />

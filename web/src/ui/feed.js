@@ -1,11 +1,12 @@
 // Post lists: a community page, the home feed, and one post row. Ranking is the core's
 // (datt.rank over {id, created_at, ups, downs}); this file only picks the window and pages.
 import { useState } from 'preact/hooks';
-import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
+import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity } from '../lib/events.js';
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
 import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } from './common.js';
 import { NotFound, ShareButton, communityLink, useCommunityFetch } from './share.js';
 import { CommunitySearch } from './search.js';
+import { useShown } from './edits.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
 const PAGE = 25;
@@ -41,7 +42,7 @@ function CommentsLink({ postId }) {
 }
 
 export function PostRow({ record, showCommunity = false }) {
-  const { title, url } = readPost(record);
+  const { title, url, edit } = useShown(record);
   const community = parseCommunityAddress(record.community);
   return html`<article class="post-row" data-testid="post-row" data-id=${record.id}>
     <${Votes} record=${record} community=${record.community} />
@@ -50,7 +51,7 @@ export function PostRow({ record, showCommunity = false }) {
         ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
       <div class="meta">
         ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
-        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time> · <${CommentsLink} postId=${record.id} />
+        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time>${edit && html` <span class="muted" data-testid="row-edited" title=${`edited ${ago(edit.created_at)}`}>(edited)</span>`} · <${CommentsLink} postId=${record.id} />
       </div>
     </div>
   </article>`;
