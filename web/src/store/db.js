@@ -16,7 +16,8 @@
 //            records a community page ranks (reading 10,000 full posts takes ~4x longer)
 //   votes    keyPath [target, voter]: the effective vote of each voter (core's voteSupersedes)
 //   outbox   keyPath id: events signed here and not yet acknowledged by every write relay
-//   keys     keyPath name: the sealed secret key (lib/keystore.js)
+//   keys     keyPath name: the sealed secret key (`main`, lib/keystore.js) and, when chosen,
+//            its device seal (`device`: a non-extractable CryptoKey and the secret under it)
 //   settings keyPath key: relay list, theme, sync cursors, subscriptions
 export const DB_NAME = 'datt';
 export const DB_VERSION = 3;
@@ -275,5 +276,25 @@ export async function storeSealedKey(db, record) {
 export async function removeSealedKey(db) {
   const tx = db.transaction('keys', 'readwrite');
   tx.objectStore('keys').delete('main');
+  await transactionDone(tx);
+}
+
+/**
+ * "Stay unlocked on this device" (signer.js): the secret sealed under a non-extractable
+ * WebCrypto AES-GCM key, both kept in the `keys` store under `device`.
+ */
+export async function deviceSeal(db) {
+  return promise(db.transaction('keys').objectStore('keys').get('device'));
+}
+
+export async function storeDeviceSeal(db, record) {
+  const tx = db.transaction('keys', 'readwrite');
+  tx.objectStore('keys').put({ ...record, name: 'device' });
+  await transactionDone(tx);
+}
+
+export async function removeDeviceSeal(db) {
+  const tx = db.transaction('keys', 'readwrite');
+  tx.objectStore('keys').delete('device');
   await transactionDone(tx);
 }

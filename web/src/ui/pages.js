@@ -253,6 +253,8 @@ export function SettingsPage({ section }) {
       <p>Public key: <code data-testid="npub">${client.datt.nip19Encode('npub', account.publicKey)}</code></p>
       <div class="row">
         ${client.unlocked && html`<button data-testid="lock" onClick=${() => client.lock()}>Lock</button>`}
+        <button data-testid="lock-everywhere" title="Locks every tab and forgets 'stay unlocked'; the key stays in this browser"
+          onClick=${() => run(() => client.lockEverywhere())}>Sign out everywhere on this device</button>
         <button class="danger" onClick=${() => {
           if (confirm('Remove the key from this browser? Without your recovery phrase or nsec the account is lost.')) run(() => client.signOut());
         }}>Remove key from this browser</button>
