@@ -2,6 +2,7 @@
 import { h } from 'preact';
 import { KIND, LIMITS, buildDeletion, buildVote, readProfile } from '../lib/events.js';
 import { renderMarkdown } from '../lib/markdown.js';
+import { Avatar } from './people.js';
 import { currentVote, eventsByAuthor, getByAddress } from '../store/db.js';
 import { accountHref, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
@@ -58,11 +59,16 @@ export function Loading({ what = 'Loading' }) {
   return html`<p class="loading" aria-busy="true">${what}…</p>`;
 }
 
-/** Author name from their stored profile (kind 0), falling back to a short key. */
-export function Author({ pubkey, testid }) {
+/**
+ * Author name from their stored profile (kind 0), falling back to a short key, after their
+ * avatar (ui/people.js; outside the link, so the link's text is the name alone).
+ */
+export function Author({ pubkey, testid, avatar = true }) {
   const { data } = useQuery((c) => getByAddress(c.db, c.datt.formatAddress({ kind: KIND.profile, pubkey })), [pubkey]);
-  const name = data ? readProfile(data).name : '';
-  return html`<a class="author" href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a>`;
+  const profile = data ? readProfile(data) : {};
+  const name = profile.name ?? '';
+  return html`${avatar && html`<${Avatar} pubkey=${pubkey} name=${name} picture=${profile.picture ?? ''} />`}<a class="author"
+    href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a>`;
 }
 
 /**

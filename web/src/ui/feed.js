@@ -7,6 +7,7 @@ import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } 
 import { NotFound, ShareButton, communityLink, useCommunityFetch } from './share.js';
 import { CommunitySearch } from './search.js';
 import { useShown } from './edits.js';
+import { MemberCount, fingerprint, useMemberCounts } from './people.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
 const PAGE = 25;
@@ -123,32 +124,48 @@ export function CommunityPage({ pubkey, identifier, hints }) {
   const { data: definition, loading } = useQuery((c) => getByAddress(c.db, address), [address]);
   const community = definition ? readCommunity(definition) : null;
   const subscribed = client.state.subscriptions.includes(address);
+  const members = useMemberCounts([address]);
+  const newPost = () => setSubmitting(true);
   return html`<div class="community" data-testid="community-page">
     <header class="card community-head">
       <h1>${community ? community.name : `c/${identifier}`}</h1>
       ${!community && (loading || lookup.status === 'looking' || lookup.status === 'found'
         ? html`<${Loading} what="Looking for this community on your relays" />`
         : html`<${NotFound} what="This community" lookup=${lookup} />`)}
-      ${community && html`<${Markdown} text=${community.description} />`}
+      ${community && html`<p class="muted small owner-line" data-testid="community-owner">c/${identifier} · by <${Author} pubkey=${community.pubkey} />
+        <code class="fingerprint" title=${community.pubkey}>${fingerprint(client.datt, community.pubkey)}</code> · <${MemberCount} counts=${members} address=${address} /></p>`}
       <div class="row">
         <button class=${subscribed ? '' : 'primary'} data-testid="subscribe" disabled=${action.busy}
           onClick=${() => run(() => client.setSubscribed(address, !subscribed))}>${subscribed ? 'Leave' : 'Join'}</button>
-        <button class="primary" data-testid="new-post" onClick=${() => setSubmitting(true)}>New post</button>
+        <button class="primary" data-testid="new-post" onClick=${newPost}>New post</button>
         ${community?.pubkey === client.publicKey && html`<a class="button" href=${`#/communities/edit/${encodeURIComponent(identifier)}`}>Edit</a>`}
         <${ShareButton} link=${(c) => communityLink(c, { pubkey, identifier })} />
         <${CommunitySearch} address=${address} name=${`c/${identifier}`} />
       </div>
       <${ErrorLine} error=${action.error} />
-      ${community?.rules && html`<details><summary>Rules</summary><${Markdown} text=${community.rules} /></details>`}
-      ${community && html`<p class="muted small">Owner <${Author} pubkey=${community.pubkey} />
-        ${community.moderators.length > 0 && html` · moderators ${community.moderators.map((m) => html`<${Author} key=${m} pubkey=${m} /> `)}`}</p>`}
     </header>
-    ${submitting && html`<${SubmitForm} address=${address} onDone=${(event) => {
-      setSubmitting(false);
-      if (event) navigate(`/post/${event.id}`);
-    }} />`}
-    <${PostList} load=${(c) => postStatsOfCommunity(c.db, address)} deps=${[address]}
-      empty="No posts yet. Be the first to post." />
+    <div class="community-body">
+      <div class="community-main">
+        ${submitting && html`<${SubmitForm} address=${address} onDone=${(event) => {
+          setSubmitting(false);
+          if (event) navigate(`/post/${event.id}`);
+        }} />`}
+        <${PostList} load=${(c) => postStatsOfCommunity(c.db, address)} deps=${[address]}
+          empty="No posts yet. Be the first to post." />
+      </div>
+      ${community && html`<aside class="card sidebar" data-testid="community-sidebar" aria-label="About this community">
+        <h2>About</h2>
+        ${community.description ? html`<${Markdown} text=${community.description} />` : html`<p class="muted">No description.</p>`}
+        <p><${MemberCount} counts=${members} address=${address} /></p>
+        <button class="primary" data-testid="sidebar-new-post" onClick=${newPost}>Create post</button>
+        ${community.rules && html`<h3>Rules</h3><div data-testid="community-rules"><${Markdown} text=${community.rules} /></div>`}
+        <h3>Moderators</h3>
+        <ul class="moderators" data-testid="community-moderators">
+          <li><${Author} pubkey=${community.pubkey} /> <span class="muted small">owner</span></li>
+          ${community.moderators.filter((m) => m !== community.pubkey).map((m) => html`<li key=${m}><${Author} pubkey=${m} /></li>`)}
+        </ul>
+      </aside>`}
+    </div>
   </div>`;
 }
 

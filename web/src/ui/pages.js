@@ -7,6 +7,7 @@ import { eventsByAuthor, eventsOfKind, getByAddress, rootPostOf } from '../store
 import { ExportKey, UnlockForm } from './account.js';
 import { Author, ErrorLine, Loading, Markdown, ago, plural, shortKey } from './common.js';
 import { PostRow } from './feed.js';
+import { Avatar, MemberCount, fingerprint, useMemberCounts } from './people.js';
 import { accountHref, html, navigate, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
 
 function communityHref(c) {
@@ -75,6 +76,7 @@ export function CommunitiesPage({ edit }) {
     if (c) navigate(communityHref(c).slice(1));
     else if (edit) navigate(communityHref({ pubkey: client.publicKey, identifier: edit }).slice(1));
   };
+  const members = useMemberCounts(edit ? [] : (data ?? []).map((c) => c.address));
   if (edit) {
     const existing = data?.find((c) => c.pubkey === client.publicKey && c.identifier === edit);
     if (!data) return html`<${Loading} />`;
@@ -99,6 +101,8 @@ export function CommunitiesPage({ edit }) {
         const joined = client.state.subscriptions.includes(c.address);
         return html`<li class="card" key=${c.address} data-testid="community-row">
           <div><a class="community-name" href=${communityHref(c)}>${c.name}</a> <span class="muted">c/${c.identifier}</span>
+            <div class="muted small owner-line" data-testid="community-owner">by <${Author} pubkey=${c.pubkey} />
+              <code class="fingerprint" title=${c.pubkey}>${fingerprint(client.datt, c.pubkey)}</code> · <${MemberCount} counts=${members} address=${c.address} /></div>
             ${c.description && html`<div class="muted clamp"><${Markdown} text=${c.description} /></div>`}</div>
           <button onClick=${() => run(() => client.setSubscribed(c.address, !joined))}>${joined ? 'Leave' : 'Join'}</button>
         </li>`;
@@ -128,7 +132,7 @@ export function ProfilePage({ pubkey }) {
   const picture = data.profile.picture && /^https?:\/\//.test(data.profile.picture) ? data.profile.picture : '';
   return html`<div class="profile" data-testid="profile-page">
     <header class="card profile-head">
-      ${picture && html`<img class="avatar" src=${picture} alt="" referrerpolicy="no-referrer" loading="lazy" />`}
+      <${Avatar} pubkey=${pubkey} name=${data.profile.name ?? ''} picture=${picture} size="large" />
       <div><h1>${data.profile.name || shortKey(pubkey)}</h1>
         <p class="muted small"><code>${npub}</code></p>
         <p><strong data-testid="karma">${data.karma}</strong> karma · ${plural(data.posts.length, 'post')} · ${plural(data.comments.length, 'comment')}</p>
