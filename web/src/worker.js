@@ -71,6 +71,8 @@ function reportRelays() {
   stateTimer = setTimeout(() => {
     stateTimer = null;
     post(lastRelays = { type: 'relays', relays: relayStates(), queued: queue.length });
+    // A relay going down or coming back changes what counts as "to send".
+    if (outboxPending.size || lastOutbox?.pending) reportOutbox();
   }, 50);
 }
 
@@ -81,10 +83,29 @@ function reportChanged(changed) {
     ids: [...changed.ids] });
 }
 
+/**
+ * The outbox as the UI shows it. `pending`: entries some connected write relay (or, with
+ * none connected, any) has yet to store, the header's "to send". An entry every connected
+ * write relay stored, waiting only for relays that are down, is `waitingForDown` instead: it
+ * stays in the outbox (sent when they come back) but is not shown as unsent forever.
+ * `perRelay`: entries each write relay has not stored (Settings).
+ */
 function reportOutbox() {
   const entries = [...outboxPending.values()];
-  post(lastOutbox = { type: 'outbox', pending: entries.length,
-    errors: entries.filter((e) => e.error).map((e) => ({ id: e.id, error: e.error })) });
+  const writers = writeRelays();
+  const open = writers.filter((r) => r.state === 'open');
+  let pending = 0;
+  const perRelay = {};
+  for (const r of writers) perRelay[r.url] = 0;
+  for (const entry of entries) {
+    for (const r of writers) if (!entry.acks[r.url]) perRelay[r.url] += 1;
+    const stored = Object.keys(entry.acks).some((url) => entry.acks[url]);
+    if (!stored || !open.length || open.some((r) => !entry.acks[r.url])) pending += 1;
+  }
+  const message = { type: 'outbox', pending, waitingForDown: entries.length - pending, perRelay,
+    errors: entries.filter((e) => e.error).map((e) => ({ id: e.id, error: e.error })) };
+  if (JSON.stringify(message) === JSON.stringify(lastOutbox)) return;
+  post(lastOutbox = message);
 }
 
 // --- incoming events ------------------------------------------------------------------

@@ -25,7 +25,7 @@ export class Client {
     relays: [],
     relaysReported: false,   // until the owner's first report, "no relays" would be wrong
     queued: 0,
-    outbox: { pending: 0, errors: [] },
+    outbox: { pending: 0, waitingForDown: 0, perRelay: {}, errors: [] },
     subscriptions: [],       // community addresses (from the kind-10004 list)
     version: 0,              // bumps whenever stored data changed: views re-query
     lastChange: null,
@@ -91,7 +91,8 @@ export class Client {
         this.#set({ relays: message.relays, queued: message.queued, relaysReported: true });
         return;
       case 'outbox':
-        this.#set({ outbox: { pending: message.pending, errors: message.errors } });
+        this.#set({ outbox: { pending: message.pending, waitingForDown: message.waitingForDown ?? 0,
+          perRelay: message.perRelay ?? {}, errors: message.errors } });
         return;
       case 'account':
         // Another tab created, imported or removed the account.

@@ -25,6 +25,8 @@ function SyncStatus() {
     <span class="dot"></span> <span class="sync-label">${label}</span> ${state.relays.length > 0 && html`<span class=${partial ? 'partial' : 'muted'}
       title=${partial ? `${state.relays.length - open} of ${state.relays.length} relays not connected` : ''}>${open}/${state.relays.length}</span>`}
     ${state.outbox.pending > 0 && html`<span class="badge" data-testid="outbox-pending" title="signed, waiting for a relay">${state.outbox.pending} to send</span>`}
+    ${state.outbox.pending === 0 && state.outbox.waitingForDown > 0 && html`<span class="muted small" data-testid="outbox-down"
+      title="stored by every connected relay; sent to the others when they come back (Settings)">sent</span>`}
   </a>`;
 }
 

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity } from '../lib/events.js';
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
-import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } from './common.js';
+import { Author, ErrorLine, LimitNote, Loading, Markdown, SignNotice, Time, Votes, pasteWasCut, plural } from './common.js';
 import { NotFound, ShareButton, communityLink, useCommunityFetch } from './share.js';
 import { CommunitySearch } from './search.js';
 import { useShown } from './edits.js';
@@ -52,7 +52,7 @@ export function PostRow({ record, showCommunity = false }) {
         ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
       <div class="meta">
         ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
-        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time>${edit && html` <span class="muted" data-testid="row-edited" title=${`edited ${ago(edit.created_at)}`}>(edited)</span>`} · <${CommentsLink} postId=${record.id} />
+        by <${Author} pubkey=${record.pubkey} /> · <${Time} at=${record.created_at} />${edit && html` <span class="muted" data-testid="row-edited" title=${`edited ${new Date(edit.created_at * 1000).toLocaleString()}`}>(edited)</span>`} · <${CommentsLink} postId=${record.id} />
       </div>
     </div>
   </article>`;
@@ -89,6 +89,7 @@ function SubmitForm({ address, onDone }) {
   const [url, setUrl, clearUrl] = useDraft(`post:${address}:url`);
   const [body, setBody, clearBody] = useDraft(`post:${address}:body`);
   const [action, run, fail] = useAction();
+  const [cut, setCut] = useState(false);
   const titleRef = useFocusOnMount();
   const clear = () => { clearTitle(); clearUrl(); clearBody(); };
   const edit = (set) => (e) => { set(e.target.value); if (action.error) fail(''); };
@@ -105,7 +106,10 @@ function SubmitForm({ address, onDone }) {
     <${SignNotice} what="post" />
     <label>Title <input ref=${titleRef} required maxlength=${LIMITS.title} value=${title} onInput=${edit(setTitle)} name="title" /></label>
     <label>Link <input type="url" value=${url} placeholder="https://" onInput=${edit(setUrl)} name="url" /></label>
-    <label>Text (Markdown) <textarea rows="6" maxlength=${LIMITS.body} value=${body} onInput=${edit(setBody)} name="body"></textarea></label>
+    <label>Text (Markdown) <textarea rows="6" maxlength=${LIMITS.body} value=${body} name="body"
+      onPaste=${(e) => setCut(pasteWasCut(e, LIMITS.body))}
+      onInput=${(e) => { edit(setBody)(e); if (e.inputType !== 'insertFromPaste') setCut(false); }}></textarea></label>
+    <${LimitNote} length=${body.length} max=${LIMITS.body} cut=${cut} />
     <p class="muted small">A post has a link, a text, or both.${body.length > LIMITS.body * 0.9 ? ` ${body.length} of ${LIMITS.body} characters.` : ''}</p>
     <div class="row"><button class="primary" type="submit" disabled=${action.busy}>${action.busy ? 'Signing…' : 'Post'}</button>
       <button type="button" onClick=${() => { clear(); onDone(null); }}>Cancel</button></div>

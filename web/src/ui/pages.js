@@ -199,7 +199,8 @@ function RelaySettings() {
         <td><span class=${`dot ${r.state}`}></span> ${r.state}${r.error ? html` <span class="muted small">${r.error}</span>` : ''}</td>
         <td><input type="checkbox" aria-label="read" checked=${r.read} onChange=${() => save(relays.map((x) => (x.url === r.url ? { ...x, read: !x.read } : x)))} /></td>
         <td><input type="checkbox" aria-label="write" checked=${r.write} onChange=${() => save(relays.map((x) => (x.url === r.url ? { ...x, write: !x.write } : x)))} /></td>
-        <td>${r.synced}/${r.scopes} · ${r.received} events</td>
+        <td>${r.synced}/${r.scopes} · ${r.received} events${r.write && client.state.outbox.perRelay?.[r.url] > 0 &&
+          html` · <span class="badge" data-testid="relay-to-send">${client.state.outbox.perRelay[r.url]} to send</span>`}</td>
         <td><button class="link" onClick=${() => save(relays.filter((x) => x.url !== r.url))}>remove</button></td>
       </tr>`)}</tbody></table></div>
     <form class="row" onSubmit=${(e) => {
@@ -212,7 +213,8 @@ function RelaySettings() {
           throw new Error('Enter a relay address like wss://relay.example.com');
         }
         if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new Error('A relay address starts with wss:// (or ws://)');
-        if (relays.some((r) => r.url === parsed.href)) throw new Error(`${parsed.href} is already in your list.`);
+        // Starts with a word: errorText() capitalizes the first letter ("Ws://" otherwise).
+        if (relays.some((r) => r.url === parsed.href)) throw new Error(`That relay is already in your list: ${parsed.href}`);
         await client.setRelays([...relays, { url: parsed.href, read: true, write: true }]);
         setUrl('');
       });

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks';
 import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '../lib/events.js';
 import { threadOf } from '../store/db.js';
-import { Author, Composer, ErrorLine, Loading, Votes, ago, errorText, plural } from './common.js';
+import { Author, Composer, ErrorLine, Loading, Time, Votes, errorText, plural } from './common.js';
 import { SortBar } from './feed.js';
 import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
 import { NotFound, ShareButton, eventLink, useThreadFetch } from './share.js';
@@ -38,7 +38,7 @@ function Comment({ record, tree, order, depth, postId, community }) {
     <div class="comment-head">
       <button class="collapse" aria-expanded=${!collapsed} aria-label=${collapsed ? 'expand' : 'collapse'}
         onClick=${() => setCollapsed(!collapsed)}>${collapsed ? '[+]' : '[–]'}</button>
-      <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · ${ago(record.created_at)}</span>
+      <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · <${Time} at=${record.created_at} /></span>
       <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
       ${collapsed && replies.length > 0 && html`<span class="muted"> (${plural(replies.length, 'reply', 'replies')})</span>`}
     </div>
@@ -81,7 +81,7 @@ function PostArticle({ post, community }) {
         <div>
           ${c && html`<a class="muted" href=${`#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`}>c/${c.identifier}</a>`}
           <h1 data-testid="post-title">${post.deleted ? '[deleted]' : title}</h1>
-          <div class="meta">by <${Author} pubkey=${post.pubkey} /> · ${ago(post.created_at)}
+          <div class="meta">by <${Author} pubkey=${post.pubkey} /> · <${Time} at=${post.created_at} />
             <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
             <${ShareButton} link=${(cl) => eventLink(cl, post)} /> <${SaveButton} record=${post} />
             <${EditButton} record=${post} editing=${editing} setEditing=${setEditing} />
