@@ -1,13 +1,14 @@
 // End-to-end: shared links open for anyone. A fresh browser opens the link of a post that
 // lives only on a second relay (named in the link's nevent relay hints) and sees the post,
-// its thread, community and author names; a comment link opens that comment in its thread;
+// its thread (with an edit), community and author names; a comment link opens that comment
+// in its thread;
 // an unknown id ends in "not found on your relays"; the share button's link decodes (by
 // nostr-tools, not the app's own NIP-19) to the event's id, author, kind and relays; a
 // community naddr link opens the community. Screenshots in build/test-output/e2e.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { nip19 } from 'nostr-tools';
-import { buildComment, buildCommunity, buildPost, buildProfile, communityAddress } from '../../web/src/lib/events.js';
+import { buildComment, buildCommunity, buildEdit, buildPost, buildProfile, communityAddress } from '../../web/src/lib/events.js';
 import { connect, finalizeEvent, newKey, now, publishOk, randomHex } from '../relay/support.mjs';
 import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
 import { startRelay } from '../relay/support.mjs';
@@ -41,6 +42,9 @@ before(async () => {
   events.reply = finalizeEvent(buildComment({ community: address, parent: events.post, body: 'First reply' }, at - 80), owner.sk);
   events.deep = finalizeEvent(buildComment({ community: address, parent: events.reply, body: 'A reply to the reply' }, at - 70),
     writer.sk);
+  // The reply was edited by its author: the link shows the edit.
+  events.replyEdit = finalizeEvent(buildEdit({ target: events.reply, community: address, body: 'First reply, edited' }, at - 75),
+    owner.sk);
   const client = await connect(otherUrl);
   for (const e of Object.values(events)) await publishOk(client, e);
   client.close();
@@ -65,6 +69,7 @@ test('a fresh browser opens a shared post link whose post lives only on the hint
     await page.getByTestId('post-title').filter({ hasText: 'A post from afar' }).waitFor(T);
     // The thread (two levels), the author's and the replier's names, the community's name.
     await page.locator('[data-testid=comment] .md').filter({ hasText: 'A reply to the reply' }).waitFor(T);
+    await page.getByTestId('comment').filter({ hasText: 'First reply, edited' }).getByTestId('edited').first().waitFor(T);
     await page.locator('.post-head .author').filter({ hasText: 'walter' }).waitFor(T);
     await page.getByTestId('comment').first().locator('.author').first().filter({ hasText: 'olga' }).waitFor(T);
     assert.equal(await page.getByTestId('comment-count').innerText(), '2 comments');

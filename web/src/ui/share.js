@@ -110,7 +110,8 @@ async function fetchThread(client, postId, focusId, hints) {
   let frontier = [postId];
   for (let level = 0; level < THREAD_LEVELS && frontier.length; level += 1) {
     const parents = frontier.slice(0, THREAD_IDS);
-    const ids = await ask(client, [...filters, { kinds: [KIND.comment, KIND.vote, KIND.deletion], '#e': parents }], hints, answers);
+    const ids = await ask(client, [...filters, { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion], '#e': parents }],
+      hints, answers);
     filters.length = 0;
     const replies = [];
     for (const id of ids) {
