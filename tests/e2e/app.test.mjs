@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { buildComment, buildPost, buildVote, communityAddress } from '../../web/src/lib/events.js';
 import { connect, fetchEvents, finalizeEvent, newKey, now, publishOk } from '../relay/support.mjs';
-import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
+import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir, go } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const T = { timeout: 20000 };
@@ -41,10 +41,6 @@ after(async () => {
   await bob?.close();
   await relay?.stop();
 });
-
-async function go(page, hash) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-}
 
 async function createAccountWithMnemonic(page, name) {
   await go(page, '#/account');
