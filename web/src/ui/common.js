@@ -1,6 +1,7 @@
 // Shared pieces of the UI: names, times, vote buttons, errors, markdown.
 import { h } from 'preact';
 import { KIND, LIMITS, buildDeletion, buildVote, readProfile } from '../lib/events.js';
+import { ForkMark } from '../chain/ui.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { currentVote, eventsByAuthor, getByAddress } from '../store/db.js';
 import { accountHref, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
@@ -62,7 +63,7 @@ export function Loading({ what = 'Loading' }) {
 export function Author({ pubkey, testid }) {
   const { data } = useQuery((c) => getByAddress(c.db, c.datt.formatAddress({ kind: KIND.profile, pubkey })), [pubkey]);
   const name = data ? readProfile(data).name : '';
-  return html`<a class="author" href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a>`;
+  return html`<a class="author" href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a><${ForkMark} pubkey=${pubkey} />`;
 }
 
 /**
