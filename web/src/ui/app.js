@@ -4,6 +4,8 @@ import { CommunityPage, HomePage } from './feed.js';
 import { useEffect } from 'preact/hooks';
 import { accountHref, html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
+import { ModlogPage } from './moderation.js';
+import { MiningStatus } from './pow.js';
 import { PostPage } from './thread.js';
 import { Author, plural } from './common.js';
 
@@ -43,6 +45,7 @@ function Page({ route }) {
     case 'c': return html`<${CommunityPage} key=${`${a}/${b}`} pubkey=${a} identifier=${b ?? ''} />`;
     case 'post': return html`<${PostPage} key=${`${a}/${b}`} postId=${a} focusId=${b} />`;
     case 'u': return html`<${ProfilePage} key=${a} pubkey=${a} />`;
+    case 'modlog': return html`<${ModlogPage} key=${`${a}/${b}`} pubkey=${a} identifier=${b ?? ''} />`;
     case 'communities': return html`<${CommunitiesPage} edit=${a === 'edit' ? b : undefined} />`;
     case 'settings': return html`<${SettingsPage} section=${a} />`;
     case 'account': return html`<${AccountPage} />`;
@@ -50,7 +53,7 @@ function Page({ route }) {
   }
 }
 
-const TITLES = { c: 'Community', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
+const TITLES = { modlog: 'Moderation log', c: 'Community', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -81,6 +84,7 @@ export function App() {
       <${AccountButton} />
     </header>
     ${fatal && html`<p class="banner error" role="alert">${fatal}</p>`}
+    <${MiningStatus} />
     ${outbox.errors.length > 0 && html`<p class="banner warning" role="alert">A relay refused ${plural(outbox.errors.length, 'event')} of yours: ${outbox.errors[0].error}</p>`}
     <main id="main" tabindex="-1"><${Page} route=${route} /></main>
   </div>`;

@@ -3,6 +3,9 @@
 import { useState } from 'preact/hooks';
 import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
+import { ChainBadge } from '../chain/ui.js';
+import { arrangeCommunityPage } from './moderation.js';
+import { publishInCommunity } from './pow.js';
 import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } from './common.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
@@ -44,11 +47,11 @@ export function PostRow({ record, showCommunity = false }) {
   return html`<article class="post-row" data-testid="post-row" data-id=${record.id}>
     <${Votes} record=${record} community=${record.community} />
     <div class="post-main">
-      <h2 class="post-title"><a href=${`#/post/${record.id}`}>${record.deleted ? '[deleted]' : title}</a>
+      <h2 class="post-title">${record.pinned && html`<span class="pin" data-testid="pinned">pinned</span> `}<a href=${`#/post/${record.id}`}>${record.deleted ? '[deleted]' : title}</a>
         ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
       <div class="meta">
         ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
-        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time> · <${CommentsLink} postId=${record.id} />
+        by <${Author} pubkey=${record.pubkey} /> <${ChainBadge} record=${record} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time> · <${CommentsLink} postId=${record.id} />
       </div>
     </div>
   </article>`;
@@ -58,7 +61,7 @@ export function PostRow({ record, showCommunity = false }) {
  * Ranked posts with paging. `load(client)` returns the candidates' ranking fields
  * ({id, created_at, ups, downs}); only the shown page's full records are read.
  */
-export function PostList({ load, deps, showCommunity = false, empty }) {
+export function PostList({ load, deps, showCommunity = false, empty, arrange = null }) {
   const client = useClient();
   const [sort, setSort] = useState('hot');
   const [window, setWindow] = useState(86400);
@@ -66,7 +69,8 @@ export function PostList({ load, deps, showCommunity = false, empty }) {
   const { data, error, loading } = useQuery(async (c) => {
     const stats = await load(c);
     const order = c.datt.rank(stats, sort, { now: c.now(), topWindowSeconds: sort === 'top' ? window : 0 });
-    return { order, rows: await eventsByIds(c.db, order.slice(0, shown)) };
+    // `arrange` (a community page): the community's view decides what shows, pinned first.
+    return { order, rows: arrange ? await arrange(c, order, shown) : await eventsByIds(c.db, order.slice(0, shown)) };
   }, [...deps, sort, window, shown]);
   return html`<section class="post-list" aria-busy=${loading}>
     <${SortBar} sort=${sort} setSort=${(s) => { setSort(s); setShown(PAGE); }} window=${window} setWindow=${setWindow} />
@@ -91,7 +95,7 @@ function SubmitForm({ address, onDone }) {
   const submit = (e) => {
     e.preventDefault();
     run(async () => {
-      const event = await client.publish(buildPost({ community: address, title, url, body }, client.now()));
+      const event = await publishInCommunity(client, buildPost({ community: address, title, url, body }, client.now()), address);
       clear();
       onDone(event);
     });
@@ -134,13 +138,15 @@ export function CommunityPage({ pubkey, identifier }) {
       <${ErrorLine} error=${action.error} />
       ${community?.rules && html`<details><summary>Rules</summary><${Markdown} text=${community.rules} /></details>`}
       ${community && html`<p class="muted small">Owner <${Author} pubkey=${community.pubkey} />
-        ${community.moderators.length > 0 && html` · moderators ${community.moderators.map((m) => html`<${Author} key=${m} pubkey=${m} /> `)}`}</p>`}
+        ${community.moderators.length > 0 && html` · moderators ${community.moderators.map((m) => html`<${Author} key=${m} pubkey=${m} /> `)}`}
+        · <a href=${`#/modlog/${pubkey}/${encodeURIComponent(identifier)}`} data-testid="modlog-link">moderation log</a></p>`}
     </header>
     ${submitting && html`<${SubmitForm} address=${address} onDone=${(event) => {
       setSubmitting(false);
       if (event) navigate(`/post/${event.id}`);
     }} />`}
     <${PostList} load=${(c) => postStatsOfCommunity(c.db, address)} deps=${[address]}
+      arrange=${(c, order, shown) => arrangeCommunityPage(c, address, order, shown)}
       empty="No posts yet. Be the first to post." />
   </div>`;
 }
