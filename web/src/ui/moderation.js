@@ -48,11 +48,15 @@ export async function communityInputs(c, address) {
   return { definition, origin, log, info };
 }
 
-/** datt.community.view over `items` (stored records); null when the view cannot be computed. */
+/**
+ * datt.community.view over `items` (stored records); null when the view cannot be computed.
+ * Records deleted by their author (NIP-09) are left out: their content is gone, so they no
+ * longer verify; the pages show them as "[deleted]" whatever the view says (visibleIn).
+ */
 export function viewOf(c, inputs, items) {
   if (!inputs) return null;
   try {
-    return c.datt.community.view(inputs.definition, inputs.log, items.map(toEvent), inputs.origin);
+    return c.datt.community.view(inputs.definition, inputs.log, items.filter((r) => !r.deleted).map(toEvent), inputs.origin);
   } catch {
     return null;
   }
@@ -85,7 +89,7 @@ export async function arrangeCommunityPage(c, address, order, shown) {
     const visible = new Set(view.posts);
     if (at === 0) pinned = view.pinned.map((id) => pinnedRecords.find((r) => r.id === id)).filter(Boolean);
     const pinnedIds = new Set(pinned.map((r) => r.id));
-    for (const r of records) if (visible.has(r.id) && !pinnedIds.has(r.id)) rows.push(r);
+    for (const r of records) if ((visible.has(r.id) || r.deleted) && !pinnedIds.has(r.id)) rows.push(r);
   }
   return [...pinned.map((r) => ({ ...r, pinned: true })), ...rows].slice(0, Math.max(shown, pinned.length));
 }
@@ -100,7 +104,7 @@ export async function threadModeration(c, post, comments) {
   if (!view) return null;
   return {
     inputs, view,
-    visible: new Set([...view.posts, ...view.comments]),
+    visible: new Set([...view.posts, ...view.comments, ...[post, ...comments].filter((r) => r.deleted).map((r) => r.id)]),
     locked: view.locked.includes(post.id),
     removed: view.removed.includes(post.id),
     pinned: view.pinned.includes(post.id),
