@@ -23,6 +23,7 @@ const profiles = [];
 const owner = newKey();
 const alice = newKey();
 let community;
+let firstBrowser;   // the first test's first browser (Alice), reused with a second tab
 
 before(async () => {
   requireBuilt();
@@ -96,6 +97,7 @@ const chainTag = (event) => event.tags.find((t) => t[0] === 'chain');
 test('one account in two browsers posting offline writes two chains: all accepted, no fork', { timeout: 180000 }, async () => {
   const one = await openBrowser();
   const two = await openBrowser();
+  firstBrowser = one;
   await importAccount(one.page, hex(alice.sk));
   await importAccount(two.page, hex(alice.sk));
   // One post each while online, then the relay goes away and each posts twice more.
@@ -225,4 +227,39 @@ test('a reader marks a forked author and an unchained post, and fetches what a c
   await page.getByTestId('profile-page').waitFor(T);
   await missing.waitFor({ state: 'detached', timeout: 20000 });
   assert.deepEqual(reader.profile.errors, []);
+});
+
+test('two tabs of one browser posting at once take distinct positions of its chain', { timeout: 120000 }, async () => {
+  const { profile, page } = firstBrowser;
+  const second = await profile.context.newPage();
+  await second.goto(base);
+  await second.waitForSelector('html[data-ready=true]', T);
+  await go(second, '#/account');
+  const form = second.getByTestId('unlock-form');
+  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await form.getByRole('button', { name: 'Unlock' }).click();
+  await second.getByTestId('lock-button').waitFor(T);
+  for (const p of [page, second]) {
+    await openCommunity(p);
+    await p.getByTestId('new-post').click();
+    const f = p.getByTestId('submit-form');
+    await f.locator('input[name=title]').fill(p === page ? 'Tab one at once' : 'Tab two at once');
+    await f.locator('textarea[name=body]').fill('both tabs click together');
+  }
+  // Both click Post in the same moment: one waits for the other's position.
+  await Promise.all([page, second].map((p) => p.getByTestId('submit-form').getByRole('button', { name: 'Post' }).click()));
+  for (const p of [page, second]) await p.getByTestId('post-page').waitFor(T);
+  for (const p of [page, second]) await p.getByTestId('outbox-pending').waitFor({ state: 'detached', timeout: 20000 });
+  const client = await connect(relay.url);
+  const posts = await fetchEvents(client, [{ authors: [alice.pk], kinds: [1111] }]);
+  const mine = posts.filter((e) => /at once/.test(e.tags.find((t) => t[0] === 'title')?.[1] ?? ''));
+  assert.equal(mine.length, 2, 'both posts accepted');
+  const links = mine.map((e) => datt.chain.parseTag(chainTag(e)));
+  assert.equal(links[0].chain, links[1].chain, 'one browser, one chain');
+  assert.deepEqual(links.map((l) => l.seq).sort(), [3, 4], 'distinct positions after the three posts of the first test');
+  const [lower, upper] = [...mine].sort((a, b) => datt.chain.parseTag(chainTag(a)).seq - datt.chain.parseTag(chainTag(b)).seq);
+  assert.equal(datt.chain.parseTag(chainTag(upper)).prev, lower.id);
+  assert.equal((await fetchEvents(client, [{ kinds: [4560], '#p': [alice.pk] }])).length, 0, 'no fork proof');
+  client.close();
+  await second.close();
 });
