@@ -149,6 +149,11 @@ test('a moderator removes a post and bans its author; another user sees the resu
   assert.deepEqual(actions, [['lock', 'applied'], ['pin', 'applied'], ['ban', 'applied'], ['remove', 'applied']]);
   assert.match(await entries.nth(3).innerText(), /spam/);
   await screenshot(other, 'moderation-modlog');
+  // The home feed passes each post through its community's view too.
+  await go(other, '#/');
+  await other.getByTestId('sort-new').click();
+  await row(other, 'Carol on tulips').waitFor(T);
+  assert.equal(await row(other, 'Buy cheap spam').count(), 0);
   assert.deepEqual(user.profile.errors, []);
   assert.deepEqual(mod.profile.errors, []);
 });

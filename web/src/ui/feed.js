@@ -4,7 +4,7 @@ import { useState } from 'preact/hooks';
 import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
 import { ChainBadge } from '../chain/ui.js';
-import { arrangeCommunityPage } from './moderation.js';
+import { arrangeCommunityPage, arrangeMixedFeed } from './moderation.js';
 import { publishInCommunity } from './pow.js';
 import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } from './common.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
@@ -161,7 +161,7 @@ export function HomePage() {
   client.setInterest(known ?? []);
   return html`<div class="home">
     <h1 class="page-title">${subs.length ? 'Your communities' : 'All communities'}</h1>
-    <${PostList} showCommunity=${true} deps=${[subs.join(',')]}
+    <${PostList} showCommunity=${true} deps=${[subs.join(',')]} arrange=${arrangeMixedFeed}
       load=${async (c) => (subs.length
         ? (await Promise.all(subs.map((a) => postStatsOfCommunity(c.db, a)))).flat()
         : allPostStats(c.db))}

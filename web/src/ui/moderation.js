@@ -95,6 +95,32 @@ export async function arrangeCommunityPage(c, address, order, shown) {
 }
 
 /**
+ * For the home feed (posts of several communities): the ranked `order` without the posts
+ * each community's view hides, up to `shown` rows (no pinning across communities).
+ */
+export async function arrangeMixedFeed(c, order, shown) {
+  const inputs = new Map();   // community -> inputs (or null without a definition)
+  const rows = [];
+  const slice = Math.max(shown, 50);
+  for (let at = 0; rows.length < shown && at < order.length; at += slice) {
+    const records = await eventsByIds(c.db, order.slice(at, at + slice));
+    const byCommunity = new Map();
+    for (const r of records) {
+      if (!byCommunity.has(r.community)) byCommunity.set(r.community, []);
+      byCommunity.get(r.community).push(r);
+    }
+    const visible = new Set();
+    for (const [community, list] of byCommunity) {
+      if (!inputs.has(community)) inputs.set(community, community ? await communityInputs(c, community) : null);
+      const view = viewOf(c, inputs.get(community), list);
+      for (const r of list) if (!view || r.deleted || view.posts.includes(r.id)) visible.add(r.id);
+    }
+    for (const r of records) if (visible.has(r.id)) rows.push(r);
+  }
+  return rows.slice(0, shown);
+}
+
+/**
  * For a post page: {visible: Set of shown ids, locked, removed, view, inputs, moderator} of
  * the post and its stored comments.
  */
