@@ -3,12 +3,14 @@
 import { useState } from 'preact/hooks';
 import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '../lib/events.js';
 import { threadOf } from '../store/db.js';
+import { Author, Composer, ErrorLine, Loading, Time, Votes, errorText, plural } from './common.js';
 import { ChainBadge } from '../chain/ui.js';
-import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago, errorText, plural } from './common.js';
 import { SortBar } from './feed.js';
 import { ModTools, canModerate, threadModeration } from './moderation.js';
 import { publishInCommunity } from './pow.js';
 import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
+import { NotFound, ShareButton, eventLink, useThreadFetch } from './share.js';
+import { Body, EditButton, EditedMark, SaveButton, useShown } from './edits.js';
 
 const MAX_DEPTH = 6;
 
@@ -32,19 +34,26 @@ function Comment({ record, tree, order, depth, postId, community, moderation }) 
   const canReply = !moderation?.locked || canModerate(moderation.inputs, moderation.view, client.publicKey);
   const [collapsed, setCollapsed] = useState(false);
   const [replying, setReplying] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [original, setOriginal] = useState(false);
+  const shown = useShown(record);
   const replies = order(tree.get(record.id) ?? []);
   return html`<div class=${`comment ${collapsed ? 'collapsed' : ''}`} data-testid="comment" data-id=${record.id}>
     <div class="comment-head">
       <button class="collapse" aria-expanded=${!collapsed} aria-label=${collapsed ? 'expand' : 'collapse'}
         onClick=${() => setCollapsed(!collapsed)}>${collapsed ? '[+]' : '[–]'}</button>
-      <${Author} pubkey=${record.pubkey} /> <${ChainBadge} record=${record} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · ${ago(record.created_at)}</span>
+      <${Author} pubkey=${record.pubkey} /> <${ChainBadge} record=${record} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · <${Time} at=${record.created_at} /></span>
+      <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
       ${collapsed && replies.length > 0 && html`<span class="muted"> (${plural(replies.length, 'reply', 'replies')})</span>`}
     </div>
     ${!collapsed && html`<div class="comment-body">
-      ${record.deleted ? html`<p class="muted">[deleted]</p>` : html`<${Markdown} text=${record.content} />`}
+      <${Body} record=${record} community=${community} shown=${shown} original=${original} editing=${editing} setEditing=${setEditing} />
       <div class="actions">
         <${Votes} record=${record} community=${community} />
         ${canReply && html`<button class="link" data-testid="reply" onClick=${() => setReplying(!replying)}>reply</button>`}
+        <${ShareButton} link=${(c) => eventLink(c, record)} />
+        <${SaveButton} record=${record} />
+        <${EditButton} record=${record} editing=${editing} setEditing=${setEditing} />
         <${DeleteButton} record=${record} community=${community} />
         <${ModTools} record=${record} moderation=${moderation} isPost=${false} />
       </div>
@@ -64,8 +73,40 @@ function Comment({ record, tree, order, depth, postId, community, moderation }) 
   </div>`;
 }
 
-export function PostPage({ postId, focusId }) {
+/** The post itself: title, link and text (its newest edit, or the original on request). */
+function PostArticle({ post, community, moderation }) {
   const client = useClient();
+  const moderator = canModerate(moderation?.inputs, moderation?.view, client.publicKey);
+  const hidden = moderation && !moderation.visible.has(post.id) && !moderator;
+  const [editing, setEditing] = useState(false);
+  const [original, setOriginal] = useState(false);
+  const shown = useShown(post);
+  const { title, url } = original ? readPost(post) : shown;
+  const c = parseCommunityAddress(community);
+  return html`<article class="card post-full">
+      <div class="post-head">
+        <${Votes} record=${post} community=${community} />
+        <div>
+          ${c && html`<a class="muted" href=${`#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`}>c/${c.identifier}</a>`}
+          <h1 data-testid="post-title">${post.deleted ? '[deleted]' : hidden ? '[removed by the moderators]' : title}</h1>
+          <div class="meta">by <${Author} pubkey=${post.pubkey} /> <${ChainBadge} record=${post} /> · <${Time} at=${post.created_at} />
+            <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
+            <${ShareButton} link=${(cl) => eventLink(cl, post)} /> <${SaveButton} record=${post} />
+            <${EditButton} record=${post} editing=${editing} setEditing=${setEditing} />
+            <${DeleteButton} record=${post} community=${community} />
+            ${moderation?.removed && html` <span class="chain-mark forked" data-testid="removed-mark">removed</span>`}
+            ${moderation?.locked && html` <span class="chain-mark" data-testid="locked-mark">locked</span>`}
+            <${ModTools} record=${post} moderation=${moderation} isPost=${true} /></div>
+        </div>
+      </div>
+      ${url && !post.deleted && !editing && !hidden && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
+      ${!hidden && html`<${Body} record=${post} community=${community} shown=${shown} original=${original} editing=${editing} setEditing=${setEditing} />`}
+    </article>`;
+}
+
+export function PostPage({ postId, focusId, hints }) {
+  const client = useClient();
+  const lookup = useThreadFetch(postId, focusId, hints);
   const [sort, setSort] = useState('best');
   const { data, error } = useQuery(async (c) => {
     const thread = await threadOf(c.db, postId);
@@ -88,34 +129,22 @@ export function PostPage({ postId, focusId }) {
   };
   if (error) return html`<${ErrorLine} error=${error} />`;
   if (!data) return html`<${Loading} what="Loading the post" />`;
-  if (!post) return html`<div class="card"><p>This post is not in your browser yet; it will appear when a relay sends it.</p></div>`;
-  const { title, url } = readPost(post);
+  if (!post) {
+    return lookup.status === 'looking' || lookup.status === 'found'
+      ? html`<p class="loading" aria-busy="true" data-testid="looking">Looking for this post on your relays…</p>`
+      : html`<${NotFound} what="This post" lookup=${lookup} />`;
+  }
   const moderation = data.moderation ?? null;
   const moderator = canModerate(moderation?.inputs, moderation?.view, client.publicKey);
-  const hidden = moderation && !moderation.visible.has(post.id);
-  const c = parseCommunityAddress(community);
   const focus = focusId ? [...data.children.values()].flat().find((r) => r.id === focusId) : null;
   const top = focus ? [focus] : order(data.children.get(post.id) ?? []);
   let count = 0;
   for (const list of data.children.values()) count += list.length;
   return html`<div class="post-page" data-testid="post-page">
-    <article class="card post-full">
-      <div class="post-head">
-        <${Votes} record=${post} community=${community} />
-        <div>
-          ${c && html`<a class="muted" href=${`#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`}>c/${c.identifier}</a>`}
-          <h1 data-testid="post-title">${post.deleted ? '[deleted]' : hidden && !moderator ? '[removed by the moderators]' : title}</h1>
-          <div class="meta">by <${Author} pubkey=${post.pubkey} /> <${ChainBadge} record=${post} /> · ${ago(post.created_at)} <${DeleteButton} record=${post} community=${community} />
-            ${moderation?.removed && html` <span class="chain-mark forked" data-testid="removed-mark">removed</span>`}
-            ${moderation?.locked && html` <span class="chain-mark" data-testid="locked-mark">locked</span>`}
-            <${ModTools} record=${post} moderation=${moderation} isPost=${true} /></div>
-        </div>
-      </div>
-      ${url && !post.deleted && (!hidden || moderator) && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
-      ${!post.deleted && (!hidden || moderator) && post.content && html`<${Markdown} text=${post.content} />`}
-    </article>
+    <${PostArticle} post=${post} community=${community} moderation=${moderation} />
     <section class="comments" aria-label="Comments">
       <h2 class="comments-title" data-testid="comment-count">${plural(count, 'comment')}</h2>
+      ${lookup.status === 'looking' && html`<p class="loading muted small" aria-busy="true">Looking for more replies on your relays…</p>`}
       ${moderation?.locked && !moderator && html`<p class="notice" data-testid="thread-locked">This thread is locked by the moderators: no new comments.</p>`}
       ${!focus && (!moderation?.locked || moderator) && html`<${Composer} placeholder="Add a comment" submitLabel="Comment" testid="comment-form"
         draftKey=${`comment:${post.id}`} onSubmit=${(text) => publishInCommunity(client, buildComment({ community, parent: post, body: text }, client.now()), community)} />`}
