@@ -4,6 +4,8 @@ import { CommunityPage, HomePage } from './feed.js';
 import { useEffect } from 'preact/hooks';
 import { accountHref, html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
+import { ModlogPage } from './moderation.js';
+import { MiningStatus } from './pow.js';
 import { PostPage } from './thread.js';
 import { EventLinkPage, decodeLink } from './share.js';
 import { InboxLink, InboxPage } from './inbox.js';
@@ -63,6 +65,7 @@ function Page({ route }) {
       html`<${PostPage} key=${`${postId}/${focusId}`} postId=${postId} focusId=${focusId} hints=${hints} />`} />`;
     case 'a': return html`<${AddressLink} key=${a} code=${a ?? ''} />`;
     case 'u': return html`<${ProfilePage} key=${a} pubkey=${a} />`;
+    case 'modlog': return html`<${ModlogPage} key=${`${a}/${b}`} pubkey=${a} identifier=${b ?? ''} />`;
     case 'communities': return html`<${CommunitiesPage} edit=${a === 'edit' ? b : undefined} />`;
     case 'settings': return html`<${SettingsPage} section=${a} />`;
     case 'account': return html`<${AccountPage} />`;
@@ -73,7 +76,7 @@ function Page({ route }) {
   }
 }
 
-const TITLES = { c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', saved: 'Saved', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
+const TITLES = { modlog: 'Moderation log', c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', saved: 'Saved', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -105,6 +108,7 @@ export function App() {
       <${AccountButton} />
     </header>
     ${fatal && html`<p class="banner error" role="alert">${fatal}</p>`}
+    <${MiningStatus} />
     ${outbox.errors.length > 0 && html`<p class="banner warning" role="alert">A relay refused ${plural(outbox.errors.length, 'event')} of yours: ${outbox.errors[0].error}</p>`}
     <main id="main" tabindex="-1"><${Page} route=${route} /></main>
   </div>`;
