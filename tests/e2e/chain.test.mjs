@@ -10,7 +10,9 @@ import { after, before, test } from 'node:test';
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { buildCommunity, buildPost, communityAddress } from '../../web/src/lib/events.js';
 import { connect, fetchEvents, finalizeEvent, newKey, now, publish, publishOk } from '../relay/support.mjs';
-import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
+import {
+  freePort, go, importAccount, launchProfile, requireBuilt, screenshot, startAppRelay, submitPost, tempDir,
+} from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const T = { timeout: 20000 };
@@ -44,9 +46,6 @@ after(async () => {
   await relay?.stop();
 });
 
-async function go(page, hash) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-}
 
 async function openBrowser() {
   const profile = await launchProfile();
@@ -57,33 +56,12 @@ async function openBrowser() {
   return { profile, page };
 }
 
-async function importAccount(page, secretHex) {
-  await go(page, '#/account');
-  await page.getByTestId('tab-import').click();
-  const form = page.getByTestId('import-account');
-  await form.locator('textarea[name=secret]').fill(secretHex);
-  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
-  await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
-  await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('lock-button').waitFor(T);
-}
 
 async function openCommunity(page) {
   await go(page, `#/c/${owner.pk}/chains`);
   await page.getByTestId('community-page').waitFor(T);
 }
 
-async function submitPost(page, title, body) {
-  await page.getByTestId('new-post').click();
-  const form = page.getByTestId('submit-form');
-  await form.locator('input[name=title]').fill(title);
-  await form.locator('textarea[name=body]').fill(body);
-  await form.getByRole('button', { name: 'Post' }).click();
-  await Promise.race([page.getByTestId('post-page').waitFor(T),
-    form.getByRole('alert').waitFor(T).then(async () => {
-      throw new Error(`posting failed: ${await form.getByRole('alert').innerText()}`);
-    })]);
-}
 
 async function metric(name) {
   const text = await (await fetch(`${base}metrics`)).text();
@@ -91,15 +69,14 @@ async function metric(name) {
   return line ? Number(line.split(' ')[1]) : 0;
 }
 
-const hex = (bytes) => Buffer.from(bytes).toString('hex');
 const chainTag = (event) => event.tags.find((t) => t[0] === 'chain');
 
 test('one account in two browsers posting offline writes two chains: all accepted, no fork', { timeout: 180000 }, async () => {
   const one = await openBrowser();
   const two = await openBrowser();
   firstBrowser = one;
-  await importAccount(one.page, hex(alice.sk));
-  await importAccount(two.page, hex(alice.sk));
+  await importAccount(one.page, alice.sk, PASSPHRASE);
+  await importAccount(two.page, alice.sk, PASSPHRASE);
   // One post each while online, then the relay goes away and each posts twice more.
   await openCommunity(one.page);
   await submitPost(one.page, 'One online', 'first browser');

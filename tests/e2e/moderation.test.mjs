@@ -11,7 +11,9 @@ import { after, before, test } from 'node:test';
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { buildCommunity, buildPost, communityAddress } from '../../web/src/lib/events.js';
 import { connect, fetchEvents, finalizeEvent, newKey, now, publish, publishOk } from '../relay/support.mjs';
-import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
+import {
+  freePort, go, importAccount, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir,
+} from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const T = { timeout: 20000 };
@@ -24,7 +26,6 @@ const owner = newKey();
 const bob = newKey();
 const eve = newKey();
 const carol = newKey();
-const hex = (bytes) => Buffer.from(bytes).toString('hex');
 
 before(async () => {
   requireBuilt();
@@ -40,9 +41,6 @@ after(async () => {
   await relay?.stop();
 });
 
-async function go(page, hash) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-}
 
 async function browserWith(key) {
   const profile = await launchProfile();
@@ -50,14 +48,7 @@ async function browserWith(key) {
   const page = await profile.page();
   await page.goto(base);
   await page.waitForSelector('html[data-ready=true]', T);
-  await go(page, '#/account');
-  await page.getByTestId('tab-import').click();
-  const form = page.getByTestId('import-account');
-  await form.locator('textarea[name=secret]').fill(hex(key.sk));
-  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
-  await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
-  await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('lock-button').waitFor(T);
+  await importAccount(page, key.sk, PASSPHRASE);
   return { profile, page };
 }
 

@@ -98,3 +98,16 @@ export async function importAccount(page, secretKey, passphrase, timeout = 20000
   await form.getByRole('button', { name: 'Import' }).click();
   await page.getByTestId('lock-button').waitFor({ timeout });
 }
+
+/** Submits a post from a community page's "new post" form; throws the form's error if any. */
+export async function submitPost(page, title, body, timeout = 20000) {
+  await page.getByTestId('new-post').click();
+  const form = page.getByTestId('submit-form');
+  await form.locator('input[name=title]').fill(title);
+  await form.locator('textarea[name=body]').fill(body);
+  await form.getByRole('button', { name: 'Post' }).click();
+  await Promise.race([page.getByTestId('post-page').waitFor({ timeout }),
+    form.getByRole('alert').waitFor({ timeout }).then(async () => {
+      throw new Error(`posting failed: ${await form.getByRole('alert').innerText()}`);
+    })]);
+}

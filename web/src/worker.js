@@ -316,7 +316,9 @@ function scopes() {
   }
   for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
     // The moderation log comes along: the app's entries carry an `A` tag beside NIP-72's `a`.
-    list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion, ...MODERATION_KINDS], '#A': [address] } });
+    // The key changed with the filter ("community:" had no moderation kinds), so a browser
+    // that synced the old filter reads this one from the start instead of from its cursor.
+    list.push({ key: `community+mod:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion, ...MODERATION_KINDS], '#A': [address] } });
   }
   // Within datt-relay's 20 REQs per connection (with one page): signed in, the inbox takes
   // one author's place.
