@@ -259,6 +259,7 @@ TEST(StoreMigration, AVersionOneDatabaseGainsVersionsAndKeepsItsEvents) {
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TABLE store_version; DROP TABLE chain_entries; "
                            "DROP TABLE chain_heads; DROP TABLE fork_proofs; DROP TABLE relay_key; "
+                           "DROP TABLE time_bounds; "
                            "PRAGMA user_version = 1",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
