@@ -16,7 +16,9 @@
 //  2. the rest of the --stored events at the same settings (not a figure);
 //  3. REQ -> EOSE, one query at a time on one connection, 20 warm-up queries and then
 //     --queries per shape: one author limit 50, kind 1 limit 500, one `t` tag limit 100,
-//     NIP-50 search for one word limit 100 (the issue's shapes plus search); p50 and p99.
+//     NIP-50 search for one word limit 100 (the issue's shapes plus search), and a search
+//     for the word every event has, limit 100 (cost against the number of matches);
+//     p50 and p99.
 // Medians over rounds are printed per relay, and each relay's figure over the first's.
 // --database FILE skips ingest: each run starts on a copy of FILE (made by
 // build/native/bench/datt_search_fill, e.g. 1M events; `--schema 3` lets an older relay
@@ -291,6 +293,9 @@ const SHAPES = {
   kind500: { limit: 500, make: () => ({ kinds: [1], limit: 500 }) },
   tag100: { limit: 100, make: (pick) => ({ '#t': [`topic${pick(Array.from({ length: TOPICS }, (_, i) => i))}`], limit: 100 }) },
   search100: { limit: 100, make: (pick) => ({ search: pick(WORDS), limit: 100 }) },
+  // Every event's content has the word "event": a search whose matches are all stored
+  // events (more than one word has at 1M: about 3,600), limit 100.
+  searchEvery100: { limit: 100, make: () => ({ search: 'event', limit: 100 }) },
 };
 
 async function measureQueries(url, queries, deadline) {
