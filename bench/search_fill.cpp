@@ -32,7 +32,7 @@ constexpr int kAuthors = 500;
 constexpr int kTopics = 1000;
 constexpr int64_t kStart = 1'700'000'000;
 constexpr std::array<const char*, 13> kSyllables = {"ka", "lo", "mi", "ne", "su", "ta", "ri",
-                                                     "po", "ve", "zu", "da", "fe", "go"};
+                                                    "po", "ve", "zu", "da", "fe", "go"};
 
 crypto::SecretKey author_key(int author) {
     std::array<uint8_t, 32> bytes{};
@@ -65,8 +65,10 @@ std::vector<event::Event> make_events(size_t from, size_t to, unsigned threads,
                     content += word(x) + ' ';
                 }
                 content += "event " + std::to_string(i);
-                event::Draft draft{kStart + static_cast<int64_t>(i), 1,
-                                   {{"t", "topic" + std::to_string(i % kTopics)}}, content};
+                event::Draft draft{kStart + static_cast<int64_t>(i),
+                                   1,
+                                   {{"t", "topic" + std::to_string(i % kTopics)}},
+                                   content};
                 auto signed_event = event::Event::sign(draft, keys[i % kAuthors], aux);
                 if (!signed_event) std::abort();
                 slots[i - from] = std::move(*signed_event);
@@ -88,9 +90,12 @@ int main(int argc, char** argv) {
     std::string out;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string name = argv[i], value = argv[i + 1];
-        if (name == "--events") total = std::stoull(value);
-        else if (name == "--out") out = value;
-        else if (name == "--schema") schema = std::stoi(value);
+        if (name == "--events")
+            total = std::stoull(value);
+        else if (name == "--out")
+            out = value;
+        else if (name == "--schema")
+            schema = std::stoi(value);
     }
     if (out.empty() || (schema != 0 && schema != 3)) {
         std::fprintf(stderr, "usage: datt_search_fill --events N --out FILE [--schema 3]\n");

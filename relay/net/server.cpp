@@ -10,6 +10,10 @@
 
 #include "net/server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,9 +28,6 @@
 #include <boost/beast/websocket.hpp>
 #include <cctype>
 #include <deque>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -478,8 +479,8 @@ void WebSocketSession::on_write(error_code ec, size_t bytes) {
 void WebSocketSession::set_cork(bool on) {
     // A failure only costs the coalescing: the frames go out either way.
     const int value = on ? 1 : 0;
-    (void)::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP,
-                       TCP_CORK, &value, sizeof value);
+    (void)::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK,
+                       &value, sizeof value);
     corked_ = on;
 }
 

@@ -182,7 +182,8 @@ Clause filter_clause(const Filter& filter, Purpose purpose, const Range* range =
     clause.order = order_by(key_alias, range);
     // A search select reads FTS5's matches in its own order, newest stored first (rowid =
     // seq, descending), and the reader stops early by time_bounds: no sort of every match.
-    if (!match.empty() && purpose == Purpose::kSelect && !range) clause.order = " ORDER BY f.rowid DESC";
+    if (!match.empty() && purpose == Purpose::kSelect && !range)
+        clause.order = " ORDER BY f.rowid DESC";
     if (!match.empty()) {
         clause.add_condition("events_fts MATCH ?");
         clause.params.push_back(text_value(match));

@@ -427,7 +427,8 @@ struct WriterStatements {
              "LIMIT 1), ?2)) WHERE true ON CONFLICT(block) DO UPDATE SET max_created_at = "
              "max(max_created_at, excluded.max_created_at)"},
             {&s.raise_time_bounds,
-             "UPDATE time_bounds SET max_created_at = ?1 WHERE block >= ?2 AND max_created_at < ?1"},
+             "UPDATE time_bounds SET max_created_at = ?1 WHERE block >= ?2 AND max_created_at < "
+             "?1"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);

@@ -77,8 +77,9 @@ class SearchOrderTest : public ::testing::Test {
 
     void write(const std::vector<Event>& events) {
         for (size_t i = 0; i < events.size(); i += 300) {  // several batches, several blocks
-            std::vector<Event> batch(events.begin() + static_cast<std::ptrdiff_t>(i),
-                                     events.begin() + static_cast<std::ptrdiff_t>(std::min(i + 300, events.size())));
+            std::vector<Event> batch(
+                events.begin() + static_cast<std::ptrdiff_t>(i),
+                events.begin() + static_cast<std::ptrdiff_t>(std::min(i + 300, events.size())));
             auto outcomes = store_->write_batch(batch);
             ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
             for (const Event& e : batch) stored_.push_back(e);
@@ -103,7 +104,8 @@ class SearchOrderTest : public ::testing::Test {
         const Filter filter = filter_from(json);
         auto got = reader_->query(filter, 500);
         ASSERT_TRUE(got.ok()) << got.error().message;
-        EXPECT_EQ(*got, expected(filter, std::min<size_t>(filter.limit.value_or(500), 500))) << json;
+        EXPECT_EQ(*got, expected(filter, std::min<size_t>(filter.limit.value_or(500), 500)))
+            << json;
     }
 
     void expect_all_shapes() {
@@ -175,7 +177,8 @@ TEST_F(SearchOrderTest, ReplacementsReuseTheHighestSeqAndDeletionsLeaveGaps) {
     // The author deletes some of its events.
     event::Tags targets;
     for (const Event& e : stored_) {
-        if (e.pubkey() == test::test_pubkey(1) && targets.size() < 50) targets.push_back({"e", to_hex(e.id())});
+        if (e.pubkey() == test::test_pubkey(1) && targets.size() < 50)
+            targets.push_back({"e", to_hex(e.id())});
     }
     write({sign_event(1, 3000, 5, targets, "")});
     std::erase_if(stored_, [&](const Event& e) {
