@@ -922,7 +922,10 @@ Result<Step> add_htlc(const Channel& c, Msats amount, const Hash256& payment_has
     std::vector<Update> ours = c.local_proposed;
     ours.push_back(add);
     // The remote's next commitment, seen from the remote: our adds are what it receives.
-    CHANNEL_TRY(next, reduce(c.remote_commit->spec, c.remote_acked, ours));
+    // It builds on the commitment we signed last (pending or current), as eclair does.
+    const BalanceSpec& base =
+        c.remote_next_commit ? c.remote_next_commit->commit.spec : c.remote_commit->spec;
+    CHANNEL_TRY(next, reduce(base, c.remote_acked, ours));
     CHANNEL_CHECK(check_received_htlcs(next, c.remote_config, c.we_are_funder, c.feerate_per_kw));
     Step step = step_of(c);
     step.channel.local_proposed = std::move(ours);

@@ -258,6 +258,15 @@ Status check_invariants(const Channel& c) {
     if (c.remote_next_commit && c.remote_next_commit->commit.number != c.remote_commit->number + 1) {
         return invalid("the pending commitment number is not the next one");
     }
+    const auto adds = [](const std::vector<Update>& list) {
+        uint64_t n = 0;
+        for (const Update& u : list) n += std::holds_alternative<UpdateAddHtlc>(u) ? 1 : 0;
+        return n;
+    };
+    if (c.local_next_htlc_id < adds(c.local_proposed) ||
+        c.remote_next_htlc_id < adds(c.remote_proposed)) {
+        return invalid("more proposed HTLCs than HTLC ids");
+    }
     if (c.local_commit && c.local_commit->number > (uint64_t{1} << 48) - 2) {
         return invalid("commitment number out of range");
     }
