@@ -149,12 +149,6 @@ Result<BalanceSpec> reduce(const BalanceSpec& base, const std::vector<Update>& o
     return spec;
 }
 
-std::vector<Update> concat(const std::vector<Update>& a, const std::vector<Update>& b) {
-    std::vector<Update> out = a;
-    out.insert(out.end(), b.begin(), b.end());
-    return out;
-}
-
 // BOLT-2's limits on the HTLCs a commitment's owner receives: `spec` is the receiver's
 // commitment, `receiver` its announced config, `receiver_dust` its dust limit.
 Status check_received_htlcs(const BalanceSpec& spec, const ChannelConfig& receiver,
@@ -317,6 +311,7 @@ Result<Step> finish_close(Step step, const ChannelSecrets& secrets, Sats fee,
         signed_commitment_tx(wrapper, funding_script(c), c.local_funding_pubkey, ours,
                              *c.remote_funding_pubkey, remote_signature);
     c.closing_tx = signed_tx;
+    c.last_sent_closing_fee = fee;  // retransmitted after a reconnect
     c.phase = ChannelPhase::kClosed;
     step.events.push_back(ChannelClosed{std::move(signed_tx)});
     return step;
@@ -583,19 +578,22 @@ Shutdown shutdown_message(const Channel& c) {
 }
 
 Result<Step> on_shutdown(const Channel& c, const ChannelSecrets& secrets, const Shutdown& m) {
-    if (c.phase != ChannelPhase::kOpen || c.remote_shutdown_script) {
+    if (c.phase != ChannelPhase::kOpen) {
         return fail("channel_wrong_phase", "shutdown was not expected");
     }
     if (c.link != LinkState::kConnected) {
         return fail("channel_not_connected", "the peer is not connected");
     }
     CHANNEL_CHECK(check_channel_id(c, m.channel_id));
+    if (c.remote_shutdown_script) {
+        // Retransmitted after a reconnect: the same script changes nothing.
+        if (*c.remote_shutdown_script == m.scriptpubkey) return step_of(c);
+        return fail("channel_wrong_phase", "a second shutdown with another script");
+    }
     if (!is_standard_shutdown_script(m.scriptpubkey)) {
         return fail("channel_bad_shutdown_script", "the shutdown script is not standard");
     }
-    if (!c.remote_proposed.empty()) {
-        return fail("channel_shutdown_pending_updates", "shutdown after unsigned updates");
-    }
+    // Their updates sent before it still get signed: shutdown only stops new HTLCs.
     Step step = step_of(c);
     step.channel.remote_shutdown_script = m.scriptpubkey;
     if (!step.channel.shutdown_sent) {
@@ -651,10 +649,19 @@ RevokeAndAck last_revocation(const Channel& c, const Hash256& secret, const cryp
 
 Result<Step> on_reestablish(const Channel& c, const ChannelSecrets& secrets,
                             const ChannelReestablish& m) {
-    if (c.link != LinkState::kAwaitingReestablish || c.phase != ChannelPhase::kOpen) {
+    if (c.link != LinkState::kAwaitingReestablish ||
+        (c.phase != ChannelPhase::kOpen && c.phase != ChannelPhase::kClosed)) {
         return fail("channel_wrong_phase", "channel_reestablish was not expected");
     }
     CHANNEL_CHECK(check_channel_id(c, m.channel_id));
+    if (c.phase == ChannelPhase::kClosed) {
+        // BOLT-2: retransmit our last closing_signed; the peer may have missed it.
+        Step step = step_of(c);
+        step.channel.link = LinkState::kConnected;
+        CHANNEL_TRY(msg, make_closing_signed(c, secrets, *c.last_sent_closing_fee));
+        step.to_send.push_back(std::move(msg));
+        return step;
+    }
     const uint64_t local_number = c.local_commit->number;
     const uint64_t remote_number = c.remote_commit->number;
     const bool waiting = c.remote_next_commit.has_value();
@@ -732,8 +739,7 @@ Result<Step> open_channel(const ChannelSecrets& secrets, const OpenParams& p) {
         return fail("channel_bad_open_params", "bad shutdown script or closing fee range");
     }
     CHANNEL_TRY(first_point, local_point(secrets, 0));
-    Channel c{.local_basepoints = secrets.basepoints(),
-              .local_funding_pubkey = secrets.funding_pubkey()};
+    Channel c(secrets.basepoints(), secrets.funding_pubkey());
     c.phase = ChannelPhase::kAwaitingAccept;
     c.we_are_funder = true;
     c.chain_hash = p.chain_hash;
@@ -788,8 +794,7 @@ Result<Step> accept_channel(const ChannelSecrets& secrets, const AcceptPolicy& p
         return fail("channel_bad_open_params", "bad shutdown script");
     }
     CHANNEL_TRY(first_point, local_point(secrets, 0));
-    Channel c{.local_basepoints = secrets.basepoints(),
-              .local_funding_pubkey = secrets.funding_pubkey()};
+    Channel c(secrets.basepoints(), secrets.funding_pubkey());
     c.phase = ChannelPhase::kAwaitingFundingCreated;
     c.we_are_funder = false;
     c.chain_hash = m.chain_hash;
@@ -860,7 +865,13 @@ Result<Step> send_channel_ready(const Channel& c, const ChannelSecrets& secrets)
 }
 
 Result<Step> receive(const Channel& c, const ChannelSecrets& secrets, const Message& message) {
-    if (c.phase == ChannelPhase::kClosed) {
+    if (c.phase == ChannelPhase::kClosed && !std::holds_alternative<ChannelReestablish>(message)) {
+        // What crossed our final closing_signed (the peer's closing_signed or shutdown,
+        // sent again after a reconnect) changes nothing; anything else is refused.
+        if (c.link == LinkState::kConnected && (std::holds_alternative<ClosingSigned>(message) ||
+                                                std::holds_alternative<Shutdown>(message))) {
+            return step_of(c);
+        }
         return fail("channel_wrong_phase", "the channel is closed");
     }
     const bool is_reestablish = std::holds_alternative<ChannelReestablish>(message);
@@ -1015,6 +1026,8 @@ Result<Step> shutdown(const Channel& c, const ChannelSecrets& secrets) {
 
 Step peer_disconnected(const Channel& c) {
     Step step = step_of(c);
+    // Before the first commitments a disconnect abandons the open (BOLT-2: forget it).
+    if (c.phase != ChannelPhase::kOpen && c.phase != ChannelPhase::kClosed) return step;
     Channel& n = step.channel;
     n.link = LinkState::kDisconnected;
     const auto adds = [](const std::vector<Update>& list) {
@@ -1026,12 +1039,12 @@ Step peer_disconnected(const Channel& c) {
     if (!n.local_proposed.empty()) step.events.push_back(UpdatesDropped{n.local_proposed});
     n.local_proposed.clear();
     n.remote_proposed.clear();
-    n.last_sent_closing_fee.reset();
+    if (n.phase == ChannelPhase::kOpen) n.last_sent_closing_fee.reset();
     return step;
 }
 
 Result<Step> peer_connected(const Channel& c, const ChannelSecrets& secrets) {
-    if (c.phase != ChannelPhase::kOpen) {
+    if (c.phase != ChannelPhase::kOpen && c.phase != ChannelPhase::kClosed) {
         return fail("channel_wrong_phase", "only an open channel is reestablished");
     }
     if (c.link != LinkState::kDisconnected) {

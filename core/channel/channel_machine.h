@@ -46,6 +46,7 @@
 //                                    broadcast our commitment (it is revoked), wait for the
 //                                    peer's to pay us
 //   channel_reestablish_mismatch     reestablish numbers or secret that fit nothing
+//   channel_peer_error               the peer sent `error` or `warning` (its data is in it)
 //   plus the codes of build_commitment_tx, key_derivation.h and shachain.h.
 #pragma once
 
@@ -120,7 +121,8 @@ struct AcceptPolicy {
 [[nodiscard]] Result<Step> shutdown(const Channel& channel, const ChannelSecrets& secrets);
 
 // The connection dropped: uncommitted updates of both sides are forgotten (BOLT-2), ours
-// reported in UpdatesDropped so the caller can send them again.
+// reported in UpdatesDropped so the caller can send them again. Only an open channel
+// changes (before funding_signed the caller forgets the channel, as BOLT-2 says).
 Step peer_disconnected(const Channel& channel);
 // The connection is back: our channel_reestablish. Only channel_reestablish is accepted
 // until the peer's arrives; receive() then retransmits what the peer missed.

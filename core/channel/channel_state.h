@@ -137,6 +137,9 @@ struct ClosingFeeRange {
 };
 
 struct Channel {
+    Channel(const ChannelBasepoints& our_basepoints, const crypto::PubKey& our_funding_pubkey)
+        : local_basepoints(our_basepoints), local_funding_pubkey(our_funding_pubkey) {}
+
     ChannelPhase phase = ChannelPhase::kAwaitingAccept;
     LinkState link = LinkState::kConnected;
     bool we_are_funder = true;

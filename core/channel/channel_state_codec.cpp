@@ -112,7 +112,6 @@ Result<Sats> read_sats(ByteReader& r) {
 }
 
 Result<ChannelConfig> read_config(ByteReader& r) {
-    ChannelConfig c;
     STATE_TRY(dust, read_sats(r));
     STATE_READ(in_flight, r.read_u64_be());
     STATE_TRY(reserve, read_sats(r));
@@ -243,8 +242,12 @@ Status check_invariants(const Channel& c) {
     if (phase == ChannelPhase::kClosed && !c.remote_shutdown_script) {
         return invalid("closed without the remote's shutdown script");
     }
-    if (c.link != LinkState::kConnected && phase != ChannelPhase::kOpen) {
+    if (c.link != LinkState::kConnected && phase != ChannelPhase::kOpen &&
+        phase != ChannelPhase::kClosed) {
         return invalid("only an open channel can be disconnected");
+    }
+    if (phase == ChannelPhase::kClosed && !c.last_sent_closing_fee) {
+        return invalid("closed without the agreed fee");
     }
     const auto total = bitcoin::to_msats(c.funding_amount);
     if (!total || c.push_amount > *total) return invalid("push exceeds the funding amount");
@@ -389,7 +392,7 @@ Result<Channel> parse_channel_state(ByteSpan bytes) {
     STATE_TRY(remote_config, read_config(r));
     STATE_TRY(local_basepoints, read_basepoints(r));
     STATE_TRY(local_funding, read_point(r));
-    Channel c{.local_basepoints = local_basepoints, .local_funding_pubkey = local_funding};
+    Channel c(local_basepoints, local_funding);
     c.phase = static_cast<ChannelPhase>(phase);
     c.link = static_cast<LinkState>(link);
     c.we_are_funder = funder;

@@ -198,6 +198,9 @@ class ChannelPair {
                 const auto& fail = std::get<UpdateFailHtlc>(u);
                 step = fail_htlc(*node.channel, fail.id, fail.reason);
             }
+            // An HTLC cannot be offered again after a shutdown: the caller fails it
+            // upstream instead.
+            if (!step && step.error().code == "channel_shutting_down") continue;
             if (!take(node, step, out)) return false;
         }
         return true;

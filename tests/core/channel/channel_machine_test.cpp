@@ -472,6 +472,27 @@ TEST_F(PaymentFixture, CooperativeCloseGivesOneValidTransaction) {
     EXPECT_EQ(count_events<ChannelClosed>(pair.b), 1u);
 }
 
+TEST_F(PaymentFixture, CloseSurvivesADropAtEveryMessage) {
+    for (size_t drop = 0; drop < 6; ++drop) {
+        for (const bool negotiate : {false, true}) {
+            ChannelPair run = pair;
+            // With A's range under B's, B counters and A accepts: one more message.
+            if (negotiate) run.a.channel->local_closing_fees = {Sats{200}, Sats{1'200}};
+            const size_t start = run.delivered;
+            ASSERT_TRUE(run.take(run.a, shutdown(*run.a.channel, run.a.secrets), run.to_b));
+            ASSERT_TRUE(run.flush(start + drop)) << drop << ": " << run.last_error;
+            ASSERT_EQ(run.a.channel->phase, ChannelPhase::kClosed) << drop;
+            ASSERT_EQ(run.b.channel->phase, ChannelPhase::kClosed) << drop;
+            EXPECT_EQ(*run.a.channel->closing_tx, *run.b.channel->closing_tx) << drop;
+            EXPECT_EQ(bitcoin::verify_input(*run.a.channel->closing_tx, 0,
+                                            run.funding_tx.outputs[0].script_pubkey,
+                                            Sats{1'000'000}, bitcoin::kStandardScriptFlags,
+                                            nullptr),
+                      bitcoin::ScriptError::kOk);
+        }
+    }
+}
+
 TEST_F(PaymentFixture, ClosingFeeRangesThatDoNotOverlapFail) {
     pair.a.channel->local_closing_fees = ClosingFeeRange{Sats{6'000}, Sats{8'000}};
     ASSERT_TRUE(pair.take(pair.a, shutdown(*pair.a.channel, pair.a.secrets), pair.to_b));
