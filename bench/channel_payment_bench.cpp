@@ -2,14 +2,20 @@
 // message serialized and parsed (tests/support/channel_pair.h). One payment is A adding an
 // HTLC, commitment_signed + revoke_and_ack both ways, B fulfilling it, and the same dance
 // again: 4 commitment_signed (each signed, then verified) and 4 revoke_and_ack.
-//   BM_Payment/0           the machines alone (states kept in memory)
-//   BM_Payment/1           plus every new state through the stored format (serialize and
-//                          parse, as a node commits it before sending): 10 stores
-//   BM_Payment/0/N, /1/N   with N other HTLCs already in the channel (each commitment then
-//                          signs N + 1 HTLC transactions, and verifies as many)
+//   BM_Payment/S/N/A  S = 0: the machines alone (states kept in memory); S = 1: plus every
+//                     new state through the stored format (serialize and parse, as a node
+//                     commits it before sending), 10 stores per payment
+//                     N other HTLCs of 10,000 sat already in the channel (each commitment
+//                     then signs, and verifies, N more HTLC transactions)
+//                     A the payment in sat: 2 is trimmed (a tip: no HTLC output), 50,000 is not;
+//                     payments alternate A -> B and B -> A
 // items_per_second is payments per second on one core (the benchmark is single-threaded).
+//   BM_DeriveCommitmentKeys   the five keys of one commitment (BOLT-3 key derivation)
+//   BM_PerCommitmentPoint     our secret and point of one commitment number
 #include <benchmark/benchmark.h>
 
+#include "channel/commitment_keys.h"
+#include "channel/per_commitment_secret.h"
 #include "support/channel_pair.h"
 
 namespace {
@@ -36,7 +42,7 @@ void BM_Payment(benchmark::State& state) {
     }
     // Standing HTLCs B -> A that stay in every commitment.
     for (int64_t k = 0; k < state.range(1); ++k) {
-        if (!pair.take(pair.b, add_htlc(*pair.b.channel, bitcoin::Msats{1'000'000},
+        if (!pair.take(pair.b, add_htlc(*pair.b.channel, bitcoin::Msats{10'000'000},
                                         crypto::sha256(preimage(1'000'000 + k)), 700'000, kOnion, 0),
                        pair.to_a) ||
             !pair.flush()) {
@@ -46,13 +52,20 @@ void BM_Payment(benchmark::State& state) {
     }
     uint64_t n = 0;
     for (auto _ : state) {
-        const uint64_t id = pair.a.channel->local_next_htlc_id;
+        // Alternate A -> B and B -> A so balances never run out.
+        const bool from_a = n % 2 == 0;
+        auto& payer = from_a ? pair.a : pair.b;
+        auto& payee = from_a ? pair.b : pair.a;
+        auto& to_payee = from_a ? pair.to_b : pair.to_a;
+        auto& to_payer = from_a ? pair.to_a : pair.to_b;
+        const uint64_t id = payer.channel->local_next_htlc_id;
         const Hash256 secret = preimage(n++);
-        bool ok = pair.take(pair.a, add_htlc(*pair.a.channel, bitcoin::Msats{10'000},
-                                             crypto::sha256(secret), 700'000, kOnion, 0),
-                            pair.to_b) &&
+        const bitcoin::Msats amount{static_cast<uint64_t>(state.range(2)) * 1000};
+        bool ok = pair.take(payer, add_htlc(*payer.channel, amount, crypto::sha256(secret),
+                                            700'000, kOnion, 0),
+                            to_payee) &&
                   pair.flush() &&
-                  pair.take(pair.b, fulfill_htlc(*pair.b.channel, id, secret), pair.to_a) &&
+                  pair.take(payee, fulfill_htlc(*payee.channel, id, secret), to_payer) &&
                   pair.flush();
         if (!ok) {
             state.SkipWithError(pair.last_error.c_str());
@@ -63,6 +76,36 @@ void BM_Payment(benchmark::State& state) {
     }
     state.SetItemsProcessed(static_cast<int64_t>(state.iterations()));
 }
-BENCHMARK(BM_Payment)->Args({0, 0})->Args({1, 0})->Args({0, 10})->Args({1, 10})->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Payment)
+    ->Args({0, 0, 2})
+    ->Args({1, 0, 2})
+    ->Args({0, 0, 50'000})
+    ->Args({1, 0, 50'000})
+    ->Args({1, 10, 50'000})
+    ->Unit(benchmark::kMicrosecond);
+
+void BM_DeriveCommitmentKeys(benchmark::State& state) {
+    const auto a = ChannelSecrets::from_seed(datt::channel::testing::filled(1)).value();
+    const auto b = ChannelSecrets::from_seed(datt::channel::testing::filled(2)).value();
+    const crypto::PubKey point = crypto::pubkey(a.funding_key);
+    const ChannelBasepoints owner = a.basepoints();
+    const ChannelBasepoints other = b.basepoints();
+    for (auto _ : state) {
+        auto keys = derive_commitment_keys(point, owner, other);
+        benchmark::DoNotOptimize(keys);
+    }
+}
+BENCHMARK(BM_DeriveCommitmentKeys)->Unit(benchmark::kMicrosecond);
+
+void BM_PerCommitmentPoint(benchmark::State& state) {
+    const Hash256 seed = datt::channel::testing::filled(3);
+    uint64_t n = 0;
+    for (auto _ : state) {
+        auto secret = generate_per_commitment_secret(seed, commitment_index(n++).value());
+        auto point = per_commitment_point(secret.value());
+        benchmark::DoNotOptimize(point);
+    }
+}
+BENCHMARK(BM_PerCommitmentPoint)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
