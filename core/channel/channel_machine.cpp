@@ -866,10 +866,12 @@ Result<Step> send_channel_ready(const Channel& c, const ChannelSecrets& secrets)
 
 Result<Step> receive(const Channel& c, const ChannelSecrets& secrets, const Message& message) {
     if (c.phase == ChannelPhase::kClosed && !std::holds_alternative<ChannelReestablish>(message)) {
-        // What crossed our final closing_signed (the peer's closing_signed or shutdown,
-        // sent again after a reconnect) changes nothing; anything else is refused.
+        // What crossed our final closing_signed or comes again after a reconnect (the
+        // peer's channel_ready, shutdown, closing_signed) changes nothing; anything else
+        // is refused.
         if (c.link == LinkState::kConnected && (std::holds_alternative<ClosingSigned>(message) ||
-                                                std::holds_alternative<Shutdown>(message))) {
+                                                std::holds_alternative<Shutdown>(message) ||
+                                                std::holds_alternative<ChannelReady>(message))) {
             return step_of(c);
         }
         return fail("channel_wrong_phase", "the channel is closed");
