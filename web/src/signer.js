@@ -7,14 +7,17 @@
 //
 // Requests {id, type, ...} -> replies {id, ok, value | error: {message, code}}:
 //   create {secret | mnemonic, passphrase}  seal a new or imported key, store it, unlock
-//   unlock {passphrase}                     unseal the stored key
-//   lock                                    forget it
+//   unlock {passphrase, remember}           unseal the stored key; `remember`: also seal it
+//                                           under a device key ("stay unlocked on this device")
+//   resume                                  unlock from the device seal, if there is one
+//   lock                                    forget it and the device seal
 //   signOut                                 forget it and remove the sealed key
 //   sign {template}                         a signed event (needs unlocked)
 //   export {passphrase}                     {nsec, mnemonic} (re-checks the passphrase)
 //   state                                   {unlocked, publicKey}
 import { KeystoreError, openSecret, sealSecret } from './lib/keystore.js';
-import { openDatabase, removeSealedKey, sealedKey, storeSealedKey } from './store/db.js';
+import { deviceSeal, openDatabase, removeDeviceSeal, removeSealedKey, sealedKey, storeDeviceSeal,
+  storeSealedKey } from './store/db.js';
 
 const NIP06_PATH = "m/44'/1237'/0'/0/0";
 
@@ -91,6 +94,42 @@ async function unseal(passphrase) {
   return { record, secretKey, mnemonic: opened.mnemonic };
 }
 
+// "Stay unlocked on this device": the secret encrypted (AES-256-GCM, the public key as
+// associated data) under a key WebCrypto generates non-extractable, stored with it in
+// IndexedDB. The browser can use that key but no script can export its bytes. What this
+// protects against and what not: docs/web.md "Staying unlocked".
+async function sealForDevice(secretKey, publicKey) {
+  const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: nonce, additionalData: new TextEncoder().encode(publicKey) }, key, secretKey));
+  await storeDeviceSeal(db, { key, nonce, ciphertext, publicKey });
+}
+
+async function openDeviceSeal() {
+  const [record, main] = await Promise.all([deviceSeal(db), sealedKey(db)]);
+  if (!record) return null;
+  // Only for the account whose sealed key is here; anything malformed is dropped.
+  const valid = main && record.publicKey === main.publicKey && record.key instanceof CryptoKey &&
+    record.nonce instanceof Uint8Array && record.nonce.length === 12 && record.ciphertext instanceof Uint8Array;
+  if (!valid) {
+    await removeDeviceSeal(db);
+    return null;
+  }
+  try {
+    const plain = new Uint8Array(await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: record.nonce, additionalData: new TextEncoder().encode(record.publicKey) }, record.key, record.ciphertext));
+    if (plain.length !== 32 || datt.publicKey(plain) !== record.publicKey) {
+      plain.fill(0);
+      throw new Error('mismatch');
+    }
+    return plain;
+  } catch {
+    await removeDeviceSeal(db);
+    return null;
+  }
+}
+
 const handlers = {
   async create({ secret, mnemonic, passphrase }) {
     const key = mnemonic ? { secretKey: keyFromMnemonic(mnemonic), mnemonic } : keyFromImport(String(secret ?? ''));
@@ -100,17 +139,26 @@ const handlers = {
     await storeSealedKey(db, record);
     return { publicKey: hold(key.secretKey) };
   },
-  async unlock({ passphrase }) {
-    const { secretKey } = await unseal(passphrase);
+  async unlock({ passphrase, remember = false }) {
+    const { record, secretKey } = await unseal(passphrase);
+    if (remember) await sealForDevice(secretKey, record.publicKey);
     return { publicKey: hold(secretKey) };
   },
-  lock() {
+  async resume() {
+    const secretKey = await openDeviceSeal();
+    return secretKey ? { publicKey: hold(secretKey) } : { publicKey: null };
+  },
+  async lock() {
     signer?.delete();
     signer = null;
+    await removeDeviceSeal(db);
     return { unlocked: false };
   },
+  async remembered() {
+    return { remembered: Boolean(await deviceSeal(db)) };
+  },
   async signOut() {
-    handlers.lock();
+    await handlers.lock();
     await removeSealedKey(db);
     return { account: null };
   },
