@@ -121,8 +121,9 @@ struct AcceptPolicy {
 [[nodiscard]] Result<Step> shutdown(const Channel& channel, const ChannelSecrets& secrets);
 
 // The connection dropped: uncommitted updates of both sides are forgotten (BOLT-2), ours
-// reported in UpdatesDropped so the caller can send them again. Only an open channel
-// changes (before funding_signed the caller forgets the channel, as BOLT-2 says).
+// reported in UpdatesDropped so the caller can send them again. Only an open or closed
+// channel changes (before funding_signed the caller forgets the channel, as BOLT-2 says);
+// a closed one answers the peer's channel_reestablish with its final closing_signed.
 Step peer_disconnected(const Channel& channel);
 // The connection is back: our channel_reestablish. Only channel_reestablish is accepted
 // until the peer's arrives; receive() then retransmits what the peer missed.
