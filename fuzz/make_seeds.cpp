@@ -29,7 +29,9 @@
 #include "bitcoin/sign.h"
 #include "bitcoin/tx.h"
 #include "chain/chain_tag.h"
+#include "channel/channel_state_codec.h"
 #include "channel/messages.h"
+#include "support/channel_pair.h"
 #include "chain/fork_proof.h"
 #include "crypto/ecdsa.h"
 #include "crypto/secp256k1.h"
@@ -647,6 +649,45 @@ void channel_seeds() {
     write_seed(target, "unknown_odd_type.bin", Bytes{0x80, 0x01, 0x00});
 }
 
+// Stored channel states along a payment (fuzz_channel_state), and command strings that open
+// and pay, drop the connection and close (fuzz_channel_machine).
+void channel_state_seeds() {
+    using namespace datt::channel;
+    testing::ChannelPair pair;
+    if (!pair.open()) {
+        std::fprintf(stderr, "channel seeds: %s\n", pair.last_error.c_str());
+        std::exit(1);
+    }
+    int n = 0;
+    const auto save = [&](const testing::Node& node) {
+        write_seed("fuzz_channel_state", "state_" + std::to_string(n++) + ".bin",
+                   serialize_channel_state(*node.channel));
+    };
+    save(pair.a);
+    save(pair.b);
+    const datt::ByteArray<kOnionPacketSize> onion{};
+    (void)pair.take(pair.a,
+                    add_htlc(*pair.a.channel, datt::bitcoin::Msats{5'000'000},
+                             datt::crypto::sha256(testing::filled(7)), 700'000, onion, 0),
+                    pair.to_b);
+    while (!pair.to_a.empty() || !pair.to_b.empty() || has_changes_to_sign(*pair.a.channel) ||
+           has_changes_to_sign(*pair.b.channel)) {
+        if (!pair.sign_pending()) break;
+        if (!pair.to_b.empty() ? !pair.deliver_to_b() : !pair.deliver_to_a()) break;
+        save(pair.a);
+        save(pair.b);
+    }
+    (void)pair.take(pair.a, shutdown(*pair.a.channel, pair.a.secrets), pair.to_b);
+    save(pair.a);
+    const std::string machine = "fuzz_channel_machine";
+    // Byte commands (fuzz_channel_machine.cpp): 0 a add, 6 deliver to b, 7 deliver to a,
+    // 10/11 sign, 3 b fulfill, 12 reconnect, 13 shutdown.
+    write_seed(machine, "pay.bin", std::string("\x00\x10\x06\x0a\x06\x07\x07\x06\x07", 9));
+    write_seed(machine, "pay_drop.bin", std::string("\x00\x10\x0a\x06\x0c\x07\x06", 7));
+    write_seed(machine, "both_ways.bin", std::string("\x00\x20\x01\x30\x08\x09\x0a\x0b\x0c", 9));
+    write_seed(machine, "close.bin", std::string("\x0d\x00\x06\x07\x06", 5));
+}
+
 int main(int argc, char** argv) {
     if (argc != 2) {
         std::fprintf(stderr, "usage: %s CORPUS_DIR (e.g. fuzz/corpus)\n", argv[0]);
@@ -670,5 +711,6 @@ int main(int argc, char** argv) {
     event_address_seeds();
     chain_seeds();
     channel_seeds();
+    channel_state_seeds();
     return 0;
 }

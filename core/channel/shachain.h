@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <vector>
 
 #include "util/bytes.h"
 #include "util/result.h"
@@ -39,6 +40,18 @@ class Shachain {
 
     // The index of the last secret inserted (the smallest), if any.
     std::optional<uint64_t> last_index() const { return last_index_; }
+
+    // What a stored channel keeps: the secrets at positions 0 .. n - 1 (their indexes follow
+    // from last_index(), since inserts come in order).
+    std::vector<Hash256> stored_secrets() const;
+    // The inverse of stored_secrets() for bytes read back from storage (untrusted): the
+    // count must be the one in-order inserts down to `last_index` leave, and every secret
+    // must derive those below it (the insert check). Errors: shachain_index_out_of_range,
+    // shachain_bad_stored_count, shachain_secret_mismatch.
+    [[nodiscard]] static Result<Shachain> restore(std::optional<uint64_t> last_index,
+                                                  const std::vector<Hash256>& secrets);
+
+    bool operator==(const Shachain& other) const;
 
   private:
     struct Entry {

@@ -1,0 +1,70 @@
+#include "channel/channel_commitments.h"
+
+#include "channel/funding.h"
+#include "channel/per_commitment_secret.h"
+
+namespace datt::channel {
+
+#define CHANNEL_TRY(var, expr)                 \
+    auto var##_result = (expr);                \
+    if (!var##_result) return var##_result.error(); \
+    auto var = std::move(var##_result).value()
+
+Result<Hash256> local_secret(const ChannelSecrets& secrets, uint64_t number) {
+    CHANNEL_TRY(index, commitment_index(number));
+    return generate_per_commitment_secret(secrets.per_commitment_seed, index);
+}
+
+Result<crypto::PubKey> local_point(const ChannelSecrets& secrets, uint64_t number) {
+    CHANNEL_TRY(secret, local_secret(secrets, number));
+    return per_commitment_point(secret);
+}
+
+bitcoin::Script funding_script(const Channel& c) {
+    return funding_witness_script(c.local_funding_pubkey, *c.remote_funding_pubkey);
+}
+
+std::vector<CommittedHtlc> committed_htlcs(const BalanceSpec& spec) {
+    std::vector<CommittedHtlc> out;
+    out.reserve(spec.htlcs.size());
+    for (const HtlcEntry& h : spec.htlcs) {
+        out.push_back(CommittedHtlc{h.direction, h.amount, h.payment_hash, h.cltv_expiry});
+    }
+    return out;
+}
+
+Result<CommitmentSpec> local_commitment_spec(const Channel& c, const crypto::PubKey& point,
+                                             uint64_t number, const BalanceSpec& balances) {
+    CHANNEL_TRY(keys, derive_commitment_keys(point, c.local_basepoints, *c.remote_basepoints));
+    return CommitmentSpec{.funding_outpoint = c.funding_outpoint,
+                          .funding_amount = c.funding_amount,
+                          .commitment_number = number,
+                          .obscuring_factor = c.obscuring_factor,
+                          .funder = c.we_are_funder ? Side::kLocal : Side::kRemote,
+                          .to_local = balances.to_local,
+                          .to_remote = balances.to_remote,
+                          .feerate_per_kw = c.feerate_per_kw,
+                          .dust_limit = c.local_config.dust_limit,
+                          .to_self_delay = c.remote_config.to_self_delay,
+                          .keys = keys,
+                          .htlcs = committed_htlcs(balances)};
+}
+
+Result<CommitmentSpec> remote_commitment_spec(const Channel& c, const crypto::PubKey& point,
+                                              uint64_t number, const BalanceSpec& balances) {
+    CHANNEL_TRY(keys, derive_commitment_keys(point, *c.remote_basepoints, c.local_basepoints));
+    return CommitmentSpec{.funding_outpoint = c.funding_outpoint,
+                          .funding_amount = c.funding_amount,
+                          .commitment_number = number,
+                          .obscuring_factor = c.obscuring_factor,
+                          .funder = c.we_are_funder ? Side::kRemote : Side::kLocal,
+                          .to_local = balances.to_local,
+                          .to_remote = balances.to_remote,
+                          .feerate_per_kw = c.feerate_per_kw,
+                          .dust_limit = c.remote_config.dust_limit,
+                          .to_self_delay = c.local_config.to_self_delay,
+                          .keys = keys,
+                          .htlcs = committed_htlcs(balances)};
+}
+
+}  // namespace datt::channel

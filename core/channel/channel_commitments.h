@@ -1,0 +1,38 @@
+// The commitments of a Channel (channel_state.h) as BOLT-3 CommitmentSpecs: ours (keys from
+// our per-commitment point) and the remote's (from its point), with each side's dust limit,
+// delay and the funder. Shared by the state machine and the on-chain builders.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "bitcoin/tx.h"
+#include "channel/channel_state.h"
+#include "channel/commitment_tx.h"
+#include "crypto/secp256k1.h"
+#include "util/bytes.h"
+#include "util/result.h"
+
+namespace datt::channel {
+
+// Our per-commitment secret and point of commitment `number`.
+[[nodiscard]] Result<Hash256> local_secret(const ChannelSecrets& secrets, uint64_t number);
+[[nodiscard]] Result<crypto::PubKey> local_point(const ChannelSecrets& secrets, uint64_t number);
+
+// The funding output's 2-of-2 witness script (requires the remote's funding key).
+bitcoin::Script funding_script(const Channel& c);
+
+std::vector<CommittedHtlc> committed_htlcs(const BalanceSpec& spec);
+
+// Our commitment `number` (point: our per-commitment point for it).
+[[nodiscard]] Result<CommitmentSpec> local_commitment_spec(const Channel& c,
+                                                           const crypto::PubKey& point,
+                                                           uint64_t number,
+                                                           const BalanceSpec& balances);
+// The remote's commitment `number` (point: the remote's per-commitment point for it).
+[[nodiscard]] Result<CommitmentSpec> remote_commitment_spec(const Channel& c,
+                                                            const crypto::PubKey& point,
+                                                            uint64_t number,
+                                                            const BalanceSpec& balances);
+
+}  // namespace datt::channel

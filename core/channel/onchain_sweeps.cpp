@@ -1,0 +1,199 @@
+#include "channel/onchain_sweeps.h"
+
+#include "bitcoin/script_templates.h"
+#include "bitcoin/sighash.h"
+#include "channel/channel_commitments.h"
+#include "channel/channel_scripts.h"
+#include "channel/channel_signatures.h"
+#include "channel/commitment_fees.h"
+#include "channel/key_derivation.h"
+#include "channel/per_commitment_secret.h"
+
+namespace datt::channel {
+namespace {
+
+#define SWEEP_TRY(var, expr)                   \
+    auto var##_result = (expr);                \
+    if (!var##_result) return var##_result.error(); \
+    auto var = std::move(var##_result).value()
+
+constexpr size_t kMaxSignatureSize = 73;  // DER at its longest plus the sighash byte
+
+Bytes signature_bytes(const crypto::SecretKey& key, const bitcoin::Transaction& tx, size_t input,
+                      ByteSpan script, bitcoin::Sats amount) {
+    const Hash256 sighash =
+        bitcoin::segwit_v0_sighash(tx, input, script, amount, bitcoin::kSighashAll, nullptr);
+    Bytes out = crypto::ecdsa_sign(key, sighash).serialize_der();
+    out.push_back(bitcoin::kSighashAll);
+    return out;
+}
+
+struct SweepInput {
+    bitcoin::OutPoint outpoint;
+    bitcoin::Sats amount;
+    bitcoin::Script witness_script;
+    Bytes middle;  // the witness item between the signature and the script
+    uint32_t sequence = 0xffffffff;
+};
+
+// One transaction spending `inputs` to `sweep_script`, each signed with `key`.
+Result<bitcoin::Transaction> sweep(const std::vector<SweepInput>& inputs,
+                                   const crypto::SecretKey& key,
+                                   const bitcoin::Script& sweep_script, uint32_t feerate_per_kw) {
+    bitcoin::Transaction tx;
+    tx.version = 2;
+    tx.lock_time = 0;
+    int64_t total = 0;
+    for (const SweepInput& in : inputs) {
+        tx.inputs.push_back(bitcoin::TxIn{
+            in.outpoint, {}, in.sequence, {Bytes(kMaxSignatureSize, 0), in.middle, in.witness_script}});
+        total += in.amount.value();
+    }
+    tx.outputs.push_back(bitcoin::TxOut{bitcoin::Sats{total}, sweep_script});
+    const bitcoin::Sats fee = fee_for_weight(feerate_per_kw, bitcoin::weight(tx));
+    const int64_t remaining = total - fee.value();
+    if (remaining < kSweepDustLimit.value()) {
+        return make_error("channel_sweep_below_dust", "the fee takes what the sweep would carry");
+    }
+    tx.outputs[0].value = bitcoin::Sats{remaining};
+    for (size_t i = 0; i < inputs.size(); ++i) {
+        tx.inputs[i].witness[0] =
+            signature_bytes(key, tx, i, inputs[i].witness_script, inputs[i].amount);
+    }
+    return tx;
+}
+
+}  // namespace
+
+Result<bitcoin::Transaction> build_justice_tx(const JusticeParams& p) {
+    SWEEP_TRY(point, per_commitment_point(p.per_commitment_secret));
+    SWEEP_TRY(keys, derive_commitment_keys(point, p.owner_basepoints, p.our_basepoints));
+    const auto secret_key = crypto::SecretKey::from_bytes(p.per_commitment_secret);
+    if (!secret_key) {
+        return make_error("channel_not_revoked", "the per-commitment secret is not a key");
+    }
+    SWEEP_TRY(revocation_key, derive_revocation_privkey(p.revocation_basepoint_secret, *secret_key));
+    if (!(crypto::pubkey(revocation_key) == keys.revocation)) {
+        return make_error("channel_not_revoked", "the revocation key does not match");
+    }
+    const bitcoin::Script to_local = to_local_script(keys.revocation, p.to_self_delay,
+                                                     keys.local_delayed);
+    std::vector<bitcoin::Script> candidates{to_local};
+    for (const CommittedHtlc& h : p.htlcs) {
+        candidates.push_back(h.direction == HtlcDirection::kOffered
+                                 ? offered_htlc_script(keys.revocation, keys.local_htlc,
+                                                       keys.remote_htlc, h.payment_hash)
+                                 : received_htlc_script(keys.revocation, keys.local_htlc,
+                                                        keys.remote_htlc, h.payment_hash,
+                                                        h.cltv_expiry));
+    }
+    const Hash256 txid = bitcoin::txid(p.revoked_commitment);
+    const auto revocation_pubkey = keys.revocation.compressed();
+    std::vector<SweepInput> inputs;
+    for (size_t i = 0; i < p.revoked_commitment.outputs.size(); ++i) {
+        const bitcoin::TxOut& out = p.revoked_commitment.outputs[i];
+        for (size_t c = 0; c < candidates.size(); ++c) {
+            if (out.script_pubkey != bitcoin::p2wsh_script_for(candidates[c])) continue;
+            const Bytes middle = c == 0 ? Bytes{1}
+                                        : Bytes(revocation_pubkey.begin(), revocation_pubkey.end());
+            inputs.push_back(SweepInput{{txid, static_cast<uint32_t>(i)}, out.value,
+                                        candidates[c], middle});
+            break;
+        }
+    }
+    if (inputs.empty()) {
+        return make_error("channel_nothing_to_sweep", "no output of the commitment is ours");
+    }
+    return sweep(inputs, revocation_key, p.sweep_script, p.feerate_per_kw);
+}
+
+Result<JusticeParams> justice_params(const Channel& c, const ChannelSecrets& secrets,
+                                     const RemoteCommitmentRevoked& revoked,
+                                     const bitcoin::Transaction& commitment_tx,
+                                     const bitcoin::Script& sweep_script,
+                                     uint32_t feerate_per_kw) {
+    if (!c.remote_basepoints) {
+        return make_error("channel_nothing_to_sweep", "the channel has no remote keys yet");
+    }
+    return JusticeParams{commitment_tx,
+                         revoked.per_commitment_secret,
+                         *c.remote_basepoints,
+                         c.local_basepoints,
+                         secrets.revocation_basepoint_secret,
+                         c.local_config.to_self_delay,
+                         committed_htlcs(revoked.spec),
+                         sweep_script,
+                         feerate_per_kw};
+}
+
+Result<LocalCommitmentClose> local_commitment_close(const Channel& c,
+                                                    const ChannelSecrets& secrets) {
+    if (!c.local_commit) {
+        return make_error("channel_wrong_phase", "the channel has no commitment yet");
+    }
+    const LocalCommit& commit = *c.local_commit;
+    SWEEP_TRY(point, local_point(secrets, commit.number));
+    SWEEP_TRY(spec, local_commitment_spec(c, point, commit.number, commit.spec));
+    SWEEP_TRY(tx, build_commitment_tx(spec));
+    const bitcoin::Script script = funding_script(c);
+    const crypto::EcdsaSignature ours =
+        sign_commitment(tx, script, c.funding_amount, secrets.funding_key);
+    bitcoin::Transaction signed_tx = signed_commitment_tx(
+        tx, script, c.local_funding_pubkey, ours, *c.remote_funding_pubkey, commit.remote_signature);
+    SWEEP_TRY(htlc_txs, build_htlc_txs(tx, spec));
+    SWEEP_TRY(htlc_key, derive_privkey(secrets.htlc_basepoint_secret, point));
+    SWEEP_TRY(delayed_key, derive_privkey(secrets.delayed_payment_basepoint_secret, point));
+    const bitcoin::Script to_local =
+        to_local_script(spec.keys.revocation, spec.to_self_delay, spec.keys.local_delayed);
+    return LocalCommitmentClose{std::move(signed_tx),      spec,
+                                tx.outputs,                std::move(htlc_txs),
+                                commit.remote_htlc_signatures, htlc_key,
+                                delayed_key,               to_local};
+}
+
+namespace {
+Status check_htlc_index(const LocalCommitmentClose& close, size_t i, CommitmentOutputKind kind) {
+    if (i >= close.htlc_txs.size() || i >= close.remote_htlc_signatures.size() ||
+        close.htlc_txs[i].kind != kind) {
+        return make_error("channel_not_an_htlc_output", "no such HTLC transaction");
+    }
+    return Ok{};
+}
+}  // namespace
+
+Result<bitcoin::Transaction> signed_htlc_timeout_tx(const LocalCommitmentClose& close, size_t i) {
+    if (auto ok = check_htlc_index(close, i, CommitmentOutputKind::kOfferedHtlc); !ok) {
+        return ok.error();
+    }
+    const HtlcTx& h = close.htlc_txs[i];
+    bitcoin::Transaction tx = h.tx;
+    tx.inputs[0].witness = htlc_timeout_witness(h, close.remote_htlc_signatures[i],
+                                                sign_htlc_tx(h, close.local_htlc_key));
+    return tx;
+}
+
+Result<bitcoin::Transaction> signed_htlc_success_tx(const LocalCommitmentClose& close, size_t i,
+                                                    const Hash256& payment_preimage) {
+    if (auto ok = check_htlc_index(close, i, CommitmentOutputKind::kReceivedHtlc); !ok) {
+        return ok.error();
+    }
+    const HtlcTx& h = close.htlc_txs[i];
+    bitcoin::Transaction tx = h.tx;
+    tx.inputs[0].witness = htlc_success_witness(h, close.remote_htlc_signatures[i],
+                                                sign_htlc_tx(h, close.local_htlc_key),
+                                                payment_preimage);
+    return tx;
+}
+
+Result<bitcoin::Transaction> build_delayed_sweep(const bitcoin::OutPoint& outpoint,
+                                                 bitcoin::Sats amount,
+                                                 const bitcoin::Script& to_local_script,
+                                                 const crypto::SecretKey& local_delayed_key,
+                                                 uint16_t to_self_delay,
+                                                 const bitcoin::Script& sweep_script,
+                                                 uint32_t feerate_per_kw) {
+    return sweep({SweepInput{outpoint, amount, to_local_script, Bytes{}, to_self_delay}},
+                 local_delayed_key, sweep_script, feerate_per_kw);
+}
+
+}  // namespace datt::channel
