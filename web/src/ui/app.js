@@ -5,6 +5,7 @@ import { useEffect } from 'preact/hooks';
 import { accountHref, html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
 import { PostPage } from './thread.js';
+import { WalletPage } from './wallet.js';
 import { Author, plural } from './common.js';
 
 function SyncStatus() {
@@ -46,11 +47,12 @@ function Page({ route }) {
     case 'communities': return html`<${CommunitiesPage} edit=${a === 'edit' ? b : undefined} />`;
     case 'settings': return html`<${SettingsPage} section=${a} />`;
     case 'account': return html`<${AccountPage} />`;
+    case 'wallet': return html`<${WalletPage} />`;
     default: return html`<div class="card"><h1>Not found</h1><p><a href="#/">Go home</a></p></div>`;
   }
 }
 
-const TITLES = { c: 'Community', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account' };
+const TITLES = { c: 'Community', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account', wallet: 'Wallet' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -76,7 +78,7 @@ export function App() {
     <a class="skip" href="#main">Skip to content</a>
     <header class="topbar">
       <a class="logo" href="#/">datt</a>
-      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/settings">Settings</a></nav>
+      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/wallet" data-testid="nav-wallet">Wallet</a><a href="#/settings">Settings</a></nav>
       <${SyncStatus} />
       <${AccountButton} />
     </header>

@@ -307,12 +307,13 @@ export class WalletSync {
   async faucet(sats) {
     this.#ready();
     const { receive } = this.addresses();
-    return this.#relay.btc('faucet', { address: receive.address, sats });
+    // The first request mines the faucet's coins (101 blocks in bcoin's JS): minutes on a slow machine.
+    return this.#relay.btc('faucet', { address: receive.address, sats }, 300000);
   }
 
   async mine(blocks) {
     this.#ready();
-    return this.#relay.btc('mine', { blocks });
+    return this.#relay.btc('mine', { blocks }, 120000);
   }
 
   /**
@@ -321,7 +322,7 @@ export class WalletSync {
    */
   async send({ transaction, txid, unsigned, payees, replaces }) {
     this.#ready();
-    const verdict = await this.#relay.btc('broadcast', { tx: toHex(transaction) });
+    const verdict = await this.#relay.btc('broadcast', { tx: toHex(transaction) }, 60000);
     if (!verdict.accepted) return verdict;
     const { coins } = await this.#readAll();
     const spent = new Set(unsigned.inputs.map((i) => `${i.txid}:${i.vout}`));
