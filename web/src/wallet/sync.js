@@ -166,6 +166,11 @@ export class WalletSync {
         throw Object.assign(new Error('malformed headers from the relay'), { code: 'btc_malformed' });
       }
       if (Number.isInteger(reply.tip_height)) this.#setStatus({ relayHeight: reply.tip_height });
+      if (Number.isInteger(reply.tip_height) && reply.tip_height < chain.height && !restarted) {
+        // The relay's chain is shorter than ours (another chain: a regtest node started over).
+        await this.#resetChain();
+        return this.#syncHeaders(true);
+      }
       if (!reply.headers.length) break;
       const raw = fromHex(reply.headers);
       const update = btc.extendHeaderChain(this.network, chain.state, raw, { now: Math.floor(Date.now() / 1000) });
