@@ -11,6 +11,13 @@
 //                           transaction with its exact size, fee and change
 //   BM_SignPayment          sign_wallet_transaction of a 3-input payment: key derivation
 //                           (BIP-32 from the account), BIP-143 sighash and ECDSA per input
+//   BM_WalletRescan1000Blocks  a rescan as a wallet does it from raw blocks: 1,000 blocks of
+//                           100 serialized P2WPKH transactions (1 input, 2 outputs) each,
+//                           every transaction parsed, every output looked up in the
+//                           ScanState (gap 20), and each of the 30 payments to the wallet
+//                           (to receive indices 0, 3, 6, ... 87: further than one gap from
+//                           the start) marked used, which extends the watched window;
+//                           items = blocks
 #include <benchmark/benchmark.h>
 
 #include <random>
@@ -19,8 +26,10 @@
 #include "bip39/seed.h"
 #include "bitcoin/network.h"
 #include "bitcoin/script_templates.h"
+#include "bitcoin/tx.h"
 #include "bitcoin/wallet/bip84.h"
 #include "bitcoin/wallet/coin_selection.h"
+#include "bitcoin/wallet/gap_limit.h"
 #include "bitcoin/wallet/spend.h"
 #include "bitcoin/wallet/tx_builder.h"
 
@@ -134,5 +143,63 @@ void BM_SignPayment(benchmark::State& state) {
     state.SetLabel("items = inputs");
 }
 BENCHMARK(BM_SignPayment)->Unit(benchmark::kMicrosecond);
+
+// 1,000 blocks of 100 serialized transactions; block 30k+5 holds a payment to receive index
+// 3k (k = 0..29), the rest pay scripts that are not the wallet's.
+const std::vector<std::vector<Bytes>>& rescan_blocks() {
+    static const std::vector<std::vector<Bytes>> blocks = [] {
+        std::vector<std::vector<Bytes>> out(1000);
+        for (uint32_t b = 0; b < 1000; ++b) {
+            for (uint32_t t = 0; t < 100; ++t) {
+                Transaction tx;
+                TxIn input;
+                input.prevout.txid.fill(static_cast<uint8_t>(t));
+                input.prevout.txid[0] = static_cast<uint8_t>(b);
+                input.prevout.txid[1] = static_cast<uint8_t>(b >> 8);
+                input.witness = {Bytes(72, 0x30), Bytes(33, 0x02)};
+                tx.inputs.push_back(input);
+                for (uint32_t o = 0; o < 2; ++o) {
+                    Script script{0x00, 0x14};
+                    script.insert(script.end(), 20, static_cast<uint8_t>(b * 7 + t * 3 + o));
+                    script[2] = 0xee;  // never a wallet key's hash in practice
+                    tx.outputs.push_back({Sats{10'000 + t}, script});
+                }
+                if (b % 30 == 5 && t == 50 && b / 30 < 30) {
+                    tx.outputs[1].script_pubkey =
+                        account().script_pubkey(Chain::kReceive, (b / 30) * 3).value();
+                }
+                out[b].push_back(serialize(tx));
+            }
+        }
+        return out;
+    }();
+    return blocks;
+}
+
+void BM_WalletRescan1000Blocks(benchmark::State& state) {
+    const auto& blocks = rescan_blocks();
+    size_t found = 0;
+    for (auto _ : state) {
+        ScanState scan = ScanState::create(account()).value();
+        found = 0;
+        for (const std::vector<Bytes>& block : blocks) {
+            for (const Bytes& raw : block) {
+                auto tx = parse_transaction(raw);
+                if (!tx) state.SkipWithError("a transaction does not parse");
+                for (const TxOut& output : tx->outputs) {
+                    if (!scan.find(output.script_pubkey)) continue;
+                    scan = scan.mark_used(output.script_pubkey).value().state;
+                    ++found;
+                }
+            }
+        }
+        benchmark::DoNotOptimize(scan);
+    }
+    if (found != 30) state.SkipWithError("the rescan did not find the 30 payments");
+    state.SetItemsProcessed(state.iterations() * static_cast<int64_t>(blocks.size()));
+    state.counters["payments"] = static_cast<double>(found);
+    state.SetLabel("items = blocks");
+}
+BENCHMARK(BM_WalletRescan1000Blocks)->Unit(benchmark::kMillisecond);
 
 }  // namespace

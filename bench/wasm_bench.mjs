@@ -121,8 +121,9 @@ const headerBytes = Buffer.alloc(100000 * 80);
 const headerGenesis = btc.headerChainGenesis('regtest');
 // A gettxoutproof-format proof of one txid in a block of 2,000 (BM_MerkleProofVerify/2000),
 // built here from BIP-37's algorithm.
-function merkleProof(count, matchIndex) {
-  const txids = Array.from({ length: count }, (_, i) => sha256(Buffer.from(`tx ${i}`)));
+// With `txid`, that txid is at matchIndex; with `prev`, the header follows it and is mined.
+function merkleProof(count, matchIndex, { txid, prev } = {}) {
+  const txids = Array.from({ length: count }, (_, i) => (i === matchIndex && txid ? txid : sha256(Buffer.from(`tx ${i}`))));
   const width = (height) => (count + (1 << height) - 1) >> height;
   const hashAt = (height, pos) => {
     if (height === 0) return txids[pos];
@@ -147,7 +148,13 @@ function merkleProof(count, matchIndex) {
   const flags = Buffer.alloc((bits.length + 7) >> 3);
   bits.forEach((bit, i) => { if (bit) flags[i >> 3] |= 1 << (i & 7); });
   const root = hashAt(top, 0);
-  const blockHeader = header(Buffer.alloc(32), root, 1296688603, 0);
+  let blockHeader = header(Buffer.alloc(32), root, 1296688603, 0);
+  if (prev) {
+    for (let nonce = 0; ; nonce++) {
+      blockHeader = header(prev, root, 1296688603, nonce);
+      if (sha256d(blockHeader)[31] < 0x7f) break;
+    }
+  }
   const countBytes = Buffer.alloc(4);
   countBytes.writeUInt32LE(count);
   const varint = (n) => (n < 0xfd ? Buffer.from([n]) : Buffer.from([0xfd, n & 0xff, n >> 8]));
@@ -155,6 +162,38 @@ function merkleProof(count, matchIndex) {
     varint(flags.length), flags]));
 }
 const proof2000 = merkleProof(2000, 1234);
+
+// An on-chain tip (BM_TipParseAndVerify's scenario): the payment (1 input, 3 outputs: the
+// author, the commitment, change) at position 1,234 of a 2,000-transaction block mined on
+// Core's regtest genesis, 5 blocks on top (6 confirmations), the tip event as JSON text.
+const tipKey = (n) => { const k = new Uint8Array(32); k[31] = n; return k; };
+const tipPaid = btc.p2wpkhScript(new Uint8Array(20).fill(0x33));
+const tipPayout = datt.signEvent(datt.tips.payoutTemplate(
+  [{ network: 'regtest', address: btc.scriptToAddress(tipPaid, 'regtest') }], { createdAt: 1700000000 }), tipKey(1));
+const tipTarget = '77'.repeat(32);
+const tipTx = btc.serializeTransaction({
+  version: 2, locktime: 0,
+  inputs: [{ txid: '42'.repeat(32), vout: 0, sequence: 0xfffffffd,
+    witness: [new Uint8Array(72).fill(0x30), new Uint8Array(33).fill(2)] }],
+  outputs: [{ value: 21000n, scriptPubKey: tipPaid },
+    { value: 0n, scriptPubKey: datt.tips.commitmentScript(tipTarget, datt.publicKey(tipKey(2))) },
+    { value: 50000n, scriptPubKey: btc.p2wpkhScript(new Uint8Array(20).fill(0xcc)) }],
+});
+const tipTxid = btc.transactionInfo(tipTx).txid;
+const tipProof = merkleProof(2000, 1234, { txid: Buffer.from(tipTxid, 'hex').reverse(), prev: genesisHash });
+const tipHeaders = [Buffer.from(tipProof.subarray(0, 80))];
+for (let i = 1; i < 6; i++) {
+  const merkle = sha256(Buffer.from(`tip block ${i}`));
+  for (let nonce = 0; ; nonce++) {
+    const h = header(sha256d(tipHeaders[i - 1]), merkle, 1296688603 + i, nonce);
+    if (sha256d(h)[31] < 0x7f) { tipHeaders.push(h); break; }
+  }
+}
+const tipHeaderBytes = new Uint8Array(Buffer.concat(tipHeaders));
+const tipEvidence = { network: 'regtest', state: btc.extendHeaderChain('regtest', btc.headerChainGenesis('regtest'), tipHeaderBytes).state,
+  transaction: tipTx, proof: tipProof, headers: tipHeaderBytes };
+const tipJson = JSON.stringify(datt.signEvent(datt.tips.tipTemplate(tipPayout, {
+  target: tipTarget, network: 'regtest', txid: tipTxid, vout: 0, sats: 21000, message: 'thanks', createdAt: 1700000100 }), tipKey(2)));
 
 function check(condition, what) {
   if (!condition) {
@@ -169,6 +208,7 @@ check(signAndVerifyP2wpkh(), 'the P2WPKH spend does not verify');
 check(btc.checkTransaction(legacyTx) && legacyTx.length === 223, 'the legacy transaction is not 223 bytes');
 check(btc.extendHeaderChain('regtest', headerGenesis, headerBytes).height === 100000, '100,000 headers do not verify');
 check(btc.verifyMerkleProof(proof2000).matches[0].index === 1234, 'the merkle proof does not verify');
+check(datt.tips.verify(tipJson, tipEvidence).confirmations === 6, 'the tip does not verify with 6 confirmations');
 
 // Runs `fn` in growing batches until `seconds` of wall time have passed. Returns calls
 // per second of this process's CPU time, as Google Benchmark reports items_per_second,
@@ -207,6 +247,9 @@ const cases = [
   ['btc tx parse (223 B)', 'BM_TxParse/legacy_1in_2out', () => btc.checkTransaction(legacyTx)],
   ['btc 100,000 headers', 'BM_ParseAndVerifyHeaders100k', () => btc.extendHeaderChain('regtest', headerGenesis, headerBytes)],
   ['btc merkle proof (2,000)', 'BM_MerkleProofVerify/2000', () => btc.verifyMerkleProof(proof2000)],
+  ['tips.verify (6 conf.)', 'BM_TipParseAndVerify', () => datt.tips.verify(tipJson, tipEvidence)],
+  // A difficulty never met: every call hashes all 10,000 nonces (hashes/s = ops/s x 10,000).
+  ['pow mineStep 10,000', 'BM_PowMine (per 10,000)', () => datt.community.mineStep(publicKey, template, 256, 0, 10000)],
 ];
 
 console.log(`wasm benchmarks: ${distDir}`);

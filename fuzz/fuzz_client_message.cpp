@@ -102,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             } else if constexpr (std::is_same_v<T, proto::InvalidNegentropy>) {
                 check_subscription_id(m.subscription_id);
                 DATT_FUZZ_CHECK(datt::fuzz::is_one_of(m.error.code,
-                                                      {"neg_syntax", "bad_hex", "filter_invalid"}));
+                                                      {"neg_syntax", "bad_hex", "filter_invalid", "duplicate_field"}));
                 DATT_FUZZ_CHECK(!m.error.message.empty());
                 check_reply(proto::format_neg_err(m.subscription_id, m.error.message),
                             {"NEG-ERR", m.subscription_id, m.error.message});

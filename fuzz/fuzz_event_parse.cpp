@@ -103,7 +103,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         // Relays quote it in OK replies, which must stay valid UTF-8 JSON.
         DATT_FUZZ_CHECK(datt::is_valid_utf8(error.message));
         if (error.code == "json_syntax") {
-            DATT_FUZZ_CHECK(nlohmann::json::parse(json, nullptr, false).is_discarded());
+            // nlohmann skips a UTF-8 byte order mark, which Event::parse refuses (RFC 8259
+            // section 8.1); anything else it calls syntax must be malformed for nlohmann too.
+            const bool bom = json.starts_with("\xEF\xBB\xBF");
+            DATT_FUZZ_CHECK(bom || nlohmann::json::parse(json, nullptr, false).is_discarded());
         }
         return 0;
     }

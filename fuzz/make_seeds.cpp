@@ -29,11 +29,13 @@
 #include "bitcoin/sign.h"
 #include "bitcoin/tx.h"
 #include "chain/chain_tag.h"
+#include "channel/messages.h"
 #include "chain/fork_proof.h"
 #include "crypto/ecdsa.h"
 #include "crypto/secp256k1.h"
 #include "crypto/sha256.h"
 #include "encoding/base58.h"
+#include "invoice/encode.h"
 #include "encoding/bech32.h"
 #include "event/event.h"
 #include "negentropy_sets.h"
@@ -537,7 +539,113 @@ void chain_seeds() {
     write_seed("fuzz_fork_proof", "tampered.json", replace_first(same->to_json(), "\"a1\"", "\"a2\""));
 }
 
+
+// BOLT-11 invoices signed with a fixed key: every field kind, and a few hostile strings.
+void invoice_seeds() {
+    datt::Hash256 secret{};
+    secret.fill(0x21);
+    const auto key = *datt::crypto::SecretKey::from_bytes(secret);
+    datt::invoice::InvoiceFields f;
+    f.timestamp = 1'733'000'000;
+    f.payment_hash.fill(0x01);
+    f.payment_secret.fill(0x11);
+    f.description = "coffee";
+    f.features = *datt::invoice::FeatureBits::from_bits({8, 14});
+    write_seed("fuzz_invoice", "minimal.txt", *datt::invoice::encode_invoice(f, key));
+    f.currency = datt::invoice::Currency::kRegtest;
+    f.amount = datt::bitcoin::Msats{1'234'567};
+    f.expiry = 600;
+    f.min_final_cltv_expiry = 40;
+    f.include_payee = true;
+    f.metadata = datt::Bytes{1, 0xfa, 0xfa, 0xf0};
+    f.features = *datt::invoice::FeatureBits::from_bits({8, 14, 17, 99});
+    f.fallbacks = {datt::invoice::Fallback{0, datt::Bytes(20, 7)}, datt::invoice::Fallback{17, datt::Bytes(20, 8)}};
+    datt::invoice::RouteHop hop{};
+    hop.pubkey = datt::crypto::pubkey(key).compressed();
+    hop.short_channel_id = 0x0102030405060708;
+    hop.fee_base_msat = 1;
+    hop.fee_proportional_millionths = 20;
+    hop.cltv_expiry_delta = 3;
+    f.routes = {{hop, hop}};
+    write_seed("fuzz_invoice", "every_field.txt", *datt::invoice::encode_invoice(f, key));
+    f.description.reset();
+    f.description_hash = datt::Hash256{};
+    f.currency = datt::invoice::Currency::kSimnet;
+    f.fallbacks.clear();
+    write_seed("fuzz_invoice", "hash_simnet.txt", *datt::invoice::encode_invoice(f, key));
+    write_seed("fuzz_invoice", "no_separator.txt", "lnbc2500u");
+    write_seed("fuzz_invoice", "bad_multiplier.txt", "lnbc2500x1pvjluez");
+}
+
 }  // namespace
+
+// One of each channel message (valid points and signatures, TLVs known and unknown odd),
+// and a few hostile ones.
+void channel_seeds() {
+    using namespace datt::channel;
+    const std::string target = "fuzz_channel_message";
+    const auto key = [](uint8_t fill) {
+        datt::ByteArray<32> bytes{};
+        bytes.fill(fill);
+        return datt::crypto::SecretKey::from_bytes(bytes).value();
+    };
+    const auto point = [&](uint8_t fill) { return datt::crypto::pubkey(key(fill)); };
+    const auto sig = [&](uint8_t fill) {
+        datt::ByteArray<32> hash{};
+        hash.fill(fill);
+        return datt::crypto::ecdsa_sign(key(fill), hash);
+    };
+    const datt::ByteArray<32> id{1};
+    OpenChannel open{id, id, datt::bitcoin::Sats{1'000'000}, datt::bitcoin::Msats{0},
+                     datt::bitcoin::Sats{546}, datt::bitcoin::Msats{1'000'000'000},
+                     datt::bitcoin::Sats{10'000}, datt::bitcoin::Msats{1}, 253, 144, 483,
+                     point(1), point(2), point(3), point(4), point(5), point(6), 1, TlvStream{}};
+    open.tlvs.set(tlv::kUpfrontShutdownScript, Bytes{0x00, 0x14});
+    open.tlvs.set(tlv::kChannelType, Bytes{0x10, 0x00});
+    open.tlvs.set(0x10001, Bytes{0xff});
+    write_seed(target, "open_channel.bin", serialize_message(open));
+    write_seed(target, "accept_channel.bin",
+               serialize_message(AcceptChannel{id, datt::bitcoin::Sats{546},
+                                               datt::bitcoin::Msats{1}, datt::bitcoin::Sats{1},
+                                               datt::bitcoin::Msats{1}, 3, 144, 30, point(7),
+                                               point(8), point(9), point(10), point(11),
+                                               point(12), TlvStream{}}));
+    write_seed(target, "funding_created.bin",
+               serialize_message(FundingCreated{id, id, 0, sig(13), TlvStream{}}));
+    write_seed(target, "funding_signed.bin",
+               serialize_message(FundingSigned{id, sig(14), TlvStream{}}));
+    ChannelReady ready{id, point(15), TlvStream{}};
+    ready.tlvs.set(tlv::kShortChannelId, Bytes(8, 1));
+    write_seed(target, "channel_ready.bin", serialize_message(ready));
+    write_seed(target, "shutdown.bin",
+               serialize_message(Shutdown{id, Bytes(22, 0x14), TlvStream{}}));
+    ClosingSigned closing{id, datt::bitcoin::Sats{500}, sig(16), TlvStream{}};
+    closing.tlvs.set(tlv::kFeeRange, Bytes(16, 2));
+    write_seed(target, "closing_signed.bin", serialize_message(closing));
+    UpdateAddHtlc add{id, 1, datt::bitcoin::Msats{1000}, id, 500, {}, TlvStream{}};
+    const auto blinding = point(17).compressed();
+    add.tlvs.set(tlv::kBlindedPath, Bytes(blinding.begin(), blinding.end()));
+    write_seed(target, "update_add_htlc.bin", serialize_message(add));
+    write_seed(target, "update_fulfill_htlc.bin",
+               serialize_message(UpdateFulfillHtlc{id, 1, id, TlvStream{}}));
+    write_seed(target, "update_fail_htlc.bin",
+               serialize_message(UpdateFailHtlc{id, 1, Bytes(32, 3), TlvStream{}}));
+    write_seed(target, "commitment_signed.bin",
+               serialize_message(CommitmentSigned{id, sig(18), {sig(19), sig(20)}, TlvStream{}}));
+    write_seed(target, "revoke_and_ack.bin",
+               serialize_message(RevokeAndAck{id, id, point(21), TlvStream{}}));
+    ChannelReestablish reestablish{id, 2, 1, id, point(22), TlvStream{}};
+    reestablish.tlvs.set(tlv::kNextFunding, Bytes(33, 0));
+    write_seed(target, "channel_reestablish.bin", serialize_message(reestablish));
+    write_seed(target, "error.bin",
+               serialize_message(ErrorMessage{false, id, Bytes{'n', 'o'}, TlvStream{}}));
+    write_seed(target, "warning.bin",
+               serialize_message(ErrorMessage{true, id, Bytes{}, TlvStream{}}));
+    Bytes even_tlv = serialize_message(FundingSigned{id, sig(14), TlvStream{}});
+    even_tlv.insert(even_tlv.end(), {0x02, 0x00});
+    write_seed(target, "unknown_even_tlv.bin", even_tlv);
+    write_seed(target, "unknown_odd_type.bin", Bytes{0x80, 0x01, 0x00});
+}
 
 int main(int argc, char** argv) {
     if (argc != 2) {
@@ -558,7 +666,9 @@ int main(int argc, char** argv) {
     bitcoin_seeds();
     negentropy_seeds();
     bitcoin_tx_seeds();
+    invoice_seeds();
     event_address_seeds();
     chain_seeds();
+    channel_seeds();
     return 0;
 }

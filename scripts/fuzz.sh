@@ -41,7 +41,7 @@ if (($# > 0)); then
     targets=("${selected[@]}")
 fi
 
-failures=0
+failures=0 FAILED_TARGETS=()
 for target in "${targets[@]}"; do
     name="$(basename "$target")"
     corpus="$FUZZ_BUILD/corpus/$name"
@@ -49,16 +49,22 @@ for target in "${targets[@]}"; do
     seeds=()
     if [[ -d fuzz/corpus/$name ]]; then seeds=("fuzz/corpus/$name"); fi
     step "running $name for $FUZZ_SECONDS s"
+    # libFuzzer's progress lines go to a log of their own; a failure prints its report here,
+    # so the end of a CI run says which target failed and why.
+    log="$FUZZ_BUILD/logs/$name.log"
+    mkdir -p "$FUZZ_BUILD/logs"
     if "$target" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_UNIT_TIMEOUT" \
         -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/artifacts/$name-" \
-        "$corpus" "${seeds[@]}"; then
-        say "PASS $name"
+        "$corpus" "${seeds[@]}" >"$log" 2>&1; then
+        say "PASS $name ($(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log") runs)"
     else
-        say "FAIL $name (reproducer in build/fuzz/artifacts/$name-*; replay: $target <file>)"
+        grep -vE '^#[0-9]+' "$log" | tail -n 60 >&2
+        say "FAIL $name (log $log; reproducer in build/fuzz/artifacts/$name-*; replay: $target <file>)"
         failures=$((failures + 1))
+        FAILED_TARGETS+=("$name")
     fi
 done
 if ((failures > 0)); then
-    die "$failures of ${#targets[@]} fuzz targets failed"
+    die "$failures of ${#targets[@]} fuzz targets failed: ${FAILED_TARGETS[*]}"
 fi
 say "all ${#targets[@]} fuzz targets ran $FUZZ_SECONDS s without a failure"

@@ -118,7 +118,34 @@ elif [[ -f fuzz/CMakeLists.txt ]]; then
     say "fuzz targets run under CI=true only; 'npm run fuzz' runs them for longer"
 fi
 
+# What failed, by name, with the first lines of each report: CI shows only the end of a run.
+print_failures() {
+    local log
+    log="$LOG_DIR/native.log"
+    if [[ -f $log ]] && grep -q 'The following tests FAILED' "$log"; then
+        say "native failures:"
+        sed -n '/The following tests FAILED/,$p' "$log" | grep -E '^[[:space:]]+[0-9]+ - ' | head -n 20
+        grep -E -A 8 ': Failure$' "$log" | head -n 60
+    fi
+    for log in "$LOG_DIR"/node_*.log; do
+        [[ -f $log ]] || continue
+        if grep -qE '^[[:space:]]*✖ ' "$log"; then
+            say "failures in $(basename "$log" .log):"
+            grep -E '^[[:space:]]*✖ ' "$log" | sed -E 's/^[[:space:]]+//' | sort -u | head -n 20
+            grep -E -A 6 '(AssertionError|Error:)' "$log" | head -n 40
+        fi
+    done
+    log="$LOG_DIR/fuzz.log"
+    if [[ -f $log ]] && grep -q '^fuzz: FAIL ' "$log"; then
+        grep '^fuzz: FAIL ' "$log"
+    fi
+}
+
 DATT_STEP="printing the summary"
+if ((FAILED_SUITES > 0)); then
+    say "---- what failed ----"
+    print_failures
+fi
 say "---- summary (logs in build/test-logs/) ----"
 for line in "${SUMMARY_LINES[@]}"; do
     say "$line"

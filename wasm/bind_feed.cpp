@@ -5,6 +5,7 @@
 
 #include <emscripten/bind.h>
 
+#include "bitcoin_convert.h"
 #include "convert.h"
 #include "event/event.h"
 #include "feed/rank.h"
@@ -115,10 +116,18 @@ Result<feed::Item> rank_item(const val& item) {
     if (!ups) return ups.error();
     auto downs = count_member(item, "downs");
     if (!downs) return downs.error();
-    return feed::Item{*id, *created_at, feed::Tally{*ups, *downs}};
+    // tip_sats: verified tip sats (datt.tips), absent for none; a BigInt or a safe Number.
+    bitcoin::Sats tip_sats(0);
+    if (!is_absent(item["tip_sats"])) {
+        auto sats = sats_argument(item["tip_sats"], "item tip_sats", AmountRange::kMoney);
+        if (!sats) return sats.error();
+        tip_sats = *sats;
+    }
+    return feed::Item{*id, *created_at, feed::Tally{*ups, *downs}, tip_sats.value()};
 }
 
-// items: [{id, created_at, ups, downs}] (other members ignored); the ids in display order.
+// items: [{id, created_at, ups, downs, tip_sats?}] (other members ignored); the ids in display
+// order.
 val rank_items(val items, std::string sort_name, val now_seconds, val top_window_seconds) {
     auto sort = sort_named(sort_name);
     if (!sort) return fail(make_error("bad_sort", "unknown sort \"" + sort_name + "\""));

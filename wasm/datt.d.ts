@@ -92,6 +92,8 @@ export interface RankItem {
   created_at: number;
   ups: number;
   downs: number;
+  /** Verified tip sats (datt.tips.verify, each payment once): hot adds log10(1 + tip_sats/1000). */
+  tip_sats?: Sats;
 }
 
 export type KindClass = 'regular' | 'replaceable' | 'ephemeral' | 'addressable';
@@ -463,6 +465,84 @@ export class Wallet {
   sign(root: WalletRoot, unsignedTx: UnsignedWalletTransaction, options?: WalletOptions): SignedWalletTransaction;
 }
 
+// ---- core/chain (datt.chain) and core/community (datt.community) ----
+
+export interface ChainEntry { seq: number; id: string; prev: string | null }
+/** One author's one chain as a reader knows it; plain data, kept in IndexedDB. */
+export interface ChainState { author: string; chain: string; head: ChainEntry | null; pending: ChainEntry[] }
+export interface ChainLinkInfo {
+  author: string; id: string; chain: string; seq: number; prev: string | null; created_at: number; kind: number;
+}
+export interface SeqRange { first: number; last: number }
+export type ForkShape = 'same_position' | 'broken_link';
+export interface ChainStep {
+  state: ChainState;
+  outcome: 'extended' | 'pending' | 'duplicate' | 'fork';
+  fork: { shape: ForkShape; otherSeq: number; otherId: string } | null;
+  linked: ChainEntry[];
+  gaps: SeqRange[];
+  missing: number;
+}
+export interface ForkProofInfo {
+  author: string; chain: string; seq: number; shape: ForkShape;
+  /** The two events' JSON, lower seq (then lower id) first. */
+  first: string; second: string;
+  /** "[first,second]": the content of a kind 4560 event. */
+  encoding: string;
+}
+
+/** datt.chain: content chains. Failures throw DattError with the core's chain_* / fork_* codes. */
+export declare class Chain {
+  newChainId(): string;
+  parseTag(tag: string[]): { chain: string; seq: number; prev: string | null };
+  makeTag(chain: string, seq: number, prev?: string | null): string[];
+  nextTag(chain: string, last?: { seq: number; id: string } | null): string[];
+  linkOf(event: NostrEvent | string): ChainLinkInfo | null;
+  emptyState(author: string, chain: string): ChainState;
+  applyLink(state: ChainState, event: NostrEvent | string, storedAtSeq?: string | null): ChainStep;
+  gaps(state: ChainState): { gaps: SeqRange[]; missing: number };
+  makeForkProof(a: NostrEvent | string, b: NostrEvent | string): ForkProofInfo;
+  verifyForkProof(a: NostrEvent | string, b: NostrEvent | string): boolean;
+  parseForkProof(value: NostrEvent | string, options?: { encoding?: boolean }): ForkProofInfo;
+}
+
+export type ModerationAction =
+  'approve' | 'remove' | 'lock' | 'unlock' | 'pin' | 'unpin' | 'ban' | 'unban' | 'addModerator' | 'removeModerator';
+export interface CommunityDefinition {
+  address: string; owner: string; moderators: string[]; pow: number;
+  origin: { address: string; cutoff: number } | null;
+}
+export interface ModerationRecord {
+  action: ModerationAction; actor: string; created_at: number; id: string; community: string;
+  target: string; reason: string;
+  effect: 'applied' | 'not_moderator' | 'owner_only' | 'protected_target';
+}
+export interface CommunityViewInfo {
+  posts: string[]; comments: string[]; pinned: string[]; locked: string[]; removed: string[];
+  banned: string[]; moderators: string[]; log: ModerationRecord[];
+  /** comment id -> the post its thread hangs from */
+  threadPost: Record<string, string>;
+}
+
+/** datt.community: communities, their moderation log and view, admit, and NIP-13 mining. */
+export declare class Community {
+  parseDefinition(event: NostrEvent | string): CommunityDefinition;
+  moderationTemplate(action: ModerationAction, community: string, target: string,
+    options?: { createdAt?: number; reason?: string }): EventTemplate;
+  view(definition: NostrEvent | string, log: Array<NostrEvent | string>, items: Array<NostrEvent | string>,
+    origin?: NostrEvent | string | null): CommunityViewInfo;
+  /** null when admitted; else the refusal a relay sends ("blocked: ...", "pow: difficulty N required"). */
+  admit(definition: NostrEvent | string, log: Array<NostrEvent | string>, items: Array<NostrEvent | string>,
+    event: NostrEvent | string, origin?: NostrEvent | string | null): { code: string; message: string } | null;
+  leadingZeroBits(id: string): number;
+  meetsDifficulty(event: NostrEvent | string, difficulty: number): boolean;
+  mineStep(pubkey: string, template: EventTemplate | string, difficulty: number, firstNonce: number,
+    count: number): { found: EventTemplate | null; id: string | null; tried: number; nextNonce: number };
+  mine(pubkey: string, template: EventTemplate | string, difficulty: number,
+    options?: { slice?: number; onProgress?: (progress: { tried: number }) => void; signal?: AbortSignal }):
+    Promise<{ template: EventTemplate; id: string; tried: number }>;
+}
+
 /** datt.bitcoin: core/bitcoin. Every failure throws DattError with the core's code. */
 export class Bitcoin {
   private constructor();
@@ -552,9 +632,188 @@ export class Bitcoin {
   verifyMerkleProof(proof: Uint8Array): MerkleProof;
 }
 
+/** A BOLT-11 route hint hop (`routes` is one array of hops per r field). */
+export interface InvoiceRouteHop {
+  pubkey: string;
+  /** BLOCKxTXxOUTPUT (a decimal number or string is accepted when encoding). */
+  short_channel_id: string;
+  fee_base_msat: number;
+  fee_proportional_millionths: number;
+  cltv_expiry_delta: number;
+}
+
+/** What datt.invoice.encode() takes (decode()'s result is valid input). */
+export interface InvoiceFields {
+  /** mainnet (default), testnet3, signet, regtest, simnet; or currency: bc, tb, tbs, bcrt, sb. */
+  network?: string;
+  currency?: string;
+  /** Omitted: any amount. */
+  amount_msat?: bigint | number | string;
+  /** Seconds since 1970; default now. */
+  created_at?: number;
+  payment_hash: string;
+  payment_secret: string;
+  /** Exactly one of description (at most 639 UTF-8 bytes) and description_hash. */
+  description?: string;
+  description_hash?: string;
+  /** Write the n field (the signer's key). */
+  include_payee?: boolean;
+  /** Seconds; 3600 (the default) is not written. */
+  expiry?: number | bigint;
+  /** 18 (the default) is not written. */
+  min_final_cltv_expiry?: number | bigint;
+  /** Addresses on the network, or {hex: scriptPubKey}. */
+  fallbacks?: Array<string | { addr?: string; hex?: string }>;
+  routes?: InvoiceRouteHop[][];
+  /** Bit numbers, or Core Lightning's big-endian hex; default [8, 14]. */
+  features?: number[] | string;
+  payment_metadata?: string;
+}
+
+/** A decoded invoice whose signature verified (docs/invoices.md). */
+export interface DecodedInvoice {
+  currency: 'bc' | 'tb' | 'tbs' | 'bcrt' | 'sb';
+  network: 'mainnet' | 'testnet3' | 'signet' | 'regtest' | 'simnet';
+  created_at: number;
+  /** Seconds, the default 3600 applied. */
+  expiry: number | bigint;
+  /** The signer: from the n field (include_payee) or recovered from the signature. */
+  payee: string;
+  include_payee: boolean;
+  amount_msat?: bigint;
+  description?: string;
+  description_hash?: string;
+  /** The default 18 applied. */
+  min_final_cltv_expiry: number | bigint;
+  payment_secret: string;
+  features?: string;
+  feature_bits?: Array<{ bit: number; name: string; required: boolean }>;
+  payment_metadata?: string;
+  fallbacks?: Array<{ type: string; addr?: string; hex: string }>;
+  routes?: InvoiceRouteHop[][];
+  /** Fields readers skip (unknown, wrong length, repeated), as bech32 characters. */
+  extra?: Array<{ tag: string; data: string }>;
+  payment_hash: string;
+  /** r || s, hex. */
+  signature: string;
+  recovery_id: number;
+  signature_valid: true;
+}
+
+/** datt.invoice: BOLT-11. Every failure throws DattError with the core's code. */
+export class Invoices {
+  /** Throws DattError (bech32_*, invoice_*) unless the invoice decodes and its signature verifies. */
+  decode(invoice: string): DecodedInvoice;
+  encode(fields: InvoiceFields, secretKey: Uint8Array): string;
+}
+
+/** Networks as tip events name them (canonical names only, no aliases). */
+export type TipNetworkName = 'mainnet' | 'testnet3' | 'signet' | 'regtest' | 'bcoin-regtest';
+
+export interface PayoutEntry {
+  network: TipNetworkName;
+  /** The network's canonical address text (bech32 in lower case): P2WPKH, P2WSH, P2TR, P2PKH or P2SH. */
+  address: string;
+}
+
+/** An author's kind 10570 payout-address event, parsed. */
+export interface PayoutAddresses {
+  id: string;
+  author: string;
+  created_at: number;
+  addresses: Array<{ network: TipNetworkName; address: string; scriptPubKey: Uint8Array }>;
+}
+
+export interface TipRequest {
+  /** The post or comment tipped (event id, hex). */
+  target: string;
+  network: TipNetworkName;
+  /** Display order, as RPCs print it. */
+  txid: string;
+  vout: number;
+  sats: Sats;
+  message?: string;
+  createdAt: number;
+}
+
+/** A kind 4570 tip event, parsed (well-formed; whether it was paid is verify()'s question). */
+export interface ParsedTip {
+  id: string;
+  payer: string;
+  target: string;
+  author: string;
+  created_at: number;
+  network: TipNetworkName;
+  txid: string;
+  vout: number;
+  sats: bigint;
+  /** The payout address the output must pay, and its script. */
+  address: string;
+  scriptPubKey: Uint8Array;
+  message: string;
+  payout: PayoutAddresses;
+}
+
+export interface TipEvidence {
+  /** The client's chain: network and stored header-chain state (Bitcoin.extendHeaderChain). */
+  network: BitcoinNetworkName;
+  state: Uint8Array;
+  /** The raw payment transaction. */
+  transaction: Uint8Array;
+  /** The gettxoutproof bytes (BTC proof); absent while unconfirmed. */
+  proof?: Uint8Array;
+  /** The client's headers (80 bytes each) from the proof's block up to its tip. */
+  headers?: Uint8Array;
+  /** Default 1. */
+  minConfirmations?: number;
+}
+
+export type TipCode =
+  | 'tip_wrong_network' | 'tip_tx_invalid' | 'tip_txid_mismatch' | 'tip_vout_out_of_range'
+  | 'tip_wrong_address' | 'tip_amount_mismatch' | 'tip_no_commitment' | 'tip_proof_invalid'
+  | 'tip_proof_wrong_tx' | 'tip_unconfirmed' | 'tip_not_in_chain' | 'tip_chain_broken'
+  | 'tip_too_few_confirmations';
+
+export interface TipVerdict {
+  /** Only 'verified' tips may be shown as paid and counted. */
+  status: 'verified' | 'pending' | 'invalid';
+  code?: TipCode;
+  message?: string;
+  confirmations: number;
+  height: number;
+  blockHash?: string;
+  sats: bigint;
+}
+
+/** core/tip (datt.tips): on-chain tips, docs/protocol.md "On-chain tips". */
+export class Tips {
+  /** The unsigned kind 10570 template listing the author's payout addresses. */
+  payoutTemplate(entries: PayoutEntry[], options: { createdAt: number }): EventTemplate;
+  /** A signed kind 10570 event, validated (payout_* codes). */
+  parsePayout(event: NostrEvent | string): PayoutAddresses;
+  /** The unsigned kind 4570 template for a payment to the author of `payout`. */
+  tipTemplate(payout: NostrEvent | string, request: TipRequest): EventTemplate;
+  /** A signed kind 4570 event, validated (tip_* codes). */
+  parseTip(event: NostrEvent | string): ParsedTip;
+  /** The 34-byte OP_RETURN output script the payment must carry (0 sats). */
+  commitmentScript(target: string, payer: string): Uint8Array;
+  /** SPV verdict on a tip; a malformed tip or argument throws DattError. */
+  verify(tip: NostrEvent | string, evidence: TipEvidence): TipVerdict;
+  /** Total of verified tips, each outpoint (txid, vout) once. */
+  total(tips: Array<{ txid: string; vout: number; sats: Sats }>): { sats: bigint; payments: number };
+}
+
 export interface Datt {
   /** core/bitcoin (README.md "Bitcoin"). */
   readonly bitcoin: Bitcoin;
+  /** core/invoice (docs/invoices.md). */
+  readonly invoice: Invoices;
+  /** core/chain (docs/protocol.md "Content chains"). */
+  readonly chain: Chain;
+  /** core/community and NIP-13 (docs/protocol.md "Communities", "Proof of work"). */
+  readonly community: Community;
+  /** core/tip: see Tips. */
+  readonly tips: Tips;
   /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
   hexToBytes(hex: string): Uint8Array;
   /** Lowercase hex of a Uint8Array. */

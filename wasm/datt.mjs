@@ -378,15 +378,137 @@ export class Wallet {
   }
 }
 
+// ---- core/invoice (datt.invoice) ----
+
+// Integers the core gives as decimal strings: BigInt for amounts (msat exceed 2^53), Number
+// for the others unless they do not fit one exactly.
+function invoiceNumbers(decoded) {
+  if (decoded.amount_msat !== undefined) decoded.amount_msat = BigInt(decoded.amount_msat);
+  for (const key of ['expiry', 'min_final_cltv_expiry']) {
+    const value = BigInt(decoded[key]);
+    decoded[key] = value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+  }
+  return decoded;
+}
+
+function invoiceFieldsJson(fields) {
+  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
+    throw new DattError('wrong_type', 'invoice fields must be an object');
+  }
+  // BigInt members travel as decimal strings, which the core's field reader takes.
+  let json;
+  try {
+    json = JSON.stringify(fields, (key, value) => (typeof value === 'bigint' ? value.toString() : value));
+  } catch (error) {
+    throw new DattError('wrong_type', `invoice fields cannot be serialized as JSON: ${error.message}`);
+  }
+  return text(json, 'invoice fields');
+}
+
+/** datt.invoice: BOLT-11 invoices (core/invoice; docs/invoices.md). */
+export class Invoices {
+  #core;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  /**
+   * The fields of an invoice whose signature verified (payee recovered or from its n field),
+   * named as `datt invoice decode` names them; amount_msat is a BigInt. A "lightning:" prefix
+   * is allowed. Throws DattError with the decoder's code (bech32_*, invoice_*).
+   */
+  decode(invoice) {
+    let value = text(invoice, 'invoice');
+    if (/^lightning:/i.test(value)) value = value.slice('lightning:'.length);
+    return invoiceNumbers(JSON.parse(unwrap(this.#core.invoiceDecode(value))));
+  }
+
+  /**
+   * A signed invoice of these fields (the names decode returns; decode's result is valid
+   * input), signed with secretKey (Uint8Array(32)). created_at defaults to now.
+   */
+  encode(fields, secretKey) {
+    const now = Math.floor(Date.now() / 1000);
+    return unwrap(this.#core.invoiceEncode(invoiceFieldsJson(fields), secretKey, now));
+  }
+}
+
+/**
+ * core/tip (datt.tips): on-chain tips (docs/protocol.md "On-chain tips"). The author's
+ * payout-address event (kind 10570) and the payer's tip event (kind 4570) as unsigned
+ * templates to sign and as parsed objects; the OP_RETURN output the payment carries; the
+ * SPV verdict on a tip; totals. Only tips verify() calls 'verified' may be counted.
+ */
+export class Tips {
+  #core;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  /** The unsigned kind 10570 template for [{network, address}]. */
+  payoutTemplate(entries, { createdAt } = {}) {
+    return unwrap(this.#core.tipPayoutTemplate(entries, createdAt));
+  }
+
+  /** {id, author, created_at, addresses: [{network, address, scriptPubKey}]} of a kind 10570 event. */
+  parsePayout(event) {
+    return unwrap(this.#core.tipParsePayout(eventJson(event, 'event')));
+  }
+
+  /** The unsigned kind 4570 template: `payout` is the author's event, `request` {target, network, txid, vout, sats, message?, createdAt}. */
+  tipTemplate(payout, request) {
+    return unwrap(this.#core.tipTemplate(eventJson(payout, 'payout'), request));
+  }
+
+  /** The parsed tip {id, payer, target, author, network, txid, vout, sats, address, scriptPubKey, message, payout}. */
+  parseTip(event) {
+    return unwrap(this.#core.tipParse(eventJson(event, 'event')));
+  }
+
+  /** The OP_RETURN output script (Uint8Array) tying a payment to `target` and `payer` (hex). */
+  commitmentScript(target, payer) {
+    return unwrap(this.#core.tipCommitmentScript(target, payer));
+  }
+
+  /**
+   * The verdict {status: 'verified' | 'pending' | 'invalid', code?, message?, confirmations,
+   * height, blockHash?, sats} on a tip, given {network, state, transaction, proof?, headers?,
+   * minConfirmations?}: the client's header-chain state, the raw transaction, the
+   * gettxoutproof bytes, and the client's headers from the proof's block to its tip.
+   */
+  verify(tip, evidence) {
+    return unwrap(this.#core.tipVerify(eventJson(tip, 'tip'), evidence));
+  }
+
+  /** {sats, payments} over verified tips [{txid, vout, sats}], each outpoint once. */
+  total(tips) {
+    return unwrap(this.#core.tipTotal(tips));
+  }
+}
+
 class Datt {
   #core;
   #random;
   bitcoin;
+  /** core/invoice: see Invoices. */
+  invoice;
+  /** core/chain: see Chain. */
+  chain;
+  /** core/community and NIP-13: see Community. */
+  community;
+  /** core/tip: see Tips. */
+  tips;
 
   constructor(core, random) {
     this.#core = core;
     this.#random = random;
     this.bitcoin = new Bitcoin(core, random);
+    this.invoice = new Invoices(core);
+    this.chain = new Chain(core, random);
+    this.community = new Community(core);
+    this.tips = new Tips(core);
   }
 
   #randomBytes(size) {
@@ -582,6 +704,186 @@ class Datt {
 
   rank(items, sort, { now = Math.floor(Date.now() / 1000), topWindowSeconds = 0 } = {}) {
     return unwrap(this.#core.rankItems(items, text(sort, 'sort'), now, topWindowSeconds));
+  }
+}
+
+/** A JSON array of events (objects or JSON strings), each element as its own JSON text. */
+function eventTexts(events, name) {
+  if (!Array.isArray(events)) throw new DattError('wrong_type', `${name} must be an array`);
+  const texts = [];
+  for (const event of events) {
+    if (typeof event === 'string') texts.push(event);
+    else if (event !== null && typeof event === 'object' && !Array.isArray(event)) {
+      try {
+        texts.push(JSON.stringify(event));
+      } catch {
+        // a cycle or a BigInt: not an event, skipped like any invalid one
+      }
+    }
+  }
+  return texts;
+}
+
+/**
+ * datt.chain: content chains (docs/protocol.md "Content chains"). A chain state is a plain
+ * object {author, chain, head, pending} that the web app keeps per (author, chain id) in
+ * IndexedDB and folds each event into with applyLink(); entries are {seq, id, prev}.
+ */
+export class Chain {
+  #core;
+  #random;
+
+  constructor(core, random) {
+    this.#core = core;
+    this.#random = random;
+  }
+
+  /** A fresh chain id (32 hex) for a device: drawn once per identity, never exported. */
+  newChainId() {
+    const bytes = this.#random.getRandomValues(new Uint8Array(16));
+    try {
+      return unwrap(this.#core.chainIdFromRandom(bytes));
+    } finally {
+      bytes.fill(0);
+    }
+  }
+
+  /** {chain, seq, prev} of a ["chain", ...] tag; DattError chain_* when malformed. */
+  parseTag(tag) {
+    return unwrap(this.#core.chainParseTag(tag));
+  }
+
+  /** The tag for position `seq` of `chain` after `prev` (null at seq 0). */
+  makeTag(chain, seq, prev = null) {
+    return unwrap(this.#core.chainMakeTag(chain, seq, prev));
+  }
+
+  /** The tag of the next event of a device's chain after its last entry ({seq, id}, or null). */
+  nextTag(chain, last = null) {
+    return last ? this.makeTag(chain, last.seq + 1, last.id) : this.makeTag(chain, 0, null);
+  }
+
+  /** {author, id, chain, seq, prev, created_at, kind} of a (verified) event, or null when unchained. */
+  linkOf(event) {
+    return unwrap(this.#core.chainLinkOf(eventJson(event, 'event')));
+  }
+
+  /** The state of a chain nobody has seen an event of. */
+  emptyState(author, chain) {
+    return unwrap(this.#core.chainEmptyState(author, chain));
+  }
+
+  /**
+   * Folds a chained event into `state`: {state, outcome: 'extended' | 'pending' |
+   * 'duplicate' | 'fork', fork: {shape, otherSeq, otherId} | null, linked, gaps, missing}.
+   * `storedAtSeq` is the id the caller holds at the event's seq when it is below the head.
+   */
+  applyLink(state, event, storedAtSeq = null) {
+    return unwrap(this.#core.chainApply(state, eventJson(event, 'event'), storedAtSeq));
+  }
+
+  /** {gaps: [{first, last}], missing}: what to fetch ("N events missing"). */
+  gaps(state) {
+    return unwrap(this.#core.chainGaps(state));
+  }
+
+  /** The proof two events make ({author, chain, seq, shape, first, second, encoding}); DattError fork_* if none. */
+  makeForkProof(a, b) {
+    return unwrap(this.#core.chainMakeForkProof(eventJson(a, 'a'), eventJson(b, 'b')));
+  }
+
+  /** True when two events prove a fork; false (never a throw) for any pair that does not. */
+  verifyForkProof(a, b) {
+    try {
+      this.makeForkProof(a, b);
+      return true;
+    } catch (error) {
+      if (error instanceof DattError) return false;
+      throw error;
+    }
+  }
+
+  /** The proof in a kind 4560 event (or its encoding "[a,b]" with {encoding: true}), checked. */
+  parseForkProof(value, { encoding = false } = {}) {
+    const json = encoding ? text(value, 'proof') : eventJson(value, 'event');
+    return unwrap(this.#core.chainParseForkProof(json, !encoding));
+  }
+}
+
+/**
+ * datt.community: NIP-72 communities with Datt's moderation log (docs/protocol.md
+ * "Communities"), their view, the relay's admit rule, and NIP-13 mining for a worker.
+ */
+export class Community {
+  #core;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  /** {address, owner, moderators, pow, origin} of a kind 34550 event. */
+  parseDefinition(event) {
+    return unwrap(this.#core.communityParseDefinition(eventJson(event, 'definition')));
+  }
+
+  /**
+   * The unsigned moderation entry: action 'approve' | 'remove' | 'lock' | 'unlock' | 'pin' |
+   * 'unpin' | 'ban' | 'unban' | 'addModerator' | 'removeModerator'; target an event id or a
+   * pubkey (hex). Sign it like any template.
+   */
+  moderationTemplate(action, community, target, { createdAt = Math.floor(Date.now() / 1000), reason = '' } = {}) {
+    return unwrap(this.#core.communityModerationTemplate(text(action, 'action'), text(community, 'community'),
+      target, createdAt, text(reason, 'reason')));
+  }
+
+  /** The view of a community: {posts, comments, pinned, locked, removed, banned, moderators, log, threadPost}. */
+  view(definition, log, items, origin = null) {
+    return unwrap(this.#core.communityView(eventJson(definition, 'definition'), eventTexts(log, 'log'),
+      eventTexts(items, 'items'), origin === null ? null : eventJson(origin, 'origin')));
+  }
+
+  /** null when the community admits `event`, else {code, message} as the relay refuses it. */
+  admit(definition, log, items, event, origin = null) {
+    return unwrap(this.#core.communityAdmit(eventJson(definition, 'definition'), eventTexts(log, 'log'),
+      eventTexts(items, 'items'), eventJson(event, 'event'), origin === null ? null : eventJson(origin, 'origin')));
+  }
+
+  /** Leading zero bits of an id (NIP-13 difficulty). */
+  leadingZeroBits(id) {
+    return unwrap(this.#core.powLeadingZeroBits(id));
+  }
+
+  /** True when an event's work meets `difficulty` (and its committed target, if any, does). */
+  meetsDifficulty(event, difficulty) {
+    return unwrap(this.#core.powMeetsDifficulty(eventJson(event, 'event'), difficulty));
+  }
+
+  /**
+   * One slice of mining: tries nonces firstNonce..firstNonce+count-1 on the template for
+   * `pubkey`; {found: template | null, id, tried, nextNonce}.
+   */
+  mineStep(pubkey, template, difficulty, firstNonce, count) {
+    return unwrap(this.#core.powMineStep(text(pubkey, 'pubkey'), eventJson(template, 'template'),
+      difficulty, firstNonce, count));
+  }
+
+  /**
+   * Mines in slices of `slice` nonces, yielding to the event loop between them (for a
+   * worker): onProgress({tried}) after each slice; an aborted `signal` throws DattError
+   * 'aborted'. Resolves with {template, id, tried}.
+   */
+  async mine(pubkey, template, difficulty, { slice = 20000, onProgress, signal } = {}) {
+    let nonce = 0;
+    let tried = 0;
+    for (;;) {
+      if (signal?.aborted) throw new DattError('aborted', 'mining was cancelled');
+      const step = this.mineStep(pubkey, template, difficulty, nonce, slice);
+      tried += step.tried;
+      if (step.found) return { template: step.found, id: step.id, tried };
+      nonce = step.nextNonce;
+      onProgress?.({ tried });
+      await new Promise((resolve) => { setTimeout(resolve, 0); });
+    }
   }
 }
 

@@ -258,6 +258,32 @@ std::optional<SecretKey> secret_key_tweak_add(const SecretKey& key,
     return out;
 }
 
+std::optional<SecretKey> secret_key_tweak_mul(const SecretKey& key,
+                                              std::span<const uint8_t, 32> tweak) {
+    std::array<uint8_t, 32> product = key.bytes();
+    std::optional<SecretKey> out;
+    if (secp256k1_ec_seckey_tweak_mul(context(), product.data(), tweak.data())) {
+        out = SecretKey::from_bytes(product);
+    }
+    secure_wipe(product.data(), product.size());
+    return out;
+}
+
+std::optional<PubKey> pubkey_tweak_mul(const PubKey& key, std::span<const uint8_t, 32> tweak) {
+    secp256k1_pubkey pub = Secp256k1Access::native(key);
+    if (!secp256k1_ec_pubkey_tweak_mul(context(), &pub, tweak.data())) return std::nullopt;
+    return Secp256k1Access::make_pubkey(pub, PubKey::Format::kCompressed);
+}
+
+std::optional<PubKey> pubkey_combine(const PubKey& a, const PubKey& b) {
+    const secp256k1_pubkey first = Secp256k1Access::native(a);
+    const secp256k1_pubkey second = Secp256k1Access::native(b);
+    const secp256k1_pubkey* points[2] = {&first, &second};
+    secp256k1_pubkey sum;
+    if (!secp256k1_ec_pubkey_combine(context(), &sum, points, 2)) return std::nullopt;
+    return Secp256k1Access::make_pubkey(sum, PubKey::Format::kCompressed);
+}
+
 std::optional<PubKey> pubkey_tweak_add(const PubKey& key, std::span<const uint8_t, 32> tweak) {
     secp256k1_pubkey pub = Secp256k1Access::native(key);
     if (!secp256k1_ec_pubkey_tweak_add(context(), &pub, tweak.data())) return std::nullopt;

@@ -162,6 +162,15 @@ SchnorrSig schnorr_sign(const SecretKey& key, std::span<const uint8_t> message,
 [[nodiscard]] std::optional<PubKey> pubkey_tweak_add(const PubKey& key,
                                                      std::span<const uint8_t, 32> tweak);
 
+// key * tweak (mod n), nullopt if the tweak is zero or >= n (BOLT-3 revocation keys).
+[[nodiscard]] std::optional<SecretKey> secret_key_tweak_mul(const SecretKey& key,
+                                                            std::span<const uint8_t, 32> tweak);
+// tweak*key, compressed; nullopt if the tweak is zero or >= n.
+[[nodiscard]] std::optional<PubKey> pubkey_tweak_mul(const PubKey& key,
+                                                     std::span<const uint8_t, 32> tweak);
+// a + b (point addition), compressed; nullopt when the sum is infinity (b == -a).
+[[nodiscard]] std::optional<PubKey> pubkey_combine(const PubKey& a, const PubKey& b);
+
 // Re-blinds the shared context with 32 random bytes supplied by the shell.
 void context_randomize(std::span<const uint8_t, 32> seed);
 

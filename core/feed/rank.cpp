@@ -13,6 +13,7 @@ namespace {
 constexpr int64_t kHotEpoch = 1134028003;
 constexpr double kHotSecondsPerDecade = 45000.0;  // 12.5 hours per factor of 10 in score
 constexpr double kWilsonZ = 1.281551565545;       // 80% confidence
+constexpr double kTipSatsPerUnit = 1000.0;        // tip_weight = log10(1 + sats / 1000)
 
 Tally non_negative(const Tally& votes) {
     return Tally{std::max<int64_t>(votes.ups, 0), std::max<int64_t>(votes.downs, 0)};
@@ -39,7 +40,7 @@ Key key_of(const Item& item, Sort sort) {
     const int64_t score = non_negative(item.votes).score();
     switch (sort) {
         case Sort::kHot:
-            key.real = hot_score(item.votes, item.created_at);
+            key.real = hot_score(item.votes, item.created_at, item.tip_sats);
             break;
         case Sort::kNew:
             break;
@@ -60,13 +61,18 @@ Key key_of(const Item& item, Sort sort) {
 
 }  // namespace
 
-double hot_score(const Tally& votes, int64_t created_at) {
+double tip_weight(int64_t tip_sats) {
+    if (tip_sats <= 0) return 0.0;
+    return std::log10(1.0 + static_cast<double>(tip_sats) / kTipSatsPerUnit);
+}
+
+double hot_score(const Tally& votes, int64_t created_at, int64_t tip_sats) {
     const Tally v = non_negative(votes);
     const int64_t s = v.ups - v.downs;
     const double order = std::log10(std::max(std::abs(static_cast<double>(s)), 1.0));
     const double sign = s > 0 ? 1.0 : s < 0 ? -1.0 : 0.0;
     const double seconds = static_cast<double>(created_at) - static_cast<double>(kHotEpoch);
-    return sign * order + seconds / kHotSecondsPerDecade;
+    return sign * order + tip_weight(tip_sats) + seconds / kHotSecondsPerDecade;
 }
 
 double controversy(const Tally& votes) {

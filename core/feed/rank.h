@@ -6,6 +6,10 @@
 //                  seconds = created_at - 1134028003; hot = sign*order + seconds/45000.0
 //                  (reddit also rounds to 7 decimals; we do not: rounding only turns
 //                  near-ties into ties).
+//                  Datt adds the verified tip sats t (only tips core/tip verified, each
+//                  payment once): + log10(1 + t/1000). 1,000 sats weigh like doubling the
+//                  vote score, each further factor of ten in sats adds one (a vote score ten
+//                  times larger); the log bounds what money can buy (docs/protocol.md).
 //   controversial: 0 if ups <= 0 or downs <= 0; otherwise magnitude = ups + downs,
 //                  balance = downs > ups ? ups/downs : downs/ups, value = magnitude^balance.
 //   best:          Wilson score interval lower bound with z = 1.281551565545 (80%, reddit's
@@ -38,10 +42,13 @@ struct Item {
     Hash256 id{};
     int64_t created_at = 0;
     Tally votes;
+    int64_t tip_sats = 0;  // verified tip sats (hot only); negative counts as 0
 };
 
-// Reddit's hot score (see the formula above).
-double hot_score(const Tally& votes, int64_t created_at);
+// Reddit's hot score with Datt's tip term (see the formula above).
+double hot_score(const Tally& votes, int64_t created_at, int64_t tip_sats = 0);
+// The tip term alone: log10(1 + max(tip_sats, 0) / 1000).
+double tip_weight(int64_t tip_sats);
 // Reddit's controversy: large when many votes are split evenly.
 double controversy(const Tally& votes);
 // Lower bound of the Wilson score interval for the share of up votes, z = 1.281551565545.

@@ -211,7 +211,8 @@ Result<std::string> subscription_id(const json& message, const MessageLimits& li
 // NEG-OPEN, NEG-MSG, NEG-CLOSE (NIP-77): the subscription id first, so that everything
 // after it can be answered with NEG-ERR for that id.
 Result<ClientMessage> negentropy_message(const std::string& type, const json& message,
-                                         const MessageLimits& limits) {
+                                         const MessageLimits& limits,
+                                         const std::optional<DuplicateMembers::Found>& duplicate) {
     auto sub = subscription_id(message, limits);
     if (!sub) return sub.error();
     auto invalid = [&](Error error) { return ClientMessage{InvalidNegentropy{*sub, std::move(error)}}; };
@@ -230,6 +231,10 @@ Result<ClientMessage> negentropy_message(const std::string& type, const json& me
     auto bytes = from_hex(payload.get_ref<const std::string&>());
     if (!bytes) return invalid(make_error("bad_hex", "the negentropy message is not hex: " + bytes.error().message));
     if (!open) return ClientMessage{NegMsgMessage{std::move(*sub), std::move(*bytes)}};
+    // The filter is the message's first object (the type and subscription id are strings).
+    if (message[2].is_object() && duplicate && duplicate->object == 0) {
+        return invalid(duplicate_member(duplicate->name));
+    }
     auto filter = filter_from_json(message[2], limits.filter);
     if (!filter) return invalid(filter.error());
     return ClientMessage{NegOpenMessage{std::move(*sub), std::move(*filter), std::move(*bytes)}};
@@ -297,7 +302,7 @@ Result<ClientMessage> parse_client_message(std::string_view text, const MessageL
         return ClientMessage{CloseMessage{std::move(*sub)}};
     }
     if (type == "NEG-OPEN" || type == "NEG-MSG" || type == "NEG-CLOSE") {
-        return negentropy_message(type, message, limits);
+        return negentropy_message(type, message, limits, duplicates.found());
     }
     if (type == "BTC") {
         auto btc = parse_btc_message(text, limits.btc);

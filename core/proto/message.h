@@ -26,6 +26,7 @@
 // yields an InvalidNegentropy (answered with NEG-ERR), with codes filter_invalid and:
 //   neg_syntax            wrong member count, or the payload is not a string
 //   bad_hex               the payload is not an even-length string of hex digits
+//   duplicate_field       the filter has a member name twice (as in REQ)
 #pragma once
 
 #include <cstdint>

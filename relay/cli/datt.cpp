@@ -31,6 +31,7 @@
 #include "util/hex.h"
 
 #include "bitcoin_commands.h"  // this program's own
+#include "invoice_commands.h"
 #include "io.h"
 #include "random.h"
 
@@ -308,6 +309,28 @@ const std::map<std::string, Command>& commands() {
           "'valid up to height N'; exit 1 with the height it is valid up to and the first\n"
           "invalid header's height, code (bad_pow, bad_linkage, ...) and reason.",
           cmd_header_verify}},
+        {"invoice decode",
+         {"datt invoice decode < invoice.txt",
+          "Decodes a BOLT-11 Lightning invoice read from stdin (a \"lightning:\" prefix is allowed)\n"
+          "and prints it as JSON, named as Core Lightning's decode names them: currency,\n"
+          "network, created_at, expiry, payee, amount_msat, description or description_hash,\n"
+          "min_final_cltv_expiry, payment_secret, features (hex) and feature_bits,\n"
+          "payment_metadata, fallbacks, routes, extra (skipped fields), payment_hash,\n"
+          "signature, recovery_id, signature_valid (docs/invoices.md). Exit 1 with the code\n"
+          "(invoice_missing_payment_secret, bech32_bad_checksum, ...) when it does not decode;\n"
+          "exit 1 after printing the JSON, signature_valid false, when its signature fails.",
+          cmd_invoice_decode}},
+        {"invoice encode",
+         {"datt invoice encode [--key-file FILE] < fields.json",
+          "Writes and signs a BOLT-11 invoice from JSON fields on stdin (the names decode prints;\n"
+          "decode's output is valid input): payment_hash and payment_secret (hex, required),\n"
+          "description or description_hash, network (default mainnet), amount_msat (omit for\n"
+          "any amount), created_at (default now), expiry, min_final_cltv_expiry, include_payee,\n"
+          "fallbacks (addresses), routes, features (bit numbers or hex; default [8, 14]),\n"
+          "payment_metadata. The signing key comes from --key-file FILE (64 hex characters) or\n"
+          "$DATT_SECRET_KEY, never the command line. Prints the invoice; exit 1 with the code\n"
+          "(invoice_json_bad_field, invoice_description_too_long, ...) on bad fields.",
+          [](const Args& args) { return cmd_invoice_encode(args, load_secret_key); }}},
     };
     return table;
 }
@@ -334,7 +357,8 @@ int run(int argc, char** argv) {
     }
     auto found = commands().find(name);
     if (found == commands().end()) {
-        if (name == "mnemonic" || name == "event" || name == "tx" || name == "header") {
+        if (name == "mnemonic" || name == "event" || name == "tx" || name == "header" ||
+            name == "invoice") {
             return usage_error(name + " needs a subcommand");
         }
         return usage_error("unknown command '" + name + "'");

@@ -2,6 +2,7 @@
 
 #include <ctime>
 
+#include "chain/chain_tag.h"
 #include "event/kind.h"
 #include "util/hex.h"
 
@@ -123,6 +124,14 @@ void Ingester::event(const std::shared_ptr<Connection>& from, std::string_view j
     }
     const std::string id = to_hex(parsed->id());
     if (event::storage_class(parsed->kind()) == event::StorageClass::kEphemeral) {
+        // A chain tag on a kind that is never stored would always leave a hole in its chain
+        // (docs/chain.md); the store refuses it on stored kinds, this path on ephemeral ones.
+        if (auto link = chain::ChainLink::of(*parsed); !link) {
+            context_.metrics.reject(link.error().code);
+            context_.send(connection.id, proto::format_ok(id, false, "invalid: " + link.error().code +
+                                                                         ": " + link.error().message));
+            return context_.done();
+        }
         // Never stored: to the monitors directly, OK once they have delivered it.
         ++context_.metrics.events_ephemeral;
         auto batch = std::make_shared<EventBatch>();

@@ -34,6 +34,10 @@ std::string Metrics::render(const Gauges& g) const {
     metric("datt_events_received_total", "counter", "EVENT messages received.", events_received.load());
     metric("datt_events_accepted_total", "counter", "Events stored (OK true, new).", events_accepted.load());
     metric("datt_events_ephemeral_total", "counter", "Ephemeral events forwarded.", events_ephemeral.load());
+    metric("datt_events_pending_total", "counter",
+           "Chained events stored as pending (their predecessor missing).", events_pending.load());
+    metric("datt_fork_proofs_total", "counter", "Fork proofs (kind 4560) the relay published.",
+           fork_proofs.load());
     out << "# HELP datt_events_rejected_total Events refused, by reason.\n"
            "# TYPE datt_events_rejected_total counter\n";
     {

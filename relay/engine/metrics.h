@@ -20,6 +20,8 @@ public:
     std::atomic<uint64_t> events_received{0};
     std::atomic<uint64_t> events_accepted{0};
     std::atomic<uint64_t> events_ephemeral{0};
+    std::atomic<uint64_t> events_pending{0};  // stored as pending chain entries (a gap before)
+    std::atomic<uint64_t> fork_proofs{0};     // kind 4560 proofs the relay published
     std::atomic<uint64_t> queries{0};
     std::atomic<uint64_t> counts{0};
     std::atomic<uint64_t> notices{0};

@@ -178,6 +178,9 @@ void Negentropy::sweep_idle(Connection& connection, double now) {
             }
         }
     }
+    // Give the sessions' items back to the relay-wide budget before telling the client, so a
+    // NEG-OPEN sent after the NEG-ERR finds the room it frees.
+    ended.clear();
     for (const std::string& sub : idle) {
         ++context_.metrics.neg_timeouts;
         ++context_.metrics.neg_errors;

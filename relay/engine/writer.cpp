@@ -12,6 +12,20 @@ Frame ok(const event::Event& event, bool accepted, std::string_view reason) {
     return std::make_shared<const std::string>(proto::format_ok(to_hex(event.id()), accepted, reason));
 }
 
+// OK true's message for a pending chain entry: "gap: N events missing (seq a-b, c)".
+std::string gap_message(const std::vector<chain::SeqRange>& gaps) {
+    uint64_t missing = 0;
+    std::string ranges;
+    for (const chain::SeqRange& gap : gaps) {
+        missing += gap.last - gap.first + 1;
+        if (!ranges.empty()) ranges += ", ";
+        ranges += std::to_string(gap.first);
+        if (gap.last != gap.first) ranges += "-" + std::to_string(gap.last);
+    }
+    return "gap: " + std::to_string(missing) + (missing == 1 ? " event" : " events") +
+           " missing before this one in its chain (seq " + ranges + "); stored as pending";
+}
+
 }  // namespace
 
 void Writer::start() {
@@ -115,6 +129,23 @@ void Writer::commit(std::vector<WriterMessage>& batch) {
                 out->replies.push_back(
                     {to, ok(event, false, "blocked: this event was deleted by its author")});
                 break;
+            case WriteStatus::kPending:
+                ++context_.metrics.events_accepted;
+                ++context_.metrics.events_pending;
+                out->replies.push_back({to, ok(event, true, gap_message(outcome.gaps))});
+                out->deliveries.push_back({std::move(event), {}});
+                out->deliveries.back().json = out->deliveries.back().event.to_json();
+                break;
+            case WriteStatus::kRefused:
+                context_.metrics.reject(outcome.code);
+                out->replies.push_back({to, ok(event, false, outcome.message)});
+                break;
+        }
+        // A fork's proof was committed with this batch: live subscribers get it too.
+        if (outcome.fork_proof) {
+            ++context_.metrics.fork_proofs;
+            out->deliveries.push_back({*outcome.fork_proof, {}});
+            out->deliveries.back().json = out->deliveries.back().event.to_json();
         }
     }
     // Every batch goes through the monitors, even one with nothing to deliver, so that a

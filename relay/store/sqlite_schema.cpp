@@ -18,7 +18,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 2> kMigrations = {
+constexpr std::array<const char*, 3> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -69,6 +69,34 @@ CREATE TABLE store_version (
     version INTEGER NOT NULL
 );
 INSERT INTO store_version(id, version) VALUES (0, 0);
+)sql",
+    // Version 3: content-chain state (chain_tables.h) and the key that signs fork proofs.
+    R"sql(
+CREATE TABLE chain_entries (
+    author BLOB NOT NULL,
+    chain BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    id BLOB NOT NULL,
+    prev BLOB,
+    PRIMARY KEY (author, chain, seq)
+) WITHOUT ROWID;
+CREATE TABLE chain_heads (
+    author BLOB NOT NULL,
+    chain BLOB NOT NULL,
+    head_seq INTEGER NOT NULL,
+    PRIMARY KEY (author, chain)
+) WITHOUT ROWID;
+CREATE TABLE fork_proofs (
+    author BLOB NOT NULL,
+    chain BLOB NOT NULL,
+    seq INTEGER NOT NULL,
+    proof_id BLOB NOT NULL,
+    PRIMARY KEY (author, chain, seq)
+) WITHOUT ROWID;
+CREATE TABLE relay_key (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    secret BLOB NOT NULL
+);
 )sql",
 };
 

@@ -24,6 +24,14 @@
 //       "Versions"); the writer updates it in every commit's transaction, so a reader
 //       reads the version of exactly the state its snapshot sees.
 //
+// Version 3 adds (chain_tables.h):
+//   chain_entries(author, chain, seq, id, prev), chain_heads(author, chain, head_seq),
+//       fork_proofs(author, chain, seq, proof_id): content-chain state, written in the same
+//       transaction as the events that change it.
+//   relay_key(id = 0, secret): the key the relay signs kind 4560 fork proofs with, drawn
+//       from the OS at the first open (sqlite_store.h). It vouches for nothing: a proof
+//       stands on the author's two signatures.
+//
 // Every feed index ends in (created_at DESC, id) so that a filter on one value of
 // authors, kinds, authors+kinds or one tag reads rows already in the order NIP-01 wants
 // (newest first, ties by lowest id) and stops at the limit.

@@ -1,16 +1,27 @@
 #include "store/sqlite_store.h"
 
+#include <sys/random.h>
+
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <ctime>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 
+#include "chain/chain_state.h"
+#include "chain/chain_tag.h"
+#include "chain/fork_proof.h"
+#include "crypto/secp256k1.h"
+#include "crypto/wipe.h"
 #include "event/address.h"
 #include "event/deletion.h"
 #include "event/kind.h"
 #include "event/time_id.h"
+#include "store/chain_tables.h"
+#include "store/community_rules.h"
 #include "store/sql_filter.h"
 #include "store/sqlite_handle.h"
 #include "store/sqlite_schema.h"
@@ -295,6 +306,7 @@ class SqliteReader final : public StoreReader {
 struct WriterStatements {
     Statement begin, commit, rollback;
     Statement find_by_id;            // id -> seq, pubkey, kind
+    Statement find_json;             // id -> json
     Statement find_address;          // pubkey, kind, d_key -> seq, id, created_at
     Statement insert_event;          // id, pubkey, created_at, kind, d_key, json
     Statement insert_tag;            // event, name, value, created_at, id
@@ -315,6 +327,7 @@ struct WriterStatements {
             {&s.commit, "COMMIT"},
             {&s.rollback, "ROLLBACK"},
             {&s.find_by_id, "SELECT seq, pubkey, kind FROM events WHERE id = ?"},
+            {&s.find_json, "SELECT json FROM events WHERE id = ?"},
             {&s.find_address,
              "SELECT seq, id, created_at FROM events WHERE pubkey = ? AND kind = ? AND d_key = ?"},
             {&s.insert_event,
@@ -345,11 +358,15 @@ struct WriterStatements {
 
 class SqliteStore final : public Store {
   public:
-    SqliteStore(std::string path, Connection db, WriterStatements statements, uint64_t version,
-                SqliteOptions options)
+    SqliteStore(std::string path, Connection db, WriterStatements statements,
+                sqlite::ChainTables chains, sqlite::CommunityRules communities,
+                crypto::SecretKey proof_key, uint64_t version, SqliteOptions options)
         : path_(std::move(path)),
           db_(std::move(db)),
           s_(std::move(statements)),
+          chains_(std::move(chains)),
+          communities_(std::move(communities)),
+          proof_key_(std::move(proof_key)),
           version_(version),
           options_(options) {
         sqlite3_wal_hook(db_.get(), &SqliteStore::on_wal_commit, this);
@@ -465,6 +482,8 @@ class SqliteStore final : public Store {
         // ROLLBACK fails harmlessly.
         s_.rollback.step();
         s_.rollback.reset();
+        // The cached views may hold entries of the batch that was just undone.
+        communities_.clear();
         return error;
     }
 
@@ -497,6 +516,48 @@ class SqliteStore final : public Store {
             if (!deleted) return deleted.error();
             s_.find_deleted_id.reset();
             if (*deleted) return WriteOutcome{WriteStatus::kDeleted, {}};
+        }
+
+        // Datt's rules (sqlite_store.h "Ingest rules"): community admission, proofs, chains.
+        auto refused = communities_.check(event);
+        if (!refused) return refused.error();
+        if (*refused) return refusal((*refused)->code, (*refused)->message);
+        if (event.kind() == chain::kForkProofKind) {
+            if (auto proof = chain::ForkProof::of_event(event); !proof) {
+                return refusal(proof.error().code,
+                               "invalid: " + proof.error().code + ": " + proof.error().message);
+            }
+        }
+        auto link = chain::ChainLink::of(event);
+        if (!link) {
+            return refusal(link.error().code,
+                           "invalid: " + link.error().code + ": " + link.error().message);
+        }
+        std::optional<chain::ChainStep> step;
+        if (*link) {
+            auto state = chains_.load((*link)->author(), (*link)->chain());
+            if (!state) return state.error();
+            std::optional<Hash256> occupant;
+            if (state->head && (*link)->seq() < state->head->seq) {
+                auto held = chains_.id_at((*link)->author(), (*link)->chain(), (*link)->seq());
+                if (!held) return held.error();
+                occupant = *held;
+            }
+            auto applied = chain::apply_link(std::move(*state), **link, occupant);
+            if (!applied) {
+                return refusal(applied.error().code, "invalid: " + applied.error().code + ": " +
+                                                         applied.error().message);
+            }
+            switch (applied->outcome) {
+                case chain::Outcome::kExtended:
+                case chain::Outcome::kPending:
+                    step = std::move(*applied);
+                    break;
+                case chain::Outcome::kDuplicate:
+                    return WriteOutcome{WriteStatus::kDuplicate, {}};
+                case chain::Outcome::kFork:
+                    return fork_refusal(event, **link, *applied->fork);
+            }
         }
 
         const std::optional<event::Address> address = event::address_of(event);
@@ -539,12 +600,75 @@ class SqliteStore final : public Store {
         }
 
         if (auto inserted = insert(event, address); !inserted) return inserted.error();
+        if (step) {
+            if (auto recorded = chains_.record(**link, step->state); !recorded) {
+                return recorded.error();
+            }
+            if (step->outcome == chain::Outcome::kPending) {
+                outcome.status = WriteStatus::kPending;
+                outcome.gaps = chain::gaps(step->state);
+            }
+        }
         if (auto request = event::deletion_request_of(event)) {
             if (auto applied = apply_deletion(*request, outcome.removed); !applied) {
                 return applied.error();
             }
         }
+        communities_.written(event, !outcome.removed.empty());
         return outcome;
+    }
+
+    static WriteOutcome refusal(std::string code, std::string message) {
+        WriteOutcome outcome{WriteStatus::kRefused, {}};
+        outcome.code = std::move(code);
+        outcome.message = std::move(message);
+        return outcome;
+    }
+
+    // The second event of a fork: refused, and the proof (both events) published as a kind
+    // 4560 event signed with the relay's key, once per position.
+    Result<WriteOutcome> fork_refusal(const Event& event, const chain::ChainLink& link,
+                                      const chain::ForkEvidence& fork) {
+        const std::string author = to_hex(link.author());
+        WriteOutcome outcome = refusal(
+            "fork", "invalid: fork: " + author + " already signed event " + to_hex(fork.other_id) +
+                        " at seq " + std::to_string(fork.other_seq) + " of chain " +
+                        link.chain().to_hex() +
+                        (fork.shape == chain::ForkShape::kSamePosition ? "" : " (broken link)") +
+                        "; proofs: kind 4560 #p " + author);
+        s_.find_json.bind_blob_static(1, fork.other_id);
+        auto found = lookup(s_.find_json, "fork event lookup");
+        if (!found) return found.error();
+        // Deleted by its author (NIP-09): its id and place stay, its content does not, so
+        // there is nothing to prove with; the event is refused all the same.
+        if (!*found) return outcome;
+        auto other = Event::parse(s_.find_json.column_text(0), proof_limits());
+        s_.find_json.reset();
+        if (!other) return other.error();
+        auto proof = chain::ForkProof::make(event, *other);
+        if (!proof) return proof.error();
+        std::array<uint8_t, 32> aux{};
+        if (getrandom(aux.data(), aux.size(), 0) != static_cast<ssize_t>(aux.size())) {
+            return make_error("store_random", "no random bytes for signing a fork proof");
+        }
+        auto signed_proof = Event::sign(proof->to_draft(static_cast<int64_t>(std::time(nullptr))),
+                                        proof_key_, aux, proof_limits());
+        if (!signed_proof) return signed_proof.error();
+        auto fresh = chains_.record_fork(proof->author(), proof->chain(), proof->seq(),
+                                         signed_proof->id());
+        if (!fresh) return fresh.error();
+        if (!*fresh) return outcome;  // this position's proof is already published
+        if (auto inserted = insert(*signed_proof, std::nullopt); !inserted) return inserted.error();
+        outcome.fork_proof = std::move(*signed_proof);
+        return outcome;
+    }
+
+    // A proof holds two events: twice the event limit, with room for the wrapper.
+    static event::Limits proof_limits() {
+        event::Limits limits;
+        limits.max_json_bytes = 8 * limits.max_json_bytes;
+        limits.max_content_bytes = 8 * limits.max_json_bytes;
+        return limits;
     }
 
     Status insert(const Event& event, const std::optional<event::Address>& address) {
@@ -677,6 +801,9 @@ class SqliteStore final : public Store {
     std::string path_;
     Connection db_;
     WriterStatements s_;
+    sqlite::ChainTables chains_;
+    sqlite::CommunityRules communities_;
+    crypto::SecretKey proof_key_;  // signs kind 4560 fork proofs; never logged
     std::mutex write_mutex_;
     uint64_t version_;  // of the last commit; guarded by write_mutex_
     const SqliteOptions options_;
@@ -688,6 +815,40 @@ class SqliteStore final : public Store {
     std::atomic<uint64_t> size_bytes_{0};
     std::atomic<uint64_t> wal_bytes_{0};
 };
+
+// The relay's fork-proof key (relay_key, sqlite_schema.h): read, or drawn from the OS
+// and stored at the first open. INSERT OR IGNORE then a read, so that two processes opening
+// a new file at once agree on one key.
+Result<crypto::SecretKey> load_proof_key(Connection& db) {
+    auto read = db.prepare("SELECT secret FROM relay_key WHERE id = 0", false);
+    if (!read) return read.error();
+    if (read->step() != SQLITE_ROW) {
+        read->reset();
+        std::array<uint8_t, 32> secret{};
+        crypto::WipeOnExit wipe(secret.data(), secret.size());
+        do {
+            if (getrandom(secret.data(), secret.size(), 0) != static_cast<ssize_t>(secret.size())) {
+                return make_error("store_random", "no random bytes for the relay's key");
+            }
+        } while (!crypto::SecretKey::from_bytes(secret));
+        auto insert =
+            db.prepare("INSERT OR IGNORE INTO relay_key(id, secret) VALUES (0, ?)", false);
+        if (!insert) return insert.error();
+        insert->bind_blob(1, secret);
+        if (insert->step() != SQLITE_DONE) return sqlite::error(db.get(), "relay key insert failed");
+        if (read->step() != SQLITE_ROW) return sqlite::error(db.get(), "relay key read failed");
+    }
+    const ByteSpan stored = read->column_blob(0);
+    if (stored.size() != 32) {
+        return make_error("store_invalid_database", "the relay key is not 32 bytes");
+    }
+    std::array<uint8_t, 32> secret{};
+    crypto::WipeOnExit wipe(secret.data(), secret.size());
+    std::copy(stored.begin(), stored.end(), secret.begin());
+    auto key = crypto::SecretKey::from_bytes(secret);
+    if (!key) return make_error("store_invalid_database", "the relay key is not a valid key");
+    return std::move(*key);
+}
 
 }  // namespace
 
@@ -708,11 +869,18 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, Sqlite
     }
     auto statements = WriterStatements::prepare(*db);
     if (!statements) return statements.error();
+    auto chains = sqlite::ChainTables::prepare(*db);
+    if (!chains) return chains.error();
+    auto communities = sqlite::CommunityRules::prepare(*db);
+    if (!communities) return communities.error();
+    auto proof_key = load_proof_key(*db);
+    if (!proof_key) return proof_key.error();
     auto version = db->query_int(sqlite::kVersionSql);
     if (!version) return version.error();
-    return std::unique_ptr<Store>(new SqliteStore(path, std::move(db).value(),
-                                                  std::move(statements).value(),
-                                                  static_cast<uint64_t>(*version), options));
+    return std::unique_ptr<Store>(new SqliteStore(
+        path, std::move(db).value(), std::move(statements).value(), std::move(chains).value(),
+        std::move(communities).value(), std::move(*proof_key), static_cast<uint64_t>(*version),
+        options));
 }
 
 }  // namespace datt::relay

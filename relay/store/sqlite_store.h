@@ -16,6 +16,21 @@
 // versions up to the request's created_at, never another request). Both are remembered as
 // tombstones so that targets arriving later are refused with kDeleted; a kind-5 event is
 // itself stored like any regular event.
+//
+// Ingest rules (Datt, docs/protocol.md "Relay enforcement"), checked in the writer's
+// transaction after the duplicate and deletion checks, so each sees every event committed
+// before it and nothing can race it:
+// 1. communities (community_rules.h, core/community/admit.h): a kind 1111 item of a community
+//    whose definition is stored is refused (kRefused) when its author is banned ("blocked:"),
+//    it replies under a locked post ("blocked:"), or its NIP-13 work is below the community's
+//    difficulty ("pow: difficulty N required");
+// 2. a kind 4560 event must carry a valid fork proof (chain/fork_proof.h);
+// 3. content chains (chain_tables.h, core/chain/chain_state.h): a malformed chain tag, or a
+//    chain tag on a kind that is not regular, is refused with its chain_* code; an event
+//    extending its chain is stored and moves the head; one past a gap is stored as pending
+//    (kPending, with the gaps); one that forks is refused ("invalid: fork: ...") and the proof
+//    is stored in the same transaction as a kind 4560 event signed by the relay's key
+//    (relay_key, sqlite_schema.h); events without a chain tag are stored as before.
 #pragma once
 
 #include <memory>

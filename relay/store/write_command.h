@@ -15,9 +15,12 @@
 // Reads of that state go through StoreReader methods of their own.
 #pragma once
 
+#include <optional>
+#include <string>
 #include <variant>
 #include <vector>
 
+#include "chain/chain_state.h"
 #include "event/event.h"
 #include "util/bytes.h"
 
@@ -28,6 +31,8 @@ enum class WriteStatus {
     kDuplicate,      // the same id is already stored
     kReplacedNewer,  // a newer replaceable/addressable version is stored: not kept
     kDeleted,        // a deletion request by its author forbids it: not kept
+    kPending,        // committed as a pending chain entry: its predecessor is missing (gaps)
+    kRefused,        // a Datt rule refuses it (code, message): not kept
 };
 
 struct WriteOutcome {
@@ -35,10 +40,20 @@ struct WriteOutcome {
     // Ids removed by this write: older versions of a replaceable/addressable event or
     // targets of a deletion (for metrics and tests).
     std::vector<Hash256> removed;
+    // kRefused: the rule's stable code (a core code such as "fork", "banned", "pow_too_low",
+    // "chain_seq_invalid") and the OK message, which starts with its NIP-01 prefix.
+    std::string code{};
+    std::string message{};
+    // kPending: the positions missing before the highest pending entry of its chain.
+    std::vector<chain::SeqRange> gaps{};
+    // kRefused for a fork: the kind 4560 proof committed in the same transaction (absent
+    // when one was already stored for that position, or the other event was deleted).
+    std::optional<event::Event> fork_proof{};
 };
 
-// Stores one event with the NIP-01/NIP-09 semantics of store.h. Ephemeral kinds are
-// refused (store_ephemeral_kind): they are forwarded, never stored.
+// Stores one event with the NIP-01/NIP-09 semantics of store.h and Datt's ingest rules
+// (community admission, then content chains; sqlite_store.h). Ephemeral kinds are refused
+// (store_ephemeral_kind): they are forwarded, never stored.
 struct PutEvent {
     event::Event event;
     using Outcome = WriteOutcome;

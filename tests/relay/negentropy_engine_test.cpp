@@ -250,7 +250,9 @@ TEST(RelayNegentropy, RelayWideItemBudgetAndIdleTimeout) {
     Config config = test::generous_config("unused");
     config.neg_max_items = 10;
     config.neg_max_items_total = 15;  // room for one session reserved at its maximum
-    config.neg_idle_seconds = 0.3;
+    // Long enough that the second NEG-OPEN below always arrives while the first session is
+    // open, even on a loaded 2-core CI machine (0.3 s was not).
+    config.neg_idle_seconds = 2.5;
     Engine engine(config);
     store_all(engine, make_events(8, 0, 1'700'000'000));
     Client first = engine.connect();
@@ -262,9 +264,9 @@ TEST(RelayNegentropy, RelayWideItemBudgetAndIdleTimeout) {
     EXPECT_EQ(second.next(),
               json::array({"NEG-ERR", "y",
                            "blocked: the relay is reconciling too many events, try again later"}));
-    // Idle for more than 0.3 s: closed by the relay, its items given back.
-    EXPECT_EQ(first.next(std::chrono::seconds(5)),
-              json::array({"NEG-ERR", "x", "closed: idle for more than 0.3 seconds"}));
+    // Idle for more than 2.5 s: closed by the relay, its items given back.
+    EXPECT_EQ(first.next(std::chrono::seconds(15)),
+              json::array({"NEG-ERR", "x", "closed: idle for more than 2.5 seconds"}));
     EXPECT_EQ(metric(engine, "datt_neg_items_held"), 0);
     EXPECT_EQ(metric(engine, "datt_neg_timeouts_total"), 1);
     second.send(json::array({"NEG-OPEN", "y", json::object(), "6100000200"}));

@@ -37,6 +37,20 @@ TEST(FeedScores, HotMatchesRedditFormula) {
     EXPECT_EQ(hot_score({1, 1}, 1134028003 + 45000), 1.0);
 }
 
+// The tip term, in Python: hot(u,d,t,s) = hot(u,d,t) + log10(1 + max(s,0)/1000).
+TEST(FeedScores, HotAddsTheTipTerm) {
+    // repr(hot(10,2,1700000000,2500)) -> 12578.602646920232
+    EXPECT_DOUBLE_EQ(hot_score({10, 2}, 1700000000, 2500), 12578.602646920232);
+    // repr(hot(0,4,1700007200,123456)) -> 12578.808444736265
+    EXPECT_DOUBLE_EQ(hot_score({0, 4}, 1700007200, 123456), 12578.808444736265);
+    // log10(1 + 9000/1000) = 1 exactly, log10(1 + 0) = 0; negative sats count as none.
+    EXPECT_EQ(tip_weight(9000), 1.0);
+    EXPECT_EQ(tip_weight(0), 0.0);
+    EXPECT_EQ(tip_weight(-5000), 0.0);
+    EXPECT_EQ(hot_score({0, 0}, 1134028003, 9000), 1.0);
+    EXPECT_EQ(hot_score({3, 1}, 1700000000, -1), hot_score({3, 1}, 1700000000));
+}
+
 TEST(FeedScores, ControversyMatchesRedditFormula) {
     // repr(contro(50,45)) -> 60.24919446708575
     EXPECT_DOUBLE_EQ(controversy({50, 45}), 60.24919446708575);
@@ -232,6 +246,24 @@ TEST(FeedVotes, InputOrderAndDuplicatesDoNotMatter) {
     }
     events.insert(events.end(), events.begin(), events.begin() + 5);
     EXPECT_EQ(tally_votes(events), expected);
+}
+
+TEST(FeedRank, HotWeighsVerifiedTipSats) {
+    const int64_t t = 1700000000;
+    // A: score 10, no tips (1 + age). B: score 1 and 99,000 sats (0 + 2 + age). C: score 1
+    // and 9,000 sats: 0 + 1 + age, the same value as A, so the tie goes to the lowest id.
+    // D: score 1, no tips.
+    std::vector<Item> items = {
+        {id(0xd), t, {1, 0}, 0},
+        {id(0xc), t, {1, 0}, 9000},
+        {id(0xa), t, {10, 0}, 0},
+        {id(0xb), t, {1, 0}, 99000},
+    };
+    EXPECT_EQ(rank(items, Sort::kHot, t),
+              (std::vector<Hash256>{id(0xb), id(0xa), id(0xc), id(0xd)}));
+    // Other sorts ignore tips: top orders by score, then (equal times) lowest id.
+    EXPECT_EQ(rank(items, Sort::kTop, t),
+              (std::vector<Hash256>{id(0xa), id(0xb), id(0xc), id(0xd)}));
 }
 
 }  // namespace

@@ -195,6 +195,12 @@ TEST(Message, MalformedNegentropyMessagesNameTheirSubscription) {
     EXPECT_EQ(code_of(R"(["NEG-OPEN","n","61"])"), "neg_syntax");
     EXPECT_EQ(code_of(R"(["NEG-OPEN","n",{"kinds":"x"},"61"])"), "filter_invalid");
     EXPECT_EQ(code_of(R"(["NEG-OPEN","n",{},"61","extra"])"), "neg_syntax");
+    // A filter member twice is refused as in REQ (nlohmann would keep the last silently);
+    // the same name in a nested object, or a repeated name in the payload position, is not
+    // a duplicate member of the filter.
+    EXPECT_EQ(code_of(R"(["NEG-OPEN","n",{"kinds":[1],"kinds":[2]},"61"])"), "duplicate_field");
+    EXPECT_TRUE(std::holds_alternative<NegOpenMessage>(
+        *parse_client_message(R"(["NEG-OPEN","n",{"kinds":[1],"#t":["kinds"]},"6100000200"])")));
     EXPECT_EQ(code_of(R"(["NEG-CLOSE","n",1])"), "neg_syntax");
     // Without a usable subscription id there is nobody to answer with NEG-ERR.
     EXPECT_EQ(error_code(parse_client_message(R"(["NEG-MSG",7,"61"])")), "bad_subscription_id");

@@ -1,0 +1,41 @@
+// The keys of one commitment transaction (BOLT-3 "Key Derivation"), from the two nodes'
+// basepoints and the per_commitment_point of the commitment's owner.
+//
+// BOLT-3 says "local" for the side whose commitment transaction it is (the owner, who can
+// broadcast it) and "remote" for the other; so does this file. On the owner's commitment:
+//   revocation     from the remote's revocation_basepoint: the remote can sweep everything
+//                  once the owner has revealed this commitment's per_commitment_secret
+//   local_delayed  from the owner's delayed_payment_basepoint: to_local after to_self_delay
+//   local_htlc     from the owner's htlc_basepoint
+//   remote_htlc    from the remote's htlc_basepoint
+//   remote_payment the remote's payment_basepoint itself (option_static_remotekey: the
+//                  to_remote output does not change with the commitment)
+#pragma once
+
+#include "crypto/secp256k1.h"
+#include "util/result.h"
+
+namespace datt::channel {
+
+// The basepoints a node sends in open_channel or accept_channel.
+struct ChannelBasepoints {
+    crypto::PubKey revocation;
+    crypto::PubKey payment;
+    crypto::PubKey delayed_payment;
+    crypto::PubKey htlc;
+};
+
+struct CommitmentKeys {
+    crypto::PubKey revocation;
+    crypto::PubKey local_delayed;
+    crypto::PubKey local_htlc;
+    crypto::PubKey remote_htlc;
+    crypto::PubKey remote_payment;
+};
+
+// Error code: channel_key_derivation_failed (key_derivation.h).
+[[nodiscard]] Result<CommitmentKeys> derive_commitment_keys(
+    const crypto::PubKey& owner_per_commitment_point, const ChannelBasepoints& owner,
+    const ChannelBasepoints& counterparty);
+
+}  // namespace datt::channel

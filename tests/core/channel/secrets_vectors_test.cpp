@@ -1,0 +1,164 @@
+// BOLT-3 Appendix D (per-commitment secret generation and shachain storage, every case,
+// the failing inserts included) and Appendix E (key derivation), read from
+// ../shared/vectors/bolt/.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "channel/key_derivation.h"
+#include "channel/per_commitment_secret.h"
+#include "channel/shachain.h"
+#include "support/vectors.h"
+#include "util/hex.h"
+
+namespace datt::channel {
+namespace {
+
+using nlohmann::json;
+
+Hash256 hash_of(const std::string& hex) {
+    const Bytes bytes = from_hex(hex).value();
+    EXPECT_EQ(bytes.size(), 32u);
+    Hash256 out{};
+    std::copy_n(bytes.begin(), std::min<size_t>(32, bytes.size()), out.begin());
+    return out;
+}
+
+crypto::SecretKey secret_of(const std::string& hex) {
+    return crypto::SecretKey::from_bytes(hash_of(hex)).value();
+}
+
+crypto::PubKey point_of(const std::string& hex) {
+    return crypto::PubKey::parse(from_hex(hex).value()).value();
+}
+
+std::string hex_of(const crypto::PubKey& key) {
+    return to_hex(key.bytes());
+}
+
+TEST(BoltAppendixD, GenerateFromSeed) {
+    DATT_LOAD_VECTORS(text, "bolt/bolt03-appendix-d-per-commitment-secrets.json");
+    const json vectors = json::parse(text);
+    ASSERT_EQ(vectors["generation"].size(), 5u);
+    for (const auto& c : vectors["generation"]) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        const auto secret =
+            generate_per_commitment_secret(hash_of(c["seed"]), c["I"].get<uint64_t>());
+        ASSERT_TRUE(secret.ok());
+        EXPECT_EQ(to_hex(*secret), c["output"].get<std::string>());
+    }
+}
+
+TEST(BoltAppendixD, ShachainInsertAndDerive) {
+    DATT_LOAD_VECTORS(text, "bolt/bolt03-appendix-d-per-commitment-secrets.json");
+    const json vectors = json::parse(text);
+    ASSERT_EQ(vectors["storage"].size(), 9u);
+    size_t errors_seen = 0;
+    for (const auto& c : vectors["storage"]) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        Shachain chain;
+        std::vector<std::pair<uint64_t, Hash256>> accepted;
+        for (const auto& step : c["steps"]) {
+            const uint64_t index = step["I"].get<uint64_t>();
+            const Hash256 secret = hash_of(step["secret"]);
+            const Status inserted = chain.insert(index, secret);
+            if (step["output"] == "OK") {
+                ASSERT_TRUE(inserted.ok()) << "index " << index << ": " << inserted.error().message;
+                accepted.emplace_back(index, secret);
+                // Every secret accepted so far is derivable from the compact store.
+                for (const auto& [old_index, old_secret] : accepted) {
+                    const auto derived = chain.derive(old_index);
+                    ASSERT_TRUE(derived.ok());
+                    EXPECT_EQ(*derived, old_secret);
+                }
+            } else {
+                ASSERT_EQ(step["output"], "ERROR");
+                ASSERT_FALSE(inserted.ok()) << "index " << index;
+                EXPECT_EQ(inserted.error().code, "shachain_secret_mismatch");
+                ++errors_seen;
+                // A refused insert changes nothing.
+                ASSERT_EQ(chain.last_index(), accepted.back().first);
+            }
+        }
+    }
+    EXPECT_EQ(errors_seen, 8u);
+}
+
+TEST(Shachain, RefusesOutOfOrderAndUnknown) {
+    const Hash256 seed =
+        hash_of("0101010101010101010101010101010101010101010101010101010101010101");
+    Shachain chain;
+    const Hash256 first = generate_per_commitment_secret(seed, kMaxCommitmentIndex).value();
+    const Hash256 second = generate_per_commitment_secret(seed, kMaxCommitmentIndex - 1).value();
+    EXPECT_EQ(chain.insert(kMaxCommitmentIndex - 1, second).error().code, "shachain_out_of_order");
+    EXPECT_EQ(chain.insert(kMaxCommitmentIndex + 1, first).error().code,
+              "shachain_index_out_of_range");
+    ASSERT_TRUE(chain.insert(kMaxCommitmentIndex, first).ok());
+    EXPECT_EQ(chain.insert(kMaxCommitmentIndex, first).error().code, "shachain_out_of_order");
+    EXPECT_EQ(chain.derive(kMaxCommitmentIndex - 1).error().code, "shachain_unknown_index");
+    ASSERT_TRUE(chain.insert(kMaxCommitmentIndex - 1, second).ok());
+    EXPECT_EQ(*chain.derive(kMaxCommitmentIndex), first);
+}
+
+TEST(Shachain, ThousandSecretsFromFortyNineEntries) {
+    const Hash256 seed =
+        hash_of("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    Shachain chain;
+    for (uint64_t n = 0; n < 1000; ++n) {
+        const uint64_t index = commitment_index(n).value();
+        ASSERT_TRUE(chain.insert(index, generate_per_commitment_secret(seed, index).value()).ok());
+    }
+    for (uint64_t n = 0; n < 1000; n += 37) {
+        const uint64_t index = commitment_index(n).value();
+        EXPECT_EQ(*chain.derive(index), generate_per_commitment_secret(seed, index).value());
+    }
+    EXPECT_FALSE(chain.derive(commitment_index(1000).value()).ok());
+}
+
+TEST(BoltAppendixE, KeyDerivation) {
+    DATT_LOAD_VECTORS(text, "bolt/bolt03-appendix-e-key-derivation.json");
+    const json vectors = json::parse(text);
+    const json& common = vectors["common"];
+    const crypto::SecretKey base_secret = secret_of(common["base_secret"]);
+    const crypto::SecretKey per_commitment_secret = secret_of(common["per_commitment_secret"]);
+    const crypto::PubKey base_point = point_of(common["base_point"]);
+    const crypto::PubKey commitment_point = point_of(common["per_commitment_point"]);
+    // The spec's points are those of its secrets.
+    EXPECT_EQ(crypto::pubkey(base_secret), base_point);
+    EXPECT_EQ(per_commitment_point(hash_of(common["per_commitment_secret"])).value(),
+              commitment_point);
+
+    size_t checked = 0;
+    for (const auto& c : vectors["cases"]) {
+        SCOPED_TRACE(c["name"].get<std::string>());
+        const json& result = c["result"];
+        if (result.contains("localpubkey")) {
+            EXPECT_EQ(hex_of(derive_pubkey(base_point, commitment_point).value()),
+                      result["localpubkey"].get<std::string>());
+            ++checked;
+        }
+        if (result.contains("localprivkey")) {
+            const auto key = derive_privkey(base_secret, commitment_point).value();
+            EXPECT_EQ(to_hex(key.bytes()), result["localprivkey"].get<std::string>());
+            // And the private key belongs to the derived public key.
+            EXPECT_EQ(crypto::pubkey(key), derive_pubkey(base_point, commitment_point).value());
+            ++checked;
+        }
+        if (result.contains("revocationpubkey")) {
+            EXPECT_EQ(hex_of(derive_revocation_pubkey(base_point, commitment_point).value()),
+                      result["revocationpubkey"].get<std::string>());
+            ++checked;
+        }
+        if (result.contains("revocationprivkey")) {
+            const auto key = derive_revocation_privkey(base_secret, per_commitment_secret).value();
+            EXPECT_EQ(to_hex(key.bytes()), result["revocationprivkey"].get<std::string>());
+            EXPECT_EQ(crypto::pubkey(key),
+                      derive_revocation_pubkey(base_point, commitment_point).value());
+            ++checked;
+        }
+    }
+    EXPECT_EQ(checked, 4u);
+}
+
+}  // namespace
+}  // namespace datt::channel
