@@ -15,6 +15,7 @@ DEBIAN_PACKAGES=(
     libsecp256k1-dev nlohmann-json3-dev       # core dependencies (native)
     libgtest-dev libbenchmark-dev             # unit tests, benchmarks
     libboost-dev libsqlite3-dev               # relay: Beast HTTP/WebSocket, storage
+    libssl-dev openssl                        # relay: wss:// peers; tests: a test certificate
     sqlite3                                   # tests: integrity_check of a killed relay's database
     emscripten binaryen                       # wasm build (Emscripten 3.1.6)
     dpkg-dev                                  # apt-get source unpacks with dpkg-source

@@ -4,11 +4,19 @@
 
 #include "net/ws_client.h"
 
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <optional>
 
 namespace datt::relay {
@@ -20,38 +28,87 @@ using tcp = asio::ip::tcp;
 using beast::error_code;
 
 Result<WsUrl> parse_ws_url(std::string_view url) {
-    constexpr std::string_view kScheme = "ws://";
-    if (!url.starts_with(kScheme))
-        return make_error("bad_url", "only ws:// URLs are supported: " + std::string(url));
-    std::string_view rest = url.substr(kScheme.size());
-    const size_t slash = rest.find('/');
     WsUrl out;
+    std::string_view rest;
+    if (url.starts_with("ws://")) {
+        rest = url.substr(5);
+    } else if (url.starts_with("wss://")) {
+        out.tls = true;
+        rest = url.substr(6);
+    } else {
+        return make_error("bad_url",
+                          "only ws:// and wss:// URLs are supported: " + std::string(url));
+    }
+    const size_t slash = rest.find('/');
     out.target = slash == std::string_view::npos ? "/" : std::string(rest.substr(slash));
     std::string_view authority = rest.substr(0, slash);
     const size_t colon = authority.rfind(':');
-    if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+    const size_t bracket = authority.rfind(']');
+    if (colon != std::string_view::npos && (bracket == std::string_view::npos || colon > bracket)) {
         out.port = std::string(authority.substr(colon + 1));
         authority = authority.substr(0, colon);
     } else {
-        out.port = "80";
+        out.port = out.tls ? "443" : "80";
     }
     out.host = std::string(authority);
     if (out.host.empty() || out.port.empty() ||
-        out.port.find_first_not_of("0123456789") != std::string::npos) {
-        return make_error("bad_url", "expected ws://host[:port][/path], got " + std::string(url));
+        out.port.find_first_not_of("0123456789") != std::string::npos ||
+        out.host.find_first_of("@?#") != std::string::npos) {
+        return make_error("bad_url",
+                          "expected ws[s]://host[:port][/path], got " + std::string(url));
     }
     return out;
 }
+
+namespace {
+
+using PlainWs = websocket::stream<beast::tcp_stream>;
+using SecureWs = websocket::stream<beast::ssl_stream<beast::tcp_stream>>;
+
+// The host as the resolver and the certificate check want it: "[::1]" becomes "::1".
+std::string bare_host(const std::string& host) {
+    if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+        return host.substr(1, host.size() - 2);
+    return host;
+}
+
+bool is_ip_literal(const std::string& host) {
+    error_code ec;
+    (void)asio::ip::make_address(host, ec);
+    return !ec;
+}
+
+// OpenSSL's reason for the last failure (the verify result names certificate problems).
+std::string tls_reason(SSL* ssl, const error_code& ec) {
+    const long verify = SSL_get_verify_result(ssl);
+    if (verify != X509_V_OK)
+        return std::string("certificate: ") + X509_verify_cert_error_string(verify);
+    return ec.message();
+}
+
+}  // namespace
 
 // Every operation is asynchronous and run on the client's own io_context for at most its
 // deadline; an operation still pending then is cancelled by closing the socket.
 struct WsClient::Impl {
     asio::io_context io;
-    websocket::stream<beast::tcp_stream> ws{io};
+    asio::ssl::context tls{asio::ssl::context::tls_client};
+    std::optional<PlainWs> plain;    // ws://
+    std::optional<SecureWs> secure;  // wss://
     beast::flat_buffer buffer;
     bool open = false;
     bool reading = false;                 // an async_read is outstanding
     std::optional<error_code> read_done;  // its result, once it finished
+
+    // Calls `f` with the WebSocket stream in use (both kinds have the same operations).
+    template <class F>
+    decltype(auto) with_ws(F&& f) {
+        if (secure) return f(*secure);
+        return f(*plain);
+    }
+    beast::tcp_stream& tcp() {
+        return secure ? beast::get_lowest_layer(*secure) : beast::get_lowest_layer(*plain);
+    }
 
     // Runs the io_context until `done` or the deadline; false on timeout.
     template <class Done>
@@ -76,36 +133,76 @@ Result<std::unique_ptr<WsClient>> WsClient::connect(std::string_view url, Option
     auto parsed = parse_ws_url(url);
     if (!parsed) return parsed.error();
     auto impl = std::make_unique<Impl>();
+    const std::string host = bare_host(parsed->host);
+    const auto deadline = options.connect_timeout + std::chrono::seconds(1);
+    if (parsed->tls) {
+        error_code ec;
+        impl->tls.set_options(asio::ssl::context::default_workarounds |
+                              asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
+                              asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
+        impl->tls.set_default_verify_paths(ec);
+        if (!ec && !options.ca_file.empty()) impl->tls.load_verify_file(options.ca_file, ec);
+        if (ec)
+            return make_error(
+                "connect_failed",
+                "cannot load trusted certificates" +
+                    (options.ca_file.empty() ? std::string() : " from " + options.ca_file) + ": " +
+                    ec.message());
+        impl->tls.set_verify_mode(asio::ssl::verify_peer);
+        impl->secure.emplace(impl->io, impl->tls);
+        SSL* ssl = impl->secure->next_layer().native_handle();
+        // The certificate must name the host: OpenSSL checks it while verifying the chain.
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+        const bool named = is_ip_literal(host)
+                               ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str()) == 1
+                               : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0) == 1 &&
+                                     SSL_set_tlsext_host_name(ssl, host.c_str()) == 1;
+        if (!named) return make_error("connect_failed", "cannot check TLS names for " + host);
+    } else {
+        impl->plain.emplace(impl->io);
+    }
     tcp::resolver resolver(impl->io);
     error_code ec;
-    auto endpoints = resolver.resolve(parsed->host, parsed->port, ec);
-    if (ec)
-        return make_error("connect_failed", "cannot resolve " + parsed->host + ": " + ec.message());
-    beast::get_lowest_layer(impl->ws).expires_after(options.connect_timeout);
+    auto endpoints = resolver.resolve(host, parsed->port, ec);
+    if (ec) return make_error("connect_failed", "cannot resolve " + host + ": " + ec.message());
+    impl->tcp().expires_after(options.connect_timeout);
     std::optional<error_code> connected;
-    beast::get_lowest_layer(impl->ws).async_connect(
-        endpoints, [&](error_code e, const tcp::endpoint&) { connected = e; });
-    if (!impl->run_until([&] { return connected.has_value(); },
-                         options.connect_timeout + std::chrono::seconds(1)) ||
-        *connected) {
+    impl->tcp().async_connect(endpoints,
+                              [&](error_code e, const tcp::endpoint&) { connected = e; });
+    if (!impl->run_until([&] { return connected.has_value(); }, deadline) || *connected) {
         return make_error("connect_failed",
                           "cannot connect to " + std::string(url) + ": " +
                               (connected ? connected->message() : std::string("timed out")));
     }
+    if (impl->secure) {
+        std::optional<error_code> secured;
+        impl->secure->next_layer().async_handshake(asio::ssl::stream_base::client,
+                                                   [&](error_code e) { secured = e; });
+        if (!impl->run_until([&] { return secured.has_value(); }, deadline) || *secured) {
+            return make_error(
+                "connect_failed",
+                "TLS handshake with " + std::string(url) + " failed: " +
+                    (secured ? tls_reason(impl->secure->next_layer().native_handle(), *secured)
+                             : std::string("timed out")));
+        }
+    }
     std::optional<error_code> handshaken;
-    impl->ws.async_handshake(parsed->host + ":" + parsed->port, parsed->target,
-                             [&](error_code e) { handshaken = e; });
-    if (!impl->run_until([&] { return handshaken.has_value(); },
-                         options.connect_timeout + std::chrono::seconds(1)) ||
-        *handshaken) {
+    impl->with_ws([&](auto& ws) {
+        ws.async_handshake(parsed->host + ":" + parsed->port, parsed->target,
+                           [&](error_code e) { handshaken = e; });
+    });
+    if (!impl->run_until([&] { return handshaken.has_value(); }, deadline) || *handshaken) {
         return make_error("connect_failed",
                           "WebSocket handshake with " + std::string(url) + " failed: " +
                               (handshaken ? handshaken->message() : std::string("timed out")));
     }
     // From here the Beast timer is off; each call has its own deadline.
-    beast::get_lowest_layer(impl->ws).expires_never();
-    impl->ws.read_message_max(options.max_message_bytes);
-    impl->ws.text(true);
+    impl->tcp().expires_never();
+    impl->with_ws([&](auto& ws) {
+        ws.read_message_max(options.max_message_bytes);
+        ws.text(true);
+    });
     impl->open = true;
     return std::unique_ptr<WsClient>(new WsClient(std::move(impl)));
 }
@@ -113,8 +210,10 @@ Result<std::unique_ptr<WsClient>> WsClient::connect(std::string_view url, Option
 Status WsClient::send(std::string_view text) {
     if (!impl_->open) return make_error("closed", "the connection is closed");
     std::optional<error_code> sent;
-    impl_->ws.async_write(asio::buffer(text.data(), text.size()),
-                          [&](error_code e, size_t) { sent = e; });
+    impl_->with_ws([&](auto& ws) {
+        ws.async_write(asio::buffer(text.data(), text.size()),
+                       [&](error_code e, size_t) { sent = e; });
+    });
     if (!impl_->run_until([&] { return sent.has_value(); }, std::chrono::seconds(30))) {
         close();
         return make_error("send_failed", "sending timed out");
@@ -132,8 +231,10 @@ Result<std::string> WsClient::receive(std::chrono::milliseconds timeout) {
     if (!impl_->reading) {
         impl_->reading = true;
         impl_->read_done.reset();
-        impl_->ws.async_read(impl_->buffer,
-                             [impl = impl_.get()](error_code e, size_t) { impl->read_done = e; });
+        impl_->with_ws([&](auto& ws) {
+            ws.async_read(impl_->buffer,
+                          [impl = impl_.get()](error_code e, size_t) { impl->read_done = e; });
+        });
     }
     if (!impl_->run_until([&] { return impl_->read_done.has_value(); }, timeout)) {
         return make_error("timeout",
@@ -153,8 +254,10 @@ void WsClient::close() {
     if (!impl_ || !impl_->open) return;
     impl_->open = false;
     error_code ec;
-    beast::get_lowest_layer(impl_->ws).socket().shutdown(tcp::socket::shutdown_both, ec);
-    beast::get_lowest_layer(impl_->ws).socket().close(ec);
+    // No TLS close_notify: the connection is dropped either way, and a peer that stopped
+    // reading must not make close() wait.
+    impl_->tcp().socket().shutdown(tcp::socket::shutdown_both, ec);
+    impl_->tcp().socket().close(ec);
     impl_->io.restart();
     impl_->io.poll();  // let the cancelled handlers finish
 }

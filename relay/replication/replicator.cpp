@@ -36,6 +36,15 @@ Result<std::vector<PeerConfig>> parse_peers(std::string_view json_text) {
         PeerConfig peer;
         peer.url = entry["url"].get<std::string>();
         if (auto url = parse_ws_url(peer.url); !url) return invalid(url.error().message);
+        if (entry.contains("ca_file")) {
+            if (!entry["ca_file"].is_string() || entry["ca_file"].get<std::string>().empty())
+                return invalid("\"ca_file\" must be a file name");
+            peer.ca_file = entry["ca_file"].get<std::string>();
+            if (!peer.url.starts_with("wss://"))
+                return invalid("peer " + peer.url + ": \"ca_file\" applies to wss:// only");
+            if (!std::ifstream(peer.ca_file))
+                return invalid("peer " + peer.url + ": cannot read ca_file " + peer.ca_file);
+        }
         auto strings = [&](const char* name) -> Result<std::vector<std::string>> {
             std::vector<std::string> out;
             if (!entry.contains(name)) return out;
@@ -180,7 +189,9 @@ Status Replicator::reconcile_all(Peer& peer, WsClient& client, StoreReader& read
 }
 
 Status Replicator::session(Peer& peer, StoreReader& reader) {
-    auto client = WsClient::connect(peer.config.url, {});
+    WsClient::Options connect_options;
+    connect_options.ca_file = peer.config.ca_file;
+    auto client = WsClient::connect(peer.config.url, connect_options);
     if (!client) return client.error();
     peer.connected = true;
     log::info("replication from " + peer.config.url + ": connected");

@@ -4,15 +4,16 @@
 // end at the first relay that already has an event).
 //
 // Per peer, forever until stop():
-//   connect (ws://) -> REQ "live" with the filters and limit 0 (live only, whatever the
+//   connect (ws:// or wss://) -> REQ "live" with the filters and limit 0 (live only, whatever the
 //   events' created_at) -> for each filter: reconcile (NIP-77, peer_sync.h) and fetch what
 //   we lack by ids in batches, live events handled meanwhile -> live events as they come;
 //   every --peer-resync-seconds reconcile again on the same connection (a safety net) ->
 //   on any error or disconnect: back off (1 s doubling to 60 s) and start over.
 //
-// Peers file (JSON): [{"url": "ws://host:port", "communities": ["34550:<pubkey hex>:<d>"],
-// "authors": ["<pubkey hex>"], "filters": [{...NIP-01 filter...}]}, ...]. Each community
-// becomes {"#a": [address]}, the authors one {"authors": [...]}; at least one is required.
+// Peers file (JSON): [{"url": "ws[s]://host:port", "ca_file": "<PEM, wss only, optional>",
+// "communities": ["34550:<pubkey hex>:<d>"], "authors": ["<pubkey hex>"], "filters": [{...NIP-01
+// filter...}]}, ...]. Each community becomes {"#a": [address]}, the authors one {"authors": [...]};
+// at least one is required.
 //
 // /metrics (per peer, label peer="<url>"): datt_peer_connected, datt_peer_events_pulled_total,
 // datt_peer_reconciliations_total, datt_peer_errors_total, datt_peer_lag_seconds (now minus
@@ -37,6 +38,7 @@ namespace datt::relay {
 
 struct PeerConfig {
     std::string url;
+    std::string ca_file;  // wss:// only: certificates trusted besides the system's roots
     std::vector<proto::Filter> filters;
 };
 

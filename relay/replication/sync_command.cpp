@@ -15,12 +15,15 @@ constexpr const char* kUsage =
     "usage: datt-relay sync <peer-url> [filter-json] [options]\n"
     "\n"
     "Reconciles the events matching filter-json (default {}: all) in a database with the\n"
-    "relay at peer-url (ws://host:port) by NIP-77, fetches the events the database lacks\n"
+    "relay at peer-url (ws://host:port or wss://host:port) by NIP-77, fetches the events the "
+    "database lacks\n"
     "(REQ by ids, every signature checked), stores them, and prints what it moved. Events\n"
     "the peer lacks are counted, not uploaded. Use a database no running relay writes to.\n"
     "\n"
     "Options:\n"
     "  --database FILE          SQLite database [./data/datt.sqlite3]\n"
+    "  --ca-file FILE           wss:// only: PEM certificates trusted besides the system's\n"
+    "                           roots (a private CA or a self-signed relay)\n"
     "  --max-items N            most events on our side of the filter [1000000]\n"
     "  --frame-size-limit N     largest negentropy message we send, bytes before hex [120000]\n"
     "  --batch-size N           ids per REQ when fetching [500]\n"
@@ -44,6 +47,7 @@ bool parse_size(const std::string& text, uint64_t& out) {
 int run_sync_command(const std::vector<std::string>& args) {
     std::string url, filter_text = "{}", database = "./data/datt.sqlite3";
     PeerSyncOptions options;
+    WsClient::Options connect_options;
     bool dry_run = false;
     std::vector<std::string> positional;
     for (size_t i = 0; i < args.size(); ++i) {
@@ -62,6 +66,8 @@ int run_sync_command(const std::vector<std::string>& args) {
             uint64_t number = 0;
             if (arg == "--database") {
                 database = value;
+            } else if (arg == "--ca-file" && !value.empty()) {
+                connect_options.ca_file = value;
             } else if (arg == "--max-items" && parse_size(value, number) && number > 0) {
                 options.max_items = number;
             } else if (arg == "--frame-size-limit" && parse_size(value, number) &&
@@ -93,7 +99,7 @@ int run_sync_command(const std::vector<std::string>& args) {
     auto reader = (*store)->open_reader();
     if (!reader) return fail(reader.error());
     const auto started = std::chrono::steady_clock::now();
-    auto client = WsClient::connect(url, {});
+    auto client = WsClient::connect(url, connect_options);
     if (!client) return fail(client.error());
 
     auto diff = reconcile_with_peer(**client, **reader, *filter, "sync", options);
@@ -108,7 +114,8 @@ int run_sync_command(const std::vector<std::string>& args) {
               << diff->have.size() << " the peer lacks (not uploaded)\n";
     if (dry_run) return 0;
 
-    size_t stored = 0, duplicate = 0, not_kept = 0;
+    size_t stored = 0, pending = 0, duplicate = 0, not_kept = 0, refused = 0;
+    std::string first_refusal;
     auto fetched = fetch_by_ids(**client, diff->need, "fetch", options,
                                 [&](std::vector<event::Event> events) -> Status {
                                     auto written = (*store)->write_batch(events);
@@ -122,9 +129,18 @@ int run_sync_command(const std::vector<std::string>& args) {
                                             case WriteStatus::kDuplicate:
                                                 ++duplicate;
                                                 break;
+                                            case WriteStatus::kPending:
+                                                ++stored;  // stored, its chain has a gap
+                                                ++pending;
+                                                break;
                                             case WriteStatus::kReplacedNewer:
                                             case WriteStatus::kDeleted:
                                                 ++not_kept;
+                                                break;
+                                            case WriteStatus::kRefused:
+                                                ++refused;  // a fork, a ban, too little PoW...
+                                                if (first_refusal.empty())
+                                                    first_refusal = outcome.message;
                                                 break;
                                         }
                                     }
@@ -135,7 +151,11 @@ int run_sync_command(const std::vector<std::string>& args) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     std::cout << "fetched " << fetched->received << " events (" << fetched->invalid
               << " invalid): stored " << stored << ", already had " << duplicate
-              << ", superseded or deleted " << not_kept << "; " << seconds << " s in all\n";
+              << ", superseded or deleted " << not_kept << ", refused by Datt rules " << refused
+              << "; " << seconds << " s in all\n";
+    if (pending > 0)
+        std::cout << pending << " of the stored events wait for a missing chain predecessor\n";
+    if (refused > 0) std::cout << "first refusal: " << first_refusal << "\n";
     (*client)->close();
     return fetched->invalid > 0 ? 1 : 0;
 }

@@ -411,10 +411,16 @@ test('several relays: a second relay added in settings is read and written, and 
   const dead = `ws://127.0.0.1:${await freePort()}/`;
   await settings.getByLabel('Relay address').fill(dead);
   await settings.getByRole('button', { name: 'Add relay' }).click();
-  await pageB.getByTestId('outbox-pending').waitFor(T);
+  // The dead relay no longer keeps the header at "to send" (issue 16: every connected relay
+  // stored the new relay list); its row in Settings says what it still has to be sent.
+  await rows.filter({ hasText: dead }).getByTestId('relay-to-send').waitFor(T);
+  await pageB.getByTestId('outbox-down').waitFor(T);
+  assert.equal(await pageB.getByTestId('outbox-pending').count(), 0);
   await settings.getByLabel('Relay address').fill(dead);
   await settings.getByRole('button', { name: 'Add relay' }).click();
   await settings.getByRole('alert').filter({ hasText: 'already in your list' }).waitFor(T);
+  // The message starts with a word, not the capitalized URL ("Ws://...").
+  assert.equal(await settings.getByRole('alert').innerText(), `That relay is already in your list: ${dead}`);
   assert.equal(await rows.count(), 2);
   await rows.filter({ hasText: dead }).getByRole('button', { name: 'remove' }).click();
   await pageB.waitForFunction(() => document.querySelectorAll('[data-testid=relay-row]').length === 1, null, T);

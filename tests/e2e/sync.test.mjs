@@ -175,6 +175,34 @@ test('opening a version-1 store rewrites replaceable addresses to the core\'s fo
   assert.deepEqual(rows, [`0:${owner.pk}:`, `34550:${owner.pk}:a:b`, `34550:${owner.pk}:`]);
 });
 
+test('opening a version-2 store indexes the mentions of stored comments (the inbox)', async () => {
+  const found = await page.evaluate(async ({ pk }) => {
+    const name = `v2-${Math.random().toString(36).slice(2)}`;
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const open = indexedDB.open(name, 2);
+    open.onupgradeneeded = () => open.result.createObjectStore('events', { keyPath: 'id' }).createIndex('address', 'address');
+    const old = await done(open);
+    const tx = old.transaction('events', 'readwrite');
+    const other = 'ab'.repeat(32);
+    tx.objectStore('events').put({ id: 'reply', kind: 1111, parent: 'x', tags: [['e', 'x'], ['p', pk]], content: '' });
+    tx.objectStore('events').put({ id: 'post', kind: 1111, post: 1, tags: [['p', pk]], content: '' });
+    tx.objectStore('events').put({ id: 'other', kind: 1111, parent: 'x', tags: [['p', other], ['p', 'BAD']], content: '' });
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    old.close();
+    const { openDatabase, mentionsOf } = await import('/src/store/db.js');
+    const db = await openDatabase(name);
+    const mine = (await mentionsOf(db, pk)).map((r) => r.id);
+    const theirs = (await mentionsOf(db, other)).map((r) => r.id);
+    db.close();
+    return { mine, theirs };
+  }, { pk: owner.pk });
+  // The post's p tag (its community's owner) is no mention.
+  assert.deepEqual(found, { mine: ['reply'], theirs: ['other'] });
+});
+
 function readName(event) {
   return event.tags.find((t) => t[0] === 'name')?.[1] ?? String(event.kind);
 }

@@ -5,13 +5,13 @@
 // tip; the merkle proof holds the txid; broadcast verdicts; the node stopped mid-test gives
 // clear errors and the relay recovers when it returns.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
+import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { repoRoot } from '../support/vectors.mjs';
 import {
   btc, btcEvent, displayHex, freePort, rawTx, sha256d,
@@ -32,30 +32,6 @@ function bip84Receive() {
   return { address: ring.getAddress('string', 'regtest'), script: ring.getProgram().toRaw().toString('hex') };
 }
 
-function startNode(datadir, port) {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/bitcoin-node.mjs'), '--datadir', datadir,
-    '--rpc-port', String(port), '--memory'], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  const exited = new Promise((resolve) => { child.on('exit', resolve); });
-  return {
-    child,
-    exited,
-    async ready() {
-      const file = path.join(datadir, 'rpc.json');
-      for (let i = 0; i < 600; i += 1) {
-        if (existsSync(file)) return;
-        if (child.exitCode !== null) throw new Error(`bcoin exited: ${stderr}`);
-        await sleep(100);
-      }
-      throw new Error(`bcoin did not start: ${stderr}`);
-    },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
   let dir; let node; let relay; let client; let rpcPort; let key;
@@ -75,7 +51,7 @@ describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'datt-bcoin-'));
     rpcPort = await freePort();
-    node = startNode(path.join(dir, 'btc'), rpcPort);
+    node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });
     await node.ready();
     key = readFileSync(path.join(dir, 'btc', 'rpc-key'), 'utf8').trim();
     relay = await startRelay({
@@ -196,7 +172,7 @@ describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
     assert.ok(['rpc_unreachable', 'node_unavailable'].includes(failed[2].code), JSON.stringify(failed));
     assert.match(failed[2].message, /node/);
 
-    node = startNode(path.join(dir, 'btc'), rpcPort);
+    node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });
     await node.ready();
     let up;
     for (let i = 0; i < 150; i += 1) {

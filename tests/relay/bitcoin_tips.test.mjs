@@ -19,13 +19,13 @@
 import './../support/webcrypto.mjs';
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { loadWasmDatt, repoRoot } from '../support/vectors.mjs';
+import { startBcoinNode } from '../support/bcoin_node.mjs';
+import { loadWasmDatt } from '../support/vectors.mjs';
 import { btc, btcEvent, freePort } from './bitcoin_support.mjs';
 import {
   connect, fetchEvents, publishOk, sleep, startRelay,
@@ -110,33 +110,6 @@ class HeaderStore {
 
 // ---- the node ----
 
-function startNode(datadir, port) {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/bitcoin-node.mjs'), '--datadir', datadir,
-    '--rpc-port', String(port)], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  const exited = new Promise((resolve) => { child.on('exit', resolve); });
-  const killChild = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
-  process.once('exit', killChild);
-  return {
-    async ready() {
-      const file = path.join(datadir, 'rpc.json');
-      for (let i = 0; i < 900; i += 1) {
-        if (existsSync(file)) return;
-        if (child.exitCode !== null) throw new Error(`bcoin exited: ${stderr}`);
-        await sleep(100);
-      }
-      throw new Error(`bcoin did not start: ${stderr}`);
-    },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(killChild, 20000);
-      await exited;
-      clearTimeout(timer);
-      process.removeListener('exit', killChild);
-    },
-  };
-}
 
 describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
   let dir; let node; let relay; let rpcPort; let key;
@@ -154,6 +127,16 @@ describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
     const body = await response.json();
     if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
     return body.result;
+  }
+
+  /** The bridge's status, polled every 200 ms until `done(status)` or `ms` pass; the last one. */
+  async function statusUntil(conn, done, ms) {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const status = (await btc(conn, { method: 'status' }))[2];
+      if (done(status) || Date.now() > deadline) return status;
+      await sleep(200);
+    }
   }
 
   async function mineTo(height) {
@@ -186,7 +169,7 @@ describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'datt-tips-'));
     rpcPort = await freePort();
-    node = startNode(path.join(dir, 'btc'), rpcPort);
+    node = startBcoinNode(path.join(dir, 'btc'), rpcPort);
     await node.ready();
     key = readFileSync(path.join(dir, 'btc', 'rpc-key'), 'utf8').trim();
     relay = await startRelay({
@@ -219,6 +202,10 @@ describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
     await payerConn.next(btcEvent('payment', (e) => e.txid === coin.txid), 20000, 'the faucet payment');
     await mineTo(SEGWIT_HEIGHT + 1);
     await payerConn.next(btcEvent('confirmed', (e) => e.txid === coin.txid), 30000, 'the faucet confirmation');
+    // The bridge scans at most 50 blocks per poll: wait until it has seen the whole chain, so
+    // what follows does not race its catch-up on a loaded machine.
+    const caughtUp = await statusUntil(payerConn, (s) => s.height === SEGWIT_HEIGHT + 1, 60000);
+    assert.equal(caughtUp.height, SEGWIT_HEIGHT + 1, JSON.stringify(caughtUp));
   });
 
   let payoutEvent; let post; let original; let originalTip;
@@ -301,16 +288,12 @@ describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
     const failed = await btc(readerConn, { method: 'proof', txid: original.txid });
     assert.equal(failed[0], 'BTC-ERR');
     assert.ok(['rpc_unreachable', 'node_unavailable'].includes(failed[2].code), JSON.stringify(failed));
-    node = startNode(path.join(dir, 'btc'), rpcPort);
+    node = startBcoinNode(path.join(dir, 'btc'), rpcPort);
     await node.ready();
-    let up;
-    for (let i = 0; i < 300; i += 1) {
-      up = await btc(payerConn, { method: 'status' });
-      if (up[2].connected === true) break;
-      await sleep(200);
-    }
-    assert.equal(up[2].connected, true, JSON.stringify(up));
-    assert.equal(up[2].height, SEGWIT_HEIGHT + 1, 'the chain survived the restart');
+    // Connected first, then (the bridge rescans after a reconnect) back at the old tip.
+    const up = await statusUntil(payerConn, (s) => s.connected === true && s.height >= SEGWIT_HEIGHT + 1, 60000);
+    assert.equal(up.connected, true, JSON.stringify(up));
+    assert.equal(up.height, SEGWIT_HEIGHT + 1, 'the chain survived the restart');
     assert.deepEqual(await rpc('getrawmempool'), []);
 
     const accepted = await broadcast(bumped);

@@ -10,8 +10,8 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 
 import {
-  GENEROUS_LIMITS, connect, countEvents, fetchEvents, newKey, publishOk, relayPath, signEvent,
-  sleep, startRelay, uniqueTag,
+  GENEROUS_LIMITS, connect, countEvents, fetchEvents, finalizeEvent, newKey, now, publishOk, randomHex,
+  relayPath, signEvent, sleep, startRelay, uniqueTag,
 } from './support.mjs';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'datt-replication-'));
@@ -196,4 +196,47 @@ test('three relays replicating each other: no duplicates, and a stopped one catc
   for (const url of urls) assert.deepEqual((await storedIds(url, take[0])).sort(), expected, url);
   const reconciled = await metric(restarted, 'datt_peer_reconciliations_total');
   assert.equal(reconciled.length, 2);
+});
+
+test('datt-relay sync reports chain entries stored as pending and events refused by Datt rules', async () => {
+  const key = newKey();
+  const chainId = randomHex(16);
+  const at = (seq, prev, content) => finalizeEvent({
+    kind: 1111, created_at: now(), content,
+    tags: [seq === 0 ? ['chain', chainId, '0'] : ['chain', chainId, String(seq), prev]],
+  }, key.sk);
+  const e0 = at(0, null, 'first');
+  const e1 = at(1, e0.id, 'second');
+  const e2 = at(2, e1.id, 'third');
+  const rival = at(1, e0.id, 'a different second');
+  const run = (args) => new Promise((resolve) => {
+    execFile(relayPath(), ['sync', ...args], { timeout: 30000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? error.code : 0, stdout, stderr });
+    });
+  });
+  const filter = JSON.stringify({ authors: [key.pk] });
+
+  // A relay holding seq 0 and a pending seq 2: the copy keeps seq 2 pending too.
+  const gappy = await startRelay({ args: ARGS });
+  relays.push(gappy);
+  await publishAll(gappy.url, [e0, e2]);
+  const pendingCopy = await run([gappy.url, filter, '--database', path.join(dir, 'pending.sqlite3')]);
+  assert.equal(pendingCopy.code, 0, pendingCopy.stderr);
+  assert.match(pendingCopy.stdout, /stored 2, already had 0, superseded or deleted 0, refused by Datt rules 0/);
+  assert.match(pendingCopy.stdout, /^1 of the stored events wait for a missing chain predecessor$/m);
+
+  // A database holding the rival seq 1 refuses the other seq 1 as a fork, and says why.
+  const rivalRelay = await startRelay({ args: ARGS });
+  relays.push(rivalRelay);
+  await publishAll(rivalRelay.url, [e0, rival]);
+  const database = path.join(dir, 'fork.sqlite3');
+  assert.equal((await run([rivalRelay.url, filter, '--database', database])).code, 0);
+  const full = await startRelay({ args: ARGS });
+  relays.push(full);
+  await publishAll(full.url, [e0, e1, e2]);
+  const forked = await run([full.url, filter, '--database', database]);
+  assert.equal(forked.code, 0, forked.stderr);
+  const refused = Number(/refused by Datt rules (\d+)/.exec(forked.stdout)?.[1]);
+  assert.ok(refused >= 1, forked.stdout);
+  assert.match(forked.stdout, /^first refusal: invalid: fork/m);
 });

@@ -10,10 +10,10 @@ import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-import { verifyEvent as nostrToolsVerify } from 'nostr-tools/pure';
+import { nip19, verifyEvent as nostrToolsVerify } from 'nostr-tools';
 
 import {
-  DATT_KINDS, InputError, KIND, LIMITS, buildComment, buildCommunity, buildCommunityList, buildDeletion,
+  DATT_KINDS, InputError, KIND, LIMITS, buildBookmarks, buildEdit, readBookmarks, buildComment, buildCommunity, buildCommunityList, buildDeletion,
   buildPost, buildProfile, buildRelayList, buildVote, checkUrl, communityAddress, describe, lastTagValue,
   parseCommunityAddress, readCommunity, readCommunityList, readPost, readProfile, readRelayList, slugify, tagValue,
 } from '../../web/src/lib/events.js';
@@ -62,9 +62,9 @@ function assertTemplate(event, kind) {
 }
 
 test('kinds are the NIP numbers', () => {
-  assert.deepEqual({ ...KIND }, { profile: 0, deletion: 5, vote: 7, comment: 1111, relayList: 10002,
-    communityList: 10004, community: 34550 });
-  assert.deepEqual([...DATT_KINDS].sort((a, b) => a - b), [0, 5, 7, 1111, 10002, 10004, 34550]);
+  assert.deepEqual({ ...KIND }, { profile: 0, deletion: 5, vote: 7, edit: 1010, comment: 1111, bookmarks: 10003,
+    relayList: 10002, communityList: 10004, community: 34550 });
+  assert.deepEqual([...DATT_KINDS].sort((a, b) => a - b), [0, 5, 7, 1010, 1111, 10002, 10003, 10004, 34550]);
   assert.ok(Object.isFrozen(KIND));
 });
 
@@ -187,7 +187,9 @@ test('NIP-22 reply: uppercase root tags for the community, lowercase e/k/p for t
   assert.deepEqual(onlyTag(reply, 'p'), ['p', ALICE]);
   assert.equal(tagsNamed(reply, 'a').length, 0); // the parent is not the community
   assert.equal(reply.content, 'Nice');
-  assert.deepEqual(describe({ ...reply, id: REPLY_ID, pubkey: BOB }, datt), { community: COMMUNITY, parent: POST_ID });
+  // The inbox: a reply addresses its parent's author (issue 16 added `mentions`).
+  assert.deepEqual(describe({ ...reply, id: REPLY_ID, pubkey: BOB }, datt),
+    { community: COMMUNITY, parent: POST_ID, mentions: [ALICE] });
 
   inputError(() => buildComment({ community: COMMUNITY, parent, body: '  ' }, NOW), 'comment');
   inputError(() => buildComment({ community: COMMUNITY, parent, body: 'c'.repeat(LIMITS.body + 1) }, NOW), 'comment');
@@ -225,6 +227,45 @@ test('NIP-09 deletion: one e tag per target and one k tag per distinct kind', ()
   // What it names is the core's reading of the signed event (tests/wasm/rules.test.mjs).
   const signed = datt.signEvent(event, datt.generateSecretKey());
   assert.deepEqual(describe(signed, datt), { deletes: [POST_ID, REPLY_ID, BOB], deletesAddresses: [] });
+});
+
+test('edits (kind 1010) name the original; a post edit carries title and link; bookmarks are e tags', () => {
+  const post = { id: POST_ID, pubkey: ALICE, kind: 1111 };
+  const edit = buildEdit({ target: post, community: COMMUNITY, title: ' New ', url: 'https://example.com/x', body: 'Text' }, NOW);
+  assert.equal(edit.kind, 1010);
+  assert.deepEqual(edit.tags, [['e', POST_ID, '', ALICE], ['k', '1111'], ['A', COMMUNITY], ['title', 'New'],
+    ['r', 'https://example.com/x']]);
+  assert.equal(edit.content, 'Text');
+  assert.deepEqual(describe({ ...edit, id: REPLY_ID, pubkey: ALICE }, datt), { edits: POST_ID, community: COMMUNITY });
+  // A comment's edit has no title; its text is required, a post's may be a link alone.
+  assert.deepEqual(buildEdit({ target: post, body: 'x' }, NOW).tags, [['e', POST_ID, '', ALICE], ['k', '1111']]);
+  inputError(() => buildEdit({ target: post, body: ' ' }, NOW), 'comment');
+  inputError(() => buildEdit({ target: post, title: 't', body: '' }, NOW), 'body');
+  inputError(() => buildEdit({ target: post, title: '', body: 'x' }, NOW), 'title');
+  inputError(() => buildEdit({ target: { id: 'x' }, body: 'x' }, NOW), 'target');
+  inputError(() => buildEdit({ target: post, community: 'nope', body: 'x' }, NOW), 'community');
+  assert.deepEqual(describe({ kind: 1010, pubkey: ALICE, tags: [['e', 'short']], content: '' }, datt), {});
+
+  const list = buildBookmarks([POST_ID, REPLY_ID], NOW);
+  assert.equal(list.kind, 10003);
+  assert.deepEqual(readBookmarks(list), [POST_ID, REPLY_ID]);
+  assert.deepEqual(readBookmarks({ tags: [['e', POST_ID], ['e', POST_ID], ['e', 'bad'], ['a', POST_ID]] }), [POST_ID]);
+  inputError(() => buildBookmarks(['nope'], NOW), 'bookmarks');
+});
+
+test('mentions: p tags and nostr:npub references of comments, never of top-level posts', () => {
+  const npub = nip19.npubEncode(BOB);
+  const comment = buildComment({ community: COMMUNITY, parent: { id: POST_ID, pubkey: ALICE, kind: 1111 },
+    body: `cc nostr:${npub} and nostr:${npub}, not npub1 alone: ${npub}, nor nostr:npub1broken` }, NOW);
+  assert.deepEqual(describe({ ...comment, id: REPLY_ID, pubkey: OWNER }, datt).mentions, [ALICE, BOB]);
+  // A post's p tag is the community's owner: no mention.
+  const post = buildPost({ community: COMMUNITY, title: 'x', body: `nostr:${npub}` }, NOW);
+  assert.equal(describe({ ...post, id: POST_ID, pubkey: ALICE }, datt).mentions, undefined);
+  // Malformed p tags are skipped; at most 20 are kept.
+  const many = Array.from({ length: 30 }, (_, i) => ['p', i.toString(16).padStart(64, '0')]);
+  const tags = [['p', ALICE.toUpperCase()], ['p'], ['p', 5], ...many];
+  assert.equal(describe({ kind: 1111, pubkey: ALICE, tags, content: '' }, datt).mentions.length, 20);
+  assert.equal(describe({ kind: 1111, pubkey: ALICE, tags: [['p', ALICE.toUpperCase()]], content: '' }, datt).mentions, undefined);
 });
 
 test('describe() on hostile comments, votes and deletions keeps only well-formed references', () => {
@@ -386,7 +427,7 @@ test('signed templates verify in the wasm core and in nostr-tools', () => {
   assert.equal(definition.pubkey, owner);
   assert.deepEqual(readCommunity(definition).moderators, [owner]);
   assert.deepEqual(describe(post, datt), { community, post: 1 });
-  assert.deepEqual(describe(reply, datt), { community, parent: post.id });
+  assert.deepEqual(describe(reply, datt), { community, parent: post.id, mentions: [post.pubkey] }); // the inbox (issue 16)
   assert.deepEqual(describe(deletion, datt), { deletes: [post.id], deletesAddresses: [] });
   assert.deepEqual(readProfile(profile), { name: 'Alice', about: 'ünïcode' });
   assert.deepEqual(readRelayList(relays), [{ url: 'wss://relay.example/', read: true, write: false }]);

@@ -189,6 +189,32 @@ test('nesting is capped at 16 levels for quotes, lists and inlines', () => {
   assert.ok(deepest(inline[0]) <= 17, 'paragraph + at most 16 inline levels');
 });
 
+const TABLE = (...children) => ({ type: 'table', children });
+const THEAD = (...rows) => ({ type: 'table_head', children: rows });
+const TBODY = (...rows) => ({ type: 'table_body', children: rows });
+const TR = (...cells) => ({ type: 'table_row', children: cells });
+const TH = (align, ...children) => ({ type: 'table_cell', header: true, align, children });
+const TD = (align, ...children) => ({ type: 'table_cell', header: false, align, children });
+
+test('GFM tables: header, alignment, inline content, missing cells, raw HTML as text', () => {
+  parses('| a | b | c |\n|:--|:-:|--:|\n| *x* | <b>y</b> | [l](https://e.example) |\n| 1 |', [TABLE(
+    THEAD(TR(TH('left', T('a')), TH('center', T('b')), TH('right', T('c')))),
+    TBODY(
+      TR(TD('left', E(T('x'))), TD('center', T('<b>y</b>')), TD('right', L('https://e.example/', T('l')))),
+      TR(TD('left', T('1')), TD('center'), TD('right'))))]);
+  // No delimiter row, or a different cell count in it: a paragraph (GFM spec examples 201, 203).
+  parses('| a |\n| b |', [P(T('| a |\n| b |'))]);
+  parses('| a | b |\n| - |\n| c |', [P(T('| a | b |\n| - |\n| c |'))]);
+  // A header alone is a table without a body; an escaped pipe stays in its cell.
+  parses('a | b\n--|--', [TABLE(THEAD(TR(TH(null, T('a')), TH(null, T('b')))))]);
+  parses('| a \\| b |\n|-|\n', [TABLE(THEAD(TR(TH(null, T('a | b')))))]);
+  // Rendered: a scrolling wrapper, th/td with only a fixed align value; an unsafe link in a
+  // cell is its text, as everywhere.
+  assert.equal(html('| a | b |\n|:-:|---|\n| [x](javascript:alert(1)) | y |'),
+    '<div class="md-table"><table><thead><tr><th align="center">a</th><th>b</th></tr></thead>' +
+    '<tbody><tr><td align="center">x</td><td>y</td></tr></tbody></table></div>');
+});
+
 test('render: heading levels shift by two so posts never outrank the page', () => {
   assert.equal(html('# a\n## b\n### c\n#### d\n##### e\n###### f'),
     '<h3>a</h3><h4>b</h4><h5>c</h5><h6>d</h6><h6>e</h6><h6>f</h6>');
@@ -239,7 +265,7 @@ test('safeUrl refuses every other scheme and every whitespace or encoding trick'
 });
 
 const ALLOWED_TYPES = new Set(['p', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'ul', 'ol', 'li', 'pre', 'code', 'em',
-  'strong', 'del', 'a', 'br', 'hr']);
+  'strong', 'del', 'a', 'br', 'hr', 'div', 'table', 'thead', 'tbody', 'tr', 'th', 'td']);
 
 // Fails unless every node is a string or an allowed element whose props are exactly the permitted ones.
 function assertSafeTree(node, where) {
@@ -254,6 +280,11 @@ function assertSafeTree(node, where) {
     assert.equal(target, '_blank', where);
     assert.equal(safeUrl(href), href, `${where}: href ${href}`);
     assert.match(href, /^(?:https?:\/\/|mailto:)/, where);
+  } else if (node.type === 'div') {
+    assert.deepEqual(node.props, { class: 'md-table' }, where); // the one wrapper: a table's
+  } else if ((node.type === 'th' || node.type === 'td') && node.props !== null) {
+    assert.deepEqual(Object.keys(node.props), ['align'], where);
+    assert.ok(['left', 'center', 'right'].includes(node.props.align), where);
   } else if (node.type === 'ol' && node.props !== null) {
     assert.deepEqual(Object.keys(node.props), ['start'], where);
     assert.ok(Number.isInteger(node.props.start), where);
@@ -380,6 +411,9 @@ const PATHOLOGICAL = {
   'autolinks': '<http://a.b>'.repeat(3300),
   'one long entity name': '&' + 'a'.repeat(39999),
   'long tilde runs': '~~~~~a'.repeat(6600),
+  'table with many columns': `${'|a'.repeat(6600)}|\n${'|-'.repeat(6600)}|\n${'|b'.repeat(6600)}|`,
+  'table with many short rows': `|a|b|\n|-|-|\n${'|x|\n'.repeat(9000)}`,
+  'table delimiter rows only': '|-|-|\n'.repeat(6600),
 };
 
 // Elements nested inside each other: 16 containers (up to two elements each), a block, 16 inlines.

@@ -7,8 +7,10 @@
 //
 // Requests {id, type, ...} -> replies {id, ok, value | error: {message, code}}:
 //   create {secret | mnemonic, passphrase}  seal a new or imported key, store it, unlock
-//   unlock {passphrase}                     unseal the stored key
-//   lock                                    forget it
+//   unlock {passphrase, remember}           unseal the stored key; `remember`: also seal it
+//                                           under a device key ("stay unlocked on this device")
+//   resume                                  unlock from the device seal, if there is one
+//   lock                                    forget it and the device seal
 //   signOut                                 forget it and remove the sealed key
 //   sign {template}                         a signed event (needs unlocked)
 //   export {passphrase}                     {nsec, mnemonic} (re-checks the passphrase)
@@ -21,14 +23,16 @@
 // held here while unlocked (wiped on lock) and copied into wasm only for each call (which
 // wipes its copy). An account imported from an nsec or hex key has no seed, so no wallet.
 import { KeystoreError, openSecret, sealSecret } from './lib/keystore.js';
-import { openDatabase, removeSealedKey, sealedKey, storeSealedKey } from './store/db.js';
+import { deviceSeal, openDatabase, removeDeviceSeal, removeSealedKey, sealedKey, storeDeviceSeal,
+  storeSealedKey } from './store/db.js';
 
 const NIP06_PATH = "m/44'/1237'/0'/0/0";
 
 let datt;
 let db;
 let signer = null;
-let walletSeed = null;   // the BIP-39 seed while unlocked, if the account has a mnemonic
+let walletSeed = null;
+let resumedFromDevice = false;   // held from the device seal: no mnemonic, so no wallet seed   // the BIP-39 seed while unlocked, if the account has a mnemonic
 const ready = (async () => {
   const { loadDatt } = await import('/wasm/datt.mjs');
   datt = await loadDatt();
@@ -86,11 +90,15 @@ function hold(secretKey, mnemonic = '') {
   secretKey.fill(0);
   walletSeed?.fill(0);
   walletSeed = mnemonic ? datt.mnemonicToSeed(mnemonic) : null;
+  resumedFromDevice = false;
   return signer.publicKey;
 }
 
 function seedForWallet() {
   if (!signer) throw new KeystoreError('locked', 'unlock your key to use the wallet');
+  if (!walletSeed && resumedFromDevice) {
+    throw new KeystoreError('locked', 'the wallet needs your passphrase: lock, then unlock with it (staying unlocked on this device keeps the Nostr key only)');
+  }
   if (!walletSeed) {
     throw new KeystoreError('no_seed', 'this account was imported without its recovery phrase: the wallet needs the phrase (import it with the 12 words)');
   }
@@ -109,6 +117,42 @@ async function unseal(passphrase) {
   return { record, secretKey, mnemonic: opened.mnemonic };
 }
 
+// "Stay unlocked on this device": the secret encrypted (AES-256-GCM, the public key as
+// associated data) under a key WebCrypto generates non-extractable, stored with it in
+// IndexedDB. The browser can use that key but no script can export its bytes. What this
+// protects against and what not: docs/web.md "Staying unlocked".
+async function sealForDevice(secretKey, publicKey) {
+  const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']);
+  const nonce = crypto.getRandomValues(new Uint8Array(12));
+  const ciphertext = new Uint8Array(await crypto.subtle.encrypt(
+    { name: 'AES-GCM', iv: nonce, additionalData: new TextEncoder().encode(publicKey) }, key, secretKey));
+  await storeDeviceSeal(db, { key, nonce, ciphertext, publicKey });
+}
+
+async function openDeviceSeal() {
+  const [record, main] = await Promise.all([deviceSeal(db), sealedKey(db)]);
+  if (!record) return null;
+  // Only for the account whose sealed key is here; anything malformed is dropped.
+  const valid = main && record.publicKey === main.publicKey && record.key instanceof CryptoKey &&
+    record.nonce instanceof Uint8Array && record.nonce.length === 12 && record.ciphertext instanceof Uint8Array;
+  if (!valid) {
+    await removeDeviceSeal(db);
+    return null;
+  }
+  try {
+    const plain = new Uint8Array(await crypto.subtle.decrypt(
+      { name: 'AES-GCM', iv: record.nonce, additionalData: new TextEncoder().encode(record.publicKey) }, record.key, record.ciphertext));
+    if (plain.length !== 32 || datt.publicKey(plain) !== record.publicKey) {
+      plain.fill(0);
+      throw new Error('mismatch');
+    }
+    return plain;
+  } catch {
+    await removeDeviceSeal(db);
+    return null;
+  }
+}
+
 const handlers = {
   async create({ secret, mnemonic, passphrase }) {
     const key = mnemonic ? { secretKey: keyFromMnemonic(mnemonic), mnemonic } : keyFromImport(String(secret ?? ''));
@@ -118,19 +162,33 @@ const handlers = {
     await storeSealedKey(db, record);
     return { publicKey: hold(key.secretKey, key.mnemonic) };
   },
-  async unlock({ passphrase }) {
-    const { secretKey, mnemonic } = await unseal(passphrase);
+  async unlock({ passphrase, remember = false }) {
+    const { record, secretKey, mnemonic } = await unseal(passphrase);
+    if (remember) await sealForDevice(secretKey, record.publicKey);
+    // A session resumed from the device seal holds the Nostr key only: the wallet's seed comes
+    // from the mnemonic, which only the passphrase unseals.
     return { publicKey: hold(secretKey, mnemonic) };
   },
-  lock() {
+  async resume() {
+    const secretKey = await openDeviceSeal();
+    if (!secretKey) return { publicKey: null };
+    const publicKey = hold(secretKey);
+    resumedFromDevice = true;
+    return { publicKey };
+  },
+  async lock() {
     signer?.delete();
     signer = null;
     walletSeed?.fill(0);
     walletSeed = null;
+    await removeDeviceSeal(db);
     return { unlocked: false };
   },
+  async remembered() {
+    return { remembered: Boolean(await deviceSeal(db)) };
+  },
   async signOut() {
-    handlers.lock();
+    await handlers.lock();
     await removeSealedKey(db);
     return { account: null };
   },

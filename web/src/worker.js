@@ -15,6 +15,7 @@ import { KIND, readRelayList } from './lib/events.js';
 import { getByAddress, getSetting, openDatabase, outboxEntries, putSetting, sealedKey,
   transactionDone } from './store/db.js';
 import { Ingest, nip01Fields } from './store/ingest.js';
+import { QUERY_LIMITS, checkFilter, queryRelay, relayUrl } from './sync/query.js';
 import { RESYNC_MARGIN_S, RelayConnection } from './sync/relay.js';
 import { openWalletDatabase } from './wallet/store.js';
 import { WalletSync } from './wallet/sync.js';
@@ -43,6 +44,7 @@ const queued = new Map();         // id -> raw JSON texts in the queue (identica
 let enqueued = 0;                 // events ever put in the queue
 let processed = 0;                // of those, events verified and committed (or refused)
 const cursorWaits = [];           // sync cursors written once `processed` reaches their mark
+const processedWaits = [];        // queries answered once `processed` reaches their mark
 const outboxPending = new Map();  // id -> entry
 let wallet = null;                // WalletSync (wallet/sync.js): the Bitcoin wallet's sync
 let walletRelay = null;           // the relay whose Bitcoin bridge the wallet uses
@@ -74,6 +76,8 @@ function reportRelays() {
   stateTimer = setTimeout(() => {
     stateTimer = null;
     post(lastRelays = { type: 'relays', relays: relayStates(), queued: queue.length });
+    // A relay going down or coming back changes what counts as "to send".
+    if (outboxPending.size || lastOutbox?.pending) reportOutbox();
   }, 50);
 }
 
@@ -84,10 +88,29 @@ function reportChanged(changed) {
     ids: [...changed.ids] });
 }
 
+/**
+ * The outbox as the UI shows it. `pending`: entries some connected write relay (or, with
+ * none connected, any) has yet to store, the header's "to send". An entry every connected
+ * write relay stored, waiting only for relays that are down, is `waitingForDown` instead: it
+ * stays in the outbox (sent when they come back) but is not shown as unsent forever.
+ * `perRelay`: entries each write relay has not stored (Settings).
+ */
 function reportOutbox() {
   const entries = [...outboxPending.values()];
-  post(lastOutbox = { type: 'outbox', pending: entries.length,
-    errors: entries.filter((e) => e.error).map((e) => ({ id: e.id, error: e.error })) });
+  const writers = writeRelays();
+  const open = writers.filter((r) => r.state === 'open');
+  let pending = 0;
+  const perRelay = {};
+  for (const r of writers) perRelay[r.url] = 0;
+  for (const entry of entries) {
+    for (const r of writers) if (!entry.acks[r.url]) perRelay[r.url] += 1;
+    const stored = Object.keys(entry.acks).some((url) => entry.acks[url]);
+    if (!stored || !open.length || open.some((r) => !entry.acks[r.url])) pending += 1;
+  }
+  const message = { type: 'outbox', pending, waitingForDown: entries.length - pending, perRelay,
+    errors: entries.filter((e) => e.error).map((e) => ({ id: e.id, error: e.error })) };
+  if (JSON.stringify(message) === JSON.stringify(lastOutbox)) return;
+  post(lastOutbox = message);
 }
 
 // --- incoming events ------------------------------------------------------------------
@@ -222,10 +245,40 @@ function onSynced(key, at, relay) {
 }
 
 function saveReachedCursors() {
+  while (processedWaits.length && processedWaits[0].mark <= processed) processedWaits.shift().resolve();
   while (cursorWaits.length && cursorWaits[0].mark <= processed) {
     const { name, at } = cursorWaits.shift();
     putSetting(db, name, at).catch(reportError);
   }
+}
+
+// --- one-off queries (sync/query.js) ------------------------------------------------------
+
+/** Resolves once every event enqueued so far was verified and committed (or refused). */
+function whenProcessed() {
+  const mark = enqueued;
+  if (mark <= processed) return Promise.resolve();
+  return new Promise((resolve) => processedWaits.push({ mark, resolve }));
+}
+
+/**
+ * Asks the read relays and up to 4 relay hints (from a shared link) for `filters`; the events
+ * go through verification and storage like any other. Answers, once they are stored, with
+ * the ids the relays returned that passed verification, and what each relay said.
+ */
+async function query(message) {
+  const filters = (Array.isArray(message.filters) ? message.filters : []).slice(0, QUERY_LIMITS.filters).map(checkFilter);
+  if (!filters.length) throw new Error('a query needs a filter');
+  const hints = (Array.isArray(message.hints) ? message.hints : []).map(relayUrl).filter(Boolean).slice(0, QUERY_LIMITS.hints);
+  const urls = [...new Set([...[...relays.values()].filter((r) => r.read).map((r) => r.url), ...hints])]
+    .slice(0, QUERY_LIMITS.relays);
+  const returned = new Set();
+  const answers = await Promise.all(urls.map((url) => queryRelay(url, filters, (raw) => {
+    if (typeof raw.id === 'string') returned.add(raw.id);
+    onEvent(raw);
+  })));
+  await whenProcessed();
+  return { ids: [...returned].filter((id) => seen.has(id)), relays: answers };
 }
 
 // --- subscriptions --------------------------------------------------------------------
@@ -237,12 +290,18 @@ function scopes() {
   // their writings).
   const list = [{ key: 'communities', filter: { kinds: [KIND.community] }, maxEvents: 5000 },
     { key: 'profiles', filter: { kinds: [KIND.profile] }, maxEvents: 5000 }];
-  if (pubkey) list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] } });
-  for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
-    list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.vote, KIND.deletion], '#A': [address] } });
+  if (pubkey) {
+    list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] } });
+    // The inbox: replies and mentions from any community, joined or not.
+    list.push({ key: `inbox:${pubkey}`, filter: { kinds: [KIND.comment], '#p': [pubkey] } });
   }
-  for (const author of interest.authors.slice(0, 4)) {
-    if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.profile] } });
+  for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
+    list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion], '#A': [address] } });
+  }
+  // Within datt-relay's 20 REQs per connection (with one page): signed in, the inbox takes
+  // one author's place.
+  for (const author of interest.authors.slice(0, pubkey ? 3 : 4)) {
+    if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.edit, KIND.profile] } });
   }
   return list;
 }
@@ -504,6 +563,7 @@ const handlers = {
   walletFaucet: (message) => wallet.faucet(Number.isSafeInteger(message.sats) ? message.sats : 0),
   walletMine: (message) => wallet.mine(Number.isInteger(message.blocks) ? message.blocks : 1),
   walletSend: (message) => wallet.send(message),
+  query,
   async online() {
     for (const r of relays.values()) r.retry();
   },
@@ -540,15 +600,16 @@ channel.onmessage = (e) => {
   const message = e.data;
   const handler = handlers[message?.type];
   if (!handler || (message.to !== 'owner' && message.to !== ownerId)) return;
-  // Wallet requests wait for the Bitcoin node (a faucet request mines blocks): they run
-  // beside the queue instead of holding up publishing and interest changes.
+  // Wallet requests wait for the Bitcoin node (a faucet request mines blocks) and a query waits
+  // for relays (seconds): they run beside the queue instead of holding up publishing and
+  // interest changes.
   const settled = ready.then(() => handler(message)).then(
     (value) => message.rpc && post({ type: 'rpc', id: message.rpc, ok: true, value }, message.from),
     (error) => {
       if (message.rpc) post({ type: 'rpc', id: message.rpc, ok: false, error: error?.message ?? String(error) }, message.from);
       else reportError(error);
     });
-  if (!message.type.startsWith('wallet')) ready = settled;
+  if (!message.type.startsWith('wallet') && message.type !== 'query') ready = settled;
 };
 // Tabs that started before this owner resend their interest and requests on hearing this.
 post({ type: 'owner', id: ownerId });

@@ -16,6 +16,7 @@ export class Client {
   #nextSignerCall = 0;
   #listeners = new Set();
   #unlocked = false;
+  #lockChannel = new BroadcastChannel('datt-lock');
   state = {
     ready: false,
     fatal: '',
@@ -24,7 +25,7 @@ export class Client {
     relays: [],
     relaysReported: false,   // until the owner's first report, "no relays" would be wrong
     queued: 0,
-    outbox: { pending: 0, errors: [] },
+    outbox: { pending: 0, waitingForDown: 0, perRelay: {}, errors: [] },
     subscriptions: [],       // community addresses (from the kind-10004 list)
     version: 0,              // bumps whenever stored data changed: views re-query
     lastChange: null,
@@ -48,6 +49,13 @@ export class Client {
     this.#signer = new Worker('/signer.js', { type: 'module' });
     this.#signer.onmessage = (e) => this.#onSigner(e.data);
     this.#signer.onerror = (e) => this.#set({ fatal: `signer worker error: ${e.message ?? 'failed to load'}` });
+    // "Stay unlocked on this device": a reload or a new tab unlocks from the device seal.
+    if (this.state.account) {
+      const resumed = await this.#sign('resume').catch(() => ({ publicKey: null }));
+      if (resumed.publicKey && resumed.publicKey === this.state.account.publicKey) this.#signedIn(resumed.publicKey);
+    }
+    // "Sign out everywhere on this device": every tab locks.
+    this.#lockChannel.onmessage = (e) => { if (e.data?.type === 'lock') this.lock(); };
     this.#owner = new OwnerLink({
       onMessage: (message) => this.#onOwner(message),
       onOwned: (worker) => {
@@ -85,7 +93,8 @@ export class Client {
         this.#set({ relays: message.relays, queued: message.queued, relaysReported: true });
         return;
       case 'outbox':
-        this.#set({ outbox: { pending: message.pending, errors: message.errors } });
+        this.#set({ outbox: { pending: message.pending, waitingForDown: message.waitingForDown ?? 0,
+          perRelay: message.perRelay ?? {}, errors: message.errors } });
         return;
       case 'account':
         // Another tab created, imported or removed the account.
@@ -166,9 +175,22 @@ export class Client {
     return publicKey;
   }
 
-  async unlock(passphrase) {
-    const { publicKey } = await this.#sign('unlock', { passphrase });
+  /** `remember`: stay unlocked on this device (reloads and new tabs need no passphrase). */
+  async unlock(passphrase, remember = false) {
+    const { publicKey } = await this.#sign('unlock', { passphrase, remember });
     this.#signedIn(publicKey);
+  }
+
+  /** Whether this device keeps the account unlocked (a device seal exists). */
+  async remembered() {
+    return (await this.#sign('remembered')).remembered;
+  }
+
+  /** Locks every tab of this browser and forgets "stay unlocked"; the sealed key stays. */
+  async lockEverywhere() {
+    await this.#sign('lock');
+    this.lock();
+    this.#lockChannel.postMessage({ type: 'lock' });
   }
 
   lock() {
@@ -281,6 +303,14 @@ export class Client {
     const verdict = await this.#owner.call('walletSend', { transaction: signed.transaction, txid: signed.txid, unsigned,
       payees, replaces });
     return { ...verdict, txid: signed.txid, fee: signed.fee };
+  }
+
+  /**
+   * Asks the read relays and `hints` (relay URLs from a shared link) for `filters` once;
+   * resolves {ids, relays} after the returned events were verified and stored.
+   */
+  query(filters, hints = []) {
+    return this.#owner.call('query', { filters, hints });
   }
 
   benchIngest(events) {

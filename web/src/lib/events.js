@@ -7,7 +7,9 @@ export const KIND = Object.freeze({
   profile: 0,
   deletion: 5,
   vote: 7,
+  edit: 1010,
   comment: 1111,
+  bookmarks: 10003,
   relayList: 10002,
   communityList: 10004,
   community: 34550,
@@ -74,7 +76,11 @@ export function parseCommunityAddress(address) {
  *   target     the target id of a vote (last `e`) or undefined
  *   deletes    ids a kind-5 event asks to delete (datt.deletionRequestOf)
  *   deletesAddresses  addresses of its author's own replaceable/addressable events it names
+ *   edits      the id an edit (kind 1010) replaces the text of
  *   address    the replaceable/addressable slot "<kind>:<pubkey>:<d>" (datt.addressOf)
+ *   mentions   pubkeys a comment addresses (the inbox): its `p` tags (NIP-22 puts the parent's
+ *              author there) and `nostr:npub1…` in its text (NIP-27); not on top-level posts,
+ *              whose `p` is the community's owner
  */
 export function describe(event, datt) {
   const out = {};
@@ -91,6 +97,15 @@ export function describe(event, datt) {
       const parent = tagValue(tags, 'e');
       if (parent && HEX64.test(parent)) out.parent = parent;
     }
+    if (!out.post) {
+      const mentions = mentionsOf(event, datt);
+      if (mentions.length) out.mentions = mentions;
+    }
+  } else if (event.kind === KIND.edit) {
+    const target = tagValue(tags, 'e');
+    if (target && HEX64.test(target)) out.edits = target;
+    const community = tagValue(tags, 'A');
+    if (parseCommunityAddress(community)) out.community = community;
   } else if (event.kind === KIND.vote) {
     const target = lastTagValue(tags, 'e');
     if (target && HEX64.test(target)) out.target = target;
@@ -102,6 +117,28 @@ export function describe(event, datt) {
     out.deletesAddresses = request.addresses;
   }
   return out;
+}
+
+const MAX_MENTIONS = 20;
+const NPUB_IN_TEXT = /nostr:(npub1[02-9ac-hj-np-z]{58})/g;
+
+/** The pubkeys a comment addresses: `p` tags and NIP-27 `nostr:npub1…` references (at most 20). */
+export function mentionsOf(event, datt) {
+  const out = new Set();
+  for (const tag of event.tags) {
+    if (out.size >= MAX_MENTIONS) break;
+    if (tag[0] === 'p' && isHex64(tag[1])) out.add(tag[1]);
+  }
+  for (const match of (typeof event.content === 'string' ? event.content : '').matchAll(NPUB_IN_TEXT)) {
+    if (out.size >= MAX_MENTIONS) break;
+    try {
+      const decoded = datt.nip19Decode(match[1]);
+      if (decoded.type === 'npub') out.add(decoded.data);
+    } catch {
+      // not a valid npub: plain text
+    }
+  }
+  return [...out];
 }
 
 function text(value, field, max, { required = false } = {}) {
@@ -280,4 +317,37 @@ export function readCommunityList(event) {
 /** {title, url} of a post. */
 export function readPost(event) {
   return { title: tagValue(event.tags, 'title') ?? '', url: tagValue(event.tags, 'r') ?? '' };
+}
+
+/**
+ * An edit of one's own post or comment (kind 1010, as Amethyst's edits of notes: `e` names
+ * the original, content is the new text; docs/protocol.md "Edits"). A post's edit carries its
+ * title and link too. The original is never changed: readers show the newest edit by the
+ * same author, marked "edited", and can show the original.
+ */
+export function buildEdit({ target, community, title, url = '', body }, now) {
+  checkTarget(target, 'target');
+  const tags = [['e', target.id, '', target.pubkey], ['k', String(target.kind)]];
+  if (community) {
+    if (!parseCommunityAddress(community)) throw new InputError('community', `not a community address: ${community}`);
+    tags.push(['A', community]);
+  }
+  const isPost = title !== undefined;
+  if (isPost) {
+    tags.push(['title', text(title, 'title', LIMITS.title, { required: true })]);
+    if (url && url.trim()) tags.push(['r', checkUrl(url)]);
+  }
+  const content = text(body, isPost ? 'body' : 'comment', LIMITS.body, { required: !isPost });
+  if (isPost && !content && !(url && url.trim())) throw new InputError('body', 'write some text or give a link');
+  return { kind: KIND.edit, created_at: now, tags, content };
+}
+
+/** NIP-51 bookmarks (kind 10003): the saved posts and comments, by id, newest first. */
+export function buildBookmarks(ids, now) {
+  for (const id of ids) if (!isHex64(id)) throw new InputError('bookmarks', `not an event id: ${id}`);
+  return { kind: KIND.bookmarks, created_at: now, tags: ids.map((id) => ['e', id]), content: '' };
+}
+
+export function readBookmarks(event) {
+  return [...new Set(event.tags.filter((t) => t[0] === 'e' && isHex64(t[1])).map((t) => t[1]))];
 }

@@ -9,10 +9,11 @@
 // checks are switched off so that safeUrl is the only gate. Images become links (no remote loads).
 // Why it is bounded: input is truncated, quote/list and emphasis/link nesting are capped, the
 // tokens become the AST without recursion, and markdown-it (with the bare-link check below) stays
-// linear on hostile input (tests/web/markdown.test.mjs times 45 such inputs).
+// linear on hostile input (tests/web/markdown.test.mjs times 48 such inputs).
 //
 // Blocks: paragraph, heading {level 1-6} (ATX and setext), blockquote, list {ordered, start, tight},
-// list_item, code_block {value} (fenced or indented; info string ignored), thematic_break.
+// list_item, code_block {value} (fenced or indented; info string ignored), thematic_break,
+// table (GFM) > table_head | table_body > table_row > table_cell {header, align: left|center|right|null}.
 // Inlines: text {value}, emphasis, strong, strikethrough, code_span {value}, link {href, children}
 // (inline and reference links, <autolinks>, bare http(s) URLs, images), hard_break. Soft line
 // breaks stay "\n" in text.
@@ -32,6 +33,8 @@ const HEADING_TAGS = ['h3', 'h4', 'h5', 'h6', 'h6', 'h6'];
 const INLINE_TAGS = new Map([['emphasis', 'em'], ['strong', 'strong'], ['strikethrough', 'del']]);
 const INLINE_TYPES = new Map([['em_open', 'emphasis'], ['strong_open', 'strong'], ['s_open', 'strikethrough'],
   ['link_open', 'link']]);
+
+const TABLE_ALIGN = new Set(['left', 'center', 'right']);
 
 const SAFE_SCHEME = /^(?:https?|mailto):/i;
 // Controls, invisible format characters, any whitespace and backslashes: browsers and the URL
@@ -80,7 +83,7 @@ export function renderMarkdown(text, h, options) {
 
 function createParser() {
   const parser = new MarkdownIt('commonmark', { html: false, linkify: true, maxNesting: MARKDOWN_IT_MAX_NESTING });
-  parser.enable(['strikethrough', 'linkify']);
+  parser.enable(['strikethrough', 'linkify', 'table']);
   parser.disable(['html_block', 'html_inline']); // "<tag>" is text (html: false says the same)
   parser.linkify = createLinkify();
   // Bare links come from the inline linkify rule: a scheme that starts a word, then "://", near
@@ -192,6 +195,22 @@ function toBlocks(tokens) {
       case 'hr':
         top.children.push({ type: 'thematic_break' });
         break;
+      case 'table_open':
+        node = { type: 'table', children: [] };
+        break;
+      case 'thead_open':
+        node = { type: 'table_head', children: [] };
+        break;
+      case 'tbody_open':
+        node = { type: 'table_body', children: [] };
+        break;
+      case 'tr_open':
+        node = { type: 'table_row', children: [] };
+        break;
+      case 'th_open':
+      case 'td_open':
+        node = { type: 'table_cell', header: token.type === 'th_open', align: cellAlign(token), children: [] };
+        break;
       default:
         break; // nothing else is enabled; an unknown token renders nothing
     }
@@ -203,6 +222,12 @@ function toBlocks(tokens) {
     }
   }
   return root.children;
+}
+
+// markdown-it writes a GFM column's alignment as style="text-align:X": only the three values pass.
+function cellAlign(token) {
+  const match = /^text-align:(left|center|right)$/.exec(token.attrGet('style') ?? '');
+  return match ? match[1] : null;
 }
 
 // Inline frames: `node` receives the children; `depth` counts the inline elements around them;
@@ -352,6 +377,17 @@ function renderBlock(block, h) {
       return h('pre', null, h('code', null, block.value));
     case 'thematic_break':
       return h('hr', null);
+    case 'table':
+      // Wide tables scroll inside the post instead of widening the page.
+      return h('div', { class: 'md-table' }, h('table', null, ...block.children.map((part) => renderBlock(part, h))));
+    case 'table_head':
+    case 'table_body':
+      return h(block.type === 'table_head' ? 'thead' : 'tbody', null, ...block.children.map((row) => renderBlock(row, h)));
+    case 'table_row':
+      return h('tr', null, ...block.children.map((cell) => renderBlock(cell, h)));
+    case 'table_cell':
+      return h(block.header ? 'th' : 'td', TABLE_ALIGN.has(block.align) ? { align: block.align } : null,
+        ...renderInlines(block.children, h));
     default:
       return null; // not reachable from parseMarkdown; an unknown type renders nothing
   }

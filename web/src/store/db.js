@@ -8,15 +8,19 @@
 //            <pubkey>:<d>", the core's form), deletes and deletesAddresses (of deletions);
 //            ups/downs (current tally of a post or comment); deleted (1 after a valid NIP-09).
 //            listed (= kind, set on community definitions and deletions only).
-//            indexes: parent, author [pubkey, kind, created_at], listed [listed, created_at], address
+//            edits (the id an edit, kind 1010, replaces the text of),
+//            mentions (pubkeys a comment addresses: its `p` tags and nostr:npub1… in its text).
+//            indexes: parent, author [pubkey, kind, created_at], listed [listed, created_at], address,
+//            mentions (multiEntry: the inbox), edits
 //   postStats keyPath id: {id, community, created_at, ups, downs} of each post, the small
 //            records a community page ranks (reading 10,000 full posts takes ~4x longer)
 //   votes    keyPath [target, voter]: the effective vote of each voter (core's voteSupersedes)
 //   outbox   keyPath id: events signed here and not yet acknowledged by every write relay
-//   keys     keyPath name: the sealed secret key (lib/keystore.js)
+//   keys     keyPath name: the sealed secret key (`main`, lib/keystore.js) and, when chosen,
+//            its device seal (`device`: a non-extractable CryptoKey and the secret under it)
 //   settings keyPath key: relay list, theme, sync cursors, subscriptions
 export const DB_NAME = 'datt';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 function promise(request) {
   return new Promise((resolve, reject) => {
@@ -63,6 +67,33 @@ function addressesToCoreForm(tx) {
   };
 }
 
+/**
+ * Version 3: the `mentions` index (the inbox). Comments stored before get `mentions` from
+ * their `p` tags (the upgrade runs without the wasm core, so their `nostr:npub1…` references
+ * are not read; new events get both, lib/events.js mentionsOf).
+ */
+function addMentions(tx, describeMentions) {
+  const events = tx.objectStore('events');
+  events.createIndex('mentions', 'mentions', { multiEntry: true });
+  events.createIndex('edits', 'edits');
+  const cursor = events.openCursor();
+  cursor.onsuccess = () => {
+    const row = cursor.result;
+    if (!row) return;
+    const value = row.value;
+    if (value.kind === 1111 && !value.post && !value.mentions) {
+      const mentions = describeMentions(value);
+      if (mentions.length) row.update({ ...value, mentions });
+    }
+    row.continue();
+  };
+}
+
+function tagMentions(event) {
+  return [...new Set(event.tags.filter((t) => t[0] === 'p' && /^[0-9a-f]{64}$/.test(t[1] ?? '')).map((t) => t[1]))]
+    .slice(0, 20);
+}
+
 /** Opens (creating or upgrading) the database. */
 export function openDatabase(name = DB_NAME) {
   return new Promise((resolve, reject) => {
@@ -70,6 +101,13 @@ export function openDatabase(name = DB_NAME) {
     request.onupgradeneeded = (e) => {
       if (e.oldVersion < 1) upgrade(request.result);
       else if (e.oldVersion < 2) addressesToCoreForm(request.transaction);
+      if (e.oldVersion < 3) {
+        if (e.oldVersion < 1) {
+          request.transaction.objectStore('events').createIndex('mentions', 'mentions', { multiEntry: true });
+          request.transaction.objectStore('events').createIndex('edits', 'edits');
+        }
+        else addMentions(request.transaction, tagMentions);
+      }
     };
     request.onsuccess = () => {
       const db = request.result;
@@ -195,6 +233,27 @@ export async function rootPostOf(db, record, maxDepth = 1000) {
   return current?.post ? current : undefined;
 }
 
+/**
+ * The newest edit (kind 1010) of `record` by its own author that is not deleted, or null:
+ * on equal created_at the lowest id, as for replaceable events.
+ */
+export async function latestEdit(db, record) {
+  const rows = await promise(db.transaction('events').objectStore('events').index('edits').getAll(record.id));
+  let best = null;
+  for (const row of rows) {
+    if (row.pubkey !== record.pubkey || row.deleted) continue;
+    if (!best || row.created_at > best.created_at || (row.created_at === best.created_at && row.id < best.id)) best = row;
+  }
+  return best;
+}
+
+/** Comments addressing `pubkey` (the `mentions` index), newest first, at most `limit`. */
+export async function mentionsOf(db, pubkey, limit = 200) {
+  const rows = await promise(db.transaction('events').objectStore('events').index('mentions').getAll(pubkey));
+  rows.sort((a, b) => b.created_at - a.created_at);
+  return rows.slice(0, limit);
+}
+
 /** The effective vote of `voter` on `target` ({value, created_at, ...}) or undefined. */
 export async function currentVote(db, target, voter) {
   return promise(db.transaction('votes').objectStore('votes').get([target, voter]));
@@ -217,5 +276,25 @@ export async function storeSealedKey(db, record) {
 export async function removeSealedKey(db) {
   const tx = db.transaction('keys', 'readwrite');
   tx.objectStore('keys').delete('main');
+  await transactionDone(tx);
+}
+
+/**
+ * "Stay unlocked on this device" (signer.js): the secret sealed under a non-extractable
+ * WebCrypto AES-GCM key, both kept in the `keys` store under `device`.
+ */
+export async function deviceSeal(db) {
+  return promise(db.transaction('keys').objectStore('keys').get('device'));
+}
+
+export async function storeDeviceSeal(db, record) {
+  const tx = db.transaction('keys', 'readwrite');
+  tx.objectStore('keys').put({ ...record, name: 'device' });
+  await transactionDone(tx);
+}
+
+export async function removeDeviceSeal(db) {
+  const tx = db.transaction('keys', 'readwrite');
+  tx.objectStore('keys').delete('device');
   await transactionDone(tx);
 }

@@ -221,6 +221,11 @@ export class Ingest {
           replaceables.push(record);
           return;
         }
+        // An edit deleted before it arrived is kept as deleted too (readers skip it).
+        if (record.kind === KIND.edit && this.#isDeleted(record)) {
+          record.deleted = 1;
+          record.content = '';
+        }
         if (record.kind === KIND.comment) {
           if (this.#isDeleted(record)) {
             record.deleted = 1;

@@ -104,6 +104,7 @@ function ImportAccount() {
 export function UnlockForm({ onUnlocked }) {
   const client = useClient();
   const [passphrase, setPassphrase] = useState('');
+  const [remember, setRemember] = useState(false);
   const [action, run] = useAction();
   const input = useRef(null);
   // After a wrong passphrase the field keeps the focus, selected, to type it again.
@@ -111,7 +112,7 @@ export function UnlockForm({ onUnlocked }) {
   const submit = (e) => {
     e.preventDefault();
     run(async () => {
-      await client.unlock(passphrase);
+      await client.unlock(passphrase, remember);
       setPassphrase('');
       onUnlocked?.();
     });
@@ -121,6 +122,10 @@ export function UnlockForm({ onUnlocked }) {
     <p class="muted">Signing needs your key; it stays encrypted in this browser until you unlock it.</p>
     <label>Passphrase <input ref=${input} type="password" name="passphrase" autocomplete="current-password" value=${passphrase}
       onInput=${(e) => setPassphrase(e.target.value)} /></label>
+    <label class="inline"><input type="checkbox" name="remember" data-testid="remember" checked=${remember}
+      onChange=${(e) => setRemember(e.target.checked)} /> Stay unlocked on this device</label>
+    <p class="muted small">Reloads and new tabs then need no passphrase. Only on a device that is yours: anyone using
+      this browser can post as you until you lock.</p>
     <button class="primary" type="submit" disabled=${action.busy || !passphrase}>${action.busy ? 'Unlocking…' : 'Unlock'}</button>
     <${ErrorLine} error=${action.error} />
   </form>`;

@@ -6,6 +6,10 @@ import { accountHref, html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
 import { PostPage } from './thread.js';
 import { WalletPage } from './wallet.js';
+import { EventLinkPage, decodeLink } from './share.js';
+import { InboxLink, InboxPage } from './inbox.js';
+import { SearchBox, SearchPage } from './search.js';
+import { SavedLink, SavedPage } from './edits.js';
 import { Author, plural } from './common.js';
 
 function SyncStatus() {
@@ -22,6 +26,8 @@ function SyncStatus() {
     <span class="dot"></span> <span class="sync-label">${label}</span> ${state.relays.length > 0 && html`<span class=${partial ? 'partial' : 'muted'}
       title=${partial ? `${state.relays.length - open} of ${state.relays.length} relays not connected` : ''}>${open}/${state.relays.length}</span>`}
     ${state.outbox.pending > 0 && html`<span class="badge" data-testid="outbox-pending" title="signed, waiting for a relay">${state.outbox.pending} to send</span>`}
+    ${state.outbox.pending === 0 && state.outbox.waitingForDown > 0 && html`<span class="muted small" data-testid="outbox-down"
+      title="stored by every connected relay; sent to the others when they come back (Settings)">sent</span>`}
   </a>`;
 }
 
@@ -37,22 +43,39 @@ function AccountButton() {
   </span>`;
 }
 
+/** `#/a/<naddr>`: the community it names, looked up with the link's relay hints. */
+function AddressLink({ code }) {
+  const client = useClient();
+  const decoded = decodeLink(client.datt, code);
+  if (decoded?.type !== 'naddr' || decoded.data.kind !== 34550) {
+    return html`<div class="card" data-testid="bad-link"><p>This link is not a Datt community link.</p></div>`;
+  }
+  const { pubkey, identifier, relays } = decoded.data;
+  return html`<${CommunityPage} pubkey=${pubkey} identifier=${identifier} hints=${relays} />`;
+}
+
 function Page({ route }) {
   const [section, a, b] = route;
   switch (section) {
     case undefined: return html`<${HomePage} />`;
     case 'c': return html`<${CommunityPage} key=${`${a}/${b}`} pubkey=${a} identifier=${b ?? ''} />`;
     case 'post': return html`<${PostPage} key=${`${a}/${b}`} postId=${a} focusId=${b} />`;
+    case 'e': return html`<${EventLinkPage} key=${a} code=${a ?? ''} renderPost=${(postId, focusId, hints) =>
+      html`<${PostPage} key=${`${postId}/${focusId}`} postId=${postId} focusId=${focusId} hints=${hints} />`} />`;
+    case 'a': return html`<${AddressLink} key=${a} code=${a ?? ''} />`;
     case 'u': return html`<${ProfilePage} key=${a} pubkey=${a} />`;
     case 'communities': return html`<${CommunitiesPage} edit=${a === 'edit' ? b : undefined} />`;
     case 'settings': return html`<${SettingsPage} section=${a} />`;
     case 'account': return html`<${AccountPage} />`;
     case 'wallet': return html`<${WalletPage} />`;
+    case 'inbox': return html`<${InboxPage} />`;
+    case 'search': return html`<${SearchPage} />`;
+    case 'saved': return html`<${SavedPage} />`;
     default: return html`<div class="card"><h1>Not found</h1><p><a href="#/">Go home</a></p></div>`;
   }
 }
 
-const TITLES = { c: 'Community', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account', wallet: 'Wallet' };
+const TITLES = { c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', saved: 'Saved', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account', wallet: 'Wallet' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -78,7 +101,8 @@ export function App() {
     <a class="skip" href="#main">Skip to content</a>
     <header class="topbar">
       <a class="logo" href="#/">datt</a>
-      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/wallet" data-testid="nav-wallet">Wallet</a><a href="#/settings">Settings</a></nav>
+      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/wallet" data-testid="nav-wallet">Wallet</a><a href="#/settings">Settings</a><${InboxLink} /><${SavedLink} /></nav>
+      <${SearchBox} />
       <${SyncStatus} />
       <${AccountButton} />
     </header>

@@ -1,7 +1,9 @@
 // Shared pieces of the UI: names, times, vote buttons, errors, markdown.
 import { h } from 'preact';
+import { useState } from 'preact/hooks';
 import { KIND, LIMITS, buildDeletion, buildVote, readProfile } from '../lib/events.js';
 import { renderMarkdown } from '../lib/markdown.js';
+import { Avatar } from './people.js';
 import { currentVote, eventsByAuthor, getByAddress } from '../store/db.js';
 import { accountHref, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
@@ -25,6 +27,30 @@ export function ago(createdAt, now = Date.now() / 1000) {
     }
   }
   return 'just now';
+}
+
+/** "3 hours ago", with the exact date and time on hover. */
+export function Time({ at }) {
+  const date = new Date(at * 1000);
+  return html`<time datetime=${date.toISOString()} title=${date.toLocaleString()} data-testid="time">${ago(at)}</time>`;
+}
+
+/**
+ * Says so when a text reached `max` characters: the browser's maxlength cuts a paste silently.
+ * `cut`: a paste that did not fit (see `pasteWasCut`).
+ */
+export function LimitNote({ length, max, cut }) {
+  if (cut) return html`<p class="warning small" role="status" data-testid="cut-note">The pasted text was cut at ${max.toLocaleString('en')} characters, the limit.</p>`;
+  if (length >= max) return html`<p class="warning small" role="status" data-testid="limit-note">${max.toLocaleString('en')} characters: the limit.</p>`;
+  return null;
+}
+
+/** Whether a paste into `el` (a textarea with maxlength) will be cut. */
+export function pasteWasCut(e, max) {
+  const el = e.target;
+  const pasted = e.clipboardData?.getData('text') ?? '';
+  const selected = (el.selectionEnd ?? 0) - (el.selectionStart ?? 0);
+  return el.value.length - selected + pasted.length > max;
 }
 
 export function Markdown({ text }) {
@@ -58,11 +84,16 @@ export function Loading({ what = 'Loading' }) {
   return html`<p class="loading" aria-busy="true">${what}…</p>`;
 }
 
-/** Author name from their stored profile (kind 0), falling back to a short key. */
-export function Author({ pubkey, testid }) {
+/**
+ * Author name from their stored profile (kind 0), falling back to a short key, after their
+ * avatar (ui/people.js; outside the link, so the link's text is the name alone).
+ */
+export function Author({ pubkey, testid, avatar = true }) {
   const { data } = useQuery((c) => getByAddress(c.db, c.datt.formatAddress({ kind: KIND.profile, pubkey })), [pubkey]);
-  const name = data ? readProfile(data).name : '';
-  return html`<a class="author" href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a>`;
+  const profile = data ? readProfile(data) : {};
+  const name = profile.name ?? '';
+  return html`${avatar && html`<${Avatar} pubkey=${pubkey} name=${name} picture=${profile.picture ?? ''} />`}<a class="author"
+    href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a>`;
 }
 
 /**
@@ -110,6 +141,7 @@ export function Composer({ placeholder, submitLabel, onSubmit, onCancel, draftKe
   const [text, setText, clearText] = useDraft(draftKey);
   const focusRef = useFocusOnMount();
   const [action, run, fail] = useAction();
+  const [cut, setCut] = useState(false);
   const submit = (e) => {
     e?.preventDefault();
     if (!text.trim() || action.busy) return;
@@ -125,8 +157,9 @@ export function Composer({ placeholder, submitLabel, onSubmit, onCancel, draftKe
   return html`<form class="composer" onSubmit=${submit} data-testid=${testid}>
     <${SignNotice} what=${what} />
     <textarea ref=${focus ? focusRef : undefined} value=${text} placeholder=${placeholder} rows="4" aria-label=${placeholder}
-      maxlength=${LIMITS.body} onKeyDown=${onKeyDown}
-      onInput=${(e) => { setText(e.target.value); if (action.error) fail(''); }}></textarea>
+      maxlength=${LIMITS.body} onKeyDown=${onKeyDown} onPaste=${(e) => setCut(pasteWasCut(e, LIMITS.body))}
+      onInput=${(e) => { setText(e.target.value); if (action.error) fail(''); if (e.inputType !== 'insertFromPaste') setCut(false); }}></textarea>
+    <${LimitNote} length=${text.length} max=${LIMITS.body} cut=${cut} />
     <div class="row">
       <button type="submit" class="primary" disabled=${action.busy || !text.trim()}>${action.busy ? 'Signing…' : submitLabel}</button>
       ${onCancel && html`<button type="button" onClick=${onCancel}>Cancel</button>`}

@@ -1,9 +1,13 @@
 // Post lists: a community page, the home feed, and one post row. Ranking is the core's
 // (datt.rank over {id, created_at, ups, downs}); this file only picks the window and pages.
 import { useState } from 'preact/hooks';
-import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity, readPost } from '../lib/events.js';
+import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity } from '../lib/events.js';
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
-import { Author, ErrorLine, Loading, Markdown, SignNotice, Votes, ago, plural } from './common.js';
+import { Author, ErrorLine, LimitNote, Loading, Markdown, SignNotice, Time, Votes, pasteWasCut, plural } from './common.js';
+import { NotFound, ShareButton, communityLink, useCommunityFetch } from './share.js';
+import { CommunitySearch } from './search.js';
+import { useShown } from './edits.js';
+import { MemberCount, fingerprint, useMemberCounts } from './people.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
 const PAGE = 25;
@@ -39,7 +43,7 @@ function CommentsLink({ postId }) {
 }
 
 export function PostRow({ record, showCommunity = false }) {
-  const { title, url } = readPost(record);
+  const { title, url, edit } = useShown(record);
   const community = parseCommunityAddress(record.community);
   return html`<article class="post-row" data-testid="post-row" data-id=${record.id}>
     <${Votes} record=${record} community=${record.community} />
@@ -48,7 +52,7 @@ export function PostRow({ record, showCommunity = false }) {
         ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
       <div class="meta">
         ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
-        by <${Author} pubkey=${record.pubkey} /> · <time datetime=${new Date(record.created_at * 1000).toISOString()}>${ago(record.created_at)}</time> · <${CommentsLink} postId=${record.id} />
+        by <${Author} pubkey=${record.pubkey} /> · <${Time} at=${record.created_at} />${edit && html` <span class="muted" data-testid="row-edited" title=${`edited ${new Date(edit.created_at * 1000).toLocaleString()}`}>(edited)</span>`} · <${CommentsLink} postId=${record.id} />
       </div>
     </div>
   </article>`;
@@ -85,6 +89,7 @@ function SubmitForm({ address, onDone }) {
   const [url, setUrl, clearUrl] = useDraft(`post:${address}:url`);
   const [body, setBody, clearBody] = useDraft(`post:${address}:body`);
   const [action, run, fail] = useAction();
+  const [cut, setCut] = useState(false);
   const titleRef = useFocusOnMount();
   const clear = () => { clearTitle(); clearUrl(); clearBody(); };
   const edit = (set) => (e) => { set(e.target.value); if (action.error) fail(''); };
@@ -101,7 +106,10 @@ function SubmitForm({ address, onDone }) {
     <${SignNotice} what="post" />
     <label>Title <input ref=${titleRef} required maxlength=${LIMITS.title} value=${title} onInput=${edit(setTitle)} name="title" /></label>
     <label>Link <input type="url" value=${url} placeholder="https://" onInput=${edit(setUrl)} name="url" /></label>
-    <label>Text (Markdown) <textarea rows="6" maxlength=${LIMITS.body} value=${body} onInput=${edit(setBody)} name="body"></textarea></label>
+    <label>Text (Markdown) <textarea rows="6" maxlength=${LIMITS.body} value=${body} name="body"
+      onPaste=${(e) => setCut(pasteWasCut(e, LIMITS.body))}
+      onInput=${(e) => { edit(setBody)(e); if (e.inputType !== 'insertFromPaste') setCut(false); }}></textarea></label>
+    <${LimitNote} length=${body.length} max=${LIMITS.body} cut=${cut} />
     <p class="muted small">A post has a link, a text, or both.${body.length > LIMITS.body * 0.9 ? ` ${body.length} of ${LIMITS.body} characters.` : ''}</p>
     <div class="row"><button class="primary" type="submit" disabled=${action.busy}>${action.busy ? 'Signing…' : 'Post'}</button>
       <button type="button" onClick=${() => { clear(); onDone(null); }}>Cancel</button></div>
@@ -109,8 +117,9 @@ function SubmitForm({ address, onDone }) {
   </form>`;
 }
 
-export function CommunityPage({ pubkey, identifier }) {
+export function CommunityPage({ pubkey, identifier, hints }) {
   const client = useClient();
+  const lookup = useCommunityFetch(pubkey, identifier, hints);
   const address = communityAddress(pubkey, identifier);
   // A draft kept while the key was being unlocked reopens the form.
   const [submitting, setSubmitting] = useState(() => hasDraft(`post:${address}:`));
@@ -119,29 +128,48 @@ export function CommunityPage({ pubkey, identifier }) {
   const { data: definition, loading } = useQuery((c) => getByAddress(c.db, address), [address]);
   const community = definition ? readCommunity(definition) : null;
   const subscribed = client.state.subscriptions.includes(address);
+  const members = useMemberCounts([address]);
+  const newPost = () => setSubmitting(true);
   return html`<div class="community" data-testid="community-page">
     <header class="card community-head">
       <h1>${community ? community.name : `c/${identifier}`}</h1>
-      ${!community && (loading ? html`<${Loading} what="Looking for this community" />`
-        : html`<p class="muted">This community's definition has not arrived yet (syncing).</p>`)}
-      ${community && html`<${Markdown} text=${community.description} />`}
+      ${!community && (loading || lookup.status === 'looking' || lookup.status === 'found'
+        ? html`<${Loading} what="Looking for this community on your relays" />`
+        : html`<${NotFound} what="This community" lookup=${lookup} />`)}
+      ${community && html`<p class="muted small owner-line" data-testid="community-owner">c/${identifier} · by <${Author} pubkey=${community.pubkey} />
+        <code class="fingerprint" title=${community.pubkey}>${fingerprint(client.datt, community.pubkey)}</code> · <${MemberCount} counts=${members} address=${address} /></p>`}
       <div class="row">
         <button class=${subscribed ? '' : 'primary'} data-testid="subscribe" disabled=${action.busy}
           onClick=${() => run(() => client.setSubscribed(address, !subscribed))}>${subscribed ? 'Leave' : 'Join'}</button>
-        <button class="primary" data-testid="new-post" onClick=${() => setSubmitting(true)}>New post</button>
+        <button class="primary" data-testid="new-post" onClick=${newPost}>New post</button>
         ${community?.pubkey === client.publicKey && html`<a class="button" href=${`#/communities/edit/${encodeURIComponent(identifier)}`}>Edit</a>`}
+        <${ShareButton} link=${(c) => communityLink(c, { pubkey, identifier })} />
+        <${CommunitySearch} address=${address} name=${`c/${identifier}`} />
       </div>
       <${ErrorLine} error=${action.error} />
-      ${community?.rules && html`<details><summary>Rules</summary><${Markdown} text=${community.rules} /></details>`}
-      ${community && html`<p class="muted small">Owner <${Author} pubkey=${community.pubkey} />
-        ${community.moderators.length > 0 && html` · moderators ${community.moderators.map((m) => html`<${Author} key=${m} pubkey=${m} /> `)}`}</p>`}
     </header>
-    ${submitting && html`<${SubmitForm} address=${address} onDone=${(event) => {
-      setSubmitting(false);
-      if (event) navigate(`/post/${event.id}`);
-    }} />`}
-    <${PostList} load=${(c) => postStatsOfCommunity(c.db, address)} deps=${[address]}
-      empty="No posts yet. Be the first to post." />
+    <div class="community-body">
+      <div class="community-main">
+        ${submitting && html`<${SubmitForm} address=${address} onDone=${(event) => {
+          setSubmitting(false);
+          if (event) navigate(`/post/${event.id}`);
+        }} />`}
+        <${PostList} load=${(c) => postStatsOfCommunity(c.db, address)} deps=${[address]}
+          empty="No posts yet. Be the first to post." />
+      </div>
+      ${community && html`<aside class="card sidebar" data-testid="community-sidebar" aria-label="About this community">
+        <h2>About</h2>
+        ${community.description ? html`<${Markdown} text=${community.description} />` : html`<p class="muted">No description.</p>`}
+        <p><${MemberCount} counts=${members} address=${address} /></p>
+        <button class="primary" data-testid="sidebar-new-post" onClick=${newPost}>Create post</button>
+        ${community.rules && html`<h3>Rules</h3><div data-testid="community-rules"><${Markdown} text=${community.rules} /></div>`}
+        <h3>Moderators</h3>
+        <ul class="moderators" data-testid="community-moderators">
+          <li><${Author} pubkey=${community.pubkey} /> <span class="muted small">owner</span></li>
+          ${community.moderators.filter((m) => m !== community.pubkey).map((m) => html`<li key=${m}><${Author} pubkey=${m} /></li>`)}
+        </ul>
+      </aside>`}
+    </div>
   </div>`;
 }
 

@@ -7,6 +7,7 @@ import { eventsByAuthor, eventsOfKind, getByAddress, rootPostOf } from '../store
 import { ExportKey, UnlockForm } from './account.js';
 import { Author, ErrorLine, Loading, Markdown, ago, plural, shortKey } from './common.js';
 import { PostRow } from './feed.js';
+import { Avatar, MemberCount, fingerprint, useMemberCounts } from './people.js';
 import { accountHref, html, navigate, useAction, useClient, useFocusOnMount, useQuery } from './hooks.js';
 
 function communityHref(c) {
@@ -75,6 +76,7 @@ export function CommunitiesPage({ edit }) {
     if (c) navigate(communityHref(c).slice(1));
     else if (edit) navigate(communityHref({ pubkey: client.publicKey, identifier: edit }).slice(1));
   };
+  const members = useMemberCounts(edit ? [] : (data ?? []).map((c) => c.address));
   if (edit) {
     const existing = data?.find((c) => c.pubkey === client.publicKey && c.identifier === edit);
     if (!data) return html`<${Loading} />`;
@@ -99,6 +101,8 @@ export function CommunitiesPage({ edit }) {
         const joined = client.state.subscriptions.includes(c.address);
         return html`<li class="card" key=${c.address} data-testid="community-row">
           <div><a class="community-name" href=${communityHref(c)}>${c.name}</a> <span class="muted">c/${c.identifier}</span>
+            <div class="muted small owner-line" data-testid="community-owner">by <${Author} pubkey=${c.pubkey} />
+              <code class="fingerprint" title=${c.pubkey}>${fingerprint(client.datt, c.pubkey)}</code> · <${MemberCount} counts=${members} address=${c.address} /></div>
             ${c.description && html`<div class="muted clamp"><${Markdown} text=${c.description} /></div>`}</div>
           <button onClick=${() => run(() => client.setSubscribed(c.address, !joined))}>${joined ? 'Leave' : 'Join'}</button>
         </li>`;
@@ -128,7 +132,7 @@ export function ProfilePage({ pubkey }) {
   const picture = data.profile.picture && /^https?:\/\//.test(data.profile.picture) ? data.profile.picture : '';
   return html`<div class="profile" data-testid="profile-page">
     <header class="card profile-head">
-      ${picture && html`<img class="avatar" src=${picture} alt="" referrerpolicy="no-referrer" loading="lazy" />`}
+      <${Avatar} pubkey=${pubkey} name=${data.profile.name ?? ''} picture=${picture} size="large" />
       <div><h1>${data.profile.name || shortKey(pubkey)}</h1>
         <p class="muted small"><code>${npub}</code></p>
         <p><strong data-testid="karma">${data.karma}</strong> karma · ${plural(data.posts.length, 'post')} · ${plural(data.comments.length, 'comment')}</p>
@@ -195,7 +199,8 @@ function RelaySettings() {
         <td><span class=${`dot ${r.state}`}></span> ${r.state}${r.error ? html` <span class="muted small">${r.error}</span>` : ''}</td>
         <td><input type="checkbox" aria-label="read" checked=${r.read} onChange=${() => save(relays.map((x) => (x.url === r.url ? { ...x, read: !x.read } : x)))} /></td>
         <td><input type="checkbox" aria-label="write" checked=${r.write} onChange=${() => save(relays.map((x) => (x.url === r.url ? { ...x, write: !x.write } : x)))} /></td>
-        <td>${r.synced}/${r.scopes} · ${r.received} events</td>
+        <td>${r.synced}/${r.scopes} · ${r.received} events${r.write && client.state.outbox.perRelay?.[r.url] > 0 &&
+          html` · <span class="badge" data-testid="relay-to-send">${client.state.outbox.perRelay[r.url]} to send</span>`}</td>
         <td><button class="link" onClick=${() => save(relays.filter((x) => x.url !== r.url))}>remove</button></td>
       </tr>`)}</tbody></table></div>
     <form class="row" onSubmit=${(e) => {
@@ -208,7 +213,8 @@ function RelaySettings() {
           throw new Error('Enter a relay address like wss://relay.example.com');
         }
         if (parsed.protocol !== 'ws:' && parsed.protocol !== 'wss:') throw new Error('A relay address starts with wss:// (or ws://)');
-        if (relays.some((r) => r.url === parsed.href)) throw new Error(`${parsed.href} is already in your list.`);
+        // Starts with a word: errorText() capitalizes the first letter ("Ws://" otherwise).
+        if (relays.some((r) => r.url === parsed.href)) throw new Error(`That relay is already in your list: ${parsed.href}`);
         await client.setRelays([...relays, { url: parsed.href, read: true, write: true }]);
         setUrl('');
       });
@@ -253,6 +259,8 @@ export function SettingsPage({ section }) {
       <p>Public key: <code data-testid="npub">${client.datt.nip19Encode('npub', account.publicKey)}</code></p>
       <div class="row">
         ${client.unlocked && html`<button data-testid="lock" onClick=${() => client.lock()}>Lock</button>`}
+        <button data-testid="lock-everywhere" title="Locks every tab and forgets 'stay unlocked'; the key stays in this browser"
+          onClick=${() => run(() => client.lockEverywhere())}>Sign out everywhere on this device</button>
         <button class="danger" onClick=${() => {
           if (confirm('Remove the key from this browser? Without your recovery phrase or nsec the account is lost.')) run(() => client.signOut());
         }}>Remove key from this browser</button>

@@ -3,9 +3,11 @@
 import { useState } from 'preact/hooks';
 import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '../lib/events.js';
 import { threadOf } from '../store/db.js';
-import { Author, Composer, ErrorLine, Loading, Markdown, Votes, ago, errorText, plural } from './common.js';
+import { Author, Composer, ErrorLine, Loading, Time, Votes, errorText, plural } from './common.js';
 import { SortBar } from './feed.js';
 import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
+import { NotFound, ShareButton, eventLink, useThreadFetch } from './share.js';
+import { Body, EditButton, EditedMark, SaveButton, useShown } from './edits.js';
 
 const MAX_DEPTH = 6;
 
@@ -28,19 +30,26 @@ function Comment({ record, tree, order, depth, postId, community }) {
   const client = useClient();
   const [collapsed, setCollapsed] = useState(false);
   const [replying, setReplying] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [original, setOriginal] = useState(false);
+  const shown = useShown(record);
   const replies = order(tree.get(record.id) ?? []);
   return html`<div class=${`comment ${collapsed ? 'collapsed' : ''}`} data-testid="comment" data-id=${record.id}>
     <div class="comment-head">
       <button class="collapse" aria-expanded=${!collapsed} aria-label=${collapsed ? 'expand' : 'collapse'}
         onClick=${() => setCollapsed(!collapsed)}>${collapsed ? '[+]' : '[–]'}</button>
-      <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · ${ago(record.created_at)}</span>
+      <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · <${Time} at=${record.created_at} /></span>
+      <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
       ${collapsed && replies.length > 0 && html`<span class="muted"> (${plural(replies.length, 'reply', 'replies')})</span>`}
     </div>
     ${!collapsed && html`<div class="comment-body">
-      ${record.deleted ? html`<p class="muted">[deleted]</p>` : html`<${Markdown} text=${record.content} />`}
+      <${Body} record=${record} community=${community} shown=${shown} original=${original} editing=${editing} setEditing=${setEditing} />
       <div class="actions">
         <${Votes} record=${record} community=${community} />
         <button class="link" data-testid="reply" onClick=${() => setReplying(!replying)}>reply</button>
+        <${ShareButton} link=${(c) => eventLink(c, record)} />
+        <${SaveButton} record=${record} />
+        <${EditButton} record=${record} editing=${editing} setEditing=${setEditing} />
         <${DeleteButton} record=${record} community=${community} />
       </div>
       ${replying && html`<${Composer} placeholder="Your reply" submitLabel="Reply" testid="reply-form" focus=${true}
@@ -59,8 +68,34 @@ function Comment({ record, tree, order, depth, postId, community }) {
   </div>`;
 }
 
-export function PostPage({ postId, focusId }) {
+/** The post itself: title, link and text (its newest edit, or the original on request). */
+function PostArticle({ post, community }) {
+  const [editing, setEditing] = useState(false);
+  const [original, setOriginal] = useState(false);
+  const shown = useShown(post);
+  const { title, url } = original ? readPost(post) : shown;
+  const c = parseCommunityAddress(community);
+  return html`<article class="card post-full">
+      <div class="post-head">
+        <${Votes} record=${post} community=${community} />
+        <div>
+          ${c && html`<a class="muted" href=${`#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`}>c/${c.identifier}</a>`}
+          <h1 data-testid="post-title">${post.deleted ? '[deleted]' : title}</h1>
+          <div class="meta">by <${Author} pubkey=${post.pubkey} /> · <${Time} at=${post.created_at} />
+            <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
+            <${ShareButton} link=${(cl) => eventLink(cl, post)} /> <${SaveButton} record=${post} />
+            <${EditButton} record=${post} editing=${editing} setEditing=${setEditing} />
+            <${DeleteButton} record=${post} community=${community} /></div>
+        </div>
+      </div>
+      ${url && !post.deleted && !editing && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
+      <${Body} record=${post} community=${community} shown=${shown} original=${original} editing=${editing} setEditing=${setEditing} />
+    </article>`;
+}
+
+export function PostPage({ postId, focusId, hints }) {
   const client = useClient();
+  const lookup = useThreadFetch(postId, focusId, hints);
   const [sort, setSort] = useState('best');
   const { data, error } = useQuery((c) => threadOf(c.db, postId), [postId]);
   const post = data?.root;
@@ -73,28 +108,20 @@ export function PostPage({ postId, focusId }) {
   };
   if (error) return html`<${ErrorLine} error=${error} />`;
   if (!data) return html`<${Loading} what="Loading the post" />`;
-  if (!post) return html`<div class="card"><p>This post is not in your browser yet; it will appear when a relay sends it.</p></div>`;
-  const { title, url } = readPost(post);
-  const c = parseCommunityAddress(community);
+  if (!post) {
+    return lookup.status === 'looking' || lookup.status === 'found'
+      ? html`<p class="loading" aria-busy="true" data-testid="looking">Looking for this post on your relays…</p>`
+      : html`<${NotFound} what="This post" lookup=${lookup} />`;
+  }
   const focus = focusId ? [...data.children.values()].flat().find((r) => r.id === focusId) : null;
   const top = focus ? [focus] : order(data.children.get(post.id) ?? []);
   let count = 0;
   for (const list of data.children.values()) count += list.length;
   return html`<div class="post-page" data-testid="post-page">
-    <article class="card post-full">
-      <div class="post-head">
-        <${Votes} record=${post} community=${community} />
-        <div>
-          ${c && html`<a class="muted" href=${`#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`}>c/${c.identifier}</a>`}
-          <h1 data-testid="post-title">${post.deleted ? '[deleted]' : title}</h1>
-          <div class="meta">by <${Author} pubkey=${post.pubkey} /> · ${ago(post.created_at)} <${DeleteButton} record=${post} community=${community} /></div>
-        </div>
-      </div>
-      ${url && !post.deleted && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
-      ${!post.deleted && post.content && html`<${Markdown} text=${post.content} />`}
-    </article>
+    <${PostArticle} post=${post} community=${community} />
     <section class="comments" aria-label="Comments">
       <h2 class="comments-title" data-testid="comment-count">${plural(count, 'comment')}</h2>
+      ${lookup.status === 'looking' && html`<p class="loading muted small" aria-busy="true">Looking for more replies on your relays…</p>`}
       ${!focus && html`<${Composer} placeholder="Add a comment" submitLabel="Comment" testid="comment-form"
         draftKey=${`comment:${post.id}`} onSubmit=${(text) => client.publish(buildComment({ community, parent: post, body: text }, client.now()))} />`}
       ${focus && html`<p><a href=${`#/post/${post.id}`}>← back to all comments</a></p>`}
