@@ -23,6 +23,7 @@ await build({
     worker: path.join(webDir, 'src', 'worker.js'),
     verifier: path.join(webDir, 'src', 'verifier.js'),
     signer: path.join(webDir, 'src', 'signer.js'),
+    'pow-worker': path.join(webDir, 'src', 'pow-worker.js'),
   },
   outdir: outDir,
   bundle: true,

@@ -2,7 +2,7 @@
 // app opens and reloads while no relay is reachable. Network first (a fresh deploy wins),
 // the cached copy when the network fails. Data never passes through here: it is in IndexedDB.
 const CACHE = 'datt-shell-v2';
-const SHELL = ['/', '/index.html', '/app.js', '/worker.js', '/verifier.js', '/signer.js', '/app.css', '/wasm/datt.mjs',
+const SHELL = ['/', '/index.html', '/app.js', '/worker.js', '/verifier.js', '/signer.js', '/pow-worker.js', '/app.css', '/wasm/datt.mjs',
   '/wasm/datt_core.mjs', '/wasm/datt_core.wasm'];
 
 self.addEventListener('install', (event) => {

@@ -65,12 +65,16 @@ void Writer::run() {
             }
         }
         commit(batch);
-        // Nothing waiting: the store folds its write-ahead log now (store.h), so a quiet
-        // relay's database file holds what was written.
+        // Nothing waiting for a moment: the store folds its write-ahead log now (store.h),
+        // so a quiet relay's database file holds what was written. Not at once: under a
+        // steady stream of EVENTs the inbox is empty between batches, and a checkpoint
+        // there copied every batch into the database (and synced it) right after its
+        // commit; commits keep the log bounded by themselves (sqlite_store.h).
         bool idle;
         {
-            std::lock_guard lock(mutex_);
-            idle = inbox_.empty();
+            std::unique_lock lock(mutex_);
+            idle = !ready_.wait_for(lock, kIdleCheckpointDelay,
+                                    [&] { return !inbox_.empty() || stopping_; });
         }
         if (!idle) continue;
         if (auto folded = store_.checkpoint(); !folded) {

@@ -8,6 +8,7 @@
 // state and the name index will be further messages whose commands join the same batches.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -39,6 +40,8 @@ class Writer {
     // Messages waiting for the writer, all connections together: past this, EVENTs are
     // refused ("error: relay busy") instead of queueing while the disk is slow.
     static constexpr size_t kMaxQueued = 50'000;
+    // How long the inbox must stay empty before the idle checkpoint (Writer::run).
+    static constexpr std::chrono::milliseconds kIdleCheckpointDelay{50};
 
   private:
     void run();

@@ -10,6 +10,10 @@
 
 #include "net/server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -189,6 +193,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     void push(std::shared_ptr<const std::string> text);
     void do_write();
     void on_write(error_code ec, size_t bytes);
+    void set_cork(bool on);
     void begin_close(CloseCode code, std::string reason, bool drop_queue, bool fail = false);
     void send_close();
     void on_closed(error_code ec);
@@ -219,6 +224,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     bool opened_ = false;  // on_open returned true, so on_close is owed
     bool handshake_done_ = false;
     bool writing_ = false;
+    bool corked_ = false;  // TCP_CORK is on while a burst of queued frames is written
     bool close_requested_ = false;
     bool close_sent_ = false;
     bool drop_queue_ = false;  // slow consumer: nothing more is written but the close
@@ -445,6 +451,11 @@ void WebSocketSession::push(std::shared_ptr<const std::string> text) {
 
 void WebSocketSession::do_write() {
     if (!handshake_done_ || writing_ || close_sent_ || finished_ || queue_.empty()) return;
+    // Beast writes one message per write (one send() each, and with TCP_NODELAY one packet
+    // each). With more than one frame queued (a REQ's stored events), the socket is corked
+    // until the queue is empty, so the kernel sends full segments and the client wakes up
+    // once per burst instead of once per event; on_write uncorks, which sends the rest.
+    if (!corked_ && queue_.size() > 1) set_cork(true);
     writing_ = true;
     ws_.text(true);
     ws_.async_write(asio::buffer(*queue_.front()),
@@ -461,7 +472,16 @@ void WebSocketSession::on_write(error_code ec, size_t bytes) {
     server_.messages_out.fetch_add(1, std::memory_order_relaxed);
     server_.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
     if (!queue_.empty()) return do_write();
+    if (corked_) set_cork(false);
     if (close_requested_) send_close();
+}
+
+void WebSocketSession::set_cork(bool on) {
+    // A failure only costs the coalescing: the frames go out either way.
+    const int value = on ? 1 : 0;
+    (void)::setsockopt(beast::get_lowest_layer(ws_).socket().native_handle(), IPPROTO_TCP, TCP_CORK,
+                       &value, sizeof value);
+    corked_ = on;
 }
 
 void WebSocketSession::begin_close(CloseCode code, std::string reason, bool drop_queue, bool fail) {
@@ -491,6 +511,7 @@ void WebSocketSession::begin_close(CloseCode code, std::string reason, bool drop
 void WebSocketSession::send_close() {
     if (close_sent_ || finished_) return;
     close_sent_ = true;
+    if (corked_) set_cork(false);
     if (fail_) return send_failure_close();
     ws_.async_close(close_reason_,
                     beast::bind_front_handler(&WebSocketSession::on_closed, shared_from_this()));

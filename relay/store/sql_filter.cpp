@@ -180,6 +180,10 @@ Clause filter_clause(const Filter& filter, Purpose purpose, const Range* range =
         clause.params.push_back(blob_value(ByteSpan(range->to.id)));
     }
     clause.order = order_by(key_alias, range);
+    // A search select reads FTS5's matches in its own order, newest stored first (rowid =
+    // seq, descending), and the reader stops early by time_bounds: no sort of every match.
+    if (!match.empty() && purpose == Purpose::kSelect && !range)
+        clause.order = " ORDER BY f.rowid DESC";
     if (!match.empty()) {
         clause.add_condition("events_fts MATCH ?");
         clause.params.push_back(text_value(match));
@@ -264,12 +268,14 @@ std::optional<SelectPlan> select_plan(const Filter& filter, uint64_t limit, cons
     SelectPlan plan;
     plan.order = range ? SelectPlan::Order::kAscending : SelectPlan::Order::kNewestFirst;
     if (!search_match(filter).empty()) {
-        // Every candidate is sorted, but by its small keys only; the reader then checks
-        // candidates in order and stops at the limit.
+        // A range sorts every candidate by its small keys; a select reads them newest
+        // stored first (SelectPlan::by_seq). The reader checks candidates and stops at the
+        // limit.
         Clause clause = filter_clause(filter, Purpose::kSelect, range);
         plan.sql = "SELECT e.created_at, e.id, e.seq" + clause.from + clause.where + clause.order;
         plan.streams.push_back(std::move(clause.params));
         plan.search = *filter.search;
+        plan.by_seq = range == nullptr;
         return plan;
     }
     // A range reads keys only; a query reads the JSON it sends.

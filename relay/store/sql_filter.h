@@ -47,12 +47,15 @@ std::string fts_query(std::string_view search);
 // after `limit` events, having read about limit + streams rows instead of every row of
 // every value. Rows are (created_at, id, json).
 //
-// A search is one stream of FTS5 candidates sorted by their keys, with rows (created_at,
-// id, seq): the reader fetches each candidate's content and JSON (kSearchFetchSql), keeps
-// it if proto::search_matches(search, content) and stops at the limit, so the content and
-// JSON of candidates past the limit are never read. Still every candidate is sorted, so a
-// search costs in proportion to how many events contain its terms (bench/store_bench.cpp:
-// 1.2 ms for a word in 560 events, 15 ms for one in 5,600).
+// A search is one stream of FTS5 candidates with rows (created_at, id, seq), read in
+// FTS5's own order, newest stored first (seq descending; `by_seq`), without sorting them.
+// The reader keeps the `limit` newest (feed order) of those whose content passes
+// proto::search_matches (fetched with kSearchFetchSql only for a candidate that would
+// enter them) and stops once time_bounds (sqlite_schema.h) says that no row stored
+// earlier can be newer than the last it keeps. Events stored roughly in time order make
+// that a few rows past the limit, whatever the number of matches; a relay whose oldest
+// seqs hold its newest events reads every match, as before (when all were sorted: 15 ms
+// for a word in 5,600 events at 1M, docs/performance.md).
 //
 // A range plan (select_range) is the same with the ascending (created_at, id) order of
 // event::TimeId, bounded by from <= (created_at, id) < to, and rows (created_at, id) (a
@@ -67,6 +70,7 @@ struct SelectPlan {
     Order order = Order::kNewestFirst;
     bool may_repeat = false;  // one event can come from several streams: skip repeats
     std::optional<std::string> search;
+    bool by_seq = false;  // a search select: rows in seq descending order, not `order`
 };
 
 // Parameter: events.seq. Row: (content, json).

@@ -32,6 +32,15 @@
 //       from the OS at the first open (sqlite_store.h). It vouches for nothing: a proof
 //       stands on the author's two signatures.
 //
+// Version 4 adds:
+//   time_bounds(block, max_created_at): for block b, at least the largest created_at of any
+//       event ever stored with seq < (b + 1) << 10 (a prefix maximum; deleted events may
+//       leave it higher than needed, never lower). A block with no row has no event of
+//       its own: the nearest lower row bounds it. The writer keeps it in every commit
+//       (sqlite_store.cpp, write_time_bounds). It lets a search read its FTS5 matches
+//       newest stored first (rowid = seq descending, FTS5's own order, no sort) and stop as
+//       soon as no older row can be newer than the results it holds (kTimeBoundSql).
+//
 // Every feed index ends in (created_at DESC, id) so that a filter on one value of
 // authors, kinds, authors+kinds or one tag reads rows already in the order NIP-01 wants
 // (newest first, ties by lowest id) and stops at the limit.
@@ -49,6 +58,14 @@ int latest_schema_version();
 
 // Row: (version) of store_version.
 inline constexpr const char* kVersionSql = "SELECT version FROM store_version";
+
+// Events per time_bounds block: seq >> kTimeBlockBits.
+inline constexpr int kTimeBlockBits = 10;
+
+// Parameter: a block. Row: (max_created_at) bounding every event with seq in that block or
+// below; no row when nothing is known (then there is no bound).
+inline constexpr const char* kTimeBoundSql =
+    "SELECT max_created_at FROM time_bounds WHERE block <= ? ORDER BY block DESC LIMIT 1";
 
 // Opens the writer's connection to `path`.
 // - Missing file: created (its directory must exist: error "store_directory_missing").

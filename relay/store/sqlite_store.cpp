@@ -135,6 +135,7 @@ class SqliteReader final : public StoreReader {
         const std::optional<sqlite::SelectPlan> plan = sqlite::select_matching(filter, limit);
         std::vector<std::string> events;
         if (!plan) return events;
+        if (plan->by_seq) return search_newest(*plan, limit);
         auto merged = merge(*plan, [&](Statement& row, const event::TimeId&) -> Status {
             if (!plan->search) {
                 events.emplace_back(row.column_text(2));
@@ -240,6 +241,76 @@ class SqliteReader final : public StoreReader {
         return Ok{};
     }
 
+    // A search select (SelectPlan::by_seq): candidates come newest stored first, not in
+    // feed order. Keeps the `limit` first in feed order in a heap (its top the last of
+    // them) and stops when time_bounds says every candidate still unread was created
+    // before that last one (a tie could still win on its id: it is read).
+    Result<std::vector<std::string>> search_newest(const sqlite::SelectPlan& plan, uint64_t limit) {
+        auto pooled = statements(plan.sql, 1);
+        if (!pooled) return pooled.error();
+        Statement& stream = pooled->front();
+        ResetOnExit reset(*pooled);
+        bind_all(stream, plan.streams.front());
+        if (!time_bound_.get()) {
+            auto prepared = db_.prepare(sqlite::kTimeBoundSql);
+            if (!prepared) return prepared.error();
+            time_bound_ = std::move(prepared).value();
+        }
+
+        struct Found {
+            event::TimeId time_id;
+            std::string json;
+        };
+        // A max-heap in feed order: the top is the one that goes first when a newer comes.
+        const auto earlier_in_feed = [](const Found& a, const Found& b) {
+            return event::supersedes(a.time_id, b.time_id);
+        };
+        std::vector<Found> kept;
+        int64_t bound_block = -1;
+        std::optional<int64_t> bound;  // nullopt: no bound known
+        int rc;
+        while ((rc = stream.step()) == SQLITE_ROW) {
+            const event::TimeId time_id = time_id_of(stream.column_int(0), stream.column_blob(1));
+            const int64_t seq = stream.column_int(2);
+            if (kept.size() >= limit) {
+                const int64_t block = seq >> sqlite::kTimeBlockBits;
+                if (block != bound_block) {
+                    auto read = time_bound(block);
+                    if (!read) return read.error();
+                    bound = *read;
+                    bound_block = block;
+                }
+                if (bound && *bound < kept.front().time_id.created_at) break;
+                if (!event::supersedes(time_id, kept.front().time_id)) continue;
+            }
+            auto json = search_check(*plan.search, seq, true);
+            if (!json) return json.error();
+            if (!*json) continue;
+            kept.push_back(Found{time_id, std::move(**json)});
+            std::push_heap(kept.begin(), kept.end(), earlier_in_feed);
+            if (kept.size() > limit) {
+                std::pop_heap(kept.begin(), kept.end(), earlier_in_feed);
+                kept.pop_back();
+            }
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) return sqlite::error(db_.get(), "search failed");
+        std::sort_heap(kept.begin(), kept.end(), earlier_in_feed);
+        std::vector<std::string> events;
+        events.reserve(kept.size());
+        for (Found& found : kept) events.push_back(std::move(found.json));
+        return events;
+    }
+
+    // kTimeBoundSql for `block`.
+    Result<std::optional<int64_t>> time_bound(int64_t block) {
+        ResetOnExit reset(std::span<Statement>(&time_bound_, 1));
+        time_bound_.bind_int(1, block);
+        const int rc = time_bound_.step();
+        if (rc == SQLITE_DONE) return std::optional<int64_t>{};
+        if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "time bound read failed");
+        return std::optional<int64_t>(time_bound_.column_int(0));
+    }
+
     // Whether search candidate `seq` has every term of `search` in its content (FTS5 found
     // its words; this is proto::matches' rule). nullopt when not; otherwise its JSON when
     // `want_json`, else an empty string.
@@ -294,6 +365,7 @@ class SqliteReader final : public StoreReader {
     size_t pooled_ = 0;
     Statement search_fetch_;    // sqlite::kSearchFetchSql
     Statement search_content_;  // sqlite::kSearchContentSql
+    Statement time_bound_;      // sqlite::kTimeBoundSql
     Statement snapshot_begin_;    // BEGIN
     Statement snapshot_end_;      // COMMIT
     Statement snapshot_version_;  // sqlite::kVersionSql
@@ -319,6 +391,8 @@ struct WriterStatements {
     Statement find_deleted_address;  // pubkey, kind, d_key -> until
     Statement add_deleted_address;   // pubkey, kind, d_key, until
     Statement set_version;           // version
+    Statement add_time_bound;        // block, max_created_at (sqlite_schema.h time_bounds)
+    Statement raise_time_bounds;     // max_created_at, from block
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -346,6 +420,15 @@ struct WriterStatements {
              "INSERT INTO deleted_addresses(pubkey, kind, d_key, until) VALUES (?,?,?,?) "
              "ON CONFLICT(pubkey, kind, d_key) DO UPDATE SET until = max(until, excluded.until)"},
             {&s.set_version, "UPDATE store_version SET version = ?"},
+            // A new block starts at least at the bound of the blocks below it.
+            {&s.add_time_bound,
+             "INSERT INTO time_bounds(block, max_created_at) SELECT ?1, max(?2, coalesce(("
+             "SELECT max_created_at FROM time_bounds WHERE block < ?1 ORDER BY block DESC "
+             "LIMIT 1), ?2)) WHERE true ON CONFLICT(block) DO UPDATE SET max_created_at = "
+             "max(max_created_at, excluded.max_created_at)"},
+            {&s.raise_time_bounds,
+             "UPDATE time_bounds SET max_created_at = ?1 WHERE block >= ?2 AND max_created_at < "
+             "?1"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -385,6 +468,7 @@ class SqliteStore final : public Store {
         std::lock_guard lock(write_mutex_);
         if (commands.empty()) return Commit{version_, {}};
         if (auto begun = run(s_.begin, "BEGIN"); !begun) return begun.error();
+        inserted_ = {};
         Commit commit{version_ + 1, {}};
         commit.outcomes.reserve(commands.size());
         for (const WriteCommand& command : commands) {
@@ -398,6 +482,7 @@ class SqliteStore final : public Store {
             if (!outcome) return rollback(outcome.error());
             commit.outcomes.push_back(std::move(outcome).value());
         }
+        if (auto bounded = write_time_bounds(); !bounded) return rollback(bounded.error());
         s_.set_version.bind_int(1, static_cast<int64_t>(commit.version));
         if (auto stamped = run(s_.set_version, "version update"); !stamped) {
             return rollback(stamped.error());
@@ -686,6 +771,7 @@ class SqliteStore final : public Store {
         ins.bind_text_static(6, json);
         if (auto done = run(ins, "event insert"); !done) return done;
         const int64_t seq = sqlite3_last_insert_rowid(db_.get());
+        inserted_.add(seq, event.created_at());
 
         for (const event::Tag& tag : event.tags()) {
             if (tag.size() < 2 || tag[0].size() != 1) continue;
@@ -703,6 +789,23 @@ class SqliteStore final : public Store {
             if (auto done = run(s_.insert_fts, "search index insert"); !done) return done;
         }
         return Ok{};
+    }
+
+    // Keeps time_bounds (sqlite_schema.h) true for the events this batch inserted: every
+    // block they went into gets a row, and that row and every row above it (a seq below
+    // the highest can be reused after a delete) at least their largest created_at.
+    Status write_time_bounds() {
+        if (!inserted_.any) return Ok{};
+        const int64_t low = inserted_.min_seq >> sqlite::kTimeBlockBits;
+        const int64_t high = inserted_.max_seq >> sqlite::kTimeBlockBits;
+        for (int64_t block = low; block <= high; ++block) {
+            s_.add_time_bound.bind_int(1, block);
+            s_.add_time_bound.bind_int(2, inserted_.max_created_at);
+            if (auto done = run(s_.add_time_bound, "time bound insert"); !done) return done;
+        }
+        s_.raise_time_bounds.bind_int(1, inserted_.max_created_at);
+        s_.raise_time_bounds.bind_int(2, low);
+        return run(s_.raise_time_bounds, "time bound update");
     }
 
     Status remove(int64_t seq) {
@@ -806,6 +909,17 @@ class SqliteStore final : public Store {
     crypto::SecretKey proof_key_;  // signs kind 4560 fork proofs; never logged
     std::mutex write_mutex_;
     uint64_t version_;  // of the last commit; guarded by write_mutex_
+    // The seqs and created_at of the events the open batch inserted (write_time_bounds).
+    struct Inserted {
+        bool any = false;
+        int64_t min_seq = 0, max_seq = 0, max_created_at = 0;
+        void add(int64_t seq, int64_t created_at) {
+            min_seq = any ? std::min(min_seq, seq) : seq;
+            max_seq = any ? std::max(max_seq, seq) : seq;
+            max_created_at = any ? std::max(max_created_at, created_at) : created_at;
+            any = true;
+        }
+    } inserted_;
     const SqliteOptions options_;
     // The WAL as the writer left it (guarded by write_mutex_): frames in the log, and how
     // many of them no checkpoint has copied into the database yet.

@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { buildComment, buildPost, buildVote, communityAddress } from '../../web/src/lib/events.js';
 import { connect, fetchEvents, finalizeEvent, newKey, now, publishOk } from '../relay/support.mjs';
-import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
+import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir, go, submitPost } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const T = { timeout: 20000 };
@@ -41,10 +41,6 @@ after(async () => {
   await bob?.close();
   await relay?.stop();
 });
-
-async function go(page, hash) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-}
 
 async function createAccountWithMnemonic(page, name) {
   await go(page, '#/account');
@@ -99,17 +95,6 @@ async function openCommunity(page, name) {
   await page.getByTestId('community-page').waitFor(T);
 }
 
-async function submitPost(page, title, body) {
-  await page.getByTestId('new-post').click();
-  const form = page.getByTestId('submit-form');
-  await form.locator('input[name=title]').fill(title);
-  await form.locator('textarea[name=body]').fill(body);
-  await form.getByRole('button', { name: 'Post' }).click();
-  await Promise.race([page.getByTestId('post-page').waitFor(T),
-    form.getByRole('alert').waitFor(T).then(async () => {
-      throw new Error(`posting failed: ${await form.getByRole('alert').innerText()}`);
-    })]);
-}
 
 function postRow(page, title) {
   return page.getByTestId('post-row').filter({ hasText: title });

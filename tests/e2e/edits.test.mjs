@@ -5,10 +5,10 @@
 // with a valid signature next to the kind 1010 edit. Screenshots in build/test-output/e2e.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { nip19, verifyEvent } from 'nostr-tools';
+import { verifyEvent } from 'nostr-tools';
 import { buildComment, buildCommunity, buildPost, communityAddress } from '../../web/src/lib/events.js';
 import { connect, fetchEvents, finalizeEvent, newKey, now, publishOk } from '../relay/support.mjs';
-import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
+import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir, go, importAccount } from './support.mjs';
 
 const T = { timeout: 20000 };
 const PASSPHRASE = 'correct horse battery staple';
@@ -21,19 +21,8 @@ const carol = newKey();
 const address = communityAddress(carol.pk, 'notes');
 const events = {};
 
-async function go(page, hash) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-}
-
-async function importKey(page, key) {
-  await go(page, '#/account');
-  await page.getByTestId('tab-import').click();
-  const form = page.getByTestId('import-account');
-  await form.locator('textarea[name=secret]').fill(nip19.nsecEncode(key.sk));
-  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
-  await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
-  await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('lock-button').waitFor(T);
+function importKey(page, key) {
+  return importAccount(page, key.sk, PASSPHRASE);
 }
 
 before(async () => {

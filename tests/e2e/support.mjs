@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { nip19 } from 'nostr-tools';
 import { chromium } from 'playwright-core';
 import { startRelay } from '../relay/support.mjs';
 
@@ -76,4 +77,37 @@ export async function screenshot(page, name) {
 
 export function tempDir(prefix) {
   return mkdtempSync(path.join(tmpdir(), prefix));
+}
+
+/** Moves the app to a route (the hash router) without a reload. */
+export async function go(page, hash) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+}
+
+/**
+ * Imports `secretKey` (bytes) through the Account page's import form with `passphrase`, and
+ * waits until the app shows the account unlocked.
+ */
+export async function importAccount(page, secretKey, passphrase, timeout = 20000) {
+  await go(page, '#/account');
+  await page.getByTestId('tab-import').click();
+  const form = page.getByTestId('import-account');
+  await form.locator('textarea[name=secret]').fill(nip19.nsecEncode(secretKey));
+  await form.locator('input[name=passphrase]').fill(passphrase);
+  await form.locator('input[name=passphrase2]').fill(passphrase);
+  await form.getByRole('button', { name: 'Import' }).click();
+  await page.getByTestId('lock-button').waitFor({ timeout });
+}
+
+/** Submits a post from a community page's "new post" form; throws the form's error if any. */
+export async function submitPost(page, title, body, timeout = 20000) {
+  await page.getByTestId('new-post').click();
+  const form = page.getByTestId('submit-form');
+  await form.locator('input[name=title]').fill(title);
+  await form.locator('textarea[name=body]').fill(body);
+  await form.getByRole('button', { name: 'Post' }).click();
+  await Promise.race([page.getByTestId('post-page').waitFor({ timeout }),
+    form.getByRole('alert').waitFor({ timeout }).then(async () => {
+      throw new Error(`posting failed: ${await form.getByRole('alert').innerText()}`);
+    })]);
 }

@@ -4,9 +4,8 @@
 // "Sign out everywhere on this device" locks every open tab and the next reload.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { nip19 } from 'nostr-tools';
 import { newKey } from '../relay/support.mjs';
-import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
+import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir, go, importAccount } from './support.mjs';
 
 const T = { timeout: 20000 };
 const PASSPHRASE = 'correct horse battery staple';
@@ -14,10 +13,6 @@ let relay;
 let base;
 let browser;
 const alice = newKey();
-
-async function go(page, hash) {
-  await page.evaluate((h) => { location.hash = h; }, hash);
-}
 
 async function reload(page) {
   await page.reload();
@@ -59,14 +54,7 @@ test('a reload stays unlocked only when chosen; lock and "sign out everywhere" u
   const page = await browser.page();
   await page.goto(base);
   await page.waitForSelector('html[data-ready=true]', T);
-  await go(page, '#/account');
-  await page.getByTestId('tab-import').click();
-  const form = page.getByTestId('import-account');
-  await form.locator('textarea[name=secret]').fill(nip19.nsecEncode(alice.sk));
-  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
-  await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
-  await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('lock-button').waitFor(T);
+  await importAccount(page, alice.sk, PASSPHRASE);
 
   // Not chosen: a reload locks.
   await reload(page);

@@ -12,8 +12,11 @@
 //                      rpc {to, id, ok, value|error}, fatal {message}, error {message}
 import { CHANNEL_NAME } from './app/owner.js';
 import { KIND, readRelayList } from './lib/events.js';
-import { getByAddress, getSetting, openDatabase, outboxEntries, putSetting, sealedKey,
-  transactionDone } from './store/db.js';
+import { ChainHeads, KIND_FORK_PROOF } from './chain/heads.js';
+import { OwnChains } from './chain/own.js';
+import { openChainDatabase } from './chain/store.js';
+import { getByAddress, getEvent, getSetting, openDatabase, outboxEntries, putSetting, sealedKey,
+  toEvent, transactionDone } from './store/db.js';
 import { Ingest, nip01Fields } from './store/ingest.js';
 import { QUERY_LIMITS, checkFilter, queryRelay, relayUrl } from './sync/query.js';
 import { RESYNC_MARGIN_S, RelayConnection } from './sync/relay.js';
@@ -21,12 +24,15 @@ import { openWalletDatabase } from './wallet/store.js';
 import { WalletSync } from './wallet/sync.js';
 
 const BATCH_MAX = 1000;
+const MODERATION_KINDS = [4550, 4551, 4552, 4553, 4554, 4555, 4556, 4557, 4558, 4559];
 const BATCH_DELAY_MS = 30;
 const MAX_INTERESTS = 12;         // community subscriptions per relay (relays cap REQs)
 
 let db;
 let datt;
 let ingest;
+let ownChains;                    // this device's chain per identity (chain/own.js)
+let chainHeads;                   // every author's chain state and fork marks (chain/heads.js)
 let pubkey = null;
 const relays = new Map();         // url -> RelayConnection
 let relayList = [];
@@ -195,6 +201,7 @@ async function flush() {
       batch = dequeue();
       next = batch.length ? verifyAll(batch) : null;
       const changed = await ingest.store(valid);
+      await applyChains(valid);
       if (seen.size > 500000) seen.clear();
       for (const event of valid) seen.add(event.id);
       processed += size;
@@ -236,10 +243,26 @@ function onEvent(raw) {
   scheduleFlush();
 }
 
+/** Chain states and fork marks of a stored batch; the tabs re-read what changed. */
+async function applyChains(events) {
+  const { authors, communities } = await chainHeads.apply(events);
+  if (authors.size || communities.size) {
+    post({ type: 'changed', added: 0, communities: [...communities], parents: [], kinds: [KIND_FORK_PROOF],
+      authors: [...authors], ids: [] });
+  }
+}
+
 // A scope's sync cursor says "everything up to here is stored": it is written only once the
 // events received before its end were verified and committed, so a reload (or a failed
 // write) in between fetches them again instead of skipping them.
 function onSynced(key, at, relay) {
+  if (key.startsWith('gaps:')) {
+    // A one-off fetch: closed once it has paged through, and no cursor (the next is whole again).
+    const sid = gapFills.get(`${relay.url} ${key}`);
+    gapFills.delete(`${relay.url} ${key}`);
+    if (sid) relay.unsubscribe(sid);
+    return;
+  }
   cursorWaits.push({ mark: enqueued, name: `cursor:${relay.url}:${key}`, at });
   saveReachedCursors();
 }
@@ -288,7 +311,8 @@ function scopes() {
   // Every community definition and profile a relay has would not fit a browser on a big
   // relay: one sync reads the newest few thousand (a viewed author's profile comes with
   // their writings).
-  const list = [{ key: 'communities', filter: { kinds: [KIND.community] }, maxEvents: 5000 },
+  // Fork proofs (kind 4560) are rare and come with the definitions, so they take no REQ of their own.
+  const list = [{ key: 'communities+forks', filter: { kinds: [KIND.community, KIND_FORK_PROOF] }, maxEvents: 5000 },
     { key: 'profiles', filter: { kinds: [KIND.profile] }, maxEvents: 5000 }];
   if (pubkey) {
     list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] } });
@@ -296,7 +320,10 @@ function scopes() {
     list.push({ key: `inbox:${pubkey}`, filter: { kinds: [KIND.comment], '#p': [pubkey] } });
   }
   for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
-    list.push({ key: `community:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion], '#A': [address] } });
+    // The moderation log comes along: the app's entries carry an `A` tag beside NIP-72's `a`.
+    // The key changed with the filter ("community:" had no moderation kinds), so a browser
+    // that synced the old filter reads this one from the start instead of from its cursor.
+    list.push({ key: `community+mod:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion, ...MODERATION_KINDS], '#A': [address] } });
   }
   // Within datt-relay's 20 REQs per connection (with one page): signed in, the inbox takes
   // one author's place.
@@ -307,6 +334,7 @@ function scopes() {
 }
 
 const subscribed = new Map();     // relay url -> Map(scope key -> sid)
+const gapFills = new Map();       // "<relay url> gaps:<author>" -> sid of a one-off fetch of an author's events
 let nextSid = 0;
 
 async function cursor(relay, key) {
@@ -398,6 +426,9 @@ async function settleOutbox() {
 /** Stores a signed event locally and in the outbox (durably), then sends it. */
 async function publish(event) {
   const entry = { id: event.id, event, queuedAt: Date.now(), acks: {}, rejections: {}, error: '' };
+  // This device's chain moves first (durably): an event at a position another tab took is
+  // refused here, before it can leave the browser as a fork.
+  await ownChains.commit(event);
   await saveOutbox(entry, false);   // durable before anything else happens
   outboxPending.set(entry.id, entry);
   seen.add(event.id);
@@ -406,6 +437,7 @@ async function publish(event) {
   for (const relay of writeRelays()) relay.publish(event);
   try {
     const changed = await ingest.store([event]);
+    await applyChains([event]);
     if (changed.added) reportChanged(changed);
   } catch (error) {
     reportError(new Error(`published, but not stored in this browser yet: ${error.message}`));
@@ -502,6 +534,12 @@ async function init() {
   datt = await loadDatt();
   ingest = new Ingest(db, datt);
   await ingest.init();
+  const chainDb = await openChainDatabase();
+  ownChains = new OwnChains(chainDb, datt);
+  chainHeads = new ChainHeads(chainDb, datt, async (id) => {
+    const record = await getEvent(db, id);
+    return record ? toEvent(record) : null;
+  });
   startVerifiers();
   wallet = new WalletSync({
     datt,
@@ -564,6 +602,23 @@ const handlers = {
   walletMine: (message) => wallet.mine(Number.isInteger(message.blocks) ? message.blocks : 1),
   walletSend: (message) => wallet.send(message),
   query,
+  // A position in this device's chain for a tab about to sign (chain/own.js).
+  chainReserve: (message) => ownChains.reserve(String(message.author), message.lease ?? null),
+  async chainRelease(message) {
+    ownChains.release(String(message.author), message.lease);
+  },
+  // An author's events again from the start (their chains have gaps): one pass, no cursor.
+  async fillGaps(message) {
+    const author = String(message.author);
+    if (!/^[0-9a-f]{64}$/.test(author)) return;
+    for (const relay of relays.values()) {
+      const key = `gaps:${author}`;
+      if (!relay.read || gapFills.has(`${relay.url} ${key}`)) continue;
+      const sid = `g${++nextSid}`;
+      gapFills.set(`${relay.url} ${key}`, sid);
+      relay.subscribe(sid, key, { authors: [author] }, undefined, { maxEvents: 5000 });
+    }
+  },
   async online() {
     for (const r of relays.values()) r.retry();
   },

@@ -218,9 +218,50 @@ export class Client {
     if (!this.#unlocked) {
       throw new KeystoreError('locked', this.state.account ? 'unlock your key to sign' : 'create or import an account first');
     }
-    const event = await this.#sign('sign', { template: await this.#afterCurrentVersion(template) });
-    await this.#owner.call('publish', { event });
-    return event;
+    const ready = await this.#afterCurrentVersion(template);
+    if (this.datt.kindClass(ready.kind) !== 'regular') {
+      const event = await this.#sign('sign', { template: ready });
+      await this.#owner.call('publish', { event });
+      return event;
+    }
+    return this.publishChained(ready);
+  }
+
+  /**
+   * A regular event extends this device's chain (chain/own.js): the owner gives the
+   * position, this tab signs it, the owner accepts it at publish. A position another tab
+   * signed meanwhile (its lease expired) is refused there, and this tab signs the next one.
+   * `prepare(template, renew)` may change the template once the chain tag is in (mining
+   * proof of work), calling `renew()` now and then to keep the position.
+   */
+  async publishChained(template, prepare = null) {
+    for (let attempt = 0; ; ++attempt) {
+      const { lease, tag } = await this.#reserveChainPosition();
+      try {
+        let tagged = { ...template, tags: [...template.tags.filter((t) => t[0] !== 'chain'), tag] };
+        if (prepare) tagged = await prepare(tagged, () => this.#owner.call('chainReserve', { author: this.publicKey, lease }));
+        const event = await this.#sign('sign', { template: tagged });
+        await this.#owner.call('publish', { event });
+        return event;
+      } catch (error) {
+        this.#owner.call('chainRelease', { author: this.publicKey, lease }).catch(() => {});
+        if (attempt < 2 && /chain_position_taken/.test(error?.message ?? '')) continue;
+        throw error;
+      }
+    }
+  }
+
+  async #reserveChainPosition() {
+    for (;;) {
+      const answer = await this.#owner.call('chainReserve', { author: this.publicKey });
+      if (!answer.busy) return answer;
+      await new Promise((resolve) => setTimeout(resolve, 150));   // another tab is signing
+    }
+  }
+
+  /** Asks the owner to fetch `author`'s events from the start (their chains have gaps). */
+  fillGaps(author) {
+    this.#owner.notify('fillGaps', { author });
   }
 
   // A replaceable event is kept only if strictly newer than the stored version (on equal

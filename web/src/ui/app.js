@@ -4,6 +4,8 @@ import { CommunityPage, HomePage } from './feed.js';
 import { useEffect } from 'preact/hooks';
 import { accountHref, html, useClient, useRoute } from './hooks.js';
 import { CommunitiesPage, ProfilePage, SettingsPage } from './pages.js';
+import { ModlogPage } from './moderation.js';
+import { MiningStatus } from './pow.js';
 import { PostPage } from './thread.js';
 import { WalletPage } from './wallet.js';
 import { EventLinkPage, decodeLink } from './share.js';
@@ -64,6 +66,7 @@ function Page({ route }) {
       html`<${PostPage} key=${`${postId}/${focusId}`} postId=${postId} focusId=${focusId} hints=${hints} />`} />`;
     case 'a': return html`<${AddressLink} key=${a} code=${a ?? ''} />`;
     case 'u': return html`<${ProfilePage} key=${a} pubkey=${a} />`;
+    case 'modlog': return html`<${ModlogPage} key=${`${a}/${b}`} pubkey=${a} identifier=${b ?? ''} />`;
     case 'communities': return html`<${CommunitiesPage} edit=${a === 'edit' ? b : undefined} />`;
     case 'settings': return html`<${SettingsPage} section=${a} />`;
     case 'account': return html`<${AccountPage} />`;
@@ -75,7 +78,7 @@ function Page({ route }) {
   }
 }
 
-const TITLES = { c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', saved: 'Saved', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account', wallet: 'Wallet' };
+const TITLES = { modlog: 'Moderation log', c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', saved: 'Saved', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account', wallet: 'Wallet' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -107,6 +110,7 @@ export function App() {
       <${AccountButton} />
     </header>
     ${fatal && html`<p class="banner error" role="alert">${fatal}</p>`}
+    <${MiningStatus} />
     ${outbox.errors.length > 0 && html`<p class="banner warning" role="alert">A relay refused ${plural(outbox.errors.length, 'event')} of yours: ${outbox.errors[0].error}</p>`}
     <main id="main" tabindex="-1"><${Page} route=${route} /></main>
   </div>`;

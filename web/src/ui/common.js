@@ -2,6 +2,7 @@
 import { h } from 'preact';
 import { useState } from 'preact/hooks';
 import { KIND, LIMITS, buildDeletion, buildVote, readProfile } from '../lib/events.js';
+import { ForkMark } from '../chain/ui.js';
 import { renderMarkdown } from '../lib/markdown.js';
 import { Avatar } from './people.js';
 import { currentVote, eventsByAuthor, getByAddress } from '../store/db.js';
@@ -93,7 +94,7 @@ export function Author({ pubkey, testid, avatar = true }) {
   const profile = data ? readProfile(data) : {};
   const name = profile.name ?? '';
   return html`${avatar && html`<${Avatar} pubkey=${pubkey} name=${name} picture=${profile.picture ?? ''} />`}<a class="author"
-    href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a>`;
+    href=${`#/u/${pubkey}`} title=${pubkey} data-testid=${testid}>${name || shortKey(pubkey)}</a><${ForkMark} pubkey=${pubkey} />`;
 }
 
 /**

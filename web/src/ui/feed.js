@@ -5,6 +5,9 @@ import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readC
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
 import { Author, ErrorLine, LimitNote, Loading, Markdown, SignNotice, Time, Votes, pasteWasCut, plural } from './common.js';
 import { NotFound, ShareButton, communityLink, useCommunityFetch } from './share.js';
+import { ChainBadge } from '../chain/ui.js';
+import { arrangeCommunityPage, arrangeMixedFeed } from './moderation.js';
+import { publishInCommunity } from './pow.js';
 import { CommunitySearch } from './search.js';
 import { useShown } from './edits.js';
 import { MemberCount, fingerprint, useMemberCounts } from './people.js';
@@ -48,11 +51,11 @@ export function PostRow({ record, showCommunity = false }) {
   return html`<article class="post-row" data-testid="post-row" data-id=${record.id}>
     <${Votes} record=${record} community=${record.community} />
     <div class="post-main">
-      <h2 class="post-title"><a href=${`#/post/${record.id}`}>${record.deleted ? '[deleted]' : title}</a>
+      <h2 class="post-title">${record.pinned && html`<span class="pin" data-testid="pinned">pinned</span> `}<a href=${`#/post/${record.id}`}>${record.deleted ? '[deleted]' : title}</a>
         ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
       <div class="meta">
         ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
-        by <${Author} pubkey=${record.pubkey} /> · <${Time} at=${record.created_at} />${edit && html` <span class="muted" data-testid="row-edited" title=${`edited ${new Date(edit.created_at * 1000).toLocaleString()}`}>(edited)</span>`} · <${CommentsLink} postId=${record.id} />
+        by <${Author} pubkey=${record.pubkey} /> <${ChainBadge} record=${record} /> · <${Time} at=${record.created_at} />${edit && html` <span class="muted" data-testid="row-edited" title=${`edited ${new Date(edit.created_at * 1000).toLocaleString()}`}>(edited)</span>`} · <${CommentsLink} postId=${record.id} />
       </div>
     </div>
   </article>`;
@@ -62,7 +65,7 @@ export function PostRow({ record, showCommunity = false }) {
  * Ranked posts with paging. `load(client)` returns the candidates' ranking fields
  * ({id, created_at, ups, downs}); only the shown page's full records are read.
  */
-export function PostList({ load, deps, showCommunity = false, empty }) {
+export function PostList({ load, deps, showCommunity = false, empty, arrange = null }) {
   const client = useClient();
   const [sort, setSort] = useState('hot');
   const [window, setWindow] = useState(86400);
@@ -70,7 +73,8 @@ export function PostList({ load, deps, showCommunity = false, empty }) {
   const { data, error, loading } = useQuery(async (c) => {
     const stats = await load(c);
     const order = c.datt.rank(stats, sort, { now: c.now(), topWindowSeconds: sort === 'top' ? window : 0 });
-    return { order, rows: await eventsByIds(c.db, order.slice(0, shown)) };
+    // `arrange`: the communities' moderation views decide what shows (pinned first on a community page).
+    return { order, rows: arrange ? await arrange(c, order, shown) : await eventsByIds(c.db, order.slice(0, shown)) };
   }, [...deps, sort, window, shown]);
   return html`<section class="post-list" aria-busy=${loading}>
     <${SortBar} sort=${sort} setSort=${(s) => { setSort(s); setShown(PAGE); }} window=${window} setWindow=${setWindow} />
@@ -96,7 +100,7 @@ function SubmitForm({ address, onDone }) {
   const submit = (e) => {
     e.preventDefault();
     run(async () => {
-      const event = await client.publish(buildPost({ community: address, title, url, body }, client.now()));
+      const event = await publishInCommunity(client, buildPost({ community: address, title, url, body }, client.now()), address);
       clear();
       onDone(event);
     });
@@ -155,6 +159,7 @@ export function CommunityPage({ pubkey, identifier, hints }) {
           if (event) navigate(`/post/${event.id}`);
         }} />`}
         <${PostList} load=${(c) => postStatsOfCommunity(c.db, address)} deps=${[address]}
+          arrange=${(c, order, shown) => arrangeCommunityPage(c, address, order, shown)}
           empty="No posts yet. Be the first to post." />
       </div>
       ${community && html`<aside class="card sidebar" data-testid="community-sidebar" aria-label="About this community">
@@ -168,6 +173,7 @@ export function CommunityPage({ pubkey, identifier, hints }) {
           <li><${Author} pubkey=${community.pubkey} /> <span class="muted small">owner</span></li>
           ${community.moderators.filter((m) => m !== community.pubkey).map((m) => html`<li key=${m}><${Author} pubkey=${m} /></li>`)}
         </ul>
+        <p><a href=${`#/modlog/${pubkey}/${encodeURIComponent(identifier)}`} data-testid="modlog-link">Moderation log</a></p>
       </aside>`}
     </div>
   </div>`;
@@ -183,7 +189,7 @@ export function HomePage() {
   client.setInterest(known ?? []);
   return html`<div class="home">
     <h1 class="page-title">${subs.length ? 'Your communities' : 'All communities'}</h1>
-    <${PostList} showCommunity=${true} deps=${[subs.join(',')]}
+    <${PostList} showCommunity=${true} deps=${[subs.join(',')]} arrange=${arrangeMixedFeed}
       load=${async (c) => (subs.length
         ? (await Promise.all(subs.map((a) => postStatsOfCommunity(c.db, a)))).flat()
         : allPostStats(c.db))}

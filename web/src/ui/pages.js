@@ -1,6 +1,7 @@
 // Communities (browse, search, create/edit), profiles (posts, comments, karma) and settings
 // (profile, relays, theme, key).
 import { useState } from 'preact/hooks';
+import { AuthorChainNote, chainOrder } from '../chain/ui.js';
 import { KIND, buildCommunity, buildProfile, communityAddress, readCommunity, readPost, readProfile,
   slugify } from '../lib/events.js';
 import { eventsByAuthor, eventsOfKind, getByAddress, rootPostOf } from '../store/db.js';
@@ -118,7 +119,9 @@ export function ProfilePage({ pubkey }) {
   const { data } = useQuery(async (c) => {
     const [profile, writings] = await Promise.all([getByAddress(c.db, c.datt.formatAddress({ kind: KIND.profile, pubkey })),
       eventsByAuthor(c.db, pubkey, KIND.comment)]);
-    writings.sort((a, b) => b.created_at - a.created_at);
+    // Newest first, but never against the order of the author's chains.
+    const ordered = chainOrder(c.datt, writings);
+    writings.splice(0, writings.length, ...ordered);
     let karma = 0;
     for (const w of writings) if (!w.deleted) karma += (w.ups ?? 0) - (w.downs ?? 0);
     const comments = writings.filter((w) => !w.post);
@@ -136,7 +139,8 @@ export function ProfilePage({ pubkey }) {
       <div><h1>${data.profile.name || shortKey(pubkey)}</h1>
         <p class="muted small"><code>${npub}</code></p>
         <p><strong data-testid="karma">${data.karma}</strong> karma · ${plural(data.posts.length, 'post')} · ${plural(data.comments.length, 'comment')}</p>
-        ${data.profile.about && html`<${Markdown} text=${data.profile.about} />`}</div>
+        ${data.profile.about && html`<${Markdown} text=${data.profile.about} />`}
+        <${AuthorChainNote} pubkey=${pubkey} /></div>
     </header>
     <div class="tabs" role="tablist">
       <button role="tab" aria-selected=${tab === 'posts'} class=${tab === 'posts' ? 'on' : ''} onClick=${() => setTab('posts')}>Posts</button>

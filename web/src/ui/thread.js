@@ -4,7 +4,10 @@ import { useState } from 'preact/hooks';
 import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '../lib/events.js';
 import { threadOf } from '../store/db.js';
 import { Author, Composer, ErrorLine, Loading, Time, Votes, errorText, plural } from './common.js';
+import { ChainBadge } from '../chain/ui.js';
 import { SortBar } from './feed.js';
+import { ModTools, canModerate, threadModeration } from './moderation.js';
+import { publishInCommunity } from './pow.js';
 import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
 import { NotFound, ShareButton, eventLink, useThreadFetch } from './share.js';
 import { Body, EditButton, EditedMark, SaveButton, useShown } from './edits.js';
@@ -26,8 +29,9 @@ function DeleteButton({ record, community }) {
     ${action.error && html`<span class="error small">${errorText(action.error)}</span>`}</span>`;
 }
 
-function Comment({ record, tree, order, depth, postId, community }) {
+function Comment({ record, tree, order, depth, postId, community, moderation }) {
   const client = useClient();
+  const canReply = !moderation?.locked || canModerate(moderation.inputs, moderation.view, client.publicKey);
   const [collapsed, setCollapsed] = useState(false);
   const [replying, setReplying] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -38,7 +42,7 @@ function Comment({ record, tree, order, depth, postId, community }) {
     <div class="comment-head">
       <button class="collapse" aria-expanded=${!collapsed} aria-label=${collapsed ? 'expand' : 'collapse'}
         onClick=${() => setCollapsed(!collapsed)}>${collapsed ? '[+]' : '[–]'}</button>
-      <${Author} pubkey=${record.pubkey} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · <${Time} at=${record.created_at} /></span>
+      <${Author} pubkey=${record.pubkey} /> <${ChainBadge} record=${record} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · <${Time} at=${record.created_at} /></span>
       <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
       ${collapsed && replies.length > 0 && html`<span class="muted"> (${plural(replies.length, 'reply', 'replies')})</span>`}
     </div>
@@ -46,16 +50,17 @@ function Comment({ record, tree, order, depth, postId, community }) {
       <${Body} record=${record} community=${community} shown=${shown} original=${original} editing=${editing} setEditing=${setEditing} />
       <div class="actions">
         <${Votes} record=${record} community=${community} />
-        <button class="link" data-testid="reply" onClick=${() => setReplying(!replying)}>reply</button>
+        ${canReply && html`<button class="link" data-testid="reply" onClick=${() => setReplying(!replying)}>reply</button>`}
         <${ShareButton} link=${(c) => eventLink(c, record)} />
         <${SaveButton} record=${record} />
         <${EditButton} record=${record} editing=${editing} setEditing=${setEditing} />
         <${DeleteButton} record=${record} community=${community} />
+        <${ModTools} record=${record} moderation=${moderation} isPost=${false} />
       </div>
       ${replying && html`<${Composer} placeholder="Your reply" submitLabel="Reply" testid="reply-form" focus=${true}
         draftKey=${`reply:${record.id}`} what="reply" onCancel=${() => setReplying(false)}
         onSubmit=${async (text) => {
-          await client.publish(buildComment({ community, parent: record, body: text }, client.now()));
+          await publishInCommunity(client, buildComment({ community, parent: record, body: text }, client.now()), community);
           setReplying(false);
           // A reply below the last shown level would vanish behind "continue this thread".
           if (depth >= MAX_DEPTH) navigate(`/post/${postId}/${record.id}`);
@@ -63,13 +68,16 @@ function Comment({ record, tree, order, depth, postId, community }) {
       ${replies.length > 0 && (depth >= MAX_DEPTH
         ? html`<a class="continue" data-testid="continue-thread" href=${`#/post/${postId}/${record.id}`}>continue this thread →</a>`
         : html`<div class="replies">${replies.map((r) => html`<${Comment} key=${r.id} record=${r} tree=${tree}
-            order=${order} depth=${depth + 1} postId=${postId} community=${community} />`)}</div>`)}
+            order=${order} depth=${depth + 1} postId=${postId} community=${community} moderation=${moderation} />`)}</div>`)}
     </div>`}
   </div>`;
 }
 
 /** The post itself: title, link and text (its newest edit, or the original on request). */
-function PostArticle({ post, community }) {
+function PostArticle({ post, community, moderation }) {
+  const client = useClient();
+  const moderator = canModerate(moderation?.inputs, moderation?.view, client.publicKey);
+  const hidden = moderation && !moderation.visible.has(post.id) && !moderator;
   const [editing, setEditing] = useState(false);
   const [original, setOriginal] = useState(false);
   const shown = useShown(post);
@@ -80,16 +88,19 @@ function PostArticle({ post, community }) {
         <${Votes} record=${post} community=${community} />
         <div>
           ${c && html`<a class="muted" href=${`#/c/${c.pubkey}/${encodeURIComponent(c.identifier)}`}>c/${c.identifier}</a>`}
-          <h1 data-testid="post-title">${post.deleted ? '[deleted]' : title}</h1>
-          <div class="meta">by <${Author} pubkey=${post.pubkey} /> · <${Time} at=${post.created_at} />
+          <h1 data-testid="post-title">${post.deleted ? '[deleted]' : hidden ? '[removed by the moderators]' : title}</h1>
+          <div class="meta">by <${Author} pubkey=${post.pubkey} /> <${ChainBadge} record=${post} /> · <${Time} at=${post.created_at} />
             <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
             <${ShareButton} link=${(cl) => eventLink(cl, post)} /> <${SaveButton} record=${post} />
             <${EditButton} record=${post} editing=${editing} setEditing=${setEditing} />
-            <${DeleteButton} record=${post} community=${community} /></div>
+            <${DeleteButton} record=${post} community=${community} />
+            ${moderation?.removed && html` <span class="chain-mark forked" data-testid="removed-mark">removed</span>`}
+            ${moderation?.locked && html` <span class="chain-mark" data-testid="locked-mark">locked</span>`}
+            <${ModTools} record=${post} moderation=${moderation} isPost=${true} /></div>
         </div>
       </div>
-      ${url && !post.deleted && !editing && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
-      <${Body} record=${post} community=${community} shown=${shown} original=${original} editing=${editing} setEditing=${setEditing} />
+      ${url && !post.deleted && !editing && !hidden && html`<p><a href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">${url}</a></p>`}
+      ${!hidden && html`<${Body} record=${post} community=${community} shown=${shown} original=${original} editing=${editing} setEditing=${setEditing} />`}
     </article>`;
 }
 
@@ -97,7 +108,17 @@ export function PostPage({ postId, focusId, hints }) {
   const client = useClient();
   const lookup = useThreadFetch(postId, focusId, hints);
   const [sort, setSort] = useState('best');
-  const { data, error } = useQuery((c) => threadOf(c.db, postId), [postId]);
+  const { data, error } = useQuery(async (c) => {
+    const thread = await threadOf(c.db, postId);
+    if (!thread.root) return thread;
+    // The community's view decides which comments show (removed, banned authors, a locked
+    // thread's late comments): hidden ones are left out of the tree with their replies.
+    const moderation = await threadModeration(c, thread.root, [...thread.children.values()].flat());
+    if (!moderation) return thread;
+    const children = new Map();
+    for (const [parent, list] of thread.children) children.set(parent, list.filter((r) => moderation.visible.has(r.id)));
+    return { ...thread, children, moderation };
+  }, [postId]);
   const post = data?.root;
   const community = post?.community;
   if (community) client.setInterest([community]);
@@ -113,22 +134,25 @@ export function PostPage({ postId, focusId, hints }) {
       ? html`<p class="loading" aria-busy="true" data-testid="looking">Looking for this post on your relays…</p>`
       : html`<${NotFound} what="This post" lookup=${lookup} />`;
   }
+  const moderation = data.moderation ?? null;
+  const moderator = canModerate(moderation?.inputs, moderation?.view, client.publicKey);
   const focus = focusId ? [...data.children.values()].flat().find((r) => r.id === focusId) : null;
   const top = focus ? [focus] : order(data.children.get(post.id) ?? []);
   let count = 0;
   for (const list of data.children.values()) count += list.length;
   return html`<div class="post-page" data-testid="post-page">
-    <${PostArticle} post=${post} community=${community} />
+    <${PostArticle} post=${post} community=${community} moderation=${moderation} />
     <section class="comments" aria-label="Comments">
       <h2 class="comments-title" data-testid="comment-count">${plural(count, 'comment')}</h2>
       ${lookup.status === 'looking' && html`<p class="loading muted small" aria-busy="true">Looking for more replies on your relays…</p>`}
-      ${!focus && html`<${Composer} placeholder="Add a comment" submitLabel="Comment" testid="comment-form"
-        draftKey=${`comment:${post.id}`} onSubmit=${(text) => client.publish(buildComment({ community, parent: post, body: text }, client.now()))} />`}
+      ${moderation?.locked && !moderator && html`<p class="notice" data-testid="thread-locked">This thread is locked by the moderators: no new comments.</p>`}
+      ${!focus && (!moderation?.locked || moderator) && html`<${Composer} placeholder="Add a comment" submitLabel="Comment" testid="comment-form"
+        draftKey=${`comment:${post.id}`} onSubmit=${(text) => publishInCommunity(client, buildComment({ community, parent: post, body: text }, client.now()), community)} />`}
       ${focus && html`<p><a href=${`#/post/${post.id}`}>← back to all comments</a></p>`}
       <${SortBar} sort=${sort} setSort=${setSort} sorts=${['best', 'top', 'new', 'controversial']} />
       ${top.length === 0 && html`<p class="empty">No comments yet.</p>`}
       ${top.map((r) => html`<${Comment} key=${r.id} record=${r} tree=${data.children} order=${order} depth=${1}
-        postId=${post.id} community=${community} />`)}
+        postId=${post.id} community=${community} moderation=${moderation} />`)}
     </section>
   </div>`;
 }

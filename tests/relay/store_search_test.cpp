@@ -1,0 +1,214 @@
+// NIP-50 search read newest stored first (sql_filter.h, SelectPlan::by_seq) and stopped by
+// time_bounds (sqlite_schema.h, version 4): the answer must be the reference's (every
+// match, proto::matches, newest first then lowest id, cut at the limit) whatever order the
+// events were stored in, and time_bounds must bound every stored event: after writes in
+// time order, out of order, with replacements reusing the highest seq, with deletions,
+// and after the migration from schema 3.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <random>
+
+#include "proto/message.h"
+#include "store/sqlite_store.h"
+#include "store_support.h"
+#include "util/hex.h"
+
+namespace datt::relay {
+namespace {
+
+using event::Event;
+using proto::Filter;
+using test::sign_event;
+
+Filter filter_from(const std::string& json) {
+    auto filter = proto::parse_filter(json);
+    EXPECT_TRUE(filter.ok()) << json;
+    return filter.ok() ? *filter : Filter{};
+}
+
+// One integer from SQL run on the file directly, bypassing the store.
+int64_t raw_int(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    int64_t value = -1;
+    if (stmt && sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return value;
+}
+
+void raw_exec(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
+        << (message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+}
+
+// Stored events whose bound (the nearest time_bounds row at or below their block) is
+// missing or below the newest created_at stored at or below their seq: must be none.
+int64_t unbounded_events(const std::string& path) {
+    return raw_int(path,
+                   "SELECT count(*) FROM events e WHERE coalesce((SELECT max_created_at FROM "
+                   "time_bounds WHERE block <= e.seq >> 10 ORDER BY block DESC LIMIT 1), -1) < "
+                   "(SELECT max(created_at) FROM events x WHERE x.seq <= e.seq)");
+}
+
+class SearchOrderTest : public ::testing::Test {
+  protected:
+    void SetUp() override { reopen(); }
+
+    void reopen() {
+        reader_.reset();
+        store_.reset();
+        auto store = open_sqlite_store(path_);
+        ASSERT_TRUE(store.ok()) << store.error().message;
+        store_ = std::move(store).value();
+        auto reader = store_->open_reader();
+        ASSERT_TRUE(reader.ok());
+        reader_ = std::move(reader).value();
+    }
+
+    void write(const std::vector<Event>& events) {
+        for (size_t i = 0; i < events.size(); i += 300) {  // several batches, several blocks
+            std::vector<Event> batch(
+                events.begin() + static_cast<std::ptrdiff_t>(i),
+                events.begin() + static_cast<std::ptrdiff_t>(std::min(i + 300, events.size())));
+            auto outcomes = store_->write_batch(batch);
+            ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
+            for (const Event& e : batch) stored_.push_back(e);
+        }
+    }
+
+    std::vector<std::string> expected(const Filter& filter, size_t limit) {
+        std::vector<Event> matching;
+        for (const Event& e : stored_) {
+            if (proto::matches(filter, e)) matching.push_back(e);
+        }
+        std::sort(matching.begin(), matching.end(), test::feed_order);
+        std::vector<std::string> out;
+        for (const Event& e : matching) {
+            if (out.size() == limit) break;
+            out.push_back(e.to_json());
+        }
+        return out;
+    }
+
+    void expect_search(const std::string& json) {
+        const Filter filter = filter_from(json);
+        auto got = reader_->query(filter, 500);
+        ASSERT_TRUE(got.ok()) << got.error().message;
+        EXPECT_EQ(*got, expected(filter, std::min<size_t>(filter.limit.value_or(500), 500)))
+            << json;
+    }
+
+    void expect_all_shapes() {
+        for (const char* json :
+             {R"({"search":"needle","limit":1})", R"({"search":"needle","limit":10})",
+              R"({"search":"needle","limit":100})", R"({"search":"needle"})",
+              R"({"search":"needle hay","limit":20})", R"({"search":"rare","limit":5})",
+              R"({"search":"needle","kinds":[1],"limit":30})",
+              R"({"search":"needle","until":1500,"limit":25})",
+              R"({"search":"needle","since":1900,"limit":25})"}) {
+            expect_search(json);
+        }
+    }
+
+    // `n` events from 4 authors, created_at from 1000 on with many ties, every third one
+    // with "needle", every fifth "hay", every 97th "rare".
+    static std::vector<Event> events(int n, int first = 0) {
+        std::vector<Event> out;
+        for (int i = first; i < first + n; ++i) {
+            std::string content = "word" + std::to_string(i);
+            if (i % 3 == 0) content += " needle";
+            if (i % 5 == 0) content += " hay";
+            if (i % 97 == 0) content += " rare";
+            out.push_back(sign_event(i % 4, 1000 + i / 2, i % 7 == 0 ? 1111 : 1, {}, content));
+        }
+        return out;
+    }
+
+    test::TempDir dir_;
+    std::string path_ = dir_.file("search.sqlite3");
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<StoreReader> reader_;
+    std::vector<Event> stored_;
+};
+
+TEST_F(SearchOrderTest, StoredInTimeOrder) {
+    write(events(2400));
+    expect_all_shapes();
+    EXPECT_EQ(unbounded_events(path_), 0);
+}
+
+TEST_F(SearchOrderTest, StoredNewestFirst) {
+    auto all = events(2400);
+    std::reverse(all.begin(), all.end());
+    write(all);
+    expect_all_shapes();
+    EXPECT_EQ(unbounded_events(path_), 0);
+}
+
+TEST_F(SearchOrderTest, StoredInRandomOrderWithAFutureEventFirst) {
+    auto all = events(2400);
+    std::mt19937 random(17);
+    std::shuffle(all.begin(), all.end(), random);
+    all.insert(all.begin(), sign_event(5, 900000, 1, {}, "needle from the future"));
+    write(all);
+    expect_all_shapes();
+    EXPECT_EQ(unbounded_events(path_), 0);
+}
+
+TEST_F(SearchOrderTest, ReplacementsReuseTheHighestSeqAndDeletionsLeaveGaps) {
+    write(events(1100));
+    // A replaceable event stored last, then replaced by a newer one: the old row (the
+    // highest seq) goes and the new one takes its seq, with a created_at above every bound.
+    write({sign_event(9, 1200, 0, {}, "needle profile v1")});
+    write({sign_event(9, 5000, 0, {}, "needle profile v2")});
+    stored_.erase(std::find_if(stored_.begin(), stored_.end(),
+                               [](const Event& e) { return e.content() == "needle profile v1"; }));
+    EXPECT_EQ(unbounded_events(path_), 0);
+    // The author deletes some of its events.
+    event::Tags targets;
+    for (const Event& e : stored_) {
+        if (e.pubkey() == test::test_pubkey(1) && targets.size() < 50)
+            targets.push_back({"e", to_hex(e.id())});
+    }
+    write({sign_event(1, 3000, 5, targets, "")});
+    std::erase_if(stored_, [&](const Event& e) {
+        return std::any_of(targets.begin(), targets.end(),
+                           [&](const event::Tag& t) { return t[1] == to_hex(e.id()); });
+    });
+    write(events(400, 1100));
+    expect_all_shapes();
+    EXPECT_EQ(unbounded_events(path_), 0);
+}
+
+TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
+    auto all = events(2400);
+    std::mt19937 random(5);
+    std::shuffle(all.begin(), all.end(), random);
+    write(all);
+    reader_.reset();
+    store_.reset();
+    raw_exec(path_, "DROP TABLE time_bounds; PRAGMA user_version = 3");
+    reopen();
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 4);
+    // One row per block of stored seqs, each the running maximum.
+    EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM time_bounds"),
+              raw_int(path_, "SELECT count(DISTINCT seq >> 10) FROM events"));
+    EXPECT_EQ(unbounded_events(path_), 0);
+    expect_all_shapes();
+    write(events(300, 2400));
+    EXPECT_EQ(unbounded_events(path_), 0);
+    expect_all_shapes();
+}
+
+}  // namespace
+}  // namespace datt::relay
