@@ -126,6 +126,7 @@ export class Signer {
   readonly publicKey: string;
   /** False after delete(). */
   readonly live: boolean;
+  /** Signs an event template {kind, created_at, tags, content}; returns the signed event. */
   signEvent(template: EventTemplate | string): NostrEvent;
   /** 64-byte BIP-340 signature; auxRand (32 bytes) defaults to fresh randomness. */
   schnorrSign(message: Uint8Array, auxRand?: Uint8Array): Uint8Array;
@@ -309,6 +310,161 @@ export interface MerkleProof {
   matches: { txid: string; index: number }[];
 }
 
+
+// ---- core/bitcoin/wallet (datt.bitcoin.wallet) ----
+
+/**
+ * A BIP-84 account's root: the identity's BIP-39 seed (16-64 bytes, can sign; the copy in
+ * wasm memory is wiped after each call) or the account's extended public key
+ * (zpub/vpub/rpub text, watch-only).
+ */
+export type WalletRoot = Uint8Array | string;
+
+export interface WalletOptions {
+  network?: BitcoinNetworkName;
+  /** Hardened account number (default 0); ignored for an xpub root (the key records it). */
+  account?: number;
+}
+
+export interface WalletAccount {
+  xpub: string;
+  /** BIP-32 fingerprint of the account key, hex. */
+  fingerprint: string;
+  /** "m/84'/1'/0'". */
+  path: string;
+  network: string;
+  coinType: number;
+  account: number;
+  canSign: boolean;
+}
+
+export interface WalletAddress {
+  /** 0 receive, 1 change. */
+  chain: 0 | 1;
+  index: number;
+  /** "m/84'/1'/0'/0/3". */
+  path: string;
+  address: string;
+  scriptPubKey: Uint8Array;
+  /** 33 bytes, compressed. */
+  publicKey: Uint8Array;
+}
+
+export interface WalletScan {
+  /** 17 bytes (docs/bitcoin.md "Gap-limit scanning"): store it, pass it to the next scan(). */
+  progress: Uint8Array;
+  gapLimit: number;
+  /** The next fresh receive / change index. */
+  nextReceive: number;
+  nextChange: number;
+  /** For each used script given, the path of the wallet key it belongs to, or null. */
+  matched: Array<string | null>;
+  /** Every script to watch: receive chain first, by index. */
+  watched: Array<{ scriptPubKey: Uint8Array; path: string; chain: 0 | 1; index: number }>;
+}
+
+/** A coin of the account (a P2WPKH output paying one of its scripts). */
+export interface WalletCoin {
+  txid: string;
+  vout: number;
+  value: Sats;
+  scriptPubKey: Uint8Array;
+  /** The key's path, "m/84'/coin'/account'/chain/index". */
+  path: string;
+}
+
+/** sat/vB, a multiple of 0.001 (exact in msat/vB). */
+export type FeeRateSatPerVb = number;
+
+export interface UnsignedWalletTransaction {
+  /** No scriptSigs or witnesses yet. */
+  tx: ParsedTransaction;
+  inputs: Array<{
+    txid: string;
+    vout: number;
+    value: bigint;
+    scriptPubKey: Uint8Array;
+    kind: 'p2wpkh' | 'multisig_2of2' | 'timelock' | 'hash_lock_preimage' | 'hash_lock_timeout';
+    path?: string;
+    witnessScript?: Uint8Array;
+  }>;
+  /** Index of the change output in tx.outputs, or null. */
+  changeOutput: number | null;
+  fee: bigint;
+  /** Once signed, at most (72-byte signatures); recomputed when passed back in. */
+  maxWeight: number;
+  maxVsize: number;
+}
+
+export interface PaymentRequest {
+  /** Standard outputs: {scriptPubKey, value} or {address, value} (on options.network). */
+  payees: Array<{ value: Sats; scriptPubKey: Uint8Array } | { value: Sats; address: string }>;
+  coins: WalletCoin[];
+  feeRate: FeeRateSatPerVb;
+  /** The account's next unused change script. */
+  changeScript: Uint8Array;
+  lockTime?: number;
+  /** 32 bytes; crypto.getRandomValues when absent. Picks input order, change position, random draws. */
+  randomSeed?: Uint8Array;
+  /** Default 3 sat/vB (Core's -discardfee). */
+  discardFeeRate?: FeeRateSatPerVb;
+}
+
+export interface BumpRequest {
+  /** As buildPayment() or bumpFee() returned it. */
+  original: UnsignedWalletTransaction;
+  feeRate: FeeRateSatPerVb;
+  /** Confirmed coins that may be added (BIP-125 rule 2). */
+  coins?: WalletCoin[];
+  /** New change when the original had none. */
+  changeScript?: Uint8Array;
+  randomSeed?: Uint8Array;
+}
+
+export interface SignedWalletTransaction {
+  transaction: Uint8Array;
+  txid: string;
+  wtxid: string;
+  vsize: number;
+  weight: number;
+  fee: bigint;
+  /** sat/vB paid, rounded down to 0.001. */
+  feeRate: number | null;
+}
+
+export interface CoinSelection {
+  selected: number[];
+  algorithm: 'fixed_inputs_only' | 'branch_and_bound' | 'single_random_draw';
+  changeExpected: boolean;
+  selectedValue: bigint;
+  selectedEffectiveValue: bigint;
+}
+
+/**
+ * datt.bitcoin.wallet: core/bitcoin/wallet. Pure: the caller keeps the scan progress, the
+ * coins and unsigned transactions. Errors: DattError with the core's codes (wallet_*,
+ * bip32_*), bad_key_path, bad_fee_rate, unknown_spend_kind, too_many.
+ */
+export class Wallet {
+  private constructor();
+  account(root: WalletRoot, options?: WalletOptions): WalletAccount;
+  /** count <= 1000. */
+  addresses(root: WalletRoot, chain: 0 | 1, start: number, count: number, options?: WalletOptions): WalletAddress[];
+  /** progress null: a new scan with options.gapLimit (default 20). */
+  scan(root: WalletRoot, progress: Uint8Array | null, usedScripts?: Uint8Array[], options?: WalletOptions & { gapLimit?: number }): WalletScan;
+  selectCoins(
+    candidates: Array<{ value: Sats; inputWeight: number }>,
+    params: {
+      valueOut: Sats; fixedValueIn?: Sats; fixedWeight: number; feeRate: FeeRateSatPerVb;
+      changeOutputWeight: number; minChange: Sats; changeSpendFee: Sats; randomSeed?: Uint8Array;
+    },
+  ): CoinSelection;
+  buildPayment(request: PaymentRequest, options?: WalletOptions): UnsignedWalletTransaction;
+  bumpFee(request: BumpRequest): UnsignedWalletTransaction;
+  /** Signs every input with the account's keys (the root must be a seed). */
+  sign(root: WalletRoot, unsignedTx: UnsignedWalletTransaction, options?: WalletOptions): SignedWalletTransaction;
+}
+
 // ---- core/chain (datt.chain) and core/community (datt.community) ----
 
 export interface ChainEntry { seq: number; id: string; prev: string | null }
@@ -390,48 +546,89 @@ export declare class Community {
 /** datt.bitcoin: core/bitcoin. Every failure throws DattError with the core's code. */
 export class Bitcoin {
   private constructor();
+  /** core/bitcoin/wallet. */
+  readonly wallet: Wallet;
+  /** Names of the networks known to the core. */
   networkNames(): string[];
+  /** A network's parameters {name, bech32Hrp, p2pkhPrefix, p2shPrefix, wifPrefix, bip32Versions, bip84CoinType, genesisHash}. */
   network(network?: BitcoinNetworkName): BitcoinNetwork;
+  /** The transaction object of raw bytes, parsed strictly (codes tx_*). */
   parseTransaction(bytes: Uint8Array): ParsedTransaction;
+  /** Raw bytes (BIP-144 when an input has a witness); {witness: false} for the legacy form. */
   serializeTransaction(tx: TransactionInput, options?: { witness?: boolean }): Uint8Array;
+  /** {txid, wtxid, size, baseSize, weight, vsize}. */
   transactionInfo(tx: TransactionInput): TransactionInfo;
+  /** True, or throws DattError with Core's CheckTransaction reason (tx_no_inputs, ...). */
   checkTransaction(tx: TransactionInput): true;
+  /** Bitcoin Core's decoderawtransaction object, addresses on `network`; vout[].valueSats is exact. */
   decodeTransaction(tx: TransactionInput, network?: BitcoinNetworkName): DecodedTransaction;
+  /** A script as Core's RPCs print it; {signatures: true} reads scriptSig signatures ([ALL]). */
   scriptToAsm(script: Uint8Array, options?: { signatures?: boolean }): string;
+  /** What a script is ({type, ...}) by Datt's templates, and coreType, Core's name for it. */
   matchScript(script: Uint8Array): MatchedScript;
+  /** P2PKH output script of a public key (33/65 bytes) or its 20-byte HASH160. */
   p2pkhScript(keyOrHash: Uint8Array): Uint8Array;
+  /** P2WPKH output script of a public key (hashed compressed) or its 20-byte HASH160. */
   p2wpkhScript(keyOrHash: Uint8Array): Uint8Array;
+  /** P2SH output script paying to a redeem script. */
   p2shScript(redeemScript: Uint8Array): Uint8Array;
+  /** P2WSH output script paying to a witness script. */
   p2wshScript(witnessScript: Uint8Array): Uint8Array;
+  /** m-of-n OP_CHECKMULTISIG script (1 <= m <= n <= 20), keys in the order given. */
   multisigScript(required: number, keys: Uint8Array[]): Uint8Array;
+  /** BOLT-3 2-of-2 funding script: both keys compressed and sorted. */
   funding2of2Script(keyA: Uint8Array, keyB: Uint8Array): Uint8Array;
+  /** OP_RETURN <data>, data at most 80 bytes. */
   opReturnScript(data: Uint8Array): Uint8Array;
+  /** <lockTime> OP_CHECKLOCKTIMEVERIFY OP_DROP <key> OP_CHECKSIG. */
   cltvScript(lockTime: number, key: Uint8Array): Uint8Array;
+  /** <sequence> OP_CHECKSEQUENCEVERIFY OP_DROP <key> OP_CHECKSIG. */
   csvScript(sequence: number, key: Uint8Array): Uint8Array;
+  /** The hash lock with a refund branch (BOLT-3's HTLC shape); paymentHash is SHA-256 of the preimage. */
   hashLockScript(params: { paymentHash: Uint8Array; recipient: Uint8Array; refundLockTime: number; refund: Uint8Array }): Uint8Array;
+  /** {scriptPubKey, type: "p2pkh" | "p2sh" | "witness", witnessVersion, program, address}. */
   parseAddress(address: string, network?: BitcoinNetworkName): ParsedAddress;
+  /** The address of an output script on `network` (script_has_no_address for OP_RETURN, P2PK, ...). */
   scriptToAddress(scriptPubKey: Uint8Array, network?: BitcoinNetworkName): string;
   /** 33-byte compressed public key. */
   publicKey(secretKey: Uint8Array): Uint8Array;
+  /** RIPEMD-160 of SHA-256. */
   hash160(data: Uint8Array): Uint8Array;
+  /** SHA-256. */
   sha256(data: Uint8Array): Uint8Array;
   /** hashType: any 32-bit integer (as Core's sighash.json). */
   legacySighash(tx: TransactionInput, inputIndex: number, scriptCode: Uint8Array, hashType: number): Uint8Array;
+  /** The BIP-143 signature hash (32 bytes, as signed) of a segwit v0 input spending `amount`. */
   segwitSighash(tx: TransactionInput, inputIndex: number, scriptCode: Uint8Array, amount: Sats, hashType: number): Uint8Array;
   /** hashType: ALL (1, the default), NONE (2), SINGLE (3), each optionally | 0x80. */
   signLegacyInput(tx: TransactionInput, inputIndex: number, scriptCode: Uint8Array, secretKey: Uint8Array, hashType?: number): Uint8Array;
+  /** A segwit v0 input's signature (BIP-143) over scriptCode (the witness script for P2WSH). */
   signSegwitInput(tx: TransactionInput, inputIndex: number, scriptCode: Uint8Array, amount: Sats, secretKey: Uint8Array, hashType?: number): Uint8Array;
+  /** The witness [signature, compressed key] spending a P2WPKH output of `amount`. */
   signP2wpkhInput(tx: TransactionInput, inputIndex: number, amount: Sats, secretKey: Uint8Array, hashType?: number): Uint8Array[];
+  /** The scriptSig <signature> <compressed key> spending a P2PKH output. */
   signP2pkhInput(tx: TransactionInput, inputIndex: number, secretKey: Uint8Array, hashType?: number): Uint8Array;
+  /** Script flag names (Core's) that verifyInput takes, besides "STANDARD", "MANDATORY", "NONE". */
   scriptFlagNames(): string[];
   /** flags default to "STANDARD". */
   verifyInput(tx: TransactionInput, inputIndex: number, prevout: Prevout, flags?: ScriptFlags): ScriptVerdict;
+  /** {valid, inputs: [{valid, error}]}, one prevout per input. */
   verifyTransaction(tx: TransactionInput, prevouts: Prevout[], flags?: ScriptFlags): { valid: boolean; inputs: ScriptVerdict[] };
+  /** {hash, version, prevBlock, merkleRoot, time, bits, nonce} of an 80-byte header. */
   parseBlockHeader(bytes: Uint8Array): BlockHeader;
+  /** The stored state (Uint8Array) of a chain holding only the network's genesis block. */
   headerChainGenesis(network?: BitcoinNetworkName): Uint8Array;
+  /** The state of a trusted checkpoint {height, hash, bits, recentTimes, periodStartTime, lastRegularBits?, chainWork?}. */
   headerChainFromCheckpoint(network: BitcoinNetworkName | undefined, checkpoint: HeaderCheckpoint): Uint8Array;
+  /** {network, height, tipHash, bits, chainWork, medianTimePast} of a stored state. */
   headerChainInfo(network: BitcoinNetworkName | undefined, state: Uint8Array): HeaderChainInfo;
+  /**
+   * Validates headers (Uint8Array, 80 bytes each) after `state`: {state, accepted, height,
+   * tipHash, ..., failure?: {index, height, code, message}}. `now` (seconds) enables the
+   * future-time check.
+   */
   extendHeaderChain(network: BitcoinNetworkName | undefined, state: Uint8Array, headers: Uint8Array, options?: { now?: number }): HeaderChainUpdate;
+  /** {blockHash, header, transactionCount, matches: [{txid, index}]} of a gettxoutproof reply. */
   verifyMerkleProof(proof: Uint8Array): MerkleProof;
 }
 
@@ -617,37 +814,65 @@ export interface Datt {
   readonly community: Community;
   /** core/tip: see Tips. */
   readonly tips: Tips;
+  /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
   hexToBytes(hex: string): Uint8Array;
+  /** Lowercase hex of a Uint8Array. */
   bytesToHex(bytes: Uint8Array): string;
   /** 32 random bytes that are a valid secret key. */
   generateSecretKey(): Uint8Array;
+  /** BIP-340 x-only public key (hex) of a secret key (32 bytes). */
   publicKey(secretKey: Uint8Array): string;
+  /**
+   * BIP-340 signature (64 bytes) over a message of any length (bytes). `auxRand` (32 bytes)
+   * defaults to fresh randomness; pass it only to reproduce test vectors.
+   */
   schnorrSign(message: Uint8Array, secretKey: Uint8Array, auxRand?: Uint8Array): Uint8Array;
+  /** True when `signature` (64 bytes) is a valid BIP-340 signature of `message` by `publicKey` (hex). */
   schnorrVerify(message: Uint8Array, publicKey: string, signature: Uint8Array): boolean;
+  /** A session holding `secretKey` in wasm memory until its delete(); see Signer. */
   openSigner(secretKey: Uint8Array): Signer;
+  /** A new BIP-39 English mnemonic of 12, 15, 18, 21 or 24 words. */
   generateMnemonic(words?: 12 | 15 | 18 | 21 | 24): string;
+  /** The mnemonic of 16, 20, 24, 28 or 32 bytes of entropy. */
   entropyToMnemonic(entropy: Uint8Array): string;
+  /** Entropy (bytes) of a mnemonic; throws on an unknown word or a bad checksum. */
   mnemonicToEntropy(mnemonic: string): Uint8Array;
+  /** True when the mnemonic has a valid word count, words and checksum. */
   validateMnemonic(mnemonic: string): boolean;
   /** The 64-byte BIP-39 seed. */
   mnemonicToSeed(mnemonic: string, passphrase?: string): Uint8Array;
   /** From a seed (bytes) or an extended key (xprv/xpub text). */
   derive(root: Uint8Array | string, path: string, versions?: Bip32Versions): DerivedKey;
+  /** Signs an event template {kind, created_at, tags, content}; returns the signed event. */
   signEvent(template: EventTemplate | string, secretKey: Uint8Array): NostrEvent;
+  /** Validates an untrusted event (object or JSON text); returns it or throws DattError. */
   parseEvent(event: NostrEvent | string): NostrEvent;
+  /** True when the event is well formed, its id matches and its signature verifies. */
   verifyEvent(event: NostrEvent | string): boolean;
+  /** The NIP-01 id (hex) of an event template signed by `pubkey` (hex). */
   eventId(template: EventTemplate | string, pubkey: string): string;
+  /** Base58 text (Bitcoin's alphabet, no checksum) of bytes (at most 1024). */
   base58Encode(bytes: Uint8Array): string;
+  /** Bytes of Base58 text; throws base58_invalid_char, base58_too_long. */
   base58Decode(text: string): Uint8Array;
+  /** {variant: "bech32" | "bech32m", hrp, data: 5-bit values} of a BIP-173/350 string (<= 90 characters). */
   bech32Decode(text: string): { variant: 'bech32' | 'bech32m'; hrp: string; data: Uint8Array };
+  /** The bech32 or bech32m string of an hrp and 5-bit values. */
   bech32Encode(variant: 'bech32' | 'bech32m', hrp: string, data: Uint8Array): string;
+  /** NIP-01 kind class: "regular", "replaceable", "ephemeral" or "addressable". */
   kindClass(kind: number): KindClass;
   /** The address of an event's fields (not verified), or null for regular and ephemeral kinds. */
   addressOf(event: Pick<NostrEvent, 'kind' | 'pubkey' | 'tags'>): string | null;
+  /** "<kind>:<pubkey>:<d>" of {kind, pubkey, d?}; DattError no_address if no event has it. */
   formatAddress(address: { kind: number; pubkey: string; d?: string }): string;
+  /** {kind, pubkey, d} of an `a` tag value, or null when it names no address. */
   parseAddress(text: string): Address | null;
   /** NIP-01 version order: true when `a` is kept over `b` (later created_at, then lowest id). */
   supersedes(a: { created_at: number; id: string }, b: { created_at: number; id: string }): boolean;
+  /**
+   * What a NIP-09 request asks to delete, {author, created_at, ids, addresses}, or null for
+   * other kinds. The event is validated like parseEvent().
+   */
   deletionRequestOf(event: NostrEvent | string): DeletionRequest | null;
   /** NIP-09: true when `request` deletes `target` (both validated). */
   deletes(request: NostrEvent | string, target: NostrEvent | string): boolean;
@@ -657,6 +882,7 @@ export interface Datt {
   nip19Encode(type: 'nprofile', data: Nip19Profile): string;
   nip19Encode(type: 'nevent', data: Nip19Event): string;
   nip19Encode(type: 'naddr', data: Nip19Address): string;
+  /** Decodes any NIP-19 string to {type, data} (an nsec's data is a Uint8Array). */
   nip19Decode(text: string): Nip19Decoded;
   /** NIP-25 votes per target id; events verifyEvent() rejects and emoji reactions are skipped. */
   tallyVotes(events: Array<NostrEvent | string>): Record<string, VoteTally>;

@@ -9,6 +9,8 @@
 // The bindings (bind_<module>.cpp) check every argument themselves and return
 // {ok, value} | {ok: false, code, message}; this file converts events to JSON text, checks
 // text for lone surrogates before emscripten turns it into UTF-8, and throws DattError.
+// Each method is documented once, in datt.d.ts (this file ships to browsers: its size counts
+// against the package budget, docs/performance.md "Size").
 import createDattCore from './datt_core.mjs';
 
 export class DattError extends Error {
@@ -81,7 +83,6 @@ function eventJson(value, name) {
 export class Signer {
   #handle;
   #random;
-  /** The x-only public key (hex). */
   publicKey;
 
   constructor(handle, random) {
@@ -95,24 +96,20 @@ export class Signer {
     return this.#handle;
   }
 
-  /** Signs an event template {kind, created_at, tags, content}; returns the signed event. */
   signEvent(template) {
     const signed = this.#live().signEvent(eventJson(template, 'template'),
       this.#random.getRandomValues(new Uint8Array(32)));
     return JSON.parse(unwrap(signed));
   }
 
-  /** BIP-340 signature (64 bytes) over `message` (a Uint8Array of any length). */
   schnorrSign(message, auxRand = this.#random.getRandomValues(new Uint8Array(32))) {
     return unwrap(this.#live().schnorrSign(message, auxRand));
   }
 
-  /** True until delete(). */
   get live() {
     return this.#handle !== null;
   }
 
-  /** Wipes the key from wasm memory; calling it again does nothing. */
   delete() {
     this.#handle?.delete();
     this.#handle = null;
@@ -134,8 +131,11 @@ export class Signer {
 export class Bitcoin {
   #core;
 
-  constructor(core) {
+  wallet;
+
+  constructor(core, random) {
     this.#core = core;
+    this.wallet = new Wallet(core, random);
   }
 
   #network(network) {
@@ -144,101 +144,82 @@ export class Bitcoin {
 
   // ---- networks ----
 
-  /** Names of the networks known to the core. */
   networkNames() {
     return this.#core.btcNetworkNames();
   }
 
-  /** A network's parameters {name, bech32Hrp, p2pkhPrefix, p2shPrefix, wifPrefix, bip32Versions, bip84CoinType, genesisHash}. */
   network(network) {
     return unwrap(this.#core.btcNetwork(this.#network(network)));
   }
 
   // ---- transactions (a Uint8Array of its bytes, or a transaction object) ----
 
-  /** The transaction object of raw bytes, parsed strictly (codes tx_*). */
   parseTransaction(bytes) {
     return unwrap(this.#core.btcParseTransaction(bytes));
   }
 
-  /** Raw bytes (BIP-144 when an input has a witness); {witness: false} for the legacy form. */
   serializeTransaction(tx, options) {
     return unwrap(this.#core.btcSerializeTransaction(tx, options?.witness !== false));
   }
 
-  /** {txid, wtxid, size, baseSize, weight, vsize}. */
   transactionInfo(tx) {
     return unwrap(this.#core.btcTransactionInfo(tx));
   }
 
-  /** True, or throws DattError with Core's CheckTransaction reason (tx_no_inputs, ...). */
   checkTransaction(tx) {
     return unwrap(this.#core.btcCheckTransaction(tx));
   }
 
-  /** Bitcoin Core's decoderawtransaction object, addresses on `network`; vout[].valueSats is exact. */
   decodeTransaction(tx, network) {
     return unwrap(this.#core.btcDecodeTransaction(tx, this.#network(network)));
   }
 
   // ---- scripts ----
 
-  /** A script as Core's RPCs print it; {signatures: true} reads scriptSig signatures ([ALL]). */
   scriptToAsm(script, options) {
     return unwrap(this.#core.btcScriptToAsm(script, options?.signatures === true));
   }
 
-  /** What a script is ({type, ...}) by Datt's templates, and coreType, Core's name for it. */
   matchScript(script) {
     return unwrap(this.#core.btcMatchScript(script));
   }
 
-  /** P2PKH output script of a public key (33/65 bytes) or its 20-byte HASH160. */
   p2pkhScript(keyOrHash) {
     return unwrap(this.#core.btcP2pkhScript(keyOrHash));
   }
 
-  /** P2WPKH output script of a public key (hashed compressed) or its 20-byte HASH160. */
   p2wpkhScript(keyOrHash) {
     return unwrap(this.#core.btcP2wpkhScript(keyOrHash));
   }
 
-  /** P2SH output script paying to a redeem script. */
   p2shScript(redeemScript) {
     return unwrap(this.#core.btcP2shScript(redeemScript));
   }
 
-  /** P2WSH output script paying to a witness script. */
   p2wshScript(witnessScript) {
     return unwrap(this.#core.btcP2wshScript(witnessScript));
   }
 
-  /** m-of-n OP_CHECKMULTISIG script (1 <= m <= n <= 20), keys in the order given. */
   multisigScript(required, keys) {
     return unwrap(this.#core.btcMultisigScript(required, keys));
   }
 
-  /** BOLT-3 2-of-2 funding script: both keys compressed and sorted. */
   funding2of2Script(keyA, keyB) {
     return unwrap(this.#core.btcFunding2of2Script(keyA, keyB));
   }
 
-  /** OP_RETURN <data>, data at most 80 bytes. */
   opReturnScript(data) {
     return unwrap(this.#core.btcOpReturnScript(data));
   }
 
-  /** <lockTime> OP_CHECKLOCKTIMEVERIFY OP_DROP <key> OP_CHECKSIG. */
   cltvScript(lockTime, key) {
     return unwrap(this.#core.btcCltvScript(lockTime, key));
   }
 
-  /** <sequence> OP_CHECKSEQUENCEVERIFY OP_DROP <key> OP_CHECKSIG. */
   csvScript(sequence, key) {
     return unwrap(this.#core.btcCsvScript(sequence, key));
   }
 
-  /** The hash lock with a refund branch (BOLT-3's HTLC shape); paymentHash is SHA-256 of the preimage. */
   hashLockScript(params) {
     if (params === null || typeof params !== 'object') {
       throw new DattError('wrong_type', 'hashLockScript takes {paymentHash, recipient, refundLockTime, refund}');
@@ -249,114 +230,151 @@ export class Bitcoin {
 
   // ---- addresses ----
 
-  /** {scriptPubKey, type: "p2pkh" | "p2sh" | "witness", witnessVersion, program, address}. */
   parseAddress(address, network) {
     return unwrap(this.#core.btcAddressToScript(address, this.#network(network)));
   }
 
-  /** The address of an output script on `network` (script_has_no_address for OP_RETURN, P2PK, ...). */
   scriptToAddress(scriptPubKey, network) {
     return unwrap(this.#core.btcScriptToAddress(scriptPubKey, this.#network(network)));
   }
 
   // ---- keys, hashes, sighash, signing ----
 
-  /** The 33-byte compressed public key of a secret key (Bitcoin's form; publicKey() gives Nostr's). */
   publicKey(secretKey) {
     return unwrap(this.#core.btcPublicKey(secretKey));
   }
 
-  /** RIPEMD-160 of SHA-256. */
   hash160(data) {
     return unwrap(this.#core.btcHash160(data));
   }
 
-  /** SHA-256. */
   sha256(data) {
     return unwrap(this.#core.btcSha256(data));
   }
 
-  /** The legacy signature hash (32 bytes, as signed) of input `inputIndex` over scriptCode. */
   legacySighash(tx, inputIndex, scriptCode, hashType) {
     return unwrap(this.#core.btcLegacySighash(tx, inputIndex, scriptCode, hashType));
   }
 
-  /** The BIP-143 signature hash (32 bytes, as signed) of a segwit v0 input spending `amount`. */
   segwitSighash(tx, inputIndex, scriptCode, amount, hashType) {
     return unwrap(this.#core.btcSegwitSighash(tx, inputIndex, scriptCode, amount, hashType));
   }
 
-  /** A legacy/P2SH input's signature: strict DER, low S, then the hash type byte (default ALL). */
   signLegacyInput(tx, inputIndex, scriptCode, secretKey, hashType) {
     return unwrap(this.#core.btcSignLegacyInput(tx, inputIndex, scriptCode, secretKey, hashType));
   }
 
-  /** A segwit v0 input's signature (BIP-143) over scriptCode (the witness script for P2WSH). */
   signSegwitInput(tx, inputIndex, scriptCode, amount, secretKey, hashType) {
     return unwrap(this.#core.btcSignSegwitInput(tx, inputIndex, scriptCode, amount, secretKey, hashType));
   }
 
-  /** The witness [signature, compressed key] spending a P2WPKH output of `amount`. */
   signP2wpkhInput(tx, inputIndex, amount, secretKey, hashType) {
     return unwrap(this.#core.btcSignP2wpkhInput(tx, inputIndex, amount, secretKey, hashType));
   }
 
-  /** The scriptSig <signature> <compressed key> spending a P2PKH output. */
   signP2pkhInput(tx, inputIndex, secretKey, hashType) {
     return unwrap(this.#core.btcSignP2pkhInput(tx, inputIndex, secretKey, hashType));
   }
 
   // ---- the interpreter ----
 
-  /** Script flag names (Core's) that verifyInput takes, besides "STANDARD", "MANDATORY", "NONE". */
   scriptFlagNames() {
     return this.#core.btcScriptFlagNames();
   }
 
-  /** {valid, error} for input `inputIndex` spending prevout {scriptPubKey, amount} under `flags`. */
   verifyInput(tx, inputIndex, prevout, flags = 'STANDARD') {
     return unwrap(this.#core.btcVerifyInput(tx, inputIndex, prevout, flags));
   }
 
-  /** {valid, inputs: [{valid, error}]}, one prevout per input. */
   verifyTransaction(tx, prevouts, flags = 'STANDARD') {
     return unwrap(this.#core.btcVerifyTransaction(tx, prevouts, flags));
   }
 
   // ---- headers, header chains, merkle proofs ----
 
-  /** {hash, version, prevBlock, merkleRoot, time, bits, nonce} of an 80-byte header. */
   parseBlockHeader(bytes) {
     return unwrap(this.#core.btcParseBlockHeader(bytes));
   }
 
-  /** The stored state (Uint8Array) of a chain holding only the network's genesis block. */
   headerChainGenesis(network) {
     return unwrap(this.#core.btcHeaderChainGenesis(this.#network(network)));
   }
 
-  /** The state of a trusted checkpoint {height, hash, bits, recentTimes, periodStartTime, lastRegularBits?, chainWork?}. */
   headerChainFromCheckpoint(network, checkpoint) {
     return unwrap(this.#core.btcHeaderChainFromCheckpoint(this.#network(network), checkpoint));
   }
 
-  /** {network, height, tipHash, bits, chainWork, medianTimePast} of a stored state. */
   headerChainInfo(network, state) {
     return unwrap(this.#core.btcHeaderChainInfo(this.#network(network), state));
   }
 
-  /**
-   * Validates headers (Uint8Array, 80 bytes each) after `state`: {state, accepted, height,
-   * tipHash, ..., failure?: {index, height, code, message}}. `now` (seconds) enables the
-   * future-time check.
-   */
   extendHeaderChain(network, state, headers, options) {
     return unwrap(this.#core.btcExtendHeaderChain(this.#network(network), state, headers, options?.now));
   }
 
-  /** {blockHash, header, transactionCount, matches: [{txid, index}]} of a gettxoutproof reply. */
   verifyMerkleProof(proof) {
     return unwrap(this.#core.btcVerifyMerkleProof(proof));
+  }
+}
+
+/** core/bitcoin/wallet (datt.bitcoin.wallet): see datt.d.ts and README.md "Wallet". */
+export class Wallet {
+  #core;
+  #random;
+
+  constructor(core, random) {
+    this.#core = core;
+    this.#random = random;
+  }
+
+  #net(options) {
+    const network = options?.network;
+    return network === undefined ? undefined : text(network, 'network');
+  }
+
+  // A request with its randomSeed filled from crypto.getRandomValues when absent.
+  #seeded(request) {
+    if (request === null || typeof request !== 'object') throw new DattError('wrong_type', 'request must be an object');
+    return request.randomSeed === undefined
+      ? { ...request, randomSeed: this.#random.getRandomValues(new Uint8Array(32)) }
+      : request;
+  }
+
+  // Payees given as {address, value} become {scriptPubKey, value}.
+  #payees(payees, options) {
+    if (!Array.isArray(payees)) throw new DattError('wrong_type', 'payees must be an array');
+    return payees.map((payee) => (payee && typeof payee.address === 'string'
+      ? { value: payee.value, scriptPubKey: unwrap(this.#core.btcAddressToScript(text(payee.address, 'address'), this.#net(options))).scriptPubKey }
+      : payee));
+  }
+
+  account(root, options) {
+    return unwrap(this.#core.btcWalletAccount(root, this.#net(options), options?.account));
+  }
+
+  addresses(root, chain, start, count, options) {
+    return unwrap(this.#core.btcWalletAddresses(root, this.#net(options), options?.account, chain, start, count));
+  }
+
+  scan(root, progress, usedScripts, options) {
+    return unwrap(this.#core.btcWalletScan(root, this.#net(options), options?.account, progress, options?.gapLimit, usedScripts));
+  }
+
+  selectCoins(candidates, params) {
+    return unwrap(this.#core.btcWalletSelectCoins(candidates, this.#seeded(params)));
+  }
+
+  buildPayment(request, options) {
+    const seeded = this.#seeded(request);
+    return unwrap(this.#core.btcWalletBuildPayment({ ...seeded, payees: this.#payees(seeded.payees, options) }));
+  }
+
+  bumpFee(request) {
+    return unwrap(this.#core.btcWalletBumpFee(this.#seeded(request)));
+  }
+
+  sign(root, unsignedTx, options) {
+    return unwrap(this.#core.btcWalletSign(root, this.#net(options), options?.account, unsignedTx));
   }
 }
 
@@ -473,7 +491,6 @@ export class Tips {
 class Datt {
   #core;
   #random;
-  /** core/bitcoin: see Bitcoin. */
   bitcoin;
   /** core/invoice: see Invoices. */
   invoice;
@@ -487,7 +504,7 @@ class Datt {
   constructor(core, random) {
     this.#core = core;
     this.#random = random;
-    this.bitcoin = new Bitcoin(core);
+    this.bitcoin = new Bitcoin(core, random);
     this.invoice = new Invoices(core);
     this.chain = new Chain(core, random);
     this.community = new Community(core);
@@ -500,19 +517,16 @@ class Datt {
 
   // ---- util ----
 
-  /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
   hexToBytes(hex) {
     return unwrap(this.#core.hexToBytes(text(hex, 'hex')));
   }
 
-  /** Lowercase hex of a Uint8Array. */
   bytesToHex(bytes) {
     return unwrap(this.#core.bytesToHex(bytes));
   }
 
   // ---- keys and raw signatures ----
 
-  /** A new secret key (32 bytes) from crypto.getRandomValues. */
   generateSecretKey() {
     for (;;) {
       const result = this.#core.secretKeyFromRandom(this.#randomBytes(32));
@@ -521,32 +535,24 @@ class Datt {
     }
   }
 
-  /** BIP-340 x-only public key (hex) of a secret key (32 bytes). */
   publicKey(secretKey) {
     return unwrap(this.#core.publicKey(secretKey));
   }
 
-  /**
-   * BIP-340 signature (64 bytes) over a message of any length (bytes). `auxRand` (32 bytes)
-   * defaults to fresh randomness; pass it only to reproduce test vectors.
-   */
   schnorrSign(message, secretKey, auxRand = this.#randomBytes(32)) {
     return unwrap(this.#core.schnorrSign(message, secretKey, auxRand));
   }
 
-  /** True when `signature` (64 bytes) is a valid BIP-340 signature of `message` by `publicKey` (hex). */
   schnorrVerify(message, publicKey, signature) {
     return unwrap(this.#core.schnorrVerify(message, publicKey, signature));
   }
 
-  /** A session holding `secretKey` in wasm memory until its delete(); see Signer. */
   openSigner(secretKey) {
     return new Signer(unwrap(this.#core.openSigner(secretKey)), this.#random);
   }
 
   // ---- BIP-39 and BIP-32 ----
 
-  /** A new BIP-39 English mnemonic of 12, 15, 18, 21 or 24 words. */
   generateMnemonic(words = 12) {
     if (![12, 15, 18, 21, 24].includes(words)) {
       throw new DattError('mnemonic_word_count', 'words must be 12, 15, 18, 21 or 24');
@@ -559,34 +565,26 @@ class Datt {
     }
   }
 
-  /** The mnemonic of 16, 20, 24, 28 or 32 bytes of entropy. */
   entropyToMnemonic(entropy) {
     return unwrap(this.#core.entropyToMnemonic(entropy));
   }
 
-  /** Entropy (bytes) of a mnemonic; throws on an unknown word or a bad checksum. */
   mnemonicToEntropy(mnemonic) {
     return unwrap(this.#core.mnemonicToEntropy(normalize(mnemonic, 'mnemonic')));
   }
 
-  /** True when the mnemonic has a valid word count, words and checksum. */
   validateMnemonic(mnemonic) {
     const result = this.#core.mnemonicToEntropy(normalize(mnemonic, 'mnemonic'));
     result.value?.fill(0);
     return result.ok;
   }
 
-  /** The 64-byte BIP-39 seed. Mnemonic and passphrase are NFKD-normalized first. */
   mnemonicToSeed(mnemonic, passphrase = '') {
     return unwrap(
       this.#core.mnemonicToSeed(normalize(mnemonic, 'mnemonic'), normalize(passphrase, 'passphrase')),
     );
   }
 
-  /**
-   * BIP-32 derivation from a seed (bytes) or an extended key (xprv/xpub text), along a path
-   * like "m/44'/1237'/0'/0/0". Returns {xprv?, xpub, secretKey?, publicKey, xOnlyPublicKey, ...}.
-   */
   derive(root, path, versions = MAINNET_VERSIONS) {
     const from = typeof root === 'string' ? text(root, 'root') : root;
     return unwrap(this.#core.derive(from, text(path, 'path'), versions.public >>> 0, versions.private >>> 0));
@@ -594,18 +592,15 @@ class Datt {
 
   // ---- events ----
 
-  /** Signs an event template {kind, created_at, tags, content}; returns the signed event. */
   signEvent(template, secretKey) {
     const signed = this.#core.signEvent(eventJson(template, 'template'), secretKey, this.#randomBytes(32));
     return JSON.parse(unwrap(signed));
   }
 
-  /** Validates an untrusted event (object or JSON text); returns it or throws DattError. */
   parseEvent(event) {
     return JSON.parse(unwrap(this.#core.parseEvent(eventJson(event, 'event'))));
   }
 
-  /** True when the event is well formed, its id matches and its signature verifies. */
   verifyEvent(event) {
     let json;
     try {
@@ -616,104 +611,70 @@ class Datt {
     return this.#core.verifyEvent(json);
   }
 
-  /** The NIP-01 id (hex) of an event template signed by `pubkey` (hex). */
   eventId(template, pubkey) {
     return unwrap(this.#core.eventId(eventJson(template, 'template'), text(pubkey, 'pubkey')));
   }
 
   // ---- Base58, bech32 ----
 
-  /** Base58 text (Bitcoin's alphabet, no checksum) of bytes (at most 1024). */
   base58Encode(bytes) {
     return unwrap(this.#core.base58Encode(bytes));
   }
 
-  /** Bytes of Base58 text; throws base58_invalid_char, base58_too_long. */
   base58Decode(text) {
     return unwrap(this.#core.base58Decode(text));
   }
 
-  /** {variant: "bech32" | "bech32m", hrp, data: 5-bit values} of a BIP-173/350 string (<= 90 characters). */
   bech32Decode(text) {
     return unwrap(this.#core.bech32Decode(text));
   }
 
-  /** The bech32 or bech32m string of an hrp and 5-bit values. */
   bech32Encode(variant, hrp, data) {
     return unwrap(this.#core.bech32Encode(text(variant, 'variant'), hrp, data));
   }
 
   // ---- protocol rules (core/event): one copy, shared with the relay ----
 
-  /** NIP-01 kind class: "regular", "replaceable", "ephemeral" or "addressable". */
   kindClass(kind) {
     return unwrap(this.#core.kindClass(kind));
   }
 
-  /**
-   * The address "<kind>:<pubkey>:<d>" under which only the newest version of a replaceable
-   * or addressable event is kept, from its fields {kind, pubkey, tags} (not verified here),
-   * or null for regular and ephemeral kinds.
-   */
   addressOf(event) {
     return unwrap(this.#core.addressOf(event));
   }
 
-  /** "<kind>:<pubkey>:<d>" of {kind, pubkey, d?}; DattError no_address if no event has it. */
   formatAddress(address) {
     return unwrap(this.#core.formatAddress(address));
   }
 
-  /** {kind, pubkey, d} of an `a` tag value, or null when it names no address. */
   parseAddress(value) {
     return unwrap(this.#core.parseAddress(text(value, 'address')));
   }
 
-  /** NIP-01: true when version `a` ({created_at, id}) is kept over `b`: later, then lowest id. */
   supersedes(a, b) {
     return unwrap(this.#core.supersedes(a, b));
   }
 
-  /**
-   * What a NIP-09 request asks to delete, {author, created_at, ids, addresses}, or null for
-   * other kinds. The event is validated like parseEvent().
-   */
   deletionRequestOf(event) {
     return unwrap(this.#core.deletionRequestOf(eventJson(event, 'event')));
   }
 
-  /**
-   * True when the NIP-09 request `request` deletes `target` (its author's own event, not a
-   * deletion, named by id, or by address at or before the request's created_at). Both are
-   * validated like parseEvent().
-   */
   deletes(request, target) {
     return unwrap(this.#core.deletes(eventJson(request, 'request'), eventJson(target, 'target')));
   }
 
   // ---- NIP-19 ----
 
-  /**
-   * NIP-19 encoding, with nostr-tools' shapes: npub/note take hex, nsec a Uint8Array,
-   * nprofile {pubkey, relays?}, nevent {id, relays?, author?, kind?},
-   * naddr {identifier, pubkey, kind, relays?}.
-   */
   nip19Encode(type, data) {
     return unwrap(this.#core.nip19Encode(text(type, 'type'), data));
   }
 
-  /** Decodes any NIP-19 string to {type, data} (an nsec's data is a Uint8Array). */
   nip19Decode(nip19) {
     return unwrap(this.#core.nip19Decode(text(nip19, 'text')));
   }
 
   // ---- feed ----
 
-  /**
-   * NIP-25 vote tally of reactions (objects or JSON strings): {targetId: {ups, downs, score}}.
-   * One vote per (voter, target), the latest wins; events that verifyEvent() rejects and
-   * non-vote reactions (emoji) are skipped. See docs/protocol.md "Ranking".
-   */
   tallyVotes(events) {
     if (!Array.isArray(events)) throw new DattError('wrong_type', 'events must be an array');
     // Each element crosses as its own JSON text, as verifyEvent() takes it: strings as
@@ -733,29 +694,14 @@ class Datt {
     return unwrap(this.#core.tallyVotes(texts));
   }
 
-  /**
-   * The NIP-25 vote an event casts, {target, voter, created_at, id, value: 1 | -1}, or null
-   * when it is not a vote (not kind 7, no valid last e tag, emoji content). The event is
-   * validated like parseEvent(): malformed or forged events throw DattError.
-   */
   voteOf(event) {
     return unwrap(this.#core.voteOf(eventJson(event, 'event')));
   }
 
-  /**
-   * True when vote `newer` replaces `older` (both from voteOf()) as the effective vote of
-   * their voter on their target: later created_at, or the same and a lower id. Votes of
-   * different voters or targets never replace each other. Throws DattError on bad fields.
-   */
   voteSupersedes(newer, older) {
     return unwrap(this.#core.voteSupersedes(newer, older));
   }
 
-  /**
-   * Ids of `items` ({id, created_at, ups, downs, tip_sats?}) in display order for `sort`: "hot", "new",
-   * "top", "controversial" or "best". `now` (unix seconds) defaults to the clock;
-   * `topWindowSeconds` (top only, 0 = all time) keeps items with created_at >= now - window.
-   */
   rank(items, sort, { now = Math.floor(Date.now() / 1000), topWindowSeconds = 0 } = {}) {
     return unwrap(this.#core.rankItems(items, text(sort, 'sort'), now, topWindowSeconds));
   }

@@ -395,6 +395,7 @@ test('datt.d.ts names every method of Bitcoin, and nothing else', async () => {
   const body = types.match(/export class Bitcoin [^{]*\{([\s\S]*?)\n\}/)[1];
   const declared = new Set([...body.matchAll(/^ {2}(?:readonly )?(\w+)[(?:]/gm)].map((m) => m[1]));
   declared.delete('constructor');
-  const runtime = Object.getOwnPropertyNames(Object.getPrototypeOf(btc)).filter((n) => n !== 'constructor');
+  // Methods, and public fields (datt.bitcoin.wallet).
+  const runtime = [...Object.getOwnPropertyNames(Object.getPrototypeOf(btc)), ...Object.keys(btc)].filter((n) => n !== 'constructor');
   assert.deepEqual([...declared].sort(), runtime.sort());
 });

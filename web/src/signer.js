@@ -15,6 +15,13 @@
 //   sign {template}                         a signed event (needs unlocked)
 //   export {passphrase}                     {nsec, mnemonic} (re-checks the passphrase)
 //   state                                   {unlocked, publicKey}
+//   walletAccount {network}                 the BIP-84 account's xpub and fingerprint
+//   walletSign {network, unsigned}          a signed wallet transaction (needs unlocked)
+//
+// The Bitcoin wallet's keys are BIP-84 keys of the identity's BIP-39 seed (docs/web.md
+// "Wallet"): the seed is computed from the mnemonic sealed in the same record as the key,
+// held here while unlocked (wiped on lock) and copied into wasm only for each call (which
+// wipes its copy). An account imported from an nsec or hex key has no seed, so no wallet.
 import { KeystoreError, openSecret, sealSecret } from './lib/keystore.js';
 import { deviceSeal, openDatabase, removeDeviceSeal, removeSealedKey, sealedKey, storeDeviceSeal,
   storeSealedKey } from './store/db.js';
@@ -24,6 +31,8 @@ const NIP06_PATH = "m/44'/1237'/0'/0/0";
 let datt;
 let db;
 let signer = null;
+let walletSeed = null;
+let resumedFromDevice = false;   // held from the device seal: no mnemonic, so no wallet seed   // the BIP-39 seed while unlocked, if the account has a mnemonic
 const ready = (async () => {
   const { loadDatt } = await import('/wasm/datt.mjs');
   datt = await loadDatt();
@@ -75,11 +84,25 @@ function keyFromImport(text) {
   return { secretKey: keyFromMnemonic(mnemonic), mnemonic };
 }
 
-function hold(secretKey) {
+function hold(secretKey, mnemonic = '') {
   signer?.delete();
   signer = datt.openSigner(secretKey);
   secretKey.fill(0);
+  walletSeed?.fill(0);
+  walletSeed = mnemonic ? datt.mnemonicToSeed(mnemonic) : null;
+  resumedFromDevice = false;
   return signer.publicKey;
+}
+
+function seedForWallet() {
+  if (!signer) throw new KeystoreError('locked', 'unlock your key to use the wallet');
+  if (!walletSeed && resumedFromDevice) {
+    throw new KeystoreError('locked', 'the wallet needs your passphrase: lock, then unlock with it (staying unlocked on this device keeps the Nostr key only)');
+  }
+  if (!walletSeed) {
+    throw new KeystoreError('no_seed', 'this account was imported without its recovery phrase: the wallet needs the phrase (import it with the 12 words)');
+  }
+  return walletSeed;
 }
 
 async function unseal(passphrase) {
@@ -137,20 +160,27 @@ const handlers = {
     const record = await sealSecret({ secretKey: datt.bytesToHex(key.secretKey), mnemonic: key.mnemonic, publicKey },
       passphrase);
     await storeSealedKey(db, record);
-    return { publicKey: hold(key.secretKey) };
+    return { publicKey: hold(key.secretKey, key.mnemonic) };
   },
   async unlock({ passphrase, remember = false }) {
-    const { record, secretKey } = await unseal(passphrase);
+    const { record, secretKey, mnemonic } = await unseal(passphrase);
     if (remember) await sealForDevice(secretKey, record.publicKey);
-    return { publicKey: hold(secretKey) };
+    // A session resumed from the device seal holds the Nostr key only: the wallet's seed comes
+    // from the mnemonic, which only the passphrase unseals.
+    return { publicKey: hold(secretKey, mnemonic) };
   },
   async resume() {
     const secretKey = await openDeviceSeal();
-    return secretKey ? { publicKey: hold(secretKey) } : { publicKey: null };
+    if (!secretKey) return { publicKey: null };
+    const publicKey = hold(secretKey);
+    resumedFromDevice = true;
+    return { publicKey };
   },
   async lock() {
     signer?.delete();
     signer = null;
+    walletSeed?.fill(0);
+    walletSeed = null;
     await removeDeviceSeal(db);
     return { unlocked: false };
   },
@@ -173,6 +203,13 @@ const handlers = {
     } finally {
       secretKey.fill(0);
     }
+  },
+  walletAccount({ network }) {
+    const { xpub, fingerprint } = datt.bitcoin.wallet.account(seedForWallet(), { network });
+    return { network, xpub, fingerprint };
+  },
+  walletSign({ network, unsigned }) {
+    return datt.bitcoin.wallet.sign(seedForWallet(), unsigned, { network });
   },
   state() {
     return { unlocked: signer !== null, publicKey: signer?.publicKey ?? null };

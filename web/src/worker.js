@@ -20,6 +20,8 @@ import { getByAddress, getEvent, getSetting, openDatabase, outboxEntries, putSet
 import { Ingest, nip01Fields } from './store/ingest.js';
 import { QUERY_LIMITS, checkFilter, queryRelay, relayUrl } from './sync/query.js';
 import { RESYNC_MARGIN_S, RelayConnection } from './sync/relay.js';
+import { openWalletDatabase } from './wallet/store.js';
+import { WalletSync } from './wallet/sync.js';
 
 const BATCH_MAX = 1000;
 const MODERATION_KINDS = [4550, 4551, 4552, 4553, 4554, 4555, 4556, 4557, 4558, 4559];
@@ -50,6 +52,9 @@ let processed = 0;                // of those, events verified and committed (or
 const cursorWaits = [];           // sync cursors written once `processed` reaches their mark
 const processedWaits = [];        // queries answered once `processed` reaches their mark
 const outboxPending = new Map();  // id -> entry
+let wallet = null;                // WalletSync (wallet/sync.js): the Bitcoin wallet's sync
+let walletRelay = null;           // the relay whose Bitcoin bridge the wallet uses
+let lastWallet = null;
 
 /** To every tab (or one: `to`). */
 function post(message, to = 'all') {
@@ -444,11 +449,19 @@ async function publish(event) {
 
 // --- relays and account ---------------------------------------------------------------
 
+// The wallet uses one relay's bridge: the first to open (the page's relay by default), or the
+// next one to open after it went away.
+function attachWallet(relay) {
+  walletRelay = relay;
+  wallet.attach(relay).catch(reportError);
+}
+
 function setRelays(list) {
   relayList = list;
   const urls = new Set(list.map((r) => r.url));
   for (const [url, relay] of relays) {
     if (!urls.has(url)) {
+      if (relay === walletRelay) walletRelay = null;
       relay.stop();
       relays.delete(url);
       subscribed.delete(url);
@@ -466,7 +479,13 @@ function setRelays(list) {
       onOk: (id, ok, message, r) => onOk(id, ok, message, r).catch(reportError),
       onSynced,
       onState: reportRelays,
-      onOpen: (r) => sendPending(r),
+      onOpen: (r) => {
+        sendPending(r);
+        if (!walletRelay || walletRelay === r || walletRelay.state !== 'open') attachWallet(r);
+      },
+      onBtcEvent: (notification, r) => {
+        if (r === walletRelay) wallet.onNotification(notification).catch(reportError);
+      },
     });
     relays.set(spec.url, relay);
     applyScopes(relay).catch(reportError);
@@ -522,6 +541,12 @@ async function init() {
     return record ? toEvent(record) : null;
   });
   startVerifiers();
+  wallet = new WalletSync({
+    datt,
+    db: await openWalletDatabase(),
+    onChange: () => post({ type: 'walletChanged' }),
+    onStatus: (status) => post(lastWallet = { type: 'walletStatus', status }),
+  });
   await loadAccount();
   // Anything signed but not acknowledged before the last close goes out again, and is in
   // the local store even if the tab closed between the two writes.
@@ -539,6 +564,7 @@ const handlers = {
     post({ type: 'owner', id: ownerId });
     if (lastRelays) post(lastRelays);
     if (lastOutbox) post(lastOutbox);
+    if (lastWallet) post(lastWallet);
   },
   async bye(message) {
     if (tabInterests.delete(message.from)) mergeInterests();
@@ -564,6 +590,17 @@ const handlers = {
     await putSetting(db, 'subscriptions', Array.isArray(message.list) ? message.list.filter((a) => typeof a === 'string') : []);
   },
   publish: (message) => publish(message.event),
+  // The wallet (wallet/sync.js): the account's xpub comes from a tab's signer worker.
+  async walletEnable(message) {
+    const { network, xpub, fingerprint } = message;
+    if (typeof network !== 'string' || typeof xpub !== 'string' || typeof fingerprint !== 'string') throw new Error('bad wallet account');
+    await wallet.enable({ network, xpub, fingerprint });
+    return wallet.status;
+  },
+  walletStatus: () => wallet.status,
+  walletFaucet: (message) => wallet.faucet(Number.isSafeInteger(message.sats) ? message.sats : 0),
+  walletMine: (message) => wallet.mine(Number.isInteger(message.blocks) ? message.blocks : 1),
+  walletSend: (message) => wallet.send(message),
   query,
   // A position in this device's chain for a tab about to sign (chain/own.js).
   chainReserve: (message) => ownChains.reserve(String(message.author), message.lease ?? null),
@@ -618,14 +655,16 @@ channel.onmessage = (e) => {
   const message = e.data;
   const handler = handlers[message?.type];
   if (!handler || (message.to !== 'owner' && message.to !== ownerId)) return;
-  // A query waits for relays (seconds): it runs beside the others instead of holding them up.
-  const done = ready.then(() => handler(message)).then(
+  // Wallet requests wait for the Bitcoin node (a faucet request mines blocks) and a query waits
+  // for relays (seconds): they run beside the queue instead of holding up publishing and
+  // interest changes.
+  const settled = ready.then(() => handler(message)).then(
     (value) => message.rpc && post({ type: 'rpc', id: message.rpc, ok: true, value }, message.from),
     (error) => {
       if (message.rpc) post({ type: 'rpc', id: message.rpc, ok: false, error: error?.message ?? String(error) }, message.from);
       else reportError(error);
     });
-  if (message.type !== 'query') ready = done;
+  if (!message.type.startsWith('wallet') && message.type !== 'query') ready = settled;
 };
 // Tabs that started before this owner resend their interest and requests on hearing this.
 post({ type: 'owner', id: ownerId });

@@ -30,6 +30,8 @@ export class Client {
     version: 0,              // bumps whenever stored data changed: views re-query
     lastChange: null,
     online: navigator.onLine,
+    wallet: null,            // the owner's wallet sync status (wallet/sync.js)
+    walletVersion: 0,        // bumps when the wallet's records changed
   };
 
   static async start() {
@@ -97,6 +99,12 @@ export class Client {
       case 'account':
         // Another tab created, imported or removed the account.
         this.#loadAccount().then(() => this.#loadSubscriptions());
+        return;
+      case 'walletStatus':
+        this.#set({ wallet: message.status });
+        return;
+      case 'walletChanged':
+        this.#set({ walletVersion: this.state.walletVersion + 1 });
         return;
       case 'fatal':
         this.#set({ fatal: message.message });
@@ -305,6 +313,37 @@ export class Client {
   async setRelays(list) {
     await this.#owner.call('relays', { list });
     if (this.unlocked) await this.publish(buildRelayList(list, this.now()));
+  }
+
+  // --- the Bitcoin wallet (docs/web.md "Wallet") ---------------------------------------------
+
+  async walletStatus() {
+    const status = await this.#owner.call('walletStatus');
+    if (status) this.#set({ wallet: status });
+    return status;
+  }
+
+  /** Derives the account in the signer worker (unlocked, with a mnemonic) and has the owner sync it. */
+  async enableWallet(network) {
+    const account = await this.#sign('walletAccount', { network });
+    return this.#owner.call('walletEnable', account);
+  }
+
+  walletFaucet(sats) {
+    return this.#owner.call('walletFaucet', { sats });
+  }
+
+  walletMine(blocks) {
+    return this.#owner.call('walletMine', { blocks });
+  }
+
+  /** Signs `unsigned` in the signer worker and has the owner broadcast and record it. */
+  async walletSend({ network, unsigned, payees, replaces }) {
+    if (!this.#unlocked) throw new KeystoreError('locked', 'unlock your key to send');
+    const signed = await this.#sign('walletSign', { network, unsigned });
+    const verdict = await this.#owner.call('walletSend', { transaction: signed.transaction, txid: signed.txid, unsigned,
+      payees, replaces });
+    return { ...verdict, txid: signed.txid, fee: signed.fee };
   }
 
   /**

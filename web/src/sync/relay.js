@@ -32,11 +32,14 @@ export class RelayConnection {
   #pageOpen = null;            // the page sid being read, if any
   #pagesWaiting = [];          // [{sid, until}] pages to read after it
   #nextPage = 0;
+  #btcCalls = new Map();       // request id -> {resolve, reject, timer}
+  #nextBtc = 0;
   #callbacks;
 
   /**
    * callbacks: onEvent(event, relay), onOk(id, ok, message, relay), onSynced(scopeKey, at, relay),
-   * onState(relay), onOpen(relay)
+   * onState(relay), onOpen(relay), onBtcEvent(notification, relay) (the Bitcoin bridge's
+   * BTC-EVENT messages, docs/protocol.md)
    */
   constructor({ url, read = true, write = true }, callbacks) {
     this.url = url;
@@ -79,6 +82,7 @@ export class RelayConnection {
     };
     ws.onclose = (event) => {
       this.#ws = null;
+      for (const call of this.#btcCalls.values()) call.fail('relay_closed', 'the relay connection closed');
       clearTimeout(this.#stableTimer);
       this.#pages.clear();
       this.#pageOpen = null;
@@ -191,6 +195,41 @@ export class RelayConnection {
     this.#send(['REQ', page, { ...scope.filter, limit: PAGE, until, ...(scope.since ? { since: scope.since } : {}) }]);
   }
 
+  /**
+   * A Bitcoin bridge request (["BTC", id, {method, ...params}]): resolves with the BTC-OK
+   * result, rejects with an Error carrying the BTC-ERR code (or relay_closed, btc_timeout).
+   */
+  btc(method, params = {}, timeoutMs = 30000) {
+    const id = `b${++this.#nextBtc}`;
+    return new Promise((resolve, reject) => {
+      const fail = (code, message) => {
+        clearTimeout(call.timer);
+        this.#btcCalls.delete(id);
+        reject(Object.assign(new Error(message), { code }));
+      };
+      const call = { resolve, fail, timer: setTimeout(() => fail('btc_timeout', `${method}: no answer from the relay`), timeoutMs) };
+      this.#btcCalls.set(id, call);
+      if (!this.#send(['BTC', id, { method, ...params }])) fail('relay_closed', 'the relay is not connected');
+    });
+  }
+
+  #onBtcReply(id, ok, body) {
+    const call = this.#btcCalls.get(id);
+    if (!call) return;
+    if (body === null || typeof body !== 'object') {
+      call.fail('btc_malformed', 'malformed reply from the relay');
+      return;
+    }
+    if (!ok) {
+      call.fail(typeof body.code === 'string' ? body.code : 'btc_error',
+        typeof body.message === 'string' ? body.message.slice(0, 300) : 'the relay refused the request');
+      return;
+    }
+    clearTimeout(call.timer);
+    this.#btcCalls.delete(id);
+    call.resolve(body);
+  }
+
   publish(event) {
     return this.write && this.#send(['EVENT', event]);
   }
@@ -224,6 +263,10 @@ export class RelayConnection {
       this.#callbacks.onOk(a, b === true, typeof c === 'string' ? c : '', this);
     } else if (type === 'CLOSED' && typeof a === 'string') {
       this.#onClosed(a, typeof b === 'string' ? b : '');
+    } else if ((type === 'BTC-OK' || type === 'BTC-ERR') && typeof a === 'string') {
+      this.#onBtcReply(a, type === 'BTC-OK', b);
+    } else if (type === 'BTC-EVENT' && a && typeof a === 'object') {
+      this.#callbacks.onBtcEvent?.(a, this);
     } else if (type === 'NOTICE' && typeof a === 'string') {
       this.error = a.slice(0, 200);
       this.#callbacks.onState(this);
