@@ -8,13 +8,12 @@
 // every replacement, so the app must say so and keep the original) and sees it confirmed. The node is
 // checked directly over RPC at each step: the app's figures are compared with the chain's.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { repoRoot } from '../support/vectors.mjs';
+import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { startRelay } from '../relay/support.mjs';
 import { freePort, launchProfile, requireBuilt, screenshot, tempDir, WASM_ROOT, WEB_ROOT } from './support.mjs';
 
@@ -34,30 +33,6 @@ let page;
 let base;
 let datt;
 
-function startNode(datadir, port) {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'scripts/bitcoin-node.mjs'), '--datadir', datadir,
-    '--rpc-port', String(port), '--memory'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_BACKEND: 'js' } });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => { stderr += chunk; });
-  const exited = new Promise((resolve) => { child.on('exit', resolve); });
-  return {
-    async ready() {
-      for (let i = 0; i < 600; i += 1) {
-        if (existsSync(path.join(datadir, 'rpc.json'))) return;
-        if (child.exitCode !== null) throw new Error(`bcoin exited: ${stderr}`);
-        await sleep(100);
-      }
-      throw new Error(`bcoin did not start: ${stderr}`);
-    },
-    async stop() {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
 async function rpc(method, params = []) {
   const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {
     method: 'POST',
@@ -75,7 +50,7 @@ before(async () => {
   datt = await loadDatt();
   dir = tempDir('datt-e2e-wallet-');
   rpcPort = await freePort();
-  node = startNode(path.join(dir, 'btc'), rpcPort);
+  node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });
   await node.ready();
   rpcKey = readFileSync(path.join(dir, 'btc', 'rpc-key'), 'utf8').trim();
   // Past segwit's activation, so the wallet's P2WPKH coins can be spent; mined to an
