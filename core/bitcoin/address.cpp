@@ -104,12 +104,16 @@ Result<Address> Address::parse(const Network& network, std::string_view text) {
                                                   std::to_string(text.size()));
     }
 
-    // Bech32 when it starts with a known hrp and its separator (no base58 address of a known
-    // network does: their first characters are 1, 3, m, n, 2, R, G or H).
+    // Bech32 when it starts with a known hrp and its separator.
     const std::string lowered = lower(text);
     const size_t separator = lowered.rfind('1');
     const Network* by_hrp =
         separator == std::string::npos ? nullptr : network_with_hrp(lowered.substr(0, separator));
+    // A base58 address may also start with a known hrp and '1' (bcoin regtest's "RB1..."), so
+    // a string that fails bech32 but passes base58check is read as base58.
+    if (by_hrp && !encoding::bech32_decode(text).ok() && encoding::base58check_decode(text).ok()) {
+        by_hrp = nullptr;
+    }
     if (by_hrp) {
         auto decoded = encoding::bech32_decode(text);
         if (!decoded.ok()) return decoded.error();

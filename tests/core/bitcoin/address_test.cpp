@@ -203,6 +203,15 @@ TEST(Address, KnownBase58AddressesPerNetwork) {
                  AddressType::kP2sh);
 }
 
+TEST(Address, Base58TextThatStartsLikeABech32Hrp) {
+    // bcoin regtest's P2PKH prefix gives "R..." addresses; this one reads "RB1", i.e. hrp "rb"
+    // and a separator once lower-cased (found by fuzz_address; text checked with bcoin 1.0.2).
+    expect_valid(bcoin_regtest(), "RB1evAJTwCkmKrtoDWhUoECnQiJYAvL5d3",
+                 "76a91413000000523127d5425391ebf6f0fb50ebb88f1888ac", AddressType::kP2pkh);
+    // a bech32-looking string that is neither keeps the bech32 error
+    expect_error(bcoin_regtest(), "RB1evAJTwCkmKrtoDWhUoECnQiJYAvL5d4", "bech32_mixed_case");
+}
+
 TEST(Address, KnownSegwitAddressesOnRegtests) {
     const std::string p2wpkh = "0014751e76e8199196d454941c45d1b3a323f1433bd6";
     const std::string program32 =
