@@ -5,8 +5,11 @@
 #   npm run fuzz -- fuzz_event_parse         only the named targets
 # New inputs that reach new code are kept in build/fuzz/corpus/<target>/; seed inputs in
 # fuzz/corpus/<target>/ are read when that folder exists (and never written to).
-# CI (npm test with CI=true) runs this with FUZZ_SECONDS=10: a short smoke run per target
-# that replays the seeds and fails on any crash, sanitizer report or broken invariant.
+#   FUZZ_SEED=1 npm run fuzz                 a fixed libFuzzer seed (default: a new one per run)
+# CI (npm test with CI=true) runs this with FUZZ_SECONDS=10 and FUZZ_SEED=1: a short smoke run
+# per target that replays the seeds and fails on any crash, sanitizer report or broken
+# invariant. The fixed seed makes a CI verdict reproducible from its log; finding new bugs is
+# the job of long runs with fresh seeds (fuzz/README.md), whose finds become seeds here.
 set -Eeuo pipefail
 DATT_LOG_PREFIX=fuzz
 # shellcheck source=scripts/lib.sh
@@ -16,6 +19,11 @@ cd "$DATT_ROOT"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
 FUZZ_BUILD="$DATT_ROOT/build/fuzz"
 [[ $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]] || die "FUZZ_SECONDS must be a whole number of seconds, not '$FUZZ_SECONDS'"
+seed_flag=()
+if [[ -n ${FUZZ_SEED:-} ]]; then
+    [[ $FUZZ_SEED =~ ^[1-9][0-9]{0,8}$ ]] || die "FUZZ_SEED must be a whole number from 1, not '$FUZZ_SEED'"
+    seed_flag=(-seed="$FUZZ_SEED")
+fi
 # A single input running this long is a hang (reported like a crash, with its reproducer).
 FUZZ_UNIT_TIMEOUT="${FUZZ_UNIT_TIMEOUT:-25}"
 # UBSan reports stop the run (the targets build with -fno-sanitize-recover) with a stack.
@@ -53,7 +61,7 @@ for target in "${targets[@]}"; do
     # so the end of a CI run says which target failed and why.
     log="$FUZZ_BUILD/logs/$name.log"
     mkdir -p "$FUZZ_BUILD/logs"
-    if "$target" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_UNIT_TIMEOUT" \
+    if "$target" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_UNIT_TIMEOUT" "${seed_flag[@]}" \
         -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/artifacts/$name-" \
         "$corpus" "${seeds[@]}" >"$log" 2>&1; then
         say "PASS $name ($(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log") runs)"
