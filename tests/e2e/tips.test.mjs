@@ -5,8 +5,9 @@
 // tip over the balance is refused; B tips 25,000 sats: the node has the payment (paying A's
 // payout address, with the commitment output), and before a block both browsers show the
 // tip as pending and count nothing; after a block both show 25,000 sats verified (each
-// browser checked the merkle proof against its own header chain); a reload keeps it (read
-// back from IndexedDB, re-checked against the chain); a locked key cannot tip.
+// browser checked the merkle proof against its own header chain); a reorganization that
+// removes its block makes it pending in both, and mined again it is verified again; a reload
+// keeps it (read back from IndexedDB, re-checked against the chain); a locked key cannot tip.
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -239,6 +240,28 @@ test('after a block both browsers show the verified total', { timeout: 120000 },
   await B.page.getByTestId('community-row').filter({ hasText: 'Tipping Point' }).getByRole('link').first().click();
   const row = B.page.getByTestId('post-row').filter({ hasText: 'Worth a tip' });
   await waitFor('row total', () => row.getByTestId('tip-total').getAttribute('data-sats'), String(TIP));
+});
+
+test('a reorganization that removes the block turns the tip back to pending; mined again, it is verified again', { timeout: 180000 }, async () => {
+  const raw = await rpc('getrawtransaction', [tipTxid, false]);
+  const { blockhash } = await rpc('getrawtransaction', [tipTxid, true]);
+  const tipHeight = (await rpc('getblockheader', [blockhash, true])).height;
+  const height = await rpc('getblockcount');
+  await rpc('invalidateblock', [blockhash]);
+  // A competing branch from the block before the tip's, one block longer than the old one.
+  await rpc('generatetoaddress', [height - tipHeight + 2, nobody]);
+  assert.notEqual(await rpc('getblockhash', [tipHeight]), blockhash);
+  await go(B.page, postHash);
+  for (const who of [A, B]) {
+    await who.page.getByTestId('post-title').filter({ hasText: 'Worth a tip' }).waitFor(T);
+    await waitFor('pending after the reorg', async () => (await tipState(who.page)).pending, 1, 90000);
+    assert.equal((await tipState(who.page)).total, null, 'not counted once its block left the chain');
+  }
+  await screenshot(A.page, 'tips-reorg-pending');
+  // bcoin drops a disconnected block's transactions (its mempool was empty): broadcast it again and mine.
+  if (!(await rpc('getrawmempool')).includes(tipTxid)) await rpc('sendrawtransaction', [raw]);
+  await rpc('generatetoaddress', [1, nobody]);
+  for (const who of [A, B]) await waitFor('verified again', async () => (await tipState(who.page)).total, TIP, 90000);
 });
 
 test('a reload keeps the verified total; a locked key cannot tip', T, async () => {

@@ -71,7 +71,10 @@ test('verdicts: relay-caused invalid stays pending, final ones stay invalid, ver
 });
 
 test('totals: only verified tips of the item and its author, each outpoint once; pending counted apart', () => {
-  const total = (payments) => datt.tips.total(payments);
+  const summarize = (target, author) => {
+    const summary = tipSummary(tips, target, author);
+    return { ...summary, ...datt.tips.total(summary.payments) };
+  };
   const tips = [
     verified({ id: h('a'), sats: 1000n, txid: h('b') }),
     verified({ id: h('c'), sats: 1000n, txid: h('b') }),               // another event claiming the same outpoint
@@ -81,13 +84,14 @@ test('totals: only verified tips of the item and its author, each outpoint once;
     record({ id: h('6'), sats: 3000n, txid: h('5'), status: 'pending', code: 'tip_unconfirmed', checkedTip: h('7') }),
     record({ id: h('2'), sats: 4000n, txid: h('1'), status: 'invalid', code: 'tip_wrong_address', checkedTip: h('7') }),
   ];
-  const summary = tipSummary(tips, h('2'), h('3'), total);
+  const summary = summarize(h('2'), h('3'));
   assert.equal(summary.sats, 1500n);
   assert.equal(summary.payments, 2);
   assert.equal(summary.pending, 1);
   assert.equal(summary.pendingSats, 3000n);
-  assert.equal(tipSummary(tips, h('2'), h('4'), total).sats, 9999n);
-  assert.equal(tipSummary([], h('2'), h('3'), total).sats, 0n);
+  assert.equal(summarize(h('2'), h('4')).sats, 9999n);
+  assert.equal(summarize(h('2'), h('5')).sats, 0n);
+  assert.deepEqual(tipSummary([], h('2'), h('3')).payments, []);
 });
 
 test('amounts and the tx tag are validated', () => {
@@ -105,7 +109,7 @@ test('amounts and the tx tag are validated', () => {
   assert.equal(transactionTag(null), null);
 });
 
-test('the tip button\'s payment and event: the core parses the event and checks its transaction', () => {
+test('the tip button\'s payment and event: the core parses the event and checks its transaction', async () => {
   const payerSeed = datt.mnemonicToSeed('abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about');
   const author = datt.generateSecretKey();
   const payer = datt.generateSecretKey();
@@ -121,7 +125,7 @@ test('the tip button\'s payment and event: the core parses the event and checks 
   const plan = { network: NETWORK, payout, target: post.id, payer: datt.publicKey(payer), sats: 25000n, coins, txs,
     changeScript: change.scriptPubKey, feeRate: 2 };
 
-  const { unsigned, vout } = planTip(datt, plan);
+  const { unsigned, vout } = await planTip(datt, plan);
   assert.equal(unsigned.tx.outputs[vout].value, 25000n);
   assert.deepEqual(unsigned.tx.outputs[vout].scriptPubKey, payout.scriptPubKey);
   const commitment = datt.tips.commitmentScript(post.id, datt.publicKey(payer));
@@ -129,7 +133,7 @@ test('the tip button\'s payment and event: the core parses the event and checks 
     o.scriptPubKey.length === commitment.length).length, 1, 'one commitment output');
   const signed = datt.bitcoin.wallet.sign(payerSeed, unsigned, { network: NETWORK });
 
-  const template = tipEventTemplate(datt, { payoutEvent, target: post.id, network: NETWORK, txid: signed.txid, vout, sats: 25000n,
+  const template = await tipEventTemplate(datt, { payoutEvent, target: post.id, network: NETWORK, txid: signed.txid, vout, sats: 25000n,
     message: 'thanks', transaction: signed.transaction, community: `34550:${h('a')}:c`, createdAt: 1700000002 });
   const event = datt.signEvent(template, payer);
   const parsed = datt.tips.parseTip(event);
@@ -146,11 +150,11 @@ test('the tip button\'s payment and event: the core parses the event and checks 
   const verdict = datt.tips.verify(event, { network: NETWORK, state, transaction: signed.transaction });
   assert.deepEqual([verdict.status, verdict.code], ['pending', 'tip_unconfirmed']);
   // A transaction that is not the event's: invalid for good.
-  const other = datt.bitcoin.wallet.sign(payerSeed, planTip(datt, { ...plan, sats: 26000n }).unsigned, { network: NETWORK });
+  const other = datt.bitcoin.wallet.sign(payerSeed, (await planTip(datt, { ...plan, sats: 26000n })).unsigned, { network: NETWORK });
   const wrong = datt.tips.verify(event, { network: NETWORK, state, transaction: other.transaction });
   assert.equal(applyVerdict(stored, wrong, h('7')).status, 'invalid');
 
-  assert.throws(() => planTip(datt, { ...plan, sats: 2_000_000n }), (e) => e instanceof TipError && e.code === 'tip_insufficient_funds');
-  assert.throws(() => planTip(datt, { ...plan, txs: [{ ...txs[0], status: 'pending', height: null, block: null }] }),
+  await assert.rejects(planTip(datt, { ...plan, sats: 2_000_000n }), (e) => e instanceof TipError && e.code === 'tip_insufficient_funds');
+  await assert.rejects(planTip(datt, { ...plan, txs: [{ ...txs[0], status: 'pending', height: null, block: null }] }),
     (e) => e.code === 'tip_insufficient_funds', 'unconfirmed coins are not spent');
 });

@@ -625,7 +625,7 @@ const handlers = {
     await Promise.all(urls.map((url) => queryRelay(url, [{ kinds: [KIND_PAYOUT], authors: [author], limit: 5 }], (raw) => {
       if (found.length < 50) found.push(raw);
     })));
-    return { network: wallet.network, payout: TipBook.newestPayout(datt, author, found, wallet.network) };
+    return { network: wallet.network, payout: await TipBook.newestPayout(datt, author, found, wallet.network) };
   },
   tipsCheck: () => tipBook.check(),
   query,

@@ -12,6 +12,8 @@
 // it of no blocks). A verified tip whose block is still ours at its height stays verified
 // without asking the relay again (a reload re-reads the verdicts); one whose block left the
 // chain is pending again and re-proven.
+// The payment bindings (datt.tips, datt.bitcoin) are awaited: they may come from a lazily
+// loaded second wasm module, and `await` takes a plain value as well.
 import { addTips, putTips, readHeaderHash, readHeaders, readTips } from '../wallet/store.js';
 import { KIND_PAYOUT, KIND_TIP, applyVerdict, pendingAgain, tipRecord, transactionTag } from './records.js';
 
@@ -49,7 +51,7 @@ export class TipBook {
     for (const event of events) {
       if (event?.kind !== KIND_TIP) continue;
       try {
-        const parsed = this.#datt.tips.parseTip(event);
+        const parsed = await this.#datt.tips.parseTip(event);
         records.push(tipRecord(parsed, JSON.stringify(event), transactionTag(event.tags)));
       } catch {
         // Not a valid tip event (tip_* codes): nothing to show.
@@ -141,7 +143,7 @@ export class TipBook {
       }
     }
     try {
-      const verdict = this.#datt.tips.verify(JSON.parse(tip.event), {
+      const verdict = await this.#datt.tips.verify(JSON.parse(tip.event), {
         network: chain.network, state: chain.state, transaction: fromHex(tip.tx),
         ...(proof ? { proof, headers } : {}),
       });
@@ -158,13 +160,13 @@ export class TipBook {
    * (it is replaceable). {event, address, scriptPubKey}, {event, address: null} when the
    * newest names no address on `network`, or null when there is none.
    */
-  static newestPayout(datt, author, events, network) {
+  static async newestPayout(datt, author, events, network) {
     let best = null;
     for (const event of events) {
       if (event?.kind !== KIND_PAYOUT || event.pubkey !== author) continue;
       let payout;
       try {
-        payout = datt.tips.parsePayout(event);
+        payout = await datt.tips.parsePayout(event);
       } catch {
         continue;
       }

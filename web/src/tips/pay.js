@@ -8,7 +8,8 @@
 //      payment's raw transaction in a `tx` tag (readers verify without a lookup: the core
 //      checks it against the txid) and the community's `A` tag (so it syncs with the
 //      community), signed and published.
-// planTip() and tipEventTemplate() are pure (tested in Node, tests/web/tips.test.mjs).
+// planTip() and tipEventTemplate() are pure (tested in Node, tests/web/tips.test.mjs). The
+// payment bindings are awaited (they may come from a lazily loaded second wasm module).
 import { parseSats, spendableCoins } from '../wallet/records.js';
 import { openWalletDatabase, readAccount, readScan, readWallet } from '../wallet/store.js';
 
@@ -36,11 +37,11 @@ export function tipAmount(text) {
  * The unsigned payment of a tip: {unsigned, vout}. `payout` is {address, scriptPubKey}
  * (TipBook.newestPayout); `coins`/`txs` the wallet's validated records.
  */
-export function planTip(datt, { network, payout, target, payer, sats, coins, txs, changeScript, feeRate }) {
-  const commitment = datt.tips.commitmentScript(target, payer);
+export async function planTip(datt, { network, payout, target, payer, sats, coins, txs, changeScript, feeRate }) {
+  const commitment = await datt.tips.commitmentScript(target, payer);
   let unsigned;
   try {
-    unsigned = datt.bitcoin.wallet.buildPayment({
+    unsigned = await datt.bitcoin.wallet.buildPayment({
       payees: [{ scriptPubKey: payout.scriptPubKey, value: sats }, { scriptPubKey: commitment, value: 0n }],
       coins: spendableCoins(coins, txs), feeRate, changeScript,
     }, { network });
@@ -56,8 +57,8 @@ export function planTip(datt, { network, payout, target, payer, sats, coins, txs
 }
 
 /** The kind 4570 template: the core's tags, plus the raw transaction and the community. */
-export function tipEventTemplate(datt, { payoutEvent, target, network, txid, vout, sats, message, transaction, community, createdAt }) {
-  const template = datt.tips.tipTemplate(payoutEvent, { target, network, txid, vout, sats, message, createdAt });
+export async function tipEventTemplate(datt, { payoutEvent, target, network, txid, vout, sats, message, transaction, community, createdAt }) {
+  const template = await datt.tips.tipTemplate(payoutEvent, { target, network, txid, vout, sats, message, createdAt });
   const tags = [...template.tags, ['tx', toHex(transaction)]];
   if (community) tags.push(['A', community]);
   return { ...template, tags };
@@ -97,9 +98,9 @@ export async function payTip(client, { record, amountText, message = '', feeRate
 
   onStep('Building the payment…');
   const { coins, txs } = await readWallet(db);
-  const scan = datt.bitcoin.wallet.scan(account.xpub, (await readScan(db))?.progress ?? null, [], { network: account.network });
-  const change = datt.bitcoin.wallet.addresses(account.xpub, 1, scan.nextChange, 1, { network: account.network })[0];
-  const { unsigned, vout } = planTip(datt, { network: account.network, payout, target: record.id, payer: client.publicKey,
+  const scan = await datt.bitcoin.wallet.scan(account.xpub, (await readScan(db))?.progress ?? null, [], { network: account.network });
+  const change = (await datt.bitcoin.wallet.addresses(account.xpub, 1, scan.nextChange, 1, { network: account.network }))[0];
+  const { unsigned, vout } = await planTip(datt, { network: account.network, payout, target: record.id, payer: client.publicKey,
     sats, coins, txs, changeScript: change.scriptPubKey, feeRate });
 
   onStep('Signing and broadcasting the payment…');
@@ -113,7 +114,7 @@ export async function payTip(client, { record, amountText, message = '', feeRate
   if (!verdict.accepted) throw new TipError('tip_broadcast_refused', `The node refused the payment: ${verdict.reason ?? 'no reason given'}.`);
 
   onStep('Publishing the tip…');
-  const template = tipEventTemplate(datt, { payoutEvent: payout.event, target: record.id, network: account.network,
+  const template = await tipEventTemplate(datt, { payoutEvent: payout.event, target: record.id, network: account.network,
     txid: verdict.txid, vout, sats, message, transaction: verdict.transaction, community: record.community ?? null,
     createdAt: client.now() });
   const event = await client.publish(template);

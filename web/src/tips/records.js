@@ -104,15 +104,14 @@ export function pendingAgain(record, code, tipHash) {
 }
 
 /**
- * What a post or comment shows: its verified payments (each outpoint once: `total` is
- * datt.tips.total) and its pending tips, from records already re-checked against the chain.
- * A tip counts under an item only if it names the item (`target`) and its author (`author`).
+ * What a post or comment shows, from records already re-checked against the chain: the
+ * verified payments to total (datt.tips.total counts each outpoint once) and the pending
+ * tips. A tip counts under an item only if it names the item (`target`) and its author.
  */
-export function tipSummary(records, target, author, total) {
+export function tipSummary(records, target, author) {
   const mine = records.filter((r) => r.target === target && r.author === author);
   const verified = mine.filter((r) => r.status === 'verified');
   const pending = mine.filter((r) => r.status === 'pending' || r.status === 'unchecked');
-  const sum = total(verified.map((r) => ({ txid: r.txid, vout: r.vout, sats: r.sats })));
-  return { sats: sum.sats, payments: sum.payments, pending: pending.length,
+  return { payments: verified.map((r) => ({ txid: r.txid, vout: r.vout, sats: r.sats })), pending: pending.length,
     pendingSats: pending.reduce((s, r) => s + r.sats, 0n), tips: mine };
 }

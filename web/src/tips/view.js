@@ -18,17 +18,28 @@ export async function tipSummaries(client, records, { all = false } = {}) {
   const out = new Map();
   if (!records.length) return out;
   const db = await walletDatabase();
-  const network = client.state.wallet?.network;
-  const chain = network ? await readChain(db, network) : null;
   const { valid } = await readTips(db, all ? null : records.map((r) => r.id));
+  // The stored chain of the tip's network (null when the chain is of another one, or being reset).
+  const chains = new Map();
+  const chainOf = async (network) => {
+    if (!chains.has(network)) chains.set(network, await readChain(db, network));
+    return chains.get(network);
+  };
   const checked = [];
   for (const tip of valid) {
-    if (tip.status !== 'verified') checked.push(tip);
-    else if (chain && tip.network === chain.network && await readHeaderHash(db, chain, tip.height) === tip.block) checked.push(tip);
+    if (tip.status !== 'verified') {
+      checked.push(tip);
+      continue;
+    }
+    const chain = await chainOf(tip.network);
+    if (chain && await readHeaderHash(db, chain, tip.height) === tip.block) checked.push(tip);
     else checked.push({ ...tip, status: 'pending' });
   }
-  const total = (payments) => client.datt.tips.total(payments);
-  for (const r of records) out.set(r.id, tipSummary(checked, r.id, r.pubkey, total));
+  for (const r of records) {
+    const summary = tipSummary(checked, r.id, r.pubkey);
+    const sum = summary.payments.length ? await client.datt.tips.total(summary.payments) : { sats: 0n, payments: 0 };
+    out.set(r.id, { ...summary, sats: sum.sats, payments: sum.payments });
+  }
   return out;
 }
 

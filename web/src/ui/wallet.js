@@ -105,7 +105,7 @@ function Payout({ data }) {
   const lookup = () => client.tipPayout(client.publicKey).then((r) => setPublished(r.payout), () => setPublished(null));
   useEffect(() => { lookup(); }, [client.publicKey]);
   const publish = () => run(async () => {
-    await client.publish(client.datt.tips.payoutTemplate([{ network, address: data.receive.address }], { createdAt: client.now() }));
+    await client.publish(await client.datt.tips.payoutTemplate([{ network, address: data.receive.address }], { createdAt: client.now() }));
     setPublished({ address: data.receive.address });
   });
   return html`<section class="card" aria-labelledby="payout-title" data-testid="payout">
