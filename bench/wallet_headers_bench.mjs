@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { GENESIS } from '../tests/relay/bitcoin_support.mjs';
 import { concatBytes, mineRegtestHeaders } from '../tests/support/bitcoin.mjs';
 import { freePort, launchProfile, requireBuilt, startAppRelay, tempDir } from '../tests/e2e/support.mjs';
+import { HEADERS_PER_CHUNK } from '../web/src/wallet/records.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, fallback) => {
@@ -114,7 +115,7 @@ try {
     const verify = median(results[layout].map((r) => r.verifyMs));
     const total = median(results[layout].map((r) => r.totalMs));
     const read = median(results[layout].map((r) => r.readMs));
-    const label = layout === 'v1' ? 'v1, one row per height' : 'v2, wallet/store.js chunks of 1,000';
+    const label = layout === 'v1' ? 'v1, one row per height' : `v2, wallet/store.js chunks of ${HEADERS_PER_CHUNK}`;
     console.log(`  ${label}: verification ${verify.toFixed(1)} ms; verification + IndexedDB (one transaction per 500) ${total.toFixed(1)} ms (target <= 1000 ms); a hash by height ${read.toFixed(2)} ms`);
   }
   const ratio = median(results.v1.map((r) => r.totalMs)) / median(results.v2.map((r) => r.totalMs));

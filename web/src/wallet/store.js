@@ -6,7 +6,7 @@
 //
 // Version 2 (this one) keeps the verified header chain's raw headers in chunks of
 // HEADERS_PER_CHUNK (`headerChunks`, one row per chunk, rewritten as it fills) instead of one
-// hash row per height (v1's `headers`): a sync step writes one or two rows instead of 500,
+// hash row per height (v1's `headers`): a sync step writes 3-4 rows instead of 500,
 // and the tip verifier reads the raw headers it passes to datt.tips.verify. A height's hash
 // is the next header's prevBlock (or the chain's tipHash at the tip). v1 rows held no raw
 // headers, so the upgrade drops them with the chain state and the sync verifies the chain
@@ -100,7 +100,8 @@ export async function readHeaders(db, chain, from, to) {
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > chain.height) return null;
   const first = Math.floor(from / HEADERS_PER_CHUNK);
   const last = Math.floor(to / HEADERS_PER_CHUNK);
-  const rows = await result(db.transaction('headerChunks').objectStore('headerChunks').getAll(IDBKeyRange.bound(first, last)));
+  const store = db.transaction('headerChunks').objectStore('headerChunks');
+  const rows = first === last ? [await result(store.get(first))].filter(Boolean) : await result(store.getAll(IDBKeyRange.bound(first, last)));
   if (rows.length !== last - first + 1) return null;
   const out = new Uint8Array((to - from + 1) * HEADER_BYTES);
   let at = 0;
