@@ -129,6 +129,15 @@ async function tipState(page) {
 
 let postId;
 let postHash;
+let communityHash;
+
+/** The post titles of the community page in `page`, in the order shown (hot). */
+async function communityOrder(page) {
+  await go(page, communityHash);
+  await page.getByTestId('community-page').waitFor(T);
+  await waitFor('two posts', () => page.getByTestId('post-row').count(), 2);
+  return page.locator('[data-testid=post-row] .post-title > a').allInnerTexts();
+}
 
 test('A writes a post and funds the wallet; B funds the wallet', { timeout: 600000 }, async () => {
   await importMnemonic(A.page, MNEMONIC_A);
@@ -139,9 +148,14 @@ test('A writes a post and funds the wallet; B funds the wallet', { timeout: 6000
   await form.locator('textarea[name=description]').fill('Posts worth a tip.');
   await form.getByRole('button', { name: 'Create' }).click();
   await A.page.getByTestId('community-page').waitFor(T);
+  communityHash = await A.page.evaluate(() => location.hash);
   await submitPost(A.page, 'Worth a tip', 'A post that deserves sats.');
   postHash = await A.page.evaluate(() => location.hash);
   postId = postHash.match(/^#\/post\/([0-9a-f]{64})/)[1];
+  // A newer post, which the hot sort puts first until the older one has verified tips.
+  await sleep(1100);
+  await go(A.page, communityHash);
+  await submitPost(A.page, 'Newer post', 'Not tipped.');
 
   await fund(A);
   await importMnemonic(B.page, MNEMONIC_B);
@@ -220,6 +234,12 @@ test('B tips: over the balance is refused; 25,000 sats are paid and announced, p
   await waitFor('A pending', async () => (await tipState(A.page)).pending, 1);
   assert.equal((await tipState(A.page)).total, null);
   await screenshot(B.page, 'tips-pending');
+  // A pending tip weighs nothing in the ranking: the newer post stays first.
+  assert.deepEqual(await communityOrder(B.page), ['Newer post', 'Worth a tip']);
+  const row = B.page.getByTestId('post-row').filter({ hasText: 'Worth a tip' });
+  assert.equal(await row.getByTestId('tip-pending').getAttribute('data-count'), '1');
+  assert.equal(await row.getByTestId('tip-total').count(), 0);
+  await go(B.page, postHash);
 });
 
 test('after a block both browsers show the verified total', { timeout: 120000 }, async () => {
@@ -235,11 +255,15 @@ test('after a block both browsers show the verified total', { timeout: 120000 },
   await waitFor('A confirmed', () => sats(A.page, 'balance-confirmed'), 1_000_000n + TIP);
   await go(A.page, postHash);
   await screenshot(A.page, 'tips-verified');
-  // The community page shows it on the post's row.
-  await go(B.page, '#/communities');
-  await B.page.getByTestId('community-row').filter({ hasText: 'Tipping Point' }).getByRole('link').first().click();
+  // The community page shows it on the post's row, and the verified sats lift the older post
+  // above the newer one in hot (log10(1 + 25) = 1.41, about 17.6 hours of age).
+  const order = await communityOrder(B.page);
   const row = B.page.getByTestId('post-row').filter({ hasText: 'Worth a tip' });
   await waitFor('row total', () => row.getByTestId('tip-total').getAttribute('data-sats'), String(TIP));
+  await waitFor('hot order', async () => (await B.page.locator('[data-testid=post-row] .post-title > a').allInnerTexts()).join(' | '),
+    'Worth a tip | Newer post');
+  assert.equal(order.length, 2);
+  await screenshot(B.page, 'tips-ranked');
 });
 
 test('a reorganization that removes the block turns the tip back to pending; mined again, it is verified again', { timeout: 180000 }, async () => {

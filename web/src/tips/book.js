@@ -84,7 +84,8 @@ export class TipBook {
 
   async #check() {
     const chain = await this.#wallet.verifiedChain();
-    if (!chain) return this.#schedule(true);
+    // No chain yet (no relay with a bridge): the wallet's first header sync calls check().
+    if (!chain) return undefined;
     const { valid } = await readTips(this.#db);
     const updates = [];
     let proofs = 0;
