@@ -288,13 +288,23 @@ test('a reorganization that removes the block turns the tip back to pending; min
   for (const who of [A, B]) await waitFor('verified again', async () => (await tipState(who.page)).total, TIP, 90000);
 });
 
-test('a reload keeps the verified total; a locked key cannot tip', T, async () => {
+test('a reload keeps the verified total, without asking the relay for the proof again; a locked key cannot tip', T, async () => {
   for (const who of [A, B]) {
+    // What the app sends over its relay connection after the reload (the owner's sync worker's socket).
+    const sent = [];
+    const watch = (ws) => ws.on('framesent', (frame) => sent.push(String(frame.payload)));
+    who.page.on('websocket', watch);
     await who.page.reload();
     await who.page.waitForSelector('html[data-ready=true]', T);
     await go(who.page, postHash);
     await who.page.getByTestId('post-title').filter({ hasText: 'Worth a tip' }).waitFor(T);
     await waitFor('total after reload', async () => (await tipState(who.page)).total, TIP);
+    await sleep(1000);   // a check pass after the header sync
+    who.page.off('websocket', watch);
+    assert.ok(sent.some((f) => f.startsWith('["REQ"')) && sent.some((f) => f.includes('"method":"headers"')),
+      'the relay connection is observed');
+    assert.equal(sent.filter((f) => f.includes('"method":"proof"') && f.includes(tipTxid)).length, 0,
+      'the verified tip was read back, not proven again');
   }
   // B starts locked after the reload.
   const article = B.page.locator('article.post-full');
