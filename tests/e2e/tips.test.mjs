@@ -181,6 +181,12 @@ test('no payout address: B is told A cannot be tipped yet', T, async () => {
 let payoutAddress;
 
 test('A publishes the wallet\'s receive address as the payout address', T, async () => {
+  // A comment of A's under the post (tipped below through its own button).
+  await go(A.page, postHash);
+  await A.page.getByTestId('comment-form').locator('textarea').fill('A note from the author');
+  await A.page.getByTestId('comment-form').getByRole('button', { name: 'Comment' }).click();
+  await A.page.getByTestId('comment').filter({ hasText: 'A note from the author' }).waitFor(T);
+  assert.equal(await A.page.getByTestId('tip-button').count(), 0, 'no tip button on one\'s own post and comment');
   await go(A.page, '#/wallet');
   await A.page.getByTestId('payout-none').waitFor(T);
   const receive = await A.page.getByTestId('receive-address').innerText();
@@ -306,11 +312,16 @@ test('a reload keeps the verified total, without asking the relay for the proof 
     assert.equal(sent.filter((f) => f.includes('"method":"proof"') && f.includes(tipTxid)).length, 0,
       'the verified tip was read back, not proven again');
   }
-  // B starts locked after the reload.
+  // B starts locked after the reload: neither the post nor the comment can be tipped.
   const article = B.page.locator('article.post-full');
   await article.getByTestId('tip-button').click();
   await article.getByTestId('tip-locked').waitFor(T);
   assert.equal(await article.getByTestId('tip-send').isDisabled(), true);
+  const comment = B.page.getByTestId('comment').filter({ hasText: 'A note from the author' });
+  await comment.getByTestId('tip-button').click();
+  await comment.getByTestId('tip-locked').waitFor(T);
+  assert.equal(await comment.getByTestId('tip-send').isDisabled(), true);
+  assert.equal(await comment.getByTestId('tip-summary').count(), 0, 'the post\'s tip is not the comment\'s');
   await screenshot(B.page, 'tips-locked');
   assert.deepEqual(await rpc('getrawmempool'), []);
   for (const who of [A, B]) assert.deepEqual(who.browser.errors.filter((e) => !/favicon/.test(e)), []);
