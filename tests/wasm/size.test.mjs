@@ -3,7 +3,7 @@
 //   downloads before Datt can verify a signature, held to 600,000 bytes;
 // - payments (datt_pay.wasm + datt_pay.mjs + payments.mjs): fetched only by
 //   datt.loadPayments() (the wallet, tips, invoices, later channels), held to 700,000 bytes:
-//   what it measured when it was split off (603 KB) plus room for the channel bindings.
+//   what it measured when it was split off (601 KB) plus room for the channel bindings.
 // Over budget fails, so the budgets hold in CI; docs/performance.md "Size" says what each
 // part costs and why the payments budget is what it is.
 import assert from 'node:assert/strict';
