@@ -48,7 +48,7 @@ try {
     for (const layout of ['v1', 'v2']) {
       results[layout].push(await page.evaluate(async ({ hex, run, layout, reads }) => {
         const { loadDatt } = await import('/wasm/datt.mjs');
-        const datt = await loadDatt();
+        const datt = await loadDatt({ payments: true });
         const store = globalThis.walletStore;
         const raw = Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16));
         const name = `bench-headers-${layout}-${run}`;

@@ -804,15 +804,24 @@ export class Tips {
 }
 
 export interface Datt {
-  /** core/bitcoin (README.md "Bitcoin"). */
+  /**
+   * Loads the payments module (datt_pay.wasm: core/bitcoin with its wallet rules, core/invoice,
+   * core/tip) once; resolves with this object. Until it resolves, `bitcoin`, `invoice` and
+   * `tips` throw DattError 'payments_not_loaded'; a failed fetch rejects with
+   * 'payments_load_failed' and may be retried.
+   */
+  loadPayments(): Promise<Datt>;
+  /** True once loadPayments() resolved. */
+  readonly paymentsLoaded: boolean;
+  /** core/bitcoin (README.md "Bitcoin"); needs loadPayments(). */
   readonly bitcoin: Bitcoin;
-  /** core/invoice (docs/invoices.md). */
+  /** core/invoice (docs/invoices.md); needs loadPayments(). */
   readonly invoice: Invoices;
   /** core/chain (docs/protocol.md "Content chains"). */
   readonly chain: Chain;
   /** core/community and NIP-13 (docs/protocol.md "Communities", "Proof of work"). */
   readonly community: Community;
-  /** core/tip: see Tips. */
+  /** core/tip: see Tips; needs loadPayments(). */
   readonly tips: Tips;
   /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
   hexToBytes(hex: string): Uint8Array;
@@ -894,4 +903,5 @@ export interface Datt {
   rank(items: RankItem[], sort: FeedSort, options?: { now?: number; topWindowSeconds?: number }): string[];
 }
 
-export function loadDatt(): Promise<Datt>;
+/** Loads the core module; `{ payments: true }` also awaits datt.loadPayments(). */
+export function loadDatt(options?: { payments?: boolean }): Promise<Datt>;

@@ -8,10 +8,10 @@
 // Header chain: from the network's genesis on regtest (CHECKPOINTS below for the others:
 // none yet, so the wallet says so instead of starting). Headers come 500 at a time and are
 // validated by datt.bitcoin.extendHeaderChain (proof of work, linkage, retarget rules);
-// the raw headers are stored in chunks (wallet/store.js). The chain is kept with or without
-// a wallet account: the tip verifier (tips/book.js) checks everyone's tips against it. A failure to link (the relay's chain reorganized past
-// our tip) or a reorg notice restarts the chain from genesis: 10,000 regtest headers verify
-// in well under a second (docs/performance.md).
+// the raw headers are stored in chunks (wallet/store.js). The tip book (tips/book.js) has
+// the chain kept without a wallet account too (ensureChain). A failure to link (the relay's
+// chain reorganized past our tip) or a reorg notice restarts the chain from genesis: 10,000
+// regtest headers verify in well under a second (docs/performance.md).
 import { putMeta, putRecords, readAccount, readChain, readHeaderHash, readScan, readWallet, resetWallet,
   storeChain, getTx } from './store.js';
 
@@ -72,33 +72,43 @@ export class WalletSync {
     await this.start();
   }
 
-  /**
-   * Loads the stored account and, when the relay's network matches, syncs and watches. The
-   * header chain is synced without an account too (tips are verified against it).
-   */
+  /** Loads the stored account and, when the relay's network matches, syncs and watches. */
   async start() {
     this.account = await readAccount(this.#db);
-    if (!this.#relay || !this.network) return;
-    if (!FROM_GENESIS.has(this.network) && !CHECKPOINTS[this.network]) {
-      this.#setStatus({ state: 'no_checkpoint', error: `no header checkpoint for ${this.network} yet` });
-      return;
-    }
-    if (!this.account) {
-      await this.syncHeaders();
-      return;
-    }
+    if (!this.account || !this.#relay || !this.network) return;
     if (this.account.network !== this.network) {
       this.#setStatus({ state: 'wrong_network', error: `the wallet is on ${this.account.network}, the relay on ${this.network}` });
       return;
     }
+    if (!this.#chainPossible()) {
+      this.#setStatus({ state: 'no_checkpoint', error: `no header checkpoint for ${this.network} yet` });
+      return;
+    }
+    await this.#datt.loadPayments(); // datt.bitcoin is the payments module, loaded on first use
     await this.#loadScan();
     await this.#watch();
     await this.syncHeaders();
     await this.checkPending();
   }
 
+  #chainPossible() {
+    return FROM_GENESIS.has(this.network) || !!CHECKPOINTS[this.network];
+  }
+
+  /**
+   * The verified chain synced to the relay's tip, with or without a wallet account: the tip
+   * book's (tips are verified against it). Loads the payments module, so a browser without
+   * a wallet does so only once it has tips to check. Null without a bridge or a checkpoint.
+   */
+  async ensureChain() {
+    if (!this.#relay || !this.network || !this.#chainPossible()) return null;
+    await this.syncHeaders();
+    return this.verifiedChain();
+  }
+
   /** Stores the account (a new one resets the wallet's records) and starts. */
   async enable({ network, xpub, fingerprint }) {
+    await this.#datt.loadPayments();
     const current = await readAccount(this.#db);
     if (!current || current.xpub !== xpub || current.network !== network) {
       // The account comes from the signer worker; datt checks it is a valid account key.
@@ -158,6 +168,7 @@ export class WalletSync {
   }
 
   async #syncHeaders(restarted = false) {
+    await this.#datt.loadPayments();
     const btc = this.#datt.bitcoin;
     let chain = await readChain(this.#db, this.network);
     if (!chain) {
@@ -267,7 +278,8 @@ export class WalletSync {
   /** A BTC-EVENT from the relay. */
   async onNotification(event) {
     if (!this.account || !this.#scan) {
-      // No wallet: the header chain still follows the relay's (for tips).
+      // No wallet: a chain kept for the tip book still follows the relay's.
+      if ((event.type !== 'tip' && event.type !== 'reorg') || !(await this.verifiedChain())) return;
       if (event.type === 'tip') await this.syncHeaders();
       else if (event.type === 'reorg') await this.#onReorg(event);
       else return;
