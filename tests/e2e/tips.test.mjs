@@ -59,7 +59,7 @@ async function openBrowser(who) {
 before(async () => {
   requireBuilt();
   ({ loadDatt: datt } = await import(path.join(WASM_ROOT, 'datt.mjs')));
-  datt = await datt();
+  datt = await datt({ payments: true });
   dir = tempDir('datt-e2e-tips-');
   rpcPort = await freePort();
   node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });

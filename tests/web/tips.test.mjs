@@ -11,7 +11,7 @@ import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { TipError, planTip, tipAmount, tipEventTemplate } from '../../web/src/tips/pay.js';
 import { applyVerdict, checkTip, pendingAgain, tipRecord, tipSummary, transactionTag } from '../../web/src/tips/records.js';
 
-const datt = await loadDatt();
+const datt = await loadDatt({ payments: true });
 const NETWORK = 'bcoin-regtest';
 const h = (c) => c.repeat(64);
 

@@ -12,8 +12,8 @@
 // it of no blocks). A verified tip whose block is still ours at its height stays verified
 // without asking the relay again (a reload re-reads the verdicts); one whose block left the
 // chain is pending again and re-proven.
-// The payment bindings (datt.tips, datt.bitcoin) are awaited: they may come from a lazily
-// loaded second wasm module, and `await` takes a plain value as well.
+// datt.tips is in the payments module (datt_pay.wasm), loaded here on first need: a browser
+// without a wallet loads it only once it has tips to check.
 import { addTips, putTips, readHeaderHash, readHeaders, readTips } from '../wallet/store.js';
 import { KIND_PAYOUT, KIND_TIP, applyVerdict, pendingAgain, tipRecord, transactionTag } from './records.js';
 
@@ -47,9 +47,11 @@ export class TipBook {
 
   /** Tip events (any kind may be passed; others are skipped). Invalid events are dropped. */
   async offer(events) {
+    const tips = events.filter((e) => e?.kind === KIND_TIP);
+    if (!tips.length) return 0;
+    await this.#datt.loadPayments();
     const records = [];
-    for (const event of events) {
-      if (event?.kind !== KIND_TIP) continue;
+    for (const event of tips) {
       try {
         const parsed = await this.#datt.tips.parseTip(event);
         records.push(tipRecord(parsed, JSON.stringify(event), transactionTag(event.tags)));
@@ -58,6 +60,10 @@ export class TipBook {
       }
     }
     if (!records.length) return 0;
+    return this.#add(records);
+  }
+
+  async #add(records) {
     const added = await addTips(this.#db, records);
     if (added) {
       this.#onChange();
@@ -83,10 +89,12 @@ export class TipBook {
   }
 
   async #check() {
-    const chain = await this.#wallet.verifiedChain();
-    // No chain yet (no relay with a bridge): the wallet's first header sync calls check().
-    if (!chain) return undefined;
     const { valid } = await readTips(this.#db);
+    if (!valid.some((tip) => tip.status !== 'invalid')) return undefined;
+    // The wallet's chain, or one synced for the tips (null without a bridge: the wallet's
+    // first header sync calls check() again).
+    const chain = await this.#wallet.verifiedChain() ?? await this.#wallet.ensureChain().catch(() => null);
+    if (!chain) return undefined;
     const updates = [];
     let proofs = 0;
     let waiting = false;
@@ -120,12 +128,13 @@ export class TipBook {
   #schedule(waiting) {
     clearTimeout(this.#timer);
     this.#timer = waiting ? setTimeout(() => {
-      this.#wallet.syncHeaders().catch(() => {}).finally(() => this.check());
+      this.#wallet.ensureChain().catch(() => {}).finally(() => this.check());
     }, RECHECK_MS) : null;
   }
 
   async #verify(tip, chain) {
     if (tip.tx === null) return pendingAgain(tip, 'tip_transaction_unknown', chain.tipHash);
+    await this.#datt.loadPayments();
     const relay = this.#relay();
     let proof = null;
     let headers = null;
@@ -163,6 +172,7 @@ export class TipBook {
    */
   static async newestPayout(datt, author, events, network) {
     let best = null;
+    if (events.length) await datt.loadPayments();
     for (const event of events) {
       if (event?.kind !== KIND_PAYOUT || event.pubkey !== author) continue;
       let payout;

@@ -8,8 +8,8 @@
 //      payment's raw transaction in a `tx` tag (readers verify without a lookup: the core
 //      checks it against the txid) and the community's `A` tag (so it syncs with the
 //      community), signed and published.
-// planTip() and tipEventTemplate() are pure (tested in Node, tests/web/tips.test.mjs). The
-// payment bindings are awaited (they may come from a lazily loaded second wasm module).
+// planTip() and tipEventTemplate() are pure (tested in Node, tests/web/tips.test.mjs) and
+// need datt's payments module loaded; payTip() loads it.
 import { parseSats, spendableCoins } from '../wallet/records.js';
 import { openWalletDatabase, readAccount, readScan, readWallet } from '../wallet/store.js';
 
@@ -86,6 +86,7 @@ export async function payTip(client, { record, amountText, message = '', feeRate
   if (!status?.network) {
     throw new TipError('tip_no_bridge', `Your relay has no Bitcoin node, so tips cannot be paid${status?.error ? ` (${status.error})` : ''}.`);
   }
+  await datt.loadPayments();   // datt.bitcoin, datt.tips
   const db = await walletDatabase();
   const account = await readAccount(db);
   if (!account) throw new TipError('tip_no_wallet', 'Set up your wallet first (open the Wallet page).');

@@ -37,7 +37,11 @@ export async function tipSummaries(client, records, { all = false } = {}) {
   }
   for (const r of records) {
     const summary = tipSummary(checked, r.id, r.pubkey);
-    const sum = summary.payments.length ? await client.datt.tips.total(summary.payments) : { sats: 0n, payments: 0 };
+    let sum = { sats: 0n, payments: 0 };
+    if (summary.payments.length) {
+      await client.datt.loadPayments();   // datt.tips: the payments module, loaded on first need
+      sum = client.datt.tips.total(summary.payments);
+    }
     out.set(r.id, { ...summary, sats: sum.sats, payments: sum.payments });
   }
   return out;

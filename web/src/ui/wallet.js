@@ -106,6 +106,7 @@ function Payout({ data }) {
   const lookup = () => client.tipPayout(client.publicKey).then((r) => setPublished(r.payout), () => setPublished(null));
   useEffect(() => { lookup(); }, [client.publicKey]);
   const publish = () => run(async () => {
+    await client.datt.loadPayments();
     await client.publish(await client.datt.tips.payoutTemplate([{ network, address: data.receive.address }], { createdAt: client.now() }));
     setPublished({ address: data.receive.address });
   });
