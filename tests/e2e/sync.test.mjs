@@ -273,9 +273,10 @@ function storedEvent(app, id) {
  * The built app in a fresh Chromium profile, served by a datt-relay of its own (loose rate
  * limits) that is also its first relay; `use(tab, home)` is the test. All is stopped after.
  */
-async function withApp(use) {
+async function withApp(use, relayArgs = []) {
   const port = await freePort();
-  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT, ...GENEROUS_LIMITS] });
+  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT, ...GENEROUS_LIMITS,
+    ...relayArgs] });
   const app = await launchProfile();
   try {
     const tab = await app.page();
@@ -368,7 +369,10 @@ test('paging back through history steps past a second holding more events than a
     // filters cannot page inside a second): 500 of its 700, the documented gap.
     assert.equal(older.filter((e) => have.has(e.id)).length, 300);
     assert.ok(posts.filter((e) => have.has(e.id)).length >= 500);
-  });
+    // It paged: the relay refused NIP-77 for this scope (more than --neg-max-items events).
+    assert.ok(await tab.evaluate(() => globalThis.dattClient.state.relays[0].error.startsWith('NIP-77 refused: blocked')));
+  // A relay that refuses reconciliations this large (NEG-ERR): the app falls back to paging.
+  }, ['--neg-max-items', '10']);
 });
 
 test('a reconnect resumes from the last sync instead of reading all history again', { timeout: 60000 }, async () => {
