@@ -100,6 +100,12 @@ test('a browser offline while 10,000 events are posted catches up exactly, with 
   await tab.getByTestId('community-page').waitFor(T);
   await caughtUp(tab);
   assert.equal((await settledIds(tab, 300)).length, 300);
+  // Closed only once they count as held for reconciliation too (written after the events).
+  await tab.waitForFunction((c) => new Promise((resolve) => {
+    const r = globalThis.dattClient.db.transaction('syncKeys').objectStore('syncKeys').count(IDBKeyRange.bound([`A:${c}`, -Infinity], [`A:${c}`, Infinity]));
+    r.onsuccess = () => resolve(r.result === 300);
+    r.onerror = () => resolve(false);
+  }), community, T);
   await browser.close({ keepProfile: true });
 
   // Offline (the browser is closed): 10,000 events, 700 of them in one second, votes among
