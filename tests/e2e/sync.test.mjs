@@ -203,6 +203,42 @@ test('opening a version-2 store indexes the mentions of stored comments (the inb
   assert.deepEqual(found, { mine: ['reply'], theirs: ['other'] });
 });
 
+test('opening a version-3 store records the stored events as held for NIP-77 (syncKeys), per tag, in order', async () => {
+  const c = communityAddress(owner.pk, 'upgrade');
+  const events = [
+    finalizeEvent(buildPost({ community: c, title: 'b', body: 'b' }, at + 2), author.sk),
+    finalizeEvent(buildPost({ community: c, title: 'a', body: 'a' }, at + 1), author.sk),
+    finalizeEvent(buildCommunity({ identifier: 'upgrade', name: 'Upgrade' }, at), owner.sk),
+  ];
+  const found = await page.evaluate(async ({ events, c, pk, ak }) => {
+    const name = `v3-${Math.random().toString(36).slice(2)}`;
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const open = indexedDB.open(name, 3);
+    open.onupgradeneeded = () => open.result.createObjectStore('events', { keyPath: 'id' });
+    const old = await done(open);
+    const tx = old.transaction('events', 'readwrite');
+    for (const e of events) tx.objectStore('events').put(e);
+    tx.objectStore('events').put({ id: 'broken', kind: 1111 });   // no created_at: left out
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    old.close();
+    const { openDatabase, syncItemsOf } = await import('/src/store/db.js');
+    const db = await openDatabase(name);
+    const out = { community: await syncItemsOf(db, `A:${c}`), owner: await syncItemsOf(db, `author:${pk}`),
+      author: await syncItemsOf(db, `author:${ak}`), mentioned: await syncItemsOf(db, `p:${pk}`) };
+    db.close();
+    return out;
+  }, { events, c, pk: owner.pk, ak: author.pk });
+  const [b, a, definition] = events;
+  assert.deepEqual(found.community, [[a.created_at, a.id], [b.created_at, b.id]]);
+  assert.deepEqual(found.author, found.community);
+  assert.deepEqual(found.owner, [[definition.created_at, definition.id]]);
+  // A post's `p` is its community's owner.
+  assert.deepEqual(found.mentioned, found.community);
+});
+
 function readName(event) {
   return event.tags.find((t) => t[0] === 'name')?.[1] ?? String(event.kind);
 }

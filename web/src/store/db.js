@@ -118,6 +118,8 @@ export function syncTagsOf(event) {
 }
 
 function putSyncKeys(store, event) {
+  // Only complete events (a malformed stored record is left out: at worst it is fetched again).
+  if (!Number.isSafeInteger(event.created_at) || typeof event.id !== 'string' || typeof event.pubkey !== 'string') return;
   for (const tag of syncTagsOf(event)) store.put({ tag, created_at: event.created_at, id: event.id });
 }
 
