@@ -31,7 +31,7 @@ try {
   for (let run = 0; run < RUNS; ++run) {
     results.push(await page.evaluate(async ({ hex, run }) => {
       const { loadDatt } = await import('/wasm/datt.mjs');
-      const datt = await loadDatt();
+      const datt = await loadDatt({ payments: true });
       const raw = Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16));
       const db = await new Promise((resolve, reject) => {
         const request = indexedDB.open(`bench-headers-${run}`, 1);

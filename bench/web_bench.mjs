@@ -117,7 +117,7 @@ try {
 let raw = 0;
 let gz = 0;
 const files = [...readdirSync(WEB_ROOT).filter((f) => /\.(js|css|html)$/.test(f)).map((f) => path.join(WEB_ROOT, f)),
-  ...['datt.mjs', 'datt_core.mjs', 'datt_core.wasm'].map((f) => path.join(WASM_ROOT, f))];
+  ...['datt.mjs', 'datt_common.mjs', 'datt_core.mjs', 'datt_core.wasm'].map((f) => path.join(WASM_ROOT, f))];
 for (const file of files) {
   const data = readFileSync(file);
   raw += data.length;

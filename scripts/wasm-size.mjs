@@ -1,7 +1,8 @@
 // Where the bytes of a wasm module are: section sizes, and code bytes grouped by the function
 // names in the module's name section (link with --profiling-funcs to keep them).
 //   node scripts/wasm-size.mjs FILE.wasm [--top N] [--depth D] [--functions] [--match RE,RE]
-// (a build with names: rerun the link command of build/wasm/wasm/CMakeFiles/datt_wasm.dir/link.txt
+// (a build with names: rerun the link command of build/wasm/wasm/CMakeFiles/datt_wasm.dir/link.txt,
+// or datt_wasm_pay.dir/link.txt for the payments module,
 // with --profiling-funcs added and -o elsewhere; docs/performance.md "Size")
 import { readFileSync } from 'node:fs';
 

@@ -851,15 +851,24 @@ export class Sync {
 }
 
 export interface Datt {
-  /** core/bitcoin (README.md "Bitcoin"). */
+  /**
+   * Loads the payments module (datt_pay.wasm: core/bitcoin with its wallet rules, core/invoice,
+   * core/tip) once; resolves with this object. Until it resolves, `bitcoin`, `invoice` and
+   * `tips` throw DattError 'payments_not_loaded'; a failed fetch rejects with
+   * 'payments_load_failed' and may be retried.
+   */
+  loadPayments(): Promise<Datt>;
+  /** True once loadPayments() resolved. */
+  readonly paymentsLoaded: boolean;
+  /** core/bitcoin (README.md "Bitcoin"); needs loadPayments(). */
   readonly bitcoin: Bitcoin;
-  /** core/invoice (docs/invoices.md). */
+  /** core/invoice (docs/invoices.md); needs loadPayments(). */
   readonly invoice: Invoices;
   /** core/chain (docs/protocol.md "Content chains"). */
   readonly chain: Chain;
   /** core/community and NIP-13 (docs/protocol.md "Communities", "Proof of work"). */
   readonly community: Community;
-  /** core/tip: see Tips. */
+  /** core/tip: see Tips; needs loadPayments(). */
   readonly tips: Tips;
   /** core/sync (NIP-77 initiator): see Sync. */
   readonly sync: Sync;
@@ -943,4 +952,5 @@ export interface Datt {
   rank(items: RankItem[], sort: FeedSort, options?: { now?: number; topWindowSeconds?: number }): string[];
 }
 
-export function loadDatt(): Promise<Datt>;
+/** Loads the core module; `{ payments: true }` also awaits datt.loadPayments(). */
+export function loadDatt(options?: { payments?: boolean }): Promise<Datt>;

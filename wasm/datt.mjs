@@ -11,69 +11,18 @@
 // text for lone surrogates before emscripten turns it into UTF-8, and throws DattError.
 // Each method is documented once, in datt.d.ts (this file ships to browsers: its size counts
 // against the package budget, docs/performance.md "Size").
+//
+// Payments (datt.bitcoin, datt.invoice, datt.tips) are a second module, datt_pay.wasm with
+// its wrapper payments.mjs, fetched and instantiated by `await datt.loadPayments()` (or
+// `loadDatt({ payments: true })`): the core package stays within its budget.
 import createDattCore from './datt_core.mjs';
+import { DattError, eventJson, isNode, randomSource, text, unwrap } from './datt_common.mjs';
 
-export class DattError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = 'DattError';
-    this.code = code;
-  }
-}
-
-const isNode = typeof process === 'object' && !!process.versions?.node;
+export { DattError };
 
 /** BIP-32 version bytes: xpub/xprv on mainnet. Pass others (e.g. tpub/tprv) to derive(). */
 export const MAINNET_VERSIONS = Object.freeze({ public: 0x0488b21e, private: 0x0488ade4 });
 export const TESTNET_VERSIONS = Object.freeze({ public: 0x043587cf, private: 0x04358394 });
-
-async function randomSource() {
-  if (globalThis.crypto?.getRandomValues) return globalThis.crypto;
-  if (isNode) return (await import('node:crypto')).webcrypto;
-  throw new DattError('no_random', 'crypto.getRandomValues is not available');
-}
-
-function unwrap(result) {
-  if (result.ok) return result.value;
-  throw new DattError(result.code, result.message);
-}
-
-// A lone UTF-16 surrogate has no UTF-8 form; emscripten's string conversion would pair it
-// with the following code unit and silently change the text, so it is refused here.
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-// Text beyond this is refused before it is copied into wasm memory (events are far smaller).
-const MAX_TEXT = 16 * 1024 * 1024;
-
-function text(value, name) {
-  if (typeof value !== 'string') {
-    throw new DattError('wrong_type', `${name} must be a string, got ${typeof value}`);
-  }
-  if (value.length > MAX_TEXT) throw new DattError('too_large', `${name} is longer than ${MAX_TEXT} characters`);
-  if (LONE_SURROGATE.test(value)) {
-    throw new DattError('invalid_utf8', `${name} contains a lone UTF-16 surrogate`);
-  }
-  return value;
-}
-
-// JSON.stringify throws TypeError on BigInt and cycles; the API throws only DattError.
-function stringify(value, name) {
-  let json;
-  try {
-    json = JSON.stringify(value);
-  } catch (error) {
-    throw new DattError('wrong_type', `${name} cannot be serialized as JSON: ${error.message}`);
-  }
-  if (typeof json !== 'string') throw new DattError('wrong_type', `${name} has no JSON form`);
-  return json;
-}
-
-/** An event or template (object or JSON text) as the JSON text the core parses. */
-function eventJson(value, name) {
-  if (typeof value === 'string') return text(value, name);
-  // JSON.stringify writes lone surrogates as \u escapes (which the core refuses as JSON).
-  if (value && typeof value === 'object') return stringify(value, name);
-  throw new DattError('wrong_type', `${name} must be an object or a JSON string`);
-}
 
 /**
  * An unlocked secret key kept in wasm memory (a session: see README.md "Sessions"). Made by
@@ -113,378 +62,6 @@ export class Signer {
   delete() {
     this.#handle?.delete();
     this.#handle = null;
-  }
-}
-
-/**
- * core/bitcoin (datt.bitcoin): transactions, scripts, addresses, sighash, signing, the
- * script interpreter, headers, header chains and merkle proofs. See README.md "Bitcoin".
- *
- * Amounts are satoshis: a BigInt, or a Number only when it is a safe integer (every amount
- * up to 21,000,000 BTC is); fractions, NaN, strings and Numbers beyond 2^53 - 1 are refused
- * (amount_not_exact), never rounded. Amounts returned are always BigInt. Hashes (txids,
- * block hashes) are hex in display order, as Bitcoin Core prints them; scripts, keys,
- * signatures, raw transactions, headers, states and proofs are Uint8Array. Networks are
- * named: "mainnet" (default), "testnet3"/"testnet", "signet", "regtest" (Core's, bcrt),
- * "bcoin-regtest" (bcoin's, rb).
- */
-export class Bitcoin {
-  #core;
-
-  wallet;
-
-  constructor(core, random) {
-    this.#core = core;
-    this.wallet = new Wallet(core, random);
-  }
-
-  #network(network) {
-    return network === undefined ? undefined : text(network, 'network');
-  }
-
-  // ---- networks ----
-
-  networkNames() {
-    return this.#core.btcNetworkNames();
-  }
-
-  network(network) {
-    return unwrap(this.#core.btcNetwork(this.#network(network)));
-  }
-
-  // ---- transactions (a Uint8Array of its bytes, or a transaction object) ----
-
-  parseTransaction(bytes) {
-    return unwrap(this.#core.btcParseTransaction(bytes));
-  }
-
-  serializeTransaction(tx, options) {
-    return unwrap(this.#core.btcSerializeTransaction(tx, options?.witness !== false));
-  }
-
-  transactionInfo(tx) {
-    return unwrap(this.#core.btcTransactionInfo(tx));
-  }
-
-  checkTransaction(tx) {
-    return unwrap(this.#core.btcCheckTransaction(tx));
-  }
-
-  decodeTransaction(tx, network) {
-    return unwrap(this.#core.btcDecodeTransaction(tx, this.#network(network)));
-  }
-
-  // ---- scripts ----
-
-  scriptToAsm(script, options) {
-    return unwrap(this.#core.btcScriptToAsm(script, options?.signatures === true));
-  }
-
-  matchScript(script) {
-    return unwrap(this.#core.btcMatchScript(script));
-  }
-
-  p2pkhScript(keyOrHash) {
-    return unwrap(this.#core.btcP2pkhScript(keyOrHash));
-  }
-
-  p2wpkhScript(keyOrHash) {
-    return unwrap(this.#core.btcP2wpkhScript(keyOrHash));
-  }
-
-  p2shScript(redeemScript) {
-    return unwrap(this.#core.btcP2shScript(redeemScript));
-  }
-
-  p2wshScript(witnessScript) {
-    return unwrap(this.#core.btcP2wshScript(witnessScript));
-  }
-
-  multisigScript(required, keys) {
-    return unwrap(this.#core.btcMultisigScript(required, keys));
-  }
-
-  funding2of2Script(keyA, keyB) {
-    return unwrap(this.#core.btcFunding2of2Script(keyA, keyB));
-  }
-
-  opReturnScript(data) {
-    return unwrap(this.#core.btcOpReturnScript(data));
-  }
-
-  cltvScript(lockTime, key) {
-    return unwrap(this.#core.btcCltvScript(lockTime, key));
-  }
-
-  csvScript(sequence, key) {
-    return unwrap(this.#core.btcCsvScript(sequence, key));
-  }
-
-  hashLockScript(params) {
-    if (params === null || typeof params !== 'object') {
-      throw new DattError('wrong_type', 'hashLockScript takes {paymentHash, recipient, refundLockTime, refund}');
-    }
-    const { paymentHash, recipient, refundLockTime, refund } = params;
-    return unwrap(this.#core.btcHashLockScript(paymentHash, recipient, refundLockTime, refund));
-  }
-
-  // ---- addresses ----
-
-  parseAddress(address, network) {
-    return unwrap(this.#core.btcAddressToScript(address, this.#network(network)));
-  }
-
-  scriptToAddress(scriptPubKey, network) {
-    return unwrap(this.#core.btcScriptToAddress(scriptPubKey, this.#network(network)));
-  }
-
-  // ---- keys, hashes, sighash, signing ----
-
-  publicKey(secretKey) {
-    return unwrap(this.#core.btcPublicKey(secretKey));
-  }
-
-  hash160(data) {
-    return unwrap(this.#core.btcHash160(data));
-  }
-
-  sha256(data) {
-    return unwrap(this.#core.btcSha256(data));
-  }
-
-  legacySighash(tx, inputIndex, scriptCode, hashType) {
-    return unwrap(this.#core.btcLegacySighash(tx, inputIndex, scriptCode, hashType));
-  }
-
-  segwitSighash(tx, inputIndex, scriptCode, amount, hashType) {
-    return unwrap(this.#core.btcSegwitSighash(tx, inputIndex, scriptCode, amount, hashType));
-  }
-
-  signLegacyInput(tx, inputIndex, scriptCode, secretKey, hashType) {
-    return unwrap(this.#core.btcSignLegacyInput(tx, inputIndex, scriptCode, secretKey, hashType));
-  }
-
-  signSegwitInput(tx, inputIndex, scriptCode, amount, secretKey, hashType) {
-    return unwrap(this.#core.btcSignSegwitInput(tx, inputIndex, scriptCode, amount, secretKey, hashType));
-  }
-
-  signP2wpkhInput(tx, inputIndex, amount, secretKey, hashType) {
-    return unwrap(this.#core.btcSignP2wpkhInput(tx, inputIndex, amount, secretKey, hashType));
-  }
-
-  signP2pkhInput(tx, inputIndex, secretKey, hashType) {
-    return unwrap(this.#core.btcSignP2pkhInput(tx, inputIndex, secretKey, hashType));
-  }
-
-  // ---- the interpreter ----
-
-  scriptFlagNames() {
-    return this.#core.btcScriptFlagNames();
-  }
-
-  verifyInput(tx, inputIndex, prevout, flags = 'STANDARD') {
-    return unwrap(this.#core.btcVerifyInput(tx, inputIndex, prevout, flags));
-  }
-
-  verifyTransaction(tx, prevouts, flags = 'STANDARD') {
-    return unwrap(this.#core.btcVerifyTransaction(tx, prevouts, flags));
-  }
-
-  // ---- headers, header chains, merkle proofs ----
-
-  parseBlockHeader(bytes) {
-    return unwrap(this.#core.btcParseBlockHeader(bytes));
-  }
-
-  headerChainGenesis(network) {
-    return unwrap(this.#core.btcHeaderChainGenesis(this.#network(network)));
-  }
-
-  headerChainFromCheckpoint(network, checkpoint) {
-    return unwrap(this.#core.btcHeaderChainFromCheckpoint(this.#network(network), checkpoint));
-  }
-
-  headerChainInfo(network, state) {
-    return unwrap(this.#core.btcHeaderChainInfo(this.#network(network), state));
-  }
-
-  extendHeaderChain(network, state, headers, options) {
-    return unwrap(this.#core.btcExtendHeaderChain(this.#network(network), state, headers, options?.now));
-  }
-
-  verifyMerkleProof(proof) {
-    return unwrap(this.#core.btcVerifyMerkleProof(proof));
-  }
-}
-
-/** core/bitcoin/wallet (datt.bitcoin.wallet): see datt.d.ts and README.md "Wallet". */
-export class Wallet {
-  #core;
-  #random;
-
-  constructor(core, random) {
-    this.#core = core;
-    this.#random = random;
-  }
-
-  #net(options) {
-    const network = options?.network;
-    return network === undefined ? undefined : text(network, 'network');
-  }
-
-  // A request with its randomSeed filled from crypto.getRandomValues when absent.
-  #seeded(request) {
-    if (request === null || typeof request !== 'object') throw new DattError('wrong_type', 'request must be an object');
-    return request.randomSeed === undefined
-      ? { ...request, randomSeed: this.#random.getRandomValues(new Uint8Array(32)) }
-      : request;
-  }
-
-  // Payees given as {address, value} become {scriptPubKey, value}.
-  #payees(payees, options) {
-    if (!Array.isArray(payees)) throw new DattError('wrong_type', 'payees must be an array');
-    return payees.map((payee) => (payee && typeof payee.address === 'string'
-      ? { value: payee.value, scriptPubKey: unwrap(this.#core.btcAddressToScript(text(payee.address, 'address'), this.#net(options))).scriptPubKey }
-      : payee));
-  }
-
-  account(root, options) {
-    return unwrap(this.#core.btcWalletAccount(root, this.#net(options), options?.account));
-  }
-
-  addresses(root, chain, start, count, options) {
-    return unwrap(this.#core.btcWalletAddresses(root, this.#net(options), options?.account, chain, start, count));
-  }
-
-  scan(root, progress, usedScripts, options) {
-    return unwrap(this.#core.btcWalletScan(root, this.#net(options), options?.account, progress, options?.gapLimit, usedScripts));
-  }
-
-  selectCoins(candidates, params) {
-    return unwrap(this.#core.btcWalletSelectCoins(candidates, this.#seeded(params)));
-  }
-
-  buildPayment(request, options) {
-    const seeded = this.#seeded(request);
-    return unwrap(this.#core.btcWalletBuildPayment({ ...seeded, payees: this.#payees(seeded.payees, options) }));
-  }
-
-  bumpFee(request) {
-    return unwrap(this.#core.btcWalletBumpFee(this.#seeded(request)));
-  }
-
-  sign(root, unsignedTx, options) {
-    return unwrap(this.#core.btcWalletSign(root, this.#net(options), options?.account, unsignedTx));
-  }
-}
-
-// ---- core/invoice (datt.invoice) ----
-
-// Integers the core gives as decimal strings: BigInt for amounts (msat exceed 2^53), Number
-// for the others unless they do not fit one exactly.
-function invoiceNumbers(decoded) {
-  if (decoded.amount_msat !== undefined) decoded.amount_msat = BigInt(decoded.amount_msat);
-  for (const key of ['expiry', 'min_final_cltv_expiry']) {
-    const value = BigInt(decoded[key]);
-    decoded[key] = value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
-  }
-  return decoded;
-}
-
-function invoiceFieldsJson(fields) {
-  if (fields === null || typeof fields !== 'object' || Array.isArray(fields)) {
-    throw new DattError('wrong_type', 'invoice fields must be an object');
-  }
-  // BigInt members travel as decimal strings, which the core's field reader takes.
-  let json;
-  try {
-    json = JSON.stringify(fields, (key, value) => (typeof value === 'bigint' ? value.toString() : value));
-  } catch (error) {
-    throw new DattError('wrong_type', `invoice fields cannot be serialized as JSON: ${error.message}`);
-  }
-  return text(json, 'invoice fields');
-}
-
-/** datt.invoice: BOLT-11 invoices (core/invoice; docs/invoices.md). */
-export class Invoices {
-  #core;
-
-  constructor(core) {
-    this.#core = core;
-  }
-
-  /**
-   * The fields of an invoice whose signature verified (payee recovered or from its n field),
-   * named as `datt invoice decode` names them; amount_msat is a BigInt. A "lightning:" prefix
-   * is allowed. Throws DattError with the decoder's code (bech32_*, invoice_*).
-   */
-  decode(invoice) {
-    let value = text(invoice, 'invoice');
-    if (/^lightning:/i.test(value)) value = value.slice('lightning:'.length);
-    return invoiceNumbers(JSON.parse(unwrap(this.#core.invoiceDecode(value))));
-  }
-
-  /**
-   * A signed invoice of these fields (the names decode returns; decode's result is valid
-   * input), signed with secretKey (Uint8Array(32)). created_at defaults to now.
-   */
-  encode(fields, secretKey) {
-    const now = Math.floor(Date.now() / 1000);
-    return unwrap(this.#core.invoiceEncode(invoiceFieldsJson(fields), secretKey, now));
-  }
-}
-
-/**
- * core/tip (datt.tips): on-chain tips (docs/protocol.md "On-chain tips"). The author's
- * payout-address event (kind 10570) and the payer's tip event (kind 4570) as unsigned
- * templates to sign and as parsed objects; the OP_RETURN output the payment carries; the
- * SPV verdict on a tip; totals. Only tips verify() calls 'verified' may be counted.
- */
-export class Tips {
-  #core;
-
-  constructor(core) {
-    this.#core = core;
-  }
-
-  /** The unsigned kind 10570 template for [{network, address}]. */
-  payoutTemplate(entries, { createdAt } = {}) {
-    return unwrap(this.#core.tipPayoutTemplate(entries, createdAt));
-  }
-
-  /** {id, author, created_at, addresses: [{network, address, scriptPubKey}]} of a kind 10570 event. */
-  parsePayout(event) {
-    return unwrap(this.#core.tipParsePayout(eventJson(event, 'event')));
-  }
-
-  /** The unsigned kind 4570 template: `payout` is the author's event, `request` {target, network, txid, vout, sats, message?, createdAt}. */
-  tipTemplate(payout, request) {
-    return unwrap(this.#core.tipTemplate(eventJson(payout, 'payout'), request));
-  }
-
-  /** The parsed tip {id, payer, target, author, network, txid, vout, sats, address, scriptPubKey, message, payout}. */
-  parseTip(event) {
-    return unwrap(this.#core.tipParse(eventJson(event, 'event')));
-  }
-
-  /** The OP_RETURN output script (Uint8Array) tying a payment to `target` and `payer` (hex). */
-  commitmentScript(target, payer) {
-    return unwrap(this.#core.tipCommitmentScript(target, payer));
-  }
-
-  /**
-   * The verdict {status: 'verified' | 'pending' | 'invalid', code?, message?, confirmations,
-   * height, blockHash?, sats} on a tip, given {network, state, transaction, proof?, headers?,
-   * minConfirmations?}: the client's header-chain state, the raw transaction, the
-   * gettxoutproof bytes, and the client's headers from the proof's block to its tip.
-   */
-  verify(tip, evidence) {
-    return unwrap(this.#core.tipVerify(eventJson(tip, 'tip'), evidence));
-  }
-
-  /** {sats, payments} over verified tips [{txid, vout, sats}], each outpoint once. */
-  total(tips) {
-    return unwrap(this.#core.tipTotal(tips));
   }
 }
 
@@ -555,27 +132,59 @@ export class Sync {
 class Datt {
   #core;
   #random;
-  bitcoin;
-  /** core/invoice: see Invoices. */
-  invoice;
+  // {bitcoin, invoice, tips} once loadPayments() resolved; the promise while it loads.
+  #payments = null;
+  #paymentsLoading = null;
   /** core/chain: see Chain. */
   chain;
   /** core/community and NIP-13: see Community. */
   community;
-  /** core/tip: see Tips. */
-  tips;
   /** core/sync (NIP-77): see Sync. */
   sync;
 
   constructor(core, random) {
     this.#core = core;
     this.#random = random;
-    this.bitcoin = new Bitcoin(core, random);
-    this.invoice = new Invoices(core);
     this.chain = new Chain(core, random);
     this.community = new Community(core);
-    this.tips = new Tips(core);
     this.sync = new Sync(core);
+  }
+
+  // ---- payments (datt_pay.wasm, loaded on demand) ----
+
+  loadPayments() {
+    this.#paymentsLoading ??= import('./payments.mjs')
+      .then(({ loadPayments }) => loadPayments(this.#random))
+      .then((payments) => {
+        this.#payments = payments;
+        return this;
+      }, (error) => {
+        this.#paymentsLoading = null; // a failed fetch may be retried
+        throw error instanceof DattError ? error
+          : new DattError('payments_load_failed', `the payments module did not load: ${error?.message ?? error}`);
+      });
+    return this.#paymentsLoading;
+  }
+
+  get paymentsLoaded() {
+    return this.#payments !== null;
+  }
+
+  #pay() {
+    if (this.#payments) return this.#payments;
+    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice and datt.tips need `await datt.loadPayments()` first');
+  }
+
+  get bitcoin() {
+    return this.#pay().bitcoin;
+  }
+
+  get invoice() {
+    return this.#pay().invoice;
+  }
+
+  get tips() {
+    return this.#pay().tips;
   }
 
   #randomBytes(size) {
@@ -958,8 +567,11 @@ function normalize(value, name) {
   return text(value, name).normalize('NFKD');
 }
 
-/** Loads the WebAssembly module once per call; keep the returned object and reuse it. */
-export async function loadDatt() {
+/**
+ * Loads the WebAssembly module once per call; keep the returned object and reuse it.
+ * `{ payments: true }` also loads the payments module (datt.loadPayments()).
+ */
+export async function loadDatt({ payments = false } = {}) {
   const options = {};
   if (isNode) {
     const { readFile } = await import('node:fs/promises');
@@ -973,5 +585,6 @@ export async function loadDatt() {
   const seed = random.getRandomValues(new Uint8Array(32));
   unwrap(core.randomizeContext(seed));
   seed.fill(0);
+  if (payments) await datt.loadPayments();
   return datt;
 }

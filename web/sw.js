@@ -1,9 +1,12 @@
 // Service worker: keeps the app shell (HTML, bundle, styles, wasm) available offline, so the
 // app opens and reloads while no relay is reachable. Network first (a fresh deploy wins),
 // the cached copy when the network fails. Data never passes through here: it is in IndexedDB.
-const CACHE = 'datt-shell-v2';
+const CACHE = 'datt-shell-v3';
 const SHELL = ['/', '/index.html', '/app.js', '/worker.js', '/verifier.js', '/signer.js', '/pow-worker.js', '/app.css', '/wasm/datt.mjs',
-  '/wasm/datt_core.mjs', '/wasm/datt_core.wasm'];
+  '/wasm/datt_common.mjs', '/wasm/datt_core.mjs', '/wasm/datt_core.wasm'];
+// The wasm payments module (datt.loadPayments(), the wallet): not fetched at install, so a
+// device without a wallet account never downloads it; cached like the shell once used.
+const ON_USE = ['/wasm/payments.mjs', '/wasm/datt_pay.mjs', '/wasm/datt_pay.wasm'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
@@ -17,7 +20,8 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
-  if (event.request.method !== 'GET' || url.origin !== self.location.origin || !SHELL.includes(url.pathname)) return;
+  if (event.request.method !== 'GET' || url.origin !== self.location.origin
+    || !(SHELL.includes(url.pathname) || ON_USE.includes(url.pathname))) return;
   // The relay's NIP-11 document shares the path "/" with the shell: never cached, never the shell.
   if (event.request.headers.get('accept')?.includes('application/nostr+json')) return;
   event.respondWith((async () => {

@@ -47,7 +47,7 @@ async function rpc(method, params = []) {
 
 before(async () => {
   requireBuilt();
-  datt = await loadDatt();
+  datt = await loadDatt({ payments: true });
   dir = tempDir('datt-e2e-wallet-');
   rpcPort = await freePort();
   node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });

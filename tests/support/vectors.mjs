@@ -28,11 +28,14 @@ export function wasmDist() {
   return path.resolve(repoRoot, process.env.DATT_WASM_DIST || 'build/wasm/dist');
 }
 
-/** Loads the wasm core from the built package. */
-export async function loadWasmDatt() {
+/**
+ * Loads the wasm core from the built package, with its payments module (datt.bitcoin,
+ * datt.invoice, datt.tips) unless `{ payments: false }`.
+ */
+export async function loadWasmDatt({ payments = true } = {}) {
   const entry = path.join(wasmDist(), 'datt.mjs');
   const { loadDatt } = await import(pathToFileURL(entry).href);
-  return loadDatt();
+  return loadDatt({ payments });
 }
 
 /** The native CLI binary: $DATT_CLI or build/native/relay/cli/datt. */

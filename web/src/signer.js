@@ -204,11 +204,13 @@ const handlers = {
       secretKey.fill(0);
     }
   },
-  walletAccount({ network }) {
+  async walletAccount({ network }) {
+    await datt.loadPayments(); // datt.bitcoin: the payments module, loaded on first use
     const { xpub, fingerprint } = datt.bitcoin.wallet.account(seedForWallet(), { network });
     return { network, xpub, fingerprint };
   },
-  walletSign({ network, unsigned }) {
+  async walletSign({ network, unsigned }) {
+    await datt.loadPayments();
     return datt.bitcoin.wallet.sign(seedForWallet(), unsigned, { network });
   },
   state() {

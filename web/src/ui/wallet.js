@@ -35,6 +35,7 @@ function useWallet(client) {
       const db = await database();
       const account = await readAccount(db);
       if (!account) return { account: null };
+      await client.datt.loadPayments(); // datt.bitcoin (the send and bump forms need this data first)
       const chain = await readChain(db, account.network);
       const { coins, txs, rejected } = await readWallet(db);
       const scan = client.datt.bitcoin.wallet.scan(account.xpub, (await readScan(db))?.progress ?? null, [], { network: account.network });

@@ -85,6 +85,7 @@ export class WalletSync {
       this.#setStatus({ state: 'no_checkpoint', error: `no header checkpoint for ${this.network} yet` });
       return;
     }
+    await this.#datt.loadPayments(); // datt.bitcoin is the payments module, loaded on first use
     await this.#loadScan();
     await this.#watch();
     await this.syncHeaders();
@@ -93,6 +94,7 @@ export class WalletSync {
 
   /** Stores the account (a new one resets the wallet's records) and starts. */
   async enable({ network, xpub, fingerprint }) {
+    await this.#datt.loadPayments();
     const current = await readAccount(this.#db);
     if (!current || current.xpub !== xpub || current.network !== network) {
       // The account comes from the signer worker; datt checks it is a valid account key.
