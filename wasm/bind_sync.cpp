@@ -33,8 +33,9 @@ constexpr size_t kPackedItemSize = 8 + kIdSize;
 
 Result<std::vector<Item>> unpack_items(const Bytes& packed) {
     if (packed.size() % kPackedItemSize != 0) {
-        return make_error("sync_items_length", "items must be 40-byte records (created_at, id), got " +
-                                                   std::to_string(packed.size()) + " bytes");
+        return make_error("sync_items_length",
+                          "items must be 40-byte records (created_at, id), got " +
+                              std::to_string(packed.size()) + " bytes");
     }
     std::vector<Item> items(packed.size() / kPackedItemSize);
     const uint8_t* at = packed.data();
@@ -54,7 +55,8 @@ Result<uint64_t> count_member(const val& limits, const char* name, uint64_t fall
     const val member = limits[name];
     if (is_absent(member)) return fallback;
     auto value = safe_integer_argument(member, name);
-    if (!value || *value < 0) return make_error("wrong_type", std::string(name) + " must be an integer >= 0");
+    if (!value || *value < 0)
+        return make_error("wrong_type", std::string(name) + " must be an integer >= 0");
     return static_cast<uint64_t>(*value);
 }
 
@@ -77,8 +79,9 @@ void append_ids(std::string& json, const char* name, const std::vector<Hash256>&
 // (negentropy keeps no state), so the session is the set and the limits; delete() frees
 // the set's memory (40.5 bytes per item).
 class SyncInitiator {
-public:
-    explicit SyncInitiator(Initiator initiator, size_t size) : initiator_(std::move(initiator)), size_(size) {}
+  public:
+    explicit SyncInitiator(Initiator initiator, size_t size)
+        : initiator_(std::move(initiator)), size_(size) {}
 
     size_t size() const { return size_; }
 
@@ -99,7 +102,7 @@ public:
         return ok(val(json));
     }
 
-private:
+  private:
     Initiator initiator_;
     size_t size_;
 };
@@ -116,9 +119,10 @@ val open_sync_initiator(val packed_items, val limits_value) {
     limits.max_items = *max_items;
     limits.frame_size_limit = *frame;
     // Refused before copying: a set larger than the session may hold.
-    if (is_uint8array(packed_items) &&
-        packed_items["length"].as<double>() / kPackedItemSize > static_cast<double>(limits.max_items)) {
-        return fail(make_error("too_many_items", "the set has more than " + std::to_string(limits.max_items) + " items"));
+    if (is_uint8array(packed_items) && packed_items["length"].as<double>() / kPackedItemSize >
+                                           static_cast<double>(limits.max_items)) {
+        return fail(make_error("too_many_items", "the set has more than " +
+                                                     std::to_string(limits.max_items) + " items"));
     }
     auto packed = bytes_argument(packed_items, "items", 64 * 1024 * 1024);
     if (!packed) return fail(packed.error());
