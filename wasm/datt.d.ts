@@ -803,6 +803,53 @@ export class Tips {
   total(tips: Array<{ txid: string; vout: number; sats: Sats }>): { sats: bigint; payments: number };
 }
 
+// ---- core/sync: NIP-77 set reconciliation, the initiator (docs/sync.md "In wasm") ----
+
+/** Limits of one session; core/sync's defaults when absent. */
+export interface SyncLimits {
+  /** Items the local set may hold (default 1,000,000): more throws DattError too_many_items. */
+  maxItems?: number;
+  /** Largest message this side sends, bytes before hex; 0 (default) = none, else >= 4096. */
+  frameSizeLimit?: number;
+}
+
+/** One reply read: the next message to send (null when done) and the differences it settled. */
+export interface SyncStep {
+  /** Hex of the next NEG-MSG payload, or null: reconciliation is complete (send NEG-CLOSE). */
+  next: string | null;
+  /** Ids we have that the relay lacks. */
+  have: string[];
+  /** Ids the relay has that we lack (with a frame limit an id may repeat in later steps). */
+  need: string[];
+}
+
+/** A NIP-77 initiator session over a fixed local set; call delete() when done. */
+export class SyncInitiator {
+  /** Items in the local set. */
+  readonly size: number;
+  /** Hex of the first message (NEG-OPEN's); the same every call. */
+  initiate(): string;
+  /** Reads the relay's NEG-MSG payload (hex); throws DattError with core/sync's codes. */
+  reconcile(replyHex: string): SyncStep;
+  /** Frees the set; later calls throw DattError 'deleted'. */
+  delete(): void;
+}
+
+/** core/sync (datt.sync): Negentropy v1 as NIP-77 uses it. */
+export class Sync {
+  /**
+   * Packs (created_at, id) pairs as 40-byte records: created_at as a big-endian u64, then
+   * the 32-byte id. Pairs are [created_at, idHex] or {created_at, id}.
+   */
+  packItems(pairs: Array<[number, string] | { created_at: number; id: string }>): Uint8Array;
+  /**
+   * An initiator over `items` (packed records, any order, no duplicates, or pairs as for
+   * packItems). Codes: sync_items_length, duplicate_item, bad_item_timestamp, too_many_items,
+   * bad_frame_size_limit, wrong_type, too_large.
+   */
+  openInitiator(items: Uint8Array | Array<[number, string] | { created_at: number; id: string }>, limits?: SyncLimits): SyncInitiator;
+}
+
 export interface Datt {
   /**
    * Loads the payments module (datt_pay.wasm: core/bitcoin with its wallet rules, core/invoice,
@@ -823,6 +870,8 @@ export interface Datt {
   readonly community: Community;
   /** core/tip: see Tips; needs loadPayments(). */
   readonly tips: Tips;
+  /** core/sync (NIP-77 initiator): see Sync. */
+  readonly sync: Sync;
   /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
   hexToBytes(hex: string): Uint8Array;
   /** Lowercase hex of a Uint8Array. */
