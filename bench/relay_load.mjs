@@ -20,6 +20,13 @@
 //   node bench/relay_load.mjs --churn [--churn-seconds 60] [--churn-clients 16]
 //        [--churn-stored 2000]
 //
+// With --idle-connections N it measures the memory of N idle connections instead (issue
+// 17 item 4): the relay's VmRSS before, after opening N WebSocket connections that send
+// nothing (in batches of 250, each upgrade completed), 5 s later, and after closing them all;
+// the figure per connection is (after - before) / N.
+//
+//   node bench/relay_load.mjs --idle-connections 10000
+//
 // 1. EVENT -> OK latency with no subscriber: one publisher, one event in flight, so each
 //    figure is one commit (fsync) plus, since OK follows the live fan-out, the fan-out.
 // 2. Opens --subscribers connections with --subscriptions REQs each (half on one `t` topic
@@ -112,6 +119,7 @@ function parseArgs(argv) {
     noQueries: false, dir: null, timeoutMinutes: null, json: false, relayPid: null,
     fanout: false, subscribers: 1000, subscriptions: 10, fanoutEvents: 3000, latencyEvents: 300,
     idle: false, churn: false, churnSeconds: 60, churnClients: 16, churnStored: 2000,
+    idleConnections: 0,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -141,6 +149,7 @@ function parseArgs(argv) {
       case '--churn-seconds': options.churnSeconds = Number(value()); break;
       case '--churn-clients': options.churnClients = Number(value()); break;
       case '--churn-stored': options.churnStored = Number(value()); break;
+      case '--idle-connections': options.idleConnections = Number(value()); break;
       case '--help': case '-h':
         console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n')
           .filter((l) => l.startsWith('//')).map((l) => l.slice(3)).join('\n'));
@@ -150,7 +159,8 @@ function parseArgs(argv) {
     }
   }
   for (const name of ['events', 'connections', 'window', 'stored', 'queries', 'subscribers',
-    'subscriptions', 'fanoutEvents', 'latencyEvents', 'churnSeconds', 'churnClients', 'churnStored']) {
+    'subscriptions', 'fanoutEvents', 'latencyEvents', 'churnSeconds', 'churnClients', 'churnStored',
+    'idleConnections']) {
     if (!Number.isInteger(options[name]) || options[name] < 0) throw new Error(`--${name} must be a non-negative integer`);
   }
   if (options.connections < 1 || options.window < 1) throw new Error('--connections and --window must be >= 1');
@@ -192,7 +202,7 @@ async function startOwnRelay(dir) {
   return startRelay({
     database: path.join(dir, 'bench.sqlite3'),
     args: ['--events-per-second', '1000000000', '--ip-events-per-second', '1000000000',
-      '--reqs-per-second', '1000000000', '--max-connections-per-ip', '10000'],
+      '--reqs-per-second', '1000000000', '--max-connections-per-ip', '20000'],
     startTimeoutMs: 60000,
   });
 }
@@ -608,6 +618,46 @@ async function measureChurn(url, options, deadline, pid, log) {
   };
 }
 
+// ---------------------------------------------------------------------------------------
+// Idle connections: memory per open connection (--idle-connections N).
+
+async function measureIdle(url, options, deadline, pid, log) {
+  if (!pid) throw new Error('--idle-connections needs the relay pid (--relay-pid) to read its memory');
+  const settle = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+  await settle(1000);
+  const before = memoryKb(pid, 'VmRSS');
+  const sockets = [];
+  const started = Date.now();
+  for (let k = 0; k < options.idleConnections; k += 250) {
+    sockets.push(...await openConnections(url, Math.min(250, options.idleConnections - k), deadline));
+    if (!options.json) process.stderr.write(`  open ${sockets.length} / ${options.idleConnections}\r`);
+  }
+  if (!options.json) process.stderr.write('\n');
+  const openSeconds = (Date.now() - started) / 1000;
+  const opened = memoryKb(pid, 'VmRSS');
+  await settle(5000);
+  const later = memoryKb(pid, 'VmRSS');
+  const stillOpen = sockets.filter((ws) => ws.readyState === WebSocket.OPEN).length;
+  log(`${stillOpen} of ${sockets.length} connections still open after 5 s; closing them...`);
+  await Promise.all(sockets.map((ws) => new Promise((resolve) => {
+    if (ws.readyState === WebSocket.CLOSED) { resolve(); return; }
+    ws.once('close', resolve);
+    ws.close();
+  })));
+  await settle(2000);
+  const closed = memoryKb(pid, 'VmRSS');
+  return {
+    connections: sockets.length,
+    still_open_after_5s: stillOpen,
+    open_seconds: openSeconds,
+    rss_before_mb: before / 1024,
+    rss_open_mb: opened / 1024,
+    rss_open_5s_mb: later / 1024,
+    rss_closed_mb: closed / 1024,
+    kb_per_connection: (later - before) / sockets.length,
+  };
+}
+
 async function storeUpTo(url, from, to, total, options, deadline) {
   const chunk = 25000;
   const sockets = await openConnections(url, options.connections, deadline);
@@ -666,6 +716,11 @@ async function main() {
     measured: {
       if (options.fanout) {
         results.fanout = await measureFanout(url, options, deadline, pid, log);
+        results.peak_rss_mb = (memoryKb(pid, 'VmHWM') ?? NaN) / 1024;
+        break measured;
+      }
+      if (options.idleConnections > 0) {
+        results.idle = await measureIdle(url, options, deadline, pid, log);
         results.peak_rss_mb = (memoryKb(pid, 'VmHWM') ?? NaN) / 1024;
         break measured;
       }
@@ -778,6 +833,12 @@ function printTable(r) {
       lines.push(`  seconds to the last OK                        ${fmt(d.ingest_seconds, 2).padStart(14)}`);
       lines.push(`  relay CPU seconds                             ${fmt(d.relay_cpu_seconds, 2).padStart(14)}`);
     }
+  }
+  if (r.idle) {
+    const c = r.idle;
+    lines.push(`idle connections: ${fmt(c.connections)} opened in ${fmt(c.open_seconds, 1)} s, ${fmt(c.still_open_after_5s)} still open after 5 s`);
+    lines.push(`  relay VmRSS: ${fmt(c.rss_before_mb, 1)} MB before, ${fmt(c.rss_open_mb, 1)} MB open, ${fmt(c.rss_open_5s_mb, 1)} MB 5 s later, ${fmt(c.rss_closed_mb, 1)} MB after closing`);
+    lines.push(`  per connection: ${fmt(c.kb_per_connection, 1)} kB; peak RSS ${fmt(r.peak_rss_mb, 1)} MB`);
   }
   if (r.churn) {
     const c = r.churn;

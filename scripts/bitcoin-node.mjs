@@ -7,8 +7,9 @@
 // JSON-RPC 1.0 listens on http://127.0.0.1:PORT/ with HTTP Basic auth (any user name; the
 // password is the API key kept in DIR/rpc-key, created once with mode 0600 and never
 // printed). When the node answers RPC, DIR/rpc.json ({url, keyFile, network}) is written, so
-// other programs can wait for it and find it; it is removed again on exit. SIGINT/SIGTERM
-// stop the node cleanly; the exit status is the node's. Notes: ../shared/notes/bitcoin-node.md.
+// other programs can wait for it and find it; it is removed again on exit. SIGINT/SIGTERM,
+// and the death of the process that started this one, stop the node cleanly; the exit
+// status is the node's. Notes: ../shared/notes/bitcoin-node.md.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,6 +105,10 @@ const stop = () => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+// A parent that dies without stopping us (a test process killed with SIGKILL, a terminal
+// closed under npm start) would leave the node running; when we are re-parented, stop.
+const parentAtStart = process.ppid;
+setInterval(() => { if (process.ppid !== parentAtStart) stop(); }, 1000).unref();
 child.on('exit', (code, signal) => {
   rmSync(readyFile, { force: true });
   if (!ready && !stopping) {

@@ -120,7 +120,12 @@ Result<ForkProof> ForkProof::of_event(const event::Event& proof_event,
 }
 
 std::string ForkProof::to_json() const {
-    return "[" + first_.to_json() + "," + second_.to_json() + "]";
+    const std::string first = first_.to_json();
+    const std::string second = second_.to_json();
+    std::string out;
+    out.reserve(first.size() + second.size() + 3);
+    out.append("[").append(first).append(",").append(second).append("]");
+    return out;
 }
 
 event::Draft ForkProof::to_draft(int64_t created_at) const {

@@ -19,8 +19,12 @@ Hash256 tip_commitment(const Hash256& target, const ByteArray<32>& payer) {
 
 Bytes commitment_script(const Hash256& target, const ByteArray<32>& payer) {
     const Hash256 commitment = tip_commitment(target, payer);
-    Bytes script{0x6a, 0x20};
-    script.insert(script.end(), commitment.begin(), commitment.end());
+    // OP_RETURN, a 32-byte push, the commitment (sized up front: g++ 12 misreads the
+    // insert into a 2-byte vector as an out-of-bounds copy)
+    Bytes script(2 + commitment.size());
+    script[0] = 0x6a;
+    script[1] = 0x20;
+    std::copy(commitment.begin(), commitment.end(), script.begin() + 2);
     return script;
 }
 

@@ -1,7 +1,8 @@
 // A real bcoin regtest node for tests (scripts/bitcoin-node.mjs, the node `npm start` runs),
 // on 127.0.0.1 only, started and stopped by the caller. `ready()` waits until the node has
 // written its RPC credentials; `stop()` ends it with SIGTERM, then SIGKILL after 20 s, and
-// a node still running when the test process exits is killed so no test leaves one behind.
+// a node still running when the test process exits is killed so no test leaves one behind
+// (and scripts/bitcoin-node.mjs stops by itself when the test process dies by SIGKILL).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
