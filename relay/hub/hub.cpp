@@ -384,7 +384,11 @@ void Hub::reestablish(Out& out, ConnectionId from, Conn& conn, const channel::Ch
     }
     auto step = channel::receive(live.state, live.secrets, Message{msg});
     if (!apply(out, live, step)) {
-        // Lost state on either side: the channel stays as it is (item 4 closes it on chain).
+        // Numbers or a secret that do not fit (a stranger, or lost state on either side):
+        // the channel is detached again and stays as it is (item 4 closes it on chain).
+        live.state = channel::peer_disconnected(live.state).channel;
+        live.conn.reset();
+        conn.channels.erase(msg.channel_id);
         out.dirty.insert(msg.channel_id);
         return;
     }
