@@ -786,6 +786,35 @@ export interface TipVerdict {
 }
 
 /** core/tip (datt.tips): on-chain tips, docs/protocol.md "On-chain tips". */
+/** One step of the channel machine: the next stored state, frames to send, events. */
+export interface ChannelStep {
+  state: Uint8Array;
+  frames: Uint8Array[];
+  events: Array<{ type: string; [key: string]: unknown }>;
+}
+
+/** core/channel (datt.channel): the client's side of a channel to the hub (docs/protocol.md "Channels"). */
+export class Channels {
+  open(seed: Uint8Array, params: Record<string, unknown>): ChannelStep;
+  funding(state: Uint8Array, seed: Uint8Array, outpoint: { txid: string; vout: number }): ChannelStep;
+  receive(state: Uint8Array, seed: Uint8Array, frame: Uint8Array): ChannelStep;
+  ready(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  addHtlc(state: Uint8Array, seed: Uint8Array, htlc: {
+    amount_msat: bigint | string; payment_hash: string; cltv_expiry: number; block_height: number;
+    hop: { final: boolean; channel_id: string; amount_msat: bigint | string; cltv_expiry: number };
+  }): ChannelStep;
+  fulfill(state: Uint8Array, seed: Uint8Array, id: bigint | string, preimage: string): ChannelStep;
+  fail(state: Uint8Array, seed: Uint8Array, id: bigint | string, reason: string): ChannelStep;
+  sign(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  disconnected(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  connected(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  info(state: Uint8Array): {
+    phase: number; link: number; channel_id: string; funder: boolean; can_update: boolean;
+    has_changes_to_sign: boolean; to_local_msat?: string; to_remote_msat?: string; htlcs?: number;
+  };
+  amountWithFee(fees: { base_msat: number | bigint; proportional_millionths: number }, amountMsat: bigint | string): bigint;
+}
+
 export class Tips {
   /** The unsigned kind 10570 template listing the author's payout addresses. */
   payoutTemplate(entries: PayoutEntry[], options: { createdAt: number }): EventTemplate;
@@ -872,6 +901,8 @@ export interface Datt {
   readonly tips: Tips;
   /** core/sync (NIP-77 initiator): see Sync. */
   readonly sync: Sync;
+  /** core/channel: see Channels; needs loadPayments(). */
+  readonly channel: Channels;
   /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
   hexToBytes(hex: string): Uint8Array;
   /** Lowercase hex of a Uint8Array. */

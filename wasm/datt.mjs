@@ -172,7 +172,7 @@ class Datt {
 
   #pay() {
     if (this.#payments) return this.#payments;
-    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice and datt.tips need `await datt.loadPayments()` first');
+    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice, datt.tips and datt.channel need `await datt.loadPayments()` first');
   }
 
   get bitcoin() {
@@ -185,6 +185,10 @@ class Datt {
 
   get tips() {
     return this.#pay().tips;
+  }
+
+  get channel() {
+    return this.#pay().channel;
   }
 
   #randomBytes(size) {
