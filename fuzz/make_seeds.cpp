@@ -29,6 +29,8 @@
 #include "bitcoin/sign.h"
 #include "bitcoin/tx.h"
 #include "chain/chain_tag.h"
+#include "channel/channel_frame.h"
+#include "channel/hop_payload.h"
 #include "channel/channel_state_codec.h"
 #include "channel/messages.h"
 #include "support/channel_pair.h"
@@ -647,6 +649,27 @@ void channel_seeds() {
     even_tlv.insert(even_tlv.end(), {0x02, 0x00});
     write_seed(target, "unknown_even_tlv.bin", even_tlv);
     write_seed(target, "unknown_odd_type.bin", Bytes{0x80, 0x01, 0x00});
+
+    // The same messages in their WebSocket envelope (fuzz_channel_frame), and hostile frames.
+    const std::string frames = "fuzz_channel_frame";
+    write_seed(frames, "open_channel.bin", frame_bytes(open));
+    write_seed(frames, "channel_ready.bin", frame_bytes(ready));
+    write_seed(frames, "update_add_htlc.bin", frame_bytes(add));
+    write_seed(frames, "commitment_signed.bin",
+               frame_bytes(CommitmentSigned{id, sig(18), {sig(19)}, TlvStream{}}));
+    write_seed(frames, "channel_reestablish.bin", frame_bytes(reestablish));
+    UpdateAddHtlc to_hub{id, 2, datt::bitcoin::Msats{101'010}, id, 600, {}, TlvStream{}};
+    to_hub.onion_routing_packet =
+        serialize_hop_payload(HopPayload{false, id, datt::bitcoin::Msats{100'000}, 560});
+    write_seed(frames, "update_add_htlc_hop.bin", frame_bytes(to_hub));
+    write_seed(frames, "error_all_channels.bin",
+               frame_bytes(ErrorMessage{false, datt::ByteArray<32>{}, Bytes{'n', 'o'}, TlvStream{}}));
+    Bytes mismatch = frame_bytes(UpdateFulfillHtlc{id, 1, id, TlvStream{}});
+    mismatch[5] ^= 1;
+    write_seed(frames, "id_mismatch.bin", mismatch);
+    Bytes version = frame_bytes(RevokeAndAck{id, id, point(21), TlvStream{}});
+    version[0] = 2;
+    write_seed(frames, "bad_version.bin", version);
 }
 
 // Stored channel states along a payment (fuzz_channel_state), and command strings that open

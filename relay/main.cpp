@@ -7,10 +7,12 @@
 #include <iostream>
 #include <thread>
 
+#include "bitcoin/network.h"
 #include "bridge/bridge.h"
 #include "engine/config.h"
 #include "engine/log.h"
 #include "engine/relay.h"
+#include "hub/hub.h"
 #include "net/server.h"
 #include "replication/replicator.h"
 #include "replication/sync_command.h"
@@ -89,9 +91,39 @@ int main(int argc, char** argv) {
         std::cerr << "datt-relay: " << port.error().message << "\n";
         return 1;
     }
+    // The payment-channel hub, when enabled: its stored channels are loaded before the
+    // relay takes connections; its writes go through the relay's single writer.
+    std::unique_ptr<hub::Hub> channel_hub;
+    if (config->hub) {
+        auto network = datt::bitcoin::network_by_name(config->bitcoin_network);
+        if (!network) {
+            std::cerr << "datt-relay: " << network.error().message << "\n";
+            return 2;
+        }
+        auto reader = (*store)->open_reader();
+        if (!reader) {
+            std::cerr << "datt-relay: " << reader.error().message << "\n";
+            return 1;
+        }
+        hub::HubOptions hub_options;
+        hub_options.chain_hash = network->genesis_hash;
+        auto made = hub::Hub::make(*config, hub_options, **reader,
+                                   [&relay](WriteHub write) { return relay.write_hub(std::move(write)); },
+                                   bridge.get(), server);
+        if (!made) {
+            std::cerr << "datt-relay: " << made.error().message << "\n";
+            return 2;
+        }
+        channel_hub = std::move(*made);
+        relay.attach_channels(channel_hub.get());
+    }
     if (auto started = relay.start(server); !started) {
         std::cerr << "datt-relay: " << started.error().message << "\n";
         return 1;
+    }
+    if (channel_hub) {
+        channel_hub->start();
+        log::info("hub: " + std::to_string(channel_hub->loaded_channels()) + " channels loaded");
     }
     if (bridge) {
         bridge->start(server);
@@ -115,8 +147,9 @@ int main(int argc, char** argv) {
 
     server.run();      // returns once stop() has closed every connection
     if (replicator) replicator->stop();
+    if (channel_hub) channel_hub->stop();  // before the bridge: it may be waiting on it
     if (bridge) bridge->stop();
-    relay.shutdown();  // commits what the writer still holds
+    relay.shutdown();  // commits what the writer still holds (the hub's sends go nowhere now)
     pthread_kill(signal_thread.native_handle(), SIGUSR1);
     signal_thread.join();
     log::info("stopped");

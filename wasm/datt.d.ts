@@ -786,6 +786,35 @@ export interface TipVerdict {
 }
 
 /** core/tip (datt.tips): on-chain tips, docs/protocol.md "On-chain tips". */
+/** One step of the channel machine: the next stored state, frames to send, events. */
+export interface ChannelStep {
+  state: Uint8Array;
+  frames: Uint8Array[];
+  events: Array<{ type: string; [key: string]: unknown }>;
+}
+
+/** core/channel (datt.channel): the client's side of a channel to the hub (docs/protocol.md "Channels"). */
+export class Channels {
+  open(seed: Uint8Array, params: Record<string, unknown>): ChannelStep;
+  funding(state: Uint8Array, seed: Uint8Array, outpoint: { txid: string; vout: number }): ChannelStep;
+  receive(state: Uint8Array, seed: Uint8Array, frame: Uint8Array): ChannelStep;
+  ready(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  addHtlc(state: Uint8Array, seed: Uint8Array, htlc: {
+    amount_msat: bigint | string; payment_hash: string; cltv_expiry: number; block_height: number;
+    hop: { final: boolean; channel_id: string; amount_msat: bigint | string; cltv_expiry: number };
+  }): ChannelStep;
+  fulfill(state: Uint8Array, seed: Uint8Array, id: bigint | string, preimage: string): ChannelStep;
+  fail(state: Uint8Array, seed: Uint8Array, id: bigint | string, reason: string): ChannelStep;
+  sign(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  disconnected(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  connected(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  info(state: Uint8Array): {
+    phase: number; link: number; channel_id: string; funder: boolean; can_update: boolean;
+    has_changes_to_sign: boolean; to_local_msat?: string; to_remote_msat?: string; htlcs?: number;
+  };
+  amountWithFee(fees: { base_msat: number | bigint; proportional_millionths: number }, amountMsat: bigint | string): bigint;
+}
+
 export class Tips {
   /** The unsigned kind 10570 template listing the author's payout addresses. */
   payoutTemplate(entries: PayoutEntry[], options: { createdAt: number }): EventTemplate;
@@ -801,6 +830,53 @@ export class Tips {
   verify(tip: NostrEvent | string, evidence: TipEvidence): TipVerdict;
   /** Total of verified tips, each outpoint (txid, vout) once. */
   total(tips: Array<{ txid: string; vout: number; sats: Sats }>): { sats: bigint; payments: number };
+}
+
+// ---- core/sync: NIP-77 set reconciliation, the initiator (docs/sync.md "In wasm") ----
+
+/** Limits of one session; core/sync's defaults when absent. */
+export interface SyncLimits {
+  /** Items the local set may hold (default 1,000,000): more throws DattError too_many_items. */
+  maxItems?: number;
+  /** Largest message this side sends, bytes before hex; 0 (default) = none, else >= 4096. */
+  frameSizeLimit?: number;
+}
+
+/** One reply read: the next message to send (null when done) and the differences it settled. */
+export interface SyncStep {
+  /** Hex of the next NEG-MSG payload, or null: reconciliation is complete (send NEG-CLOSE). */
+  next: string | null;
+  /** Ids we have that the relay lacks. */
+  have: string[];
+  /** Ids the relay has that we lack (with a frame limit an id may repeat in later steps). */
+  need: string[];
+}
+
+/** A NIP-77 initiator session over a fixed local set; call delete() when done. */
+export class SyncInitiator {
+  /** Items in the local set. */
+  readonly size: number;
+  /** Hex of the first message (NEG-OPEN's); the same every call. */
+  initiate(): string;
+  /** Reads the relay's NEG-MSG payload (hex); throws DattError with core/sync's codes. */
+  reconcile(replyHex: string): SyncStep;
+  /** Frees the set; later calls throw DattError 'deleted'. */
+  delete(): void;
+}
+
+/** core/sync (datt.sync): Negentropy v1 as NIP-77 uses it. */
+export class Sync {
+  /**
+   * Packs (created_at, id) pairs as 40-byte records: created_at as a big-endian u64, then
+   * the 32-byte id. Pairs are [created_at, idHex] or {created_at, id}.
+   */
+  packItems(pairs: Array<[number, string] | { created_at: number; id: string }>): Uint8Array;
+  /**
+   * An initiator over `items` (packed records, any order, no duplicates, or pairs as for
+   * packItems). Codes: sync_items_length, duplicate_item, bad_item_timestamp, too_many_items,
+   * bad_frame_size_limit, wrong_type, too_large.
+   */
+  openInitiator(items: Uint8Array | Array<[number, string] | { created_at: number; id: string }>, limits?: SyncLimits): SyncInitiator;
 }
 
 export interface Datt {
@@ -823,6 +899,10 @@ export interface Datt {
   readonly community: Community;
   /** core/tip: see Tips; needs loadPayments(). */
   readonly tips: Tips;
+  /** core/sync (NIP-77 initiator): see Sync. */
+  readonly sync: Sync;
+  /** core/channel: see Channels; needs loadPayments(). */
+  readonly channel: Channels;
   /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
   hexToBytes(hex: string): Uint8Array;
   /** Lowercase hex of a Uint8Array. */

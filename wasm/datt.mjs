@@ -65,6 +65,70 @@ export class Signer {
   }
 }
 
+// ---- core/sync: the NIP-77 initiator (bind_sync.cpp) ----
+
+const SYNC_ITEM = 40;
+const HEX_ID = /^[0-9a-f]{64}$/;
+
+/** A reconciliation session (datt.sync.openInitiator); delete() frees its set. */
+export class SyncInitiator {
+  #handle;
+  size;
+
+  constructor(handle) {
+    this.#handle = handle;
+    this.size = handle.size();
+  }
+
+  #live() {
+    if (!this.#handle) throw new DattError('deleted', 'this initiator was deleted');
+    return this.#handle;
+  }
+
+  initiate() {
+    return this.#live().initiate();
+  }
+
+  reconcile(replyHex) {
+    return JSON.parse(unwrap(this.#live().reconcile(text(replyHex, 'reply'))));
+  }
+
+  delete() {
+    this.#handle?.delete();
+    this.#handle = null;
+  }
+}
+
+export class Sync {
+  #core;
+
+  constructor(core) {
+    this.#core = core;
+  }
+
+  /** [[created_at, id hex], ...] (or {created_at, id} objects) as packed 40-byte items. */
+  packItems(pairs) {
+    if (!Array.isArray(pairs)) throw new DattError('wrong_type', 'items must be an array');
+    const out = new Uint8Array(pairs.length * SYNC_ITEM);
+    const view = new DataView(out.buffer);
+    pairs.forEach((pair, i) => {
+      const [at, id] = Array.isArray(pair) ? pair : [pair?.created_at, pair?.id];
+      if (!Number.isSafeInteger(at) || at < 0) throw new DattError('wrong_type', `items[${i}]: created_at must be an integer >= 0`);
+      if (typeof id !== 'string' || !HEX_ID.test(id)) throw new DattError('bad_hex', `items[${i}]: id must be 64 lowercase hex characters`);
+      const base = i * SYNC_ITEM;
+      view.setUint32(base, Math.floor(at / 2 ** 32));
+      view.setUint32(base + 4, at % 2 ** 32);
+      for (let j = 0; j < 32; ++j) out[base + 8 + j] = parseInt(id.substr(2 * j, 2), 16);
+    });
+    return out;
+  }
+
+  openInitiator(items, limits = {}) {
+    const packed = items instanceof Uint8Array ? items : this.packItems(items);
+    return new SyncInitiator(unwrap(this.#core.openSyncInitiator(packed, limits)));
+  }
+}
+
 class Datt {
   #core;
   #random;
@@ -75,12 +139,15 @@ class Datt {
   chain;
   /** core/community and NIP-13: see Community. */
   community;
+  /** core/sync (NIP-77): see Sync. */
+  sync;
 
   constructor(core, random) {
     this.#core = core;
     this.#random = random;
     this.chain = new Chain(core, random);
     this.community = new Community(core);
+    this.sync = new Sync(core);
   }
 
   // ---- payments (datt_pay.wasm, loaded on demand) ----
@@ -105,7 +172,7 @@ class Datt {
 
   #pay() {
     if (this.#payments) return this.#payments;
-    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice and datt.tips need `await datt.loadPayments()` first');
+    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice, datt.tips and datt.channel need `await datt.loadPayments()` first');
   }
 
   get bitcoin() {
@@ -118,6 +185,10 @@ class Datt {
 
   get tips() {
     return this.#pay().tips;
+  }
+
+  get channel() {
+    return this.#pay().channel;
   }
 
   #randomBytes(size) {

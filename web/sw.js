@@ -22,6 +22,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(event.request.url);
   if (event.request.method !== 'GET' || url.origin !== self.location.origin
     || !(SHELL.includes(url.pathname) || ON_USE.includes(url.pathname))) return;
+  // The relay's NIP-11 document shares the path "/" with the shell: never cached, never the shell.
+  if (event.request.headers.get('accept')?.includes('application/nostr+json')) return;
   event.respondWith((async () => {
     const cache = await caches.open(CACHE);
     try {

@@ -101,6 +101,34 @@ void Bridge::submit(ConnectionId from, proto::BtcRequest request) {
               make_error("busy", "too many Bitcoin requests waiting; wait for answers before sending more"));
 }
 
+uint32_t Bridge::tip_height() const {
+    std::lock_guard lock(state_mutex_);
+    return height_;
+}
+
+void Bridge::output_confirmations(const Hash256& txid, uint32_t vout,
+                                  std::function<void(Result<uint32_t>)> done) {
+    auto job = [this, txid, vout, done] {
+        auto out = call("gettxout", json::array({hex_of(txid), vout}));
+        if (!out) return done(out.error());
+        if (out->is_null()) return done(uint32_t{0});
+        const auto found = out->find("confirmations");
+        if (found == out->end() || !found->is_number_unsigned()) {
+            return done(make_error("node_lied", "gettxout answered without confirmations"));
+        }
+        done(static_cast<uint32_t>(std::min<uint64_t>(found->get<uint64_t>(), 1'000'000)));
+    };
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_ && queue_.size() < kMaxQueued) {
+            queue_.push_back({0, std::nullopt, std::move(job)});
+            wake_.notify_one();
+            return;
+        }
+    }
+    done(make_error("busy", "the bridge's queue is full"));
+}
+
 void Bridge::connection_closed(ConnectionId id) {
     std::lock_guard lock(mutex_);
     queue_.push_back({id, std::nullopt});  // not bounded: one per connection, ever
@@ -146,6 +174,7 @@ void Bridge::run() {
 }
 
 void Bridge::handle(const Queued& queued) {
+    if (queued.job) return queued.job();
     if (!queued.request) {
         watches_.erase(queued.from);
         std::lock_guard lock(mutex_);

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -48,11 +49,15 @@ class Bridge final : public BitcoinService {
     void connection_closed(ConnectionId id) override;
     std::string state_json() const override;
     std::string metrics_text() const override;
+    uint32_t tip_height() const override;
+    void output_confirmations(const Hash256& txid, uint32_t vout,
+                              std::function<void(Result<uint32_t>)> done) override;
 
   private:
     struct Queued {
         ConnectionId from = 0;
-        std::optional<proto::BtcRequest> request;  // none: the connection closed
+        std::optional<proto::BtcRequest> request;  // none: the connection closed (or a job)
+        std::function<void()> job;                 // the hub's question, run on the thread
     };
     struct Watch {
         std::set<Bytes> scripts;

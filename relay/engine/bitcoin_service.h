@@ -4,9 +4,13 @@
 // thread, so a slow node never holds a worker or the network thread.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "net/outbox.h"
+#include "util/bytes.h"
+#include "util/result.h"
 #include "proto/btc_request.h"
 
 namespace datt::relay {
@@ -23,6 +27,14 @@ class BitcoinService {
     // The node's state as a JSON object (NIP-11 "bitcoin"), and as Prometheus text lines.
     virtual std::string state_json() const = 0;
     virtual std::string metrics_text() const = 0;
+
+    // For the channel hub (relay/hub): the node's tip height as last polled (0 before the
+    // first poll), and, asked without waiting, how many confirmations an unspent output
+    // has (0: unconfirmed, or not an unspent output the node knows). `done` runs on the
+    // bridge's thread.
+    virtual uint32_t tip_height() const = 0;
+    virtual void output_confirmations(const Hash256& txid, uint32_t vout,
+                                      std::function<void(Result<uint32_t>)> done) = 0;
 };
 
 }  // namespace datt::relay

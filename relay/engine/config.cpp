@@ -116,6 +116,28 @@ std::map<std::string, Option> make_options() {
     num("bitcoin-max-reply-bytes", &Config::bitcoin_max_reply_bytes, "largest RPC reply accepted");
     num("bitcoin-faucet-per-minute", &Config::bitcoin_faucet_per_minute,
         "regtest faucet and mine requests per minute, all clients together");
+    options["hub"] = Option{"run the payment-channel hub (binary WebSocket frames; true or false)",
+                            [](Config& c, const std::string& v) -> Status {
+                                if (v != "true" && v != "false") {
+                                    return make_error("config", "--hub needs true or false, got '" + v + "'");
+                                }
+                                c.hub = v == "true";
+                                return Ok{};
+                            },
+                            [](const Config& c) { return std::string(c.hub ? "true" : "false"); }};
+    num("hub-base-fee-msat", &Config::hub_base_fee_msat, "hub: base fee per forwarded payment (msat)");
+    num("hub-fee-ppm", &Config::hub_fee_ppm, "hub: proportional fee, millionths of the amount (<= 1000000)");
+    num("hub-cltv-delta", &Config::hub_cltv_delta, "hub: blocks between an incoming and an outgoing HTLC's expiry");
+    num("hub-minimum-depth", &Config::hub_minimum_depth,
+        "hub: confirmations a funding transaction needs (0: none; else the bridge must be on)");
+    num("hub-min-funding-sats", &Config::hub_min_funding_sats, "hub: smallest channel accepted");
+    num("hub-max-funding-sats", &Config::hub_max_funding_sats, "hub: largest channel accepted");
+    num("hub-hold-seconds", &Config::hub_hold_seconds, "hub: longest a payment to an offline payee is held");
+    num("hub-hold-margin-blocks", &Config::hub_hold_margin_blocks,
+        "hub: a held payment is failed back this many blocks before its expiry at the latest");
+    num("hub-max-channels", &Config::hub_max_channels, "hub: channels per connection");
+    num("hub-max-pending-htlcs", &Config::hub_max_pending_htlcs, "hub: HTLCs pending on one connection's channels");
+    num("hub-messages-per-second", &Config::hub_messages_per_second, "hub: channel frames per connection per second (burst 2x)");
     return options;
 }
 
@@ -190,6 +212,14 @@ Result<Config> parse_config(const std::vector<std::string>& args) {
         if (auto set = set_option(config, name, value, ""); !set) return set.error();
     }
     if (config.worker_threads == 0) return make_error("config", "--worker-threads must be at least 1");
+    if (config.hub_fee_ppm > 1'000'000) return make_error("config", "--hub-fee-ppm must be at most 1000000");
+    if (config.hub_minimum_depth > 144) return make_error("config", "--hub-minimum-depth must be at most 144");
+    if (config.hub_min_funding_sats < 1 || config.hub_max_funding_sats < config.hub_min_funding_sats) {
+        return make_error("config", "--hub-min-funding-sats must be at least 1 and at most --hub-max-funding-sats");
+    }
+    if (config.hub && config.hub_minimum_depth > 0 && config.bitcoin_rpc_url.empty()) {
+        return make_error("config", "--hub with --hub-minimum-depth above 0 needs the bridge (--bitcoin-rpc-url)");
+    }
     if (config.writer_batch_max == 0) return make_error("config", "--writer-batch-max must be at least 1");
     if (config.wal_checkpoint_mib == 0 || config.wal_limit_mib < config.wal_checkpoint_mib ||
         config.wal_limit_mib > 65536) {

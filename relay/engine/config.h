@@ -71,6 +71,21 @@ struct Config {
     size_t bitcoin_poll_ms = 1000;               // how often the node's tip is polled
     size_t bitcoin_max_reply_bytes = 8 * 1024 * 1024;
     size_t bitcoin_faucet_per_minute = 20;       // regtest faucet and mine requests, all clients
+
+    // Payment-channel hub (relay/hub/hub.h, docs/protocol.md "Channels"): off unless `hub`.
+    // Fees are advertised in NIP-11 `fees.channel`.
+    bool hub = false;
+    uint64_t hub_base_fee_msat = 1000;           // per forwarded payment
+    uint32_t hub_fee_ppm = 1000;                 // proportional, millionths of the amount
+    uint32_t hub_cltv_delta = 40;                // blocks kept between incoming and outgoing expiry
+    uint32_t hub_minimum_depth = 3;              // confirmations of a funding tx (0: none; needs no bridge)
+    int64_t hub_min_funding_sats = 20'000;
+    int64_t hub_max_funding_sats = 16'777'215;   // BOLT-2's limit without option_support_large_channel
+    double hub_hold_seconds = 60;                // an offline payee's payment is held this long at most
+    uint32_t hub_hold_margin_blocks = 20;        // ... and failed back this many blocks before it expires
+    size_t hub_max_channels = 4;                 // channels per connection
+    size_t hub_max_pending_htlcs = 30;           // HTLCs pending on one connection's channels
+    double hub_messages_per_second = 200;        // channel frames per connection (burst 2x)
 };
 
 // Parses argv (without argv[0]). Errors name the offending option.

@@ -34,6 +34,21 @@ std::string relay_information(const Config& config) {
           {"negentropy_max_sync_events", config.neg_max_items},
           {"negentropy_frame_size_limit", config.neg_frame_size_limit}}},
     };
+    if (config.hub) {
+        // NIP-11 `fees` (docs/protocol.md "Channels"): what forwarding a payment costs, in
+        // BOLT-7's terms, and what a channel to the hub must look like.
+        info["fees"] = {{"channel",
+                         {{"base_msat", config.hub_base_fee_msat},
+                          {"proportional_millionths", config.hub_fee_ppm},
+                          {"cltv_expiry_delta", config.hub_cltv_delta}}}};
+        info["channels"] = {{"frame_version", 1},
+                            {"minimum_depth", config.hub_minimum_depth},
+                            {"min_funding_sats", config.hub_min_funding_sats},
+                            {"max_funding_sats", config.hub_max_funding_sats},
+                            {"hold_seconds", config.hub_hold_seconds},
+                            {"max_channels", config.hub_max_channels},
+                            {"max_pending_htlcs", config.hub_max_pending_htlcs}};
+    }
     return info.dump();
 }
 

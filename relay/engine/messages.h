@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -20,6 +21,7 @@
 #include "event/event.h"
 #include "proto/filter.h"
 #include "proto/message.h"
+#include "store/write_command.h"
 
 namespace datt::relay {
 
@@ -35,9 +37,17 @@ struct WriteEvent {
     event::Event event;
 };
 
-// Later: chain state, channel/hub state and the name index, each a message here whose
-// store command (store/write_command.h) commits in the same batches as events.
-using WriterMessage = std::variant<WriteEvent>;
+// The hub's durable state (relay/hub/hub.h): commands committed together in one batch,
+// then `committed(true)` on the writer thread (false: the batch failed, nothing stored).
+// The hub sends the messages that depend on the state only from `committed`.
+struct WriteHub {
+    std::vector<WriteCommand> commands;
+    std::function<void(bool)> committed;
+};
+
+// Later: chain state and the name index, each a message here whose store command
+// (store/write_command.h) commits in the same batches as events.
+using WriterMessage = std::variant<WriteEvent, WriteHub>;
 
 // ---- to the monitors
 

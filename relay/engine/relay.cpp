@@ -136,11 +136,18 @@ void Relay::on_close(ConnectionId id) {
     }
     monitors_.post(connection->monitor, ConnectionClosed{id});
     if (context_.bitcoin) context_.bitcoin->connection_closed(id);
+    if (channels_) channels_->connection_closed(id);
     admission_.close(connection->ip, context_.now_seconds());
 }
 
-void Relay::on_binary(ConnectionId id) {
+void Relay::on_binary(ConnectionId id, std::string bytes) {
+    if (channels_ && accepting_) return channels_->on_frame(id, std::move(bytes));
     context_.notice(id, "invalid: binary_frame: only text frames carry Nostr messages");
+}
+
+bool Relay::write_hub(WriteHub write) {
+    if (!started_ || stopped_) return false;
+    return writer_.post(std::move(write));
 }
 
 void Relay::on_text(ConnectionId id, std::string message) {

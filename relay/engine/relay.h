@@ -22,6 +22,7 @@
 #include <unordered_map>
 
 #include "engine/admission.h"
+#include "engine/channel_service.h"
 #include "engine/config.h"
 #include "engine/connection.h"
 #include "engine/context.h"
@@ -48,6 +49,11 @@ class Relay final : public ServerHandler, private TaskRunner {
     [[nodiscard]] Status start(Outbox& outbox);
     // Before start(): BTC messages go to `service` (else they are answered "bridge_disabled").
     void attach_bitcoin(BitcoinService* service) { context_.bitcoin = service; }
+    // Before start(): binary frames go to the channel hub (else they get a NOTICE).
+    void attach_channels(ChannelService* service) { channels_ = service; }
+    // The hub's durable writes, committed by the writer in order with events; false when
+    // the writer's queue is full or the relay is stopping (nothing queued). Thread-safe.
+    [[nodiscard]] bool write_hub(WriteHub write);
     // Graceful stop, first half: new messages are ignored, and this returns once every
     // message already received has been answered (its replies queued), or after `timeout`.
     // Call it before the server stops, which flushes the queued replies.
@@ -58,7 +64,7 @@ class Relay final : public ServerHandler, private TaskRunner {
     // ServerHandler: called on network threads; none parses or touches the store.
     bool on_open(ConnectionId id, const std::string& remote_ip) override;
     void on_text(ConnectionId id, std::string message) override;
-    void on_binary(ConnectionId id) override;
+    void on_binary(ConnectionId id, std::string bytes) override;
     void on_close(ConnectionId id) override;
     HttpResponse on_http(const HttpRequest& request) override;
 
@@ -78,6 +84,7 @@ class Relay final : public ServerHandler, private TaskRunner {
 
     Context context_;
     Store& store_;
+    ChannelService* channels_ = nullptr;
     Admission admission_;
     WorkerPool pool_;
     Monitors monitors_;

@@ -84,32 +84,47 @@ void Writer::run() {
 }
 
 void Writer::commit(std::vector<WriterMessage>& batch) {
+    // Events first, one command each (command i is event i); the hub's commands after them.
     std::vector<WriteCommand> commands;
+    std::vector<WriteEvent*> events;
+    std::vector<WriteHub*> hub;
     commands.reserve(batch.size());
     for (WriterMessage& message : batch) {
-        std::visit([&](WriteEvent& write) { commands.emplace_back(PutEvent{std::move(write.event)}); },
-                   message);
+        if (auto* write = std::get_if<WriteEvent>(&message)) {
+            commands.emplace_back(PutEvent{std::move(write->event)});
+            events.push_back(write);
+        }
+    }
+    for (WriterMessage& message : batch) {
+        if (auto* write = std::get_if<WriteHub>(&message)) {
+            for (WriteCommand& command : write->commands) commands.push_back(std::move(command));
+            hub.push_back(write);
+        }
     }
     auto committed = store_.commit(commands);
     if (!committed) {
         log::error("database write failed: " + committed.error().message);
-        for (size_t i = 0; i < batch.size(); ++i) {
-            const auto& write = std::get<WriteEvent>(batch[i]);
+        for (size_t i = 0; i < events.size(); ++i) {
             const auto& event = std::get<PutEvent>(commands[i]).event;
             context_.metrics.reject("store_error");
-            context_.outbox->send(write.from->id, ok(event, false, "error: could not store the event"));
+            context_.outbox->send(events[i]->from->id, ok(event, false, "error: could not store the event"));
         }
-        context_.done(static_cast<int64_t>(batch.size()));
+        context_.done(static_cast<int64_t>(events.size()));
+        for (WriteHub* write : hub) write->committed(false);
         return;
     }
     ++context_.metrics.commits;
+    // The hub's state is durable: its messages may go out now (before the events' fan-out,
+    // which nothing of the hub waits for).
+    for (WriteHub* write : hub) write->committed(true);
+    if (events.empty()) return;
 
     auto out = std::make_shared<EventBatch>();
     out->version = committed->version;
-    out->messages = static_cast<int64_t>(batch.size());
-    out->replies.reserve(batch.size());
-    for (size_t i = 0; i < batch.size(); ++i) {
-        const ConnectionId to = std::get<WriteEvent>(batch[i]).from->id;
+    out->messages = static_cast<int64_t>(events.size());
+    out->replies.reserve(events.size());
+    for (size_t i = 0; i < events.size(); ++i) {
+        const ConnectionId to = events[i]->from->id;
         event::Event& event = std::get<PutEvent>(commands[i]).event;
         const WriteOutcome& outcome = std::get<WriteOutcome>(committed->outcomes[i]);
         switch (outcome.status) {

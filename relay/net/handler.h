@@ -38,8 +38,9 @@ class ServerHandler {
     // One complete text message (valid UTF-8, at most the server's max_message_bytes +
     // kMessageSlackBytes).
     virtual void on_text(ConnectionId id, std::string message) = 0;
-    // One complete binary message (discarded: binary frames are not Nostr).
-    virtual void on_binary(ConnectionId id) = 0;
+    // One complete binary message (at most the same size as a text one): channel frames
+    // (docs/protocol.md "Channels"), never Nostr.
+    virtual void on_binary(ConnectionId id, std::string bytes) = 0;
     virtual void on_close(ConnectionId id) = 0;
     // A GET or HEAD that is not a WebSocket upgrade (NIP-11, /metrics, static files).
     // Runs on the network thread: it must not block, parse messages or touch the database.

@@ -1,4 +1,4 @@
-// What a protocol engine needs from a network layer to answer: queue text frames to a
+// What a protocol engine needs from a network layer to answer: queue text (and binary) frames to a
 // connection and close it, from any thread. The Beast server (server.h) implements it; the
 // engine's in-process tests implement it with a recorder, so the engine runs without
 // sockets. Nothing here knows Nostr.
@@ -53,6 +53,10 @@ class Outbox {
     // network thread, all-or-nothing against the outgoing cap. Order is kept.
     virtual bool send_all(ConnectionId id,
                           std::vector<std::shared_ptr<const std::string>> texts) = 0;
+
+    // Thread-safe. Queues a binary frame (channel messages, docs/protocol.md "Channels"), in
+    // order with the text frames, under the same outgoing cap.
+    virtual bool send_binary(ConnectionId id, std::shared_ptr<const std::string> bytes) = 0;
 
     // Thread-safe. Sends what is already queued, then a close frame with `code` and `reason`
     // (cut to the 123 bytes a close frame allows). No-op for an unknown or closing connection.

@@ -181,6 +181,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     // Any thread.
     bool send(std::shared_ptr<const std::string> text);
     bool send_all(std::vector<std::shared_ptr<const std::string>> texts);
+    bool send_binary(std::shared_ptr<const std::string> bytes);
     void close(CloseCode code, std::string_view reason);
 
   private:
@@ -190,7 +191,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     void do_read();
     void on_read(error_code ec, size_t bytes);
     bool reserve(size_t size);
-    void push(std::shared_ptr<const std::string> text);
+    void push(std::shared_ptr<const std::string> text, bool binary = false);
     void do_write();
     void on_write(error_code ec, size_t bytes);
     void set_cork(bool on);
@@ -219,7 +220,13 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     beast::flat_buffer read_buffer_;
     http::request<http::string_body> upgrade_request_;  // alive during the handshake
     std::optional<http::response<http::string_body>> refusal_;
-    std::deque<std::shared_ptr<const std::string>> queue_;  // front is in flight if writing_
+    // One queued WebSocket message: a text frame (NIP-01) or a binary one (channel frames).
+    struct Outgoing {
+        std::shared_ptr<const std::string> data;
+        bool binary = false;
+        const std::string* operator->() const { return data.get(); }
+    };
+    std::deque<Outgoing> queue_;  // front is in flight if writing_
     websocket::close_reason close_reason_;
     bool opened_ = false;  // on_open returned true, so on_close is owed
     bool handshake_done_ = false;
@@ -377,8 +384,7 @@ void WebSocketSession::on_read(error_code ec, size_t) {
     server_.messages_in.fetch_add(1, std::memory_order_relaxed);
     server_.bytes_in.fetch_add(read_buffer_.size(), std::memory_order_relaxed);
     const bool text = ws_.got_text();
-    std::string message;
-    if (text) message = beast::buffers_to_string(read_buffer_.data());
+    std::string message = beast::buffers_to_string(read_buffer_.data());
     read_buffer_.consume(read_buffer_.size());
     if (read_buffer_.capacity() > kKeptReadBufferBytes) read_buffer_.shrink_to_fit();
 
@@ -387,7 +393,7 @@ void WebSocketSession::on_read(error_code ec, size_t) {
             if (text) {
                 server_.handler.on_text(id_, std::move(message));
             } else {
-                server_.handler.on_binary(id_);
+                server_.handler.on_binary(id_, std::move(message));
             }
         } catch (...) {
             begin_close(CloseCode::kInternalError, "internal error", false);
@@ -435,6 +441,15 @@ bool WebSocketSession::send_all(std::vector<std::shared_ptr<const std::string>> 
     return true;
 }
 
+bool WebSocketSession::send_binary(std::shared_ptr<const std::string> bytes) {
+    if (!bytes || closing_.load(std::memory_order_acquire)) return false;
+    if (!reserve(bytes->size())) return false;
+    asio::post(ws_.get_executor(), [self = shared_from_this(), bytes = std::move(bytes)]() mutable {
+        self->push(std::move(bytes), true);
+    });
+    return true;
+}
+
 void WebSocketSession::close(CloseCode code, std::string_view reason) {
     if (closing_.exchange(true)) return;
     asio::post(ws_.get_executor(), [self = shared_from_this(), code, reason = std::string(reason)] {
@@ -442,10 +457,10 @@ void WebSocketSession::close(CloseCode code, std::string_view reason) {
     });
 }
 
-void WebSocketSession::push(std::shared_ptr<const std::string> text) {
+void WebSocketSession::push(std::shared_ptr<const std::string> text, bool binary) {
     // A send() that raced with close() may arrive after the close frame went out: drop it.
     if (finished_ || close_sent_ || drop_queue_) return release(text->size());
-    queue_.push_back(std::move(text));
+    queue_.push_back(Outgoing{std::move(text), binary});
     do_write();
 }
 
@@ -457,8 +472,8 @@ void WebSocketSession::do_write() {
     // once per burst instead of once per event; on_write uncorks, which sends the rest.
     if (!corked_ && queue_.size() > 1) set_cork(true);
     writing_ = true;
-    ws_.text(true);
-    ws_.async_write(asio::buffer(*queue_.front()),
+    ws_.text(!queue_.front().binary);
+    ws_.async_write(asio::buffer(*queue_.front().data),
                     beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
 }
 
@@ -921,6 +936,11 @@ bool Server::send(ConnectionId id, std::shared_ptr<const std::string> text) {
 bool Server::send_all(ConnectionId id, std::vector<std::shared_ptr<const std::string>> texts) {
     auto session = impl_->find_websocket(id);
     return session && session->send_all(std::move(texts));
+}
+
+bool Server::send_binary(ConnectionId id, std::shared_ptr<const std::string> bytes) {
+    auto session = impl_->find_websocket(id);
+    return session && session->send_binary(std::move(bytes));
 }
 
 void Server::close(ConnectionId id, CloseCode code, std::string_view reason) {

@@ -92,6 +92,7 @@ class Server final : public Outbox {
     // Outbox (thread-safe; see outbox.h).
     bool send(ConnectionId id, std::shared_ptr<const std::string> text) override;
     bool send_all(ConnectionId id, std::vector<std::shared_ptr<const std::string>> texts) override;
+    bool send_binary(ConnectionId id, std::shared_ptr<const std::string> bytes) override;
     void close(ConnectionId id, CloseCode code, std::string_view reason) override;
     TrafficStats stats() const override;
 

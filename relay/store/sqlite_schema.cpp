@@ -18,7 +18,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 4> kMigrations = {
+constexpr std::array<const char*, 5> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -108,6 +108,28 @@ CREATE TABLE time_bounds (
 INSERT INTO time_bounds(block, max_created_at)
     SELECT block, max(block_max) OVER (ORDER BY block)
     FROM (SELECT seq >> 10 AS block, max(created_at) AS block_max FROM events GROUP BY block);
+)sql",
+    // Version 5: the hub's channels and the payments it holds (relay/hub, sqlite_schema.h).
+    R"sql(
+CREATE TABLE hub_channels (
+    channel_id BLOB PRIMARY KEY,
+    seed BLOB NOT NULL,
+    state BLOB NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE hub_forwards (
+    in_channel BLOB NOT NULL,
+    in_htlc INTEGER NOT NULL,
+    payment_hash BLOB NOT NULL,
+    in_cltv INTEGER NOT NULL,
+    out_channel BLOB NOT NULL,
+    out_amount INTEGER NOT NULL,
+    out_cltv INTEGER NOT NULL,
+    deadline INTEGER NOT NULL,
+    out_htlc INTEGER,
+    preimage BLOB,
+    failed INTEGER NOT NULL,
+    PRIMARY KEY (in_channel, in_htlc)
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -41,6 +41,18 @@
 //       newest stored first (rowid = seq descending, FTS5's own order, no sort) and stop as
 //       soon as no older row can be newer than the results it holds (kTimeBoundSql).
 //
+// Version 5 adds (relay/hub/hub.h):
+//   hub_channels(channel_id, seed, state): each client channel of the hub, its 32-byte
+//       channel seed (ChannelSecrets::from_seed, drawn from the OS when the channel opens:
+//       a secret, like relay_key) and its stored state (channel_state_codec.h), rewritten
+//       by the writer before any message that depends on it is sent.
+//   hub_forwards(in_channel, in_htlc, payment_hash, in_cltv, out_channel, out_amount,
+//       out_cltv, deadline, out_htlc, preimage, failed): an incoming HTLC the hub took on
+//       to forward, until it is settled back: its expiry, where it goes, the amount (msat)
+//       and expiry of the outgoing HTLC, the unix second by which it is failed back if the
+//       payee has not taken it, the outgoing HTLC's id once added (NULL before), then how
+//       the outgoing one ended: the payee's preimage, or failed = 1.
+//
 // Every feed index ends in (created_at DESC, id) so that a filter on one value of
 // authors, kinds, authors+kinds or one tag reads rows already in the order NIP-01 wants
 // (newest first, ties by lowest id) and stops at the limit.

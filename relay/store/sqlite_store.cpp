@@ -171,6 +171,53 @@ class SqliteReader final : public StoreReader {
         return items;
     }
 
+    Result<std::vector<StoredChannel>> hub_channels() override {
+        auto stmt = db_.prepare("SELECT channel_id, seed, state FROM hub_channels ORDER BY channel_id", false);
+        if (!stmt) return stmt.error();
+        std::vector<StoredChannel> out;
+        int rc;
+        while ((rc = stmt->step()) == SQLITE_ROW) {
+            const auto blob = [&](int col) {
+                const ByteSpan b = stmt->column_blob(col);
+                return Bytes(b.begin(), b.end());
+            };
+            out.push_back({blob(0), blob(1), blob(2)});
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub channels read failed");
+        return out;
+    }
+
+    Result<std::vector<StoredForward>> hub_forwards() override {
+        auto stmt = db_.prepare(
+            "SELECT in_channel, in_htlc, payment_hash, in_cltv, out_channel, out_amount, out_cltv,"
+            " deadline, out_htlc, preimage, failed FROM hub_forwards ORDER BY in_channel, in_htlc",
+            false);
+        if (!stmt) return stmt.error();
+        std::vector<StoredForward> out;
+        int rc;
+        while ((rc = stmt->step()) == SQLITE_ROW) {
+            const auto blob = [&](int col) {
+                const ByteSpan b = stmt->column_blob(col);
+                return Bytes(b.begin(), b.end());
+            };
+            StoredForward f;
+            f.in_channel = blob(0);
+            f.in_htlc = static_cast<uint64_t>(stmt->column_int(1));
+            f.payment_hash = blob(2);
+            f.in_cltv = stmt->column_int(3);
+            f.out_channel = blob(4);
+            f.out_amount_msat = stmt->column_int(5);
+            f.out_cltv = stmt->column_int(6);
+            f.deadline = stmt->column_int(7);
+            if (sqlite3_column_type(stmt->get(), 8) != SQLITE_NULL) f.out_htlc = stmt->column_int(8);
+            if (sqlite3_column_type(stmt->get(), 9) != SQLITE_NULL) f.preimage = blob(9);
+            f.failed = stmt->column_int(10);
+            out.push_back(std::move(f));
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub forwards read failed");
+        return out;
+    }
+
     Result<uint64_t> count(const std::vector<proto::Filter>& filters) override {
         const std::optional<sqlite::SqlQuery> sql = sqlite::count_matching(filters);
         if (!sql) return uint64_t{0};
@@ -393,6 +440,9 @@ struct WriterStatements {
     Statement set_version;           // version
     Statement add_time_bound;        // block, max_created_at (sqlite_schema.h time_bounds)
     Statement raise_time_bounds;     // max_created_at, from block
+    Statement put_channel;           // channel_id, seed, state (hub)
+    Statement put_forward;           // the hub_forwards columns in order
+    Statement delete_forward;        // in_channel, in_htlc
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -429,6 +479,14 @@ struct WriterStatements {
             {&s.raise_time_bounds,
              "UPDATE time_bounds SET max_created_at = ?1 WHERE block >= ?2 AND max_created_at < "
              "?1"},
+            {&s.put_channel,
+             "INSERT INTO hub_channels(channel_id, seed, state) VALUES (?,?,?) "
+             "ON CONFLICT(channel_id) DO UPDATE SET state = excluded.state"},
+            {&s.put_forward,
+             "INSERT OR REPLACE INTO hub_forwards(in_channel, in_htlc, payment_hash, in_cltv, "
+             "out_channel, out_amount, out_cltv, deadline, out_htlc, preimage, failed) "
+             "VALUES (?,?,?,?,?,?,?,?,?,?,?)"},
+            {&s.delete_forward, "DELETE FROM hub_forwards WHERE in_channel = ? AND in_htlc = ?"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -580,6 +638,47 @@ class SqliteStore final : public Store {
         stmt.reset();
         if (rc == SQLITE_DONE) return false;
         return sqlite::error(db_.get(), std::string(what) + " failed");
+    }
+
+    // The hub's commands (write_command.h): plain upserts and a delete.
+    Result<PutChannelState::Done> apply(const PutChannelState& command) {
+        s_.put_channel.bind_blob_static(1, command.channel_id);
+        s_.put_channel.bind_blob_static(2, command.seed);
+        s_.put_channel.bind_blob_static(3, command.state);
+        if (auto done = run(s_.put_channel, "hub channel write"); !done) return done.error();
+        return PutChannelState::Done{};
+    }
+
+    Result<PutHubForward::Done> apply(const PutHubForward& command) {
+        const HubForward& f = command.forward;
+        s_.put_forward.bind_blob_static(1, f.in_channel);
+        s_.put_forward.bind_int(2, static_cast<int64_t>(f.in_htlc));
+        s_.put_forward.bind_blob_static(3, f.payment_hash);
+        s_.put_forward.bind_int(4, f.in_cltv);
+        s_.put_forward.bind_blob_static(5, f.out_channel);
+        s_.put_forward.bind_int(6, static_cast<int64_t>(f.out_amount_msat));
+        s_.put_forward.bind_int(7, f.out_cltv);
+        s_.put_forward.bind_int(8, f.deadline);
+        if (f.out_htlc) {
+            s_.put_forward.bind_int(9, static_cast<int64_t>(*f.out_htlc));
+        } else {
+            s_.put_forward.bind_null(9);
+        }
+        if (f.preimage) {
+            s_.put_forward.bind_blob_static(10, *f.preimage);
+        } else {
+            s_.put_forward.bind_null(10);
+        }
+        s_.put_forward.bind_int(11, f.failed ? 1 : 0);
+        if (auto done = run(s_.put_forward, "hub forward write"); !done) return done.error();
+        return PutHubForward::Done{};
+    }
+
+    Result<DeleteHubForward::Done> apply(const DeleteHubForward& command) {
+        s_.delete_forward.bind_blob_static(1, command.in_channel);
+        s_.delete_forward.bind_int(2, static_cast<int64_t>(command.in_htlc));
+        if (auto done = run(s_.delete_forward, "hub forward delete"); !done) return done.error();
+        return DeleteHubForward::Done{};
     }
 
     // One command inside the batch's transaction (write_command.h says how to add more).

@@ -20,6 +20,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <utility>
@@ -58,6 +59,29 @@ class StoreReader {
     [[nodiscard]] virtual Result<std::vector<event::TimeId>> scan_range(
         const proto::Filter& filter, const event::TimeId& from, const event::TimeId& to,
         size_t max_items) = 0;
+
+    // The hub's channels and forwards as stored (write_command.h), in key order. The bytes
+    // are untrusted: the hub parses them (parse_channel_state) and checks the sizes.
+    struct StoredChannel {
+        Bytes channel_id;
+        Bytes seed;
+        Bytes state;
+    };
+    struct StoredForward {
+        Bytes in_channel;
+        uint64_t in_htlc = 0;
+        Bytes payment_hash;
+        int64_t in_cltv = 0;
+        Bytes out_channel;
+        int64_t out_amount_msat = 0;
+        int64_t out_cltv = 0;
+        int64_t deadline = 0;
+        std::optional<int64_t> out_htlc;
+        std::optional<Bytes> preimage;
+        int64_t failed = 0;
+    };
+    [[nodiscard]] virtual Result<std::vector<StoredChannel>> hub_channels() = 0;
+    [[nodiscard]] virtual Result<std::vector<StoredForward>> hub_forwards() = 0;
 };
 
 // begin_read() ... end_read() for one scope.

@@ -15,6 +15,7 @@
 // Reads of that state go through StoreReader methods of their own.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <variant>
@@ -59,7 +60,45 @@ struct PutEvent {
     using Outcome = WriteOutcome;
 };
 
-using WriteCommand = std::variant<PutEvent>;
+// The hub (relay/hub/hub.h): a channel's stored state (channel_state_codec.h) with its seed,
+// inserted or replaced (the seed of an existing row is kept: it never changes).
+struct PutChannelState {
+    Hash256 channel_id{};
+    Hash256 seed{};
+    Bytes state;
+    struct Done {};  // one empty outcome type per command: CommandOutcome must be unambiguous
+    using Outcome = Done;
+};
+
+// The hub: an incoming HTLC it forwards (sqlite_schema.h hub_forwards), inserted or replaced.
+struct HubForward {
+    Hash256 in_channel{};
+    uint64_t in_htlc = 0;
+    Hash256 payment_hash{};
+    uint32_t in_cltv = 0;
+    Hash256 out_channel{};
+    uint64_t out_amount_msat = 0;
+    uint32_t out_cltv = 0;
+    int64_t deadline = 0;              // unix seconds
+    std::optional<uint64_t> out_htlc;  // once offered to the payee
+    std::optional<Hash256> preimage;   // the payee fulfilled it
+    bool failed = false;               // the payee failed it, or it was never offered in time
+    bool operator==(const HubForward&) const = default;
+};
+struct PutHubForward {
+    HubForward forward;
+    struct Done {};
+    using Outcome = Done;
+};
+// The hub: the incoming HTLC is settled (fulfilled or failed back); its row goes.
+struct DeleteHubForward {
+    Hash256 in_channel{};
+    uint64_t in_htlc = 0;
+    struct Done {};
+    using Outcome = Done;
+};
+
+using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward>;
 
 // The outcome of each command: the alternative of the same index as the command's.
 template <class Variant>

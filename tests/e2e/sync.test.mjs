@@ -203,6 +203,42 @@ test('opening a version-2 store indexes the mentions of stored comments (the inb
   assert.deepEqual(found, { mine: ['reply'], theirs: ['other'] });
 });
 
+test('opening a version-3 store records the stored events as held for NIP-77 (syncKeys), per tag, in order', async () => {
+  const c = communityAddress(owner.pk, 'upgrade');
+  const events = [
+    finalizeEvent(buildPost({ community: c, title: 'b', body: 'b' }, at + 2), author.sk),
+    finalizeEvent(buildPost({ community: c, title: 'a', body: 'a' }, at + 1), author.sk),
+    finalizeEvent(buildCommunity({ identifier: 'upgrade', name: 'Upgrade' }, at), owner.sk),
+  ];
+  const found = await page.evaluate(async ({ events, c, pk, ak }) => {
+    const name = `v3-${Math.random().toString(36).slice(2)}`;
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const open = indexedDB.open(name, 3);
+    open.onupgradeneeded = () => open.result.createObjectStore('events', { keyPath: 'id' });
+    const old = await done(open);
+    const tx = old.transaction('events', 'readwrite');
+    for (const e of events) tx.objectStore('events').put(e);
+    tx.objectStore('events').put({ id: 'broken', kind: 1111 });   // no created_at: left out
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    old.close();
+    const { openDatabase, syncItemsOf } = await import('/src/store/db.js');
+    const db = await openDatabase(name);
+    const out = { community: await syncItemsOf(db, `A:${c}`), owner: await syncItemsOf(db, `author:${pk}`),
+      author: await syncItemsOf(db, `author:${ak}`), mentioned: await syncItemsOf(db, `p:${pk}`) };
+    db.close();
+    return out;
+  }, { events, c, pk: owner.pk, ak: author.pk });
+  const [b, a, definition] = events;
+  assert.deepEqual(found.community, [[a.created_at, a.id], [b.created_at, b.id]]);
+  assert.deepEqual(found.author, found.community);
+  assert.deepEqual(found.owner, [[definition.created_at, definition.id]]);
+  // A post's `p` is its community's owner.
+  assert.deepEqual(found.mentioned, found.community);
+});
+
 function readName(event) {
   return event.tags.find((t) => t[0] === 'name')?.[1] ?? String(event.kind);
 }
@@ -273,9 +309,10 @@ function storedEvent(app, id) {
  * The built app in a fresh Chromium profile, served by a datt-relay of its own (loose rate
  * limits) that is also its first relay; `use(tab, home)` is the test. All is stopped after.
  */
-async function withApp(use) {
+async function withApp(use, relayArgs = []) {
   const port = await freePort();
-  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT, ...GENEROUS_LIMITS] });
+  const home = await startRelay({ args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT, ...GENEROUS_LIMITS,
+    ...relayArgs] });
   const app = await launchProfile();
   try {
     const tab = await app.page();
@@ -368,7 +405,10 @@ test('paging back through history steps past a second holding more events than a
     // filters cannot page inside a second): 500 of its 700, the documented gap.
     assert.equal(older.filter((e) => have.has(e.id)).length, 300);
     assert.ok(posts.filter((e) => have.has(e.id)).length >= 500);
-  });
+    // It paged: the relay refused NIP-77 for this scope (more than --neg-max-items events).
+    assert.ok(await tab.evaluate(() => globalThis.dattClient.state.relays[0].error.startsWith('NIP-77 refused: blocked')));
+  // A relay that refuses reconciliations this large (NEG-ERR): the app falls back to paging.
+  }, ['--neg-max-items', '10']);
 });
 
 test('a reconnect resumes from the last sync instead of reading all history again', { timeout: 60000 }, async () => {

@@ -186,9 +186,12 @@ test('after unlocking, the UI thread holds no secret, and signing still works', 
     await page.evaluate(() => {
       const { datt } = globalThis.dattClient;
       globalThis.__dattCalls = [];
-      for (const name of Object.getOwnPropertyNames(Object.getPrototypeOf(datt))) {
-        if (name === 'constructor') continue;
-        const original = datt[name].bind(datt);
+      const methods = Object.getOwnPropertyDescriptors(Object.getPrototypeOf(datt));
+      for (const [name, descriptor] of Object.entries(methods)) {
+        // methods only: getters (paymentsLoaded, the lazily loaded payments namespaces) are
+        // not calls into the core, and reading one before payments load throws
+        if (name === 'constructor' || typeof descriptor.value !== 'function') continue;
+        const original = descriptor.value.bind(datt);
         datt[name] = (...args) => {
           globalThis.__dattCalls.push(name);
           return original(...args);

@@ -41,6 +41,13 @@ class RecordingOutbox final : public Outbox {
         changed_.notify_all();
         return true;
     }
+    bool send_binary(ConnectionId id, std::shared_ptr<const std::string> bytes) override {
+        std::lock_guard lock(mutex_);
+        if (closed_.count(id)) return false;
+        binary_[id].push_back(*bytes);
+        changed_.notify_all();
+        return true;
+    }
     void close(ConnectionId id, CloseCode code, std::string_view) override {
         std::lock_guard lock(mutex_);
         closed_[id] = code;
@@ -59,6 +66,13 @@ class RecordingOutbox final : public Outbox {
         std::lock_guard lock(mutex_);
         return frames_[id].size();
     }
+    // Binary frame `index` of connection `id` (the hub's), waiting up to `timeout`.
+    std::optional<std::string> binary(ConnectionId id, size_t index, std::chrono::milliseconds timeout) {
+        std::unique_lock lock(mutex_);
+        const bool arrived = changed_.wait_for(lock, timeout, [&] { return binary_[id].size() > index; });
+        if (!arrived) return std::nullopt;
+        return binary_[id][index];
+    }
     std::optional<CloseCode> closed(ConnectionId id) {
         std::lock_guard lock(mutex_);
         auto it = closed_.find(id);
@@ -69,6 +83,7 @@ class RecordingOutbox final : public Outbox {
     std::mutex mutex_;
     std::condition_variable changed_;
     std::map<ConnectionId, std::vector<std::string>> frames_;
+    std::map<ConnectionId, std::vector<std::string>> binary_;
     std::map<ConnectionId, CloseCode> closed_;
 };
 

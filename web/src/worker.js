@@ -15,8 +15,8 @@ import { KIND, readRelayList } from './lib/events.js';
 import { ChainHeads, KIND_FORK_PROOF } from './chain/heads.js';
 import { OwnChains } from './chain/own.js';
 import { openChainDatabase } from './chain/store.js';
-import { getByAddress, getEvent, getSetting, openDatabase, outboxEntries, putSetting, sealedKey,
-  toEvent, transactionDone } from './store/db.js';
+import { getByAddress, getEvent, getSetting, openDatabase, outboxEntries, putSetting, recordSyncKeys, sealedKey,
+  syncItemsOf, toEvent, transactionDone } from './store/db.js';
 import { Ingest, nip01Fields } from './store/ingest.js';
 import { QUERY_LIMITS, checkFilter, queryRelay, relayUrl } from './sync/query.js';
 import { RESYNC_MARGIN_S, RelayConnection } from './sync/relay.js';
@@ -76,6 +76,7 @@ function relayStates() {
   return [...relays.values()].map((r) => ({
     url: r.url, read: r.read, write: r.write, state: r.state, error: r.error,
     received: r.received, scopes: r.read ? r.scopeCount : 0, synced: r.read ? r.synced : 0,
+    catchUp: r.read ? r.catchUp : null, nip77: !!r.info?.nip77,
   }));
 }
 
@@ -206,6 +207,8 @@ async function flush() {
       const changed = await ingest.store(valid);
       await tipBook.offer(valid).catch(reportError);
       await applyChains(valid);
+      // Held from now on for NIP-77 (after the commit: a crash in between fetches them again).
+      await recordSyncKeys(db, valid);
       if (seen.size > 500000) seen.clear();
       for (const event of valid) seen.add(event.id);
       processed += size;
@@ -310,7 +313,14 @@ async function query(message) {
 
 // --- subscriptions --------------------------------------------------------------------
 
-/** What to sync from each read relay: [{key, filter}], one filter per scope (see relay.js). */
+/**
+ * What to sync from each read relay: [{key, filter, tag?, maxEvents?}], one filter per scope
+ * (see relay.js). A scope with a `tag` catches up by NIP-77 where the relay offers it: its
+ * local set is the syncKeys under that tag (store/db.js), a superset of the stored events its
+ * filter matches (extra items only count as "have", which a client does not upload). The
+ * capped scopes (the newest few thousand definitions and profiles) keep paging: a
+ * reconciliation would fetch all of them.
+ */
 function scopes() {
   // Every community definition and profile a relay has would not fit a browser on a big
   // relay: one sync reads the newest few thousand (a viewed author's profile comes with
@@ -319,21 +329,24 @@ function scopes() {
   const list = [{ key: 'communities+forks', filter: { kinds: [KIND.community, KIND_FORK_PROOF] }, maxEvents: 5000 },
     { key: 'profiles', filter: { kinds: [KIND.profile] }, maxEvents: 5000 }];
   if (pubkey) {
-    list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] } });
+    list.push({ key: `account:${pubkey}`, filter: { authors: [pubkey] }, tag: `author:${pubkey}` });
     // The inbox: replies and mentions from any community, joined or not.
-    list.push({ key: `inbox:${pubkey}`, filter: { kinds: [KIND.comment], '#p': [pubkey] } });
+    list.push({ key: `inbox:${pubkey}`, filter: { kinds: [KIND.comment], '#p': [pubkey] }, tag: `p:${pubkey}` });
   }
   for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
     // The moderation log and tips come along: the app's entries carry an `A` tag beside
     // NIP-72's `a`. The key changed with the filter ("community:" had no moderation kinds,
     // "community+mod:" no tips), so a browser that synced an old filter reads this one from
-    // the start instead of from its cursor.
-    list.push({ key: `community+mod+tips:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion, ...MODERATION_KINDS, KIND_TIP], '#A': [address] } });
+    // the start instead of from its cursor. Tip events are held under the tag like the rest
+    // (recordSyncKeys takes every processed event), so NIP-77 sees them as held.
+    list.push({ key: `community+mod+tips:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion, ...MODERATION_KINDS, KIND_TIP], '#A': [address] },
+      tag: `A:${address}` });
   }
   // Within datt-relay's 20 REQs per connection (with one page): signed in, the inbox takes
   // one author's place.
   for (const author of interest.authors.slice(0, pubkey ? 3 : 4)) {
-    if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.edit, KIND.profile] } });
+    if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.edit, KIND.profile] },
+      tag: `author:${author}` });
   }
   return list;
 }
@@ -444,6 +457,7 @@ async function publish(event) {
     const changed = await ingest.store([event]);
     await tipBook.offer([event]).catch(reportError);
     await applyChains([event]);
+    await recordSyncKeys(db, [event]);
     if (changed.added) reportChanged(changed);
   } catch (error) {
     reportError(new Error(`published, but not stored in this browser yet: ${error.message}`));
@@ -492,7 +506,8 @@ function setRelays(list) {
       onBtcEvent: (notification, r) => {
         if (r === walletRelay) wallet.onNotification(notification).catch(reportError);
       },
-    });
+      localItems: (tag) => syncItemsOf(db, tag),
+    }, { datt });
     relays.set(spec.url, relay);
     applyScopes(relay).catch(reportError);
     relay.connect();
@@ -567,7 +582,10 @@ async function init() {
   // the local store even if the tab closed between the two writes.
   const pending = await outboxEntries(db);
   for (const entry of pending) outboxPending.set(entry.id, entry);
-  if (pending.length) await ingest.store(pending.map((e) => e.event));
+  if (pending.length) {
+    await ingest.store(pending.map((e) => e.event));
+    await recordSyncKeys(db, pending.map((e) => e.event));
+  }
   await loadAccountLists();
   reportOutbox();
   self.addEventListener('online', () => { for (const r of relays.values()) r.retry(); });

@@ -19,8 +19,13 @@
 //   keys     keyPath name: the sealed secret key (`main`, lib/keystore.js) and, when chosen,
 //            its device seal (`device`: a non-extractable CryptoKey and the secret under it)
 //   settings keyPath key: relay list, theme, sync cursors, subscriptions
+//   syncKeys keyPath [tag, created_at, id], no value beyond the key: every event this browser
+//            verified and processed (stored, or deliberately not kept), once per scope tag it
+//            can match (syncTagsOf): `A:<address>` per `A` tag, `p:<pubkey>` per `p` tag,
+//            `author:<pubkey>`. A NIP-77 scope reads its local set as keys only
+//            (syncItemsOf): no event JSON is loaded (docs/web.md "Catching up").
 export const DB_NAME = 'datt';
-export const DB_VERSION = 3;
+export const DB_VERSION = 4;
 
 function promise(request) {
   return new Promise((resolve, reject) => {
@@ -94,6 +99,63 @@ function tagMentions(event) {
     .slice(0, 20);
 }
 
+// Tags kept per event: enough for any honest event; an event with more `p` or `A` tags than
+// this is matched by fewer scopes locally and is fetched again when a scope needs it.
+const MAX_SYNC_TAGS = 32;
+
+/** The scope tags `event` (NIP-01 fields) can match: see the `syncKeys` store above. */
+export function syncTagsOf(event) {
+  const tags = new Set([`author:${event.pubkey}`]);
+  let extra = 0;
+  for (const tag of Array.isArray(event.tags) ? event.tags : []) {
+    if ((tag[0] !== 'A' && tag[0] !== 'p') || typeof tag[1] !== 'string' || tag[1].length > 200) continue;
+    const key = `${tag[0]}:${tag[1]}`;
+    if (tags.has(key)) continue;
+    if (++extra > MAX_SYNC_TAGS) break;
+    tags.add(key);
+  }
+  return [...tags];
+}
+
+function putSyncKeys(store, event) {
+  // Only complete events (a malformed stored record is left out: at worst it is fetched again).
+  if (!Number.isSafeInteger(event.created_at) || typeof event.id !== 'string' || typeof event.pubkey !== 'string') return;
+  for (const tag of syncTagsOf(event)) store.put({ tag, created_at: event.created_at, id: event.id });
+}
+
+/** Version 4: the `syncKeys` store, filled from the stored events. */
+function addSyncKeys(db, tx) {
+  const keys = db.createObjectStore('syncKeys', { keyPath: ['tag', 'created_at', 'id'] });
+  if (!tx) return;
+  const cursor = tx.objectStore('events').openCursor();
+  cursor.onsuccess = () => {
+    const row = cursor.result;
+    if (!row) return;
+    putSyncKeys(keys, row.value);
+    row.continue();
+  };
+}
+
+/**
+ * Records that `events` (verified, NIP-01 fields) were processed: a later reconciliation
+ * counts them as held. Written only after they were stored, so a crash in between fetches
+ * them again rather than never.
+ */
+export async function recordSyncKeys(db, events) {
+  if (!events.length) return;
+  const tx = db.transaction('syncKeys', 'readwrite');
+  const store = tx.objectStore('syncKeys');
+  for (const event of events) putSyncKeys(store, event);
+  await transactionDone(tx);
+}
+
+/** [[created_at, id], ...] of the processed events under scope tag `tag`, keys only, in order. */
+export async function syncItemsOf(db, tag) {
+  const range = IDBKeyRange.bound([tag, -Infinity], [tag, Infinity]);
+  const keys = await promise(db.transaction('syncKeys').objectStore('syncKeys').getAllKeys(range));
+  return keys.map((key) => [key[1], key[2]]);
+}
+
 /** Opens (creating or upgrading) the database. */
 export function openDatabase(name = DB_NAME) {
   return new Promise((resolve, reject) => {
@@ -108,6 +170,7 @@ export function openDatabase(name = DB_NAME) {
         }
         else addMentions(request.transaction, tagMentions);
       }
+      if (e.oldVersion < 4) addSyncKeys(request.result, e.oldVersion < 1 ? null : request.transaction);
     };
     request.onsuccess = () => {
       const db = request.result;

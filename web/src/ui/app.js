@@ -23,10 +23,18 @@ function SyncStatus() {
       : client.syncing ? 'syncing' : 'synced';
   // Some relays up and some not: the count says so (a warning, not an error).
   const partial = open > 0 && open < state.relays.length;
+  // NIP-77 catch-up (docs/web.md "Catching up"): the ids being fetched, over every relay.
+  let catchUp = null;
+  for (const r of state.relays) {
+    if (r.state !== 'open' || !r.catchUp) continue;
+    catchUp = { received: (catchUp?.received ?? 0) + r.catchUp.received, total: (catchUp?.total ?? 0) + r.catchUp.total };
+  }
   return html`<a class=${`sync ${label}`} href="#/settings" data-testid="sync-status" data-state=${label}
     title=${state.relays.map((r) => `${r.url}: ${r.state}`).join('\n')}>
     <span class="dot"></span> <span class="sync-label">${label}</span> ${state.relays.length > 0 && html`<span class=${partial ? 'partial' : 'muted'}
       title=${partial ? `${state.relays.length - open} of ${state.relays.length} relays not connected` : ''}>${open}/${state.relays.length}</span>`}
+    ${catchUp && html`<span class="muted small" data-testid="catch-up" data-received=${catchUp.received} data-total=${catchUp.total}>${
+      catchUp.total ? `catching up: ${catchUp.received.toLocaleString('en-US')} of ${catchUp.total.toLocaleString('en-US')}` : 'catching up: comparing'}</span>`}
     ${state.outbox.pending > 0 && html`<span class="badge" data-testid="outbox-pending" title="signed, waiting for a relay">${state.outbox.pending} to send</span>`}
     ${state.outbox.pending === 0 && state.outbox.waitingForDown > 0 && html`<span class="muted small" data-testid="outbox-down"
       title="stored by every connected relay; sent to the others when they come back (Settings)">sent</span>`}

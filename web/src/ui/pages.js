@@ -203,7 +203,7 @@ function RelaySettings() {
         <td><span class=${`dot ${r.state}`}></span> ${r.state}${r.error ? html` <span class="muted small">${r.error}</span>` : ''}</td>
         <td><input type="checkbox" aria-label="read" checked=${r.read} onChange=${() => save(relays.map((x) => (x.url === r.url ? { ...x, read: !x.read } : x)))} /></td>
         <td><input type="checkbox" aria-label="write" checked=${r.write} onChange=${() => save(relays.map((x) => (x.url === r.url ? { ...x, write: !x.write } : x)))} /></td>
-        <td>${r.synced}/${r.scopes} · ${r.received} events${r.write && client.state.outbox.perRelay?.[r.url] > 0 &&
+        <td>${r.synced}/${r.scopes} · ${r.received} events${r.nip77 ? html` · <span class="muted small" title="catches up by set reconciliation">NIP-77</span>` : ''}${r.write && client.state.outbox.perRelay?.[r.url] > 0 &&
           html` · <span class="badge" data-testid="relay-to-send">${client.state.outbox.perRelay[r.url]} to send</span>`}</td>
         <td><button class="link" onClick=${() => save(relays.filter((x) => x.url !== r.url))}>remove</button></td>
       </tr>`)}</tbody></table></div>

@@ -1,0 +1,263 @@
+// The hub's payment throughput and latency, in process: the real Relay (writer, SQLite with
+// synchronous=FULL: every commit fsynced) and the real Hub, with payer and payee clients that
+// are core/channel machines exchanging binary frames through the ServerHandler calls the
+// network layer makes (no sockets: what it measures is the hub, its machine and its commits;
+// loopback WebSockets add their own cost on top).
+//
+// `datt_hub_bench [pairs] [payments per pair]`: each pair is a payer A and a payee B with a
+// channel each; every pair pays one payment at a time, all pairs at once. A payment is A's
+// update_add_htlc to the hub until A holds its fulfilment and every side is quiet (A ->
+// hub: add, commitment_signed, revoke_and_ack both ways; hub -> B the same; B's fulfil back
+// both hops). Prints payments/s over all pairs and the latency p50/p99 of one payment.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <deque>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "bitcoin/script_templates.h"
+#include "channel/channel_frame.h"
+#include "channel/funding.h"
+#include "channel/hop_payload.h"
+#include "channel/hub_fees.h"
+#include "crypto/sha256.h"
+#include "engine/relay.h"
+#include "hub/hub.h"
+#include "store/sqlite_store.h"
+
+using namespace datt;
+using namespace datt::relay;
+using bitcoin::Msats;
+using bitcoin::Sats;
+
+namespace {
+
+Hash256 filled(uint8_t fill, uint8_t second = 0) {
+    Hash256 out{};
+    out.fill(fill);
+    out[0] = second;
+    return out;
+}
+
+// Binary frames per connection, for the clients to read.
+class Frames final : public Outbox {
+  public:
+    bool send(ConnectionId, std::shared_ptr<const std::string>) override { return true; }
+    bool send_all(ConnectionId, std::vector<std::shared_ptr<const std::string>>) override { return true; }
+    bool send_binary(ConnectionId id, std::shared_ptr<const std::string> bytes) override {
+        std::lock_guard lock(mutex_);
+        queues_[id].push_back(std::move(bytes));
+        changed_.notify_all();
+        return true;
+    }
+    void close(ConnectionId, CloseCode, std::string_view) override {}
+    TrafficStats stats() const override { return {}; }
+    // Every frame queued for `id`, waiting up to `wait` for one.
+    std::deque<std::shared_ptr<const std::string>> take(ConnectionId id, std::chrono::milliseconds wait) {
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, wait, [&] { return !queues_[id].empty(); });
+        return std::exchange(queues_[id], {});
+    }
+    void wait_any(std::chrono::milliseconds wait) {
+        std::unique_lock lock(mutex_);
+        changed_.wait_for(lock, wait, [&] {
+            for (auto& [id, q] : queues_) {
+                if (!q.empty()) return true;
+            }
+            return false;
+        });
+    }
+
+  private:
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    std::map<ConnectionId, std::deque<std::shared_ptr<const std::string>>> queues_;
+};
+
+struct Client {
+    ConnectionId conn = 0;
+    channel::ChannelSecrets secrets;
+    std::optional<channel::Channel> state;
+    std::optional<Hash256> preimage;  // payee: released for its hash
+    bool fulfilled = false;           // payer: the current payment came back fulfilled
+    std::string error;
+};
+
+Relay* g_relay = nullptr;
+Frames* g_frames = nullptr;
+
+void send(Client& c, const channel::Message& m) {
+    const Bytes bytes = channel::frame_bytes(m);
+    g_relay->on_binary(c.conn, std::string(bytes.begin(), bytes.end()));
+}
+
+bool take(Client& c, const Result<channel::Step>& step) {
+    if (!step) {
+        c.error = step.error().code;
+        return false;
+    }
+    c.state = step->channel;
+    for (const auto& m : step->to_send) send(c, m);
+    for (const auto& e : step->events) {
+        if (const auto* received = std::get_if<channel::HtlcReceived>(&e)) {
+            if (c.preimage) take(c, channel::fulfill_htlc(*c.state, received->add.id, *c.preimage));
+        } else if (std::holds_alternative<channel::HtlcFulfilled>(e)) {
+            c.fulfilled = true;
+        }
+    }
+    if (channel::has_changes_to_sign(*c.state)) take(c, channel::sign_commitment(*c.state, c.secrets));
+    return true;
+}
+
+// Every frame waiting for `c`; false if none came within `wait`.
+bool pump(Client& c, std::chrono::milliseconds wait) {
+    auto frames = g_frames->take(c.conn, wait);
+    for (auto& f : frames) {
+        auto parsed = channel::parse_frame(ByteSpan(reinterpret_cast<const uint8_t*>(f->data()), f->size()));
+        if (!parsed) {
+            c.error = parsed.error().code;
+            continue;
+        }
+        if (const auto* e = std::get_if<channel::ErrorMessage>(&parsed->message())) {
+            c.error = std::string(e->data.begin(), e->data.end());
+            continue;
+        }
+        take(c, channel::receive(*c.state, c.secrets, parsed->message()));
+    }
+    return !frames.empty();
+}
+
+bool quiet(const channel::Channel& c) {
+    return c.local_proposed.empty() && c.remote_proposed.empty() && !c.remote_next_commit && c.local_signed.empty() &&
+           c.remote_signed.empty() && c.local_acked.empty() && c.remote_acked.empty() &&
+           channel::current_local_spec(c)->htlcs.empty();
+}
+
+bool open(Client& c, ConnectionId conn, uint8_t tag, Msats push) {
+    c.conn = conn;
+    g_relay->on_open(conn, "127.0.0.1");
+    const channel::OpenParams params{filled(0x06), filled(tag, 1), Sats{10'000'000}, push, 2'500,
+                                     channel::ChannelConfig{Sats{546}, Msats{9'000'000'000}, Sats{10'000}, Msats{1}, 144, 30},
+                                     bitcoin::p2wpkh_script(c.secrets.funding_pubkey()),
+                                     channel::ClosingFeeRange{Sats{500}, Sats{5'000}}};
+    if (!take(c, channel::open_channel(c.secrets, params))) return false;
+    while (c.state->phase == channel::ChannelPhase::kAwaitingAccept) {
+        if (!pump(c, std::chrono::seconds(10))) return false;
+    }
+    bitcoin::Transaction tx;
+    tx.inputs.push_back(bitcoin::TxIn{{filled(tag, 2), 0}, {}, 0xfffffffd, {}});
+    tx.outputs.push_back(channel::funding_output(Sats{10'000'000}, c.secrets.funding_pubkey(), *c.state->remote_funding_pubkey));
+    if (!take(c, channel::funding_created(*c.state, c.secrets, {bitcoin::txid(tx), 0}))) return false;
+    while (c.state->phase != channel::ChannelPhase::kOpen) {
+        if (!pump(c, std::chrono::seconds(10))) return false;
+    }
+    if (!take(c, channel::send_channel_ready(*c.state, c.secrets))) return false;
+    while (!channel::can_update(*c.state)) {
+        if (!pump(c, std::chrono::seconds(10))) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const size_t pairs = argc > 1 ? std::stoul(argv[1]) : 8;
+    const size_t per_pair = argc > 2 ? std::stoul(argv[2]) : 200;
+    const auto dir = std::filesystem::temp_directory_path() / ("datt-hub-bench-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    Config config;
+    config.database = (dir / "hub.sqlite3").string();
+    config.hub = true;
+    config.hub_minimum_depth = 0;
+    config.hub_max_channels = 4;
+    config.hub_messages_per_second = 1e6;
+    config.max_connections_per_ip = 100000;
+    {
+        auto store = open_sqlite_store(config.database);  // durable: synchronous=FULL
+        if (!store) return std::fprintf(stderr, "%s\n", store.error().message.c_str()), 1;
+        Frames frames;
+        Relay relay(config, **store);
+        auto reader = (*store)->open_reader();
+        hub::HubOptions options;
+        options.chain_hash = filled(0x06);
+        auto made = hub::Hub::make(config, options, **reader, [&](WriteHub w) { return relay.write_hub(std::move(w)); },
+                                   nullptr, frames);
+        if (!made) return std::fprintf(stderr, "%s\n", made.error().message.c_str()), 1;
+        relay.attach_channels(made->get());
+        (void)relay.start(frames);
+        (*made)->start();
+        g_relay = &relay;
+        g_frames = &frames;
+
+        std::vector<Client> payers, payees;
+        for (size_t i = 0; i < pairs; ++i) {
+            payers.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 10)).value(), {}, {}, false, {}});
+            payees.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 11)).value(), {}, {}, false, {}});
+        }
+        for (size_t i = 0; i < pairs; ++i) {
+            if (!open(payers[i], 1000 + i, static_cast<uint8_t>(2 * i), Msats{0}) ||
+                !open(payees[i], 2000 + i, static_cast<uint8_t>(2 * i + 1), Msats{5'000'000'000})) {
+                std::fprintf(stderr, "open failed: %s %s\n", payers[i].error.c_str(), payees[i].error.c_str());
+                return 1;
+            }
+            payees[i].preimage = filled(0x77);
+        }
+        const Hash256 hash = crypto::sha256(filled(0x77));
+        const Msats amount{1'000'000};  // 1,000 sat
+        const auto with_fee = *channel::amount_with_fee({Msats{config.hub_base_fee_msat}, config.hub_fee_ppm}, amount);
+        std::vector<size_t> done(pairs, 0);
+        std::vector<std::chrono::steady_clock::time_point> started(pairs);
+        std::vector<double> latencies;
+        auto pay = [&](size_t i) {
+            payers[i].fulfilled = false;
+            started[i] = std::chrono::steady_clock::now();
+            const auto onion = channel::serialize_hop_payload({false, payees[i].state->channel_id, amount, 1000});
+            take(payers[i], channel::add_htlc(*payers[i].state, with_fee, hash, 1040, onion, 0));
+        };
+        const auto begin = std::chrono::steady_clock::now();
+        for (size_t i = 0; i < pairs; ++i) pay(i);
+        size_t finished = 0;
+        while (finished < pairs) {
+            g_frames->wait_any(std::chrono::milliseconds(5));
+            for (size_t i = 0; i < pairs; ++i) {
+                if (done[i] == per_pair) continue;
+                pump(payers[i], std::chrono::milliseconds(0));
+                pump(payees[i], std::chrono::milliseconds(0));
+                if (!payers[i].error.empty() || !payees[i].error.empty()) {
+                    std::fprintf(stderr, "pair %zu: %s %s\n", i, payers[i].error.c_str(), payees[i].error.c_str());
+                    return 1;
+                }
+                if (payers[i].fulfilled && quiet(*payers[i].state) && quiet(*payees[i].state)) {
+                    latencies.push_back(
+                        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started[i]).count());
+                    if (++done[i] == per_pair) {
+                        ++finished;
+                    } else {
+                        pay(i);
+                    }
+                }
+            }
+            if (std::chrono::steady_clock::now() - begin > std::chrono::minutes(5)) {
+                std::fprintf(stderr, "timed out\n");
+                return 1;
+            }
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+        std::sort(latencies.begin(), latencies.end());
+        std::printf("hub: %zu pairs x %zu payments, durable SQLite (synchronous=FULL)\n", pairs, per_pair);
+        std::printf("payments/s: %.0f\n", static_cast<double>(latencies.size()) / seconds);
+        std::printf("latency ms: p50 %.2f  p99 %.2f\n", latencies[latencies.size() / 2],
+                    latencies[latencies.size() * 99 / 100]);
+        (*made)->stop();
+        relay.shutdown();
+    }
+    std::filesystem::remove_all(dir);
+    return 0;
+}

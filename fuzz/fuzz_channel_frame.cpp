@@ -1,0 +1,70 @@
+// The WebSocket envelope of channel messages (channel/channel_frame.h) from untrusted bytes:
+// what the hub reads from every binary frame a client sends.
+//
+// Invariants checked:
+//   - a failure carries one of parse_frame()'s documented codes (its own frame_* codes, or
+//     parse_message()'s) and a message; the frame_* size and version codes match the input;
+//   - an accepted frame is 35..65,568 bytes with version 1, its channel_id is bytes 1..32
+//     and the message's own id; it serializes back to exactly the input, and parses again;
+//   - the hop payload (channel/hop_payload.h) of the input's first 1,366 bytes (zero padded),
+//     and of an accepted update_add_htlc's onion: a documented code, or it writes back the
+//     exact 1,366 bytes.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "channel/channel_frame.h"
+#include "channel/hop_payload.h"
+#include "check.h"
+
+using namespace datt;
+using namespace datt::channel;
+
+namespace {
+
+void check_hop(const ByteArray<kOnionPacketSize>& onion) {
+    auto hop = parse_hop_payload(onion);
+    if (!hop) {
+        DATT_FUZZ_CHECK(fuzz::is_one_of(hop.error().code,
+                                        {"hop_not_datt", "hop_nonzero_padding", "hop_zero_amount"}));
+        return;
+    }
+    DATT_FUZZ_CHECK(hop->amount.value() > 0);
+    DATT_FUZZ_CHECK(serialize_hop_payload(*hop) == onion);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    const ByteSpan input(data, size);
+    ByteArray<kOnionPacketSize> onion{};
+    std::copy_n(data, std::min(size, onion.size()), onion.begin());
+    check_hop(onion);
+    auto frame = parse_frame(input);
+    if (!frame) {
+        const std::string& code = frame.error().code;
+        DATT_FUZZ_CHECK(fuzz::is_one_of(
+            code, {"frame_truncated", "frame_too_large", "frame_bad_version",
+                   "frame_channel_id_mismatch", "wire_message_too_large", "wire_truncated",
+                   "wire_unknown_odd_message", "wire_unknown_even_message", "wire_bad_point",
+                   "wire_bad_signature", "wire_amount_out_of_range", "wire_too_many_htlcs",
+                   "tlv_truncated", "tlv_non_minimal_big_size", "tlv_not_ascending",
+                   "tlv_unknown_even_type", "tlv_bad_length"}));
+        DATT_FUZZ_CHECK(!frame.error().message.empty());
+        if (code == "frame_truncated") DATT_FUZZ_CHECK(size < kMinFrameSize);
+        if (code == "frame_too_large") DATT_FUZZ_CHECK(size > kMaxFrameSize);
+        if (code == "frame_bad_version") DATT_FUZZ_CHECK(data[0] != kFrameVersion);
+        return 0;
+    }
+    DATT_FUZZ_CHECK(size >= kMinFrameSize && size <= kMaxFrameSize);
+    DATT_FUZZ_CHECK(data[0] == kFrameVersion);
+    DATT_FUZZ_CHECK(std::equal(frame->channel_id().begin(), frame->channel_id().end(), data + 1));
+    DATT_FUZZ_CHECK(message_channel_id(frame->message()) == frame->channel_id());
+    const Bytes bytes = serialize_frame(*frame);
+    DATT_FUZZ_CHECK(bytes == Bytes(input.begin(), input.end()));
+    auto again = parse_frame(bytes);
+    DATT_FUZZ_CHECK(again.ok());
+    DATT_FUZZ_CHECK(serialize_frame(*again) == bytes);
+    if (const auto* add = std::get_if<UpdateAddHtlc>(&frame->message())) check_hop(add->onion_routing_packet);
+    return 0;
+}

@@ -1,0 +1,21 @@
+// What the engine needs from the payment-channel hub (relay/hub/hub.h implements it): hand
+// over a connection's binary frames without waiting, and forget a closed connection. The
+// hub answers on the Outbox (binary frames) once the state they depend on is committed.
+// Without a hub, binary frames get a NOTICE as before.
+#pragma once
+
+#include <string>
+
+#include "net/outbox.h"
+
+namespace datt::relay {
+
+class ChannelService {
+  public:
+    virtual ~ChannelService() = default;
+    // Network thread; never blocks.
+    virtual void on_frame(ConnectionId from, std::string bytes) = 0;
+    virtual void connection_closed(ConnectionId id) = 0;
+};
+
+}  // namespace datt::relay

@@ -1,0 +1,61 @@
+// The hub's forwarding decisions, pure (no I/O, no clock: heights and times come in): whether
+// an incoming HTLC may be forwarded and as what, and when a held one must be failed back.
+// hub.h runs them; tests/relay/hub_forwarding_test.cpp checks each rule.
+//
+// The hub never takes the funds: the outgoing HTLC has the incoming one's payment hash, so
+// the hub can fulfil the incoming HTLC only with the preimage the payee released by
+// fulfilling the outgoing one; and its expiry is at least cltv_delta blocks before the
+// incoming one's, so the hub has time to claim the incoming one on chain after the payee
+// claims the outgoing one.
+//
+// Error codes (stable; the failure reason the payer gets starts with the code):
+//   hop_*                      the onion is not a valid Datt hop payload (hop_payload.h)
+//   hub_final_hop              the payload says the hub is the payee (it receives nothing)
+//   hub_same_channel           the payee's channel is the payer's
+//   hub_fee_insufficient       incoming amount < outgoing amount + fee(outgoing)
+//   hub_cltv_delta_too_small   incoming expiry < outgoing expiry + cltv_delta
+//   hub_expiry_too_soon        the outgoing expiry is not above height + hold_margin_blocks
+//   hub_fee_overflow           (hub_fees.h)
+#pragma once
+
+#include <cstdint>
+
+#include "channel/hop_payload.h"
+#include "channel/hub_fees.h"
+#include "channel/messages.h"
+#include "util/result.h"
+
+namespace datt::relay::hub {
+
+struct ForwardPolicy {
+    channel::HubFees fees;
+    uint32_t cltv_delta = 40;
+    uint32_t hold_margin_blocks = 20;
+    double hold_seconds = 60;
+};
+
+// What to offer the payee.
+struct ForwardPlan {
+    channel::ChannelId out_channel{};
+    bitcoin::Msats out_amount;
+    uint32_t out_cltv = 0;
+    bitcoin::Msats fee;  // incoming - outgoing: what the hub keeps (>= the advertised fee)
+};
+
+[[nodiscard]] Result<ForwardPlan> plan_forward(const ForwardPolicy& policy,
+                                               const channel::ChannelId& in_channel,
+                                               const channel::UpdateAddHtlc& incoming,
+                                               uint32_t block_height);
+
+// The onion of the outgoing HTLC: a final hop for the payee, on its channel.
+ByteArray<channel::kOnionPacketSize> payee_onion(const ForwardPlan& plan);
+
+// The unix second by which a held payment is failed back if the payee has not taken it.
+int64_t hold_deadline(const ForwardPolicy& policy, int64_t received_at);
+
+// Whether a held (not yet offered) payment must be failed back now: past its deadline, or
+// its incoming expiry within hold_margin_blocks of the tip.
+bool must_fail_back(const ForwardPolicy& policy, int64_t deadline, uint32_t incoming_cltv,
+                    int64_t now, uint32_t block_height);
+
+}  // namespace datt::relay::hub

@@ -1,0 +1,686 @@
+#include "hub/hub.h"
+
+#include <sys/random.h>
+
+#include <algorithm>
+#include <chrono>
+#include <future>
+
+#include "bitcoin/script_templates.h"
+#include "channel/channel_frame.h"
+#include "channel/channel_state_codec.h"
+#include "crypto/sha256.h"
+#include "engine/log.h"
+#include "util/hex.h"
+
+namespace datt::relay::hub {
+
+using channel::Channel;
+using channel::ChannelId;
+using channel::Message;
+
+namespace {
+
+constexpr size_t kMaxQueuedTasks = 100'000;
+constexpr auto kTick = std::chrono::milliseconds(100);
+
+Hash256 tagged(const Hash256& seed, std::string_view tag) {
+    Bytes data(seed.begin(), seed.end());
+    data.insert(data.end(), tag.begin(), tag.end());
+    return crypto::sha256(data);
+}
+
+// The P2WPKH script a channel closes to: a key of its own seed.
+Bytes shutdown_script_of(const Hash256& seed) {
+    const auto key = crypto::SecretKey::from_bytes(tagged(seed, "datt hub shutdown"));
+    // A zero or out-of-range hash has chance 2^-128: fall back to the funding key's script.
+    if (!key) return bitcoin::p2wpkh_script(channel::ChannelSecrets::from_seed(seed)->funding_pubkey());
+    return bitcoin::p2wpkh_script(crypto::pubkey(*key));
+}
+
+std::optional<Hash256> random_seed() {
+    Hash256 seed{};
+    if (getrandom(seed.data(), seed.size(), 0) != static_cast<ssize_t>(seed.size())) return std::nullopt;
+    return seed;
+}
+
+template <size_t N>
+std::optional<ByteArray<N>> array_of(const Bytes& bytes) {
+    if (bytes.size() != N) return std::nullopt;
+    ByteArray<N> out;
+    std::copy(bytes.begin(), bytes.end(), out.begin());
+    return out;
+}
+
+Bytes reason_of(const Error& error) {
+    const std::string text = error.code + ": " + error.message;
+    return Bytes(text.begin(), text.end());
+}
+
+}  // namespace
+
+channel::AcceptPolicy accept_policy(const Config& config, const Hash256& chain_hash,
+                                    const Bytes& shutdown_script) {
+    channel::AcceptPolicy policy;
+    policy.chain_hash = chain_hash;
+    // What the client may do on the hub's side: HTLCs from 1 msat, at most 30 at once, a
+    // reserve of 1,000 sat (the hub keeps a margin above the client's dust limit).
+    policy.config = channel::ChannelConfig{bitcoin::Sats{546}, bitcoin::Msats{UINT64_MAX / 2},
+                                           bitcoin::Sats{1'000}, bitcoin::Msats{1}, 144,
+                                           static_cast<uint16_t>(std::min<size_t>(config.hub_max_pending_htlcs, 483))};
+    policy.minimum_depth = config.hub_minimum_depth;
+    policy.min_funding = bitcoin::Sats{config.hub_min_funding_sats};
+    policy.max_funding = bitcoin::Sats{config.hub_max_funding_sats};
+    policy.min_feerate_per_kw = 253;
+    policy.max_feerate_per_kw = 100'000;
+    policy.max_to_self_delay = 2016;
+    policy.shutdown_script = shutdown_script;
+    policy.closing_fees = channel::ClosingFeeRange{bitcoin::Sats{200}, bitcoin::Sats{20'000}};
+    return policy;
+}
+
+Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options, StoreReader& reader,
+                                       WriteSink writes, BitcoinService* chain, Outbox& outbox) {
+    if (auto ok = channel::check_hub_fees({bitcoin::Msats{config.hub_base_fee_msat}, config.hub_fee_ppm}); !ok) {
+        return make_error("config", ok.error().message);
+    }
+    if (config.hub_minimum_depth > 0 && !chain) {
+        return make_error("config", "the hub needs the Bitcoin bridge to count confirmations");
+    }
+    if (!options.now) {
+        options.now = [] {
+            return std::chrono::duration_cast<std::chrono::seconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                .count();
+        };
+    }
+    std::unique_ptr<Hub> hub(new Hub(config, std::move(options), std::move(writes), chain, outbox));
+
+    auto rows = reader.hub_channels();
+    if (!rows) return rows.error();
+    for (const StoreReader::StoredChannel& row : *rows) {
+        const std::string name = "hub channel " + to_hex(row.channel_id);
+        const auto id = array_of<32>(row.channel_id);
+        const auto seed = array_of<32>(row.seed);
+        if (!id || !seed) {
+            log::error(name + ": id or seed is not 32 bytes; left out");
+            continue;
+        }
+        auto state = channel::parse_channel_state(row.state);
+        if (!state) {
+            log::error(name + ": " + state.error().code + ": " + state.error().message + "; left out");
+            continue;
+        }
+        auto secrets = channel::ChannelSecrets::from_seed(*seed);
+        if (!secrets || state->channel_id != *id || state->we_are_funder ||
+            !(secrets->funding_pubkey() == state->local_funding_pubkey)) {
+            log::error(name + ": the state does not belong to this row; left out");
+            continue;
+        }
+        // The connection is gone: our unsigned updates come back to be sent again.
+        channel::Step step = channel::peer_disconnected(*state);
+        Live live{std::move(step.channel), std::move(*secrets), *seed, std::nullopt, true, false, {}};
+        for (const auto& event : step.events) {
+            if (const auto* dropped = std::get_if<channel::UpdatesDropped>(&event)) live.dropped = dropped->updates;
+        }
+        hub->channels_.emplace(*id, std::move(live));
+        ++hub->loaded_;
+    }
+    auto forwards = reader.hub_forwards();
+    if (!forwards) return forwards.error();
+    for (const StoreReader::StoredForward& row : *forwards) {
+        const auto in = array_of<32>(row.in_channel);
+        const auto out = array_of<32>(row.out_channel);
+        const auto hash = array_of<32>(row.payment_hash);
+        std::optional<Hash256> preimage;
+        if (row.preimage) preimage = array_of<32>(*row.preimage);
+        if (!in || !out || !hash || (row.preimage && !preimage) || row.out_amount_msat <= 0 ||
+            row.in_cltv < 0 || row.in_cltv > UINT32_MAX || row.out_cltv < 0 || row.out_cltv > UINT32_MAX ||
+            (row.out_htlc && *row.out_htlc < 0)) {
+            log::error("hub forward of " + to_hex(row.in_channel) + " is malformed; left out");
+            continue;
+        }
+        HubForward f;
+        f.in_channel = *in;
+        f.in_htlc = row.in_htlc;
+        f.payment_hash = *hash;
+        f.in_cltv = static_cast<uint32_t>(row.in_cltv);
+        f.out_channel = *out;
+        f.out_amount_msat = static_cast<uint64_t>(row.out_amount_msat);
+        f.out_cltv = static_cast<uint32_t>(row.out_cltv);
+        f.deadline = row.deadline;
+        if (row.out_htlc) f.out_htlc = static_cast<uint64_t>(*row.out_htlc);
+        f.preimage = preimage;
+        f.failed = row.failed != 0;
+        hub->forwards_[{f.in_channel, f.in_htlc}] = f;
+    }
+    for (auto& [id, live] : hub->channels_) hub->unoffer_dropped(live);
+    return hub;
+}
+
+Hub::Hub(const Config& config, HubOptions options, WriteSink writes, BitcoinService* chain, Outbox& outbox)
+    : config_(config),
+      policy_{{bitcoin::Msats{config.hub_base_fee_msat}, config.hub_fee_ppm},
+              config.hub_cltv_delta,
+              config.hub_hold_margin_blocks,
+              config.hub_hold_seconds},
+      options_(std::move(options)),
+      writes_(std::move(writes)),
+      chain_(chain),
+      outbox_(outbox) {}
+
+Hub::~Hub() { stop(); }
+
+void Hub::start() {
+    thread_ = std::thread([this] { run(); });
+}
+
+void Hub::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+void Hub::post(std::function<void()> task) {
+    {
+        std::lock_guard lock(mutex_);
+        if (stopping_ || tasks_.size() >= kMaxQueuedTasks) return;
+        tasks_.push_back(std::move(task));
+    }
+    wake_.notify_one();
+}
+
+void Hub::on_frame(ConnectionId from, std::string bytes) {
+    bool full = false;
+    {
+        std::lock_guard lock(mutex_);
+        full = tasks_.size() >= kMaxQueuedTasks;
+    }
+    if (full) {
+        outbox_.close(from, CloseCode::kPolicyViolation, "hub busy");
+        return;
+    }
+    post([this, from, bytes = std::move(bytes)] { frame(from, bytes); });
+}
+
+void Hub::connection_closed(ConnectionId id) {
+    post([this, id] { closed(id); });
+}
+
+void Hub::run() {
+    auto next_tick = std::chrono::steady_clock::now();
+    for (;;) {
+        std::deque<std::function<void()>> batch;
+        {
+            std::unique_lock lock(mutex_);
+            wake_.wait_until(lock, next_tick, [&] { return stopping_ || !tasks_.empty(); });
+            if (stopping_) return;
+            batch.swap(tasks_);
+        }
+        for (auto& task : batch) {
+            if (!failed_) task();
+        }
+        if (std::chrono::steady_clock::now() >= next_tick) {
+            if (!failed_) tick();
+            next_tick = std::chrono::steady_clock::now() + kTick;
+        }
+    }
+}
+
+void Hub::flush(Out& out) {
+    for (const ChannelId& id : out.dirty) {
+        auto found = channels_.find(id);
+        if (found == channels_.end() || !found->second.stored) continue;
+        out.commands.push_back(
+            PutChannelState{id, found->second.seed, channel::serialize_channel_state(found->second.state)});
+    }
+    if (out.commands.empty() && out.frames.empty()) return;
+    auto frames = std::make_shared<std::vector<std::pair<ConnectionId, Bytes>>>(std::move(out.frames));
+    WriteHub write{std::move(out.commands), [this, frames](bool committed) {
+                       if (!committed) {
+                           failed_ = true;
+                           log::error("hub: a state commit failed; the hub stops taking input (restart the relay)");
+                           return;
+                       }
+                       for (auto& [to, bytes] : *frames) {
+                           outbox_.send_binary(to, std::make_shared<const std::string>(bytes.begin(), bytes.end()));
+                       }
+                   }};
+    if (!writes_(std::move(write))) {
+        failed_ = true;
+        log::error("hub: the writer refused a state commit; the hub stops taking input");
+    }
+    out = Out{};
+}
+
+void Hub::warn(Out& out, ConnectionId to, const ChannelId& id, const Error& error, bool fatal) {
+    out.frames.emplace_back(to, channel::frame_bytes(channel::ErrorMessage{!fatal, id, reason_of(error), {}}));
+}
+
+void Hub::frame(ConnectionId from, const std::string& bytes) {
+    auto [it, fresh] = conns_.try_emplace(from, config_.hub_messages_per_second);
+    Conn& conn = it->second;
+    Out out;
+    if (!conn.rate.take(static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                std::chrono::steady_clock::now().time_since_epoch())
+                                                .count()) /
+                        1000.0)) {
+        warn(out, from, {}, make_error("hub_rate_limited", "too many channel frames; closing"), false);
+        flush(out);
+        outbox_.close(from, CloseCode::kPolicyViolation, "too many channel frames");
+        return;
+    }
+    const ByteSpan span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+    auto parsed = channel::parse_frame(span);
+    if (!parsed) {
+        warn(out, from, {}, parsed.error(), false);
+        return flush(out);
+    }
+    const ChannelId& id = parsed->channel_id();
+    const Message& message = parsed->message();
+    if (const auto* m = std::get_if<channel::OpenChannel>(&message)) {
+        open(out, from, conn, *m);
+    } else if (const auto* m = std::get_if<channel::FundingCreated>(&message)) {
+        funding(out, from, conn, *m);
+    } else if (const auto* m = std::get_if<channel::ChannelReestablish>(&message)) {
+        reestablish(out, from, conn, *m);
+    } else {
+        auto found = channels_.find(id);
+        if (found == channels_.end() || found->second.conn != from) {
+            warn(out, from, id, make_error("hub_unknown_channel",
+                                           "no channel with this id on this connection (send channel_reestablish first)"),
+                 false);
+            return flush(out);
+        }
+        Live& live = found->second;
+        if (std::holds_alternative<channel::UpdateAddHtlc>(message) &&
+            pending_htlcs(conn) >= config_.hub_max_pending_htlcs) {
+            warn(out, from, id, make_error("hub_too_many_htlcs", "too many HTLCs pending on this connection"), true);
+            return flush(out);
+        }
+        if (apply(out, live, channel::receive(live.state, live.secrets, message))) {
+            out.dirty.insert(id);
+        }
+    }
+    flush(out);
+}
+
+void Hub::open(Out& out, ConnectionId from, Conn& conn, const channel::OpenChannel& open) {
+    const ChannelId& temp = open.temporary_channel_id;
+    if (conn.opening.size() + conn.channels.size() >= config_.hub_max_channels || conn.opening.count(temp)) {
+        return warn(out, from, temp, make_error("hub_too_many_channels", "channel limit of this connection reached"),
+                    true);
+    }
+    const auto seed = random_seed();
+    if (!seed) return warn(out, from, temp, make_error("hub_random", "no random bytes"), true);
+    auto secrets = channel::ChannelSecrets::from_seed(*seed);
+    if (!secrets) return warn(out, from, temp, secrets.error(), true);
+    auto step = channel::accept_channel(*secrets, accept_policy(config_, options_.chain_hash, shutdown_script_of(*seed)),
+                                        open);
+    if (!step) return warn(out, from, temp, step.error(), true);
+    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, {}};
+    for (const Message& m : step->to_send) out.frames.emplace_back(from, channel::frame_bytes(m));
+    conn.opening.emplace(temp, std::move(live));
+}
+
+void Hub::funding(Out& out, ConnectionId from, Conn& conn, const channel::FundingCreated& created) {
+    auto found = conn.opening.find(created.temporary_channel_id);
+    if (found == conn.opening.end()) {
+        return warn(out, from, created.temporary_channel_id,
+                    make_error("hub_unknown_channel", "no channel being opened with this temporary id"), true);
+    }
+    Live& opening = found->second;
+    auto step = channel::receive(opening.state, opening.secrets, channel::Message{created});
+    if (!step) {
+        warn(out, from, created.temporary_channel_id, step.error(), true);
+        conn.opening.erase(found);
+        return;
+    }
+    const ChannelId id = step->channel.channel_id;
+    if (channels_.count(id)) {
+        warn(out, from, created.temporary_channel_id,
+             make_error("hub_duplicate_channel", "a channel with this funding outpoint exists"), true);
+        conn.opening.erase(found);
+        return;
+    }
+    Live live = std::move(opening);
+    conn.opening.erase(found);
+    live.stored = true;
+    auto [it, inserted] = channels_.emplace(id, std::move(live));
+    conn.channels.insert(id);
+    // funding_signed goes out only once the channel's row is committed (flush).
+    apply(out, it->second, step);
+    out.dirty.insert(id);
+    maybe_ready(out, it->second);
+}
+
+void Hub::reestablish(Out& out, ConnectionId from, Conn& conn, const channel::ChannelReestablish& msg) {
+    auto found = channels_.find(msg.channel_id);
+    if (found == channels_.end()) {
+        return warn(out, from, msg.channel_id, make_error("hub_unknown_channel", "the hub has no such channel"), false);
+    }
+    Live& live = found->second;
+    if (live.conn && *live.conn != from) {
+        return warn(out, from, msg.channel_id,
+                    make_error("hub_channel_in_use", "the channel is attached to another connection"), false);
+    }
+    if (!live.conn) {
+        if (conn.opening.size() + conn.channels.size() >= config_.hub_max_channels) {
+            return warn(out, from, msg.channel_id,
+                        make_error("hub_too_many_channels", "channel limit of this connection reached"), false);
+        }
+        if (live.state.link == channel::LinkState::kConnected) {
+            // Attached to nobody but marked connected cannot happen (closed() disconnects).
+            live.state = channel::peer_disconnected(live.state).channel;
+        }
+        auto ours = channel::peer_connected(live.state, live.secrets);
+        if (!ours) return warn(out, from, msg.channel_id, ours.error(), true);
+        live.conn = from;
+        conn.channels.insert(msg.channel_id);
+        apply(out, live, ours);
+    }
+    auto step = channel::receive(live.state, live.secrets, Message{msg});
+    if (!apply(out, live, step)) {
+        // Numbers or a secret that do not fit (a stranger, or lost state on either side):
+        // the channel is detached again and stays as it is (item 4 closes it on chain).
+        live.state = channel::peer_disconnected(live.state).channel;
+        live.conn.reset();
+        conn.channels.erase(msg.channel_id);
+        out.dirty.insert(msg.channel_id);
+        return;
+    }
+    out.dirty.insert(msg.channel_id);
+    resume(out, live);
+}
+
+// After reestablish: our dropped updates again, channel_ready if due, then held payments.
+void Hub::resume(Out& out, Live& live) {
+    const ChannelId id = live.state.channel_id;
+    std::vector<channel::Update> dropped;
+    dropped.swap(live.dropped);
+    for (const channel::Update& update : dropped) {
+        if (const auto* add = std::get_if<channel::UpdateAddHtlc>(&update)) {
+            apply(out, live, channel::add_htlc(live.state, add->amount_msat, add->payment_hash, add->cltv_expiry,
+                                               add->onion_routing_packet, chain_ ? chain_->tip_height() : 0));
+        } else if (const auto* fulfill = std::get_if<channel::UpdateFulfillHtlc>(&update)) {
+            apply(out, live, channel::fulfill_htlc(live.state, fulfill->id, fulfill->payment_preimage));
+        } else {
+            const auto& fail = std::get<channel::UpdateFailHtlc>(update);
+            apply(out, live, channel::fail_htlc(live.state, fail.id, fail.reason));
+        }
+    }
+    maybe_ready(out, live);
+    // By key: offer and settle may end forwards (erase them) as they go.
+    std::vector<std::pair<ChannelId, uint64_t>> keys;
+    for (const auto& [key, forward] : forwards_) {
+        if (forward.out_channel == id || forward.in_channel == id) keys.push_back(key);
+    }
+    for (const auto& key : keys) {
+        auto found = forwards_.find(key);
+        if (found != forwards_.end() && found->second.out_channel == id) offer(out, found->second);
+        found = forwards_.find(key);
+        if (found != forwards_.end() && found->second.in_channel == id) settle(out, found->second);
+    }
+    out.dirty.insert(id);
+}
+
+void Hub::closed(ConnectionId id) {
+    auto found = conns_.find(id);
+    if (found == conns_.end()) return;
+    Out out;
+    for (const ChannelId& channel_id : found->second.channels) {
+        auto live = channels_.find(channel_id);
+        if (live == channels_.end()) continue;
+        channel::Step step = channel::peer_disconnected(live->second.state);
+        live->second.state = std::move(step.channel);
+        live->second.conn.reset();
+        for (const auto& event : step.events) {
+            if (const auto* dropped = std::get_if<channel::UpdatesDropped>(&event)) {
+                live->second.dropped.insert(live->second.dropped.end(), dropped->updates.begin(),
+                                            dropped->updates.end());
+            }
+        }
+        for (HubForward* forward : unoffer_dropped(live->second)) out.commands.push_back(PutHubForward{*forward});
+        out.dirty.insert(channel_id);
+    }
+    conns_.erase(found);  // channels being opened are forgotten (BOLT-2)
+    flush(out);
+}
+
+bool Hub::apply(Out& out, Live& live, const Result<channel::Step>& step) {
+    const ChannelId id = live.state.channel_id == ChannelId{} ? live.state.temporary_channel_id : live.state.channel_id;
+    if (!step) {
+        if (live.conn) warn(out, *live.conn, id, step.error(), true);
+        return false;
+    }
+    live.state = step->channel;
+    for (const Message& m : step->to_send) {
+        if (live.conn) out.frames.emplace_back(*live.conn, channel::frame_bytes(m));
+    }
+    out.dirty.insert(live.state.channel_id);
+    for (const auto& event : step->events) on_event(out, live, event);
+    if (live.conn && channel::has_changes_to_sign(live.state)) {
+        apply(out, live, channel::sign_commitment(live.state, live.secrets));
+    }
+    return true;
+}
+
+void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {
+    const ChannelId id = live.state.channel_id;
+    if (const auto* received = std::get_if<channel::HtlcReceived>(&event)) {
+        const uint32_t height = chain_ ? chain_->tip_height() : 0;
+        auto plan = plan_forward(policy_, id, received->add, height);
+        if (plan && !channels_.count(plan->out_channel)) {
+            plan = make_error("hub_unknown_payee", "the hub has no channel with this id");
+        }
+        if (!plan) {
+            apply(out, live, channel::fail_htlc(live.state, received->add.id, reason_of(plan.error())));
+            return;
+        }
+        HubForward forward;
+        forward.in_channel = id;
+        forward.in_htlc = received->add.id;
+        forward.payment_hash = received->add.payment_hash;
+        forward.in_cltv = received->add.cltv_expiry;
+        forward.out_channel = plan->out_channel;
+        forward.out_amount_msat = plan->out_amount.value();
+        forward.out_cltv = plan->out_cltv;
+        forward.deadline = hold_deadline(policy_, options_.now());
+        HubForward& stored = forwards_[{id, forward.in_htlc}] = forward;
+        out.commands.push_back(PutHubForward{stored});
+        offer(out, stored);
+    } else if (const auto* fulfilled = std::get_if<channel::HtlcFulfilled>(&event)) {
+        for (auto& [key, forward] : forwards_) {
+            if (forward.out_channel == id && forward.out_htlc == fulfilled->id && !forward.preimage) {
+                forward.preimage = fulfilled->payment_preimage;
+                out.commands.push_back(PutHubForward{forward});
+                settle(out, forward);
+                break;
+            }
+        }
+    } else if (const auto* failed = std::get_if<channel::HtlcFailed>(&event)) {
+        for (auto& [key, forward] : forwards_) {
+            if (forward.out_channel == id && forward.out_htlc == failed->id && !forward.preimage) {
+                forward.failed = true;
+                out.commands.push_back(PutHubForward{forward});
+                settle(out, forward);
+                break;
+            }
+        }
+    } else if (const auto* dropped = std::get_if<channel::UpdatesDropped>(&event)) {
+        live.dropped.insert(live.dropped.end(), dropped->updates.begin(), dropped->updates.end());
+    } else if (std::holds_alternative<channel::ChannelOperational>(event)) {
+        std::vector<std::pair<ChannelId, uint64_t>> keys;
+        for (const auto& [key, forward] : forwards_) {
+            if (forward.out_channel == id) keys.push_back(key);
+        }
+        for (const auto& key : keys) {
+            auto found = forwards_.find(key);
+            if (found != forwards_.end()) offer(out, found->second);
+        }
+    }
+    // FundingNeeded / FundingMayBroadcast are the funder's; RemoteCommitmentRevoked and
+    // ChannelClosed are for the chain watcher (issue 13 item 4), not run yet.
+}
+
+// A payment offered to a payee whose connection dropped before the HTLC was committed: the
+// add is gone (peer_disconnected rolled its id back), so the payment is held again (and may
+// be failed back at its deadline) instead of being sent again blindly.
+std::vector<HubForward*> Hub::unoffer_dropped(Live& live) {
+    std::vector<HubForward*> changed;
+    std::vector<channel::Update> keep;
+    for (const channel::Update& update : live.dropped) {
+        const auto* add = std::get_if<channel::UpdateAddHtlc>(&update);
+        HubForward* match = nullptr;
+        if (add) {
+            for (auto& [key, forward] : forwards_) {
+                if (forward.out_channel == live.state.channel_id && forward.out_htlc == add->id) match = &forward;
+            }
+        }
+        if (match) {
+            match->out_htlc.reset();
+            changed.push_back(match);
+        } else {
+            keep.push_back(update);
+        }
+    }
+    live.dropped = std::move(keep);
+    return changed;
+}
+
+bool Hub::usable(const Live& live) const { return live.conn.has_value() && channel::can_update(live.state); }
+
+// Offers a held payment to its payee when the payee's channel can take it.
+void Hub::offer(Out& out, HubForward& forward) {
+    if (forward.out_htlc || forward.failed || forward.preimage) return;
+    auto found = channels_.find(forward.out_channel);
+    if (found == channels_.end()) {
+        forward.failed = true;
+        out.commands.push_back(PutHubForward{forward});
+        return settle(out, forward);
+    }
+    Live& payee = found->second;
+    if (!usable(payee)) return;  // held: the tick fails it back at its deadline
+    ForwardPlan plan{forward.out_channel, bitcoin::Msats{forward.out_amount_msat}, forward.out_cltv, {}};
+    auto step = channel::add_htlc(payee.state, plan.out_amount, forward.payment_hash, forward.out_cltv,
+                                  payee_onion(plan), chain_ ? chain_->tip_height() : 0);
+    if (!step) {
+        log::info("hub: cannot offer a payment: " + step.error().code);
+        forward.failed = true;
+        out.commands.push_back(PutHubForward{forward});
+        return settle(out, forward);
+    }
+    forward.out_htlc = step->channel.local_next_htlc_id - 1;
+    out.commands.push_back(PutHubForward{forward});
+    apply(out, payee, step);
+}
+
+// Settles an incoming HTLC whose outgoing one ended, when the payer's channel can take it.
+void Hub::settle(Out& out, HubForward& forward) {
+    if (!forward.preimage && !forward.failed) return;
+    auto found = channels_.find(forward.in_channel);
+    if (found == channels_.end() || !found->second.conn ||
+        found->second.state.link != channel::LinkState::kConnected) {
+        return;  // the payer is away: settled when it comes back (resume)
+    }
+    Live& payer = found->second;
+    Result<channel::Step> step =
+        forward.preimage
+            ? channel::fulfill_htlc(payer.state, forward.in_htlc, *forward.preimage)
+            : channel::fail_htlc(payer.state, forward.in_htlc,
+                                 reason_of(make_error("hub_payee_failed", "the payee did not take the payment")));
+    const std::pair<ChannelId, uint64_t> key{forward.in_channel, forward.in_htlc};
+    if (!apply(out, payer, step)) return;
+    // The settlement is in the payer's channel state now (sent again after a reconnect):
+    // the forward is done.
+    out.commands.push_back(DeleteHubForward{key.first, key.second});
+    forwards_.erase(key);
+}
+
+void Hub::maybe_ready(Out& out, Live& live) {
+    if (live.state.phase != channel::ChannelPhase::kOpen || live.state.channel_ready_sent || !live.conn ||
+        live.state.link != channel::LinkState::kConnected) {
+        return;
+    }
+    if (config_.hub_minimum_depth == 0) {
+        apply(out, live, channel::send_channel_ready(live.state, live.secrets));
+        return;
+    }
+    if (live.checking || !chain_) return;
+    live.checking = true;
+    const ChannelId id = live.state.channel_id;
+    chain_->output_confirmations(live.state.funding_outpoint.txid, live.state.funding_outpoint.index,
+                                 [this, id](Result<uint32_t> confirmations) {
+                                     post([this, id, confirmations] {
+                                         auto found = channels_.find(id);
+                                         if (found == channels_.end()) return;
+                                         found->second.checking = false;
+                                         if (!confirmations || *confirmations < config_.hub_minimum_depth) return;
+                                         Out out;
+                                         Live& live = found->second;
+                                         if (live.state.channel_ready_sent || !live.conn) return;
+                                         apply(out, live, channel::send_channel_ready(live.state, live.secrets));
+                                         flush(out);
+                                     });
+                                 });
+}
+
+void Hub::tick() {
+    Out out;
+    const int64_t now = options_.now();
+    const uint32_t height = chain_ ? chain_->tip_height() : 0;
+    std::vector<std::pair<ChannelId, uint64_t>> due;
+    for (auto& [key, forward] : forwards_) {
+        if (!forward.out_htlc && !forward.failed && !forward.preimage &&
+            must_fail_back(policy_, forward.deadline, forward.in_cltv, now, height)) {
+            due.push_back(key);
+        }
+    }
+    for (const auto& key : due) {
+        auto found = forwards_.find(key);
+        if (found == forwards_.end()) continue;
+        found->second.failed = true;
+        out.commands.push_back(PutHubForward{found->second});
+        settle(out, found->second);
+    }
+    for (auto& [id, live] : channels_) {
+        if (live.state.phase == channel::ChannelPhase::kOpen && !live.state.channel_ready_sent) maybe_ready(out, live);
+    }
+    flush(out);
+}
+
+size_t Hub::pending_htlcs(const Conn& conn) const {
+    size_t count = 0;
+    for (const ChannelId& id : conn.channels) {
+        auto found = channels_.find(id);
+        if (found == channels_.end()) continue;
+        const Channel& c = found->second.state;
+        if (c.local_commit) count += c.local_commit->spec.htlcs.size();
+        for (const auto& u : c.remote_proposed) count += std::holds_alternative<channel::UpdateAddHtlc>(u) ? 1 : 0;
+    }
+    return count;
+}
+
+std::optional<Channel> Hub::channel(const ChannelId& id) {
+    auto promise = std::make_shared<std::promise<std::optional<Channel>>>();
+    auto future = promise->get_future();
+    post([this, id, promise] {
+        auto found = channels_.find(id);
+        promise->set_value(found == channels_.end() ? std::nullopt : std::optional<Channel>(found->second.state));
+    });
+    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return std::nullopt;
+    return future.get();
+}
+
+size_t Hub::pending_forwards() {
+    auto promise = std::make_shared<std::promise<size_t>>();
+    auto future = promise->get_future();
+    post([this, promise] { promise->set_value(forwards_.size()); });
+    if (future.wait_for(std::chrono::seconds(10)) != std::future_status::ready) return SIZE_MAX;
+    return future.get();
+}
+
+}  // namespace datt::relay::hub

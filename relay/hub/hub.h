@@ -1,0 +1,167 @@
+// The payment-channel hub inside datt-relay: it runs core/channel's machine for each client
+// channel, over binary WebSocket frames (channel/channel_frame.h; docs/protocol.md
+// "Channels"), and forwards payments payer -> hub -> payee (forwarding.h) without ever being
+// able to take them.
+//
+// Threads: one hub thread owns every channel. on_frame/connection_closed (network threads)
+// queue work for it; a tick every 100 ms checks funding confirmations (the bridge) and the
+// deadlines of held payments.
+//
+// Durability (docs/architecture.md "Hub"): every input runs to completion in memory, then
+// the channels it changed (PutChannelState) and the forwards it changed (PutHubForward,
+// DeleteHubForward) go to the relay's single writer as one WriteHub; the frames the input
+// produced are sent from the writer's commit callback, so no message leaves before the
+// state it depends on is in SQLite (synchronous=FULL). Every frame goes that way, in order,
+// even those that need nothing stored, so a later frame cannot overtake an earlier one.
+// If the commit fails, nothing is sent and the hub stops taking input (its memory is ahead
+// of the disk): the relay must be restarted.
+//
+// Restart: make() loads every stored channel (parse_channel_state: stored bytes are
+// untrusted; a row that fails to load is left as it is and logged, its channel refused)
+// and every forward, and marks each channel disconnected (peer_disconnected: our
+// uncommitted updates are kept to be sent again). A client's channel_reestablish
+// reattaches its channel to the connection and resumes.
+//
+// Limits per connection: hub_max_channels (open or attached), hub_max_pending_htlcs (HTLCs
+// on its channels, counted in our commitment and in the proposals), hub_messages_per_second
+// (token bucket, burst 2x): over them a frame is refused with a warning (the state is not
+// touched) and the rate limit closes the connection.
+//
+// Errors to the client are BOLT-1 `warning` (a frame refused, the channel goes on) or
+// `error` (a channel message the machine refused: the state is unchanged, the channel should
+// be closed) frames whose data is "code: message".
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "channel/channel_machine.h"
+#include "engine/bitcoin_service.h"
+#include "engine/channel_service.h"
+#include "engine/config.h"
+#include "engine/messages.h"
+#include "engine/token_bucket.h"
+#include "hub/forwarding.h"
+#include "net/outbox.h"
+#include "store/store.h"
+
+namespace datt::relay::hub {
+
+// Where the hub's writes go: the relay's writer (Relay::write_hub), or a test's.
+using WriteSink = std::function<bool(WriteHub)>;
+
+struct HubOptions {
+    Hash256 chain_hash{};  // the network's genesis hash (BOLT-2 chain_hash)
+    // Unix seconds now; the wall clock by default (tests pass their own).
+    std::function<int64_t()> now;
+};
+
+class Hub final : public ChannelService {
+  public:
+    // Loads the stored channels and forwards through `reader`. `chain` may be null when
+    // hub_minimum_depth is 0. Errors: config (bad fee policy), store_* (reading failed).
+    [[nodiscard]] static Result<std::unique_ptr<Hub>> make(const Config& config, HubOptions options,
+                                                           StoreReader& reader, WriteSink writes,
+                                                           BitcoinService* chain, Outbox& outbox);
+    ~Hub() override;
+
+    void start();
+    void stop();  // idempotent; joins the thread
+
+    void on_frame(ConnectionId from, std::string bytes) override;
+    void connection_closed(ConnectionId id) override;
+
+    // For tests and benchmarks: a copy of a channel's state as the hub holds it (waits for
+    // the hub thread), and the number of forwards not yet settled.
+    std::optional<channel::Channel> channel(const channel::ChannelId& id);
+    size_t pending_forwards();
+    size_t loaded_channels() const { return loaded_; }
+
+  private:
+    struct Live {
+        channel::Channel state;
+        channel::ChannelSecrets secrets;
+        Hash256 seed{};
+        std::optional<ConnectionId> conn;
+        bool stored = false;        // has a row (funding_signed sent)
+        bool checking = false;      // a confirmations question is out
+        std::vector<channel::Update> dropped;  // ours, to send again after reestablish
+    };
+    struct Conn {
+        explicit Conn(double rate) : rate(rate, std::max(1.0, 2 * rate)) {}
+        TokenBucket rate;
+        std::map<channel::ChannelId, Live> opening;  // before funding_created, by temporary id
+        std::set<channel::ChannelId> channels;       // attached stored channels
+    };
+    // What one input produced: committed, then sent.
+    struct Out {
+        std::set<channel::ChannelId> dirty;
+        std::vector<WriteCommand> commands;
+        std::vector<std::pair<ConnectionId, Bytes>> frames;
+    };
+
+    Hub(const Config& config, HubOptions options, WriteSink writes, BitcoinService* chain,
+        Outbox& outbox);
+
+    void post(std::function<void()> task);
+    void run();
+    void flush(Out& out);
+    void tick();
+
+    void frame(ConnectionId from, const std::string& bytes);
+    void closed(ConnectionId id);
+    void warn(Out& out, ConnectionId to, const channel::ChannelId& id, const Error& error, bool fatal);
+
+    void open(Out& out, ConnectionId from, Conn& conn, const channel::OpenChannel& open);
+    void funding(Out& out, ConnectionId from, Conn& conn, const channel::FundingCreated& created);
+    void reestablish(Out& out, ConnectionId from, Conn& conn, const channel::ChannelReestablish& msg);
+
+    // Applies a machine step to a channel: state, frames, events, then signs what is pending.
+    // false (and a frame to the client) when the step failed; the state is unchanged then.
+    bool apply(Out& out, Live& live, const Result<channel::Step>& step);
+    void on_event(Out& out, Live& live, const channel::ChannelEvent& event);
+    void maybe_ready(Out& out, Live& live);
+    void offer(Out& out, HubForward& forward);
+    void settle(Out& out, HubForward& forward);
+    void resume(Out& out, Live& live);
+    std::vector<HubForward*> unoffer_dropped(Live& live);
+    size_t pending_htlcs(const Conn& conn) const;
+    bool usable(const Live& live) const;
+
+    const Config config_;
+    const ForwardPolicy policy_;
+    HubOptions options_;
+    WriteSink writes_;
+    BitcoinService* chain_;
+    Outbox& outbox_;
+    size_t loaded_ = 0;
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::function<void()>> tasks_;
+    bool stopping_ = false;
+    std::thread thread_;
+    std::atomic<bool> failed_{false};  // a commit failed: no more input
+
+    // Hub thread only.
+    std::map<channel::ChannelId, Live> channels_;
+    std::map<ConnectionId, Conn> conns_;
+    std::map<std::pair<channel::ChannelId, uint64_t>, HubForward> forwards_;
+};
+
+// The hub's channel parameters (what accept_channel announces and what it accepts).
+channel::AcceptPolicy accept_policy(const Config& config, const Hash256& chain_hash,
+                                    const Bytes& shutdown_script);
+
+}  // namespace datt::relay::hub

@@ -1,0 +1,464 @@
+// The hub in process: the real Relay (its writer, real SQLite), the real Hub, and clients
+// that are core/channel machines talking to it in binary frames through the ServerHandler
+// calls the network layer makes (RecordingOutbox instead of sockets). Each test checks
+// balances exactly in msat on all three sides and the hub's stored state.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <functional>
+
+#include "bitcoin/script_templates.h"
+#include "channel/channel_frame.h"
+#include "channel/channel_state_codec.h"
+#include "channel/hop_payload.h"
+#include "channel/hub_fees.h"
+#include "crypto/sha256.h"
+#include "engine_support.h"
+#include "hub/hub.h"
+
+namespace datt::relay::test {
+namespace {
+
+using bitcoin::Msats;
+using bitcoin::Sats;
+using channel::Channel;
+using channel::ChannelId;
+using channel::Message;
+
+Hash256 filled(uint8_t fill) {
+    Hash256 out{};
+    out.fill(fill);
+    return out;
+}
+
+const Hash256 kChain = filled(0x06);
+
+Config hub_config(const std::string& database) {
+    Config config = generous_config(database);
+    config.hub = true;
+    config.hub_minimum_depth = 0;  // no bridge here: channel_ready at once
+    config.hub_base_fee_msat = 1000;
+    config.hub_fee_ppm = 1000;
+    config.hub_hold_seconds = 30;
+    return config;
+}
+
+// The relay, its store and the hub; restartable on the same database file.
+class Rig {
+  public:
+    explicit Rig(Config config) : config_(std::move(config)) { start(); }
+    Rig() : Rig(hub_config("")) {}
+    ~Rig() { stop(); }
+
+    void start() {
+        config_.database = dir_.file("hub.sqlite3");
+        auto store = open_sqlite_store(config_.database);
+        ASSERT_TRUE(store.ok()) << store.error().message;
+        store_ = std::move(store).value();
+        relay_ = std::make_unique<Relay>(config_, *store_);
+        auto reader = store_->open_reader();
+        ASSERT_TRUE(reader.ok());
+        relay::hub::HubOptions options;
+        options.chain_hash = kChain;
+        options.now = [this] { return now.load(); };
+        auto hub = relay::hub::Hub::make(config_, options, **reader,
+                                         [this](WriteHub write) { return relay_->write_hub(std::move(write)); },
+                                         nullptr, outbox);
+        ASSERT_TRUE(hub.ok()) << hub.error().message;
+        hub_ = std::move(hub).value();
+        relay_->attach_channels(hub_.get());
+        ASSERT_TRUE(relay_->start(outbox).ok());
+        hub_->start();
+    }
+    // The hub thread stops first (queued input is dropped, as a crash would), then the
+    // writer commits what it holds.
+    void stop() {
+        if (!relay_) return;
+        hub_->stop();
+        relay_->shutdown();
+        hub_.reset();
+        relay_.reset();
+        store_.reset();
+    }
+    void restart() {
+        stop();
+        start();
+    }
+
+    ConnectionId connect() {
+        const ConnectionId id = next_id_++;
+        EXPECT_TRUE(relay_->on_open(id, "127.0.0.1"));
+        return id;
+    }
+    void disconnect(ConnectionId id) { relay_->on_close(id); }
+    void send(ConnectionId id, const Bytes& frame) { relay_->on_binary(id, std::string(frame.begin(), frame.end())); }
+
+    relay::hub::Hub& hub() { return *hub_; }
+    const Config& config() const { return config_; }
+    // The hub's stored rows as bytes, read from SQLite.
+    std::map<ChannelId, Bytes> stored_states() {
+        auto reader = store_->open_reader();
+        std::map<ChannelId, Bytes> out;
+        auto rows = (*reader)->hub_channels();
+        EXPECT_TRUE(rows.ok());
+        if (!rows) return out;
+        for (auto& row : *rows) {
+            ChannelId id{};
+            std::copy(row.channel_id.begin(), row.channel_id.end(), id.begin());
+            out[id] = row.state;
+        }
+        return out;
+    }
+
+    RecordingOutbox outbox;
+    std::atomic<int64_t> now{1'700'000'000};
+
+  private:
+    TempDir dir_;
+    Config config_;
+    std::unique_ptr<Store> store_;
+    std::unique_ptr<Relay> relay_;
+    std::unique_ptr<relay::hub::Hub> hub_;
+    ConnectionId next_id_ = 1;
+};
+
+// A client: a channel machine (the funder) and the frames the hub sent it.
+class Client {
+  public:
+    Client(Rig& rig, uint8_t seed) : rig_(rig), secrets_(channel::ChannelSecrets::from_seed(filled(seed)).value()), tag_(seed) {}
+
+    ConnectionId conn() const { return conn_; }
+    const Channel& channel() const { return *channel_; }
+    ChannelId id() const { return channel_->channel_id; }
+    std::vector<std::string> errors;  // "code: message" of warning/error frames
+    std::optional<Hash256> preimage;  // as payee: released for its hash
+    std::vector<channel::ChannelEvent> events;
+
+    void connect() {
+        conn_ = rig_.connect();
+        read_ = 0;
+    }
+
+    void send(const Message& m) { rig_.send(conn_, channel::frame_bytes(m)); }
+
+    bool take(const Result<channel::Step>& step) {
+        if (!step) {
+            ADD_FAILURE() << "client step: " << step.error().code << ": " << step.error().message;
+            return false;
+        }
+        channel_ = step->channel;
+        for (const Message& m : step->to_send) send(m);
+        for (const auto& event : step->events) {
+            events.push_back(event);
+            if (const auto* received = std::get_if<channel::HtlcReceived>(&event)) {
+                if (preimage && crypto::sha256(*preimage) == received->add.payment_hash) {
+                    take(channel::fulfill_htlc(*channel_, received->add.id, *preimage));
+                }
+            }
+        }
+        if (channel::has_changes_to_sign(*channel_)) take(channel::sign_commitment(*channel_, secrets_));
+        return true;
+    }
+
+    // One frame from the hub, if one arrives within `wait`: received by the machine.
+    bool step(std::chrono::milliseconds wait) {
+        auto frame = rig_.outbox.binary(conn_, read_, wait);
+        if (!frame) return false;
+        ++read_;
+        auto parsed = channel::parse_frame(ByteSpan(reinterpret_cast<const uint8_t*>(frame->data()), frame->size()));
+        EXPECT_TRUE(parsed.ok()) << parsed.error().code;
+        if (!parsed) return true;
+        if (const auto* error = std::get_if<channel::ErrorMessage>(&parsed->message())) {
+            errors.emplace_back(error->data.begin(), error->data.end());
+            return true;
+        }
+        take(channel::receive(*channel_, secrets_, parsed->message()));
+        return true;
+    }
+
+    // open_channel .. channel_ready both ways; `push` msat go to the hub at open.
+    void open(Sats funding, Msats push) {
+        connect();
+        const channel::OpenParams params{kChain, filled(static_cast<uint8_t>(tag_ + 1)), funding, push, 2'500,
+                                         channel::ChannelConfig{Sats{546}, Msats{900'000'000'000}, Sats{10'000},
+                                                                Msats{1}, 144, 30},
+                                         bitcoin::p2wpkh_script(secrets_.funding_pubkey()),
+                                         channel::ClosingFeeRange{Sats{500}, Sats{5'000}}};
+        ASSERT_TRUE(take(channel::open_channel(secrets_, params)));
+        ASSERT_TRUE(step(std::chrono::seconds(10))) << "no accept_channel";
+        const channel::FundingNeeded* needed = nullptr;
+        for (const auto& e : events) {
+            if (const auto* f = std::get_if<channel::FundingNeeded>(&e)) needed = f;
+        }
+        ASSERT_NE(needed, nullptr) << (errors.empty() ? "" : errors.back());
+        bitcoin::Transaction funding_tx;
+        funding_tx.inputs.push_back(bitcoin::TxIn{{filled(tag_), 0}, {}, 0xfffffffd, {}});
+        funding_tx.outputs.push_back(needed->output);
+        ASSERT_TRUE(take(channel::funding_created(*channel_, secrets_, {bitcoin::txid(funding_tx), 0})));
+        ASSERT_TRUE(step(std::chrono::seconds(10))) << "no funding_signed";
+        ASSERT_TRUE(take(channel::send_channel_ready(*channel_, secrets_)));
+        ASSERT_TRUE(step(std::chrono::seconds(10))) << "no channel_ready";
+        ASSERT_TRUE(channel::can_update(*channel_)) << (errors.empty() ? "" : errors.back());
+    }
+
+    // The connection drops (the client side of it) and comes back: channel_reestablish.
+    void reconnect(bool tell_relay = true) {
+        if (tell_relay) rig_.disconnect(conn_);
+        drop();
+        come_back();
+    }
+    void drop() {
+        channel::Step step = channel::peer_disconnected(*channel_);
+        channel_ = step.channel;
+        for (const auto& e : step.events) {
+            if (const auto* d = std::get_if<channel::UpdatesDropped>(&e)) dropped_ = d->updates;
+        }
+    }
+    void come_back() {
+        connect();
+        take(channel::peer_connected(*channel_, secrets_));
+    }
+    // After the peer's channel_reestablish: our dropped updates again.
+    void resend() {
+        for (const auto& u : dropped_) {
+            if (const auto* add = std::get_if<channel::UpdateAddHtlc>(&u)) {
+                take(channel::add_htlc(*channel_, add->amount_msat, add->payment_hash, add->cltv_expiry,
+                                       add->onion_routing_packet, 0));
+            } else if (const auto* f = std::get_if<channel::UpdateFulfillHtlc>(&u)) {
+                take(channel::fulfill_htlc(*channel_, f->id, f->payment_preimage));
+            }
+        }
+        dropped_.clear();
+    }
+
+    // Pays `amount` to `payee`'s channel through the hub (fee on top, as advertised).
+    void pay(const ChannelId& payee, Msats amount, const Hash256& hash, uint32_t cltv) {
+        const auto with_fee = channel::amount_with_fee({Msats{rig_.config().hub_base_fee_msat}, rig_.config().hub_fee_ppm},
+                                                       amount);
+        ASSERT_TRUE(with_fee.ok());
+        const auto onion = channel::serialize_hop_payload({false, payee, amount, cltv});
+        ASSERT_TRUE(take(channel::add_htlc(*channel_, *with_fee, hash, cltv + rig_.config().hub_cltv_delta, onion, 0)));
+    }
+
+    Msats to_local() const { return channel::current_local_spec(*channel_)->to_local; }
+    Msats to_remote() const { return channel::current_local_spec(*channel_)->to_remote; }
+    size_t htlcs() const { return channel::current_local_spec(*channel_)->htlcs.size(); }
+    bool quiet() const {
+        return channel_->local_proposed.empty() && channel_->remote_proposed.empty() && !channel_->remote_next_commit &&
+               channel_->local_signed.empty() && channel_->remote_signed.empty() && channel_->local_acked.empty() &&
+               channel_->remote_acked.empty();
+    }
+
+  private:
+    Rig& rig_;
+    channel::ChannelSecrets secrets_;
+    uint8_t tag_;
+    std::optional<Channel> channel_;
+    ConnectionId conn_ = 0;
+    size_t read_ = 0;
+    std::vector<channel::Update> dropped_;
+};
+
+// Runs the clients' side until `done` holds (or 20 s pass).
+bool pump(std::vector<Client*> clients, const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+        bool any = false;
+        for (Client* c : clients) any |= c->step(std::chrono::milliseconds(any ? 0 : 5));
+        if (!any && done()) return true;
+    }
+    return done();
+}
+
+struct Balances {
+    Msats local, remote;
+};
+Balances hub_side(Rig& rig, const ChannelId& id) {
+    auto state = rig.hub().channel(id);
+    EXPECT_TRUE(state.has_value());
+    if (!state) return {};
+    const auto* spec = channel::current_local_spec(*state);
+    EXPECT_TRUE(spec->htlcs.empty());
+    return {spec->to_local, spec->to_remote};
+}
+
+const Hash256 kPreimage = filled(0x77);
+constexpr Msats kAmount{50'000'000};         // 50,000 sat to the payee
+constexpr Msats kWithFee{50'000'000 + 51'000};  // + 1,000 + 50,000,000 * 1000 / 1e6
+constexpr uint32_t kCltv = 1'000;
+
+// A pays B through the hub: balances everywhere, exact.
+void expect_paid(Rig& rig, Client& a, Client& b) {
+    EXPECT_EQ(a.to_local(), Msats{1'000'000'000 - kWithFee.value()});
+    EXPECT_EQ(a.to_remote(), kWithFee);
+    EXPECT_EQ(b.to_local(), Msats{500'000'000 + kAmount.value()});
+    EXPECT_EQ(b.to_remote(), Msats{500'000'000 - kAmount.value()});
+    const Balances hub_a = hub_side(rig, a.id());
+    const Balances hub_b = hub_side(rig, b.id());
+    EXPECT_EQ(hub_a.local, kWithFee);
+    EXPECT_EQ(hub_a.remote, a.to_local());
+    EXPECT_EQ(hub_b.local, Msats{500'000'000 - kAmount.value()});
+    EXPECT_EQ(hub_b.remote, b.to_local());
+    // The hub's gain is the advertised fee, to the msat.
+    EXPECT_EQ(hub_a.local.value() + hub_b.local.value() - 500'000'000, 51'000u);
+    EXPECT_EQ(rig.hub().pending_forwards(), 0u);
+}
+
+class HubTest : public ::testing::Test {
+  protected:
+    // A funds 1,000,000 sat; B funds 1,000,000 sat and pushes 500,000 sat to the hub, so
+    // the hub can pay B (inbound liquidity bought at open).
+    void open_both() {
+        a.open(Sats{1'000'000}, Msats{0});
+        b.open(Sats{1'000'000}, Msats{500'000'000});
+        b.preimage = kPreimage;
+    }
+    bool settled() {
+        return a.htlcs() == 0 && b.htlcs() == 0 && a.quiet() && b.quiet() && a.to_remote().value() > 0;
+    }
+
+    Rig rig;
+    Client a{rig, 0x11};
+    Client b{rig, 0x22};
+};
+
+TEST_F(HubTest, PaysThroughTheHubWithTheAdvertisedFee) {
+    open_both();
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    ASSERT_TRUE(pump({&a, &b}, [&] { return settled(); })) << a.errors.size() << " " << b.errors.size();
+    EXPECT_TRUE(a.errors.empty()) << a.errors.front();
+    EXPECT_TRUE(b.errors.empty()) << b.errors.front();
+    bool fulfilled = false;
+    for (const auto& e : a.events) {
+        if (const auto* f = std::get_if<channel::HtlcFulfilled>(&e)) fulfilled = f->payment_preimage == kPreimage;
+    }
+    EXPECT_TRUE(fulfilled) << "A got B's preimage back";
+    expect_paid(rig, a, b);
+
+    // What SQLite holds is what the hub holds, and a restart loads it.
+    const auto stored = rig.stored_states();
+    ASSERT_EQ(stored.size(), 2u);
+    for (const ChannelId& id : {a.id(), b.id()}) {
+        EXPECT_EQ(stored.at(id), channel::serialize_channel_state(*rig.hub().channel(id)));
+    }
+    rig.restart();
+    EXPECT_EQ(rig.hub().loaded_channels(), 2u);
+    a.reconnect(false);
+    b.reconnect(false);
+    ASSERT_TRUE(pump({&a, &b}, [&] { return a.channel().link == channel::LinkState::kConnected &&
+                                          b.channel().link == channel::LinkState::kConnected; }));
+    expect_paid(rig, a, b);
+    // And the channel goes on: a second payment.
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    ASSERT_TRUE(pump({&a, &b}, [&] { return a.htlcs() == 0 && a.quiet() && b.quiet() &&
+                                          a.to_remote() == Msats{2 * kWithFee.value()}; }));
+    EXPECT_EQ(b.to_local(), Msats{500'000'000 + 2 * kAmount.value()});
+}
+
+TEST_F(HubTest, HoldsThePaymentWhileThePayeeIsOffline) {
+    open_both();
+    rig.disconnect(b.conn());
+    b.drop();
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    // A's HTLC is committed and held by the hub.
+    ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 1; }));
+    EXPECT_EQ(rig.hub().pending_forwards(), 1u);
+    b.come_back();
+    ASSERT_TRUE(pump({&a, &b}, [&] { return settled(); }));
+    b.resend();
+    expect_paid(rig, a, b);
+}
+
+TEST_F(HubTest, FailsBackWhenThePayeeNeverReturns) {
+    open_both();
+    rig.disconnect(b.conn());
+    b.drop();
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 1; }));
+    rig.now += 29;  // inside the 30 s hold: still held
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    EXPECT_EQ(a.htlcs(), 1u);
+    EXPECT_EQ(rig.hub().pending_forwards(), 1u);
+    rig.now += 1;  // the deadline
+    ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 0; }));
+    bool failed = false;
+    for (const auto& e : a.events) {
+        if (const auto* f = std::get_if<channel::HtlcFailed>(&e)) {
+            failed = std::string(f->reason.begin(), f->reason.end()).starts_with("hub_payee_failed");
+        }
+    }
+    EXPECT_TRUE(failed);
+    EXPECT_EQ(a.to_local(), Msats{1'000'000'000});  // every msat back
+    EXPECT_EQ(hub_side(rig, a.id()).local, Msats{0});
+    EXPECT_EQ(hub_side(rig, b.id()).local, Msats{500'000'000});
+    EXPECT_EQ(rig.hub().pending_forwards(), 0u);
+}
+
+TEST_F(HubTest, RestartInTheMiddleOfAPaymentLosesNothing) {
+    open_both();
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    // Only A's side runs: the hub commits A's HTLC and offers it to B, who reads nothing.
+    ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 1; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    rig.restart();
+    EXPECT_EQ(rig.hub().pending_forwards(), 1u);
+    a.reconnect(false);
+    b.reconnect(false);
+    ASSERT_TRUE(pump({&a, &b}, [&] {
+        if (a.channel().link == channel::LinkState::kConnected) a.resend();
+        if (b.channel().link == channel::LinkState::kConnected) b.resend();
+        return settled();
+    }));
+    expect_paid(rig, a, b);
+}
+
+TEST_F(HubTest, BadFramesGetClearErrorsAndLeaveStoredStateIntact) {
+    open_both();
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    ASSERT_TRUE(pump({&a, &b}, [&] { return settled(); }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto before = rig.stored_states();
+
+    const size_t errors = a.errors.size();
+    rig.send(a.conn(), Bytes{1, 2, 3});
+    Bytes version = channel::frame_bytes(channel::UpdateFulfillHtlc{a.id(), 0, kPreimage, {}});
+    version[0] = 9;
+    rig.send(a.conn(), version);
+    Bytes mismatch = channel::frame_bytes(channel::UpdateFulfillHtlc{a.id(), 0, kPreimage, {}});
+    mismatch[1] ^= 1;
+    rig.send(a.conn(), mismatch);
+    // Well formed, but the hub offered A no HTLC 7; and a channel that is not A's.
+    a.send(channel::UpdateFulfillHtlc{a.id(), 7, kPreimage, {}});
+    a.send(channel::UpdateFulfillHtlc{b.id(), 0, kPreimage, {}});
+    ASSERT_TRUE(pump({&a}, [&] { return a.errors.size() >= errors + 5; }));
+    const std::vector<std::string> codes = {"frame_truncated", "frame_bad_version", "frame_channel_id_mismatch",
+                                            "channel_unknown_htlc", "hub_unknown_channel"};
+    for (size_t i = 0; i < codes.size(); ++i) {
+        EXPECT_TRUE(a.errors[errors + i].starts_with(codes[i] + ": ")) << a.errors[errors + i];
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(rig.stored_states(), before);
+    expect_paid(rig, a, b);
+}
+
+TEST(HubLimits, ChannelsPerConnection) {
+    Config config = hub_config("");
+    config.hub_max_channels = 1;
+    Rig rig(config);
+    Client a(rig, 0x11);
+    a.open(Sats{1'000'000}, Msats{0});
+    // A second open_channel on the same connection is refused, nothing is stored for it.
+    const auto secrets = channel::ChannelSecrets::from_seed(filled(0x33)).value();
+    auto second = channel::open_channel(
+        secrets, {kChain, filled(0x34), Sats{1'000'000}, Msats{0}, 2'500,
+                  channel::ChannelConfig{Sats{546}, Msats{900'000'000}, Sats{10'000}, Msats{1}, 144, 30},
+                  bitcoin::p2wpkh_script(secrets.funding_pubkey()), {Sats{500}, Sats{5'000}}});
+    ASSERT_TRUE(second.ok());
+    a.send(second->to_send.front());
+    ASSERT_TRUE(pump({&a}, [&] { return !a.errors.empty(); }));
+    EXPECT_TRUE(a.errors.back().starts_with("hub_too_many_channels: ")) << a.errors.back();
+    EXPECT_EQ(rig.stored_states().size(), 1u);
+}
+
+}  // namespace
+}  // namespace datt::relay::test

@@ -1,0 +1,157 @@
+// Two browser-side clients built on the wasm module (datt.channel) open channels to a real
+// datt-relay running the hub (--hub true) over real WebSockets on 127.0.0.1, and A pays B
+// through it: B gives A a BOLT-11 invoice (datt.invoice) whose payment hash A pays; balances
+// are checked exactly in msat on both clients, the hub keeps the fee it advertises in NIP-11
+// (A's loss minus B's gain). Then the relay is killed with SIGKILL and restarted on the
+// same database: both clients reestablish and a second payment goes through.
+// --hub-minimum-depth 0: no chain here (the funding transactions are not broadcast); the
+// confirmations path needs bcoin (not covered by this suite).
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { after, test } from 'node:test';
+import WebSocket from 'ws';
+
+import { loadWasmDatt } from '../support/vectors.mjs';
+import { startRelay } from './support.mjs';
+
+const datt = await loadWasmDatt();
+const relays = [];
+after(async () => { for (const r of relays) await r.stop(); });
+
+// The regtest genesis block hash in internal byte order (the hub runs --bitcoin-network regtest).
+const CHAIN_HASH = Buffer.from('0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206', 'hex').reverse().toString('hex');
+const hex = (bytes) => Buffer.from(bytes).toString('hex');
+
+function nip11(port) {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/', headers: { Accept: 'application/nostr+json' } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject);
+  });
+}
+
+class Client {
+  constructor(name) {
+    this.name = name;
+    this.seed = randomBytes(32);
+    this.state = null;
+    this.events = [];
+    this.preimage = null;  // payee: released for its hash
+  }
+
+  async connect(url) {
+    this.ws = new WebSocket(url);
+    this.inbox = [];
+    this.ws.on('message', (data, isBinary) => { if (isBinary) this.inbox.push(new Uint8Array(data)); });
+    await new Promise((resolve, reject) => { this.ws.once('open', resolve); this.ws.once('error', reject); });
+  }
+
+  // Stores the step (here: in memory) before sending its frames, as the browser must.
+  take(step) {
+    this.state = step.state;
+    for (const frame of step.frames) this.ws.send(frame, { binary: true });
+    for (const event of step.events) {
+      this.events.push(event);
+      if (event.type === 'htlc_received' && this.preimage &&
+          createHash('sha256').update(this.preimage).digest('hex') === event.payment_hash) {
+        this.take(datt.channel.fulfill(this.state, this.seed, event.id, hex(this.preimage)));
+      }
+    }
+    if (datt.channel.info(this.state).has_changes_to_sign) this.take(datt.channel.sign(this.state, this.seed));
+  }
+
+  step() {
+    const frame = this.inbox.shift();
+    if (!frame) return false;
+    this.take(datt.channel.receive(this.state, this.seed, frame));
+    return true;
+  }
+
+  info() { return datt.channel.info(this.state); }
+}
+
+async function until(clients, done, what, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    let any = false;
+    for (const c of clients) while (c.step()) any = true;
+    if (!any && done()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+async function open(client, url, fundingSats, pushMsat) {
+  await client.connect(url);
+  client.take(datt.channel.open(client.seed, {
+    chain_hash: CHAIN_HASH, temporary_channel_id: hex(randomBytes(32)), funding_sats: fundingSats,
+    push_msat: pushMsat, feerate_per_kw: 2500, dust_limit_sats: 546, max_htlc_value_in_flight_msat: 900000000000n,
+    channel_reserve_sats: 10000, htlc_minimum_msat: 1n, to_self_delay: 144, max_accepted_htlcs: 30,
+    shutdown_script: '0014' + '11'.repeat(20), closing_min_fee_sats: 500, closing_max_fee_sats: 5000,
+  }));
+  await until([client], () => client.events.some((e) => e.type === 'funding_needed'), 'accept_channel');
+  // A funding transaction is not needed with minimum_depth 0: any outpoint both sides sign for.
+  client.take(datt.channel.funding(client.state, client.seed, { txid: hex(randomBytes(32)), vout: 0 }));
+  await until([client], () => client.events.some((e) => e.type === 'funding_may_broadcast'), 'funding_signed');
+  client.take(datt.channel.ready(client.state, client.seed));
+  await until([client], () => client.info().can_update, 'channel_ready');
+}
+
+const quiet = (c) => c.info().htlcs === 0 && !c.info().has_changes_to_sign;
+
+test('A pays B through the hub with wasm clients; the hub keeps exactly its fee; kill -9 and restart', { timeout: 90000 }, async () => {
+  let relay = await startRelay({ args: ['--hub', 'true', '--hub-minimum-depth', '0'] });
+  relays.push(relay);
+  const fees = (await nip11(relay.port)).fees.channel;
+
+  const a = new Client('A');
+  const b = new Client('B');
+  await open(a, relay.url, 1000000, 0n);
+  await open(b, relay.url, 1000000, 500000000n);  // B buys 500,000 sat of inbound room
+  const bChannel = b.info().channel_id;
+
+  // B's invoice for 50,000 sat; A pays its hash through the hub.
+  b.preimage = randomBytes(32);
+  const payeeKey = randomBytes(32);
+  const invoice = datt.invoice.encode({
+    network: 'regtest', amount_msat: 50000000n,
+    payment_hash: createHash('sha256').update(b.preimage).digest('hex'),
+    payment_secret: hex(randomBytes(32)), description: 'tip', min_final_cltv_expiry: 18,
+  }, payeeKey);
+  const decoded = datt.invoice.decode(invoice);
+  const toSend = datt.channel.amountWithFee(fees, decoded.amount_msat);
+  assert.equal(toSend, 50000000n + BigInt(fees.base_msat) + 50000000n * BigInt(fees.proportional_millionths) / 1000000n);
+
+  const pay = () => a.take(datt.channel.addHtlc(a.state, a.seed, {
+    amount_msat: toSend, payment_hash: decoded.payment_hash, cltv_expiry: 1040, block_height: 0,
+    hop: { final: false, channel_id: bChannel, amount_msat: decoded.amount_msat, cltv_expiry: 1000 },
+  }));
+  pay();
+  await until([a, b], () => quiet(a) && quiet(b) && a.events.some((e) => e.type === 'htlc_fulfilled'), 'the payment');
+  assert.equal(a.events.find((e) => e.type === 'htlc_fulfilled').preimage, hex(b.preimage));
+  assert.equal(BigInt(a.info().to_local_msat), 1000000000n - toSend);
+  assert.equal(BigInt(b.info().to_local_msat), 500000000n + 50000000n);
+  // What the hub holds on each channel is the clients' to_remote: its gain is the fee.
+  const hubGain = BigInt(a.info().to_remote_msat) + BigInt(b.info().to_remote_msat) - 500000000n;
+  assert.equal(hubGain, toSend - 50000000n);
+
+  // kill -9, restart on the same database, reconnect: reestablish, then pay again.
+  relay.process.kill('SIGKILL');
+  await relay.exited;
+  relay = await startRelay({ database: relay.database, args: ['--hub', 'true', '--hub-minimum-depth', '0'] });
+  relays.push(relay);
+  for (const c of [a, b]) {
+    c.ws.terminate();
+    c.take(datt.channel.disconnected(c.state, c.seed));
+    await c.connect(relay.url);
+    c.take(datt.channel.connected(c.state, c.seed));
+  }
+  await until([a, b], () => a.info().link === 0 && b.info().link === 0, 'reestablish');
+  pay();
+  await until([a, b], () => quiet(a) && quiet(b) && BigInt(b.info().to_local_msat) === 600000000n, 'the second payment');
+  assert.equal(BigInt(a.info().to_local_msat), 1000000000n - 2n * toSend);
+  for (const c of [a, b]) c.ws.close();
+});

@@ -1,0 +1,307 @@
+// core/channel's state machine for JavaScript (the browser's side of a channel to the hub),
+// kept small: one entry point runs one machine input and returns the next state as its
+// stored bytes (channel_state_codec.h), the frames to send (channel_frame.h, ready for the
+// WebSocket) and the events as JSON text; channelInfo reads a stored state. The caller
+// stores the state (IndexedDB) before sending the frames. Secrets never cross: the 32-byte
+// channel seed comes in each call (ChannelSecrets::from_seed) and is wiped.
+//
+// This file depends on nothing else in wasm/ but convert.h, so it can move into the second,
+// lazily loaded module with the payment bindings.
+//
+// channelCall(op, state, seed, args, bytes): `state` is a Uint8Array (null for "open"),
+// `args` JSON text, `bytes` a Uint8Array or null:
+//   open      args {chain_hash (hex, internal order), temporary_channel_id (hex),
+//             funding_sats, push_msat (decimal string), feerate_per_kw, dust_limit_sats,
+//             max_htlc_value_in_flight_msat (string), channel_reserve_sats,
+//             htlc_minimum_msat (string), to_self_delay, max_accepted_htlcs,
+//             shutdown_script (hex), closing_min_fee_sats, closing_max_fee_sats}
+//   funding   args {txid (hex, display order), vout}: funding_created
+//   receive   bytes: one frame from the hub
+//   ready     channel_ready
+//   add       args {amount_msat (string), payment_hash (hex), cltv_expiry, block_height,
+//             hop: {final (bool), channel_id (hex), amount_msat (string), cltv_expiry}}
+//   fulfill   args {id (string), preimage (hex)}
+//   fail      args {id (string), reason (text)}
+//   sign      commitment_signed
+//   disconnected / connected   the link dropped / came back (our channel_reestablish)
+// Result value: {state: Uint8Array, frames: [Uint8Array], events: JSON text}. Events:
+// funding_needed {script, sats}, funding_may_broadcast, operational, htlc_received {id,
+// amount_msat, payment_hash, cltv_expiry, hop?}, htlc_fulfilled {id, preimage}, htlc_failed
+// {id, reason}, remote_commitment_revoked {number}, updates_dropped {count}, closed. msat
+// amounts and ids are decimal strings (they pass 2^53).
+// A frame from the hub that is a warning/error comes back as the error
+// {code: "hub_error", message: its data}; the state is unchanged then.
+#include <emscripten/bind.h>
+
+#include <nlohmann/json.hpp>
+
+#include "bitcoin/display_hash.h"
+#include "channel/channel_frame.h"
+#include "channel/channel_machine.h"
+#include "channel/channel_state_codec.h"
+#include "channel/hop_payload.h"
+#include "channel/hub_fees.h"
+#include "convert.h"
+
+namespace datt::wasm {
+namespace {
+
+using nlohmann::json;
+constexpr size_t kMaxArgsJson = 64 * 1024;
+constexpr size_t kMaxState = 4 * 1024 * 1024;
+
+Error bad_args(const std::string& what) { return make_error("channel_bad_args", what); }
+
+template <class T>
+Result<T> field(const json& args, const char* name) {
+    const auto found = args.find(name);
+    if (found == args.end()) return bad_args(std::string("missing ") + name);
+    try {
+        return found->get<T>();
+    } catch (...) {
+        return bad_args(std::string("wrong type: ") + name);
+    }
+}
+
+Result<uint64_t> u64_field(const json& args, const char* name) {
+    auto text = field<std::string>(args, name);
+    if (!text) return text.error();
+    uint64_t value = 0;
+    if (text->empty() || text->size() > 20) return bad_args(std::string(name) + " is not a decimal u64");
+    for (char c : *text) {
+        if (c < '0' || c > '9' || value > (UINT64_MAX - (c - '0')) / 10) {
+            return bad_args(std::string(name) + " is not a decimal u64");
+        }
+        value = value * 10 + static_cast<uint64_t>(c - '0');
+    }
+    return value;
+}
+
+Result<Hash256> hex32_field(const json& args, const char* name) {
+    auto text = field<std::string>(args, name);
+    if (!text) return text.error();
+    return hex_argument<32>(*text, name);
+}
+
+json event_json(const channel::ChannelEvent& event) {
+    return std::visit(
+        [](const auto& e) -> json {
+            using T = std::decay_t<decltype(e)>;
+            if constexpr (std::is_same_v<T, channel::FundingNeeded>) {
+                return {{"type", "funding_needed"}, {"script", to_hex(e.output.script_pubkey)},
+                        {"sats", e.output.value.value()}};
+            } else if constexpr (std::is_same_v<T, channel::FundingMayBroadcast>) {
+                return {{"type", "funding_may_broadcast"}};
+            } else if constexpr (std::is_same_v<T, channel::ChannelOperational>) {
+                return {{"type", "operational"}};
+            } else if constexpr (std::is_same_v<T, channel::HtlcReceived>) {
+                json out = {{"type", "htlc_received"}, {"id", std::to_string(e.add.id)},
+                            {"amount_msat", std::to_string(e.add.amount_msat.value())},
+                            {"payment_hash", to_hex(e.add.payment_hash)}, {"cltv_expiry", e.add.cltv_expiry}};
+                if (auto hop = channel::parse_hop_payload(e.add.onion_routing_packet)) {
+                    out["hop"] = {{"final", hop->is_final}, {"channel_id", to_hex(hop->channel_id)},
+                                  {"amount_msat", std::to_string(hop->amount.value())},
+                                  {"cltv_expiry", hop->cltv_expiry}};
+                }
+                return out;
+            } else if constexpr (std::is_same_v<T, channel::HtlcFulfilled>) {
+                return {{"type", "htlc_fulfilled"}, {"id", std::to_string(e.id)}, {"preimage", to_hex(e.payment_preimage)}};
+            } else if constexpr (std::is_same_v<T, channel::HtlcFailed>) {
+                return {{"type", "htlc_failed"}, {"id", std::to_string(e.id)},
+                        {"reason", std::string(e.reason.begin(), e.reason.end())}};
+            } else if constexpr (std::is_same_v<T, channel::RemoteCommitmentRevoked>) {
+                return {{"type", "remote_commitment_revoked"}, {"number", std::to_string(e.number)}};
+            } else if constexpr (std::is_same_v<T, channel::UpdatesDropped>) {
+                return {{"type", "updates_dropped"}, {"count", e.updates.size()}};
+            } else {
+                return {{"type", "closed"}};
+            }
+        },
+        event);
+}
+
+Result<channel::Step> run(const std::string& op, const std::optional<channel::Channel>& state,
+                          const channel::ChannelSecrets& secrets, const json& args, const Bytes& bytes) {
+    if (op == "open") {
+        auto chain = hex32_field(args, "chain_hash");
+        auto temp = hex32_field(args, "temporary_channel_id");
+        auto funding = field<int64_t>(args, "funding_sats");
+        auto push = u64_field(args, "push_msat");
+        auto feerate = field<uint32_t>(args, "feerate_per_kw");
+        auto dust = field<int64_t>(args, "dust_limit_sats");
+        auto in_flight = u64_field(args, "max_htlc_value_in_flight_msat");
+        auto reserve = field<int64_t>(args, "channel_reserve_sats");
+        auto minimum = u64_field(args, "htlc_minimum_msat");
+        auto delay = field<uint16_t>(args, "to_self_delay");
+        auto accepted = field<uint16_t>(args, "max_accepted_htlcs");
+        auto script = field<std::string>(args, "shutdown_script");
+        auto min_fee = field<int64_t>(args, "closing_min_fee_sats");
+        auto max_fee = field<int64_t>(args, "closing_max_fee_sats");
+        for (const Error* e : {chain ? nullptr : &chain.error(), temp ? nullptr : &temp.error(),
+                               funding ? nullptr : &funding.error(), push ? nullptr : &push.error(),
+                               feerate ? nullptr : &feerate.error(), dust ? nullptr : &dust.error(),
+                               in_flight ? nullptr : &in_flight.error(), reserve ? nullptr : &reserve.error(),
+                               minimum ? nullptr : &minimum.error(), delay ? nullptr : &delay.error(),
+                               accepted ? nullptr : &accepted.error(), script ? nullptr : &script.error(),
+                               min_fee ? nullptr : &min_fee.error(), max_fee ? nullptr : &max_fee.error()}) {
+            if (e) return *e;
+        }
+        auto script_bytes = from_hex(*script);
+        if (!script_bytes) return script_bytes.error();
+        channel::OpenParams params{*chain, *temp, bitcoin::Sats{*funding}, bitcoin::Msats{*push}, *feerate,
+                                   channel::ChannelConfig{bitcoin::Sats{*dust}, bitcoin::Msats{*in_flight},
+                                                          bitcoin::Sats{*reserve}, bitcoin::Msats{*minimum}, *delay,
+                                                          *accepted},
+                                   *script_bytes, channel::ClosingFeeRange{bitcoin::Sats{*min_fee}, bitcoin::Sats{*max_fee}}};
+        return channel::open_channel(secrets, params);
+    }
+    if (!state) return bad_args("a state is needed");
+    const channel::Channel& c = *state;
+    if (op == "funding") {
+        auto txid = field<std::string>(args, "txid");
+        auto vout = field<uint32_t>(args, "vout");
+        if (!txid) return txid.error();
+        if (!vout) return vout.error();
+        auto hash = bitcoin::from_display_hex(*txid);
+        if (!hash) return hash.error();
+        return channel::funding_created(c, secrets, bitcoin::OutPoint{*hash, *vout});
+    }
+    if (op == "receive") {
+        auto frame = channel::parse_frame(bytes);
+        if (!frame) return frame.error();
+        if (const auto* error = std::get_if<channel::ErrorMessage>(&frame->message())) {
+            return make_error("hub_error", std::string(error->data.begin(), error->data.end()));
+        }
+        return channel::receive(c, secrets, frame->message());
+    }
+    if (op == "ready") return channel::send_channel_ready(c, secrets);
+    if (op == "sign") return channel::sign_commitment(c, secrets);
+    if (op == "disconnected") return channel::peer_disconnected(c);
+    if (op == "connected") return channel::peer_connected(c, secrets);
+    if (op == "add") {
+        auto amount = u64_field(args, "amount_msat");
+        auto hash = hex32_field(args, "payment_hash");
+        auto cltv = field<uint32_t>(args, "cltv_expiry");
+        auto height = field<uint32_t>(args, "block_height");
+        auto hop = field<json>(args, "hop");
+        if (!amount) return amount.error();
+        if (!hash) return hash.error();
+        if (!cltv) return cltv.error();
+        if (!height) return height.error();
+        if (!hop) return hop.error();
+        auto is_final = field<bool>(*hop, "final");
+        auto hop_channel = hex32_field(*hop, "channel_id");
+        auto hop_amount = u64_field(*hop, "amount_msat");
+        auto hop_cltv = field<uint32_t>(*hop, "cltv_expiry");
+        if (!is_final) return is_final.error();
+        if (!hop_channel) return hop_channel.error();
+        if (!hop_amount) return hop_amount.error();
+        if (!hop_cltv) return hop_cltv.error();
+        const auto onion = channel::serialize_hop_payload({*is_final, *hop_channel, bitcoin::Msats{*hop_amount}, *hop_cltv});
+        return channel::add_htlc(c, bitcoin::Msats{*amount}, *hash, *cltv, onion, *height);
+    }
+    if (op == "fulfill") {
+        auto id = u64_field(args, "id");
+        auto preimage = hex32_field(args, "preimage");
+        if (!id) return id.error();
+        if (!preimage) return preimage.error();
+        return channel::fulfill_htlc(c, *id, *preimage);
+    }
+    if (op == "fail") {
+        auto id = u64_field(args, "id");
+        auto reason = field<std::string>(args, "reason");
+        if (!id) return id.error();
+        if (!reason) return reason.error();
+        return channel::fail_htlc(c, *id, Bytes(reason->begin(), reason->end()));
+    }
+    return bad_args("unknown op " + op);
+}
+
+val channel_call(val op, val state, val seed, val args, val bytes) {
+    if (!op.isString()) return fail(make_error("wrong_type", "op must be a string"));
+    const std::string name = op.as<std::string>();
+    auto seed_bytes = fixed_bytes_argument<32>(seed, "seed");
+    if (!seed_bytes) return fail(seed_bytes.error());
+    auto secrets = channel::ChannelSecrets::from_seed(*seed_bytes);
+    seed_bytes->fill(0);
+    if (!secrets) return fail(secrets.error());
+    std::optional<channel::Channel> current;
+    if (!is_absent(state)) {
+        auto stored = bytes_argument(state, "state", kMaxState);
+        if (!stored) return fail(stored.error());
+        auto parsed = channel::parse_channel_state(*stored);
+        if (!parsed) return fail(parsed.error());
+        current = std::move(*parsed);
+    }
+    json parsed_args = json::object();
+    if (!is_absent(args)) {
+        auto text = text_argument(args, "args");
+        if (!text) return fail(text.error());
+        if (text->size() > kMaxArgsJson) return fail(make_error("too_large", "args over 64 KiB"));
+        parsed_args = json::parse(*text, nullptr, false);
+        if (parsed_args.is_discarded() || !parsed_args.is_object()) return fail(bad_args("args must be a JSON object"));
+    }
+    Bytes frame;
+    if (!is_absent(bytes)) {
+        auto got = bytes_argument(bytes, "bytes", channel::kMaxFrameSize);
+        if (!got) return fail(got.error());
+        frame = std::move(*got);
+    }
+    auto step = run(name, current, *secrets, parsed_args, frame);
+    if (!step) return fail(step.error());
+    val frames = val::array();
+    for (const channel::Message& m : step->to_send) frames.call<void>("push", bytes_value(channel::frame_bytes(m)));
+    json events = json::array();
+    for (const auto& e : step->events) events.push_back(event_json(e));
+    val out = val::object();
+    out.set("state", bytes_value(channel::serialize_channel_state(step->channel)));
+    out.set("frames", frames);
+    out.set("events", val(events.dump(-1, ' ', false, json::error_handler_t::replace)));
+    return ok(out);
+}
+
+// JSON text: {phase, link, channel_id, funder, to_local_msat, to_remote_msat, htlcs,
+// can_update, has_changes_to_sign} of a stored state.
+val channel_info(val state) {
+    auto stored = bytes_argument(state, "state", kMaxState);
+    if (!stored) return fail(stored.error());
+    auto c = channel::parse_channel_state(*stored);
+    if (!c) return fail(c.error());
+    json out = {{"phase", static_cast<int>(c->phase)},
+                {"link", static_cast<int>(c->link)},
+                {"channel_id", to_hex(c->channel_id)},
+                {"funder", c->we_are_funder},
+                {"can_update", channel::can_update(*c)},
+                {"has_changes_to_sign", channel::has_changes_to_sign(*c)}};
+    if (const auto* spec = channel::current_local_spec(*c)) {
+        out["to_local_msat"] = std::to_string(spec->to_local.value());
+        out["to_remote_msat"] = std::to_string(spec->to_remote.value());
+        out["htlcs"] = spec->htlcs.size();
+    }
+    return ok(val(out.dump()));
+}
+
+// The amount to send the hub so that the payee gets `amount` (decimal strings).
+val hub_amount_with_fee(val base_msat, val ppm, val amount_msat) {
+    if (!base_msat.isString() || !amount_msat.isString()) return fail(make_error("wrong_type", "amounts are decimal strings"));
+    auto fees_ppm = safe_integer_argument(ppm, "ppm");
+    if (!fees_ppm || *fees_ppm < 0 || *fees_ppm > UINT32_MAX) return fail(make_error("wrong_type", "ppm must be a u32"));
+    const json args = {{"b", base_msat.as<std::string>()}, {"a", amount_msat.as<std::string>()}};
+    auto base = u64_field(args, "b");
+    auto amount = u64_field(args, "a");
+    if (!base) return fail(base.error());
+    if (!amount) return fail(amount.error());
+    auto total = channel::amount_with_fee({bitcoin::Msats{*base}, static_cast<uint32_t>(*fees_ppm)}, bitcoin::Msats{*amount});
+    if (!total) return fail(total.error());
+    return ok(val(std::to_string(total->value())));
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(datt_channel) {
+    emscripten::function("channelCall", &channel_call);
+    emscripten::function("channelInfo", &channel_info);
+    emscripten::function("hubAmountWithFee", &hub_amount_with_fee);
+}
+
+}  // namespace datt::wasm
