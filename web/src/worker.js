@@ -22,6 +22,8 @@ import { QUERY_LIMITS, checkFilter, queryRelay, relayUrl } from './sync/query.js
 import { RESYNC_MARGIN_S, RelayConnection } from './sync/relay.js';
 import { openWalletDatabase } from './wallet/store.js';
 import { WalletSync } from './wallet/sync.js';
+import { TipBook } from './tips/book.js';
+import { KIND_PAYOUT, KIND_TIP } from './tips/records.js';
 
 const BATCH_MAX = 1000;
 const MODERATION_KINDS = [4550, 4551, 4552, 4553, 4554, 4555, 4556, 4557, 4558, 4559];
@@ -55,6 +57,7 @@ const outboxPending = new Map();  // id -> entry
 let wallet = null;                // WalletSync (wallet/sync.js): the Bitcoin wallet's sync
 let walletRelay = null;           // the relay whose Bitcoin bridge the wallet uses
 let lastWallet = null;
+let tipBook = null;               // TipBook (tips/book.js): tip events and this browser's verdicts
 
 /** To every tab (or one: `to`). */
 function post(message, to = 'all') {
@@ -202,6 +205,7 @@ async function flush() {
       batch = dequeue();
       next = batch.length ? verifyAll(batch) : null;
       const changed = await ingest.store(valid);
+      await tipBook.offer(valid).catch(reportError);
       await applyChains(valid);
       // Held from now on for NIP-77 (after the commit: a crash in between fetches them again).
       await recordSyncKeys(db, valid);
@@ -330,10 +334,12 @@ function scopes() {
     list.push({ key: `inbox:${pubkey}`, filter: { kinds: [KIND.comment], '#p': [pubkey] }, tag: `p:${pubkey}` });
   }
   for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
-    // The moderation log comes along: the app's entries carry an `A` tag beside NIP-72's `a`.
-    // The key changed with the filter ("community:" had no moderation kinds), so a browser
-    // that synced the old filter reads this one from the start instead of from its cursor.
-    list.push({ key: `community+mod:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion, ...MODERATION_KINDS], '#A': [address] },
+    // The moderation log and tips come along: the app's entries carry an `A` tag beside
+    // NIP-72's `a`. The key changed with the filter ("community:" had no moderation kinds,
+    // "community+mod:" no tips), so a browser that synced an old filter reads this one from
+    // the start instead of from its cursor. Tip events are held under the tag like the rest
+    // (recordSyncKeys takes every processed event), so NIP-77 sees them as held.
+    list.push({ key: `community+mod+tips:${address}`, filter: { kinds: [KIND.comment, KIND.edit, KIND.vote, KIND.deletion, ...MODERATION_KINDS, KIND_TIP], '#A': [address] },
       tag: `A:${address}` });
   }
   // Within datt-relay's 20 REQs per connection (with one page): signed in, the inbox takes
@@ -449,6 +455,7 @@ async function publish(event) {
   for (const relay of writeRelays()) relay.publish(event);
   try {
     const changed = await ingest.store([event]);
+    await tipBook.offer([event]).catch(reportError);
     await applyChains([event]);
     await recordSyncKeys(db, [event]);
     if (changed.added) reportChanged(changed);
@@ -555,11 +562,20 @@ async function init() {
     return record ? toEvent(record) : null;
   });
   startVerifiers();
+  const walletDb = await openWalletDatabase();
   wallet = new WalletSync({
     datt,
-    db: await openWalletDatabase(),
-    onChange: () => post({ type: 'walletChanged' }),
+    db: walletDb,
+    onChange: () => {
+      post({ type: 'walletChanged' });
+      tipBook.check().catch(reportError);   // the chain may have moved
+    },
     onStatus: (status) => post(lastWallet = { type: 'walletStatus', status }),
+  });
+  tipBook = new TipBook({
+    datt, db: walletDb, wallet,
+    relay: () => (walletRelay?.state === 'open' ? walletRelay : null),
+    onChange: () => post({ type: 'changed', added: 0, communities: [], parents: [], kinds: [KIND_TIP], authors: [], ids: [] }),
   });
   await loadAccount();
   // Anything signed but not acknowledged before the last close goes out again, and is in
@@ -618,6 +634,18 @@ const handlers = {
   walletFaucet: (message) => wallet.faucet(Number.isSafeInteger(message.sats) ? message.sats : 0),
   walletMine: (message) => wallet.mine(Number.isInteger(message.blocks) ? message.blocks : 1),
   walletSend: (message) => wallet.send(message),
+  // Tips (tips/book.js): an author's payout address, looked up on the read relays.
+  async tipPayout(message) {
+    const author = String(message.author);
+    if (!/^[0-9a-f]{64}$/.test(author)) throw new Error('bad author');
+    const found = [];
+    const urls = [...relays.values()].filter((r) => r.read).map((r) => r.url).slice(0, QUERY_LIMITS.relays);
+    await Promise.all(urls.map((url) => queryRelay(url, [{ kinds: [KIND_PAYOUT], authors: [author], limit: 5 }], (raw) => {
+      if (found.length < 50) found.push(raw);
+    })));
+    return { network: wallet.network, payout: await TipBook.newestPayout(datt, author, found, wallet.network) };
+  },
+  tipsCheck: () => tipBook.check(),
   query,
   // A position in this device's chain for a tab about to sign (chain/own.js).
   chainReserve: (message) => ownChains.reserve(String(message.author), message.lease ?? null),
@@ -681,7 +709,7 @@ channel.onmessage = (e) => {
       if (message.rpc) post({ type: 'rpc', id: message.rpc, ok: false, error: error?.message ?? String(error) }, message.from);
       else reportError(error);
     });
-  if (!message.type.startsWith('wallet') && message.type !== 'query') ready = settled;
+  if (!message.type.startsWith('wallet') && !message.type.startsWith('tip') && message.type !== 'query') ready = settled;
 };
 // Tabs that started before this owner resend their interest and requests on hearing this.
 post({ type: 'owner', id: ownerId });

@@ -343,7 +343,19 @@ export class Client {
     const signed = await this.#sign('walletSign', { network, unsigned });
     const verdict = await this.#owner.call('walletSend', { transaction: signed.transaction, txid: signed.txid, unsigned,
       payees, replaces });
-    return { ...verdict, txid: signed.txid, fee: signed.fee };
+    return { ...verdict, txid: signed.txid, fee: signed.fee, transaction: signed.transaction };
+  }
+
+  // --- tips (tips/pay.js, tips/book.js; docs/web.md "Tips") ---------------------------------
+
+  /** `author`'s payout address on the wallet relay's network: {network, payout} (tips/book.js). */
+  tipPayout(author) {
+    return this.#owner.call('tipPayout', { author });
+  }
+
+  /** Asks the owner to check the stored tips again (a page that shows tips opened). */
+  tipsCheck() {
+    return this.#owner.call('tipsCheck');
   }
 
   /**

@@ -10,6 +10,8 @@ import { arrangeCommunityPage, arrangeMixedFeed } from './moderation.js';
 import { publishInCommunity } from './pow.js';
 import { CommunitySearch } from './search.js';
 import { useShown } from './edits.js';
+import { TipTotal } from './tips.js';
+import { tipSummaries, tippedTargets } from '../tips/view.js';
 import { MemberCount, fingerprint, useMemberCounts } from './people.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
@@ -45,7 +47,7 @@ function CommentsLink({ postId }) {
   return html`<a href=${`#/post/${postId}`} data-testid="comments-link">${label}</a>`;
 }
 
-export function PostRow({ record, showCommunity = false }) {
+export function PostRow({ record, showCommunity = false, tips = null }) {
   const { title, url, edit } = useShown(record);
   const community = parseCommunityAddress(record.community);
   return html`<article class="post-row" data-testid="post-row" data-id=${record.id}>
@@ -55,7 +57,7 @@ export function PostRow({ record, showCommunity = false }) {
         ${url && !record.deleted && html` <a class="domain" href=${url} target="_blank" rel="nofollow noopener noreferrer ugc">(${hostOf(url)})</a>`}</h2>
       <div class="meta">
         ${showCommunity && community && html`<a href=${`#/c/${community.pubkey}/${encodeURIComponent(community.identifier)}`}>c/${community.identifier}</a> · `}
-        by <${Author} pubkey=${record.pubkey} /> <${ChainBadge} record=${record} /> · <${Time} at=${record.created_at} />${edit && html` <span class="muted" data-testid="row-edited" title=${`edited ${new Date(edit.created_at * 1000).toLocaleString()}`}>(edited)</span>`} · <${CommentsLink} postId=${record.id} />
+        by <${Author} pubkey=${record.pubkey} /> <${ChainBadge} record=${record} /> · <${Time} at=${record.created_at} />${edit && html` <span class="muted" data-testid="row-edited" title=${`edited ${new Date(edit.created_at * 1000).toLocaleString()}`}>(edited)</span>`} · <${CommentsLink} postId=${record.id} /> <${TipTotal} summary=${tips} />
       </div>
     </div>
   </article>`;
@@ -72,16 +74,20 @@ export function PostList({ load, deps, showCommunity = false, empty, arrange = n
   const [shown, setShown] = useState(PAGE);
   const { data, error, loading } = useQuery(async (c) => {
     const stats = await load(c);
-    const order = c.datt.rank(stats, sort, { now: c.now(), topWindowSeconds: sort === 'top' ? window : 0 });
+    // Verified tip sats weigh in hot (core/feed): read for the posts that have any tip.
+    const tipped = await eventsByIds(c.db, await tippedTargets(stats.map((s) => s.id)));
+    const tips = await tipSummaries(c, tipped, { all: true });
+    const ranked = tips.size ? stats.map((s) => ({ ...s, tip_sats: tips.get(s.id)?.sats ?? 0n })) : stats;
+    const order = c.datt.rank(ranked, sort, { now: c.now(), topWindowSeconds: sort === 'top' ? window : 0 });
     // `arrange`: the communities' moderation views decide what shows (pinned first on a community page).
-    return { order, rows: arrange ? await arrange(c, order, shown) : await eventsByIds(c.db, order.slice(0, shown)) };
+    return { order, tips, rows: arrange ? await arrange(c, order, shown) : await eventsByIds(c.db, order.slice(0, shown)) };
   }, [...deps, sort, window, shown]);
   return html`<section class="post-list" aria-busy=${loading}>
     <${SortBar} sort=${sort} setSort=${(s) => { setSort(s); setShown(PAGE); }} window=${window} setWindow=${setWindow} />
     <${ErrorLine} error=${error} />
     ${data === undefined && html`<${Loading} what="Loading posts" />`}
     ${data && !data.order.length && (client.syncing ? html`<${Loading} what="Syncing posts" />` : html`<p class="empty">${empty}</p>`)}
-    ${data && data.rows.map((p) => html`<${PostRow} key=${p.id} record=${p} showCommunity=${showCommunity} />`)}
+    ${data && data.rows.map((p) => html`<${PostRow} key=${p.id} record=${p} showCommunity=${showCommunity} tips=${data.tips.get(p.id)} />`)}
     ${data && data.order.length > shown && html`<button class="more" onClick=${() => setShown(shown + PAGE)}>
       Show more (${data.order.length - shown} left)</button>`}
   </section>`;

@@ -1,6 +1,6 @@
 // A post with its comment tree (NIP-22 parent links), sorted per level by the core's rank
 // (best by default). Deep threads stop at MAX_DEPTH with a "continue this thread" link.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { buildComment, buildDeletion, parseCommunityAddress, readPost } from '../lib/events.js';
 import { threadOf } from '../store/db.js';
 import { Author, Composer, ErrorLine, Loading, Time, Votes, errorText, plural } from './common.js';
@@ -11,6 +11,8 @@ import { publishInCommunity } from './pow.js';
 import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
 import { NotFound, ShareButton, eventLink, useThreadFetch } from './share.js';
 import { Body, EditButton, EditedMark, SaveButton, useShown } from './edits.js';
+import { TipButton, TipTotal } from './tips.js';
+import { tipSummaries } from '../tips/view.js';
 
 const MAX_DEPTH = 6;
 
@@ -29,7 +31,7 @@ function DeleteButton({ record, community }) {
     ${action.error && html`<span class="error small">${errorText(action.error)}</span>`}</span>`;
 }
 
-function Comment({ record, tree, order, depth, postId, community, moderation }) {
+function Comment({ record, tree, order, depth, postId, community, moderation, tips }) {
   const client = useClient();
   const canReply = !moderation?.locked || canModerate(moderation.inputs, moderation.view, client.publicKey);
   const [collapsed, setCollapsed] = useState(false);
@@ -44,6 +46,7 @@ function Comment({ record, tree, order, depth, postId, community, moderation }) 
         onClick=${() => setCollapsed(!collapsed)}>${collapsed ? '[+]' : '[–]'}</button>
       <${Author} pubkey=${record.pubkey} /> <${ChainBadge} record=${record} /> <span class="muted">· ${plural((record.ups ?? 0) - (record.downs ?? 0), 'point')} · <${Time} at=${record.created_at} /></span>
       <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
+      <${TipTotal} summary=${tips?.get(record.id)} />
       ${collapsed && replies.length > 0 && html`<span class="muted"> (${plural(replies.length, 'reply', 'replies')})</span>`}
     </div>
     ${!collapsed && html`<div class="comment-body">
@@ -53,6 +56,7 @@ function Comment({ record, tree, order, depth, postId, community, moderation }) 
         ${canReply && html`<button class="link" data-testid="reply" onClick=${() => setReplying(!replying)}>reply</button>`}
         <${ShareButton} link=${(c) => eventLink(c, record)} />
         <${SaveButton} record=${record} />
+        <${TipButton} record=${record} />
         <${EditButton} record=${record} editing=${editing} setEditing=${setEditing} />
         <${DeleteButton} record=${record} community=${community} />
         <${ModTools} record=${record} moderation=${moderation} isPost=${false} />
@@ -68,13 +72,13 @@ function Comment({ record, tree, order, depth, postId, community, moderation }) 
       ${replies.length > 0 && (depth >= MAX_DEPTH
         ? html`<a class="continue" data-testid="continue-thread" href=${`#/post/${postId}/${record.id}`}>continue this thread →</a>`
         : html`<div class="replies">${replies.map((r) => html`<${Comment} key=${r.id} record=${r} tree=${tree}
-            order=${order} depth=${depth + 1} postId=${postId} community=${community} moderation=${moderation} />`)}</div>`)}
+            order=${order} depth=${depth + 1} postId=${postId} community=${community} moderation=${moderation} tips=${tips} />`)}</div>`)}
     </div>`}
   </div>`;
 }
 
 /** The post itself: title, link and text (its newest edit, or the original on request). */
-function PostArticle({ post, community, moderation }) {
+function PostArticle({ post, community, moderation, tips }) {
   const client = useClient();
   const moderator = canModerate(moderation?.inputs, moderation?.view, client.publicKey);
   const hidden = moderation && !moderation.visible.has(post.id) && !moderator;
@@ -91,7 +95,8 @@ function PostArticle({ post, community, moderation }) {
           <h1 data-testid="post-title">${post.deleted ? '[deleted]' : hidden ? '[removed by the moderators]' : title}</h1>
           <div class="meta">by <${Author} pubkey=${post.pubkey} /> <${ChainBadge} record=${post} /> · <${Time} at=${post.created_at} />
             <${EditedMark} edit=${shown.edit} original=${original} setOriginal=${setOriginal} />
-            <${ShareButton} link=${(cl) => eventLink(cl, post)} /> <${SaveButton} record=${post} />
+            <${TipTotal} summary=${tips?.get(post.id)} />
+            <${ShareButton} link=${(cl) => eventLink(cl, post)} /> <${SaveButton} record=${post} /> <${TipButton} record=${post} />
             <${EditButton} record=${post} editing=${editing} setEditing=${setEditing} />
             <${DeleteButton} record=${post} community=${community} />
             ${moderation?.removed && html` <span class="chain-mark forked" data-testid="removed-mark">removed</span>`}
@@ -111,20 +116,25 @@ export function PostPage({ postId, focusId, hints }) {
   const { data, error } = useQuery(async (c) => {
     const thread = await threadOf(c.db, postId);
     if (!thread.root) return thread;
+    // Verified tip totals (and pending counts) of the post and every comment: shown, and weighed by rank.
+    const tips = await tipSummaries(c, [thread.root, ...[...thread.children.values()].flat()]);
     // The community's view decides which comments show (removed, banned authors, a locked
     // thread's late comments): hidden ones are left out of the tree with their replies.
     const moderation = await threadModeration(c, thread.root, [...thread.children.values()].flat());
-    if (!moderation) return thread;
+    if (!moderation) return { ...thread, tips };
     const children = new Map();
     for (const [parent, list] of thread.children) children.set(parent, list.filter((r) => moderation.visible.has(r.id)));
-    return { ...thread, children, moderation };
+    return { ...thread, children, moderation, tips };
   }, [postId]);
+  // Stored tips are checked again (new blocks, pending payments) when a thread opens.
+  useEffect(() => { client.tipsCheck().catch(() => {}); }, [postId]);
   const post = data?.root;
   const community = post?.community;
   if (community) client.setInterest([community]);
   const order = (list) => {
     const byId = new Map(list.map((r) => [r.id, r]));
-    return client.datt.rank(list.map((r) => ({ id: r.id, created_at: r.created_at, ups: r.ups ?? 0, downs: r.downs ?? 0 })),
+    return client.datt.rank(list.map((r) => ({ id: r.id, created_at: r.created_at, ups: r.ups ?? 0, downs: r.downs ?? 0,
+      tip_sats: data?.tips?.get(r.id)?.sats ?? 0n })),
       sort, { now: client.now() }).map((id) => byId.get(id));
   };
   if (error) return html`<${ErrorLine} error=${error} />`;
@@ -141,7 +151,7 @@ export function PostPage({ postId, focusId, hints }) {
   let count = 0;
   for (const list of data.children.values()) count += list.length;
   return html`<div class="post-page" data-testid="post-page">
-    <${PostArticle} post=${post} community=${community} moderation=${moderation} />
+    <${PostArticle} post=${post} community=${community} moderation=${moderation} tips=${data.tips} />
     <section class="comments" aria-label="Comments">
       <h2 class="comments-title" data-testid="comment-count">${plural(count, 'comment')}</h2>
       ${lookup.status === 'looking' && html`<p class="loading muted small" aria-busy="true">Looking for more replies on your relays…</p>`}
@@ -152,7 +162,7 @@ export function PostPage({ postId, focusId, hints }) {
       <${SortBar} sort=${sort} setSort=${setSort} sorts=${['best', 'top', 'new', 'controversial']} />
       ${top.length === 0 && html`<p class="empty">No comments yet.</p>`}
       ${top.map((r) => html`<${Comment} key=${r.id} record=${r} tree=${data.children} order=${order} depth=${1}
-        postId=${post.id} community=${community} moderation=${moderation} />`)}
+        postId=${post.id} community=${community} moderation=${moderation} tips=${data.tips} />`)}
     </section>
   </div>`;
 }

@@ -94,6 +94,34 @@ function Receive({ data, status }) {
   </section>`;
 }
 
+/**
+ * Tips go to the address of one's payout event (kind 10570, docs/protocol.md "On-chain tips"):
+ * the one published now, and a button to publish the wallet's receive address as it.
+ */
+function Payout({ data }) {
+  const client = useClient();
+  const network = data.account.network;
+  const [published, setPublished] = useState(undefined);
+  const [action, run] = useAction();
+  const lookup = () => client.tipPayout(client.publicKey).then((r) => setPublished(r.payout), () => setPublished(null));
+  useEffect(() => { lookup(); }, [client.publicKey]);
+  const publish = () => run(async () => {
+    await client.datt.loadPayments();
+    await client.publish(await client.datt.tips.payoutTemplate([{ network, address: data.receive.address }], { createdAt: client.now() }));
+    setPublished({ address: data.receive.address });
+  });
+  return html`<section class="card" aria-labelledby="payout-title" data-testid="payout">
+    <h2 id="payout-title">Tips</h2>
+    ${published === undefined ? html`<p class="muted">Looking up your payout address…</p>`
+      : published?.address ? html`<p>Tips to you are paid to <code data-testid="payout-address">${published.address}</code>.</p>`
+        : html`<p data-testid="payout-none">You have no payout address on ${network}: nobody can tip you yet.</p>`}
+    ${!client.unlocked && html`<p class="notice">Your key is locked: <a href=${accountHref()}>unlock it</a> to publish a payout address.</p>`}
+    <p><button data-testid="payout-publish" disabled=${action.busy || !client.unlocked} onClick=${publish}>
+      ${published?.address ? 'Publish my current receive address instead' : 'Publish my receive address for tips'}</button></p>
+    <${ErrorLine} error=${action.error} />
+  </section>`;
+}
+
 function Send({ data }) {
   const client = useClient();
   const datt = client.datt;
@@ -236,6 +264,7 @@ export function WalletPage() {
     ${data.rejected > 0 && html`<p class="banner warning">${data.rejected} stored wallet records were not valid and are not shown.</p>`}
     <${Balance} data=${data} status=${status} />
     <${Receive} data=${data} status=${status} />
+    <${Payout} data=${data} />
     <${Send} data=${data} />
     <${History} data=${data} />
   </div>`;

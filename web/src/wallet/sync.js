@@ -8,9 +8,10 @@
 // Header chain: from the network's genesis on regtest (CHECKPOINTS below for the others:
 // none yet, so the wallet says so instead of starting). Headers come 500 at a time and are
 // validated by datt.bitcoin.extendHeaderChain (proof of work, linkage, retarget rules);
-// their hashes are stored by height. A failure to link (the relay's chain reorganized past
-// our tip) or a reorg notice restarts the chain from genesis: 10,000 regtest headers verify
-// in well under a second (docs/performance.md).
+// the raw headers are stored in chunks (wallet/store.js). The tip book (tips/book.js) has
+// the chain kept without a wallet account too (ensureChain). A failure to link (the relay's
+// chain reorganized past our tip) or a reorg notice restarts the chain from genesis: 10,000
+// regtest headers verify in well under a second (docs/performance.md).
 import { putMeta, putRecords, readAccount, readChain, readHeaderHash, readScan, readWallet, resetWallet,
   storeChain, getTx } from './store.js';
 
@@ -27,8 +28,6 @@ const fromHex = (hex) => {
   return out;
 };
 const toHex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-// Bytes 4..36 of a header: the previous block's hash, internal order; display order reversed.
-const prevHash = (raw, offset) => toHex(raw.slice(offset + 4, offset + 36).reverse());
 
 export class WalletSync {
   #datt;
@@ -81,7 +80,7 @@ export class WalletSync {
       this.#setStatus({ state: 'wrong_network', error: `the wallet is on ${this.account.network}, the relay on ${this.network}` });
       return;
     }
-    if (!FROM_GENESIS.has(this.network) && !CHECKPOINTS[this.network]) {
+    if (!this.#chainPossible()) {
       this.#setStatus({ state: 'no_checkpoint', error: `no header checkpoint for ${this.network} yet` });
       return;
     }
@@ -90,6 +89,21 @@ export class WalletSync {
     await this.#watch();
     await this.syncHeaders();
     await this.checkPending();
+  }
+
+  #chainPossible() {
+    return FROM_GENESIS.has(this.network) || !!CHECKPOINTS[this.network];
+  }
+
+  /**
+   * The verified chain synced to the relay's tip, with or without a wallet account: the tip
+   * book's (tips are verified against it). Loads the payments module, so a browser without
+   * a wallet does so only once it has tips to check. Null without a bridge or a checkpoint.
+   */
+  async ensureChain() {
+    if (!this.#relay || !this.network || !this.#chainPossible()) return null;
+    await this.syncHeaders();
+    return this.verifiedChain();
   }
 
   /** Stores the account (a new one resets the wallet's records) and starts. */
@@ -154,16 +168,30 @@ export class WalletSync {
   }
 
   async #syncHeaders(restarted = false) {
+    await this.#datt.loadPayments();
     const btc = this.#datt.bitcoin;
     let chain = await readChain(this.#db, this.network);
     if (!chain) {
       const state = btc.headerChainGenesis(this.network);
       const info = btc.headerChainInfo(this.network, state);
       chain = { network: this.network, state, height: info.height, tipHash: info.tipHash };
-      await storeChain(this.#db, chain, [{ height: 0, hash: info.tipHash }], { from: 0 });
+      // Height 0's slot: the genesis block is known by its hash (the chain's tipHash now).
+      await storeChain(this.#db, chain, 0, new Uint8Array(80));
     }
     for (;;) {
-      const reply = await this.#relay.btc('headers', { from: chain.height + 1, count: HEADERS_PER_REQUEST });
+      let reply;
+      try {
+        reply = await this.#relay.btc('headers', { from: chain.height + 1, count: HEADERS_PER_REQUEST });
+      } catch (error) {
+        if (error.code !== 'headers_out_of_range') throw error;
+        // Nothing past our tip: up to date, unless the relay's chain is shorter than ours.
+        const status = await this.#relay.btc('status');
+        if (Number.isInteger(status.height) && status.height < chain.height && !restarted) {
+          await this.#resetChain();
+          return this.#syncHeaders(true);
+        }
+        break;
+      }
       if (typeof reply.headers !== 'string' || reply.headers.length % 160 !== 0 || !/^[0-9a-f]*$/.test(reply.headers)) {
         throw Object.assign(new Error('malformed headers from the relay'), { code: 'btc_malformed' });
       }
@@ -176,13 +204,9 @@ export class WalletSync {
       if (!reply.headers.length) break;
       const raw = fromHex(reply.headers);
       const update = btc.extendHeaderChain(this.network, chain.state, raw, { now: Math.floor(Date.now() / 1000) });
-      // Hashes of the accepted headers: each is the next one's prevBlock; the last is the tip.
-      const hashes = [];
-      for (let i = 0; i < update.accepted; ++i) {
-        hashes.push({ height: chain.height + 1 + i, hash: i + 1 < update.accepted ? prevHash(raw, (i + 1) * 80) : update.tipHash });
-      }
+      const start = chain.height + 1;
       chain = { network: this.network, state: update.state, height: update.height, tipHash: update.tipHash };
-      if (update.accepted) await storeChain(this.#db, chain, hashes);
+      if (update.accepted) await storeChain(this.#db, chain, start, raw.subarray(0, update.accepted * 80));
       if (update.failure) {
         if (update.failure.index === 0 && update.failure.code === 'bad_linkage' && !restarted) {
           // Our tip left the relay's chain: start again from genesis.
@@ -201,7 +225,12 @@ export class WalletSync {
 
   // Forgets the verified chain (a stored chain of no network reads as none).
   #resetChain() {
-    return storeChain(this.#db, { network: 'none', state: new Uint8Array(1), height: 0, tipHash: '0'.repeat(64) }, [], { from: 0 });
+    return storeChain(this.#db, { network: 'none', state: new Uint8Array(1), height: 0, tipHash: '0'.repeat(64) }, 0, new Uint8Array(0));
+  }
+
+  /** The verified chain's record (network, state, height, tipHash), or null before the first sync. */
+  async verifiedChain() {
+    return this.network ? readChain(this.#db, this.network) : null;
   }
 
   /**
@@ -227,7 +256,7 @@ export class WalletSync {
     if (!Number.isInteger(height)) return false;
     let chain = await readChain(this.#db, this.network);
     if (!chain || chain.height < height) chain = await this.syncHeaders();
-    const ours = await readHeaderHash(this.#db, height);
+    const ours = await readHeaderHash(this.#db, chain, height);
     if (ours !== proof.blockHash) return false;
     const tx = await getTx(this.#db, txid);
     if (!tx || (tx.status === 'confirmed' && tx.block === proof.blockHash)) return !!tx;
@@ -248,7 +277,15 @@ export class WalletSync {
 
   /** A BTC-EVENT from the relay. */
   async onNotification(event) {
-    if (!this.account || !this.#scan) return;
+    if (!this.account || !this.#scan) {
+      // No wallet: a chain kept for the tip book still follows the relay's.
+      if ((event.type !== 'tip' && event.type !== 'reorg') || !(await this.verifiedChain())) return;
+      if (event.type === 'tip') await this.syncHeaders();
+      else if (event.type === 'reorg') await this.#onReorg(event);
+      else return;
+      this.#onChange();
+      return;
+    }
     switch (event.type) {
       case 'payment':
       case 'confirmed':

@@ -1,0 +1,160 @@
+// The wallet database's header chunks (web/src/wallet/store.js, version 2) on Chromium's real
+// IndexedDB: headers stored in 500-header steps across chunk boundaries read back byte for
+// byte by range, hashes by height from the next header's prevBlock (the tip's from the chain
+// record), a chain cut back and extended (stale chunks gone), a reset, a tampered chunk
+// refused, and the upgrade of a version 1 database (hash rows and the chain dropped, the
+// wallet's transactions kept, the tips store added).
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, test } from 'node:test';
+import { build } from 'esbuild';
+
+import { HEADERS_PER_CHUNK } from '../../web/src/wallet/records.js';
+import { freePort, launchProfile, requireBuilt, startAppRelay, tempDir } from './support.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const T = { timeout: 60000 };
+let relay;
+let browser;
+let page;
+
+before(async () => {
+  requireBuilt();
+  const bundle = await build({
+    entryPoints: [path.join(root, 'web', 'src', 'wallet', 'store.js')], bundle: true, write: false, format: 'iife',
+    globalName: 'walletStore', target: ['chrome100'], logLevel: 'warning',
+  });
+  const port = await freePort();
+  relay = await startAppRelay({ port, dir: tempDir('datt-e2e-wallet-store-') });
+  browser = await launchProfile();
+  page = await browser.page();
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForSelector('html[data-ready=true]', T);
+  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+});
+
+after(async () => {
+  await browser?.close();
+  await relay?.stop();
+});
+
+const HEIGHT = 2600;
+const headers = randomBytes((HEIGHT + 1) * 80);
+headers.fill(0, 0, 80);   // height 0's slot
+const hex = (b) => Buffer.from(b).toString('hex');
+const prevHash = (height) => hex(Buffer.from(headers.subarray(height * 80 + 4, height * 80 + 36)).reverse());
+
+test('headers in 500-header steps across chunks read back by range and by height', T, async () => {
+  const out = await page.evaluate(async ({ all, height }) => {
+    const s = globalThis.walletStore;
+    const raw = Uint8Array.from(all.match(/../g), (h) => parseInt(h, 16));
+    const db = await s.openWalletDatabase('store-steps');
+    const chainAt = (h) => ({ network: 'bcoin-regtest', state: new Uint8Array(158), height: h, tipHash: 'ee'.repeat(32) });
+    await s.storeChain(db, chainAt(0), 0, raw.subarray(0, 80));
+    for (let h = 1; h <= height; h += 500) {
+      const end = Math.min(height, h + 499);
+      await s.storeChain(db, chainAt(end), h, raw.subarray(h * 80, (end + 1) * 80));
+    }
+    const chain = chainAt(height);
+    const toHex = (b) => (b ? Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('') : null);
+    const rows = await new Promise((resolve) => { db.transaction('headerChunks').objectStore('headerChunks').count().onsuccess = (e) => resolve(e.target.result); });
+    const result = {
+      rows,
+      read: {},
+      hashes: {},
+      past: toHex(await s.readHeaders(db, chain, 2600, 2601)),
+    };
+    for (const [a, b] of [[1, 1], [999, 1001], [998, 2001], [2500, 2600], [1, 2600]]) result.read[`${a}-${b}`] = toHex(await s.readHeaders(db, chain, a, b));
+    for (const h of [0, 1, 999, 1000, 1999, 2599, 2600]) result.hashes[h] = await s.readHeaderHash(db, chain, h);
+    db.close();
+    return result;
+  }, { all: hex(headers), height: HEIGHT });
+  assert.equal(out.rows, Math.ceil((HEIGHT + 1) / HEADERS_PER_CHUNK), 'heights 0..2600 in rows of HEADERS_PER_CHUNK');
+  assert.ok(out.rows > 3, 'the test crosses several chunk boundaries');
+  for (const key of Object.keys(out.read)) {
+    const [a, b] = key.split('-').map(Number);
+    assert.equal(out.read[key], hex(headers.subarray(a * 80, (b + 1) * 80)), key);
+  }
+  assert.equal(out.past, null, 'past the tip');
+  for (const h of [0, 1, 999, 1000, 1999, 2599]) assert.equal(out.hashes[h], prevHash(h + 1), `hash at ${h}`);
+  assert.equal(out.hashes[2600], 'ee'.repeat(32), 'the tip\'s hash is the chain record\'s');
+});
+
+test('a chain cut back and extended, a reset, and a tampered chunk', T, async () => {
+  const replacement = randomBytes(300 * 80);
+  const out = await page.evaluate(async ({ repl, tampered }) => {
+    const s = globalThis.walletStore;
+    const bytes = Uint8Array.from(repl.match(/../g), (h) => parseInt(h, 16));
+    const db = await s.openWalletDatabase('store-steps');
+    const toHex = (b) => (b ? Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('') : null);
+    const count = () => new Promise((resolve) => { db.transaction('headerChunks').objectStore('headerChunks').count().onsuccess = (e) => resolve(e.target.result); });
+    // Another branch from height 1500: 300 headers replace 1500..2600.
+    const chain = { network: 'bcoin-regtest', state: new Uint8Array(158), height: 1799, tipHash: 'dd'.repeat(32) };
+    await s.storeChain(db, chain, 1500, bytes);
+    const result = { rowsAfterCut: await count(), kept: toHex(await s.readHeaders(db, chain, 1498, 1499)),
+      replaced: toHex(await s.readHeaders(db, chain, 1500, 1799)) };
+    // A chunk changed behind the store's back: reads through it fail instead of returning junk.
+    await new Promise((resolve) => {
+      const tx = db.transaction('headerChunks', 'readwrite');
+      tx.objectStore('headerChunks').put({ chunk: tampered, raw: new Uint8Array(81) });
+      tx.oncomplete = resolve;
+    });
+    result.tampered = toHex(await s.readHeaders(db, chain, 1500, 1501));
+    result.tamperedHash = await s.readHeaderHash(db, chain, 1499);   // reads header 1500
+    result.untouched = toHex(await s.readHeaders(db, chain, 10, 10)) !== null;
+    await s.storeChain(db, { network: 'none', state: new Uint8Array(1), height: 0, tipHash: '00'.repeat(32) }, 0, new Uint8Array(0));
+    result.rowsAfterReset = await count();
+    db.close();
+    return result;
+  }, { repl: hex(replacement), tampered: Math.floor(1500 / HEADERS_PER_CHUNK) });
+  assert.equal(out.rowsAfterCut, Math.floor(1799 / HEADERS_PER_CHUNK) + 1, 'the chunks past the new tip are gone');
+  assert.equal(out.kept, hex(headers.subarray(1498 * 80, 1500 * 80)));
+  assert.equal(out.replaced, hex(replacement));
+  assert.equal(out.tampered, null);
+  assert.equal(out.tamperedHash, null);
+  assert.equal(out.untouched, true);
+  assert.equal(out.rowsAfterReset, 0);
+});
+
+test('upgrading a version 1 database drops the hash rows and the chain, keeps the wallet', T, async () => {
+  const out = await page.evaluate(async () => {
+    const s = globalThis.walletStore;
+    await new Promise((resolve, reject) => {
+      const request = indexedDB.open('store-v1', 1);
+      request.onupgradeneeded = () => {
+        const db = request.result;
+        db.createObjectStore('meta', { keyPath: 'key' });
+        db.createObjectStore('headers', { keyPath: 'height' });
+        db.createObjectStore('txs', { keyPath: 'txid' });
+        db.createObjectStore('coins', { keyPath: ['txid', 'vout'] });
+      };
+      request.onsuccess = () => {
+        const db = request.result;
+        const tx = db.transaction(['meta', 'headers', 'txs'], 'readwrite');
+        tx.objectStore('meta').put({ key: 'chain', network: 'bcoin-regtest', state: new Uint8Array(158), height: 1, tipHash: 'aa'.repeat(32) });
+        tx.objectStore('meta').put({ key: 'account', network: 'bcoin-regtest', xpub: 'x', fingerprint: '00000000' });
+        tx.objectStore('headers').put({ height: 1, hash: 'aa'.repeat(32) });
+        tx.objectStore('txs').put({ txid: 'bb'.repeat(32), status: 'confirmed', height: 1, block: 'aa'.repeat(32), seenAt: 1, fee: null });
+        tx.oncomplete = () => { db.close(); resolve(); };
+        tx.onabort = () => reject(tx.error);
+      };
+      request.onerror = () => reject(request.error);
+    });
+    const db = await s.openWalletDatabase('store-v1');
+    const get = (store, key) => new Promise((resolve) => { db.transaction(store).objectStore(store).get(key).onsuccess = (e) => resolve(e.target.result ?? null); });
+    const result = { version: db.version, stores: [...db.objectStoreNames].sort(), chain: await get('meta', 'chain'),
+      account: (await get('meta', 'account'))?.xpub ?? null, tx: (await get('txs', 'bb'.repeat(32)))?.status ?? null,
+      chainRead: await s.readChain(db, 'bcoin-regtest') };
+    db.close();
+    return result;
+  });
+  assert.equal(out.version, 2);
+  assert.deepEqual(out.stores, ['coins', 'headerChunks', 'meta', 'tips', 'txs']);
+  assert.equal(out.chain, null);
+  assert.equal(out.chainRead, null);
+  assert.equal(out.account, 'x');
+  assert.equal(out.tx, 'confirmed');
+  assert.deepEqual(browser.errors.filter((e) => !/favicon/.test(e)), []);
+});
