@@ -209,6 +209,14 @@ check(btc.checkTransaction(legacyTx) && legacyTx.length === 223, 'the legacy tra
 check(btc.extendHeaderChain('regtest', headerGenesis, headerBytes).height === 100000, '100,000 headers do not verify');
 check(btc.verifyMerkleProof(proof2000).matches[0].index === 1234, 'the merkle proof does not verify');
 check(datt.tips.verify(tipJson, tipEvidence).confirmations === 6, 'the tip does not verify with 6 confirmations');
+// bench/tips_browser_bench.mjs runs the same tip verification in Chromium: it asks for the
+// scenario (bytes as hex) through this variable and reads it from stdout.
+if (process.env.BENCH_PRINT_TIP_SCENARIO === '1') {
+  const hex = (bytes) => Buffer.from(bytes).toString('hex');
+  console.log(JSON.stringify({ tipJson, evidence: { network: tipEvidence.network, state: hex(tipEvidence.state),
+    transaction: hex(tipEvidence.transaction), proof: hex(tipEvidence.proof), headers: hex(tipEvidence.headers) } }));
+  process.exit(0);
+}
 
 // Runs `fn` in growing batches until `seconds` of wall time have passed. Returns calls
 // per second of this process's CPU time, as Google Benchmark reports items_per_second,
