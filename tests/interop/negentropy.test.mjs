@@ -18,6 +18,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { negentropyHarnessPath, repoRoot } from '../support/vectors.mjs';
+import { randomId, rng } from '../support/seeded_random.mjs';
 
 // nostr-tools 2.20.0 does not list nip77 in its package exports: load the file itself.
 const { Negentropy, NegentropyStorageVector } = await import(
@@ -25,24 +26,6 @@ const { Negentropy, NegentropyStorageVector } = await import(
 
 // nostr-tools needs a limit of at least 4096; one this large never applies ("no limit").
 const UNLIMITED_FOR_NOSTR_TOOLS = 2 ** 40;
-
-// A seeded generator (mulberry32), so a failure replays.
-function rng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomId(next) {
-  let id = '';
-  for (let i = 0; i < 8; i += 1) id += Math.floor(next() * 2 ** 32).toString(16).padStart(8, '0');
-  return id;
-}
 
 // Items on the client only, the server only, or both; timestamps within `spread` seconds.
 function randomPair({ items, clientOnly, serverOnly, spread }, seed) {

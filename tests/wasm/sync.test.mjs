@@ -12,30 +12,13 @@ import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 
 import { loadWasmDatt, negentropyHarnessPath, repoRoot } from '../support/vectors.mjs';
+import { randomId, rng } from '../support/seeded_random.mjs';
 
 const { Negentropy, NegentropyStorageVector } = await import(
   pathToFileURL(path.join(repoRoot, 'node_modules/nostr-tools/lib/esm/nip77.js')).href);
 
 let datt;
 before(async () => { datt = await loadWasmDatt(); });
-
-// A seeded generator (mulberry32), so a failure replays.
-function rng(seed) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomId(next) {
-  let id = '';
-  for (let i = 0; i < 8; i += 1) id += Math.floor(next() * 2 ** 32).toString(16).padStart(8, '0');
-  return id;
-}
 
 /** Items on the client (wasm) only, the relay (harness) only, or both. */
 function randomPair({ items, clientOnly, serverOnly, spread, sameSecond = 0 }, seed) {
