@@ -9,7 +9,7 @@
 // removes its block makes it pending in both, and mined again it is verified again; a reload
 // keeps it (read back from IndexedDB, re-checked against the chain); a locked key cannot tip.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -29,7 +29,6 @@ const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 let dir;
 let node;
 let rpcPort;
-let rpcKey;
 let relay;
 let base;
 let datt;
@@ -37,17 +36,7 @@ let nobody;
 const A = {};
 const B = {};
 
-async function rpc(method, params = []) {
-  const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`x:${rpcKey}`).toString('base64')}` },
-    body: JSON.stringify({ method, params, id: 1 }),
-    signal: AbortSignal.timeout(120000),
-  });
-  const body = await response.json();
-  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
+const rpc = (method, params) => node.rpc(method, params);
 
 async function openBrowser(who) {
   who.browser = await launchProfile();
@@ -64,7 +53,6 @@ before(async () => {
   rpcPort = await freePort();
   node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });
   await node.ready();
-  rpcKey = readFileSync(path.join(dir, 'btc', 'rpc-key'), 'utf8').trim();
   nobody = datt.bitcoin.scriptToAddress(datt.bitcoin.p2wpkhScript(new Uint8Array(20).fill(9)), NETWORK);
   for (let height = 0; height < SEGWIT_HEIGHT; height += 48) await rpc('generatetoaddress', [48, nobody]);
   const port = await freePort();

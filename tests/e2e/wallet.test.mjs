@@ -8,7 +8,7 @@
 // every replacement, so the app must say so and keep the original) and sees it confirmed. The node is
 // checked directly over RPC at each step: the app's figures are compared with the chain's.
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -26,24 +26,13 @@ const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 let dir;
 let node;
 let rpcPort;
-let rpcKey;
 let relay;
 let browser;
 let page;
 let base;
 let datt;
 
-async function rpc(method, params = []) {
-  const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`x:${rpcKey}`).toString('base64')}` },
-    body: JSON.stringify({ method, params, id: 1 }),
-    signal: AbortSignal.timeout(120000),
-  });
-  const body = await response.json();
-  if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-  return body.result;
-}
+const rpc = (method, params) => node.rpc(method, params);
 
 before(async () => {
   requireBuilt();
@@ -52,7 +41,6 @@ before(async () => {
   rpcPort = await freePort();
   node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });
   await node.ready();
-  rpcKey = readFileSync(path.join(dir, 'btc', 'rpc-key'), 'utf8').trim();
   // Past segwit's activation, so the wallet's P2WPKH coins can be spent; mined to an
   // address of nobody's (a hash of 20 bytes of 9).
   const nobody = datt.bitcoin.scriptToAddress(datt.bitcoin.p2wpkhScript(new Uint8Array(20).fill(9)), 'bcoin-regtest');
