@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { buildCommunity, buildPost, buildVote, communityAddress } from '../../web/src/lib/events.js';
-import { GENEROUS_LIMITS, connect, countEvents, finalizeEvent, newKey, now, startRelay } from '../relay/support.mjs';
+import { GENEROUS_LIMITS, connect, countEvents, finalizeEvent, newKey, now, publishAll, startRelay } from '../relay/support.mjs';
 import { WASM_ROOT, WEB_ROOT, freePort, launchProfile, requireBuilt, screenshot, tempDir } from './support.mjs';
 
 const T = { timeout: 60000 };
@@ -30,24 +30,6 @@ before(async () => {
 after(async () => {
   await relay?.cleanup();
 });
-
-/** Publishes `events` on one connection, pipelined, and waits for every OK true. */
-async function publishAll(events) {
-  const client = await connect(relay.url);
-  const pending = new Set(events.map((e) => e.id));
-  const done = new Promise((resolve, reject) => {
-    client.ws.on('message', (data) => {
-      const m = JSON.parse(data.toString());
-      if (m[0] !== 'OK') return;
-      if (m[2] !== true) reject(new Error(`refused: ${JSON.stringify(m)}`));
-      pending.delete(m[1]);
-      if (pending.size === 0) resolve();
-    });
-  });
-  for (const event of events) client.send(['EVENT', event]);
-  await done;
-  client.close();
-}
 
 /** Ids of the stored events of the community (every record whose `community` is it), read in the page. */
 function storedIds(tab) {
@@ -88,7 +70,7 @@ test('a browser offline while 10,000 events are posted catches up exactly, with 
   const definition = finalizeEvent(buildCommunity({ identifier: IDENTIFIER, name: 'Offline' }, base - 100), owner.sk);
   const first = [];
   for (let i = 0; i < 300; i += 1) first.push(finalizeEvent(buildPost({ community, title: `before ${i}`, body: 'b' }, base + i), author.sk));
-  await publishAll([definition, ...first]);
+  await publishAll(relay.url, [definition, ...first]);
 
   // Online: the browser follows the community and stores its 300 posts.
   const browser = await launchProfile();
@@ -119,7 +101,7 @@ test('a browser offline while 10,000 events are posted catches up exactly, with 
   }
   for (let i = 0; i < 100; i += 1) events.push(finalizeEvent(buildPost({ community, title: `late ${i}`, body: 'late' }, now() - 3600 - i), author.sk));
   const posted = Date.now();
-  await publishAll(events);
+  await publishAll(relay.url, events);
   console.log(`# posted 10,000 events in ${Date.now() - posted} ms`);
   const client = await connect(relay.url);
   const relayCount = await countEvents(client, [scope]);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 
 import {
-  GENEROUS_LIMITS, connect, countEvents, fetchEvents, finalizeEvent, newKey, now, publishOk, randomHex,
+  GENEROUS_LIMITS, connect, countEvents, fetchEvents, finalizeEvent, newKey, now, publishAll, publishOk, randomHex,
   relayPath, signEvent, sleep, startRelay, uniqueTag,
 } from './support.mjs';
 
@@ -75,24 +75,6 @@ async function storedIds(url, filter) {
 async function metric(relay, name) {
   const text = await (await fetch(`${relay.httpUrl}/metrics`)).text();
   return text.split('\n').filter((line) => line.startsWith(name));
-}
-
-/** Publishes all `events` on one connection, pipelined, and waits for every OK true. */
-async function publishAll(url, events) {
-  const client = await connect(url);
-  const pending = new Set(events.map((e) => e.id));
-  const done = new Promise((resolve, reject) => {
-    client.ws.on('message', (data) => {
-      const m = JSON.parse(data.toString());
-      if (m[0] !== 'OK') return;
-      if (m[2] !== true) reject(new Error(`refused: ${JSON.stringify(m)}`));
-      pending.delete(m[1]);
-      if (pending.size === 0) resolve();
-    });
-  });
-  for (const event of events) client.send(['EVENT', event]);
-  await done;
-  client.close();
 }
 
 test('two relays: a peer takes what its config names, catches up by NIP-77, then live', async () => {

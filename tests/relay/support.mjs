@@ -294,6 +294,24 @@ export async function publishOk(client, event, timeoutMs = 5000) {
   return reply;
 }
 
+/** Publishes all `events` on a new connection to `url`, pipelined, and waits for every OK true. */
+export async function publishAll(url, events) {
+  const client = await connect(url);
+  const pending = new Set(events.map((e) => e.id));
+  const done = new Promise((resolve, reject) => {
+    client.ws.on('message', (data) => {
+      const m = JSON.parse(data.toString());
+      if (m[0] !== 'OK') return;
+      if (m[2] !== true) reject(new Error(`refused: ${JSON.stringify(m)}`));
+      pending.delete(m[1]);
+      if (pending.size === 0) resolve();
+    });
+  });
+  for (const event of events) client.send(['EVENT', event]);
+  if (events.length > 0) await done;
+  client.close();
+}
+
 /**
  * Sends ["REQ", sub, ...filters] and collects the stored events up to EOSE (or CLOSED).
  * Resolves with { events, eose, closed } where closed is the CLOSED message, if any.

@@ -14,7 +14,7 @@ import WebSocket from 'ws';
 import { buildComment, buildPost, communityAddress } from '../../web/src/lib/events.js';
 import { RelayConnection } from '../../web/src/sync/relay.js';
 import { NEG_BOUNDS, fetchRelayInfo, initiatorLimits } from '../../web/src/sync/negentropy.js';
-import { GENEROUS_LIMITS, connect, finalizeEvent, newKey, now, startRelay } from '../relay/support.mjs';
+import { GENEROUS_LIMITS, finalizeEvent, newKey, now, publishAll, startRelay } from '../relay/support.mjs';
 import { loadWasmDatt } from '../support/vectors.mjs';
 
 let datt;
@@ -26,24 +26,6 @@ async function relayWith(args = []) {
   const relay = await startRelay({ args: [...GENEROUS_LIMITS, ...args] });
   relays.push(relay);
   return relay;
-}
-
-/** Publishes `events` on one connection, pipelined, and waits for every OK true. */
-async function publishAll(url, events) {
-  const client = await connect(url);
-  const pending = new Set(events.map((e) => e.id));
-  const done = new Promise((resolve, reject) => {
-    client.ws.on('message', (data) => {
-      const m = JSON.parse(data.toString());
-      if (m[0] !== 'OK') return;
-      if (m[2] !== true) reject(new Error(`refused: ${JSON.stringify(m)}`));
-      pending.delete(m[1]);
-      if (pending.size === 0) resolve();
-    });
-  });
-  for (const event of events) client.send(['EVENT', event]);
-  if (events.length) await done;
-  client.close();
 }
 
 const owner = newKey();
