@@ -5,7 +5,7 @@
 // tip; the merkle proof holds the txid; broadcast verdicts; the node stopped mid-test gives
 // clear errors and the relay recovers when it returns.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -34,26 +34,16 @@ function bip84Receive() {
 
 
 describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
-  let dir; let node; let relay; let client; let rpcPort; let key;
+  let dir; let node; let relay; let client; let rpcPort;
   const wallet = bip84Receive();
 
-  async function rpc(method, params = []) {
-    const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`x:${key}`).toString('base64')}` },
-      body: JSON.stringify({ method, params, id: 1 }),
-    });
-    const body = await response.json();
-    if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-    return body.result;
-  }
+  const rpc = (method, params) => node.rpc(method, params);
 
   before(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'datt-bcoin-'));
     rpcPort = await freePort();
     node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });
     await node.ready();
-    key = readFileSync(path.join(dir, 'btc', 'rpc-key'), 'utf8').trim();
     relay = await startRelay({
       dir,
       args: ['--bitcoin-rpc-url', `http://127.0.0.1:${rpcPort}/`,

@@ -19,7 +19,7 @@
 import './../support/webcrypto.mjs';
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -112,22 +112,12 @@ class HeaderStore {
 
 
 describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
-  let dir; let node; let relay; let rpcPort; let key;
+  let dir; let node; let relay; let rpcPort;
   let payerConn; let authorConn; let readerConn;
   const store = new HeaderStore();
   const burn = payer.receive(9).address; // where blocks mined here pay
 
-  async function rpc(method, params = []) {
-    const response = await fetch(`http://127.0.0.1:${rpcPort}/`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from(`x:${key}`).toString('base64')}` },
-      body: JSON.stringify({ method, params, id: 1 }),
-      signal: AbortSignal.timeout(120000),
-    });
-    const body = await response.json();
-    if (body.error) throw new Error(`${method}: ${JSON.stringify(body.error)}`);
-    return body.result;
-  }
+  const rpc = (method, params) => node.rpc(method, params);
 
   /** The bridge's status, polled every 200 ms until `done(status)` or `ms` pass; the last one. */
   async function statusUntil(conn, done, ms) {
@@ -171,7 +161,6 @@ describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
     rpcPort = await freePort();
     node = startBcoinNode(path.join(dir, 'btc'), rpcPort);
     await node.ready();
-    key = readFileSync(path.join(dir, 'btc', 'rpc-key'), 'utf8').trim();
     relay = await startRelay({
       dir,
       args: ['--bitcoin-rpc-url', `http://127.0.0.1:${rpcPort}/`,
