@@ -253,7 +253,8 @@ TEST(StoreChainMigration, ASchemaTwoDatabaseGainsChainTables) {
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TABLE chain_entries; DROP TABLE chain_heads; DROP TABLE fork_proofs; "
-                           "DROP TABLE relay_key; DROP TABLE time_bounds; PRAGMA user_version = 2",
+                           "DROP TABLE relay_key; DROP TABLE time_bounds; DROP TABLE hub_channels; "
+                           "DROP TABLE hub_forwards; PRAGMA user_version = 2",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_close(db);

@@ -253,13 +253,13 @@ TEST(StoreMigration, AVersionOneDatabaseGainsVersionsAndKeepsItsEvents) {
         ASSERT_TRUE(store.ok());
         ASSERT_TRUE((*store)->write_batch(std::vector<Event>{kept}).ok());
     }
-    // Back to what schema 1 left: no store_version table (nor version 3's or 4's), user_version 1.
+    // Back to what schema 1 left: no store_version table (nor version 3's, 4's or 5's), user_version 1.
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
                            "DROP TABLE store_version; DROP TABLE chain_entries; "
                            "DROP TABLE chain_heads; DROP TABLE fork_proofs; DROP TABLE relay_key; "
-                           "DROP TABLE time_bounds; "
+                           "DROP TABLE time_bounds; DROP TABLE hub_channels; DROP TABLE hub_forwards; "
                            "PRAGMA user_version = 1",
                            nullptr, nullptr, nullptr),
               SQLITE_OK);
