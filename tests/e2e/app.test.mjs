@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { buildComment, buildPost, buildVote, communityAddress } from '../../web/src/lib/events.js';
 import { connect, fetchEvents, finalizeEvent, newKey, now, publishOk } from '../relay/support.mjs';
-import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir, go, submitPost } from './support.mjs';
+import { freePort, importDone, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir, go, submitPost } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const T = { timeout: 20000 };
@@ -75,7 +75,7 @@ async function importAccount(page, secret, name) {
   await form.locator('input[name=passphrase]').fill(PASSPHRASE);
   await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
   await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('lock-button').waitFor(T);
+  await importDone(page, T.timeout);
   await go(page, '#/settings');
   await page.getByTestId('profile-form').locator('input[name=name]').fill(name);
   await page.getByTestId('profile-form').getByRole('button', { name: 'Save profile' }).click();
@@ -626,7 +626,7 @@ test('signed out, home shows the known communities; an account imported in anoth
     await form.locator('input[name=passphrase]').fill('another browser, another passphrase');
     await form.locator('input[name=passphrase2]').fill('another browser, another passphrase');
     await form.getByRole('button', { name: 'Import' }).click();
-    await page.getByTestId('lock-button').waitFor(T);
+    await importDone(page, T.timeout);
     assert.equal(await page.evaluate(() => location.hash), '#/');
     assert.equal(await page.evaluate(() => globalThis.dattClient.publicKey), bobPub);
     // Bob joined Rust Lovers in his first browser: the kind-10004 list brings it here.

@@ -12,7 +12,7 @@ import { getEventHash, verifyEvent } from 'nostr-tools/pure';
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { buildComment, buildCommunity, buildPost, communityAddress } from '../../web/src/lib/events.js';
 import { connect, fetchEvents, finalizeEvent, newKey, now, publishOk } from '../relay/support.mjs';
-import { freePort, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
+import { freePort, importDone, launchProfile, requireBuilt, screenshot, startAppRelay, tempDir } from './support.mjs';
 
 const T = { timeout: 20000 };
 const PASSPHRASE = 'correct horse battery staple';
@@ -88,7 +88,7 @@ test('posts the app signs with control characters verify in nostr-tools', { time
   await form.locator('input[name=passphrase]').fill(PASSPHRASE);
   await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
   await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('lock-button').waitFor(T);
+  await importDone(page, T.timeout);
   const myPk = datt.publicKey(me);
 
   // Typed into the form (a textarea turns CR into LF; every other control stays).

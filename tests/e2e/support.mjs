@@ -96,7 +96,18 @@ export async function importAccount(page, secretKey, passphrase, timeout = 20000
   await form.locator('input[name=passphrase]').fill(passphrase);
   await form.locator('input[name=passphrase2]').fill(passphrase);
   await form.getByRole('button', { name: 'Import' }).click();
+  await importDone(page, timeout);
+}
+
+/**
+ * Waits until an import submitted on the Account page is done: the account unlocked AND the
+ * app's own navigation away from the Account page made (the header can show the unlocked
+ * account before the import form's promise resolves and navigates, which would undo a
+ * test's next `go`).
+ */
+export async function importDone(page, timeout = 20000) {
   await page.getByTestId('lock-button').waitFor({ timeout });
+  await page.waitForFunction(() => !location.hash.startsWith('#/account'), null, { timeout });
 }
 
 /** Submits a post from a community page's "new post" form; throws the form's error if any. */

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 import { nsecEncode } from 'nostr-tools/nip19';
 import { buildCommunity, buildPost, communityAddress } from '../../web/src/lib/events.js';
 import { GENEROUS_LIMITS, connect, finalizeEvent, newKey, now, publishOk, startRelay } from '../relay/support.mjs';
-import { WASM_ROOT, WEB_ROOT, freePort, launchProfile, requireBuilt, screenshot } from './support.mjs';
+import { WASM_ROOT, WEB_ROOT, freePort, importDone, launchProfile, requireBuilt, screenshot } from './support.mjs';
 
 const T = { timeout: 20000 };
 const PASSPHRASE = 'correct horse battery staple';
@@ -82,7 +82,7 @@ async function importAccount(page, secret) {
   await form.locator('input[name=passphrase]').fill(PASSPHRASE);
   await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
   await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('lock-button').waitFor(T);
+  await importDone(page, T.timeout);
 }
 
 async function submitPost(page, title) {

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { startRelay } from '../relay/support.mjs';
-import { freePort, go, launchProfile, requireBuilt, screenshot, submitPost, tempDir, WASM_ROOT, WEB_ROOT } from './support.mjs';
+import { freePort, go, importDone, launchProfile, requireBuilt, screenshot, submitPost, tempDir, WASM_ROOT, WEB_ROOT } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const MNEMONIC_A = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
@@ -83,7 +83,7 @@ async function importMnemonic(page, mnemonic) {
   await form.locator('input[name=passphrase]').fill(PASSPHRASE);
   await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
   await form.getByRole('button', { name: 'Import' }).click();
-  await page.getByTestId('lock-button').waitFor(T);
+  await importDone(page, T.timeout);
 }
 
 async function waitFor(what, read, expected, timeout = 60000) {
