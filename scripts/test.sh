@@ -124,20 +124,22 @@ print_failures() {
     log="$LOG_DIR/native.log"
     if [[ -f $log ]] && grep -q 'The following tests FAILED' "$log"; then
         say "native failures:"
-        sed -n '/The following tests FAILED/,$p' "$log" | grep -E '^[[:space:]]+[0-9]+ - ' | head -n 20
-        grep -E -A 8 ': Failure$' "$log" | head -n 60
+        sed -n '/The following tests FAILED/,$p' "$log" | grep -E '^[[:space:]]+[0-9]+ - ' | head -n 20 || true
+        grep -E -A 8 ': Failure$' "$log" | head -n 60 || true
     fi
     for log in "$LOG_DIR"/node_*.log; do
         [[ -f $log ]] || continue
         if grep -qE '^[[:space:]]*✖ ' "$log"; then
             say "failures in $(basename "$log" .log):"
-            grep -E '^[[:space:]]*✖ ' "$log" | sed -E 's/^[[:space:]]+//' | sort -u | head -n 20
-            grep -E -A 6 '(AssertionError|Error:)' "$log" | head -n 40
+            grep -E '^[[:space:]]*✖ ' "$log" | sed -E 's/^[[:space:]]+//' | sort -u | head -n 20 || true
+            # a failure need not be an AssertionError (a Playwright TimeoutError prints
+            # "name: 'TimeoutError'"): no match must not end the summary
+            grep -E -A 6 '(AssertionError|Error:|TimeoutError)' "$log" | head -n 40 || true
         fi
     done
     log="$LOG_DIR/fuzz.log"
     if [[ -f $log ]] && grep -q '^fuzz: FAIL ' "$log"; then
-        grep '^fuzz: FAIL ' "$log"
+        grep '^fuzz: FAIL ' "$log" || true
     fi
 }
 
