@@ -3,7 +3,6 @@
 // independent derivation with @scure/bip32 + bitcoinjs-lib), header verify (headers mined
 // here, hex and binary, file and stdin, each kind of tampering).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { pbkdf2Sync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,18 +15,12 @@ import * as bitcoin from 'bitcoinjs-lib';
 import {
   concatBytes, displayHex, fromHex, headerHash, mineRegtestHeaders, REGTEST_GENESIS, sha256d, toHex,
 } from '../support/bitcoin.mjs';
-import { cliPath } from '../support/vectors.mjs';
+import { runCli } from '../support/cli.mjs';
 
 const work = mkdtempSync(path.join(tmpdir(), 'datt-cli-btc-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function datt(args, { input = '', env = {} } = {}) {
-  const cleanEnv = { ...process.env, ...env };
-  if (!('DATT_BIP39_PASSPHRASE' in env)) delete cleanEnv.DATT_BIP39_PASSPHRASE;
-  const result = spawnSync(cliPath(), args, { input, env: cleanEnv, maxBuffer: 64 << 20 });
-  if (result.error && result.error.code !== 'EPIPE') throw result.error;
-  return { status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
-}
+const datt = (args, options = {}) => runCli(args, { ...options, unset: ['DATT_BIP39_PASSPHRASE'] });
 
 // Bitcoin Core 28 regtest coinbase, from `getrawtransaction <txid> 2` (its txid and wtxid
 // are the hashes of these bytes, so the copy is exact).

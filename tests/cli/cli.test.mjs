@@ -9,19 +9,13 @@ import { after, test } from 'node:test';
 
 import { verifyEvent } from 'nostr-tools/pure';
 
+import { runCli } from '../support/cli.mjs';
 import { cliPath } from '../support/vectors.mjs';
 
 const work = mkdtempSync(path.join(tmpdir(), 'datt-cli-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function datt(args, { input = '', env = {} } = {}) {
-  const cleanEnv = { ...process.env, ...env };
-  if (!('DATT_SECRET_KEY' in env)) delete cleanEnv.DATT_SECRET_KEY;
-  const result = spawnSync(cliPath(), args, { input, encoding: 'utf8', env: cleanEnv });
-  // EPIPE: the CLI stopped reading at its input cap, as it should.
-  if (result.error && result.error.code !== 'EPIPE') throw result.error;
-  return result;
-}
+const datt = (args, options = {}) => runCli(args, { ...options, unset: ['DATT_SECRET_KEY'] });
 
 test('every command documents itself with --help', () => {
   const overview = datt(['--help']);

@@ -3,7 +3,6 @@
 // independent decoder (light-bolt11-decoder), the invalid ones refused with their code, and
 // invoices we encode read back by that decoder with the signature checked by @noble/curves.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,19 +12,14 @@ import { after, test } from 'node:test';
 import { secp256k1 } from '@noble/curves/secp256k1';
 import lightBolt11 from 'light-bolt11-decoder';
 
-import { cliPath, loadVectors } from '../support/vectors.mjs';
+import { runCli } from '../support/cli.mjs';
+import { loadVectors } from '../support/vectors.mjs';
 
 const VECTORS = 'bolt/bolt11-invoice-examples.json';
 const work = mkdtempSync(path.join(tmpdir(), 'datt-cli-invoice-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function datt(args, { input = '', env = {} } = {}) {
-  const cleanEnv = { ...process.env, ...env };
-  if (!('DATT_SECRET_KEY' in env)) delete cleanEnv.DATT_SECRET_KEY;
-  const result = spawnSync(cliPath(), args, { input, env: cleanEnv, maxBuffer: 16 << 20 });
-  if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout.toString(), stderr: result.stderr.toString() };
-}
+const datt = (args, options = {}) => runCli(args, { ...options, unset: ['DATT_SECRET_KEY'] });
 
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
 

@@ -5,14 +5,14 @@
 // and events Datt signs with them verify in nostr-tools. docs/protocol.md says why.
 import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import { finalizeEvent, generateSecretKey, getEventHash, getPublicKey, verifyEvent } from 'nostr-tools/pure';
 
 import { connect, fetchEvents, publish, startRelay } from '../relay/support.mjs';
-import { cliPath, loadWasmDatt } from '../support/vectors.mjs';
+import { runCli } from '../support/cli.mjs';
+import { loadWasmDatt } from '../support/vectors.mjs';
 
 const datt = await loadWasmDatt();
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
@@ -36,11 +36,7 @@ const nostrToolsEvents = templates().map((t) => {
   return { id, pubkey, created_at, kind, tags, content, sig };
 });
 
-function runCli(args, input, env = {}) {
-  const result = spawnSync(cliPath(), args, { input, encoding: 'utf8', env: { ...process.env, ...env } });
-  if (result.error) throw result.error;
-  return result;
-}
+const runNative = (args, input, env = {}) => runCli(args, { input, env });
 
 test('the templates really hold every control code point', () => {
   const seen = new Set();
@@ -52,7 +48,7 @@ test('the templates really hold every control code point', () => {
 
 test('events signed by nostr-tools with control characters verify in the native CLI with the same id', () => {
   for (const event of nostrToolsEvents) {
-    const result = runCli(['event', 'verify'], JSON.stringify(event));
+    const result = runNative(['event', 'verify'], JSON.stringify(event));
     assert.equal(result.status, 0, `${JSON.stringify(event.content)}: ${result.stdout}${result.stderr}`);
     assert.equal(result.stdout.trim(), `valid ${event.id}`);
   }
@@ -76,7 +72,7 @@ test('events Datt signs with control characters verify in nostr-tools (wasm and 
     assert.equal(getEventHash(fromWasm), fromWasm.id);
     assert.equal(verifyEvent({ ...fromWasm }), true);
 
-    const result = runCli(['event', 'sign'], JSON.stringify(template), { DATT_SECRET_KEY: cliKey });
+    const result = runNative(['event', 'sign'], JSON.stringify(template), { DATT_SECRET_KEY: cliKey });
     assert.equal(result.status, 0, result.stderr);
     const fromCli = JSON.parse(result.stdout);
     assert.equal(fromCli.pubkey, getPublicKey(Buffer.from(cliKey, 'hex')));
@@ -97,9 +93,9 @@ test('an id computed the literal way (control characters raw) is refused with id
   const event = { id, pubkey, created_at: 1700000000, kind: 1, tags: [], content: 'a\u0001b', sig: datt.bytesToHex(datt.schnorrSign(datt.hexToBytes(id), sk)) };
   assert.notEqual(id, getEventHash(event));
   assert.throws(() => datt.parseEvent(event), (e) => e.code === 'id_mismatch');
-  const cli = runCli(['event', 'verify'], JSON.stringify(event));
-  assert.equal(cli.status, 1);
-  assert.match(cli.stdout, /^invalid: id_mismatch: /);
+  const native = runNative(['event', 'verify'], JSON.stringify(event));
+  assert.equal(native.status, 1);
+  assert.match(native.stdout, /^invalid: id_mismatch: /);
 });
 
 describeRelay();

@@ -2,13 +2,13 @@
 // verify in Datt (native CLI and wasm) with the same id, and events Datt signs verify in it.
 import '../support/webcrypto.mjs';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 
 import { privateKeyFromSeedWords } from 'nostr-tools/nip06';
 import { finalizeEvent, generateSecretKey, getEventHash, getPublicKey, verifyEvent } from 'nostr-tools/pure';
 
-import { cliPath, loadWasmDatt } from '../support/vectors.mjs';
+import { runCli } from '../support/cli.mjs';
+import { loadWasmDatt } from '../support/vectors.mjs';
 
 const datt = await loadWasmDatt();
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
@@ -38,11 +38,7 @@ function nostrToolsEvents() {
   return events;
 }
 
-function runCli(args, input, env = {}) {
-  const result = spawnSync(cliPath(), args, { input, encoding: 'utf8', env: { ...process.env, ...env } });
-  if (result.error) throw result.error;
-  return result;
-}
+const runNative = (args, input, env = {}) => runCli(args, { input, env });
 
 test('events signed by nostr-tools verify in wasm with the same id', () => {
   for (const event of nostrToolsEvents()) {
@@ -56,7 +52,7 @@ test('events signed by nostr-tools verify in wasm with the same id', () => {
 
 test('events signed by nostr-tools verify in the native CLI with the same id', () => {
   for (const event of nostrToolsEvents()) {
-    const result = runCli(['event', 'verify'], JSON.stringify(event));
+    const result = runNative(['event', 'verify'], JSON.stringify(event));
     assert.equal(result.status, 0, result.stdout + result.stderr);
     assert.equal(result.stdout.trim(), `valid ${event.id}`);
   }
@@ -66,9 +62,9 @@ test('a tampered nostr-tools event is rejected by both with the right reason', (
   const [event] = nostrToolsEvents();
   const tampered = { ...event, content: `${event.content}!` };
   assert.throws(() => datt.parseEvent(tampered), (e) => e.code === 'id_mismatch');
-  const cli = runCli(['event', 'verify'], JSON.stringify(tampered));
-  assert.equal(cli.status, 1);
-  assert.match(cli.stdout, /^invalid: id_mismatch: /);
+  const native = runNative(['event', 'verify'], JSON.stringify(tampered));
+  assert.equal(native.status, 1);
+  assert.match(native.stdout, /^invalid: id_mismatch: /);
 });
 
 test('events signed by Datt (wasm) verify in nostr-tools', () => {
@@ -86,7 +82,7 @@ test('events signed by Datt (native CLI) verify in nostr-tools', () => {
   const sk = hex(generateSecretKey());
   for (const content of samples) {
     const template = JSON.stringify({ kind: 1, created_at: 1700000001, tags: [['p', 'b'.repeat(64)]], content });
-    const result = runCli(['event', 'sign'], template, { DATT_SECRET_KEY: sk });
+    const result = runNative(['event', 'sign'], template, { DATT_SECRET_KEY: sk });
     assert.equal(result.status, 0, result.stderr);
     const event = JSON.parse(result.stdout);
     assert.equal(event.pubkey, getPublicKey(sk));
