@@ -801,7 +801,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(stmt, 0), 5);  // schema 5: initial + store_version + chains + time_bounds + hub
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 6);  // schema 6: initial + store_version + chains + time_bounds + hub + one author index
     sqlite3_finalize(stmt);
     sqlite3_close(db);
 }
