@@ -192,7 +192,6 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     void on_read(error_code ec, size_t bytes);
     bool reserve(size_t size);
     void push(std::shared_ptr<const std::string> text, bool binary = false);
-    void push_all(std::vector<std::shared_ptr<const std::string>> texts);
     void do_write();
     void on_write(error_code ec, size_t bytes);
     void set_cork(bool on);
@@ -437,7 +436,7 @@ bool WebSocketSession::send_all(std::vector<std::shared_ptr<const std::string>> 
     if (texts.empty()) return true;
     if (!reserve(size)) return false;
     asio::post(ws_.get_executor(), [self = shared_from_this(), texts = std::move(texts)]() mutable {
-        self->push_all(std::move(texts));
+        for (auto& text : texts) self->push(std::move(text));
     });
     return true;
 }
@@ -462,17 +461,6 @@ void WebSocketSession::push(std::shared_ptr<const std::string> text, bool binary
     // A send() that raced with close() may arrive after the close frame went out: drop it.
     if (finished_ || close_sent_ || drop_queue_) return release(text->size());
     queue_.push_back(Outgoing{std::move(text), binary});
-    do_write();
-}
-
-// Queues them all before writing, so that a burst is corked from its first frame (one at a
-// time, the first would go out alone, uncorked, while the others are still being queued).
-void WebSocketSession::push_all(std::vector<std::shared_ptr<const std::string>> texts) {
-    if (finished_ || close_sent_ || drop_queue_) {
-        for (const auto& text : texts) release(text->size());
-        return;
-    }
-    for (auto& text : texts) queue_.push_back(Outgoing{std::move(text), false});
     do_write();
 }
 
