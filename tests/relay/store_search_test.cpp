@@ -252,19 +252,21 @@ TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
 
     reopen();
     EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 6);
-    EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM sqlite_schema WHERE name = "
-                             "'events_by_pubkey_kind'"),
+    EXPECT_EQ(raw_int(path_,
+                      "SELECT count(*) FROM sqlite_schema WHERE name = "
+                      "'events_by_pubkey_kind'"),
               0);
     EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM pragma_index_info('events_by_pubkey')"), 4);
-    EXPECT_EQ(raw_int(path_, "SELECT name = 'kind' FROM pragma_index_info('events_by_pubkey') "
-                             "WHERE seqno = 3"),
+    EXPECT_EQ(raw_int(path_,
+                      "SELECT name = 'kind' FROM pragma_index_info('events_by_pubkey') "
+                      "WHERE seqno = 3"),
               1);
-    EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM hub_channels WHERE channel_id = x'01' AND "
-                             "seed = x'02' AND state = x'03'"),
+    EXPECT_EQ(raw_int(path_,
+                      "SELECT count(*) FROM hub_channels WHERE channel_id = x'01' AND "
+                      "seed = x'02' AND state = x'03'"),
               1);
     // Still read in feed order from the author's index: no temporary B-tree for the sort.
-    EXPECT_EQ(raw_plan(path_, author_kind_sql),
-              "SEARCH e USING INDEX events_by_pubkey (pubkey=?)");
+    EXPECT_EQ(raw_plan(path_, author_kind_sql), "SEARCH e USING INDEX events_by_pubkey (pubkey=?)");
     EXPECT_EQ(raw_plan(path_, "SELECT count(*) FROM events e WHERE e.pubkey = ? AND e.kind = ?"),
               "SEARCH e USING COVERING INDEX events_by_pubkey (pubkey=?)");
 
@@ -277,7 +279,8 @@ TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
               R"({"authors":[")" + a + R"("],"kinds":[1],"until":1500,"limit":30})",
               R"({"authors":[")" + a + R"(",")" + b + R"("],"kinds":[1111],"limit":40})",
               R"({"authors":[")" + a + R"("],"kinds":[1,1111],"since":1900,"limit":25})",
-              R"({"authors":[")" + b + R"("],"limit":50})", std::string(R"({"kinds":[1111],"limit":60})")}) {
+              R"({"authors":[")" + b + R"("],"limit":50})",
+              std::string(R"({"kinds":[1111],"limit":60})")}) {
             const Filter filter = filter_from(json);
             auto got = reader_->query(filter, 500);
             ASSERT_TRUE(got.ok()) << got.error().message;

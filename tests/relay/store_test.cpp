@@ -880,7 +880,8 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
              {"{\"kinds\":[1]}", "events_by_kind", 1},
              // Schema 6: authors with kinds read the author's index in feed order and check
              // the kind from the index entry (events_by_pubkey_kind is gone).
-             {"{\"authors\":[" + kAuthor + "],\"kinds\":[1]}", "USING INDEX events_by_pubkey (pubkey=?)", 1},
+             {"{\"authors\":[" + kAuthor + "],\"kinds\":[1]}",
+              "USING INDEX events_by_pubkey (pubkey=?)", 1},
              {"{\"#e\":[" + kId + "]}", "tags_by_value", 1},
              {"{\"#p\":[" + kAuthor + "]}", "tags_by_value", 1},
              {"{\"#t\":[\"topic1\"]}", "tags_by_value", 1},
@@ -889,7 +890,8 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
              // Lists are split into one stream per value, each in feed order.
              {"{\"authors\":[" + kAuthor + "," + kAuthor2 + "]}", "events_by_pubkey", 2},
              {"{\"kinds\":[1,7,1111]}", "events_by_kind", 3},
-             {"{\"authors\":[" + kAuthor + "],\"kinds\":[1,7]}", "USING INDEX events_by_pubkey (pubkey=?)", 2},
+             {"{\"authors\":[" + kAuthor + "],\"kinds\":[1,7]}",
+              "USING INDEX events_by_pubkey (pubkey=?)", 2},
              {"{\"authors\":[" + kAuthor + "," + kAuthor2 + "],\"kinds\":[1]}",
               "USING INDEX events_by_pubkey (pubkey=?)", 2},
              {"{\"#e\":[" + kId + "," + kId2 + "],\"kinds\":[7]}", "tags_by_value", 2},
