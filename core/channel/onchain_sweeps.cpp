@@ -2,6 +2,7 @@
 
 #include "bitcoin/script_templates.h"
 #include "bitcoin/sighash.h"
+#include "bitcoin/sign.h"
 #include "channel/channel_commitments.h"
 #include "channel/channel_scripts.h"
 #include "channel/channel_signatures.h"
@@ -194,6 +195,35 @@ Result<bitcoin::Transaction> build_delayed_sweep(const bitcoin::OutPoint& outpoi
                                                  uint32_t feerate_per_kw) {
     return sweep({SweepInput{outpoint, amount, to_local_script, Bytes{}, to_self_delay}},
                  local_delayed_key, sweep_script, feerate_per_kw);
+}
+
+Result<bitcoin::Transaction> build_to_remote_sweep(const bitcoin::OutPoint& outpoint,
+                                                   const bitcoin::TxOut& output,
+                                                   const crypto::SecretKey& payment_basepoint_secret,
+                                                   const bitcoin::Script& sweep_script,
+                                                   uint32_t feerate_per_kw) {
+    const crypto::PubKey key = crypto::pubkey(payment_basepoint_secret);
+    if (output.script_pubkey != bitcoin::p2wpkh_script(key)) {
+        return make_error("channel_not_our_output", "the output is not our to_remote");
+    }
+    const auto compressed = key.compressed();
+    bitcoin::Transaction tx;
+    tx.version = 2;
+    tx.lock_time = 0;
+    tx.inputs.push_back(bitcoin::TxIn{outpoint, {}, bitcoin::kSequenceFinal,
+                                      {Bytes(kMaxSignatureSize, 0),
+                                       Bytes(compressed.begin(), compressed.end())}});
+    tx.outputs.push_back(bitcoin::TxOut{output.value, sweep_script});
+    const bitcoin::Sats fee = fee_for_weight(feerate_per_kw, bitcoin::weight(tx));
+    const int64_t remaining = output.value.value() - fee.value();
+    if (remaining < kSweepDustLimit.value()) {
+        return make_error("channel_sweep_below_dust", "the fee takes what the sweep would carry");
+    }
+    tx.outputs[0].value = bitcoin::Sats{remaining};
+    SWEEP_TRY(witness, bitcoin::sign_p2wpkh_input(tx, 0, output.value, payment_basepoint_secret,
+                                                  bitcoin::kSighashAll, nullptr));
+    tx.inputs[0].witness = std::move(witness);
+    return tx;
 }
 
 }  // namespace datt::channel

@@ -11,6 +11,9 @@
 //       HTLC output   <revocation_sig> <revocationpubkey> <HTLC script>
 //   delayed sweep: version 2, input sequence = to_self_delay (BIP-68 blocks), witness
 //     <local_delayed_sig> <> <to_local script>, one output to `sweep_script`.
+//   to_remote sweep: the other side's P2WPKH output of a commitment (option_static_remotekey:
+//     locked to our payment_basepoint itself, spendable at once), version 2, sequence
+//     0xFFFFFFFF, witness <sig> <payment_basepoint>, one output to `sweep_script`.
 // Fees: from the weight of the signed transaction with 73-byte signatures (their
 // longest), rounded down, as commitment_fees.h does.
 //
@@ -90,5 +93,13 @@ struct LocalCommitmentClose {
     const bitcoin::OutPoint& outpoint, bitcoin::Sats amount, const bitcoin::Script& to_local_script,
     const crypto::SecretKey& local_delayed_key, uint16_t to_self_delay,
     const bitcoin::Script& sweep_script, uint32_t feerate_per_kw);
+
+// Sweeps our to_remote output of the remote's commitment (static_remotekey: no delay).
+// Error codes: channel_not_our_output (the output is not P2WPKH of our payment basepoint),
+// channel_sweep_below_dust.
+[[nodiscard]] Result<bitcoin::Transaction> build_to_remote_sweep(
+    const bitcoin::OutPoint& outpoint, const bitcoin::TxOut& output,
+    const crypto::SecretKey& payment_basepoint_secret, const bitcoin::Script& sweep_script,
+    uint32_t feerate_per_kw);
 
 }  // namespace datt::channel
