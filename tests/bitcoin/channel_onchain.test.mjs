@@ -160,6 +160,11 @@ test('(b) unilateral close: to_local waits to_self_delay blocks exactly, to_remo
   assert.deepEqual(values.map((v) => v.value).sort((x, y) => (x < y ? -1 : 1)),
     [BigInt(s.b_msat) / 1000n, BigInt(s.a_msat) / 1000n - fee(724)].sort((x, y) => (x < y ? -1 : 1)));
 
+  // The resolver's timing: to_local after the delay, to_remote at once, both on the commitment.
+  assert.equal(s.to_local_sweep.csv, s.delay);
+  assert.equal(s.to_remote_sweep.csv, 0);
+  assert.equal(s.to_local_sweep.parent, s.commitment.txid);
+  assert.equal(s.to_remote_sweep.parent, s.commitment.txid);
   await refuse('to_local sweep at 1 confirmation', s.to_local_sweep);
   await accept('to_remote sweep', s.to_remote_sweep);
   await mineAndCheck([s.to_remote_sweep.txid]);
@@ -189,6 +194,10 @@ test('(c) offered HTLC: HTLC-timeout refused before cltv_expiry, accepted at it,
     .reduce((sum, o) => sum + o.value, 0n);
   assert.equal(total, FUNDING - fee(724 + 2 * 172));
 
+  assert.equal(s.htlc_timeout.cltv, s.cltv_expiry, 'the resolver waits for cltv_expiry');
+  assert.equal(s.htlc_timeout.parent, s.commitment.txid);
+  assert.equal(s.htlc_timeout_sweep.parent, s.htlc_timeout.txid);
+  assert.equal(s.htlc_timeout_sweep.csv, s.delay);
   await refuse('HTLC-timeout before its cltv_expiry', s.htlc_timeout);
   await mine(s.cltv_expiry - 1 - await tip());
   await refuse('HTLC-timeout one block before its cltv_expiry', s.htlc_timeout);
@@ -198,30 +207,36 @@ test('(c) offered HTLC: HTLC-timeout refused before cltv_expiry, accepted at it,
   await mineAndCheck([s.htlc_timeout.txid]);
   assert.equal((await utxo(s.htlc_timeout.txid, 0)).value, 40000n - HTLC_TIMEOUT_FEE);
 
-  await refuse('second-stage sweep at once', s.timeout_sweep);
+  await refuse('second-stage sweep at once', s.htlc_timeout_sweep);
   await mine(s.delay - 2);
-  await refuse(`second-stage sweep at ${s.delay - 1} confirmations`, s.timeout_sweep);
+  await refuse(`second-stage sweep at ${s.delay - 1} confirmations`, s.htlc_timeout_sweep);
   await mine(1);
-  await accept(`second-stage sweep at ${s.delay} confirmations`, s.timeout_sweep);
-  await mineAndCheck([s.timeout_sweep.txid]);
-  await checkSweepFee('second-stage sweep', s.timeout_sweep.txid, 1);
+  await accept(`second-stage sweep at ${s.delay} confirmations`, s.htlc_timeout_sweep);
+  await mineAndCheck([s.htlc_timeout_sweep.txid]);
+  await checkSweepFee('second-stage sweep', s.htlc_timeout_sweep.txid, 1);
 });
 
 test('(d) received HTLC: HTLC-success with the preimage at once, then its CSV sweep', { timeout: 120000 }, async () => {
   const s = await scenario('htlcs');
   await accept('commitment', s.commitment);
   await mineAndCheck([s.commitment.txid]);
+  assert.equal(s.htlc_success.cltv, 0);
+  assert.equal(s.htlc_success.csv, 0);
+  assert.equal(s.htlc_success_sweep.parent, s.htlc_success.txid);
+  assert.equal(s.htlc_success_sweep.csv, s.delay);
+  // Without the preimage, the resolver leaves exactly that output to the remote's timeout.
+  assert.deepEqual(s.unresolved_without_preimage, s.htlc_success.spends);
   await accept('HTLC-success', s.htlc_success);
   await mineAndCheck([s.htlc_success.txid]);
   assert.equal((await utxo(s.htlc_success.txid, 0)).value, 30000n - HTLC_SUCCESS_FEE);
   const spent = await node.rpc('getrawtransaction', s.htlc_success.txid, true);
   assert.equal(spent.vin[0].txid, s.commitment.txid);
   await mine(s.delay - 2);
-  await refuse(`second-stage sweep at ${s.delay - 1} confirmations`, s.success_sweep);
+  await refuse(`second-stage sweep at ${s.delay - 1} confirmations`, s.htlc_success_sweep);
   await mine(1);
-  await accept(`second-stage sweep at ${s.delay} confirmations`, s.success_sweep);
-  await mineAndCheck([s.success_sweep.txid]);
-  await checkSweepFee('second-stage sweep', s.success_sweep.txid, 1);
+  await accept(`second-stage sweep at ${s.delay} confirmations`, s.htlc_success_sweep);
+  await mineAndCheck([s.htlc_success_sweep.txid]);
+  await checkSweepFee('second-stage sweep', s.htlc_success_sweep.txid, 1);
 });
 
 for (const cheater of ['a', 'b']) {
@@ -230,6 +245,9 @@ for (const cheater of ['a', 'b']) {
     await accept('revoked commitment', s.revoked);
     await mineAndCheck([s.revoked.txid]);
     assert.equal(s.revoked.outputs.length, 4, 'to_local, to_remote and two HTLC outputs');
+    assert.equal(s.justice.csv, 0, 'justice needs no delay');
+    assert.equal(s.justice.cltv, 0);
+    assert.equal(s.justice.parent, s.revoked.txid);
     await accept('justice', s.justice);
     await accept('to_remote sweep', s.to_remote_sweep);
     await mineAndCheck([s.justice.txid, s.to_remote_sweep.txid]);

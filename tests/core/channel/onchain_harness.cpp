@@ -16,10 +16,14 @@
 //                 after "delay"), "to_remote_sweep" (B's, at once), "a_msat", "b_msat"
 //   htlcs         A offers 40,000,000 msat (cltv_expiry height+10) and B offers 30,000,000
 //                 msat to A, both committed; A's commitment, "htlc_timeout" and its
-//                 "timeout_sweep", "htlc_success" (A knows B's preimage) and its
-//                 "success_sweep", "cltv_expiry", "delay"
+//                 "htlc_timeout_sweep", "htlc_success" (A knows B's preimage) and its
+//                 "htlc_success_sweep", "to_local_sweep", "cltv_expiry", "delay",
+//                 "unresolved_without_preimage" (output indexes)
 //   revoked_a / revoked_b   the cheater's commitment with both HTLCs above, revoked by a
 //                 later fulfill: "revoked", the other side's "justice" and "to_remote_sweep"
+// Every sweep, HTLC tx and justice tx comes from the resolver (chain_resolver.h) run on the
+// side that acts, given the commitment as seen on chain; each carries the resolver's "csv",
+// "cltv", "parent" (display txid) and "spends" (the parent's outputs).
 // Errors print {"error":code,"message":...} and the harness goes on with the next line.
 #include <cstdint>
 #include <iostream>
@@ -29,6 +33,7 @@
 
 #include "bitcoin/display_hash.h"
 #include "bitcoin/sign.h"
+#include "channel/chain_resolver.h"
 #include "channel/onchain_sweeps.h"
 #include "crypto/sha256.h"
 #include "support/channel_pair.h"
@@ -127,31 +132,40 @@ void two_htlcs(ChannelPair& pair, uint32_t height) {
     check(pair.flush(), pair);
 }
 
-size_t output_of_kind(const LocalCommitmentClose& close, CommitmentOutputKind kind) {
-    for (size_t i = 0; i < close.outputs.size(); ++i) {
-        if (close.outputs[i].kind == kind) return i;
-    }
-    throw Failure{"harness_no_output", "the commitment has no such output"};
-}
-
-size_t htlc_tx_of_kind(const LocalCommitmentClose& close, CommitmentOutputKind kind) {
-    for (size_t i = 0; i < close.htlc_txs.size(); ++i) {
-        if (close.htlc_txs[i].kind == kind) return i;
-    }
-    throw Failure{"harness_no_htlc_tx", "the commitment has no such HTLC"};
-}
-
 json balances(const ChannelPair& pair) {
     const BalanceSpec& spec = pair.a.channel->local_commit->spec;
     return {{"a_msat", spec.to_local.value()}, {"b_msat", spec.to_remote.value()}};
 }
 
-// A sweep of output 0 of an HTLC transaction (a to_local-style output) after the delay.
-bitcoin::Transaction second_stage_sweep(const LocalCommitmentClose& close,
-                                        const bitcoin::Transaction& htlc_tx) {
-    return take(build_delayed_sweep({bitcoin::txid(htlc_tx), 0}, htlc_tx.outputs[0].value,
-                                    close.to_local_script, close.local_delayed_key,
-                                    close.spec.to_self_delay, sweep_script_a(), kFeerate));
+// What the resolver (chain_resolver.h) says `node` must do about `spend`.
+ChainResolution resolve(const testing::Node& node, const bitcoin::Transaction& spend,
+                        const bitcoin::Script& sweep_to, std::span<const Hash256> preimages = {}) {
+    std::vector<RemoteCommitmentRevoked> revoked;
+    for (const auto& e : node.events) {
+        if (const auto* r = std::get_if<RemoteCommitmentRevoked>(&e)) revoked.push_back(*r);
+    }
+    return take(resolve_funding_spend(
+        ResolverInputs{*node.channel, node.secrets, revoked, preimages, sweep_to, kFeerate}, spend));
+}
+
+// The one resolution of `kind` (and of that parent when given); its tx with csv and cltv.
+json resolution(const ChainResolution& r, ResolutionKind kind,
+                const std::optional<Hash256>& parent = std::nullopt) {
+    const Resolution* found = nullptr;
+    for (const Resolution& x : r.to_broadcast) {
+        if (x.kind != kind || (parent && x.parent_txid != *parent)) continue;
+        if (found) throw Failure{"harness_two_resolutions", "more than one of a kind"};
+        found = &x;
+    }
+    if (!found) throw Failure{"harness_no_resolution", "the resolver gave none of this kind"};
+    json out = tx_json(found->tx);
+    out["csv"] = found->csv;
+    out["cltv"] = found->cltv;
+    out["parent"] = bitcoin::to_display_hex(found->parent_txid);
+    json spends = json::array();  // the parent's output indexes it spends
+    for (const auto& in : found->tx.inputs) spends.push_back(in.prevout.index);
+    out["spends"] = spends;
+    return out;
 }
 
 json scenario(const std::string& name, const json& coin, uint32_t height) {
@@ -172,18 +186,16 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
         settled_payment(pair, height);
         out.update(balances(pair));
         const auto close = take(local_commitment_close(*pair.a.channel, pair.a.secrets));
-        const Hash256 txid = bitcoin::txid(close.commitment_tx);
-        const auto local = static_cast<uint32_t>(output_of_kind(close, CommitmentOutputKind::kToLocal));
-        const auto remote =
-            static_cast<uint32_t>(output_of_kind(close, CommitmentOutputKind::kToRemote));
         out["commitment"] = tx_json(close.commitment_tx);
         out["delay"] = close.spec.to_self_delay;
-        out["to_local_sweep"] = tx_json(take(build_delayed_sweep(
-            {txid, local}, close.commitment_tx.outputs[local].value, close.to_local_script,
-            close.local_delayed_key, close.spec.to_self_delay, sweep_script_a(), kFeerate)));
-        out["to_remote_sweep"] = tx_json(take(build_to_remote_sweep(
-            {txid, remote}, close.commitment_tx.outputs[remote],
-            pair.b.secrets.payment_basepoint_secret, sweep_script_b(), kFeerate)));
+        const ChainResolution by_a = resolve(pair.a, close.commitment_tx, sweep_script_a());
+        const ChainResolution by_b = resolve(pair.b, close.commitment_tx, sweep_script_b());
+        if (by_a.kind != FundingSpendKind::kLocalCommitment || by_a.to_broadcast.size() != 1 ||
+            by_b.kind != FundingSpendKind::kRemoteCommitment || by_b.to_broadcast.size() != 1) {
+            throw Failure{"harness_wrong_resolution", "A: its commitment, B: the remote's"};
+        }
+        out["to_local_sweep"] = resolution(by_a, ResolutionKind::kToLocalSweep);
+        out["to_remote_sweep"] = resolution(by_b, ResolutionKind::kToRemoteSweep);
         return out;
     }
     if (name == "htlcs") {
@@ -192,14 +204,23 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
         out["commitment"] = tx_json(close.commitment_tx);
         out["delay"] = close.spec.to_self_delay;
         out["cltv_expiry"] = height + 10;
-        const auto timeout = take(
-            signed_htlc_timeout_tx(close, htlc_tx_of_kind(close, CommitmentOutputKind::kOfferedHtlc)));
-        const auto success = take(signed_htlc_success_tx(
-            close, htlc_tx_of_kind(close, CommitmentOutputKind::kReceivedHtlc), preimage_of(12)));
-        out["htlc_timeout"] = tx_json(timeout);
-        out["timeout_sweep"] = tx_json(second_stage_sweep(close, timeout));
-        out["htlc_success"] = tx_json(success);
-        out["success_sweep"] = tx_json(second_stage_sweep(close, success));
+        const Hash256 known[] = {preimage_of(12)};
+        const ChainResolution by_a = resolve(pair.a, close.commitment_tx, sweep_script_a(), known);
+        if (by_a.kind != FundingSpendKind::kLocalCommitment || by_a.to_broadcast.size() != 5) {
+            throw Failure{"harness_wrong_resolution", "to_local, two HTLC txs, two sweeps"};
+        }
+        out["htlc_timeout"] = resolution(by_a, ResolutionKind::kHtlcTimeout);
+        out["htlc_success"] = resolution(by_a, ResolutionKind::kHtlcSuccess);
+        for (const char* kind : {"htlc_timeout", "htlc_success"}) {
+            const Hash256 parent =
+                bitcoin::from_display_hex(out[kind]["txid"].get<std::string>()).value();
+            out[std::string(kind) + "_sweep"] =
+                resolution(by_a, ResolutionKind::kSecondStageSweep, parent);
+        }
+        out["to_local_sweep"] = resolution(by_a, ResolutionKind::kToLocalSweep);
+        // Without the preimage the received HTLC is left to the remote's timeout.
+        const ChainResolution blind = resolve(pair.a, close.commitment_tx, sweep_script_a());
+        out["unresolved_without_preimage"] = blind.unresolved;
         return out;
     }
     if (name == "revoked_a" || name == "revoked_b") {
@@ -212,22 +233,15 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
         // B fulfills A's HTLC: both commitments move on and the old ones are revoked.
         check(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(11)), pair.to_a), pair);
         check(pair.flush(), pair);
-        const RemoteCommitmentRevoked* revoked = nullptr;
-        for (const auto& e : honest.events) {
-            if (const auto* r = std::get_if<RemoteCommitmentRevoked>(&e); r && r->number == old_number) {
-                revoked = r;
-            }
-        }
-        if (!revoked) throw Failure{"harness_not_revoked", "no revocation of the old commitment"};
         const bitcoin::Script to = a_cheats ? sweep_script_b() : sweep_script_a();
-        const auto params = take(justice_params(*honest.channel, honest.secrets, *revoked,
-                                                old.commitment_tx, to, kFeerate));
+        const ChainResolution by_honest = resolve(honest, old.commitment_tx, to);
+        if (by_honest.kind != FundingSpendKind::kRevokedCommitment ||
+            by_honest.commitment_number != old_number || by_honest.to_broadcast.size() != 2) {
+            throw Failure{"harness_wrong_resolution", "justice and to_remote"};
+        }
         out["revoked"] = tx_json(old.commitment_tx);
-        out["justice"] = tx_json(take(build_justice_tx(params)));
-        const auto remote = static_cast<uint32_t>(output_of_kind(old, CommitmentOutputKind::kToRemote));
-        out["to_remote_sweep"] = tx_json(take(build_to_remote_sweep(
-            {bitcoin::txid(old.commitment_tx), remote}, old.commitment_tx.outputs[remote],
-            honest.secrets.payment_basepoint_secret, to, kFeerate)));
+        out["justice"] = resolution(by_honest, ResolutionKind::kJustice);
+        out["to_remote_sweep"] = resolution(by_honest, ResolutionKind::kToRemoteSweep);
         return out;
     }
     throw Failure{"harness_unknown_scenario", name};
