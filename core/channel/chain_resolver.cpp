@@ -104,7 +104,8 @@ Result<ChainResolution> resolve_local(const ResolverInputs& in, const LocalCommi
                 build_delayed_sweep({htlc_txid, 0}, htlc_tx.outputs[0].value, close.to_local_script,
                                     close.local_delayed_key, delay, in.sweep_script,
                                     in.feerate_per_kw),
-                Resolution{ResolutionKind::kSecondStageSweep, {}, htlc_txid, delay, 0}, output, out);
+                Resolution{ResolutionKind::kSecondStageSweep, {}, htlc_txid, delay, 0}, output,
+                out);
             !ok) {
             return ok.error();
         }
@@ -129,7 +130,8 @@ Result<ChainResolution> resolve_revoked(const ResolverInputs& in, const bitcoin:
     const Hash256 txid = bitcoin::txid(spend);
     auto justice = build_justice_tx(params);
     if (justice) {
-        out.to_broadcast.push_back(Resolution{ResolutionKind::kJustice, justice.value(), txid, 0, 0});
+        out.to_broadcast.push_back(
+            Resolution{ResolutionKind::kJustice, justice.value(), txid, 0, 0});
     } else if (justice.error().code != "channel_nothing_to_sweep" &&
                justice.error().code != "channel_sweep_below_dust") {
         return justice.error();
@@ -147,7 +149,8 @@ Result<ChainResolution> resolve_funding_spend(const ResolverInputs& in,
         std::any_of(spend.inputs.begin(), spend.inputs.end(),
                     [&](const bitcoin::TxIn& i) { return i.prevout == c.funding_outpoint; });
     if (!spends_funding) {
-        return make_error("channel_not_a_funding_spend", "the tx does not spend the funding output");
+        return make_error("channel_not_a_funding_spend",
+                          "the tx does not spend the funding output");
     }
     const Hash256 txid = bitcoin::txid(spend);
     if (c.closing_tx && bitcoin::txid(*c.closing_tx) == txid) {
@@ -160,14 +163,15 @@ Result<ChainResolution> resolve_funding_spend(const ResolverInputs& in,
     RESOLVE_TRY(local, local_commitment_close(c, in.secrets));
     if (bitcoin::txid(local.commitment_tx) == txid) return resolve_local(in, local, *number);
 
-    const RemoteCommit& remote = c.remote_commit->number == *number
-                                     ? *c.remote_commit
-                                     : (c.remote_next_commit && c.remote_next_commit->commit.number == *number
-                                            ? c.remote_next_commit->commit
-                                            : *c.remote_commit);
+    const RemoteCommit& remote =
+        c.remote_commit->number == *number
+            ? *c.remote_commit
+            : (c.remote_next_commit && c.remote_next_commit->commit.number == *number
+                   ? c.remote_next_commit->commit
+                   : *c.remote_commit);
     if (remote.number == *number) {
-        RESOLVE_TRY(spec, remote_commitment_spec(c, remote.per_commitment_point, *number,
-                                                 remote.spec));
+        RESOLVE_TRY(spec,
+                    remote_commitment_spec(c, remote.per_commitment_point, *number, remote.spec));
         RESOLVE_TRY(built, build_commitment_tx(spec));
         if (bitcoin::txid(built.tx) == txid) {
             ChainResolution out{FundingSpendKind::kRemoteCommitment, *number, {}, {}};

@@ -73,8 +73,8 @@ struct ResolverInputs {
     const Channel& channel;
     const ChannelSecrets& secrets;
     std::span<const RemoteCommitmentRevoked> revoked;  // what the watcher stored
-    std::span<const Hash256> preimages;                 // of HTLCs we received
-    bitcoin::Script sweep_script;                       // where our funds go
+    std::span<const Hash256> preimages;                // of HTLCs we received
+    bitcoin::Script sweep_script;                      // where our funds go
     uint32_t feerate_per_kw = 0;
 };
 

@@ -49,7 +49,7 @@ struct JusticeParams {
     ChannelBasepoints owner_basepoints;       // the remote's (the commitment's owner)
     ChannelBasepoints our_basepoints;
     crypto::SecretKey revocation_basepoint_secret;  // ours
-    uint16_t to_self_delay = 0;  // the delay we imposed on the remote's to_local
+    uint16_t to_self_delay = 0;                     // the delay we imposed on the remote's to_local
     std::vector<CommittedHtlc> htlcs;  // the revoked commitment's HTLCs, the owner's view
     bitcoin::Script sweep_script;
     uint32_t feerate_per_kw = 0;

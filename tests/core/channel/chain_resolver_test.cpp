@@ -3,13 +3,14 @@
 // real bcoin node accept: what each side must broadcast for each kind of funding spend, with
 // every transaction checked by the script interpreter against the output it spends, and the
 // earliest heights.
+#include "channel/chain_resolver.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "bitcoin/interpreter.h"
 #include "bitcoin/script_flags.h"
-#include "channel/chain_resolver.h"
 #include "channel/onchain_sweeps.h"
 #include "crypto/sha256.h"
 #include "support/channel_pair.h"
@@ -19,8 +20,8 @@ namespace {
 
 using bitcoin::Msats;
 using testing::ChannelPair;
-using testing::Node;
 using testing::filled;
+using testing::Node;
 
 const ByteArray<kOnionPacketSize> kOnion{};
 constexpr uint32_t kHeight = 500;
@@ -47,11 +48,13 @@ struct ResolverTest : ::testing::Test {
     void SetUp() override {
         ASSERT_TRUE(pair.open()) << pair.last_error;
         // A -> B 40,000 sat (cltv 510), B -> A 30,000 sat (cltv 512), both committed.
-        ASSERT_TRUE(pair.take(pair.a, add_htlc(*pair.a.channel, Msats{40'000'000},
-                                               crypto::sha256(preimage_of(1)), 510, kOnion, kHeight),
+        ASSERT_TRUE(pair.take(pair.a,
+                              add_htlc(*pair.a.channel, Msats{40'000'000},
+                                       crypto::sha256(preimage_of(1)), 510, kOnion, kHeight),
                               pair.to_b));
-        ASSERT_TRUE(pair.take(pair.b, add_htlc(*pair.b.channel, Msats{30'000'000},
-                                               crypto::sha256(preimage_of(2)), 512, kOnion, kHeight),
+        ASSERT_TRUE(pair.take(pair.b,
+                              add_htlc(*pair.b.channel, Msats{30'000'000},
+                                       crypto::sha256(preimage_of(2)), 512, kOnion, kHeight),
                               pair.to_a));
         ASSERT_TRUE(pair.flush()) << pair.last_error;
     }
@@ -59,7 +62,8 @@ struct ResolverTest : ::testing::Test {
     Result<ChainResolution> resolve(const Node& n, const bitcoin::Transaction& spend,
                                     std::span<const Hash256> preimages = {},
                                     bool with_revocations = true) {
-        const auto revoked = with_revocations ? revocations(n) : std::vector<RemoteCommitmentRevoked>{};
+        const auto revoked =
+            with_revocations ? revocations(n) : std::vector<RemoteCommitmentRevoked>{};
         return resolve_funding_spend(
             ResolverInputs{*n.channel, n.secrets, revoked, preimages, sweep_to, 2'500}, spend);
     }
@@ -161,7 +165,8 @@ TEST_F(ResolverTest, ARevokedCommitmentOfEitherSideIsPunishedWhole) {
     ASSERT_TRUE(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(1)), pair.to_a));
     ASSERT_TRUE(pair.flush()) << pair.last_error;
     for (int cheater = 0; cheater < 2; ++cheater) {
-        const bitcoin::Transaction& revoked = cheater == 0 ? old_a->commitment_tx : old_b->commitment_tx;
+        const bitcoin::Transaction& revoked =
+            cheater == 0 ? old_a->commitment_tx : old_b->commitment_tx;
         const Node& honest = cheater == 0 ? pair.b : pair.a;
         auto r = resolve(honest, revoked);
         ASSERT_TRUE(r) << r.error().code;

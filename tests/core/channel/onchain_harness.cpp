@@ -27,9 +27,8 @@
 // Errors print {"error":code,"message":...} and the harness goes on with the next line.
 #include <cstdint>
 #include <iostream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "bitcoin/display_hash.h"
 #include "bitcoin/sign.h"
@@ -69,9 +68,15 @@ void check(bool ok, const ChannelPair& pair) {
     if (!ok) throw Failure{"harness_pair_failed", pair.last_error};
 }
 
-crypto::SecretKey coin_key() { return crypto::SecretKey::from_bytes(filled(0x51)).value(); }
-bitcoin::Script sweep_script_a() { return p2wpkh_of(0x41); }
-bitcoin::Script sweep_script_b() { return p2wpkh_of(0x42); }
+crypto::SecretKey coin_key() {
+    return crypto::SecretKey::from_bytes(filled(0x51)).value();
+}
+bitcoin::Script sweep_script_a() {
+    return p2wpkh_of(0x41);
+}
+bitcoin::Script sweep_script_b() {
+    return p2wpkh_of(0x42);
+}
 
 Hash256 preimage_of(uint64_t n) {
     Hash256 out{};
@@ -96,7 +101,8 @@ ChannelPair open_pair(const json& coin) {
     const Hash256 txid = take(bitcoin::from_display_hex(coin.at("txid").get<std::string>()));
     const Sats value{coin.at("value").get<int64_t>()};
     testing::PairConfig config;
-    config.funding_input = bitcoin::TxIn{{txid, coin.at("vout").get<uint32_t>()}, {}, 0xfffffffd, {}};
+    config.funding_input =
+        bitcoin::TxIn{{txid, coin.at("vout").get<uint32_t>()}, {}, 0xfffffffd, {}};
     const int64_t change = value.value() - config.funding.value() - kFundingFee;
     if (change < 1'000) throw Failure{"harness_coin_too_small", "the coin cannot fund the channel"};
     config.funding_change =
@@ -145,7 +151,8 @@ ChainResolution resolve(const testing::Node& node, const bitcoin::Transaction& s
         if (const auto* r = std::get_if<RemoteCommitmentRevoked>(&e)) revoked.push_back(*r);
     }
     return take(resolve_funding_spend(
-        ResolverInputs{*node.channel, node.secrets, revoked, preimages, sweep_to, kFeerate}, spend));
+        ResolverInputs{*node.channel, node.secrets, revoked, preimages, sweep_to, kFeerate},
+        spend));
 }
 
 // The one resolution of `kind` (and of that parent when given); its tx with csv and cltv.
@@ -176,7 +183,8 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
         out.update(balances(pair));
         check(pair.take(pair.a, shutdown(*pair.a.channel, pair.a.secrets), pair.to_b), pair);
         check(pair.flush(), pair);
-        if (!pair.a.channel->closing_tx || pair.a.channel->closing_tx != pair.b.channel->closing_tx) {
+        if (!pair.a.channel->closing_tx ||
+            pair.a.channel->closing_tx != pair.b.channel->closing_tx) {
             throw Failure{"harness_no_close", "the two sides did not agree on a closing tx"};
         }
         out["closing"] = tx_json(*pair.a.channel->closing_tx);
@@ -231,7 +239,8 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
         const auto old = take(local_commitment_close(*cheater.channel, cheater.secrets));
         const uint64_t old_number = cheater.channel->local_commit->number;
         // B fulfills A's HTLC: both commitments move on and the old ones are revoked.
-        check(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(11)), pair.to_a), pair);
+        check(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(11)), pair.to_a),
+              pair);
         check(pair.flush(), pair);
         const bitcoin::Script to = a_cheats ? sweep_script_b() : sweep_script_a();
         const ChainResolution by_honest = resolve(honest, old.commitment_tx, to);
