@@ -6,6 +6,7 @@
 #include "channel/channel_commitments.h"
 #include "channel/commitment_number.h"
 #include "channel/commitment_tx.h"
+#include "channel/key_derivation.h"
 #include "channel/onchain_sweeps.h"
 #include "channel/per_commitment_secret.h"
 #include "crypto/sha256.h"
@@ -175,10 +176,40 @@ Result<ChainResolution> resolve_funding_spend(const ResolverInputs& in,
         RESOLVE_TRY(built, build_commitment_tx(spec));
         if (bitcoin::txid(built.tx) == txid) {
             ChainResolution out{FundingSpendKind::kRemoteCommitment, *number, {}, {}};
+            RESOLVE_TRY(htlc_key, derive_privkey(in.secrets.htlc_basepoint_secret,
+                                                 remote.per_commitment_point));
             for (size_t i = 0; i < built.outputs.size(); ++i) {
-                if (built.outputs[i].kind == CommitmentOutputKind::kOfferedHtlc ||
-                    built.outputs[i].kind == CommitmentOutputKind::kReceivedHtlc) {
-                    out.unresolved.push_back(static_cast<uint32_t>(i));
+                const CommitmentOutput& o = built.outputs[i];
+                if (o.kind != CommitmentOutputKind::kOfferedHtlc &&
+                    o.kind != CommitmentOutputKind::kReceivedHtlc) {
+                    continue;
+                }
+                const auto index = static_cast<uint32_t>(i);
+                const CommittedHtlc& h = spec.htlcs[o.htlc_index];
+                // The remote's view: an HTLC it received is one we offered.
+                const bool we_offered = o.kind == CommitmentOutputKind::kReceivedHtlc;
+                std::optional<Hash256> preimage;
+                if (!we_offered) {
+                    const Hash256* known = preimage_for(in.preimages, h.payment_hash);
+                    if (!known) {
+                        out.unresolved.push_back(index);
+                        continue;
+                    }
+                    preimage = *known;
+                }
+                const Resolution r{we_offered ? ResolutionKind::kClaimHtlcTimeout
+                                              : ResolutionKind::kClaimHtlcSuccess,
+                                   {},
+                                   txid,
+                                   0,
+                                   we_offered ? h.cltv_expiry : 0};
+                if (auto ok = add_unless_dust(
+                        build_htlc_claim({txid, index}, spend.outputs[i].value, o.witness_script,
+                                         htlc_key, preimage, h.cltv_expiry, in.sweep_script,
+                                         in.feerate_per_kw),
+                        r, index, out);
+                    !ok) {
+                    return ok.error();
                 }
             }
             if (auto ok = sweep_our_to_remote(in, spend, out); !ok) return ok.error();

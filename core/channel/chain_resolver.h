@@ -10,7 +10,9 @@
 //                        HTLC-timeout (from cltv_expiry), each received HTLC whose preimage
 //                        we know by its HTLC-success; each HTLC tx's output after the delay
 //   kRemoteCommitment    the remote's current (or next, signed, not yet revoked): our
-//                        to_remote at once; HTLC outputs are listed in `unresolved`
+//                        to_remote at once; each HTLC we offered claimed after its
+//                        cltv_expiry, each the remote offered claimed with its preimage when
+//                        we know it (else listed in `unresolved`)
 //   kRevokedCommitment   an older remote one: the justice tx takes to_local and every HTLC
 //                        output we stored (RemoteCommitmentRevoked events) or, when we kept
 //                        none for that number, to_local alone (the secret comes from the
@@ -50,6 +52,8 @@ enum class ResolutionKind : uint8_t {
     kHtlcTimeout = 3,
     kHtlcSuccess = 4,
     kSecondStageSweep = 5,  // the output of our HTLC-timeout/-success tx, after the delay
+    kClaimHtlcTimeout = 6,  // an HTLC we offered, from the remote's commitment, after its expiry
+    kClaimHtlcSuccess = 7,  // an HTLC the remote offered, from its commitment, with the preimage
 };
 
 struct Resolution {
@@ -64,8 +68,8 @@ struct ChainResolution {
     FundingSpendKind kind = FundingSpendKind::kUnknown;
     uint64_t commitment_number = 0;  // for the commitments
     std::vector<Resolution> to_broadcast;
-    // Outputs of the spend that are (partly) ours and that this version does not claim:
-    // HTLC outputs of the remote's commitment, received HTLCs whose preimage we lack.
+    // Outputs of the spend that may be ours and that are not claimed: received HTLCs whose
+    // preimage we lack (the remote takes them back after their expiry), dust sweeps.
     std::vector<uint32_t> unresolved;
 };
 

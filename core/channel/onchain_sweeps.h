@@ -25,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "bitcoin/amount.h"
@@ -93,6 +94,17 @@ struct LocalCommitmentClose {
     const bitcoin::OutPoint& outpoint, bitcoin::Sats amount, const bitcoin::Script& to_local_script,
     const crypto::SecretKey& local_delayed_key, uint16_t to_self_delay,
     const bitcoin::Script& sweep_script, uint32_t feerate_per_kw);
+
+// Claims an HTLC output of the remote's commitment directly (no second stage; BOLT-5's
+// "claim" transactions): with the preimage, witness <sig> <preimage> <script>, for an HTLC
+// the remote offered; without, after its cltv_expiry (lock_time = cltv_expiry, sequence
+// 0xFFFFFFFE), witness <sig> <> <script>, for one we offered. `our_htlc_key`: our HTLC
+// basepoint secret tweaked by the remote's per-commitment point of that commitment.
+// Error code: channel_sweep_below_dust.
+[[nodiscard]] Result<bitcoin::Transaction> build_htlc_claim(
+    const bitcoin::OutPoint& outpoint, bitcoin::Sats amount, const bitcoin::Script& htlc_script,
+    const crypto::SecretKey& our_htlc_key, const std::optional<Hash256>& payment_preimage,
+    uint32_t cltv_expiry, const bitcoin::Script& sweep_script, uint32_t feerate_per_kw);
 
 // Sweeps our to_remote output of the remote's commitment (static_remotekey: no delay).
 // Error codes: channel_not_our_output (the output is not P2WPKH of our payment basepoint),

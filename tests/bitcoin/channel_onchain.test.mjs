@@ -7,8 +7,12 @@
 //   blocks (non-BIP68-final) and accepted at exactly the delay, to_remote swept at once;
 //   (c) an offered HTLC timed out after its cltv_expiry (refused before: non-final), then
 //   its second-stage sweep after the delay; (d) a received HTLC claimed with its preimage,
-//   then swept; (e) a revoked commitment broadcast by either side punished by one justice
-//   transaction taking to_local and every HTLC output, before any delay.
+//   then swept; (d2) the remote's commitment: the HTLC it offered claimed with the
+//   preimage at once, ours claimed after its cltv_expiry (refused before); (e) a revoked
+//   commitment broadcast by either side punished by one justice transaction taking
+//   to_local and every HTLC output, before any delay.
+// Every sweep, HTLC transaction and justice transaction is what the on-chain resolver
+// (core/channel/chain_resolver.h) returned for the side that acts.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -237,6 +241,30 @@ test('(d) received HTLC: HTLC-success with the preimage at once, then its CSV sw
   await accept(`second-stage sweep at ${s.delay} confirmations`, s.htlc_success_sweep);
   await mineAndCheck([s.htlc_success_sweep.txid]);
   await checkSweepFee('second-stage sweep', s.htlc_success_sweep.txid, 1);
+});
+
+test('(d2) the remote\'s commitment: its HTLCs claimed directly, with the preimage at once and ours after cltv_expiry', { timeout: 60000 }, async () => {
+  const s = await scenario('remote_htlcs');
+  await accept('commitment (A\'s, resolved by B)', s.commitment);
+  await mineAndCheck([s.commitment.txid]);
+  assert.equal(s.claim_success.cltv, 0);
+  assert.equal(s.claim_timeout.cltv, s.cltv_expiry);
+  await accept('claim with the preimage', s.claim_success);
+  await accept('to_remote sweep', s.to_remote_sweep);
+  await refuse('claim of our HTLC before its cltv_expiry', s.claim_timeout);
+  await mineAndCheck([s.claim_success.txid, s.to_remote_sweep.txid]);
+  await mine(s.cltv_expiry - 1 - await tip());
+  await refuse('claim of our HTLC one block before its cltv_expiry', s.claim_timeout);
+  await mine(1);
+  await accept('claim of our HTLC at its cltv_expiry', s.claim_timeout);
+  await mineAndCheck([s.claim_timeout.txid]);
+  // The 40,000 sat and 30,000 sat HTLC outputs, each less its claim's fee.
+  const success = await checkSweepFee('claim with the preimage', s.claim_success.txid, 1);
+  const timeout = await checkSweepFee('claim after the timeout', s.claim_timeout.txid, 1);
+  assert.equal(success.out + success.paid, 40000n);
+  assert.equal(timeout.out + timeout.paid, 30000n);
+  const spent = await Promise.all(s.commitment.outputs.map((_, i) => utxo(s.commitment.txid, i)));
+  assert.equal(spent.filter((o) => o !== null).length, 1, 'only A\'s to_local is left (A\'s, after its delay)');
 });
 
 for (const cheater of ['a', 'b']) {

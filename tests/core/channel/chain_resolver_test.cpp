@@ -128,6 +128,8 @@ TEST_F(ResolverTest, OurCommitmentGivesToLocalHtlcTransactionsAndTheirSweeps) {
                 break;
             case ResolutionKind::kJustice:
             case ResolutionKind::kToRemoteSweep:
+            case ResolutionKind::kClaimHtlcTimeout:
+            case ResolutionKind::kClaimHtlcSuccess:
                 ADD_FAILURE() << "not for our own commitment";
                 break;
         }
@@ -143,19 +145,48 @@ TEST_F(ResolverTest, OurCommitmentGivesToLocalHtlcTransactionsAndTheirSweeps) {
     EXPECT_EQ(resolve(pair.a, commitment, wrong)->unresolved, blind->unresolved);
 }
 
-TEST_F(ResolverTest, TheRemotesCurrentCommitmentGivesOurToRemoteAtOnce) {
+TEST_F(ResolverTest, TheRemotesCurrentCommitmentGivesOurToRemoteAndHtlcClaims) {
     auto close = local_commitment_close(*pair.a.channel, pair.a.secrets);
     ASSERT_TRUE(close);
-    auto r = resolve(pair.b, close->commitment_tx);
+    const bitcoin::Transaction& commitment = close->commitment_tx;
+    // B without preimages: to_remote at once, B's own HTLC (30,000 sat) back after its
+    // expiry; the HTLC A offered stays unresolved (A takes it back after its expiry).
+    auto r = resolve(pair.b, commitment);
     ASSERT_TRUE(r) << r.error().code;
     EXPECT_EQ(r->kind, FundingSpendKind::kRemoteCommitment);
-    ASSERT_EQ(r->to_broadcast.size(), 1u);
-    const Resolution& sweep = r->to_broadcast[0];
-    EXPECT_EQ(sweep.kind, ResolutionKind::kToRemoteSweep);
-    EXPECT_EQ(earliest_height(sweep, 600), 601u);
-    expect_spends(sweep.tx, close->commitment_tx);
-    // Its two HTLC outputs are reported, not claimed (docs/channels.md: not done).
-    EXPECT_EQ(r->unresolved.size(), 2u);
+    ASSERT_EQ(r->to_broadcast.size(), 2u);
+    ASSERT_EQ(r->unresolved.size(), 1u);
+    EXPECT_EQ(close->outputs[r->unresolved[0]].kind, CommitmentOutputKind::kOfferedHtlc);
+    std::map<ResolutionKind, const Resolution*> by_kind;
+    for (const Resolution& x : r->to_broadcast) by_kind[x.kind] = &x;
+    ASSERT_TRUE(by_kind.count(ResolutionKind::kToRemoteSweep));
+    ASSERT_TRUE(by_kind.count(ResolutionKind::kClaimHtlcTimeout));
+    EXPECT_EQ(earliest_height(*by_kind[ResolutionKind::kToRemoteSweep], 600), 601u);
+    const Resolution& timeout = *by_kind[ResolutionKind::kClaimHtlcTimeout];
+    EXPECT_EQ(timeout.cltv, 512u);
+    EXPECT_EQ(timeout.tx.lock_time, 512u);
+    EXPECT_EQ(earliest_height(timeout, 505), 513u);
+    for (const Resolution& x : r->to_broadcast) expect_spends(x.tx, commitment);
+    // One block early, the same claim fails the script (CHECKLOCKTIMEVERIFY).
+    bitcoin::Transaction early = timeout.tx;
+    early.lock_time = 511;
+    const auto& prev = commitment.outputs[early.inputs[0].prevout.index];
+    EXPECT_NE(bitcoin::verify_input(early, 0, prev.script_pubkey, prev.value,
+                                    bitcoin::kStandardScriptFlags, nullptr),
+              bitcoin::ScriptError::kOk);
+    // With the preimage of A's HTLC, B claims it too, at once.
+    const Hash256 known[] = {preimage_of(1)};
+    auto all = resolve(pair.b, commitment, known);
+    ASSERT_TRUE(all);
+    EXPECT_TRUE(all->unresolved.empty());
+    ASSERT_EQ(all->to_broadcast.size(), 3u);
+    for (const Resolution& x : all->to_broadcast) {
+        expect_spends(x.tx, commitment);
+        if (x.kind == ResolutionKind::kClaimHtlcSuccess) {
+            EXPECT_EQ(earliest_height(x, 505), 506u);
+            EXPECT_EQ(x.tx.outputs[0].script_pubkey, sweep_to);
+        }
+    }
 }
 
 TEST_F(ResolverTest, ARevokedCommitmentOfEitherSideIsPunishedWhole) {

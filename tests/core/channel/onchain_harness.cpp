@@ -19,6 +19,9 @@
 //                 "htlc_timeout_sweep", "htlc_success" (A knows B's preimage) and its
 //                 "htlc_success_sweep", "to_local_sweep", "cltv_expiry", "delay",
 //                 "unresolved_without_preimage" (output indexes)
+//   remote_htlcs  the same two HTLCs, A's commitment as B resolves it: "claim_success" (A's
+//                 HTLC with its preimage, at once), "claim_timeout" (B's own, after its
+//                 "cltv_expiry", height+12), "to_remote_sweep"
 //   revoked_a / revoked_b   the cheater's commitment with both HTLCs above, revoked by a
 //                 later fulfill: "revoked", the other side's "justice" and "to_remote_sweep"
 // Every sweep, HTLC tx and justice tx comes from the resolver (chain_resolver.h) run on the
@@ -229,6 +232,23 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
         // Without the preimage the received HTLC is left to the remote's timeout.
         const ChainResolution blind = resolve(pair.a, close.commitment_tx, sweep_script_a());
         out["unresolved_without_preimage"] = blind.unresolved;
+        return out;
+    }
+    if (name == "remote_htlcs") {
+        two_htlcs(pair, height);
+        const auto close = take(local_commitment_close(*pair.a.channel, pair.a.secrets));
+        out["commitment"] = tx_json(close.commitment_tx);
+        out["cltv_expiry"] = height + 12;
+        // B sees A's commitment: B knows the preimage of A's HTLC, and its own comes back
+        // after its expiry.
+        const Hash256 known[] = {preimage_of(11)};
+        const ChainResolution by_b = resolve(pair.b, close.commitment_tx, sweep_script_b(), known);
+        if (by_b.kind != FundingSpendKind::kRemoteCommitment || by_b.to_broadcast.size() != 3) {
+            throw Failure{"harness_wrong_resolution", "to_remote and two HTLC claims"};
+        }
+        out["claim_success"] = resolution(by_b, ResolutionKind::kClaimHtlcSuccess);
+        out["claim_timeout"] = resolution(by_b, ResolutionKind::kClaimHtlcTimeout);
+        out["to_remote_sweep"] = resolution(by_b, ResolutionKind::kToRemoteSweep);
         return out;
     }
     if (name == "revoked_a" || name == "revoked_b") {
