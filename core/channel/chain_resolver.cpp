@@ -138,6 +138,9 @@ Result<ChainResolution> resolve_revoked(const ResolverInputs& in, const bitcoin:
         return justice.error();
     }
     if (auto ok = sweep_our_to_remote(in, spend, out); !ok) return ok.error();
+    // Nothing of it opens with the revocation key nor pays us: not the remote's (our own old
+    // commitment carries numbers from the same space).
+    if (out.to_broadcast.empty() && !justice) out.kind = FundingSpendKind::kUnknown;
     return out;
 }
 

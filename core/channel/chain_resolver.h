@@ -16,7 +16,8 @@
 //   kRevokedCommitment   an older remote one: the justice tx takes to_local and every HTLC
 //                        output we stored (RemoteCommitmentRevoked events) or, when we kept
 //                        none for that number, to_local alone (the secret comes from the
-//                        shachain); plus our to_remote at once
+//                        shachain); plus our to_remote at once. When no output opens with
+//                        the revocation key and none pays us, it is kUnknown instead
 //   kUnknown             not a commitment of this channel (a bug or a lost state): nothing
 // Heights: a transaction spending output of `parent` with relative delay `csv` and lock
 // time `cltv` can be in block max(parent_height + max(csv, 1), cltv + 1) (BIP-68, BIP-65
