@@ -216,6 +216,13 @@ TEST_F(ResolverTest, ARevokedCommitmentOfEitherSideIsPunishedWhole) {
         ASSERT_EQ(bare->to_broadcast.size(), 2u);
         EXPECT_EQ(bare->to_broadcast[0].tx.inputs.size(), 1u);
         expect_spends(bare->to_broadcast[0].tx, revoked);
+        // The cheater's own view of its old commitment: its numbers are from the same space
+        // as the remote's, but nothing opens with its revocation key nor pays it: unknown.
+        const Node& cheat = cheater == 0 ? pair.a : pair.b;
+        auto own = resolve(cheat, revoked);
+        ASSERT_TRUE(own) << own.error().code;
+        EXPECT_EQ(own->kind, FundingSpendKind::kUnknown);
+        EXPECT_TRUE(own->to_broadcast.empty());
     }
 }
 
