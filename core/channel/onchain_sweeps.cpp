@@ -2,6 +2,7 @@
 
 #include "bitcoin/script_templates.h"
 #include "bitcoin/sighash.h"
+#include "bitcoin/sign.h"
 #include "channel/channel_commitments.h"
 #include "channel/channel_scripts.h"
 #include "channel/channel_signatures.h"
@@ -39,10 +40,11 @@ struct SweepInput {
 // One transaction spending `inputs` to `sweep_script`, each signed with `key`.
 Result<bitcoin::Transaction> sweep(const std::vector<SweepInput>& inputs,
                                    const crypto::SecretKey& key,
-                                   const bitcoin::Script& sweep_script, uint32_t feerate_per_kw) {
+                                   const bitcoin::Script& sweep_script, uint32_t feerate_per_kw,
+                                   uint32_t lock_time = 0) {
     bitcoin::Transaction tx;
     tx.version = 2;
-    tx.lock_time = 0;
+    tx.lock_time = lock_time;
     int64_t total = 0;
     for (const SweepInput& in : inputs) {
         tx.inputs.push_back(bitcoin::TxIn{
@@ -194,6 +196,53 @@ Result<bitcoin::Transaction> build_delayed_sweep(const bitcoin::OutPoint& outpoi
                                                  uint32_t feerate_per_kw) {
     return sweep({SweepInput{outpoint, amount, to_local_script, Bytes{}, to_self_delay}},
                  local_delayed_key, sweep_script, feerate_per_kw);
+}
+
+Result<bitcoin::Transaction> build_htlc_claim(const bitcoin::OutPoint& outpoint,
+                                              bitcoin::Sats amount,
+                                              const bitcoin::Script& htlc_script,
+                                              const crypto::SecretKey& our_htlc_key,
+                                              const std::optional<Hash256>& payment_preimage,
+                                              uint32_t cltv_expiry,
+                                              const bitcoin::Script& sweep_script,
+                                              uint32_t feerate_per_kw) {
+    if (payment_preimage) {
+        return sweep({SweepInput{outpoint, amount, htlc_script,
+                                 Bytes(payment_preimage->begin(), payment_preimage->end())}},
+                     our_htlc_key, sweep_script, feerate_per_kw);
+    }
+    // OP_CHECKLOCKTIMEVERIFY needs a non-final sequence for the lock time to count.
+    return sweep({SweepInput{outpoint, amount, htlc_script, Bytes{}, 0xfffffffe}}, our_htlc_key,
+                 sweep_script, feerate_per_kw, cltv_expiry);
+}
+
+Result<bitcoin::Transaction> build_to_remote_sweep(const bitcoin::OutPoint& outpoint,
+                                                   const bitcoin::TxOut& output,
+                                                   const crypto::SecretKey& payment_basepoint_secret,
+                                                   const bitcoin::Script& sweep_script,
+                                                   uint32_t feerate_per_kw) {
+    const crypto::PubKey key = crypto::pubkey(payment_basepoint_secret);
+    if (output.script_pubkey != bitcoin::p2wpkh_script(key)) {
+        return make_error("channel_not_our_output", "the output is not our to_remote");
+    }
+    const auto compressed = key.compressed();
+    bitcoin::Transaction tx;
+    tx.version = 2;
+    tx.lock_time = 0;
+    tx.inputs.push_back(bitcoin::TxIn{outpoint, {}, bitcoin::kSequenceFinal,
+                                      {Bytes(kMaxSignatureSize, 0),
+                                       Bytes(compressed.begin(), compressed.end())}});
+    tx.outputs.push_back(bitcoin::TxOut{output.value, sweep_script});
+    const bitcoin::Sats fee = fee_for_weight(feerate_per_kw, bitcoin::weight(tx));
+    const int64_t remaining = output.value.value() - fee.value();
+    if (remaining < kSweepDustLimit.value()) {
+        return make_error("channel_sweep_below_dust", "the fee takes what the sweep would carry");
+    }
+    tx.outputs[0].value = bitcoin::Sats{remaining};
+    SWEEP_TRY(witness, bitcoin::sign_p2wpkh_input(tx, 0, output.value, payment_basepoint_secret,
+                                                  bitcoin::kSighashAll, nullptr));
+    tx.inputs[0].witness = std::move(witness);
+    return tx;
 }
 
 }  // namespace datt::channel

@@ -11,6 +11,9 @@
 //       HTLC output   <revocation_sig> <revocationpubkey> <HTLC script>
 //   delayed sweep: version 2, input sequence = to_self_delay (BIP-68 blocks), witness
 //     <local_delayed_sig> <> <to_local script>, one output to `sweep_script`.
+//   to_remote sweep: the other side's P2WPKH output of a commitment (option_static_remotekey:
+//     locked to our payment_basepoint itself, spendable at once), version 2, sequence
+//     0xFFFFFFFF, witness <sig> <payment_basepoint>, one output to `sweep_script`.
 // Fees: from the weight of the signed transaction with 73-byte signatures (their
 // longest), rounded down, as commitment_fees.h does.
 //
@@ -22,6 +25,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "bitcoin/amount.h"
@@ -46,7 +50,7 @@ struct JusticeParams {
     ChannelBasepoints owner_basepoints;       // the remote's (the commitment's owner)
     ChannelBasepoints our_basepoints;
     crypto::SecretKey revocation_basepoint_secret;  // ours
-    uint16_t to_self_delay = 0;  // the delay we imposed on the remote's to_local
+    uint16_t to_self_delay = 0;                     // the delay we imposed on the remote's to_local
     std::vector<CommittedHtlc> htlcs;  // the revoked commitment's HTLCs, the owner's view
     bitcoin::Script sweep_script;
     uint32_t feerate_per_kw = 0;
@@ -90,5 +94,24 @@ struct LocalCommitmentClose {
     const bitcoin::OutPoint& outpoint, bitcoin::Sats amount, const bitcoin::Script& to_local_script,
     const crypto::SecretKey& local_delayed_key, uint16_t to_self_delay,
     const bitcoin::Script& sweep_script, uint32_t feerate_per_kw);
+
+// Claims an HTLC output of the remote's commitment directly (no second stage; BOLT-5's
+// "claim" transactions): with the preimage, witness <sig> <preimage> <script>, for an HTLC
+// the remote offered; without, after its cltv_expiry (lock_time = cltv_expiry, sequence
+// 0xFFFFFFFE), witness <sig> <> <script>, for one we offered. `our_htlc_key`: our HTLC
+// basepoint secret tweaked by the remote's per-commitment point of that commitment.
+// Error code: channel_sweep_below_dust.
+[[nodiscard]] Result<bitcoin::Transaction> build_htlc_claim(
+    const bitcoin::OutPoint& outpoint, bitcoin::Sats amount, const bitcoin::Script& htlc_script,
+    const crypto::SecretKey& our_htlc_key, const std::optional<Hash256>& payment_preimage,
+    uint32_t cltv_expiry, const bitcoin::Script& sweep_script, uint32_t feerate_per_kw);
+
+// Sweeps our to_remote output of the remote's commitment (static_remotekey: no delay).
+// Error codes: channel_not_our_output (the output is not P2WPKH of our payment basepoint),
+// channel_sweep_below_dust.
+[[nodiscard]] Result<bitcoin::Transaction> build_to_remote_sweep(
+    const bitcoin::OutPoint& outpoint, const bitcoin::TxOut& output,
+    const crypto::SecretKey& payment_basepoint_secret, const bitcoin::Script& sweep_script,
+    uint32_t feerate_per_kw);
 
 }  // namespace datt::channel

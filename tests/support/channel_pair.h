@@ -44,6 +44,10 @@ struct PairConfig {
     ChannelConfig b_config{bitcoin::Sats{600}, bitcoin::Msats{450'000'000}, bitcoin::Sats{10'000},
                            bitcoin::Msats{2'000}, 100, 25};
     bool store_every_state = true;  // round-trip every state through the stored format
+    // The funding tx's input and change output (tests/core/channel/onchain_harness.cpp
+    // spends a real regtest coin); unset: a made-up input and a 5,000-sat change.
+    std::optional<bitcoin::TxIn> funding_input;
+    std::optional<bitcoin::TxOut> funding_change;
 };
 
 class ChannelPair {
@@ -84,9 +88,11 @@ class ChannelPair {
             if (const auto* f = std::get_if<FundingNeeded>(&e)) needed = f;
         }
         if (!needed) return error(make_error("test_no_funding_event", "no FundingNeeded"));
-        funding_tx.inputs.push_back(bitcoin::TxIn{{filled(0x99), 0}, {}, 0xfffffffd, {}});
+        funding_tx.inputs.push_back(config.funding_input.value_or(
+            bitcoin::TxIn{{filled(0x99), 0}, {}, 0xfffffffd, {}}));
         funding_tx.outputs.push_back(needed->output);
-        funding_tx.outputs.push_back(bitcoin::TxOut{bitcoin::Sats{5'000}, p2wpkh_of(0x33)});
+        funding_tx.outputs.push_back(config.funding_change.value_or(
+            bitcoin::TxOut{bitcoin::Sats{5'000}, p2wpkh_of(0x33)}));
         funding_outpoint = bitcoin::OutPoint{bitcoin::txid(funding_tx), 0};
         if (!take(a, funding_created(*a.channel, a.secrets, funding_outpoint), to_b)) return false;
         if (!deliver_to_b() || !deliver_to_a()) return false;

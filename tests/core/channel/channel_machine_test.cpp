@@ -618,6 +618,40 @@ TEST_F(PaymentFixture, UnilateralCloseHtlcTransactionsAndDelayedSweepVerify) {
     }
 }
 
+TEST_F(PaymentFixture, ToRemoteOfACommitmentIsSweptAtOnceByThePeer) {
+    auto close = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(close);
+    const bitcoin::Transaction& commitment = close->commitment_tx;
+    size_t index = commitment.outputs.size();
+    for (size_t i = 0; i < close->outputs.size(); ++i) {
+        if (close->outputs[i].kind == CommitmentOutputKind::kToRemote) index = i;
+    }
+    ASSERT_LT(index, commitment.outputs.size());
+    const bitcoin::TxOut& out = commitment.outputs[index];
+    const bitcoin::OutPoint at{bitcoin::txid(commitment), static_cast<uint32_t>(index)};
+    auto sweep = build_to_remote_sweep(at, out, pair.b.secrets.payment_basepoint_secret,
+                                       testing::p2wpkh_of(0x42), 2'500);
+    ASSERT_TRUE(sweep) << sweep.error().code;
+    EXPECT_EQ(sweep->inputs[0].sequence, 0xffffffffu);  // no delay (static_remotekey)
+    EXPECT_EQ(bitcoin::verify_input(*sweep, 0, out.script_pubkey, out.value,
+                                    bitcoin::kStandardScriptFlags, nullptr),
+              bitcoin::ScriptError::kOk);
+    // The fee is the estimate with a 73-byte signature: at least the real weight's.
+    const int64_t fee = out.value.value() - sweep->outputs[0].value.value();
+    EXPECT_GE(fee, fee_for_weight(2'500, bitcoin::weight(*sweep)).value());
+    EXPECT_LE(fee, fee_for_weight(2'500, bitcoin::weight(*sweep) + 3).value());
+    // A's own key does not open B's output.
+    auto wrong = build_to_remote_sweep(at, out, pair.a.secrets.payment_basepoint_secret,
+                                       testing::p2wpkh_of(0x42), 2'500);
+    ASSERT_FALSE(wrong);
+    EXPECT_EQ(wrong.error().code, "channel_not_our_output");
+    // A feerate that eats the output.
+    auto dust = build_to_remote_sweep(at, out, pair.b.secrets.payment_basepoint_secret,
+                                      testing::p2wpkh_of(0x42), 1'000'000'000);
+    ASSERT_FALSE(dust);
+    EXPECT_EQ(dust.error().code, "channel_sweep_below_dust");
+}
+
 TEST(ClosingTx, OmitsDustAndFailsOnAFeeAboveTheFundersBalance) {
     ClosingTxSpec spec{{filled(1), 0}, Side::kLocal, Msats{10'000'999}, Msats{545'999},
                        testing::p2wpkh_of(1), testing::p2wpkh_of(2), Sats{546}, Sats{1'000}};

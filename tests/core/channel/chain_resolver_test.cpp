@@ -1,0 +1,279 @@
+// The on-chain resolver (chain_resolver.h) on the transactions of two real channel machines
+// (tests/support/channel_pair.h), the same ones tests/bitcoin/channel_onchain.test.mjs has a
+// real bcoin node accept: what each side must broadcast for each kind of funding spend, with
+// every transaction checked by the script interpreter against the output it spends, and the
+// earliest heights.
+#include "channel/chain_resolver.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "bitcoin/interpreter.h"
+#include "bitcoin/script_flags.h"
+#include "channel/onchain_sweeps.h"
+#include "crypto/sha256.h"
+#include "support/channel_pair.h"
+
+namespace datt::channel {
+namespace {
+
+using bitcoin::Msats;
+using testing::ChannelPair;
+using testing::filled;
+using testing::Node;
+
+const ByteArray<kOnionPacketSize> kOnion{};
+constexpr uint32_t kHeight = 500;
+
+Hash256 preimage_of(uint64_t n) {
+    Hash256 out{};
+    out[0] = static_cast<uint8_t>(n);
+    out[31] = 0xcc;
+    return out;
+}
+
+std::vector<RemoteCommitmentRevoked> revocations(const Node& n) {
+    std::vector<RemoteCommitmentRevoked> out;
+    for (const auto& e : n.events) {
+        if (const auto* r = std::get_if<RemoteCommitmentRevoked>(&e)) out.push_back(*r);
+    }
+    return out;
+}
+
+struct ResolverTest : ::testing::Test {
+    ChannelPair pair;
+    const bitcoin::Script sweep_to = testing::p2wpkh_of(0x45);
+
+    void SetUp() override {
+        ASSERT_TRUE(pair.open()) << pair.last_error;
+        // A -> B 40,000 sat (cltv 510), B -> A 30,000 sat (cltv 512), both committed.
+        ASSERT_TRUE(pair.take(pair.a,
+                              add_htlc(*pair.a.channel, Msats{40'000'000},
+                                       crypto::sha256(preimage_of(1)), 510, kOnion, kHeight),
+                              pair.to_b));
+        ASSERT_TRUE(pair.take(pair.b,
+                              add_htlc(*pair.b.channel, Msats{30'000'000},
+                                       crypto::sha256(preimage_of(2)), 512, kOnion, kHeight),
+                              pair.to_a));
+        ASSERT_TRUE(pair.flush()) << pair.last_error;
+    }
+
+    Result<ChainResolution> resolve(const Node& n, const bitcoin::Transaction& spend,
+                                    std::span<const Hash256> preimages = {},
+                                    bool with_revocations = true) {
+        const auto revoked =
+            with_revocations ? revocations(n) : std::vector<RemoteCommitmentRevoked>{};
+        return resolve_funding_spend(
+            ResolverInputs{*n.channel, n.secrets, revoked, preimages, sweep_to, 2'500}, spend);
+    }
+};
+
+// Every input of `tx` verifies against the output of `parent` it spends.
+void expect_spends(const bitcoin::Transaction& tx, const bitcoin::Transaction& parent) {
+    for (size_t i = 0; i < tx.inputs.size(); ++i) {
+        ASSERT_EQ(tx.inputs[i].prevout.txid, bitcoin::txid(parent));
+        const auto& prev = parent.outputs.at(tx.inputs[i].prevout.index);
+        EXPECT_EQ(bitcoin::verify_input(tx, i, prev.script_pubkey, prev.value,
+                                        bitcoin::kStandardScriptFlags, nullptr),
+                  bitcoin::ScriptError::kOk)
+            << "input " << i;
+    }
+}
+
+TEST_F(ResolverTest, OurCommitmentGivesToLocalHtlcTransactionsAndTheirSweeps) {
+    auto close = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(close);
+    const bitcoin::Transaction& commitment = close->commitment_tx;
+    const Hash256 known[] = {preimage_of(2)};
+    auto r = resolve(pair.a, commitment, known);
+    ASSERT_TRUE(r) << r.error().code;
+    EXPECT_EQ(r->kind, FundingSpendKind::kLocalCommitment);
+    EXPECT_EQ(r->commitment_number, pair.a.channel->local_commit->number);
+    EXPECT_TRUE(r->unresolved.empty());
+    std::map<ResolutionKind, int> kinds;
+    std::map<Hash256, bitcoin::Transaction> by_txid{{bitcoin::txid(commitment), commitment}};
+    for (const Resolution& x : r->to_broadcast) {
+        ++kinds[x.kind];
+        by_txid[bitcoin::txid(x.tx)] = x.tx;
+    }
+    EXPECT_EQ(kinds[ResolutionKind::kToLocalSweep], 1);
+    EXPECT_EQ(kinds[ResolutionKind::kHtlcTimeout], 1);
+    EXPECT_EQ(kinds[ResolutionKind::kHtlcSuccess], 1);
+    EXPECT_EQ(kinds[ResolutionKind::kSecondStageSweep], 2);
+    const uint32_t confirmed = 505;
+    for (const Resolution& x : r->to_broadcast) {
+        ASSERT_TRUE(by_txid.count(x.parent_txid));
+        expect_spends(x.tx, by_txid.at(x.parent_txid));
+        for (const auto& out : x.tx.outputs) {
+            if (x.kind != ResolutionKind::kHtlcTimeout && x.kind != ResolutionKind::kHtlcSuccess) {
+                EXPECT_EQ(out.script_pubkey, sweep_to);
+            }
+        }
+        switch (x.kind) {
+            case ResolutionKind::kToLocalSweep:
+            case ResolutionKind::kSecondStageSweep:
+                // B's to_self_delay (100) binds A's outputs.
+                EXPECT_EQ(x.csv, 100);
+                EXPECT_EQ(earliest_height(x, confirmed), confirmed + 100);
+                break;
+            case ResolutionKind::kHtlcTimeout:
+                EXPECT_EQ(x.cltv, 510u);
+                EXPECT_EQ(earliest_height(x, confirmed), 511u);  // lock_time < height
+                EXPECT_EQ(earliest_height(x, 520), 521u);
+                break;
+            case ResolutionKind::kHtlcSuccess:
+                EXPECT_EQ(x.cltv, 0u);
+                EXPECT_EQ(earliest_height(x, confirmed), confirmed + 1);
+                break;
+            case ResolutionKind::kJustice:
+            case ResolutionKind::kToRemoteSweep:
+            case ResolutionKind::kClaimHtlcTimeout:
+            case ResolutionKind::kClaimHtlcSuccess:
+                ADD_FAILURE() << "not for our own commitment";
+                break;
+        }
+    }
+    // Without the preimage the received HTLC's output is left (the remote times it out).
+    auto blind = resolve(pair.a, commitment);
+    ASSERT_TRUE(blind);
+    EXPECT_EQ(blind->to_broadcast.size(), 3u);
+    ASSERT_EQ(blind->unresolved.size(), 1u);
+    EXPECT_EQ(close->outputs[blind->unresolved[0]].kind, CommitmentOutputKind::kReceivedHtlc);
+    // A preimage of something else does not help.
+    const Hash256 wrong[] = {preimage_of(3)};
+    EXPECT_EQ(resolve(pair.a, commitment, wrong)->unresolved, blind->unresolved);
+}
+
+TEST_F(ResolverTest, TheRemotesCurrentCommitmentGivesOurToRemoteAndHtlcClaims) {
+    auto close = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(close);
+    const bitcoin::Transaction& commitment = close->commitment_tx;
+    // B without preimages: to_remote at once, B's own HTLC (30,000 sat) back after its
+    // expiry; the HTLC A offered stays unresolved (A takes it back after its expiry).
+    auto r = resolve(pair.b, commitment);
+    ASSERT_TRUE(r) << r.error().code;
+    EXPECT_EQ(r->kind, FundingSpendKind::kRemoteCommitment);
+    ASSERT_EQ(r->to_broadcast.size(), 2u);
+    ASSERT_EQ(r->unresolved.size(), 1u);
+    EXPECT_EQ(close->outputs[r->unresolved[0]].kind, CommitmentOutputKind::kOfferedHtlc);
+    std::map<ResolutionKind, const Resolution*> by_kind;
+    for (const Resolution& x : r->to_broadcast) by_kind[x.kind] = &x;
+    ASSERT_TRUE(by_kind.count(ResolutionKind::kToRemoteSweep));
+    ASSERT_TRUE(by_kind.count(ResolutionKind::kClaimHtlcTimeout));
+    EXPECT_EQ(earliest_height(*by_kind[ResolutionKind::kToRemoteSweep], 600), 601u);
+    const Resolution& timeout = *by_kind[ResolutionKind::kClaimHtlcTimeout];
+    EXPECT_EQ(timeout.cltv, 512u);
+    EXPECT_EQ(timeout.tx.lock_time, 512u);
+    EXPECT_EQ(earliest_height(timeout, 505), 513u);
+    for (const Resolution& x : r->to_broadcast) expect_spends(x.tx, commitment);
+    // One block early, the same claim fails the script (CHECKLOCKTIMEVERIFY).
+    bitcoin::Transaction early = timeout.tx;
+    early.lock_time = 511;
+    const auto& prev = commitment.outputs[early.inputs[0].prevout.index];
+    EXPECT_NE(bitcoin::verify_input(early, 0, prev.script_pubkey, prev.value,
+                                    bitcoin::kStandardScriptFlags, nullptr),
+              bitcoin::ScriptError::kOk);
+    // With the preimage of A's HTLC, B claims it too, at once.
+    const Hash256 known[] = {preimage_of(1)};
+    auto all = resolve(pair.b, commitment, known);
+    ASSERT_TRUE(all);
+    EXPECT_TRUE(all->unresolved.empty());
+    ASSERT_EQ(all->to_broadcast.size(), 3u);
+    for (const Resolution& x : all->to_broadcast) {
+        expect_spends(x.tx, commitment);
+        if (x.kind == ResolutionKind::kClaimHtlcSuccess) {
+            EXPECT_EQ(earliest_height(x, 505), 506u);
+            EXPECT_EQ(x.tx.outputs[0].script_pubkey, sweep_to);
+        }
+    }
+}
+
+TEST_F(ResolverTest, ARevokedCommitmentOfEitherSideIsPunishedWhole) {
+    auto old_a = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    auto old_b = local_commitment_close(*pair.b.channel, pair.b.secrets);
+    ASSERT_TRUE(old_a && old_b);
+    ASSERT_TRUE(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(1)), pair.to_a));
+    ASSERT_TRUE(pair.flush()) << pair.last_error;
+    for (int cheater = 0; cheater < 2; ++cheater) {
+        const bitcoin::Transaction& revoked =
+            cheater == 0 ? old_a->commitment_tx : old_b->commitment_tx;
+        const Node& honest = cheater == 0 ? pair.b : pair.a;
+        auto r = resolve(honest, revoked);
+        ASSERT_TRUE(r) << r.error().code;
+        EXPECT_EQ(r->kind, FundingSpendKind::kRevokedCommitment);
+        ASSERT_EQ(r->to_broadcast.size(), 2u);
+        EXPECT_EQ(r->to_broadcast[0].kind, ResolutionKind::kJustice);
+        EXPECT_EQ(r->to_broadcast[1].kind, ResolutionKind::kToRemoteSweep);
+        // to_local and both HTLC outputs in one tx, the fourth output is our to_remote.
+        EXPECT_EQ(r->to_broadcast[0].tx.inputs.size(), 3u);
+        EXPECT_EQ(earliest_height(r->to_broadcast[0], 700), 701u);
+        for (const Resolution& x : r->to_broadcast) expect_spends(x.tx, revoked);
+        // Without the stored HTLCs: to_local alone, with the secret from the shachain.
+        auto bare = resolve(honest, revoked, {}, false);
+        ASSERT_TRUE(bare) << bare.error().code;
+        EXPECT_EQ(bare->kind, FundingSpendKind::kRevokedCommitment);
+        ASSERT_EQ(bare->to_broadcast.size(), 2u);
+        EXPECT_EQ(bare->to_broadcast[0].tx.inputs.size(), 1u);
+        expect_spends(bare->to_broadcast[0].tx, revoked);
+        // The cheater's own view of its old commitment: its numbers are from the same space
+        // as the remote's, but nothing opens with its revocation key nor pays it: unknown.
+        const Node& cheat = cheater == 0 ? pair.a : pair.b;
+        auto own = resolve(cheat, revoked);
+        ASSERT_TRUE(own) << own.error().code;
+        EXPECT_EQ(own->kind, FundingSpendKind::kUnknown);
+        EXPECT_TRUE(own->to_broadcast.empty());
+    }
+}
+
+TEST_F(ResolverTest, CooperativeCloseUnknownSpendsAndNonSpends) {
+    auto close = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(close);
+    // A tx that does not touch the funding output.
+    bitcoin::Transaction other = close->commitment_tx;
+    other.inputs[0].prevout.index += 1;
+    auto none = resolve(pair.a, other);
+    ASSERT_FALSE(none);
+    EXPECT_EQ(none.error().code, "channel_not_a_funding_spend");
+    // A funding spend that is no commitment of ours (no commitment number in it).
+    bitcoin::Transaction strange = close->commitment_tx;
+    strange.lock_time = 0;
+    auto unknown = resolve(pair.a, strange);
+    ASSERT_TRUE(unknown);
+    EXPECT_EQ(unknown->kind, FundingSpendKind::kUnknown);
+    EXPECT_TRUE(unknown->to_broadcast.empty());
+    // Our numbers but other contents (a forgery, or a state we lost): nothing we can sign.
+    bitcoin::Transaction future = close->commitment_tx;
+    future.outputs[0].value = bitcoin::Sats{future.outputs[0].value.value() - 1};
+    auto lost = resolve(pair.b, future);
+    ASSERT_TRUE(lost);
+    EXPECT_EQ(lost->kind, FundingSpendKind::kUnknown);
+
+    // The cooperative close: nothing to do.
+    ASSERT_TRUE(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(1)), pair.to_a));
+    ASSERT_TRUE(pair.take(pair.a, fulfill_htlc(*pair.a.channel, 0, preimage_of(2)), pair.to_b));
+    ASSERT_TRUE(pair.flush()) << pair.last_error;
+    ASSERT_TRUE(pair.take(pair.a, shutdown(*pair.a.channel, pair.a.secrets), pair.to_b));
+    ASSERT_TRUE(pair.flush()) << pair.last_error;
+    ASSERT_TRUE(pair.a.channel->closing_tx);
+    for (const Node* n : {&pair.a, &pair.b}) {
+        auto coop = resolve(*n, *pair.a.channel->closing_tx);
+        ASSERT_TRUE(coop);
+        EXPECT_EQ(coop->kind, FundingSpendKind::kCooperativeClose);
+        EXPECT_TRUE(coop->to_broadcast.empty());
+    }
+}
+
+TEST(EarliestHeight, IsTheLaterOfTheRelativeAndAbsoluteLocks) {
+    Resolution r;
+    EXPECT_EQ(earliest_height(r, 100), 101u);  // at least the block after the parent's
+    r.csv = 144;
+    EXPECT_EQ(earliest_height(r, 100), 244u);
+    r.csv = 0;
+    r.cltv = 300;
+    EXPECT_EQ(earliest_height(r, 100), 301u);
+    EXPECT_EQ(earliest_height(r, 400), 401u);
+}
+
+}  // namespace
+}  // namespace datt::channel
