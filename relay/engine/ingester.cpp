@@ -144,8 +144,9 @@ void Ingester::event(const std::shared_ptr<Connection>& from, std::string_view j
         monitors_.fan_out(std::move(batch));
         return;
     }
-    // The writer needs the connection to answer; a shared_ptr keeps it while queued.
-    if (!writer_.post(WriteEvent{from, std::move(*parsed)})) {
+    // The writer needs the connection to answer; a shared_ptr keeps it while queued. The
+    // event is serialized here, on this worker, once for the insert and the fan-out.
+    if (!writer_.post(WriteEvent{from, SerializedEvent(std::move(*parsed))})) {
         context_.metrics.reject("busy");
         context_.send(connection.id, proto::format_ok(id, false, "error: relay busy, try again later"));
         return context_.done();

@@ -34,7 +34,7 @@ using ReaderMessage = std::variant<proto::ReqMessage, proto::CountMessage>;
 // A verified, non-ephemeral event to store; `from` gets the OK.
 struct WriteEvent {
     std::shared_ptr<Connection> from;
-    event::Event event;
+    SerializedEvent event;  // serialized by the sender (a worker), not by the writer
 };
 
 // The hub's durable state (relay/hub/hub.h): commands committed together in one batch,

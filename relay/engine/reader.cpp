@@ -74,6 +74,10 @@ void Reader::req(const std::shared_ptr<Connection>& shared, proto::ReqMessage re
     size_t bytes_sent = 0;
     bool budget_reached = false;
     std::set<std::string, std::less<>> sent;  // an event matching several filters goes once
+    // Every frame of the REQ and its EOSE go in one hand-over to the network thread, so the
+    // socket stays corked (net/server.cpp) until the EOSE is written: the client gets the
+    // burst in full segments and wakes once, not again for an EOSE sent on its own.
+    std::vector<std::shared_ptr<const std::string>> frames;
     for (const proto::Filter& filter : req.filters) {
         if (budget_reached) break;
         const size_t limit =
@@ -87,8 +91,7 @@ void Reader::req(const std::shared_ptr<Connection>& shared, proto::ReqMessage re
             context_.send(connection.id, proto::format_closed(req.subscription_id, "error: query failed"));
             return context_.done();
         }
-        std::vector<std::shared_ptr<const std::string>> frames;
-        frames.reserve(events->size());
+        frames.reserve(frames.size() + events->size() + 1);
         for (const std::string& json : *events) {
             if (bytes_sent + json.size() > byte_budget && bytes_sent > 0) {
                 budget_reached = true;
@@ -99,13 +102,13 @@ void Reader::req(const std::shared_ptr<Connection>& shared, proto::ReqMessage re
             frames.push_back(std::make_shared<const std::string>(
                 proto::format_event(req.subscription_id, json)));
         }
-        if (!frames.empty()) context_.outbox->send_all(connection.id, std::move(frames));
     }
     const uint64_t version = snapshot->version();
     { auto ended = std::move(snapshot).value(); }  // end the read before the hand-over
     context_.metrics.observe_query(
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-    context_.send(connection.id, proto::format_eose(req.subscription_id));
+    frames.push_back(std::make_shared<const std::string>(proto::format_eose(req.subscription_id)));
+    context_.outbox->send_all(connection.id, std::move(frames));
     // The monitor answers for the REQ from here (context_.done() when it has taken over).
     monitors_.post(shard, BackfillDone{connection.id, std::move(req.subscription_id), generation, version});
 }

@@ -26,6 +26,13 @@ std::string gap_message(const std::vector<chain::SeqRange>& gaps) {
            " missing before this one in its chain (seq " + ranges + "); stored as pending";
 }
 
+// Adds a committed event to the fan-out with the JSON its worker made (no second
+// serialization on the writer). `serialized` (and any reference into it) is spent after.
+void deliver(EventBatch& out, SerializedEvent&& serialized) {
+    auto [event, json] = std::move(serialized).release();
+    out.deliveries.push_back({std::move(event), std::move(json)});
+}
+
 }  // namespace
 
 void Writer::start() {
@@ -105,7 +112,7 @@ void Writer::commit(std::vector<WriterMessage>& batch) {
     if (!committed) {
         log::error("database write failed: " + committed.error().message);
         for (size_t i = 0; i < events.size(); ++i) {
-            const auto& event = std::get<PutEvent>(commands[i]).event;
+            const auto& event = std::get<PutEvent>(commands[i]).event.event();
             context_.metrics.reject("store_error");
             context_.outbox->send(events[i]->from->id, ok(event, false, "error: could not store the event"));
         }
@@ -125,14 +132,14 @@ void Writer::commit(std::vector<WriterMessage>& batch) {
     out->replies.reserve(events.size());
     for (size_t i = 0; i < events.size(); ++i) {
         const ConnectionId to = events[i]->from->id;
-        event::Event& event = std::get<PutEvent>(commands[i]).event;
+        SerializedEvent& serialized = std::get<PutEvent>(commands[i]).event;
+        const event::Event& event = serialized.event();
         const WriteOutcome& outcome = std::get<WriteOutcome>(committed->outcomes[i]);
         switch (outcome.status) {
             case WriteStatus::kStored:
                 ++context_.metrics.events_accepted;
                 out->replies.push_back({to, ok(event, true, "")});
-                out->deliveries.push_back({std::move(event), {}});
-                out->deliveries.back().json = out->deliveries.back().event.to_json();
+                deliver(*out, std::move(serialized));
                 break;
             case WriteStatus::kDuplicate:
                 context_.metrics.reject("duplicate");
@@ -152,8 +159,7 @@ void Writer::commit(std::vector<WriterMessage>& batch) {
                 ++context_.metrics.events_accepted;
                 ++context_.metrics.events_pending;
                 out->replies.push_back({to, ok(event, true, gap_message(outcome.gaps))});
-                out->deliveries.push_back({std::move(event), {}});
-                out->deliveries.back().json = out->deliveries.back().event.to_json();
+                deliver(*out, std::move(serialized));
                 break;
             case WriteStatus::kRefused:
                 context_.metrics.reject(outcome.code);

@@ -18,7 +18,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 5> kMigrations = {
+constexpr std::array<const char*, 6> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -130,6 +130,15 @@ CREATE TABLE hub_forwards (
     failed INTEGER NOT NULL,
     PRIMARY KEY (in_channel, in_htlc)
 ) WITHOUT ROWID;
+)sql",
+    // Version 6: one author index instead of two, for one B-tree insert less per event
+    // (sqlite_schema.h). A filter on authors and kinds scans the author's feed in order and
+    // checks the kind from the index. IF EXISTS: a file whose version was set back by hand
+    // (the migration tests) may already lack it. The hub tables of version 5 stay as they are.
+    R"sql(
+DROP INDEX IF EXISTS events_by_pubkey_kind;
+DROP INDEX events_by_pubkey;
+CREATE INDEX events_by_pubkey ON events(pubkey, created_at DESC, id, kind);
 )sql",
 };
 

@@ -53,9 +53,19 @@
 //       payee has not taken it, the outgoing HTLC's id once added (NULL before), then how
 //       the outgoing one ended: the payee's preimage, or failed = 1.
 //
-// Every feed index ends in (created_at DESC, id) so that a filter on one value of
-// authors, kinds, authors+kinds or one tag reads rows already in the order NIP-01 wants
-// (newest first, ties by lowest id) and stops at the limit.
+// Version 6 (no new table): events_by_pubkey_kind is dropped and events_by_pubkey becomes
+//   (pubkey, created_at DESC, id, kind): a filter on authors and kinds reads the author's
+//   events in feed order and checks the kind from the index entry (no row read for the
+//   events it skips), so each stored event costs one author index insert, not two
+//   (docs/performance.md "Issue 17"). The cost moves to a query for a kind an author has
+//   few of among many events (it reads past the others' index entries); replaceable kinds
+//   (kind 0, 3, 10000-19999) are one row per author and kind, the address lookup of the
+//   writer keeps its own index (events_by_address).
+//
+// Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
+// them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads
+// rows already in the order NIP-01 wants (newest first, ties by lowest id) and stops at the
+// limit.
 #pragma once
 
 #include <string>

@@ -517,9 +517,9 @@ class SqliteStore final : public Store {
     Result<Commit> commit(std::span<const WriteCommand> commands) override {
         for (const WriteCommand& command : commands) {
             const auto* put = std::get_if<PutEvent>(&command);
-            if (put && event::storage_class(put->event.kind()) == StorageClass::kEphemeral) {
+            if (put && event::storage_class(put->event.event().kind()) == StorageClass::kEphemeral) {
                 return make_error("store_ephemeral_kind",
-                                  "kind " + std::to_string(put->event.kind()) +
+                                  "kind " + std::to_string(put->event.event().kind()) +
                                       " is ephemeral and must not be stored");
             }
         }
@@ -683,7 +683,7 @@ class SqliteStore final : public Store {
 
     // One command inside the batch's transaction (write_command.h says how to add more).
     Result<WriteOutcome> apply(const PutEvent& command) {
-        const Event& event = command.event;
+        const Event& event = command.event.event();
         WriteOutcome outcome{WriteStatus::kStored, {}};
 
         s_.find_by_id.bind_blob_static(1, event.id());
@@ -783,7 +783,9 @@ class SqliteStore final : public Store {
             }
         }
 
-        if (auto inserted = insert(event, address); !inserted) return inserted.error();
+        if (auto inserted = insert(event, command.event.json(), address); !inserted) {
+            return inserted.error();
+        }
         if (step) {
             if (auto recorded = chains_.record(**link, step->state); !recorded) {
                 return recorded.error();
@@ -842,7 +844,10 @@ class SqliteStore final : public Store {
                                          signed_proof->id());
         if (!fresh) return fresh.error();
         if (!*fresh) return outcome;  // this position's proof is already published
-        if (auto inserted = insert(*signed_proof, std::nullopt); !inserted) return inserted.error();
+        if (auto inserted = insert(*signed_proof, signed_proof->to_json(), std::nullopt);
+            !inserted) {
+            return inserted.error();
+        }
         outcome.fork_proof = std::move(*signed_proof);
         return outcome;
     }
@@ -855,8 +860,9 @@ class SqliteStore final : public Store {
         return limits;
     }
 
-    Status insert(const Event& event, const std::optional<event::Address>& address) {
-        const std::string json = event.to_json();
+    // `json`: event.to_json(), made by the caller (PutEvent carries it: serialized_event.h).
+    Status insert(const Event& event, const std::string& json,
+                  const std::optional<event::Address>& address) {
         Statement& ins = s_.insert_event;
         ins.bind_blob_static(1, event.id());
         ins.bind_blob_static(2, event.pubkey());

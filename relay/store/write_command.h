@@ -23,6 +23,7 @@
 
 #include "chain/chain_state.h"
 #include "event/event.h"
+#include "store/serialized_event.h"
 #include "util/bytes.h"
 
 namespace datt::relay {
@@ -54,9 +55,10 @@ struct WriteOutcome {
 
 // Stores one event with the NIP-01/NIP-09 semantics of store.h and Datt's ingest rules
 // (community admission, then content chains; sqlite_store.h). Ephemeral kinds are refused
-// (store_ephemeral_kind): they are forwarded, never stored.
+// (store_ephemeral_kind): they are forwarded, never stored. The JSON stored is the one the
+// event carries (serialized_event.h), made before the writer takes it.
 struct PutEvent {
-    event::Event event;
+    SerializedEvent event;
     using Outcome = WriteOutcome;
 };
 

@@ -41,6 +41,23 @@ int64_t raw_int(const std::string& path, const std::string& sql) {
     return value;
 }
 
+// SQLite's plan for `sql` (its parameters unbound), the details joined by " | ".
+std::string raw_plan(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    const std::string explain = "EXPLAIN QUERY PLAN " + sql;
+    EXPECT_EQ(sqlite3_prepare_v2(db, explain.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
+    std::string plan;
+    while (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
+        if (!plan.empty()) plan += " | ";
+        plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return plan;
+}
+
 void raw_exec(const std::string& path, const std::string& sql) {
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
@@ -201,7 +218,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     raw_exec(path_, "DROP TABLE time_bounds; DROP TABLE hub_channels; DROP TABLE hub_forwards; "
                     "PRAGMA user_version = 3");
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 5);
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 6);  // through 4, 5 and 6
     // One row per block of stored seqs, each the running maximum.
     EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM time_bounds"),
               raw_int(path_, "SELECT count(DISTINCT seq >> 10) FROM events"));
@@ -210,6 +227,74 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     write(events(300, 2400));
     EXPECT_EQ(unbounded_events(path_), 0);
     expect_all_shapes();
+}
+
+// Schema 6 drops events_by_pubkey_kind and puts the kind into events_by_pubkey. A file
+// written by schema 5 (its two author indexes as version 1 made them, a hub channel in
+// version 5's table) is migrated at open: the author+kind filters answer as before, from
+// an index-ordered plan, and the hub's rows are untouched.
+TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
+    write(events(2400));
+    reader_.reset();
+    store_.reset();
+    raw_exec(path_,
+             "DROP INDEX events_by_pubkey;"
+             "CREATE INDEX events_by_pubkey ON events(pubkey, created_at DESC, id);"
+             "CREATE INDEX events_by_pubkey_kind ON events(pubkey, kind, created_at DESC, id);"
+             "INSERT INTO hub_channels(channel_id, seed, state) VALUES (x'01', x'02', x'03');"
+             "PRAGMA user_version = 5");
+    ASSERT_EQ(raw_int(path_, "SELECT count(*) FROM pragma_index_info('events_by_pubkey')"), 3);
+    const std::string author_kind_sql =
+        "SELECT e.created_at, e.id, e.json FROM events e WHERE e.pubkey = ? AND e.kind = ? "
+        "ORDER BY e.created_at DESC, e.id LIMIT ?";
+    ASSERT_EQ(raw_plan(path_, author_kind_sql),
+              "SEARCH e USING INDEX events_by_pubkey_kind (pubkey=? AND kind=?)");
+
+    reopen();
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 6);
+    EXPECT_EQ(raw_int(path_,
+                      "SELECT count(*) FROM sqlite_schema WHERE name = "
+                      "'events_by_pubkey_kind'"),
+              0);
+    EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM pragma_index_info('events_by_pubkey')"), 4);
+    EXPECT_EQ(raw_int(path_,
+                      "SELECT name = 'kind' FROM pragma_index_info('events_by_pubkey') "
+                      "WHERE seqno = 3"),
+              1);
+    EXPECT_EQ(raw_int(path_,
+                      "SELECT count(*) FROM hub_channels WHERE channel_id = x'01' AND "
+                      "seed = x'02' AND state = x'03'"),
+              1);
+    // Still read in feed order from the author's index: no temporary B-tree for the sort.
+    EXPECT_EQ(raw_plan(path_, author_kind_sql), "SEARCH e USING INDEX events_by_pubkey (pubkey=?)");
+    EXPECT_EQ(raw_plan(path_, "SELECT count(*) FROM events e WHERE e.pubkey = ? AND e.kind = ?"),
+              "SEARCH e USING COVERING INDEX events_by_pubkey (pubkey=?)");
+
+    const auto expect_author_shapes = [&] {
+        const std::string a = to_hex(test::test_pubkey(1));
+        const std::string b = to_hex(test::test_pubkey(2));
+        for (const std::string& json :
+             {R"({"authors":[")" + a + R"("],"kinds":[1111],"limit":20})",
+              R"({"authors":[")" + a + R"("],"kinds":[1111]})",
+              R"({"authors":[")" + a + R"("],"kinds":[1],"until":1500,"limit":30})",
+              R"({"authors":[")" + a + R"(",")" + b + R"("],"kinds":[1111],"limit":40})",
+              R"({"authors":[")" + a + R"("],"kinds":[1,1111],"since":1900,"limit":25})",
+              R"({"authors":[")" + b + R"("],"limit":50})",
+              std::string(R"({"kinds":[1111],"limit":60})")}) {
+            const Filter filter = filter_from(json);
+            auto got = reader_->query(filter, 500);
+            ASSERT_TRUE(got.ok()) << got.error().message;
+            EXPECT_EQ(*got, expected(filter, std::min<size_t>(filter.limit.value_or(500), 500)))
+                << json;
+            EXPECT_FALSE(got->empty()) << json;
+            auto counted = reader_->count({filter});
+            ASSERT_TRUE(counted.ok());
+            if (!filter.limit) EXPECT_EQ(*counted, got->size()) << json;
+        }
+    };
+    expect_author_shapes();
+    write(events(300, 2400));
+    expect_author_shapes();
 }
 
 }  // namespace

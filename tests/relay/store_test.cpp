@@ -801,7 +801,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(stmt, 0), 5);  // schema 5: initial + store_version + chains + time_bounds + hub
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 6);  // schema 6: initial + store_version + chains + time_bounds + hub + one author index
     sqlite3_finalize(stmt);
     sqlite3_close(db);
 }
@@ -878,7 +878,10 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
              {"{\"authors\":[" + kAuthor + "]}", "events_by_pubkey", 1},
              {"{\"authors\":[" + kAuthor + "],\"since\":5}", "events_by_pubkey", 1},
              {"{\"kinds\":[1]}", "events_by_kind", 1},
-             {"{\"authors\":[" + kAuthor + "],\"kinds\":[1]}", "events_by_pubkey_kind", 1},
+             // Schema 6: authors with kinds read the author's index in feed order and check
+             // the kind from the index entry (events_by_pubkey_kind is gone).
+             {"{\"authors\":[" + kAuthor + "],\"kinds\":[1]}",
+              "USING INDEX events_by_pubkey (pubkey=?)", 1},
              {"{\"#e\":[" + kId + "]}", "tags_by_value", 1},
              {"{\"#p\":[" + kAuthor + "]}", "tags_by_value", 1},
              {"{\"#t\":[\"topic1\"]}", "tags_by_value", 1},
@@ -887,9 +890,10 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
              // Lists are split into one stream per value, each in feed order.
              {"{\"authors\":[" + kAuthor + "," + kAuthor2 + "]}", "events_by_pubkey", 2},
              {"{\"kinds\":[1,7,1111]}", "events_by_kind", 3},
-             {"{\"authors\":[" + kAuthor + "],\"kinds\":[1,7]}", "events_by_pubkey_kind", 2},
+             {"{\"authors\":[" + kAuthor + "],\"kinds\":[1,7]}",
+              "USING INDEX events_by_pubkey (pubkey=?)", 2},
              {"{\"authors\":[" + kAuthor + "," + kAuthor2 + "],\"kinds\":[1]}",
-              "events_by_pubkey_kind", 2},
+              "USING INDEX events_by_pubkey (pubkey=?)", 2},
              {"{\"#e\":[" + kId + "," + kId2 + "],\"kinds\":[7]}", "tags_by_value", 2},
              {"{\"#e\":[" + kId + "," + kId2 + "],\"#p\":[" + kAuthor + "," + kAuthor2 + "]}",
               "tags_by_value", 2},
