@@ -55,7 +55,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                    "wire_unknown_even_message", "wire_bad_point", "wire_bad_signature",
                    "wire_amount_out_of_range", "wire_too_many_htlcs", "tlv_truncated",
                    "tlv_non_minimal_big_size", "tlv_not_ascending", "tlv_unknown_even_type",
-                   "tlv_bad_length"}));
+                   "tlv_bad_length", "wire_nonzero_channel_id"}));
         DATT_FUZZ_CHECK(!message.error().message.empty());
         if (code == "wire_unknown_odd_message") DATT_FUZZ_CHECK(size >= 2 && (data[1] & 1) == 1);
         if (code == "wire_unknown_even_message") DATT_FUZZ_CHECK(size >= 2 && (data[1] & 1) == 0);

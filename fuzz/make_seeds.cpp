@@ -670,6 +670,13 @@ void channel_seeds() {
     Bytes version = frame_bytes(RevokeAndAck{id, id, point(21), TlvStream{}});
     version[0] = 2;
     write_seed(frames, "bad_version.bin", version);
+    // The hub's connection messages (hub_attach.h).
+    write_seed(frames, "hub_challenge_request.bin", frame_bytes(HubChallengeRequest{}));
+    write_seed(frames, "hub_challenge.bin", frame_bytes(HubChallenge{{}, id, TlvStream{}}));
+    write_seed(frames, "channel_attach.bin", frame_bytes(ChannelAttach{id, sig(23), TlvStream{}}));
+    Bytes nonzero = frame_bytes(HubChallengeRequest{});
+    nonzero[1 + 32 + 2] = 1;  // the message's channel_id, not the envelope's
+    write_seed(frames, "hub_challenge_request_nonzero.bin", nonzero);
 }
 
 // Stored channel states along a payment (fuzz_channel_state), and command strings that open

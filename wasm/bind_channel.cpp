@@ -24,11 +24,15 @@
 //   fail      args {id (string), reason (text)}
 //   sign      commitment_signed
 //   disconnected / connected   the link dropped / came back (our channel_reestablish)
+//   attach    bytes: the hub's hub_challenge frame; frames: [channel_attach] (hub_attach.h),
+//             to send before the channel_reestablish of "connected"; the state is unchanged
 // Result value: {state: Uint8Array, frames: [Uint8Array], events: JSON text}. Events:
 // funding_needed {script, sats}, funding_may_broadcast, operational, htlc_received {id,
 // amount_msat, payment_hash, cltv_expiry, hop?}, htlc_fulfilled {id, preimage}, htlc_failed
 // {id, reason}, remote_commitment_revoked {number}, updates_dropped {count}, closed. msat
 // amounts and ids are decimal strings (they pass 2^53).
+// channelChallengeRequest(): the hub_challenge_request frame (67 bytes), to send once per
+// connection before attaching stored channels.
 // A frame from the hub that is a warning/error comes back as the error
 // {code: "hub_error", message: its data}; the state is unchanged then.
 #include <emscripten/bind.h>
@@ -40,6 +44,7 @@
 #include "channel/channel_machine.h"
 #include "channel/channel_state_codec.h"
 #include "channel/hop_payload.h"
+#include "channel/hub_attach.h"
 #include "channel/hub_fees.h"
 #include "convert.h"
 
@@ -174,6 +179,15 @@ Result<channel::Step> run(const std::string& op, const std::optional<channel::Ch
         }
         return channel::receive(c, secrets, frame->message());
     }
+    if (op == "attach") {
+        auto frame = channel::parse_frame(bytes);
+        if (!frame) return frame.error();
+        const auto* challenge = std::get_if<channel::HubChallenge>(&frame->message());
+        if (!challenge) return bad_args("attach needs the hub's hub_challenge frame");
+        auto attach = channel::make_channel_attach(c, secrets, challenge->challenge);
+        if (!attach) return attach.error();
+        return channel::Step{c, {channel::Message{std::move(*attach)}}, {}};
+    }
     if (op == "ready") return channel::send_channel_ready(c, secrets);
     if (op == "sign") return channel::sign_commitment(c, secrets);
     if (op == "disconnected") return channel::peer_disconnected(c);
@@ -260,6 +274,10 @@ val channel_call(val op, val state, val seed, val args, val bytes) {
     return ok(out);
 }
 
+val channel_challenge_request() {
+    return ok(bytes_value(channel::frame_bytes(channel::HubChallengeRequest{})));
+}
+
 // JSON text: {phase, link, channel_id, funder, to_local_msat, to_remote_msat, htlcs,
 // can_update, has_changes_to_sign} of a stored state.
 val channel_info(val state) {
@@ -301,6 +319,7 @@ val hub_amount_with_fee(val base_msat, val ppm, val amount_msat) {
 EMSCRIPTEN_BINDINGS(datt_channel) {
     emscripten::function("channelCall", &channel_call);
     emscripten::function("channelInfo", &channel_info);
+    emscripten::function("channelChallengeRequest", &channel_challenge_request);
     emscripten::function("hubAmountWithFee", &hub_amount_with_fee);
 }
 

@@ -808,6 +808,10 @@ export class Channels {
   sign(state: Uint8Array, seed: Uint8Array): ChannelStep;
   disconnected(state: Uint8Array, seed: Uint8Array): ChannelStep;
   connected(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  /** The hub_challenge_request frame: once per connection, before attaching stored channels. */
+  challengeRequest(): Uint8Array;
+  /** channel_attach (frames[0]) for the hub's hub_challenge frame; send it before connected()'s frames. */
+  attach(state: Uint8Array, seed: Uint8Array, challengeFrame: Uint8Array): ChannelStep;
   info(state: Uint8Array): {
     phase: number; link: number; channel_id: string; funder: boolean; can_update: boolean;
     has_changes_to_sign: boolean; to_local_msat?: string; to_remote_msat?: string; htlcs?: number;

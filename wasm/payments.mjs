@@ -417,6 +417,10 @@ export class Channels {
   disconnected(state, seed) { return this.#call('disconnected', state, seed); }
   /** After reconnecting: our channel_reestablish. */
   connected(state, seed) { return this.#call('connected', state, seed); }
+  /** The hub_challenge_request frame (Uint8Array): once per connection, before attaching channels. */
+  challengeRequest() { return unwrap(this.#core.channelChallengeRequest()); }
+  /** channel_attach for the hub's hub_challenge frame (send it before connected()'s frames); the state is unchanged. */
+  attach(state, seed, challengeFrame) { return this.#call('attach', state, seed, undefined, challengeFrame); }
   /** {phase, link, channel_id, funder, can_update, has_changes_to_sign, to_local_msat, to_remote_msat, htlcs}. */
   info(state) { return JSON.parse(unwrap(this.#core.channelInfo(state))); }
   /** What to send the hub so the payee gets amountMsat, given NIP-11 fees.channel (BigInt). */

@@ -289,6 +289,36 @@ Result<Message> parse_channel_reestablish(WireReader& r) {
                                       secret, point, std::move(tlvs)}};
 }
 
+Status check_zero_channel_id(const ChannelId& id) {
+    if (id != ChannelId{}) {
+        return make_error("wire_nonzero_channel_id",
+                          "this message is about the connection: its channel_id must be all zero");
+    }
+    return Ok{};
+}
+
+Result<Message> parse_hub_challenge_request(WireReader& r) {
+    WIRE_READ(channel_id, r.array<32>());
+    WIRE_CHECK(check_zero_channel_id(channel_id));
+    WIRE_READ(tlvs, r.tlvs({}));
+    return Message{HubChallengeRequest{channel_id, std::move(tlvs)}};
+}
+
+Result<Message> parse_hub_challenge(WireReader& r) {
+    WIRE_READ(channel_id, r.array<32>());
+    WIRE_CHECK(check_zero_channel_id(channel_id));
+    WIRE_READ(challenge, r.array<32>());
+    WIRE_READ(tlvs, r.tlvs({}));
+    return Message{HubChallenge{channel_id, challenge, std::move(tlvs)}};
+}
+
+Result<Message> parse_channel_attach(WireReader& r) {
+    WIRE_READ(channel_id, r.array<32>());
+    WIRE_READ(signature, r.signature());
+    WIRE_READ(tlvs, r.tlvs({}));
+    return Message{ChannelAttach{channel_id, signature, std::move(tlvs)}};
+}
+
 struct MessageWriter {
     ByteWriter& w;
 
@@ -406,6 +436,22 @@ struct MessageWriter {
         write_point(w, m.my_current_per_commitment_point);
         m.tlvs.write(w);
     }
+    void operator()(const HubChallengeRequest& m) const {
+        w.write_u16_be(static_cast<uint16_t>(MessageType::kHubChallengeRequest));
+        w.write_bytes(m.channel_id);
+        m.tlvs.write(w);
+    }
+    void operator()(const HubChallenge& m) const {
+        w.write_u16_be(static_cast<uint16_t>(MessageType::kHubChallenge));
+        w.write_bytes(m.channel_id).write_bytes(m.challenge);
+        m.tlvs.write(w);
+    }
+    void operator()(const ChannelAttach& m) const {
+        w.write_u16_be(static_cast<uint16_t>(MessageType::kChannelAttach));
+        w.write_bytes(m.channel_id);
+        write_signature(w, m.signature);
+        m.tlvs.write(w);
+    }
 };
 
 struct TypeOf {
@@ -431,6 +477,11 @@ struct TypeOf {
     MessageType operator()(const ChannelReestablish&) const {
         return MessageType::kChannelReestablish;
     }
+    MessageType operator()(const HubChallengeRequest&) const {
+        return MessageType::kHubChallengeRequest;
+    }
+    MessageType operator()(const HubChallenge&) const { return MessageType::kHubChallenge; }
+    MessageType operator()(const ChannelAttach&) const { return MessageType::kChannelAttach; }
 };
 
 }  // namespace
@@ -474,6 +525,12 @@ Result<Message> parse_message(ByteSpan bytes) {
             return parse_revoke_and_ack(r);
         case static_cast<uint16_t>(MessageType::kChannelReestablish):
             return parse_channel_reestablish(r);
+        case static_cast<uint16_t>(MessageType::kHubChallengeRequest):
+            return parse_hub_challenge_request(r);
+        case static_cast<uint16_t>(MessageType::kHubChallenge):
+            return parse_hub_challenge(r);
+        case static_cast<uint16_t>(MessageType::kChannelAttach):
+            return parse_channel_attach(r);
         default:  // a u16 from the wire, not an enum: every other value is unknown
             break;
     }

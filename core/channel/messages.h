@@ -42,6 +42,14 @@
 //                        your_last_per_commitment_secret, my_current_per_commitment_point
 //                        TLVs: 1 next_funding (33 bytes), 5 my_current_funding_locked (33)
 //
+// Datt's own messages, in BOLT-1's experimental range (odd: a peer that does not know them
+// may ignore them), for a connection to the hub (hub_attach.h, docs/protocol.md "Attaching
+// a channel"):
+// 55921 hub_challenge_request  channel_id (all zero)
+// 55923 hub_challenge          channel_id (all zero), challenge (32 bytes)
+// 55925 channel_attach         channel_id, signature (by the sender's funding key over
+//                              hub_attach.h's digest of the connection's challenge)
+//
 // Parsing checks structure, not channel rules (a state machine checks amounts against the
 // channel). serialize(parse(b)) == b for every accepted b; unknown odd TLVs are kept.
 //
@@ -54,6 +62,8 @@
 //   wire_bad_signature         a signature's r or s is not below the group order
 //   wire_amount_out_of_range   a *_satoshis field above 2^63 - 1
 //   wire_too_many_htlcs        commitment_signed with more than 966 (2 x 483) signatures
+//   wire_nonzero_channel_id    hub_challenge_request or hub_challenge with a channel_id
+//                              that is not all zero (they are about the connection)
 //   tlv_*                      the TLV stream (tlv_stream.h)
 #pragma once
 
@@ -92,6 +102,9 @@ enum class MessageType : uint16_t {
     kCommitmentSigned = 132,
     kRevokeAndAck = 133,
     kChannelReestablish = 136,
+    kHubChallengeRequest = 55921,
+    kHubChallenge = 55923,
+    kChannelAttach = 55925,
 };
 
 // TLV types each message knows.
@@ -234,10 +247,30 @@ struct ChannelReestablish {
     TlvStream tlvs;  // next_funding, my_current_funding_locked
 };
 
+// A client asks for its connection's challenge (the hub answers hub_challenge).
+struct HubChallengeRequest {
+    ChannelId channel_id{};  // always zero
+    TlvStream tlvs;
+};
+
+// The hub's random challenge for one connection, the same for every request on it.
+struct HubChallenge {
+    ChannelId channel_id{};  // always zero
+    Hash256 challenge{};
+    TlvStream tlvs;
+};
+
+// Proves that the sender owns channel_id's funding key, for this connection only.
+struct ChannelAttach {
+    ChannelId channel_id{};
+    crypto::EcdsaSignature signature;
+    TlvStream tlvs;
+};
+
 using Message = std::variant<ErrorMessage, OpenChannel, AcceptChannel, FundingCreated,
                              FundingSigned, ChannelReady, Shutdown, ClosingSigned, UpdateAddHtlc,
                              UpdateFulfillHtlc, UpdateFailHtlc, CommitmentSigned, RevokeAndAck,
-                             ChannelReestablish>;
+                             ChannelReestablish, HubChallengeRequest, HubChallenge, ChannelAttach>;
 
 [[nodiscard]] Result<Message> parse_message(ByteSpan bytes);
 Bytes serialize_message(const Message& message);

@@ -9,6 +9,7 @@
 #include "bitcoin/script_templates.h"
 #include "channel/channel_frame.h"
 #include "channel/channel_state_codec.h"
+#include "channel/hub_attach.h"
 #include "crypto/sha256.h"
 #include "engine/log.h"
 #include "util/hex.h"
@@ -287,6 +288,12 @@ void Hub::frame(ConnectionId from, const std::string& bytes) {
         funding(out, from, conn, *m);
     } else if (const auto* m = std::get_if<channel::ChannelReestablish>(&message)) {
         reestablish(out, from, conn, *m);
+    } else if (std::holds_alternative<channel::HubChallengeRequest>(message)) {
+        challenge(out, from, conn);
+    } else if (const auto* m = std::get_if<channel::ChannelAttach>(&message)) {
+        attach(out, from, conn, *m);
+    } else if (std::holds_alternative<channel::HubChallenge>(message)) {
+        warn(out, from, id, make_error("hub_unexpected_message", "hub_challenge is the hub's to send"), false);
     } else {
         auto found = channels_.find(id);
         if (found == channels_.end() || found->second.conn != from) {
@@ -351,16 +358,51 @@ void Hub::funding(Out& out, ConnectionId from, Conn& conn, const channel::Fundin
     live.stored = true;
     auto [it, inserted] = channels_.emplace(id, std::move(live));
     conn.channels.insert(id);
+    conn.proven.insert(id);  // the funder on this connection: it signed the first commitment
     // funding_signed goes out only once the channel's row is committed (flush).
     apply(out, it->second, step);
     out.dirty.insert(id);
     maybe_ready(out, it->second);
 }
 
+// One challenge per connection, drawn once: asking again gets the same one.
+void Hub::challenge(Out& out, ConnectionId from, Conn& conn) {
+    if (!conn.challenge) {
+        conn.challenge = random_seed();
+        if (!conn.challenge) return warn(out, from, {}, make_error("hub_random", "no random bytes"), false);
+    }
+    out.frames.emplace_back(from, channel::frame_bytes(channel::HubChallenge{{}, *conn.challenge, {}}));
+}
+
+// Proves the connection owns a channel; nothing changes in the channel itself, so a wrong
+// proof (a stranger, a signature from another connection) leaves it free for its owner.
+void Hub::attach(Out& out, ConnectionId from, Conn& conn, const channel::ChannelAttach& msg) {
+    auto found = channels_.find(msg.channel_id);
+    if (found == channels_.end()) {
+        return warn(out, from, msg.channel_id, make_error("hub_unknown_channel", "the hub has no such channel"), false);
+    }
+    if (!conn.challenge) {
+        return warn(out, from, msg.channel_id,
+                    make_error("hub_attach_no_challenge", "ask for this connection's challenge first"), false);
+    }
+    if (!conn.proven.count(msg.channel_id) && conn.proven.size() >= config_.hub_max_channels) {
+        return warn(out, from, msg.channel_id,
+                    make_error("hub_too_many_channels", "channel limit of this connection reached"), false);
+    }
+    if (auto ok = channel::verify_channel_attach(found->second.state, *conn.challenge, msg); !ok) {
+        return warn(out, from, msg.channel_id, ok.error(), false);
+    }
+    conn.proven.insert(msg.channel_id);
+}
+
 void Hub::reestablish(Out& out, ConnectionId from, Conn& conn, const channel::ChannelReestablish& msg) {
     auto found = channels_.find(msg.channel_id);
     if (found == channels_.end()) {
         return warn(out, from, msg.channel_id, make_error("hub_unknown_channel", "the hub has no such channel"), false);
+    }
+    if (!conn.proven.count(msg.channel_id)) {
+        return warn(out, from, msg.channel_id,
+                    make_error("hub_attach_required", "send channel_attach for this channel first"), false);
     }
     Live& live = found->second;
     if (live.conn && *live.conn != from) {

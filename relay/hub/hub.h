@@ -16,6 +16,12 @@
 // If the commit fails, nothing is sent and the hub stops taking input (its memory is ahead
 // of the disk): the relay must be restarted.
 //
+// Attaching: a stored channel attaches to a connection only after that connection proved
+// the channel's funding key (channel/hub_attach.h): hub_challenge_request -> hub_challenge
+// (32 random bytes per connection, getrandom), channel_attach (a signature over it), then
+// channel_reestablish. A channel opened on a connection is proven there. Proofs are
+// per connection, held in memory only, at most hub_max_channels of them.
+//
 // Restart: make() loads every stored channel (parse_channel_state: stored bytes are
 // untrusted; a row that fails to load is left as it is and logged, its channel refused)
 // and every forward, and marks each channel disconnected (peer_disconnected: our
@@ -103,6 +109,8 @@ class Hub final : public ChannelService {
         TokenBucket rate;
         std::map<channel::ChannelId, Live> opening;  // before funding_created, by temporary id
         std::set<channel::ChannelId> channels;       // attached stored channels
+        std::optional<Hash256> challenge;            // hub_challenge, drawn at the first request
+        std::set<channel::ChannelId> proven;         // channel_attach verified (or opened here)
     };
     // What one input produced: committed, then sent.
     struct Out {
@@ -125,6 +133,8 @@ class Hub final : public ChannelService {
 
     void open(Out& out, ConnectionId from, Conn& conn, const channel::OpenChannel& open);
     void funding(Out& out, ConnectionId from, Conn& conn, const channel::FundingCreated& created);
+    void challenge(Out& out, ConnectionId from, Conn& conn);
+    void attach(Out& out, ConnectionId from, Conn& conn, const channel::ChannelAttach& msg);
     void reestablish(Out& out, ConnectionId from, Conn& conn, const channel::ChannelReestablish& msg);
 
     // Applies a machine step to a channel: state, frames, events, then signs what is pending.

@@ -97,6 +97,53 @@ test('NIP-11 advertises the hub fees; bad binary frames get warnings with codes;
   c.ws.close();
 });
 
+// Attaching a channel (docs/protocol.md "Attaching a channel"), bytes written by hand from
+// the documented layout: hub_challenge_request (0xda71) gets hub_challenge (0xda73) with 32
+// random bytes, the same on one connection and another on the next; channel_attach (0xda75)
+// for a channel the hub does not have, a nonzero channel_id in a request, and a
+// channel_reestablish for an unknown channel each get their warning.
+test('hub_challenge is per connection; attach and reestablish refusals have codes', { timeout: 30000 }, async () => {
+  const relay = await startRelay({ args: ['--hub', 'true', '--hub-minimum-depth', '0'] });
+  relays.push(relay);
+  const request = Buffer.concat([Buffer.from([1]), Buffer.alloc(32), Buffer.from([0xda, 0x71]), Buffer.alloc(32)]);
+  const challengeOf = async (c) => {
+    c.ws.send(request, { binary: true });
+    const frame = await c.next('binary');
+    assert.equal(frame.length, 1 + 32 + 2 + 32 + 32);
+    assert.equal(frame[0], 1);
+    assert.deepEqual(frame.subarray(1, 33), Buffer.alloc(32));
+    assert.equal(frame.readUInt16BE(33), 0xda73);
+    assert.deepEqual(frame.subarray(35, 67), Buffer.alloc(32));
+    return frame.subarray(67, 99);
+  };
+  const c = await open(relay.url);
+  const first = await challengeOf(c);
+  assert.notDeepEqual(first, Buffer.alloc(32));
+  assert.deepEqual(await challengeOf(c), first, 'one challenge per connection');
+  const d = await open(relay.url);
+  assert.notDeepEqual(await challengeOf(d), first, 'another connection, another challenge');
+
+  const cases = [
+    // A request whose channel_id is not zero (the message is parsed before the envelope's id is compared).
+    [Buffer.concat([Buffer.from([1]), Buffer.alloc(32, 7), Buffer.from([0xda, 0x71]), Buffer.alloc(32, 7)]),
+      'wire_nonzero_channel_id'],
+    // channel_attach (any valid r, s) for a channel the hub does not have.
+    [Buffer.concat([Buffer.from([1]), Buffer.alloc(32, 5), Buffer.from([0xda, 0x75]), Buffer.alloc(32, 5), Buffer.alloc(64, 1)]),
+      'hub_unknown_channel'],
+    // The hub's own message, sent to it.
+    [Buffer.concat([Buffer.from([1]), Buffer.alloc(32), Buffer.from([0xda, 0x73]), Buffer.alloc(32), Buffer.alloc(32, 9)]),
+      'hub_unexpected_message'],
+  ];
+  for (const [frame, code] of cases) {
+    c.ws.send(frame, { binary: true });
+    const warning = readWarning(await c.next('binary'));
+    assert.equal(warning.type, 1, `${code}: a warning`);
+    assert.ok(warning.data.startsWith(`${code}: `), `expected ${code}, got ${warning.data}`);
+  }
+  c.ws.close();
+  d.ws.close();
+});
+
 test('without --hub a binary frame gets the NOTICE as before', { timeout: 20000 }, async () => {
   const relay = await startRelay();
   relays.push(relay);

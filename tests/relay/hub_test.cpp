@@ -11,6 +11,7 @@
 #include "channel/channel_frame.h"
 #include "channel/channel_state_codec.h"
 #include "channel/hop_payload.h"
+#include "channel/hub_attach.h"
 #include "channel/hub_fees.h"
 #include "crypto/sha256.h"
 #include "engine_support.h"
@@ -172,6 +173,10 @@ class Client {
             errors.emplace_back(error->data.begin(), error->data.end());
             return true;
         }
+        if (const auto* challenge = std::get_if<channel::HubChallenge>(&parsed->message())) {
+            challenge_ = challenge->challenge;
+            return true;
+        }
         take(channel::receive(*channel_, secrets_, parsed->message()));
         return true;
     }
@@ -214,10 +219,22 @@ class Client {
             if (const auto* d = std::get_if<channel::UpdatesDropped>(&e)) dropped_ = d->updates;
         }
     }
+    // A new connection proves the channel (hub_attach.h), then reestablishes it.
     void come_back() {
         connect();
+        challenge_.reset();
+        send(channel::HubChallengeRequest{});
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!challenge_ && std::chrono::steady_clock::now() < deadline) step(std::chrono::milliseconds(50));
+        ASSERT_TRUE(challenge_.has_value()) << "no hub_challenge";
+        auto attach = channel::make_channel_attach(*channel_, secrets_, *challenge_);
+        ASSERT_TRUE(attach.ok()) << attach.error().code;
+        last_attach = *attach;
+        send(*attach);
         take(channel::peer_connected(*channel_, secrets_));
     }
+    std::optional<channel::ChannelAttach> last_attach;  // what come_back sent
+    const std::optional<Hash256>& challenge() const { return challenge_; }
     // After the peer's channel_reestablish: our dropped updates again.
     void resend() {
         for (const auto& u : dropped_) {
@@ -257,6 +274,7 @@ class Client {
     ConnectionId conn_ = 0;
     size_t read_ = 0;
     std::vector<channel::Update> dropped_;
+    std::optional<Hash256> challenge_;  // this connection's hub_challenge
 };
 
 // Runs the clients' side until `done` holds (or 20 s pass).
@@ -438,6 +456,102 @@ TEST_F(HubTest, BadFramesGetClearErrorsAndLeaveStoredStateIntact) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     EXPECT_EQ(rig.stored_states(), before);
+    expect_paid(rig, a, b);
+}
+
+// A connection that is not a client's: sends frames, reads the hub's answers.
+class Stranger {
+  public:
+    explicit Stranger(Rig& rig) : rig_(rig), conn_(rig.connect()) {}
+    ConnectionId conn() const { return conn_; }
+    void send(const Message& m) { rig_.send(conn_, channel::frame_bytes(m)); }
+    // The next frame from the hub (fails the test after 10 s).
+    Message next() {
+        auto frame = rig_.outbox.binary(conn_, read_++, std::chrono::seconds(10));
+        EXPECT_TRUE(frame.has_value()) << "no frame from the hub";
+        if (!frame) return channel::ErrorMessage{};
+        auto parsed = channel::parse_frame(ByteSpan(reinterpret_cast<const uint8_t*>(frame->data()), frame->size()));
+        EXPECT_TRUE(parsed.ok());
+        return parsed ? parsed->message() : Message{channel::ErrorMessage{}};
+    }
+    // The code of the next frame, which must be a warning.
+    std::string warning() {
+        const Message m = next();
+        const auto* error = std::get_if<channel::ErrorMessage>(&m);
+        if (!error || !error->is_warning) return "(not a warning)";
+        const std::string data(error->data.begin(), error->data.end());
+        return data.substr(0, data.find(':'));
+    }
+    Hash256 challenge() {
+        send(channel::HubChallengeRequest{});
+        const Message m = next();
+        const auto* challenge = std::get_if<channel::HubChallenge>(&m);
+        EXPECT_NE(challenge, nullptr) << "no hub_challenge";
+        return challenge ? challenge->challenge : Hash256{};
+    }
+
+  private:
+    Rig& rig_;
+    ConnectionId conn_;
+    size_t read_ = 0;
+};
+
+// Who may attach a stored channel to a connection: only the owner of its funding key, with a
+// signature over that connection's challenge (docs/protocol.md "Attaching a channel").
+TEST_F(HubTest, OnlyTheFundingKeyAttachesAChannel) {
+    open_both();
+    // A goes away; a stranger knows A's channel_id and the channel's public state.
+    rig.disconnect(a.conn());
+    a.drop();
+    Stranger s(rig);
+    const channel::ChannelReestablish reestablish{a.id(), 1, 0, Hash256{}, a.channel().local_basepoints.payment, {}};
+    s.send(reestablish);
+    EXPECT_EQ(s.warning(), "hub_attach_required");
+    // channel_attach needs the connection's challenge first.
+    const auto wrong_secrets = channel::ChannelSecrets::from_seed(filled(0x55)).value();
+    const auto unchallenged = channel::make_channel_attach(a.channel(), wrong_secrets, filled(0x01));
+    ASSERT_TRUE(unchallenged.ok());
+    s.send(*unchallenged);
+    EXPECT_EQ(s.warning(), "hub_attach_no_challenge");
+    // One challenge per connection: asked twice, the same; another connection, another one.
+    const Hash256 challenge = s.challenge();
+    EXPECT_EQ(s.challenge(), challenge);
+    EXPECT_NE(challenge, Hash256{});
+    Stranger other(rig);
+    EXPECT_NE(other.challenge(), challenge);
+    // Signed over the right challenge, but by a key that is not A's funding key.
+    const auto forged = channel::make_channel_attach(a.channel(), wrong_secrets, challenge);
+    ASSERT_TRUE(forged.ok());
+    s.send(*forged);
+    EXPECT_EQ(s.warning(), "hub_attach_bad_signature");
+    s.send(reestablish);
+    EXPECT_EQ(s.warning(), "hub_attach_required");
+    // The hub's challenge message is the hub's: a client sending one gets a warning.
+    s.send(channel::HubChallenge{{}, challenge, {}});
+    EXPECT_EQ(s.warning(), "hub_unexpected_message");
+    auto hub_state = rig.hub().channel(a.id());
+    ASSERT_TRUE(hub_state.has_value());
+    EXPECT_NE(hub_state->link, channel::LinkState::kConnected);
+
+    // The channel stayed free: A comes back, attaches with its key, and pays.
+    a.come_back();
+    ASSERT_TRUE(pump({&a}, [&] { return a.channel().link == channel::LinkState::kConnected; }))
+        << (a.errors.empty() ? "" : a.errors.back());
+    EXPECT_TRUE(a.errors.empty()) << a.errors.front();
+    ASSERT_TRUE(a.last_attach.has_value());
+
+    // A's own signature, replayed on another connection (another challenge), is refused;
+    // so is a copy of A's challenge signature with the challenge of the stranger's.
+    s.send(*a.last_attach);
+    EXPECT_EQ(s.warning(), "hub_attach_bad_signature");
+    s.send(reestablish);
+    EXPECT_EQ(s.warning(), "hub_attach_required");
+    other.send(*a.last_attach);
+    EXPECT_EQ(other.warning(), "hub_attach_bad_signature");
+
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    ASSERT_TRUE(pump({&a, &b}, [&] { return settled(); }));
+    EXPECT_TRUE(a.errors.empty()) << a.errors.front();
     expect_paid(rig, a, b);
 }
 

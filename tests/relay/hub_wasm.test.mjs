@@ -3,7 +3,10 @@
 // through it: B gives A a BOLT-11 invoice (datt.invoice) whose payment hash A pays; balances
 // are checked exactly in msat on both clients, the hub keeps the fee it advertises in NIP-11
 // (A's loss minus B's gain). Then the relay is killed with SIGKILL and restarted on the
-// same database: both clients reestablish and a second payment goes through.
+// same database: both clients attach their channels again (hub_challenge, channel_attach
+// signed by their funding keys; a stranger with a copy of A's channel state but not its
+// key, and A's own signature replayed on another connection, are refused) and reestablish,
+// and a second payment goes through.
 // --hub-minimum-depth 0: no chain here (the funding transactions are not broadcast); the
 // confirmations path needs bcoin (not covered by this suite).
 import assert from 'node:assert/strict';
@@ -68,6 +71,28 @@ class Client {
     if (!frame) return false;
     this.take(datt.channel.receive(this.state, this.seed, frame));
     return true;
+  }
+
+  // The next binary frame as it came (for the connection's own messages).
+  async frame(timeoutMs = 10000) {
+    const deadline = Date.now() + timeoutMs;
+    while (this.inbox.length === 0) {
+      if (Date.now() > deadline) throw new Error(`${this.name}: no frame from the hub`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return this.inbox.shift();
+  }
+
+  // On a new connection: the hub's challenge, our channel_attach, then channel_reestablish.
+  async attach() {
+    this.ws.send(datt.channel.challengeRequest(), { binary: true });
+    this.challenge = await this.frame();
+    assert.equal(Buffer.from(this.challenge).readUInt16BE(33), 55923, 'hub_challenge');
+    const step = datt.channel.attach(this.state, this.seed, this.challenge);
+    assert.deepEqual(step.state, this.state, 'attaching changes nothing in the channel');
+    this.attachFrame = step.frames[0];
+    this.take(step);
+    this.take(datt.channel.connected(this.state, this.seed));
   }
 
   info() { return datt.channel.info(this.state); }
@@ -146,10 +171,35 @@ test('A pays B through the hub with wasm clients; the hub keeps exactly its fee;
   for (const c of [a, b]) {
     c.ws.terminate();
     c.take(datt.channel.disconnected(c.state, c.seed));
+  }
+  // A stranger with a copy of A's channel state (so its channel_id and the hub's key), not
+  // A's seed: its reestablish without attaching, and its attach signed by another key, are
+  // refused, and the channel stays free for A.
+  const stranger = new Client('stranger');
+  await stranger.connect(relay.url);
+  const warning = async () => {
+    const frame = Buffer.from(await stranger.frame());
+    assert.equal(frame.readUInt16BE(33), 1, 'a warning');
+    const text = frame.subarray(69, 69 + frame.readUInt16BE(67)).toString('utf8');
+    return text.slice(0, text.indexOf(':'));
+  };
+  for (const f of datt.channel.connected(a.state, stranger.seed).frames) stranger.ws.send(f, { binary: true });
+  assert.equal(await warning(), 'hub_attach_required');
+  stranger.ws.send(datt.channel.challengeRequest(), { binary: true });
+  const strangerChallenge = await stranger.frame();
+  for (const f of datt.channel.attach(a.state, stranger.seed, strangerChallenge).frames) stranger.ws.send(f, { binary: true });
+  assert.equal(await warning(), 'hub_attach_bad_signature');
+
+  for (const c of [a, b]) {
     await c.connect(relay.url);
-    c.take(datt.channel.connected(c.state, c.seed));
+    await c.attach();
   }
   await until([a, b], () => a.info().link === 0 && b.info().link === 0, 'reestablish');
+  assert.notDeepEqual(a.challenge, strangerChallenge, 'one challenge per connection');
+  // A's own channel_attach, replayed on the stranger's connection: another challenge there.
+  stranger.ws.send(a.attachFrame, { binary: true });
+  assert.equal(await warning(), 'hub_attach_bad_signature');
+  stranger.ws.close();
   pay();
   await until([a, b], () => quiet(a) && quiet(b) && BigInt(b.info().to_local_msat) === 600000000n, 'the second payment');
   assert.equal(BigInt(a.info().to_local_msat), 1000000000n - 2n * toSend);

@@ -82,12 +82,15 @@ std::vector<Message> one_of_each() {
         commit,
         RevokeAndAck{bytes32(3), bytes32(8), point_of(23), TlvStream{}},
         reestablish,
+        HubChallengeRequest{bytes32(0), TlvStream{}},
+        HubChallenge{bytes32(0), bytes32(10), TlvStream{}},
+        ChannelAttach{bytes32(3), signature_of(24), TlvStream{}},
     };
 }
 
 TEST(ChannelMessages, EveryMessageRoundTrips) {
     const auto messages = one_of_each();
-    EXPECT_EQ(messages.size(), 15u);
+    EXPECT_EQ(messages.size(), 18u);
     for (const Message& m : messages) {
         SCOPED_TRACE(static_cast<int>(message_type(m)));
         round_trip(m);
@@ -118,6 +121,31 @@ TEST(ChannelMessages, LayoutAsTheSpecListsIt) {
     const auto compact = sig.serialize_compact();
     CommitmentSigned commit{bytes32(3), sig, {sig}, TlvStream{}};
     EXPECT_EQ(round_trip(commit), cat({hex("0084"), bytes32(3), compact, hex("0001"), compact}));
+
+    // Datt's hub messages (experimental odd types 55921, 55923, 55925: 0xda71..).
+    EXPECT_EQ(round_trip(HubChallengeRequest{bytes32(0), TlvStream{}}), cat({hex("da71"), bytes32(0)}));
+    EXPECT_EQ(round_trip(HubChallenge{bytes32(0), bytes32(10), TlvStream{}}),
+              cat({hex("da73"), bytes32(0), bytes32(10)}));
+    EXPECT_EQ(round_trip(ChannelAttach{bytes32(3), sig, TlvStream{}}), cat({hex("da75"), bytes32(3), compact}));
+}
+
+TEST(ChannelMessages, HubConnectionMessagesAreStrict) {
+    auto code = [](const Bytes& bytes) {
+        auto parsed = parse_message(bytes);
+        return parsed ? std::string("ok") : parsed.error().code;
+    };
+    // The challenge messages are about the connection: channel_id must be all zero.
+    EXPECT_EQ(code(cat({hex("da71"), bytes32(1)})), "wire_nonzero_channel_id");
+    EXPECT_EQ(code(cat({hex("da73"), bytes32(1), bytes32(10)})), "wire_nonzero_channel_id");
+    EXPECT_EQ(code(cat({hex("da73"), bytes32(0), Bytes(31, 0x0a)})), "wire_truncated");
+    EXPECT_EQ(code(cat({hex("da75"), bytes32(3), Bytes(63, 0x01)})), "wire_truncated");
+    // A signature whose r is not below the group order.
+    EXPECT_EQ(code(cat({hex("da75"), bytes32(3), Bytes(32, 0xff), Bytes(32, 0x01)})), "wire_bad_signature");
+    // Unknown even TLVs are refused, unknown odd kept.
+    EXPECT_EQ(code(cat({hex("da71"), bytes32(0), hex("0200")})), "tlv_unknown_even_type");
+    EXPECT_EQ(code(cat({hex("da71"), bytes32(0), hex("0300")})), "ok");
+    // The next odd type after them is still unknown.
+    EXPECT_EQ(code(cat({hex("da77"), bytes32(0)})), "wire_unknown_odd_message");
 }
 
 // BOLT-1's extension rules, on an `init`-like tail of a known message: funding_signed.
