@@ -210,7 +210,12 @@ function Bump({ row, data }) {
       const unsigned = client.datt.bitcoin.wallet.bumpFee({ original: tx.unsigned, feeRate: Number(rate), coins,
         changeScript: data.change.scriptPubKey });
       const verdict = await client.walletSend({ network, unsigned, payees: tx.payees ?? [], replaces: tx.txid });
-      if (!verdict.accepted) throw new Error(`The node refused the replacement: ${verdict.reason ?? 'no reason given'}`);
+      if (!verdict.accepted) {
+        // A node without BIP-125 (bcoin) keeps the first spend; the wallet keeps the bump in
+        // case a miner mines it (docs/protocol.md "Fee bumps").
+        throw new Error(`The node refused the replacement: ${verdict.reason ?? 'no reason given'}. ` +
+          'The wallet keeps it: if a block holds it, it takes the payment\'s place here.');
+      }
     });
   };
   return html`<form class="inline" onSubmit=${bump} data-testid="bump-form">

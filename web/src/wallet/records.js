@@ -11,12 +11,14 @@
 //           heights chunk*HEADERS_PER_CHUNK ... (80 bytes each, the last chunk partly filled;
 //           height 0's slot holds 80 zero bytes: the genesis block is known by its hash)
 //   tips    tips/records.js                                     tip events and their verdicts
-//   txs     {txid, status, height, block, seenAt, fee, unsigned?, replaces?, replacedBy?, payees?}
+//   txs     {txid, status, height, block, seenAt, fee, unsigned?, replaces?, replacedBy?, payees?,
+//            refusedBump?: {txid, fee, unsigned, payees}}  (a bump the node refused: see conflictRecords)
 //   coins   {txid, vout, value: bigint, scriptPubKey: Uint8Array, path, spentBy}
 //
 // A transaction is 'confirmed' only after its merkle proof was verified against the block
 // hash the verified header chain has at its height (wallet/sync.js); 'pending' otherwise;
-// 'replaced' when a BIP-125 replacement of ours took its place.
+// 'replaced' when a BIP-125 replacement of ours took its place, or when a block holds
+// another transaction spending one of its coins (conflictRecords).
 
 export const TX_STATUSES = ['pending', 'confirmed', 'replaced'];
 const HASH = /^[0-9a-f]{64}$/;
@@ -104,6 +106,13 @@ export function checkTx(record) {
       fail('transaction', `bad ${link}`);
     }
   }
+  if (record.refusedBump !== undefined) {
+    const bump = record.refusedBump;
+    if (!bump || typeof bump !== 'object' || typeof bump.txid !== 'string' || !HASH.test(bump.txid) || !isSats(bump.fee) ||
+        !bump.unsigned || typeof bump.unsigned !== 'object' || !Array.isArray(bump.payees)) {
+      fail('transaction', 'bad refusedBump');
+    }
+  }
   if (record.payees !== undefined) {
     if (!Array.isArray(record.payees) || record.payees.length > 100 ||
         !record.payees.every((p) => p && typeof p.address === 'string' && p.address.length <= 100 && isSats(p.value))) {
@@ -159,6 +168,31 @@ export function summarize(coins, txs) {
       payees: tx.payees ?? [] }))
     .sort((a, b) => b.seenAt - a.seenAt || (a.txid < b.txid ? -1 : 1));
   return { confirmed, pending, total: confirmed + pending, history };
+}
+
+/**
+ * A block holds `txid` spending our coin `outpoint` ({txid, vout}). When a pending
+ * transaction of ours spent that coin, the block's one took its place: ours becomes
+ * 'replaced' (its outputs never come, its other coins are free again) and the block's is
+ * recorded as the coin's spender, pending until its merkle proof is checked. That is how a
+ * bump the node refused (bcoin keeps the first spend; a miner mined the bump anyway) or a
+ * replacement made elsewhere with the same keys shows: the refused bump, when it is the one
+ * mined, keeps its fee, payees and unsigned form. Pure: the records to put, or null when
+ * nothing changes (an unknown coin, or the spender we already have).
+ */
+export function conflictRecords(coins, txs, { outpoint, txid, seenAt }) {
+  const coin = coins.find((c) => c.txid === outpoint?.txid && c.vout === outpoint?.vout);
+  if (!coin || coin.spentBy === txid) return null;
+  const byId = new Map(txs.map((tx) => [tx.txid, tx]));
+  const out = { txs: [], coins: [{ ...coin, spentBy: txid }] };
+  const ours = coin.spentBy === null ? undefined : byId.get(coin.spentBy);
+  if (ours && ours.status !== 'replaced') out.txs.push({ ...ours, status: 'replaced', replacedBy: txid, height: null, block: null });
+  // The block's transaction may be known already (a payment to our change told first).
+  const known = byId.get(txid) ?? { txid, status: 'pending', height: null, block: null, seenAt, fee: null };
+  const bump = ours?.refusedBump?.txid === txid ? ours.refusedBump : null;
+  out.txs.push({ ...known, ...(bump ? { fee: bump.fee, unsigned: bump.unsigned, payees: bump.payees } : {}),
+    ...(ours ? { replaces: ours.txid } : {}) });
+  return out;
 }
 
 /** Unspent coins of confirmed transactions: what a payment or a bump may spend (BIP-125 rule 2). */
