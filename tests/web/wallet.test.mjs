@@ -83,6 +83,7 @@ test('balance: confirmed, pending, spent and replaced', () => {
   assert.equal(rows.d.amount, 59_000n - 100_000n);
   assert.equal(rows.d.bumpable, true);
   assert.equal(rows.c.bumpable, false);
+  assert.equal(rows.c.refusedBump, null, 'no longer offered once replaced');
   assert.equal(rows.b.bumpable, false, 'a received payment is not ours to bump');
   assert.equal(rows.c.replacedBy, txid('d'));
   // d confirmed: its change is confirmed; a spent coin of a replaced spender is spendable again.
@@ -101,12 +102,16 @@ test('a block spending our coin with another transaction: ours replaced, counted
   const payees = [{ address: 'rb1qpayee', value: 30_000n }];
   const coins = [coin('a', 0, 100_000n, txid('c')), coin('c', 1, 69_000n)];
   const txs = [tx('a', 'confirmed'),
-    tx('c', 'pending', { fee: 1_000n, unsigned: {}, payees, refusedBump: { txid: txid('d'), fee: 5_000n, unsigned: bumpUnsigned, payees } })];
+    tx('c', 'pending', { fee: 1_000n, unsigned: {}, payees, refusedBump: { txid: txid('d'), fee: 5_000n, unsigned: bumpUnsigned, payees, transaction: new Uint8Array(200) } })];
   for (const record of txs) assert.equal(checkTx(record), record);
   corrupt(checkTx, { ...txs[1], refusedBump: { ...txs[1].refusedBump, txid: 'd' } });
   corrupt(checkTx, { ...txs[1], refusedBump: { ...txs[1].refusedBump, fee: 5 } });
+  corrupt(checkTx, { ...txs[1], refusedBump: { ...txs[1].refusedBump, transaction: 'ab' } });
   const before = summarize(coins, txs);
   assert.equal(before.total, 69_000n);
+  const pendingRow = before.history.find((row) => row.txid === txid('c'));
+  assert.equal(pendingRow.refusedBump.txid, txid('d'), 'shown with the payment it would replace');
+  assert.equal(pendingRow.refusedBump.fee, 5_000n);
 
   // The block's spend of a:0 by d.
   const put = conflictRecords(coins, txs, { outpoint: { txid: txid('a'), vout: 0 }, txid: txid('d'), seenAt: 5000 });
@@ -131,6 +136,7 @@ test('a block spending our coin with another transaction: ours replaced, counted
   assert.equal(rows.d.amount, 65_000n - 100_000n);
   assert.equal(rows.c.amount, 0n, 'the replaced payment moves nothing');
   assert.equal(rows.c.bumpable, false);
+  assert.equal(rows.c.refusedBump, null, 'no longer offered once replaced');
 
   // Told again (another notice of the same block), or a coin not ours: nothing to do.
   assert.equal(conflictRecords(coins2, proven, { outpoint: { txid: txid('a'), vout: 0 }, txid: txid('d'), seenAt: 6000 }), null);

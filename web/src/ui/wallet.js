@@ -224,6 +224,16 @@ function Bump({ row, data }) {
     <${ErrorLine} error=${action.error} /></form>`;
 }
 
+// A bump the node refused (bcoin has no BIP-125): kept, signed, for a node or miner that
+// accepts replacements; if a block holds it, it takes the payment's place (wallet/sync.js).
+function RefusedBump({ bump }) {
+  const hex = Array.from(bump.transaction, (b) => b.toString(16).padStart(2, '0')).join('');
+  return html`<details class="refused-bump" data-testid="refused-bump" data-txid=${bump.txid} data-fee=${String(bump.fee)}>
+    <summary>Replacement refused by the node (fee ${formatSats(bump.fee)})</summary>
+    <p class="muted">Signed and kept: a node or miner that accepts BIP-125 replacements can take it.</p>
+    <code data-testid="refused-bump-hex">${hex}</code></details>`;
+}
+
 function History({ data }) {
   if (!data.history.length) return html`<section class="card"><h2>History</h2><p class="muted">No payments yet.</p></section>`;
   return html`<section class="card" aria-labelledby="history-title">
@@ -235,6 +245,7 @@ function History({ data }) {
         ${row.fee !== null && html`<span class="muted">fee ${formatSats(row.fee)}</span>`}
         <code class="muted">${row.txid.slice(0, 16)}…</code>
         ${row.bumpable && html`<${Bump} row=${row} data=${data} />`}
+        ${row.refusedBump && html`<${RefusedBump} bump=${row.refusedBump} />`}
       </li>`)}
     </ul>
   </section>`;

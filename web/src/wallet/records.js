@@ -12,7 +12,8 @@
 //           height 0's slot holds 80 zero bytes: the genesis block is known by its hash)
 //   tips    tips/records.js                                     tip events and their verdicts
 //   txs     {txid, status, height, block, seenAt, fee, unsigned?, replaces?, replacedBy?, payees?,
-//            refusedBump?: {txid, fee, unsigned, payees}}  (a bump the node refused: see conflictRecords)
+//            refusedBump?: {txid, fee, unsigned, payees, transaction: Uint8Array (signed)}}
+//            (a bump the node refused, kept for a miner or another node: see conflictRecords)
 //   coins   {txid, vout, value: bigint, scriptPubKey: Uint8Array, path, spentBy}
 //
 // A transaction is 'confirmed' only after its merkle proof was verified against the block
@@ -24,6 +25,7 @@ export const TX_STATUSES = ['pending', 'confirmed', 'replaced'];
 const HASH = /^[0-9a-f]{64}$/;
 const PATH = /^m\/84'\/\d{1,10}'\/\d{1,10}'\/[01]\/\d{1,10}$/;
 const MAX_MONEY = 21_000_000n * 100_000_000n;
+const MAX_TX_BYTES = 400_000; // a standard transaction's weight limit
 export const NETWORKS = ['mainnet', 'testnet3', 'signet', 'regtest', 'bcoin-regtest'];
 
 export class WalletRecordError extends Error {
@@ -109,7 +111,8 @@ export function checkTx(record) {
   if (record.refusedBump !== undefined) {
     const bump = record.refusedBump;
     if (!bump || typeof bump !== 'object' || typeof bump.txid !== 'string' || !HASH.test(bump.txid) || !isSats(bump.fee) ||
-        !bump.unsigned || typeof bump.unsigned !== 'object' || !Array.isArray(bump.payees)) {
+        !bump.unsigned || typeof bump.unsigned !== 'object' || !Array.isArray(bump.payees) ||
+        !(bump.transaction instanceof Uint8Array) || bump.transaction.length > MAX_TX_BYTES) {
       fail('transaction', 'bad refusedBump');
     }
   }
@@ -165,6 +168,8 @@ export function summarize(coins, txs) {
     .map((tx) => ({ txid: tx.txid, status: tx.status, height: tx.status === 'confirmed' ? tx.height : null,
       amount: net.get(tx.txid) ?? 0n, fee: tx.fee, seenAt: tx.seenAt, outgoing: tx.unsigned !== undefined,
       bumpable: tx.status === 'pending' && tx.unsigned !== undefined, replacedBy: tx.replacedBy ?? null,
+      refusedBump: tx.status === 'pending' && tx.refusedBump
+        ? { txid: tx.refusedBump.txid, fee: tx.refusedBump.fee, transaction: tx.refusedBump.transaction } : null,
       payees: tx.payees ?? [] }))
     .sort((a, b) => b.seenAt - a.seenAt || (a.txid < b.txid ? -1 : 1));
   return { confirmed, pending, total: confirmed + pending, history };

@@ -387,7 +387,8 @@ export class WalletSync {
       // yet a miner may mine it; the block then tells (#onMinedSpend).
       const original = replaces ? await getTx(this.#db, replaces) : null;
       if (original && original.status === 'pending') {
-        await putRecords(this.#db, { txs: [{ ...original, refusedBump: { txid, fee: unsigned.fee, unsigned, payees } }] });
+        await putRecords(this.#db, { txs: [{ ...original, refusedBump: { txid, fee: unsigned.fee, unsigned, payees, transaction } }] });
+        this.#onChange();
       }
       return verdict;
     }
