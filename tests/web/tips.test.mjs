@@ -158,3 +158,18 @@ test('the tip button\'s payment and event: the core parses the event and checks 
   await assert.rejects(planTip(datt, { ...plan, txs: [{ ...txs[0], status: 'pending', height: null, block: null }] }),
     (e) => e.code === 'tip_insufficient_funds', 'unconfirmed coins are not spent');
 });
+
+test('a tip whose payment was replaced by a fee bump: the replacement\'s tip counts, the sats once', () => {
+  // The payer's first tip names tx 5 (replaced: its inputs are spent by tx 8 in a block, so it
+  // can never be mined and its tip never verifies); the tip re-announced for the bump names
+  // tx 8 and is verified. Both are under the same comment for the same author.
+  const tips = [
+    record({ id: h('a'), sats: 25000n, txid: h('5'), status: 'pending', code: 'tip_unconfirmed', checkedTip: h('7') }),
+    verified({ id: h('b'), sats: 25000n, txid: h('8') }),
+  ];
+  const summary = tipSummary(tips, h('2'), h('3'));
+  assert.deepEqual(datt.tips.total(summary.payments), { sats: 25000n, payments: 1 });
+  assert.equal(summary.pending, 1, 'the replaced payment\'s tip is shown pending, not counted');
+  // Verified by a relay's proof of the replacement, the first event is still not the
+  // replacement's: verify() refuses it for its txid (tests/relay/bitcoin_tips.test.mjs).
+});
