@@ -13,7 +13,7 @@
 // The databases are kept in --dir (default: a temporary folder, removed at the end) and
 // reused when they exist with a matching marker, since filling a million takes minutes.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,7 @@ for (let i = 2; i < process.argv.length; i += 2) {
 }
 const ownsDir = !options.dir;
 const dir = options.dir || mkdtempSync(path.join(os.tmpdir(), 'datt-sync-bench-'));
+mkdirSync(dir, { recursive: true });
 const a = path.join(dir, 'a.sqlite3');
 const b = path.join(dir, 'b.sqlite3');
 const marker = path.join(dir, 'filled.json');
@@ -45,7 +46,10 @@ function procStatus(pid) {
   const kb = (name) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)[1]);
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const ticks = Number(stat[11]) + Number(stat[12]);  // utime + stime
-  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024, cpuSeconds: ticks / 100 };
+  // RssFile counts the memory-mapped database pages (the readers' `mmap_size`): page cache
+  // shared with the kernel, not the relay's heap, which is RssAnon.
+  return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024, anonMb: kb('RssAnon') / 1024,
+    fileMb: kb('RssFile') / 1024, cpuSeconds: ticks / 100 };
 }
 
 function fill() {
@@ -78,9 +82,9 @@ async function startRelay() {
   return { child, url: `ws://127.0.0.1:${port}` };
 }
 
-function sync(url, extra) {
+function sync(url, extra, database = b) {
   const started = process.hrtime.bigint();
-  const out = execFileSync(relayBinary, ['sync', url, '{}', '--database', b,
+  const out = execFileSync(relayBinary, ['sync', url, '{}', '--database', database,
     '--frame-size-limit', String(options.frameSizeLimit), ...extra], { encoding: 'utf8' });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const m = /in (\d+) round trips, ([0-9.e-]+) s \(our scan ([0-9.e-]+) s, exchange ([0-9.e-]+) s\); sent (\d+) bytes, received (\d+) bytes/.exec(out);
@@ -107,8 +111,18 @@ for (let i = 0; i < options.runs; i += 1) {
     `${((run.sent + run.received) / options.differ).toFixed(1)} B per differing event`);
 }
 const during = procStatus(relay.child.pid);
-const fetchRun = sync(relay.url, []);
+console.log(`relay RSS after the reconciliations: ${during.rssMb.toFixed(1)} MB (heap ${during.anonMb.toFixed(1)} MB, ` +
+  `mapped database and other files ${during.fileMb.toFixed(1)} MB), peak ${during.peakMb.toFixed(1)} MB`);
+// The fetch writes what B lacks: it runs on a copy, so a reused --dir keeps its two-way
+// difference for the next run.
+const bFetch = path.join(dir, 'b-fetch.sqlite3');
+for (const suffix of ['', '-wal', '-shm']) {
+  rmSync(bFetch + suffix, { force: true });
+  if (existsSync(b + suffix)) copyFileSync(b + suffix, bFetch + suffix);
+}
+const fetchRun = sync(relay.url, [], bFetch);
 console.log(fetchRun.out.trim());
+for (const suffix of ['', '-wal', '-shm']) rmSync(bFetch + suffix, { force: true });
 const after = procStatus(relay.child.pid);
 relay.child.kill('SIGTERM');
 await new Promise((resolve) => { relay.child.on('exit', resolve); });
@@ -119,6 +133,7 @@ console.log(JSON.stringify({
   reconcileSecondsMedian: median('reconcileSeconds'), scanSecondsMedian: median('scanSeconds'),
   exchangeSecondsMedian: median('exchangeSeconds'), relayCpuSeconds: runs.map((r) => r.relayCpu),
   relayRssMbBefore: before.rssMb, relayPeakMb: after.peakMb, relayRssMbAfter: during.rssMb,
+  relayHeapMbAfter: during.anonMb, relayFileMbAfter: during.fileMb,
   fetchTotalSeconds: fetchRun.seconds,
 }));
 if (ownsDir) rmSync(dir, { recursive: true, force: true });
