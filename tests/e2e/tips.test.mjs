@@ -314,3 +314,50 @@ test('a reload keeps the verified total, without asking the relay for the proof 
   assert.deepEqual(await rpc('getrawmempool'), []);
   for (const who of [A, B]) assert.deepEqual(who.browser.errors.filter((e) => !/favicon/.test(e)), []);
 });
+
+test('a tip of a comment, paid end to end: B unlocks and tips A\'s comment; after a block both see it verified on the comment, the post\'s total unchanged', { timeout: 180000 }, async () => {
+  const COMMENT_TIP = 7_000n;
+  await go(B.page, `#/account?next=${encodeURIComponent(postHash.slice(1))}`);
+  const unlockForm = B.page.getByTestId('unlock-form');
+  await unlockForm.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await unlockForm.getByRole('button', { name: 'Unlock' }).click();
+  await B.page.getByTestId('lock-button').waitFor(T);
+  await go(B.page, postHash);
+  const commentOf = (page) => page.getByTestId('comment').filter({ hasText: 'A note from the author' });
+  await commentOf(B.page).waitFor(T);
+  await commentOf(B.page).getByTestId('tip-button').click();
+  const form = commentOf(B.page).getByTestId('tip-form');
+  await form.getByTestId('tip-amount').fill(String(COMMENT_TIP));
+  await form.getByTestId('tip-message').fill('good point');
+  await form.getByTestId('tip-send').click();
+  await form.getByTestId('tip-done').waitFor(T);
+  const mempool = await rpc('getrawmempool');
+  assert.equal(mempool.length, 1);
+  const [commentTxid] = mempool;
+  const entry = await rpc('getrawtransaction', [commentTxid, true]);
+  const paid = entry.vout.filter((out) => out.scriptPubKey.addresses?.includes(payoutAddress) || out.scriptPubKey.address === payoutAddress);
+  assert.equal(paid.length, 1);
+  assert.equal(BigInt(Math.round(paid[0].value * 1e8)), COMMENT_TIP);
+
+  const commentTip = async (page) => {
+    const summary = commentOf(page).getByTestId('tip-summary');
+    const total = await summary.getByTestId('tip-total').count() ? BigInt(await summary.getByTestId('tip-total').getAttribute('data-sats')) : null;
+    const pending = await summary.getByTestId('tip-pending').count() ? Number(await summary.getByTestId('tip-pending').getAttribute('data-count')) : 0;
+    return { total, pending };
+  };
+  await go(A.page, postHash);
+  await commentOf(A.page).waitFor(T);
+  for (const who of [A, B]) {
+    await waitFor('comment tip pending', async () => (await commentTip(who.page)).pending, 1);
+    assert.equal((await commentTip(who.page)).total, null, 'not counted before a block');
+  }
+  await rpc('generatetoaddress', [1, nobody]);
+  for (const who of [A, B]) {
+    await waitFor('comment tip verified', async () => (await commentTip(who.page)).total, COMMENT_TIP, 90000);
+    assert.equal((await commentTip(who.page)).pending, 0);
+    assert.match(await commentOf(who.page).getByTestId('tip-total').innerText(), /^7,000 sats tipped$/);
+    assert.equal((await tipState(who.page)).total, TIP, 'the post\'s own total is unchanged');
+  }
+  await screenshot(A.page, 'tips-comment-verified');
+  for (const who of [A, B]) assert.deepEqual(who.browser.errors.filter((e) => !/favicon/.test(e)), []);
+});

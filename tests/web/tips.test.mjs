@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { TipError, planTip, tipAmount, tipEventTemplate } from '../../web/src/tips/pay.js';
+import { TipError, bumpedTipTemplate, planTip, tipAmount, tipEventTemplate } from '../../web/src/tips/pay.js';
+import { checkTx } from '../../web/src/wallet/records.js';
 import { applyVerdict, checkTip, pendingAgain, tipRecord, tipSummary, transactionTag } from '../../web/src/tips/records.js';
 
 const datt = await loadDatt({ payments: true });
@@ -153,6 +154,34 @@ test('the tip button\'s payment and event: the core parses the event and checks 
   const other = datt.bitcoin.wallet.sign(payerSeed, (await planTip(datt, { ...plan, sats: 26000n })).unsigned, { network: NETWORK });
   const wrong = datt.tips.verify(event, { network: NETWORK, state, transaction: other.transaction });
   assert.equal(applyVerdict(stored, wrong, h('7')).status, 'invalid');
+
+  // A fee bump of the tip's payment: the tip is announced again naming the replacement, with
+  // what payTip kept beside the payment in the wallet's record.
+  const tipContext = { target: post.id, payoutEvent: JSON.stringify(payoutEvent), scriptPubKey: Buffer.from(payout.scriptPubKey).toString('hex'),
+    vout, sats: 25000n, message: 'thanks', community: `34550:${h('a')}:c` };
+  const walletTx = { txid: signed.txid, status: 'pending', height: null, block: null, seenAt: 1, fee: unsigned.fee, unsigned, tip: tipContext };
+  assert.equal(checkTx(walletTx), walletTx);
+  for (const bad of [{ sats: 0n }, { target: 'x' }, { scriptPubKey: 'XY' }, { vout: -1 }, { message: 'm'.repeat(1001) }]) {
+    assert.throws(() => checkTx({ ...walletTx, tip: { ...tipContext, ...bad } }), /bad tip/, JSON.stringify(Object.keys(bad)));
+  }
+  const bump = datt.bitcoin.wallet.bumpFee({ original: unsigned, feeRate: 10 });
+  const bumped = datt.bitcoin.wallet.sign(payerSeed, bump, { network: NETWORK });
+  assert.notEqual(bumped.txid, signed.txid);
+  const again = datt.signEvent(await bumpedTipTemplate(datt, { tip: tipContext, network: NETWORK, unsigned: bump, signed: bumped,
+    createdAt: 1700000003 }), payer);
+  const reparsed = datt.tips.parseTip(again);
+  assert.deepEqual([reparsed.target, reparsed.author, reparsed.txid, reparsed.sats, again.content],
+    [post.id, post.pubkey, bumped.txid, 25000n, 'thanks']);
+  assert.deepEqual(again.tags.find((t) => t[0] === 'A'), ['A', `34550:${h('a')}:c`]);
+  assert.equal(transactionTag(again.tags), Buffer.from(bumped.transaction).toString('hex'));
+  const bumpedVerdict = datt.tips.verify(again, { network: NETWORK, state, transaction: bumped.transaction });
+  assert.deepEqual([bumpedVerdict.status, bumpedVerdict.code], ['pending', 'tip_unconfirmed'], 'the replacement pays the author and commits');
+  // The two tips cannot both verify: each names its own payment, and they spend the same coin.
+  assert.equal(datt.tips.verify(event, { network: NETWORK, state, transaction: bumped.transaction }).code, 'tip_txid_mismatch');
+  assert.deepEqual(datt.bitcoin.parseTransaction(bumped.transaction).inputs.map((i) => `${i.txid}:${i.vout}`),
+    datt.bitcoin.parseTransaction(signed.transaction).inputs.map((i) => `${i.txid}:${i.vout}`));
+  await assert.rejects(bumpedTipTemplate(datt, { tip: { ...tipContext, sats: 24000n }, network: NETWORK, unsigned: bump, signed: bumped,
+    createdAt: 1 }), (e) => e.code === 'tip_payment_failed');
 
   await assert.rejects(planTip(datt, { ...plan, sats: 2_000_000n }), (e) => e instanceof TipError && e.code === 'tip_insufficient_funds');
   await assert.rejects(planTip(datt, { ...plan, txs: [{ ...txs[0], status: 'pending', height: null, block: null }] }),

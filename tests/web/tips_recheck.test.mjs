@@ -83,3 +83,17 @@ test('an hour of one pending tip on an unchanged chain: 33 passes (720 at a fixe
   // 5+10+20+40+80 s = 155 s for the first 5, then one per 120 s: 5 + floor(3445 / 120) = 33.
   assert.equal(passes, 33);
 });
+
+test('the default timers are the global ones, called unbound (a browser refuses setTimeout on another object)', async () => {
+  const schedule = new RecheckSchedule({ first: 1, max: 2 });
+  const bound = { setTimeout };
+  const original = globalThis.setTimeout;
+  let calledOn = null;
+  globalThis.setTimeout = function check(fn, ms) { calledOn = this; return original(fn, ms); };
+  try {
+    await new Promise((resolve) => { schedule.after({ waiting: true, tipHash: TIP_A }, resolve); });
+  } finally {
+    globalThis.setTimeout = bound.setTimeout;
+  }
+  assert.ok(calledOn === undefined || calledOn === globalThis, 'not called as a method of the schedule');
+});

@@ -19,7 +19,9 @@ export class RecheckSchedule {
   #tip = null;
   #timer = null;
 
-  constructor({ setTimer = setTimeout, clearTimer = clearTimeout, first = RECHECK_FIRST_MS, max = RECHECK_MAX_MS } = {}) {
+  // The defaults call the globals unbound: a browser refuses setTimeout called on another object.
+  constructor({ setTimer = (fn, ms) => setTimeout(fn, ms), clearTimer = (id) => clearTimeout(id), first = RECHECK_FIRST_MS,
+    max = RECHECK_MAX_MS } = {}) {
     this.#setTimer = setTimer;
     this.#clearTimer = clearTimer;
     this.#first = first;

@@ -5,6 +5,7 @@
 // screen, replace-by-fee bumps, and on regtest test coins and blocks from the relay.
 import { create as createQr } from 'qrcode';
 import { useEffect, useState } from 'preact/hooks';
+import { bumpedTipTemplate } from '../tips/pay.js';
 import { formatSats, parseSats, spendableCoins, summarize } from '../wallet/records.js';
 import { openWalletDatabase, readAccount, readChain, readScan, readWallet } from '../wallet/store.js';
 import { accountHref, html, useAction, useClient } from './hooks.js';
@@ -209,7 +210,14 @@ function Bump({ row, data }) {
       const coins = spendableCoins(data.coins, data.txs);
       const unsigned = client.datt.bitcoin.wallet.bumpFee({ original: tx.unsigned, feeRate: Number(rate), coins,
         changeScript: data.change.scriptPubKey });
-      const verdict = await client.walletSend({ network, unsigned, payees: tx.payees ?? [], replaces: tx.txid });
+      const verdict = await client.walletSend({ network, unsigned, payees: tx.payees ?? [], replaces: tx.txid,
+        ...(tx.tip ? { tip: tx.tip } : {}) });
+      if (tx.tip) {
+        // A tip's payment: the tip is announced again naming the bump, accepted or kept
+        // refused (whichever payment is mined, its tip verifies; the sats count once).
+        await client.publish(await bumpedTipTemplate(client.datt, { tip: tx.tip, network, unsigned, signed: verdict,
+          createdAt: client.now() }));
+      }
       if (!verdict.accepted) {
         // A node without BIP-125 (bcoin) keeps the first spend; the wallet keeps the bump in
         // case a miner mines it (docs/protocol.md "Fee bumps").

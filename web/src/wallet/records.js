@@ -12,7 +12,9 @@
 //           height 0's slot holds 80 zero bytes: the genesis block is known by its hash)
 //   tips    tips/records.js                                     tip events and their verdicts
 //   txs     {txid, status, height, block, seenAt, fee, unsigned?, replaces?, replacedBy?, payees?,
-//            refusedBump?: {txid, fee, unsigned, payees, transaction: Uint8Array (signed)}}
+//            tip?: {target, payoutEvent (JSON), scriptPubKey (hex), vout, sats, message, community}
+//            (a tip's payment: a bump of it re-announces the tip, tips/pay.js bumpedTipTemplate),
+//            refusedBump?: {txid, fee, unsigned, payees, transaction: Uint8Array (signed), tip?}}
 //            (a bump the node refused, kept for a miner or another node: see conflictRecords)
 //   coins   {txid, vout, value: bigint, scriptPubKey: Uint8Array, path, spentBy}
 //
@@ -93,6 +95,17 @@ export function checkCoin(record) {
   return record;
 }
 
+function checkTipContext(tip) {
+  if (!tip || typeof tip !== 'object' || typeof tip.target !== 'string' || !HASH.test(tip.target) ||
+      typeof tip.payoutEvent !== 'string' || tip.payoutEvent.length > 100_000 ||
+      typeof tip.scriptPubKey !== 'string' || !/^[0-9a-f]{2,200}$/.test(tip.scriptPubKey) ||
+      !Number.isInteger(tip.vout) || tip.vout < 0 || !isSats(tip.sats) || tip.sats === 0n ||
+      typeof tip.message !== 'string' || tip.message.length > 1000 ||
+      (tip.community !== null && (typeof tip.community !== 'string' || tip.community.length > 1000))) {
+    fail('transaction', 'bad tip');
+  }
+}
+
 export function checkTx(record) {
   if (!record || typeof record !== 'object') fail('transaction', 'missing');
   if (typeof record.txid !== 'string' || !HASH.test(record.txid)) fail('transaction', 'bad txid');
@@ -108,6 +121,7 @@ export function checkTx(record) {
       fail('transaction', `bad ${link}`);
     }
   }
+  if (record.tip !== undefined) checkTipContext(record.tip);
   if (record.refusedBump !== undefined) {
     const bump = record.refusedBump;
     if (!bump || typeof bump !== 'object' || typeof bump.txid !== 'string' || !HASH.test(bump.txid) || !isSats(bump.fee) ||
@@ -115,6 +129,7 @@ export function checkTx(record) {
         !(bump.transaction instanceof Uint8Array) || bump.transaction.length > MAX_TX_BYTES) {
       fail('transaction', 'bad refusedBump');
     }
+    if (bump.tip !== undefined) checkTipContext(bump.tip);
   }
   if (record.payees !== undefined) {
     if (!Array.isArray(record.payees) || record.payees.length > 100 ||
@@ -195,7 +210,7 @@ export function conflictRecords(coins, txs, { outpoint, txid, seenAt }) {
   // The block's transaction may be known already (a payment to our change told first).
   const known = byId.get(txid) ?? { txid, status: 'pending', height: null, block: null, seenAt, fee: null };
   const bump = ours?.refusedBump?.txid === txid ? ours.refusedBump : null;
-  out.txs.push({ ...known, ...(bump ? { fee: bump.fee, unsigned: bump.unsigned, payees: bump.payees } : {}),
+  out.txs.push({ ...known, ...(bump ? { fee: bump.fee, unsigned: bump.unsigned, payees: bump.payees, ...(bump.tip ? { tip: bump.tip } : {}) } : {}),
     ...(ours ? { replaces: ours.txid } : {}) });
   return out;
 }

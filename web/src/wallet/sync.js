@@ -379,7 +379,7 @@ export class WalletSync {
    * Broadcasts a transaction signed in a tab; once the node accepts it, records it (pending),
    * marks its inputs spent and its change script used, and a replaced original as such.
    */
-  async send({ transaction, txid, unsigned, payees, replaces }) {
+  async send({ transaction, txid, unsigned, payees, replaces, tip }) {
     this.#ready();
     const verdict = await this.#relay.btc('broadcast', { tx: toHex(transaction) }, 60000);
     if (!verdict.accepted) {
@@ -387,7 +387,7 @@ export class WalletSync {
       // yet a miner may mine it; the block then tells (#onMinedSpend).
       const original = replaces ? await getTx(this.#db, replaces) : null;
       if (original && original.status === 'pending') {
-        await putRecords(this.#db, { txs: [{ ...original, refusedBump: { txid, fee: unsigned.fee, unsigned, payees, transaction } }] });
+        await putRecords(this.#db, { txs: [{ ...original, refusedBump: { txid, fee: unsigned.fee, unsigned, payees, transaction, ...(tip ? { tip } : {}) } }] });
         this.#onChange();
       }
       return verdict;
@@ -396,7 +396,7 @@ export class WalletSync {
     const spent = new Set(unsigned.inputs.map((i) => `${i.txid}:${i.vout}`));
     const records = { txs: [], coins: [] };
     records.txs.push({ txid, status: 'pending', height: null, block: null, seenAt: Date.now(), fee: unsigned.fee, unsigned,
-      payees, ...(replaces ? { replaces } : {}) });
+      payees, ...(replaces ? { replaces } : {}), ...(tip ? { tip } : {}) });
     for (const coin of coins) if (spent.has(`${coin.txid}:${coin.vout}`)) records.coins.push({ ...coin, spentBy: txid });
     if (replaces) {
       const original = await getTx(this.#db, replaces);
