@@ -1,6 +1,5 @@
 #include "crypto/ripemd160.h"
 
-#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -110,36 +109,15 @@ Ripemd160::Ripemd160() {
 }
 
 Ripemd160& Ripemd160::write(std::span<const uint8_t> data) {
-    constexpr size_t kBlockSize = sizeof(buffer_);
-    if (data.empty()) return *this;
-    const uint8_t* input = data.data();
-    size_t remaining = data.size();
-    const size_t buffered = total_bytes_ % kBlockSize;
-    total_bytes_ += remaining;
-
-    if (buffered != 0) {
-        const size_t take = std::min(kBlockSize - buffered, remaining);
-        std::memcpy(buffer_ + buffered, input, take);
-        input += take;
-        remaining -= take;
-        if (buffered + take < kBlockSize) return *this;
-        compress(state_, buffer_);
-    }
-    for (; remaining >= kBlockSize; remaining -= kBlockSize, input += kBlockSize) {
-        compress(state_, input);
-    }
-    if (remaining != 0) std::memcpy(buffer_, input, remaining);
+    blocks_.write(data, [this](const uint8_t* block) { compress(state_, block); });
     return *this;
 }
 
 std::array<uint8_t, 20> Ripemd160::finalize() {
-    // MD4-style padding: 0x80, zeros up to 56 mod 64, bit length little-endian.
-    static constexpr uint8_t kPadding[64] = {0x80};
+    // MD4-style: the bit length little-endian.
     uint8_t length_field[8];
-    store_le64(length_field, total_bytes_ << 3);
-    const size_t buffered = total_bytes_ % 64;
-    write({kPadding, buffered < 56 ? 56 - buffered : 120 - buffered});
-    write(length_field);
+    store_le64(length_field, blocks_.total_bytes() << 3);
+    blocks_.pad(length_field, [this](const uint8_t* block) { compress(state_, block); });
 
     std::array<uint8_t, 20> digest;
     for (int i = 0; i < 5; ++i) store_le32(digest.data() + 4 * i, state_[i]);

@@ -1,6 +1,5 @@
 #include "crypto/sha1.h"
 
-#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -63,36 +62,15 @@ Sha1::Sha1() {
 }
 
 Sha1& Sha1::write(std::span<const uint8_t> data) {
-    if (data.empty()) return *this;
-    const uint8_t* input = data.data();
-    size_t remaining = data.size();
-    const size_t buffered = total_bytes_ % kBlockSize;
-    total_bytes_ += remaining;
-
-    if (buffered != 0) {
-        const size_t take = std::min(kBlockSize - buffered, remaining);
-        std::memcpy(buffer_ + buffered, input, take);
-        input += take;
-        remaining -= take;
-        if (buffered + take < kBlockSize) return *this;
-        compress(state_, buffer_);
-    }
-    // Whole blocks are compressed straight from the caller's memory.
-    for (; remaining >= kBlockSize; remaining -= kBlockSize, input += kBlockSize) {
-        compress(state_, input);
-    }
-    if (remaining != 0) std::memcpy(buffer_, input, remaining);
+    blocks_.write(data, [this](const uint8_t* block) { compress(state_, block); });
     return *this;
 }
 
 std::array<uint8_t, 20> Sha1::finalize() {
-    // The same padding as SHA-256: 0x80, zeros up to 56 mod 64, bit length big-endian.
-    static constexpr uint8_t kPadding[kBlockSize] = {0x80};
+    // As SHA-256's: the bit length, big-endian, ending the last block.
     uint8_t length_field[8];
-    store_be64(length_field, total_bytes_ << 3);
-    const size_t buffered = total_bytes_ % kBlockSize;
-    write({kPadding, buffered < 56 ? 56 - buffered : 120 - buffered});
-    write(length_field);
+    store_be64(length_field, blocks_.total_bytes() << 3);
+    blocks_.pad(length_field, [this](const uint8_t* block) { compress(state_, block); });
 
     std::array<uint8_t, 20> digest;
     for (int i = 0; i < 5; ++i) store_be32(digest.data() + 4 * i, state_[i]);

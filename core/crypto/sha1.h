@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <span>
 
+#include "crypto/block_buffer.h"
+
 namespace datt::crypto {
 
 class Sha1 {
@@ -21,8 +23,7 @@ public:
 
 private:
     uint32_t state_[5];
-    uint8_t buffer_[64];
-    uint64_t total_bytes_ = 0;
+    detail::BlockBuffer<64> blocks_;
 };
 
 std::array<uint8_t, 20> sha1(std::span<const uint8_t> data);

@@ -1,6 +1,5 @@
 #include "crypto/sha256.h"
 
-#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -90,36 +89,15 @@ Sha256::Sha256() {
 }
 
 Sha256& Sha256::write(std::span<const uint8_t> data) {
-    if (data.empty()) return *this;
-    const uint8_t* input = data.data();
-    size_t remaining = data.size();
-    const size_t buffered = total_bytes_ % kBlockSize;
-    total_bytes_ += remaining;
-
-    if (buffered != 0) {
-        const size_t take = std::min(kBlockSize - buffered, remaining);
-        std::memcpy(buffer_ + buffered, input, take);
-        input += take;
-        remaining -= take;
-        if (buffered + take < kBlockSize) return *this;
-        compress(state_, buffer_);
-    }
-    // Whole blocks are compressed straight from the caller's memory.
-    for (; remaining >= kBlockSize; remaining -= kBlockSize, input += kBlockSize) {
-        compress(state_, input);
-    }
-    if (remaining != 0) std::memcpy(buffer_, input, remaining);
+    blocks_.write(data, [this](const uint8_t* block) { compress(state_, block); });
     return *this;
 }
 
 std::array<uint8_t, 32> Sha256::finalize() {
-    // Padding: 0x80, zeros up to 56 mod 64, then the message length in bits (big-endian).
-    static constexpr uint8_t kPadding[kBlockSize] = {0x80};
+    // The length field: the message length in bits, big-endian, ending the last block.
     uint8_t length_field[8];
-    store_be64(length_field, total_bytes_ << 3);
-    const size_t buffered = total_bytes_ % kBlockSize;
-    write({kPadding, buffered < 56 ? 56 - buffered : 120 - buffered});
-    write(length_field);
+    store_be64(length_field, blocks_.total_bytes() << 3);
+    blocks_.pad(length_field, [this](const uint8_t* block) { compress(state_, block); });
 
     std::array<uint8_t, 32> digest;
     for (int i = 0; i < 8; ++i) store_be32(digest.data() + 4 * i, state_[i]);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <span>
 
+#include "crypto/block_buffer.h"
+
 namespace datt::crypto {
 
 class Sha256 {
@@ -20,8 +22,7 @@ public:
 
 private:
     uint32_t state_[8];
-    uint8_t buffer_[64];
-    uint64_t total_bytes_ = 0;
+    detail::BlockBuffer<64> blocks_;
 };
 
 std::array<uint8_t, 32> sha256(std::span<const uint8_t> data);

@@ -1,6 +1,5 @@
 #include "crypto/sha512.h"
 
-#include <algorithm>
 #include <bit>
 #include <cstring>
 
@@ -102,38 +101,18 @@ Sha512::Sha512() {
 }
 
 Sha512& Sha512::write(std::span<const uint8_t> data) {
-    if (data.empty()) return *this;
-    const uint8_t* input = data.data();
-    size_t remaining = data.size();
-    const size_t buffered = total_bytes_ % kBlockSize;
-    total_bytes_ += remaining;
-
-    if (buffered != 0) {
-        const size_t take = std::min(kBlockSize - buffered, remaining);
-        std::memcpy(buffer_ + buffered, input, take);
-        input += take;
-        remaining -= take;
-        if (buffered + take < kBlockSize) return *this;
-        compress(state_, buffer_);
-    }
-    // Whole blocks are compressed straight from the caller's memory.
-    for (; remaining >= kBlockSize; remaining -= kBlockSize, input += kBlockSize) {
-        compress(state_, input);
-    }
-    if (remaining != 0) std::memcpy(buffer_, input, remaining);
+    blocks_.write(data, [this](const uint8_t* block) { compress(state_, block); });
     return *this;
 }
 
 std::array<uint8_t, 64> Sha512::finalize() {
-    // Padding: 0x80, zeros up to 112 mod 128, then the message length in bits as a
-    // 128-bit big-endian number (its high half holds the bits shifted out of the byte count).
-    static constexpr uint8_t kPadding[kBlockSize] = {0x80};
+    // The bit length as a 128-bit big-endian number: its high half holds the bits shifted out
+    // of the byte count.
+    const uint64_t total_bytes = blocks_.total_bytes();
     uint8_t length_field[16];
-    store_be64(length_field, total_bytes_ >> 61);
-    store_be64(length_field + 8, total_bytes_ << 3);
-    const size_t buffered = total_bytes_ % kBlockSize;
-    write({kPadding, buffered < 112 ? 112 - buffered : 240 - buffered});
-    write(length_field);
+    store_be64(length_field, total_bytes >> 61);
+    store_be64(length_field + 8, total_bytes << 3);
+    blocks_.pad(length_field, [this](const uint8_t* block) { compress(state_, block); });
 
     std::array<uint8_t, 64> digest;
     for (int i = 0; i < 8; ++i) store_be64(digest.data() + 8 * i, state_[i]);

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <span>
 
+#include "crypto/block_buffer.h"
+
 namespace datt::crypto {
 
 class Sha512 {
@@ -19,8 +21,7 @@ public:
 
 private:
     uint64_t state_[8];
-    uint8_t buffer_[128];
-    uint64_t total_bytes_ = 0;
+    detail::BlockBuffer<128> blocks_;
 };
 
 std::array<uint8_t, 64> sha512(std::span<const uint8_t> data);

@@ -223,6 +223,7 @@ char field_letter(uint8_t type) {
 
 Bytes fallback_script_pubkey(const Fallback& fallback) {
     Bytes script;
+    script.reserve(fallback.program.size() + 5);  // the largest template: P2PKH's
     const uint8_t size = static_cast<uint8_t>(fallback.program.size());
     if (fallback.version == 17) {
         script = {0x76, 0xa9, size};  // OP_DUP OP_HASH160 <20>

@@ -483,7 +483,9 @@ TEST_F(PaymentFixture, CloseSurvivesADropAtEveryMessage) {
             ASSERT_TRUE(run.flush(start + drop)) << drop << ": " << run.last_error;
             ASSERT_EQ(run.a.channel->phase, ChannelPhase::kClosed) << drop;
             ASSERT_EQ(run.b.channel->phase, ChannelPhase::kClosed) << drop;
-            if (drop < 4) EXPECT_EQ(run.reconnects, 1u) << drop;  // 4 or 5 messages
+            if (drop < 4) {  // 4 or 5 messages
+                EXPECT_EQ(run.reconnects, 1u) << drop;
+            }
             EXPECT_EQ(*run.a.channel->closing_tx, *run.b.channel->closing_tx) << drop;
             EXPECT_EQ(bitcoin::verify_input(*run.a.channel->closing_tx, 0,
                                             run.funding_tx.outputs[0].script_pubkey,

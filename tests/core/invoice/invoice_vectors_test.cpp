@@ -116,9 +116,13 @@ TEST(InvoiceVectors, ValidExamplesDecodeAsTheirBreakdownSays) {
         }
         if (breakdown.empty()) continue;  // "Same, but all upper case."
 
-        if (auto ts = find(all, R"(timestamp \((\d+)\))")) EXPECT_EQ(c.timestamp, std::stoull(*ts));
+        if (auto ts = find(all, R"(timestamp \((\d+)\))")) {
+            EXPECT_EQ(c.timestamp, std::stoull(*ts));
+        }
         EXPECT_EQ(c.amount.has_value(), breakdown_amount(breakdown).has_value());
-        if (auto msat = breakdown_amount(breakdown)) EXPECT_EQ(c.amount->value(), *msat);
+        if (auto msat = breakdown_amount(breakdown)) {
+            EXPECT_EQ(c.amount->value(), *msat);
+        }
         EXPECT_EQ(to_hex(c.payment_hash),
                   find(all, "payment hash ([0-9a-f]{64})").value_or(*default_hash));
         EXPECT_EQ(to_hex(c.payment_secret), *default_secret);
