@@ -8,12 +8,17 @@
 // browser checked the merkle proof against its own header chain); a reorganization that
 // removes its block makes it pending in both, and mined again it is verified again; a reload
 // keeps it (read back from IndexedDB, re-checked against the chain); a locked key cannot tip.
+// Then B unlocks and tips A's comment; bumps its payment's fee on the Wallet page (bcoin
+// refuses the bump; the app re-announces the tip for it; a block built as a miner's holds
+// it): both browsers show the comment's tip verified with its amount once, the first
+// announcement pending for good.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
+import { mineBlockWith } from '../support/miner.mjs';
 import { startRelay } from '../relay/support.mjs';
 import { freePort, go, importDone, launchProfile, requireBuilt, screenshot, submitPost, tempDir, WASM_ROOT, WEB_ROOT } from './support.mjs';
 
@@ -312,5 +317,76 @@ test('a reload keeps the verified total, without asking the relay for the proof 
   assert.equal(await comment.getByTestId('tip-summary').count(), 0, 'the post\'s tip is not the comment\'s');
   await screenshot(B.page, 'tips-locked');
   assert.deepEqual(await rpc('getrawmempool'), []);
+  for (const who of [A, B]) assert.deepEqual(who.browser.errors.filter((e) => !/favicon/.test(e)), []);
+});
+
+test('a tip of a comment, paid end to end and fee-bumped: B tips A\'s comment, bumps the payment (refused by bcoin, mined by a miner); both see the comment\'s tip verified once, the post\'s total unchanged', { timeout: 180000 }, async () => {
+  const COMMENT_TIP = 7_000n;
+  await go(B.page, `#/account?next=${encodeURIComponent(postHash.slice(1))}`);
+  const unlockForm = B.page.getByTestId('unlock-form');
+  await unlockForm.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await unlockForm.getByRole('button', { name: 'Unlock' }).click();
+  await B.page.getByTestId('lock-button').waitFor(T);
+  await go(B.page, postHash);
+  const commentOf = (page) => page.getByTestId('comment').filter({ hasText: 'A note from the author' });
+  await commentOf(B.page).waitFor(T);
+  await commentOf(B.page).getByTestId('tip-button').click();
+  const form = commentOf(B.page).getByTestId('tip-form');
+  await form.getByTestId('tip-amount').fill(String(COMMENT_TIP));
+  await form.getByTestId('tip-message').fill('good point');
+  await form.getByTestId('tip-send').click();
+  await form.getByTestId('tip-done').waitFor(T);
+  const mempool = await rpc('getrawmempool');
+  assert.equal(mempool.length, 1);
+  const [commentTxid] = mempool;
+  const entry = await rpc('getrawtransaction', [commentTxid, true]);
+  const paid = entry.vout.filter((out) => out.scriptPubKey.addresses?.includes(payoutAddress) || out.scriptPubKey.address === payoutAddress);
+  assert.equal(paid.length, 1);
+  assert.equal(BigInt(Math.round(paid[0].value * 1e8)), COMMENT_TIP);
+
+  const commentTip = async (page) => {
+    const summary = commentOf(page).getByTestId('tip-summary');
+    const total = await summary.getByTestId('tip-total').count() ? BigInt(await summary.getByTestId('tip-total').getAttribute('data-sats')) : null;
+    const pending = await summary.getByTestId('tip-pending').count() ? Number(await summary.getByTestId('tip-pending').getAttribute('data-count')) : 0;
+    return { total, pending };
+  };
+  await go(A.page, postHash);
+  await commentOf(A.page).waitFor(T);
+  for (const who of [A, B]) {
+    await waitFor('comment tip pending', async () => (await commentTip(who.page)).pending, 1);
+    assert.equal((await commentTip(who.page)).total, null, 'not counted before a block');
+  }
+  await screenshot(B.page, 'tips-comment-pending');
+
+  // B bumps the tip's payment to 10 sat/vB on the Wallet page: the app announces the tip again
+  // naming the bump; bcoin (no BIP-125) refuses the bump, a miner's block holds it anyway.
+  await go(B.page, '#/wallet');
+  const row = B.page.locator(`[data-testid=history-row][data-txid="${commentTxid}"]`);
+  await row.getByTestId('bump-form').waitFor(T);
+  await row.getByTestId('bump-rate').fill('10');
+  await row.getByTestId('bump-button').click();
+  await row.getByRole('alert').filter({ hasText: 'The node refused the replacement' }).waitFor(T);
+  const refused = row.getByTestId('refused-bump');
+  await refused.waitFor({ state: 'attached', ...T });
+  const bumpTxid = await refused.getAttribute('data-txid');
+  const raw = Uint8Array.from(Buffer.from(await row.getByTestId('refused-bump-hex').textContent(), 'hex'));
+  assert.deepEqual(await rpc('getrawmempool'), [commentTxid]);
+  await mineBlockWith({ datt, rpc, transactions: [raw], fees: BigInt(await refused.getAttribute('data-fee')),
+    payoutScript: datt.bitcoin.p2wpkhScript(new Uint8Array(20).fill(9)) });
+  assert.deepEqual(await rpc('getrawmempool'), [], 'the tip\'s first payment left the mempool');
+  const bumpEntry = await rpc('getrawtransaction', [bumpTxid, true]);
+  assert.equal(bumpEntry.confirmations, 1);
+  const paidAgain = bumpEntry.vout.filter((out) => out.scriptPubKey.addresses?.includes(payoutAddress) || out.scriptPubKey.address === payoutAddress);
+  assert.equal(BigInt(Math.round(paidAgain[0].value * 1e8)), COMMENT_TIP, 'the bump pays the author the same');
+  await go(B.page, postHash);
+  await commentOf(B.page).waitFor(T);
+  for (const who of [A, B]) {
+    // The bump's tip is verified; the first one (its payment replaced) stays pending, uncounted.
+    await waitFor('comment tip verified', async () => (await commentTip(who.page)).total, COMMENT_TIP, 90000);
+    assert.equal((await commentTip(who.page)).pending, 1, 'the replaced payment\'s tip is pending for good');
+    assert.match(await commentOf(who.page).getByTestId('tip-total').innerText(), /^7,000 sats tipped$/);
+    assert.equal((await tipState(who.page)).total, TIP, 'the post\'s own total is unchanged');
+  }
+  await screenshot(A.page, 'tips-comment-verified');
   for (const who of [A, B]) assert.deepEqual(who.browser.errors.filter((e) => !/favicon/.test(e)), []);
 });

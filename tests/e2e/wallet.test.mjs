@@ -4,8 +4,9 @@
 // relay's faucet (pending), mines a block (confirmed only after the app verified the
 // merkle proof against its own header chain), reloads (the wallet is kept; the key is
 // locked and cannot send), unlocks, sends with a fee choice through the confirmation
-// screen, bumps the fee of the pending payment (BIP-125: bcoin 1.0.2 refuses
-// every replacement, so the app must say so and keep the original) and sees it confirmed. The node is
+// screen, bumps the fee of the pending payment (BIP-125: bcoin 1.0.2 refuses every
+// replacement, so the app must say so and keep the original and the signed bump), and when
+// a miner's block holds the bump, sees the original replaced and the bump confirmed. The node is
 // checked directly over RPC at each step: the app's figures are compared with the chain's.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { after, before, test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { startBcoinNode } from '../support/bcoin_node.mjs';
+import { mineBlockWith } from '../support/miner.mjs';
 import { startRelay } from '../relay/support.mjs';
 import { freePort, launchProfile, requireBuilt, screenshot, tempDir, WASM_ROOT, WEB_ROOT } from './support.mjs';
 
@@ -187,9 +189,9 @@ test('send: the confirmation screen shows amount, fee and destination; the node 
   await waitForSats('balance-pending', 1_000_000n - 100_000n - fee);
 
   // Bump to 10 sat/vB. bcoin 1.0.2 replaces nothing (its mempool refuses any conflicting spend
-  // with bad-txns-inputs-spent; tests/relay/bitcoin_tips.test.mjs shows the bump mined after a
-  // node restart), so here the app builds, signs and broadcasts the replacement, the node keeps
-  // the original, and the app says the node refused it and keeps the original pending.
+  // with bad-txns-inputs-spent), so the app builds, signs and broadcasts the replacement, the
+  // node keeps the original, and the app says the node refused it, keeps the original pending
+  // and keeps the signed replacement beside it.
   await outgoing.getByTestId('bump-rate').fill('10');
   await outgoing.getByTestId('bump-button').click();
   const bumpError = outgoing.getByRole('alert');
@@ -198,10 +200,33 @@ test('send: the confirmation screen shows amount, fee and destination; the node 
   assert.deepEqual(await rpc('getrawmempool'), [txid], 'the node kept the original only');
   assert.equal(await page.getByTestId('history-row').filter({ hasText: 'replaced' }).count(), 0);
   await waitForSats('balance-pending', 1_000_000n - 100_000n - fee);
+  const refused = outgoing.getByTestId('refused-bump');
+  await refused.waitFor({ state: 'attached', ...T });
+  const bumpTxid = await refused.getAttribute('data-txid');
+  const bumpFee = BigInt(await refused.getAttribute('data-fee'));
+  const raw = Uint8Array.from(Buffer.from(await outgoing.getByTestId('refused-bump-hex').textContent(), 'hex'));
+  assert.equal(datt.bitcoin.transactionInfo(raw).txid, bumpTxid);
+  assert.ok(bumpFee > fee);
 
-  await page.getByTestId('mine-button').click();
-  await waitForSats('balance-confirmed', 1_000_000n - 100_000n - fee);
-  await page.getByTestId('history-row').filter({ hasText: 'confirmed at' }).nth(1).waitFor(T);
+  // A miner that runs a BIP-125 node mines the replacement (tests/support/miner.mjs builds the
+  // block; bcoin validates and connects it and drops the original as conflicting): the app
+  // shows the original replaced and the replacement confirmed, its merkle proof checked.
+  const nobody = datt.bitcoin.p2wpkhScript(new Uint8Array(20).fill(9));
+  const block = await mineBlockWith({ datt, rpc, transactions: [raw], fees: bumpFee, payoutScript: nobody });
+  assert.deepEqual(await rpc('getrawmempool'), [], 'the original left the node\'s mempool');
+  const height = await rpc('getblockcount');
+  const replacement = page.getByTestId('history-row').filter({ hasText: `confirmed at ${height}` });
+  await replacement.waitFor(T);
+  assert.equal(await replacement.getAttribute('data-txid'), bumpTxid);
+  const replaced = page.getByTestId('history-row').and(page.locator(`[data-txid="${txid}"]`));
+  await page.waitForFunction((id) => document.querySelector(`[data-testid=history-row][data-txid="${id}"]`)?.dataset.status === 'replaced', txid, T);
+  assert.equal(await replaced.getByTestId('bump-form').count(), 0, 'a replaced payment cannot be bumped');
+  const entry2 = await rpc('getrawtransaction', [bumpTxid, true]);
+  assert.equal(entry2.blockhash, block);
+  const chainFee = 1_000_000n - BigInt(entry2.vout.reduce((sum, out) => sum + Math.round(out.value * 1e8), 0));
+  assert.equal(chainFee, bumpFee, 'the fee the app shows is the chain\'s');
+  await waitForSats('balance-confirmed', 1_000_000n - 100_000n - bumpFee);
+  await waitForSats('balance-pending', 0n);
   await screenshot(page, 'wallet-sent');
   assert.deepEqual(browser.errors.filter((e) => !/favicon/.test(e)), []);
 });

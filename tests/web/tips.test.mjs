@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { TipError, planTip, tipAmount, tipEventTemplate } from '../../web/src/tips/pay.js';
+import { TipError, bumpedTipTemplate, planTip, tipAmount, tipEventTemplate } from '../../web/src/tips/pay.js';
+import { checkTx } from '../../web/src/wallet/records.js';
 import { applyVerdict, checkTip, pendingAgain, tipRecord, tipSummary, transactionTag } from '../../web/src/tips/records.js';
 
 const datt = await loadDatt({ payments: true });
@@ -154,7 +155,50 @@ test('the tip button\'s payment and event: the core parses the event and checks 
   const wrong = datt.tips.verify(event, { network: NETWORK, state, transaction: other.transaction });
   assert.equal(applyVerdict(stored, wrong, h('7')).status, 'invalid');
 
+  // A fee bump of the tip's payment: the tip is announced again naming the replacement, with
+  // what payTip kept beside the payment in the wallet's record.
+  const tipContext = { target: post.id, payoutEvent: JSON.stringify(payoutEvent), scriptPubKey: Buffer.from(payout.scriptPubKey).toString('hex'),
+    vout, sats: 25000n, message: 'thanks', community: `34550:${h('a')}:c` };
+  const walletTx = { txid: signed.txid, status: 'pending', height: null, block: null, seenAt: 1, fee: unsigned.fee, unsigned, tip: tipContext };
+  assert.equal(checkTx(walletTx), walletTx);
+  for (const bad of [{ sats: 0n }, { target: 'x' }, { scriptPubKey: 'XY' }, { vout: -1 }, { message: 'm'.repeat(1001) }]) {
+    assert.throws(() => checkTx({ ...walletTx, tip: { ...tipContext, ...bad } }), /bad tip/, JSON.stringify(Object.keys(bad)));
+  }
+  const bump = datt.bitcoin.wallet.bumpFee({ original: unsigned, feeRate: 10 });
+  const bumped = datt.bitcoin.wallet.sign(payerSeed, bump, { network: NETWORK });
+  assert.notEqual(bumped.txid, signed.txid);
+  const again = datt.signEvent(await bumpedTipTemplate(datt, { tip: tipContext, network: NETWORK, unsigned: bump, signed: bumped,
+    createdAt: 1700000003 }), payer);
+  const reparsed = datt.tips.parseTip(again);
+  assert.deepEqual([reparsed.target, reparsed.author, reparsed.txid, reparsed.sats, again.content],
+    [post.id, post.pubkey, bumped.txid, 25000n, 'thanks']);
+  assert.deepEqual(again.tags.find((t) => t[0] === 'A'), ['A', `34550:${h('a')}:c`]);
+  assert.equal(transactionTag(again.tags), Buffer.from(bumped.transaction).toString('hex'));
+  const bumpedVerdict = datt.tips.verify(again, { network: NETWORK, state, transaction: bumped.transaction });
+  assert.deepEqual([bumpedVerdict.status, bumpedVerdict.code], ['pending', 'tip_unconfirmed'], 'the replacement pays the author and commits');
+  // The two tips cannot both verify: each names its own payment, and they spend the same coin.
+  assert.equal(datt.tips.verify(event, { network: NETWORK, state, transaction: bumped.transaction }).code, 'tip_txid_mismatch');
+  assert.deepEqual(datt.bitcoin.parseTransaction(bumped.transaction).inputs.map((i) => `${i.txid}:${i.vout}`),
+    datt.bitcoin.parseTransaction(signed.transaction).inputs.map((i) => `${i.txid}:${i.vout}`));
+  await assert.rejects(bumpedTipTemplate(datt, { tip: { ...tipContext, sats: 24000n }, network: NETWORK, unsigned: bump, signed: bumped,
+    createdAt: 1 }), (e) => e.code === 'tip_payment_failed');
+
   await assert.rejects(planTip(datt, { ...plan, sats: 2_000_000n }), (e) => e instanceof TipError && e.code === 'tip_insufficient_funds');
   await assert.rejects(planTip(datt, { ...plan, txs: [{ ...txs[0], status: 'pending', height: null, block: null }] }),
     (e) => e.code === 'tip_insufficient_funds', 'unconfirmed coins are not spent');
+});
+
+test('a tip whose payment was replaced by a fee bump: the replacement\'s tip counts, the sats once', () => {
+  // The payer's first tip names tx 5 (replaced: its inputs are spent by tx 8 in a block, so it
+  // can never be mined and its tip never verifies); the tip re-announced for the bump names
+  // tx 8 and is verified. Both are under the same comment for the same author.
+  const tips = [
+    record({ id: h('a'), sats: 25000n, txid: h('5'), status: 'pending', code: 'tip_unconfirmed', checkedTip: h('7') }),
+    verified({ id: h('b'), sats: 25000n, txid: h('8') }),
+  ];
+  const summary = tipSummary(tips, h('2'), h('3'));
+  assert.deepEqual(datt.tips.total(summary.payments), { sats: 25000n, payments: 1 });
+  assert.equal(summary.pending, 1, 'the replaced payment\'s tip is shown pending, not counted');
+  // Verified by a relay's proof of the replacement, the first event is still not the
+  // replacement's: verify() refuses it for its txid (tests/relay/bitcoin_tips.test.mjs).
 });

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import {
-  checkAccount, checkChain, checkCoin, checkScan, checkTx, formatSats, parseSats, spendableCoins, summarize,
+  checkAccount, checkChain, checkCoin, checkScan, checkTx, conflictRecords, formatSats, parseSats, spendableCoins, summarize,
   validRecords,
 } from '../../web/src/wallet/records.js';
 
@@ -83,6 +83,7 @@ test('balance: confirmed, pending, spent and replaced', () => {
   assert.equal(rows.d.amount, 59_000n - 100_000n);
   assert.equal(rows.d.bumpable, true);
   assert.equal(rows.c.bumpable, false);
+  assert.equal(rows.c.refusedBump, null, 'no longer offered once replaced');
   assert.equal(rows.b.bumpable, false, 'a received payment is not ours to bump');
   assert.equal(rows.c.replacedBy, txid('d'));
   // d confirmed: its change is confirmed; a spent coin of a replaced spender is spendable again.
@@ -92,6 +93,60 @@ test('balance: confirmed, pending, spent and replaced', () => {
   const freed = [coin('a', 0, 100_000n, txid('c'))];
   assert.deepEqual(spendableCoins(freed, txs).map((c) => c.value), [100_000n]);
   assert.deepEqual(spendableCoins([coin('b', 0, 30_000n)], txs), [], 'unconfirmed coins are not offered');
+});
+
+test('a block spending our coin with another transaction: ours replaced, counted once, to the sat', () => {
+  // a: 100k received, confirmed. c: our payment of 30k from a, 1k fee, 69k change, pending.
+  // The node refused c's bump d (69k - 4k more fee = 65k change); a miner mined d anyway.
+  const bumpUnsigned = { fee: 5_000n };
+  const payees = [{ address: 'rb1qpayee', value: 30_000n }];
+  const coins = [coin('a', 0, 100_000n, txid('c')), coin('c', 1, 69_000n)];
+  const txs = [tx('a', 'confirmed'),
+    tx('c', 'pending', { fee: 1_000n, unsigned: {}, payees, refusedBump: { txid: txid('d'), fee: 5_000n, unsigned: bumpUnsigned, payees, transaction: new Uint8Array(200) } })];
+  for (const record of txs) assert.equal(checkTx(record), record);
+  corrupt(checkTx, { ...txs[1], refusedBump: { ...txs[1].refusedBump, txid: 'd' } });
+  corrupt(checkTx, { ...txs[1], refusedBump: { ...txs[1].refusedBump, fee: 5 } });
+  corrupt(checkTx, { ...txs[1], refusedBump: { ...txs[1].refusedBump, transaction: 'ab' } });
+  const before = summarize(coins, txs);
+  assert.equal(before.total, 69_000n);
+  const pendingRow = before.history.find((row) => row.txid === txid('c'));
+  assert.equal(pendingRow.refusedBump.txid, txid('d'), 'shown with the payment it would replace');
+  assert.equal(pendingRow.refusedBump.fee, 5_000n);
+
+  // The block's spend of a:0 by d.
+  const put = conflictRecords(coins, txs, { outpoint: { txid: txid('a'), vout: 0 }, txid: txid('d'), seenAt: 5000 });
+  const merge = (list, updates, key) => [...list.filter((r) => !updates.some((u) => key(u) === key(r))), ...updates];
+  const txs2 = merge(txs, put.txs, (r) => r.txid);
+  for (const record of txs2) checkTx(record);
+  const byId = Object.fromEntries(txs2.map((t) => [t.txid[0], t]));
+  assert.equal(byId.c.status, 'replaced');
+  assert.equal(byId.c.replacedBy, txid('d'));
+  assert.equal(byId.d.status, 'pending', 'pending until its proof is checked');
+  assert.equal(byId.d.replaces, txid('c'));
+  assert.equal(byId.d.fee, 5_000n, 'the refused bump\'s own record');
+  assert.deepEqual(byId.d.payees, payees);
+  assert.equal(byId.d.unsigned, bumpUnsigned);
+  // d's change arrives (a payment to our change script), d is proven.
+  const coins2 = merge(coins, [...put.coins, coin('d', 1, 65_000n)], (c) => `${c.txid}:${c.vout}`);
+  const proven = txs2.map((t) => (t.txid === txid('d') ? { ...t, status: 'confirmed', height: 102, block: txid('e') } : t));
+  const after = summarize(coins2, proven);
+  assert.equal(after.confirmed, 65_000n, '100k less 30k paid less the bump\'s 5k fee');
+  assert.equal(after.pending, 0n, 'c\'s 69k change never comes');
+  const rows = Object.fromEntries(after.history.map((row) => [row.txid[0], row]));
+  assert.equal(rows.d.amount, 65_000n - 100_000n);
+  assert.equal(rows.c.amount, 0n, 'the replaced payment moves nothing');
+  assert.equal(rows.c.bumpable, false);
+  assert.equal(rows.c.refusedBump, null, 'no longer offered once replaced');
+
+  // Told again (another notice of the same block), or a coin not ours: nothing to do.
+  assert.equal(conflictRecords(coins2, proven, { outpoint: { txid: txid('a'), vout: 0 }, txid: txid('d'), seenAt: 6000 }), null);
+  assert.equal(conflictRecords(coins2, proven, { outpoint: { txid: txid('9'), vout: 0 }, txid: txid('d'), seenAt: 6000 }), null);
+  // A spend made elsewhere with our keys (not our refused bump): recorded without a fee.
+  const foreign = conflictRecords(coins, txs, { outpoint: { txid: txid('a'), vout: 0 }, txid: txid('8'), seenAt: 7000 });
+  const other = foreign.txs.find((t) => t.txid === txid('8'));
+  assert.equal(other.fee, null);
+  assert.equal(other.unsigned, undefined);
+  assert.equal(foreign.txs.find((t) => t.txid === txid('c')).replacedBy, txid('8'));
 });
 
 test('amounts: exact text both ways', () => {

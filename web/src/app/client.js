@@ -338,11 +338,11 @@ export class Client {
   }
 
   /** Signs `unsigned` in the signer worker and has the owner broadcast and record it. */
-  async walletSend({ network, unsigned, payees, replaces }) {
+  async walletSend({ network, unsigned, payees, replaces, tip }) {
     if (!this.#unlocked) throw new KeystoreError('locked', 'unlock your key to send');
     const signed = await this.#sign('walletSign', { network, unsigned });
     const verdict = await this.#owner.call('walletSend', { transaction: signed.transaction, txid: signed.txid, unsigned,
-      payees, replaces });
+      payees, replaces, tip });
     return { ...verdict, txid: signed.txid, fee: signed.fee, transaction: signed.transaction };
   }
 

@@ -7,17 +7,17 @@
 // block to our tip. The relay is trusted for availability only: its proof can make a tip
 // verified only if the block is in our chain, and never makes one invalid.
 //
-// Checks run after new tips, after each block the wallet learns of, and every RECHECK_MS
-// while tips are pending (a browser without a wallet watches no scripts, so the relay tells
-// it of no blocks). A verified tip whose block is still ours at its height stays verified
+// Checks run after new tips, after each block the wallet learns of, and while tips are
+// pending on a backoff (recheck.js: 5 s doubling to 2 min, short again on a new block or new
+// tips), since a browser without a wallet watches no scripts and the relay tells it of no
+// blocks. A verified tip whose block is still ours at its height stays verified
 // without asking the relay again (a reload re-reads the verdicts); one whose block left the
 // chain is pending again and re-proven.
 // datt.tips is in the payments module (datt_pay.wasm), loaded here on first need: a browser
 // without a wallet loads it only once it has tips to check.
 import { addTips, putTips, readHeaderHash, readHeaders, readTips } from '../wallet/store.js';
 import { KIND_PAYOUT, KIND_TIP, applyVerdict, pendingAgain, tipRecord, transactionTag } from './records.js';
-
-const RECHECK_MS = 5000;
+import { RecheckSchedule } from './recheck.js';
 const PROOFS_PER_PASS = 50;
 
 const fromHex = (hex) => {
@@ -34,7 +34,7 @@ export class TipBook {
   #onChange;
   #running = null;
   #again = false;
-  #timer = null;
+  #recheck = new RecheckSchedule();
 
   /** `relay()`: the connection whose Bitcoin bridge to ask (the wallet's), or null. */
   constructor({ datt, db, wallet, relay, onChange }) {
@@ -66,6 +66,7 @@ export class TipBook {
   async #add(records) {
     const added = await addTips(this.#db, records);
     if (added) {
+      this.#recheck.reset();
       this.#onChange();
       this.check();
     }
@@ -122,14 +123,9 @@ export class TipBook {
       await putTips(this.#db, updates);
       this.#onChange();
     }
-    this.#schedule(waiting);
-  }
-
-  #schedule(waiting) {
-    clearTimeout(this.#timer);
-    this.#timer = waiting ? setTimeout(() => {
+    this.#recheck.after({ waiting, tipHash: chain.tipHash }, () => {
       this.#wallet.ensureChain().catch(() => {}).finally(() => this.check());
-    }, RECHECK_MS) : null;
+    });
   }
 
   async #verify(tip, chain) {

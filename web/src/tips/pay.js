@@ -107,7 +107,9 @@ export async function payTip(client, { record, amountText, message = '', feeRate
   onStep('Signing and broadcasting the payment…');
   let verdict;
   try {
-    verdict = await client.walletSend({ network: account.network, unsigned, payees: [{ address: payout.address, value: sats }] });
+    verdict = await client.walletSend({ network: account.network, unsigned, payees: [{ address: payout.address, value: sats }],
+      tip: { target: record.id, payoutEvent: JSON.stringify(payout.event), scriptPubKey: toHex(payout.scriptPubKey), vout, sats,
+        message, community: record.community ?? null } });
   } catch (error) {
     if (error.code === 'locked') throw new TipError('locked', 'Your key is locked: unlock it to tip.');
     throw new TipError('tip_broadcast_failed', `The payment could not be broadcast: ${error.message}`);
@@ -120,4 +122,18 @@ export async function payTip(client, { record, amountText, message = '', feeRate
     createdAt: client.now() });
   const event = await client.publish(template);
   return { txid: verdict.txid, vout, sats, event };
+}
+
+/**
+ * The tip event for a fee bump of a tip's payment: the same tip (target, author, amount,
+ * message, community) naming the replacement. `tip` is what payTip stored with the payment
+ * (the wallet's tx record), `unsigned`/`signed` the bump. Whichever of the two payments is
+ * mined, its tip verifies; the other's never can (they spend the same coins), so the sats
+ * count once (docs/protocol.md "Replaced payments").
+ */
+export async function bumpedTipTemplate(datt, { tip, network, unsigned, signed, createdAt }) {
+  const vout = unsigned.tx.outputs.findIndex((o) => o.value === tip.sats && toHex(o.scriptPubKey) === tip.scriptPubKey);
+  if (vout < 0) throw new TipError('tip_payment_failed', 'the replacement has no output to the author');
+  return tipEventTemplate(datt, { payoutEvent: JSON.parse(tip.payoutEvent), target: tip.target, network, txid: signed.txid, vout,
+    sats: tip.sats, message: tip.message, transaction: signed.transaction, community: tip.community, createdAt });
 }

@@ -5,6 +5,7 @@
 // screen, replace-by-fee bumps, and on regtest test coins and blocks from the relay.
 import { create as createQr } from 'qrcode';
 import { useEffect, useState } from 'preact/hooks';
+import { bumpedTipTemplate } from '../tips/pay.js';
 import { formatSats, parseSats, spendableCoins, summarize } from '../wallet/records.js';
 import { openWalletDatabase, readAccount, readChain, readScan, readWallet } from '../wallet/store.js';
 import { accountHref, html, useAction, useClient } from './hooks.js';
@@ -209,14 +210,36 @@ function Bump({ row, data }) {
       const coins = spendableCoins(data.coins, data.txs);
       const unsigned = client.datt.bitcoin.wallet.bumpFee({ original: tx.unsigned, feeRate: Number(rate), coins,
         changeScript: data.change.scriptPubKey });
-      const verdict = await client.walletSend({ network, unsigned, payees: tx.payees ?? [], replaces: tx.txid });
-      if (!verdict.accepted) throw new Error(`The node refused the replacement: ${verdict.reason ?? 'no reason given'}`);
+      const verdict = await client.walletSend({ network, unsigned, payees: tx.payees ?? [], replaces: tx.txid,
+        ...(tx.tip ? { tip: tx.tip } : {}) });
+      if (tx.tip) {
+        // A tip's payment: the tip is announced again naming the bump, accepted or kept
+        // refused (whichever payment is mined, its tip verifies; the sats count once).
+        await client.publish(await bumpedTipTemplate(client.datt, { tip: tx.tip, network, unsigned, signed: verdict,
+          createdAt: client.now() }));
+      }
+      if (!verdict.accepted) {
+        // A node without BIP-125 (bcoin) keeps the first spend; the wallet keeps the bump in
+        // case a miner mines it (docs/protocol.md "Fee bumps").
+        throw new Error(`The node refused the replacement: ${verdict.reason ?? 'no reason given'}. ` +
+          'The wallet keeps it: if a block holds it, it takes the payment\'s place here.');
+      }
     });
   };
   return html`<form class="inline" onSubmit=${bump} data-testid="bump-form">
     <input class="short" data-testid="bump-rate" inputmode="decimal" placeholder="sat/vB" value=${rate} onInput=${(e) => setRate(e.target.value)} required />
     <button data-testid="bump-button" disabled=${action.busy || !client.unlocked}>Bump fee</button>
     <${ErrorLine} error=${action.error} /></form>`;
+}
+
+// A bump the node refused (bcoin has no BIP-125): kept, signed, for a node or miner that
+// accepts replacements; if a block holds it, it takes the payment's place (wallet/sync.js).
+function RefusedBump({ bump }) {
+  const hex = Array.from(bump.transaction, (b) => b.toString(16).padStart(2, '0')).join('');
+  return html`<details class="refused-bump" data-testid="refused-bump" data-txid=${bump.txid} data-fee=${String(bump.fee)}>
+    <summary>Replacement refused by the node (fee ${formatSats(bump.fee)})</summary>
+    <p class="muted">Signed and kept: a node or miner that accepts BIP-125 replacements can take it.</p>
+    <code data-testid="refused-bump-hex">${hex}</code></details>`;
 }
 
 function History({ data }) {
@@ -230,6 +253,7 @@ function History({ data }) {
         ${row.fee !== null && html`<span class="muted">fee ${formatSats(row.fee)}</span>`}
         <code class="muted">${row.txid.slice(0, 16)}…</code>
         ${row.bumpable && html`<${Bump} row=${row} data=${data} />`}
+        ${row.refusedBump && html`<${RefusedBump} bump=${row.refusedBump} />`}
       </li>`)}
     </ul>
   </section>`;

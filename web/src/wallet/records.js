@@ -11,17 +11,23 @@
 //           heights chunk*HEADERS_PER_CHUNK ... (80 bytes each, the last chunk partly filled;
 //           height 0's slot holds 80 zero bytes: the genesis block is known by its hash)
 //   tips    tips/records.js                                     tip events and their verdicts
-//   txs     {txid, status, height, block, seenAt, fee, unsigned?, replaces?, replacedBy?, payees?}
+//   txs     {txid, status, height, block, seenAt, fee, unsigned?, replaces?, replacedBy?, payees?,
+//            tip?: {target, payoutEvent (JSON), scriptPubKey (hex), vout, sats, message, community}
+//            (a tip's payment: a bump of it re-announces the tip, tips/pay.js bumpedTipTemplate),
+//            refusedBump?: {txid, fee, unsigned, payees, transaction: Uint8Array (signed), tip?}}
+//            (a bump the node refused, kept for a miner or another node: see conflictRecords)
 //   coins   {txid, vout, value: bigint, scriptPubKey: Uint8Array, path, spentBy}
 //
 // A transaction is 'confirmed' only after its merkle proof was verified against the block
 // hash the verified header chain has at its height (wallet/sync.js); 'pending' otherwise;
-// 'replaced' when a BIP-125 replacement of ours took its place.
+// 'replaced' when a BIP-125 replacement of ours took its place, or when a block holds
+// another transaction spending one of its coins (conflictRecords).
 
 export const TX_STATUSES = ['pending', 'confirmed', 'replaced'];
 const HASH = /^[0-9a-f]{64}$/;
 const PATH = /^m\/84'\/\d{1,10}'\/\d{1,10}'\/[01]\/\d{1,10}$/;
 const MAX_MONEY = 21_000_000n * 100_000_000n;
+const MAX_TX_BYTES = 400_000; // a standard transaction's weight limit
 export const NETWORKS = ['mainnet', 'testnet3', 'signet', 'regtest', 'bcoin-regtest'];
 
 export class WalletRecordError extends Error {
@@ -89,6 +95,17 @@ export function checkCoin(record) {
   return record;
 }
 
+function checkTipContext(tip) {
+  if (!tip || typeof tip !== 'object' || typeof tip.target !== 'string' || !HASH.test(tip.target) ||
+      typeof tip.payoutEvent !== 'string' || tip.payoutEvent.length > 100_000 ||
+      typeof tip.scriptPubKey !== 'string' || !/^[0-9a-f]{2,200}$/.test(tip.scriptPubKey) ||
+      !Number.isInteger(tip.vout) || tip.vout < 0 || !isSats(tip.sats) || tip.sats === 0n ||
+      typeof tip.message !== 'string' || tip.message.length > 1000 ||
+      (tip.community !== null && (typeof tip.community !== 'string' || tip.community.length > 1000))) {
+    fail('transaction', 'bad tip');
+  }
+}
+
 export function checkTx(record) {
   if (!record || typeof record !== 'object') fail('transaction', 'missing');
   if (typeof record.txid !== 'string' || !HASH.test(record.txid)) fail('transaction', 'bad txid');
@@ -103,6 +120,16 @@ export function checkTx(record) {
     if (record[link] !== undefined && record[link] !== null && (typeof record[link] !== 'string' || !HASH.test(record[link]))) {
       fail('transaction', `bad ${link}`);
     }
+  }
+  if (record.tip !== undefined) checkTipContext(record.tip);
+  if (record.refusedBump !== undefined) {
+    const bump = record.refusedBump;
+    if (!bump || typeof bump !== 'object' || typeof bump.txid !== 'string' || !HASH.test(bump.txid) || !isSats(bump.fee) ||
+        !bump.unsigned || typeof bump.unsigned !== 'object' || !Array.isArray(bump.payees) ||
+        !(bump.transaction instanceof Uint8Array) || bump.transaction.length > MAX_TX_BYTES) {
+      fail('transaction', 'bad refusedBump');
+    }
+    if (bump.tip !== undefined) checkTipContext(bump.tip);
   }
   if (record.payees !== undefined) {
     if (!Array.isArray(record.payees) || record.payees.length > 100 ||
@@ -156,9 +183,36 @@ export function summarize(coins, txs) {
     .map((tx) => ({ txid: tx.txid, status: tx.status, height: tx.status === 'confirmed' ? tx.height : null,
       amount: net.get(tx.txid) ?? 0n, fee: tx.fee, seenAt: tx.seenAt, outgoing: tx.unsigned !== undefined,
       bumpable: tx.status === 'pending' && tx.unsigned !== undefined, replacedBy: tx.replacedBy ?? null,
+      refusedBump: tx.status === 'pending' && tx.refusedBump
+        ? { txid: tx.refusedBump.txid, fee: tx.refusedBump.fee, transaction: tx.refusedBump.transaction } : null,
       payees: tx.payees ?? [] }))
     .sort((a, b) => b.seenAt - a.seenAt || (a.txid < b.txid ? -1 : 1));
   return { confirmed, pending, total: confirmed + pending, history };
+}
+
+/**
+ * A block holds `txid` spending our coin `outpoint` ({txid, vout}). When a pending
+ * transaction of ours spent that coin, the block's one took its place: ours becomes
+ * 'replaced' (its outputs never come, its other coins are free again) and the block's is
+ * recorded as the coin's spender, pending until its merkle proof is checked. That is how a
+ * bump the node refused (bcoin keeps the first spend; a miner mined the bump anyway) or a
+ * replacement made elsewhere with the same keys shows: the refused bump, when it is the one
+ * mined, keeps its fee, payees and unsigned form. Pure: the records to put, or null when
+ * nothing changes (an unknown coin, or the spender we already have).
+ */
+export function conflictRecords(coins, txs, { outpoint, txid, seenAt }) {
+  const coin = coins.find((c) => c.txid === outpoint?.txid && c.vout === outpoint?.vout);
+  if (!coin || coin.spentBy === txid) return null;
+  const byId = new Map(txs.map((tx) => [tx.txid, tx]));
+  const out = { txs: [], coins: [{ ...coin, spentBy: txid }] };
+  const ours = coin.spentBy === null ? undefined : byId.get(coin.spentBy);
+  if (ours && ours.status !== 'replaced') out.txs.push({ ...ours, status: 'replaced', replacedBy: txid, height: null, block: null });
+  // The block's transaction may be known already (a payment to our change told first).
+  const known = byId.get(txid) ?? { txid, status: 'pending', height: null, block: null, seenAt, fee: null };
+  const bump = ours?.refusedBump?.txid === txid ? ours.refusedBump : null;
+  out.txs.push({ ...known, ...(bump ? { fee: bump.fee, unsigned: bump.unsigned, payees: bump.payees, ...(bump.tip ? { tip: bump.tip } : {}) } : {}),
+    ...(ours ? { replaces: ours.txid } : {}) });
+  return out;
 }
 
 /** Unspent coins of confirmed transactions: what a payment or a bump may spend (BIP-125 rule 2). */

@@ -14,6 +14,7 @@
 // regtest headers verify in well under a second (docs/performance.md).
 import { putMeta, putRecords, readAccount, readChain, readHeaderHash, readScan, readWallet, resetWallet,
   storeChain, getTx } from './store.js';
+import { conflictRecords } from './records.js';
 
 const HEADERS_PER_REQUEST = 500;
 const WATCH_CHUNK = 100;
@@ -293,7 +294,10 @@ export class WalletSync {
         if (event.type === 'confirmed') await this.#confirm(event.txid);
         break;
       case 'spend':
-        if (Number.isInteger(event.height)) await this.#confirm(event.txid);
+        if (Number.isInteger(event.height)) {
+          await this.#onMinedSpend(event);
+          await this.#confirm(event.txid);
+        }
         break;
       case 'tip':
         await this.syncHeaders();
@@ -324,6 +328,17 @@ export class WalletSync {
       coins: coin ? [] : [{ txid: event.txid, vout: event.vout, value: BigInt(event.sats), scriptPubKey: script, path, spentBy: null }],
     });
     if (!coin) await this.#relay.btc('watch', { outpoints: [{ txid: event.txid, vout: event.vout }] }).catch(() => {});
+  }
+
+  // A block spends a coin of ours: when not by the transaction we know as its spender, that
+  // one was replaced (records.js conflictRecords), e.g. by a bump the node had refused.
+  async #onMinedSpend(event) {
+    const outpoint = event.outpoint;
+    if (typeof event.txid !== 'string' || !/^[0-9a-f]{64}$/.test(event.txid) || !outpoint ||
+        typeof outpoint.txid !== 'string' || !/^[0-9a-f]{64}$/.test(outpoint.txid) || !Number.isInteger(outpoint.vout)) return;
+    const { coins, txs } = await readWallet(this.#db);
+    const records = conflictRecords(coins, txs, { outpoint, txid: event.txid, seenAt: Date.now() });
+    if (records) await putRecords(this.#db, records);
   }
 
   // Blocks left the chain: the verified chain restarts from genesis, and transactions
@@ -364,15 +379,24 @@ export class WalletSync {
    * Broadcasts a transaction signed in a tab; once the node accepts it, records it (pending),
    * marks its inputs spent and its change script used, and a replaced original as such.
    */
-  async send({ transaction, txid, unsigned, payees, replaces }) {
+  async send({ transaction, txid, unsigned, payees, replaces, tip }) {
     this.#ready();
     const verdict = await this.#relay.btc('broadcast', { tx: toHex(transaction) }, 60000);
-    if (!verdict.accepted) return verdict;
+    if (!verdict.accepted) {
+      // A refused bump is kept with its original: a node without BIP-125 (bcoin) refuses it,
+      // yet a miner may mine it; the block then tells (#onMinedSpend).
+      const original = replaces ? await getTx(this.#db, replaces) : null;
+      if (original && original.status === 'pending') {
+        await putRecords(this.#db, { txs: [{ ...original, refusedBump: { txid, fee: unsigned.fee, unsigned, payees, transaction, ...(tip ? { tip } : {}) } }] });
+        this.#onChange();
+      }
+      return verdict;
+    }
     const { coins } = await this.#readAll();
     const spent = new Set(unsigned.inputs.map((i) => `${i.txid}:${i.vout}`));
     const records = { txs: [], coins: [] };
     records.txs.push({ txid, status: 'pending', height: null, block: null, seenAt: Date.now(), fee: unsigned.fee, unsigned,
-      payees, ...(replaces ? { replaces } : {}) });
+      payees, ...(replaces ? { replaces } : {}), ...(tip ? { tip } : {}) });
     for (const coin of coins) if (spent.has(`${coin.txid}:${coin.vout}`)) records.coins.push({ ...coin, spentBy: txid });
     if (replaces) {
       const original = await getTx(this.#db, replaces);
