@@ -23,8 +23,8 @@ import { after, before, describe, it } from 'node:test';
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { mineBlockWith } from '../support/miner.mjs';
 import { loadWasmDatt } from '../support/vectors.mjs';
-import { btc, btcEvent, freePort } from './bitcoin_support.mjs';
-import { connect, sleep, startRelay } from './support.mjs';
+import { btc, btcEvent, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
+import { connect, startRelay } from './support.mjs';
 
 process.env.NODE_BACKEND = 'js';
 const datt = await loadWasmDatt();
@@ -48,22 +48,7 @@ describe('an RBF bump replaces a payment on bcoin regtest (the block built by a 
 
   const rpc = (method, params) => node.rpc(method, params);
 
-  async function statusUntil(done, ms) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const status = (await btc(conn, { method: 'status' }))[2];
-      if (done(status) || Date.now() > deadline) return status;
-      await sleep(200);
-    }
-  }
 
-  async function mineTo(height) {
-    for (;;) {
-      const left = height - await rpc('getblockcount');
-      if (left <= 0) return;
-      await rpc('generatetoaddress', [Math.min(50, left), burn]);
-    }
-  }
 
   async function broadcast(signed) {
     const reply = await btc(conn, { method: 'broadcast', tx: hex(signed.transaction) }, 30000);
@@ -119,9 +104,9 @@ describe('an RBF bump replaces a payment on bcoin regtest (the block built by a 
     const funded = await btc(conn, { method: 'faucet', address: receive.address, sats: Number(FUNDS) }, 180000);
     assert.equal(funded[0], 'BTC-OK', JSON.stringify(funded));
     coin = { txid: funded[2].txid, vout: funded[2].vout, value: FUNDS, scriptPubKey: receive.scriptPubKey, path: receive.path };
-    await mineTo(SEGWIT_HEIGHT + 1);
+    await mineTo(node, SEGWIT_HEIGHT + 1, burn);
     await conn.next(btcEvent('confirmed', (e) => e.txid === coin.txid), 30000, 'the faucet confirmation');
-    const caughtUp = await statusUntil((s) => s.height === SEGWIT_HEIGHT + 1, 60000);
+    const caughtUp = await statusUntil(conn, (s) => s.height === SEGWIT_HEIGHT + 1, 60000);
     assert.equal(caughtUp.height, SEGWIT_HEIGHT + 1, JSON.stringify(caughtUp));
   });
 
@@ -187,7 +172,7 @@ describe('an RBF bump replaces a payment on bcoin regtest (the block built by a 
     assert.equal(BigInt(confirmed[1].sats), FUNDS - PAID - bumpSigned.fee);
 
     // The client's proof: the replacement in the block its own validated chain has there.
-    const caughtUp = await statusUntil((s) => s.height === height + 1, 30000);
+    const caughtUp = await statusUntil(conn, (s) => s.height === height + 1, 30000);
     assert.equal(caughtUp.height, height + 1);
     const chain = await headerChain();
     assert.equal(chain.height, height + 1);

@@ -83,3 +83,22 @@ export async function btc(client, params, timeoutMs = 20000) {
 
 export const btcEvent = (type, extra = () => true) => (m) => Array.isArray(m) && m[0] === 'BTC-EVENT' &&
   m[1].type === type && extra(m[1]);
+
+/** The bridge's status, polled every 200 ms until `done(status)` or `ms` pass; the last one. */
+export async function statusUntil(conn, done, ms) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const status = (await btc(conn, { method: 'status' }))[2];
+    if (done(status) || Date.now() > deadline) return status;
+    await new Promise((resolve) => { setTimeout(resolve, 200); });
+  }
+}
+
+/** Mines on `node` (tests/support/bcoin_node.mjs) up to `height`, paying `address`. */
+export async function mineTo(node, height, address) {
+  for (;;) {
+    const left = height - await node.rpc('getblockcount');
+    if (left <= 0) return;
+    await node.rpc('generatetoaddress', [Math.min(50, left), address]);
+  }
+}

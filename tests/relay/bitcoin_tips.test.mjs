@@ -26,7 +26,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { loadWasmDatt } from '../support/vectors.mjs';
-import { btc, btcEvent, freePort } from './bitcoin_support.mjs';
+import { btc, btcEvent, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
 import {
   connect, fetchEvents, publishOk, sleep, startRelay,
 } from './support.mjs';
@@ -119,23 +119,7 @@ describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
 
   const rpc = (method, params) => node.rpc(method, params);
 
-  /** The bridge's status, polled every 200 ms until `done(status)` or `ms` pass; the last one. */
-  async function statusUntil(conn, done, ms) {
-    const deadline = Date.now() + ms;
-    for (;;) {
-      const status = (await btc(conn, { method: 'status' }))[2];
-      if (done(status) || Date.now() > deadline) return status;
-      await sleep(200);
-    }
-  }
 
-  async function mineTo(height) {
-    for (;;) {
-      const left = height - await rpc('getblockcount');
-      if (left <= 0) return;
-      await rpc('generatetoaddress', [Math.min(50, left), burn]);
-    }
-  }
 
   async function broadcast(tx) {
     const reply = await btc(payerConn, { method: 'broadcast', tx: tx.hex }, 30000);
@@ -189,7 +173,7 @@ describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
     assert.equal(Buffer.from(output.scriptPubKey).toString('hex'), payer.receive(0).scriptHex);
     assert.equal(output.value, 1000000n);
     await payerConn.next(btcEvent('payment', (e) => e.txid === coin.txid), 20000, 'the faucet payment');
-    await mineTo(SEGWIT_HEIGHT + 1);
+    await mineTo(node, SEGWIT_HEIGHT + 1, burn);
     await payerConn.next(btcEvent('confirmed', (e) => e.txid === coin.txid), 30000, 'the faucet confirmation');
     // The bridge scans at most 50 blocks per poll: wait until it has seen the whole chain, so
     // what follows does not race its catch-up on a loaded machine.
