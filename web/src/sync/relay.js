@@ -70,18 +70,23 @@ export class RelayConnection {
     this.#fetchInfo = fetchInfo;
   }
 
-  /** {received, total} of the ids being fetched after reconciliation (null when none), for progress. */
+  /**
+   * {received, total} of the ids being fetched after reconciliation (null when none), for
+   * progress; `local`: the items this browser held for those scopes when they reconciled.
+   */
   get catchUp() {
     let received = 0;
     let total = 0;
     let reconciling = 0;
+    let local = 0;
     for (const scope of this.#scopes.values()) {
       if (scope.done || !scope.catchUp) continue;
       if (scope.catchUp.reconciling) reconciling += 1;
       received += scope.catchUp.received;
       total += scope.catchUp.total;
+      local += scope.catchUp.local ?? 0;
     }
-    return total || reconciling ? { received, total, reconciling } : null;
+    return total || reconciling ? { received, total, reconciling, local } : null;
   }
 
   get synced() {
@@ -275,6 +280,7 @@ export class RelayConnection {
     const ws = this.#ws;
     Promise.resolve().then(() => this.#callbacks.localItems(scope.tag)).then((items) => {
       if (this.#negs.get(negSid) !== session || this.#ws !== ws) return;
+      if (scope.catchUp) scope.catchUp.local = items.length;
       session.initiator = this.#datt.sync.openInitiator(items, initiatorLimits(this.info));
       this.#send(['NEG-OPEN', negSid, scope.filter, session.initiator.initiate()]);
       this.#armNegTimer(negSid, session);
