@@ -13,9 +13,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { repoRoot } from '../support/vectors.mjs';
-import {
-  btc, btcEvent, displayHex, freePort, rawTx, sha256d,
-} from './bitcoin_support.mjs';
+import { bridgeArgs, btc, btcEvent, displayHex, freePort, rawTx, sha256d } from './bitcoin_support.mjs';
 import { connect, startRelay } from './support.mjs';
 
 process.env.NODE_BACKEND = 'js';
@@ -46,9 +44,7 @@ describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
     await node.ready();
     relay = await startRelay({
       dir,
-      args: ['--bitcoin-rpc-url', `http://127.0.0.1:${rpcPort}/`,
-        '--bitcoin-rpc-password-file', path.join(dir, 'btc', 'rpc-key'), '--bitcoin-network', 'bcoin-regtest',
-        '--bitcoin-poll-ms', '200', '--bitcoin-rpc-timeout-ms', '60000'],
+      args: bridgeArgs(dir, rpcPort, 'bcoin-regtest'),
     });
     client = await connect(relay.url);
   });

@@ -23,7 +23,7 @@ import { after, before, describe, it } from 'node:test';
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { mineBlockWith } from '../support/miner.mjs';
 import { loadWasmDatt } from '../support/vectors.mjs';
-import { btc, btcEvent, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
+import { bridgeArgs, btc, btcEvent, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
 import { connect, startRelay } from './support.mjs';
 
 process.env.NODE_BACKEND = 'js';
@@ -82,9 +82,7 @@ describe('an RBF bump replaces a payment on bcoin regtest (the block built by a 
     await node.ready();
     relay = await startRelay({
       dir,
-      args: ['--bitcoin-rpc-url', `http://127.0.0.1:${rpcPort}/`,
-        '--bitcoin-rpc-password-file', path.join(dir, 'btc', 'rpc-key'), '--bitcoin-network', NETWORK,
-        '--bitcoin-poll-ms', '200', '--bitcoin-rpc-timeout-ms', '60000'],
+      args: bridgeArgs(dir, rpcPort, NETWORK),
     });
     conn = await connect(relay.url);
   });

@@ -3,6 +3,7 @@
 // built by hand, and BTC requests over a relay connection.
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
+import path from 'node:path';
 
 export const sha256d = (bytes) => createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest();
 /** Display order (reversed) hex of an internal-order hash. */
@@ -101,4 +102,14 @@ export async function mineTo(node, height, address) {
     if (left <= 0) return;
     await node.rpc('generatetoaddress', [Math.min(50, left), address]);
   }
+}
+
+/**
+ * datt-relay's flags for a bridge to the bcoin node started in `dir`/btc on `rpcPort`
+ * (tests/support/bcoin_node.mjs), polled every 200 ms.
+ */
+export function bridgeArgs(dir, rpcPort, network) {
+  return ['--bitcoin-rpc-url', `http://127.0.0.1:${rpcPort}/`,
+    '--bitcoin-rpc-password-file', path.join(dir, 'btc', 'rpc-key'), '--bitcoin-network', network,
+    '--bitcoin-poll-ms', '200', '--bitcoin-rpc-timeout-ms', '60000'];
 }

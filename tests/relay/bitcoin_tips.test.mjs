@@ -26,7 +26,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { loadWasmDatt } from '../support/vectors.mjs';
-import { btc, btcEvent, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
+import { bridgeArgs, btc, btcEvent, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
 import {
   connect, fetchEvents, publishOk, sleep, startRelay,
 } from './support.mjs';
@@ -147,9 +147,7 @@ describe('on-chain tips against bcoin regtest', { timeout: 420000 }, () => {
     await node.ready();
     relay = await startRelay({
       dir,
-      args: ['--bitcoin-rpc-url', `http://127.0.0.1:${rpcPort}/`,
-        '--bitcoin-rpc-password-file', path.join(dir, 'btc', 'rpc-key'), '--bitcoin-network', NETWORK,
-        '--bitcoin-poll-ms', '200', '--bitcoin-rpc-timeout-ms', '60000'],
+      args: bridgeArgs(dir, rpcPort, NETWORK),
     });
     [payerConn, authorConn, readerConn] = await Promise.all([connect(relay.url), connect(relay.url), connect(relay.url)]);
   });
