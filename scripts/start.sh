@@ -4,7 +4,10 @@
 #     $DATT_DATA_DIR/bitcoin, RPC password in its rpc-key file; scripts/bitcoin-node.mjs), and
 #   - datt-relay on http://127.0.0.1:8080: the NIP-01 relay with its SQLite database in
 #     $DATT_DATA_DIR/datt.sqlite3, serving the web app (build/web) and the wasm package (/wasm/),
-#     bridged to that node (BTC messages, the regtest faucet; docs/protocol.md).
+#     bridged to that node (BTC messages, the regtest faucet; docs/protocol.md), and a payment-
+#     channel hub (--hub true; docs/protocol.md "Channels") whose channels are usable after
+#     1 confirmation of their funding (--hub-minimum-depth 1: on regtest, blocks come from the
+#     Wallet page's "Mine a block"; the relay's default, 3, is for real networks).
 # Ctrl-C (or SIGTERM) stops both. Environment: PORT (relay, 8080), DATT_BITCOIN_RPC_PORT (18443),
 # DATT_DATA_DIR (./data). Extra arguments go to datt-relay: npm start -- --log-level debug.
 # `datt-relay --help` lists its options.
@@ -65,6 +68,8 @@ step "starting datt-relay on http://127.0.0.1:$RELAY_PORT (Ctrl-C stops it and t
     --bitcoin-rpc-url "http://127.0.0.1:$BITCOIN_RPC_PORT/" \
     --bitcoin-rpc-password-file "$BITCOIN_DIR/rpc-key" \
     --bitcoin-network bcoin-regtest \
+    --hub true \
+    --hub-minimum-depth 1 \
     "$@" &
 relay_pid=$!
 # Whichever stops first (a crash, or a signal to one of them) ends the session.

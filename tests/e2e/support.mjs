@@ -122,3 +122,64 @@ export async function submitPost(page, title, body, timeout = 20000) {
       throw new Error(`posting failed: ${await form.getByRole('alert').innerText()}`);
     })]);
 }
+
+// --- the wallet e2e tests' regtest setup (tips, channels) ----------------------------------
+
+const SEGWIT_HEIGHT = 432;   // bcoin's regtest activates segwit here (notes/bitcoin-node.md)
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+/**
+ * A real bcoin regtest node in `dir`/btc (in memory, loopback) mined past segwit's activation
+ * to an address of nobody's, and datt-relay serving the app bridged to it (with `args` on
+ * top, e.g. the hub's flags). Returns {node, relay, base, rpc, nobody}; stop relay then node.
+ */
+export async function startRegtestApp({ dir, datt, network = 'bcoin-regtest', args = [] }) {
+  const { startBcoinNode } = await import('../support/bcoin_node.mjs');
+  const { bridgeArgs, mineTo } = await import('../relay/bitcoin_support.mjs');
+  const rpcPort = await freePort();
+  const node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });
+  await node.ready();
+  const nobody = datt.bitcoin.scriptToAddress(datt.bitcoin.p2wpkhScript(new Uint8Array(20).fill(9)), network);
+  await mineTo(node, SEGWIT_HEIGHT, nobody);
+  const port = await freePort();
+  const relay = await startRelay({ dir, database: path.join(dir, 'datt.sqlite3'),
+    args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT, ...bridgeArgs(dir, rpcPort, network), ...args] });
+  return { node, relay, base: `http://127.0.0.1:${port}/`, rpc: (method, params) => node.rpc(method, params), nobody };
+}
+
+/** Imports a BIP-39 `mnemonic` (so the account has a wallet) on the Account page. */
+export async function importMnemonic(page, mnemonic, passphrase, timeout = 60000) {
+  await go(page, '#/account');
+  await page.getByTestId('tab-import').click();
+  const form = page.getByTestId('import-account');
+  await form.locator('textarea[name=secret]').fill(mnemonic);
+  await form.locator('input[name=passphrase]').fill(passphrase);
+  await form.locator('input[name=passphrase2]').fill(passphrase);
+  await form.getByRole('button', { name: 'Import' }).click();
+  await importDone(page, timeout);
+}
+
+/** Polls `read()` until it returns `expected` (===); throws with the last value after `timeout` ms. */
+export async function waitFor(what, read, expected, timeout = 60000) {
+  const started = Date.now();
+  for (;;) {
+    const value = await read().catch(() => null);
+    if (value === expected) return;
+    if (Date.now() - started > timeout) throw new Error(`${what} is ${value}, expected ${expected}`);
+    await sleep(200);
+  }
+}
+
+/** A data-sats attribute of the first element with `testid` in `page`, as a BigInt (or null). */
+export const satsOf = (page, testid) => page.getByTestId(testid).first().getAttribute('data-sats')
+  .then((v) => (v === null ? null : BigInt(v)));
+
+/** The Wallet page's "Get test coins": 1,000,000 sats, pending until a block. */
+export async function fundWallet(page) {
+  await go(page, '#/wallet');
+  await page.getByTestId('wallet-page').waitFor({ timeout: 60000 });
+  await page.getByTestId('faucet-button').click();
+  // The relay's first faucet request mines the faucet's coins (101 blocks in bcoin's JS).
+  await page.getByTestId('wallet-note').filter({ hasText: 'Test coins sent' }).waitFor({ timeout: 300000 });
+  await waitFor('pending balance', () => satsOf(page, 'balance-pending'), 1_000_000n);
+}

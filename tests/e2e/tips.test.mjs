@@ -17,23 +17,20 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { mineBlockWith } from '../support/miner.mjs';
-import { startRelay } from '../relay/support.mjs';
-import { freePort, go, importDone, launchProfile, requireBuilt, screenshot, submitPost, tempDir, WASM_ROOT, WEB_ROOT } from './support.mjs';
+import { fundWallet, go, importMnemonic, launchProfile, requireBuilt, satsOf as sats, screenshot, startRegtestApp, submitPost, tempDir,
+  waitFor, WASM_ROOT } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const MNEMONIC_A = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 const MNEMONIC_B = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const NETWORK = 'bcoin-regtest';
 const T = { timeout: 60000 };
-const SEGWIT_HEIGHT = 432;   // bcoin's regtest activates segwit here (notes/bitcoin-node.md)
 const TIP = 25_000n;
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 let dir;
 let node;
-let rpcPort;
 let relay;
 let base;
 let datt;
@@ -55,19 +52,7 @@ before(async () => {
   ({ loadDatt: datt } = await import(path.join(WASM_ROOT, 'datt.mjs')));
   datt = await datt({ payments: true });
   dir = tempDir('datt-e2e-tips-');
-  rpcPort = await freePort();
-  node = startBcoinNode(path.join(dir, 'btc'), rpcPort, { memory: true });
-  await node.ready();
-  nobody = datt.bitcoin.scriptToAddress(datt.bitcoin.p2wpkhScript(new Uint8Array(20).fill(9)), NETWORK);
-  for (let height = 0; height < SEGWIT_HEIGHT; height += 48) await rpc('generatetoaddress', [48, nobody]);
-  const port = await freePort();
-  relay = await startRelay({
-    dir, database: path.join(dir, 'datt.sqlite3'),
-    args: ['--port', String(port), '--web-root', WEB_ROOT, '--wasm-root', WASM_ROOT,
-      '--bitcoin-rpc-url', `http://127.0.0.1:${rpcPort}/`, '--bitcoin-rpc-password-file', path.join(dir, 'btc', 'rpc-key'),
-      '--bitcoin-network', NETWORK, '--bitcoin-poll-ms', '200', '--bitcoin-rpc-timeout-ms', '60000'],
-  });
-  base = `http://127.0.0.1:${port}/`;
+  ({ node, relay, base, nobody } = await startRegtestApp({ dir, datt, network: NETWORK }));
   await openBrowser(A);
   await openBrowser(B);
 });
@@ -79,38 +64,6 @@ after(async () => {
   await node?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-
-async function importMnemonic(page, mnemonic) {
-  await go(page, '#/account');
-  await page.getByTestId('tab-import').click();
-  const form = page.getByTestId('import-account');
-  await form.locator('textarea[name=secret]').fill(mnemonic);
-  await form.locator('input[name=passphrase]').fill(PASSPHRASE);
-  await form.locator('input[name=passphrase2]').fill(PASSPHRASE);
-  await form.getByRole('button', { name: 'Import' }).click();
-  await importDone(page, T.timeout);
-}
-
-async function waitFor(what, read, expected, timeout = 60000) {
-  const started = Date.now();
-  for (;;) {
-    const value = await read().catch(() => null);
-    if (value === expected) return;
-    if (Date.now() - started > timeout) throw new Error(`${what} is ${value}, expected ${expected}`);
-    await sleep(200);
-  }
-}
-
-const sats = (page, testid) => page.getByTestId(testid).first().getAttribute('data-sats').then((v) => (v === null ? null : BigInt(v)));
-
-async function fund(who) {
-  await go(who.page, '#/wallet');
-  await who.page.getByTestId('wallet-page').waitFor(T);
-  await who.page.getByTestId('faucet-button').click();
-  // The relay's first faucet request mines the faucet's coins (101 blocks in bcoin's JS).
-  await who.page.getByTestId('wallet-note').filter({ hasText: 'Test coins sent' }).waitFor({ timeout: 300000 });
-  await waitFor('pending balance', () => sats(who.page, 'balance-pending'), 1_000_000n);
-}
 
 /** The post's tip line in `page`: {total (verified sats or null), pending (count)}. */
 async function tipState(page) {
@@ -133,7 +86,7 @@ async function communityOrder(page) {
 }
 
 test('A writes a post and funds the wallet; B funds the wallet', { timeout: 600000 }, async () => {
-  await importMnemonic(A.page, MNEMONIC_A);
+  await importMnemonic(A.page, MNEMONIC_A, PASSPHRASE);
   await go(A.page, '#/communities');
   await A.page.getByTestId('create-community').click();
   const form = A.page.getByTestId('community-form');
@@ -150,9 +103,9 @@ test('A writes a post and funds the wallet; B funds the wallet', { timeout: 6000
   await go(A.page, communityHash);
   await submitPost(A.page, 'Newer post', 'Not tipped.');
 
-  await fund(A);
-  await importMnemonic(B.page, MNEMONIC_B);
-  await fund(B);
+  await fundWallet(A.page);
+  await importMnemonic(B.page, MNEMONIC_B, PASSPHRASE);
+  await fundWallet(B.page);
   await rpc('generatetoaddress', [1, nobody]);
   await waitFor('A confirmed', () => sats(A.page, 'balance-confirmed'), 1_000_000n);
   await waitFor('B confirmed', () => sats(B.page, 'balance-confirmed'), 1_000_000n);

@@ -23,6 +23,8 @@ import { RESYNC_MARGIN_S, RelayConnection } from './sync/relay.js';
 import { openWalletDatabase } from './wallet/store.js';
 import { WalletSync } from './wallet/sync.js';
 import { TipBook } from './tips/book.js';
+import { openChannelDatabase } from './channels/store.js';
+import { ChannelSync } from './channels/sync.js';
 import { KIND_PAYOUT, KIND_TIP } from './tips/records.js';
 
 const BATCH_MAX = 1000;
@@ -58,6 +60,8 @@ let wallet = null;                // WalletSync (wallet/sync.js): the Bitcoin wa
 let walletRelay = null;           // the relay whose Bitcoin bridge the wallet uses
 let lastWallet = null;
 let tipBook = null;               // TipBook (tips/book.js): tip events and this browser's verdicts
+let channels = null;              // ChannelSync (channels/sync.js): payment channels to the wallet relay's hub
+let lastChannels = null;
 
 /** To every tab (or one: `to`). */
 function post(message, to = 'all') {
@@ -474,6 +478,7 @@ async function publish(event) {
 function attachWallet(relay) {
   walletRelay = relay;
   wallet.attach(relay).catch(reportError);
+  channels.attach(relay.url).catch(reportError);
 }
 
 function setRelays(list) {
@@ -569,6 +574,7 @@ async function init() {
     onChange: () => {
       post({ type: 'walletChanged' });
       tipBook.check().catch(reportError);   // the chain may have moved
+      channels?.onWalletChange().catch(reportError);   // funding payments may have confirmed
     },
     onStatus: (status) => post(lastWallet = { type: 'walletStatus', status }),
   });
@@ -576,6 +582,10 @@ async function init() {
     datt, db: walletDb, wallet,
     relay: () => (walletRelay?.state === 'open' ? walletRelay : null),
     onChange: () => post({ type: 'changed', added: 0, communities: [], parents: [], kinds: [KIND_TIP], authors: [], ids: [] }),
+  });
+  channels = new ChannelSync({
+    datt, db: await openChannelDatabase(), wallet, walletDb,
+    onChange: () => post(lastChannels = { type: 'channelsChanged', status: channels.status, hub: channels.hub }),
   });
   await loadAccount();
   // Anything signed but not acknowledged before the last close goes out again, and is in
@@ -598,6 +608,7 @@ const handlers = {
     if (lastRelays) post(lastRelays);
     if (lastOutbox) post(lastOutbox);
     if (lastWallet) post(lastWallet);
+    if (lastChannels) post(lastChannels);
   },
   async bye(message) {
     if (tabInterests.delete(message.from)) mergeInterests();
@@ -646,6 +657,13 @@ const handlers = {
     return { network: wallet.network, payout: await TipBook.newestPayout(datt, author, found, wallet.network) };
   },
   tipsCheck: () => tipBook.check(),
+  // Payment channels (channels/sync.js): only this worker holds their seeds and signs.
+  channelStatus: () => ({ status: channels.status, hub: channels.hub }),
+  channelOpen: (message) => channels.open({ sats: message.sats, pushSats: message.pushSats, shutdownScript: String(message.shutdownScript),
+    network: wallet.account?.network ?? wallet.network, spendableSats: message.spendableSats }),
+  channelFund: (message) => channels.fund(message),
+  channelInvoice: (message) => channels.invoice({ amountMsat: String(message.amountMsat), description: message.description }),
+  channelPay: (message) => channels.pay({ invoice: String(message.invoice) }),
   query,
   // A position in this device's chain for a tab about to sign (chain/own.js).
   chainReserve: (message) => ownChains.reserve(String(message.author), message.lease ?? null),
@@ -709,7 +727,8 @@ channel.onmessage = (e) => {
       if (message.rpc) post({ type: 'rpc', id: message.rpc, ok: false, error: error?.message ?? String(error) }, message.from);
       else reportError(error);
     });
-  if (!message.type.startsWith('wallet') && !message.type.startsWith('tip') && message.type !== 'query') ready = settled;
+  if (!message.type.startsWith('wallet') && !message.type.startsWith('tip') && !message.type.startsWith('channel') &&
+      message.type !== 'query') ready = settled;
 };
 // Tabs that started before this owner resend their interest and requests on hearing this.
 post({ type: 'owner', id: ownerId });

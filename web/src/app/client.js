@@ -32,6 +32,8 @@ export class Client {
     online: navigator.onLine,
     wallet: null,            // the owner's wallet sync status (wallet/sync.js)
     walletVersion: 0,        // bumps when the wallet's records changed
+    channels: null,          // the owner's channel status {status, hub} (channels/sync.js)
+    channelsVersion: 0,      // bumps when the channels' records changed
   };
 
   static async start() {
@@ -105,6 +107,9 @@ export class Client {
         return;
       case 'walletChanged':
         this.#set({ walletVersion: this.state.walletVersion + 1 });
+        return;
+      case 'channelsChanged':
+        this.#set({ channels: { status: message.status, hub: message.hub }, channelsVersion: this.state.channelsVersion + 1 });
         return;
       case 'fatal':
         this.#set({ fatal: message.message });
@@ -344,6 +349,41 @@ export class Client {
     const verdict = await this.#owner.call('walletSend', { transaction: signed.transaction, txid: signed.txid, unsigned,
       payees, replaces, tip });
     return { ...verdict, txid: signed.txid, fee: signed.fee, transaction: signed.transaction };
+  }
+
+  // --- payment channels (channels/sync.js; docs/web.md "Channels") -------------------------
+  // The owner's worker holds the channels' seeds and signs every step; a tab asks it.
+
+  async channelStatus() {
+    const value = await this.#owner.call('channelStatus');
+    this.#set({ channels: value });
+    return value;
+  }
+
+  /** Opens a channel of `sats` to the hub (`pushSats` of it: room to receive), closing to `shutdownScript` (hex). */
+  channelOpen({ sats, pushSats, shutdownScript, spendableSats }) {
+    return this.#owner.call('channelOpen', { sats, pushSats, shutdownScript, spendableSats });
+  }
+
+  /** Signs the funding payment in this tab's signer (the wallet's key) and hands it to the owner, which broadcasts it once the hub signed. */
+  async channelFund({ id, network, unsigned, vout }) {
+    if (!this.#unlocked) throw new KeystoreError('locked', 'unlock your key to fund the channel');
+    const signed = await this.#sign('walletSign', { network, unsigned });
+    return this.#owner.call('channelFund', { id, transaction: signed.transaction, txid: signed.txid, unsigned, vout });
+  }
+
+  /** A BOLT-11 invoice for `amountMsat` on the open channel: {invoice, paymentHash}. */
+  channelInvoice(amountMsat, description) {
+    return this.#owner.call('channelInvoice', { amountMsat: String(amountMsat), description });
+  }
+
+  /**
+   * Pays a BOLT-11 invoice through the hub: resolves once the HTLC is committed and sent
+   * ({paymentHash}); the payment's record (channels/store.js) says when it is paid or failed.
+   * The seam for tips over channels: the tip button calls this with the payee's invoice.
+   */
+  payInvoice(invoice) {
+    return this.#owner.call('channelPay', { invoice });
   }
 
   // --- tips (tips/pay.js, tips/book.js; docs/web.md "Tips") ---------------------------------

@@ -8,6 +8,7 @@ import { ModlogPage } from './moderation.js';
 import { MiningStatus } from './pow.js';
 import { PostPage } from './thread.js';
 import { WalletPage } from './wallet.js';
+import { ChannelsPage } from './channels.js';
 import { EventLinkPage, decodeLink } from './share.js';
 import { InboxLink, InboxPage } from './inbox.js';
 import { SearchBox, SearchPage } from './search.js';
@@ -79,6 +80,7 @@ function Page({ route }) {
     case 'settings': return html`<${SettingsPage} section=${a} />`;
     case 'account': return html`<${AccountPage} />`;
     case 'wallet': return html`<${WalletPage} />`;
+    case 'channels': return html`<${ChannelsPage} />`;
     case 'inbox': return html`<${InboxPage} />`;
     case 'search': return html`<${SearchPage} />`;
     case 'saved': return html`<${SavedPage} />`;
@@ -86,7 +88,7 @@ function Page({ route }) {
   }
 }
 
-const TITLES = { modlog: 'Moderation log', c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', saved: 'Saved', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account', wallet: 'Wallet' };
+const TITLES = { modlog: 'Moderation log', c: 'Community', a: 'Community', e: 'Post', inbox: 'Inbox', search: 'Search', saved: 'Saved', post: 'Post', u: 'Profile', communities: 'Communities', settings: 'Settings', account: 'Account', wallet: 'Wallet', channels: 'Channels' };
 
 /** On navigation: a title per page, the top of the page, and the focus at the new content. */
 function useRouteChange(route) {
@@ -112,7 +114,7 @@ export function App() {
     <a class="skip" href="#main">Skip to content</a>
     <header class="topbar">
       <a class="logo" href="#/">datt</a>
-      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/wallet" data-testid="nav-wallet">Wallet</a><a href="#/settings">Settings</a><${InboxLink} /><${SavedLink} /></nav>
+      <nav aria-label="Main"><a href="#/">Home</a><a href="#/communities">Communities</a><a href="#/wallet" data-testid="nav-wallet">Wallet</a><a href="#/channels" data-testid="nav-channels">Channels</a><a href="#/settings">Settings</a><${InboxLink} /><${SavedLink} /></nav>
       <${SearchBox} />
       <${SyncStatus} />
       <${AccountButton} />

@@ -1,0 +1,173 @@
+// End-to-end: payment channels in the web app, in two browsers (separate Chromium profiles),
+// against the real datt-relay running the hub (--hub true, --hub-minimum-depth 1) bridged to
+// a real bcoin regtest node (started and stopped here, loopback only). A and B each fund
+// their wallet, open a channel on the Channels page (funded by the wallet's on-chain payment,
+// broadcast only after the hub signed: the node has the funding output of the exact amount),
+// wait for the confirmation (A reloads while it waits: the channel is read back from
+// IndexedDB and attached again, challenge then reestablish, on the new connection), then B
+// makes a BOLT-11 invoice and A pays it: the Pay form shows the amount and the fee NIP-11
+// advertises, and both pages show the exact new balances in msat (A: minus amount + fee,
+// B: plus the amount). A reloads after paying: the balances and the paid status survive.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { fundWallet, go, importMnemonic, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, tempDir,
+  waitFor, WASM_ROOT } from './support.mjs';
+
+const PASSPHRASE = 'correct horse battery staple';
+const MNEMONIC_A = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+const MNEMONIC_B = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const T = { timeout: 60000 };
+const CHANNEL_SATS = 200_000n;
+const B_PUSH_SATS = 100_000n;      // B's room to receive: its side given to the hub at open
+const INVOICE_MSAT = 50_000_000n;  // 50,000 sats
+
+let dir;
+let app;
+let datt;
+let hubInfo;
+const A = {};
+const B = {};
+
+function nip11(base) {
+  return new Promise((resolve, reject) => {
+    http.get(base, { headers: { Accept: 'application/nostr+json' } }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve(JSON.parse(body)));
+    }).on('error', reject);
+  });
+}
+
+async function openBrowser(who) {
+  who.browser = await launchProfile();
+  who.page = await who.browser.page();
+  await who.page.goto(app.base);
+  await who.page.waitForSelector('html[data-ready=true]', T);
+}
+
+before(async () => {
+  requireBuilt();
+  ({ loadDatt: datt } = await import(path.join(WASM_ROOT, 'datt.mjs')));
+  datt = await datt({ payments: true });
+  dir = tempDir('datt-e2e-channels-');
+  app = await startRegtestApp({ dir, datt, args: ['--hub', 'true', '--hub-minimum-depth', '1'] });
+  hubInfo = await nip11(app.base);
+  await openBrowser(A);
+  await openBrowser(B);
+});
+
+after(async () => {
+  await A.browser?.close();
+  await B.browser?.close();
+  await app?.relay.stop();
+  await app?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const msat = (page, testid) => page.getByTestId(testid).first().getAttribute('data-msat').then((v) => (v === null ? null : BigInt(v)));
+const stage = (page) => page.getByTestId('channel').first().getAttribute('data-stage');
+
+test('A and B fund their wallets', { timeout: 900000 }, async () => {
+  await importMnemonic(A.page, MNEMONIC_A, PASSPHRASE);
+  await importMnemonic(B.page, MNEMONIC_B, PASSPHRASE);
+  await fundWallet(A.page);
+  await fundWallet(B.page);
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  await waitFor('A confirmed', () => satsOf(A.page, 'balance-confirmed'), 1_000_000n);
+  await waitFor('B confirmed', () => satsOf(B.page, 'balance-confirmed'), 1_000_000n);
+});
+
+async function openChannel(who, pushSats) {
+  await go(who.page, '#/channels');
+  await who.page.getByTestId('channels-page').waitFor(T);
+  await who.page.getByTestId('channel-open-form').waitFor(T);
+  await who.page.getByTestId('channel-amount').fill(String(CHANNEL_SATS));
+  await who.page.getByTestId('channel-push').fill(String(pushSats));
+  await who.page.getByTestId('channel-open').click();
+  // The hub accepts, the wallet pays the funding output, the hub signs, the wallet broadcasts.
+  await waitFor(`${who.name}'s channel confirming`, () => stage(who.page), 'confirming');
+  await who.page.getByTestId('channel-stage').filter({ hasText: 'Waiting for 1 confirmation' }).waitFor(T);
+  who.fundingTxid = await who.page.getByTestId('channel-funding-txid').innerText();
+}
+
+test('A and B open channels to the hub; A reloads while the funding confirms', { timeout: 300000 }, async () => {
+  A.name = 'A';
+  B.name = 'B';
+  // Out of the hub's range: refused on the page with the NIP-11 limits.
+  await go(A.page, '#/channels');
+  await A.page.getByTestId('channel-open-form').waitFor(T);
+  await A.page.getByTestId('channel-amount').fill(String(hubInfo.channels.min_funding_sats - 1));
+  await A.page.getByTestId('channel-open').click();
+  await A.page.getByRole('alert').filter({ hasText: 'at least' }).waitFor(T);
+
+  await openChannel(A, 0n);
+  await openChannel(B, B_PUSH_SATS);
+  await screenshot(A.page, 'channels-confirming');
+  // The node has each funding payment, with the channel's funding output of the exact amount.
+  for (const who of [A, B]) {
+    const tx = await app.rpc('getrawtransaction', [who.fundingTxid, true]);
+    assert.ok(tx.vout.some((o) => Math.round(o.value * 1e8) === Number(CHANNEL_SATS) && o.scriptPubKey.type === 'WITNESSSCRIPTHASH'),
+      `${who.name}'s funding output`);
+  }
+  // A reloads before the block: the channel comes back from IndexedDB and is attached again.
+  await A.page.reload();
+  await A.page.waitForSelector('html[data-ready=true]', T);
+  await A.page.getByTestId('channel').waitFor(T);
+  assert.equal(await stage(A.page), 'confirming');
+
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  await waitFor('A ready', () => stage(A.page), 'ready', 120000);
+  await waitFor('B ready', () => stage(B.page), 'ready', 120000);
+  assert.equal(await msat(A.page, 'channel-local'), CHANNEL_SATS * 1000n);
+  assert.equal(await msat(A.page, 'channel-remote'), 0n);
+  assert.equal(await msat(B.page, 'channel-local'), (CHANNEL_SATS - B_PUSH_SATS) * 1000n);
+  assert.equal(await msat(B.page, 'channel-remote'), B_PUSH_SATS * 1000n);
+  await screenshot(B.page, 'channels-ready');
+});
+
+test('B makes an invoice, A pays it through the hub; exact balances; A reloads after paying', { timeout: 180000 }, async () => {
+  await B.page.getByTestId('invoice-amount').fill('50000');
+  await B.page.getByTestId('invoice-description').fill('for the cat pictures');
+  await B.page.getByTestId('invoice-make').click();
+  const invoice = await B.page.getByTestId('invoice-text').innerText();
+  assert.equal(datt.invoice.decode(invoice).amount_msat, INVOICE_MSAT);
+  assert.match(await B.page.getByTestId('invoice-status').innerText(), /Waiting/);
+
+  const fees = hubInfo.fees.channel;
+  const fee = BigInt(fees.base_msat) + INVOICE_MSAT * BigInt(fees.proportional_millionths) / 1_000_000n;
+  await A.page.getByTestId('pay-invoice').fill(invoice);
+  assert.equal(await msat(A.page, 'pay-amount'), INVOICE_MSAT);
+  assert.equal(await msat(A.page, 'pay-fee'), fee);
+  assert.equal(await msat(A.page, 'pay-total'), INVOICE_MSAT + fee);
+  await screenshot(A.page, 'channels-pay-confirm');
+  await A.page.getByTestId('pay-confirm').click();
+  await waitFor('A\'s payment', () => A.page.getByTestId('pay-status').getAttribute('data-status'), 'paid', 60000);
+  await waitFor('B\'s invoice', () => B.page.getByTestId('invoice-status').innerText().then((t) => t.trim()), 'Paid.', 60000);
+
+  const aLocal = CHANNEL_SATS * 1000n - INVOICE_MSAT - fee;
+  const bLocal = (CHANNEL_SATS - B_PUSH_SATS) * 1000n + INVOICE_MSAT;
+  await waitFor('A local', () => msat(A.page, 'channel-local'), aLocal);
+  await waitFor('A htlcs', () => A.page.getByTestId('channel-htlcs').getAttribute('data-count'), '0');
+  assert.equal(await msat(A.page, 'channel-remote'), INVOICE_MSAT + fee);
+  await waitFor('B local', () => msat(B.page, 'channel-local'), bLocal);
+  assert.equal(await msat(B.page, 'channel-remote'), B_PUSH_SATS * 1000n - INVOICE_MSAT);
+  await screenshot(A.page, 'channels-paid');
+  await screenshot(B.page, 'channels-received');
+
+  // The same invoice again: refused (already paid), nothing sent.
+  await A.page.getByTestId('pay-invoice').fill(invoice);
+  await A.page.getByTestId('pay-confirm').click();
+  await A.page.getByRole('alert').filter({ hasText: 'already paid' }).waitFor(T);
+
+  await A.page.reload();
+  await A.page.waitForSelector('html[data-ready=true]', T);
+  await A.page.getByTestId('channel').waitFor(T);
+  await waitFor('A ready after reload', () => stage(A.page), 'ready');
+  assert.equal(await msat(A.page, 'channel-local'), aLocal);
+  assert.equal(await msat(A.page, 'channel-remote'), INVOICE_MSAT + fee);
+  for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
+});

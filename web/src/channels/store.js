@@ -1,0 +1,82 @@
+// The channels' IndexedDB database `datt-channels` (a database of its own, like the wallet's).
+// Every tab reads it; only the owner tab's worker writes it (channels/sync.js), and each step
+// of a channel machine is one transaction, committed before any frame of that step is sent.
+// Stores: `meta` {key: 'device', cryptoKey} (the non-extractable AES-GCM key that seals each
+// channel's seed), `channels` (key id), `invoices` (key paymentHash), `payments` (key
+// paymentHash). Records are checked on every read (channels/records.js); invalid ones are
+// counted, not returned.
+import { checkChannel, checkInvoice, checkPayment } from './records.js';
+import { done } from '../wallet/store.js';
+
+export const CHANNELS_DB_NAME = 'datt-channels';
+const VERSION = 1;
+
+export function openChannelDatabase(name = CHANNELS_DB_NAME) {
+  return new Promise((resolve, reject) => {
+    const request = indexedDB.open(name, VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore('meta', { keyPath: 'key' });
+      db.createObjectStore('channels', { keyPath: 'id' });
+      db.createObjectStore('invoices', { keyPath: 'paymentHash' });
+      db.createObjectStore('payments', { keyPath: 'paymentHash' });
+    };
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function all(db, store) {
+  return new Promise((resolve, reject) => {
+    const request = db.transaction(store, 'readonly').objectStore(store).getAll();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function valid(records, check) {
+  const ok = [];
+  let rejected = 0;
+  for (const record of records) {
+    try {
+      ok.push(check(record));
+    } catch {
+      rejected += 1;
+    }
+  }
+  return { ok, rejected };
+}
+
+/** {channels, invoices, payments, rejected}: the valid records, newest first. */
+export async function readChannelData(db) {
+  const [c, i, p] = await Promise.all([all(db, 'channels'), all(db, 'invoices'), all(db, 'payments')]);
+  const channels = valid(c, checkChannel);
+  const invoices = valid(i, checkInvoice);
+  const payments = valid(p, checkPayment);
+  const newest = (a, b) => b.createdAt - a.createdAt;
+  return { channels: channels.ok.sort(newest), invoices: invoices.ok.sort(newest), payments: payments.ok.sort(newest),
+    rejected: channels.rejected + invoices.rejected + payments.rejected };
+}
+
+export async function readMeta(db, key) {
+  return new Promise((resolve, reject) => {
+    const request = db.transaction('meta', 'readonly').objectStore('meta').get(key);
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+export async function putMeta(db, record) {
+  const tx = db.transaction('meta', 'readwrite');
+  tx.objectStore('meta').put(record);
+  await done(tx);
+}
+
+/** One machine step's writes in one transaction: {channel?, invoices?, payments?}. */
+export async function commit(db, { channel = null, invoices = [], payments = [] }) {
+  const tx = db.transaction(['channels', 'invoices', 'payments'], 'readwrite');
+  if (channel) tx.objectStore('channels').put(checkChannel(channel));
+  for (const record of invoices) tx.objectStore('invoices').put(checkInvoice(record));
+  for (const record of payments) tx.objectStore('payments').put(checkPayment(record));
+  await done(tx);
+}

@@ -1,0 +1,451 @@
+// The owner tab's side of the payment channels (docs/web.md "Channels"): runs in the sync
+// worker, the single writer of `datt-channels`. It holds each channel's seed (sealed in
+// IndexedDB under a non-extractable device key: the tabs never see it, and a second tab
+// never signs: it asks this worker), keeps one WebSocket to the wallet's relay for the
+// hub's binary frames, and drives the wasm channel machine (datt.channel) one step at a
+// time: a step's new state, and the invoices and payments it touches, are committed in one
+// IndexedDB transaction BEFORE any frame of the step is sent (money: durable before the
+// message that depends on it). Steps run one at a time, in order (#serial).
+//
+// Frame flow, as tests/relay/hub_wasm.test.mjs: open -> accept (funding_needed) -> the tab
+// builds and signs the funding payment with the wallet -> funding_created -> funding_signed
+// (funding_may_broadcast) -> the wallet broadcasts through the bridge -> minimum_depth
+// confirmations (the wallet's SPV chain) -> channel_ready both ways (operational). On every
+// new connection: hub_challenge_request, hub_challenge, then channel_attach and
+// channel_reestablish for each stored channel.
+import { chainHash, checkFundingAmount, formatMsat, frameHeader, frameText, invoiceNetwork, invoiceSummary, MESSAGE,
+  payeeChannelOf } from './records.js';
+import { commit, putMeta, readChannelData, readMeta } from './store.js';
+import { getTx, readChain } from '../wallet/store.js';
+
+const RECONNECT_MS = 2000;
+const FEERATE_PER_KW = 2500;
+const CLOSING_FEES = { min: 500, max: 5000 };
+// Blocks on top of the invoice's min_final_cltv_expiry: the hub refuses a hop expiring within
+// its --hub-hold-margin-blocks (20 by default; NIP-11 does not say it) of the tip.
+const FINAL_CLTV_MARGIN = 40;
+const ZERO_ID = '0'.repeat(64);
+// The hub's to_local on a revoked commitment is locked this long: how long this browser may
+// stay offline and still punish it (the most the hub accepts; docs/channels.md "Remaining risk").
+const TO_SELF_DELAY = 2016;
+
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+const unhex = (text) => new Uint8Array(text.match(/../g).map((h) => parseInt(h, 16)));
+const random = (n) => crypto.getRandomValues(new Uint8Array(n));
+async function sha256Hex(bytes) {
+  return hex(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
+}
+
+export class ChannelSync {
+  #datt;
+  #db;
+  #wallet;
+  #walletDb;
+  #onChange;
+  #deviceKey = null;
+  #channels = new Map();   // id -> record (what was committed last)
+  #seeds = new Map();      // id -> Uint8Array (unsealed, in this worker only)
+  #ws = null;
+  #url = null;
+  #reconnect = null;
+  #serial = Promise.resolve();
+  hub = null;              // NIP-11 {fees, channels} of the relay, or null
+  status = { state: 'idle', message: '' };
+
+  constructor({ datt, db, wallet, walletDb, onChange }) {
+    this.#datt = datt;
+    this.#db = db;
+    this.#wallet = wallet;
+    this.#walletDb = walletDb;
+    this.#onChange = onChange;
+  }
+
+  /** Runs `fn` after every step queued before it (steps of all channels, in order). */
+  #queue(fn) {
+    const run = this.#serial.then(fn);
+    this.#serial = run.catch(() => {});
+    return run;
+  }
+
+  async #load() {
+    if (this.#deviceKey) return;
+    await this.#datt.loadPayments();
+    let meta = await readMeta(this.#db, 'device');
+    if (!(meta?.cryptoKey instanceof CryptoKey)) {
+      meta = { key: 'device', cryptoKey: await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']) };
+      await putMeta(this.#db, meta);
+    }
+    this.#deviceKey = meta.cryptoKey;
+    const { channels } = await readChannelData(this.#db);
+    for (const record of channels) {
+      try {
+        const seed = await this.#unseal(record);
+        this.#datt.channel.info(record.state);   // the stored bytes parse (they are untrusted)
+        this.#seeds.set(record.id, seed);
+        if (record.stage === 'opening' || record.stage === 'funding_needed') {
+          // Opened on a connection of the last worker: the hub kept nothing of it.
+          await commit(this.#db, { channel: { ...record, stage: 'failed', message: 'the app closed before the channel was funded' } });
+          continue;
+        }
+        this.#channels.set(record.id, record);
+      } catch {
+        // Not ours (another device key) or damaged: left in the store, not used.
+      }
+    }
+  }
+
+  async #seal(seed, id) {
+    const nonce = random(12);
+    const ciphertext = new Uint8Array(await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce,
+      additionalData: new TextEncoder().encode(id) }, this.#deviceKey, seed));
+    return { nonce, ciphertext };
+  }
+
+  async #unseal(record) {
+    const seed = new Uint8Array(await crypto.subtle.decrypt({ name: 'AES-GCM', iv: record.seed.nonce,
+      additionalData: new TextEncoder().encode(record.id) }, this.#deviceKey, record.seed.ciphertext));
+    if (seed.length !== 32) throw new Error('bad seed');
+    return seed;
+  }
+
+  #setStatus(patch) {
+    this.status = { ...this.status, ...patch };
+    this.#onChange();
+  }
+
+  // --- the connection ---------------------------------------------------------------------
+
+  /** The wallet's relay (ws URL) opened: read its NIP-11 and, if it is a hub, connect. */
+  async attach(url) {
+    await this.#load();
+    if (this.#url === url && this.#ws) return;
+    this.#url = url;
+    try {
+      const http = url.replace(/^ws/, 'http');
+      const info = await (await fetch(http, { headers: { Accept: 'application/nostr+json' } })).json();
+      this.hub = info?.channels && info?.fees?.channel ? { channels: info.channels, fees: info.fees.channel } : null;
+    } catch (error) {
+      this.hub = null;
+      this.#setStatus({ state: 'unavailable', message: `cannot read the relay's NIP-11: ${error.message}` });
+      return;
+    }
+    if (!this.hub) {
+      this.#setStatus({ state: 'no_hub', message: 'this relay is not a channel hub' });
+      return;
+    }
+    this.#connect();
+  }
+
+  #connect() {
+    clearTimeout(this.#reconnect);
+    const ws = new WebSocket(this.#url);
+    ws.binaryType = 'arraybuffer';
+    this.#ws = ws;
+    this.#setStatus({ state: 'connecting', message: '' });
+    ws.onopen = () => this.#queue(() => this.#onOpen()).catch((e) => this.#setStatus({ message: e.message }));
+    ws.onmessage = (e) => {
+      if (!(e.data instanceof ArrayBuffer)) return;   // NIP-01 text: not for channels
+      const frame = new Uint8Array(e.data);
+      this.#queue(() => this.#onFrame(frame)).catch((error) => this.#setStatus({ message: error.message }));
+    };
+    ws.onclose = () => {
+      if (this.#ws !== ws) return;
+      this.#ws = null;
+      this.#setStatus({ state: 'disconnected' });
+      this.#queue(() => this.#onClose()).catch(() => {});
+      this.#reconnect = setTimeout(() => this.#connect(), RECONNECT_MS);
+    };
+  }
+
+  #send(frames) {
+    if (!this.#ws || this.#ws.readyState !== WebSocket.OPEN) return;
+    for (const frame of frames) this.#ws.send(frame);
+  }
+
+  async #onOpen() {
+    this.#setStatus({ state: 'connected' });
+    if (this.#live().length) this.#send([this.#datt.channel.challengeRequest()]);
+  }
+
+  /** Channels the hub knows (their funding_created went out) that are not closed. */
+  #live() {
+    return [...this.#channels.values()].filter((r) => !['opening', 'funding_needed', 'closed', 'failed'].includes(r.stage));
+  }
+
+  async #onClose() {
+    for (const record of [...this.#channels.values()]) {
+      if (record.stage === 'opening' || record.stage === 'funding_needed') {
+        // The hub keeps nothing of a channel before funding_created: open again.
+        await this.#save({ ...record, stage: 'failed', message: 'the connection to the hub closed before the channel was funded' });
+        continue;
+      }
+      if (record.stage === 'closed' || record.stage === 'failed') continue;
+      await this.#step(record, (state, seed) => this.#datt.channel.disconnected(state, seed));
+    }
+  }
+
+  async #onFrame(frame) {
+    const header = frameHeader(frame);
+    if (!header) return;
+    if (header.type === MESSAGE.hubChallenge) {
+      for (const record of this.#live()) {
+        await this.#step(record, (state, seed) => this.#datt.channel.attach(state, seed, frame));
+        await this.#step(this.#channels.get(record.id), (state, seed) => this.#datt.channel.connected(state, seed));
+      }
+      await this.#checkConfirmations();
+      return;
+    }
+    const record = this.#recordOf(header.channelId);
+    if (header.type === MESSAGE.warning || header.type === MESSAGE.error) {
+      const text = `${header.type === MESSAGE.error ? 'The hub refused' : 'The hub warns'}: ${frameText(frame)}`;
+      if (record) await this.#save({ ...record, message: text });
+      else this.#setStatus({ message: text });
+      return;
+    }
+    if (!record) return;
+    await this.#step(record, (state, seed) => this.#datt.channel.receive(state, seed, frame));
+  }
+
+  #recordOf(channelId) {
+    if (channelId === ZERO_ID) return null;
+    for (const record of this.#channels.values()) {
+      if (record.id === channelId || this.#datt.channel.info(record.state).channel_id === channelId) return record;
+    }
+    return null;
+  }
+
+  // --- steps ------------------------------------------------------------------------------
+
+  async #save(record, extra = {}) {
+    await commit(this.#db, { channel: record, ...extra });
+    this.#channels.set(record.id, record);
+    this.#onChange();
+  }
+
+  /**
+   * One step: `make(state, seed)` runs the machine; its state and what its events change are
+   * committed, then its frames are sent, then what the events call for (fulfil a received
+   * HTLC, broadcast the funding, sign) runs as the next steps. A refused message (a DattError)
+   * changes nothing but the record's message.
+   */
+  async #step(record, make, extra = {}) {
+    const seed = this.#seeds.get(record.id);
+    let step;
+    try {
+      step = make(record.state, seed);
+    } catch (error) {
+      await this.#save({ ...record, message: `${error.code ? `${error.code}: ` : ''}${error.message}` });
+      throw error;
+    }
+    const next = { ...record, state: step.state };
+    const payments = [...(extra.payments ?? [])];
+    const invoices = [...(extra.invoices ?? [])];
+    const followUps = [];
+    const { invoices: storedInvoices, payments: storedPayments } = await readChannelData(this.#db);
+    for (const event of step.events) {
+      switch (event.type) {
+        case 'funding_needed':
+          next.stage = 'funding_needed';
+          next.funding = { script: event.script, sats: Number(event.sats) };
+          break;
+        case 'funding_may_broadcast':
+          next.stage = 'funding_broadcast';
+          followUps.push(() => this.#broadcastFunding(next.id));
+          break;
+        case 'operational':
+          next.stage = 'ready';
+          next.message = undefined;
+          break;
+        case 'htlc_received':
+          followUps.push(() => this.#settleIncoming(next.id, event));
+          break;
+        case 'htlc_fulfilled': {
+          const hash = await sha256Hex(unhex(event.preimage));
+          const payment = storedPayments.find((p) => p.paymentHash === hash);
+          if (payment) payments.push({ ...payment, status: 'paid', preimage: event.preimage, reason: '' });
+          break;
+        }
+        case 'htlc_failed': {
+          const channelId = this.#datt.channel.info(step.state).channel_id;
+          const payment = storedPayments.find((p) => p.channelId === channelId && p.htlcId === String(event.id) && p.status === 'pending');
+          if (payment) payments.push({ ...payment, status: 'failed', reason: event.reason || 'failed without a reason' });
+          break;
+        }
+        case 'closed':
+          next.stage = 'closed';
+          break;
+        default:   // remote_commitment_revoked, updates_dropped: nothing to show
+      }
+    }
+    for (const invoice of extra.paidInvoices ?? []) {
+      const stored = storedInvoices.find((i) => i.paymentHash === invoice);
+      if (stored) invoices.push({ ...stored, paid: true });
+    }
+    await this.#save(next, { invoices, payments });
+    this.#send(step.frames);
+    for (const followUp of followUps) await followUp();
+    const current = this.#channels.get(next.id);
+    if (this.#datt.channel.info(current.state).has_changes_to_sign) {
+      await this.#step(current, (state, s) => this.#datt.channel.sign(state, s));
+    }
+  }
+
+  /** An HTLC to us: fulfilled if it pays one of our invoices in full, failed otherwise. */
+  async #settleIncoming(id, event) {
+    const record = this.#channels.get(id);
+    const { invoices } = await readChannelData(this.#db);
+    const invoice = invoices.find((i) => i.paymentHash === event.payment_hash);
+    if (invoice && BigInt(event.amount_msat) >= BigInt(invoice.amountMsat)) {
+      await this.#step(record, (state, seed) => this.#datt.channel.fulfill(state, seed, event.id, invoice.preimage),
+        { paidInvoices: [invoice.paymentHash] });
+    } else {
+      await this.#step(record, (state, seed) => this.#datt.channel.fail(state, seed, event.id,
+        invoice ? 'incorrect_payment_amount' : 'unknown_payment_hash'));
+    }
+  }
+
+  async #broadcastFunding(id) {
+    const record = this.#channels.get(id);
+    const f = record.funding;
+    const address = this.#datt.bitcoin.scriptToAddress(unhex(f.script), record.network);
+    try {
+      const verdict = await this.#wallet.send({ transaction: f.transaction, txid: f.txid, unsigned: f.unsigned,
+        payees: [{ address, value: BigInt(f.sats) }] });
+      if (!verdict.accepted) throw new Error(verdict.reason ?? 'refused');
+      await this.#save({ ...this.#channels.get(id), stage: 'confirming', confirmations: 0 });
+    } catch (error) {
+      await this.#save({ ...this.#channels.get(id), message: `The funding payment was not broadcast yet: ${error.message}` });
+    }
+    await this.#checkConfirmations();
+  }
+
+  /** The wallet's chain moved: funding payments may have their confirmations now. */
+  onWalletChange() {
+    return this.#queue(async () => {
+      for (const record of [...this.#channels.values()]) {
+        if (record.stage === 'funding_broadcast') await this.#broadcastFunding(record.id);
+      }
+      await this.#checkConfirmations();
+    });
+  }
+
+  async #checkConfirmations() {
+    for (const record of [...this.#channels.values()]) {
+      if (record.stage !== 'confirming' || record.readySent) continue;
+      const tx = await getTx(this.#walletDb, record.funding.txid);
+      const chain = await readChain(this.#walletDb, record.network);
+      const confirmations = tx?.status === 'confirmed' && chain ? chain.height - tx.height + 1 : 0;
+      if (confirmations >= record.minimumDepth && this.#ws?.readyState === WebSocket.OPEN) {
+        await this.#step({ ...record, confirmations, readySent: true }, (state, seed) => this.#datt.channel.ready(state, seed));
+      } else if (confirmations !== record.confirmations) {
+        await this.#save({ ...record, confirmations });
+      }
+    }
+  }
+
+  // --- requests from the tabs (worker.js handlers) -----------------------------------------
+
+  #ready(id) {
+    const record = id ? this.#channels.get(id) : [...this.#channels.values()].find((r) => r.stage === 'ready');
+    if (!record || record.stage !== 'ready') throw new Error('no open channel to the hub: open one first');
+    if (this.#ws?.readyState !== WebSocket.OPEN) throw new Error('not connected to the hub: wait for the connection');
+    return record;
+  }
+
+  /** Opens a channel of `sats` (pushing `pushSats` to the hub: room to receive), closing to `shutdownScript`. */
+  open({ sats, pushSats, shutdownScript, network, spendableSats }) {
+    return this.#queue(async () => {
+      await this.#load();
+      if (!this.hub) throw new Error('this relay is not a channel hub');
+      if (this.#ws?.readyState !== WebSocket.OPEN) throw new Error('not connected to the hub: wait for the connection');
+      const checked = checkFundingAmount(String(sats), { minSats: this.hub.channels.min_funding_sats,
+        maxSats: this.hub.channels.max_funding_sats, spendableSats });
+      if (checked.error) throw new Error(checked.error);
+      const push = BigInt(pushSats ?? 0);
+      if (push < 0n || push * 2n > BigInt(checked.sats)) throw new Error('The receive room can be at most half the channel.');
+      if (!/^[0-9a-f]{44,68}$/.test(shutdownScript)) throw new Error('bad closing script');
+      const seed = random(32);
+      const id = hex(random(32));
+      const step = this.#datt.channel.open(seed, {
+        chain_hash: chainHash(this.#datt.bitcoin.network(network).genesisHash), temporary_channel_id: id,
+        funding_sats: checked.sats, push_msat: push * 1000n, feerate_per_kw: FEERATE_PER_KW, dust_limit_sats: 546,
+        max_htlc_value_in_flight_msat: BigInt(checked.sats) * 1000n,
+        channel_reserve_sats: Math.max(546, Math.floor(checked.sats / 100)), htlc_minimum_msat: 1n, to_self_delay: TO_SELF_DELAY,
+        max_accepted_htlcs: 30, shutdown_script: shutdownScript, closing_min_fee_sats: CLOSING_FEES.min,
+        closing_max_fee_sats: CLOSING_FEES.max,
+      });
+      const record = { id, stage: 'opening', state: step.state, seed: await this.#seal(seed, id), fundingSats: checked.sats,
+        pushSats: Number(push), network, createdAt: Date.now(), minimumDepth: this.hub.channels.minimum_depth };
+      this.#seeds.set(id, seed);
+      await this.#save(record);
+      this.#send(step.frames);
+      return { id };
+    });
+  }
+
+  /** The funding payment the tab built and signed: funding_created goes out; broadcast waits for funding_signed. */
+  fund({ id, transaction, txid, unsigned, vout }) {
+    return this.#queue(async () => {
+      const record = this.#channels.get(id);
+      if (!record || record.stage !== 'funding_needed') throw new Error('this channel does not wait for its funding');
+      if (!(transaction instanceof Uint8Array) || !/^[0-9a-f]{64}$/.test(txid) || !Number.isInteger(vout)) throw new Error('bad funding');
+      const out = unsigned?.tx?.outputs?.[vout];
+      const script = typeof out?.scriptPubKey === 'string' ? out.scriptPubKey : hex(out?.scriptPubKey ?? []);
+      if (!out || script !== record.funding.script || BigInt(out.value) !== BigInt(record.funding.sats)) {
+        throw new Error('the funding payment does not pay the channel\'s funding output');
+      }
+      const funded = { ...record, stage: 'funding_signing', funding: { ...record.funding, txid, vout, transaction, unsigned } };
+      await this.#step(funded, (state, seed) => this.#datt.channel.funding(state, seed, { txid, vout }));
+      return { id };
+    });
+  }
+
+  /** An invoice for `amountMsat` on the open channel: the preimage is stored before the invoice is shown. */
+  invoice({ amountMsat, description }) {
+    return this.#queue(async () => {
+      const record = this.#ready();
+      const info = this.#datt.channel.info(record.state);
+      const preimage = random(32);
+      const paymentHash = await sha256Hex(preimage);
+      const key = random(32);
+      const invoice = this.#datt.invoice.encode({ network: invoiceNetwork(record.network), amount_msat: BigInt(amountMsat),
+        payment_hash: paymentHash, payment_secret: hex(random(32)), description: String(description ?? '').slice(0, 200),
+        payment_metadata: info.channel_id, created_at: Math.floor(Date.now() / 1000) }, key);
+      key.fill(0);
+      await commit(this.#db, { invoices: [{ paymentHash, preimage: hex(preimage), invoice, amountMsat: String(amountMsat),
+        channelId: info.channel_id, createdAt: Date.now(), paid: false }] });
+      this.#onChange();
+      return { invoice, paymentHash };
+    });
+  }
+
+  /** Pays a decoded invoice through the hub: the payment record and the HTLC commit together. */
+  pay({ invoice }) {
+    return this.#queue(async () => {
+      const record = this.#ready();
+      const decoded = this.#datt.invoice.decode(String(invoice).trim());
+      const summary = invoiceSummary(decoded, { network: record.network, nowSeconds: Math.floor(Date.now() / 1000),
+        withFee: (msat) => this.#datt.channel.amountWithFee(this.hub.fees, msat), channelOf: payeeChannelOf });
+      if (summary.problem) throw new Error(summary.problem);
+      const { payments } = await readChannelData(this.#db);
+      const earlier = payments.find((p) => p.paymentHash === decoded.payment_hash);
+      if (earlier && earlier.status !== 'failed') throw new Error(`This invoice was already ${earlier.status === 'paid' ? 'paid' : 'sent'}.`);
+      const info = this.#datt.channel.info(record.state);
+      if (BigInt(info.to_local_msat) < summary.totalMsat) {
+        throw new Error(`The channel holds ${formatMsat(BigInt(info.to_local_msat))}: not enough for ${formatMsat(summary.totalMsat)}.`);
+      }
+      const chain = await readChain(this.#walletDb, record.network);
+      const height = chain?.height ?? 0;
+      const finalExpiry = height + Number(decoded.min_final_cltv_expiry) + FINAL_CLTV_MARGIN;
+      const htlcId = String(record.nextHtlcId ?? 0);
+      const payment = { paymentHash: decoded.payment_hash, invoice: String(invoice).trim(), amountMsat: String(summary.amountMsat),
+        feeMsat: String(summary.feeMsat), channelId: info.channel_id, status: 'pending', reason: '', htlcId, createdAt: Date.now() };
+      await this.#step({ ...record, nextHtlcId: Number(htlcId) + 1 }, (state, seed) => this.#datt.channel.addHtlc(state, seed, {
+        amount_msat: summary.totalMsat, payment_hash: decoded.payment_hash, cltv_expiry: finalExpiry + this.hub.fees.cltv_expiry_delta,
+        block_height: height,
+        hop: { final: false, channel_id: summary.payeeChannel, amount_msat: summary.amountMsat, cltv_expiry: finalExpiry },
+      }), { payments: [payment] });
+      return { paymentHash: decoded.payment_hash };
+    });
+  }
+}

@@ -1,0 +1,252 @@
+// The Channels page (docs/web.md "Channels"): a payment channel to the wallet relay's hub.
+// Open one with an amount (funded by the browser wallet's on-chain payment), watch it
+// confirm, see its balances, make invoices to receive, pay invoices through the hub. The
+// page reads `datt-channels` and the wallet's database; every change goes through the owner
+// tab's worker (channels/sync.js), which alone holds the channels' seeds and signs.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { checkFundingAmount, formatMsat, invoiceSummary, parseInvoiceAmount, payeeChannelOf } from '../channels/records.js';
+import { openChannelDatabase, readChannelData } from '../channels/store.js';
+import { spendableCoins, summarize } from '../wallet/records.js';
+import { openWalletDatabase, readAccount, readChain, readScan, readWallet } from '../wallet/store.js';
+import { accountHref, html, useAction, useClient } from './hooks.js';
+import { ErrorLine, Loading } from './common.js';
+
+const FUNDING_FEE_RATE = 5;   // sat/vB of the funding payment
+const unhex = (text) => new Uint8Array(text.match(/../g).map((h) => parseInt(h, 16)));
+const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+let databases = null;
+function open() {
+  databases ??= Promise.all([openChannelDatabase(), openWalletDatabase()]);
+  return databases;
+}
+
+function useChannelData(client) {
+  const [data, setData] = useState(null);
+  const [error, setError] = useState(null);
+  const versions = [client.state.channelsVersion, client.state.walletVersion];
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const [channelDb, walletDb] = await open();
+      await client.datt.loadPayments();
+      const stored = await readChannelData(channelDb);
+      const account = await readAccount(walletDb);
+      let wallet = null;
+      if (account) {
+        const { coins, txs } = await readWallet(walletDb);
+        const chain = await readChain(walletDb, account.network);
+        const scan = client.datt.bitcoin.wallet.scan(account.xpub, (await readScan(walletDb))?.progress ?? null, [], { network: account.network });
+        const change = client.datt.bitcoin.wallet.addresses(account.xpub, 1, scan.nextChange, 1, { network: account.network })[0];
+        wallet = { account, coins, txs, chain, change, ...summarize(coins, txs) };
+      }
+      // The machine's own view of each stored state (the wasm parse checks the bytes again).
+      const channels = stored.channels.map((record) => {
+        try {
+          return { ...record, info: client.datt.channel.info(record.state) };
+        } catch (e) {
+          return { ...record, info: null, damaged: e.message };
+        }
+      });
+      return { ...stored, channels, wallet };
+    })().then((value) => live && (setData(value), setError(null)), (e) => live && setError(e));
+    return () => { live = false; };
+  }, versions);
+  return { data, error };
+}
+
+const STAGE_TEXT = {
+  opening: 'Asking the hub to open the channel…',
+  funding_needed: 'Paying the funding transaction from your wallet…',
+  funding_signing: 'Waiting for the hub to sign its side before broadcasting…',
+  funding_broadcast: 'Broadcasting the funding payment…',
+  closed: 'Closed.',
+  failed: 'Not opened.',
+};
+
+function Msat({ msat, testid }) {
+  return html`<span data-testid=${testid} data-msat=${String(msat)}>${formatMsat(BigInt(msat))}</span>`;
+}
+
+/** The wallet pays the channel's funding output; the owner broadcasts once the hub signed. */
+function Funding({ channel, wallet }) {
+  const client = useClient();
+  const [action, run] = useAction();
+  const tried = useRef(false);
+  const fund = () => run(async () => {
+    const coins = spendableCoins(wallet.coins, wallet.txs);
+    const unsigned = client.datt.bitcoin.wallet.buildPayment({
+      payees: [{ scriptPubKey: unhex(channel.funding.script), value: BigInt(channel.funding.sats) }], coins,
+      feeRate: FUNDING_FEE_RATE, changeScript: wallet.change.scriptPubKey }, { network: wallet.account.network });
+    const vout = unsigned.tx.outputs.findIndex((o) => (typeof o.scriptPubKey === 'string' ? o.scriptPubKey : hex(o.scriptPubKey)) === channel.funding.script);
+    await client.channelFund({ id: channel.id, network: wallet.account.network, unsigned, vout });
+  });
+  useEffect(() => {
+    if (!tried.current && client.unlocked) {
+      tried.current = true;
+      fund();
+    }
+  }, [client.unlocked]);
+  return html`<div>
+    ${!client.unlocked && html`<p class="notice" data-testid="channel-locked">Your key is locked: <a href=${accountHref()}>unlock it</a> to pay the funding transaction.</p>`}
+    ${action.error && html`<p><button data-testid="channel-fund-retry" disabled=${action.busy} onClick=${fund}>Try the funding payment again</button></p>`}
+    <${ErrorLine} error=${action.error} /></div>`;
+}
+
+function Channel({ channel, wallet }) {
+  const info = channel.info;
+  let stage = STAGE_TEXT[channel.stage] ?? '';
+  if (channel.stage === 'confirming') {
+    const have = channel.confirmations ?? 0;
+    const left = Math.max(0, channel.minimumDepth - have);
+    stage = left > 0 ? `Waiting for ${left} confirmation${left === 1 ? '' : 's'} of the funding payment (${have} of ${channel.minimumDepth}).`
+      : 'Confirmed: waiting for the hub to say the channel is ready…';
+  }
+  return html`<section class="card" data-testid="channel" data-stage=${channel.stage} data-id=${channel.id}>
+    <h2>Channel of ${channel.fundingSats.toLocaleString('en')} sats</h2>
+    ${channel.damaged && html`<p class="banner warning">This channel's stored state does not parse: ${channel.damaged}</p>`}
+    ${channel.stage !== 'ready' && html`<p data-testid="channel-stage">${stage}</p>`}
+    ${channel.stage === 'funding_needed' && wallet && html`<${Funding} channel=${channel} wallet=${wallet} />`}
+    ${info && info.to_local_msat !== undefined && html`<dl class="wallet-review">
+      <dt>Yours (local)</dt><dd><${Msat} msat=${info.to_local_msat} testid="channel-local" /></dd>
+      <dt>The hub's (remote)</dt><dd><${Msat} msat=${info.to_remote_msat} testid="channel-remote" /></dd>
+      <dt>Payments in flight</dt><dd data-testid="channel-htlcs" data-count=${String(info.htlcs ?? 0)}>${info.htlcs ?? 0}</dd>
+    </dl>`}
+    ${channel.funding?.txid && html`<p class="muted">Funding <code data-testid="channel-funding-txid">${channel.funding.txid}</code></p>`}
+    ${channel.message && html`<p class="notice" data-testid="channel-message">${channel.message}</p>`}
+  </section>`;
+}
+
+function OpenForm({ hub, wallet }) {
+  const client = useClient();
+  const [amount, setAmount] = useState('');
+  const [push, setPush] = useState('0');
+  const [action, run, setError] = useAction();
+  const spendable = spendableCoins(wallet.coins, wallet.txs).reduce((sum, c) => sum + BigInt(c.value), 0n);
+  const submit = (e) => {
+    e.preventDefault();
+    const checked = checkFundingAmount(amount, { minSats: hub.channels.min_funding_sats, maxSats: hub.channels.max_funding_sats,
+      spendableSats: spendable });
+    if (checked.error) return setError(checked.error);
+    if (!/^\d{1,16}$/.test(push.trim()) || BigInt(push.trim()) * 2n > BigInt(checked.sats)) {
+      return setError('The room to receive is a whole number of sats, at most half the channel.');
+    }
+    return run(() => client.channelOpen({ sats: checked.sats, pushSats: Number(push.trim()), shutdownScript: hex(wallet.change.scriptPubKey),
+      spendableSats: spendable }).then(() => setAmount('')));
+  };
+  return html`<section class="card" aria-labelledby="open-title">
+    <h2 id="open-title">Open a channel</h2>
+    <p class="muted">The hub takes channels of ${hub.channels.min_funding_sats.toLocaleString('en')} to
+      ${hub.channels.max_funding_sats.toLocaleString('en')} sats; your wallet can spend ${spendable.toLocaleString('en')} confirmed sats.
+      The channel is funded by an on-chain payment from your wallet and usable after ${hub.channels.minimum_depth} confirmation(s).</p>
+    <form onSubmit=${submit} data-testid="channel-open-form">
+      <label>Amount (sats) <input data-testid="channel-amount" inputmode="numeric" value=${amount} onInput=${(e) => setAmount(e.target.value)} /></label>
+      <label>Of which room to receive (sats given to the hub's side, so others can pay you)
+        <input data-testid="channel-push" inputmode="numeric" value=${push} onInput=${(e) => setPush(e.target.value)} /></label>
+      <button class="primary" type="submit" data-testid="channel-open" disabled=${action.busy || !client.unlocked}>Open channel</button>
+    </form>
+    ${!client.unlocked && html`<p class="notice">Your key is locked: <a href=${accountHref()}>unlock it</a> to open a channel.</p>`}
+    <${ErrorLine} error=${action.error} />
+  </section>`;
+}
+
+function Receive({ data }) {
+  const client = useClient();
+  const [amount, setAmount] = useState('');
+  const [description, setDescription] = useState('');
+  const [made, setMade] = useState(null);
+  const [copied, setCopied] = useState(false);
+  const [action, run, setError] = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    const parsed = parseInvoiceAmount(amount);
+    if (parsed.error) return setError(parsed.error);
+    setCopied(false);
+    return run(async () => setMade(await client.channelInvoice(parsed.msat, description)));
+  };
+  const paid = made && data.invoices.find((i) => i.paymentHash === made.paymentHash)?.paid;
+  return html`<section class="card" aria-labelledby="receive-title">
+    <h2 id="receive-title">Receive</h2>
+    <form onSubmit=${submit} data-testid="invoice-form">
+      <label>Amount (sats) <input data-testid="invoice-amount" inputmode="decimal" value=${amount} onInput=${(e) => setAmount(e.target.value)} /></label>
+      <label>Description <input data-testid="invoice-description" value=${description} maxlength="200" onInput=${(e) => setDescription(e.target.value)} /></label>
+      <button class="primary" type="submit" data-testid="invoice-make" disabled=${action.busy}>Make an invoice</button>
+    </form>
+    ${made && html`<div data-testid="invoice">
+      <p><code class="invoice" data-testid="invoice-text">${made.invoice}</code></p>
+      <p><button data-testid="invoice-copy" onClick=${() => navigator.clipboard.writeText(made.invoice).then(() => setCopied(true), () => setError('Could not copy: select the text instead.'))}>Copy</button>
+        ${copied && html` <span class="muted">Copied.</span>`}
+        <span data-testid="invoice-status"> ${paid ? 'Paid.' : 'Waiting for payment.'}</span></p></div>`}
+    <${ErrorLine} error=${action.error} />
+  </section>`;
+}
+
+function Pay({ data, hub, channel }) {
+  const client = useClient();
+  const [text, setText] = useState('');
+  const [sent, setSent] = useState(null);
+  const [action, run] = useAction();
+  let summary = null;
+  let problem = '';
+  if (text.trim()) {
+    try {
+      summary = invoiceSummary(client.datt.invoice.decode(text.trim()), { network: channel.network, nowSeconds: Math.floor(Date.now() / 1000),
+        withFee: (msat) => client.datt.channel.amountWithFee(hub.fees, msat), channelOf: payeeChannelOf });
+      problem = summary.problem;
+    } catch (e) {
+      problem = `Not a valid invoice: ${e.message}`;
+    }
+  }
+  const payment = sent && data.payments.find((p) => p.paymentHash === sent);
+  const local = BigInt(channel.info?.to_local_msat ?? 0);
+  if (!problem && summary && summary.totalMsat > local) problem = `The channel holds ${formatMsat(local)}: not enough.`;
+  const pay = () => run(async () => {
+    const { paymentHash } = await client.payInvoice(text.trim());
+    setSent(paymentHash);
+    setText('');
+  });
+  return html`<section class="card" aria-labelledby="pay-title">
+    <h2 id="pay-title">Pay</h2>
+    <label>Invoice <textarea data-testid="pay-invoice" rows="3" spellcheck="false" value=${text} onInput=${(e) => setText(e.target.value)} /></label>
+    ${problem && html`<p class="error" data-testid="pay-problem">${problem}</p>`}
+    ${summary && !problem && html`<dl class="wallet-review" data-testid="pay-summary">
+      <dt>Amount</dt><dd><${Msat} msat=${summary.amountMsat} testid="pay-amount" /></dd>
+      <dt>Hub's fee</dt><dd><${Msat} msat=${summary.feeMsat} testid="pay-fee" /></dd>
+      <dt>Total</dt><dd><${Msat} msat=${summary.totalMsat} testid="pay-total" /></dd>
+      ${summary.description && html`<dt>For</dt><dd>${summary.description}</dd>`}
+    </dl>
+    <p><button class="primary" data-testid="pay-confirm" disabled=${action.busy} onClick=${pay}>Pay ${formatMsat(summary.totalMsat)}</button></p>`}
+    ${payment && html`<p data-testid="pay-status" data-status=${payment.status}>${payment.status === 'paid' ? `Paid ${formatMsat(BigInt(payment.amountMsat))} (fee ${formatMsat(BigInt(payment.feeMsat))}).`
+      : payment.status === 'failed' ? `The payment failed: ${payment.reason}` : 'Paying through the hub…'}</p>`}
+    <${ErrorLine} error=${action.error} />
+  </section>`;
+}
+
+export function ChannelsPage() {
+  const client = useClient();
+  const { data, error } = useChannelData(client);
+  const hubState = client.state.channels;
+  useEffect(() => { client.channelStatus().catch(() => {}); }, []);
+  if (!client.state.account) {
+    return html`<div class="card"><h1>Channels</h1><p><a href=${accountHref()}>Create an account or import one</a> to open a channel.</p></div>`;
+  }
+  if (error) return html`<div class="card"><h1>Channels</h1><${ErrorLine} error=${error} /></div>`;
+  if (!data) return html`<${Loading} what="Opening the channels" />`;
+  const hub = hubState?.hub;
+  const status = hubState?.status;
+  const ready = data.channels.find((c) => c.stage === 'ready');
+  const opening = data.channels.some((c) => !['ready', 'closed', 'failed'].includes(c.stage));
+  return html`<div class="channels" data-testid="channels-page">
+    <h1>Channels</h1>
+    ${data.rejected > 0 && html`<p class="banner warning">${data.rejected} stored channel records were not valid and are not used.</p>`}
+    <p class="muted" data-testid="hub-state" data-state=${status?.state ?? 'idle'}>Hub: ${status?.state ?? 'not connected yet'}${status?.message ? ` (${status.message})` : ''}.</p>
+    ${hub && html`<p class="muted">Fees: ${hub.fees.base_msat} msat + ${hub.fees.proportional_millionths} per million of the amount.</p>`}
+    ${!data.wallet && html`<p class="notice"><a href="#/wallet">Set up your wallet</a> first: it funds the channel.</p>`}
+    ${data.channels.map((c) => html`<${Channel} key=${c.id} channel=${c} wallet=${data.wallet} />`)}
+    ${ready && hub && html`<${Receive} data=${data} />`}
+    ${ready && hub && html`<${Pay} data=${data} hub=${hub} channel=${ready} />`}
+    ${hub && data.wallet && !ready && !opening && html`<${OpenForm} hub=${hub} wallet=${data.wallet} />`}
+    <p class="muted">Closing a channel from the web app is not available yet. While a channel is open, keep this browser
+      online at least every few days: the app watches the chain for the hub only while it runs (docs/channels.md).</p>
+  </div>`;
+}
