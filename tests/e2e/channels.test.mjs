@@ -45,6 +45,8 @@ function nip11(base) {
 async function openBrowser(who) {
   who.browser = await launchProfile();
   who.page = await who.browser.page();
+  who.warnings = [];   // the sync worker's errors (console.warn 'datt sync: ...'), shown when a step fails
+  who.page.on('console', (m) => { if (m.text().startsWith('datt sync:')) who.warnings.push(m.text()); });
   await who.page.goto(app.base);
   await who.page.waitForSelector('html[data-ready=true]', T);
 }
@@ -120,8 +122,13 @@ test('A and B open channels to the hub; A reloads while the funding confirms', {
   assert.equal(await stage(A.page), 'confirming');
 
   await app.rpc('generatetoaddress', [1, app.nobody]);
-  await waitFor('A ready', () => stage(A.page), 'ready', 120000);
-  await waitFor('B ready', () => stage(B.page), 'ready', 120000);
+  for (const who of [A, B]) {
+    await waitFor(`${who.name} ready`, () => stage(who.page), 'ready', 120000).catch(async (error) => {
+      await screenshot(who.page, `channels-not-ready-${who.name}`);
+      throw new Error(`${error.message}; the page says: ${await who.page.getByTestId('channels-page').innerText()}; ` +
+        `the worker said: ${who.warnings.join(' | ')}`);
+    });
+  }
   assert.equal(await msat(A.page, 'channel-local'), CHANNEL_SATS * 1000n);
   assert.equal(await msat(A.page, 'channel-remote'), 0n);
   assert.equal(await msat(B.page, 'channel-local'), (CHANNEL_SATS - B_PUSH_SATS) * 1000n);

@@ -87,7 +87,19 @@ export class ChannelSync {
           await commit(this.#db, { channel: { ...record, stage: 'failed', message: 'the app closed before the channel was funded' } });
           continue;
         }
-        this.#channels.set(record.id, record);
+        // The last worker's connection is gone (a reload ends it without a close): the machine
+        // hears so now, so that this worker's connection can reestablish.
+        let current = record;
+        if (record.stage !== 'closed' && record.stage !== 'failed') {
+          try {
+            const step = this.#datt.channel.disconnected(record.state, seed);
+            current = { ...record, state: step.state };
+            await commit(this.#db, { channel: current });
+          } catch {
+            // already disconnected
+          }
+        }
+        this.#channels.set(record.id, current);
       } catch {
         // Not ours (another device key) or damaged: left in the store, not used.
       }

@@ -246,7 +246,7 @@ export function ChannelsPage() {
     ${ready && hub && html`<${Receive} data=${data} />`}
     ${ready && hub && html`<${Pay} data=${data} hub=${hub} channel=${ready} />`}
     ${hub && data.wallet && !ready && !opening && html`<${OpenForm} hub=${hub} wallet=${data.wallet} />`}
-    <p class="muted">Closing a channel from the web app is not available yet. While a channel is open, keep this browser
-      online at least every few days: the app watches the chain for the hub only while it runs (docs/channels.md).</p>
+    <p class="muted">Closing a channel from the web app is not available yet, and the app does not yet watch the chain
+      for a hub that broadcasts an old state of a channel: until it does, a channel relies on the hub's honesty for that.</p>
   </div>`;
 }
