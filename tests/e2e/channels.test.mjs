@@ -7,7 +7,8 @@
 // IndexedDB and attached again, challenge then reestablish, on the new connection), then B
 // makes a BOLT-11 invoice and A pays it: the Pay form shows the amount and the fee NIP-11
 // advertises, and both pages show the exact new balances in msat (A: minus amount + fee,
-// B: plus the amount). A reloads after paying: the balances and the paid status survive.
+// B: plus the amount); paying needs the unlocked key (A's reload locked it: the Pay button
+// waits until A unlocks). A reloads after paying: the balances survive.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import http from 'node:http';
@@ -150,6 +151,16 @@ test('B makes an invoice, A pays it through the hub; exact balances; A reloads a
   assert.equal(await msat(A.page, 'pay-amount'), INVOICE_MSAT);
   assert.equal(await msat(A.page, 'pay-fee'), fee);
   assert.equal(await msat(A.page, 'pay-total'), INVOICE_MSAT + fee);
+  // A's reload locked the key: paying needs it unlocked (the channel's keys are the worker's).
+  await A.page.getByTestId('pay-locked').waitFor(T);
+  assert.equal(await A.page.getByTestId('pay-confirm').isDisabled(), true);
+  await go(A.page, '#/account?next=%2Fchannels');
+  const unlockForm = A.page.getByTestId('unlock-form');
+  await unlockForm.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await unlockForm.getByRole('button', { name: 'Unlock' }).click();
+  await A.page.getByTestId('lock-button').waitFor(T);
+  await go(A.page, '#/channels');
+  await A.page.getByTestId('pay-invoice').fill(invoice);
   await screenshot(A.page, 'channels-pay-confirm');
   await A.page.getByTestId('pay-confirm').click();
   await waitFor('A\'s payment', () => A.page.getByTestId('pay-status').getAttribute('data-status'), 'paid', 60000);

@@ -383,6 +383,8 @@ export class Client {
    * The seam for tips over channels: the tip button calls this with the payee's invoice.
    */
   payInvoice(invoice) {
+    // Spending needs the unlocked key, as on chain (the channel's own keys are the owner's).
+    if (!this.#unlocked) return Promise.reject(new KeystoreError('locked', 'unlock your key to pay'));
     return this.#owner.call('channelPay', { invoice });
   }
 

@@ -215,7 +215,8 @@ function Pay({ data, hub, channel }) {
       <dt>Total</dt><dd><${Msat} msat=${summary.totalMsat} testid="pay-total" /></dd>
       ${summary.description && html`<dt>For</dt><dd>${summary.description}</dd>`}
     </dl>
-    <p><button class="primary" data-testid="pay-confirm" disabled=${action.busy} onClick=${pay}>Pay ${formatMsat(summary.totalMsat)}</button></p>`}
+    ${!client.unlocked && html`<p class="notice" data-testid="pay-locked">Your key is locked: <a href=${accountHref()}>unlock it</a> to pay.</p>`}
+    <p><button class="primary" data-testid="pay-confirm" disabled=${action.busy || !client.unlocked} onClick=${pay}>Pay ${formatMsat(summary.totalMsat)}</button></p>`}
     ${payment && html`<p data-testid="pay-status" data-status=${payment.status}>${payment.status === 'paid' ? `Paid ${formatMsat(BigInt(payment.amountMsat))} (fee ${formatMsat(BigInt(payment.feeMsat))}).`
       : payment.status === 'failed' ? `The payment failed: ${payment.reason}` : 'Paying through the hub…'}</p>`}
     <${ErrorLine} error=${action.error} />
