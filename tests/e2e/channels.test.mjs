@@ -8,7 +8,8 @@
 // makes a BOLT-11 invoice and A pays it: the Pay form shows the amount and the fee NIP-11
 // advertises, and both pages show the exact new balances in msat (A: minus amount + fee,
 // B: plus the amount); paying needs the unlocked key (A's reload locked it: the Pay button
-// waits until A unlocks). A reloads after paying: the balances survive.
+// waits until A unlocks). A second payment, A reloading the moment it is sent: paid after
+// the reload, the balances exact.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import http from 'node:http';
@@ -137,7 +138,7 @@ test('A and B open channels to the hub; A reloads while the funding confirms', {
   await screenshot(B.page, 'channels-ready');
 });
 
-test('B makes an invoice, A pays it through the hub; exact balances; A reloads after paying', { timeout: 180000 }, async () => {
+test('B makes an invoice, A pays it through the hub; exact balances; a second payment survives A reloading as it is sent', { timeout: 180000 }, async () => {
   await B.page.getByTestId('invoice-amount').fill('50000');
   await B.page.getByTestId('invoice-description').fill('for the cat pictures');
   await B.page.getByTestId('invoice-make').click();
@@ -181,11 +182,31 @@ test('B makes an invoice, A pays it through the hub; exact balances; A reloads a
   await A.page.getByTestId('pay-confirm').click();
   await A.page.getByRole('alert').filter({ hasText: 'already paid' }).waitFor(T);
 
+  // A second payment (with msat), and A reloads the moment the HTLC is committed and sent
+  // (before or just after the hub settles it: timing decides): after the reload the channel
+  // is reestablished and the payment is paid, the balances exact.
+  await B.page.getByTestId('invoice-amount').fill('10000.5');
+  await B.page.getByTestId('invoice-make').click();
+  await B.page.getByTestId('invoice-status').filter({ hasText: 'Waiting' }).waitFor(T);
+  const second = await B.page.getByTestId('invoice-text').innerText();
+  assert.notEqual(second, invoice);
+  const secondMsat = 10_000_500n;
+  const secondFee = BigInt(fees.base_msat) + secondMsat * BigInt(fees.proportional_millionths) / 1_000_000n;
+  await A.page.getByTestId('pay-invoice').fill(second);
+  await A.page.getByTestId('pay-confirm').click();
+  await A.page.getByTestId('pay-status').waitFor(T);
   await A.page.reload();
   await A.page.waitForSelector('html[data-ready=true]', T);
   await A.page.getByTestId('channel').waitFor(T);
+  const secondHash = datt.invoice.decode(second).payment_hash;
+  await waitFor('the second payment after the reload', () => A.page.locator(`[data-testid=payment-row][data-hash="${secondHash}"]`)
+    .getAttribute('data-status'), 'paid', 60000);
+  await waitFor('B\'s second invoice', () => B.page.getByTestId('invoice-status').innerText().then((t) => t.trim()), 'Paid.', 60000);
   await waitFor('A ready after reload', () => stage(A.page), 'ready');
-  assert.equal(await msat(A.page, 'channel-local'), aLocal);
-  assert.equal(await msat(A.page, 'channel-remote'), INVOICE_MSAT + fee);
+  await waitFor('A local after both', () => msat(A.page, 'channel-local'), aLocal - secondMsat - secondFee);
+  assert.equal(await msat(A.page, 'channel-remote'), INVOICE_MSAT + fee + secondMsat + secondFee);
+  await waitFor('B local after both', () => msat(B.page, 'channel-local'), bLocal + secondMsat);
+  assert.equal(await msat(B.page, 'channel-remote'), B_PUSH_SATS * 1000n - INVOICE_MSAT - secondMsat);
+  await screenshot(A.page, 'channels-after-reload');
   for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
 });

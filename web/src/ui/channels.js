@@ -223,6 +223,17 @@ function Pay({ data, hub, channel }) {
   </section>`;
 }
 
+function Payments({ payments }) {
+  if (!payments.length) return null;
+  return html`<section class="card" aria-labelledby="payments-title">
+    <h2 id="payments-title">Payments</h2>
+    <ul class="wallet-history">
+      ${payments.slice(0, 50).map((p) => html`<li key=${p.paymentHash} data-testid="payment-row" data-status=${p.status} data-hash=${p.paymentHash}>
+        <span class="out">-${formatMsat(BigInt(p.amountMsat))}</span> <span class="muted">fee ${formatMsat(BigInt(p.feeMsat))}</span>
+        <span>${p.status === 'paid' ? 'paid' : p.status === 'failed' ? `failed: ${p.reason}` : 'paying…'}</span></li>`)}
+    </ul></section>`;
+}
+
 export function ChannelsPage() {
   const client = useClient();
   const { data, error } = useChannelData(client);
@@ -246,6 +257,7 @@ export function ChannelsPage() {
     ${data.channels.map((c) => html`<${Channel} key=${c.id} channel=${c} wallet=${data.wallet} />`)}
     ${ready && hub && html`<${Receive} data=${data} />`}
     ${ready && hub && html`<${Pay} data=${data} hub=${hub} channel=${ready} />`}
+    <${Payments} payments=${data.payments} />
     ${hub && data.wallet && !ready && !opening && html`<${OpenForm} hub=${hub} wallet=${data.wallet} />`}
     <p class="muted">Closing a channel from the web app is not available yet, and the app does not yet watch the chain
       for a hub that broadcasts an old state of a channel: until it does, a channel relies on the hub's honesty for that.</p>
