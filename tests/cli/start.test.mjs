@@ -1,5 +1,5 @@
-// `npm start` as a user runs it (scripts/start.sh): the relay serves the web app and stores
-// events, a regtest Bitcoin node (bcoin) answers RPC with its password from the data folder,
+// `npm start` as a user runs it (scripts/start.sh): the relay serves the web app, stores
+// events and is a payment-channel hub (NIP-11 `channels`, minimum depth 1), a regtest Bitcoin node (bcoin) answers RPC with its password from the data folder,
 // SIGTERM stops both, and a restart finds the relay's events and the mined blocks again. A
 // taken RPC port is a clear error that leaves nothing running.
 import assert from 'node:assert/strict';
@@ -74,6 +74,10 @@ test('npm start runs the relay with the web app and a regtest Bitcoin node; a re
   try {
     const page = await (await fetch(`http://127.0.0.1:${relayPort}/`)).text();
     assert.match(page, /<html/);
+    // The relay is the web app's channel hub, its channels usable after 1 confirmation.
+    const nip11 = await (await fetch(`http://127.0.0.1:${relayPort}/`, { headers: { accept: 'application/nostr+json' } })).json();
+    assert.equal(nip11.channels?.minimum_depth, 1, JSON.stringify(nip11));
+    assert.ok(nip11.fees?.channel, 'the hub advertises its fees');
     const client = await connect(`ws://127.0.0.1:${relayPort}/`);
     event = signEvent({ kind: 1, content: 'kept across restarts' }, newKey());
     await publishOk(client, event);

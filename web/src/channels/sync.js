@@ -201,8 +201,12 @@ export class ChannelSync {
     if (!header) return;
     if (header.type === MESSAGE.hubChallenge) {
       for (const record of this.#live()) {
-        await this.#step(record, (state, seed) => this.#datt.channel.attach(state, seed, frame));
-        await this.#step(this.#channels.get(record.id), (state, seed) => this.#datt.channel.connected(state, seed));
+        try {
+          await this.#step(record, (state, seed) => this.#datt.channel.attach(state, seed, frame));
+          await this.#step(this.#channels.get(record.id), (state, seed) => this.#datt.channel.connected(state, seed));
+        } catch {
+          // Kept as the channel's message (#step); the other channels still attach.
+        }
       }
       await this.#checkConfirmations();
       return;
@@ -216,6 +220,7 @@ export class ChannelSync {
     }
     if (!record) return;
     await this.#step(record, (state, seed) => this.#datt.channel.receive(state, seed, frame));
+    if (record.stage === 'confirming') await this.#checkConfirmations();   // the link may be reestablished now
   }
 
   #recordOf(channelId) {
@@ -347,8 +352,12 @@ export class ChannelSync {
       const tx = await getTx(this.#walletDb, record.funding.txid);
       const chain = await readChain(this.#walletDb, record.network);
       const confirmations = tx?.status === 'confirmed' && chain ? chain.height - tx.height + 1 : 0;
-      if (confirmations >= record.minimumDepth && this.#ws?.readyState === WebSocket.OPEN) {
-        await this.#step({ ...record, confirmations, readySent: true }, (state, seed) => this.#datt.channel.ready(state, seed));
+      // channel_ready only on a reestablished link (LinkState kConnected = 0): before, the
+      // machine refuses it (channel_not_connected); the next frame or block tries again.
+      const linked = this.#ws?.readyState === WebSocket.OPEN && this.#datt.channel.info(record.state).link === 0;
+      if (confirmations >= record.minimumDepth && linked) {
+        await this.#step({ ...record, confirmations, readySent: true }, (state, seed) => this.#datt.channel.ready(state, seed))
+          .catch(() => this.#save({ ...this.#channels.get(record.id), readySent: false }));
       } else if (confirmations !== record.confirmations) {
         await this.#save({ ...record, confirmations });
       }
