@@ -207,6 +207,8 @@ test('B makes an invoice, A pays it through the hub; exact balances; a second pa
   assert.equal(await msat(A.page, 'channel-remote'), INVOICE_MSAT + fee + secondMsat + secondFee);
   await waitFor('B local after both', () => msat(B.page, 'channel-local'), bLocal + secondMsat);
   assert.equal(await msat(B.page, 'channel-remote'), B_PUSH_SATS * 1000n - INVOICE_MSAT - secondMsat);
+  await waitFor('A\'s hub state after the reload', () => A.page.getByTestId('hub-state').getAttribute('data-state'), 'connected', 10000)
+    .catch(async (error) => { await screenshot(A.page, 'channels-after-reload'); throw error; });
   await screenshot(A.page, 'channels-after-reload');
   for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
 });
