@@ -66,8 +66,7 @@ function Balance({ data, status }) {
   return html`<section class="card wallet-balance" aria-label="Balance">
     <p><strong data-testid="balance-confirmed" data-sats=${String(data.confirmed)}>${formatSats(data.confirmed)}</strong> confirmed</p>
     <p><span data-testid="balance-pending" data-sats=${String(data.pending)}>${formatSats(data.pending)}</span> pending</p>
-    <p class="muted">Network ${data.account.network}; headers verified to height
-      <span data-testid="chain-height">${data.chain?.height ?? 0}</span>${status?.relayHeight != null ? ` of ${status.relayHeight}` : ''}.
+    <p class="muted">Network ${data.account.network}; headers verified to height${' '}<span data-testid="chain-height">${data.chain?.height ?? 0}</span>${status?.relayHeight != null ? ` of ${status.relayHeight}` : ''}.
       ${status && status.state !== 'connected' ? html` <span data-testid="wallet-state">${status.state}${status.error ? `: ${status.error}` : ''}</span>` : ''}</p>
   </section>`;
 }
@@ -248,7 +247,7 @@ function History({ data }) {
     <h2 id="history-title">History</h2>
     <ul class="wallet-history" data-testid="wallet-history">
       ${data.history.map((row) => html`<li key=${row.txid} data-testid="history-row" data-status=${row.status} data-txid=${row.txid}>
-        <span class=${row.amount < 0n ? 'out' : 'in'} data-testid="history-amount">${row.amount > 0n ? '+' : ''}${formatSats(row.amount)}</span>
+        <span class=${row.amount < 0n ? 'out' : row.amount > 0n ? 'in' : ''} data-testid="history-amount">${row.amount > 0n ? '+' : ''}${formatSats(row.amount)}</span>
         <span data-testid="history-status">${row.status === 'confirmed' ? `confirmed at ${row.height}` : row.status}</span>
         ${row.fee !== null && html`<span class="muted">fee ${formatSats(row.fee)}</span>`}
         <code class="muted">${row.txid.slice(0, 16)}…</code>
