@@ -1,6 +1,10 @@
 // Where the bytes of a wasm module are: section sizes, and code bytes grouped by the function
 // names in the module's name section (link with --profiling-funcs to keep them).
 //   node scripts/wasm-size.mjs FILE.wasm [--top N] [--depth D] [--functions] [--match RE,RE]
+//                              [--diff OTHER.wasm]
+// --diff: code bytes per function name, FILE against OTHER (both linked with names), largest
+// growth first; a function only in OTHER was inlined away in FILE (how the link's inlining
+// was found to cost 57 KB of the payments module: docs/performance.md "Payments module size").
 // (a build with names: rerun the link command of build/wasm/wasm/CMakeFiles/datt_wasm.dir/link.txt,
 // or datt_wasm_pay.dir/link.txt for the payments module,
 // with --profiling-funcs added and -o elsewhere; docs/performance.md "Size")
@@ -11,7 +15,7 @@ const file = args[0];
 const opt = (name, fallback) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
 const top = opt('--top', 40);
 const depth = opt('--depth', 3);
-const bytes = readFileSync(file);
+let bytes = readFileSync(file);
 
 let pos = 8;
 const leb = () => {
@@ -100,6 +104,17 @@ if (args.includes('--functions')) {
   bodySizes.map((s, i) => [s, names.get(importedFuncs + i)]).sort((a, b) => b[0] - a[0]).slice(0, top)
     .forEach(([s, n]) => console.log(`  ${String(s).padStart(8)} B  ${(n ?? '?').slice(0, 160)}`));
 }
+if (args.includes('--diff')) {
+  // Read OTHER with the same parser (the loop above, run again on its bytes).
+  const mine = new Map();
+  bodySizes.forEach((s, i) => { const n = names.get(importedFuncs + i) ?? `?${i}`; mine.set(n, (mine.get(n) ?? 0) + s); });
+  const other = functionSizes(readFileSync(args[args.indexOf('--diff') + 1]));
+  const rows = [...new Set([...mine.keys(), ...other.keys()])]
+    .map((n) => [n, mine.get(n) ?? 0, other.get(n) ?? 0]).sort((a, b) => (b[1] - b[2]) - (a[1] - a[2]));
+  const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
+  console.log(`\ncode by function against ${args[args.indexOf('--diff') + 1]}: ${sum(mine)} B against ${sum(other)} B; largest growth (this, other):`);
+  for (const [n, a, b] of rows.slice(0, top)) console.log(`  ${String(a - b).padStart(8)} B ${String(a).padStart(8)} ${String(b).padStart(8)}  ${n.slice(0, 140)}`);
+}
 if (args.includes('--match')) {
   for (const pattern of args[args.indexOf('--match') + 1].split(',')) {
     const re = new RegExp(pattern);
@@ -107,4 +122,36 @@ if (args.includes('--match')) {
     bodySizes.forEach((s, i) => { if (re.test(names.get(importedFuncs + i) ?? '')) { sum += s; count++; } });
     console.log(`  /${pattern}/: ${sum} B in ${count} functions`);
   }
+}
+
+// Code bytes by function name of another module (for --diff).
+function functionSizes(other) {
+  let at = 8, imported = 0;
+  const num = () => { let r = 0, shift = 0, b; do { b = other[at++]; r += (b & 0x7f) * 2 ** shift; shift += 7; } while (b & 0x80); return r; };
+  const text = () => { const n = num(); const s = other.toString('utf8', at, at + n); at += n; return s; };
+  const sizes = [], found = new Map(), out = new Map();
+  while (at < other.length) {
+    const id = other[at++], size = num(), start = at;
+    if (id === 2) {
+      for (let n = num(); n > 0; n--) {
+        text(); text();
+        const kind = other[at++];
+        if (kind === 0) { num(); imported++; }
+        else if (kind === 1) { at++; const f = num(); num(); if (f & 1) num(); }
+        else if (kind === 2) { const f = num(); num(); if (f & 1) num(); }
+        else if (kind === 3) at += 2;
+      }
+    }
+    if (id === 10) for (let n = num(); n > 0; n--) { const s = num(); sizes.push(s); at += s; }
+    if (id === 0 && text() === 'name') {
+      while (at < start + size) {
+        const sub = other[at++], subEnd = num() + at;
+        if (sub === 1) for (let n = num(); n > 0; n--) { const idx = num(); found.set(idx, text()); }
+        at = subEnd;
+      }
+    }
+    at = start + size;
+  }
+  sizes.forEach((s, i) => { const n = found.get(imported + i) ?? `?${i}`; out.set(n, (out.get(n) ?? 0) + s); });
+  return out;
 }
