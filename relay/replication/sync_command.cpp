@@ -94,7 +94,8 @@ int run_sync_command(const std::vector<std::string>& args) {
         std::cerr << "datt-relay sync: " << error.code << ": " << error.message << "\n";
         return 1;
     };
-    auto store = open_sqlite_store(database);
+    // One scan per run: reads without the memory map (SqliteOptions::memory_mapped_reads).
+    auto store = open_sqlite_store(database, {.memory_mapped_reads = false});
     if (!store) return fail(store.error());
     auto reader = (*store)->open_reader();
     if (!reader) return fail(reader.error());

@@ -312,7 +312,7 @@ Result<Connection> open_writer(const std::string& path, bool durable) {
     return db;
 }
 
-Result<Connection> open_reader(const std::string& path) {
+Result<Connection> open_reader(const std::string& path, bool memory_mapped) {
     auto db = Connection::open(path, SQLITE_OPEN_READONLY);
     if (!db)
         return make_error(db.error().code, "database file " + path + ": " + db.error().message);
@@ -321,8 +321,9 @@ Result<Connection> open_reader(const std::string& path) {
     // that is in the OS cache costs no pread() and no copy into SQLite's cache. The map is
     // read-only, file-backed and shared by the reader threads (it shows in RSS as file
     // pages, which the OS reclaims like any cache).
-    if (auto configured = db->exec("PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16384;"
-                                   "PRAGMA mmap_size=2147418112");
+    if (auto configured = db->exec(std::string("PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16384;"
+                                               "PRAGMA mmap_size=") +
+                                   (memory_mapped ? "2147418112" : "0"));
         !configured) {
         return configured.error();
     }

@@ -102,6 +102,6 @@ inline constexpr const char* kTimeBoundSql =
 
 // A read-only connection for one reader thread (the file must already be set up by
 // open_writer).
-[[nodiscard]] Result<Connection> open_reader(const std::string& path);
+[[nodiscard]] Result<Connection> open_reader(const std::string& path, bool memory_mapped);
 
 }  // namespace datt::relay::sqlite

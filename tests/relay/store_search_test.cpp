@@ -289,7 +289,9 @@ TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
             EXPECT_FALSE(got->empty()) << json;
             auto counted = reader_->count({filter});
             ASSERT_TRUE(counted.ok());
-            if (!filter.limit) EXPECT_EQ(*counted, got->size()) << json;
+            if (!filter.limit) {
+                EXPECT_EQ(*counted, got->size()) << json;
+            }
         }
     };
     expect_author_shapes();
