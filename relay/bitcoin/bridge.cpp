@@ -106,17 +106,16 @@ uint32_t Bridge::tip_height() const {
     return height_;
 }
 
-void Bridge::output_confirmations(const Hash256& txid, uint32_t vout,
-                                  std::function<void(Result<uint32_t>)> done) {
+void Bridge::unspent_output(const Hash256& txid, uint32_t vout,
+                            std::function<void(Result<std::optional<ChainOutput>>)> done) {
     auto job = [this, txid, vout, done] {
-        auto out = call("gettxout", json::array({hex_of(txid), vout}));
+        auto out = call("gettxout", json::array({hex_of(txid), vout, true}));
         if (!out) return done(out.error());
-        if (out->is_null()) return done(uint32_t{0});
-        const auto found = out->find("confirmations");
-        if (found == out->end() || !found->is_number_unsigned()) {
-            return done(make_error("node_lied", "gettxout answered without confirmations"));
-        }
-        done(static_cast<uint32_t>(std::min<uint64_t>(found->get<uint64_t>(), 1'000'000)));
+        auto parsed = txout_result(*out);
+        if (!parsed) return done(parsed.error());
+        if (!*parsed) return done(std::optional<ChainOutput>{});
+        done(std::optional<ChainOutput>{
+            ChainOutput{(*parsed)->confirmations, (*parsed)->value, std::move((*parsed)->script_pubkey)}});
     };
     {
         std::lock_guard lock(mutex_);

@@ -50,8 +50,8 @@ class Bridge final : public BitcoinService {
     std::string state_json() const override;
     std::string metrics_text() const override;
     uint32_t tip_height() const override;
-    void output_confirmations(const Hash256& txid, uint32_t vout,
-                              std::function<void(Result<uint32_t>)> done) override;
+    void unspent_output(const Hash256& txid, uint32_t vout,
+                        std::function<void(Result<std::optional<ChainOutput>>)> done) override;
 
   private:
     struct Queued {

@@ -1,5 +1,7 @@
 #include "bridge/rpc_reply.h"
 
+#include <cmath>
+
 #include "bitcoin/display_hash.h"
 #include "util/hex.h"
 
@@ -147,6 +149,42 @@ Result<CheckedProof> check_txout_proof(const json& result, const Hash256& txid, 
     for (const auto& match : proof->matches) found = found || match.txid == txid;
     if (!found) return lied("gettxoutproof: the proof does not contain " + bitcoin::to_display_hex(txid));
     return CheckedProof{std::move(*bytes), std::move(*proof)};
+}
+
+Result<std::optional<UnspentOutput>> txout_result(const json& result) {
+    if (result.is_null()) return std::optional<UnspentOutput>{};
+    if (!result.is_object()) return malformed("gettxout: expected null or an object");
+    const auto confirmations = result.find("confirmations");
+    if (confirmations == result.end() || !confirmations->is_number_unsigned() ||
+        confirmations->get<uint64_t>() > UINT32_MAX) {
+        return malformed("gettxout: expected unsigned confirmations");
+    }
+    const auto value = result.find("value");
+    if (value == result.end() || !value->is_number()) return malformed("gettxout: expected a numeric value");
+    const double btc = value->get<double>();
+    constexpr double kSatsPerBtc = 1e8;
+    if (!std::isfinite(btc) || btc < 0 || btc > static_cast<double>(bitcoin::kMaxMoney.value()) / kSatsPerBtc) {
+        return malformed("gettxout: value out of the money range");
+    }
+    // btc * 1e8 is within 0.5 sat of the amount meant (its errors are below 0.25 + 0.19 sat
+    // up to 21e6 BTC), so rounding finds it; the double nearest to whole / 1e8 (an exact
+    // division, correctly rounded) is then what the node's decimal text parsed to, or the
+    // text had more than 8 decimals.
+    const double whole = std::round(btc * kSatsPerBtc);
+    if (whole / kSatsPerBtc != btc) return malformed("gettxout: value is not a whole number of satoshis");
+    const auto script = result.find("scriptPubKey");
+    if (script == result.end() || !script->is_object() || !script->contains("hex") || !(*script)["hex"].is_string()) {
+        return malformed("gettxout: expected scriptPubKey.hex");
+    }
+    const std::string& text = (*script)["hex"].get_ref<const std::string&>();
+    constexpr size_t kMaxScriptBytes = 10'000;
+    if (text.size() % 2 != 0 || text.size() > 2 * kMaxScriptBytes || !is_lower_hex(text, text.size())) {
+        return malformed("gettxout: scriptPubKey.hex is not a script's hex");
+    }
+    auto bytes = from_hex(text);
+    if (!bytes) return malformed("gettxout: scriptPubKey.hex is not hex");
+    return std::optional<UnspentOutput>{UnspentOutput{static_cast<uint32_t>(confirmations->get<uint64_t>()),
+                                                      bitcoin::Sats{static_cast<int64_t>(whole)}, std::move(*bytes)}};
 }
 
 }  // namespace datt::relay::bitcoin_bridge

@@ -17,10 +17,12 @@
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "bitcoin/amount.h"
 #include "bitcoin/header.h"
 #include "bitcoin/merkle_block.h"
 #include "bitcoin/network.h"
@@ -65,5 +67,19 @@ struct CheckedProof {
 };
 [[nodiscard]] Result<CheckedProof> check_txout_proof(const json& result, const Hash256& txid,
                                                      const bitcoin::Network& network);
+
+// gettxout <txid> <n> (bitcoind and bcoin answer alike; mempool outputs included, with 0
+// confirmations): null when the output is spent or unknown, else its depth, value and
+// script. The value is BTC as a JSON number (a double once parsed): it must be the double
+// of a whole number of satoshis within 21 million BTC (exact: two amounts 1 sat apart never
+// share a double below 2^53 sat), else rpc_reply_malformed; so must "confirmations"
+// (unsigned, at most 2^32-1) and "scriptPubKey"."hex" (lower-case hex, at most 10,000
+// bytes: consensus's script limit).
+struct UnspentOutput {
+    uint32_t confirmations = 0;
+    bitcoin::Sats value{0};
+    Bytes script_pubkey;
+};
+[[nodiscard]] Result<std::optional<UnspentOutput>> txout_result(const json& result);
 
 }  // namespace datt::relay::bitcoin_bridge

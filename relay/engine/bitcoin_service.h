@@ -6,14 +6,24 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
+#include "bitcoin/amount.h"
 #include "net/outbox.h"
 #include "util/bytes.h"
 #include "util/result.h"
 #include "proto/btc_request.h"
 
 namespace datt::relay {
+
+// An unspent output as the node's UTXO set (or mempool) holds it, checked at the bridge's
+// edge (rpc_reply.h txout_result).
+struct ChainOutput {
+    uint32_t confirmations = 0;  // 0: in the mempool
+    bitcoin::Sats value{0};
+    Bytes script_pubkey;
+};
 
 class BitcoinService {
   public:
@@ -29,12 +39,12 @@ class BitcoinService {
     virtual std::string metrics_text() const = 0;
 
     // For the channel hub (relay/hub): the node's tip height as last polled (0 before the
-    // first poll), and, asked without waiting, how many confirmations an unspent output
-    // has (0: unconfirmed, or not an unspent output the node knows). `done` runs on the
-    // bridge's thread.
+    // first poll), and, asked without waiting, an output as the node sees it: its depth,
+    // value and script, or none when it is spent or unknown (gettxout, mempool included).
+    // `done` runs on the bridge's thread.
     virtual uint32_t tip_height() const = 0;
-    virtual void output_confirmations(const Hash256& txid, uint32_t vout,
-                                      std::function<void(Result<uint32_t>)> done) = 0;
+    virtual void unspent_output(const Hash256& txid, uint32_t vout,
+                                std::function<void(Result<std::optional<ChainOutput>>)> done) = 0;
 };
 
 }  // namespace datt::relay

@@ -130,6 +130,8 @@ std::map<std::string, Option> make_options() {
     num("hub-cltv-delta", &Config::hub_cltv_delta, "hub: blocks between an incoming and an outgoing HTLC's expiry");
     num("hub-minimum-depth", &Config::hub_minimum_depth,
         "hub: confirmations a funding transaction needs (0: none; else the bridge must be on)");
+    num("hub-funding-timeout-blocks", &Config::hub_funding_timeout_blocks,
+        "hub: blocks (seen by this process) after which a funding not yet confirmed is forgotten");
     num("hub-min-funding-sats", &Config::hub_min_funding_sats, "hub: smallest channel accepted");
     num("hub-max-funding-sats", &Config::hub_max_funding_sats, "hub: largest channel accepted");
     num("hub-hold-seconds", &Config::hub_hold_seconds, "hub: longest a payment to an offline payee is held");
@@ -214,6 +216,7 @@ Result<Config> parse_config(const std::vector<std::string>& args) {
     if (config.worker_threads == 0) return make_error("config", "--worker-threads must be at least 1");
     if (config.hub_fee_ppm > 1'000'000) return make_error("config", "--hub-fee-ppm must be at most 1000000");
     if (config.hub_minimum_depth > 144) return make_error("config", "--hub-minimum-depth must be at most 144");
+    if (config.hub_funding_timeout_blocks < 1) return make_error("config", "--hub-funding-timeout-blocks must be at least 1");
     if (config.hub_min_funding_sats < 1 || config.hub_max_funding_sats < config.hub_min_funding_sats) {
         return make_error("config", "--hub-min-funding-sats must be at least 1 and at most --hub-max-funding-sats");
     }

@@ -79,6 +79,7 @@ struct Config {
     uint32_t hub_fee_ppm = 1000;                 // proportional, millionths of the amount
     uint32_t hub_cltv_delta = 40;                // blocks kept between incoming and outgoing expiry
     uint32_t hub_minimum_depth = 3;              // confirmations of a funding tx (0: none; needs no bridge)
+    uint32_t hub_funding_timeout_blocks = 2016;  // a funding not confirmed after this many blocks is forgotten
     int64_t hub_min_funding_sats = 20'000;
     int64_t hub_max_funding_sats = 16'777'215;   // BOLT-2's limit without option_support_large_channel
     double hub_hold_seconds = 60;                // an offline payee's payment is held this long at most

@@ -9,6 +9,7 @@
 #include "bitcoin/script_templates.h"
 #include "channel/channel_frame.h"
 #include "channel/channel_state_codec.h"
+#include "channel/funding_check.h"
 #include "channel/hub_attach.h"
 #include "crypto/sha256.h"
 #include "engine/log.h"
@@ -120,7 +121,7 @@ Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options,
         }
         // The connection is gone: our unsigned updates come back to be sent again.
         channel::Step step = channel::peer_disconnected(*state);
-        Live live{std::move(step.channel), std::move(*secrets), *seed, std::nullopt, true, false, {}};
+        Live live{std::move(step.channel), std::move(*secrets), *seed, std::nullopt, true, false, false, false, std::nullopt, {}, {}};
         for (const auto& event : step.events) {
             if (const auto* dropped = std::get_if<channel::UpdatesDropped>(&event)) live.dropped = dropped->updates;
         }
@@ -328,7 +329,7 @@ void Hub::open(Out& out, ConnectionId from, Conn& conn, const channel::OpenChann
     auto step = channel::accept_channel(*secrets, accept_policy(config_, options_.chain_hash, shutdown_script_of(*seed)),
                                         open);
     if (!step) return warn(out, from, temp, step.error(), true);
-    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, {}};
+    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, false, false, std::nullopt, {}, {}};
     for (const Message& m : step->to_send) out.frames.emplace_back(from, channel::frame_bytes(m));
     conn.opening.emplace(temp, std::move(live));
 }
@@ -405,6 +406,10 @@ void Hub::reestablish(Out& out, ConnectionId from, Conn& conn, const channel::Ch
                     make_error("hub_attach_required", "send channel_attach for this channel first"), false);
     }
     Live& live = found->second;
+    if (live.refused) {
+        return warn(out, from, msg.channel_id,
+                    make_error("hub_funding_mismatch", "the funding output does not pay this channel"), true);
+    }
     if (live.conn && *live.conn != from) {
         return warn(out, from, msg.channel_id,
                     make_error("hub_channel_in_use", "the channel is attached to another connection"), false);
@@ -593,7 +598,9 @@ std::vector<HubForward*> Hub::unoffer_dropped(Live& live) {
     return changed;
 }
 
-bool Hub::usable(const Live& live) const { return live.conn.has_value() && channel::can_update(live.state); }
+bool Hub::usable(const Live& live) const {
+    return !live.refused && live.conn.has_value() && channel::can_update(live.state);
+}
 
 // Offers a held payment to its payee when the payee's channel can take it.
 void Hub::offer(Out& out, HubForward& forward) {
@@ -642,32 +649,83 @@ void Hub::settle(Out& out, HubForward& forward) {
     forwards_.erase(key);
 }
 
+// channel_ready when due: at once with hub_minimum_depth 0 (no chain: the funding is
+// trusted, for tests), else once the bridge showed the funding output checked and deep
+// enough (funding_checked). Asked whether or not the client is attached, so a wrong or
+// never-broadcast funding is found without it.
 void Hub::maybe_ready(Out& out, Live& live) {
-    if (live.state.phase != channel::ChannelPhase::kOpen || live.state.channel_ready_sent || !live.conn ||
-        live.state.link != channel::LinkState::kConnected) {
-        return;
-    }
+    if (live.state.phase != channel::ChannelPhase::kOpen || live.state.channel_ready_sent || live.refused) return;
+    const bool attached = live.conn && live.state.link == channel::LinkState::kConnected;
     if (config_.hub_minimum_depth == 0) {
-        apply(out, live, channel::send_channel_ready(live.state, live.secrets));
+        if (attached) apply(out, live, channel::send_channel_ready(live.state, live.secrets));
         return;
     }
-    if (live.checking || !chain_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (live.checking || !chain_ || now < live.next_check) return;
     live.checking = true;
+    live.next_check = now + std::chrono::seconds(1);
     const ChannelId id = live.state.channel_id;
-    chain_->output_confirmations(live.state.funding_outpoint.txid, live.state.funding_outpoint.index,
-                                 [this, id](Result<uint32_t> confirmations) {
-                                     post([this, id, confirmations] {
-                                         auto found = channels_.find(id);
-                                         if (found == channels_.end()) return;
-                                         found->second.checking = false;
-                                         if (!confirmations || *confirmations < config_.hub_minimum_depth) return;
-                                         Out out;
-                                         Live& live = found->second;
-                                         if (live.state.channel_ready_sent || !live.conn) return;
-                                         apply(out, live, channel::send_channel_ready(live.state, live.secrets));
-                                         flush(out);
-                                     });
-                                 });
+    chain_->unspent_output(live.state.funding_outpoint.txid, live.state.funding_outpoint.index,
+                           [this, id](Result<std::optional<ChainOutput>> reply) {
+                               post([this, id, reply = std::move(reply)] { funding_checked(id, reply); });
+                           });
+}
+
+void Hub::funding_checked(const ChannelId& id, const Result<std::optional<ChainOutput>>& reply) {
+    auto found = channels_.find(id);
+    if (found == channels_.end()) return;
+    Live& live = found->second;
+    live.checking = false;
+    if (!reply) {
+        log::debug("hub channel " + to_hex(id) + ": funding check: " + reply.error().code);
+        return;  // asked again next second
+    }
+    if (live.refused || live.state.channel_ready_sent) return;
+    Out out;
+    const uint32_t tip = chain_->tip_height();
+    const std::optional<ChainOutput>& output = *reply;
+    if (output) {
+        live.funding_seen = true;
+        if (auto ok = channel::check_funding_output(live.state, output->value, output->script_pubkey); !ok) {
+            live.refused = true;
+            log::warn("hub channel " + to_hex(id) + ": " + ok.error().message + "; the channel is refused");
+            if (live.conn) warn(out, *live.conn, id, make_error("hub_funding_mismatch", ok.error().message), true);
+            return flush(out);
+        }
+        if (output->confirmations >= config_.hub_minimum_depth) {
+            if (live.conn && live.state.link == channel::LinkState::kConnected) {
+                apply(out, live, channel::send_channel_ready(live.state, live.secrets));
+            }
+            return flush(out);
+        }
+    }
+    // Unconfirmed or unseen: count the blocks (from a known tip: 0 is "not polled yet").
+    if (tip == 0) return;
+    if (!live.waiting_since) live.waiting_since = tip;
+    if (!live.funding_seen && tip - *live.waiting_since >= config_.hub_funding_timeout_blocks) {
+        forget(out, live,
+               make_error("hub_funding_timeout", "the funding output was not seen in " +
+                                                     std::to_string(config_.hub_funding_timeout_blocks) +
+                                                     " blocks; the hub forgets the channel"));
+    }
+    flush(out);
+}
+
+// Drops a channel whose funding never appeared (nothing of it is on chain): its row goes.
+void Hub::forget(Out& out, Live& live, const Error& why) {
+    const ChannelId id = live.state.channel_id;
+    log::warn("hub channel " + to_hex(id) + ": " + why.message);
+    if (live.conn) {
+        warn(out, *live.conn, id, why, true);
+        auto conn = conns_.find(*live.conn);
+        if (conn != conns_.end()) {
+            conn->second.channels.erase(id);
+            conn->second.proven.erase(id);
+        }
+    }
+    out.commands.push_back(DeleteChannelState{id});
+    out.dirty.erase(id);
+    channels_.erase(id);  // `live` is gone from here on
 }
 
 void Hub::tick() {
@@ -688,9 +746,7 @@ void Hub::tick() {
         out.commands.push_back(PutHubForward{found->second});
         settle(out, found->second);
     }
-    for (auto& [id, live] : channels_) {
-        if (live.state.phase == channel::ChannelPhase::kOpen && !live.state.channel_ready_sent) maybe_ready(out, live);
-    }
+    for (auto& [id, live] : channels_) maybe_ready(out, live);
     flush(out);
 }
 

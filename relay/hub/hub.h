@@ -4,8 +4,23 @@
 // able to take them.
 //
 // Threads: one hub thread owns every channel. on_frame/connection_closed (network threads)
-// queue work for it; a tick every 100 ms checks funding confirmations (the bridge) and the
+// queue work for it; a tick every 100 ms checks funding outputs (the bridge) and the
 // deadlines of held payments.
+//
+// Funding (hub_minimum_depth > 0): the client funds the channel alone, so before
+// channel_ready the hub asks the bridge for the funding output (gettxout, at most once a
+// second per channel, whether the client is attached or not) and checks it
+// (channel/funding_check.h): P2WSH of the 2-of-2 funding script, value == funding amount.
+// A wrong output refuses the channel for good (kept in memory: the check is repeated after
+// a restart and refuses it again): an `error` frame hub_funding_mismatch, then every
+// channel_reestablish gets the same; its row and seed are kept (only the hub's signature can
+// help the client recover a 2-of-2 output). channel_ready goes once the output has
+// hub_minimum_depth confirmations. A funding output never seen (neither in the mempool nor
+// in the UTXO set) after hub_funding_timeout_blocks blocks counted by this process (from
+// the first tip it saw for the channel; a restart counts again) is forgotten (BOLT-2's
+// 2016 blocks by default): an `error` frame hub_funding_timeout if attached, its row
+// deleted (DeleteChannelState). A funding output seen once and gone later was spent: it
+// is not forgotten.
 //
 // Durability (docs/architecture.md "Hub"): every input runs to completion in memory, then
 // the channels it changed (PutChannelState) and the forwards it changed (PutHubForward,
@@ -39,6 +54,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -101,7 +117,11 @@ class Hub final : public ChannelService {
         Hash256 seed{};
         std::optional<ConnectionId> conn;
         bool stored = false;        // has a row (funding_signed sent)
-        bool checking = false;      // a confirmations question is out
+        bool checking = false;      // a funding question to the bridge is out
+        bool refused = false;       // the funding output is wrong: never used
+        bool funding_seen = false;  // the funding output was seen once (mempool or chain)
+        std::optional<uint32_t> waiting_since;  // the first tip height seen while unconfirmed
+        std::chrono::steady_clock::time_point next_check{};
         std::vector<channel::Update> dropped;  // ours, to send again after reestablish
     };
     struct Conn {
@@ -142,6 +162,8 @@ class Hub final : public ChannelService {
     bool apply(Out& out, Live& live, const Result<channel::Step>& step);
     void on_event(Out& out, Live& live, const channel::ChannelEvent& event);
     void maybe_ready(Out& out, Live& live);
+    void funding_checked(const channel::ChannelId& id, const Result<std::optional<ChainOutput>>& reply);
+    void forget(Out& out, Live& live, const Error& why);
     void offer(Out& out, HubForward& forward);
     void settle(Out& out, HubForward& forward);
     void resume(Out& out, Live& live);

@@ -481,6 +481,7 @@ struct WriterStatements {
     Statement put_channel;           // channel_id, seed, state (hub)
     Statement put_forward;           // the hub_forwards columns in order
     Statement delete_forward;        // in_channel, in_htlc
+    Statement delete_channel;        // channel_id
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -525,6 +526,7 @@ struct WriterStatements {
              "out_channel, out_amount, out_cltv, deadline, out_htlc, preimage, failed) "
              "VALUES (?,?,?,?,?,?,?,?,?,?,?)"},
             {&s.delete_forward, "DELETE FROM hub_forwards WHERE in_channel = ? AND in_htlc = ?"},
+            {&s.delete_channel, "DELETE FROM hub_channels WHERE channel_id = ?"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -717,6 +719,12 @@ class SqliteStore final : public Store {
         s_.delete_forward.bind_int(2, static_cast<int64_t>(command.in_htlc));
         if (auto done = run(s_.delete_forward, "hub forward delete"); !done) return done.error();
         return DeleteHubForward::Done{};
+    }
+
+    Result<DeleteChannelState::Done> apply(const DeleteChannelState& command) {
+        s_.delete_channel.bind_blob_static(1, command.channel_id);
+        if (auto done = run(s_.delete_channel, "hub channel delete"); !done) return done.error();
+        return DeleteChannelState::Done{};
     }
 
     // One command inside the batch's transaction (write_command.h says how to add more).

@@ -100,7 +100,14 @@ struct DeleteHubForward {
     using Outcome = Done;
 };
 
-using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward>;
+// The hub: a channel it forgets (its funding never confirmed; hub.h "Funding"): its row goes.
+struct DeleteChannelState {
+    Hash256 channel_id{};
+    struct Done {};
+    using Outcome = Done;
+};
+
+using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward, DeleteChannelState>;
 
 // The outcome of each command: the alternative of the same index as the command's.
 template <class Variant>

@@ -178,5 +178,56 @@ TEST(RpcUrl, ParsesAndRefusesCredentialsInTheUrl) {
     EXPECT_FALSE(parse_rpc_url("http://127.0.0.1/"));
 }
 
+// gettxout as bitcoind and bcoin write it (the value in BTC as a JSON number).
+json txout(const std::string& value, const std::string& script = "0020" + std::string(64, 'a')) {
+    return json::parse(R"({"bestblock":"00","confirmations":3,"value":)" + value + R"(,"scriptPubKey":{"hex":")" +
+                       script + R"(","type":"witness_v0_scripthash"},"coinbase":false})");
+}
+
+TEST(RpcReply, TxoutValueIsExactSatoshis) {
+    auto none = txout_result(json(nullptr));
+    ASSERT_TRUE(none);
+    EXPECT_FALSE(none->has_value());  // spent or unknown
+
+    auto out = txout_result(txout("0.01000000"));
+    ASSERT_TRUE(out && out->has_value());
+    EXPECT_EQ((*out)->value, btc::Sats{1'000'000});
+    EXPECT_EQ((*out)->confirmations, 3u);
+    EXPECT_EQ(to_hex((*out)->script_pubkey), "0020" + std::string(64, 'a'));
+    // Every amount is told apart from its neighbours, up to the last satoshi of 21e6 BTC.
+    const std::vector<std::pair<std::string, int64_t>> exact = {
+        {"0.00000001", 1}, {"0.00012345", 12'345}, {"0.1", 10'000'000}, {"1e-05", 1'000},
+        {"20999999.99999999", 2'099'999'999'999'999}, {"21000000", 2'100'000'000'000'000},
+        {"0.29", 29'000'000}, {"1.00000001", 100'000'001}, {"0", 0}};
+    for (const auto& [text, sats] : exact) {
+        auto parsed = txout_result(txout(text));
+        ASSERT_TRUE(parsed && parsed->has_value()) << text;
+        EXPECT_EQ((*parsed)->value.value(), sats) << text;
+    }
+    // Not a whole number of satoshis, negative, over the money supply, not a number.
+    for (const std::string& bad : std::vector<std::string>{"0.000000015", "1.000000001", "-0.1", "21000000.00000001", "1e300", "\"0.1\"",
+                                  "true", "null"}) {
+        auto parsed = txout_result(txout(bad));
+        ASSERT_FALSE(parsed) << bad;
+        EXPECT_EQ(parsed.error().code, "rpc_reply_malformed") << bad;
+    }
+}
+
+TEST(RpcReply, TxoutShapeIsChecked) {
+    for (const std::string& script : std::vector<std::string>{"0020AA", "abc", "zz", std::string(20'002, 'a')}) {
+        auto parsed = txout_result(txout("0.1", script));
+        ASSERT_FALSE(parsed) << script.substr(0, 10);
+        EXPECT_EQ(parsed.error().code, "rpc_reply_malformed");
+    }
+    EXPECT_TRUE(txout_result(txout("0.1", "")));  // an empty script is a script
+    EXPECT_FALSE(txout_result(json::parse(R"({"value":0.1,"scriptPubKey":{"hex":"00"}})")));  // no depth
+    EXPECT_FALSE(txout_result(json::parse(R"({"confirmations":-1,"value":0.1,"scriptPubKey":{"hex":"00"}})")));
+    EXPECT_FALSE(txout_result(json::parse(R"({"confirmations":4294967296,"value":0.1,"scriptPubKey":{"hex":"00"}})")));
+    EXPECT_FALSE(txout_result(json::parse(R"({"confirmations":1,"value":0.1,"scriptPubKey":"00"})")));
+    EXPECT_FALSE(txout_result(json::parse(R"({"confirmations":1,"value":0.1})")));
+    EXPECT_FALSE(txout_result(json::parse("[]")));
+    EXPECT_FALSE(txout_result(json(5)));
+}
+
 }  // namespace
 }  // namespace datt::relay::bitcoin_bridge

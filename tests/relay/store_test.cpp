@@ -943,5 +943,39 @@ TEST_F(StorePlan, CountsNeverScanTheTableForTagsAuthorsOrKinds) {
     }
 }
 
+// The hub's channel rows: PutChannelState inserts and replaces, DeleteChannelState removes
+// one row (and only that one), durably: the file is reopened between the steps.
+TEST_F(StoreTest, HubChannelRowsArePutReplacedAndDeleted) {
+    Hash256 a{}, b{}, seed{};
+    a.fill(0xaa);
+    b.fill(0xbb);
+    seed.fill(0x5e);
+    const std::vector<WriteCommand> puts = {PutChannelState{a, seed, Bytes{1, 2, 3}},
+                                            PutChannelState{b, seed, Bytes{4}}};
+    ASSERT_TRUE(store_->commit(puts).ok());
+    const std::vector<WriteCommand> replace = {PutChannelState{a, seed, Bytes{9, 9}}};
+    ASSERT_TRUE(store_->commit(replace).ok());
+    reopen();
+    auto rows = reader_->hub_channels();
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 2u);
+    std::map<Bytes, Bytes> states;
+    for (const auto& row : *rows) states[row.channel_id] = row.state;
+    EXPECT_EQ(states[Bytes(a.begin(), a.end())], (Bytes{9, 9}));
+    EXPECT_EQ(states[Bytes(b.begin(), b.end())], (Bytes{4}));
+
+    const std::vector<WriteCommand> forget = {DeleteChannelState{a}};
+    ASSERT_TRUE(store_->commit(forget).ok());
+    reopen();
+    rows = reader_->hub_channels();
+    ASSERT_TRUE(rows.ok());
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ((*rows)[0].channel_id, Bytes(b.begin(), b.end()));
+    // Deleting a row that is not there changes nothing and is no error.
+    ASSERT_TRUE(store_->commit(forget).ok());
+    reopen();
+    EXPECT_EQ(reader_->hub_channels()->size(), 1u);
+}
+
 }  // namespace
 }  // namespace datt::relay
