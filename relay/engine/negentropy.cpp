@@ -1,6 +1,5 @@
 #include "engine/negentropy.h"
 
-#include <limits>
 #include <sstream>
 
 #include "engine/log.h"
@@ -8,14 +7,6 @@
 
 namespace datt::relay {
 namespace {
-
-// Every event: created_at is 0..2^32-1 (event::Limits), so these bounds hold them all.
-constexpr event::TimeId kLowest{0, {}};
-event::TimeId highest() {
-    event::TimeId top{std::numeric_limits<int64_t>::max(), {}};
-    top.id.fill(0xff);
-    return top;
-}
 
 // Gives back a reservation of the relay-wide item budget unless it is handed to a session.
 class Reservation {
@@ -85,17 +76,17 @@ void Negentropy::open(Connection& connection, proto::NegOpenMessage open, StoreR
             log::error("negentropy scan failed: " + snapshot.error().message);
             return error(connection, sub, "error: query failed");
         }
-        auto scanned = store.scan_range(open.filter, kLowest, highest(), max_items + 1);
+        auto scanned = store.scan_all(open.filter, max_items);
+        if (!scanned && scanned.error().code == "too_many_items") {
+            return error(connection, sub,
+                         "blocked: this query matches more than " + std::to_string(max_items) +
+                             " events");
+        }
         if (!scanned) {
             log::error("negentropy scan failed: " + scanned.error().message);
             return error(connection, sub, "error: query failed");
         }
         keys = std::move(*scanned);
-    }
-    if (keys.size() > max_items) {
-        return error(
-            connection, sub,
-            "blocked: this query matches more than " + std::to_string(max_items) + " events");
     }
     std::vector<sync::Item> items;
     items.reserve(keys.size());

@@ -2,8 +2,8 @@
 // the reader, on the pool thread that drains the connection (the ingester calls it
 // directly, in frame order), and keeps per-connection sessions in Connection::neg_sessions.
 //
-//   NEG-OPEN  <sub> <filter> <msg>: one ascending (created_at, id) scan of the events that
-//             match the filter (StoreReader::scan_range: index keys only, never event JSON)
+//   NEG-OPEN  <sub> <filter> <msg>: one scan of the (created_at, id) keys of the events that
+//             match the filter (StoreReader::scan_all: index keys only, never event JSON)
 //             into a sync::ItemSet, then the reply to <msg>. An existing session of that id
 //             is replaced, as strfry does. Counts against max_subscriptions with the REQs.
 //   NEG-MSG   <sub> <msg>: the reply from the session's set (NEG-ERR if there is none).

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "proto/message.h"
@@ -13,13 +12,6 @@ namespace datt::relay {
 namespace {
 
 using nlohmann::json;
-
-constexpr event::TimeId kLowest{0, {}};
-event::TimeId highest() {
-    event::TimeId top{std::numeric_limits<int64_t>::max(), {}};
-    top.id.fill(0xff);
-    return top;
-}
 
 }  // namespace
 
@@ -57,13 +49,13 @@ Result<Reconciliation> reconcile_with_peer(WsClient& client, StoreReader& store,
     {
         auto snapshot = ReadSnapshot::begin(store);
         if (!snapshot) return make_error("store", snapshot.error().message);
-        auto keys = store.scan_range(filter, kLowest, highest(), options.max_items + 1);
-        if (!keys) return make_error("store", keys.error().message);
-        if (keys->size() > options.max_items) {
+        auto keys = store.scan_all(filter, options.max_items);
+        if (!keys && keys.error().code == "too_many_items") {
             return make_error("too_many_items", "our store has more than " +
                                                     std::to_string(options.max_items) +
                                                     " events matching the filter");
         }
+        if (!keys) return make_error("store", keys.error().message);
         items.reserve(keys->size());
         for (const event::TimeId& key : *keys)
             items.push_back({static_cast<uint64_t>(key.created_at), key.id});

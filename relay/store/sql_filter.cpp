@@ -261,7 +261,8 @@ std::string fts_query(std::string_view search) {
 
 namespace {
 
-std::optional<SelectPlan> select_plan(const Filter& filter, uint64_t limit, const Range* range) {
+std::optional<SelectPlan> select_plan(const Filter& filter, uint64_t limit, const Range* range,
+                                      bool keys_only = false) {
     if (limit == 0 || has_empty_list(filter)) return std::nullopt;
     const SqlValue limit_value =
         int_value(static_cast<int64_t>(std::min<uint64_t>(limit, INT64_MAX)));
@@ -278,8 +279,9 @@ std::optional<SelectPlan> select_plan(const Filter& filter, uint64_t limit, cons
         plan.by_seq = range == nullptr;
         return plan;
     }
-    // A range reads keys only; a query reads the JSON it sends.
-    const char* columns = range ? "SELECT e.created_at, e.id" : "SELECT e.created_at, e.id, e.json";
+    // A range (or a key scan) reads keys only; a query reads the JSON it sends.
+    const char* columns =
+        range || keys_only ? "SELECT e.created_at, e.id" : "SELECT e.created_at, e.id, e.json";
     auto add_stream = [&](const Filter& stream_filter) {
         Clause clause = filter_clause(stream_filter, Purpose::kSelect, range);
         if (plan.sql.empty()) {
@@ -322,6 +324,11 @@ std::optional<SelectPlan> select_plan(const Filter& filter, uint64_t limit, cons
 
 std::optional<SelectPlan> select_matching(const Filter& filter, uint64_t limit) {
     return select_plan(filter, limit, nullptr);
+}
+
+std::optional<SelectPlan> select_keys(const Filter& filter, uint64_t limit) {
+    if (!search_match(filter).empty()) return std::nullopt;
+    return select_plan(filter, limit, nullptr, true);
 }
 
 std::optional<SelectPlan> select_range(const Filter& filter, const event::TimeId& from,

@@ -89,6 +89,13 @@ std::optional<SelectPlan> select_matching(const proto::Filter& filter, uint64_t 
 std::optional<SelectPlan> select_range(const proto::Filter& filter, const event::TimeId& from,
                                        const event::TimeId& to, uint64_t limit);
 
+// The keys (created_at, id) of the events matching `filter` (its limit ignored) in the
+// feed order of select_matching, at most `limit`: the indexes' own order, which SQLite
+// reads about 3x faster than the ascending order of a range (that walks them backwards and
+// sorts each second's ids). nullopt for a search filter (use select_range) or when nothing
+// can match.
+std::optional<SelectPlan> select_keys(const proto::Filter& filter, uint64_t limit);
+
 // SELECT count(*) of the distinct events matching any of `filters` (limits ignored).
 // nullopt when none of them can match anything.
 std::optional<SqlQuery> count_matching(const std::vector<proto::Filter>& filters);

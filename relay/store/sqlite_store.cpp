@@ -7,6 +7,7 @@
 #include <atomic>
 #include <ctime>
 #include <filesystem>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -168,6 +169,43 @@ class SqliteReader final : public StoreReader {
             return Ok{};
         }, [&] { return items.size() >= max_items; });
         if (!merged) return merged.error();
+        return items;
+    }
+
+    Result<std::vector<event::TimeId>> scan_all(const proto::Filter& filter,
+                                                size_t max_items) override {
+        const auto too_many = [&] {
+            return make_error("too_many_items", "more than " + std::to_string(max_items) +
+                                                    " stored events match the filter");
+        };
+        const uint64_t limit = static_cast<uint64_t>(max_items) + 1;
+        const std::optional<sqlite::SelectPlan> plan = sqlite::select_keys(filter, limit);
+        if (!plan) {
+            if (!filter.search) return std::vector<event::TimeId>{};  // nothing can match
+            // A search reads its FTS5 matches and checks each: the range scan does that.
+            // Stored created_at values are within 0..2^32-1 (event::Limits), below `end`.
+            const event::TimeId end{std::numeric_limits<int64_t>::max(), {}};
+            auto items = scan_range(filter, {std::numeric_limits<int64_t>::min(), {}}, end, limit);
+            if (items && items->size() > max_items) return too_many();
+            return items;
+        }
+        std::vector<event::TimeId> items;
+        auto merged = merge(*plan, [&](Statement&, const event::TimeId& time_id) -> Status {
+            items.push_back(time_id);
+            return Ok{};
+        }, [&] { return items.size() > max_items; });
+        if (!merged) return merged.error();
+        if (items.size() > max_items) return too_many();
+        // Feed order is created_at descending, then id ascending: reversed, each second's
+        // ids come out descending, so each run of one second is reversed back.
+        std::reverse(items.begin(), items.end());
+        for (auto run = items.begin(); run != items.end();) {
+            const auto end = std::find_if(run, items.end(), [&](const event::TimeId& t) {
+                return t.created_at != run->created_at;
+            });
+            std::reverse(run, end);
+            run = end;
+        }
         return items;
     }
 

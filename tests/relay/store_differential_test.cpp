@@ -166,8 +166,38 @@ TEST(StoreDifferential, QueryAndCountAgreeWithTheReference) {
         ranges_non_empty += !expected.empty();
         ranges_cut += expected.size() == max_items;
     }
+    // scan_all: every match in ascending order, or too_many_items above max_items.
+    int all_too_many = 0;
+    for (int i = 0; i < kFilters / 3 && failures < 5; ++i) {
+        const Filter filter = gen.filter(events);
+        std::vector<event::TimeId> expected;
+        for (const Event& e : ascending) {
+            if (proto::matches(filter, e)) expected.push_back({e.created_at(), e.id()});
+        }
+        const int matches = static_cast<int>(expected.size());
+        const auto max_items =
+            static_cast<size_t>(gen.chance(0.3) ? gen.pick(matches + 2) : matches + gen.pick(3));
+        auto got = (*reader)->scan_all(filter, max_items);
+        if (expected.size() > max_items) {
+            ++all_too_many;
+            if (got.ok() || got.error().code != "too_many_items") {
+                ++failures;
+                ADD_FAILURE() << "scan_all " << i << " " << proto::filter_to_json(filter) << " max "
+                              << max_items << ": expected too_many_items for "
+                              << expected.size();
+            }
+            continue;
+        }
+        ASSERT_TRUE(got.ok()) << got.error().message;
+        if (*got != expected) {
+            ++failures;
+            ADD_FAILURE() << "scan_all " << i << " " << proto::filter_to_json(filter) << ": store "
+                          << got->size() << " items, reference " << expected.size();
+        }
+    }
+    EXPECT_GT(all_too_many, kFilters / 60);
     std::cout << "ranges with items: " << ranges_non_empty << ", cut at max_items: " << ranges_cut
-              << "\n";
+              << ", scan_all over max_items: " << all_too_many << "\n";
     EXPECT_GT(ranges_non_empty, kFilters / 12);
     EXPECT_GT(ranges_cut, kFilters / 60);
     // The filters exercise something: many hit events, and many hit their limit.
