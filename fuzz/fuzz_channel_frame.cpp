@@ -8,7 +8,7 @@
 //     and the message's own id; it serializes back to exactly the input, and parses again;
 //   - the hop payload (channel/hop_payload.h) of the input's first 1,366 bytes (zero padded),
 //     and of an accepted update_add_htlc's onion: a documented code, or it writes back the
-//     exact 1,366 bytes;
+//     exact 1,366 bytes; a receipt request exactly for 0xd3, with an invoice that fits;
 //   - the hub's connection messages (channel/hub_attach.h): an accepted hub_challenge(_request)
 //     has an all-zero channel_id; an accepted channel_attach checked by a hub channel under
 //     the input's first 32 bytes as challenge gives ok or a documented code; a client's own
@@ -32,10 +32,17 @@ void check_hop(const ByteArray<kOnionPacketSize>& onion) {
     auto hop = parse_hop_payload(onion);
     if (!hop) {
         DATT_FUZZ_CHECK(fuzz::is_one_of(hop.error().code,
-                                        {"hop_not_datt", "hop_nonzero_padding", "hop_zero_amount"}));
+                                        {"hop_not_datt", "hop_nonzero_padding", "hop_zero_amount",
+                                         "hop_receipt_invoice_length", "hop_receipt_invoice_text"}));
         return;
     }
     DATT_FUZZ_CHECK(hop->amount.value() > 0);
+    // A receipt request (0xd3) only on a forward, its invoice within the room and printable.
+    DATT_FUZZ_CHECK(hop->receipt.has_value() == (onion[0] == kHopForwardWithReceipt));
+    if (hop->receipt) {
+        DATT_FUZZ_CHECK(!hop->is_final);
+        DATT_FUZZ_CHECK(check_hop_receipt_request(*hop->receipt).ok());
+    }
     DATT_FUZZ_CHECK(serialize_hop_payload(*hop) == onion);
 }
 

@@ -39,6 +39,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bind_receipt.h"
 #include "bitcoin/display_hash.h"
 #include "channel/channel_frame.h"
 #include "channel/channel_machine.h"
@@ -211,7 +212,11 @@ Result<channel::Step> run(const std::string& op, const std::optional<channel::Ch
         if (!hop_channel) return hop_channel.error();
         if (!hop_amount) return hop_amount.error();
         if (!hop_cltv) return hop_cltv.error();
-        const auto onion = channel::serialize_hop_payload({*is_final, *hop_channel, bitcoin::Msats{*hop_amount}, *hop_cltv});
+        auto receipt = hop_receipt_argument(*hop);  // hop.receipt: a 0xd3 forward (bind_receipt.cpp)
+        if (!receipt) return receipt.error();
+        if (*is_final && *receipt) return bad_args("a final hop carries no receipt request");
+        const auto onion = channel::serialize_hop_payload(
+            {*is_final, *hop_channel, bitcoin::Msats{*hop_amount}, *hop_cltv, std::move(*receipt)});
         return channel::add_htlc(c, bitcoin::Msats{*amount}, *hash, *cltv, onion, *height);
     }
     if (op == "fulfill") {

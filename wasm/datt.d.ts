@@ -793,6 +793,49 @@ export interface ChannelStep {
   events: Array<{ type: string; [key: string]: unknown }>;
 }
 
+/** The payer's request for a receipt, carried in the HTLC's hop (hex; docs/protocol.md "Receipts"). */
+export interface ReceiptRequest { target: string; payer: string; payer_sig: string; invoice: string }
+
+/** A kind 4571 receipt's fields (hex, amount in msat). */
+export interface ReceiptFields {
+  id: string; hub: string; created_at: number; target: string; payee: string; payer: string;
+  amount_msat: bigint; invoice: string; preimage: string; payer_sig: string;
+}
+
+/** What a verified receipt proves; count each payment_hash once. */
+export interface VerifiedReceipt {
+  id: string; hub: string; target: string; payee: string; payer: string; amount_msat: bigint; payment_hash: string;
+}
+
+/** core/receipt (datt.receipts): receipts of channel payments (docs/protocol.md "Receipts"). */
+export class Receipts {
+  /**
+   * The hop's receipt request for paying `invoice` (the author's, description
+   * "datt:tip:<target>", signed with the author's Nostr key) amountMsat; checked as the hub
+   * checks it (throws DattError receipt_* or hop_receipt_*).
+   */
+  request(params: {
+    secretKey: Uint8Array; paymentHash: string; target: string; amountMsat: bigint | string; invoice: string;
+  }): ReceiptRequest;
+  /** The fields of a well-formed receipt (throws receipt_wrong_kind, receipt_tag_malformed, ...). */
+  parse(event: NostrEvent | string): ReceiptFields;
+  /**
+   * Verifies a receipt against its target event (and the hub's key when given): throws
+   * DattError receipt_wrong_hub, receipt_invoice_malformed, receipt_invoice_signature,
+   * receipt_preimage_mismatch, receipt_target_mismatch, receipt_payee_mismatch,
+   * receipt_amount_mismatch, receipt_payer_key or receipt_payer_signature.
+   */
+  verify(receipt: NostrEvent | string, target: NostrEvent | string, options?: { hub?: string }): VerifiedReceipt;
+  /**
+   * Verified sats per target from verified on-chain tips (each outpoint once) and verified
+   * receipts (each payment hash once, msat summed then floored): rank()'s tip_sats.
+   */
+  paidSats(payments: {
+    chain?: Array<{ target: string; txid: string; vout: number; sats: Sats }>;
+    channel?: Array<{ target: string; payment_hash: string; amount_msat: bigint | string }>;
+  }): Array<{ target: string; sats: bigint }>;
+}
+
 /** core/channel (datt.channel): the client's side of a channel to the hub (docs/protocol.md "Channels"). */
 export class Channels {
   open(seed: Uint8Array, params: Record<string, unknown>): ChannelStep;
@@ -801,7 +844,11 @@ export class Channels {
   ready(state: Uint8Array, seed: Uint8Array): ChannelStep;
   addHtlc(state: Uint8Array, seed: Uint8Array, htlc: {
     amount_msat: bigint | string; payment_hash: string; cltv_expiry: number; block_height: number;
-    hop: { final: boolean; channel_id: string; amount_msat: bigint | string; cltv_expiry: number };
+    hop: {
+      final: boolean; channel_id: string; amount_msat: bigint | string; cltv_expiry: number;
+      /** Ask the hub for a receipt (a 0xd3 hop): datt.receipts.request()'s result. Forwards only. */
+      receipt?: ReceiptRequest;
+    };
   }): ChannelStep;
   fulfill(state: Uint8Array, seed: Uint8Array, id: bigint | string, preimage: string): ChannelStep;
   fail(state: Uint8Array, seed: Uint8Array, id: bigint | string, reason: string): ChannelStep;
@@ -907,6 +954,8 @@ export interface Datt {
   readonly sync: Sync;
   /** core/channel: see Channels; needs loadPayments(). */
   readonly channel: Channels;
+  /** core/receipt: see Receipts; needs loadPayments(). */
+  readonly receipts: Receipts;
   /** Bytes of a hex string (either case); throws DattError hex_odd_length / hex_invalid_char. */
   hexToBytes(hex: string): Uint8Array;
   /** Lowercase hex of a Uint8Array. */

@@ -172,7 +172,7 @@ class Datt {
 
   #pay() {
     if (this.#payments) return this.#payments;
-    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice, datt.tips and datt.channel need `await datt.loadPayments()` first');
+    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice, datt.tips, datt.channel and datt.receipts need `await datt.loadPayments()` first');
   }
 
   get bitcoin() {
@@ -189,6 +189,10 @@ class Datt {
 
   get channel() {
     return this.#pay().channel;
+  }
+
+  get receipts() {
+    return this.#pay().receipts;
   }
 
   #randomBytes(size) {

@@ -1,4 +1,4 @@
-// Datt payments for JavaScript (datt.bitcoin, datt.invoice, datt.tips, datt.channel): core/bitcoin
+// Datt payments for JavaScript (datt.bitcoin, datt.invoice, datt.tips, datt.channel, datt.receipts): core/bitcoin
 // (with its wallet rules), core/invoice, core/tip and core/channel in a second WebAssembly module, datt_pay.wasm,
 // which datt.mjs loads on demand (`await datt.loadPayments()`), so that what a browser
 // fetches before it can verify an event stays small (docs/performance.md "Size").
@@ -429,6 +429,62 @@ export class Channels {
   }
 }
 
+/**
+ * core/receipt (datt.receipts): receipts of channel payments (docs/protocol.md "Receipts").
+ * The payer's request goes into the HTLC's hop (`channel.addHtlc(..., {hop: {..., receipt}})`,
+ * a 0xd3 payload); the hub publishes a kind 4571 receipt once the payee is paid; any client
+ * verifies it against the target event. Amounts are BigInt (msat, sats).
+ */
+export class Receipts {
+  #core;
+
+  #random;
+
+  constructor(core, random) {
+    this.#core = core;
+    this.#random = random;
+  }
+
+  /**
+   * The hop's receipt request {target, payer, payer_sig, invoice} for paying `invoice` (the
+   * author's, description "datt:tip:<target>") amountMsat, signed with the payer's secretKey;
+   * throws the receipt_* code the hub would answer with.
+   */
+  request({ secretKey, paymentHash, target, amountMsat, invoice }) {
+    const args = JSON.stringify({
+      payment_hash: text(paymentHash, 'paymentHash'), target: text(target, 'target'),
+      amount_msat: String(amountMsat), invoice: text(invoice, 'invoice'),
+    });
+    const aux = this.#random.getRandomValues(new Uint8Array(32));
+    return JSON.parse(unwrap(this.#core.receiptRequest(secretKey, args, aux)));
+  }
+
+  /** The receipt's fields {id, hub, created_at, target, payee, payer, amount_msat, invoice, preimage, payer_sig}. */
+  parse(event) {
+    const out = JSON.parse(unwrap(this.#core.receiptParse(eventJson(event, 'receipt'))));
+    return { ...out, amount_msat: BigInt(out.amount_msat) };
+  }
+
+  /**
+   * What a receipt proves {id, hub, target, payee, payer, amount_msat, payment_hash}, checked
+   * against the target event (and the hub's key, when given); throws DattError receipt_*.
+   */
+  verify(receipt, target, { hub } = {}) {
+    const out = JSON.parse(unwrap(this.#core.receiptVerify(eventJson(receipt, 'receipt'), eventJson(target, 'target'), hub ?? null)));
+    return { ...out, amount_msat: BigInt(out.amount_msat) };
+  }
+
+  /**
+   * Verified sats per target [{target, sats}] from verified on-chain tips [{target, txid, vout,
+   * sats}] (each outpoint once) and verified receipts [{target, payment_hash, amount_msat}]
+   * (each payment hash once): what datt.rank's tip_sats takes.
+   */
+  paidSats({ chain = [], channel = [] } = {}) {
+    const json = JSON.stringify({ chain, channel }, (k, v) => (typeof v === 'bigint' || typeof v === 'number' ? String(v) : v));
+    return JSON.parse(unwrap(this.#core.receiptPaidSats(json))).map((t) => ({ target: t.target, sats: BigInt(t.sats) }));
+  }
+}
+
 export async function loadPayments(random) {
   const options = {};
   if (isNode) {
@@ -446,5 +502,6 @@ export async function loadPayments(random) {
   }
   return {
     bitcoin: new Bitcoin(pay, random), invoice: new Invoices(pay), tips: new Tips(pay), channel: new Channels(pay),
+    receipts: new Receipts(pay, random),
   };
 }

@@ -124,9 +124,16 @@ void Writer::commit(std::vector<WriterMessage>& batch) {
     // The hub's state is durable: its messages may go out now (before the events' fan-out,
     // which nothing of the hub waits for).
     for (WriteHub* write : hub) write->committed(true);
-    if (events.empty()) return;
+    // Receipts the hub committed (signed by the store) go live like stored events.
+    std::vector<EventBatch::Delivery> receipts;
+    for (size_t i = events.size(); i < commands.size(); ++i) {
+        const auto* done = std::get_if<PutHubReceipt::Done>(&committed->outcomes[i]);
+        if (done && done->receipt) receipts.push_back({*done->receipt, done->receipt->to_json()});
+    }
+    if (events.empty() && receipts.empty()) return;
 
     auto out = std::make_shared<EventBatch>();
+    out->deliveries = std::move(receipts);
     out->version = committed->version;
     out->messages = static_cast<int64_t>(events.size());
     out->replies.reserve(events.size());

@@ -1,7 +1,10 @@
 #include "hub/forwarding.h"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+
+#include "receipt/receipt_request.h"
 
 namespace datt::relay::hub {
 
@@ -39,6 +42,21 @@ Result<ForwardPlan> plan_forward(const ForwardPolicy& policy, const channel::Cha
     plan.out_amount = hop->amount;
     plan.out_cltv = hop->cltv_expiry;
     plan.fee = *incoming.amount_msat.checked_sub(hop->amount);  // >= fee, so no underflow
+    if (hop->receipt) {
+        const channel::HopReceiptRequest& request = *hop->receipt;
+        auto invoice = receipt::check_receipt_request(
+            {request.target, request.payer, request.payer_sig, request.invoice}, incoming.payment_hash, hop->amount);
+        if (!invoice) return invoice.error();
+        const auto payee = invoice->payee().compressed();
+        receipt::ReceiptFields fields;
+        fields.target = request.target;
+        std::copy(payee.begin() + 1, payee.end(), fields.payee.begin());
+        fields.payer = request.payer;
+        fields.amount = hop->amount;
+        fields.invoice = request.invoice;
+        fields.payer_sig = request.payer_sig;
+        plan.receipt = std::move(fields);
+    }
     return plan;
 }
 

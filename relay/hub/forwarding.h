@@ -16,13 +16,19 @@
 //   hub_cltv_delta_too_small   incoming expiry < outgoing expiry + cltv_delta
 //   hub_expiry_too_soon        the outgoing expiry is not above height + hold_margin_blocks
 //   hub_fee_overflow           (hub_fees.h)
+//   receipt_*                  a 0xd3 payload whose receipt request fails
+//                              check_receipt_request (receipt/receipt_request.h): the invoice,
+//                              its payment hash and amount against the HTLC's, the payer's
+//                              signature
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "channel/hop_payload.h"
 #include "channel/hub_fees.h"
 #include "channel/messages.h"
+#include "receipt/receipt.h"
 #include "util/result.h"
 
 namespace datt::relay::hub {
@@ -40,6 +46,9 @@ struct ForwardPlan {
     bitcoin::Msats out_amount;
     uint32_t out_cltv = 0;
     bitcoin::Msats fee;  // incoming - outgoing: what the hub keeps (>= the advertised fee)
+    // A 0xd3 payload's checked request: the receipt to publish once the payee releases the
+    // preimage (which is left zero here).
+    std::optional<receipt::ReceiptFields> receipt = std::nullopt;
 };
 
 [[nodiscard]] Result<ForwardPlan> plan_forward(const ForwardPolicy& policy,

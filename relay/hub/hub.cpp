@@ -537,6 +537,7 @@ void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {
         forward.out_cltv = plan->out_cltv;
         forward.deadline = hold_deadline(policy_, options_.now());
         HubForward& stored = forwards_[{id, forward.in_htlc}] = forward;
+        if (plan->receipt) receipts_[{id, forward.in_htlc}] = std::move(*plan->receipt);
         out.commands.push_back(PutHubForward{stored});
         offer(out, stored);
     } else if (const auto* fulfilled = std::get_if<channel::HtlcFulfilled>(&event)) {
@@ -544,6 +545,7 @@ void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {
             if (forward.out_channel == id && forward.out_htlc == fulfilled->id && !forward.preimage) {
                 forward.preimage = fulfilled->payment_preimage;
                 out.commands.push_back(PutHubForward{forward});
+                publish_receipt(out, forward);
                 settle(out, forward);
                 break;
             }
@@ -552,6 +554,7 @@ void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {
         for (auto& [key, forward] : forwards_) {
             if (forward.out_channel == id && forward.out_htlc == failed->id && !forward.preimage) {
                 forward.failed = true;
+                receipts_.erase({forward.in_channel, forward.in_htlc});
                 out.commands.push_back(PutHubForward{forward});
                 settle(out, forward);
                 break;
@@ -627,6 +630,17 @@ void Hub::offer(Out& out, HubForward& forward) {
     apply(out, payee, step);
 }
 
+// The payee released the preimage: the receipt the payer asked for commits with it (in the
+// same batch as the forward's preimage).
+void Hub::publish_receipt(Out& out, const HubForward& forward) {
+    auto found = receipts_.find({forward.in_channel, forward.in_htlc});
+    if (found == receipts_.end()) return;
+    receipt::ReceiptFields fields = std::move(found->second);
+    receipts_.erase(found);
+    fields.preimage = *forward.preimage;
+    out.commands.push_back(PutHubReceipt{receipt::receipt_template(fields, options_.now())});
+}
+
 // Settles an incoming HTLC whose outgoing one ended, when the payer's channel can take it.
 void Hub::settle(Out& out, HubForward& forward) {
     if (!forward.preimage && !forward.failed) return;
@@ -647,6 +661,7 @@ void Hub::settle(Out& out, HubForward& forward) {
     // the forward is done.
     out.commands.push_back(DeleteHubForward{key.first, key.second});
     forwards_.erase(key);
+    receipts_.erase(key);  // a failed forward publishes none
 }
 
 // channel_ready when due: at once with hub_minimum_depth 0 (no chain: the funding is

@@ -166,6 +166,7 @@ class Hub final : public ChannelService {
     void forget(Out& out, Live& live, const Error& why);
     void offer(Out& out, HubForward& forward);
     void settle(Out& out, HubForward& forward);
+    void publish_receipt(Out& out, const HubForward& forward);
     void resume(Out& out, Live& live);
     std::vector<HubForward*> unoffer_dropped(Live& live);
     size_t pending_htlcs(const Conn& conn) const;
@@ -190,6 +191,9 @@ class Hub final : public ChannelService {
     std::map<channel::ChannelId, Live> channels_;
     std::map<ConnectionId, Conn> conns_;
     std::map<std::pair<channel::ChannelId, uint64_t>, HubForward> forwards_;
+    // Receipts asked for (0xd3) by forwards not yet fulfilled, by the same key. In memory
+    // only: a restart before the payee fulfils loses the receipt, not the payment.
+    std::map<std::pair<channel::ChannelId, uint64_t>, receipt::ReceiptFields> receipts_;
 };
 
 // The hub's channel parameters (what accept_channel announces and what it accepts).

@@ -727,6 +727,26 @@ class SqliteStore final : public Store {
         return DeleteChannelState::Done{};
     }
 
+    // Signed here with the relay's key; stored once per id (a receipt's id depends only on
+    // what it says: the same payment cannot be stored twice).
+    Result<PutHubReceipt::Done> apply(const PutHubReceipt& command) {
+        std::array<uint8_t, 32> aux{};
+        if (getrandom(aux.data(), aux.size(), 0) != static_cast<ssize_t>(aux.size())) {
+            return make_error("store_random", "no random bytes for signing a receipt");
+        }
+        // The hub checked what goes in (printable ASCII, sizes far below the limits): a draft
+        // that does not sign is our bug, and must not fail the batch (the hub would stop).
+        auto receipt = Event::sign(command.draft, proof_key_, aux);
+        if (!receipt) return PutHubReceipt::Done{};
+        s_.find_by_id.bind_blob_static(1, receipt->id());
+        auto found = lookup(s_.find_by_id, "receipt lookup");
+        if (!found) return found.error();
+        s_.find_by_id.reset();
+        if (*found) return PutHubReceipt::Done{};
+        if (auto inserted = insert(*receipt, receipt->to_json(), std::nullopt); !inserted) return inserted.error();
+        return PutHubReceipt::Done{std::move(*receipt)};
+    }
+
     // One command inside the batch's transaction (write_command.h says how to add more).
     Result<WriteOutcome> apply(const PutEvent& command) {
         const Event& event = command.event.event();

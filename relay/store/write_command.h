@@ -107,7 +107,19 @@ struct DeleteChannelState {
     using Outcome = Done;
 };
 
-using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward, DeleteChannelState>;
+// The hub: a payment's receipt (core/receipt, docs/protocol.md "Receipts"), committed with the
+// forward whose preimage it holds. The store signs it with the relay's key (relay_key: the
+// key never leaves the store, as for fork proofs) and stores it as an event.
+struct PutHubReceipt {
+    event::Draft draft;
+    struct Done {
+        std::optional<event::Event> receipt;  // the signed receipt; absent: already stored
+    };
+    using Outcome = Done;
+};
+
+using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward,
+                                  DeleteChannelState, PutHubReceipt>;
 
 // The outcome of each command: the alternative of the same index as the command's.
 template <class Variant>

@@ -16,6 +16,10 @@
 #include "crypto/sha256.h"
 #include "engine_support.h"
 #include "hub/hub.h"
+#include "invoice/encode.h"
+#include "receipt/receipt.h"
+#include "receipt/receipt_request.h"
+#include "receipt/verify_receipt.h"
 
 namespace datt::relay::test {
 namespace {
@@ -109,6 +113,16 @@ class Rig {
             out[id] = row.state;
         }
         return out;
+    }
+
+    // Stored events of one kind, as REQ serves them (JSON).
+    std::vector<std::string> stored_events(event::Kind kind) {
+        auto reader = store_->open_reader();
+        proto::Filter filter;
+        filter.kinds = std::vector<event::Kind>{kind};
+        auto rows = (*reader)->query(filter, 100);
+        EXPECT_TRUE(rows.ok());
+        return rows ? *rows : std::vector<std::string>{};
     }
 
     RecordingOutbox outbox;
@@ -248,12 +262,14 @@ class Client {
         dropped_.clear();
     }
 
-    // Pays `amount` to `payee`'s channel through the hub (fee on top, as advertised).
-    void pay(const ChannelId& payee, Msats amount, const Hash256& hash, uint32_t cltv) {
+    // Pays `amount` to `payee`'s channel through the hub (fee on top, as advertised),
+    // asking for a receipt when `receipt` is given (a 0xd3 hop).
+    void pay(const ChannelId& payee, Msats amount, const Hash256& hash, uint32_t cltv,
+             std::optional<channel::HopReceiptRequest> receipt = std::nullopt) {
         const auto with_fee = channel::amount_with_fee({Msats{rig_.config().hub_base_fee_msat}, rig_.config().hub_fee_ppm},
                                                        amount);
         ASSERT_TRUE(with_fee.ok());
-        const auto onion = channel::serialize_hop_payload({false, payee, amount, cltv});
+        const auto onion = channel::serialize_hop_payload({false, payee, amount, cltv, std::move(receipt)});
         ASSERT_TRUE(take(channel::add_htlc(*channel_, *with_fee, hash, cltv + rig_.config().hub_cltv_delta, onion, 0)));
     }
 
@@ -371,6 +387,62 @@ TEST_F(HubTest, PaysThroughTheHubWithTheAdvertisedFee) {
     ASSERT_TRUE(pump({&a, &b}, [&] { return a.htlcs() == 0 && a.quiet() && b.quiet() &&
                                           a.to_remote() == Msats{2 * kWithFee.value()}; }));
     EXPECT_EQ(b.to_local(), Msats{500'000'000 + 2 * kAmount.value()});
+}
+
+// A tip to B's post asking for a receipt: the hub checks the request when the HTLC arrives
+// (a forged payer signature fails it at once), and stores its signed kind 4571 receipt with
+// the preimage; the receipt verifies against the post and survives a restart.
+TEST_F(HubTest, PublishesAReceiptThatVerifies) {
+    open_both();
+    const auto author = *crypto::SecretKey::from_bytes(filled(0x0b));
+    const auto payer = *crypto::SecretKey::from_bytes(filled(0x0a));
+    const std::array<uint8_t, 32> aux{};
+    auto post = event::Event::sign(event::Draft{1'700'000'000, 1111, {}, "worth a tip"}, author, aux);
+    ASSERT_TRUE(post.ok());
+    invoice::InvoiceFields fields;
+    fields.currency = invoice::Currency::kRegtest;
+    fields.amount = kAmount;
+    fields.timestamp = 1'700'000'000;
+    fields.payment_hash = crypto::sha256(kPreimage);
+    fields.payment_secret = filled(0x0c);
+    fields.description = receipt::tip_description(post->id());
+    fields.features = *invoice::FeatureBits::from_bits({8, 14});
+    auto invoice = invoice::encode_invoice(fields, author);
+    ASSERT_TRUE(invoice.ok());
+    channel::HopReceiptRequest request{post->id(), crypto::xonly_pubkey(payer).bytes(),
+                                       receipt::sign_receipt_request(payer, fields.payment_hash, post->id(), kAmount, aux),
+                                       *invoice};
+
+    channel::HopReceiptRequest forged = request;
+    forged.payer = crypto::xonly_pubkey(*crypto::SecretKey::from_bytes(filled(0x0d))).bytes();
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv, forged);
+    ASSERT_TRUE(pump({&a, &b}, [&] { return a.quiet() && a.htlcs() == 0 && b.quiet(); }));
+    bool refused = false;
+    for (const auto& e : a.events) {
+        if (const auto* f = std::get_if<channel::HtlcFailed>(&e)) {
+            refused = std::string(f->reason.begin(), f->reason.end()).starts_with("receipt_payer_signature");
+        }
+    }
+    EXPECT_TRUE(refused);
+    EXPECT_TRUE(rig.stored_events(receipt::kReceiptKind).empty());
+
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv, request);
+    ASSERT_TRUE(pump({&a, &b}, [&] { return settled(); }));
+    expect_paid(rig, a, b);
+    const auto stored = rig.stored_events(receipt::kReceiptKind);
+    ASSERT_EQ(stored.size(), 1u);
+    auto event = event::Event::parse(stored[0]);
+    ASSERT_TRUE(event.ok());
+    auto parsed = receipt::Receipt::parse(*event);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().code;
+    EXPECT_EQ(parsed->fields().preimage, kPreimage);
+    auto verified = receipt::verify_receipt(*parsed, *post);
+    ASSERT_TRUE(verified.ok()) << verified.error().code;
+    EXPECT_EQ(verified->payer, crypto::xonly_pubkey(payer).bytes());
+    EXPECT_EQ(verified->payee, post->pubkey());
+    EXPECT_EQ(verified->amount, kAmount);
+    rig.restart();
+    EXPECT_EQ(rig.stored_events(receipt::kReceiptKind), stored);
 }
 
 TEST_F(HubTest, HoldsThePaymentWhileThePayeeIsOffline) {

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <string>
 
 #include "channel/hop_payload.h"
 #include "channel/hub_fees.h"
@@ -63,6 +64,69 @@ TEST(HopPayload, Refusals) {
     EXPECT_EQ(parse_hop_payload(onion).error().code, "hop_nonzero_padding");
     hop.amount = Msats{0};
     EXPECT_EQ(parse_hop_payload(serialize_hop_payload(hop)).error().code, "hop_zero_amount");
+}
+
+HopReceiptRequest sample_request() {
+    HopReceiptRequest request;
+    request.target.fill(0x11);
+    request.payer.fill(0x22);
+    request.payer_sig.fill(0x33);
+    request.invoice = "lnbcrt10n1example";
+    return request;
+}
+
+TEST(HopPayload, ForwardWithReceiptLayoutAndRoundTrip) {
+    HopPayload hop;
+    hop.channel_id.fill(0xab);
+    hop.amount = Msats{10'000};
+    hop.cltv_expiry = 500;
+    hop.receipt = sample_request();
+    const auto onion = serialize_hop_payload(hop);
+    EXPECT_EQ(onion[0], 0xd3);
+    for (size_t i = 45; i < 77; ++i) ASSERT_EQ(onion[i], 0x11) << i;
+    for (size_t i = 77; i < 109; ++i) ASSERT_EQ(onion[i], 0x22) << i;
+    for (size_t i = 109; i < 173; ++i) ASSERT_EQ(onion[i], 0x33) << i;
+    EXPECT_EQ(onion[173], 0);
+    EXPECT_EQ(onion[174], 17);  // strlen("lnbcrt10n1example")
+    EXPECT_EQ(std::string(onion.begin() + 175, onion.begin() + 192), "lnbcrt10n1example");
+    for (size_t i = 192; i < onion.size(); ++i) ASSERT_EQ(onion[i], 0) << i;
+    EXPECT_EQ(parse_hop_payload(onion).value(), hop);
+
+    // The longest invoice fills the packet to its last byte.
+    hop.receipt->invoice = std::string(kMaxHopInvoiceLength, 'q');
+    const auto full = serialize_hop_payload(hop);
+    EXPECT_EQ(full[1365], 'q');
+    EXPECT_EQ(parse_hop_payload(full).value(), hop);
+}
+
+TEST(HopPayload, ReceiptRequestRefusals) {
+    HopPayload hop;
+    hop.amount = Msats{1};
+    hop.receipt = sample_request();
+    auto onion = serialize_hop_payload(hop);
+    onion[192] = 1;  // right after the invoice
+    EXPECT_EQ(parse_hop_payload(onion).error().code, "hop_nonzero_padding");
+    onion = serialize_hop_payload(hop);
+    onion[173] = 0;
+    onion[174] = 0;
+    EXPECT_EQ(parse_hop_payload(onion).error().code, "hop_receipt_invoice_length");
+    onion[173] = 0x04;  // 1192 = 0x04a8: one past the room there is
+    onion[174] = 0xa8;
+    EXPECT_EQ(parse_hop_payload(onion).error().code, "hop_receipt_invoice_length");
+    onion = serialize_hop_payload(hop);
+    onion[180] = ' ';
+    EXPECT_EQ(parse_hop_payload(onion).error().code, "hop_receipt_invoice_text");
+    onion[180] = 0x7f;
+    EXPECT_EQ(parse_hop_payload(onion).error().code, "hop_receipt_invoice_text");
+
+    HopReceiptRequest request = sample_request();
+    request.invoice.clear();
+    EXPECT_EQ(check_hop_receipt_request(request).error().code, "hop_receipt_invoice_length");
+    request.invoice = std::string(kMaxHopInvoiceLength + 1, 'q');
+    EXPECT_EQ(check_hop_receipt_request(request).error().code, "hop_receipt_invoice_length");
+    request.invoice = "ln\n";
+    request.invoice[2] = '\n';
+    EXPECT_EQ(check_hop_receipt_request(request).error().code, "hop_receipt_invoice_text");
 }
 
 }  // namespace
