@@ -544,6 +544,9 @@ test('owners edit a community; top windows; collapse and "continue this thread";
     await pageB.locator('.post-head').getByRole('button', { name: 'upvote' }).click();
     await pageA.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '1', null, T);
     await pageB.waitForFunction(() => document.querySelector('.post-head button[aria-label=upvote]')?.getAttribute('aria-pressed') === 'false', null, T);
+    // The arrow flips at the click; the score follows once the deletion is stored (a CI run
+    // read '2' in between).
+    await pageB.waitForFunction(() => document.querySelector('.post-head [data-testid=score]')?.textContent === '1', null, T);
     assert.equal(await score(pageB).innerText(), '1');
     const bobKey = await pageB.evaluate(() => globalThis.dattClient.publicKey);
     const bobVotes = await fetchEvents(client, [{ kinds: [7], authors: [bobKey], '#e': [posts.fresh.id] }]);
