@@ -22,20 +22,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import WebSocket from 'ws';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { loadWasmDatt } from '../support/vectors.mjs';
 import { bridgeArgs, btc, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
+import { Client as HubClient, hex, openParams, useDatt } from './hub_clients.mjs';
 import { connect, startRelay } from './support.mjs';
 
 process.env.NODE_BACKEND = 'js';
 const datt = await loadWasmDatt();
+useDatt(datt);
 const NETWORK = 'bcoin-regtest';
 const SEGWIT_HEIGHT = 432; // bcoin regtest: witness spends are refused before this height
 // The regtest genesis block hash in internal byte order (bcoin's regtest has Core's genesis).
-const CHAIN_HASH = Buffer.from('0f9188f13cb7b2c71f2a335e3a4fc328bf5beb436012afca590b1a11466e2206', 'hex').reverse().toString('hex');
-const hex = (bytes) => Buffer.from(bytes).toString('hex');
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 function key(mnemonic, chain, index) {
@@ -55,30 +54,12 @@ function spend(coin, from, outputs) {
   return { hex: hex(raw), txid: datt.bitcoin.transactionInfo(raw).txid };
 }
 
-// A channel client as the browser runs it (state kept in memory here), with the hub's
-// errors collected instead of thrown.
-class Client {
+// A channel client as the browser runs it (hub_clients.mjs, state kept in memory here), with
+// the hub's errors collected instead of thrown and its challenge kept as it arrives.
+class Client extends HubClient {
   constructor(name) {
-    this.name = name;
-    this.seed = randomBytes(32);
-    this.state = null;
-    this.events = [];
+    super(name);
     this.hubErrors = [];
-    this.readySeen = false;
-  }
-
-  async connect(url) {
-    this.ws = new WebSocket(url);
-    this.inbox = [];
-    this.ws.on('message', (data, isBinary) => { if (isBinary) this.inbox.push(new Uint8Array(data)); });
-    await new Promise((resolve, reject) => { this.ws.once('open', resolve); this.ws.once('error', reject); });
-  }
-
-  take(step) {
-    this.state = step.state;
-    for (const frame of step.frames) this.ws.send(frame, { binary: true });
-    for (const event of step.events) this.events.push(event);
-    if (datt.channel.info(this.state).has_changes_to_sign) this.take(datt.channel.sign(this.state, this.seed));
   }
 
   step() {
@@ -96,9 +77,6 @@ class Client {
     }
     return true;
   }
-
-  info() { return datt.channel.info(this.state); }
-  close() { this.ws?.close(); }
 }
 
 async function until(client, done, what, timeoutMs = 30000) {
@@ -114,12 +92,7 @@ async function until(client, done, what, timeoutMs = 30000) {
 // open_channel .. funding_signed; returns the funding output the channel asks for.
 async function openUntilFunding(client, url, fundingSats) {
   await client.connect(url);
-  client.take(datt.channel.open(client.seed, {
-    chain_hash: CHAIN_HASH, temporary_channel_id: hex(randomBytes(32)), funding_sats: fundingSats,
-    push_msat: 0n, feerate_per_kw: 2500, dust_limit_sats: 546, max_htlc_value_in_flight_msat: 900000000000n,
-    channel_reserve_sats: 10000, htlc_minimum_msat: 1n, to_self_delay: 144, max_accepted_htlcs: 30,
-    shutdown_script: '0014' + '11'.repeat(20), closing_min_fee_sats: 500, closing_max_fee_sats: 5000,
-  }));
+  client.take(datt.channel.open(client.seed, openParams(fundingSats, 0n)));
   await until(client, () => client.events.some((e) => e.type === 'funding_needed'), 'accept_channel');
   return client.events.find((e) => e.type === 'funding_needed');
 }

@@ -85,6 +85,7 @@ export class Client {
   }
 
   info() { return datt.channel.info(this.state); }
+  close() { this.ws?.close(); }
 }
 
 export async function until(clients, done, what, timeoutMs = 20000) {
@@ -98,14 +99,19 @@ export async function until(clients, done, what, timeoutMs = 20000) {
   }
 }
 
-export async function open(client, url, fundingSats, pushMsat) {
-  await client.connect(url);
-  client.take(datt.channel.open(client.seed, {
+/** open_channel's parameters as the suites' clients ask for them (the hub accepts these). */
+export function openParams(fundingSats, pushMsat) {
+  return {
     chain_hash: CHAIN_HASH, temporary_channel_id: hex(randomBytes(32)), funding_sats: fundingSats,
     push_msat: pushMsat, feerate_per_kw: 2500, dust_limit_sats: 546, max_htlc_value_in_flight_msat: 900000000000n,
     channel_reserve_sats: 10000, htlc_minimum_msat: 1n, to_self_delay: 144, max_accepted_htlcs: 30,
     shutdown_script: '0014' + '11'.repeat(20), closing_min_fee_sats: 500, closing_max_fee_sats: 5000,
-  }));
+  };
+}
+
+export async function open(client, url, fundingSats, pushMsat) {
+  await client.connect(url);
+  client.take(datt.channel.open(client.seed, openParams(fundingSats, pushMsat)));
   await until([client], () => client.events.some((e) => e.type === 'funding_needed'), 'accept_channel');
   // A funding transaction is not needed with minimum_depth 0: any outpoint both sides sign for.
   client.take(datt.channel.funding(client.state, client.seed, { txid: hex(randomBytes(32)), vout: 0 }));
