@@ -106,6 +106,18 @@ uint32_t Bridge::tip_height() const {
     return height_;
 }
 
+void Bridge::queue_job(std::function<void()> job, const std::function<void()>& refused) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!stopping_ && queue_.size() < kMaxQueued) {
+            queue_.push_back({0, std::nullopt, std::move(job)});
+            wake_.notify_one();
+            return;
+        }
+    }
+    refused();
+}
+
 void Bridge::unspent_output(const Hash256& txid, uint32_t vout,
                             std::function<void(Result<std::optional<ChainOutput>>)> done) {
     auto job = [this, txid, vout, done] {
@@ -117,15 +129,65 @@ void Bridge::unspent_output(const Hash256& txid, uint32_t vout,
         done(std::optional<ChainOutput>{
             ChainOutput{(*parsed)->confirmations, (*parsed)->value, std::move((*parsed)->script_pubkey)}});
     };
+    queue_job(std::move(job), [&] { done(make_error("busy", "the bridge's queue is full")); });
+}
+
+void Bridge::set_spend_listener(std::function<void(const SpendSeen&)> listener) {
+    // Set on the bridge's thread, in order with the watches that follow it.
+    std::lock_guard lock(mutex_);
+    queue_.push_back({0, std::nullopt, [this, listener = std::move(listener)] { spend_listener_ = listener; }});
+    wake_.notify_one();
+}
+
+void Bridge::watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) {
+    auto job = [this, outpoint, rescan_from] {
+        hub_outpoints_.insert({outpoint.txid, outpoint.index});
+        mempool_seen_.clear();  // what is in the mempool already is news for this outpoint
+        if (rescan_from > 0) rescan_from_ = std::min(rescan_from_.value_or(rescan_from), rescan_from);
+        next_poll_ = Clock::now();
+    };
+    // Not bounded by the queue: the hub watches a few outpoints per channel, and losing
+    // one would lose a spend. The hub bounds its channels.
+    std::lock_guard lock(mutex_);
+    queue_.push_back({0, std::nullopt, std::move(job)});
+    wake_.notify_one();
+}
+
+void Bridge::broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) {
+    auto job = [this, raw = std::move(raw), done] {
+        auto verdict = broadcast(raw);
+        if (!verdict) return done(verdict.error());
+        BroadcastVerdict out;
+        out.accepted = (*verdict)["accepted"].get<bool>();
+        if (!out.accepted) out.reason = (*verdict)["reason"].get<std::string>();
+        done(out);
+    };
+    queue_job(std::move(job), [&] { done(make_error("busy", "the bridge's queue is full")); });
+}
+
+// Scans blocks again from rescan_from_ for the hub's outpoints, kMaxBlocksPerPoll per call.
+Status Bridge::rescan_for_hub() {
+    if (!rescan_from_) return Ok{};
+    uint32_t height;
     {
-        std::lock_guard lock(mutex_);
-        if (!stopping_ && queue_.size() < kMaxQueued) {
-            queue_.push_back({0, std::nullopt, std::move(job)});
-            wake_.notify_one();
-            return;
-        }
+        std::lock_guard lock(state_mutex_);
+        height = height_;
     }
-    done(make_error("busy", "the bridge's queue is full"));
+    const uint32_t last = std::min<uint32_t>(height, *rescan_from_ + kMaxBlocksPerPoll - 1);
+    for (uint32_t h = *rescan_from_; h <= last; ++h) {
+        auto hash = call("getblockhash", json::array({h}));
+        if (!hash) return hash.error();
+        auto parsed = hash_result(*hash);
+        if (!parsed) return parsed.error();
+        if (auto scanned = scan_block(h, *parsed, true); !scanned) return scanned;
+        rescan_from_ = h + 1;
+    }
+    if (*rescan_from_ > height) {
+        rescan_from_.reset();
+    } else {
+        next_poll_ = Clock::now();  // more to scan
+    }
+    return Ok{};
 }
 
 void Bridge::connection_closed(ConnectionId id) {
@@ -316,10 +378,16 @@ void Bridge::poll() {
     }
     if (auto scanned = scan_tip(*info); !scanned) {
         log::warn("bitcoin: scanning the chain: " + scanned.error().code + ": " + scanned.error().message);
+        return;
+    }
+    if (auto rescanned = rescan_for_hub(); !rescanned) {
+        log::warn("bitcoin: scanning blocks again for the hub: " + rescanned.error().code + ": " +
+                  rescanned.error().message);
     }
 }
 
 bool Bridge::anyone_watching() const {
+    if (!hub_outpoints_.empty()) return true;
     for (const auto& [id, watch] : watches_) {
         if (!watch.scripts.empty() || !watch.outpoints.empty()) return true;
     }
@@ -416,7 +484,7 @@ Status Bridge::scan_tip(const ChainInfo& info) {
     return scan_mempool();
 }
 
-Status Bridge::scan_block(uint32_t height, const Hash256& hash) {
+Status Bridge::scan_block(uint32_t height, const Hash256& hash, bool hub_only) {
     auto block = call("getblock", json::array({hex_of(hash), true}));
     if (!block) return block.error();
     if (!block->is_object() || !block->contains("tx") || !(*block)["tx"].is_array()) {
@@ -442,7 +510,7 @@ Status Bridge::scan_block(uint32_t height, const Hash256& hash) {
         if (bitcoin::txid(*tx) != txids[i]) {
             return make_error("node_lied", "getrawtransaction returned another transaction than " + hex_of(txids[i]));
         }
-        match_transaction(*tx, txids[i], height, &hash);
+        match_transaction(*tx, txids[i], height, &hash, hub_only);
     }
     return Ok{};
 }
@@ -478,8 +546,14 @@ Status Bridge::scan_mempool() {
 }
 
 void Bridge::match_transaction(const bitcoin::Transaction& tx, const Hash256& txid, std::optional<uint32_t> height,
-                               const Hash256* block) {
+                               const Hash256* block, bool hub_only) {
     bool relevant = false;
+    for (const bitcoin::TxIn& in : tx.inputs) {
+        if (!hub_outpoints_.count({in.prevout.txid, in.prevout.index}) || !spend_listener_) continue;
+        relevant = true;
+        spend_listener_(SpendSeen{in.prevout, tx, height});
+    }
+    if (hub_only) return;
     for (auto& [id, watch] : watches_) {
         for (size_t vout = 0; vout < tx.outputs.size(); ++vout) {
             const auto& out = tx.outputs[vout];

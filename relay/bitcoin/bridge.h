@@ -6,6 +6,11 @@
 // confirmations, spends and reorganizations. docs/protocol.md ("Bitcoin bridge") lists the
 // messages; docs/architecture.md its place among the relay's threads.
 //
+// The hub (relay/hub/chain_watch.h) watches outpoints through watch_spend: their spends are
+// matched in every scanned block and mempool transaction (next to the clients' watches) and
+// handed to its listener; a watch may ask for blocks from a height on to be scanned again
+// (kMaxBlocksPerPoll per poll), for spends mined while the relay was down.
+//
 // Bounds: 1,024 queued requests in all and 16 per connection (else BTC-ERR "busy"); 100
 // watched scripts + outpoints per connection; faucet and mine requests per minute for all
 // clients (--bitcoin-faucet-per-minute) and 5 per connection per minute.
@@ -52,6 +57,9 @@ class Bridge final : public BitcoinService {
     uint32_t tip_height() const override;
     void unspent_output(const Hash256& txid, uint32_t vout,
                         std::function<void(Result<std::optional<ChainOutput>>)> done) override;
+    void set_spend_listener(std::function<void(const SpendSeen&)> listener) override;
+    void watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) override;
+    void broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) override;
 
   private:
     struct Queued {
@@ -88,10 +96,13 @@ class Bridge final : public BitcoinService {
 
     void poll();
     [[nodiscard]] Status scan_tip(const ChainInfo& info);
-    [[nodiscard]] Status scan_block(uint32_t height, const Hash256& hash);
+    // hub_only: a rescan for the hub's outpoints (clients were told of those blocks already).
+    [[nodiscard]] Status scan_block(uint32_t height, const Hash256& hash, bool hub_only = false);
     [[nodiscard]] Status scan_mempool();
+    [[nodiscard]] Status rescan_for_hub();
     void match_transaction(const bitcoin::Transaction& tx, const Hash256& txid, std::optional<uint32_t> height,
-                           const Hash256* block);
+                           const Hash256* block, bool hub_only = false);
+    void queue_job(std::function<void()> job, const std::function<void()>& refused);
     bool anyone_watching() const;
 
     [[nodiscard]] Result<json> status();
@@ -139,6 +150,11 @@ class Bridge final : public BitcoinService {
     std::string faucet_address_;
     Bytes faucet_script_;
     std::vector<Coin> coins_;
+    // The hub's watch (watch_spend): its outpoints, the next height to scan again for them
+    // (none: no rescan pending), and where spends go.
+    std::set<std::pair<Hash256, uint32_t>> hub_outpoints_;
+    std::optional<uint32_t> rescan_from_;
+    std::function<void(const SpendSeen&)> spend_listener_;
     const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "bitcoin/amount.h"
+#include "bitcoin/tx.h"
 #include "net/outbox.h"
 #include "util/bytes.h"
 #include "util/result.h"
@@ -23,6 +24,19 @@ struct ChainOutput {
     uint32_t confirmations = 0;  // 0: in the mempool
     bitcoin::Sats value{0};
     Bytes script_pubkey;
+};
+
+// A transaction seen spending an outpoint the hub watches (BitcoinService::watch_spend).
+struct SpendSeen {
+    bitcoin::OutPoint outpoint;
+    bitcoin::Transaction tx;
+    std::optional<uint32_t> height;  // none: in the mempool
+};
+
+// What the node said of a transaction the hub broadcast.
+struct BroadcastVerdict {
+    bool accepted = false;  // in its mempool or in a block
+    std::string reason;     // why not, as far as the node says
 };
 
 class BitcoinService {
@@ -45,6 +59,17 @@ class BitcoinService {
     virtual uint32_t tip_height() const = 0;
     virtual void unspent_output(const Hash256& txid, uint32_t vout,
                                 std::function<void(Result<std::optional<ChainOutput>>)> done) = 0;
+
+    // For the hub's chain watch (relay/hub/chain_watch.h). The listener is set once, before
+    // any watch; it runs on the bridge's thread for every transaction that spends a watched
+    // outpoint: when it enters the mempool and again when it is in a block. watch_spend (any
+    // thread, never blocks) adds an outpoint; blocks from `rescan_from` (0: none) up to the
+    // tip are scanned again for it once, so a spend mined while the relay was down is found.
+    virtual void set_spend_listener(std::function<void(const SpendSeen&)> listener) = 0;
+    virtual void watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) = 0;
+    // Sends a transaction to the node (sendrawtransaction) and waits for its verdict, without
+    // blocking the caller; `done` runs on the bridge's thread.
+    virtual void broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) = 0;
 };
 
 }  // namespace datt::relay

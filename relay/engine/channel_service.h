@@ -16,6 +16,8 @@ class ChannelService {
     // Network thread; never blocks.
     virtual void on_frame(ConnectionId from, std::string bytes) = 0;
     virtual void connection_closed(ConnectionId id) = 0;
+    // Prometheus text lines for /metrics (any thread).
+    virtual std::string metrics_text() const { return {}; }
 };
 
 }  // namespace datt::relay

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "engine/bitcoin_service.h"
+#include "engine/channel_service.h"
 #include "engine/config.h"
 #include "engine/metrics.h"
 #include "net/outbox.h"
@@ -24,6 +25,7 @@ struct Context {
     Metrics metrics;
     Outbox* outbox = nullptr;  // set by Relay::start, before any message arrives
     BitcoinService* bitcoin = nullptr;  // the bridge, when configured (Relay::attach_bitcoin)
+    ChannelService* channels = nullptr;  // the hub, when enabled (Relay::attach_channels)
     const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
     // Client messages received and not yet fully answered (an EVENT until its OK, a REQ

@@ -90,6 +90,7 @@ std::string HttpRoutes::metrics_text() const {
     std::string text = context_.metrics.render(gauges);
     if (extra_metrics_) text += extra_metrics_();
     if (context_.bitcoin) text += context_.bitcoin->metrics_text();
+    if (context_.channels) text += context_.channels->metrics_text();
     return text;
 }
 

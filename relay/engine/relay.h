@@ -50,7 +50,10 @@ class Relay final : public ServerHandler, private TaskRunner {
     // Before start(): BTC messages go to `service` (else they are answered "bridge_disabled").
     void attach_bitcoin(BitcoinService* service) { context_.bitcoin = service; }
     // Before start(): binary frames go to the channel hub (else they get a NOTICE).
-    void attach_channels(ChannelService* service) { channels_ = service; }
+    void attach_channels(ChannelService* service) {
+        channels_ = service;
+        context_.channels = service;  // its /metrics lines
+    }
     // The hub's durable writes, committed by the writer in order with events; false when
     // the writer's queue is full or the relay is stopping (nothing queued). Thread-safe.
     [[nodiscard]] bool write_hub(WriteHub write);

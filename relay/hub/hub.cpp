@@ -157,6 +157,28 @@ Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options,
         hub->forwards_[{f.in_channel, f.in_htlc}] = f;
     }
     for (auto& [id, live] : hub->channels_) hub->unoffer_dropped(live);
+    auto records = reader.hub_onchain();
+    if (!records) return records.error();
+    for (const StoreReader::StoredOnchain& row : *records) {
+        const auto id = array_of<32>(row.channel_id);
+        auto record = parse_onchain_record(row.record);
+        if (!id || !record) {
+            log::error("hub on-chain record of " + to_hex(row.channel_id) + " is malformed; left out");
+            continue;
+        }
+        hub->onchain_[*id] = std::move(*record);
+    }
+    auto revoked = reader.hub_revoked();
+    if (!revoked) return revoked.error();
+    for (const StoreReader::StoredRevoked& row : *revoked) {
+        const auto id = array_of<32>(row.channel_id);
+        auto parsed = parse_revoked_commitment(row.revoked);
+        if (!id || !parsed) {
+            log::error("hub revoked commitment of " + to_hex(row.channel_id) + " is malformed; left out");
+            continue;
+        }
+        hub->revoked_[*id].push_back(std::move(*parsed));
+    }
     return hub;
 }
 
@@ -174,6 +196,7 @@ Hub::Hub(const Config& config, HubOptions options, WriteSink writes, BitcoinServ
 Hub::~Hub() { stop(); }
 
 void Hub::start() {
+    watch_chain();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -239,9 +262,10 @@ void Hub::flush(Out& out) {
         out.commands.push_back(
             PutChannelState{id, found->second.seed, channel::serialize_channel_state(found->second.state)});
     }
-    if (out.commands.empty() && out.frames.empty()) return;
+    if (out.commands.empty() && out.frames.empty() && out.after.empty()) return;
     auto frames = std::make_shared<std::vector<std::pair<ConnectionId, Bytes>>>(std::move(out.frames));
-    WriteHub write{std::move(out.commands), [this, frames](bool committed) {
+    auto after = std::make_shared<std::vector<std::function<void()>>>(std::move(out.after));
+    WriteHub write{std::move(out.commands), [this, frames, after](bool committed) {
                        if (!committed) {
                            failed_ = true;
                            log::error("hub: a state commit failed; the hub stops taking input (restart the relay)");
@@ -250,6 +274,7 @@ void Hub::flush(Out& out) {
                        for (auto& [to, bytes] : *frames) {
                            outbox_.send_binary(to, std::make_shared<const std::string>(bytes.begin(), bytes.end()));
                        }
+                       for (auto& action : *after) action();
                    }};
     if (!writes_(std::move(write))) {
         failed_ = true;
@@ -363,6 +388,7 @@ void Hub::funding(Out& out, ConnectionId from, Conn& conn, const channel::Fundin
     // funding_signed goes out only once the channel's row is committed (flush).
     apply(out, it->second, step);
     out.dirty.insert(id);
+    watch_funding(it->second);
     maybe_ready(out, it->second);
 }
 
@@ -409,6 +435,10 @@ void Hub::reestablish(Out& out, ConnectionId from, Conn& conn, const channel::Ch
     if (live.refused) {
         return warn(out, from, msg.channel_id,
                     make_error("hub_funding_mismatch", "the funding output does not pay this channel"), true);
+    }
+    if (closed_on_chain(msg.channel_id)) {
+        return warn(out, from, msg.channel_id,
+                    make_error("hub_channel_closed_onchain", "the channel's funding output was spent on chain"), true);
     }
     if (live.conn && *live.conn != from) {
         return warn(out, from, msg.channel_id,
@@ -571,9 +601,16 @@ void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {
             auto found = forwards_.find(key);
             if (found != forwards_.end()) offer(out, found->second);
         }
+    } else if (const auto* closed = std::get_if<channel::ChannelClosed>(&event)) {
+        broadcast_closing(out, closed->closing_tx);
+    } else if (const auto* revoked = std::get_if<channel::RemoteCommitmentRevoked>(&event)) {
+        // Kept when it held HTLCs (else the shachain has all the justice tx needs).
+        if (!revoked->spec.htlcs.empty()) {
+            revoked_[id].push_back(*revoked);
+            out.commands.push_back(PutHubRevoked{id, revoked->number, serialize_revoked_commitment(*revoked)});
+        }
     }
-    // FundingNeeded / FundingMayBroadcast are the funder's; RemoteCommitmentRevoked and
-    // ChannelClosed are for the chain watcher (issue 13 item 4), not run yet.
+    // FundingNeeded / FundingMayBroadcast are the funder's.
 }
 
 // A payment offered to a payee whose connection dropped before the HTLC was committed: the
@@ -602,7 +639,8 @@ std::vector<HubForward*> Hub::unoffer_dropped(Live& live) {
 }
 
 bool Hub::usable(const Live& live) const {
-    return !live.refused && live.conn.has_value() && channel::can_update(live.state);
+    return !live.refused && live.conn.has_value() && channel::can_update(live.state) &&
+           !closed_on_chain(live.state.channel_id);
 }
 
 // Offers a held payment to its payee when the payee's channel can take it.
@@ -707,6 +745,7 @@ void Hub::funding_checked(const ChannelId& id, const Result<std::optional<ChainO
             if (live.conn) warn(out, *live.conn, id, make_error("hub_funding_mismatch", ok.error().message), true);
             return flush(out);
         }
+        note_funding_height(out, live, output->confirmations);
         if (output->confirmations >= config_.hub_minimum_depth) {
             if (live.conn && live.state.link == channel::LinkState::kConnected) {
                 apply(out, live, channel::send_channel_ready(live.state, live.secrets));
@@ -762,6 +801,7 @@ void Hub::tick() {
         settle(out, found->second);
     }
     for (auto& [id, live] : channels_) maybe_ready(out, live);
+    chain_tick(out);
     flush(out);
 }
 

@@ -53,6 +53,7 @@
 // be closed) frames whose data is "code: message".
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -75,6 +76,7 @@
 #include "engine/messages.h"
 #include "engine/token_bucket.h"
 #include "hub/forwarding.h"
+#include "hub/onchain_record.h"
 #include "net/outbox.h"
 #include "store/store.h"
 
@@ -107,6 +109,8 @@ class Hub final : public ChannelService {
     // For tests and benchmarks: a copy of a channel's state as the hub holds it (waits for
     // the hub thread), and the number of forwards not yet settled.
     std::optional<channel::Channel> channel(const channel::ChannelId& id);
+    // The chain watch's counters as Prometheus text (chain_watch.cpp).
+    std::string metrics_text() const override;
     size_t pending_forwards();
     size_t loaded_channels() const { return loaded_; }
 
@@ -137,6 +141,7 @@ class Hub final : public ChannelService {
         std::set<channel::ChannelId> dirty;
         std::vector<WriteCommand> commands;
         std::vector<std::pair<ConnectionId, Bytes>> frames;
+        std::vector<std::function<void()>> after;  // once committed (broadcasts)
     };
 
     Hub(const Config& config, HubOptions options, WriteSink writes, BitcoinService* chain,
@@ -170,6 +175,18 @@ class Hub final : public ChannelService {
     void resume(Out& out, Live& live);
     std::vector<HubForward*> unoffer_dropped(Live& live);
     size_t pending_htlcs(const Conn& conn) const;
+
+    // The chain watch (chain_watch.cpp, chain_watch.h).
+    void watch_chain();
+    void watch_funding(const Live& live);
+    void note_funding_height(Out& out, const Live& live, uint32_t confirmations);
+    void spend_seen(const SpendSeen& spend);
+    void funding_spent(Out& out, Live& live, const SpendSeen& spend);
+    void chain_tick(Out& out);
+    void broadcast_due(Out& out, const channel::ChannelId& id);
+    void broadcast_closing(Out& out, const bitcoin::Transaction& closing_tx);
+    void put_onchain(Out& out, const channel::ChannelId& id);
+    bool closed_on_chain(const channel::ChannelId& id) const;
     bool usable(const Live& live) const;
 
     const Config config_;
@@ -194,6 +211,16 @@ class Hub final : public ChannelService {
     // Receipts asked for (0xd3) by forwards not yet fulfilled, by the same key. In memory
     // only: a restart before the payee fulfils loses the receipt, not the payment.
     std::map<std::pair<channel::ChannelId, uint64_t>, receipt::ReceiptFields> receipts_;
+    // The chain watch: each channel's on-chain record (onchain_record.h), and the tip the
+    // last broadcast round ran at.
+    std::map<channel::ChannelId, OnchainRecord> onchain_;
+    // The clients' revoked commitments that held HTLCs (hub_revoked), for the justice tx.
+    std::map<channel::ChannelId, std::vector<channel::RemoteCommitmentRevoked>> revoked_;
+    uint32_t broadcast_tip_ = 0;
+    // Counters for /metrics (any thread reads them).
+    std::array<std::atomic<uint64_t>, 9> broadcasts_{};  // by ResolutionKind, then closing
+    std::array<std::atomic<uint64_t>, 5> spends_{};      // by FundingSpendKind
+    std::atomic<uint64_t> broadcast_refusals_{0};
 };
 
 // The hub's channel parameters (what accept_channel announces and what it accepts).

@@ -62,6 +62,15 @@
 //   (kind 0, 3, 10000-19999) are one row per author and kind, the address lookup of the
 //   writer keeps its own index (events_by_address).
 //
+// Version 7 adds (relay/hub/chain_watch.h):
+//   hub_onchain(channel_id, record): for each hub channel, what its chain watch knows
+//       (onchain_record.h: the funding's height, the transaction that spent the funding
+//       output, the resolver's transactions and how far each got), written through the
+//       writer before any of them is broadcast.
+//   hub_revoked(channel_id, number, revoked): each revoked commitment of a client's that
+//       held HTLCs (onchain_record.h serialize_revoked_commitment), committed with the
+//       channel state that revoked it, so a justice transaction takes its HTLC outputs too.
+//
 // Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
 // them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads
 // rows already in the order NIP-01 wants (newest first, ties by lowest id) and stops at the

@@ -225,6 +225,34 @@ class SqliteReader final : public StoreReader {
         return out;
     }
 
+    Result<std::vector<StoredOnchain>> hub_onchain() override {
+        auto stmt = db_.prepare("SELECT channel_id, record FROM hub_onchain ORDER BY channel_id", false);
+        if (!stmt) return stmt.error();
+        std::vector<StoredOnchain> out;
+        int rc;
+        while ((rc = stmt->step()) == SQLITE_ROW) {
+            const ByteSpan id = stmt->column_blob(0);
+            const ByteSpan record = stmt->column_blob(1);
+            out.push_back({Bytes(id.begin(), id.end()), Bytes(record.begin(), record.end())});
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub onchain read failed");
+        return out;
+    }
+
+    Result<std::vector<StoredRevoked>> hub_revoked() override {
+        auto stmt = db_.prepare("SELECT channel_id, revoked FROM hub_revoked ORDER BY channel_id, number", false);
+        if (!stmt) return stmt.error();
+        std::vector<StoredRevoked> out;
+        int rc;
+        while ((rc = stmt->step()) == SQLITE_ROW) {
+            const ByteSpan id = stmt->column_blob(0);
+            const ByteSpan revoked = stmt->column_blob(1);
+            out.push_back({Bytes(id.begin(), id.end()), Bytes(revoked.begin(), revoked.end())});
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub revoked read failed");
+        return out;
+    }
+
     Result<std::vector<StoredForward>> hub_forwards() override {
         auto stmt = db_.prepare(
             "SELECT in_channel, in_htlc, payment_hash, in_cltv, out_channel, out_amount, out_cltv,"
@@ -482,6 +510,8 @@ struct WriterStatements {
     Statement put_forward;           // the hub_forwards columns in order
     Statement delete_forward;        // in_channel, in_htlc
     Statement delete_channel;        // channel_id
+    Statement put_onchain;           // channel_id, record
+    Statement put_revoked;           // channel_id, number, revoked
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -527,6 +557,8 @@ struct WriterStatements {
              "VALUES (?,?,?,?,?,?,?,?,?,?,?)"},
             {&s.delete_forward, "DELETE FROM hub_forwards WHERE in_channel = ? AND in_htlc = ?"},
             {&s.delete_channel, "DELETE FROM hub_channels WHERE channel_id = ?"},
+            {&s.put_onchain, "INSERT OR REPLACE INTO hub_onchain(channel_id, record) VALUES (?,?)"},
+            {&s.put_revoked, "INSERT OR REPLACE INTO hub_revoked(channel_id, number, revoked) VALUES (?,?,?)"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -725,6 +757,21 @@ class SqliteStore final : public Store {
         s_.delete_channel.bind_blob_static(1, command.channel_id);
         if (auto done = run(s_.delete_channel, "hub channel delete"); !done) return done.error();
         return DeleteChannelState::Done{};
+    }
+
+    Result<PutHubOnchain::Done> apply(const PutHubOnchain& command) {
+        s_.put_onchain.bind_blob_static(1, command.channel_id);
+        s_.put_onchain.bind_blob_static(2, command.record);
+        if (auto done = run(s_.put_onchain, "hub onchain write"); !done) return done.error();
+        return PutHubOnchain::Done{};
+    }
+
+    Result<PutHubRevoked::Done> apply(const PutHubRevoked& command) {
+        s_.put_revoked.bind_blob_static(1, command.channel_id);
+        s_.put_revoked.bind_int(2, static_cast<int64_t>(command.number));
+        s_.put_revoked.bind_blob_static(3, command.revoked);
+        if (auto done = run(s_.put_revoked, "hub revoked write"); !done) return done.error();
+        return PutHubRevoked::Done{};
     }
 
     // Signed here with the relay's key; stored once per id (a receipt's id depends only on

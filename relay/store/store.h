@@ -90,6 +90,18 @@ class StoreReader {
     };
     [[nodiscard]] virtual Result<std::vector<StoredChannel>> hub_channels() = 0;
     [[nodiscard]] virtual Result<std::vector<StoredForward>> hub_forwards() = 0;
+    // The hub's on-chain records (hub_onchain), untrusted bytes too.
+    struct StoredOnchain {
+        Bytes channel_id;
+        Bytes record;
+    };
+    [[nodiscard]] virtual Result<std::vector<StoredOnchain>> hub_onchain() = 0;
+    // The revoked commitments with HTLCs (hub_revoked), by channel and number.
+    struct StoredRevoked {
+        Bytes channel_id;
+        Bytes revoked;
+    };
+    [[nodiscard]] virtual Result<std::vector<StoredRevoked>> hub_revoked() = 0;
 };
 
 // begin_read() ... end_read() for one scope.

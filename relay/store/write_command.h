@@ -118,8 +118,26 @@ struct PutHubReceipt {
     using Outcome = Done;
 };
 
+// The hub's chain watch: a channel's on-chain record (relay/hub/onchain_record.h),
+// inserted or replaced.
+struct PutHubOnchain {
+    Hash256 channel_id{};
+    Bytes record;
+    struct Done {};
+    using Outcome = Done;
+};
+
+// The hub: a client's revoked commitment that held HTLCs (onchain_record.h), inserted once.
+struct PutHubRevoked {
+    Hash256 channel_id{};
+    uint64_t number = 0;
+    Bytes revoked;
+    struct Done {};
+    using Outcome = Done;
+};
+
 using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward,
-                                  DeleteChannelState, PutHubReceipt>;
+                                  DeleteChannelState, PutHubReceipt, PutHubOnchain, PutHubRevoked>;
 
 // The outcome of each command: the alternative of the same index as the command's.
 template <class Variant>

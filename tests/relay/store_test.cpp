@@ -801,7 +801,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(stmt, 0), 6);  // schema 6: initial + store_version + chains + time_bounds + hub + one author index
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 7);  // schema 7: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain
     sqlite3_finalize(stmt);
     sqlite3_close(db);
 }
@@ -975,6 +975,72 @@ TEST_F(StoreTest, HubChannelRowsArePutReplacedAndDeleted) {
     ASSERT_TRUE(store_->commit(forget).ok());
     reopen();
     EXPECT_EQ(reader_->hub_channels()->size(), 1u);
+}
+
+// Schema 7's hub_onchain (relay/hub/onchain_record.h): rows put, replaced and read back.
+TEST_F(StoreTest, HubOnchainRecordsArePutAndReplaced) {
+    Hash256 a{}, b{};
+    a.fill(0xa1);
+    b.fill(0xb2);
+    const std::vector<WriteCommand> puts = {PutHubOnchain{a, Bytes{1, 0, 0, 0, 0}}, PutHubOnchain{b, Bytes{7}}};
+    ASSERT_TRUE(store_->commit(puts).ok());
+    const std::vector<WriteCommand> replace = {PutHubOnchain{a, Bytes{1, 1, 0, 0, 0, 9, 0, 0, 0, 0}}};
+    ASSERT_TRUE(store_->commit(replace).ok());
+    reopen();
+    auto rows = reader_->hub_onchain();
+    ASSERT_TRUE(rows.ok()) << rows.error().message;
+    ASSERT_EQ(rows->size(), 2u);
+    EXPECT_EQ((*rows)[0].channel_id, Bytes(a.begin(), a.end()));
+    EXPECT_EQ((*rows)[0].record, (Bytes{1, 1, 0, 0, 0, 9, 0, 0, 0, 0}));
+    EXPECT_EQ((*rows)[1].channel_id, Bytes(b.begin(), b.end()));
+    EXPECT_EQ((*rows)[1].record, (Bytes{7}));
+
+    // Revoked commitments: one row per (channel, number), read in that order.
+    const std::vector<WriteCommand> revoked = {PutHubRevoked{b, 5, Bytes{5}}, PutHubRevoked{a, 9, Bytes{9}},
+                                               PutHubRevoked{a, 2, Bytes{2}}};
+    ASSERT_TRUE(store_->commit(revoked).ok());
+    reopen();
+    auto kept = reader_->hub_revoked();
+    ASSERT_TRUE(kept.ok()) << kept.error().message;
+    ASSERT_EQ(kept->size(), 3u);
+    EXPECT_EQ((*kept)[0].revoked, (Bytes{2}));
+    EXPECT_EQ((*kept)[1].revoked, (Bytes{9}));
+    EXPECT_EQ((*kept)[2].revoked, (Bytes{5}));
+    EXPECT_EQ((*kept)[2].channel_id, Bytes(b.begin(), b.end()));
+}
+
+// A file of schema 6 (no hub_onchain, a hub channel stored) migrates to 7 at open: the new
+// table is there and empty, the channel's row is untouched.
+TEST(StoreFile, MigrationFromSchemaSixAddsHubOnchain) {
+    test::TempDir dir;
+    const std::string path = dir.file("v6.sqlite3");
+    Hash256 id{}, seed{};
+    id.fill(0x11);
+    seed.fill(0x22);
+    {
+        auto store = open_sqlite_store(path);
+        ASSERT_TRUE(store.ok());
+        const std::vector<WriteCommand> put = {PutChannelState{id, seed, Bytes{5, 6}}};
+        ASSERT_TRUE((*store)->commit(put).ok());
+    }
+    raw_exec(path, "DROP TABLE hub_onchain; DROP TABLE hub_revoked; PRAGMA user_version = 6");
+    auto store = open_sqlite_store(path);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto reader = (*store)->open_reader();
+    ASSERT_TRUE(reader.ok());
+    auto records = (*reader)->hub_onchain();
+    ASSERT_TRUE(records.ok()) << records.error().message;
+    EXPECT_TRUE(records->empty());
+    auto channels = (*reader)->hub_channels();
+    ASSERT_TRUE(channels.ok());
+    ASSERT_EQ(channels->size(), 1u);
+    EXPECT_EQ((*channels)[0].state, (Bytes{5, 6}));
+    const std::vector<WriteCommand> put = {PutHubOnchain{id, Bytes{1, 0, 0, 0, 0}}, PutHubRevoked{id, 3, Bytes{9}}};
+    ASSERT_TRUE((*store)->commit(put).ok());
+    auto revoked = (*reader)->hub_revoked();
+    ASSERT_TRUE(revoked.ok()) << revoked.error().message;
+    ASSERT_EQ(revoked->size(), 1u);
+    EXPECT_EQ((*revoked)[0].revoked, (Bytes{9}));
 }
 
 }  // namespace

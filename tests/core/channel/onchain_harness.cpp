@@ -6,6 +6,8 @@
 //
 // One JSON object per input line, one JSON object per output line:
 //   {"cmd":"coin"}  -> {"script": hex}  the P2WPKH script the test mines coins to
+//   {"cmd":"commitment","state":hex,"seed":hex}  -> TX plus "number": a channel client's
+//       latest commitment signed by both, from its stored state (channel_state_codec.h)
 //   {"cmd":"scenario","name":N,"coin":{"txid":display hex,"vout":n,"value":sats},
 //    "height":tip height}  -> {"funding":TX, ...what scenario N needs (below)}
 // A TX is {"hex","txid" (display order),"outputs":[{"value":sats,"script":hex}]}.
@@ -36,6 +38,7 @@
 #include "bitcoin/display_hash.h"
 #include "bitcoin/sign.h"
 #include "channel/chain_resolver.h"
+#include "channel/channel_state_codec.h"
 #include "channel/onchain_sweeps.h"
 #include "crypto/sha256.h"
 #include "support/channel_pair.h"
@@ -280,6 +283,21 @@ json handle(const json& request) {
     const std::string cmd = request.at("cmd").get<std::string>();
     if (cmd == "coin") {
         return {{"script", to_hex(bitcoin::p2wpkh_script(crypto::pubkey(coin_key())))}};
+    }
+    if (cmd == "commitment") {
+        // A channel client's own latest commitment, signed by both, from its stored state and
+        // seed (what the wasm client cannot build): for tests/relay/hub_onchain.test.mjs.
+        const Bytes state = take(from_hex(request.at("state").get<std::string>()));
+        const Bytes seed_bytes = take(from_hex(request.at("seed").get<std::string>()));
+        if (seed_bytes.size() != 32) throw Failure{"harness_bad_request", "seed: 32 bytes"};
+        Hash256 seed{};
+        std::copy(seed_bytes.begin(), seed_bytes.end(), seed.begin());
+        const Channel channel = take(parse_channel_state(state));
+        const ChannelSecrets secrets = take(ChannelSecrets::from_seed(seed));
+        const auto close = take(local_commitment_close(channel, secrets));
+        json out = tx_json(close.commitment_tx);
+        out["number"] = channel.local_commit->number;
+        return out;
     }
     if (cmd == "scenario") {
         return scenario(request.at("name").get<std::string>(), request.at("coin"),

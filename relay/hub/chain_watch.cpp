@@ -1,0 +1,293 @@
+// The hub's chain watch: see chain_watch.h.
+#include "hub/chain_watch.h"
+
+#include "bitcoin/display_hash.h"
+#include "channel/channel_frame.h"
+#include "crypto/sha256.h"
+#include "engine/log.h"
+#include "hub/hub.h"
+#include "util/hex.h"
+
+namespace datt::relay::hub {
+
+using channel::ChannelId;
+using channel::FundingSpendKind;
+using channel::ResolutionKind;
+
+namespace {
+
+const char* spend_kind_name(FundingSpendKind kind) {
+    switch (kind) {
+        case FundingSpendKind::kCooperativeClose: return "cooperative_close";
+        case FundingSpendKind::kLocalCommitment: return "local_commitment";
+        case FundingSpendKind::kRemoteCommitment: return "remote_commitment";
+        case FundingSpendKind::kRevokedCommitment: return "revoked_commitment";
+        case FundingSpendKind::kUnknown: return "unknown";
+    }
+    return "unknown";
+}
+
+const char* resolution_kind_name(ResolutionKind kind) {
+    switch (kind) {
+        case ResolutionKind::kJustice: return "justice";
+        case ResolutionKind::kToLocalSweep: return "to_local_sweep";
+        case ResolutionKind::kToRemoteSweep: return "to_remote_sweep";
+        case ResolutionKind::kHtlcTimeout: return "htlc_timeout";
+        case ResolutionKind::kHtlcSuccess: return "htlc_success";
+        case ResolutionKind::kSecondStageSweep: return "second_stage_sweep";
+        case ResolutionKind::kClaimHtlcTimeout: return "claim_htlc_timeout";
+        case ResolutionKind::kClaimHtlcSuccess: return "claim_htlc_success";
+    }
+    return "unknown";
+}
+
+constexpr size_t kClosingCounter = 8;  // broadcasts_[8]: cooperative closing transactions
+
+std::string txid_hex(const bitcoin::Transaction& tx) { return bitcoin::to_display_hex(bitcoin::txid(tx)); }
+
+}  // namespace
+
+// start(): where the bridge reports spends, then every stored channel's funding outpoint
+// and the inputs of every resolver transaction not yet in a block.
+void Hub::watch_chain() {
+    if (!chain_) return;
+    chain_->set_spend_listener([this](const SpendSeen& spend) { post([this, spend] { spend_seen(spend); }); });
+    for (const auto& [id, live] : channels_) watch_funding(live);
+    for (const auto& [id, record] : onchain_) {
+        for (const OnchainTx& t : record.txs) {
+            if (t.progress != TxProgress::kWaiting) continue;
+            for (const bitcoin::TxIn& in : t.resolution.tx.inputs) {
+                chain_->watch_spend(in.prevout, record.spend_height.value_or(0));
+            }
+        }
+    }
+}
+
+void Hub::watch_funding(const Live& live) {
+    if (!chain_ || !live.stored) return;
+    auto found = onchain_.find(live.state.channel_id);
+    uint32_t from = 0;
+    if (found != onchain_.end()) {
+        // A spend already seen: from its block (it may confirm while we were down);
+        // else from the funding's block.
+        from = found->second.spend_height ? *found->second.spend_height
+                                          : found->second.funding_height.value_or(0);
+    }
+    chain_->watch_spend(live.state.funding_outpoint, from);
+}
+
+// The funding check saw the output with `confirmations`: its block height is kept, for the
+// rescan after a restart.
+void Hub::note_funding_height(Out& out, const Live& live, uint32_t confirmations) {
+    if (!chain_ || confirmations == 0) return;
+    const uint32_t tip = chain_->tip_height();
+    if (tip + 1 < confirmations) return;  // the bridge's tip lags the node's: next time
+    OnchainRecord& record = onchain_[live.state.channel_id];
+    if (record.funding_height) return;
+    record.funding_height = tip + 1 - confirmations;
+    put_onchain(out, live.state.channel_id);
+}
+
+void Hub::put_onchain(Out& out, const ChannelId& id) {
+    auto found = onchain_.find(id);
+    if (found == onchain_.end()) return;
+    out.commands.push_back(PutHubOnchain{id, serialize_onchain_record(found->second)});
+}
+
+bool Hub::closed_on_chain(const ChannelId& id) const {
+    auto found = onchain_.find(id);
+    return found != onchain_.end() && found->second.spend_txid.has_value();
+}
+
+void Hub::spend_seen(const SpendSeen& spend) {
+    Out out;
+    for (auto& [id, live] : channels_) {
+        if (live.stored && live.state.funding_outpoint == spend.outpoint) {
+            funding_spent(out, live, spend);
+            return flush(out);
+        }
+    }
+    // An input of one of our resolver transactions: ours confirmed, or another took it.
+    const Hash256 txid = bitcoin::txid(spend.tx);
+    for (auto& [id, record] : onchain_) {
+        bool changed = false;
+        for (OnchainTx& t : record.txs) {
+            if (t.progress != TxProgress::kWaiting || !spend.height) continue;
+            const bool spends_it = std::any_of(t.resolution.tx.inputs.begin(), t.resolution.tx.inputs.end(),
+                                               [&](const bitcoin::TxIn& in) { return in.prevout == spend.outpoint; });
+            if (!spends_it) continue;
+            if (bitcoin::txid(t.resolution.tx) == txid) {
+                t.progress = TxProgress::kConfirmed;
+                t.confirmed_height = *spend.height;
+                log::info("hub channel " + to_hex(id) + ": our " + resolution_kind_name(t.resolution.kind) + " " +
+                          txid_hex(t.resolution.tx) + " is in block " + std::to_string(*spend.height));
+            } else {
+                t.progress = TxProgress::kLost;
+                log::warn("hub channel " + to_hex(id) + ": the output our " + resolution_kind_name(t.resolution.kind) +
+                          " claims was spent by " + bitcoin::to_display_hex(txid));
+            }
+            changed = true;
+        }
+        if (changed) {
+            put_onchain(out, id);
+            broadcast_due(out, id);  // children of a confirmed transaction may be due now
+        }
+    }
+    flush(out);
+}
+
+void Hub::funding_spent(Out& out, Live& live, const SpendSeen& spend) {
+    const ChannelId id = live.state.channel_id;
+    const Hash256 txid = bitcoin::txid(spend.tx);
+    OnchainRecord& record = onchain_[id];
+    if (record.spend_txid) {
+        if (*record.spend_txid != txid) {
+            // A replaced spend or a reorganization: not handled (chain_watch.h).
+            log::warn("hub channel " + to_hex(id) + ": another spend of the funding output seen (" +
+                      bitcoin::to_display_hex(txid) + "); the stored resolution is kept");
+            return;
+        }
+        if (spend.height && !record.spend_height) {
+            record.spend_height = *spend.height;
+            put_onchain(out, id);
+            broadcast_due(out, id);
+        }
+        return;
+    }
+    std::vector<Hash256> preimages;
+    for (const auto& [key, forward] : forwards_) {
+        if (forward.in_channel == id && forward.preimage) preimages.push_back(*forward.preimage);
+    }
+    for (const auto* list : {&live.state.local_proposed, &live.state.local_signed, &live.state.local_acked}) {
+        for (const channel::Update& u : *list) {
+            if (const auto* f = std::get_if<channel::UpdateFulfillHtlc>(&u)) preimages.push_back(f->payment_preimage);
+        }
+    }
+    const std::vector<channel::RemoteCommitmentRevoked>& revoked = revoked_[id];
+    const channel::ResolverInputs inputs{live.state, live.secrets, revoked, preimages,
+                                         live.state.local_shutdown_script, live.state.feerate_per_kw};
+    auto resolved = channel::resolve_funding_spend(inputs, spend.tx);
+    record.spend_txid = txid;
+    record.spend_height = spend.height;
+    if (!resolved) {
+        // Our bug or a state we cannot read: the channel is closed all the same, nothing to send.
+        log::error("hub channel " + to_hex(id) + ": resolving spend " + bitcoin::to_display_hex(txid) + ": " +
+                   resolved.error().code + ": " + resolved.error().message);
+        record.spend_kind = FundingSpendKind::kUnknown;
+    } else {
+        record.spend_kind = resolved->kind;
+        record.commitment_number = resolved->commitment_number;
+        for (channel::Resolution& r : resolved->to_broadcast) {
+            record.txs.push_back(OnchainTx{std::move(r), TxProgress::kWaiting, 0});
+        }
+        record.unresolved = resolved->unresolved;
+    }
+    out.after.push_back([this, kind = static_cast<size_t>(record.spend_kind)] { ++spends_[kind]; });  // once stored
+    log::info("hub channel " + to_hex(id) + ": funding spent by " + bitcoin::to_display_hex(txid) + " (" +
+              spend_kind_name(record.spend_kind) + "), " + std::to_string(record.txs.size()) +
+              " transaction(s) to broadcast, " + std::to_string(record.unresolved.size()) + " output(s) unresolved");
+    for (const OnchainTx& t : record.txs) {
+        for (const bitcoin::TxIn& in : t.resolution.tx.inputs) chain_->watch_spend(in.prevout, spend.height.value_or(0));
+    }
+    if (live.conn) {
+        warn(out, *live.conn, id,
+             make_error("hub_channel_closed_onchain", "the channel's funding output was spent on chain"), true);
+        auto conn = conns_.find(*live.conn);
+        if (conn != conns_.end()) conn->second.channels.erase(id);
+        live.conn.reset();
+        live.state = channel::peer_disconnected(live.state).channel;
+        out.dirty.insert(id);
+    }
+    put_onchain(out, id);
+    broadcast_due(out, id);
+}
+
+// A new tip: what became due is broadcast, and what is due and not in a block yet again.
+void Hub::chain_tick(Out& out) {
+    if (!chain_) return;
+    const uint32_t tip = chain_->tip_height();
+    if (tip == 0 || tip == broadcast_tip_) return;
+    broadcast_tip_ = tip;
+    for (const auto& [id, record] : onchain_) broadcast_due(out, id);
+}
+
+// Broadcasts (once `out` is committed) each waiting transaction of the channel's record
+// whose parent is in a block and whose delays end by the next block.
+void Hub::broadcast_due(Out& out, const ChannelId& id) {
+    auto found = onchain_.find(id);
+    if (!chain_ || found == onchain_.end()) return;
+    const OnchainRecord& record = found->second;
+    if (!record.spend_height) return;
+    const uint32_t tip = chain_->tip_height();
+    for (const OnchainTx& t : record.txs) {
+        if (t.progress != TxProgress::kWaiting) continue;
+        std::optional<uint32_t> parent_height;
+        if (t.resolution.parent_txid == *record.spend_txid) parent_height = record.spend_height;
+        for (const OnchainTx& p : record.txs) {
+            if (p.progress == TxProgress::kConfirmed && bitcoin::txid(p.resolution.tx) == t.resolution.parent_txid) {
+                parent_height = p.confirmed_height;
+            }
+        }
+        if (!parent_height || channel::earliest_height(t.resolution, *parent_height) > tip + 1) continue;
+        const size_t counter = static_cast<size_t>(t.resolution.kind);
+        const std::string what = std::string(resolution_kind_name(t.resolution.kind)) + " " + txid_hex(t.resolution.tx);
+        const std::string name = "hub channel " + to_hex(id);
+        out.after.push_back([this, raw = bitcoin::serialize(t.resolution.tx), counter, what, name] {
+            ++broadcasts_[counter];
+            chain_->broadcast(raw, [this, what, name](Result<BroadcastVerdict> verdict) {
+                if (!verdict) {
+                    log::warn(name + ": broadcasting " + what + ": " + verdict.error().code + ": " +
+                              verdict.error().message);
+                } else if (!verdict->accepted) {
+                    ++broadcast_refusals_;
+                    log::info(name + ": the node refused " + what + ": " + verdict->reason);
+                } else {
+                    log::info(name + ": broadcast " + what);
+                }
+            });
+        });
+    }
+}
+
+// The cooperative close both signed: broadcast once the state holding it is committed.
+void Hub::broadcast_closing(Out& out, const bitcoin::Transaction& closing_tx) {
+    if (!chain_) return;
+    const std::string what = "closing transaction " + txid_hex(closing_tx);
+    out.after.push_back([this, raw = bitcoin::serialize(closing_tx), what] {
+        ++broadcasts_[kClosingCounter];
+        chain_->broadcast(raw, [this, what](Result<BroadcastVerdict> verdict) {
+            if (!verdict || !verdict->accepted) {
+                ++broadcast_refusals_;
+                log::info("hub: " + what + " not accepted: " +
+                          (verdict ? verdict->reason : verdict.error().code + ": " + verdict.error().message));
+            } else {
+                log::info("hub: broadcast " + what);
+            }
+        });
+    });
+}
+
+std::string Hub::metrics_text() const {
+    std::string out =
+        "# HELP datt_hub_onchain_spends_total Spends of hub channels' funding outputs seen, by what they were.\n"
+        "# TYPE datt_hub_onchain_spends_total counter\n";
+    for (uint8_t k = 0; k <= static_cast<uint8_t>(FundingSpendKind::kUnknown); ++k) {
+        out += std::string("datt_hub_onchain_spends_total{kind=\"") + spend_kind_name(static_cast<FundingSpendKind>(k)) +
+               "\"} " + std::to_string(spends_[k].load()) + "\n";
+    }
+    out += "# HELP datt_hub_onchain_broadcasts_total Transactions the hub sent to the node (again on each block until mined).\n"
+           "# TYPE datt_hub_onchain_broadcasts_total counter\n";
+    for (uint8_t k = 0; k <= static_cast<uint8_t>(ResolutionKind::kClaimHtlcSuccess); ++k) {
+        out += std::string("datt_hub_onchain_broadcasts_total{kind=\"") +
+               resolution_kind_name(static_cast<ResolutionKind>(k)) + "\"} " + std::to_string(broadcasts_[k].load()) +
+               "\n";
+    }
+    out += "datt_hub_onchain_broadcasts_total{kind=\"closing\"} " + std::to_string(broadcasts_[kClosingCounter].load()) +
+           "\n";
+    out += "# HELP datt_hub_onchain_broadcast_refusals_total Hub transactions the node did not accept.\n"
+           "# TYPE datt_hub_onchain_broadcast_refusals_total counter\n"
+           "datt_hub_onchain_broadcast_refusals_total " + std::to_string(broadcast_refusals_.load()) + "\n";
+    return out;
+}
+
+}  // namespace datt::relay::hub

@@ -1,0 +1,33 @@
+// The hub's chain watch (issue 13 item 4; implemented as Hub members in chain_watch.cpp,
+// on the hub thread): every stored channel's funding outpoint is watched through the
+// Bitcoin bridge (BitcoinService::watch_spend). When a transaction spending it shows up
+// (mempool or block; at startup blocks from the funding's stored height are scanned again,
+// so a spend mined while the relay was down is found):
+//   1. the channel is closed on chain: usable() is false from then on, channel_reestablish
+//      gets an `error` hub_channel_closed_onchain, an attached client gets it at once;
+//   2. core's resolver (channel/chain_resolver.h) runs on the spend with the channel's
+//      stored state (the remote's revoked secrets are in its shachain), the client's
+//      revoked commitments that held HTLCs (each stored with the state that revoked it:
+//      PutHubRevoked, hub_revoked), the preimages the hub knows of HTLCs it received on the
+//      channel, the channel's own shutdown script (a key of the channel's seed) as where
+//      swept funds go, and the channel's feerate;
+//   3. its answer is stored (PutHubOnchain, onchain_record.h) through the single writer,
+//      and only once committed is anything broadcast (BitcoinService::broadcast).
+// Each resolver transaction is broadcast once the chain allows it (earliest_height: its
+// parent's height plus its CSV delay, its CLTV lock time) and again on every new block until
+// it is in one; its inputs are watched too, so the hub sees it confirm (kConfirmed, with the
+// height its children count from) or an input taken by another transaction (kLost: the
+// remote's claim, say). After a restart the stored records are loaded and what is due is
+// broadcast again.
+// The hub broadcasts the cooperative close's transaction itself once both signed it (the
+// ChannelClosed event), after the state that holds it is committed.
+// Funding height: recorded when the funding check first sees the output confirmed
+// (tip - confirmations + 1). A channel stored without one (hub_minimum_depth 0, or opened
+// by an older relay) is watched from the tip on: a spend while the relay was down is then
+// found only if it is still in the mempool.
+// Not handled: reorganizations deeper than the spend (a record is not rolled back). The
+// revoked commitments with HTLCs are kept in memory too (about 100 bytes per revoked
+// commitment and HTLC) and never pruned yet.
+// /metrics: datt_hub_onchain_spends_total{kind}, datt_hub_onchain_broadcasts_total{kind},
+// datt_hub_onchain_broadcast_refusals_total.
+#pragma once

@@ -1,0 +1,178 @@
+#include "hub/onchain_record.h"
+
+#include "util/byte_reader.h"
+#include "util/byte_writer.h"
+
+namespace datt::relay::hub {
+namespace {
+
+constexpr uint8_t kVersion = 1;
+constexpr uint8_t kHasFundingHeight = 1;
+constexpr uint8_t kHasSpend = 2;
+constexpr uint8_t kHasSpendHeight = 4;
+
+#define RECORD_TRY(var, expr)                       \
+    auto var##_result = (expr);                     \
+    if (!var##_result) return var##_result.error(); \
+    auto var = std::move(var##_result).value()
+
+Error invalid(const std::string& what) { return make_error("onchain_record_invalid", what); }
+
+}  // namespace
+
+bool OnchainTx::operator==(const OnchainTx& other) const {
+    const channel::Resolution& a = resolution;
+    const channel::Resolution& b = other.resolution;
+    return a.kind == b.kind && bitcoin::serialize(a.tx) == bitcoin::serialize(b.tx) &&
+           a.parent_txid == b.parent_txid && a.csv == b.csv && a.cltv == b.cltv && progress == other.progress &&
+           confirmed_height == other.confirmed_height;
+}
+
+Bytes serialize_onchain_record(const OnchainRecord& record) {
+    ByteWriter w;
+    w.write_u8(kVersion);
+    const uint8_t flags = (record.funding_height ? kHasFundingHeight : 0) | (record.spend_txid ? kHasSpend : 0) |
+                          (record.spend_height ? kHasSpendHeight : 0);
+    w.write_u8(flags);
+    if (record.funding_height) w.write_u32_be(*record.funding_height);
+    if (record.spend_txid) {
+        w.write_bytes(*record.spend_txid);
+        w.write_u8(static_cast<uint8_t>(record.spend_kind));
+        w.write_u64_be(record.commitment_number);
+    }
+    if (record.spend_height) w.write_u32_be(*record.spend_height);
+    w.write_u16_be(static_cast<uint16_t>(record.txs.size()));
+    for (const OnchainTx& t : record.txs) {
+        w.write_u8(static_cast<uint8_t>(t.resolution.kind));
+        w.write_bytes(t.resolution.parent_txid);
+        w.write_u16_be(t.resolution.csv);
+        w.write_u32_be(t.resolution.cltv);
+        w.write_u8(static_cast<uint8_t>(t.progress));
+        if (t.progress == TxProgress::kConfirmed) w.write_u32_be(t.confirmed_height);
+        const Bytes tx = bitcoin::serialize(t.resolution.tx);
+        w.write_u32_be(static_cast<uint32_t>(tx.size()));
+        w.write_bytes(tx);
+    }
+    w.write_u16_be(static_cast<uint16_t>(record.unresolved.size()));
+    for (uint32_t index : record.unresolved) w.write_u32_be(index);
+    return std::move(w).take();
+}
+
+Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
+    ByteReader r(bytes);
+    OnchainRecord record;
+    RECORD_TRY(version, r.read_u8());
+    if (version != kVersion) return invalid("unknown version " + std::to_string(version));
+    RECORD_TRY(flags, r.read_u8());
+    if (flags & ~(kHasFundingHeight | kHasSpend | kHasSpendHeight)) return invalid("unknown flags");
+    if ((flags & kHasSpendHeight) && !(flags & kHasSpend)) return invalid("a spend height without a spend");
+    if (flags & kHasFundingHeight) {
+        RECORD_TRY(height, r.read_u32_be());
+        record.funding_height = height;
+    }
+    if (flags & kHasSpend) {
+        RECORD_TRY(txid, r.read_array<32>());
+        RECORD_TRY(kind, r.read_u8());
+        if (kind > static_cast<uint8_t>(channel::FundingSpendKind::kUnknown)) return invalid("unknown spend kind");
+        RECORD_TRY(number, r.read_u64_be());
+        record.spend_txid = txid;
+        record.spend_kind = static_cast<channel::FundingSpendKind>(kind);
+        record.commitment_number = number;
+    }
+    if (flags & kHasSpendHeight) {
+        RECORD_TRY(height, r.read_u32_be());
+        record.spend_height = height;
+    }
+    RECORD_TRY(count, r.read_u16_be());
+    if (count > kMaxOnchainTxs) return make_error("onchain_record_too_large", "too many transactions");
+    if (count > 0 && !(flags & kHasSpend)) return invalid("transactions without a spend");
+    for (uint16_t i = 0; i < count; ++i) {
+        OnchainTx t;
+        RECORD_TRY(kind, r.read_u8());
+        if (kind > static_cast<uint8_t>(channel::ResolutionKind::kClaimHtlcSuccess)) {
+            return invalid("unknown resolution kind");
+        }
+        t.resolution.kind = static_cast<channel::ResolutionKind>(kind);
+        RECORD_TRY(parent, r.read_array<32>());
+        t.resolution.parent_txid = parent;
+        RECORD_TRY(csv, r.read_u16_be());
+        RECORD_TRY(cltv, r.read_u32_be());
+        t.resolution.csv = csv;
+        t.resolution.cltv = cltv;
+        RECORD_TRY(progress, r.read_u8());
+        if (progress > static_cast<uint8_t>(TxProgress::kLost)) return invalid("unknown progress");
+        t.progress = static_cast<TxProgress>(progress);
+        if (t.progress == TxProgress::kConfirmed) {
+            RECORD_TRY(height, r.read_u32_be());
+            t.confirmed_height = height;
+        }
+        RECORD_TRY(length, r.read_u32_be());
+        if (length > kMaxOnchainTxBytes) return make_error("onchain_record_too_large", "a transaction too long");
+        RECORD_TRY(raw, r.read_span(length));
+        RECORD_TRY(tx, bitcoin::parse_transaction(raw));
+        // Stored bytes must be the transaction's own serialization (one encoding per record).
+        if (bitcoin::serialize(tx) != Bytes(raw.begin(), raw.end())) return invalid("a transaction not canonical");
+        t.resolution.tx = std::move(tx);
+        record.txs.push_back(std::move(t));
+    }
+    RECORD_TRY(unresolved, r.read_u16_be());
+    if (unresolved > kMaxUnresolved) return make_error("onchain_record_too_large", "too many unresolved outputs");
+    for (uint16_t i = 0; i < unresolved; ++i) {
+        RECORD_TRY(index, r.read_u32_be());
+        record.unresolved.push_back(index);
+    }
+    if (auto end = r.expect_end(); !end) return end.error();
+    return record;
+}
+
+Bytes serialize_revoked_commitment(const channel::RemoteCommitmentRevoked& revoked) {
+    ByteWriter w;
+    w.write_u64_be(revoked.number);
+    w.write_bytes(revoked.per_commitment_secret);
+    w.write_u64_be(revoked.spec.to_local.value());
+    w.write_u64_be(revoked.spec.to_remote.value());
+    w.write_u16_be(static_cast<uint16_t>(revoked.spec.htlcs.size()));
+    for (const channel::HtlcEntry& h : revoked.spec.htlcs) {
+        w.write_u8(h.direction == channel::HtlcDirection::kOffered ? 0 : 1);
+        w.write_u64_be(h.id);
+        w.write_u64_be(h.amount.value());
+        w.write_bytes(h.payment_hash);
+        w.write_u32_be(h.cltv_expiry);
+    }
+    return std::move(w).take();
+}
+
+Result<channel::RemoteCommitmentRevoked> parse_revoked_commitment(ByteSpan bytes) {
+    ByteReader r(bytes);
+    channel::RemoteCommitmentRevoked out;
+    RECORD_TRY(number, r.read_u64_be());
+    RECORD_TRY(secret, r.read_array<32>());
+    RECORD_TRY(to_local, r.read_u64_be());
+    RECORD_TRY(to_remote, r.read_u64_be());
+    RECORD_TRY(count, r.read_u16_be());
+    if (count == 0) return invalid("a revoked commitment stored without HTLCs");
+    if (count > kMaxRevokedHtlcs) return make_error("onchain_record_too_large", "too many HTLCs");
+    out.number = number;
+    out.per_commitment_secret = secret;
+    out.spec.to_local = bitcoin::Msats{to_local};
+    out.spec.to_remote = bitcoin::Msats{to_remote};
+    for (uint16_t i = 0; i < count; ++i) {
+        channel::HtlcEntry h;
+        RECORD_TRY(direction, r.read_u8());
+        if (direction > 1) return invalid("unknown HTLC direction");
+        h.direction = direction == 0 ? channel::HtlcDirection::kOffered : channel::HtlcDirection::kReceived;
+        RECORD_TRY(id, r.read_u64_be());
+        RECORD_TRY(amount, r.read_u64_be());
+        RECORD_TRY(hash, r.read_array<32>());
+        RECORD_TRY(cltv, r.read_u32_be());
+        h.id = id;
+        h.amount = bitcoin::Msats{amount};
+        h.payment_hash = hash;
+        h.cltv_expiry = cltv;
+        out.spec.htlcs.push_back(h);
+    }
+    if (auto end = r.expect_end(); !end) return end.error();
+    return out;
+}
+
+}  // namespace datt::relay::hub

@@ -1,0 +1,80 @@
+// What the hub knows of one channel on chain (relay/hub/chain_watch.h), stored in
+// hub_onchain (sqlite_schema.h, version 7) through the single writer before anything in
+// it is broadcast: the funding output's height, the transaction that spent it, and the
+// resolver's answer (channel/chain_resolver.h) with how far each transaction got.
+//
+// Stored layout (big-endian integers), version 1:
+//   u8  version = 1
+//   u8  flags: bit 0 funding_height present, bit 1 spend present, bit 2 spend_height present
+//   [u32 funding_height]
+//   [32 spend_txid, u8 FundingSpendKind, u64 commitment_number]       (bit 1)
+//   [u32 spend_height]                                                (bit 2)
+//   u16 n, then n times:
+//     u8 ResolutionKind, 32 parent_txid, u16 csv, u32 cltv,
+//     u8 progress (0 waiting, 1 confirmed, 2 lost), [u32 confirmed_height] (progress 1),
+//     u32 length, `length` bytes of the signed transaction (bitcoin::serialize)
+//   u16 m, then m times u32: the spend's outputs that may be ours and are not claimed
+// Stored bytes are untrusted (a damaged file): parse_onchain_record checks every field, the
+// counts (at most kMaxOnchainTxs, kMaxUnresolved) and each transaction's bytes
+// (parse_transaction, at most kMaxOnchainTxBytes), and that nothing follows.
+//
+// Error codes: onchain_record_invalid (a field out of range, unknown version or kind),
+// onchain_record_too_large (a count or a length over its bound), plus ByteReader's
+// truncated / trailing_bytes and parse_transaction's.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "bitcoin/tx.h"
+#include "channel/chain_resolver.h"
+#include "util/bytes.h"
+#include "util/result.h"
+
+namespace datt::relay::hub {
+
+inline constexpr size_t kMaxOnchainTxs = 2 * 483 + 4;  // two per HTLC, to_local, to_remote
+inline constexpr size_t kMaxUnresolved = 483 + 2;
+inline constexpr size_t kMaxOnchainTxBytes = 100'000;
+
+enum class TxProgress : uint8_t {
+    kWaiting = 0,    // not in a block yet (broadcast when due, again on each new block)
+    kConfirmed = 1,  // ours is in a block
+    kLost = 2,       // its input was spent by another transaction (the remote's claim)
+};
+
+struct OnchainTx {
+    channel::Resolution resolution;
+    TxProgress progress = TxProgress::kWaiting;
+    uint32_t confirmed_height = 0;  // kConfirmed
+    bool operator==(const OnchainTx& other) const;
+};
+
+struct OnchainRecord {
+    std::optional<uint32_t> funding_height;
+    std::optional<Hash256> spend_txid;  // the transaction that spent the funding output
+    channel::FundingSpendKind spend_kind = channel::FundingSpendKind::kUnknown;
+    uint64_t commitment_number = 0;
+    std::optional<uint32_t> spend_height;  // once in a block
+    std::vector<OnchainTx> txs;
+    std::vector<uint32_t> unresolved;
+    bool operator==(const OnchainRecord&) const = default;
+};
+
+Bytes serialize_onchain_record(const OnchainRecord& record);
+[[nodiscard]] Result<OnchainRecord> parse_onchain_record(ByteSpan bytes);
+
+// A revoked commitment of the remote's that held HTLCs (the machine's
+// RemoteCommitmentRevoked event), stored in hub_revoked so that a justice transaction takes
+// its HTLC outputs too (one without HTLCs needs nothing stored: the shachain has its
+// secret). Layout (big-endian):
+//   u64 number, 32 per_commitment_secret, u64 to_local msat, u64 to_remote msat,
+//   u16 n (1..kMaxRevokedHtlcs), n times: u8 direction (0 offered, 1 received, the remote's
+//   view), u64 id, u64 amount msat, 32 payment_hash, u32 cltv_expiry
+// Error codes: onchain_record_invalid, onchain_record_too_large, truncated, trailing_bytes.
+inline constexpr size_t kMaxRevokedHtlcs = 2 * 483;
+Bytes serialize_revoked_commitment(const channel::RemoteCommitmentRevoked& revoked);
+[[nodiscard]] Result<channel::RemoteCommitmentRevoked> parse_revoked_commitment(ByteSpan bytes);
+
+}  // namespace datt::relay::hub
