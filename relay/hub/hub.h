@@ -43,6 +43,10 @@
 // uncommitted updates are kept to be sent again). A client's channel_reestablish
 // reattaches its channel to the connection and resumes.
 //
+// On chain (chain_watch.h): every stored channel's funding outpoint is watched through the
+// bridge; a spend closes the channel for the hub (hub_channel_closed_onchain) and runs the
+// resolver, whose answer is stored before anything is broadcast.
+//
 // Limits per connection: hub_max_channels (open or attached), hub_max_pending_htlcs (HTLCs
 // on its channels, counted in our commitment and in the proposals), hub_messages_per_second
 // (token bucket, burst 2x): over them a frame is refused with a warning (the state is not
