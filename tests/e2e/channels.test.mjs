@@ -9,7 +9,11 @@
 // advertises, and both pages show the exact new balances in msat (A: minus amount + fee,
 // B: plus the amount); paying needs the unlocked key (A's reload locked it: the Pay button
 // waits until A unlocks). A second payment, A reloading the moment it is sent: paid after
-// the reload, the balances exact.
+// the reload, the balances exact. Then both close their channels from the page (a Close
+// button with a confirmation; A reloads the moment it confirms: the close resumes from
+// IndexedDB on the new connection): the closing transaction, signed by both, is in the
+// node's mempool, pays each wallet its channel balance (less the fee, for the funder) and the
+// hub its side; after a block the wallets' confirmed balances include the closing outputs.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import http from 'node:http';
@@ -210,5 +214,67 @@ test('B makes an invoice, A pays it through the hub; exact balances; a second pa
   await waitFor('A\'s hub state after the reload', () => A.page.getByTestId('hub-state').getAttribute('data-state'), 'connected', 10000)
     .catch(async (error) => { await screenshot(A.page, 'channels-after-reload'); throw error; });
   await screenshot(A.page, 'channels-after-reload');
+  for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
+});
+
+/** Closes `who`'s channel from the page; `reload`: reload the moment the close is confirmed. Returns the closing tx. */
+async function closeChannel(who, { reload }) {
+  await go(who.page, '#/wallet');
+  who.confirmedBefore = await satsOf(who.page, 'balance-confirmed');
+  await go(who.page, '#/channels');
+  await waitFor(`${who.name} ready to close`, () => stage(who.page), 'ready');
+  who.localMsat = await msat(who.page, 'channel-local');
+  who.remoteMsat = await msat(who.page, 'channel-remote');
+  await who.page.getByTestId('channel-close').click();
+  await who.page.getByTestId('channel-close-confirm').filter({ hasText: 'go back to your wallet' }).waitFor(T);
+  await who.page.getByTestId('channel-close-yes').click();
+  if (reload) {
+    // Once the shutdown is committed (stage closing; or already closed: timing decides), reload:
+    // the close (its negotiation, or the broadcast) resumes from IndexedDB on the new connection.
+    await waitFor(`${who.name} closing`, () => stage(who.page).then((s) => s === 'closing' || s === 'closed'), true, 30000);
+    who.stageAtReload = await stage(who.page);
+    await who.page.reload();
+    await who.page.waitForSelector('html[data-ready=true]', T);
+    await who.page.getByTestId('channel').waitFor(T);
+  }
+  await waitFor(`${who.name} closed`, () => stage(who.page), 'closed', 60000).catch(async (error) => {
+    await screenshot(who.page, `channels-not-closed-${who.name}`);
+    throw new Error(`${error.message}; the page says: ${await who.page.getByTestId('channels-page').innerText()}; ` +
+      `the worker said: ${who.warnings.join(' | ')}`);
+  });
+  await who.page.getByTestId('channel-stage').filter({ hasText: 'waiting for confirmation' }).waitFor(T);
+  const txid = await who.page.getByTestId('channel-closing-txid').innerText();
+  await waitFor(`${who.name}'s closing tx in the mempool`, () => app.rpc('getrawmempool', []).then((m) => m.includes(txid)), true, 20000);
+  const tx = await app.rpc('getrawtransaction', [txid, true]);
+  assert.equal(tx.vin.length, 1);
+  assert.equal(tx.vin[0].txid, who.fundingTxid, 'it spends the channel\'s funding output');
+  const sats = tx.vout.map((o) => BigInt(Math.round(o.value * 1e8)));
+  const hub = who.remoteMsat / 1000n;
+  const local = who.localMsat / 1000n;
+  // The hub's output is its whole balance; ours is ours less the fee (we funded the channel).
+  assert.ok(hub === 0n || sats.includes(hub), `the hub's ${hub} sats among ${sats}`);
+  const ours = sats.filter((v, i) => !(hub !== 0n && v === hub && sats.indexOf(hub) === i));
+  assert.equal(ours.length, 1);
+  const fee = local - ours[0];
+  assert.ok(fee >= 500n && fee <= 5000n, `closing fee ${fee} in A's range`);
+  await who.page.getByTestId('channel-stage').filter({ hasText: `Closed: ${ours[0].toLocaleString('en')} sats back to your wallet` }).waitFor(T);
+  return { txid, ours: ours[0] };
+}
+
+test('A closes its channel (reloading mid-close), B closes too; after a block both wallets hold the closing outputs', { timeout: 240000 }, async () => {
+  const a = await closeChannel(A, { reload: true });
+  const b = await closeChannel(B, { reload: false });
+  await screenshot(A.page, 'channels-closed');
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  for (const [who, closed] of [[A, a], [B, b]]) {
+    await who.page.getByTestId('channel-stage').filter({ hasText: 'are back in your wallet (confirmed)' }).waitFor({ timeout: 60000 });
+    await go(who.page, '#/wallet');
+    await waitFor(`${who.name}'s confirmed balance with the closing output`, () => satsOf(who.page, 'balance-confirmed'),
+      who.confirmedBefore + closed.ours, 60000);
+  }
+  // Closed channels no longer offer Close; the open form is back.
+  await go(A.page, '#/channels');
+  await A.page.getByTestId('channel-open-form').waitFor(T);
+  assert.equal(await A.page.getByTestId('channel-close').count(), 0);
   for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
 });

@@ -664,6 +664,7 @@ const handlers = {
   channelFund: (message) => channels.fund(message),
   channelInvoice: (message) => channels.invoice({ amountMsat: String(message.amountMsat), description: message.description }),
   channelPay: (message) => channels.pay({ invoice: String(message.invoice) }),
+  channelClose: (message) => channels.close({ id: String(message.id) }),
   query,
   // A position in this device's chain for a tab about to sign (chain/own.js).
   chainReserve: (message) => ownChains.reserve(String(message.author), message.lease ?? null),

@@ -6,7 +6,7 @@
 
 /** Where a channel of this browser is, as the page shows it. */
 export const CHANNEL_STAGES = ['opening', 'funding_needed', 'funding_signing', 'funding_broadcast', 'confirming',
-  'ready', 'closed', 'failed'];
+  'ready', 'closing', 'closed', 'failed'];
 export const PAYMENT_STATUSES = ['pending', 'paid', 'failed'];
 const HEX64 = /^[0-9a-f]{64}$/;
 const MAX_MSAT = 21_000_000n * 100_000_000n * 1000n;
@@ -29,7 +29,9 @@ const isMsat = (v) => typeof v === 'string' && /^\d{1,22}$/.test(v) && BigInt(v)
  * A stored channel: {id (its temporary_channel_id, the key), stage, state (the wasm machine's
  * bytes), seed {nonce, ciphertext} (the channel's 32-byte seed sealed under the device key),
  * fundingSats, network, createdAt, minimumDepth, funding? {script, sats, txid?, vout?,
- * transaction?, unsigned?}, closing? {txid}, message? (the hub's last warning or error)}.
+ * transaction?, unsigned?}, closing? {tx, txid, ourSats, broadcast, problem?} (the cooperative close's
+ * transaction signed by both, what it pays this wallet, whether the node took it), message?
+ * (the hub's last warning or error)}.
  */
 export function checkChannel(record) {
   if (!record || typeof record !== 'object') fail('not an object');
@@ -48,8 +50,24 @@ export function checkChannel(record) {
     if (f.vout !== undefined && (!Number.isInteger(f.vout) || f.vout < 0)) fail('bad funding vout');
     if (f.transaction !== undefined && !isBytes(f.transaction, 10, 400000)) fail('bad funding transaction');
   }
+  if (record.closing !== undefined) {
+    const c = record.closing;
+    if (!c || typeof c.tx !== 'string' || !/^[0-9a-f]{120,20000}$/.test(c.tx) || c.tx.length % 2 || !HEX64.test(c.txid)) fail('bad closing');
+    if (!Number.isSafeInteger(c.ourSats) || c.ourSats < 0 || typeof c.broadcast !== 'boolean') fail('bad closing');
+    if (c.problem !== undefined && (typeof c.problem !== 'string' || c.problem.length > 2000)) fail('bad closing');
+  }
   if (record.message !== undefined && (typeof record.message !== 'string' || record.message.length > 2000)) fail('bad message');
   return record;
+}
+
+/**
+ * What the channel's record keeps of the machine's `closed` event {tx, txid, outputs}: the
+ * transaction to broadcast and the sats it pays to our shutdown script (0 when our side was
+ * below the dust limit and left to the fee).
+ */
+export function closingRecord(event, shutdownScript) {
+  const ours = event.outputs.filter((o) => o.script === shutdownScript).reduce((sum, o) => sum + Number(o.sats), 0);
+  return { tx: event.tx, txid: event.txid, ourSats: ours, broadcast: false };
 }
 
 /** A preimage this browser will release: {paymentHash, preimage (hex), invoice, amountMsat, channelId, createdAt, paid}. */

@@ -413,6 +413,15 @@ export class WalletSync {
     return verdict;
   }
 
+  /**
+   * Broadcasts a transaction the wallet did not build (a channel's closing transaction,
+   * channels/sync.js): its outputs to the wallet's scripts come back as payments (watched).
+   */
+  async broadcastRaw(transaction) {
+    this.#ready();
+    return this.#relay.btc('broadcast', { tx: toHex(transaction) }, 60000);
+  }
+
   #readAll() {
     return readWallet(this.#db);
   }
