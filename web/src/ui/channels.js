@@ -145,7 +145,7 @@ function Channel({ channel, wallet }) {
     ${channel.damaged && html`<p class="banner warning">This channel's stored state does not parse: ${channel.damaged}</p>`}
     ${channel.stage !== 'ready' && html`<p data-testid="channel-stage">${stage}</p>`}
     ${channel.stage === 'funding_needed' && wallet && html`<${Funding} channel=${channel} wallet=${wallet} />`}
-    ${info && info.to_local_msat !== undefined && html`<dl class="wallet-review">
+    ${info && info.to_local_msat !== undefined && channel.stage !== 'closed' && html`<dl class="wallet-review">
       <dt>Yours (local)</dt><dd><${Msat} msat=${info.to_local_msat} testid="channel-local" /></dd>
       <dt>The hub's (remote)</dt><dd><${Msat} msat=${info.to_remote_msat} testid="channel-remote" /></dd>
       <dt>Payments in flight</dt><dd data-testid="channel-htlcs" data-count=${String(info.htlcs ?? 0)}>${info.htlcs ?? 0}</dd>
