@@ -314,6 +314,9 @@ test('A closes with a payment in flight to B, who is away: the close waits, A re
   await app.rpc('generatetoaddress', [1, app.nobody]);
   for (const [who, closed] of [[A, a], [B, b]]) {
     await who.page.getByTestId('channel-stage').filter({ hasText: 'are back in your wallet (confirmed)' }).waitFor({ timeout: 60000 });
+    // The funding output's watch saw the spend: our own closing transaction, no warning.
+    await waitFor(`${who.name}'s funding spend seen`, () => who.page.getByTestId('channel').first().getAttribute('data-spent'), 'cooperative');
+    assert.equal(await who.page.getByTestId('channel-unilateral').count(), 0);
     await go(who.page, '#/wallet');
     await waitFor(`${who.name}'s confirmed balance with the closing output`, () => satsOf(who.page, 'balance-confirmed'),
       who.confirmedBefore + closed.ours, 60000);

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { chainHash, checkChannel, checkFundingAmount, closingRecord, checkInvoice, checkPayment, formatMsat, frameHeader, frameText,
+import { chainHash, checkChannel, checkFundingAmount, closingRecord, fundingSpend, checkInvoice, checkPayment, formatMsat, frameHeader, frameText,
   invoiceNetwork, invoiceSummary, MESSAGE, parseInvoiceAmount, payeeChannelOf } from '../../web/src/channels/records.js';
 
 const datt = await loadDatt({ payments: true });
@@ -60,6 +60,23 @@ test('a closed channel keeps its closing transaction and what it pays this walle
   for (const bad of [{ ...closing, tx: 'xyz' }, { ...closing, tx: '02'.repeat(10) }, { ...closing, txid: 'ab' },
     { ...closing, ourSats: -1 }, { ...closing, ourSats: 1.5 }, { ...closing, broadcast: 'yes' },
     { ...closing, problem: 'x'.repeat(2001) }, null]) refused(checkChannel, channel({ stage: 'closed', closing: bad }));
+});
+
+test('a spend of the funding output: our closing transaction is cooperative, anything else the hub\'s unilateral close', () => {
+  const closed = channel({ stage: 'closed', closing: { tx: '02'.repeat(100), txid: h('d'), ourSats: 1000, broadcast: true } });
+  assert.deepEqual(fundingSpend(closed, { txid: h('d') }), { txid: h('d'), kind: 'cooperative', height: null });
+  assert.deepEqual(fundingSpend(closed, { txid: h('e'), height: 500 }), { txid: h('e'), kind: 'unilateral', height: 500 });
+  assert.deepEqual(fundingSpend(channel(), { txid: h('d'), height: 7 }), { txid: h('d'), kind: 'unilateral', height: 7 },
+    'an open channel has no closing transaction: any spend is the hub\'s');
+  // Told again (mempool, then the block): only a change of height is news.
+  const seen = { ...closed, spentBy: { txid: h('d'), kind: 'cooperative', height: null } };
+  assert.equal(fundingSpend(seen, { txid: h('d') }), null);
+  assert.deepEqual(fundingSpend(seen, { txid: h('d'), height: 9 }), { txid: h('d'), kind: 'cooperative', height: 9 });
+  assert.equal(checkChannel(seen).spentBy.kind, 'cooperative');
+  for (const bad of [null, { txid: 'ab', kind: 'cooperative', height: null }, { txid: h('d'), kind: 'mutual', height: null },
+    { txid: h('d'), kind: 'unilateral', height: -1 }, { txid: h('d'), kind: 'unilateral', height: '5' }]) {
+    refused(checkChannel, { ...closed, spentBy: bad });
+  }
 });
 
 test('amounts: msat shown exactly in sats; typed amounts parsed exactly or refused', () => {

@@ -577,6 +577,7 @@ async function init() {
       channels?.onWalletChange().catch(reportError);   // funding payments may have confirmed
     },
     onStatus: (status) => post(lastWallet = { type: 'walletStatus', status }),
+    onSpend: (event) => channels?.onFundingSpend(event).catch(reportError),   // a channel's funding output spent
   });
   tipBook = new TipBook({
     datt, db: walletDb, wallet,

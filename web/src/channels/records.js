@@ -31,7 +31,8 @@ const isMsat = (v) => typeof v === 'string' && /^\d{1,22}$/.test(v) && BigInt(v)
  * fundingSats, network, createdAt, minimumDepth, funding? {script, sats, txid?, vout?,
  * transaction?, unsigned?}, closing? {tx, txid, ourSats, broadcast, problem?} (the cooperative close's
  * transaction signed by both, what it pays this wallet, whether the node took it), message?
- * (the hub's last warning or error)}.
+ * (the hub's last warning or error), spentBy? {txid, kind: cooperative|unilateral, height} (the
+ * funding output's spend, seen by the chain watch)}.
  */
 export function checkChannel(record) {
   if (!record || typeof record !== 'object') fail('not an object');
@@ -56,8 +57,26 @@ export function checkChannel(record) {
     if (!Number.isSafeInteger(c.ourSats) || c.ourSats < 0 || typeof c.broadcast !== 'boolean') fail('bad closing');
     if (c.problem !== undefined && (typeof c.problem !== 'string' || c.problem.length > 2000)) fail('bad closing');
   }
+  if (record.spentBy !== undefined) {
+    const b = record.spentBy;
+    if (!b || !HEX64.test(b.txid) || !['cooperative', 'unilateral'].includes(b.kind)) fail('bad spentBy');
+    if (b.height !== null && (!Number.isInteger(b.height) || b.height < 0)) fail('bad spentBy');
+  }
   if (record.message !== undefined && (typeof record.message !== 'string' || record.message.length > 2000)) fail('bad message');
   return record;
+}
+
+/**
+ * What the chain says of a channel whose funding output was spent by `txid` (the bridge's
+ * `spend` notification, `height` null while in the mempool): `cooperative` when it is the
+ * closing transaction this browser stored, `unilateral` otherwise (the hub's commitment,
+ * current or revoked: this browser never broadcasts its own). Null when nothing changes.
+ */
+export function fundingSpend(record, { txid, height }) {
+  const kind = record.closing?.txid === txid ? 'cooperative' : 'unilateral';
+  const h = Number.isInteger(height) ? height : null;
+  if (record.spentBy?.txid === txid && record.spentBy.height === h) return null;
+  return { txid, kind, height: h };
 }
 
 /**

@@ -13,7 +13,7 @@
 // confirmations (the wallet's SPV chain) -> channel_ready both ways (operational). On every
 // new connection: hub_challenge_request, hub_challenge, then channel_attach and
 // channel_reestablish for each stored channel.
-import { chainHash, checkFundingAmount, closingRecord, formatMsat, frameHeader, frameText, invoiceNetwork, invoiceSummary, MESSAGE,
+import { chainHash, checkFundingAmount, closingRecord, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork, invoiceSummary, MESSAGE,
   payeeChannelOf } from './records.js';
 import { commit, putMeta, readChannelData, readMeta } from './store.js';
 import { getTx, readChain } from '../wallet/store.js';
@@ -346,6 +346,7 @@ export class ChannelSync {
       }
       await this.#checkConfirmations();
       await this.#afterClose();
+      await this.#watchFundings();
     });
   }
 
@@ -521,5 +522,27 @@ export class ChannelSync {
     for (const record of [...this.#channels.values()]) {
       if (record.stage === 'closed' && record.closing && !record.closing.broadcast) await this.#broadcastClosing(record.id);
     }
+  }
+
+  // --- watching the funding outputs (docs/web.md "Channels": "Watching the chain") ---------
+
+  /** Every funded channel's funding output is watched through the wallet's bridge connection. */
+  async #watchFundings() {
+    const outpoints = [...this.#channels.values()]
+      .filter((r) => r.funding?.txid && Number.isInteger(r.funding.vout) && !['opening', 'funding_needed', 'failed'].includes(r.stage))
+      .map((r) => ({ txid: r.funding.txid, vout: r.funding.vout }));
+    if (outpoints.length) await this.#wallet.watchOutpoints(outpoints).catch(() => {});
+  }
+
+  /** The bridge's `spend` of a watched funding output: our closing transaction, or the hub's commitment. */
+  onFundingSpend(event) {
+    return this.#queue(async () => {
+      const o = event.outpoint;
+      if (typeof event.txid !== 'string' || !/^[0-9a-f]{64}$/.test(event.txid) || !o) return;
+      const record = [...this.#channels.values()].find((r) => r.funding?.txid === o.txid && r.funding?.vout === o.vout);
+      if (!record) return;
+      const spentBy = fundingSpend(record, { txid: event.txid, height: event.height });
+      if (spentBy) await this.#save({ ...record, spentBy });
+    });
   }
 }

@@ -140,9 +140,16 @@ function Channel({ channel, wallet }) {
     stage = left > 0 ? `Waiting for ${left} confirmation${left === 1 ? '' : 's'} of the funding payment (${have} of ${channel.minimumDepth}).`
       : 'Confirmed: waiting for the hub to say the channel is ready…';
   }
-  return html`<section class="card" data-testid="channel" data-stage=${channel.stage} data-id=${channel.id}>
+  const unilateral = channel.spentBy?.kind === 'unilateral';
+  return html`<section class="card" data-testid="channel" data-stage=${channel.stage} data-id=${channel.id}
+    data-spent=${channel.spentBy?.kind ?? ''}>
     <h2>Channel of ${channel.fundingSats.toLocaleString('en')} sats</h2>
     ${channel.damaged && html`<p class="banner warning">This channel's stored state does not parse: ${channel.damaged}</p>`}
+    ${unilateral && html`<p class="banner warning" data-testid="channel-unilateral">The hub closed this channel on chain by
+      itself (transaction <code>${channel.spentBy.txid}</code>${channel.spentBy.height === null ? ', not yet in a block' : ''}),
+      not by agreement with you. Your side (${info?.to_local_msat !== undefined ? formatMsat(BigInt(info.to_local_msat)) : 'your balance'})
+      is in an output paid to this channel's own key, which the app cannot sweep into your wallet yet; and if the hub broadcast an
+      old state of the channel, the app cannot punish it yet (docs/web.md "Channels").</p>`}
     ${channel.stage !== 'ready' && html`<p data-testid="channel-stage">${stage}</p>`}
     ${channel.stage === 'funding_needed' && wallet && html`<${Funding} channel=${channel} wallet=${wallet} />`}
     ${info && info.to_local_msat !== undefined && channel.stage !== 'closed' && html`<dl class="wallet-review">
@@ -300,7 +307,8 @@ export function ChannelsPage() {
     ${ready && hub && html`<${Pay} data=${data} hub=${hub} channel=${ready} />`}
     <${Payments} payments=${data.payments} />
     ${hub && data.wallet && !ready && !opening && html`<${OpenForm} hub=${hub} wallet=${data.wallet} />`}
-    <p class="muted">The app does not yet watch the chain for a hub that closes a channel on its own or broadcasts an old
-      state of it: until it does, a channel relies on the hub's honesty for that (docs/web.md "Closing a channel").</p>
+    <p class="muted">While it is open, the app watches each channel's funding output and says so if the hub closes a
+      channel on its own, but it cannot yet sweep your side of such a close nor punish an old state the hub broadcasts:
+      for that, a channel still relies on the hub's honesty (docs/web.md "Channels").</p>
   </div>`;
 }
