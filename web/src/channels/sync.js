@@ -13,8 +13,8 @@
 // confirmations (the wallet's SPV chain) -> channel_ready both ways (operational). On every
 // new connection: hub_challenge_request, hub_challenge, then channel_attach and
 // channel_reestablish for each stored channel.
-import { chainHash, checkFundingAmount, closingRecord, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork, invoiceSummary, MESSAGE,
-  payeeChannelOf } from './records.js';
+import { chainHash, checkFundingAmount, closingRecord, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
+  invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
 import { commit, putMeta, readChannelData, readMeta } from './store.js';
 import { getTx, readChain } from '../wallet/store.js';
 
@@ -474,7 +474,7 @@ export class ChannelSync {
     });
   }
 
-  // --- closing (docs/web.md "Closing a channel") ------------------------------------------
+  // --- closing (docs/web.md "Channels": "Closing a channel") ------------------------------
 
   /**
    * Cooperative close: BOLT-2 shutdown to the script fixed at open (the wallet's address).
@@ -526,10 +526,14 @@ export class ChannelSync {
 
   // --- watching the funding outputs (docs/web.md "Channels": "Watching the chain") ---------
 
-  /** Every funded channel's funding output is watched through the wallet's bridge connection. */
+  /**
+   * Every funded channel's funding output is watched through the wallet's bridge connection,
+   * until its spend is in a block (the bridge allows 100 scripts and outpoints per connection).
+   */
   async #watchFundings() {
     const outpoints = [...this.#channels.values()]
-      .filter((r) => r.funding?.txid && Number.isInteger(r.funding.vout) && !['opening', 'funding_needed', 'failed'].includes(r.stage))
+      .filter((r) => r.funding?.txid && Number.isInteger(r.funding.vout) && !['opening', 'funding_needed', 'failed'].includes(r.stage)
+        && !(r.spentBy && r.spentBy.height !== null))
       .map((r) => ({ txid: r.funding.txid, vout: r.funding.vout }));
     if (outpoints.length) await this.#wallet.watchOutpoints(outpoints).catch(() => {});
   }
