@@ -323,9 +323,6 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     bool writing_ = false;
     bool burst_rest_in_flight_ = false;  // writing_ is the rest of a hand-written burst
     std::string burst_rest_;             // its bytes (the queue no longer holds its frame)
-    // Headers of the frames of one hand-written burst (RFC 6455 section 5.2: at most 10 bytes).
-    std::vector<std::array<uint8_t, 10>> burst_headers_;
-    std::vector<iovec> burst_iov_;
     bool corked_ = false;  // TCP_CORK is on while a burst of queued frames is written
     bool close_requested_ = false;
     bool close_sent_ = false;
@@ -587,15 +584,19 @@ bool WebSocketSession::write_burst() {
     // iovecs per sendmsg are capped by IOV_MAX (1024 on Linux): two per frame.
     constexpr size_t kMaxBurstFrames = 500;
     const size_t frames = std::min(queue_.size(), kMaxBurstFrames);
-    burst_headers_.resize(frames);
-    burst_iov_.clear();
+    // Scratch for the one sendmsg (its bytes are copied by then), per network thread rather
+    // than per connection: idle connections stay small.
+    thread_local std::vector<std::array<uint8_t, 10>> headers;
+    thread_local std::vector<iovec> iov;
+    headers.resize(frames);
+    iov.clear();
     size_t total = 0;
     for (size_t i = 0; i < frames; ++i) {
         const Outgoing& frame = queue_[i];
         // Layout (RFC 6455 section 5.2), a server frame is never masked: FIN and the opcode
         // (0x81 text, 0x82 binary), then the payload length: < 126 in the second byte, else
         // 126 and 2 bytes, or 127 and 8 bytes, big endian.
-        std::array<uint8_t, 10>& header = burst_headers_[i];
+        std::array<uint8_t, 10>& header = headers[i];
         const uint64_t length = frame->size();
         size_t header_bytes;
         header[0] = frame.binary ? 0x82 : 0x81;
@@ -614,13 +615,13 @@ bool WebSocketSession::write_burst() {
             }
             header_bytes = 10;
         }
-        burst_iov_.push_back({header.data(), header_bytes});
-        burst_iov_.push_back({const_cast<char*>(frame->data()), frame->size()});
+        iov.push_back({header.data(), header_bytes});
+        iov.push_back({const_cast<char*>(frame->data()), frame->size()});
         total += header_bytes + frame->size();
     }
     msghdr message{};
-    message.msg_iov = burst_iov_.data();
-    message.msg_iovlen = burst_iov_.size();
+    message.msg_iov = iov.data();
+    message.msg_iovlen = iov.size();
     const ssize_t sent = ::sendmsg(beast::get_lowest_layer(ws_).socket().native_handle(), &message,
                                    MSG_DONTWAIT | MSG_NOSIGNAL);
     if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
@@ -631,12 +632,12 @@ bool WebSocketSession::write_burst() {
     if (sent == 0) return false;
     size_t left = static_cast<size_t>(sent);
     for (size_t i = 0; i < frames; ++i) {
-        const size_t frame_bytes = burst_iov_[2 * i].iov_len + burst_iov_[2 * i + 1].iov_len;
+        const size_t frame_bytes = iov[2 * i].iov_len + iov[2 * i + 1].iov_len;
         if (left < frame_bytes) {
             // Cut inside this frame: its rest goes next, before anything else.
             burst_rest_.clear();
             for (size_t part = 0; part < 2; ++part) {
-                const iovec& piece = burst_iov_[2 * i + part];
+                const iovec& piece = iov[2 * i + part];
                 const size_t skip = std::min(left, piece.iov_len);
                 left -= skip;
                 burst_rest_.append(static_cast<const char*>(piece.iov_base) + skip,
@@ -671,7 +672,7 @@ bool WebSocketSession::write_burst() {
 void WebSocketSession::on_burst_rest(error_code ec, size_t bytes) {
     writing_ = false;
     burst_rest_in_flight_ = false;
-    burst_rest_.clear();
+    burst_rest_ = std::string();  // up to a whole frame: not kept by an idle connection
     ws_.next_layer().release();  // a write Beast started meanwhile goes now
     if (ec) return finish();
     server_.messages_out.fetch_add(1, std::memory_order_relaxed);
