@@ -8,7 +8,11 @@
 // channel each; every pair pays one payment at a time, all pairs at once. A payment is A's
 // update_add_htlc to the hub until A holds its fulfilment and every side is quiet (A ->
 // hub: add, commitment_signed, revoke_and_ack both ways; hub -> B the same; B's fulfil back
-// both hops). Prints payments/s over all pairs and the latency p50/p99 of one payment.
+// both hops). Prints payments/s over all pairs and the latency p50/p99 of one payment; the
+// process's CPU time per payment (hub, writer and the clients' machines together: all in
+// this process); the hub's WriteHubs per payment (each is at most one commit, one fsync; the
+// writer may join several); and the resident memory the channels added, per channel (the
+// hub's and the bench clients' copies together: an upper bound for the hub).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -19,6 +23,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <fstream>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -89,6 +95,24 @@ struct Client {
     bool fulfilled = false;           // payer: the current payment came back fulfilled
     std::string error;
 };
+
+// Resident set size in KiB (Linux /proc/self/status VmRSS).
+long rss_kib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+}
+
+// User + system CPU seconds of the whole process.
+double cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 Relay* g_relay = nullptr;
 Frames* g_frames = nullptr;
@@ -187,7 +211,12 @@ int main(int argc, char** argv) {
         auto reader = (*store)->open_reader();
         hub::HubOptions options;
         options.chain_hash = filled(0x06);
-        auto made = hub::Hub::make(config, options, **reader, [&](WriteHub w) { return relay.write_hub(std::move(w)); },
+        std::atomic<uint64_t> writes{0};
+        auto made = hub::Hub::make(config, options, **reader,
+                                   [&](WriteHub w) {
+                                       ++writes;
+                                       return relay.write_hub(std::move(w));
+                                   },
                                    nullptr, frames);
         if (!made) return std::fprintf(stderr, "%s\n", made.error().message.c_str()), 1;
         relay.attach_channels(made->get());
@@ -201,6 +230,7 @@ int main(int argc, char** argv) {
             payers.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 10)).value(), {}, {}, false, {}});
             payees.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 11)).value(), {}, {}, false, {}});
         }
+        const long rss_before = rss_kib();
         for (size_t i = 0; i < pairs; ++i) {
             if (!open(payers[i], 1000 + i, static_cast<uint8_t>(2 * i), Msats{0}) ||
                 !open(payees[i], 2000 + i, static_cast<uint8_t>(2 * i + 1), Msats{5'000'000'000})) {
@@ -209,6 +239,7 @@ int main(int argc, char** argv) {
             }
             payees[i].preimage = filled(0x77);
         }
+        const long rss_open = rss_kib();
         const Hash256 hash = crypto::sha256(filled(0x77));
         const Msats amount{1'000'000};  // 1,000 sat
         const auto with_fee = *channel::amount_with_fee({Msats{config.hub_base_fee_msat}, config.hub_fee_ppm}, amount);
@@ -222,6 +253,8 @@ int main(int argc, char** argv) {
             take(payers[i], channel::add_htlc(*payers[i].state, with_fee, hash, 1040, onion, 0));
         };
         const auto begin = std::chrono::steady_clock::now();
+        const double cpu_begin = cpu_seconds();
+        const uint64_t writes_begin = writes.load();
         for (size_t i = 0; i < pairs; ++i) pay(i);
         size_t finished = 0;
         while (finished < pairs) {
@@ -250,11 +283,18 @@ int main(int argc, char** argv) {
             }
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+        const double cpu = cpu_seconds() - cpu_begin;
+        const double write_count = static_cast<double>(writes.load() - writes_begin);
         std::sort(latencies.begin(), latencies.end());
         std::printf("hub: %zu pairs x %zu payments, durable SQLite (synchronous=FULL)\n", pairs, per_pair);
         std::printf("payments/s: %.0f\n", static_cast<double>(latencies.size()) / seconds);
         std::printf("latency ms: p50 %.2f  p99 %.2f\n", latencies[latencies.size() / 2],
                     latencies[latencies.size() * 99 / 100]);
+        const double payments = static_cast<double>(latencies.size());
+        std::printf("cpu per payment: %.2f ms (process, all threads)\n", 1000.0 * cpu / payments);
+        std::printf("hub WriteHubs per payment: %.2f\n", write_count / payments);
+        std::printf("rss per channel: %.1f KiB (%zu channels at the hub, bench clients included)\n",
+                    static_cast<double>(rss_open - rss_before) / static_cast<double>(2 * pairs), 2 * pairs);
         (*made)->stop();
         relay.shutdown();
     }
