@@ -45,10 +45,13 @@ using bitcoin::Sats;
 
 namespace {
 
-Hash256 filled(uint8_t fill, uint8_t second = 0) {
+// `fill` everywhere but the first two bytes: `second`, then `third` (pairs past 255 differ
+// there: their seeds, temporary ids and funding inputs stay distinct).
+Hash256 filled(uint8_t fill, uint8_t second = 0, uint8_t third = 0) {
     Hash256 out{};
     out.fill(fill);
     out[0] = second;
+    out[1] = third;
     return out;
 }
 
@@ -164,10 +167,10 @@ bool quiet(const channel::Channel& c) {
            channel::current_local_spec(c)->htlcs.empty();
 }
 
-bool open(Client& c, ConnectionId conn, uint8_t tag, Msats push) {
+bool open(Client& c, ConnectionId conn, uint8_t tag, uint8_t high, Msats push) {
     c.conn = conn;
     g_relay->on_open(conn, "127.0.0.1");
-    const channel::OpenParams params{filled(0x06), filled(tag, 1), Sats{10'000'000}, push, 2'500,
+    const channel::OpenParams params{filled(0x06), filled(tag, 1, high), Sats{10'000'000}, push, 2'500,
                                      channel::ChannelConfig{Sats{546}, Msats{9'000'000'000}, Sats{10'000}, Msats{1}, 144, 30},
                                      bitcoin::p2wpkh_script(c.secrets.funding_pubkey()),
                                      channel::ClosingFeeRange{Sats{500}, Sats{5'000}}};
@@ -176,7 +179,7 @@ bool open(Client& c, ConnectionId conn, uint8_t tag, Msats push) {
         if (!pump(c, std::chrono::seconds(10))) return false;
     }
     bitcoin::Transaction tx;
-    tx.inputs.push_back(bitcoin::TxIn{{filled(tag, 2), 0}, {}, 0xfffffffd, {}});
+    tx.inputs.push_back(bitcoin::TxIn{{filled(tag, 2, high), 0}, {}, 0xfffffffd, {}});
     tx.outputs.push_back(channel::funding_output(Sats{10'000'000}, c.secrets.funding_pubkey(), *c.state->remote_funding_pubkey));
     if (!take(c, channel::funding_created(*c.state, c.secrets, {bitcoin::txid(tx), 0}))) return false;
     while (c.state->phase != channel::ChannelPhase::kOpen) {
@@ -227,13 +230,15 @@ int main(int argc, char** argv) {
 
         std::vector<Client> payers, payees;
         for (size_t i = 0; i < pairs; ++i) {
-            payers.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 10)).value(), {}, {}, false, {}});
-            payees.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 11)).value(), {}, {}, false, {}});
+            payers.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 10, static_cast<uint8_t>(i >> 8))).value(), {}, {}, false, {}});
+            payees.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 11, static_cast<uint8_t>(i >> 8))).value(), {}, {}, false, {}});
         }
         const long rss_before = rss_kib();
         for (size_t i = 0; i < pairs; ++i) {
-            if (!open(payers[i], 1000 + i, static_cast<uint8_t>(2 * i), Msats{0}) ||
-                !open(payees[i], 2000 + i, static_cast<uint8_t>(2 * i + 1), Msats{5'000'000'000})) {
+            if (!open(payers[i], 1'000'000 + i, static_cast<uint8_t>(2 * i), static_cast<uint8_t>((2 * i) >> 8),
+                      Msats{0}) ||
+                !open(payees[i], 2'000'000 + i, static_cast<uint8_t>(2 * i + 1),
+                      static_cast<uint8_t>((2 * i + 1) >> 8), Msats{5'000'000'000})) {
                 std::fprintf(stderr, "open failed: %s %s\n", payers[i].error.c_str(), payees[i].error.c_str());
                 return 1;
             }
