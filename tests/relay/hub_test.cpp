@@ -448,13 +448,19 @@ TEST_F(HubTest, NoFrameLeavesBeforeItsStateIsCommitted) {
     ASSERT_TRUE(hub_a && hub_a->remote_next_commit) << "the hub did not sign A's next commitment";
     ASSERT_GT(rig.held_commits(), 0u);
     // Its revoke_and_ack and commitment_signed exist, yet nothing was sent, and the disk
-    // still has the state from before the payment.
+    // does not have the state they follow from (the hub's commitment for A, signed).
     EXPECT_EQ(rig.outbox.binary_count(a.conn()), frames_to_a);
     EXPECT_EQ(rig.outbox.binary_count(b.conn()), frames_to_b);
-    EXPECT_EQ(rig.stored_states(), stored_before);
+    const auto on_disk = channel::parse_channel_state(rig.stored_states().at(a.id()));
+    ASSERT_TRUE(on_disk.ok()) << on_disk.error().code;
+    EXPECT_FALSE(on_disk->remote_next_commit.has_value());
     rig.release_commits();
-    // Committed: the frames follow, and what SQLite holds now includes A's new state.
+    // Committed: the frames follow, and what SQLite holds has moved on from before the
+    // payment (A's HTLC is in it).
     ASSERT_TRUE(a.step(std::chrono::seconds(10))) << "no frame after the commit";
+    const auto after = channel::parse_channel_state(rig.stored_states().at(a.id()));
+    ASSERT_TRUE(after.ok()) << after.error().code;
+    EXPECT_GT(after->remote_next_htlc_id, 0u);
     EXPECT_NE(rig.stored_states().at(a.id()), stored_before.at(a.id()));
     ASSERT_TRUE(pump({&a, &b}, [&] { return settled(); }));
     EXPECT_TRUE(a.errors.empty()) << a.errors.front();
