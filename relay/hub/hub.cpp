@@ -252,6 +252,8 @@ void Hub::run() {
             if (!failed_) tick();
             next_tick = std::chrono::steady_clock::now() + kTick;
         }
+        // One commit for every input of this pass (group commit): their frames go out after it.
+        if (!failed_) commit_group();
     }
 }
 
@@ -262,10 +264,18 @@ void Hub::flush(Out& out) {
         out.commands.push_back(
             PutChannelState{id, found->second.seed, channel::serialize_channel_state(found->second.state)});
     }
-    if (out.commands.empty() && out.frames.empty() && out.after.empty()) return;
-    auto frames = std::make_shared<std::vector<std::pair<ConnectionId, Bytes>>>(std::move(out.frames));
-    auto after = std::make_shared<std::vector<std::function<void()>>>(std::move(out.after));
-    WriteHub write{std::move(out.commands), [this, frames, after](bool committed) {
+    // Joins the group: committed with the other inputs of this pass of run() (commit_group).
+    for (WriteCommand& command : out.commands) group_.commands.push_back(std::move(command));
+    for (auto& frame : out.frames) group_.frames.push_back(std::move(frame));
+    for (auto& action : out.after) group_.after.push_back(std::move(action));
+    out = Out{};
+}
+
+void Hub::commit_group() {
+    if (group_.commands.empty() && group_.frames.empty() && group_.after.empty()) return;
+    auto frames = std::make_shared<std::vector<std::pair<ConnectionId, Bytes>>>(std::move(group_.frames));
+    auto after = std::make_shared<std::vector<std::function<void()>>>(std::move(group_.after));
+    WriteHub write{std::move(group_.commands), [this, frames, after](bool committed) {
                        if (!committed) {
                            failed_ = true;
                            log::error("hub: a state commit failed; the hub stops taking input (restart the relay)");
@@ -276,11 +286,11 @@ void Hub::flush(Out& out) {
                        }
                        for (auto& action : *after) action();
                    }};
+    group_ = Group{};
     if (!writes_(std::move(write))) {
         failed_ = true;
         log::error("hub: the writer refused a state commit; the hub stops taking input");
     }
-    out = Out{};
 }
 
 void Hub::warn(Out& out, ConnectionId to, const ChannelId& id, const Error& error, bool fatal) {

@@ -577,6 +577,7 @@ async function init() {
       channels?.onWalletChange().catch(reportError);   // funding payments may have confirmed
     },
     onStatus: (status) => post(lastWallet = { type: 'walletStatus', status }),
+    onSpend: (event) => channels?.onFundingSpend(event).catch(reportError),   // a channel's funding output spent
   });
   tipBook = new TipBook({
     datt, db: walletDb, wallet,
@@ -664,6 +665,7 @@ const handlers = {
   channelFund: (message) => channels.fund(message),
   channelInvoice: (message) => channels.invoice({ amountMsat: String(message.amountMsat), description: message.description }),
   channelPay: (message) => channels.pay({ invoice: String(message.invoice) }),
+  channelClose: (message) => channels.close({ id: String(message.id) }),
   query,
   // A position in this device's chain for a tab about to sign (chain/own.js).
   chainReserve: (message) => ownChains.reserve(String(message.author), message.lease ?? null),
