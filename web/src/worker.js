@@ -599,7 +599,6 @@ async function init() {
   };
   invoiceExchange = new InvoiceExchange({
     datt, channels, self: () => pubkey, eventOf: storedEvent, askTabs: (message) => post(message),
-    network: () => wallet.account?.network ?? wallet.network,
   });
   channels.texts = invoiceExchange;
   const receiptDb = await openReceiptDatabase();

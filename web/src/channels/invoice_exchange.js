@@ -21,7 +21,6 @@ export class InvoiceExchange {
   #self;
   #eventOf;
   #askTabs;
-  #network;
   #send = null;                 // text sender of the hub connection, null while it is down
   #answerKey = null;            // this worker's throwaway key for answers
   #limit = new RequestRateLimit();
@@ -32,15 +31,14 @@ export class InvoiceExchange {
 
   /**
    * `self()`: the account's key or null; `eventOf(id)`: a stored event or null; `askTabs(message)`:
-   * posts to the tabs; `network()`: the wallet's network name.
+   * posts to the tabs.
    */
-  constructor({ datt, channels, self, eventOf, askTabs, network }) {
+  constructor({ datt, channels, self, eventOf, askTabs }) {
     this.#datt = datt;
     this.#channels = channels;
     this.#self = self;
     this.#eventOf = eventOf;
     this.#askTabs = askTabs;
-    this.#network = network;
   }
 
   /** The hub connection opened (send(text) writes a text frame) or closed (null). */
@@ -71,12 +69,15 @@ export class InvoiceExchange {
     if (!Array.isArray(message)) return;
     if (message[0] === 'EVENT' && message[1] === REQUESTS_SID) {
       this.#answer(message[2]).catch(() => {});
-    } else if (message[0] === 'EVENT' && typeof message[1] === 'string' && message[1].startsWith('ans:')) {
-      const ask = this.#asks.get(message[1].slice(4));
+    } else if (message[0] === 'EVENT' && typeof message[1] === 'string') {
+      const ask = [...this.#asks.values()].find((a) => a.sid === message[1]);
       if (ask && message[2]?.kind === KIND_INVOICE_ANSWER) ask.resolve({ answer: message[2] });
     } else if (message[0] === 'OK' && message[2] === false) {
       const ask = this.#asks.get(message[1]);
       if (ask) ask.resolve({ refused: String(message[3] ?? '').slice(0, 300) });
+    } else if (message[0] === 'CLOSED' && typeof message[1] === 'string') {
+      const ask = [...this.#asks.values()].find((a) => a.sid === message[1]);
+      if (ask) ask.resolve({ refused: String(message[2] ?? '').slice(0, 300) });
     }
   }
 
@@ -86,7 +87,7 @@ export class InvoiceExchange {
   ask(request) {
     if (!this.#send) return Promise.reject(new Error('not connected to the hub: wait for the connection'));
     if (request?.kind !== KIND_INVOICE_REQUEST || !/^[0-9a-f]{64}$/.test(request.id)) return Promise.reject(new Error('bad request'));
-    const sid = `ans:${request.id}`;
+    const sid = `ans:${request.id.slice(0, 32)}`;   // NIP-01: at most 64 characters
     return new Promise((resolve) => {
       const timer = setTimeout(() => finish({ status: 'no_answer' }), ASK_TIMEOUT_MS);
       const finish = (value) => {
@@ -95,7 +96,7 @@ export class InvoiceExchange {
         this.#send?.(JSON.stringify(['CLOSE', sid]));
         resolve(value);
       };
-      this.#asks.set(request.id, { resolve: finish });
+      this.#asks.set(request.id, { sid, resolve: finish });
       this.#send(JSON.stringify(['REQ', sid, { kinds: [KIND_INVOICE_ANSWER], '#e': [request.id] }]));
       this.#send(JSON.stringify(['EVENT', request]));
     });
@@ -147,9 +148,9 @@ export class InvoiceExchange {
         status = 'unknown_target';
       } else {
         const made = await this.#channels.tipInvoice({
-          amountMsat: request.amountMsat, target: request.target, network: this.#network(),
+          amountMsat: request.amountMsat, target: request.target,
           sign: (fields) => this.#signInTab(self, fields),
-        }).catch((error) => ({ status: error.code ?? 'no_channel' }));
+        }).catch(() => ({ status: 'no_channel' }));   // the channel could not make one now
         status = made.status ?? 'invoice';
         invoice = made.invoice ?? '';
       }

@@ -486,7 +486,7 @@ export class ChannelSync {
    * sign it with the author's Nostr key (null: no tab could); the preimage is committed before
    * the invoice is returned. {invoice} or {status} (no_channel, no_room, locked).
    */
-  async tipInvoice({ amountMsat, target, network, sign }) {
+  async tipInvoice({ amountMsat, target, sign }) {
     const ready = await this.#queue(async () => {
       try {
         const record = this.#ready();
@@ -499,7 +499,7 @@ export class ChannelSync {
     if (BigInt(ready.info.to_remote_msat) < BigInt(amountMsat)) return { status: 'no_room' };
     const preimage = random(32);
     const paymentHash = await sha256Hex(preimage);
-    const invoice = await sign(tipInvoiceFields({ network: invoiceNetwork(network ?? ready.record.network), amountMsat,
+    const invoice = await sign(tipInvoiceFields({ network: invoiceNetwork(ready.record.network), amountMsat,
       paymentHash, paymentSecret: hex(random(32)), target, channelId: ready.info.channel_id, createdAt: Math.floor(Date.now() / 1000) }));
     if (!invoice) return { status: 'locked' };
     if (this.#datt.invoice.decode(invoice).payment_hash !== paymentHash) return { status: 'locked' };
