@@ -117,8 +117,8 @@ async function tipOverChannel(page, sats, { vote = false } = {}) {
   await go(page, postHash);
   const article = page.locator('article.post-full');
   await article.waitFor(T);
-  await article.getByTestId('tip-button').click();
   const form = article.getByTestId('tip-form');
+  if (!await form.count()) await article.getByTestId('tip-button').click();
   await form.getByTestId('tip-amount').fill(String(sats));
   if (vote) await form.getByTestId('tip-vote').check();
   await form.getByTestId('tip-channel').click();
@@ -147,7 +147,19 @@ test('Alice tips Bob\'s post 1 sat over her channel; Carol sees the receipt\'s s
   // Carol has no account and no channel: she verifies the hub's receipt herself.
   await go(Carol.page, postHash);
   await Carol.page.locator('article.post-full').waitFor(T);
-  await waitFor('Carol sees 1 sat', () => postSats(Carol.page), 1n, 30000);
+  await waitFor('Carol sees 1 sat', () => postSats(Carol.page), 1n, 30000).catch(async (error) => {
+    const stored = await Carol.page.evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('datt-receipts');
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('receipts')) return resolve('no store');
+        const all = db.transaction('receipts').objectStore('receipts').getAll();
+        all.onsuccess = () => resolve(JSON.stringify(all.result));
+      };
+      open.onerror = () => resolve(String(open.error));
+    }));
+    throw new Error(`${error.message}; Carol's receipts: ${stored}; her worker said: ${Carol.warnings.join(' | ')}`);
+  });
   const payer = Carol.page.locator('article.post-full').getByTestId('tip-payer');
   assert.equal(await payer.count(), 1);
   assert.equal(await payer.getAttribute('data-pubkey'), alice);
