@@ -5,8 +5,8 @@
 // stores the state (IndexedDB) before sending the frames. Secrets never cross: the 32-byte
 // channel seed comes in each call (ChannelSecrets::from_seed) and is wiped.
 //
-// This file depends on nothing else in wasm/ but convert.h, so it can move into the second,
-// lazily loaded module with the payment bindings.
+// This file depends on nothing else in wasm/ but convert.h: it is the third module,
+// datt_channel.wasm, loaded by datt.loadChannels() (wasm/CMakeLists.txt).
 //
 // channelCall(op, state, seed, args, bytes): `state` is a Uint8Array (null for "open"),
 // `args` JSON text, `bytes` a Uint8Array or null:
@@ -39,7 +39,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "bind_receipt.h"
 #include "bitcoin/display_hash.h"
 #include "channel/channel_frame.h"
 #include "channel/channel_machine.h"
@@ -87,6 +86,38 @@ Result<Hash256> hex32_field(const json& args, const char* name) {
     auto text = field<std::string>(args, name);
     if (!text) return text.error();
     return hex_argument<32>(*text, name);
+}
+
+// A string field, type-checked before reading (no exception path: see field<T>).
+Result<std::string> text_field(const json& args, const char* name) {
+    const auto found = args.find(name);
+    if (found == args.end() || !found->is_string()) return bad_args(std::string(name) + " must be a string");
+    return found->get<std::string>();
+}
+
+// hop.receipt, if present: {target, payer, payer_sig, invoice} as datt.receipts.request()
+// returns it (docs/protocol.md "Receipts"), checked to fit a 0xd3 payload (hop_receipt_*).
+Result<std::optional<channel::HopReceiptRequest>> hop_receipt_argument(const json& hop) {
+    const auto found = hop.find("receipt");
+    if (found == hop.end() || found->is_null()) return std::optional<channel::HopReceiptRequest>{};
+    if (!found->is_object()) return bad_args("hop.receipt must be an object");
+    auto target = text_field(*found, "target");
+    auto payer = text_field(*found, "payer");
+    auto sig = text_field(*found, "payer_sig");
+    auto invoice = text_field(*found, "invoice");
+    if (!target) return target.error();
+    if (!payer) return payer.error();
+    if (!sig) return sig.error();
+    if (!invoice) return invoice.error();
+    auto target_bytes = hex_argument<32>(*target, "target");
+    auto payer_bytes = hex_argument<32>(*payer, "payer");
+    auto sig_bytes = hex_argument<64>(*sig, "payer_sig");
+    if (!target_bytes) return target_bytes.error();
+    if (!payer_bytes) return payer_bytes.error();
+    if (!sig_bytes) return sig_bytes.error();
+    channel::HopReceiptRequest request{*target_bytes, *payer_bytes, *sig_bytes, *invoice};
+    if (auto fits = channel::check_hop_receipt_request(request); !fits) return fits.error();
+    return std::optional<channel::HopReceiptRequest>(std::move(request));
 }
 
 json event_json(const channel::ChannelEvent& event) {
@@ -212,7 +243,7 @@ Result<channel::Step> run(const std::string& op, const std::optional<channel::Ch
         if (!hop_channel) return hop_channel.error();
         if (!hop_amount) return hop_amount.error();
         if (!hop_cltv) return hop_cltv.error();
-        auto receipt = hop_receipt_argument(*hop);  // hop.receipt: a 0xd3 forward (bind_receipt.cpp)
+        auto receipt = hop_receipt_argument(*hop);  // hop.receipt: a 0xd3 forward
         if (!receipt) return receipt.error();
         if (*is_final && *receipt) return bad_args("a final hop carries no receipt request");
         const auto onion = channel::serialize_hop_payload(

@@ -3,14 +3,13 @@
 // against their target event, and verified sats per target (core/feed paid_total.h). Events
 // cross as JSON text; arguments and results of the other calls as JSON text too (amounts as
 // decimal strings: the JavaScript wrapper turns them into BigInt).
-#include "bind_receipt.h"
-
 #include <emscripten/bind.h>
 
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "bitcoin/display_hash.h"
+#include "channel/hop_payload.h"
 #include "convert.h"
 #include "event/event.h"
 #include "feed/paid_total.h"
@@ -212,23 +211,6 @@ val paid_sats(val args_json) {
 }
 
 }  // namespace
-
-Result<std::optional<channel::HopReceiptRequest>> hop_receipt_argument(const json& hop) {
-    const auto found = hop.find("receipt");
-    if (found == hop.end() || found->is_null()) return std::optional<channel::HopReceiptRequest>{};
-    if (!found->is_object()) return bad_args("hop.receipt must be an object");
-    auto target = hex_field<32>(*found, "target");
-    auto payer = hex_field<32>(*found, "payer");
-    auto sig = hex_field<64>(*found, "payer_sig");
-    auto invoice = string_field(*found, "invoice");
-    if (!target) return target.error();
-    if (!payer) return payer.error();
-    if (!sig) return sig.error();
-    if (!invoice) return invoice.error();
-    channel::HopReceiptRequest request{*target, *payer, *sig, *invoice};
-    if (auto fits = channel::check_hop_receipt_request(request); !fits) return fits.error();
-    return std::optional<channel::HopReceiptRequest>(std::move(request));
-}
 
 EMSCRIPTEN_BINDINGS(datt_receipt) {
     emscripten::function("receiptRequest", &receipt_request);

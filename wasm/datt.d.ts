@@ -940,6 +940,14 @@ export interface Datt {
   loadPayments(): Promise<Datt>;
   /** True once loadPayments() resolved. */
   readonly paymentsLoaded: boolean;
+  /**
+   * Loads the channel module (datt_channel.wasm: core/channel's machine) once; resolves with
+   * this object. Until it resolves, `channel` throws DattError 'channels_not_loaded'; a failed
+   * fetch rejects with 'channels_load_failed' and may be retried.
+   */
+  loadChannels(): Promise<Datt>;
+  /** True once loadChannels() resolved. */
+  readonly channelsLoaded: boolean;
   /** core/bitcoin (README.md "Bitcoin"); needs loadPayments(). */
   readonly bitcoin: Bitcoin;
   /** core/invoice (docs/invoices.md); needs loadPayments(). */
@@ -952,7 +960,7 @@ export interface Datt {
   readonly tips: Tips;
   /** core/sync (NIP-77 initiator): see Sync. */
   readonly sync: Sync;
-  /** core/channel: see Channels; needs loadPayments(). */
+  /** core/channel: see Channels; needs loadChannels(). */
   readonly channel: Channels;
   /** core/receipt: see Receipts; needs loadPayments(). */
   readonly receipts: Receipts;
@@ -1036,5 +1044,8 @@ export interface Datt {
   rank(items: RankItem[], sort: FeedSort, options?: { now?: number; topWindowSeconds?: number }): string[];
 }
 
-/** Loads the core module; `{ payments: true }` also awaits datt.loadPayments(). */
-export function loadDatt(options?: { payments?: boolean }): Promise<Datt>;
+/**
+ * Loads the core module; `{ payments: true }` also awaits datt.loadPayments(),
+ * `{ channels: true }` datt.loadChannels().
+ */
+export function loadDatt(options?: { payments?: boolean; channels?: boolean }): Promise<Datt>;

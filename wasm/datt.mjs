@@ -14,7 +14,9 @@
 //
 // Payments (datt.bitcoin, datt.invoice, datt.tips) are a second module, datt_pay.wasm with
 // its wrapper payments.mjs, fetched and instantiated by `await datt.loadPayments()` (or
-// `loadDatt({ payments: true })`): the core package stays within its budget.
+// `loadDatt({ payments: true })`): the core package stays within its budget. The channel
+// client (datt.channel) is a third module, datt_channel.wasm with channels.mjs, loaded by
+// `await datt.loadChannels()` (or `loadDatt({ channels: true })`).
 import createDattCore from './datt_core.mjs';
 import { DattError, eventJson, isNode, randomSource, text, unwrap } from './datt_common.mjs';
 
@@ -132,9 +134,12 @@ export class Sync {
 class Datt {
   #core;
   #random;
-  // {bitcoin, invoice, tips} once loadPayments() resolved; the promise while it loads.
+  // {bitcoin, invoice, tips, receipts} once loadPayments() resolved; the promise while it loads.
   #payments = null;
   #paymentsLoading = null;
+  // datt.channel once loadChannels() resolved; the promise while it loads.
+  #channels = null;
+  #channelsLoading = null;
   /** core/chain: see Chain. */
   chain;
   /** core/community and NIP-13: see Community. */
@@ -172,7 +177,27 @@ class Datt {
 
   #pay() {
     if (this.#payments) return this.#payments;
-    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice, datt.tips, datt.channel and datt.receipts need `await datt.loadPayments()` first');
+    throw new DattError('payments_not_loaded', 'datt.bitcoin, datt.invoice, datt.tips and datt.receipts need `await datt.loadPayments()` first');
+  }
+
+  // ---- the channel client (datt_channel.wasm, loaded on demand) ----
+
+  loadChannels() {
+    this.#channelsLoading ??= import('./channels.mjs')
+      .then(({ loadChannels }) => loadChannels(this.#random))
+      .then((channels) => {
+        this.#channels = channels;
+        return this;
+      }, (error) => {
+        this.#channelsLoading = null; // a failed fetch may be retried
+        throw error instanceof DattError ? error
+          : new DattError('channels_load_failed', `the channel module did not load: ${error?.message ?? error}`);
+      });
+    return this.#channelsLoading;
+  }
+
+  get channelsLoaded() {
+    return this.#channels !== null;
   }
 
   get bitcoin() {
@@ -188,7 +213,8 @@ class Datt {
   }
 
   get channel() {
-    return this.#pay().channel;
+    if (this.#channels) return this.#channels;
+    throw new DattError('channels_not_loaded', 'datt.channel needs `await datt.loadChannels()` first');
   }
 
   get receipts() {
@@ -577,9 +603,10 @@ function normalize(value, name) {
 
 /**
  * Loads the WebAssembly module once per call; keep the returned object and reuse it.
- * `{ payments: true }` also loads the payments module (datt.loadPayments()).
+ * `{ payments: true }` also loads the payments module (datt.loadPayments()), `{ channels: true }`
+ * the channel module (datt.loadChannels()).
  */
-export async function loadDatt({ payments = false } = {}) {
+export async function loadDatt({ payments = false, channels = false } = {}) {
   const options = {};
   if (isNode) {
     const { readFile } = await import('node:fs/promises');
@@ -594,5 +621,6 @@ export async function loadDatt({ payments = false } = {}) {
   unwrap(core.randomizeContext(seed));
   seed.fill(0);
   if (payments) await datt.loadPayments();
+  if (channels) await datt.loadChannels();
   return datt;
 }

@@ -1,5 +1,5 @@
-// Datt payments for JavaScript (datt.bitcoin, datt.invoice, datt.tips, datt.channel, datt.receipts): core/bitcoin
-// (with its wallet rules), core/invoice, core/tip and core/channel in a second WebAssembly module, datt_pay.wasm,
+// Datt payments for JavaScript (datt.bitcoin, datt.invoice, datt.tips, datt.receipts): core/bitcoin
+// (with its wallet rules), core/invoice, core/tip and core/receipt in a second WebAssembly module, datt_pay.wasm,
 // which datt.mjs loads on demand (`await datt.loadPayments()`), so that what a browser
 // fetches before it can verify an event stays small (docs/performance.md "Size").
 // Not a public entry point: import datt.mjs. Methods are documented in datt.d.ts.
@@ -379,57 +379,6 @@ export class Tips {
 }
 
 /**
- * Instantiates datt_pay.wasm (its own libsecp256k1 context, randomized like the core's) and
- * returns the payment APIs over it.
- */
-/**
- * core/channel (datt.channel): the client's side of a payment channel to the hub
- * (docs/protocol.md "Channels"). Each call runs one input of the channel machine and
- * returns {state, frames, events}: the next state (Uint8Array, store it before sending),
- * the binary frames to send on the WebSocket (Uint8Array each), and the events (objects;
- * amounts and ids are decimal strings). `seed` is the channel's 32-byte secret seed.
- */
-export class Channels {
-  #core;
-
-  constructor(core) {
-    this.#core = core;
-  }
-
-  #call(op, state, seed, args, bytes) {
-    const json = args === undefined ? null : JSON.stringify(args, (k, v) => (typeof v === 'bigint' ? v.toString() : v));
-    const out = unwrap(this.#core.channelCall(op, state ?? null, seed, json, bytes ?? null));
-    return { state: out.state, frames: out.frames, events: JSON.parse(out.events) };
-  }
-
-  /** open_channel: params as bind_channel.cpp lists them (msat as BigInt or decimal string). */
-  open(seed, params) { return this.#call('open', null, seed, params); }
-  /** funding_created for the funding output {txid (display hex), vout}. */
-  funding(state, seed, outpoint) { return this.#call('funding', state, seed, outpoint); }
-  /** One frame (Uint8Array) from the hub. A warning/error frame throws DattError 'hub_error'. */
-  receive(state, seed, frame) { return this.#call('receive', state, seed, undefined, frame); }
-  ready(state, seed) { return this.#call('ready', state, seed); }
-  /** update_add_htlc: {amount_msat, payment_hash, cltv_expiry, block_height, hop: {final, channel_id, amount_msat, cltv_expiry}}. */
-  addHtlc(state, seed, htlc) { return this.#call('add', state, seed, htlc); }
-  fulfill(state, seed, id, preimage) { return this.#call('fulfill', state, seed, { id: String(id), preimage }); }
-  fail(state, seed, id, reason) { return this.#call('fail', state, seed, { id: String(id), reason }); }
-  sign(state, seed) { return this.#call('sign', state, seed); }
-  disconnected(state, seed) { return this.#call('disconnected', state, seed); }
-  /** After reconnecting: our channel_reestablish. */
-  connected(state, seed) { return this.#call('connected', state, seed); }
-  /** The hub_challenge_request frame (Uint8Array): once per connection, before attaching channels. */
-  challengeRequest() { return unwrap(this.#core.channelChallengeRequest()); }
-  /** channel_attach for the hub's hub_challenge frame (send it before connected()'s frames); the state is unchanged. */
-  attach(state, seed, challengeFrame) { return this.#call('attach', state, seed, undefined, challengeFrame); }
-  /** {phase, link, channel_id, funder, can_update, has_changes_to_sign, to_local_msat, to_remote_msat, htlcs}. */
-  info(state) { return JSON.parse(unwrap(this.#core.channelInfo(state))); }
-  /** What to send the hub so the payee gets amountMsat, given NIP-11 fees.channel (BigInt). */
-  amountWithFee(fees, amountMsat) {
-    return BigInt(unwrap(this.#core.hubAmountWithFee(String(fees.base_msat), fees.proportional_millionths, String(amountMsat))));
-  }
-}
-
-/**
  * core/receipt (datt.receipts): receipts of channel payments (docs/protocol.md "Receipts").
  * The payer's request goes into the HTLC's hop (`channel.addHtlc(..., {hop: {..., receipt}})`,
  * a 0xd3 payload); the hub publishes a kind 4571 receipt once the payee is paid; any client
@@ -485,6 +434,10 @@ export class Receipts {
   }
 }
 
+/**
+ * Instantiates datt_pay.wasm (its own libsecp256k1 context, randomized like the core's) and
+ * returns the payment APIs over it.
+ */
 export async function loadPayments(random) {
   const options = {};
   if (isNode) {
@@ -501,7 +454,6 @@ export async function loadPayments(random) {
     seed.fill(0);
   }
   return {
-    bitcoin: new Bitcoin(pay, random), invoice: new Invoices(pay), tips: new Tips(pay), channel: new Channels(pay),
-    receipts: new Receipts(pay, random),
+    bitcoin: new Bitcoin(pay, random), invoice: new Invoices(pay), tips: new Tips(pay), receipts: new Receipts(pay, random),
   };
 }

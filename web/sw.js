@@ -4,9 +4,11 @@
 const CACHE = 'datt-shell-v3';
 const SHELL = ['/', '/index.html', '/app.js', '/worker.js', '/verifier.js', '/signer.js', '/pow-worker.js', '/app.css', '/wasm/datt.mjs',
   '/wasm/datt_common.mjs', '/wasm/datt_core.mjs', '/wasm/datt_core.wasm'];
-// The wasm payments module (datt.loadPayments(), the wallet): not fetched at install, so a
-// device without a wallet account never downloads it; cached like the shell once used.
-const ON_USE = ['/wasm/payments.mjs', '/wasm/datt_pay.mjs', '/wasm/datt_pay.wasm'];
+// The wasm payments module (datt.loadPayments(), the wallet) and channel module
+// (datt.loadChannels(), the Channels page): not fetched at install, so a device that never
+// uses them never downloads them; cached like the shell once used.
+const ON_USE = ['/wasm/payments.mjs', '/wasm/datt_pay.mjs', '/wasm/datt_pay.wasm',
+  '/wasm/channels.mjs', '/wasm/datt_channel.mjs', '/wasm/datt_channel.wasm'];
 
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));

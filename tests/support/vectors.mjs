@@ -30,12 +30,13 @@ export function wasmDist() {
 
 /**
  * Loads the wasm core from the built package, with its payments module (datt.bitcoin,
- * datt.invoice, datt.tips) unless `{ payments: false }`.
+ * datt.invoice, datt.tips, datt.receipts) unless `{ payments: false }` and its channel module
+ * (datt.channel) unless `{ channels: false }` (without payments, channels default to false).
  */
-export async function loadWasmDatt({ payments = true } = {}) {
+export async function loadWasmDatt({ payments = true, channels = payments } = {}) {
   const entry = path.join(wasmDist(), 'datt.mjs');
   const { loadDatt } = await import(pathToFileURL(entry).href);
-  return loadDatt({ payments });
+  return loadDatt({ payments, channels });
 }
 
 /** The native CLI binary: $DATT_CLI or build/native/relay/cli/datt. */

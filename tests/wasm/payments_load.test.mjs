@@ -1,6 +1,8 @@
-// The payments module (datt_pay.wasm) loads on demand: datt.bitcoin, datt.invoice and
-// datt.tips refuse with payments_not_loaded until `await datt.loadPayments()`, which loads it
-// once; its errors are the core's DattError class (docs/architecture.md "wasm modules").
+// The payments module (datt_pay.wasm) loads on demand: datt.bitcoin, datt.invoice,
+// datt.tips and datt.receipts refuse with payments_not_loaded until `await
+// datt.loadPayments()`, which loads it once; the channel module (datt_channel.wasm) likewise
+// with datt.loadChannels(), independently of payments; their errors are the core's DattError
+// class (docs/architecture.md "wasm modules").
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -13,7 +15,7 @@ const { DattError } = await import(pathToFileURL(path.join(wasmDist(), 'datt.mjs
 test('payments APIs refuse before loadPayments and work after it', async () => {
   const datt = await loadWasmDatt({ payments: false });
   assert.equal(datt.paymentsLoaded, false);
-  for (const name of ['bitcoin', 'invoice', 'tips']) {
+  for (const name of ['bitcoin', 'invoice', 'tips', 'receipts']) {
     assert.throws(() => datt[name], (error) => error instanceof DattError && error.code === 'payments_not_loaded', name);
   }
   // The core module works without payments.
@@ -39,4 +41,23 @@ test('loadDatt({ payments: true }) loads both modules', async () => {
   const datt = await loadWasmDatt({ payments: true });
   assert.equal(datt.paymentsLoaded, true);
   assert.deepEqual(datt.bitcoin.networkNames().includes('mainnet'), true);
+});
+
+test('the channel module loads on its own, once, and answers', async () => {
+  const datt = await loadWasmDatt({ payments: false, channels: false });
+  assert.equal(datt.channelsLoaded, false);
+  assert.throws(() => datt.channel, (error) => error instanceof DattError && error.code === 'channels_not_loaded');
+
+  const first = datt.loadChannels();
+  assert.equal(datt.loadChannels(), first, 'concurrent calls share one load');
+  assert.equal(await first, datt);
+  assert.equal(datt.channelsLoaded, true);
+  assert.equal(datt.paymentsLoaded, false, 'channels do not load the payments module');
+  assert.throws(() => datt.bitcoin, (error) => error instanceof DattError && error.code === 'payments_not_loaded');
+
+  // The channel module answers, and its errors are the core's DattError.
+  const frame = datt.channel.challengeRequest();
+  assert.ok(frame instanceof Uint8Array && frame.length === 67, 'hub_challenge_request is 67 bytes');
+  assert.equal(datt.channel.amountWithFee({ base_msat: 1000n, proportional_millionths: 1000 }, 1_000_000n), 1_002_000n);
+  assert.throws(() => datt.channel.info(new Uint8Array([1, 2, 3])), (error) => error instanceof DattError && typeof error.code === 'string');
 });

@@ -12,7 +12,7 @@ import { loadDatt } from '../../build/wasm/dist/datt.mjs';
 import { chainHash, checkChannel, checkFundingAmount, checkInvoice, checkPayment, formatMsat, frameHeader, frameText,
   invoiceNetwork, invoiceSummary, MESSAGE, parseInvoiceAmount, payeeChannelOf } from '../../web/src/channels/records.js';
 
-const datt = await loadDatt({ payments: true });
+const datt = await loadDatt({ payments: true, channels: true });
 const h = (c) => c.repeat(64);
 const bytes = (n, fill = 7) => new Uint8Array(n).fill(fill);
 

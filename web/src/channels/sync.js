@@ -73,7 +73,7 @@ export class ChannelSync {
 
   async #load() {
     if (this.#deviceKey) return;
-    await this.#datt.loadPayments();
+    await Promise.all([this.#datt.loadPayments(), this.#datt.loadChannels()]);
     let meta = await readMeta(this.#db, 'device');
     if (!(meta?.cryptoKey instanceof CryptoKey)) {
       meta = { key: 'device', cryptoKey: await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, ['encrypt', 'decrypt']) };

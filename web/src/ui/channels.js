@@ -29,7 +29,7 @@ function useChannelData(client) {
     let live = true;
     (async () => {
       const [channelDb, walletDb] = await open();
-      await client.datt.loadPayments();
+      await Promise.all([client.datt.loadPayments(), client.datt.loadChannels()]);
       const stored = await readChannelData(channelDb);
       const account = await readAccount(walletDb);
       let wallet = null;
