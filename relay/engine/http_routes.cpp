@@ -3,15 +3,19 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/log.h"
+#include "util/hex.h"
 
 namespace datt::relay {
 namespace {
 
-std::string relay_information(const Config& config) {
+std::string relay_information(const Config& config, const crypto::XOnlyPubKey& self) {
     nlohmann::json info = {
         {"name", config.name},
         {"description", config.description},
         {"contact", config.contact},
+        // NIP-11 `self`: the relay's own key, which signs its fork proofs (kind 4560) and the
+        // hub's receipts (kind 4571), so a client can pin it (docs/protocol.md "Receipts").
+        {"self", to_hex(self.bytes())},
         {"supported_nips", {1, 9, 11, 45, 50, 77}},
         {"software", "datt-relay"},
         {"version", "0.1.0"},
@@ -69,7 +73,7 @@ StaticFiles load(const std::string& root, const char* what) {
 HttpRoutes::HttpRoutes(Context& context, Store& store)
     : context_(context),
       store_(store),
-      relay_information_(relay_information(context.config)),
+      relay_information_(relay_information(context.config, store.relay_public_key())),
       web_(load(context.config.web_root, "web root")),
       wasm_(load(context.config.wasm_root, "wasm root")) {}
 

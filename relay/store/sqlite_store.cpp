@@ -612,6 +612,8 @@ class SqliteStore final : public Store {
     uint64_t size_bytes() override { return size_bytes_.load(std::memory_order_relaxed); }
     uint64_t wal_bytes() override { return wal_bytes_.load(std::memory_order_relaxed); }
 
+    crypto::XOnlyPubKey relay_public_key() const override { return proof_public_key_; }
+
   private:
     // The checkpoint that is due (sqlite_store.h), if any; `idle`: any unfolded page is due.
     // Called with write_mutex_ held.
@@ -1078,6 +1080,7 @@ class SqliteStore final : public Store {
     sqlite::ChainTables chains_;
     sqlite::CommunityRules communities_;
     crypto::SecretKey proof_key_;  // signs kind 4560 fork proofs; never logged
+    crypto::XOnlyPubKey proof_public_key_ = crypto::xonly_pubkey(proof_key_);
     std::mutex write_mutex_;
     uint64_t version_;  // of the last commit; guarded by write_mutex_
     // The seqs and created_at of the events the open batch inserted (write_time_bounds).

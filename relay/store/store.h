@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "crypto/secp256k1.h"
 #include "event/event.h"
 #include "event/time_id.h"
 #include "proto/filter.h"
@@ -160,6 +161,10 @@ class Store {
     virtual uint64_t size_bytes() = 0;
     // Bytes of the write-ahead log on disk (for /metrics); 0 for a backend without one.
     virtual uint64_t wal_bytes() = 0;
+
+    // The public half of the relay's own key (the one the store signs fork proofs and
+    // receipts with), as NIP-11 `self` advertises it; the secret never leaves the store.
+    virtual crypto::XOnlyPubKey relay_public_key() const = 0;
 };
 
 }  // namespace datt::relay

@@ -73,6 +73,8 @@ test('NIP-11: GET / with Accept: application/nostr+json gives the relay informat
   assert.equal(doc.name, info.name);
   assert.equal(doc.description, info.description);
   assert.equal(doc.contact, info.contact);
+  // NIP-11 `self`: the relay's own x-only key (it signs fork proofs and receipts).
+  assert.match(doc.self, /^[0-9a-f]{64}$/);
   for (const nip of [1, 9, 11, 45, 50]) assert.ok(doc.supported_nips.includes(nip), `supported_nips has ${nip}`);
   assert.ok(doc.supported_nips.every(Number.isInteger));
   assert.equal(typeof doc.software, 'string');

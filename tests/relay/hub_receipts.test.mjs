@@ -36,7 +36,8 @@ function rejects(fn, code) {
 test('a tip through the hub publishes a receipt that any client verifies; it survives kill -9', { timeout: 90000 }, async () => {
   let relay = await startRelay({ args: HUB_ARGS });
   relays.push(relay);
-  const fees = (await nip11(relay.port)).fees.channel;
+  const info = await nip11(relay.port);
+  const fees = info.fees.channel;
   const a = new Client('A');
   const b = new Client('B');
   await open(a, relay.url, 1000000, 0n);
@@ -90,7 +91,9 @@ test('a tip through the hub publishes a receipt that any client verifies; it sur
     id: live.id, hub: live.pubkey, target: post.id, payee: bKey.pk, payer: aKey.pk, amount_msat: AMOUNT,
     payment_hash: paymentHash,
   });
-  assert.equal(datt.receipts.verify(live, post, { hub: live.pubkey }).id, live.id);
+  // The hub signs with the key NIP-11 advertises as `self`: a client pins it from there.
+  assert.equal(live.pubkey, info.self, 'the receipt is signed by the NIP-11 `self` key');
+  assert.equal(datt.receipts.verify(live, post, { hub: info.self }).id, live.id);
   const fields = datt.receipts.parse(live);
   assert.equal(fields.preimage, hex(b.preimage));
   assert.equal(fields.invoice, invoice);
@@ -124,4 +127,5 @@ test('a tip through the hub publishes a receipt that any client verifies; it sur
   const stored = await fetchEvents(again, [{ kinds: [4571], '#e': [post.id] }]);
   assert.deepEqual(stored, [live]);
   assert.equal(datt.receipts.verify(stored[0], post).payment_hash, paymentHash);
+  assert.equal((await nip11(relay.port)).self, info.self, 'the relay keeps its key across restarts');
 });
