@@ -76,6 +76,20 @@ test('the book stores receipts verified against their target; one waits for its 
   assert.equal(await receipts.offer([moved]), 0);
 });
 
+test('with the hub pinned (its NIP-11 self), another hub\'s receipt is not stored; without, any hub\'s that verifies is', async () => {
+  const stored = new Map([[post.id, post]]);
+  const otherHub = key();
+  const saved = [];
+  const pinned = new ReceiptBook({ datt, save: async (records) => saved.push(...records), eventOf: async (id) => stored.get(id) ?? null,
+    onChange: () => {}, hub: () => hub.pk });
+  assert.equal(await pinned.offer([receiptFor(post, 3, { signer: otherHub }).event]), 0);
+  const ours = receiptFor(post, 4);
+  assert.equal(await pinned.offer([ours.event]), 1);
+  assert.equal(saved[0].hub, hub.pk);
+  const { receipts: open } = book(stored);
+  assert.equal(await open.offer([receiptFor(post, 3, { signer: otherHub }).event]), 1);
+});
+
 test('stored records are checked when read back; a summary counts each payment once and lists the payers', () => {
   const good = receiptFor(post, 21);
   const record = receiptRecord(datt.receipts.verify(good.event, post), good.event);

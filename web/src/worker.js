@@ -603,7 +603,7 @@ async function init() {
   channels.texts = invoiceExchange;
   const receiptDb = await openReceiptDatabase();
   receiptBook = new ReceiptBook({
-    datt, save: (records) => putReceipts(receiptDb, records), eventOf: storedEvent,
+    datt, save: (records) => putReceipts(receiptDb, records), eventOf: storedEvent, hub: () => channels.hub?.self ?? null,
     onChange: () => post({ type: 'changed', added: 0, communities: [], parents: [], kinds: [KIND_RECEIPT], authors: [], ids: [] }),
   });
   await loadAccount();

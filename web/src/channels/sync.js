@@ -139,7 +139,9 @@ export class ChannelSync {
     try {
       const http = url.replace(/^ws/, 'http');
       const info = await (await fetch(http, { headers: { Accept: 'application/nostr+json' } })).json();
-      this.hub = info?.channels && info?.fees?.channel ? { channels: info.channels, fees: info.fees.channel } : null;
+      // `self`: the relay's key, which signs the hub's receipts (pinned by tips/receipts.js).
+      this.hub = info?.channels && info?.fees?.channel ? { channels: info.channels, fees: info.fees.channel,
+        self: /^[0-9a-f]{64}$/.test(info.self ?? '') ? info.self : null } : null;
     } catch (error) {
       this.hub = null;
       this.#setStatus({ state: 'unavailable', message: `cannot read the relay's NIP-11: ${error.message}` });

@@ -115,11 +115,17 @@ export class ReceiptBook {
   #save;
   #eventOf;
   #onChange;
+  #hub;
   #waiting = new Map();   // target id -> [receipt events]
 
-  /** `eventOf(id)`: the stored (verified) event with that id, or null; `save(records)`: stores them (putReceipts). */
-  constructor({ datt, save, eventOf, onChange }) {
+  /**
+   * `eventOf(id)`: the stored (verified) event with that id, or null; `save(records)`: stores
+   * them (putReceipts); `hub()`: the key of the hub this browser trusts (its channel hub's
+   * NIP-11 `self`), or null to take any hub's receipt that verifies.
+   */
+  constructor({ datt, save, eventOf, onChange, hub = () => null }) {
     this.#datt = datt;
+    this.#hub = hub;
     this.#save = save;
     this.#eventOf = eventOf;
     this.#onChange = onChange;
@@ -158,9 +164,10 @@ export class ReceiptBook {
         this.#waiting.set(targetId, list.slice(-20));
       }
     }
+    const hub = this.#hub();
     for (const { receipt, target } of released) {
       try {
-        records.push(receiptRecord(this.#datt.receipts.verify(receipt, target), receipt));
+        records.push(receiptRecord(this.#datt.receipts.verify(receipt, target, hub ? { hub } : {}), receipt));
       } catch {
         // A receipt that does not verify (receipt_* codes) is never stored or counted.
       }
