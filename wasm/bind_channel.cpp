@@ -23,13 +23,17 @@
 //   fulfill   args {id (string), preimage (hex)}
 //   fail      args {id (string), reason (text)}
 //   sign      commitment_signed
+//   shutdown  BOLT-2 shutdown to the script fixed at open (shutdown_script); the funder's
+//             closing_signed follows once no update or HTLC is pending (the machine waits for
+//             in-flight HTLCs to settle), then the `closed` event carries the signed tx
 //   disconnected / connected   the link dropped / came back (our channel_reestablish)
 //   attach    bytes: the hub's hub_challenge frame; frames: [channel_attach] (hub_attach.h),
 //             to send before the channel_reestablish of "connected"; the state is unchanged
 // Result value: {state: Uint8Array, frames: [Uint8Array], events: JSON text}. Events:
 // funding_needed {script, sats}, funding_may_broadcast, operational, htlc_received {id,
 // amount_msat, payment_hash, cltv_expiry, hop?}, htlc_fulfilled {id, preimage}, htlc_failed
-// {id, reason}, remote_commitment_revoked {number}, updates_dropped {count}, closed. msat
+// {id, reason}, remote_commitment_revoked {number}, updates_dropped {count}, closed {tx (hex), txid (display
+// order), outputs [{script, sats}]}: the closing transaction signed by both, to broadcast. msat
 // amounts and ids are decimal strings (they pass 2^53).
 // channelChallengeRequest(): the hub_challenge_request frame (67 bytes), to send once per
 // connection before attaching stored channels.
@@ -37,9 +41,13 @@
 // {code: "hub_error", message: its data}; the state is unchanged then.
 #include <emscripten/bind.h>
 
+#include <limits>
+#include <type_traits>
+
 #include <nlohmann/json.hpp>
 
 #include "bitcoin/display_hash.h"
+#include "bitcoin/tx.h"
 #include "channel/channel_frame.h"
 #include "channel/channel_machine.h"
 #include "channel/channel_state_codec.h"
@@ -57,15 +65,34 @@ constexpr size_t kMaxState = 4 * 1024 * 1024;
 
 Error bad_args(const std::string& what) { return make_error("channel_bad_args", what); }
 
+// A member of `args`, its JSON type and range checked here: nlohmann's get<T> throws on a
+// wrong type (and the wasm build cannot catch: the throw would abort the module) and narrows
+// numbers silently, so neither is used on untrusted input.
 template <class T>
 Result<T> field(const json& args, const char* name) {
     const auto found = args.find(name);
     if (found == args.end()) return bad_args(std::string("missing ") + name);
-    try {
-        return found->get<T>();
-    } catch (...) {
-        return bad_args(std::string("wrong type: ") + name);
+    const json& v = *found;
+    if constexpr (std::is_same_v<T, bool>) {
+        if (v.is_boolean()) return v.get_ref<const bool&>();
+    } else if constexpr (std::is_same_v<T, std::string>) {
+        if (v.is_string()) return v.get_ref<const std::string&>();
+    } else if constexpr (std::is_same_v<T, json>) {
+        if (v.is_object()) return v;
+    } else {
+        static_assert(std::is_integral_v<T>);
+        if (v.is_number_unsigned()) {
+            const uint64_t n = v.get_ref<const json::number_unsigned_t&>();
+            if (n <= static_cast<uint64_t>(std::numeric_limits<T>::max())) return static_cast<T>(n);
+        } else if (v.is_number_integer()) {
+            const int64_t n = v.get_ref<const json::number_integer_t&>();
+            if (n >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
+                (n < 0 || static_cast<uint64_t>(n) <= static_cast<uint64_t>(std::numeric_limits<T>::max()))) {
+                return static_cast<T>(n);
+            }
+        }
     }
+    return bad_args(std::string("wrong type or out of range: ") + name);
 }
 
 Result<uint64_t> u64_field(const json& args, const char* name) {
@@ -120,6 +147,19 @@ Result<std::optional<channel::HopReceiptRequest>> hop_receipt_argument(const jso
     return std::optional<channel::HopReceiptRequest>(std::move(request));
 }
 
+// The agreed closing transaction, signed by both: what the caller broadcasts.
+json closing_json(const bitcoin::Transaction& tx) {
+    json outputs = json::array();
+    for (const auto& out : tx.outputs) outputs.push_back({{"script", to_hex(out.script_pubkey)}, {"sats", out.value.value()}});
+    return {{"tx", to_hex(bitcoin::serialize(tx))}, {"txid", bitcoin::to_display_hex(bitcoin::txid(tx))}, {"outputs", outputs}};
+}
+
+json closed_json(const bitcoin::Transaction& tx) {
+    json out = closing_json(tx);
+    out["type"] = "closed";
+    return out;
+}
+
 json event_json(const channel::ChannelEvent& event) {
     return std::visit(
         [](const auto& e) -> json {
@@ -151,7 +191,7 @@ json event_json(const channel::ChannelEvent& event) {
             } else if constexpr (std::is_same_v<T, channel::UpdatesDropped>) {
                 return {{"type", "updates_dropped"}, {"count", e.updates.size()}};
             } else {
-                return {{"type", "closed"}};
+                return closed_json(e.closing_tx);
             }
         },
         event);
@@ -222,6 +262,7 @@ Result<channel::Step> run(const std::string& op, const std::optional<channel::Ch
     }
     if (op == "ready") return channel::send_channel_ready(c, secrets);
     if (op == "sign") return channel::sign_commitment(c, secrets);
+    if (op == "shutdown") return channel::shutdown(c, secrets);
     if (op == "disconnected") return channel::peer_disconnected(c);
     if (op == "connected") return channel::peer_connected(c, secrets);
     if (op == "add") {
@@ -315,7 +356,10 @@ val channel_challenge_request() {
 }
 
 // JSON text: {phase, link, channel_id, funder, to_local_msat, to_remote_msat, htlcs,
-// can_update, has_changes_to_sign} of a stored state.
+// can_update, has_changes_to_sign, shutdown_sent, remote_shutdown, shutdown_script} of a
+// stored state; once funded {funding_txid, funding_vout, funding_sats, peer_to_self_delay};
+// while negotiating closing_fee_sats (our last proposal); once closed closing {tx, txid,
+// outputs} (as the `closed` event).
 val channel_info(val state) {
     auto stored = bytes_argument(state, "state", kMaxState);
     if (!stored) return fail(stored.error());
@@ -327,6 +371,19 @@ val channel_info(val state) {
                 {"funder", c->we_are_funder},
                 {"can_update", channel::can_update(*c)},
                 {"has_changes_to_sign", channel::has_changes_to_sign(*c)}};
+    out["shutdown_sent"] = c->shutdown_sent;
+    out["remote_shutdown"] = c->remote_shutdown_script.has_value();
+    out["shutdown_script"] = to_hex(c->local_shutdown_script);
+    if (c->phase == channel::ChannelPhase::kOpen || c->phase == channel::ChannelPhase::kClosed) {
+        out["funding_txid"] = bitcoin::to_display_hex(c->funding_outpoint.txid);
+        out["funding_vout"] = c->funding_outpoint.index;
+        out["funding_sats"] = c->funding_amount.value();
+        // How long the peer's to_local waits on its commitment (we asked for it at open): the
+        // time we have to see a revoked commitment of the peer and punish it.
+        out["peer_to_self_delay"] = c->local_config.to_self_delay;
+    }
+    if (c->last_sent_closing_fee) out["closing_fee_sats"] = c->last_sent_closing_fee->value();
+    if (c->closing_tx) out["closing"] = closing_json(*c->closing_tx);
     if (const auto* spec = channel::current_local_spec(*c)) {
         out["to_local_msat"] = std::to_string(spec->to_local.value());
         out["to_remote_msat"] = std::to_string(spec->to_remote.value());

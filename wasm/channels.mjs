@@ -38,6 +38,11 @@ export class Channels {
   fulfill(state, seed, id, preimage) { return this.#call('fulfill', state, seed, { id: String(id), preimage }); }
   fail(state, seed, id, reason) { return this.#call('fail', state, seed, { id: String(id), reason }); }
   sign(state, seed) { return this.#call('sign', state, seed); }
+  /**
+   * BOLT-2 shutdown, closing to the script given at open. The fee negotiation follows by
+   * itself; the `closed` event {tx, txid, outputs} carries the closing transaction to broadcast.
+   */
+  shutdown(state, seed) { return this.#call('shutdown', state, seed); }
   disconnected(state, seed) { return this.#call('disconnected', state, seed); }
   /** After reconnecting: our channel_reestablish. */
   connected(state, seed) { return this.#call('connected', state, seed); }
@@ -45,7 +50,11 @@ export class Channels {
   challengeRequest() { return unwrap(this.#core.channelChallengeRequest()); }
   /** channel_attach for the hub's hub_challenge frame (send it before connected()'s frames); the state is unchanged. */
   attach(state, seed, challengeFrame) { return this.#call('attach', state, seed, undefined, challengeFrame); }
-  /** {phase, link, channel_id, funder, can_update, has_changes_to_sign, to_local_msat, to_remote_msat, htlcs}. */
+  /**
+   * {phase, link, channel_id, funder, can_update, has_changes_to_sign, to_local_msat, to_remote_msat, htlcs,
+   * shutdown_sent, remote_shutdown, shutdown_script, funding_txid?, funding_vout?, funding_sats?,
+   * peer_to_self_delay?, closing_fee_sats?, closing? {tx, txid, outputs}} (bind_channel.cpp).
+   */
   info(state) { return JSON.parse(unwrap(this.#core.channelInfo(state))); }
   /** What to send the hub so the payee gets amountMsat, given NIP-11 fees.channel (BigInt). */
   amountWithFee(fees, amountMsat) {

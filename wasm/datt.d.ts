@@ -793,6 +793,9 @@ export interface ChannelStep {
   events: Array<{ type: string; [key: string]: unknown }>;
 }
 
+/** A cooperative close's transaction signed by both (hex; txid in display order). */
+export interface ClosingTransaction { tx: string; txid: string; outputs: Array<{ script: string; sats: number }> }
+
 /** The payer's request for a receipt, carried in the HTLC's hop (hex; docs/protocol.md "Receipts"). */
 export interface ReceiptRequest { target: string; payer: string; payer_sig: string; invoice: string }
 
@@ -853,6 +856,8 @@ export class Channels {
   fulfill(state: Uint8Array, seed: Uint8Array, id: bigint | string, preimage: string): ChannelStep;
   fail(state: Uint8Array, seed: Uint8Array, id: bigint | string, reason: string): ChannelStep;
   sign(state: Uint8Array, seed: Uint8Array): ChannelStep;
+  /** BOLT-2 shutdown to the script fixed at open; the `closed` event carries the signed closing tx. */
+  shutdown(state: Uint8Array, seed: Uint8Array): ChannelStep;
   disconnected(state: Uint8Array, seed: Uint8Array): ChannelStep;
   connected(state: Uint8Array, seed: Uint8Array): ChannelStep;
   /** The hub_challenge_request frame: once per connection, before attaching stored channels. */
@@ -862,6 +867,9 @@ export class Channels {
   info(state: Uint8Array): {
     phase: number; link: number; channel_id: string; funder: boolean; can_update: boolean;
     has_changes_to_sign: boolean; to_local_msat?: string; to_remote_msat?: string; htlcs?: number;
+    shutdown_sent: boolean; remote_shutdown: boolean; shutdown_script: string;
+    funding_txid?: string; funding_vout?: number; funding_sats?: number; peer_to_self_delay?: number;
+    closing_fee_sats?: number; closing?: ClosingTransaction;
   };
   amountWithFee(fees: { base_msat: number | bigint; proportional_millionths: number }, amountMsat: bigint | string): bigint;
 }

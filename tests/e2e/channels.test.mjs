@@ -9,7 +9,13 @@
 // advertises, and both pages show the exact new balances in msat (A: minus amount + fee,
 // B: plus the amount); paying needs the unlocked key (A's reload locked it: the Pay button
 // waits until A unlocks). A second payment, A reloading the moment it is sent: paid after
-// the reload, the balances exact.
+// the reload, the balances exact. Then closing from the page (a Close button with a
+// confirmation): A pays B while B's page is gone (the hub holds the payment) and closes: the
+// close waits for the HTLC in flight; A reloads mid-close (stage closing, read back and
+// reestablished); B returns, the payment settles, A's close completes; B closes too. Each
+// closing transaction, signed by both, is in the node's mempool, spends that funding output,
+// pays the hub its balance and the wallet its own less the fee (the funder's); after a block
+// the wallets' confirmed balances include the closing outputs.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import http from 'node:http';
@@ -210,5 +216,114 @@ test('B makes an invoice, A pays it through the hub; exact balances; a second pa
   await waitFor('A\'s hub state after the reload', () => A.page.getByTestId('hub-state').getAttribute('data-state'), 'connected', 10000)
     .catch(async (error) => { await screenshot(A.page, 'channels-after-reload'); throw error; });
   await screenshot(A.page, 'channels-after-reload');
+  for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
+});
+
+async function unlock(who) {
+  await go(who.page, '#/account?next=%2Fchannels');
+  const unlockForm = who.page.getByTestId('unlock-form');
+  await unlockForm.locator('input[name=passphrase]').fill(PASSPHRASE);
+  await unlockForm.getByRole('button', { name: 'Unlock' }).click();
+  await who.page.getByTestId('lock-button').waitFor(T);
+}
+
+/** Clicks Close and confirms on `who`'s ready channel; keeps the wallet's confirmed balance and the channel's balances before. */
+async function startClose(who) {
+  await go(who.page, '#/wallet');
+  who.confirmedBefore = await satsOf(who.page, 'balance-confirmed');
+  await go(who.page, '#/channels');
+  await waitFor(`${who.name} ready to close`, () => stage(who.page), 'ready');
+  who.localMsat = await msat(who.page, 'channel-local');
+  who.remoteMsat = await msat(who.page, 'channel-remote');
+  await who.page.getByTestId('channel-close').click();
+  await who.page.getByTestId('channel-close-confirm').filter({ hasText: 'go back to your wallet' }).waitFor(T);
+  await who.page.getByTestId('channel-close-yes').click();
+}
+
+/** Waits for `who`'s close and checks its transaction in the node; returns {txid, ours}. */
+async function finishClose(who) {
+  await waitFor(`${who.name} closed`, () => stage(who.page), 'closed', 60000).catch(async (error) => {
+    await screenshot(who.page, `channels-not-closed-${who.name}`);
+    throw new Error(`${error.message}; the page says: ${await who.page.getByTestId('channels-page').innerText()}; ` +
+      `the worker said: ${who.warnings.join(' | ')}`);
+  });
+  await who.page.getByTestId('channel-stage').filter({ hasText: 'waiting for confirmation' }).waitFor(T);
+  const txid = await who.page.getByTestId('channel-closing-txid').innerText();
+  await waitFor(`${who.name}'s closing tx in the mempool`, () => app.rpc('getrawmempool', []).then((m) => m.includes(txid)), true, 20000);
+  const tx = await app.rpc('getrawtransaction', [txid, true]);
+  assert.equal(tx.vin.length, 1);
+  assert.equal(tx.vin[0].txid, who.fundingTxid, 'it spends the channel\'s funding output');
+  const sats = tx.vout.map((o) => BigInt(Math.round(o.value * 1e8)));
+  const hub = who.remoteMsat / 1000n;
+  const local = who.localMsat / 1000n;
+  // The hub's output is its whole balance; ours is ours less the fee (we funded the channel).
+  assert.equal(sats.length, 2);
+  const hubIndex = sats.indexOf(hub);
+  assert.ok(hubIndex >= 0, `the hub's ${hub} sats among ${sats}`);
+  const ours = sats[1 - hubIndex];
+  const fee = local - ours;
+  assert.ok(fee >= 500n && fee <= 5000n, `closing fee ${fee} in our range`);
+  await who.page.getByTestId('channel-stage').filter({ hasText: `Closed: ${ours.toLocaleString('en')} sats back to your wallet` }).waitFor(T);
+  return { txid, ours };
+}
+
+test('A closes with a payment in flight to B, who is away: the close waits, A reloads mid-close, B returns, the payment ' +
+  'settles and the close completes; B closes too; after a block both wallets hold the closing outputs', { timeout: 240000 }, async () => {
+  // B's invoice; then B leaves (its worker and its hub connection end with the page).
+  await go(B.page, '#/channels');
+  await B.page.getByTestId('invoice-amount').fill('5000');
+  await B.page.getByTestId('invoice-make').click();
+  await B.page.getByTestId('invoice-status').filter({ hasText: 'Waiting' }).waitFor(T);
+  const invoice = await B.page.getByTestId('invoice-text').innerText();
+  const bLocalBefore = await msat(B.page, 'channel-local');
+  await B.page.goto('about:blank');
+  // A pays it: the hub holds the payment for the absent payee (--hub-hold-seconds, 60 s).
+  await unlock(A);
+  await go(A.page, '#/channels');
+  await A.page.getByTestId('pay-invoice').fill(invoice);
+  const total = await msat(A.page, 'pay-total');
+  await A.page.getByTestId('pay-confirm').click();
+  await waitFor('A\'s HTLC committed', () => A.page.getByTestId('channel-htlcs').getAttribute('data-count'), '1', 20000);
+  assert.equal(await A.page.getByTestId('pay-status').getAttribute('data-status'), 'pending');
+
+  // A closes: shutdown goes out, the closing negotiation waits for the HTLC (BOLT-2).
+  await startClose(A);
+  A.remoteMsat += total;   // the hub's once B takes the payment
+  await A.page.getByTestId('channel-stage').filter({ hasText: 'waiting for 1 payment in flight to settle' }).waitFor(T);
+  assert.equal(await stage(A.page), 'closing');
+  assert.equal(await A.page.getByTestId('pay-invoice').count(), 0, 'no new payment while closing');
+  // A reloads mid-close: the closing channel is read back, reattached and reestablished.
+  await A.page.reload();
+  await A.page.waitForSelector('html[data-ready=true]', T);
+  await A.page.getByTestId('channel').waitFor(T);
+  assert.equal(await stage(A.page), 'closing');
+  await A.page.getByTestId('channel-stage').filter({ hasText: 'waiting for 1 payment in flight to settle' }).waitFor(T);
+  await screenshot(A.page, 'channels-closing');
+
+  // B returns: the hub offers the held payment, B fulfils it, A's HTLC settles, the close completes.
+  await B.page.goto(app.base);
+  await B.page.waitForSelector('html[data-ready=true]', T);
+  await go(B.page, '#/channels');
+  const hash = datt.invoice.decode(invoice).payment_hash;
+  await waitFor('A\'s payment to B', () => A.page.locator(`[data-testid=payment-row][data-hash="${hash}"]`).getAttribute('data-status'), 'paid', 60000);
+  await waitFor('B\'s balance with the payment', () => msat(B.page, 'channel-local'), bLocalBefore + 5_000_000n, 60000);
+  const a = await finishClose(A);
+  await startClose(B);
+  const b = await finishClose(B);
+  await screenshot(A.page, 'channels-closed');
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  for (const [who, closed] of [[A, a], [B, b]]) {
+    await who.page.getByTestId('channel-stage').filter({ hasText: 'are back in your wallet (confirmed)' }).waitFor({ timeout: 60000 });
+    // The funding output's watch saw the spend: our own closing transaction, no warning.
+    await waitFor(`${who.name}'s funding spend seen`, () => who.page.getByTestId('channel').first().getAttribute('data-spent'), 'cooperative');
+    assert.equal(await who.page.getByTestId('channel-unilateral').count(), 0);
+    await go(who.page, '#/wallet');
+    await waitFor(`${who.name}'s confirmed balance with the closing output`, () => satsOf(who.page, 'balance-confirmed'),
+      who.confirmedBefore + closed.ours, 60000);
+  }
+  // Closed channels no longer offer Close; the open form is back.
+  await go(A.page, '#/channels');
+  await A.page.getByTestId('channel-open-form').waitFor(T);
+  assert.equal(await A.page.getByTestId('channel-close').count(), 0);
   for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { chainHash, checkChannel, checkFundingAmount, checkInvoice, checkPayment, formatMsat, frameHeader, frameText,
+import { chainHash, checkChannel, checkFundingAmount, closingRecord, fundingSpend, checkInvoice, checkPayment, formatMsat, frameHeader, frameText,
   invoiceNetwork, invoiceSummary, MESSAGE, parseInvoiceAmount, payeeChannelOf } from '../../web/src/channels/records.js';
 
 const datt = await loadDatt({ payments: true, channels: true });
@@ -45,6 +45,38 @@ test('stored channels, invoices and payments: valid records pass, tampered field
   assert.equal(checkPayment(payment({ status: 'paid', preimage: h('4') })).status, 'paid');
   for (const bad of [{ status: 'done' }, { htlcId: 0 }, { htlcId: '-1' }, { feeMsat: '1.5' }, { preimage: 'ab' },
     { reason: 5 }, { createdAt: 'now' }]) refused(checkPayment, payment(bad));
+});
+
+test('a closed channel keeps its closing transaction and what it pays this wallet', () => {
+  const ours = `0014${'11'.repeat(20)}`;
+  const event = { type: 'closed', tx: '02'.repeat(100), txid: h('d'),
+    outputs: [{ script: `0014${'22'.repeat(20)}`, sats: 150000 }, { script: ours, sats: 47250 }] };
+  const closing = closingRecord(event, ours);
+  assert.deepEqual(closing, { tx: event.tx, txid: h('d'), ourSats: 47250, broadcast: false });
+  // Our side below the dust limit: no output of ours, nothing comes back.
+  assert.equal(closingRecord({ ...event, outputs: [event.outputs[0]] }, ours).ourSats, 0);
+  assert.equal(checkChannel(channel({ stage: 'closed', closing })).closing.ourSats, 47250);
+  assert.equal(checkChannel(channel({ stage: 'closing' })).stage, 'closing');
+  for (const bad of [{ ...closing, tx: 'xyz' }, { ...closing, tx: '02'.repeat(10) }, { ...closing, txid: 'ab' },
+    { ...closing, ourSats: -1 }, { ...closing, ourSats: 1.5 }, { ...closing, broadcast: 'yes' },
+    { ...closing, problem: 'x'.repeat(2001) }, null]) refused(checkChannel, channel({ stage: 'closed', closing: bad }));
+});
+
+test('a spend of the funding output: our closing transaction is cooperative, anything else the hub\'s unilateral close', () => {
+  const closed = channel({ stage: 'closed', closing: { tx: '02'.repeat(100), txid: h('d'), ourSats: 1000, broadcast: true } });
+  assert.deepEqual(fundingSpend(closed, { txid: h('d') }), { txid: h('d'), kind: 'cooperative', height: null });
+  assert.deepEqual(fundingSpend(closed, { txid: h('e'), height: 500 }), { txid: h('e'), kind: 'unilateral', height: 500 });
+  assert.deepEqual(fundingSpend(channel(), { txid: h('d'), height: 7 }), { txid: h('d'), kind: 'unilateral', height: 7 },
+    'an open channel has no closing transaction: any spend is the hub\'s');
+  // Told again (mempool, then the block): only a change of height is news.
+  const seen = { ...closed, spentBy: { txid: h('d'), kind: 'cooperative', height: null } };
+  assert.equal(fundingSpend(seen, { txid: h('d') }), null);
+  assert.deepEqual(fundingSpend(seen, { txid: h('d'), height: 9 }), { txid: h('d'), kind: 'cooperative', height: 9 });
+  assert.equal(checkChannel(seen).spentBy.kind, 'cooperative');
+  for (const bad of [null, { txid: 'ab', kind: 'cooperative', height: null }, { txid: h('d'), kind: 'mutual', height: null },
+    { txid: h('d'), kind: 'unilateral', height: -1 }, { txid: h('d'), kind: 'unilateral', height: '5' }]) {
+    refused(checkChannel, { ...closed, spentBy: bad });
+  }
 });
 
 test('amounts: msat shown exactly in sats; typed amounts parsed exactly or refused', () => {

@@ -583,6 +583,7 @@ async function init() {
       channels?.onWalletChange().catch(reportError);   // funding payments may have confirmed
     },
     onStatus: (status) => post(lastWallet = { type: 'walletStatus', status }),
+    onSpend: (event) => channels?.onFundingSpend(event).catch(reportError),   // a channel's funding output spent
   });
   tipBook = new TipBook({
     datt, db: walletDb, wallet,
@@ -684,6 +685,7 @@ const handlers = {
   channelFund: (message) => channels.fund(message),
   channelInvoice: (message) => channels.invoice({ amountMsat: String(message.amountMsat), description: message.description }),
   channelPay: (message) => channels.pay({ invoice: String(message.invoice), receipt: message.receipt ?? null }),
+  channelClose: (message) => channels.close({ id: String(message.id) }),
   // Tips over the channel (channels/invoice_exchange.js): the payer's request, the author's tab signing.
   channelTipAsk: (message) => invoiceExchange.ask(message.request),
   async channelTipSigned(message) {

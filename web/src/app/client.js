@@ -375,6 +375,11 @@ export class Client {
     return this.#owner.call('channelFund', { id, transaction: signed.transaction, txid: signed.txid, unsigned, vout });
   }
 
+  /** Cooperative close of channel `id`: resolves once shutdown is committed and sent; the record tells the rest. */
+  channelClose(id) {
+    return this.#owner.call('channelClose', { id });
+  }
+
   /** A BOLT-11 invoice for `amountMsat` on the open channel: {invoice, paymentHash}. */
   channelInvoice(amountMsat, description) {
     return this.#owner.call('channelInvoice', { amountMsat: String(amountMsat), description });

@@ -6,7 +6,7 @@
 
 /** Where a channel of this browser is, as the page shows it. */
 export const CHANNEL_STAGES = ['opening', 'funding_needed', 'funding_signing', 'funding_broadcast', 'confirming',
-  'ready', 'closed', 'failed'];
+  'ready', 'closing', 'closed', 'failed'];
 export const PAYMENT_STATUSES = ['pending', 'paid', 'failed'];
 const HEX64 = /^[0-9a-f]{64}$/;
 const MAX_MSAT = 21_000_000n * 100_000_000n * 1000n;
@@ -29,7 +29,10 @@ const isMsat = (v) => typeof v === 'string' && /^\d{1,22}$/.test(v) && BigInt(v)
  * A stored channel: {id (its temporary_channel_id, the key), stage, state (the wasm machine's
  * bytes), seed {nonce, ciphertext} (the channel's 32-byte seed sealed under the device key),
  * fundingSats, network, createdAt, minimumDepth, funding? {script, sats, txid?, vout?,
- * transaction?, unsigned?}, closing? {txid}, message? (the hub's last warning or error)}.
+ * transaction?, unsigned?}, closing? {tx, txid, ourSats, broadcast, problem?} (the cooperative close's
+ * transaction signed by both, what it pays this wallet, whether the node took it), message?
+ * (the hub's last warning or error), spentBy? {txid, kind: cooperative|unilateral, height} (the
+ * funding output's spend, seen by the chain watch)}.
  */
 export function checkChannel(record) {
   if (!record || typeof record !== 'object') fail('not an object');
@@ -48,8 +51,42 @@ export function checkChannel(record) {
     if (f.vout !== undefined && (!Number.isInteger(f.vout) || f.vout < 0)) fail('bad funding vout');
     if (f.transaction !== undefined && !isBytes(f.transaction, 10, 400000)) fail('bad funding transaction');
   }
+  if (record.closing !== undefined) {
+    const c = record.closing;
+    if (!c || typeof c.tx !== 'string' || !/^[0-9a-f]{120,20000}$/.test(c.tx) || c.tx.length % 2 || !HEX64.test(c.txid)) fail('bad closing');
+    if (!Number.isSafeInteger(c.ourSats) || c.ourSats < 0 || typeof c.broadcast !== 'boolean') fail('bad closing');
+    if (c.problem !== undefined && (typeof c.problem !== 'string' || c.problem.length > 2000)) fail('bad closing');
+  }
+  if (record.spentBy !== undefined) {
+    const b = record.spentBy;
+    if (!b || !HEX64.test(b.txid) || !['cooperative', 'unilateral'].includes(b.kind)) fail('bad spentBy');
+    if (b.height !== null && (!Number.isInteger(b.height) || b.height < 0)) fail('bad spentBy');
+  }
   if (record.message !== undefined && (typeof record.message !== 'string' || record.message.length > 2000)) fail('bad message');
   return record;
+}
+
+/**
+ * What the chain says of a channel whose funding output was spent by `txid` (the bridge's
+ * `spend` notification, `height` null while in the mempool): `cooperative` when it is the
+ * closing transaction this browser stored, `unilateral` otherwise (the hub's commitment,
+ * current or revoked: this browser never broadcasts its own). Null when nothing changes.
+ */
+export function fundingSpend(record, { txid, height }) {
+  const kind = record.closing?.txid === txid ? 'cooperative' : 'unilateral';
+  const h = Number.isInteger(height) ? height : null;
+  if (record.spentBy?.txid === txid && record.spentBy.height === h) return null;
+  return { txid, kind, height: h };
+}
+
+/**
+ * What the channel's record keeps of the machine's `closed` event {tx, txid, outputs}: the
+ * transaction to broadcast and the sats it pays to our shutdown script (0 when our side was
+ * below the dust limit and left to the fee).
+ */
+export function closingRecord(event, shutdownScript) {
+  const ours = event.outputs.filter((o) => o.script === shutdownScript).reduce((sum, o) => sum + Number(o.sats), 0);
+  return { tx: event.tx, txid: event.txid, ourSats: ours, broadcast: false };
 }
 
 /** A preimage this browser will release: {paymentHash, preimage (hex), invoice, amountMsat, channelId, createdAt, paid}. */

@@ -13,8 +13,8 @@
 // confirmations (the wallet's SPV chain) -> channel_ready both ways (operational). On every
 // new connection: hub_challenge_request, hub_challenge, then channel_attach and
 // channel_reestablish for each stored channel.
-import { chainHash, checkFundingAmount, formatMsat, frameHeader, frameText, invoiceNetwork, invoiceSummary, MESSAGE,
-  payeeChannelOf } from './records.js';
+import { chainHash, checkFundingAmount, closingRecord, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
+  invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
 import { commit, putMeta, readChannelData, readMeta } from './store.js';
 import { tipInvoiceFields } from './invoice_request.js';
 import { getTx, readChain } from '../wallet/store.js';
@@ -282,7 +282,7 @@ export class ChannelSync {
           followUps.push(() => this.#broadcastFunding(next.id));
           break;
         case 'operational':
-          next.stage = 'ready';
+          if (next.stage !== 'closing') next.stage = 'ready';   // a channel_ready again after a reconnect
           next.message = undefined;
           break;
         case 'htlc_received':
@@ -302,6 +302,8 @@ export class ChannelSync {
         }
         case 'closed':
           next.stage = 'closed';
+          next.closing = closingRecord(event, this.#datt.channel.info(step.state).shutdown_script);
+          followUps.push(() => this.#broadcastClosing(next.id));
           break;
         default:   // remote_commitment_revoked, updates_dropped: nothing to show
       }
@@ -355,6 +357,8 @@ export class ChannelSync {
         if (record.stage === 'funding_broadcast') await this.#broadcastFunding(record.id);
       }
       await this.#checkConfirmations();
+      await this.#afterClose();
+      await this.#watchFundings();
     });
   }
 
@@ -509,5 +513,81 @@ export class ChannelSync {
       amountMsat: String(amountMsat), channelId: ready.info.channel_id, createdAt: Date.now(), paid: false }] }));
     this.#onChange();
     return { invoice };
+  }
+
+  // --- closing (docs/web.md "Channels": "Closing a channel") ------------------------------
+
+  /**
+   * Cooperative close: BOLT-2 shutdown to the script fixed at open (the wallet's address).
+   * The machine waits for payments in flight to settle, then the funder's fee negotiation
+   * runs; its `closed` event (#step) stores the closing transaction signed by both before
+   * anything is sent, and #broadcastClosing sends it through the wallet's bridge.
+   */
+  close({ id }) {
+    return this.#queue(async () => {
+      await this.#load();
+      const record = this.#channels.get(id);
+      if (!record || record.stage !== 'ready') throw new Error('only an open channel can be closed');
+      if (this.#ws?.readyState !== WebSocket.OPEN) {
+        throw new Error('not connected to the hub: a cooperative close needs the hub online (wait for the connection)');
+      }
+      try {
+        await this.#step({ ...record, stage: 'closing', message: undefined }, (state, seed) => this.#datt.channel.shutdown(state, seed));
+      } catch (error) {
+        // Refused (e.g. our updates are not signed yet): the channel stays open, the reason shown.
+        const current = this.#channels.get(id);
+        if (current.stage === 'closing' && !this.#datt.channel.info(current.state).shutdown_sent) await this.#save({ ...current, stage: 'ready' });
+        throw error;
+      }
+      return { id };
+    });
+  }
+
+  /** The closing transaction to the node, through the wallet's bridge; retried on the next wallet change if it fails. */
+  async #broadcastClosing(id) {
+    const record = this.#channels.get(id);
+    if (!record?.closing || record.closing.broadcast) return;
+    let patch;
+    try {
+      const verdict = await this.#wallet.broadcastRaw(unhex(record.closing.tx));
+      patch = verdict.accepted ? { broadcast: true, problem: undefined }
+        : { problem: `The node did not take the closing transaction yet: ${verdict.reason ?? 'refused'}` };
+    } catch (error) {
+      patch = { problem: `The closing transaction was not broadcast yet: ${error.message}` };
+    }
+    const current = this.#channels.get(id);
+    await this.#save({ ...current, closing: { ...current.closing, ...patch } });
+  }
+
+  async #afterClose() {
+    for (const record of [...this.#channels.values()]) {
+      if (record.stage === 'closed' && record.closing && !record.closing.broadcast) await this.#broadcastClosing(record.id);
+    }
+  }
+
+  // --- watching the funding outputs (docs/web.md "Channels": "Watching the chain") ---------
+
+  /**
+   * Every funded channel's funding output is watched through the wallet's bridge connection,
+   * until its spend is in a block (the bridge allows 100 scripts and outpoints per connection).
+   */
+  async #watchFundings() {
+    const outpoints = [...this.#channels.values()]
+      .filter((r) => r.funding?.txid && Number.isInteger(r.funding.vout) && !['opening', 'funding_needed', 'failed'].includes(r.stage)
+        && !(r.spentBy && r.spentBy.height !== null))
+      .map((r) => ({ txid: r.funding.txid, vout: r.funding.vout }));
+    if (outpoints.length) await this.#wallet.watchOutpoints(outpoints).catch(() => {});
+  }
+
+  /** The bridge's `spend` of a watched funding output: our closing transaction, or the hub's commitment. */
+  onFundingSpend(event) {
+    return this.#queue(async () => {
+      const o = event.outpoint;
+      if (typeof event.txid !== 'string' || !/^[0-9a-f]{64}$/.test(event.txid) || !o) return;
+      const record = [...this.#channels.values()].find((r) => r.funding?.txid === o.txid && r.funding?.vout === o.vout);
+      if (!record) return;
+      const spentBy = fundingSpend(record, { txid: event.txid, height: event.height });
+      if (spentBy) await this.#save({ ...record, spentBy });
+    });
   }
 }

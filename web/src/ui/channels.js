@@ -93,27 +93,75 @@ function Funding({ channel, wallet }) {
     <${ErrorLine} error=${action.error} /></div>`;
 }
 
+/** Close: a cooperative close with the hub, after a confirmation (the sats go back to the wallet). */
+function CloseChannel({ channel }) {
+  const client = useClient();
+  const [asking, setAsking] = useState(false);
+  const [action, run] = useAction();
+  const local = BigInt(channel.info?.to_local_msat ?? 0);
+  const close = () => run(async () => {
+    await client.channelClose(channel.id);
+    setAsking(false);
+  });
+  if (!asking) {
+    return html`<p><button data-testid="channel-close" onClick=${() => setAsking(true)}>Close channel</button></p>`;
+  }
+  return html`<div class="notice" data-testid="channel-close-confirm">
+    <p>Close this channel? Your ${formatMsat(local)} go back to your wallet on chain (less the closing fee, whole sats),
+      once the hub agrees and the closing transaction confirms. The hub must be online for this.</p>
+    <p><button class="primary" data-testid="channel-close-yes" disabled=${action.busy} onClick=${close}>Yes, close it</button>
+      <button data-testid="channel-close-cancel" disabled=${action.busy} onClick=${() => setAsking(false)}>Cancel</button></p>
+    <${ErrorLine} error=${action.error} /></div>`;
+}
+
+/** Where a close is: negotiating, broadcast, confirmed in the wallet. */
+function closingText(channel, wallet) {
+  if (channel.stage === 'closing') {
+    const htlcs = channel.info?.htlcs ?? 0;
+    return htlcs > 0 ? `Closing: waiting for ${htlcs} payment${htlcs === 1 ? '' : 's'} in flight to settle first…`
+      : 'Closing: agreeing on the closing transaction with the hub…';
+  }
+  const c = channel.closing;
+  if (!c) return STAGE_TEXT.closed;
+  const back = `${c.ourSats.toLocaleString('en')} sats`;
+  const tx = wallet?.txs?.find((t) => t.txid === c.txid);
+  if (tx?.status === 'confirmed') return `Closed: ${back} are back in your wallet (confirmed).`;
+  if (!c.broadcast) return `Closed: ${back} back to your wallet once the closing transaction is broadcast…`;
+  return `Closed: ${back} back to your wallet, waiting for confirmation.`;
+}
+
 function Channel({ channel, wallet }) {
   const info = channel.info;
   let stage = STAGE_TEXT[channel.stage] ?? '';
+  if (channel.stage === 'closing' || channel.stage === 'closed') stage = closingText(channel, wallet);
   if (channel.stage === 'confirming') {
     const have = channel.confirmations ?? 0;
     const left = Math.max(0, channel.minimumDepth - have);
     stage = left > 0 ? `Waiting for ${left} confirmation${left === 1 ? '' : 's'} of the funding payment (${have} of ${channel.minimumDepth}).`
       : 'Confirmed: waiting for the hub to say the channel is ready…';
   }
-  return html`<section class="card" data-testid="channel" data-stage=${channel.stage} data-id=${channel.id}>
+  const unilateral = channel.spentBy?.kind === 'unilateral';
+  return html`<section class="card" data-testid="channel" data-stage=${channel.stage} data-id=${channel.id}
+    data-spent=${channel.spentBy?.kind ?? ''}>
     <h2>Channel of ${channel.fundingSats.toLocaleString('en')} sats</h2>
     ${channel.damaged && html`<p class="banner warning">This channel's stored state does not parse: ${channel.damaged}</p>`}
+    ${unilateral && html`<p class="banner warning" data-testid="channel-unilateral">The hub closed this channel on chain by
+      itself (transaction <code>${channel.spentBy.txid}</code>${channel.spentBy.height === null ? ', not yet in a block' : ''}),
+      not by agreement with you. Your side (${info?.to_local_msat !== undefined ? formatMsat(BigInt(info.to_local_msat)) : 'your balance'})
+      is in an output paid to this channel's own key, which the app cannot sweep into your wallet yet; and if the hub broadcast an
+      old state of the channel, the app cannot punish it yet (docs/web.md "Channels").</p>`}
     ${channel.stage !== 'ready' && html`<p data-testid="channel-stage">${stage}</p>`}
     ${channel.stage === 'funding_needed' && wallet && html`<${Funding} channel=${channel} wallet=${wallet} />`}
-    ${info && info.to_local_msat !== undefined && html`<dl class="wallet-review">
+    ${info && info.to_local_msat !== undefined && channel.stage !== 'closed' && html`<dl class="wallet-review">
       <dt>Yours (local)</dt><dd><${Msat} msat=${info.to_local_msat} testid="channel-local" /></dd>
       <dt>The hub's (remote)</dt><dd><${Msat} msat=${info.to_remote_msat} testid="channel-remote" /></dd>
       <dt>Payments in flight</dt><dd data-testid="channel-htlcs" data-count=${String(info.htlcs ?? 0)}>${info.htlcs ?? 0}</dd>
     </dl>`}
     ${channel.funding?.txid && html`<p class="muted">Funding <code data-testid="channel-funding-txid">${channel.funding.txid}</code></p>`}
+    ${channel.closing && html`<p class="muted">Closing transaction <code data-testid="channel-closing-txid">${channel.closing.txid}</code></p>`}
+    ${channel.closing?.problem && html`<p class="notice" data-testid="channel-closing-problem">${channel.closing.problem} (tried again with the next block)</p>`}
     ${channel.message && html`<p class="notice" data-testid="channel-message">${channel.message}</p>`}
+    ${channel.stage === 'ready' && html`<${CloseChannel} channel=${channel} />`}
   </section>`;
 }
 
@@ -259,7 +307,8 @@ export function ChannelsPage() {
     ${ready && hub && html`<${Pay} data=${data} hub=${hub} channel=${ready} />`}
     <${Payments} payments=${data.payments} />
     ${hub && data.wallet && !ready && !opening && html`<${OpenForm} hub=${hub} wallet=${data.wallet} />`}
-    <p class="muted">Closing a channel from the web app is not available yet, and the app does not yet watch the chain
-      for a hub that broadcasts an old state of a channel: until it does, a channel relies on the hub's honesty for that.</p>
+    <p class="muted">While it is open, the app watches each channel's funding output and says so if the hub closes a
+      channel on its own, but it cannot yet sweep your side of such a close nor punish an old state the hub broadcasts:
+      for that, a channel still relies on the hub's honesty (docs/web.md "Channels").</p>
   </div>`;
 }

@@ -43,12 +43,15 @@ export class WalletSync {
   #watching = new Set();     // script hex watched on the current connection
   #syncing = null;
   #checking = null;
+  #outpoints = new Map();    // "txid:vout" -> {txid, vout}: others' outpoints to watch (channels' fundings)
+  #onSpend;
 
-  constructor({ datt, db, onChange, onStatus }) {
+  constructor({ datt, db, onChange, onStatus, onSpend = null }) {
     this.#datt = datt;
     this.#db = db;
     this.#onChange = onChange;
     this.#onStatus = onStatus;
+    this.#onSpend = onSpend;
   }
 
   #setStatus(patch) {
@@ -150,6 +153,21 @@ export class WalletSync {
       await this.#relay.btc('watch', { scripts });
       for (const hex of scripts) this.#watching.add(hex);
     }
+    const outpoints = [...this.#outpoints].filter(([key]) => !this.#watching.has(key));
+    for (let i = 0; i < outpoints.length; i += WATCH_CHUNK) {
+      const chunk = outpoints.slice(i, i + WATCH_CHUNK);
+      await this.#relay.btc('watch', { outpoints: chunk.map(([, o]) => o) });
+      for (const [key] of chunk) this.#watching.add(key);
+    }
+  }
+
+  /**
+   * Watches outpoints that are not the wallet's (a channel's funding output): their spends
+   * go to `onSpend` (channels/sync.js), on this connection and every later one.
+   */
+  async watchOutpoints(outpoints) {
+    for (const o of outpoints) this.#outpoints.set(`${o.txid}:${o.vout}`, { txid: o.txid, vout: o.vout });
+    if (this.account && this.#scan && this.#relay) await this.#watch();
   }
 
   /** Next fresh receive and change addresses. */
@@ -298,6 +316,7 @@ export class WalletSync {
           await this.#onMinedSpend(event);
           await this.#confirm(event.txid);
         }
+        if (this.#onSpend && this.#outpoints.has(`${event.outpoint?.txid}:${event.outpoint?.vout}`)) await this.#onSpend(event);
         break;
       case 'tip':
         await this.syncHeaders();
@@ -411,6 +430,15 @@ export class WalletSync {
     await this.#relay.btc('watch', { outpoints: [...spent].map((o) => ({ txid: o.slice(0, 64), vout: Number(o.slice(65)) })) }).catch(() => {});
     this.#onChange();
     return verdict;
+  }
+
+  /**
+   * Broadcasts a transaction the wallet did not build (a channel's closing transaction,
+   * channels/sync.js): its outputs to the wallet's scripts come back as payments (watched).
+   */
+  async broadcastRaw(transaction) {
+    this.#ready();
+    return this.#relay.btc('broadcast', { tx: toHex(transaction) }, 60000);
   }
 
   #readAll() {
