@@ -3,14 +3,18 @@
 // HTLC, commitment_signed + revoke_and_ack both ways, B fulfilling it, and the same dance
 // again: 4 commitment_signed (each signed, then verified) and 4 revoke_and_ack.
 //   BM_Payment/S/N/A  S = 0: the machines alone (states kept in memory); S = 1: plus every
-//                     new state through the stored format (serialize and parse, as a node
-//                     commits it before sending), 10 stores per payment
+//                     new state through the stored format (serialize and the checked parse
+//                     back, as a read from storage does), 10 stores per payment; S = 2: every
+//                     new state serialized only (what a node writes; the hub keeps the
+//                     machine's value and never parses what it wrote)
 //                     N other HTLCs of 10,000 sat already in the channel (each commitment
 //                     then signs, and verifies, N more HTLC transactions)
 //                     A the payment in sat: 2 is trimmed (a tip: no HTLC output), 50,000 is not;
 //                     payments alternate A -> B and B -> A
 // items_per_second is payments per second on one core (the benchmark is single-threaded).
 //   BM_DeriveCommitmentKeys   the five keys of one commitment (BOLT-3 key derivation)
+//   BM_DeriveLocalCommitmentKeys / BM_DeriveRemoteCommitmentKeys  the same keys with our
+//                             secrets (what the machine does: G multiplications instead)
 //   BM_PerCommitmentPoint     our secret and point of one commitment number
 #include <benchmark/benchmark.h>
 
@@ -35,7 +39,8 @@ Hash256 preimage(uint64_t n) {
 void BM_Payment(benchmark::State& state) {
     ChannelPair pair;
     datt::channel::testing::PairConfig config;
-    config.store_every_state = state.range(0) == 1;
+    config.store_every_state = state.range(0) >= 1;
+    config.load_every_state = state.range(0) == 1;
     if (!pair.open(config)) {
         state.SkipWithError(pair.last_error.c_str());
         return;
@@ -81,6 +86,7 @@ BENCHMARK(BM_Payment)
     ->Args({1, 0, 2})
     ->Args({0, 0, 50'000})
     ->Args({1, 0, 50'000})
+    ->Args({2, 0, 50'000})
     ->Args({1, 10, 50'000})
     ->Unit(benchmark::kMicrosecond);
 
@@ -96,6 +102,34 @@ void BM_DeriveCommitmentKeys(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_DeriveCommitmentKeys)->Unit(benchmark::kMicrosecond);
+
+void BM_DeriveLocalCommitmentKeys(benchmark::State& state) {
+    const auto a = ChannelSecrets::from_seed(datt::channel::testing::filled(1)).value();
+    const auto b = ChannelSecrets::from_seed(datt::channel::testing::filled(2)).value();
+    const crypto::PubKey point = crypto::pubkey(a.funding_key);
+    const ChannelBasepoints owner = a.basepoints();
+    const ChannelBasepoints other = b.basepoints();
+    for (auto _ : state) {
+        auto keys = derive_local_commitment_keys(a.funding_key, point, owner, a.delayed_payment_basepoint_secret,
+                                                 a.htlc_basepoint_secret, other);
+        benchmark::DoNotOptimize(keys);
+    }
+}
+BENCHMARK(BM_DeriveLocalCommitmentKeys)->Unit(benchmark::kMicrosecond);
+
+void BM_DeriveRemoteCommitmentKeys(benchmark::State& state) {
+    const auto a = ChannelSecrets::from_seed(datt::channel::testing::filled(1)).value();
+    const auto b = ChannelSecrets::from_seed(datt::channel::testing::filled(2)).value();
+    const crypto::PubKey point = crypto::pubkey(a.funding_key);
+    const ChannelBasepoints owner = a.basepoints();
+    const ChannelBasepoints other = b.basepoints();
+    for (auto _ : state) {
+        auto keys = derive_remote_commitment_keys(point, owner, other, b.revocation_basepoint_secret,
+                                                  b.htlc_basepoint_secret);
+        benchmark::DoNotOptimize(keys);
+    }
+}
+BENCHMARK(BM_DeriveRemoteCommitmentKeys)->Unit(benchmark::kMicrosecond);
 
 void BM_PerCommitmentPoint(benchmark::State& state) {
     const Hash256 seed = datt::channel::testing::filled(3);

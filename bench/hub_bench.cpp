@@ -8,7 +8,11 @@
 // channel each; every pair pays one payment at a time, all pairs at once. A payment is A's
 // update_add_htlc to the hub until A holds its fulfilment and every side is quiet (A ->
 // hub: add, commitment_signed, revoke_and_ack both ways; hub -> B the same; B's fulfil back
-// both hops). Prints payments/s over all pairs and the latency p50/p99 of one payment.
+// both hops). Prints payments/s over all pairs and the latency p50/p99 of one payment; the
+// process's CPU time per payment (hub, writer and the clients' machines together: all in
+// this process); the hub's WriteHubs per payment (each is at most one commit, one fsync; the
+// writer may join several); and the resident memory the channels added, per channel (the
+// hub's and the bench clients' copies together: an upper bound for the hub).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -19,6 +23,8 @@
 #include <map>
 #include <mutex>
 #include <string>
+#include <fstream>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -39,10 +45,13 @@ using bitcoin::Sats;
 
 namespace {
 
-Hash256 filled(uint8_t fill, uint8_t second = 0) {
+// `fill` everywhere but the first two bytes: `second`, then `third` (pairs past 255 differ
+// there: their seeds, temporary ids and funding inputs stay distinct).
+Hash256 filled(uint8_t fill, uint8_t second = 0, uint8_t third = 0) {
     Hash256 out{};
     out.fill(fill);
     out[0] = second;
+    out[1] = third;
     return out;
 }
 
@@ -89,6 +98,24 @@ struct Client {
     bool fulfilled = false;           // payer: the current payment came back fulfilled
     std::string error;
 };
+
+// Resident set size in KiB (Linux /proc/self/status VmRSS).
+long rss_kib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line)) {
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    }
+    return 0;
+}
+
+// User + system CPU seconds of the whole process.
+double cpu_seconds() {
+    rusage usage{};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+           static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
 
 Relay* g_relay = nullptr;
 Frames* g_frames = nullptr;
@@ -140,10 +167,10 @@ bool quiet(const channel::Channel& c) {
            channel::current_local_spec(c)->htlcs.empty();
 }
 
-bool open(Client& c, ConnectionId conn, uint8_t tag, Msats push) {
+bool open(Client& c, ConnectionId conn, uint8_t tag, uint8_t high, Msats push) {
     c.conn = conn;
     g_relay->on_open(conn, "127.0.0.1");
-    const channel::OpenParams params{filled(0x06), filled(tag, 1), Sats{10'000'000}, push, 2'500,
+    const channel::OpenParams params{filled(0x06), filled(tag, 1, high), Sats{10'000'000}, push, 2'500,
                                      channel::ChannelConfig{Sats{546}, Msats{9'000'000'000}, Sats{10'000}, Msats{1}, 144, 30},
                                      bitcoin::p2wpkh_script(c.secrets.funding_pubkey()),
                                      channel::ClosingFeeRange{Sats{500}, Sats{5'000}}};
@@ -152,7 +179,7 @@ bool open(Client& c, ConnectionId conn, uint8_t tag, Msats push) {
         if (!pump(c, std::chrono::seconds(10))) return false;
     }
     bitcoin::Transaction tx;
-    tx.inputs.push_back(bitcoin::TxIn{{filled(tag, 2), 0}, {}, 0xfffffffd, {}});
+    tx.inputs.push_back(bitcoin::TxIn{{filled(tag, 2, high), 0}, {}, 0xfffffffd, {}});
     tx.outputs.push_back(channel::funding_output(Sats{10'000'000}, c.secrets.funding_pubkey(), *c.state->remote_funding_pubkey));
     if (!take(c, channel::funding_created(*c.state, c.secrets, {bitcoin::txid(tx), 0}))) return false;
     while (c.state->phase != channel::ChannelPhase::kOpen) {
@@ -187,7 +214,12 @@ int main(int argc, char** argv) {
         auto reader = (*store)->open_reader();
         hub::HubOptions options;
         options.chain_hash = filled(0x06);
-        auto made = hub::Hub::make(config, options, **reader, [&](WriteHub w) { return relay.write_hub(std::move(w)); },
+        std::atomic<uint64_t> writes{0};
+        auto made = hub::Hub::make(config, options, **reader,
+                                   [&](WriteHub w) {
+                                       ++writes;
+                                       return relay.write_hub(std::move(w));
+                                   },
                                    nullptr, frames);
         if (!made) return std::fprintf(stderr, "%s\n", made.error().message.c_str()), 1;
         relay.attach_channels(made->get());
@@ -198,17 +230,21 @@ int main(int argc, char** argv) {
 
         std::vector<Client> payers, payees;
         for (size_t i = 0; i < pairs; ++i) {
-            payers.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 10)).value(), {}, {}, false, {}});
-            payees.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 11)).value(), {}, {}, false, {}});
+            payers.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 10, static_cast<uint8_t>(i >> 8))).value(), {}, {}, false, {}});
+            payees.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 11, static_cast<uint8_t>(i >> 8))).value(), {}, {}, false, {}});
         }
+        const long rss_before = rss_kib();
         for (size_t i = 0; i < pairs; ++i) {
-            if (!open(payers[i], 1000 + i, static_cast<uint8_t>(2 * i), Msats{0}) ||
-                !open(payees[i], 2000 + i, static_cast<uint8_t>(2 * i + 1), Msats{5'000'000'000})) {
+            if (!open(payers[i], 1'000'000 + i, static_cast<uint8_t>(2 * i), static_cast<uint8_t>((2 * i) >> 8),
+                      Msats{0}) ||
+                !open(payees[i], 2'000'000 + i, static_cast<uint8_t>(2 * i + 1),
+                      static_cast<uint8_t>((2 * i + 1) >> 8), Msats{5'000'000'000})) {
                 std::fprintf(stderr, "open failed: %s %s\n", payers[i].error.c_str(), payees[i].error.c_str());
                 return 1;
             }
             payees[i].preimage = filled(0x77);
         }
+        const long rss_open = rss_kib();
         const Hash256 hash = crypto::sha256(filled(0x77));
         const Msats amount{1'000'000};  // 1,000 sat
         const auto with_fee = *channel::amount_with_fee({Msats{config.hub_base_fee_msat}, config.hub_fee_ppm}, amount);
@@ -222,6 +258,8 @@ int main(int argc, char** argv) {
             take(payers[i], channel::add_htlc(*payers[i].state, with_fee, hash, 1040, onion, 0));
         };
         const auto begin = std::chrono::steady_clock::now();
+        const double cpu_begin = cpu_seconds();
+        const uint64_t writes_begin = writes.load();
         for (size_t i = 0; i < pairs; ++i) pay(i);
         size_t finished = 0;
         while (finished < pairs) {
@@ -250,11 +288,18 @@ int main(int argc, char** argv) {
             }
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+        const double cpu = cpu_seconds() - cpu_begin;
+        const double write_count = static_cast<double>(writes.load() - writes_begin);
         std::sort(latencies.begin(), latencies.end());
         std::printf("hub: %zu pairs x %zu payments, durable SQLite (synchronous=FULL)\n", pairs, per_pair);
         std::printf("payments/s: %.0f\n", static_cast<double>(latencies.size()) / seconds);
         std::printf("latency ms: p50 %.2f  p99 %.2f\n", latencies[latencies.size() / 2],
                     latencies[latencies.size() * 99 / 100]);
+        const double payments = static_cast<double>(latencies.size());
+        std::printf("cpu per payment: %.2f ms (process, all threads)\n", 1000.0 * cpu / payments);
+        std::printf("hub WriteHubs per payment: %.2f\n", write_count / payments);
+        std::printf("rss per channel: %.1f KiB (%zu channels at the hub, bench clients included)\n",
+                    static_cast<double>(rss_open - rss_before) / static_cast<double>(2 * pairs), 2 * pairs);
         (*made)->stop();
         relay.shutdown();
     }

@@ -33,9 +33,10 @@ std::vector<CommittedHtlc> committed_htlcs(const BalanceSpec& spec) {
     return out;
 }
 
-Result<CommitmentSpec> local_commitment_spec(const Channel& c, const crypto::PubKey& point,
-                                             uint64_t number, const BalanceSpec& balances) {
-    CHANNEL_TRY(keys, derive_commitment_keys(point, c.local_basepoints, *c.remote_basepoints));
+namespace {
+
+CommitmentSpec local_spec(const Channel& c, const CommitmentKeys& keys, uint64_t number,
+                          const BalanceSpec& balances) {
     return CommitmentSpec{.funding_outpoint = c.funding_outpoint,
                           .funding_amount = c.funding_amount,
                           .commitment_number = number,
@@ -50,9 +51,8 @@ Result<CommitmentSpec> local_commitment_spec(const Channel& c, const crypto::Pub
                           .htlcs = committed_htlcs(balances)};
 }
 
-Result<CommitmentSpec> remote_commitment_spec(const Channel& c, const crypto::PubKey& point,
-                                              uint64_t number, const BalanceSpec& balances) {
-    CHANNEL_TRY(keys, derive_commitment_keys(point, *c.remote_basepoints, c.local_basepoints));
+CommitmentSpec remote_spec(const Channel& c, const CommitmentKeys& keys, uint64_t number,
+                           const BalanceSpec& balances) {
     return CommitmentSpec{.funding_outpoint = c.funding_outpoint,
                           .funding_amount = c.funding_amount,
                           .commitment_number = number,
@@ -65,6 +65,44 @@ Result<CommitmentSpec> remote_commitment_spec(const Channel& c, const crypto::Pu
                           .to_self_delay = c.local_config.to_self_delay,
                           .keys = keys,
                           .htlcs = committed_htlcs(balances)};
+}
+
+}  // namespace
+
+Result<CommitmentSpec> local_commitment_spec(const Channel& c, const crypto::PubKey& point,
+                                             uint64_t number, const BalanceSpec& balances) {
+    CHANNEL_TRY(keys, derive_commitment_keys(point, c.local_basepoints, *c.remote_basepoints));
+    return local_spec(c, keys, number, balances);
+}
+
+Result<CommitmentSpec> local_commitment_spec(const Channel& c, const ChannelSecrets& secrets,
+                                             const Hash256& secret, const crypto::PubKey& point,
+                                             uint64_t number, const BalanceSpec& balances) {
+    const auto secret_key = crypto::SecretKey::from_bytes(secret);
+    if (!secret_key) {
+        return make_error("channel_bad_per_commitment_secret",
+                          "the per-commitment secret is zero or not below the group order");
+    }
+    CHANNEL_TRY(keys, derive_local_commitment_keys(*secret_key, point, c.local_basepoints,
+                                                   secrets.delayed_payment_basepoint_secret,
+                                                   secrets.htlc_basepoint_secret,
+                                                   *c.remote_basepoints));
+    return local_spec(c, keys, number, balances);
+}
+
+Result<CommitmentSpec> remote_commitment_spec(const Channel& c, const crypto::PubKey& point,
+                                              uint64_t number, const BalanceSpec& balances) {
+    CHANNEL_TRY(keys, derive_commitment_keys(point, *c.remote_basepoints, c.local_basepoints));
+    return remote_spec(c, keys, number, balances);
+}
+
+Result<CommitmentSpec> remote_commitment_spec(const Channel& c, const ChannelSecrets& secrets,
+                                              const crypto::PubKey& point, uint64_t number,
+                                              const BalanceSpec& balances) {
+    CHANNEL_TRY(keys, derive_remote_commitment_keys(point, *c.remote_basepoints, c.local_basepoints,
+                                                    secrets.revocation_basepoint_secret,
+                                                    secrets.htlc_basepoint_secret));
+    return remote_spec(c, keys, number, balances);
 }
 
 }  // namespace datt::channel

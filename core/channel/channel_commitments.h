@@ -35,4 +35,16 @@ std::vector<CommittedHtlc> committed_htlcs(const BalanceSpec& spec);
                                                             uint64_t number,
                                                             const BalanceSpec& balances);
 
+// The same specs built with our secrets (commitment_keys.h's derive_local/remote_
+// commitment_keys: fewer multiplications of arbitrary points); the state machine's path.
+// `secret` is our per-commitment secret of commitment `number`, `point` its point.
+[[nodiscard]] Result<CommitmentSpec> local_commitment_spec(
+    const Channel& c, const ChannelSecrets& secrets, const Hash256& secret,
+    const crypto::PubKey& point, uint64_t number, const BalanceSpec& balances);
+[[nodiscard]] Result<CommitmentSpec> remote_commitment_spec(const Channel& c,
+                                                            const ChannelSecrets& secrets,
+                                                            const crypto::PubKey& point,
+                                                            uint64_t number,
+                                                            const BalanceSpec& balances);
+
 }  // namespace datt::channel

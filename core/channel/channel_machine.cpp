@@ -45,16 +45,19 @@ Error fail(const char* code, const char* message) { return make_error(code, mess
 Result<CommitmentSigned> sign_remote_commitment(const Channel& c, const ChannelSecrets& secrets,
                                                 const crypto::PubKey& point, uint64_t number,
                                                 const BalanceSpec& balances) {
-    CHANNEL_TRY(spec, remote_commitment_spec(c, point, number, balances));
+    CHANNEL_TRY(spec, remote_commitment_spec(c, secrets, point, number, balances));
     CHANNEL_TRY(tx, build_commitment_tx(spec));
     const bitcoin::Script script = funding_script(c);
     const crypto::EcdsaSignature signature =
         sign_commitment(tx, script, c.funding_amount, secrets.funding_key);
     CHANNEL_TRY(htlc_txs, build_htlc_txs(tx, spec));
-    CHANNEL_TRY(htlc_key, derive_privkey(secrets.htlc_basepoint_secret, point));
     std::vector<crypto::EcdsaSignature> htlc_signatures;
     htlc_signatures.reserve(htlc_txs.size());
-    for (const HtlcTx& h : htlc_txs) htlc_signatures.push_back(sign_htlc_tx(h, htlc_key));
+    if (!htlc_txs.empty()) {  // no key to derive when every HTLC is trimmed
+        CHANNEL_TRY(htlc_key, derive_privkey(secrets.htlc_basepoint_secret,
+                                             c.local_basepoints.htlc, point));
+        for (const HtlcTx& h : htlc_txs) htlc_signatures.push_back(sign_htlc_tx(h, htlc_key));
+    }
     return CommitmentSigned{c.channel_id, signature, std::move(htlc_signatures), {}};
 }
 
@@ -63,8 +66,9 @@ Status verify_local_commitment(const Channel& c, const ChannelSecrets& secrets, 
                                const BalanceSpec& balances,
                                const crypto::EcdsaSignature& signature,
                                const std::vector<crypto::EcdsaSignature>& htlc_signatures) {
-    CHANNEL_TRY(point, local_point(secrets, number));
-    CHANNEL_TRY(spec, local_commitment_spec(c, point, number, balances));
+    CHANNEL_TRY(secret, local_secret(secrets, number));
+    CHANNEL_TRY(point, per_commitment_point(secret));
+    CHANNEL_TRY(spec, local_commitment_spec(c, secrets, secret, point, number, balances));
     CHANNEL_TRY(tx, build_commitment_tx(spec));
     if (!verify_commitment_signature(tx, funding_script(c), c.funding_amount,
                                      *c.remote_funding_pubkey, signature)) {

@@ -38,4 +38,17 @@ struct CommitmentKeys {
     const crypto::PubKey& owner_per_commitment_point, const ChannelBasepoints& owner,
     const ChannelBasepoints& counterparty);
 
+// The same keys with the secrets we hold (key_derivation.h's *_from_* functions: fewer
+// multiplications of arbitrary points). Our commitment: its per-commitment secret and our
+// delayed_payment and htlc basepoint secrets.
+[[nodiscard]] Result<CommitmentKeys> derive_local_commitment_keys(
+    const crypto::SecretKey& per_commitment_secret, const crypto::PubKey& per_commitment_point,
+    const ChannelBasepoints& ours, const crypto::SecretKey& delayed_payment_basepoint_secret,
+    const crypto::SecretKey& htlc_basepoint_secret, const ChannelBasepoints& theirs);
+// The remote's commitment (its point): our revocation and htlc basepoint secrets.
+[[nodiscard]] Result<CommitmentKeys> derive_remote_commitment_keys(
+    const crypto::PubKey& per_commitment_point, const ChannelBasepoints& theirs,
+    const ChannelBasepoints& ours, const crypto::SecretKey& revocation_basepoint_secret,
+    const crypto::SecretKey& htlc_basepoint_secret);
+
 }  // namespace datt::channel

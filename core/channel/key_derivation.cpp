@@ -39,6 +39,51 @@ Result<crypto::SecretKey> derive_privkey(const crypto::SecretKey& basepoint_secr
     return *key;
 }
 
+Result<crypto::PubKey> derive_pubkey_from_secret(const crypto::SecretKey& basepoint_secret,
+                                                 const crypto::PubKey& basepoint,
+                                                 const crypto::PubKey& per_commitment_point) {
+    auto key = derive_privkey(basepoint_secret, basepoint, per_commitment_point);
+    if (!key) return key.error();
+    return crypto::pubkey(*key);
+}
+
+Result<crypto::SecretKey> derive_privkey(const crypto::SecretKey& basepoint_secret,
+                                         const crypto::PubKey& basepoint,
+                                         const crypto::PubKey& per_commitment_point) {
+    const auto tweak = hash_points(per_commitment_point, basepoint);
+    auto key = crypto::secret_key_tweak_add(basepoint_secret, tweak);
+    if (!key) return derivation_failed("basepoint_secret + tweak is invalid");
+    return *key;
+}
+
+Result<crypto::PubKey> derive_revocation_pubkey_from_basepoint_secret(
+    const crypto::SecretKey& revocation_basepoint_secret,
+    const crypto::PubKey& revocation_basepoint, const crypto::PubKey& per_commitment_point) {
+    const auto basepoint_factor = hash_points(revocation_basepoint, per_commitment_point);
+    const auto point_factor = hash_points(per_commitment_point, revocation_basepoint);
+    // revocation_basepoint * factor == (revocation_basepoint_secret * factor) * G
+    auto first_secret = crypto::secret_key_tweak_mul(revocation_basepoint_secret, basepoint_factor);
+    auto second = crypto::pubkey_tweak_mul(per_commitment_point, point_factor);
+    if (!first_secret || !second) return derivation_failed("a revocation factor is invalid");
+    auto sum = crypto::pubkey_combine(crypto::pubkey(*first_secret), *second);
+    if (!sum) return derivation_failed("the revocation key is the point at infinity");
+    return *sum;
+}
+
+Result<crypto::PubKey> derive_revocation_pubkey_from_commitment_secret(
+    const crypto::PubKey& revocation_basepoint, const crypto::SecretKey& per_commitment_secret,
+    const crypto::PubKey& per_commitment_point) {
+    const auto basepoint_factor = hash_points(revocation_basepoint, per_commitment_point);
+    const auto point_factor = hash_points(per_commitment_point, revocation_basepoint);
+    auto first = crypto::pubkey_tweak_mul(revocation_basepoint, basepoint_factor);
+    // per_commitment_point * factor == (per_commitment_secret * factor) * G
+    auto second_secret = crypto::secret_key_tweak_mul(per_commitment_secret, point_factor);
+    if (!first || !second_secret) return derivation_failed("a revocation factor is invalid");
+    auto sum = crypto::pubkey_combine(*first, crypto::pubkey(*second_secret));
+    if (!sum) return derivation_failed("the revocation key is the point at infinity");
+    return *sum;
+}
+
 Result<crypto::PubKey> derive_revocation_pubkey(const crypto::PubKey& revocation_basepoint,
                                                 const crypto::PubKey& per_commitment_point) {
     const auto basepoint_factor = hash_points(revocation_basepoint, per_commitment_point);

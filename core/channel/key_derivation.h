@@ -39,4 +39,26 @@ namespace datt::channel {
     const crypto::SecretKey& revocation_basepoint_secret,
     const crypto::SecretKey& per_commitment_secret);
 
+// The same public keys from a secret we hold. Where the formulas above multiply an arbitrary
+// point (a tweak of a public basepoint, or a point times a factor), these multiply the
+// generator: (basepoint_secret + tweak)*G, (secret * factor)*G, which libsecp256k1 does
+// with its precomputed table; the results are the same points (same errors, same
+// conditions), for less work. `basepoint` must be pubkey(basepoint_secret): the caller keeps
+// both (ChannelSecrets, ChannelBasepoints), so neither is recomputed.
+[[nodiscard]] Result<crypto::PubKey> derive_pubkey_from_secret(
+    const crypto::SecretKey& basepoint_secret, const crypto::PubKey& basepoint,
+    const crypto::PubKey& per_commitment_point);
+// derive_privkey with the basepoint given (no point multiplication at all).
+[[nodiscard]] Result<crypto::SecretKey> derive_privkey(const crypto::SecretKey& basepoint_secret,
+                                                       const crypto::PubKey& basepoint,
+                                                       const crypto::PubKey& per_commitment_point);
+// The revocation pubkey of the remote's commitment: we hold the revocation basepoint secret.
+[[nodiscard]] Result<crypto::PubKey> derive_revocation_pubkey_from_basepoint_secret(
+    const crypto::SecretKey& revocation_basepoint_secret,
+    const crypto::PubKey& revocation_basepoint, const crypto::PubKey& per_commitment_point);
+// The revocation pubkey of our commitment: we hold its per-commitment secret.
+[[nodiscard]] Result<crypto::PubKey> derive_revocation_pubkey_from_commitment_secret(
+    const crypto::PubKey& revocation_basepoint, const crypto::SecretKey& per_commitment_secret,
+    const crypto::PubKey& per_commitment_point);
+
 }  // namespace datt::channel

@@ -229,6 +229,8 @@ void Hub::run() {
             if (!failed_) tick();
             next_tick = std::chrono::steady_clock::now() + kTick;
         }
+        // One commit for every input of this pass (group commit): their frames go out after it.
+        if (!failed_) commit_group();
     }
 }
 
@@ -239,9 +241,16 @@ void Hub::flush(Out& out) {
         out.commands.push_back(
             PutChannelState{id, found->second.seed, channel::serialize_channel_state(found->second.state)});
     }
-    if (out.commands.empty() && out.frames.empty()) return;
-    auto frames = std::make_shared<std::vector<std::pair<ConnectionId, Bytes>>>(std::move(out.frames));
-    WriteHub write{std::move(out.commands), [this, frames](bool committed) {
+    // Joins the group: committed with the other inputs of this pass of run() (commit_group).
+    for (WriteCommand& command : out.commands) group_.commands.push_back(std::move(command));
+    for (auto& frame : out.frames) group_.frames.push_back(std::move(frame));
+    out = Out{};
+}
+
+void Hub::commit_group() {
+    if (group_.commands.empty() && group_.frames.empty()) return;
+    auto frames = std::make_shared<std::vector<std::pair<ConnectionId, Bytes>>>(std::move(group_.frames));
+    WriteHub write{std::move(group_.commands), [this, frames](bool committed) {
                        if (!committed) {
                            failed_ = true;
                            log::error("hub: a state commit failed; the hub stops taking input (restart the relay)");
@@ -251,11 +260,11 @@ void Hub::flush(Out& out) {
                            outbox_.send_binary(to, std::make_shared<const std::string>(bytes.begin(), bytes.end()));
                        }
                    }};
+    group_ = Group{};
     if (!writes_(std::move(write))) {
         failed_ = true;
         log::error("hub: the writer refused a state commit; the hub stops taking input");
     }
-    out = Out{};
 }
 
 void Hub::warn(Out& out, ConnectionId to, const ChannelId& id, const Error& error, bool fatal) {

@@ -24,9 +24,12 @@
 //
 // Durability (docs/architecture.md "Hub"): every input runs to completion in memory, then
 // the channels it changed (PutChannelState) and the forwards it changed (PutHubForward,
-// DeleteHubForward) go to the relay's single writer as one WriteHub; the frames the input
-// produced are sent from the writer's commit callback, so no message leaves before the
-// state it depends on is in SQLite (synchronous=FULL). Every frame goes that way, in order,
+// DeleteHubForward) join the group of its pass: the hub thread takes every input queued
+// for it, runs them one after the other, and hands the group to the relay's single writer
+// as one WriteHub (group commit: one transaction and one fsync for all the channels that
+// moved, not one per input); the frames the inputs produced are sent from the writer's
+// commit callback, so no message leaves before the state it depends on is in SQLite
+// (synchronous=FULL). Every frame goes that way, in order,
 // even those that need nothing stored, so a later frame cannot overtake an earlier one.
 // If the commit fails, nothing is sent and the hub stops taking input (its memory is ahead
 // of the disk): the relay must be restarted.
@@ -138,13 +141,20 @@ class Hub final : public ChannelService {
         std::vector<WriteCommand> commands;
         std::vector<std::pair<ConnectionId, Bytes>> frames;
     };
+    // What the inputs of one pass of run() produced, in input order: one WriteHub (one
+    // transaction, one fsync) for all of them, whose frames are sent from its commit callback.
+    struct Group {
+        std::vector<WriteCommand> commands;
+        std::vector<std::pair<ConnectionId, Bytes>> frames;
+    };
 
     Hub(const Config& config, HubOptions options, WriteSink writes, BitcoinService* chain,
         Outbox& outbox);
 
     void post(std::function<void()> task);
     void run();
-    void flush(Out& out);
+    void flush(Out& out);  // an input's state and frames join group_
+    void commit_group();   // group_ to the writer
     void tick();
 
     void frame(ConnectionId from, const std::string& bytes);
@@ -190,6 +200,7 @@ class Hub final : public ChannelService {
     // Hub thread only.
     std::map<channel::ChannelId, Live> channels_;
     std::map<ConnectionId, Conn> conns_;
+    Group group_;
     std::map<std::pair<channel::ChannelId, uint64_t>, HubForward> forwards_;
     // Receipts asked for (0xd3) by forwards not yet fulfilled, by the same key. In memory
     // only: a restart before the payee fulfils loses the receipt, not the payment.

@@ -13,7 +13,9 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/io_context.hpp>
@@ -27,6 +29,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 #include <cctype>
+#include <cerrno>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -116,6 +119,91 @@ std::string truncate_utf8(std::string_view text, size_t max) {
     return std::string(text.substr(0, end));
 }
 
+// The TCP stream under a WebSocket stream, with one addition: its writes can be held. A
+// session writes a burst of queued frames by hand in one sendmsg (WebSocketSession::
+// write_burst); if the kernel takes only part of it, the rest of the cut frame is written
+// with the gate held, so that a write Beast starts by itself meanwhile (a pong from its
+// read loop, a keep-alive ping from its timer, the reply to a peer's close) waits and never
+// lands inside that frame. Beast writes one frame at a time (its own write lock), so at
+// most one of its writes is ever held.
+class WriteGate {
+  public:
+    using next_layer_type = beast::tcp_stream;
+    using executor_type = next_layer_type::executor_type;
+
+    explicit WriteGate(tcp::socket&& socket) : stream_(std::move(socket)) {}
+
+    executor_type get_executor() noexcept { return stream_.get_executor(); }
+    next_layer_type& next_layer() noexcept { return stream_; }
+    const next_layer_type& next_layer() const noexcept { return stream_; }
+
+    template <class MutableBuffers, class Handler>
+    auto async_read_some(const MutableBuffers& buffers, Handler&& handler) {
+        return stream_.async_read_some(buffers, std::forward<Handler>(handler));
+    }
+
+    // Beast's writes (and the handshake's, the refusal's, the failure close's): started now,
+    // or when the gate is released.
+    template <class ConstBuffers, class Handler>
+    void async_write_some(const ConstBuffers& buffers, Handler&& handler) {
+        if (!held_) return forward(buffers, std::forward<Handler>(handler));
+        held_write_ = std::make_unique<HeldWriteOf<ConstBuffers, std::decay_t<Handler>>>(
+            *this, buffers, std::forward<Handler>(handler));
+    }
+
+    // Strand only. True while a write that went through the gate has not completed: Beast
+    // may be in the middle of a frame, so no hand-written bytes may go out.
+    bool writing() const { return writes_in_flight_ > 0 || held_write_ != nullptr; }
+
+    void hold() { held_ = true; }
+    void release() {
+        held_ = false;
+        if (held_write_) std::exchange(held_write_, nullptr)->start();
+    }
+
+  private:
+    struct HeldWrite {
+        virtual ~HeldWrite() = default;
+        virtual void start() = 0;
+    };
+    template <class ConstBuffers, class Handler>
+    struct HeldWriteOf final : HeldWrite {
+        HeldWriteOf(WriteGate& g, const ConstBuffers& b, Handler&& h)
+            : gate(g), buffers(b), handler(std::move(h)) {}
+        void start() override { gate.forward(buffers, std::move(handler)); }
+        WriteGate& gate;
+        ConstBuffers buffers;
+        Handler handler;
+    };
+
+    template <class ConstBuffers, class Handler>
+    void forward(const ConstBuffers& buffers, Handler&& handler) {
+        ++writes_in_flight_;
+        stream_.async_write_some(
+            buffers, [this, handler = std::decay_t<Handler>(std::forward<Handler>(handler))](
+                         error_code ec, size_t bytes) mutable {
+                --writes_in_flight_;
+                handler(ec, bytes);
+            });
+    }
+
+    next_layer_type stream_;
+    bool held_ = false;
+    size_t writes_in_flight_ = 0;
+    std::unique_ptr<HeldWrite> held_write_;
+};
+
+// Beast closes a WebSocket's stream through these (found by argument-dependent lookup).
+template <class TeardownHandler>
+void async_teardown(beast::role_type role, WriteGate& gate, TeardownHandler&& handler) {
+    using websocket::async_teardown;
+    async_teardown(role, gate.next_layer(), std::forward<TeardownHandler>(handler));
+}
+inline void teardown(beast::role_type role, WriteGate& gate, error_code& ec) {
+    using websocket::teardown;
+    teardown(role, gate.next_layer(), ec);
+}
+
 }  // namespace
 
 // Shared by the listener and every session. Members are declared so that the registry
@@ -191,8 +279,10 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     void do_read();
     void on_read(error_code ec, size_t bytes);
     bool reserve(size_t size);
-    void push(std::shared_ptr<const std::string> text, bool binary = false);
+    void push(std::shared_ptr<const std::string> text, bool binary = false, bool write = true);
     void do_write();
+    bool write_burst();
+    void on_burst_rest(error_code ec, size_t bytes);
     void on_write(error_code ec, size_t bytes);
     void set_cork(bool on);
     void begin_close(CloseCode code, std::string reason, bool drop_queue, bool fail = false);
@@ -207,7 +297,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     void release(size_t bytes) { queued_bytes_.fetch_sub(bytes, std::memory_order_relaxed); }
 
     Server::Impl& server_;
-    websocket::stream<beast::tcp_stream> ws_;
+    websocket::stream<WriteGate> ws_;
     asio::steady_timer close_deadline_;
     const std::string remote_ip_;
     ConnectionId id_ = 0;
@@ -231,6 +321,8 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     bool opened_ = false;  // on_open returned true, so on_close is owed
     bool handshake_done_ = false;
     bool writing_ = false;
+    bool burst_rest_in_flight_ = false;  // writing_ is the rest of a hand-written burst
+    std::string burst_rest_;             // its bytes (the queue no longer holds its frame)
     bool corked_ = false;  // TCP_CORK is on while a burst of queued frames is written
     bool close_requested_ = false;
     bool close_sent_ = false;
@@ -436,7 +528,9 @@ bool WebSocketSession::send_all(std::vector<std::shared_ptr<const std::string>> 
     if (texts.empty()) return true;
     if (!reserve(size)) return false;
     asio::post(ws_.get_executor(), [self = shared_from_this(), texts = std::move(texts)]() mutable {
-        for (auto& text : texts) self->push(std::move(text));
+        // The whole burst is queued before the first write, so it goes out in one sendmsg.
+        for (auto& text : texts) self->push(std::move(text), false, false);
+        self->do_write();
     });
     return true;
 }
@@ -457,24 +551,135 @@ void WebSocketSession::close(CloseCode code, std::string_view reason) {
     });
 }
 
-void WebSocketSession::push(std::shared_ptr<const std::string> text, bool binary) {
+void WebSocketSession::push(std::shared_ptr<const std::string> text, bool binary, bool write) {
     // A send() that raced with close() may arrive after the close frame went out: drop it.
     if (finished_ || close_sent_ || drop_queue_) return release(text->size());
     queue_.push_back(Outgoing{std::move(text), binary});
-    do_write();
+    if (write) do_write();
 }
 
 void WebSocketSession::do_write() {
     if (!handshake_done_ || writing_ || close_sent_ || finished_ || queue_.empty()) return;
-    // Beast writes one message per write (one send() each, and with TCP_NODELAY one packet
-    // each). With more than one frame queued (a REQ's stored events), the socket is corked
-    // until the queue is empty, so the kernel sends full segments and the client wakes up
-    // once per burst instead of once per event; on_write uncorks, which sends the rest.
+    // Several frames queued (a REQ's stored events and its EOSE): written by hand in one
+    // sendmsg, unless a write of Beast's own is under way (see WriteGate).
+    if (queue_.size() > 1 && !ws_.next_layer().writing() && write_burst()) return;
+    // Otherwise through Beast, one message per write (one send() each, and with TCP_NODELAY
+    // one packet each). With more than one frame queued the socket is corked until the
+    // queue is empty, so the kernel sends full segments and the client wakes up once per
+    // burst instead of once per event; on_write uncorks, which sends the rest.
     if (!corked_ && queue_.size() > 1) set_cork(true);
     writing_ = true;
     ws_.text(!queue_.front().binary);
     ws_.async_write(asio::buffer(*queue_.front().data),
                     beast::bind_front_handler(&WebSocketSession::on_write, shared_from_this()));
+}
+
+// Writes the queued frames (up to kMaxBurstFrames) as WebSocket frames built here, in one
+// non-blocking sendmsg: one system call and one pass through the kernel for a whole REQ
+// instead of one Beast write and one send() per event. False if the socket took nothing
+// (full): the caller writes through Beast, which waits for it. If it took part of a frame,
+// the rest of that frame is written with the gate held (WriteGate); the frames after it
+// stay queued.
+bool WebSocketSession::write_burst() {
+    // iovecs per sendmsg are capped by IOV_MAX (1024 on Linux): two per frame.
+    constexpr size_t kMaxBurstFrames = 500;
+    const size_t frames = std::min(queue_.size(), kMaxBurstFrames);
+    // Scratch for the one sendmsg (its bytes are copied by then), per network thread rather
+    // than per connection: idle connections stay small.
+    thread_local std::vector<std::array<uint8_t, 10>> headers;
+    thread_local std::vector<iovec> iov;
+    headers.resize(frames);
+    iov.clear();
+    size_t total = 0;
+    for (size_t i = 0; i < frames; ++i) {
+        const Outgoing& frame = queue_[i];
+        // Layout (RFC 6455 section 5.2), a server frame is never masked: FIN and the opcode
+        // (0x81 text, 0x82 binary), then the payload length: < 126 in the second byte, else
+        // 126 and 2 bytes, or 127 and 8 bytes, big endian.
+        std::array<uint8_t, 10>& header = headers[i];
+        const uint64_t length = frame->size();
+        size_t header_bytes;
+        header[0] = frame.binary ? 0x82 : 0x81;
+        if (length < 126) {
+            header[1] = static_cast<uint8_t>(length);
+            header_bytes = 2;
+        } else if (length <= 0xFFFF) {
+            header[1] = 126;
+            header[2] = static_cast<uint8_t>(length >> 8);
+            header[3] = static_cast<uint8_t>(length);
+            header_bytes = 4;
+        } else {
+            header[1] = 127;
+            for (int byte = 0; byte < 8; ++byte) {
+                header[2 + byte] = static_cast<uint8_t>(length >> (56 - 8 * byte));
+            }
+            header_bytes = 10;
+        }
+        iov.push_back({header.data(), header_bytes});
+        iov.push_back({const_cast<char*>(frame->data()), frame->size()});
+        total += header_bytes + frame->size();
+    }
+    msghdr message{};
+    message.msg_iov = iov.data();
+    message.msg_iovlen = iov.size();
+    const ssize_t sent = ::sendmsg(beast::get_lowest_layer(ws_).socket().native_handle(), &message,
+                                   MSG_DONTWAIT | MSG_NOSIGNAL);
+    if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) return false;
+    if (sent < 0) {
+        finish();
+        return true;
+    }
+    if (sent == 0) return false;
+    size_t left = static_cast<size_t>(sent);
+    for (size_t i = 0; i < frames; ++i) {
+        const size_t frame_bytes = iov[2 * i].iov_len + iov[2 * i + 1].iov_len;
+        if (left < frame_bytes) {
+            // Cut inside this frame: its rest goes next, before anything else.
+            burst_rest_.clear();
+            for (size_t part = 0; part < 2; ++part) {
+                const iovec& piece = iov[2 * i + part];
+                const size_t skip = std::min(left, piece.iov_len);
+                left -= skip;
+                burst_rest_.append(static_cast<const char*>(piece.iov_base) + skip,
+                                   piece.iov_len - skip);
+            }
+            release(queue_.front()->size());
+            queue_.pop_front();
+            server_.bytes_out.fetch_add(static_cast<size_t>(sent), std::memory_order_relaxed);
+            writing_ = true;
+            burst_rest_in_flight_ = true;
+            ws_.next_layer().hold();
+            asio::async_write(
+                beast::get_lowest_layer(ws_), asio::buffer(burst_rest_),
+                beast::bind_front_handler(&WebSocketSession::on_burst_rest, shared_from_this()));
+            return true;
+        }
+        left -= frame_bytes;
+        release(queue_.front()->size());
+        queue_.pop_front();
+        server_.messages_out.fetch_add(1, std::memory_order_relaxed);
+    }
+    server_.bytes_out.fetch_add(static_cast<size_t>(sent), std::memory_order_relaxed);
+    if (!queue_.empty()) {
+        do_write();
+        return true;
+    }
+    if (corked_) set_cork(false);
+    if (close_requested_) send_close();
+    return true;
+}
+
+void WebSocketSession::on_burst_rest(error_code ec, size_t bytes) {
+    writing_ = false;
+    burst_rest_in_flight_ = false;
+    burst_rest_ = std::string();  // up to a whole frame: not kept by an idle connection
+    ws_.next_layer().release();  // a write Beast started meanwhile goes now
+    if (ec) return finish();
+    server_.messages_out.fetch_add(1, std::memory_order_relaxed);
+    server_.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
+    if (!queue_.empty()) return do_write();
+    if (corked_) set_cork(false);
+    if (close_requested_) send_close();
 }
 
 void WebSocketSession::on_write(error_code ec, size_t bytes) {
@@ -508,7 +713,7 @@ void WebSocketSession::begin_close(CloseCode code, std::string reason, bool drop
     if (drop_queue) {
         drop_queue_ = true;
         // Keep only the frame in flight (its write cannot be taken back).
-        const size_t keep = writing_ ? 1 : 0;
+        const size_t keep = writing_ && !burst_rest_in_flight_ ? 1 : 0;
         while (queue_.size() > keep) {
             release(queue_.back()->size());
             queue_.pop_back();
@@ -601,7 +806,7 @@ void WebSocketSession::finish() {
     if (drain_pause_) drain_pause_->cancel();
     beast::get_lowest_layer(ws_).close();  // cancels whatever is still pending
     // The frame in flight stays alive until on_write (the cancelled write still points at it).
-    const size_t keep = writing_ ? 1 : 0;
+    const size_t keep = writing_ && !burst_rest_in_flight_ ? 1 : 0;
     while (queue_.size() > keep) {
         release(queue_.back()->size());
         queue_.pop_back();

@@ -66,6 +66,11 @@ class RecordingOutbox final : public Outbox {
         std::lock_guard lock(mutex_);
         return frames_[id].size();
     }
+    // Binary frames sent to `id` so far.
+    size_t binary_count(ConnectionId id) {
+        std::lock_guard lock(mutex_);
+        return binary_[id].size();
+    }
     // Binary frame `index` of connection `id` (the hub's), waiting up to `timeout`.
     std::optional<std::string> binary(ConnectionId id, size_t index, std::chrono::milliseconds timeout) {
         std::unique_lock lock(mutex_);

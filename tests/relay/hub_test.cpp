@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <functional>
+#include <mutex>
+#include <thread>
 
 #include "bitcoin/script_templates.h"
 #include "channel/channel_frame.h"
@@ -67,7 +69,7 @@ class Rig {
         options.chain_hash = kChain;
         options.now = [this] { return now.load(); };
         auto hub = relay::hub::Hub::make(config_, options, **reader,
-                                         [this](WriteHub write) { return relay_->write_hub(std::move(write)); },
+                                         [this](WriteHub write) { return write_hub(std::move(write)); },
                                          nullptr, outbox);
         ASSERT_TRUE(hub.ok()) << hub.error().message;
         hub_ = std::move(hub).value();
@@ -88,6 +90,27 @@ class Rig {
     void restart() {
         stop();
         start();
+    }
+
+    // While held, the hub's WriteHubs wait here instead of reaching the writer: nothing is
+    // committed, so (the rule under test) none of their frames may be sent.
+    void hold_commits() {
+        std::lock_guard lock(held_mutex_);
+        holding_ = true;
+    }
+    size_t held_commits() {
+        std::lock_guard lock(held_mutex_);
+        return held_.size();
+    }
+    // The held WriteHubs go to the writer in order, and later ones straight through.
+    void release_commits() {
+        std::vector<WriteHub> held;
+        {
+            std::lock_guard lock(held_mutex_);
+            holding_ = false;
+            held = std::exchange(held_, {});
+        }
+        for (WriteHub& write : held) EXPECT_TRUE(relay_->write_hub(std::move(write)));
     }
 
     ConnectionId connect() {
@@ -129,6 +152,20 @@ class Rig {
     std::atomic<int64_t> now{1'700'000'000};
 
   private:
+    bool write_hub(WriteHub write) {
+        {
+            std::lock_guard lock(held_mutex_);
+            if (holding_) {
+                held_.push_back(std::move(write));
+                return true;
+            }
+        }
+        return relay_->write_hub(std::move(write));
+    }
+
+    std::mutex held_mutex_;
+    bool holding_ = false;
+    std::vector<WriteHub> held_;
     TempDir dir_;
     Config config_;
     std::unique_ptr<Store> store_;
@@ -387,6 +424,48 @@ TEST_F(HubTest, PaysThroughTheHubWithTheAdvertisedFee) {
     ASSERT_TRUE(pump({&a, &b}, [&] { return a.htlcs() == 0 && a.quiet() && b.quiet() &&
                                           a.to_remote() == Msats{2 * kWithFee.value()}; }));
     EXPECT_EQ(b.to_local(), Msats{500'000'000 + 2 * kAmount.value()});
+}
+
+// The durability rule, with the group commit: while the writer has not committed (the test
+// holds the hub's WriteHubs), the hub goes on running inputs in memory but hands no frame to
+// the network, and SQLite does not have the state those frames depend on; once committed,
+// they go out in order and the payment completes.
+TEST_F(HubTest, NoFrameLeavesBeforeItsStateIsCommitted) {
+    open_both();
+    const auto stored_before = rig.stored_states();
+    const size_t frames_to_a = rig.outbox.binary_count(a.conn());
+    const size_t frames_to_b = rig.outbox.binary_count(b.conn());
+    rig.hold_commits();
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);  // add + commitment_signed
+    // The hub has taken both: it signed its own commitment for A (in memory only).
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    std::optional<Channel> hub_a;
+    while (std::chrono::steady_clock::now() < deadline) {
+        hub_a = rig.hub().channel(a.id());
+        if (hub_a && hub_a->remote_next_commit && rig.held_commits() > 0) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    ASSERT_TRUE(hub_a && hub_a->remote_next_commit) << "the hub did not sign A's next commitment";
+    ASSERT_GT(rig.held_commits(), 0u);
+    // Its revoke_and_ack and commitment_signed exist, yet nothing was sent, and the disk
+    // does not have the state they follow from (the hub's commitment for A, signed).
+    EXPECT_EQ(rig.outbox.binary_count(a.conn()), frames_to_a);
+    EXPECT_EQ(rig.outbox.binary_count(b.conn()), frames_to_b);
+    const auto on_disk = channel::parse_channel_state(rig.stored_states().at(a.id()));
+    ASSERT_TRUE(on_disk.ok()) << on_disk.error().code;
+    EXPECT_FALSE(on_disk->remote_next_commit.has_value());
+    rig.release_commits();
+    // Committed: the frames follow, and what SQLite holds has moved on from before the
+    // payment (A's HTLC is in it).
+    ASSERT_TRUE(a.step(std::chrono::seconds(10))) << "no frame after the commit";
+    const auto after = channel::parse_channel_state(rig.stored_states().at(a.id()));
+    ASSERT_TRUE(after.ok()) << after.error().code;
+    EXPECT_GT(after->remote_next_htlc_id, 0u);
+    EXPECT_NE(rig.stored_states().at(a.id()), stored_before.at(a.id()));
+    ASSERT_TRUE(pump({&a, &b}, [&] { return settled(); }));
+    EXPECT_TRUE(a.errors.empty()) << a.errors.front();
+    EXPECT_TRUE(b.errors.empty()) << b.errors.front();
+    expect_paid(rig, a, b);
 }
 
 // A tip to B's post asking for a receipt: the hub checks the request when the HTLC arrives

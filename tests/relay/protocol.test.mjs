@@ -226,6 +226,25 @@ test('an event acknowledged before a REQ reaches it once, as a stored event, nev
     `of ${rounds} REQs sent right after OK true, some got the event twice`);
 });
 
+test('an event acknowledged on one connection is returned by a REQ sent right after on another', { timeout: 30000 }, async (t) => {
+  // The OK is sent after the commit, and a REQ reads a snapshot taken after it arrives, so
+  // a REQ that another connection sends once it has seen the OK always finds the event.
+  const publisher = await connect(relay.url);
+  const reader = await connect(relay.url);
+  t.after(() => Promise.all([publisher.close(), reader.close()]));
+  const key = newKey();
+  const rounds = 200;
+  const missing = [];
+  for (let i = 0; i < rounds; i += 1) {
+    const event = signEvent({ content: `acknowledged, then read elsewhere ${i}` }, key);
+    await publishOk(publisher, event);
+    const { events } = await query(reader, `elsewhere-${i}`, [{ ids: [event.id] }]);
+    reader.send(['CLOSE', `elsewhere-${i}`]);
+    if (events.length !== 1 || events[0].id !== event.id) missing.push(i);
+  }
+  assert.deepEqual(missing, [], `of ${rounds} REQs sent on another connection right after OK true`);
+});
+
 test('a REQ with an open subscription id replaces that subscription', { timeout: 15000 }, async (t) => {
   const subscriber = await connect(relay.url);
   const publisher = await connect(relay.url);

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "channel/channel_state.h"
+#include "channel/commitment_keys.h"
 #include "channel/key_derivation.h"
 #include "channel/per_commitment_secret.h"
 #include "channel/shachain.h"
@@ -135,17 +137,32 @@ TEST(BoltAppendixE, KeyDerivation) {
         if (result.contains("localpubkey")) {
             EXPECT_EQ(hex_of(derive_pubkey(base_point, commitment_point).value()),
                       result["localpubkey"].get<std::string>());
+            // The same key through the base secret (one multiplication of G).
+            EXPECT_EQ(hex_of(derive_pubkey_from_secret(base_secret, base_point, commitment_point).value()),
+                      result["localpubkey"].get<std::string>());
             ++checked;
         }
         if (result.contains("localprivkey")) {
             const auto key = derive_privkey(base_secret, commitment_point).value();
             EXPECT_EQ(to_hex(key.bytes()), result["localprivkey"].get<std::string>());
+            EXPECT_EQ(to_hex(derive_privkey(base_secret, base_point, commitment_point).value().bytes()),
+                      result["localprivkey"].get<std::string>());
             // And the private key belongs to the derived public key.
             EXPECT_EQ(crypto::pubkey(key), derive_pubkey(base_point, commitment_point).value());
             ++checked;
         }
         if (result.contains("revocationpubkey")) {
             EXPECT_EQ(hex_of(derive_revocation_pubkey(base_point, commitment_point).value()),
+                      result["revocationpubkey"].get<std::string>());
+            // The same key by whichever side holds a secret: the revocation basepoint's
+            // (the remote's commitment) or the per-commitment secret (our own).
+            EXPECT_EQ(hex_of(derive_revocation_pubkey_from_basepoint_secret(base_secret, base_point,
+                                                                            commitment_point)
+                                 .value()),
+                      result["revocationpubkey"].get<std::string>());
+            EXPECT_EQ(hex_of(derive_revocation_pubkey_from_commitment_secret(
+                                 base_point, per_commitment_secret, commitment_point)
+                                 .value()),
                       result["revocationpubkey"].get<std::string>());
             ++checked;
         }
@@ -158,6 +175,51 @@ TEST(BoltAppendixE, KeyDerivation) {
         }
     }
     EXPECT_EQ(checked, 4u);
+}
+
+// The keys of a commitment derived with our secrets are the BOLT-3 keys from the public
+// basepoints, for both owners and many per-commitment points.
+TEST(CommitmentKeys, FromOurSecretsEqualTheBolt3Derivation) {
+    Hash256 seed_a{};
+    seed_a.fill(0x01);
+    Hash256 seed_b{};
+    seed_b.fill(0x02);
+    const ChannelSecrets ours = ChannelSecrets::from_seed(seed_a).value();
+    const ChannelSecrets theirs = ChannelSecrets::from_seed(seed_b).value();
+    const ChannelBasepoints our_points = ours.basepoints();
+    const ChannelBasepoints their_points = theirs.basepoints();
+    for (uint64_t index = kMaxCommitmentIndex; index > kMaxCommitmentIndex - 20; --index) {
+        const Hash256 our_secret = generate_per_commitment_secret(ours.per_commitment_seed, index).value();
+        const crypto::PubKey our_point = per_commitment_point(our_secret).value();
+        const crypto::PubKey their_point =
+            per_commitment_point(generate_per_commitment_secret(theirs.per_commitment_seed, index).value()).value();
+
+        const CommitmentKeys local_expected = derive_commitment_keys(our_point, our_points, their_points).value();
+        const CommitmentKeys local = derive_local_commitment_keys(
+                                         crypto::SecretKey::from_bytes(our_secret).value(), our_point, our_points,
+                                         ours.delayed_payment_basepoint_secret, ours.htlc_basepoint_secret,
+                                         their_points)
+                                         .value();
+        EXPECT_EQ(local.revocation, local_expected.revocation);
+        EXPECT_EQ(local.local_delayed, local_expected.local_delayed);
+        EXPECT_EQ(local.local_htlc, local_expected.local_htlc);
+        EXPECT_EQ(local.remote_htlc, local_expected.remote_htlc);
+        EXPECT_EQ(local.remote_payment, local_expected.remote_payment);
+
+        const CommitmentKeys remote_expected =
+            derive_commitment_keys(their_point, their_points, our_points).value();
+        const CommitmentKeys remote =
+            derive_remote_commitment_keys(their_point, their_points, our_points, ours.revocation_basepoint_secret,
+                                          ours.htlc_basepoint_secret)
+                .value();
+        EXPECT_EQ(remote.revocation, remote_expected.revocation);
+        EXPECT_EQ(remote.local_delayed, remote_expected.local_delayed);
+        EXPECT_EQ(remote.local_htlc, remote_expected.local_htlc);
+        EXPECT_EQ(remote.remote_htlc, remote_expected.remote_htlc);
+        EXPECT_EQ(remote.remote_payment, remote_expected.remote_payment);
+        // Different commitments, different keys (the comparison above is not vacuous).
+        EXPECT_FALSE(local.revocation == remote.revocation);
+    }
 }
 
 }  // namespace
