@@ -17,12 +17,16 @@
 //   state                                   {unlocked, publicKey}
 //   walletAccount {network}                 the BIP-84 account's xpub and fingerprint
 //   walletSign {network, unsigned}          a signed wallet transaction (needs unlocked)
+//   tipInvoice {fields}                     a tip invoice (description datt:tip:<id> only) signed
+//                                           with the Nostr key (docs/web.md "Tips over the channel")
+//   receiptRequest {paymentHash, target, amountMsat, invoice}  the payer's signed receipt request
 //
 // The Bitcoin wallet's keys are BIP-84 keys of the identity's BIP-39 seed (docs/web.md
 // "Wallet"): the seed is computed from the mnemonic sealed in the same record as the key,
 // held here while unlocked (wiped on lock) and copied into wasm only for each call (which
 // wipes its copy). An account imported from an nsec or hex key has no seed, so no wallet.
 import { KeystoreError, openSecret, sealSecret } from './lib/keystore.js';
+import { isTipInvoiceFields } from './channels/invoice_request.js';
 import { deviceSeal, openDatabase, removeDeviceSeal, removeSealedKey, sealedKey, storeDeviceSeal,
   storeSealedKey } from './store/db.js';
 
@@ -31,6 +35,9 @@ const NIP06_PATH = "m/44'/1237'/0'/0/0";
 let datt;
 let db;
 let signer = null;
+// A copy of the Nostr key for the two payment signatures the Signer session does not make
+// (BOLT-11 invoices and receipt requests, both in the payments module); wiped with the session.
+let nostrKey = null;
 let walletSeed = null;
 let resumedFromDevice = false;   // held from the device seal: no mnemonic, so no wallet seed   // the BIP-39 seed while unlocked, if the account has a mnemonic
 const ready = (async () => {
@@ -86,6 +93,8 @@ function keyFromImport(text) {
 
 function hold(secretKey, mnemonic = '') {
   signer?.delete();
+  nostrKey?.fill(0);
+  nostrKey = secretKey.slice();
   signer = datt.openSigner(secretKey);
   secretKey.fill(0);
   walletSeed?.fill(0);
@@ -179,6 +188,8 @@ const handlers = {
   async lock() {
     signer?.delete();
     signer = null;
+    nostrKey?.fill(0);
+    nostrKey = null;
     walletSeed?.fill(0);
     walletSeed = null;
     await removeDeviceSeal(db);
@@ -212,6 +223,17 @@ const handlers = {
   async walletSign({ network, unsigned }) {
     await datt.loadPayments();
     return datt.bitcoin.wallet.sign(seedForWallet(), unsigned, { network });
+  },
+  async tipInvoice({ fields }) {
+    if (!signer || !nostrKey) throw new KeystoreError('locked', 'unlock your key to sign an invoice');
+    if (!isTipInvoiceFields(fields)) throw new Error('only tip invoices are signed with the Nostr key');
+    await datt.loadPayments();
+    return datt.invoice.encode(fields, nostrKey);
+  },
+  async receiptRequest({ paymentHash, target, amountMsat, invoice }) {
+    if (!signer || !nostrKey) throw new KeystoreError('locked', 'unlock your key to tip');
+    await datt.loadPayments();
+    return datt.receipts.request({ secretKey: nostrKey, paymentHash, target, amountMsat, invoice });
   },
   state() {
     return { unlocked: signer !== null, publicKey: signer?.publicKey ?? null };

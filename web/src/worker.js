@@ -26,6 +26,8 @@ import { TipBook } from './tips/book.js';
 import { openChannelDatabase } from './channels/store.js';
 import { ChannelSync } from './channels/sync.js';
 import { KIND_PAYOUT, KIND_TIP } from './tips/records.js';
+import { InvoiceExchange } from './channels/invoice_exchange.js';
+import { KIND_RECEIPT, openReceiptDatabase, putReceipts, ReceiptBook } from './tips/receipts.js';
 
 const BATCH_MAX = 1000;
 const MODERATION_KINDS = [4550, 4551, 4552, 4553, 4554, 4555, 4556, 4557, 4558, 4559];
@@ -62,6 +64,8 @@ let lastWallet = null;
 let tipBook = null;               // TipBook (tips/book.js): tip events and this browser's verdicts
 let channels = null;              // ChannelSync (channels/sync.js): payment channels to the wallet relay's hub
 let lastChannels = null;
+let invoiceExchange = null;       // InvoiceExchange (channels/invoice_exchange.js): tip invoices asked and answered
+let receiptBook = null;           // ReceiptBook (tips/receipts.js): verified kind 4571 receipts
 
 /** To every tab (or one: `to`). */
 function post(message, to = 'all') {
@@ -210,6 +214,7 @@ async function flush() {
       next = batch.length ? verifyAll(batch) : null;
       const changed = await ingest.store(valid);
       await tipBook.offer(valid).catch(reportError);
+      await receiptBook.offer(valid).catch(reportError);
       await applyChains(valid);
       // Held from now on for NIP-77 (after the commit: a crash in between fetches them again).
       await recordSyncKeys(db, valid);
@@ -460,6 +465,7 @@ async function publish(event) {
   try {
     const changed = await ingest.store([event]);
     await tipBook.offer([event]).catch(reportError);
+    await receiptBook.offer([event]).catch(reportError);
     await applyChains([event]);
     await recordSyncKeys(db, [event]);
     if (changed.added) reportChanged(changed);
@@ -588,6 +594,19 @@ async function init() {
     datt, db: await openChannelDatabase(), wallet, walletDb,
     onChange: () => post(lastChannels = { type: 'channelsChanged', status: channels.status, hub: channels.hub }),
   });
+  const storedEvent = async (id) => {
+    const record = await getEvent(db, id);
+    return record ? toEvent(record) : null;
+  };
+  invoiceExchange = new InvoiceExchange({
+    datt, channels, self: () => pubkey, eventOf: storedEvent, askTabs: (message) => post(message),
+  });
+  channels.texts = invoiceExchange;
+  const receiptDb = await openReceiptDatabase();
+  receiptBook = new ReceiptBook({
+    datt, save: (records) => putReceipts(receiptDb, records), eventOf: storedEvent, hub: () => channels.hub?.self ?? null,
+    onChange: () => post({ type: 'changed', added: 0, communities: [], parents: [], kinds: [KIND_RECEIPT], authors: [], ids: [] }),
+  });
   await loadAccount();
   // Anything signed but not acknowledged before the last close goes out again, and is in
   // the local store even if the tab closed between the two writes.
@@ -616,6 +635,7 @@ const handlers = {
   },
   async account() {
     await loadAccount();
+    invoiceExchange.resubscribe();
     await loadAccountLists();
     applyScopesEverywhere();
     post({ type: 'account' });
@@ -664,8 +684,13 @@ const handlers = {
     network: wallet.account?.network ?? wallet.network, spendableSats: message.spendableSats }),
   channelFund: (message) => channels.fund(message),
   channelInvoice: (message) => channels.invoice({ amountMsat: String(message.amountMsat), description: message.description }),
-  channelPay: (message) => channels.pay({ invoice: String(message.invoice) }),
+  channelPay: (message) => channels.pay({ invoice: String(message.invoice), receipt: message.receipt ?? null }),
   channelClose: (message) => channels.close({ id: String(message.id) }),
+  // Tips over the channel (channels/invoice_exchange.js): the payer's request, the author's tab signing.
+  channelTipAsk: (message) => invoiceExchange.ask(message.request),
+  async channelTipSigned(message) {
+    invoiceExchange.signed(message);
+  },
   query,
   // A position in this device's chain for a tab about to sign (chain/own.js).
   chainReserve: (message) => ownChains.reserve(String(message.author), message.lease ?? null),

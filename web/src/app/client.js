@@ -111,6 +111,9 @@ export class Client {
       case 'channelsChanged':
         this.#set({ channels: { status: message.status, hub: message.hub }, channelsVersion: this.state.channelsVersion + 1 });
         return;
+      case 'tipInvoiceSign':
+        this.#signTipInvoice(message);
+        return;
       case 'fatal':
         this.#set({ fatal: message.message });
         return;
@@ -391,6 +394,33 @@ export class Client {
     // Spending needs the unlocked key, as on chain (the channel's own keys are the owner's).
     if (!this.#unlocked) return Promise.reject(new KeystoreError('locked', 'unlock your key to pay'));
     return this.#owner.call('channelPay', { invoice });
+  }
+
+  // --- tips over the channel (tips/channel_tip.js; docs/web.md "Tips over the channel") -------
+
+  /** The owner asks for a tip invoice signed with the author's key: this tab signs if it holds it unlocked. */
+  async #signTipInvoice({ signId, author, fields }) {
+    let reply;
+    if (!this.#unlocked || this.publicKey !== author) {
+      reply = { signId, error: 'locked' };
+    } else {
+      reply = await this.#sign('tipInvoice', { fields }).then((invoice) => ({ signId, invoice }), (error) => ({ signId, error: error.message }));
+    }
+    this.#owner.call('channelTipSigned', { id: reply.signId, invoice: reply.invoice, error: reply.error }).catch(() => {});
+  }
+
+  /** Signs an invoice request (kind 24570) and has the owner publish it on the hub and wait: {answer} | {refused} | {status}. */
+  async channelTipAsk(template) {
+    if (!this.#unlocked) throw new KeystoreError('locked', 'unlock your key to tip');
+    const request = await this.#sign('sign', { template });
+    return { request, ...(await this.#owner.call('channelTipAsk', { request })) };
+  }
+
+  /** Pays the author's tip invoice through the channel with a receipt request signed by this account's key. */
+  async channelTipPay({ invoice, paymentHash, target, amountMsat }) {
+    if (!this.#unlocked) throw new KeystoreError('locked', 'unlock your key to tip');
+    const receipt = await this.#sign('receiptRequest', { paymentHash, target, amountMsat, invoice });
+    return this.#owner.call('channelPay', { invoice, receipt });
   }
 
   // --- tips (tips/pay.js, tips/book.js; docs/web.md "Tips") ---------------------------------

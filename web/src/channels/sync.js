@@ -16,6 +16,7 @@
 import { chainHash, checkFundingAmount, closingRecord, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
 import { commit, putMeta, readChannelData, readMeta } from './store.js';
+import { tipInvoiceFields } from './invoice_request.js';
 import { getTx, readChain } from '../wallet/store.js';
 
 const RECONNECT_MS = 2000;
@@ -50,6 +51,9 @@ export class ChannelSync {
   #reconnect = null;
   #serial = Promise.resolve();
   hub = null;              // NIP-11 {fees, channels} of the relay, or null
+  // NIP-01 text frames on the hub connection (the tip invoice exchange, invoice_exchange.js):
+  // {connected(send | null), onText(text)}, or null.
+  texts = null;
   status = { state: 'idle', message: '' };
 
   constructor({ datt, db, wallet, walletDb, onChange }) {
@@ -135,7 +139,9 @@ export class ChannelSync {
     try {
       const http = url.replace(/^ws/, 'http');
       const info = await (await fetch(http, { headers: { Accept: 'application/nostr+json' } })).json();
-      this.hub = info?.channels && info?.fees?.channel ? { channels: info.channels, fees: info.fees.channel } : null;
+      // `self`: the relay's key, which signs the hub's receipts (pinned by tips/receipts.js).
+      this.hub = info?.channels && info?.fees?.channel ? { channels: info.channels, fees: info.fees.channel,
+        self: /^[0-9a-f]{64}$/.test(info.self ?? '') ? info.self : null } : null;
     } catch (error) {
       this.hub = null;
       this.#setStatus({ state: 'unavailable', message: `cannot read the relay's NIP-11: ${error.message}` });
@@ -156,13 +162,17 @@ export class ChannelSync {
     this.#setStatus({ state: 'connecting', message: '' });
     ws.onopen = () => this.#queue(() => this.#onOpen()).catch((e) => this.#setStatus({ message: e.message }));
     ws.onmessage = (e) => {
-      if (!(e.data instanceof ArrayBuffer)) return;   // NIP-01 text: not for channels
+      if (!(e.data instanceof ArrayBuffer)) {   // NIP-01 text: not for channels
+        this.texts?.onText(e.data);
+        return;
+      }
       const frame = new Uint8Array(e.data);
       this.#queue(() => this.#onFrame(frame)).catch((error) => this.#setStatus({ message: error.message }));
     };
     ws.onclose = () => {
       if (this.#ws !== ws) return;
       this.#ws = null;
+      this.texts?.connected(null);
       this.#setStatus({ state: 'disconnected' });
       this.#queue(() => this.#onClose()).catch(() => {});
       this.#reconnect = setTimeout(() => this.#connect(), RECONNECT_MS);
@@ -176,6 +186,8 @@ export class ChannelSync {
 
   async #onOpen() {
     this.#setStatus({ state: 'connected' });
+    const ws = this.#ws;
+    this.texts?.connected((text) => ws.readyState === WebSocket.OPEN && ws.send(text));
     if (this.#live().length) this.#send([this.#datt.channel.challengeRequest()]);
   }
 
@@ -445,7 +457,7 @@ export class ChannelSync {
   }
 
   /** Pays a decoded invoice through the hub: the payment record and the HTLC commit together. */
-  pay({ invoice }) {
+  pay({ invoice, receipt = null }) {
     return this.#queue(async () => {
       const record = this.#ready();
       const decoded = this.#datt.invoice.decode(String(invoice).trim());
@@ -468,10 +480,39 @@ export class ChannelSync {
       await this.#step({ ...record, nextHtlcId: Number(htlcId) + 1 }, (state, seed) => this.#datt.channel.addHtlc(state, seed, {
         amount_msat: summary.totalMsat, payment_hash: decoded.payment_hash, cltv_expiry: finalExpiry + this.hub.fees.cltv_expiry_delta,
         block_height: height,
-        hop: { final: false, channel_id: summary.payeeChannel, amount_msat: summary.amountMsat, cltv_expiry: finalExpiry },
+        hop: { final: false, channel_id: summary.payeeChannel, amount_msat: summary.amountMsat, cltv_expiry: finalExpiry,
+          ...(receipt ? { receipt } : {}) },
       }), { payments: [payment] });
       return { paymentHash: decoded.payment_hash };
     });
+  }
+
+  /**
+   * A tip invoice for `target` (docs/web.md "Tips over the channel"): `sign(fields)` has a tab
+   * sign it with the author's Nostr key (null: no tab could); the preimage is committed before
+   * the invoice is returned. {invoice} or {status} (no_channel, no_room, locked).
+   */
+  async tipInvoice({ amountMsat, target, sign }) {
+    const ready = await this.#queue(async () => {
+      try {
+        const record = this.#ready();
+        return { record, info: this.#datt.channel.info(record.state) };
+      } catch {
+        return null;
+      }
+    });
+    if (!ready) return { status: 'no_channel' };
+    if (BigInt(ready.info.to_remote_msat) < BigInt(amountMsat)) return { status: 'no_room' };
+    const preimage = random(32);
+    const paymentHash = await sha256Hex(preimage);
+    const invoice = await sign(tipInvoiceFields({ network: invoiceNetwork(ready.record.network), amountMsat,
+      paymentHash, paymentSecret: hex(random(32)), target, channelId: ready.info.channel_id, createdAt: Math.floor(Date.now() / 1000) }));
+    if (!invoice) return { status: 'locked' };
+    if (this.#datt.invoice.decode(invoice).payment_hash !== paymentHash) return { status: 'locked' };
+    await this.#queue(() => commit(this.#db, { invoices: [{ paymentHash, preimage: hex(preimage), invoice,
+      amountMsat: String(amountMsat), channelId: ready.info.channel_id, createdAt: Date.now(), paid: false }] }));
+    this.#onChange();
+    return { invoice };
   }
 
   // --- closing (docs/web.md "Channels": "Closing a channel") ------------------------------

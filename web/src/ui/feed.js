@@ -1,6 +1,6 @@
 // Post lists: a community page, the home feed, and one post row. Ranking is the core's
 // (datt.rank over {id, created_at, ups, downs}); this file only picks the window and pages.
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { KIND, LIMITS, buildPost, communityAddress, parseCommunityAddress, readCommunity } from '../lib/events.js';
 import { allPostStats, commentCount, eventsByIds, eventsOfKind, getByAddress, postStatsOfCommunity } from '../store/db.js';
 import { Author, ErrorLine, LimitNote, Loading, Markdown, SignNotice, Time, Votes, pasteWasCut, plural } from './common.js';
@@ -11,7 +11,7 @@ import { publishInCommunity } from './pow.js';
 import { CommunitySearch } from './search.js';
 import { useShown } from './edits.js';
 import { TipTotal } from './tips.js';
-import { tipSummaries, tippedTargets } from '../tips/view.js';
+import { fetchReceipts, tipSummaries, tippedTargets } from '../tips/view.js';
 import { MemberCount, fingerprint, useMemberCounts } from './people.js';
 import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
 
@@ -82,6 +82,9 @@ export function PostList({ load, deps, showCommunity = false, empty, arrange = n
     // `arrange`: the communities' moderation views decide what shows (pinned first on a community page).
     return { order, tips, rows: arrange ? await arrange(c, order, shown) : await eventsByIds(c.db, order.slice(0, shown)) };
   }, [...deps, sort, window, shown]);
+  // Receipts of channel tips (kind 4571) of the shown posts, asked of the relays (they weigh in hot).
+  const shownIds = data ? data.rows.map((p) => p.id) : [];
+  useEffect(() => { if (shownIds.length) fetchReceipts(client, shownIds).catch(() => {}); }, [shownIds.join()]);
   return html`<section class="post-list" aria-busy=${loading}>
     <${SortBar} sort=${sort} setSort=${(s) => { setSort(s); setShown(PAGE); }} window=${window} setWindow=${setWindow} />
     <${ErrorLine} error=${error} />

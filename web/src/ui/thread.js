@@ -12,7 +12,7 @@ import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
 import { NotFound, ShareButton, eventLink, useThreadFetch } from './share.js';
 import { Body, EditButton, EditedMark, SaveButton, useShown } from './edits.js';
 import { TipButton, TipTotal } from './tips.js';
-import { tipSummaries } from '../tips/view.js';
+import { fetchReceipts, tipSummaries } from '../tips/view.js';
 
 const MAX_DEPTH = 6;
 
@@ -128,6 +128,10 @@ export function PostPage({ postId, focusId, hints }) {
   }, [postId]);
   // Stored tips are checked again (new blocks, pending payments) when a thread opens.
   useEffect(() => { client.tipsCheck().catch(() => {}); }, [postId]);
+  // Receipts of channel tips (kind 4571) for the post and its comments, asked of the relays
+  // each time the thread opens (a feed's recent ask of the same ids does not count).
+  const threadIds = data?.root ? [data.root.id, ...[...data.children.values()].flat().map((r) => r.id)] : [];
+  useEffect(() => { if (threadIds.length) fetchReceipts(client, threadIds, { force: true }).catch(() => {}); }, [postId, threadIds.join()]);
   const post = data?.root;
   const community = post?.community;
   if (community) client.setInterest([community]);

@@ -1,0 +1,215 @@
+// End-to-end: tips and paid votes over payment channels, with receipts, in three browsers
+// (separate Chromium profiles) against the real datt-relay running the hub (--hub true,
+// --hub-minimum-depth 1) bridged to a real bcoin regtest node (loopback only). Alice and Bob
+// fund their wallets and open channels (Bob with room to receive); Bob posts twice (the tipped
+// post first, then a newer one). Alice tips Bob's older post 1 sat over her channel: her browser
+// asks Bob's for an invoice over the relay (kind 24570/24571), Bob's tab signs it with his Nostr
+// key, Alice pays it with a receipt request, Bob's worker fulfils it, the hub publishes the kind
+// 4571 receipt. Carol (a third browser, no account) sees 1 sat on the post, paid by Alice, from
+// the receipt her browser verified. A paid vote (5 sats and an up vote) adds to both: Carol sees
+// 6 sats and a score of 1, and her hot ranking puts the tipped post above the newer one. Bob's
+// key locked (a reload): Alice is told so; Bob offline (his browser closed): Alice is told the
+// author did not answer, within seconds, and nothing is paid.
+import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+import { fundWallet, go, importMnemonic, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir,
+  waitFor, WASM_ROOT } from './support.mjs';
+
+const PASSPHRASE = 'correct horse battery staple';
+const MNEMONIC_ALICE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
+const MNEMONIC_BOB = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const T = { timeout: 60000 };
+const CHANNEL_SATS = 200_000n;
+const BOB_PUSH_SATS = 100_000n;
+const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+let dir;
+let app;
+let datt;
+const Alice = { name: 'Alice' };
+const Bob = { name: 'Bob' };
+const Carol = { name: 'Carol' };
+let postHash;
+let postId;
+let communityHash;
+
+async function openBrowser(who) {
+  who.browser = await launchProfile();
+  who.page = await who.browser.page();
+  who.warnings = [];
+  who.page.on('console', (m) => { if (m.text().startsWith('datt sync:')) who.warnings.push(m.text()); });
+  await who.page.goto(app.base);
+  await who.page.waitForSelector('html[data-ready=true]', T);
+}
+
+function nostrKeyOf(mnemonic) {
+  const seed = datt.mnemonicToSeed(mnemonic);
+  return datt.publicKey(datt.derive(seed, "m/44'/1237'/0'/0/0").secretKey);
+}
+
+before(async () => {
+  requireBuilt();
+  ({ loadDatt: datt } = await import(path.join(WASM_ROOT, 'datt.mjs')));
+  datt = await datt({ payments: true });
+  dir = tempDir('datt-e2e-channel-tips-');
+  app = await startRegtestApp({ dir, datt, args: ['--hub', 'true', '--hub-minimum-depth', '1'] });
+  for (const who of [Alice, Bob, Carol]) await openBrowser(who);
+});
+
+after(async () => {
+  for (const who of [Alice, Bob, Carol]) await who.browser?.close().catch(() => {});
+  await app?.relay.stop();
+  await app?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+const stage = (page) => page.getByTestId('channel').first().getAttribute('data-stage');
+const msat = (page, testid) => page.getByTestId(testid).first().getAttribute('data-msat').then((v) => (v === null ? null : BigInt(v)));
+
+async function openChannel(who, pushSats) {
+  await go(who.page, '#/channels');
+  await who.page.getByTestId('channel-open-form').waitFor(T);
+  await who.page.getByTestId('channel-amount').fill(String(CHANNEL_SATS));
+  await who.page.getByTestId('channel-push').fill(String(pushSats));
+  await who.page.getByTestId('channel-open').click();
+  await waitFor(`${who.name}'s channel confirming`, () => stage(who.page), 'confirming');
+}
+
+test('Alice and Bob fund their wallets, Bob posts, both open channels to the hub', { timeout: 900000 }, async () => {
+  await importMnemonic(Alice.page, MNEMONIC_ALICE, PASSPHRASE);
+  await importMnemonic(Bob.page, MNEMONIC_BOB, PASSPHRASE);
+  await fundWallet(Alice.page);
+  await fundWallet(Bob.page);
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  await waitFor('Alice confirmed', () => satsOf(Alice.page, 'balance-confirmed'), 1_000_000n);
+  await waitFor('Bob confirmed', () => satsOf(Bob.page, 'balance-confirmed'), 1_000_000n);
+
+  await go(Bob.page, '#/communities');
+  await Bob.page.getByTestId('create-community').click();
+  const form = Bob.page.getByTestId('community-form');
+  await form.locator('input[name=name]').fill('Sats Street');
+  await form.locator('textarea[name=description]').fill('Posts paid in sats.');
+  await form.getByRole('button', { name: 'Create' }).click();
+  await Bob.page.getByTestId('community-page').waitFor(T);
+  communityHash = await Bob.page.evaluate(() => location.hash);
+  await submitPost(Bob.page, 'Tipped post', 'Worth a sat.');
+  postHash = await Bob.page.evaluate(() => location.hash);
+  postId = postHash.match(/^#\/post\/([0-9a-f]{64})/)[1];
+  await sleep(1100);
+  await go(Bob.page, communityHash);
+  await submitPost(Bob.page, 'Newer post', 'Not tipped.');
+
+  await openChannel(Alice, 0n);
+  await openChannel(Bob, BOB_PUSH_SATS);
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  for (const who of [Alice, Bob]) {
+    await waitFor(`${who.name} ready`, () => stage(who.page), 'ready', 120000).catch(async (error) => {
+      await screenshot(who.page, `channel-tips-not-ready-${who.name}`);
+      throw new Error(`${error.message}; the worker said: ${who.warnings.join(' | ')}`);
+    });
+  }
+});
+
+async function tipOverChannel(page, sats, { vote = false } = {}) {
+  await go(page, postHash);
+  const article = page.locator('article.post-full');
+  await article.waitFor(T);
+  const form = article.getByTestId('tip-form');
+  if (!await form.count()) await article.getByTestId('tip-button').click();
+  await form.getByTestId('tip-amount').fill(String(sats));
+  if (vote) await form.getByTestId('tip-vote').check();
+  await form.getByTestId('tip-channel').click();
+  return form;
+}
+
+const postSats = (page) => page.locator('article.post-full').getByTestId('tip-total').getAttribute('data-sats')
+  .then((v) => (v === null ? null : BigInt(v)));
+
+test('Alice tips Bob\'s post 1 sat over her channel; Carol sees the receipt\'s sat, paid by Alice', { timeout: 180000 }, async () => {
+  const alice = nostrKeyOf(MNEMONIC_ALICE);
+  const bobLocal = (CHANNEL_SATS - BOB_PUSH_SATS) * 1000n;
+  await go(Bob.page, '#/channels');
+  await waitFor('Bob\'s balance before', () => msat(Bob.page, 'channel-local'), bobLocal);
+  const form = await tipOverChannel(Alice.page, 1);
+  await form.getByTestId('tip-channel-done').waitFor(T).catch(async (error) => {
+    await screenshot(Alice.page, 'channel-tips-failed');
+    throw new Error(`${error.message}; the form says: ${await form.innerText()}; Bob's worker said: ${Bob.warnings.join(' | ')}`);
+  });
+  assert.match(await form.getByTestId('tip-channel-done').innerText(), /Paid 1 sat over your channel/);
+  // Bob's worker fulfilled it (his invoice): his side grew by exactly 1,000 msat.
+  await waitFor('Bob\'s balance', () => msat(Bob.page, 'channel-local'), bobLocal + 1000n);
+  await waitFor('Alice sees the receipt', () => postSats(Alice.page), 1n, 30000);
+  await screenshot(Alice.page, 'channel-tips-paid');
+
+  // Carol has no account and no channel: she verifies the hub's receipt herself.
+  await go(Carol.page, postHash);
+  await Carol.page.locator('article.post-full').waitFor(T);
+  await waitFor('Carol sees 1 sat', () => postSats(Carol.page), 1n, 30000).catch(async (error) => {
+    const stored = await Carol.page.evaluate(() => new Promise((resolve) => {
+      const open = indexedDB.open('datt-receipts');
+      open.onsuccess = () => {
+        const db = open.result;
+        if (!db.objectStoreNames.contains('receipts')) return resolve('no store');
+        const all = db.transaction('receipts').objectStore('receipts').getAll();
+        all.onsuccess = () => resolve(JSON.stringify(all.result));
+      };
+      open.onerror = () => resolve(String(open.error));
+    }));
+    throw new Error(`${error.message}; Carol's receipts: ${stored}; her worker said: ${Carol.warnings.join(' | ')}`);
+  });
+  const payer = Carol.page.locator('article.post-full').getByTestId('tip-payer');
+  assert.equal(await payer.count(), 1);
+  assert.equal(await payer.getAttribute('data-pubkey'), alice);
+  assert.equal(await payer.getAttribute('data-sats'), '1');
+  await screenshot(Carol.page, 'channel-tips-carol');
+});
+
+test('a paid vote: 5 sats and an up vote; Carol counts 6 sats and the score, and ranks the post first', { timeout: 180000 }, async () => {
+  const form = await tipOverChannel(Alice.page, 5, { vote: true });
+  await form.getByTestId('tip-channel-done').waitFor(T);
+  assert.match(await form.getByTestId('tip-channel-done').innerText(), /and up-voted/);
+  await waitFor('Alice sees 6 sats', () => postSats(Alice.page), 6n, 30000);
+
+  await Carol.page.reload();
+  await Carol.page.waitForSelector('html[data-ready=true]', T);
+  await waitFor('Carol sees 6 sats', () => postSats(Carol.page), 6n, 30000);
+  await waitFor('Carol sees the vote', () => Carol.page.locator('article.post-full').getByTestId('score').innerText(), '1', 30000);
+  const payer = Carol.page.locator('article.post-full').getByTestId('tip-payer');
+  assert.equal(await payer.getAttribute('data-sats'), '6');
+  // Hot: log10(1 + 6/1000) outweighs the newer post's second of age (docs/protocol.md "Ranking").
+  await go(Carol.page, communityHash);
+  await Carol.page.getByTestId('community-page').waitFor(T);
+  await waitFor('two posts', () => Carol.page.getByTestId('post-row').count(), 2);
+  await waitFor('the tipped post first', () => Carol.page.locator('[data-testid=post-row] .post-title > a').allInnerTexts()
+    .then((t) => t.join(' | ')), 'Tipped post | Newer post', 30000);
+});
+
+test('Bob\'s key locked, then Bob offline: Alice gets a clear status within seconds and pays nothing', { timeout: 180000 }, async () => {
+  await go(Alice.page, '#/channels');
+  await Alice.page.getByTestId('channel-local').first().waitFor(T);
+  await waitFor('Alice\'s payments settled', () => Alice.page.getByTestId('channel-htlcs').getAttribute('data-count'), '0');
+  const aliceLocal = await msat(Alice.page, 'channel-local');
+  // A reload locks Bob's key (he did not choose to stay unlocked); his worker still answers.
+  await Bob.page.reload();
+  await Bob.page.waitForSelector('html[data-ready=true]', T);
+  await go(Bob.page, '#/channels');
+  await waitFor('Bob reattached', () => stage(Bob.page), 'ready', 60000);
+  await waitFor('Bob\'s hub connection', () => Bob.page.getByTestId('hub-state').getAttribute('data-state'), 'connected', 30000);
+  let form = await tipOverChannel(Alice.page, 2);
+  await form.getByRole('alert').filter({ hasText: 'author is online but their key is locked' }).waitFor(T);
+
+  await Bob.browser.close();
+  Bob.browser = null;
+  const started = Date.now();
+  form = await tipOverChannel(Alice.page, 2);
+  await form.getByRole('alert').filter({ hasText: 'did not answer' }).waitFor(T);
+  assert.ok(Date.now() - started < 15000, `the status took ${Date.now() - started} ms`);
+  assert.match(await form.getByRole('alert').innerText(), /on chain/);
+  await go(Alice.page, '#/channels');
+  await Alice.page.getByTestId('channel-local').first().waitFor(T);
+  assert.equal(await msat(Alice.page, 'channel-local'), aliceLocal, 'nothing was paid');
+  for (const who of [Alice, Carol]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
+});
