@@ -9,7 +9,9 @@
 // the receipt her browser verified. A paid vote (5 sats and an up vote) adds to both: Carol sees
 // 6 sats and a score of 1, and her hot ranking puts the tipped post above the newer one. Bob's
 // key locked (a reload): Alice is told so; Bob offline (his browser closed): Alice is told the
-// author did not answer, within seconds, and nothing is paid.
+// author did not answer, within seconds, and nothing is paid. Last, Alice closes her channel:
+// the closing output reaches her wallet after a block, and Carol still counts the receipts'
+// sats (issue 13 item 6's flow: open channel -> tip -> receipt shown to another user -> close).
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
@@ -213,3 +215,34 @@ test('Bob\'s key locked, then Bob offline: Alice gets a clear status within seco
   assert.equal(await msat(Alice.page, 'channel-local'), aliceLocal, 'nothing was paid');
   for (const who of [Alice, Carol]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
 });
+
+test('Alice closes her channel: the closing output reaches her wallet after a block, and Carol still counts the receipts\' sats',
+  { timeout: 180000 }, async () => {
+    await go(Alice.page, '#/wallet');
+    const confirmedBefore = await satsOf(Alice.page, 'balance-confirmed');
+    await go(Alice.page, '#/channels');
+    await waitFor('Alice ready to close', () => stage(Alice.page), 'ready');
+    await waitFor('Alice\'s payments settled', () => Alice.page.getByTestId('channel-htlcs').getAttribute('data-count'), '0');
+    await Alice.page.getByTestId('channel-close').click();
+    await Alice.page.getByTestId('channel-close-yes').click();
+    await waitFor('Alice closed', () => stage(Alice.page), 'closed', 60000);
+    const closedText = await Alice.page.getByTestId('channel-stage')
+      .filter({ hasText: 'back to your wallet, waiting for confirmation' }).innerText({ timeout: 30000 });
+    const ours = BigInt(/Closed: ([\d,]+) sats back/.exec(closedText)[1].replaceAll(',', ''));
+    const txid = await Alice.page.getByTestId('channel-closing-txid').innerText();
+    await waitFor('the closing transaction in the node\'s mempool', () => app.rpc('getrawmempool', []).then((m) => m.includes(txid)), true, 20000);
+    const tx = await app.rpc('getrawtransaction', [txid, true]);
+    assert.ok(tx.vout.some((o) => BigInt(Math.round(o.value * 1e8)) === ours), `an output of ${ours} sats for Alice`);
+    await app.rpc('generatetoaddress', [1, app.nobody]);
+    await Alice.page.getByTestId('channel-stage').filter({ hasText: 'are back in your wallet (confirmed)' }).waitFor({ timeout: 60000 });
+    await go(Alice.page, '#/wallet');
+    await waitFor('Alice\'s confirmed balance with the closing output', () => satsOf(Alice.page, 'balance-confirmed'), confirmedBefore + ours, 60000);
+
+    // The receipts outlive the channel: Carol, reloading, still counts the 6 sats Alice paid.
+    await Carol.page.reload();
+    await Carol.page.waitForSelector('html[data-ready=true]', T);
+    await go(Carol.page, postHash);
+    await Carol.page.locator('article.post-full').waitFor(T);
+    await waitFor('Carol still sees 6 sats', () => postSats(Carol.page), 6n, 30000);
+    for (const who of [Alice, Carol]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
+  });

@@ -113,3 +113,11 @@ export function bridgeArgs(dir, rpcPort, network) {
     '--bitcoin-rpc-password-file', path.join(dir, 'btc', 'rpc-key'), '--bitcoin-network', network,
     '--bitcoin-poll-ms', '200', '--bitcoin-rpc-timeout-ms', '60000'];
 }
+
+/** A BIP-84 key of `mnemonic` (m/84'/1'/0'/chain/index) on `network`, with its P2WPKH script and address. */
+export function walletKey(datt, network, mnemonic, chain, index) {
+  const seed = datt.mnemonicToSeed(mnemonic);
+  const derived = datt.derive(seed, `m/84'/1'/0'/${chain}/${index}`, datt.bitcoin.network(network).bip32Versions);
+  const script = datt.bitcoin.p2wpkhScript(derived.publicKey);
+  return { secretKey: derived.secretKey, scriptHex: Buffer.from(script).toString('hex'), address: datt.bitcoin.scriptToAddress(script, network) };
+}

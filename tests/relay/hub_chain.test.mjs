@@ -25,8 +25,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { loadWasmDatt } from '../support/vectors.mjs';
-import { bridgeArgs, btc, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
-import { Client as HubClient, hex, openParams, useDatt } from './hub_clients.mjs';
+import { bridgeArgs, btc, freePort, mineTo, statusUntil, walletKey } from './bitcoin_support.mjs';
+import { CollectingClient, hex, openParams, useDatt } from './hub_clients.mjs';
 import { connect, startRelay } from './support.mjs';
 
 process.env.NODE_BACKEND = 'js';
@@ -37,12 +37,7 @@ const SEGWIT_HEIGHT = 432; // bcoin regtest: witness spends are refused before t
 // The regtest genesis block hash in internal byte order (bcoin's regtest has Core's genesis).
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 
-function key(mnemonic, chain, index) {
-  const seed = datt.mnemonicToSeed(mnemonic);
-  const derived = datt.derive(seed, `m/84'/1'/0'/${chain}/${index}`, datt.bitcoin.network(NETWORK).bip32Versions);
-  const script = datt.bitcoin.p2wpkhScript(derived.publicKey);
-  return { secretKey: derived.secretKey, scriptHex: hex(script), address: datt.bitcoin.scriptToAddress(script, NETWORK) };
-}
+const key = (mnemonic, chain, index) => walletKey(datt, NETWORK, mnemonic, chain, index);
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const burn = key(MNEMONIC, 1, 99).address;
 
@@ -56,28 +51,7 @@ function spend(coin, from, outputs) {
 
 // A channel client as the browser runs it (hub_clients.mjs, state kept in memory here), with
 // the hub's errors collected instead of thrown and its challenge kept as it arrives.
-class Client extends HubClient {
-  constructor(name) {
-    super(name);
-    this.hubErrors = [];
-  }
-
-  step() {
-    const frame = this.inbox.shift();
-    if (!frame) return false;
-    if (Buffer.from(frame).readUInt16BE(33) === 55923) { // hub_challenge
-      this.challenge = frame;
-      return true;
-    }
-    try {
-      this.take(datt.channel.receive(this.state, this.seed, frame));
-    } catch (error) {
-      if (error.code !== 'hub_error') throw error;
-      this.hubErrors.push(error.message);
-    }
-    return true;
-  }
-}
+const Client = CollectingClient;
 
 async function until(client, done, what, timeoutMs = 30000) {
   const deadline = Date.now() + timeoutMs;

@@ -88,6 +88,33 @@ export class Client {
   close() { this.ws?.close(); }
 }
 
+/**
+ * The client of the chain suites (hub_chain, hub_onchain): the hub's warning/error frames are
+ * collected in `hubErrors` instead of thrown, and a hub_challenge is kept as it arrives.
+ */
+export class CollectingClient extends Client {
+  constructor(name) {
+    super(name);
+    this.hubErrors = [];
+  }
+
+  step() {
+    const frame = this.inbox.shift();
+    if (!frame) return false;
+    if (Buffer.from(frame).readUInt16BE(33) === 55923) { // hub_challenge
+      this.challenge = frame;
+      return true;
+    }
+    try {
+      this.take(datt.channel.receive(this.state, this.seed, frame));
+    } catch (error) {
+      if (error.code !== 'hub_error') throw error;
+      this.hubErrors.push(error.message);
+    }
+    return true;
+  }
+}
+
 export async function until(clients, done, what, timeoutMs = 20000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

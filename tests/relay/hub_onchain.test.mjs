@@ -34,8 +34,8 @@ import { after, before, describe, it } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { loadWasmDatt, repoRoot } from '../support/vectors.mjs';
-import { bridgeArgs, btc, freePort, mineTo, statusUntil } from './bitcoin_support.mjs';
-import { Client as HubClient, hex, openParams, useDatt } from './hub_clients.mjs';
+import { bridgeArgs, btc, freePort, mineTo, statusUntil, walletKey } from './bitcoin_support.mjs';
+import { CollectingClient, hex, openParams, useDatt } from './hub_clients.mjs';
 import { connect, startRelay } from './support.mjs';
 
 process.env.NODE_BACKEND = 'js';
@@ -48,12 +48,7 @@ const HTLC_COMMITMENT_FEE = (FEERATE * (724n + 172n)) / 1000n; // with one HTLC 
 const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 const harnessPath = path.resolve(repoRoot, process.env.DATT_ONCHAIN_HARNESS || 'build/native/tests/core/onchain_harness');
 
-function key(mnemonic, chain, index) {
-  const seed = datt.mnemonicToSeed(mnemonic);
-  const derived = datt.derive(seed, `m/84'/1'/0'/${chain}/${index}`, datt.bitcoin.network(NETWORK).bip32Versions);
-  const script = datt.bitcoin.p2wpkhScript(derived.publicKey);
-  return { secretKey: derived.secretKey, scriptHex: hex(script), address: datt.bitcoin.scriptToAddress(script, NETWORK) };
-}
+const key = (mnemonic, chain, index) => walletKey(datt, NETWORK, mnemonic, chain, index);
 const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const burn = key(MNEMONIC, 1, 99).address;
 
@@ -66,32 +61,11 @@ function spend(coin, outputs) {
 
 const decode = (rawHex) => datt.bitcoin.decodeTransaction(Buffer.from(rawHex, 'hex'), NETWORK);
 
-class Client extends HubClient {
-  constructor(name) {
-    super(name);
-    this.hubErrors = [];
-  }
-
+class Client extends CollectingClient {
   // Keeps the first state whose own commitment holds an HTLC (for (a)'s revoked commitment).
   take(step) {
     super.take(step);
     if (!this.htlcState && this.state && this.info().htlcs === 1) this.htlcState = this.state;
-  }
-
-  step() {
-    const frame = this.inbox.shift();
-    if (!frame) return false;
-    if (Buffer.from(frame).readUInt16BE(33) === 55923) { // hub_challenge
-      this.challenge = frame;
-      return true;
-    }
-    try {
-      this.take(datt.channel.receive(this.state, this.seed, frame));
-    } catch (error) {
-      if (error.code !== 'hub_error') throw error;
-      this.hubErrors.push(error.message);
-    }
-    return true;
   }
 }
 
