@@ -8,6 +8,42 @@
 
 namespace datt::relay::hub {
 
+Result<receipt::ReceiptFields> receipt_fields(const channel::HopReceiptRequest& request,
+                                              const Hash256& payment_hash, bitcoin::Msats amount) {
+    auto invoice = receipt::check_receipt_request({request.target, request.payer, request.payer_sig, request.invoice},
+                                                  payment_hash, amount);
+    if (!invoice) return invoice.error();
+    const auto payee = invoice->payee().compressed();
+    receipt::ReceiptFields fields;
+    fields.target = request.target;
+    std::copy(payee.begin() + 1, payee.end(), fields.payee.begin());
+    fields.payer = request.payer;
+    fields.amount = amount;
+    fields.invoice = request.invoice;
+    fields.payer_sig = request.payer_sig;
+    return fields;
+}
+
+Result<receipt::ReceiptFields> stored_receipt_fields(ByteSpan onion, const Hash256& payment_hash,
+                                                     bitcoin::Msats amount) {
+    if (onion.size() != channel::kOnionPacketSize) {
+        return make_error("hub_receipt_request_invalid",
+                          "a stored onion of " + std::to_string(onion.size()) + " bytes, not " +
+                              std::to_string(channel::kOnionPacketSize));
+    }
+    ByteArray<channel::kOnionPacketSize> packet;
+    std::copy(onion.begin(), onion.end(), packet.begin());
+    auto hop = channel::parse_hop_payload(packet);
+    if (!hop) return hop.error();
+    if (!hop->receipt || hop->is_final) {
+        return make_error("hub_receipt_request_invalid", "the stored onion asks for no receipt");
+    }
+    if (hop->amount != amount) {
+        return make_error("hub_receipt_request_invalid", "the stored onion's amount is not the forward's");
+    }
+    return receipt_fields(*hop->receipt, payment_hash, amount);
+}
+
 Result<ForwardPlan> plan_forward(const ForwardPolicy& policy, const channel::ChannelId& in_channel,
                                  const channel::UpdateAddHtlc& incoming, uint32_t block_height) {
     auto hop = channel::parse_hop_payload(incoming.onion_routing_packet);
@@ -43,19 +79,9 @@ Result<ForwardPlan> plan_forward(const ForwardPolicy& policy, const channel::Cha
     plan.out_cltv = hop->cltv_expiry;
     plan.fee = *incoming.amount_msat.checked_sub(hop->amount);  // >= fee, so no underflow
     if (hop->receipt) {
-        const channel::HopReceiptRequest& request = *hop->receipt;
-        auto invoice = receipt::check_receipt_request(
-            {request.target, request.payer, request.payer_sig, request.invoice}, incoming.payment_hash, hop->amount);
-        if (!invoice) return invoice.error();
-        const auto payee = invoice->payee().compressed();
-        receipt::ReceiptFields fields;
-        fields.target = request.target;
-        std::copy(payee.begin() + 1, payee.end(), fields.payee.begin());
-        fields.payer = request.payer;
-        fields.amount = hop->amount;
-        fields.invoice = request.invoice;
-        fields.payer_sig = request.payer_sig;
-        plan.receipt = std::move(fields);
+        auto fields = receipt_fields(*hop->receipt, incoming.payment_hash, hop->amount);
+        if (!fields) return fields.error();
+        plan.receipt = std::move(*fields);
     }
     return plan;
 }

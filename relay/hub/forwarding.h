@@ -16,6 +16,7 @@
 //   hub_cltv_delta_too_small   incoming expiry < outgoing expiry + cltv_delta
 //   hub_expiry_too_soon        the outgoing expiry is not above height + hold_margin_blocks
 //   hub_fee_overflow           (hub_fees.h)
+//   hub_receipt_request_invalid a stored receipt request that is not one (stored_receipt_fields)
 //   receipt_*                  a 0xd3 payload whose receipt request fails
 //                              check_receipt_request (receipt/receipt_request.h): the invoice,
 //                              its payment hash and amount against the HTLC's, the payer's
@@ -55,6 +56,18 @@ struct ForwardPlan {
                                                const channel::ChannelId& in_channel,
                                                const channel::UpdateAddHtlc& incoming,
                                                uint32_t block_height);
+
+// A 0xd3 request checked against its HTLC (check_receipt_request): the receipt's fields,
+// the preimage left zero. `amount` is what the payee receives.
+[[nodiscard]] Result<receipt::ReceiptFields> receipt_fields(const channel::HopReceiptRequest& request,
+                                                            const Hash256& payment_hash, bitcoin::Msats amount);
+
+// The same from an incoming onion as the hub stored it (hub_receipt_requests): untrusted
+// bytes, parsed (parse_hop_payload) and checked again as when the HTLC arrived, against the
+// stored forward's payment hash and outgoing amount. hub_receipt_request_invalid: not an
+// onion, no receipt request, or another amount.
+[[nodiscard]] Result<receipt::ReceiptFields> stored_receipt_fields(ByteSpan onion, const Hash256& payment_hash,
+                                                                   bitcoin::Msats amount);
 
 // The onion of the outgoing HTLC: a final hop for the payee, on its channel.
 ByteArray<channel::kOnionPacketSize> payee_onion(const ForwardPlan& plan);

@@ -156,6 +156,27 @@ Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options,
         f.failed = row.failed != 0;
         hub->forwards_[{f.in_channel, f.in_htlc}] = f;
     }
+    auto requests = reader.hub_receipt_requests();
+    if (!requests) return requests.error();
+    for (const StoreReader::StoredReceiptRequest& row : *requests) {
+        const std::string name = "hub receipt request of " + to_hex(row.in_channel) + "/" + std::to_string(row.in_htlc);
+        const auto in = array_of<32>(row.in_channel);
+        auto found = in ? hub->forwards_.find({*in, row.in_htlc}) : hub->forwards_.end();
+        if (found == hub->forwards_.end()) {
+            log::error(name + ": no stored forward; left out");
+            continue;
+        }
+        const HubForward& forward = found->second;
+        if (forward.preimage || forward.failed) continue;  // published with the preimage, or none
+        // Checked again: the stored bytes are untrusted. The payment goes on without a receipt.
+        auto fields = stored_receipt_fields(row.onion, forward.payment_hash, bitcoin::Msats{forward.out_amount_msat});
+        if (!fields) {
+            log::error(name + ": " + fields.error().code + ": " + fields.error().message +
+                       "; the payment goes on without a receipt");
+            continue;
+        }
+        hub->receipts_[found->first] = std::move(*fields);
+    }
     for (auto& [id, live] : hub->channels_) hub->unoffer_dropped(live);
     auto records = reader.hub_onchain();
     if (!records) return records.error();
@@ -577,8 +598,12 @@ void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {
         forward.out_cltv = plan->out_cltv;
         forward.deadline = hold_deadline(policy_, options_.now());
         HubForward& stored = forwards_[{id, forward.in_htlc}] = forward;
-        if (plan->receipt) receipts_[{id, forward.in_htlc}] = std::move(*plan->receipt);
         out.commands.push_back(PutHubForward{stored});
+        if (plan->receipt) {
+            receipts_[{id, forward.in_htlc}] = std::move(*plan->receipt);
+            const auto& onion = received->add.onion_routing_packet;
+            out.commands.push_back(PutHubReceiptRequest{id, forward.in_htlc, Bytes(onion.begin(), onion.end())});
+        }
         offer(out, stored);
     } else if (const auto* fulfilled = std::get_if<channel::HtlcFulfilled>(&event)) {
         for (auto& [key, forward] : forwards_) {

@@ -46,6 +46,12 @@
 // uncommitted updates are kept to be sent again). A client's channel_reestablish
 // reattaches its channel to the connection and resumes.
 //
+// Receipts: a forward whose payer asked for one (hop payload 0xd3) stores the incoming onion
+// with the forward's first row (PutHubReceiptRequest, hub_receipt_requests), deleted with the
+// forward (DeleteHubForward). make() parses and checks each again (stored_receipt_fields): a
+// payee who fulfils after a restart still gets the receipt published; a damaged row is
+// logged and its payment goes on without one.
+//
 // On chain (chain_watch.h): every stored channel's funding outpoint is watched through the
 // bridge; a spend closes the channel for the hub (hub_channel_closed_onchain) and runs the
 // resolver, whose answer is stored before anything is broadcast.
@@ -224,8 +230,8 @@ class Hub final : public ChannelService {
     std::map<ConnectionId, Conn> conns_;
     Group group_;
     std::map<std::pair<channel::ChannelId, uint64_t>, HubForward> forwards_;
-    // Receipts asked for (0xd3) by forwards not yet fulfilled, by the same key. In memory
-    // only: a restart before the payee fulfils loses the receipt, not the payment.
+    // Receipts asked for (0xd3) by forwards not yet fulfilled, by the same key; their
+    // requests are stored too (PutHubReceiptRequest) and loaded again by make().
     std::map<std::pair<channel::ChannelId, uint64_t>, receipt::ReceiptFields> receipts_;
     // The chain watch: each channel's on-chain record (onchain_record.h), and the tip the
     // last broadcast round ran at.

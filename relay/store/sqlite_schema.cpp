@@ -18,7 +18,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 7> kMigrations = {
+constexpr std::array<const char*, 8> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -153,6 +153,16 @@ CREATE TABLE IF NOT EXISTS hub_revoked (
     number INTEGER NOT NULL,
     revoked BLOB NOT NULL,
     PRIMARY KEY (channel_id, number)
+) WITHOUT ROWID;
+)sql",
+    // Version 8: the receipt request of a forward, kept until the forward is settled
+    // (relay/hub/hub.h "Receipts"). IF NOT EXISTS as for version 7.
+    R"sql(
+CREATE TABLE IF NOT EXISTS hub_receipt_requests (
+    in_channel BLOB NOT NULL,
+    in_htlc INTEGER NOT NULL,
+    onion BLOB NOT NULL,
+    PRIMARY KEY (in_channel, in_htlc)
 ) WITHOUT ROWID;
 )sql",
 };

@@ -71,6 +71,13 @@
 //       held HTLCs (onchain_record.h serialize_revoked_commitment), committed with the
 //       channel state that revoked it, so a justice transaction takes its HTLC outputs too.
 //
+// Version 8 adds (relay/hub/hub.h "Receipts"):
+//   hub_receipt_requests(in_channel, in_htlc, onion): for a forward whose payer asked for a
+//       receipt (hop payload 0xd3), the incoming HTLC's onion as it arrived, written with
+//       the forward's first row and deleted with its last, so the receipt is published when
+//       the payee fulfils after a restart. The hub parses and checks it again when it loads
+//       it (parse_hop_payload, check_receipt_request).
+//
 // Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
 // them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads
 // rows already in the order NIP-01 wants (newest first, ties by lowest id) and stops at the

@@ -253,6 +253,22 @@ class SqliteReader final : public StoreReader {
         return out;
     }
 
+    Result<std::vector<StoredReceiptRequest>> hub_receipt_requests() override {
+        auto stmt = db_.prepare(
+            "SELECT in_channel, in_htlc, onion FROM hub_receipt_requests ORDER BY in_channel, in_htlc", false);
+        if (!stmt) return stmt.error();
+        std::vector<StoredReceiptRequest> out;
+        int rc;
+        while ((rc = stmt->step()) == SQLITE_ROW) {
+            const ByteSpan channel = stmt->column_blob(0);
+            const ByteSpan onion = stmt->column_blob(2);
+            out.push_back({Bytes(channel.begin(), channel.end()), static_cast<uint64_t>(stmt->column_int(1)),
+                           Bytes(onion.begin(), onion.end())});
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub receipt requests read failed");
+        return out;
+    }
+
     Result<std::vector<StoredForward>> hub_forwards() override {
         auto stmt = db_.prepare(
             "SELECT in_channel, in_htlc, payment_hash, in_cltv, out_channel, out_amount, out_cltv,"
@@ -512,6 +528,8 @@ struct WriterStatements {
     Statement delete_channel;        // channel_id
     Statement put_onchain;           // channel_id, record
     Statement put_revoked;           // channel_id, number, revoked
+    Statement put_receipt_request;   // in_channel, in_htlc, onion
+    Statement delete_receipt_request;  // in_channel, in_htlc
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -559,6 +577,9 @@ struct WriterStatements {
             {&s.delete_channel, "DELETE FROM hub_channels WHERE channel_id = ?"},
             {&s.put_onchain, "INSERT OR REPLACE INTO hub_onchain(channel_id, record) VALUES (?,?)"},
             {&s.put_revoked, "INSERT OR REPLACE INTO hub_revoked(channel_id, number, revoked) VALUES (?,?,?)"},
+            {&s.put_receipt_request,
+             "INSERT OR REPLACE INTO hub_receipt_requests(in_channel, in_htlc, onion) VALUES (?,?,?)"},
+            {&s.delete_receipt_request, "DELETE FROM hub_receipt_requests WHERE in_channel = ? AND in_htlc = ?"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -752,7 +773,18 @@ class SqliteStore final : public Store {
         s_.delete_forward.bind_blob_static(1, command.in_channel);
         s_.delete_forward.bind_int(2, static_cast<int64_t>(command.in_htlc));
         if (auto done = run(s_.delete_forward, "hub forward delete"); !done) return done.error();
+        s_.delete_receipt_request.bind_blob_static(1, command.in_channel);
+        s_.delete_receipt_request.bind_int(2, static_cast<int64_t>(command.in_htlc));
+        if (auto done = run(s_.delete_receipt_request, "hub receipt request delete"); !done) return done.error();
         return DeleteHubForward::Done{};
+    }
+
+    Result<PutHubReceiptRequest::Done> apply(const PutHubReceiptRequest& command) {
+        s_.put_receipt_request.bind_blob_static(1, command.in_channel);
+        s_.put_receipt_request.bind_int(2, static_cast<int64_t>(command.in_htlc));
+        s_.put_receipt_request.bind_blob_static(3, command.onion);
+        if (auto done = run(s_.put_receipt_request, "hub receipt request write"); !done) return done.error();
+        return PutHubReceiptRequest::Done{};
     }
 
     Result<DeleteChannelState::Done> apply(const DeleteChannelState& command) {

@@ -103,6 +103,13 @@ class StoreReader {
         Bytes revoked;
     };
     [[nodiscard]] virtual Result<std::vector<StoredRevoked>> hub_revoked() = 0;
+    // The forwards' receipt requests (hub_receipt_requests), by forward; untrusted bytes.
+    struct StoredReceiptRequest {
+        Bytes in_channel;
+        uint64_t in_htlc = 0;
+        Bytes onion;
+    };
+    [[nodiscard]] virtual Result<std::vector<StoredReceiptRequest>> hub_receipt_requests() = 0;
 };
 
 // begin_read() ... end_read() for one scope.

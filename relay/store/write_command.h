@@ -92,7 +92,18 @@ struct PutHubForward {
     struct Done {};
     using Outcome = Done;
 };
-// The hub: the incoming HTLC is settled (fulfilled or failed back); its row goes.
+// The hub: a forward's receipt request (docs/protocol.md "Receipts"), stored once when the
+// forward is created (sqlite_schema.h hub_receipt_requests): the incoming HTLC's 0xd3 onion
+// as it arrived, so a restart before the payee fulfils still publishes the receipt.
+struct PutHubReceiptRequest {
+    Hash256 in_channel{};
+    uint64_t in_htlc = 0;
+    Bytes onion;
+    struct Done {};
+    using Outcome = Done;
+};
+// The hub: the incoming HTLC is settled (fulfilled or failed back); its row goes, and its
+// receipt request's with it.
 struct DeleteHubForward {
     Hash256 in_channel{};
     uint64_t in_htlc = 0;
@@ -137,7 +148,8 @@ struct PutHubRevoked {
 };
 
 using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward,
-                                  DeleteChannelState, PutHubReceipt, PutHubOnchain, PutHubRevoked>;
+                                  DeleteChannelState, PutHubReceipt, PutHubOnchain, PutHubRevoked,
+                                  PutHubReceiptRequest>;
 
 // The outcome of each command: the alternative of the same index as the command's.
 template <class Variant>

@@ -77,5 +77,31 @@ TEST(HubForwarding, HeldPaymentsFailBackAtTheDeadlineOrNearExpiry) {
     EXPECT_TRUE(must_fail_back(kPolicy, 1'060, 640, 1'000, 620));  // 620 + 20 >= 640
 }
 
+// A stored receipt request (hub_receipt_requests) is untrusted: each way it can be wrong is
+// refused with its code before any receipt is built (the valid path: hub_test.cpp).
+TEST(HubForwarding, StoredReceiptRequestsAreCheckedAgain) {
+    const Hash256 hash = id_of(9);
+    const auto code = [&](const Bytes& onion, uint64_t amount) {
+        auto fields = stored_receipt_fields(onion, hash, Msats{amount});
+        return fields ? std::string("ok") : fields.error().code;
+    };
+    const auto bytes = [](const ByteArray<channel::kOnionPacketSize>& onion) {
+        return Bytes(onion.begin(), onion.end());
+    };
+    channel::HopReceiptRequest request{id_of(5), id_of(6), {}, "lnbcrt1notaninvoice"};
+    const Bytes with_request =
+        bytes(channel::serialize_hop_payload(HopPayload{false, id_of(2), Msats{50'000}, 600, request}));
+    const Bytes without = bytes(channel::serialize_hop_payload(HopPayload{false, id_of(2), Msats{50'000}, 600}));
+
+    EXPECT_EQ(code(Bytes{}, 50'000), "hub_receipt_request_invalid");
+    EXPECT_EQ(code(Bytes(with_request.begin(), with_request.end() - 1), 50'000), "hub_receipt_request_invalid");
+    EXPECT_EQ(code(without, 50'000), "hub_receipt_request_invalid");            // a 0xd1: no request
+    EXPECT_EQ(code(with_request, 49'999), "hub_receipt_request_invalid");       // not the forward's amount
+    EXPECT_EQ(code(with_request, 50'000), "receipt_invoice_malformed");         // then check_receipt_request
+    Bytes unknown_type = with_request;
+    unknown_type[0] ^= 0xff;
+    EXPECT_TRUE(code(unknown_type, 50'000).starts_with("hop_")) << code(unknown_type, 50'000);
+}
+
 }  // namespace
 }  // namespace datt::relay::hub

@@ -6,7 +6,8 @@
 // with the preimage, amount, target or payee changed (re-signed, so only the receipt's rules
 // can refuse them) are refused with their codes. A request whose payer signature does not
 // verify is refused by the hub (the HTLC fails with the code). After kill -9 and a restart
-// on the same database the receipt is still served.
+// on the same database the receipt is still served. A receipt request survives kill -9
+// between the HTLC's arrival and the payee's fulfilment (the hub stores it with the forward).
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, test } from 'node:test';
@@ -128,4 +129,74 @@ test('a tip through the hub publishes a receipt that any client verifies; it sur
   assert.deepEqual(stored, [live]);
   assert.equal(datt.receipts.verify(stored[0], post).payment_hash, paymentHash);
   assert.equal((await nip11(relay.port)).self, info.self, 'the relay keeps its key across restarts');
+});
+
+// The receipt request is stored with the forward (hub_receipt_requests): A pays B with a
+// receipt request while B is away (the hub holds the payment), the relay is killed (SIGKILL)
+// and restarted on the same database, then B comes back and fulfils: the receipt is
+// published live from the stored request and verifies.
+test('a receipt request survives kill -9 while the payee is away', { timeout: 90000 }, async () => {
+  let relay = await startRelay({ args: HUB_ARGS });
+  relays.push(relay);
+  const fees = (await nip11(relay.port)).fees.channel;
+  const a = new Client('A');
+  const b = new Client('B');
+  await open(a, relay.url, 1000000, 0n);
+  await open(b, relay.url, 1000000, 500000000n);
+  const bChannel = b.info().channel_id;
+
+  const bKey = newKey();
+  const aKey = newKey();
+  const nostr = await connect(relay.url);
+  sockets.push(nostr);
+  const post = finalizeEvent({ kind: 1111, created_at: now(), tags: [], content: 'tipped while away' }, bKey.sk);
+  await publishOk(nostr, post);
+  nostr.close();
+  b.preimage = randomBytes(32);
+  const paymentHash = createHash('sha256').update(b.preimage).digest('hex');
+  const invoice = datt.invoice.encode({
+    network: 'regtest', amount_msat: AMOUNT, payment_hash: paymentHash, payment_secret: hex(randomBytes(32)),
+    description: `datt:tip:${post.id}`, min_final_cltv_expiry: 18,
+  }, bKey.sk);
+  const request = datt.receipts.request({
+    secretKey: aKey.sk, paymentHash, target: post.id, amountMsat: AMOUNT, invoice,
+  });
+
+  // B goes away; A pays: A's HTLC is committed on both sides, the hub holds it.
+  b.ws.terminate();
+  b.take(datt.channel.disconnected(b.state, b.seed));
+  a.take(datt.channel.addHtlc(a.state, a.seed, {
+    amount_msat: datt.channel.amountWithFee(fees, AMOUNT), payment_hash: paymentHash, cltv_expiry: 1040,
+    block_height: 0, hop: { final: false, channel_id: bChannel, amount_msat: AMOUNT, cltv_expiry: 1000, receipt: request },
+  }));
+  await until([a], () => a.info().htlcs === 1 && !a.info().has_changes_to_sign && a.inbox.length === 0, 'the held HTLC');
+  // The hub runs A's frames in order and sends each answer only after the commit of what
+  // came before it: its answer to this request proves the forward (and its request) stored.
+  a.ws.send(datt.channel.challengeRequest(), { binary: true });
+  assert.equal(Buffer.from(await a.frame()).readUInt16BE(33), 55923, 'hub_challenge');
+
+  relay.process.kill('SIGKILL');
+  await relay.exited;
+  relay = await startRelay({ database: relay.database, args: HUB_ARGS });
+  relays.push(relay);
+  const again = await connect(relay.url);
+  sockets.push(again);
+  again.send(['REQ', 'receipts', { kinds: [4571], '#e': [post.id] }]);
+  await again.next((m) => m[0] === 'EOSE' && m[1] === 'receipts', 5000, 'EOSE');
+
+  a.ws.terminate();
+  a.take(datt.channel.disconnected(a.state, a.seed));
+  for (const c of [a, b]) {
+    await c.connect(relay.url);
+    await c.attach();
+  }
+  await until([a, b], () => quiet(a) && quiet(b) && a.events.some((e) => e.type === 'htlc_fulfilled'), 'the payment');
+  assert.equal(BigInt(b.info().to_local_msat), 500000000n + AMOUNT);
+  const live = (await again.next((m) => m[0] === 'EVENT' && m[1] === 'receipts', 5000, 'the live receipt'))[2];
+  assert.deepEqual(datt.receipts.verify(live, post), {
+    id: live.id, hub: live.pubkey, target: post.id, payee: bKey.pk, payer: aKey.pk, amount_msat: AMOUNT,
+    payment_hash: paymentHash,
+  });
+  assert.equal(datt.receipts.parse(live).preimage, hex(b.preimage));
+  for (const c of [a, b]) c.close();
 });

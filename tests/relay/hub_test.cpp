@@ -3,6 +3,7 @@
 // calls the network layer makes (RecordingOutbox instead of sockets). Each test checks
 // balances exactly in msat on all three sides and the hub's stored state.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <functional>
@@ -136,6 +137,14 @@ class Rig {
             out[id] = row.state;
         }
         return out;
+    }
+
+    // How many receipt requests SQLite holds (hub_receipt_requests).
+    size_t stored_receipt_requests() {
+        auto reader = store_->open_reader();
+        auto rows = (*reader)->hub_receipt_requests();
+        EXPECT_TRUE(rows.ok());
+        return rows ? rows->size() : SIZE_MAX;
     }
 
     // Stored events of one kind, as REQ serves them (JSON).
@@ -468,16 +477,27 @@ TEST_F(HubTest, NoFrameLeavesBeforeItsStateIsCommitted) {
     expect_paid(rig, a, b);
 }
 
-// A tip to B's post asking for a receipt: the hub checks the request when the HTLC arrives
-// (a forged payer signature fails it at once), and stores its signed kind 4571 receipt with
-// the preimage; the receipt verifies against the post and survives a restart.
-TEST_F(HubTest, PublishesAReceiptThatVerifies) {
-    open_both();
+// Runs a statement on the database file directly (the relay stopped), bypassing the store.
+void exec_sql(const std::string& path, const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    char* message = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK) << (message ? message : "");
+    sqlite3_free(message);
+    sqlite3_close(db);
+}
+
+// B's post (key 0x0b), B's invoice for kAmount to it, and A's (key 0x0a) receipt request.
+struct TipRequest {
+    event::Event post;
+    channel::HopReceiptRequest request;
+};
+TipRequest tip_request() {
     const auto author = *crypto::SecretKey::from_bytes(filled(0x0b));
     const auto payer = *crypto::SecretKey::from_bytes(filled(0x0a));
     const std::array<uint8_t, 32> aux{};
     auto post = event::Event::sign(event::Draft{1'700'000'000, 1111, {}, "worth a tip"}, author, aux);
-    ASSERT_TRUE(post.ok());
+    EXPECT_TRUE(post.ok());
     invoice::InvoiceFields fields;
     fields.currency = invoice::Currency::kRegtest;
     fields.amount = kAmount;
@@ -487,10 +507,37 @@ TEST_F(HubTest, PublishesAReceiptThatVerifies) {
     fields.description = receipt::tip_description(post->id());
     fields.features = *invoice::FeatureBits::from_bits({8, 14});
     auto invoice = invoice::encode_invoice(fields, author);
-    ASSERT_TRUE(invoice.ok());
-    channel::HopReceiptRequest request{post->id(), crypto::xonly_pubkey(payer).bytes(),
-                                       receipt::sign_receipt_request(payer, fields.payment_hash, post->id(), kAmount, aux),
-                                       *invoice};
+    EXPECT_TRUE(invoice.ok());
+    return {*post,
+            {post->id(), crypto::xonly_pubkey(payer).bytes(),
+             receipt::sign_receipt_request(payer, fields.payment_hash, post->id(), kAmount, aux), *invoice}};
+}
+
+// The receipts the hub stored, parsed and verified against `post`.
+std::vector<receipt::VerifiedReceipt> verified_receipts(Rig& rig, const event::Event& post) {
+    std::vector<receipt::VerifiedReceipt> out;
+    for (const std::string& json : rig.stored_events(receipt::kReceiptKind)) {
+        auto event = event::Event::parse(json);
+        EXPECT_TRUE(event.ok());
+        if (!event) continue;
+        auto parsed = receipt::Receipt::parse(*event);
+        EXPECT_TRUE(parsed.ok()) << parsed.error().code;
+        if (!parsed) continue;
+        EXPECT_EQ(parsed->fields().preimage, kPreimage);
+        auto verified = receipt::verify_receipt(*parsed, post);
+        EXPECT_TRUE(verified.ok()) << verified.error().code;
+        if (verified) out.push_back(*verified);
+    }
+    return out;
+}
+
+// A tip to B's post asking for a receipt: the hub checks the request when the HTLC arrives
+// (a forged payer signature fails it at once), and stores its signed kind 4571 receipt with
+// the preimage; the receipt verifies against the post and survives a restart.
+TEST_F(HubTest, PublishesAReceiptThatVerifies) {
+    open_both();
+    const auto [post, request] = tip_request();
+    const auto payer = *crypto::SecretKey::from_bytes(filled(0x0a));
 
     channel::HopReceiptRequest forged = request;
     forged.payer = crypto::xonly_pubkey(*crypto::SecretKey::from_bytes(filled(0x0d))).bytes();
@@ -508,6 +555,7 @@ TEST_F(HubTest, PublishesAReceiptThatVerifies) {
     a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv, request);
     ASSERT_TRUE(pump({&a, &b}, [&] { return settled(); }));
     expect_paid(rig, a, b);
+    EXPECT_EQ(rig.stored_receipt_requests(), 0u) << "the request goes with its forward";
     const auto stored = rig.stored_events(receipt::kReceiptKind);
     ASSERT_EQ(stored.size(), 1u);
     auto event = event::Event::parse(stored[0]);
@@ -515,13 +563,79 @@ TEST_F(HubTest, PublishesAReceiptThatVerifies) {
     auto parsed = receipt::Receipt::parse(*event);
     ASSERT_TRUE(parsed.ok()) << parsed.error().code;
     EXPECT_EQ(parsed->fields().preimage, kPreimage);
-    auto verified = receipt::verify_receipt(*parsed, *post);
+    auto verified = receipt::verify_receipt(*parsed, post);
     ASSERT_TRUE(verified.ok()) << verified.error().code;
     EXPECT_EQ(verified->payer, crypto::xonly_pubkey(payer).bytes());
-    EXPECT_EQ(verified->payee, post->pubkey());
+    EXPECT_EQ(verified->payee, post.pubkey());
     EXPECT_EQ(verified->amount, kAmount);
     rig.restart();
     EXPECT_EQ(rig.stored_events(receipt::kReceiptKind), stored);
+}
+
+// The payer asks for a receipt while the payee is away: the hub holds the payment and
+// stores the request with the forward; the relay restarts; the payee comes back and
+// fulfils: the receipt is published from the stored request and verifies.
+TEST_F(HubTest, PublishesTheReceiptWhenThePayeeFulfilsAfterARestart) {
+    open_both();
+    const auto [post, request] = tip_request();
+    rig.disconnect(b.conn());
+    b.drop();
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv, request);
+    ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 1; }));
+    EXPECT_EQ(rig.hub().pending_forwards(), 1u);
+    rig.restart();
+    EXPECT_EQ(rig.hub().pending_forwards(), 1u);
+    EXPECT_EQ(rig.stored_receipt_requests(), 1u);
+    EXPECT_TRUE(rig.stored_events(receipt::kReceiptKind).empty());
+    a.reconnect(false);
+    b.come_back();
+    ASSERT_TRUE(pump({&a, &b}, [&] {
+        if (a.channel().link == channel::LinkState::kConnected) a.resend();
+        if (b.channel().link == channel::LinkState::kConnected) b.resend();
+        return settled();
+    }));
+    expect_paid(rig, a, b);
+    const auto receipts = verified_receipts(rig, post);
+    ASSERT_EQ(receipts.size(), 1u);
+    EXPECT_EQ(receipts[0].payer, request.payer);
+    EXPECT_EQ(receipts[0].payee, post.pubkey());
+    EXPECT_EQ(receipts[0].amount, kAmount);
+    EXPECT_EQ(rig.stored_receipt_requests(), 0u);
+}
+
+// A stored request damaged on disk (the payer's signature zeroed, then the onion cut short)
+// is refused when the hub loads it: the payment completes without a receipt, nothing aborts.
+TEST(HubReceipts, ADamagedStoredReceiptRequestLosesTheReceiptNotThePayment) {
+    for (const char* damage : {"CAST(substr(onion, 1, 109) || zeroblob(64) || substr(onion, 174) AS BLOB)",
+                               "substr(onion, 1, 100)"}) {
+        SCOPED_TRACE(damage);
+        Rig rig;
+        Client a{rig, 0x11};
+        Client b{rig, 0x22};
+        a.open(Sats{1'000'000}, Msats{0});
+        b.open(Sats{1'000'000}, Msats{500'000'000});
+        b.preimage = kPreimage;
+        const auto [post, request] = tip_request();
+        rig.disconnect(b.conn());
+        b.drop();
+        a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv, request);
+        ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 1; }));
+        EXPECT_EQ(rig.hub().pending_forwards(), 1u);
+        rig.stop();
+        exec_sql(rig.config().database, std::string("UPDATE hub_receipt_requests SET onion = ") + damage);
+        rig.start();
+        EXPECT_EQ(rig.hub().pending_forwards(), 1u);
+        a.reconnect(false);
+        b.come_back();
+        ASSERT_TRUE(pump({&a, &b}, [&] {
+            if (a.channel().link == channel::LinkState::kConnected) a.resend();
+            if (b.channel().link == channel::LinkState::kConnected) b.resend();
+            return a.htlcs() == 0 && b.htlcs() == 0 && a.quiet() && b.quiet() && a.to_remote().value() > 0;
+        }));
+        expect_paid(rig, a, b);
+        EXPECT_TRUE(rig.stored_events(receipt::kReceiptKind).empty());
+        EXPECT_EQ(rig.stored_receipt_requests(), 0u);
+    }
 }
 
 TEST_F(HubTest, HoldsThePaymentWhileThePayeeIsOffline) {

@@ -801,7 +801,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
     sqlite3_stmt* stmt = nullptr;
     ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
     ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(stmt, 0), 7);  // schema 7: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 8);  // schema 8: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests
     sqlite3_finalize(stmt);
     sqlite3_close(db);
 }
@@ -1041,6 +1041,62 @@ TEST(StoreFile, MigrationFromSchemaSixAddsHubOnchain) {
     ASSERT_TRUE(revoked.ok()) << revoked.error().message;
     ASSERT_EQ(revoked->size(), 1u);
     EXPECT_EQ((*revoked)[0].revoked, (Bytes{9}));
+}
+
+// A file of schema 7 (no hub_receipt_requests, a forward stored) migrates to 8 at open: the
+// new table is there and empty, the forward untouched; a request is stored, read back, and
+// goes with its forward's DeleteHubForward.
+TEST(StoreFile, MigrationFromSchemaSevenAddsHubReceiptRequests) {
+    test::TempDir dir;
+    const std::string path = dir.file("v7.sqlite3");
+    HubForward forward;
+    forward.in_channel.fill(0x11);
+    forward.in_htlc = 4;
+    forward.payment_hash.fill(0x33);
+    forward.out_channel.fill(0x22);
+    forward.out_amount_msat = 5000;
+    {
+        auto store = open_sqlite_store(path);
+        ASSERT_TRUE(store.ok());
+        const std::vector<WriteCommand> put = {PutHubForward{forward}};
+        ASSERT_TRUE((*store)->commit(put).ok());
+    }
+    raw_exec(path, "DROP TABLE hub_receipt_requests; PRAGMA user_version = 7");
+    auto store = open_sqlite_store(path);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto reader = (*store)->open_reader();
+    ASSERT_TRUE(reader.ok());
+    auto requests = (*reader)->hub_receipt_requests();
+    ASSERT_TRUE(requests.ok()) << requests.error().message;
+    EXPECT_TRUE(requests->empty());
+    auto forwards = (*reader)->hub_forwards();
+    ASSERT_TRUE(forwards.ok());
+    ASSERT_EQ(forwards->size(), 1u);
+    EXPECT_EQ((*forwards)[0].in_htlc, 4u);
+
+    Hash256 other = forward.in_channel;
+    other[0] = 0x10;  // sorts first
+    const std::vector<WriteCommand> put = {PutHubReceiptRequest{forward.in_channel, 4, Bytes{7, 8, 9}},
+                                           PutHubReceiptRequest{other, 9, Bytes{1}}};
+    ASSERT_TRUE((*store)->commit(put).ok());
+    requests = (*reader)->hub_receipt_requests();
+    ASSERT_TRUE(requests.ok());
+    ASSERT_EQ(requests->size(), 2u);
+    EXPECT_EQ((*requests)[0].in_channel, Bytes(other.begin(), other.end()));
+    EXPECT_EQ((*requests)[0].in_htlc, 9u);
+    EXPECT_EQ((*requests)[1].in_channel, Bytes(forward.in_channel.begin(), forward.in_channel.end()));
+    EXPECT_EQ((*requests)[1].in_htlc, 4u);
+    EXPECT_EQ((*requests)[1].onion, (Bytes{7, 8, 9}));
+
+    const std::vector<WriteCommand> settle = {DeleteHubForward{forward.in_channel, 4}};
+    ASSERT_TRUE((*store)->commit(settle).ok());
+    requests = (*reader)->hub_receipt_requests();
+    ASSERT_TRUE(requests.ok());
+    ASSERT_EQ(requests->size(), 1u);
+    EXPECT_EQ((*requests)[0].in_htlc, 9u);
+    forwards = (*reader)->hub_forwards();
+    ASSERT_TRUE(forwards.ok());
+    EXPECT_TRUE(forwards->empty());
 }
 
 }  // namespace
