@@ -6,7 +6,8 @@
 # New inputs that reach new code are kept in build/fuzz/corpus/<target>/; seed inputs in
 # fuzz/corpus/<target>/ are read when that folder exists (and never written to).
 #   FUZZ_SEED=1 npm run fuzz                 a fixed libFuzzer seed (default: a new one per run)
-# CI (npm test with CI=true) runs this with FUZZ_SECONDS=10 and FUZZ_SEED=1: a short smoke run
+#   FUZZ_JOBS=2 npm run fuzz                 two targets at a time (default 1)
+# CI (npm test with CI=true) runs this with FUZZ_SECONDS=10, FUZZ_SEED=1 and FUZZ_JOBS=2: a short smoke run
 # per target that replays the seeds and fails on any crash, sanitizer report or broken
 # invariant. The fixed seed makes a CI verdict reproducible from its log; finding new bugs is
 # the job of long runs with fresh seeds (fuzz/README.md), whose finds become seeds here.
@@ -49,25 +50,52 @@ if (($# > 0)); then
     targets=("${selected[@]}")
 fi
 
-failures=0 FAILED_TARGETS=()
-for target in "${targets[@]}"; do
+# FUZZ_JOBS targets run at once (each libFuzzer process uses one core); CI runs 2.
+FUZZ_JOBS="${FUZZ_JOBS:-1}"
+[[ $FUZZ_JOBS =~ ^[1-9]$ ]] || die "FUZZ_JOBS must be a whole number from 1 to 9, not '$FUZZ_JOBS'"
+mkdir -p "$FUZZ_BUILD/logs" "$FUZZ_BUILD/artifacts"
+
+# One target's run: libFuzzer's progress lines go to a log of their own, the verdict to
+# <name>.verdict, read (in the targets' order) once every run has ended.
+fuzz_one() {
+    local target=$1 name corpus log seeds=()
     name="$(basename "$target")"
     corpus="$FUZZ_BUILD/corpus/$name"
-    mkdir -p "$corpus" "$FUZZ_BUILD/artifacts"
-    seeds=()
+    log="$FUZZ_BUILD/logs/$name.log"
+    mkdir -p "$corpus"
     if [[ -d fuzz/corpus/$name ]]; then seeds=("fuzz/corpus/$name"); fi
     step "running $name for $FUZZ_SECONDS s"
-    # libFuzzer's progress lines go to a log of their own; a failure prints its report here,
-    # so the end of a CI run says which target failed and why.
-    log="$FUZZ_BUILD/logs/$name.log"
-    mkdir -p "$FUZZ_BUILD/logs"
     if "$target" -max_total_time="$FUZZ_SECONDS" -timeout="$FUZZ_UNIT_TIMEOUT" "${seed_flag[@]}" \
         -print_final_stats=1 -artifact_prefix="$FUZZ_BUILD/artifacts/$name-" \
         "$corpus" "${seeds[@]}" >"$log" 2>&1; then
-        say "PASS $name ($(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log") runs)"
+        echo "PASS $name ($(sed -nE 's/^stat::number_of_executed_units: *([0-9]+)/\1/p' "$log") runs)" >"$FUZZ_BUILD/logs/$name.verdict"
     else
-        grep -vE '^#[0-9]+' "$log" | tail -n 60 >&2
-        say "FAIL $name (log $log; reproducer in build/fuzz/artifacts/$name-*; replay: $target <file>)"
+        echo "FAIL $name (log $log; reproducer in build/fuzz/artifacts/$name-*; replay: $target <file>)" >"$FUZZ_BUILD/logs/$name.verdict"
+    fi
+}
+
+running=0
+for target in "${targets[@]}"; do
+    rm -f "$FUZZ_BUILD/logs/$(basename "$target").verdict"
+    if ((running >= FUZZ_JOBS)); then
+        wait -n || true
+        running=$((running - 1))
+    fi
+    fuzz_one "$target" &
+    running=$((running + 1))
+done
+wait
+
+# A failure prints its report here, so the end of a CI run says which target failed and why.
+failures=0 FAILED_TARGETS=()
+for target in "${targets[@]}"; do
+    name="$(basename "$target")"
+    verdict="$(cat "$FUZZ_BUILD/logs/$name.verdict" 2>/dev/null || echo "FAIL $name (no verdict: the run did not finish)")"
+    if [[ $verdict == PASS* ]]; then
+        say "$verdict"
+    else
+        grep -vE '^#[0-9]+' "$FUZZ_BUILD/logs/$name.log" 2>/dev/null | tail -n 60 >&2 || true
+        say "$verdict"
         failures=$((failures + 1))
         FAILED_TARGETS+=("$name")
     fi

@@ -90,7 +90,9 @@ run_node_suite() {
 run_fuzz_smoke() {
     local log="$LOG_DIR/fuzz.log" status=0 passed failed
     step "running each fuzz target for ${FUZZ_SECONDS:-10} s (CI=true)"
-    FUZZ_SECONDS="${FUZZ_SECONDS:-10}" FUZZ_SEED="${FUZZ_SEED:-1}" bash scripts/fuzz.sh 2>&1 | tee "$log" || status=$?
+    # Two targets at a time: each libFuzzer run uses one of the 2 cores.
+    FUZZ_SECONDS="${FUZZ_SECONDS:-10}" FUZZ_SEED="${FUZZ_SEED:-1}" FUZZ_JOBS="${FUZZ_JOBS:-2}" \
+        bash scripts/fuzz.sh 2>&1 | tee "$log" || status=$?
     passed="$(grep -c '^fuzz: PASS ' "$log" || true)"
     failed="$(grep -c '^fuzz: FAIL ' "$log" || true)"
     if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
