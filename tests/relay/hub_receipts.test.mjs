@@ -34,22 +34,25 @@ function rejects(fn, code) {
   assert.throws(fn, (error) => error.code === code, code);
 }
 
-test('a tip through the hub publishes a receipt that any client verifies; it survives kill -9', { timeout: 90000 }, async () => {
-  let relay = await startRelay({ args: HUB_ARGS });
+// A hub, A's channel (no room to receive) and B's (500,000 sats pushed to the hub, so B can
+// receive), their Nostr keys, and a connection for events.
+async function setUp() {
+  const relay = await startRelay({ args: HUB_ARGS });
   relays.push(relay);
   const info = await nip11(relay.port);
-  const fees = info.fees.channel;
   const a = new Client('A');
   const b = new Client('B');
   await open(a, relay.url, 1000000, 0n);
   await open(b, relay.url, 1000000, 500000000n);
-  const bChannel = b.info().channel_id;
-
-  // B's post and the invoice for it, signed with B's Nostr key.
-  const bKey = newKey();
-  const aKey = newKey();
   const nostr = await connect(relay.url);
   sockets.push(nostr);
+  return { relay, info, fees: info.fees.channel, a, b, bChannel: b.info().channel_id, aKey: newKey(), bKey: newKey(), nostr };
+}
+
+test('a tip through the hub publishes a receipt that any client verifies; it survives kill -9', { timeout: 90000 }, async () => {
+  let { relay, info, fees, a, b, bChannel, aKey, bKey, nostr } = await setUp();
+
+  // B's post and the invoice for it, signed with B's Nostr key.
   const post = finalizeEvent({ kind: 1111, created_at: now(), tags: [], content: 'worth 21,000 sats' }, bKey.sk);
   const otherPost = finalizeEvent({ kind: 1111, created_at: now(), tags: [], content: 'another post by B' }, bKey.sk);
   await publishOk(nostr, post);
@@ -136,19 +139,7 @@ test('a tip through the hub publishes a receipt that any client verifies; it sur
 // and restarted on the same database, then B comes back and fulfils: the receipt is
 // published live from the stored request and verifies.
 test('a receipt request survives kill -9 while the payee is away', { timeout: 90000 }, async () => {
-  let relay = await startRelay({ args: HUB_ARGS });
-  relays.push(relay);
-  const fees = (await nip11(relay.port)).fees.channel;
-  const a = new Client('A');
-  const b = new Client('B');
-  await open(a, relay.url, 1000000, 0n);
-  await open(b, relay.url, 1000000, 500000000n);
-  const bChannel = b.info().channel_id;
-
-  const bKey = newKey();
-  const aKey = newKey();
-  const nostr = await connect(relay.url);
-  sockets.push(nostr);
+  let { relay, fees, a, b, bChannel, aKey, bKey, nostr } = await setUp();
   const post = finalizeEvent({ kind: 1111, created_at: now(), tags: [], content: 'tipped while away' }, bKey.sk);
   await publishOk(nostr, post);
   nostr.close();
