@@ -284,6 +284,7 @@ class WebSocketSession : public std::enable_shared_from_this<WebSocketSession> {
     bool write_burst();
     void on_burst_rest(error_code ec, size_t bytes);
     void on_write(error_code ec, size_t bytes);
+    void written(size_t bytes);
     void set_cork(bool on);
     void begin_close(CloseCode code, std::string reason, bool drop_queue, bool fail = false);
     void send_close();
@@ -675,6 +676,12 @@ void WebSocketSession::on_burst_rest(error_code ec, size_t bytes) {
     burst_rest_ = std::string();  // up to a whole frame: not kept by an idle connection
     ws_.next_layer().release();  // a write Beast started meanwhile goes now
     if (ec) return finish();
+    written(bytes);
+}
+
+// A write of `bytes` ended: counted; the next queued frames go, or the socket is uncorked
+// and a requested close is sent.
+void WebSocketSession::written(size_t bytes) {
     server_.messages_out.fetch_add(1, std::memory_order_relaxed);
     server_.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
     if (!queue_.empty()) return do_write();
@@ -689,11 +696,7 @@ void WebSocketSession::on_write(error_code ec, size_t bytes) {
         queue_.pop_front();
     }
     if (ec) return finish();
-    server_.messages_out.fetch_add(1, std::memory_order_relaxed);
-    server_.bytes_out.fetch_add(bytes, std::memory_order_relaxed);
-    if (!queue_.empty()) return do_write();
-    if (corked_) set_cork(false);
-    if (close_requested_) send_close();
+    written(bytes);
 }
 
 void WebSocketSession::set_cork(bool on) {

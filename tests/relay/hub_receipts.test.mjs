@@ -49,6 +49,17 @@ async function setUp() {
   return { relay, info, fees: info.fees.channel, a, b, bChannel: b.info().channel_id, aKey: newKey(), bKey: newKey(), nostr };
 }
 
+// B's invoice for a tip of AMOUNT on `post`, signed with B's Nostr key; B holds its preimage.
+function tipInvoice(b, bKey, post) {
+  b.preimage = randomBytes(32);
+  const paymentHash = createHash('sha256').update(b.preimage).digest('hex');
+  const invoice = datt.invoice.encode({
+    network: 'regtest', amount_msat: AMOUNT, payment_hash: paymentHash, payment_secret: hex(randomBytes(32)),
+    description: `datt:tip:${post.id}`, min_final_cltv_expiry: 18,
+  }, bKey.sk);
+  return { paymentHash, invoice };
+}
+
 test('a tip through the hub publishes a receipt that any client verifies; it survives kill -9', { timeout: 90000 }, async () => {
   let { relay, info, fees, a, b, bChannel, aKey, bKey, nostr } = await setUp();
 
@@ -57,12 +68,7 @@ test('a tip through the hub publishes a receipt that any client verifies; it sur
   const otherPost = finalizeEvent({ kind: 1111, created_at: now(), tags: [], content: 'another post by B' }, bKey.sk);
   await publishOk(nostr, post);
   await publishOk(nostr, otherPost);
-  b.preimage = randomBytes(32);
-  const paymentHash = createHash('sha256').update(b.preimage).digest('hex');
-  const invoice = datt.invoice.encode({
-    network: 'regtest', amount_msat: AMOUNT, payment_hash: paymentHash, payment_secret: hex(randomBytes(32)),
-    description: `datt:tip:${post.id}`, min_final_cltv_expiry: 18,
-  }, bKey.sk);
+  const { paymentHash, invoice } = tipInvoice(b, bKey, post);
   assert.equal(datt.invoice.decode(invoice).payee.slice(2), bKey.pk, 'the invoice recovers B\'s Nostr key');
 
   const request = datt.receipts.request({
@@ -143,12 +149,7 @@ test('a receipt request survives kill -9 while the payee is away', { timeout: 90
   const post = finalizeEvent({ kind: 1111, created_at: now(), tags: [], content: 'tipped while away' }, bKey.sk);
   await publishOk(nostr, post);
   nostr.close();
-  b.preimage = randomBytes(32);
-  const paymentHash = createHash('sha256').update(b.preimage).digest('hex');
-  const invoice = datt.invoice.encode({
-    network: 'regtest', amount_msat: AMOUNT, payment_hash: paymentHash, payment_secret: hex(randomBytes(32)),
-    description: `datt:tip:${post.id}`, min_final_cltv_expiry: 18,
-  }, bKey.sk);
+  const { paymentHash, invoice } = tipInvoice(b, bKey, post);
   const request = datt.receipts.request({
     secretKey: aKey.sk, paymentHash, target: post.id, amountMsat: AMOUNT, invoice,
   });
