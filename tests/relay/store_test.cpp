@@ -48,13 +48,13 @@ void raw_exec(const std::string& path, const std::string& sql) {
     sqlite3_close(db);
 }
 
-// PRAGMA integrity_check's first line, read from the file directly.
-std::string raw_int_check(const std::string& path) {
+// The first column of the first row of `sql` as text, read from the file directly.
+std::string raw_text(const std::string& path, const std::string& sql) {
     sqlite3* db = nullptr;
     std::string result = "cannot read";
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK &&
-        sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
         sqlite3_step(stmt) == SQLITE_ROW) {
         result = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
     }
@@ -731,7 +731,7 @@ TEST(StoreWal, GatheredLogWritesAreWholeForReadersAndAfterReopen) {
     auto reader = (*reopened)->open_reader();
     ASSERT_TRUE(reader.ok());
     EXPECT_EQ(*(*reader)->count({filter_from("{}")}), 3000u);
-    EXPECT_EQ(raw_int_check(path), "ok");
+    EXPECT_EQ(raw_text(path, "PRAGMA integrity_check"), "ok");
 }
 
 TEST(StoreWal, LimitsMustBeOrdered) {
@@ -846,14 +846,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
         auto store = open_sqlite_store(path);
         ASSERT_TRUE(store.ok()) << store.error().message;
     }
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(stmt, 0), 8);  // schema 8: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "8");  // schema 8: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests
 }
 
 TEST(StoreFile, OpensWithTheWalOfAnUncleanShutdown) {
