@@ -23,7 +23,7 @@
 import './../support/webcrypto.mjs';
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -34,7 +34,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { loadWasmDatt, repoRoot } from '../support/vectors.mjs';
-import { bridgeArgs, btc, freePort, mineTo, statusUntil, walletKey } from './bitcoin_support.mjs';
+import { bridgeArgs, btc, btcEvent, freePort, mineTo, statusUntil, walletKey } from './bitcoin_support.mjs';
 import { CollectingClient, hex, openParams, useDatt } from './hub_clients.mjs';
 import { connect, startRelay } from './support.mjs';
 
@@ -191,6 +191,64 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     return c;
   }
 
+  // An HTLC to a channel the hub does not have: added, committed, failed back. The
+  // commitments holding it (both sides') are revoked on the way; the balances end where they were.
+  async function htlcFailedBack(c, sats) {
+    c.take(datt.channel.addHtlc(c.state, c.seed, {
+      amount_msat: sats * 1000n, payment_hash: hex(randomBytes(32)), cltv_expiry: (await height()) + 100, block_height: 0,
+      hop: { final: false, channel_id: hex(randomBytes(32)), amount_msat: 4000000n, cltv_expiry: (await height()) + 50 },
+    }));
+    await until([c], () => c.events.some((e) => e.type === 'htlc_failed') && c.info().htlcs === 0 &&
+      !c.info().has_changes_to_sign, 'the HTLC failed back');
+    await sleep(500);
+    while (c.step());
+  }
+
+  // The hub's stored row of a channel (its seed and state, read from the relay's SQLite file
+  // by the sqlite3 shell) signed into the hub's latest commitment by the harness: what a hub
+  // closing alone, or cheating with an older row, would broadcast.
+  async function hubCommitment(c) {
+    const db = path.join(dir, 'db.sqlite3');
+    const row = execFileSync('sqlite3', ['-readonly', db,
+      `SELECT lower(hex(seed)) || ' ' || lower(hex(state)) FROM hub_channels WHERE channel_id = x'${c.info().channel_id}'`],
+    { encoding: 'utf8' }).trim();
+    const [seed, state] = row.split(' ');
+    assert.ok(seed && state, `the hub's row of ${c.name}`);
+    return ask({ cmd: 'commitment', state, seed });
+  }
+
+  // The bridge's `spend` of the client's funding output: the transaction's bytes come with it.
+  async function fundingSpendSeen(c, watcher) {
+    const watching = await btc(watcher, { method: 'watch', outpoints: [{ txid: c.fundingTxid, vout: 0 }] });
+    assert.equal(watching[0], 'BTC-OK', JSON.stringify(watching));
+    const seen = await watcher.next(btcEvent('spend', (e) => e.outpoint.txid === c.fundingTxid && e.height !== undefined),
+      60000, 'the spend of the funding output');
+    return seen[1];
+  }
+
+  // The client's resolution (datt.channel.resolve: the wasm module, as the browser runs it),
+  // again from a new wasm instance given the same stored state (a reload): the same signed
+  // transactions. Each is broadcast once the chain allows it and mined.
+  async function clientResolves(c, spendEvent, sweepScript) {
+    const args = { sweep_script: sweepScript, feerate_per_kw: Number(FEERATE) };
+    const tx = Buffer.from(spendEvent.tx, 'hex');
+    const resolved = datt.channel.resolve(c.state, c.seed, args, tx);
+    assert.equal(resolved.spend_txid, spendEvent.txid, 'the bytes hash to the notified txid');
+    const reloaded = (await loadWasmDatt()).channel.resolve(new Uint8Array(c.state), c.seed, args, tx);
+    assert.deepEqual(reloaded, resolved);
+    const tip = await height();
+    for (const t of resolved.to_broadcast) {
+      assert.equal(t.parent_txid, spendEvent.txid);
+      assert.ok(Math.max(spendEvent.height + Math.max(t.csv, 1), t.cltv + 1) <= tip + 1, `${t.kind} is due`);
+      await broadcast(t.tx);
+    }
+    await mine(1);
+    const mempool = await node.rpc('getrawmempool', []);
+    const inBlock = (await spendsOf(spendEvent.txid, 1)).map((t) => t.txid).filter((id) => !mempool.includes(id));
+    assert.deepEqual(inBlock.sort(), resolved.to_broadcast.map((t) => t.txid).sort(), 'mined');
+    return resolved;
+  }
+
   // Reconnects a client after a relay restart: attach, reestablish.
   async function reattach(c) {
     c.ws.terminate();
@@ -213,12 +271,14 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     await node.ready();
     relay = await startRelay({ dir, args: relayArgs() });
     conn = await connect(relay.url);
-    for (let i = 0; i < 4; i += 1) {
+    const second = await connect(relay.url); // the bridge allows 5 faucet requests a minute per connection
+    for (let i = 0; i < 6; i += 1) {
       const owner = key(MNEMONIC, 0, i);
-      const funded = await btc(conn, { method: 'faucet', address: owner.address, sats: 1000000 }, 180000);
+      const funded = await btc(i < 4 ? conn : second, { method: 'faucet', address: owner.address, sats: 1000000 }, 180000);
       assert.equal(funded[0], 'BTC-OK', JSON.stringify(funded));
       coins.push({ txid: funded[2].txid, vout: funded[2].vout, sats: BigInt(funded[2].sats), owner });
     }
+    second.close();
     await mineTo(node, SEGWIT_HEIGHT + 1, burn);
     const caughtUp = await statusUntil(conn, (s) => s.height >= SEGWIT_HEIGHT + 1, 120000);
     assert.ok(caughtUp.height >= SEGWIT_HEIGHT + 1, JSON.stringify(caughtUp));
@@ -238,17 +298,8 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     const PUSH_MSAT = 100000000n; // the hub's balance: 100,000 sat
     const a = await fundedChannel('A', Number(FUNDING), PUSH_MSAT, coins[0]);
     assert.equal(BigInt(a.info().to_local_msat), FUNDING * 1000n - PUSH_MSAT);
-    // An HTLC to a channel the hub does not have: added, committed, failed back. A's
-    // commitment holding it is revoked on the way; the balances end where they were.
     const HTLC_SATS = 5000n;
-    a.take(datt.channel.addHtlc(a.state, a.seed, {
-      amount_msat: HTLC_SATS * 1000n, payment_hash: hex(randomBytes(32)), cltv_expiry: (await height()) + 100, block_height: 0,
-      hop: { final: false, channel_id: hex(randomBytes(32)), amount_msat: 4000000n, cltv_expiry: (await height()) + 50 },
-    }));
-    await until([a], () => a.events.some((e) => e.type === 'htlc_failed') && a.info().htlcs === 0 &&
-      !a.info().has_changes_to_sign, 'the HTLC failed back');
-    await sleep(500);
-    while (a.step());
+    await htlcFailedBack(a, HTLC_SATS);
     assert.equal(BigInt(a.info().to_local_msat), FUNDING * 1000n - PUSH_MSAT);
 
     assert.ok(a.htlcState, 'A had a commitment holding the HTLC');
@@ -367,5 +418,69 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     assert.equal(await node.rpc('gettxout', [commitment.txid, htlcIndex, true]), null);
     const mined = (await spendsOf(commitment.txid, expiry + 3 - commitmentHeight)).map((t) => t.txid);
     assert.ok(mined.includes(claim.txid) && mined.includes(sweep.txid), 'both mined');
+  });
+  it('(d) the hub broadcasts an OLD (revoked) commitment: the client\'s wasm resolver takes the whole channel', async () => {
+    const FUNDING = 500000n;
+    const PUSH_MSAT = 100000000n; // the hub's balance: 100,000 sat
+    const c = await fundedChannel('C', Number(FUNDING), PUSH_MSAT, coins[4]);
+    const old = await hubCommitment(c);
+    await htlcFailedBack(c, 5000n);
+    const current = await hubCommitment(c);
+    assert.ok(current.number > old.number, 'the hub\'s commitment moved on: the old one is revoked');
+    // The hub's old commitment: its to_local (the hub's 100,000 sat) and C's balance less the fee (C funded).
+    const COMMITMENT_FEE = (FEERATE * 724n) / 1000n;
+    const hubSats = PUSH_MSAT / 1000n;
+    const clientSats = FUNDING - hubSats - COMMITMENT_FEE;
+    assert.deepEqual(old.outputs.map((o) => BigInt(o.value)).sort((x, y) => (x < y ? -1 : 1)), [hubSats, clientSats]);
+
+    const watcher = await connect(relay.url);
+    const seen = fundingSpendSeen(c, watcher);
+    assert.equal(await node.rpc('sendrawtransaction', [old.hex]), old.txid);
+    await mine(1);
+    const spend = await seen;
+    assert.equal(spend.txid, old.txid);
+    assert.equal(spend.tx, old.hex);
+
+    const sweepScript = key(MNEMONIC, 1, 40).scriptHex; // the client's wallet
+    const resolved = await clientResolves(c, spend, sweepScript);
+    watcher.close();
+    assert.equal(resolved.kind, 'revoked_commitment');
+    assert.deepEqual(resolved.to_broadcast.map((t) => t.kind).sort(), ['justice', 'to_remote_sweep']);
+    const mined = await Promise.all(resolved.to_broadcast.map(async (t) => decode(await node.rpc('getrawtransaction', [t.txid, false]))));
+    const justice = mined[resolved.to_broadcast.findIndex((t) => t.kind === 'justice')];
+    const sweep = mined[resolved.to_broadcast.findIndex((t) => t.kind === 'to_remote_sweep')];
+    for (const t of mined) assert.deepEqual(t.vout.map((o) => o.scriptPubKey.hex), [sweepScript]);
+    const justiceFee = assertSweepFee(justice, hubSats, 1);
+    const sweepFee = assertSweepFee(sweep, clientSats, 1);
+    // The whole channel, less the commitment's fee and the client's two fees, is the client's.
+    assert.equal(justice.vout[0].valueSats + sweep.vout[0].valueSats, FUNDING - COMMITMENT_FEE - justiceFee - sweepFee);
+    assert.equal(justice.vout[0].valueSats, hubSats - justiceFee);
+  });
+
+  it('(e) the hub closes alone with its current commitment: the client sweeps its balance at once', async () => {
+    const FUNDING = 400000n;
+    const PUSH_MSAT = 50000000n;
+    const c = await fundedChannel('D', Number(FUNDING), PUSH_MSAT, coins[5]);
+    const commitment = await hubCommitment(c);
+    const COMMITMENT_FEE = (FEERATE * 724n) / 1000n;
+    const clientSats = FUNDING - PUSH_MSAT / 1000n - COMMITMENT_FEE;
+    assert.ok(commitment.outputs.some((o) => BigInt(o.value) === clientSats), 'C\'s balance is an output');
+
+    const watcher = await connect(relay.url);
+    const seen = fundingSpendSeen(c, watcher);
+    assert.equal(await node.rpc('sendrawtransaction', [commitment.hex]), commitment.txid);
+    await mine(1);
+    const spend = await seen;
+    assert.equal(spend.tx, commitment.hex);
+    const sweepScript = key(MNEMONIC, 1, 41).scriptHex;
+    const resolved = await clientResolves(c, spend, sweepScript);
+    watcher.close();
+    assert.equal(resolved.kind, 'remote_commitment');
+    assert.deepEqual(resolved.to_broadcast.map((t) => [t.kind, t.csv, t.cltv]), [['to_remote_sweep', 0, 0]]);
+    const sweep = decode(await node.rpc('getrawtransaction', [resolved.to_broadcast[0].txid, false]));
+    assert.deepEqual(sweep.vout.map((o) => o.scriptPubKey.hex), [sweepScript]);
+    const fee = assertSweepFee(sweep, clientSats, 1);
+    assert.equal(sweep.vout[0].valueSats, clientSats - fee);
+    assert.equal(BigInt(resolved.to_broadcast[0].sats), clientSats - fee);
   });
 });
