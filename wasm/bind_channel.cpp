@@ -144,6 +144,42 @@ json event_json(const channel::ChannelEvent& event) {
         event);
 }
 
+// The incoming HTLCs in both current commitments that we have not settled. After a
+// reconnect they are reported again as htlc_received: a client that reloaded between
+// storing an htlc_received and settling it, or whose unsigned fulfil or fail the disconnect
+// dropped, settles them then (else the hub holds them until they expire, and the payee's
+// sats go with them). The hub's own machine is not changed: it keeps its forwards.
+std::vector<channel::ChannelEvent> unsettled_incoming(const channel::Channel& c) {
+    std::vector<channel::ChannelEvent> out;
+    if (!c.local_commit || !c.remote_commit) return out;
+    const auto settled = [&](uint64_t id) {
+        for (const auto* list : {&c.local_proposed, &c.local_signed, &c.local_acked}) {
+            for (const channel::Update& u : *list) {
+                if (const auto* f = std::get_if<channel::UpdateFulfillHtlc>(&u); f && f->id == id) return true;
+                if (const auto* f = std::get_if<channel::UpdateFailHtlc>(&u); f && f->id == id) return true;
+            }
+        }
+        return false;
+    };
+    const auto in_remote = [&](uint64_t id) {
+        for (const channel::HtlcEntry& h : c.remote_commit->spec.htlcs) {
+            if (h.direction == channel::HtlcDirection::kOffered && h.id == id) return true;
+        }
+        return false;
+    };
+    for (const channel::HtlcEntry& h : c.local_commit->spec.htlcs) {
+        if (h.direction != channel::HtlcDirection::kReceived || !in_remote(h.id) || settled(h.id)) continue;
+        channel::UpdateAddHtlc add;
+        add.channel_id = c.channel_id;
+        add.id = h.id;
+        add.amount_msat = h.amount;
+        add.payment_hash = h.payment_hash;
+        add.cltv_expiry = h.cltv_expiry;
+        out.push_back(channel::HtlcReceived{std::move(add)});
+    }
+    return out;
+}
+
 Result<channel::Step> run(const std::string& op, const std::optional<channel::Channel>& state,
                           const channel::ChannelSecrets& secrets, const json& args, const Bytes& bytes) {
     if (op == "open") {
@@ -299,6 +335,10 @@ val channel_call(val op, val state, val seed, val args, val bytes) {
     }
     auto step = run(name, *current, *secrets, *parsed_args, frame);
     if (!step) return fail(step.error());
+    if (name == "receive" && current->link != channel::LinkState::kConnected &&
+        step->channel.link == channel::LinkState::kConnected && step->channel.phase == channel::ChannelPhase::kOpen) {
+        for (auto& event : unsettled_incoming(step->channel)) step->events.push_back(std::move(event));
+    }
     val frames = val::array();
     for (const channel::Message& m : step->to_send) frames.call<void>("push", bytes_value(channel::frame_bytes(m)));
     json events = json::array();

@@ -1,7 +1,8 @@
 // Channel clients on the wasm module (datt.channel) for the hub suites: open a channel to a
 // real datt-relay (--hub true --hub-minimum-depth 0: no chain, the funding outpoint is any
-// outpoint both sides sign for), store each step before sending its frames (in memory here,
-// as the browser must durably), fulfil HTLCs whose preimage the client holds.
+// outpoint both sides sign for), store each step before sending its frames (a copy in
+// `stored`, written where web/src/channels/sync.js commits to IndexedDB; a reload starts
+// from it: Client.reload), fulfil HTLCs whose preimage the client holds.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -26,12 +27,29 @@ export function nip11(port) {
 }
 
 export class Client {
-  constructor(name) {
+  // `restored`: what a reload reads back from storage (Client.reload); `api`: the wasm datt.
+  constructor(name, { restored = null, api = datt } = {}) {
     this.name = name;
-    this.seed = randomBytes(32);
-    this.state = null;
-    this.events = [];
-    this.preimage = null;  // payee: released for its hash
+    this.datt = api;
+    this.seed = restored?.seed ?? randomBytes(32);
+    this.state = restored?.state ?? null;
+    this.events = restored?.events ?? [];
+    this.preimage = restored?.preimage ?? null;  // payee: released for its hash
+    this.stored = null;  // {state, events} as last stored
+  }
+
+  /**
+   * The client after a reload: a new object on `api` (a fresh wasm instance) holding only what
+   * was stored, copied: the seed (stored at open) and the payee's preimage (stored with its
+   * invoice), the last stored state and events. Its connection is gone: the machine hears so.
+   */
+  static reload(old, api) {
+    const client = new this(old.name, { api, restored: {
+      seed: Uint8Array.from(old.seed), preimage: old.preimage,
+      state: Uint8Array.from(old.stored.state), events: [...old.stored.events],
+    } });
+    client.take(api.channel.disconnected(client.state, client.seed));
+    return client;
   }
 
   async connect(url) {
@@ -41,24 +59,31 @@ export class Client {
     await new Promise((resolve, reject) => { this.ws.once('open', resolve); this.ws.once('error', reject); });
   }
 
-  // Stores the step (here: in memory) before sending its frames, as the browser must.
+  send(frame) { this.ws.send(frame, { binary: true }); }
+
+  // The state and what its events say are stored (in `stored`: the browser's IndexedDB
+  // commit) before the step's frames are sent, then follow-ups run as the next steps.
   take(step) {
     this.state = step.state;
-    for (const frame of step.frames) this.ws.send(frame, { binary: true });
+    this.events.push(...step.events);
+    this.stored = { state: step.state, events: [...this.events] };
+    this.onStored(step);
+    for (const frame of step.frames) this.send(frame);
     for (const event of step.events) {
-      this.events.push(event);
       if (event.type === 'htlc_received' && this.preimage &&
           createHash('sha256').update(this.preimage).digest('hex') === event.payment_hash) {
-        this.take(datt.channel.fulfill(this.state, this.seed, event.id, hex(this.preimage)));
+        this.take(this.datt.channel.fulfill(this.state, this.seed, event.id, hex(this.preimage)));
       }
     }
-    if (datt.channel.info(this.state).has_changes_to_sign) this.take(datt.channel.sign(this.state, this.seed));
+    if (this.datt.channel.info(this.state).has_changes_to_sign) this.take(this.datt.channel.sign(this.state, this.seed));
   }
+
+  onStored() {}  // a hook for the crash suites (hub_steps.mjs)
 
   step() {
     const frame = this.inbox.shift();
     if (!frame) return false;
-    this.take(datt.channel.receive(this.state, this.seed, frame));
+    this.take(this.datt.channel.receive(this.state, this.seed, frame));
     return true;
   }
 
@@ -74,17 +99,17 @@ export class Client {
 
   // On a new connection: the hub's challenge, our channel_attach, then channel_reestablish.
   async attach() {
-    this.ws.send(datt.channel.challengeRequest(), { binary: true });
+    this.ws.send(this.datt.channel.challengeRequest(), { binary: true });
     this.challenge = await this.frame();
     assert.equal(Buffer.from(this.challenge).readUInt16BE(33), 55923, 'hub_challenge');
-    const step = datt.channel.attach(this.state, this.seed, this.challenge);
+    const step = this.datt.channel.attach(this.state, this.seed, this.challenge);
     assert.deepEqual(step.state, this.state, 'attaching changes nothing in the channel');
     this.attachFrame = step.frames[0];
     this.take(step);
-    this.take(datt.channel.connected(this.state, this.seed));
+    this.take(this.datt.channel.connected(this.state, this.seed));
   }
 
-  info() { return datt.channel.info(this.state); }
+  info() { return this.datt.channel.info(this.state); }
   close() { this.ws?.close(); }
 }
 
@@ -106,7 +131,7 @@ export class CollectingClient extends Client {
       return true;
     }
     try {
-      this.take(datt.channel.receive(this.state, this.seed, frame));
+      this.take(this.datt.channel.receive(this.state, this.seed, frame));
     } catch (error) {
       if (error.code !== 'hub_error') throw error;
       this.hubErrors.push(error.message);
