@@ -4,15 +4,22 @@
 // network layer makes (no sockets: what it measures is the hub, its machine and its commits;
 // loopback WebSockets add their own cost on top).
 //
-// `datt_hub_bench [pairs] [payments per pair]`: each pair is a payer A and a payee B with a
-// channel each; every pair pays one payment at a time, all pairs at once. A payment is A's
-// update_add_htlc to the hub until A holds its fulfilment and every side is quiet (A ->
-// hub: add, commitment_signed, revoke_and_ack both ways; hub -> B the same; B's fulfil back
-// both hops). Prints payments/s over all pairs and the latency p50/p99 of one payment; the
+// `datt_hub_bench [pairs] [payments per pair] [in flight per pair]`: each pair is a payer A
+// and a payee B with a channel each; all pairs pay at once. Every pair pays in rounds of k
+// payments (k = in flight per pair, 1 by default, at most 30: the channels' HTLC limit): A
+// sends k update_add_htlc and one commitment_signed, as a client tipping several posts at
+// once; the round ends when A holds the k fulfilments and every side is quiet (A -> hub:
+// adds, commitment_signed, revoke_and_ack both ways; hub -> B the same; B's fulfils back
+// both hops). The clients, like the hub, sign once for everything a batch of frames left to
+// sign. Prints payments/s over all pairs; the latency p50/p99 of one payment, from its add
+// until its round is quiet (with k = 1: until A holds the fulfilment and all is quiet), and
+// until A holds its fulfilment; the
 // process's CPU time per payment (hub, writer and the clients' machines together: all in
 // this process); the hub's WriteHubs per payment (each is at most one commit, one fsync; the
 // writer may join several); and the resident memory the channels added, per channel (the
-// hub's and the bench clients' copies together: an upper bound for the hub).
+// hub's and the bench clients' copies together: an upper bound for the hub). A fourth
+// argument `trace` (one pair) adds where the time of a payment goes (hub_trace.h) and the
+// marks of the last payment.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -36,6 +43,7 @@
 #include "crypto/sha256.h"
 #include "engine/relay.h"
 #include "hub/hub.h"
+#include "hub_trace.h"
 #include "store/sqlite_store.h"
 
 using namespace datt;
@@ -95,7 +103,8 @@ struct Client {
     channel::ChannelSecrets secrets;
     std::optional<channel::Channel> state;
     std::optional<Hash256> preimage;  // payee: released for its hash
-    bool fulfilled = false;           // payer: the current payment came back fulfilled
+    // Payer: when each payment of the current round came back fulfilled.
+    std::vector<std::chrono::steady_clock::time_point> fulfilled;
     std::string error;
 };
 
@@ -119,8 +128,14 @@ double cpu_seconds() {
 
 Relay* g_relay = nullptr;
 Frames* g_frames = nullptr;
+Trace* g_trace = nullptr;  // with `trace` only
+
+std::string who(const Client& c) { return c.conn >= 2'000'000 ? "B" : "A"; }
 
 void send(Client& c, const channel::Message& m) {
+    if (g_trace) {
+        g_trace->mark(Trace::Kind::kSent, who(c) + " sends " + Trace::name(static_cast<uint16_t>(channel::message_type(m))));
+    }
     const Bytes bytes = channel::frame_bytes(m);
     g_relay->on_binary(c.conn, std::string(bytes.begin(), bytes.end()));
 }
@@ -136,16 +151,21 @@ bool take(Client& c, const Result<channel::Step>& step) {
         if (const auto* received = std::get_if<channel::HtlcReceived>(&e)) {
             if (c.preimage) take(c, channel::fulfill_htlc(*c.state, received->add.id, *c.preimage));
         } else if (std::holds_alternative<channel::HtlcFulfilled>(e)) {
-            c.fulfilled = true;
+            c.fulfilled.push_back(std::chrono::steady_clock::now());
         }
     }
-    if (channel::has_changes_to_sign(*c.state)) take(c, channel::sign_commitment(*c.state, c.secrets));
     return true;
+}
+
+// One commitment_signed for whatever the client's last steps left to sign.
+void sign(Client& c) {
+    if (channel::has_changes_to_sign(*c.state)) take(c, channel::sign_commitment(*c.state, c.secrets));
 }
 
 // Every frame waiting for `c`; false if none came within `wait`.
 bool pump(Client& c, std::chrono::milliseconds wait) {
     auto frames = g_frames->take(c.conn, wait);
+    if (g_trace && !frames.empty()) g_trace->mark(Trace::Kind::kRead, who(c) + " reads " + std::to_string(frames.size()));
     for (auto& f : frames) {
         auto parsed = channel::parse_frame(ByteSpan(reinterpret_cast<const uint8_t*>(f->data()), f->size()));
         if (!parsed) {
@@ -158,6 +178,7 @@ bool pump(Client& c, std::chrono::milliseconds wait) {
         }
         take(c, channel::receive(*c.state, c.secrets, parsed->message()));
     }
+    sign(c);
     return !frames.empty();
 }
 
@@ -197,6 +218,12 @@ bool open(Client& c, ConnectionId conn, uint8_t tag, uint8_t high, Msats push) {
 int main(int argc, char** argv) {
     const size_t pairs = argc > 1 ? std::stoul(argv[1]) : 8;
     const size_t per_pair = argc > 2 ? std::stoul(argv[2]) : 200;
+    const size_t in_flight = argc > 3 ? std::stoul(argv[3]) : 1;
+    if (in_flight < 1 || in_flight > 30 || per_pair % in_flight != 0) {
+        return std::fprintf(stderr, "in flight per pair: 1 to 30, dividing the payments per pair\n"), 1;
+    }
+    Trace trace;
+    const bool tracing = argc > 4 && std::string(argv[4]) == "trace";
     const auto dir = std::filesystem::temp_directory_path() / ("datt-hub-bench-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
     Config config;
@@ -217,7 +244,15 @@ int main(int argc, char** argv) {
         std::atomic<uint64_t> writes{0};
         auto made = hub::Hub::make(config, options, **reader,
                                    [&](WriteHub w) {
-                                       ++writes;
+                                       const uint64_t n = ++writes;
+                                       if (g_trace) {
+                                           g_trace->mark(Trace::Kind::kHanded, "hub hands WriteHub " + std::to_string(n) + " (" +
+                                                                                   std::to_string(w.commands.size()) + " commands)");
+                                           w.committed = [n, committed = std::move(w.committed)](bool ok) {
+                                               g_trace->mark(Trace::Kind::kCommitted, "WriteHub " + std::to_string(n) + " committed");
+                                               committed(ok);
+                                           };
+                                       }
                                        return relay.write_hub(std::move(w));
                                    },
                                    nullptr, frames);
@@ -230,8 +265,8 @@ int main(int argc, char** argv) {
 
         std::vector<Client> payers, payees;
         for (size_t i = 0; i < pairs; ++i) {
-            payers.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 10, static_cast<uint8_t>(i >> 8))).value(), {}, {}, false, {}});
-            payees.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 11, static_cast<uint8_t>(i >> 8))).value(), {}, {}, false, {}});
+            payers.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 10, static_cast<uint8_t>(i >> 8))).value(), {}, {}, {}, {}});
+            payees.push_back({0, channel::ChannelSecrets::from_seed(filled(static_cast<uint8_t>(i), 11, static_cast<uint8_t>(i >> 8))).value(), {}, {}, {}, {}});
         }
         const long rss_before = rss_kib();
         for (size_t i = 0; i < pairs; ++i) {
@@ -250,13 +285,19 @@ int main(int argc, char** argv) {
         const auto with_fee = *channel::amount_with_fee({Msats{config.hub_base_fee_msat}, config.hub_fee_ppm}, amount);
         std::vector<size_t> done(pairs, 0);
         std::vector<std::chrono::steady_clock::time_point> started(pairs);
-        std::vector<double> latencies;
+        std::vector<double> latencies, to_fulfilment;
+        // A round: k adds, one commitment_signed.
         auto pay = [&](size_t i) {
-            payers[i].fulfilled = false;
+            payers[i].fulfilled.clear();
             started[i] = std::chrono::steady_clock::now();
             const auto onion = channel::serialize_hop_payload({false, payees[i].state->channel_id, amount, 1000});
-            take(payers[i], channel::add_htlc(*payers[i].state, with_fee, hash, 1040, onion, 0));
+            for (size_t k = 0; k < in_flight; ++k) {
+                take(payers[i], channel::add_htlc(*payers[i].state, with_fee, hash, 1040, onion, 0));
+            }
+            sign(payers[i]);
         };
+        if (tracing) g_trace = &trace;
+        std::chrono::steady_clock::time_point last_round, last_done;
         const auto begin = std::chrono::steady_clock::now();
         const double cpu_begin = cpu_seconds();
         const uint64_t writes_begin = writes.load();
@@ -272,10 +313,16 @@ int main(int argc, char** argv) {
                     std::fprintf(stderr, "pair %zu: %s %s\n", i, payers[i].error.c_str(), payees[i].error.c_str());
                     return 1;
                 }
-                if (payers[i].fulfilled && quiet(*payers[i].state) && quiet(*payees[i].state)) {
-                    latencies.push_back(
-                        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started[i]).count());
-                    if (++done[i] == per_pair) {
+                if (payers[i].fulfilled.size() == in_flight && quiet(*payers[i].state) && quiet(*payees[i].state)) {
+                    const auto now = std::chrono::steady_clock::now();
+                    last_round = started[i];
+                    last_done = now;
+                    for (const auto& at : payers[i].fulfilled) {
+                        latencies.push_back(std::chrono::duration<double, std::milli>(now - started[i]).count());
+                        to_fulfilment.push_back(std::chrono::duration<double, std::milli>(at - started[i]).count());
+                    }
+                    done[i] += in_flight;
+                    if (done[i] == per_pair) {
                         ++finished;
                     } else {
                         pay(i);
@@ -291,17 +338,27 @@ int main(int argc, char** argv) {
         const double cpu = cpu_seconds() - cpu_begin;
         const double write_count = static_cast<double>(writes.load() - writes_begin);
         std::sort(latencies.begin(), latencies.end());
-        std::printf("hub: %zu pairs x %zu payments, durable SQLite (synchronous=FULL)\n", pairs, per_pair);
+        std::sort(to_fulfilment.begin(), to_fulfilment.end());
+        std::printf("hub: %zu pairs x %zu payments, %zu in flight per pair, durable SQLite (synchronous=FULL)\n",
+                    pairs, per_pair, in_flight);
         std::printf("payments/s: %.0f\n", static_cast<double>(latencies.size()) / seconds);
         std::printf("latency ms: p50 %.2f  p99 %.2f\n", latencies[latencies.size() / 2],
                     latencies[latencies.size() * 99 / 100]);
+        std::printf("to fulfilment ms: p50 %.2f  p99 %.2f\n", to_fulfilment[to_fulfilment.size() / 2],
+                    to_fulfilment[to_fulfilment.size() * 99 / 100]);
         const double payments = static_cast<double>(latencies.size());
         std::printf("cpu per payment: %.2f ms (process, all threads)\n", 1000.0 * cpu / payments);
         std::printf("hub WriteHubs per payment: %.2f\n", write_count / payments);
         std::printf("rss per channel: %.1f KiB (%zu channels at the hub, bench clients included)\n",
                     static_cast<double>(rss_open - rss_before) / static_cast<double>(2 * pairs), 2 * pairs);
+        if (tracing) {
+            trace.print_totals(begin, payments);
+            std::printf("the last payment:\n");
+            trace.print_marks(last_round, last_done);
+        }
         (*made)->stop();
         relay.shutdown();
+        g_trace = nullptr;
     }
     std::filesystem::remove_all(dir);
     return 0;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <future>
+#include <utility>
 
 #include "bitcoin/script_templates.h"
 #include "channel/channel_frame.h"
@@ -273,19 +274,18 @@ void Hub::run() {
             if (!failed_) tick();
             next_tick = std::chrono::steady_clock::now() + kTick;
         }
-        // One commit for every input of this pass (group commit): their frames go out after it.
-        if (!failed_) commit_group();
+        // One commitment per channel and one commit for every input of this pass (group
+        // commit): their frames go out after it.
+        if (!failed_) {
+            sign_pending();
+            commit_group();
+        }
     }
 }
 
 void Hub::flush(Out& out) {
-    for (const ChannelId& id : out.dirty) {
-        auto found = channels_.find(id);
-        if (found == channels_.end() || !found->second.stored) continue;
-        out.commands.push_back(
-            PutChannelState{id, found->second.seed, channel::serialize_channel_state(found->second.state)});
-    }
     // Joins the group: committed with the other inputs of this pass of run() (commit_group).
+    group_.dirty.insert(out.dirty.begin(), out.dirty.end());
     for (WriteCommand& command : out.commands) group_.commands.push_back(std::move(command));
     for (auto& frame : out.frames) group_.frames.push_back(std::move(frame));
     for (auto& action : out.after) group_.after.push_back(std::move(action));
@@ -293,6 +293,13 @@ void Hub::flush(Out& out) {
 }
 
 void Hub::commit_group() {
+    // Each channel the pass changed is stored once, as the pass left it.
+    for (const ChannelId& id : group_.dirty) {
+        auto found = channels_.find(id);
+        if (found == channels_.end() || !found->second.stored) continue;
+        group_.commands.push_back(
+            PutChannelState{id, found->second.seed, channel::serialize_channel_state(found->second.state)});
+    }
     if (group_.commands.empty() && group_.frames.empty() && group_.after.empty()) return;
     auto frames = std::make_shared<std::vector<std::pair<ConnectionId, Bytes>>>(std::move(group_.frames));
     auto after = std::make_shared<std::vector<std::function<void()>>>(std::move(group_.after));
@@ -570,10 +577,24 @@ bool Hub::apply(Out& out, Live& live, const Result<channel::Step>& step) {
     }
     out.dirty.insert(live.state.channel_id);
     for (const auto& event : step->events) on_event(out, live, event);
-    if (live.conn && channel::has_changes_to_sign(live.state)) {
-        apply(out, live, channel::sign_commitment(live.state, live.secrets));
-    }
+    // Signed once at the end of the pass (sign_pending), with every update the pass made.
+    if (live.conn && channel::has_changes_to_sign(live.state)) to_sign_.insert(live.state.channel_id);
     return true;
+}
+
+// One commitment_signed per channel per pass, for all the updates the pass made on it
+// (BOLT-2 lets one commitment cover many updates); its frame follows theirs in the group.
+void Hub::sign_pending() {
+    Out out;
+    for (const ChannelId& id : std::exchange(to_sign_, {})) {
+        auto found = channels_.find(id);
+        if (found == channels_.end()) continue;
+        Live& live = found->second;
+        if (live.conn && channel::has_changes_to_sign(live.state)) {
+            apply(out, live, channel::sign_commitment(live.state, live.secrets));
+        }
+    }
+    flush(out);
 }
 
 void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {

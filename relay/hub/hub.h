@@ -23,11 +23,13 @@
 // is not forgotten.
 //
 // Durability (docs/architecture.md "Hub"): every input runs to completion in memory, then
-// the channels it changed (PutChannelState) and the forwards it changed (PutHubForward,
-// DeleteHubForward) join the group of its pass: the hub thread takes every input queued
-// for it, runs them one after the other, and hands the group to the relay's single writer
-// as one WriteHub (group commit: one transaction and one fsync for all the channels that
-// moved, not one per input); the frames the inputs produced are sent from the writer's
+// the channels it changed and the forwards it changed (PutHubForward, DeleteHubForward)
+// join the group of its pass: the hub thread takes every input queued for it, runs them one
+// after the other, signs one commitment per channel for all the updates the pass made on it
+// (one commitment_signed after them, not one per update), and hands the group to the
+// relay's single writer as one WriteHub (group commit: one transaction and one fsync for all
+// the channels that moved, each stored once, PutChannelState, not once per input); the
+// frames the inputs produced are sent from the writer's
 // commit callback, so no message leaves before the state it depends on is in SQLite
 // (synchronous=FULL). Every frame goes that way, in order,
 // even those that need nothing stored, so a later frame cannot overtake an earlier one.
@@ -159,6 +161,7 @@ class Hub final : public ChannelService {
     // What the inputs of one pass of run() produced, in input order: one WriteHub (one
     // transaction, one fsync) for all of them, whose frames are sent from its commit callback.
     struct Group {
+        std::set<channel::ChannelId> dirty;  // stored at commit, once each
         std::vector<WriteCommand> commands;
         std::vector<std::pair<ConnectionId, Bytes>> frames;
         std::vector<std::function<void()>> after;  // once committed (the chain watch's broadcasts)
@@ -170,6 +173,7 @@ class Hub final : public ChannelService {
     void post(std::function<void()> task);
     void run();
     void flush(Out& out);  // an input's state and frames join group_
+    void sign_pending();   // commitment_signed for the channels in to_sign_
     void commit_group();   // group_ to the writer
     void tick();
 
@@ -183,7 +187,8 @@ class Hub final : public ChannelService {
     void attach(Out& out, ConnectionId from, Conn& conn, const channel::ChannelAttach& msg);
     void reestablish(Out& out, ConnectionId from, Conn& conn, const channel::ChannelReestablish& msg);
 
-    // Applies a machine step to a channel: state, frames, events, then signs what is pending.
+    // Applies a machine step to a channel: state, frames, events; what is left to sign is
+    // signed at the end of the pass (sign_pending).
     // false (and a frame to the client) when the step failed; the state is unchanged then.
     bool apply(Out& out, Live& live, const Result<channel::Step>& step);
     void on_event(Out& out, Live& live, const channel::ChannelEvent& event);
@@ -229,6 +234,8 @@ class Hub final : public ChannelService {
     std::map<channel::ChannelId, Live> channels_;
     std::map<ConnectionId, Conn> conns_;
     Group group_;
+    // Channels the pass left with updates to sign: signed once each at its end.
+    std::set<channel::ChannelId> to_sign_;
     std::map<std::pair<channel::ChannelId, uint64_t>, HubForward> forwards_;
     // Receipts asked for (0xd3) by forwards not yet fulfilled, by the same key; their
     // requests are stored too (PutHubReceiptRequest) and loaded again by make().

@@ -217,7 +217,7 @@ class Client {
                 }
             }
         }
-        if (channel::has_changes_to_sign(*channel_)) take(channel::sign_commitment(*channel_, secrets_));
+        if (!batching_ && channel::has_changes_to_sign(*channel_)) take(channel::sign_commitment(*channel_, secrets_));
         return true;
     }
 
@@ -319,6 +319,15 @@ class Client {
         ASSERT_TRUE(take(channel::add_htlc(*channel_, *with_fee, hash, cltv + rig_.config().hub_cltv_delta, onion, 0)));
     }
 
+    // `count` payments as pay() makes them, their adds sent together under one
+    // commitment_signed (as a client tipping several posts at once).
+    void pay_together(size_t count, const ChannelId& payee, Msats amount, const Hash256& hash, uint32_t cltv) {
+        batching_ = true;
+        for (size_t i = 0; i < count; ++i) pay(payee, amount, hash, cltv);
+        batching_ = false;
+        ASSERT_TRUE(take(channel::sign_commitment(*channel_, secrets_)));
+    }
+
     Msats to_local() const { return channel::current_local_spec(*channel_)->to_local; }
     Msats to_remote() const { return channel::current_local_spec(*channel_)->to_remote; }
     size_t htlcs() const { return channel::current_local_spec(*channel_)->htlcs.size(); }
@@ -337,7 +346,20 @@ class Client {
     size_t read_ = 0;
     std::vector<channel::Update> dropped_;
     std::optional<Hash256> challenge_;  // this connection's hub_challenge
+    bool batching_ = false;             // take() leaves the signing to the caller
 };
+
+// The types of the frames the hub sent to `conn`, from the `from`-th on, in order.
+std::vector<channel::MessageType> sent_types(Rig& rig, ConnectionId conn, size_t from) {
+    std::vector<channel::MessageType> out;
+    for (size_t i = from; i < rig.outbox.binary_count(conn); ++i) {
+        const auto frame = rig.outbox.binary(conn, i, std::chrono::milliseconds(0));
+        auto parsed = channel::parse_frame(ByteSpan(reinterpret_cast<const uint8_t*>(frame->data()), frame->size()));
+        EXPECT_TRUE(parsed.ok());
+        if (parsed) out.push_back(channel::message_type(parsed->message()));
+    }
+    return out;
+}
 
 // Runs the clients' side until `done` holds (or 20 s pass).
 bool pump(std::vector<Client*> clients, const std::function<bool()>& done) {
@@ -475,6 +497,29 @@ TEST_F(HubTest, NoFrameLeavesBeforeItsStateIsCommitted) {
     EXPECT_TRUE(a.errors.empty()) << a.errors.front();
     EXPECT_TRUE(b.errors.empty()) << b.errors.front();
     expect_paid(rig, a, b);
+}
+
+// Two payments to one payee made in one pass of the hub (A's revoke_and_ack commits both
+// incoming HTLCs at once) are offered to B under one commitment_signed: add, add, then one
+// signature, not a signature per add (the second would wait for B's revocation of the first).
+TEST_F(HubTest, PaymentsOfOnePassShareOneCommitment) {
+    open_both();
+    const size_t frames_to_b = rig.outbox.binary_count(b.conn());
+    a.pay_together(2, b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    ASSERT_TRUE(pump({&a, &b}, [&] { return a.htlcs() == 0 && b.htlcs() == 0 && a.quiet() && b.quiet() &&
+                                          a.to_remote() == Msats{2 * kWithFee.value()}; }));
+    EXPECT_TRUE(a.errors.empty()) << a.errors.front();
+    EXPECT_TRUE(b.errors.empty()) << b.errors.front();
+    EXPECT_EQ(b.to_local(), Msats{500'000'000 + 2 * kAmount.value()});
+    EXPECT_EQ(hub_side(rig, b.id()).local, Msats{500'000'000 - 2 * kAmount.value()});
+    EXPECT_EQ(rig.hub().pending_forwards(), 0u);
+
+    using channel::MessageType;
+    const auto to_b = sent_types(rig, b.conn(), frames_to_b);
+    ASSERT_GE(to_b.size(), 3u);
+    EXPECT_EQ(to_b[0], MessageType::kUpdateAddHtlc);
+    EXPECT_EQ(to_b[1], MessageType::kUpdateAddHtlc);
+    EXPECT_EQ(to_b[2], MessageType::kCommitmentSigned);
 }
 
 // Runs a statement on the database file directly (the relay stopped), bypassing the store.
