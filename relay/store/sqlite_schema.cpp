@@ -165,6 +165,16 @@ CREATE TABLE IF NOT EXISTS hub_receipt_requests (
     PRIMARY KEY (in_channel, in_htlc)
 ) WITHOUT ROWID;
 )sql",
+    // Version 9: the hub's own unilateral closes, stored before the commitment is broadcast
+    // (relay/hub/force_close.h). IF NOT EXISTS as for version 7.
+    R"sql(
+CREATE TABLE IF NOT EXISTS hub_force_closes (
+    channel_id BLOB PRIMARY KEY,
+    reason INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    commitment BLOB NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 Error invalid_database(const std::string& path, const std::string& why) {
