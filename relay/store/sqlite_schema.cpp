@@ -18,7 +18,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 9> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
