@@ -81,6 +81,7 @@ struct Fixture {
             .dust_limit = bitcoin::Sats{546},
             .to_self_delay = 144,
             .keys = derive_commitment_keys(point, local, remote).value(),
+            .htlc_keys = derive_htlc_keys(point, local, remote).value(),
             .htlcs = std::move(list),
         };
     }

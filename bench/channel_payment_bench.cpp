@@ -12,8 +12,10 @@
 //                     A the payment in sat: 2 is trimmed (a tip: no HTLC output), 50,000 is not;
 //                     payments alternate A -> B and B -> A
 // items_per_second is payments per second on one core (the benchmark is single-threaded).
-//   BM_DeriveCommitmentKeys   the five keys of one commitment (BOLT-3 key derivation)
-//   BM_DeriveLocalCommitmentKeys / BM_DeriveRemoteCommitmentKeys  the same keys with our
+//   BM_DeriveCommitmentKeys/H the keys of one commitment (BOLT-3 key derivation): H = 0
+//                             the three every commitment needs, H = 1 the two HTLC keys too
+//                             (a commitment with an untrimmed HTLC output)
+//   BM_DeriveLocalCommitmentKeys/H / BM_DeriveRemoteCommitmentKeys/H  the same keys with our
 //                             secrets (what the machine does: G multiplications instead)
 //   BM_PerCommitmentPoint     our secret and point of one commitment number
 #include <benchmark/benchmark.h>
@@ -90,46 +92,52 @@ BENCHMARK(BM_Payment)
     ->Args({1, 10, 50'000})
     ->Unit(benchmark::kMicrosecond);
 
+// Argument: 0 for a commitment whose HTLCs are all trimmed (no HTLC keys), 1 with the two
+// HTLC keys too (an untrimmed HTLC output).
+struct DeriveFixture {
+    ChannelSecrets a = ChannelSecrets::from_seed(datt::channel::testing::filled(1)).value();
+    ChannelSecrets b = ChannelSecrets::from_seed(datt::channel::testing::filled(2)).value();
+    crypto::PubKey point = crypto::pubkey(a.funding_key);
+    ChannelBasepoints owner = a.basepoints();
+    ChannelBasepoints other = b.basepoints();
+};
+
 void BM_DeriveCommitmentKeys(benchmark::State& state) {
-    const auto a = ChannelSecrets::from_seed(datt::channel::testing::filled(1)).value();
-    const auto b = ChannelSecrets::from_seed(datt::channel::testing::filled(2)).value();
-    const crypto::PubKey point = crypto::pubkey(a.funding_key);
-    const ChannelBasepoints owner = a.basepoints();
-    const ChannelBasepoints other = b.basepoints();
+    const DeriveFixture f;
     for (auto _ : state) {
-        auto keys = derive_commitment_keys(point, owner, other);
+        auto keys = derive_commitment_keys(f.point, f.owner, f.other);
         benchmark::DoNotOptimize(keys);
+        if (state.range(0) == 0) continue;
+        auto htlc_keys = derive_htlc_keys(f.point, f.owner, f.other);
+        benchmark::DoNotOptimize(htlc_keys);
     }
 }
-BENCHMARK(BM_DeriveCommitmentKeys)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DeriveCommitmentKeys)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 void BM_DeriveLocalCommitmentKeys(benchmark::State& state) {
-    const auto a = ChannelSecrets::from_seed(datt::channel::testing::filled(1)).value();
-    const auto b = ChannelSecrets::from_seed(datt::channel::testing::filled(2)).value();
-    const crypto::PubKey point = crypto::pubkey(a.funding_key);
-    const ChannelBasepoints owner = a.basepoints();
-    const ChannelBasepoints other = b.basepoints();
+    const DeriveFixture f;
     for (auto _ : state) {
-        auto keys = derive_local_commitment_keys(a.funding_key, point, owner, a.delayed_payment_basepoint_secret,
-                                                 a.htlc_basepoint_secret, other);
+        auto keys = derive_local_commitment_keys(f.a.funding_key, f.point, f.owner,
+                                                 f.a.delayed_payment_basepoint_secret, f.other);
         benchmark::DoNotOptimize(keys);
+        if (state.range(0) == 0) continue;
+        auto htlc_keys = derive_local_htlc_keys(f.point, f.owner, f.a.htlc_basepoint_secret, f.other);
+        benchmark::DoNotOptimize(htlc_keys);
     }
 }
-BENCHMARK(BM_DeriveLocalCommitmentKeys)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DeriveLocalCommitmentKeys)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 void BM_DeriveRemoteCommitmentKeys(benchmark::State& state) {
-    const auto a = ChannelSecrets::from_seed(datt::channel::testing::filled(1)).value();
-    const auto b = ChannelSecrets::from_seed(datt::channel::testing::filled(2)).value();
-    const crypto::PubKey point = crypto::pubkey(a.funding_key);
-    const ChannelBasepoints owner = a.basepoints();
-    const ChannelBasepoints other = b.basepoints();
+    const DeriveFixture f;
     for (auto _ : state) {
-        auto keys = derive_remote_commitment_keys(point, owner, other, b.revocation_basepoint_secret,
-                                                  b.htlc_basepoint_secret);
+        auto keys = derive_remote_commitment_keys(f.point, f.owner, f.other, f.b.revocation_basepoint_secret);
         benchmark::DoNotOptimize(keys);
+        if (state.range(0) == 0) continue;
+        auto htlc_keys = derive_remote_htlc_keys(f.point, f.owner, f.other, f.b.htlc_basepoint_secret);
+        benchmark::DoNotOptimize(htlc_keys);
     }
 }
-BENCHMARK(BM_DeriveRemoteCommitmentKeys)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_DeriveRemoteCommitmentKeys)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 void BM_PerCommitmentPoint(benchmark::State& state) {
     const Hash256 seed = datt::channel::testing::filled(3);

@@ -54,6 +54,8 @@
 #include "channel/hop_payload.h"
 #include "channel/hub_attach.h"
 #include "channel/hub_fees.h"
+#include "channel_args.h"
+#include "channel_resolve.h"
 #include "convert.h"
 
 namespace datt::wasm {
@@ -62,65 +64,7 @@ namespace {
 using nlohmann::json;
 constexpr size_t kMaxArgsJson = 64 * 1024;
 constexpr size_t kMaxState = 4 * 1024 * 1024;
-
-Error bad_args(const std::string& what) { return make_error("channel_bad_args", what); }
-
-// A member of `args`, its JSON type and range checked here: nlohmann's get<T> throws on a
-// wrong type (and the wasm build cannot catch: the throw would abort the module) and narrows
-// numbers silently, so neither is used on untrusted input.
-template <class T>
-Result<T> field(const json& args, const char* name) {
-    const auto found = args.find(name);
-    if (found == args.end()) return bad_args(std::string("missing ") + name);
-    const json& v = *found;
-    if constexpr (std::is_same_v<T, bool>) {
-        if (v.is_boolean()) return v.get_ref<const bool&>();
-    } else if constexpr (std::is_same_v<T, std::string>) {
-        if (v.is_string()) return v.get_ref<const std::string&>();
-    } else if constexpr (std::is_same_v<T, json>) {
-        if (v.is_object()) return v;
-    } else {
-        static_assert(std::is_integral_v<T>);
-        if (v.is_number_unsigned()) {
-            const uint64_t n = v.get_ref<const json::number_unsigned_t&>();
-            if (n <= static_cast<uint64_t>(std::numeric_limits<T>::max())) return static_cast<T>(n);
-        } else if (v.is_number_integer()) {
-            const int64_t n = v.get_ref<const json::number_integer_t&>();
-            if (n >= static_cast<int64_t>(std::numeric_limits<T>::min()) &&
-                (n < 0 || static_cast<uint64_t>(n) <= static_cast<uint64_t>(std::numeric_limits<T>::max()))) {
-                return static_cast<T>(n);
-            }
-        }
-    }
-    return bad_args(std::string("wrong type or out of range: ") + name);
-}
-
-Result<uint64_t> u64_field(const json& args, const char* name) {
-    auto text = field<std::string>(args, name);
-    if (!text) return text.error();
-    uint64_t value = 0;
-    if (text->empty() || text->size() > 20) return bad_args(std::string(name) + " is not a decimal u64");
-    for (char c : *text) {
-        if (c < '0' || c > '9' || value > (UINT64_MAX - (c - '0')) / 10) {
-            return bad_args(std::string(name) + " is not a decimal u64");
-        }
-        value = value * 10 + static_cast<uint64_t>(c - '0');
-    }
-    return value;
-}
-
-Result<Hash256> hex32_field(const json& args, const char* name) {
-    auto text = field<std::string>(args, name);
-    if (!text) return text.error();
-    return hex_argument<32>(*text, name);
-}
-
-// A string field, type-checked before reading (no exception path: see field<T>).
-Result<std::string> text_field(const json& args, const char* name) {
-    const auto found = args.find(name);
-    if (found == args.end() || !found->is_string()) return bad_args(std::string(name) + " must be a string");
-    return found->get<std::string>();
-}
+constexpr size_t kMaxSpendTx = 100000;  // as the bridge's `spend` notification carries
 
 // hop.receipt, if present: {target, payer, payer_sig, invoice} as datt.receipts.request()
 // returns it (docs/protocol.md "Receipts"), checked to fit a 0xd3 payload (hop_receipt_*).
@@ -187,7 +131,10 @@ json event_json(const channel::ChannelEvent& event) {
                 return {{"type", "htlc_failed"}, {"id", std::to_string(e.id)},
                         {"reason", std::string(e.reason.begin(), e.reason.end())}};
             } else if constexpr (std::is_same_v<T, channel::RemoteCommitmentRevoked>) {
-                return {{"type", "remote_commitment_revoked"}, {"number", std::to_string(e.number)}};
+                json out = {{"type", "remote_commitment_revoked"}, {"number", std::to_string(e.number)}};
+                // With HTLCs, the justice tx needs them: the client stores this record.
+                if (!e.spec.htlcs.empty()) out["record"] = revoked_json(e);
+                return out;
             } else if constexpr (std::is_same_v<T, channel::UpdatesDropped>) {
                 return {{"type", "updates_dropped"}, {"count", e.updates.size()}};
             } else {
@@ -308,37 +255,49 @@ Result<channel::Step> run(const std::string& op, const std::optional<channel::Ch
     return bad_args("unknown op " + op);
 }
 
+Result<channel::ChannelSecrets> secrets_argument(const val& seed) {
+    auto seed_bytes = fixed_bytes_argument<32>(seed, "seed");
+    if (!seed_bytes) return seed_bytes.error();
+    auto secrets = channel::ChannelSecrets::from_seed(*seed_bytes);
+    seed_bytes->fill(0);
+    return secrets;
+}
+
+Result<std::optional<channel::Channel>> state_argument(const val& state) {
+    if (is_absent(state)) return std::optional<channel::Channel>{};
+    auto stored = bytes_argument(state, "state", kMaxState);
+    if (!stored) return stored.error();
+    auto parsed = channel::parse_channel_state(*stored);
+    if (!parsed) return parsed.error();
+    return std::optional<channel::Channel>(std::move(*parsed));
+}
+
+Result<json> args_argument(const val& args) {
+    if (is_absent(args)) return json::object();
+    auto text = text_argument(args, "args");
+    if (!text) return text.error();
+    if (text->size() > kMaxArgsJson) return make_error("too_large", "args over 64 KiB");
+    json parsed = json::parse(*text, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) return bad_args("args must be a JSON object");
+    return parsed;
+}
+
 val channel_call(val op, val state, val seed, val args, val bytes) {
     if (!op.isString()) return fail(make_error("wrong_type", "op must be a string"));
     const std::string name = op.as<std::string>();
-    auto seed_bytes = fixed_bytes_argument<32>(seed, "seed");
-    if (!seed_bytes) return fail(seed_bytes.error());
-    auto secrets = channel::ChannelSecrets::from_seed(*seed_bytes);
-    seed_bytes->fill(0);
+    auto secrets = secrets_argument(seed);
     if (!secrets) return fail(secrets.error());
-    std::optional<channel::Channel> current;
-    if (!is_absent(state)) {
-        auto stored = bytes_argument(state, "state", kMaxState);
-        if (!stored) return fail(stored.error());
-        auto parsed = channel::parse_channel_state(*stored);
-        if (!parsed) return fail(parsed.error());
-        current = std::move(*parsed);
-    }
-    json parsed_args = json::object();
-    if (!is_absent(args)) {
-        auto text = text_argument(args, "args");
-        if (!text) return fail(text.error());
-        if (text->size() > kMaxArgsJson) return fail(make_error("too_large", "args over 64 KiB"));
-        parsed_args = json::parse(*text, nullptr, false);
-        if (parsed_args.is_discarded() || !parsed_args.is_object()) return fail(bad_args("args must be a JSON object"));
-    }
+    auto current = state_argument(state);
+    if (!current) return fail(current.error());
+    auto parsed_args = args_argument(args);
+    if (!parsed_args) return fail(parsed_args.error());
     Bytes frame;
     if (!is_absent(bytes)) {
         auto got = bytes_argument(bytes, "bytes", channel::kMaxFrameSize);
         if (!got) return fail(got.error());
         frame = std::move(*got);
     }
-    auto step = run(name, current, *secrets, parsed_args, frame);
+    auto step = run(name, *current, *secrets, *parsed_args, frame);
     if (!step) return fail(step.error());
     val frames = val::array();
     for (const channel::Message& m : step->to_send) frames.call<void>("push", bytes_value(channel::frame_bytes(m)));
@@ -349,6 +308,25 @@ val channel_call(val op, val state, val seed, val args, val bytes) {
     out.set("frames", frames);
     out.set("events", val(events.dump(-1, ' ', false, json::error_handler_t::replace)));
     return ok(out);
+}
+
+// JSON text of channel_resolve.h's resolve_spend for the transaction `tx` (Uint8Array, at
+// most kMaxSpendTx bytes) seen spending the channel's funding output.
+val channel_resolve(val state, val seed, val args, val tx) {
+    auto secrets = secrets_argument(seed);
+    if (!secrets) return fail(secrets.error());
+    auto current = state_argument(state);
+    if (!current) return fail(current.error());
+    if (!*current) return fail(bad_args("a state is needed"));
+    auto parsed_args = args_argument(args);
+    if (!parsed_args) return fail(parsed_args.error());
+    auto raw = bytes_argument(tx, "tx", kMaxSpendTx);
+    if (!raw) return fail(raw.error());
+    auto spend = bitcoin::parse_transaction(*raw);
+    if (!spend) return fail(spend.error());
+    auto resolved = resolve_spend(**current, *secrets, *parsed_args, *spend);
+    if (!resolved) return fail(resolved.error());
+    return ok(val(resolved->dump()));
 }
 
 val channel_challenge_request() {
@@ -412,6 +390,7 @@ val hub_amount_with_fee(val base_msat, val ppm, val amount_msat) {
 EMSCRIPTEN_BINDINGS(datt_channel) {
     emscripten::function("channelCall", &channel_call);
     emscripten::function("channelInfo", &channel_info);
+    emscripten::function("channelResolve", &channel_resolve);
     emscripten::function("channelChallengeRequest", &channel_challenge_request);
     emscripten::function("hubAmountWithFee", &hub_amount_with_fee);
 }

@@ -56,6 +56,13 @@ export class Channels {
    * peer_to_self_delay?, closing_fee_sats?, closing? {tx, txid, outputs}} (bind_channel.cpp).
    */
   info(state) { return JSON.parse(unwrap(this.#core.channelInfo(state))); }
+  /**
+   * What to broadcast now that `tx` (Uint8Array) spent the funding output: args {sweep_script, feerate_per_kw,
+   * preimages?, revoked? (the `record`s of remote_commitment_revoked events)} (channel_resolve.h).
+   */
+  resolve(state, seed, args, tx) {
+    return JSON.parse(unwrap(this.#core.channelResolve(state, seed, JSON.stringify(args), tx)));
+  }
   /** What to send the hub so the payee gets amountMsat, given NIP-11 fees.channel (BigInt). */
   amountWithFee(fees, amountMsat) {
     return BigInt(unwrap(this.#core.hubAmountWithFee(String(fees.base_msat), fees.proportional_millionths, String(amountMsat))));

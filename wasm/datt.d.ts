@@ -872,6 +872,33 @@ export class Channels {
     closing_fee_sats?: number; closing?: ClosingTransaction;
   };
   amountWithFee(fees: { base_msat: number | bigint; proportional_millionths: number }, amountMsat: bigint | string): bigint;
+  /**
+   * The on-chain resolver (docs/channels.md "The resolver"): `tx` spent the channel's funding
+   * output; what to broadcast, each from its earliest height (parent's block + max(csv, 1), and
+   * after cltv). Throws DattError channel_not_a_funding_spend, channel_bad_args, tx_*.
+   */
+  resolve(state: Uint8Array, seed: Uint8Array, args: {
+    sweep_script: string; feerate_per_kw: number; preimages?: string[]; revoked?: RevokedCommitmentRecord[];
+  }, tx: Uint8Array): ChannelResolution;
+}
+
+/** A remote_commitment_revoked event's `record` (only when that commitment held HTLCs): keep it for resolve(). */
+export interface RevokedCommitmentRecord {
+  number: string; secret: string; to_local_msat: string; to_remote_msat: string;
+  htlcs: Array<{ offered: boolean; id: string; amount_msat: string; payment_hash: string; cltv_expiry: number }>;
+}
+
+export interface ChannelResolution {
+  kind: 'cooperative_close' | 'local_commitment' | 'remote_commitment' | 'revoked_commitment' | 'unknown';
+  spend_txid: string;
+  commitment_number: string;
+  to_broadcast: Array<{
+    kind: 'justice' | 'to_local_sweep' | 'to_remote_sweep' | 'htlc_timeout' | 'htlc_success' | 'second_stage_sweep'
+      | 'claim_htlc_timeout' | 'claim_htlc_success';
+    tx: string; txid: string; parent_txid: string; csv: number; cltv: number; sats: number;
+  }>;
+  /** Outputs of the spend that may be ours and are not claimed (an HTLC without its preimage, dust). */
+  unresolved: number[];
 }
 
 export class Tips {

@@ -21,9 +21,14 @@ std::string format_btc(Sats amount) {
         remainder = -remainder;
     }
     // Written by hand, not with snprintf, which would bring printf's code into the wasm build.
-    std::string fraction = std::to_string(remainder);
-    fraction.insert(0, 8 - fraction.size(), '0');
-    return (value < 0 ? "-" : "") + std::to_string(quotient) + "." + fraction;
+    // Appended in place: `"-" + std::string&&` sets off GCC 12's false -Wrestrict (GCC bug 105329).
+    const std::string digits = std::to_string(remainder);
+    std::string out = value < 0 ? "-" : "";
+    out += std::to_string(quotient);
+    out += '.';
+    out.append(8 - digits.size(), '0');
+    out += digits;
+    return out;
 }
 
 DecodedScriptPubKey decode_script_pubkey(ByteSpan script_pubkey, const Network& network) {

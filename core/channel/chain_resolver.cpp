@@ -228,4 +228,29 @@ uint32_t earliest_height(const Resolution& r, uint32_t parent_height) {
     return std::max(after_parent, r.cltv == 0 ? 0 : r.cltv + 1);
 }
 
+const char* spend_kind_name(FundingSpendKind kind) {
+    switch (kind) {
+        case FundingSpendKind::kCooperativeClose: return "cooperative_close";
+        case FundingSpendKind::kLocalCommitment: return "local_commitment";
+        case FundingSpendKind::kRemoteCommitment: return "remote_commitment";
+        case FundingSpendKind::kRevokedCommitment: return "revoked_commitment";
+        case FundingSpendKind::kUnknown: return "unknown";
+    }
+    return "unknown";
+}
+
+const char* resolution_kind_name(ResolutionKind kind) {
+    switch (kind) {
+        case ResolutionKind::kJustice: return "justice";
+        case ResolutionKind::kToLocalSweep: return "to_local_sweep";
+        case ResolutionKind::kToRemoteSweep: return "to_remote_sweep";
+        case ResolutionKind::kHtlcTimeout: return "htlc_timeout";
+        case ResolutionKind::kHtlcSuccess: return "htlc_success";
+        case ResolutionKind::kSecondStageSweep: return "second_stage_sweep";
+        case ResolutionKind::kClaimHtlcTimeout: return "claim_htlc_timeout";
+        case ResolutionKind::kClaimHtlcSuccess: return "claim_htlc_success";
+    }
+    return "unknown";
+}
+
 }  // namespace datt::channel

@@ -86,6 +86,10 @@ struct ResolverInputs {
 [[nodiscard]] Result<ChainResolution> resolve_funding_spend(const ResolverInputs& in,
                                                             const bitcoin::Transaction& spend);
 
+// Stable snake_case names ("revoked_commitment", "justice", ...): logs, metrics, the wasm API.
+const char* spend_kind_name(FundingSpendKind kind);
+const char* resolution_kind_name(ResolutionKind kind);
+
 // The first block height that can include `r` when its parent confirmed at parent_height.
 uint32_t earliest_height(const Resolution& r, uint32_t parent_height);
 

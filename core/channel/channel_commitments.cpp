@@ -5,8 +5,8 @@
 
 namespace datt::channel {
 
-#define CHANNEL_TRY(var, expr)                 \
-    auto var##_result = (expr);                \
+#define CHANNEL_TRY(var, expr)                      \
+    auto var##_result = (expr);                     \
     if (!var##_result) return var##_result.error(); \
     auto var = std::move(var##_result).value()
 
@@ -67,12 +67,24 @@ CommitmentSpec remote_spec(const Channel& c, const CommitmentKeys& keys, uint64_
                           .htlcs = committed_htlcs(balances)};
 }
 
+// `spec` with the HTLC keys from `derive` when an HTLC output needs them (a trimmed HTLC,
+// every tip-sized one, does not: two point operations saved per commitment).
+template <class Derive>
+Result<CommitmentSpec> with_htlc_keys(CommitmentSpec spec, Derive derive) {
+    if (!needs_htlc_keys(spec)) return spec;
+    CHANNEL_TRY(htlc_keys, derive());
+    spec.htlc_keys = htlc_keys;
+    return spec;
+}
+
 }  // namespace
 
 Result<CommitmentSpec> local_commitment_spec(const Channel& c, const crypto::PubKey& point,
                                              uint64_t number, const BalanceSpec& balances) {
     CHANNEL_TRY(keys, derive_commitment_keys(point, c.local_basepoints, *c.remote_basepoints));
-    return local_spec(c, keys, number, balances);
+    return with_htlc_keys(local_spec(c, keys, number, balances), [&] {
+        return derive_htlc_keys(point, c.local_basepoints, *c.remote_basepoints);
+    });
 }
 
 Result<CommitmentSpec> local_commitment_spec(const Channel& c, const ChannelSecrets& secrets,
@@ -85,24 +97,30 @@ Result<CommitmentSpec> local_commitment_spec(const Channel& c, const ChannelSecr
     }
     CHANNEL_TRY(keys, derive_local_commitment_keys(*secret_key, point, c.local_basepoints,
                                                    secrets.delayed_payment_basepoint_secret,
-                                                   secrets.htlc_basepoint_secret,
                                                    *c.remote_basepoints));
-    return local_spec(c, keys, number, balances);
+    return with_htlc_keys(local_spec(c, keys, number, balances), [&] {
+        return derive_local_htlc_keys(point, c.local_basepoints, secrets.htlc_basepoint_secret,
+                                      *c.remote_basepoints);
+    });
 }
 
 Result<CommitmentSpec> remote_commitment_spec(const Channel& c, const crypto::PubKey& point,
                                               uint64_t number, const BalanceSpec& balances) {
     CHANNEL_TRY(keys, derive_commitment_keys(point, *c.remote_basepoints, c.local_basepoints));
-    return remote_spec(c, keys, number, balances);
+    return with_htlc_keys(remote_spec(c, keys, number, balances), [&] {
+        return derive_htlc_keys(point, *c.remote_basepoints, c.local_basepoints);
+    });
 }
 
 Result<CommitmentSpec> remote_commitment_spec(const Channel& c, const ChannelSecrets& secrets,
                                               const crypto::PubKey& point, uint64_t number,
                                               const BalanceSpec& balances) {
     CHANNEL_TRY(keys, derive_remote_commitment_keys(point, *c.remote_basepoints, c.local_basepoints,
-                                                    secrets.revocation_basepoint_secret,
-                                                    secrets.htlc_basepoint_secret));
-    return remote_spec(c, keys, number, balances);
+                                                    secrets.revocation_basepoint_secret));
+    return with_htlc_keys(remote_spec(c, keys, number, balances), [&] {
+        return derive_remote_htlc_keys(point, *c.remote_basepoints, c.local_basepoints,
+                                       secrets.htlc_basepoint_secret);
+    });
 }
 
 }  // namespace datt::channel

@@ -61,13 +61,20 @@ Result<CommitmentSigned> sign_remote_commitment(const Channel& c, const ChannelS
     return CommitmentSigned{c.channel_id, signature, std::move(htlc_signatures), {}};
 }
 
-// The remote's signatures of our commitment `number`.
+// Our point for local_commit->number + 1 (what our last revoke_and_ack or channel_ready
+// sent): kept in the channel so it is computed once; states stored before it was kept lack
+// it, and then it is computed again.
+Result<crypto::PubKey> next_local_point(const Channel& c, const ChannelSecrets& secrets) {
+    if (c.local_next_point) return *c.local_next_point;
+    return local_point(secrets, c.local_commit->number + 1);
+}
+
+// The remote's signatures of our commitment `number`, whose point is `point`.
 Status verify_local_commitment(const Channel& c, const ChannelSecrets& secrets, uint64_t number,
-                               const BalanceSpec& balances,
+                               const crypto::PubKey& point, const BalanceSpec& balances,
                                const crypto::EcdsaSignature& signature,
                                const std::vector<crypto::EcdsaSignature>& htlc_signatures) {
     CHANNEL_TRY(secret, local_secret(secrets, number));
-    CHANNEL_TRY(point, per_commitment_point(secret));
     CHANNEL_TRY(spec, local_commitment_spec(c, secrets, secret, point, number, balances));
     CHANNEL_TRY(tx, build_commitment_tx(spec));
     if (!verify_commitment_signature(tx, funding_script(c), c.funding_amount,
@@ -80,7 +87,7 @@ Status verify_local_commitment(const Channel& c, const ChannelSecrets& secrets, 
                     "one HTLC signature per untrimmed HTLC output is required");
     }
     for (size_t i = 0; i < htlc_txs.size(); ++i) {
-        if (!verify_htlc_signature(htlc_txs[i], spec.keys.remote_htlc, htlc_signatures[i])) {
+        if (!verify_htlc_signature(htlc_txs[i], spec.htlc_keys->remote_htlc, htlc_signatures[i])) {
             return fail("channel_bad_htlc_signature", "an HTLC signature does not verify");
         }
     }
@@ -414,7 +421,8 @@ Result<Step> on_funding_created(const Channel& c, const ChannelSecrets& secrets,
     n.funding_outpoint = bitcoin::OutPoint{m.funding_txid, m.funding_output_index};
     n.channel_id = channel_id_of(n.funding_outpoint);
     const BalanceSpec local = initial_spec(n);
-    CHANNEL_CHECK(verify_local_commitment(n, secrets, 0, local, m.signature, {}));
+    CHANNEL_TRY(first_point, local_point(secrets, 0));
+    CHANNEL_CHECK(verify_local_commitment(n, secrets, 0, first_point, local, m.signature, {}));
     CHANNEL_TRY(signed_remote,
                 sign_remote_commitment(n, secrets, *n.remote_next_point, 0, mirrored(local)));
     n.local_commit = LocalCommit{0, local, m.signature, {}};
@@ -432,7 +440,8 @@ Result<Step> on_funding_signed(const Channel& c, const ChannelSecrets& secrets,
     }
     CHANNEL_CHECK(check_channel_id(c, m.channel_id));
     const BalanceSpec local = initial_spec(c);
-    CHANNEL_CHECK(verify_local_commitment(c, secrets, 0, local, m.signature, {}));
+    CHANNEL_TRY(first_point, local_point(secrets, 0));
+    CHANNEL_CHECK(verify_local_commitment(c, secrets, 0, first_point, local, m.signature, {}));
     Step step = step_of(c);
     step.channel.local_commit = LocalCommit{0, local, m.signature, {}};
     step.channel.phase = ChannelPhase::kOpen;
@@ -521,13 +530,15 @@ Result<Step> on_commitment_signed(const Channel& c, const ChannelSecrets& secret
     }
     const uint64_t number = c.local_commit->number + 1;
     CHANNEL_TRY(spec, reduce(c.local_commit->spec, c.local_acked, c.remote_proposed));
-    CHANNEL_CHECK(verify_local_commitment(c, secrets, number, spec, m.signature,
+    CHANNEL_TRY(point, next_local_point(c, secrets));
+    CHANNEL_CHECK(verify_local_commitment(c, secrets, number, point, spec, m.signature,
                                           m.htlc_signatures));
     CHANNEL_TRY(old_secret, local_secret(secrets, number - 1));
     CHANNEL_TRY(next_point, local_point(secrets, number + 1));
     Step step = step_of(c);
     Channel& n = step.channel;
     n.local_commit = LocalCommit{number, std::move(spec), m.signature, m.htlc_signatures};
+    n.local_next_point = next_point;
     n.remote_acked.insert(n.remote_acked.end(), n.remote_proposed.begin(), n.remote_proposed.end());
     n.remote_proposed.clear();
     n.local_acked.clear();
@@ -700,13 +711,13 @@ Result<Step> on_reestablish(const Channel& c, const ChannelSecrets& secrets,
     n.link = LinkState::kConnected;
     n.last_sent_closing_fee.reset();
     if (local_number == 0 && their_next_commit == 1 && n.channel_ready_sent) {
-        CHANNEL_TRY(point, local_point(secrets, 1));
+        CHANNEL_TRY(point, next_local_point(c, secrets));
         step.to_send.push_back(ChannelReady{n.channel_id, point, {}});
     }
     std::optional<RevokeAndAck> revocation;
     if (their_next_revocation + 1 == local_number) {
         CHANNEL_TRY(secret, local_secret(secrets, local_number - 1));
-        CHANNEL_TRY(next, local_point(secrets, local_number + 1));
+        CHANNEL_TRY(next, next_local_point(c, secrets));
         revocation = last_revocation(n, secret, next);
     }
     const bool resend_commit = waiting && their_next_commit == remote_number + 1;
@@ -860,9 +871,10 @@ Result<Step> send_channel_ready(const Channel& c, const ChannelSecrets& secrets)
     if (c.link != LinkState::kConnected) {
         return fail("channel_not_connected", "the peer is not connected");
     }
-    CHANNEL_TRY(point, local_point(secrets, 1));
+    CHANNEL_TRY(point, next_local_point(c, secrets));
     Step step = step_of(c);
     step.channel.channel_ready_sent = true;
+    step.channel.local_next_point = point;
     step.to_send.push_back(ChannelReady{c.channel_id, point, {}});
     if (step.channel.channel_ready_received) step.events.push_back(ChannelOperational{});
     return step;

@@ -164,6 +164,11 @@ struct Channel {
     std::optional<PendingRemoteCommit> remote_next_commit;
     // The remote's point for remote_commit->number + 1 (its first point before any commit).
     std::optional<crypto::PubKey> remote_next_point;
+    // Our point for local_commit->number + 1, as our last channel_ready or revoke_and_ack
+    // sent it: the next commitment_signed is checked against it. Kept so it is computed once
+    // (a point is a multiplication of G); absent before channel_ready and in states stored
+    // in version 1, and then computed from ChannelSecrets when needed.
+    std::optional<crypto::PubKey> local_next_point;
 
     std::vector<Update> local_proposed, local_signed, local_acked;
     std::vector<Update> remote_proposed, remote_acked, remote_signed;

@@ -10,6 +10,7 @@ using bitcoin::Msats;
 using bitcoin::Sats;
 
 constexpr ByteArray<4> kMagic{'D', 'C', 'H', 'S'};
+constexpr uint8_t kChannelStateVersionWithoutLocalPoint = 1;
 constexpr size_t kMaxHtlcsPerSpec = 2 * 483;
 constexpr size_t kMaxUpdatesPerList = 4 * 483;
 
@@ -230,6 +231,9 @@ Status check_invariants(const Channel& c) {
     const bool needs_first_point = phase == ChannelPhase::kAwaitingFundingOutpoint ||
                                    phase == ChannelPhase::kAwaitingFundingCreated;
     if (needs_first_point && !c.remote_next_point) return invalid("the first point is missing");
+    if (c.local_next_point && !c.channel_ready_sent) {
+        return invalid("our next point before channel_ready");
+    }
     if (phase == ChannelPhase::kOpen && c.channel_ready_received && !c.remote_next_point) {
         return invalid("the next remote point is missing");
     }
@@ -327,6 +331,8 @@ Bytes serialize_channel_state(const Channel& c) {
     }
     write_bool(w, c.remote_next_point.has_value());
     if (c.remote_next_point) write_point(w, *c.remote_next_point);
+    write_bool(w, c.local_next_point.has_value());
+    if (c.local_next_point) write_point(w, *c.local_next_point);
     for (const auto* list : {&c.local_proposed, &c.local_signed, &c.local_acked,
                              &c.remote_proposed, &c.remote_acked, &c.remote_signed}) {
         write_updates(w, *list);
@@ -371,7 +377,7 @@ Result<Channel> parse_channel_state(ByteSpan bytes) {
     STATE_READ(magic, r.read_array<4>());
     if (magic != kMagic) return make_error("channel_state_bad_magic", "not a stored channel");
     STATE_READ(version, r.read_u8());
-    if (version != kChannelStateVersion) {
+    if (version != kChannelStateVersion && version != kChannelStateVersionWithoutLocalPoint) {
         return make_error("channel_state_bad_version", "unknown stored channel version");
     }
     STATE_READ(phase, r.read_u8());
@@ -449,6 +455,13 @@ Result<Channel> parse_channel_state(ByteSpan bytes) {
     if (has_next_point) {
         STATE_TRY(point, read_point(r));
         c.remote_next_point = point;
+    }
+    if (version != kChannelStateVersionWithoutLocalPoint) {
+        STATE_TRY(has_local_point, read_bool(r));
+        if (has_local_point) {
+            STATE_TRY(point, read_point(r));
+            c.local_next_point = point;
+        }
     }
     for (auto* list : {&c.local_proposed, &c.local_signed, &c.local_acked, &c.remote_proposed,
                        &c.remote_acked, &c.remote_signed}) {

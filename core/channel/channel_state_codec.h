@@ -3,8 +3,8 @@
 // when read back (another tab, a corrupted or tampered record): parse_channel_state checks
 // every field and the invariants the machine relies on, and never aborts.
 //
-// Layout, version 1, every integer big-endian:
-//   "DCHS" | version:u8 (1)
+// Layout, version 2, every integer big-endian:
+//   "DCHS" | version:u8 (2)
 //   phase:u8 (ChannelPhase) | link:u8 (LinkState) | we_are_funder:u8 (0/1)
 //   chain_hash:32 | temporary_channel_id:32 | channel_id:32
 //   funding_amount:u64 | push_msat:u64 | feerate_per_kw:u32 | minimum_depth:u32
@@ -17,6 +17,7 @@
 //   [remote commit: number:u64 | spec | point:33]                                 optional
 //   [pending remote commit: remote commit | sent_at_local:u64 | len:u32 | commitment_signed]
 //   [remote_next_point:33]                                                         optional
+//   [local_next_point:33]                                 optional; not in version 1
 //   six update lists (local proposed/signed/acked, remote proposed/acked/signed):
 //       count:u16 | count x (len:u16 | the BOLT-2 message, messages.h)
 //   local_next_htlc_id:u64 | remote_next_htlc_id:u64
@@ -28,6 +29,8 @@
 //   [closing tx: len:u32 | transaction]                                            optional
 //   spec = to_local_msat:u64 | to_remote_msat:u64 | n:u16 |
 //          n x (direction:u8 | id:u64 | amount_msat:u64 | payment_hash:32 | cltv_expiry:u32)
+// Version 1 (before local_next_point) is still read: the point is then absent, and the
+// machine computes it from the secrets when it needs it. Written: always version 2.
 // Secrets are not in it (ChannelSecrets stays with the caller); the peer's revealed
 // per-commitment secrets are (they are what punishes a revoked commitment).
 //
@@ -42,7 +45,7 @@
 
 namespace datt::channel {
 
-inline constexpr uint8_t kChannelStateVersion = 1;
+inline constexpr uint8_t kChannelStateVersion = 2;
 inline constexpr size_t kMaxChannelStateSize = 4'000'000;
 
 Bytes serialize_channel_state(const Channel& channel);

@@ -39,6 +39,12 @@ bitcoin::Sats after_fee(bitcoin::Msats balance, bitcoin::Sats fee) {
 
 }  // namespace
 
+bool needs_htlc_keys(const CommitmentSpec& spec) {
+    return std::any_of(spec.htlcs.begin(), spec.htlcs.end(), [&](const CommittedHtlc& htlc) {
+        return !is_htlc_trimmed(htlc.direction, htlc.amount, spec.feerate_per_kw, spec.dust_limit);
+    });
+}
+
 Result<CommitmentTx> build_commitment_tx(const CommitmentSpec& spec) {
     if (spec.commitment_number > kMaxCommitmentIndex) {
         return make_error("channel_commitment_number_out_of_range",
@@ -57,6 +63,9 @@ Result<CommitmentTx> build_commitment_tx(const CommitmentSpec& spec) {
     if (!funding_msat || *total != *funding_msat) {
         return balance_mismatch("to_local + to_remote + HTLCs is not the funding amount");
     }
+    if (!spec.htlc_keys && needs_htlc_keys(spec)) {
+        return make_error("channel_missing_htlc_keys", "an untrimmed HTLC needs the HTLC keys");
+    }
 
     std::vector<PendingOutput> outputs;
     outputs.reserve(spec.htlcs.size() + 2);
@@ -70,13 +79,13 @@ Result<CommitmentTx> build_commitment_tx(const CommitmentSpec& spec) {
             case HtlcDirection::kOffered:
                 out.info.kind = CommitmentOutputKind::kOfferedHtlc;
                 out.info.witness_script =
-                    offered_htlc_script(spec.keys.revocation, spec.keys.local_htlc,
-                                        spec.keys.remote_htlc, htlc.payment_hash);
+                    offered_htlc_script(spec.keys.revocation, spec.htlc_keys->local_htlc,
+                                        spec.htlc_keys->remote_htlc, htlc.payment_hash);
                 break;
             case HtlcDirection::kReceived:
                 out.info.kind = CommitmentOutputKind::kReceivedHtlc;
                 out.info.witness_script = received_htlc_script(
-                    spec.keys.revocation, spec.keys.local_htlc, spec.keys.remote_htlc,
+                    spec.keys.revocation, spec.htlc_keys->local_htlc, spec.htlc_keys->remote_htlc,
                     htlc.payment_hash, htlc.cltv_expiry);
                 break;
         }

@@ -19,10 +19,12 @@
 //   channel_balance_mismatch  to_local + to_remote + the HTLCs is not the funding amount
 //                             (in msat), or a sum overflows
 //   channel_bad_funding_amount  the funding amount is not a valid money amount
+//   channel_missing_htlc_keys   an HTLC output is untrimmed and the spec has no HtlcKeys
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "bitcoin/amount.h"
@@ -60,8 +62,14 @@ struct CommitmentSpec {
     // How long the owner waits for to_local: the to_self_delay its counterparty asked for.
     uint16_t to_self_delay = 0;
     CommitmentKeys keys;
+    // Only when an HTLC output is untrimmed (needs_htlc_keys): derive_*_htlc_keys.
+    std::optional<HtlcKeys> htlc_keys;
     std::vector<CommittedHtlc> htlcs;
 };
+
+// Whether some HTLC of `spec` is above its dust limit (has an output): then the HTLC keys
+// are needed for the output's script, the HTLC transaction's signatures and its spends.
+[[nodiscard]] bool needs_htlc_keys(const CommitmentSpec& spec);
 
 enum class CommitmentOutputKind : uint8_t {
     kToLocal,

@@ -81,13 +81,16 @@ Result<bitcoin::Transaction> build_justice_tx(const JusticeParams& p) {
     const bitcoin::Script to_local = to_local_script(keys.revocation, p.to_self_delay,
                                                      keys.local_delayed);
     std::vector<bitcoin::Script> candidates{to_local};
-    for (const CommittedHtlc& h : p.htlcs) {
-        candidates.push_back(h.direction == HtlcDirection::kOffered
-                                 ? offered_htlc_script(keys.revocation, keys.local_htlc,
-                                                       keys.remote_htlc, h.payment_hash)
-                                 : received_htlc_script(keys.revocation, keys.local_htlc,
-                                                        keys.remote_htlc, h.payment_hash,
-                                                        h.cltv_expiry));
+    if (!p.htlcs.empty()) {
+        SWEEP_TRY(htlc_keys, derive_htlc_keys(point, p.owner_basepoints, p.our_basepoints));
+        for (const CommittedHtlc& h : p.htlcs) {
+            candidates.push_back(
+                h.direction == HtlcDirection::kOffered
+                    ? offered_htlc_script(keys.revocation, htlc_keys.local_htlc,
+                                          htlc_keys.remote_htlc, h.payment_hash)
+                    : received_htlc_script(keys.revocation, htlc_keys.local_htlc,
+                                           htlc_keys.remote_htlc, h.payment_hash, h.cltv_expiry));
+        }
     }
     const Hash256 txid = bitcoin::txid(p.revoked_commitment);
     const auto revocation_pubkey = keys.revocation.compressed();

@@ -22,6 +22,7 @@ constexpr size_t kFaucetPerConnectionPerMinute = 5;
 constexpr size_t kRecentBlocks = 200;
 constexpr uint32_t kMaxBlocksPerPoll = 50;   // scanned per poll when watching (the rest next poll)
 constexpr size_t kMaxMempoolSeen = 20000;
+constexpr size_t kMaxSpendTxBytes = 100000;  // a `spend` notification's `tx`, serialized
 constexpr uint32_t kCoinbaseMaturity = 100;
 constexpr int64_t kFaucetFee = 20'000;       // sats, plenty for one legacy input, two outputs
 constexpr int64_t kFaucetMaxSats = 10 * 100'000'000LL;
@@ -554,6 +555,7 @@ void Bridge::match_transaction(const bitcoin::Transaction& tx, const Hash256& tx
         spend_listener_(SpendSeen{in.prevout, tx, height});
     }
     if (hub_only) return;
+    std::optional<Bytes> raw_tx;  // serialized once, for the spend notifications
     for (auto& [id, watch] : watches_) {
         for (size_t vout = 0; vout < tx.outputs.size(); ++vout) {
             const auto& out = tx.outputs[vout];
@@ -582,6 +584,10 @@ void Bridge::match_transaction(const bitcoin::Transaction& tx, const Hash256& tx
                           {"outpoint", {{"txid", hex_of(prev.txid)}, {"vout", prev.index}}},
                           {"txid", hex_of(txid)},
                           {"vin", vin}};
+            // The spending tx itself, for a channel client's resolver (a commitment is a few
+            // KB); one larger than a notification should carry is left out.
+            if (!raw_tx) raw_tx = bitcoin::serialize(tx);
+            if (raw_tx->size() <= kMaxSpendTxBytes) event["tx"] = to_hex(*raw_tx);
             if (height) {
                 event["height"] = *height;
                 event["block"] = hex_of(*block);

@@ -16,31 +16,6 @@ using channel::ResolutionKind;
 
 namespace {
 
-const char* spend_kind_name(FundingSpendKind kind) {
-    switch (kind) {
-        case FundingSpendKind::kCooperativeClose: return "cooperative_close";
-        case FundingSpendKind::kLocalCommitment: return "local_commitment";
-        case FundingSpendKind::kRemoteCommitment: return "remote_commitment";
-        case FundingSpendKind::kRevokedCommitment: return "revoked_commitment";
-        case FundingSpendKind::kUnknown: return "unknown";
-    }
-    return "unknown";
-}
-
-const char* resolution_kind_name(ResolutionKind kind) {
-    switch (kind) {
-        case ResolutionKind::kJustice: return "justice";
-        case ResolutionKind::kToLocalSweep: return "to_local_sweep";
-        case ResolutionKind::kToRemoteSweep: return "to_remote_sweep";
-        case ResolutionKind::kHtlcTimeout: return "htlc_timeout";
-        case ResolutionKind::kHtlcSuccess: return "htlc_success";
-        case ResolutionKind::kSecondStageSweep: return "second_stage_sweep";
-        case ResolutionKind::kClaimHtlcTimeout: return "claim_htlc_timeout";
-        case ResolutionKind::kClaimHtlcSuccess: return "claim_htlc_success";
-    }
-    return "unknown";
-}
-
 constexpr size_t kClosingCounter = 8;  // broadcasts_[8]: cooperative closing transactions
 
 std::string txid_hex(const bitcoin::Transaction& tx) { return bitcoin::to_display_hex(bitcoin::txid(tx)); }

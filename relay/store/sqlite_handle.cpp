@@ -83,9 +83,9 @@ Connection& Connection::operator=(Connection&& other) noexcept {
     return *this;
 }
 
-Result<Connection> Connection::open(const std::string& path, int flags) {
+Result<Connection> Connection::open(const std::string& path, int flags, const char* vfs) {
     sqlite3* db = nullptr;
-    const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, vfs);
     Connection connection(db);  // closes `db` on every path, even when open failed
     if (rc != SQLITE_OK) {
         return db ? error(db, "cannot open")

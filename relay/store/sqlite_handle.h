@@ -64,7 +64,9 @@ class Connection {
     ~Connection() { sqlite3_close_v2(db_); }
 
     // `flags` are SQLITE_OPEN_*; `path` may be a file: URI when flags has SQLITE_OPEN_URI.
-    [[nodiscard]] static Result<Connection> open(const std::string& path, int flags);
+    // `vfs`: a registered VFS's name, or nullptr for the default.
+    [[nodiscard]] static Result<Connection> open(const std::string& path, int flags,
+                                                 const char* vfs = nullptr);
 
     sqlite3* get() const { return db_; }
 

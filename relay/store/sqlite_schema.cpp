@@ -6,6 +6,8 @@
 #include <fstream>
 #include <system_error>
 
+#include "store/wal_gather_vfs.h"
+
 namespace datt::relay::sqlite {
 namespace {
 
@@ -334,7 +336,9 @@ Result<Connection> open_writer(const std::string& path, bool durable) {
         if (auto checked = check_existing(path); !checked) return checked.error();
     }
 
-    auto db = Connection::open(path, flags);
+    // A durable writer syncs its log at every commit: its log writes may be gathered until
+    // then (wal_gather_vfs.h). Not with synchronous=NORMAL, whose commits do not sync.
+    auto db = Connection::open(path, flags, durable ? wal_gather_vfs() : nullptr);
     if (!db)
         return make_error(db.error().code, "database file " + path + ": " + db.error().message);
     // SQLite falls back to reading only when the file is write-protected; say so now

@@ -158,3 +158,50 @@ test('upgrading a version 1 database drops the hash rows and the chain, keeps th
   assert.equal(out.tx, 'confirmed');
   assert.deepEqual(browser.errors.filter((e) => !/favicon/.test(e)), []);
 });
+
+// The bridge tells of a sent payment's change output while the wallet is still recording
+// the payment: the notice's bare record must never replace the wallet's own (its fee, payees
+// and unsigned form: the Wallet page's bump form shows only for such a record).
+test('a payment notice never overwrites the wallet\'s own record of a send; a confirmation keeps every field', T, async () => {
+  const out = await page.evaluate(async () => {
+    const s = globalThis.walletStore;
+    const db = await s.openWalletDatabase('store-race');
+    const id = (c) => c.repeat(64);
+    const sent = (txid) => ({ txid, status: 'pending', height: null, block: null, seenAt: 2, fee: 141n,
+      unsigned: { fee: 141n }, payees: [{ address: 'bcrt1qpayee', value: 7000n }] });
+    const notice = (txid) => ({ tx: { txid, status: 'pending', height: null, block: null, seenAt: 3, fee: null },
+      coin: { txid, vout: 1, value: 5000n, scriptPubKey: Uint8Array.from([0, 20, ...new Array(20).fill(7)]),
+        path: "m/84'/1'/0'/1/0", spentBy: null } });
+    const row = (txid) => new Promise((resolve) => { db.transaction('txs').objectStore('txs').get(txid).onsuccess = (e) => resolve(e.target.result); });
+    const summary = (r) => ({ fee: String(r.fee), unsigned: !!r.unsigned, payees: r.payees?.length ?? 0, status: r.status,
+      height: r.height, refused: r.refusedBump?.txid ?? null });
+    // Notice after the send's record, notice before it, and both in flight at once.
+    await s.putRecords(db, { txs: [sent(id('a'))] });
+    const newCoin = await s.recordPayment(db, notice(id('a')));
+    const again = await s.recordPayment(db, notice(id('a')));
+    await s.recordPayment(db, notice(id('b')));
+    await s.putRecords(db, { txs: [sent(id('b'))] });
+    await Promise.all([s.recordPayment(db, notice(id('c'))), s.putRecords(db, { txs: [sent(id('c'))] })]);
+    await Promise.all([s.putRecords(db, { txs: [sent(id('d'))] }), s.recordPayment(db, notice(id('d')))]);
+    const coins = (await s.readWallet(db)).coins.length;
+    // A confirmation read and written at once keeps a refused bump written just before it.
+    await s.putRecords(db, { txs: [{ ...sent(id('a')), refusedBump: { txid: id('e'), fee: 300n, unsigned: { fee: 300n }, payees: [],
+      transaction: new Uint8Array(10) } }] });
+    const confirmed = await s.confirmTx(db, id('a'), 150, id('f'));
+    const unknown = await s.confirmTx(db, id('9'), 150, id('f'));
+    const result = { newCoin, again, coins, confirmed, unknown,
+      rows: Object.fromEntries(await Promise.all(['a', 'b', 'c', 'd'].map(async (c) => [c, summary(await row(id(c)))]))) };
+    db.close();
+    return result;
+  });
+  assert.equal(out.newCoin, true);
+  assert.equal(out.again, false, 'the second notice of the same output adds nothing');
+  assert.equal(out.coins, 4);
+  assert.equal(out.confirmed, true);
+  assert.equal(out.unknown, false);
+  assert.deepEqual(out.rows.a, { fee: '141', unsigned: true, payees: 1, status: 'confirmed', height: 150, refused: 'e'.repeat(64) });
+  for (const c of ['b', 'c', 'd']) {
+    assert.deepEqual(out.rows[c], { fee: '141', unsigned: true, payees: 1, status: 'pending', height: null, refused: null }, c);
+  }
+  assert.deepEqual(browser.errors.filter((e) => !/favicon/.test(e)), []);
+});

@@ -130,6 +130,8 @@ describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
     assert.equal(second[0], 'BTC-OK', JSON.stringify(second));
     const spend = await client.next(btcEvent('spend', (e) => e.txid === second[2].txid), 20000, 'the spend');
     assert.deepEqual(spend[1].outpoint, change);
+    // The spending transaction's bytes come with it (a channel client resolves them): the node's own.
+    assert.equal(spend[1].tx, await rpc('getrawtransaction', [second[2].txid, 0]));
 
     const mined = await btc(client, { method: 'mine', blocks: 1 });
     await client.next(btcEvent('confirmed', (e) => e.txid === second[2].txid), 20000, 'the confirmation');

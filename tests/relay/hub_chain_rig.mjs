@@ -1,5 +1,5 @@
-// What the hub's on-chain suites share (hub_onchain.test.mjs, hub_force_close.test.mjs): a
-// real bcoin regtest node and datt-relay --hub true with the bridge (minimum depth 3), both on
+// What the hub's on-chain suites share (used by hub_force_close.test.mjs; hub_onchain.test.mjs still has
+// copies of these helpers from before, to be moved onto this rig): a
 // 127.0.0.1, started and stopped here; clients are the wasm module's channel machines over
 // real WebSockets, funding their channels with real transactions; a client's own signed
 // commitment comes from tests/core/channel/onchain_harness. Every helper is bounded in time.

@@ -683,7 +683,7 @@ TEST_F(PaymentFixture, StoredStateRoundTripsAndRefusesDamage) {
         longer.push_back(0);
         EXPECT_EQ(parse_channel_state(longer).error().code, "channel_state_trailing_bytes");
         Bytes version = bytes;
-        version[4] = 2;
+        version[4] = 3;
         EXPECT_EQ(parse_channel_state(version).error().code, "channel_state_bad_version");
         Bytes magic = bytes;
         magic[0] = 'X';
@@ -700,6 +700,80 @@ TEST_F(PaymentFixture, StoredStateRoundTripsAndRefusesDamage) {
     ASSERT_TRUE(copy.flush()) << copy.last_error;
     ASSERT_TRUE(pair.flush());
     EXPECT_EQ(serialize_channel_state(*copy.a.channel), serialize_channel_state(*pair.a.channel));
+}
+
+// `c` in the stored format of version 1, before local_next_point: the version 2 bytes of `c`
+// without that point, less its presence flag (the first byte where the bytes with and
+// without the point differ), with version byte 1.
+Bytes stored_in_version_1(const Channel& c, const crypto::PubKey& some_point) {
+    Channel without = c;
+    without.local_next_point.reset();
+    Channel with = c;
+    with.local_next_point = some_point;
+    Bytes bytes = serialize_channel_state(without);
+    const Bytes other = serialize_channel_state(with);
+    const auto flag = std::mismatch(bytes.begin(), bytes.end(), other.begin()).first;
+    EXPECT_EQ(*flag, 0);
+    bytes.erase(flag);
+    bytes[4] = 1;
+    return bytes;
+}
+
+// Our next per-commitment point is kept in the channel (computed once per commitment), is
+// the one the next commitment_signed is checked against, and is stored; a state stored in
+// version 1 (without it) still loads and goes on, the point computed from the secrets.
+TEST_F(PaymentFixture, OurNextPointIsKeptStoredAndRecomputedForVersion1States) {
+    for (uint64_t n = 1; n <= 3; ++n) {
+        ASSERT_TRUE(add(pair.a, pair.to_b, Msats{100'000}, n));  // 100 sat, trimmed: no HTLC output
+        ASSERT_TRUE(pair.flush()) << pair.last_error;
+        for (const Node* node : {&pair.a, &pair.b}) {
+            const Channel& c = *node->channel;
+            ASSERT_TRUE(c.local_next_point);
+            EXPECT_EQ(*c.local_next_point, local_point(node->secrets, c.local_commit->number + 1).value());
+            const Channel loaded = parse_channel_state(serialize_channel_state(c)).value();
+            EXPECT_EQ(*loaded.local_next_point, *c.local_next_point);
+        }
+    }
+    ASSERT_TRUE(add(pair.a, pair.to_b, Msats{100'000}, 4));
+    ASSERT_TRUE(pair.deliver_to_b());
+    ASSERT_TRUE(pair.take(pair.a, sign_commitment(*pair.a.channel, pair.a.secrets), pair.to_b));
+
+    // Version 1: loads without the point, serializes back as version 2 of the same channel,
+    // and goes on exactly as the original (the point computed when B's commitment_signed
+    // comes).
+    const crypto::PubKey other_point = pair.b.channel->local_funding_pubkey;
+    const Bytes v1 = stored_in_version_1(*pair.b.channel, other_point);
+    auto loaded = parse_channel_state(v1);
+    ASSERT_TRUE(loaded) << loaded.error().message;
+    EXPECT_FALSE(loaded->local_next_point);
+    Channel expected = *pair.b.channel;
+    expected.local_next_point.reset();
+    EXPECT_EQ(serialize_channel_state(*loaded), serialize_channel_state(expected));
+    ChannelPair copy = pair;
+    copy.b.channel = *loaded;
+    ASSERT_TRUE(copy.flush()) << copy.last_error;
+    ASSERT_TRUE(pair.flush()) << pair.last_error;
+    EXPECT_EQ(serialize_channel_state(*copy.b.channel), serialize_channel_state(*pair.b.channel));
+    EXPECT_EQ(count_events<HtlcReceived>(copy.b), count_events<HtlcReceived>(pair.b));
+
+    // The kept point is the one used: another point there and A's next commitment_signed
+    // no longer verifies at B.
+    ASSERT_TRUE(add(pair.a, pair.to_b, Msats{100'000}, 5));
+    ASSERT_TRUE(pair.deliver_to_b());
+    Channel wrong = *pair.b.channel;
+    wrong.local_next_point = other_point;
+    const auto signed_step = sign_commitment(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(signed_step);
+    const auto& commitment = std::get<CommitmentSigned>(signed_step->to_send.front());
+    EXPECT_EQ(receive(wrong, pair.b.secrets, commitment).error().code, "channel_bad_signature");
+    EXPECT_TRUE(receive(*pair.b.channel, pair.b.secrets, commitment));
+
+    // Our point before channel_ready is refused in storage (the machine sets it only then).
+    Channel early = *pair.b.channel;
+    early.channel_ready_sent = false;
+    early.channel_ready_received = false;
+    EXPECT_EQ(parse_channel_state(serialize_channel_state(early)).error().message,
+              "our next point before channel_ready");
 }
 
 TEST(Shachain, RestoreGivesBackTheSameStore) {

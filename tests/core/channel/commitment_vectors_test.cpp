@@ -5,6 +5,7 @@
 // their sighashes, not only the unsigned bytes, must match.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -211,6 +212,7 @@ TEST(BoltAppendixC, EveryCommitmentAndHtlcTransaction) {
         point_of(in.at("remote_revocation_basepoint")), point_of(c.at("remote_payment_basepoint")),
         point_of(c.at("remote_payment_basepoint")), point_of(c.at("remote_htlc_basepoint"))};
     const CommitmentKeys keys = derive_commitment_keys(point, local, remote).value();
+    const HtlcKeys htlc_keys = derive_htlc_keys(point, local, remote).value();
 
     const crypto::SecretKey local_funding_key = secret_of(c.at("local_funding_privkey"));
     const crypto::SecretKey remote_funding_key = secret_of(in.at("remote_funding_privkey"));
@@ -238,6 +240,7 @@ TEST(BoltAppendixC, EveryCommitmentAndHtlcTransaction) {
         .dust_limit = bitcoin::Sats{std::stoll(c.at("local_dust_limit_satoshi"))},
         .to_self_delay = static_cast<uint16_t>(std::stoul(c.at("local_delay"))),
         .keys = keys,
+        .htlc_keys = htlc_keys,
         .htlcs = {},
     };
 
@@ -258,6 +261,7 @@ TEST(BoltAppendixC, EveryCommitmentAndHtlcTransaction) {
     }
 
     size_t htlc_txs_checked = 0;
+    size_t lean_commitments_checked = 0;
     size_t output_comments_checked = 0;
     for (const auto& vc : v.cases) {
         const std::string name = vc["name"];
@@ -280,6 +284,23 @@ TEST(BoltAppendixC, EveryCommitmentAndHtlcTransaction) {
 
         const auto commitment = build_commitment_tx(spec);
         ASSERT_TRUE(commitment.ok()) << commitment.error().message;
+        // Without the HTLC keys: the same transaction when every HTLC is trimmed (what the
+        // machine then builds), refused when an HTLC output needs them.
+        CommitmentSpec without_htlc_keys = spec;
+        without_htlc_keys.htlc_keys.reset();
+        const auto lean = build_commitment_tx(without_htlc_keys);
+        const bool has_htlc_output =
+            std::any_of(commitment->outputs.begin(), commitment->outputs.end(), [](const CommitmentOutput& o) {
+                return o.kind == CommitmentOutputKind::kOfferedHtlc || o.kind == CommitmentOutputKind::kReceivedHtlc;
+            });
+        EXPECT_EQ(needs_htlc_keys(spec), has_htlc_output);
+        if (has_htlc_output) {
+            EXPECT_EQ(lean.error().code, "channel_missing_htlc_keys");
+        } else {
+            ASSERT_TRUE(lean.ok()) << lean.error().message;
+            EXPECT_EQ(bitcoin::serialize(lean->tx), bitcoin::serialize(commitment->tx));
+            ++lean_commitments_checked;
+        }
         if (auto fee = comment_value(vc["lines"], "base commitment transaction fee")) {
             EXPECT_EQ(commitment->base_fee.value(), std::stoll(*fee));
         }
@@ -354,8 +375,8 @@ TEST(BoltAppendixC, EveryCommitmentAndHtlcTransaction) {
                       expected["remote_htlc_signature"].get<std::string>());
             EXPECT_EQ(to_hex(local_htlc_sig.serialize_der()),
                       expected["local_htlc_signature"].get<std::string>());
-            EXPECT_TRUE(verify_htlc_signature(htlc_tx, keys.remote_htlc, remote_htlc_sig));
-            EXPECT_FALSE(verify_htlc_signature(htlc_tx, keys.local_htlc, remote_htlc_sig));
+            EXPECT_TRUE(verify_htlc_signature(htlc_tx, htlc_keys.remote_htlc, remote_htlc_sig));
+            EXPECT_FALSE(verify_htlc_signature(htlc_tx, htlc_keys.local_htlc, remote_htlc_sig));
             bitcoin::Transaction signed_htlc = htlc_tx.tx;
             signed_htlc.inputs[0].witness =
                 success ? htlc_success_witness(htlc_tx, remote_htlc_sig, local_htlc_sig,
@@ -367,6 +388,7 @@ TEST(BoltAppendixC, EveryCommitmentAndHtlcTransaction) {
     }
     // 5+5+4+4+3+3+2+2+1+1 HTLC transactions in the cases with HTLCs, and 3 in the last.
     EXPECT_EQ(htlc_txs_checked, 33u);
+    EXPECT_EQ(lean_commitments_checked, 5u);  // "no HTLCs" and the four with every HTLC trimmed
     EXPECT_GT(output_comments_checked, 15u);
 }
 

@@ -195,30 +195,35 @@ TEST(CommitmentKeys, FromOurSecretsEqualTheBolt3Derivation) {
             per_commitment_point(generate_per_commitment_secret(theirs.per_commitment_seed, index).value()).value();
 
         const CommitmentKeys local_expected = derive_commitment_keys(our_point, our_points, their_points).value();
+        const HtlcKeys local_htlc_expected = derive_htlc_keys(our_point, our_points, their_points).value();
         const CommitmentKeys local = derive_local_commitment_keys(
                                          crypto::SecretKey::from_bytes(our_secret).value(), our_point, our_points,
-                                         ours.delayed_payment_basepoint_secret, ours.htlc_basepoint_secret,
-                                         their_points)
+                                         ours.delayed_payment_basepoint_secret, their_points)
                                          .value();
+        const HtlcKeys local_htlc =
+            derive_local_htlc_keys(our_point, our_points, ours.htlc_basepoint_secret, their_points).value();
         EXPECT_EQ(local.revocation, local_expected.revocation);
         EXPECT_EQ(local.local_delayed, local_expected.local_delayed);
-        EXPECT_EQ(local.local_htlc, local_expected.local_htlc);
-        EXPECT_EQ(local.remote_htlc, local_expected.remote_htlc);
+        EXPECT_EQ(local_htlc.local_htlc, local_htlc_expected.local_htlc);
+        EXPECT_EQ(local_htlc.remote_htlc, local_htlc_expected.remote_htlc);
         EXPECT_EQ(local.remote_payment, local_expected.remote_payment);
 
         const CommitmentKeys remote_expected =
             derive_commitment_keys(their_point, their_points, our_points).value();
+        const HtlcKeys remote_htlc_expected = derive_htlc_keys(their_point, their_points, our_points).value();
         const CommitmentKeys remote =
-            derive_remote_commitment_keys(their_point, their_points, our_points, ours.revocation_basepoint_secret,
-                                          ours.htlc_basepoint_secret)
+            derive_remote_commitment_keys(their_point, their_points, our_points, ours.revocation_basepoint_secret)
                 .value();
+        const HtlcKeys remote_htlc =
+            derive_remote_htlc_keys(their_point, their_points, our_points, ours.htlc_basepoint_secret).value();
         EXPECT_EQ(remote.revocation, remote_expected.revocation);
         EXPECT_EQ(remote.local_delayed, remote_expected.local_delayed);
-        EXPECT_EQ(remote.local_htlc, remote_expected.local_htlc);
-        EXPECT_EQ(remote.remote_htlc, remote_expected.remote_htlc);
+        EXPECT_EQ(remote_htlc.local_htlc, remote_htlc_expected.local_htlc);
+        EXPECT_EQ(remote_htlc.remote_htlc, remote_htlc_expected.remote_htlc);
         EXPECT_EQ(remote.remote_payment, remote_expected.remote_payment);
         // Different commitments, different keys (the comparison above is not vacuous).
         EXPECT_FALSE(local.revocation == remote.revocation);
+        EXPECT_FALSE(local_htlc.local_htlc == remote_htlc.local_htlc);
     }
 }
 

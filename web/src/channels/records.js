@@ -3,6 +3,7 @@
 // bytes are untrusted, the channel state itself is parsed again by wasm), amounts typed by
 // a person, the hub's binary frames as far as the page needs them, and invoice display.
 // No I/O here: tests/web/channels.test.mjs runs it in Node.
+import { checkResolution, checkRevokedRecord, MAX_REVOKED_RECORDS } from './resolution.js';
 
 /** Where a channel of this browser is, as the page shows it. */
 export const CHANNEL_STAGES = ['opening', 'funding_needed', 'funding_signing', 'funding_broadcast', 'confirming',
@@ -22,6 +23,14 @@ function fail(message) {
   throw new ChannelRecordError(message);
 }
 
+function checked(check) {
+  try {
+    check();
+  } catch (error) {
+    fail(error.message);
+  }
+}
+
 const isBytes = (v, min = 1, max = 1 << 20) => v instanceof Uint8Array && v.length >= min && v.length <= max;
 const isMsat = (v) => typeof v === 'string' && /^\d{1,22}$/.test(v) && BigInt(v) <= MAX_MSAT;
 
@@ -32,7 +41,9 @@ const isMsat = (v) => typeof v === 'string' && /^\d{1,22}$/.test(v) && BigInt(v)
  * transaction?, unsigned?}, closing? {tx, txid, ourSats, broadcast, problem?} (the cooperative close's
  * transaction signed by both, what it pays this wallet, whether the node took it), message?
  * (the hub's last warning or error), spentBy? {txid, kind: cooperative|unilateral, height} (the
- * funding output's spend, seen by the chain watch)}.
+ * funding output's spend, seen by the chain watch), resolution? (what this browser broadcasts after
+ * a spend that is not its closing tx: resolution.js), revoked? [the hub's revoked commitments
+ * that held HTLCs, for the justice tx]}.
  */
 export function checkChannel(record) {
   if (!record || typeof record !== 'object') fail('not an object');
@@ -61,6 +72,11 @@ export function checkChannel(record) {
     const b = record.spentBy;
     if (!b || !HEX64.test(b.txid) || !['cooperative', 'unilateral'].includes(b.kind)) fail('bad spentBy');
     if (b.height !== null && (!Number.isInteger(b.height) || b.height < 0)) fail('bad spentBy');
+  }
+  if (record.resolution !== undefined) checked(() => checkResolution(record.resolution));
+  if (record.revoked !== undefined) {
+    if (!Array.isArray(record.revoked) || record.revoked.length > MAX_REVOKED_RECORDS) fail('bad revoked records');
+    for (const r of record.revoked) checked(() => checkRevokedRecord(r));
   }
   if (record.message !== undefined && (typeof record.message !== 'string' || record.message.length > 2000)) fail('bad message');
   return record;

@@ -15,6 +15,7 @@
 // channel_reestablish for each stored channel.
 import { chainHash, checkFundingAmount, closingRecord, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
+import { checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend } from './resolution.js';
 import { commit, putMeta, readChannelData, readMeta } from './store.js';
 import { tipInvoiceFields } from './invoice_request.js';
 import { getTx, readChain } from '../wallet/store.js';
@@ -305,7 +306,11 @@ export class ChannelSync {
           next.closing = closingRecord(event, this.#datt.channel.info(step.state).shutdown_script);
           followUps.push(() => this.#broadcastClosing(next.id));
           break;
-        default:   // remote_commitment_revoked, updates_dropped: nothing to show
+        case 'remote_commitment_revoked':
+          // With HTLCs, the justice tx needs them: kept (checked) in the record, oldest dropped.
+          if (event.record) next.revoked = [...(next.revoked ?? []), checkRevokedRecord(event.record)].slice(-MAX_REVOKED_RECORDS);
+          break;
+        default:   // updates_dropped: nothing to show
       }
     }
     for (const invoice of extra.paidInvoices ?? []) {
@@ -358,6 +363,7 @@ export class ChannelSync {
       }
       await this.#checkConfirmations();
       await this.#afterClose();
+      await this.#broadcastResolutions();
       await this.#watchFundings();
     });
   }
@@ -576,18 +582,80 @@ export class ChannelSync {
       .filter((r) => r.funding?.txid && Number.isInteger(r.funding.vout) && !['opening', 'funding_needed', 'failed'].includes(r.stage)
         && !(r.spentBy && r.spentBy.height !== null))
       .map((r) => ({ txid: r.funding.txid, vout: r.funding.vout }));
+    for (const r of this.#channels.values()) {
+      for (const t of r.resolution?.txs ?? []) if (t.status === 'waiting') outpoints.push(...t.inputs);
+    }
     if (outpoints.length) await this.#wallet.watchOutpoints(outpoints).catch(() => {});
   }
 
-  /** The bridge's `spend` of a watched funding output: our closing transaction, or the hub's commitment. */
+  /**
+   * The bridge's `spend` of a watched outpoint: a funding output (our closing transaction, or
+   * the hub's commitment: resolved, the resolution stored, then broadcast), or an input of a
+   * transaction of a resolution (ours mined, or another took it).
+   */
   onFundingSpend(event) {
     return this.#queue(async () => {
       const o = event.outpoint;
       if (typeof event.txid !== 'string' || !/^[0-9a-f]{64}$/.test(event.txid) || !o) return;
+      for (const record of [...this.#channels.values()]) {
+        const next = record.resolution && resolutionSpend(record.resolution, event);
+        if (next) await this.#save({ ...record, resolution: next });
+      }
       const record = [...this.#channels.values()].find((r) => r.funding?.txid === o.txid && r.funding?.vout === o.vout);
       if (!record) return;
       const spentBy = fundingSpend(record, { txid: event.txid, height: event.height });
-      if (spentBy) await this.#save({ ...record, spentBy });
+      if (!spentBy) return;
+      let next = { ...record, spentBy };
+      if (spentBy.kind === 'unilateral') next = await this.#resolve(next, event);
+      await this.#save(next);
+      await this.#broadcastResolutions();
+      await this.#watchFundings();
     });
+  }
+
+  // The record with its resolution of the spend `event` (datt.channel.resolve on the
+  // transaction's bytes, which must hash to the notified txid), or its height once mined.
+  async #resolve(record, event) {
+    if (record.resolution?.spendTxid === event.txid) {
+      const spendHeight = Number.isInteger(event.height) ? event.height : record.resolution.spendHeight;
+      return { ...record, resolution: { ...record.resolution, spendHeight } };
+    }
+    if (record.resolution) return { ...record, message: `Another spend of the funding output was seen (${event.txid}); the stored resolution is kept.` };
+    if (typeof event.tx !== 'string' || !/^([0-9a-f]{2})+$/.test(event.tx)) {
+      return { ...record, message: 'The relay did not send the closing transaction: the app cannot resolve it.' };
+    }
+    try {
+      const info = this.#datt.channel.info(record.state);
+      const { invoices } = await readChannelData(this.#db);
+      const resolved = this.#datt.channel.resolve(record.state, this.#seeds.get(record.id), {
+        sweep_script: hex(this.#wallet.addresses().receive.scriptPubKey),
+        feerate_per_kw: FEERATE_PER_KW,
+        preimages: invoices.filter((i) => i.channelId === info.channel_id).map((i) => i.preimage),
+        revoked: record.revoked ?? [],
+      }, unhex(event.tx));
+      if (resolved.spend_txid !== event.txid) throw new Error(`the relay's bytes are transaction ${resolved.spend_txid}, not ${event.txid}`);
+      const inputsOf = (txHex) => this.#datt.bitcoin.decodeTransaction(unhex(txHex), record.network).vin
+        .map((i) => ({ txid: i.txid, vout: i.vout }));
+      return { ...record, resolution: resolutionRecord(resolved, event.height, inputsOf) };
+    } catch (error) {
+      return { ...record, message: `Resolving the hub's close: ${error.code ? `${error.code}: ` : ''}${error.message}` };
+    }
+  }
+
+  /** Broadcasts (again, each new block, until mined) each stored resolution transaction whose locks end by the next block. */
+  async #broadcastResolutions() {
+    const chain = await readChain(this.#walletDb, this.#wallet.network).catch(() => null);
+    if (!chain) return;
+    for (const record of [...this.#channels.values()]) {
+      if (!record.resolution) continue;
+      for (const t of dueTransactions(record.resolution, chain.height)) {
+        try {
+          const verdict = await this.#wallet.broadcastRaw(unhex(t.tx));
+          if (!verdict.accepted) await this.#save({ ...this.#channels.get(record.id), message: `The node did not take the ${t.kind} transaction yet: ${verdict.reason ?? 'refused'}` });
+        } catch {
+          // the relay is away: again with the next block
+        }
+      }
+    }
   }
 }

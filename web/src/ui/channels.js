@@ -5,6 +5,7 @@
 // tab's worker (channels/sync.js), which alone holds the channels' seeds and signs.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkFundingAmount, formatMsat, invoiceSummary, parseInvoiceAmount, payeeChannelOf } from '../channels/records.js';
+import { resolutionSummary } from '../channels/resolution.js';
 import { openChannelDatabase, readChannelData } from '../channels/store.js';
 import { spendableCoins, summarize } from '../wallet/records.js';
 import { openWalletDatabase, readAccount, readChain, readScan, readWallet } from '../wallet/store.js';
@@ -130,6 +131,20 @@ function closingText(channel, wallet) {
   return `Closed: ${back} back to your wallet, waiting for confirmation.`;
 }
 
+// What the browser does after the hub's close (channels/resolution.js), in words.
+function resolutionText(resolution) {
+  const { kind, sats, after, confirmed } = resolutionSummary(resolution);
+  const amount = `${sats.toLocaleString('en')} sats`;
+  if (kind === 'revoked_commitment') {
+    return confirmed ? `It broadcast an old state: your penalty transaction took the whole channel (${amount}), confirmed.`
+      : `It broadcast an old state: your penalty transaction takes the whole channel (${amount}).`;
+  }
+  if (confirmed) return `${amount} came back to your wallet (confirmed).`;
+  if (resolution.txs.length === 0) return 'Nothing of it is yours to take back.';
+  return after === null ? `${amount} come back to your wallet once its transaction is in a block.`
+    : `${amount} come back to your wallet from block ${after}.`;
+}
+
 function Channel({ channel, wallet }) {
   const info = channel.info;
   let stage = STAGE_TEXT[channel.stage] ?? '';
@@ -147,9 +162,8 @@ function Channel({ channel, wallet }) {
     ${channel.damaged && html`<p class="banner warning">This channel's stored state does not parse: ${channel.damaged}</p>`}
     ${unilateral && html`<p class="banner warning" data-testid="channel-unilateral">The hub closed this channel on chain by
       itself (transaction <code>${channel.spentBy.txid}</code>${channel.spentBy.height === null ? ', not yet in a block' : ''}),
-      not by agreement with you. Your side (${info?.to_local_msat !== undefined ? formatMsat(BigInt(info.to_local_msat)) : 'your balance'})
-      is in an output paid to this channel's own key, which the app cannot sweep into your wallet yet; and if the hub broadcast an
-      old state of the channel, the app cannot punish it yet (docs/web.md "Channels").</p>`}
+      not by agreement with you. ${channel.resolution ? html`<span data-testid="channel-resolution"
+        data-kind=${channel.resolution.kind}>${resolutionText(channel.resolution)}</span>` : ''}</p>`}
     ${channel.stage !== 'ready' && html`<p data-testid="channel-stage">${stage}</p>`}
     ${channel.stage === 'funding_needed' && wallet && html`<${Funding} channel=${channel} wallet=${wallet} />`}
     ${info && info.to_local_msat !== undefined && channel.stage !== 'closed' && html`<dl class="wallet-review">

@@ -205,6 +205,45 @@ export async function getTx(db, txid) {
   }
 }
 
+/**
+ * A payment notice's transaction and coin, each only if not stored yet, in one IndexedDB
+ * transaction: a notice that races the wallet's own record of a payment it sent (the node
+ * tells of its change output while send() is still writing) must not overwrite that record
+ * (its fee, payees and unsigned form: what makes it bumpable). True when the coin was new.
+ */
+export async function recordPayment(db, { tx: record, coin }) {
+  const tx = db.transaction(['txs', 'coins'], 'readwrite');
+  const txs = tx.objectStore('txs');
+  const coins = tx.objectStore('coins');
+  const [knownTx, knownCoin] = await Promise.all([result(txs.getKey(record.txid)), result(coins.getKey([coin.txid, coin.vout]))]);
+  if (knownTx === undefined) txs.put(checkTx(record));
+  if (knownCoin === undefined) coins.put(checkCoin(coin));
+  await done(tx);
+  return knownCoin === undefined;
+}
+
+/**
+ * Marks a stored transaction confirmed in `block` at `height`, read and written in one
+ * IndexedDB transaction (so a record written meanwhile, e.g. a refused bump, is kept). False
+ * when the transaction is not stored or is unreadable.
+ */
+export async function confirmTx(db, txid, height, block) {
+  const tx = db.transaction('txs', 'readwrite');
+  const store = tx.objectStore('txs');
+  const row = await result(store.get(txid));
+  let record = null;
+  try {
+    record = row ? checkTx(row) : null;
+  } catch {
+    record = null;
+  }
+  if (record && !(record.status === 'confirmed' && record.block === block)) {
+    store.put(checkTx({ ...record, status: 'confirmed', height, block }));
+  }
+  await done(tx);
+  return record !== null;
+}
+
 /** Writes transactions and coins in one transaction. */
 export async function putRecords(db, { txs = [], coins = [] }) {
   const tx = db.transaction(['txs', 'coins'], 'readwrite');

@@ -12,8 +12,8 @@
 // the chain kept without a wallet account too (ensureChain). A failure to link (the relay's
 // chain reorganized past our tip) or a reorg notice restarts the chain from genesis: 10,000
 // regtest headers verify in well under a second (docs/performance.md).
-import { putMeta, putRecords, readAccount, readChain, readHeaderHash, readScan, readWallet, resetWallet,
-  storeChain, getTx } from './store.js';
+import { confirmTx, getTx, putMeta, putRecords, readAccount, readChain, readHeaderHash, readScan, readWallet, recordPayment,
+  resetWallet, storeChain } from './store.js';
 import { conflictRecords } from './records.js';
 
 const HEADERS_PER_REQUEST = 500;
@@ -277,10 +277,7 @@ export class WalletSync {
     if (!chain || chain.height < height) chain = await this.syncHeaders();
     const ours = await readHeaderHash(this.#db, chain, height);
     if (ours !== proof.blockHash) return false;
-    const tx = await getTx(this.#db, txid);
-    if (!tx || (tx.status === 'confirmed' && tx.block === proof.blockHash)) return !!tx;
-    await putRecords(this.#db, { txs: [{ ...tx, status: 'confirmed', height, block: proof.blockHash }] });
-    return true;
+    return confirmTx(this.#db, txid, height, proof.blockHash);
   }
 
   /** Tries to confirm every pending transaction (after a new tip, a reload, a reorg). */
@@ -338,15 +335,11 @@ export class WalletSync {
     const script = fromHex(event.script);
     const [path] = await this.#markUsed([script]);
     if (!path) return;       // not one of ours
-    const existing = await getTx(this.#db, event.txid);
-    const tx = existing ?? { txid: event.txid, status: 'pending', height: null, block: null, seenAt: Date.now(), fee: null };
-    const { coins } = await readWallet(this.#db);
-    const coin = coins.find((c) => c.txid === event.txid && c.vout === event.vout);
-    await putRecords(this.#db, {
-      txs: existing ? [] : [tx],
-      coins: coin ? [] : [{ txid: event.txid, vout: event.vout, value: BigInt(event.sats), scriptPubKey: script, path, spentBy: null }],
+    const newCoin = await recordPayment(this.#db, {
+      tx: { txid: event.txid, status: 'pending', height: null, block: null, seenAt: Date.now(), fee: null },
+      coin: { txid: event.txid, vout: event.vout, value: BigInt(event.sats), scriptPubKey: script, path, spentBy: null },
     });
-    if (!coin) await this.#relay.btc('watch', { outpoints: [{ txid: event.txid, vout: event.vout }] }).catch(() => {});
+    if (newCoin) await this.#relay.btc('watch', { outpoints: [{ txid: event.txid, vout: event.vout }] }).catch(() => {});
   }
 
   // A block spends a coin of ours: when not by the transaction we know as its spender, that
