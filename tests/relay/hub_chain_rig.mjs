@@ -1,7 +1,8 @@
 // What the hub's on-chain suites share (used by hub_force_close.test.mjs; hub_onchain.test.mjs still has
-// copies of these helpers from before, to be moved onto this rig): a
-// 127.0.0.1, started and stopped here; clients are the wasm module's channel machines over
-// real WebSockets, funding their channels with real transactions; a client's own signed
+// copies of these helpers from before, to be moved onto this rig): a real bcoin regtest node and
+// datt-relay --hub true with the bridge (minimum depth 3), both on 127.0.0.1, started and
+// stopped here; clients are the wasm module's channel machines over real WebSockets, funding
+// their channels with real transactions; a client's own signed
 // commitment comes from tests/core/channel/onchain_harness. Every helper is bounded in time.
 import './../support/webcrypto.mjs';
 
