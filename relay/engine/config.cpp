@@ -137,6 +137,12 @@ std::map<std::string, Option> make_options() {
     num("hub-hold-seconds", &Config::hub_hold_seconds, "hub: longest a payment to an offline payee is held");
     num("hub-hold-margin-blocks", &Config::hub_hold_margin_blocks,
         "hub: a held payment is failed back this many blocks before its expiry at the latest");
+    num("hub-offered-grace-blocks", &Config::hub_offered_grace_blocks,
+        "hub: blocks after an offered HTLC's expiry at which the hub closes the channel on chain");
+    num("hub-fulfilled-margin-blocks", &Config::hub_fulfilled_margin_blocks,
+        "hub: blocks before the expiry of an HTLC it can fulfil at which the hub closes on chain");
+    num("hub-onchain-final-depth", &Config::hub_onchain_final_depth,
+        "hub: confirmations of its on-chain timeout of an HTLC before the payer's is failed back");
     num("hub-max-channels", &Config::hub_max_channels, "hub: channels per connection");
     num("hub-max-pending-htlcs", &Config::hub_max_pending_htlcs, "hub: HTLCs pending on one connection's channels");
     num("hub-messages-per-second", &Config::hub_messages_per_second, "hub: channel frames per connection per second (burst 2x)");
@@ -216,6 +222,15 @@ Result<Config> parse_config(const std::vector<std::string>& args) {
     if (config.worker_threads == 0) return make_error("config", "--worker-threads must be at least 1");
     if (config.hub_fee_ppm > 1'000'000) return make_error("config", "--hub-fee-ppm must be at most 1000000");
     if (config.hub_minimum_depth > 144) return make_error("config", "--hub-minimum-depth must be at most 144");
+    // The payer's HTLC expires cltv_delta blocks after the payee's: the hub's timeout on chain
+    // must be final, and its own HTLC-success mined, within that room.
+    if (config.hub_onchain_final_depth < 1 ||
+        config.hub_offered_grace_blocks + config.hub_onchain_final_depth >= config.hub_cltv_delta ||
+        config.hub_fulfilled_margin_blocks >= config.hub_cltv_delta) {
+        return make_error("config",
+                          "--hub-onchain-final-depth must be at least 1, and --hub-offered-grace-blocks plus it, "
+                          "and --hub-fulfilled-margin-blocks, below --hub-cltv-delta");
+    }
     if (config.hub_funding_timeout_blocks < 1) return make_error("config", "--hub-funding-timeout-blocks must be at least 1");
     if (config.hub_min_funding_sats < 1 || config.hub_max_funding_sats < config.hub_min_funding_sats) {
         return make_error("config", "--hub-min-funding-sats must be at least 1 and at most --hub-max-funding-sats");

@@ -84,6 +84,10 @@ struct Config {
     int64_t hub_max_funding_sats = 16'777'215;   // BOLT-2's limit without option_support_large_channel
     double hub_hold_seconds = 60;                // an offline payee's payment is held this long at most
     uint32_t hub_hold_margin_blocks = 20;        // ... and failed back this many blocks before it expires
+    // Going on chain (relay/hub/onchain_deadlines.h, BOLT-2 "cltv_expiry_delta Selection"):
+    uint32_t hub_offered_grace_blocks = 2;       // close this many blocks after an offered HTLC's expiry
+    uint32_t hub_fulfilled_margin_blocks = 18;   // close this many blocks before a fulfilled HTLC's expiry
+    uint32_t hub_onchain_final_depth = 6;        // confirmations before an HTLC timed out on chain is failed back
     size_t hub_max_channels = 4;                 // channels per connection
     size_t hub_max_pending_htlcs = 30;           // HTLCs pending on one connection's channels
     double hub_messages_per_second = 200;        // channel frames per connection (burst 2x)

@@ -69,7 +69,9 @@ void Hub::put_onchain(Out& out, const ChannelId& id) {
     out.commands.push_back(PutHubOnchain{id, serialize_onchain_record(found->second)});
 }
 
+// Its funding output spent, or the hub's own commitment on its way (force_close.h).
 bool Hub::closed_on_chain(const ChannelId& id) const {
+    if (force_closes_.count(id)) return true;
     auto found = onchain_.find(id);
     return found != onchain_.end() && found->second.spend_txid.has_value();
 }
@@ -82,7 +84,9 @@ void Hub::spend_seen(const SpendSeen& spend) {
             return flush(out);
         }
     }
-    // An input of one of our resolver transactions: ours confirmed, or another took it.
+    // An input of one of our resolver transactions: ours confirmed, or another took it (the
+    // payee's claim of an HTLC with its preimage, which settles the payer's HTLC).
+    learn_preimages(out, spend.tx);
     const Hash256 txid = bitcoin::txid(spend.tx);
     for (auto& [id, record] : onchain_) {
         bool changed = false;
@@ -129,15 +133,7 @@ void Hub::funding_spent(Out& out, Live& live, const SpendSeen& spend) {
         }
         return;
     }
-    std::vector<Hash256> preimages;
-    for (const auto& [key, forward] : forwards_) {
-        if (forward.in_channel == id && forward.preimage) preimages.push_back(*forward.preimage);
-    }
-    for (const auto* list : {&live.state.local_proposed, &live.state.local_signed, &live.state.local_acked}) {
-        for (const channel::Update& u : *list) {
-            if (const auto* f = std::get_if<channel::UpdateFulfillHtlc>(&u)) preimages.push_back(f->payment_preimage);
-        }
-    }
+    const std::vector<Hash256> preimages = known_preimages(live);
     const std::vector<channel::RemoteCommitmentRevoked>& revoked = revoked_[id];
     const channel::ResolverInputs inputs{live.state, live.secrets, revoked, preimages,
                                          live.state.local_shutdown_script, live.state.feerate_per_kw};
@@ -183,7 +179,11 @@ void Hub::chain_tick(Out& out) {
     const uint32_t tip = chain_->tip_height();
     if (tip == 0 || tip == broadcast_tip_) return;
     broadcast_tip_ = tip;
+    force_close_due_channels(out, tip);
+    fail_back_timed_out(out, tip);
+    prune_revoked(out, tip);
     for (const auto& [id, record] : onchain_) broadcast_due(out, id);
+    for (const auto& [id, close] : force_closes_) broadcast_force_close(out, id);
 }
 
 // Broadcasts (once `out` is committed) each waiting transaction of the channel's record
@@ -259,6 +259,18 @@ std::string Hub::metrics_text() const {
     }
     out += "datt_hub_onchain_broadcasts_total{kind=\"closing\"} " + std::to_string(broadcasts_[kClosingCounter].load()) +
            "\n";
+    out += "# HELP datt_hub_force_closes_total Channels the hub closed on chain itself, by the deadline that made it.\n"
+           "# TYPE datt_hub_force_closes_total counter\n";
+    for (const ForceReason r : {ForceReason::kOfferedExpired, ForceReason::kFulfilledExpiring}) {
+        out += std::string("datt_hub_force_closes_total{reason=\"") + force_reason_name(r) + "\"} " +
+               std::to_string(force_closes_total_[static_cast<size_t>(r)].load()) + "\n";
+    }
+    out += "# HELP datt_hub_onchain_fail_backs_total Payers' HTLCs failed back once the hub's timeout on chain was final.\n"
+           "# TYPE datt_hub_onchain_fail_backs_total counter\n"
+           "datt_hub_onchain_fail_backs_total " + std::to_string(onchain_fail_backs_.load()) + "\n"
+           "# HELP datt_hub_onchain_fulfils_total Payers' HTLCs fulfilled with a preimage the payee revealed on chain.\n"
+           "# TYPE datt_hub_onchain_fulfils_total counter\n"
+           "datt_hub_onchain_fulfils_total " + std::to_string(onchain_fulfils_.load()) + "\n";
     out += "# HELP datt_hub_onchain_broadcast_refusals_total Hub transactions the node did not accept.\n"
            "# TYPE datt_hub_onchain_broadcast_refusals_total counter\n"
            "datt_hub_onchain_broadcast_refusals_total " + std::to_string(broadcast_refusals_.load()) + "\n";

@@ -25,9 +25,12 @@
 // (tip - confirmations + 1). A channel stored without one (hub_minimum_depth 0, or opened
 // by an older relay) is watched from the tip on: a spend while the relay was down is then
 // found only if it is still in the mempool.
-// Not handled: reorganizations deeper than the spend (a record is not rolled back). The
-// revoked commitments with HTLCs are kept in memory too (about 100 bytes per revoked
-// commitment and HTLC) and never pruned yet.
+// The hub's own commitment, broadcast when an HTLC deadline needs it, and the settling of
+// the payer's HTLC from the chain: force_close.h.
+// Pruning: the revoked commitments with HTLCs (kept in memory too, about 100 bytes per
+// revoked commitment and HTLC) are deleted (DeleteHubRevoked) once the channel's funding
+// spend is Hub::kPruneDepth (100) blocks deep: the resolver ran on that spend long before.
+// Not handled: reorganizations deeper than the spend (a record is not rolled back).
 // /metrics: datt_hub_onchain_spends_total{kind}, datt_hub_onchain_broadcasts_total{kind},
-// datt_hub_onchain_broadcast_refusals_total.
+// datt_hub_onchain_broadcast_refusals_total (force_close.h adds its own).
 #pragma once

@@ -201,6 +201,9 @@ Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options,
         }
         hub->revoked_[*id].push_back(std::move(*parsed));
     }
+    auto force_closes = reader.hub_force_closes();
+    if (!force_closes) return force_closes.error();
+    for (const StoreReader::StoredForceClose& row : *force_closes) hub->load_force_close(row);
     return hub;
 }
 
@@ -210,6 +213,7 @@ Hub::Hub(const Config& config, HubOptions options, WriteSink writes, BitcoinServ
               config.hub_cltv_delta,
               config.hub_hold_margin_blocks,
               config.hub_hold_seconds},
+      deadlines_{config.hub_offered_grace_blocks, config.hub_fulfilled_margin_blocks},
       options_(std::move(options)),
       writes_(std::move(writes)),
       chain_(chain),

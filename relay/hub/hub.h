@@ -56,7 +56,9 @@
 //
 // On chain (chain_watch.h): every stored channel's funding outpoint is watched through the
 // bridge; a spend closes the channel for the hub (hub_channel_closed_onchain) and runs the
-// resolver, whose answer is stored before anything is broadcast.
+// resolver, whose answer is stored before anything is broadcast. The hub closes a channel on
+// chain itself when an HTLC's deadline needs it, and settles the payer's HTLC from what the
+// chain shows (force_close.h).
 //
 // Limits per connection: hub_max_channels (open or attached), hub_max_pending_htlcs (HTLCs
 // on its channels, counted in our commitment and in the proposals), hub_messages_per_second
@@ -91,6 +93,7 @@
 #include "engine/messages.h"
 #include "engine/token_bucket.h"
 #include "hub/forwarding.h"
+#include "hub/onchain_deadlines.h"
 #include "hub/onchain_record.h"
 #include "net/outbox.h"
 #include "store/store.h"
@@ -215,8 +218,25 @@ class Hub final : public ChannelService {
     bool closed_on_chain(const channel::ChannelId& id) const;
     bool usable(const Live& live) const;
 
+    // Closing on chain by itself and settling from the chain (force_close.cpp, force_close.h).
+    struct ForceClose {
+        ForceReason reason = ForceReason::kOfferedExpired;
+        uint32_t height = 0;
+        bitcoin::Transaction commitment;
+    };
+    static constexpr uint32_t kPruneDepth = 100;  // blocks over a funding spend: revoked lists go
+    void load_force_close(const StoreReader::StoredForceClose& row);
+    std::vector<Hash256> known_preimages(const Live& live) const;
+    void force_close_due_channels(Out& out, uint32_t tip);
+    void force_close(Out& out, Live& live, const ForceCloseDecision& decision, uint32_t tip);
+    void broadcast_force_close(Out& out, const channel::ChannelId& id);
+    void fail_back_timed_out(Out& out, uint32_t tip);
+    void learn_preimages(Out& out, const bitcoin::Transaction& tx);
+    void prune_revoked(Out& out, uint32_t tip);
+
     const Config config_;
     const ForwardPolicy policy_;
+    const DeadlinePolicy deadlines_;
     HubOptions options_;
     WriteSink writes_;
     BitcoinService* chain_;
@@ -246,10 +266,15 @@ class Hub final : public ChannelService {
     // The clients' revoked commitments that held HTLCs (hub_revoked), for the justice tx.
     std::map<channel::ChannelId, std::vector<channel::RemoteCommitmentRevoked>> revoked_;
     uint32_t broadcast_tip_ = 0;
+    // The hub's own unilateral closes (hub_force_closes), by channel.
+    std::map<channel::ChannelId, ForceClose> force_closes_;
     // Counters for /metrics (any thread reads them).
     std::array<std::atomic<uint64_t>, 9> broadcasts_{};  // by ResolutionKind, then closing
     std::array<std::atomic<uint64_t>, 5> spends_{};      // by FundingSpendKind
     std::atomic<uint64_t> broadcast_refusals_{0};
+    std::array<std::atomic<uint64_t>, 3> force_closes_total_{};  // by ForceReason (1, 2)
+    std::atomic<uint64_t> onchain_fail_backs_{0};
+    std::atomic<uint64_t> onchain_fulfils_{0};
 };
 
 // The hub's channel parameters (what accept_channel announces and what it accepts).

@@ -20,7 +20,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 8> kMigrations = {
+constexpr std::array<const char*, 9> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -165,6 +165,16 @@ CREATE TABLE IF NOT EXISTS hub_receipt_requests (
     in_htlc INTEGER NOT NULL,
     onion BLOB NOT NULL,
     PRIMARY KEY (in_channel, in_htlc)
+) WITHOUT ROWID;
+)sql",
+    // Version 9: the hub's own unilateral closes, stored before the commitment is broadcast
+    // (relay/hub/force_close.h). IF NOT EXISTS as for version 7.
+    R"sql(
+CREATE TABLE IF NOT EXISTS hub_force_closes (
+    channel_id BLOB PRIMARY KEY,
+    reason INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    commitment BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql",
 };

@@ -78,6 +78,14 @@
 //       the payee fulfils after a restart. The hub parses and checks it again when it loads
 //       it (parse_hop_payload, check_receipt_request).
 //
+// Version 9 adds (relay/hub/force_close.h):
+//   hub_force_closes(channel_id, reason, height, commitment): the hub's decision to close a
+//       channel on chain itself (onchain_deadlines.h: why, at which tip) and its signed
+//       commitment, committed before the commitment is broadcast, so a restart broadcasts
+//       the same transaction again until the funding spend is seen.
+//   hub_revoked rows of a channel are deleted (DeleteHubRevoked) once its funding spend is
+//       final (chain_watch.h "Pruning").
+//
 // Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
 // them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads
 // rows already in the order NIP-01 wants (newest first, ties by lowest id) and stops at the

@@ -269,6 +269,22 @@ class SqliteReader final : public StoreReader {
         return out;
     }
 
+    Result<std::vector<StoredForceClose>> hub_force_closes() override {
+        auto stmt = db_.prepare(
+            "SELECT channel_id, reason, height, commitment FROM hub_force_closes ORDER BY channel_id", false);
+        if (!stmt) return stmt.error();
+        std::vector<StoredForceClose> out;
+        int rc;
+        while ((rc = stmt->step()) == SQLITE_ROW) {
+            const ByteSpan id = stmt->column_blob(0);
+            const ByteSpan tx = stmt->column_blob(3);
+            out.push_back({Bytes(id.begin(), id.end()), stmt->column_int(1), stmt->column_int(2),
+                           Bytes(tx.begin(), tx.end())});
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub force closes read failed");
+        return out;
+    }
+
     Result<std::vector<StoredForward>> hub_forwards() override {
         auto stmt = db_.prepare(
             "SELECT in_channel, in_htlc, payment_hash, in_cltv, out_channel, out_amount, out_cltv,"
@@ -530,6 +546,8 @@ struct WriterStatements {
     Statement put_revoked;           // channel_id, number, revoked
     Statement put_receipt_request;   // in_channel, in_htlc, onion
     Statement delete_receipt_request;  // in_channel, in_htlc
+    Statement put_force_close;       // channel_id, reason, height, commitment
+    Statement delete_revoked;        // channel_id
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -580,6 +598,9 @@ struct WriterStatements {
             {&s.put_receipt_request,
              "INSERT OR REPLACE INTO hub_receipt_requests(in_channel, in_htlc, onion) VALUES (?,?,?)"},
             {&s.delete_receipt_request, "DELETE FROM hub_receipt_requests WHERE in_channel = ? AND in_htlc = ?"},
+            {&s.put_force_close,
+             "INSERT OR IGNORE INTO hub_force_closes(channel_id, reason, height, commitment) VALUES (?,?,?,?)"},
+            {&s.delete_revoked, "DELETE FROM hub_revoked WHERE channel_id = ?"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -798,6 +819,21 @@ class SqliteStore final : public Store {
         s_.put_onchain.bind_blob_static(2, command.record);
         if (auto done = run(s_.put_onchain, "hub onchain write"); !done) return done.error();
         return PutHubOnchain::Done{};
+    }
+
+    Result<PutHubForceClose::Done> apply(const PutHubForceClose& command) {
+        s_.put_force_close.bind_blob_static(1, command.channel_id);
+        s_.put_force_close.bind_int(2, command.reason);
+        s_.put_force_close.bind_int(3, command.height);
+        s_.put_force_close.bind_blob_static(4, command.commitment);
+        if (auto done = run(s_.put_force_close, "hub force close write"); !done) return done.error();
+        return PutHubForceClose::Done{};
+    }
+
+    Result<DeleteHubRevoked::Done> apply(const DeleteHubRevoked& command) {
+        s_.delete_revoked.bind_blob_static(1, command.channel_id);
+        if (auto done = run(s_.delete_revoked, "hub revoked delete"); !done) return done.error();
+        return DeleteHubRevoked::Done{};
     }
 
     Result<PutHubRevoked::Done> apply(const PutHubRevoked& command) {

@@ -110,6 +110,14 @@ class StoreReader {
         Bytes onion;
     };
     [[nodiscard]] virtual Result<std::vector<StoredReceiptRequest>> hub_receipt_requests() = 0;
+    // The hub's own unilateral closes (hub_force_closes), by channel; untrusted bytes.
+    struct StoredForceClose {
+        Bytes channel_id;
+        int64_t reason = 0;
+        int64_t height = 0;
+        Bytes commitment;
+    };
+    [[nodiscard]] virtual Result<std::vector<StoredForceClose>> hub_force_closes() = 0;
 };
 
 // begin_read() ... end_read() for one scope.

@@ -147,9 +147,28 @@ struct PutHubRevoked {
     using Outcome = Done;
 };
 
+// The hub: its decision to close a channel on chain itself (relay/hub/force_close.h) and the
+// signed commitment it broadcasts, stored before the broadcast (inserted once per channel).
+struct PutHubForceClose {
+    Hash256 channel_id{};
+    uint8_t reason = 0;   // hub::ForceReason
+    uint32_t height = 0;  // the tip when it was decided
+    Bytes commitment;     // the signed commitment transaction (bitcoin::serialize)
+    struct Done {};
+    using Outcome = Done;
+};
+
+// The hub: a channel's revoked commitments are no longer needed (its funding spend is
+// final): its hub_revoked rows go.
+struct DeleteHubRevoked {
+    Hash256 channel_id{};
+    struct Done {};
+    using Outcome = Done;
+};
+
 using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward,
                                   DeleteChannelState, PutHubReceipt, PutHubOnchain, PutHubRevoked,
-                                  PutHubReceiptRequest>;
+                                  PutHubReceiptRequest, PutHubForceClose, DeleteHubRevoked>;
 
 // The outcome of each command: the alternative of the same index as the command's.
 template <class Variant>

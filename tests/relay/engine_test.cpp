@@ -52,6 +52,24 @@ TEST(Config, ErrorsNameTheOption) {
     }
 }
 
+// The hub's on-chain margins must fit in its cltv_delta (relay/hub/onchain_deadlines.h).
+TEST(Config, HubOnchainMarginsFitTheCltvDelta) {
+    auto defaults = parse_config({});
+    ASSERT_TRUE(defaults.ok());
+    EXPECT_EQ(defaults->hub_offered_grace_blocks, 2u);
+    EXPECT_EQ(defaults->hub_fulfilled_margin_blocks, 18u);
+    EXPECT_EQ(defaults->hub_onchain_final_depth, 6u);
+    EXPECT_TRUE(parse_config({"--hub-offered-grace-blocks", "33"}).ok());  // 33 + 6 < 40
+    EXPECT_FALSE(parse_config({"--hub-offered-grace-blocks", "34"}).ok());
+    EXPECT_FALSE(parse_config({"--hub-fulfilled-margin-blocks", "40"}).ok());
+    EXPECT_TRUE(parse_config({"--hub-fulfilled-margin-blocks", "39"}).ok());
+    EXPECT_FALSE(parse_config({"--hub-onchain-final-depth", "0"}).ok());
+    EXPECT_FALSE(parse_config({"--hub-cltv-delta", "18"}).ok());
+    for (const char* option : {"--hub-offered-grace-blocks", "--hub-fulfilled-margin-blocks", "--hub-onchain-final-depth"}) {
+        EXPECT_NE(config_help().find(option), std::string::npos) << option;
+    }
+}
+
 TEST(Config, EventWindow) {
     Config config;
     config.created_at_lower_limit = 3600;

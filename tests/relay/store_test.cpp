@@ -846,7 +846,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
         auto store = open_sqlite_store(path);
         ASSERT_TRUE(store.ok()) << store.error().message;
     }
-    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "8");  // schema 8: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "9");  // schema 9: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes
 }
 
 TEST(StoreFile, OpensWithTheWalOfAnUncleanShutdown) {
@@ -1140,6 +1140,58 @@ TEST(StoreFile, MigrationFromSchemaSevenAddsHubReceiptRequests) {
     forwards = (*reader)->hub_forwards();
     ASSERT_TRUE(forwards.ok());
     EXPECT_TRUE(forwards->empty());
+}
+
+// A file of schema 8 (no hub_force_closes, a revoked commitment stored) migrates to 9 at
+// open: the new table is there and empty; a force close is stored once (a second decision
+// for the channel keeps the first), read back; DeleteHubRevoked takes only that channel's
+// revoked rows.
+TEST(StoreFile, MigrationFromSchemaEightAddsHubForceCloses) {
+    test::TempDir dir;
+    const std::string path = dir.file("v8.sqlite3");
+    Hash256 a{}, b{};
+    a.fill(0x11);
+    b.fill(0x22);
+    {
+        auto store = open_sqlite_store(path);
+        ASSERT_TRUE(store.ok());
+        const std::vector<WriteCommand> put = {PutHubRevoked{a, 3, Bytes{3}}, PutHubRevoked{a, 4, Bytes{4}},
+                                               PutHubRevoked{b, 5, Bytes{5}}};
+        ASSERT_TRUE((*store)->commit(put).ok());
+    }
+    raw_exec(path, "DROP TABLE hub_force_closes; PRAGMA user_version = 8");
+    auto store = open_sqlite_store(path);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto reader = (*store)->open_reader();
+    ASSERT_TRUE(reader.ok());
+    auto closes = (*reader)->hub_force_closes();
+    ASSERT_TRUE(closes.ok()) << closes.error().message;
+    EXPECT_TRUE(closes->empty());
+    auto revoked = (*reader)->hub_revoked();
+    ASSERT_TRUE(revoked.ok());
+    EXPECT_EQ(revoked->size(), 3u);
+
+    const std::vector<WriteCommand> decide = {PutHubForceClose{b, 2, 640, Bytes{9, 9}},
+                                              PutHubForceClose{a, 1, 612, Bytes{7, 8}}};
+    ASSERT_TRUE((*store)->commit(decide).ok());
+    const std::vector<WriteCommand> again = {PutHubForceClose{a, 2, 700, Bytes{1}}};
+    ASSERT_TRUE((*store)->commit(again).ok());
+    closes = (*reader)->hub_force_closes();
+    ASSERT_TRUE(closes.ok());
+    ASSERT_EQ(closes->size(), 2u);
+    EXPECT_EQ((*closes)[0].channel_id, Bytes(a.begin(), a.end()));
+    EXPECT_EQ((*closes)[0].reason, 1);
+    EXPECT_EQ((*closes)[0].height, 612);
+    EXPECT_EQ((*closes)[0].commitment, (Bytes{7, 8}));
+    EXPECT_EQ((*closes)[1].reason, 2);
+    EXPECT_EQ((*closes)[1].commitment, (Bytes{9, 9}));
+
+    const std::vector<WriteCommand> prune = {DeleteHubRevoked{a}};
+    ASSERT_TRUE((*store)->commit(prune).ok());
+    revoked = (*reader)->hub_revoked();
+    ASSERT_TRUE(revoked.ok());
+    ASSERT_EQ(revoked->size(), 1u);
+    EXPECT_EQ((*revoked)[0].channel_id, Bytes(b.begin(), b.end()));
 }
 
 }  // namespace

@@ -1,0 +1,189 @@
+// The hub's own unilateral closes and the settling of payments from the chain: see
+// force_close.h.
+#include "hub/force_close.h"
+
+#include "bitcoin/display_hash.h"
+#include "channel/onchain_sweeps.h"
+#include "crypto/sha256.h"
+#include "engine/log.h"
+#include "hub/htlc_outcome.h"
+#include "hub/hub.h"
+#include "util/hex.h"
+
+namespace datt::relay::hub {
+
+using channel::ChannelId;
+using channel::ResolutionKind;
+
+// make(): the stored decisions (untrusted bytes: a row that does not parse, or whose
+// commitment does not spend its channel's funding output, is logged and left out).
+void Hub::load_force_close(const StoreReader::StoredForceClose& row) {
+    const std::string name = "hub force close of " + to_hex(row.channel_id);
+    ChannelId id{};
+    auto tx = bitcoin::parse_transaction(row.commitment);
+    if (row.channel_id.size() != id.size() || !tx || row.height < 0 || row.height > UINT32_MAX ||
+        (row.reason != static_cast<int64_t>(ForceReason::kOfferedExpired) &&
+         row.reason != static_cast<int64_t>(ForceReason::kFulfilledExpiring))) {
+        log::error(name + " is malformed; left out");
+        return;
+    }
+    std::copy(row.channel_id.begin(), row.channel_id.end(), id.begin());
+    auto live = channels_.find(id);
+    if (live == channels_.end() || tx->inputs.size() != 1 ||
+        !(tx->inputs[0].prevout == live->second.state.funding_outpoint)) {
+        log::error(name + ": not a commitment of a stored channel; left out");
+        return;
+    }
+    force_closes_[id] = ForceClose{static_cast<ForceReason>(row.reason), static_cast<uint32_t>(row.height),
+                                   std::move(*tx)};
+}
+
+// The preimages the hub holds for HTLCs it received on the channel: the payees' (stored
+// with the forwards) and its own fulfils not yet irrevocably committed.
+std::vector<Hash256> Hub::known_preimages(const Live& live) const {
+    const ChannelId& id = live.state.channel_id;
+    std::vector<Hash256> preimages;
+    for (const auto& [key, forward] : forwards_) {
+        if (forward.in_channel == id && forward.preimage) preimages.push_back(*forward.preimage);
+    }
+    for (const auto* list : {&live.state.local_proposed, &live.state.local_signed, &live.state.local_acked}) {
+        for (const channel::Update& u : *list) {
+            if (const auto* f = std::get_if<channel::UpdateFulfillHtlc>(&u)) preimages.push_back(f->payment_preimage);
+        }
+    }
+    return preimages;
+}
+
+void Hub::force_close_due_channels(Out& out, uint32_t tip) {
+    for (auto& [id, live] : channels_) {
+        if (!live.stored || live.refused || !live.state.local_commit || closed_on_chain(id)) continue;
+        std::vector<Hash256> hashes;
+        for (const Hash256& p : known_preimages(live)) hashes.push_back(crypto::sha256(p));
+        if (auto due = force_close_due(deadlines_, live.state.local_commit->spec, hashes, tip)) {
+            force_close(out, live, *due, tip);
+        }
+    }
+}
+
+void Hub::force_close(Out& out, Live& live, const ForceCloseDecision& decision, uint32_t tip) {
+    const ChannelId id = live.state.channel_id;
+    const std::string name = "hub channel " + to_hex(id);
+    auto close = channel::local_commitment_close(live.state, live.secrets);
+    if (!close) {  // our state cannot be signed: nothing to broadcast (tried again next block)
+        log::error(name + ": cannot build its commitment to close on chain: " + close.error().code + ": " +
+                   close.error().message);
+        return;
+    }
+    log::warn(name + ": closing on chain (" + force_reason_name(decision.reason) + ": HTLC " +
+              std::to_string(decision.htlc_id) + ", expiry " + std::to_string(decision.cltv_expiry) + ", tip " +
+              std::to_string(tip) + "), commitment " + bitcoin::to_display_hex(bitcoin::txid(close->commitment_tx)));
+    out.commands.push_back(PutHubForceClose{id, static_cast<uint8_t>(decision.reason), tip,
+                                            bitcoin::serialize(close->commitment_tx)});
+    force_closes_[id] = ForceClose{decision.reason, tip, std::move(close->commitment_tx)};
+    out.after.push_back([this, reason = static_cast<size_t>(decision.reason)] { ++force_closes_total_[reason]; });
+    if (live.conn) {
+        warn(out, *live.conn, id,
+             make_error("hub_channel_closed_onchain", "the hub is closing the channel on chain"), true);
+        auto conn = conns_.find(*live.conn);
+        if (conn != conns_.end()) conn->second.channels.erase(id);
+        live.conn.reset();
+        live.state = channel::peer_disconnected(live.state).channel;
+        out.dirty.insert(id);
+    }
+    broadcast_force_close(out, id);
+}
+
+// Once `out` is committed: the stored commitment to the node, until its spend is seen.
+void Hub::broadcast_force_close(Out& out, const ChannelId& id) {
+    auto found = force_closes_.find(id);
+    if (!chain_ || found == force_closes_.end()) return;
+    auto record = onchain_.find(id);
+    if (record != onchain_.end() && record->second.spend_txid) return;  // the chain watch has it
+    const std::string what = "hub channel " + to_hex(id) + ": commitment " +
+                             bitcoin::to_display_hex(bitcoin::txid(found->second.commitment));
+    out.after.push_back([this, raw = bitcoin::serialize(found->second.commitment), what] {
+        chain_->broadcast(raw, [this, what](Result<BroadcastVerdict> verdict) {
+            if (!verdict || !verdict->accepted) {
+                ++broadcast_refusals_;
+                log::info(what + " not accepted: " +
+                          (verdict ? verdict->reason : verdict.error().code + ": " + verdict.error().message));
+            } else {
+                log::info(what + " broadcast");
+            }
+        });
+    });
+}
+
+// The payee's HTLCs the hub took back on chain, once final: the payers' fail back.
+void Hub::fail_back_timed_out(Out& out, uint32_t tip) {
+    std::vector<std::pair<ChannelId, uint64_t>> due;
+    for (const auto& [id, record] : onchain_) {
+        for (const OnchainTx& t : record.txs) {
+            const bool timeout = t.resolution.kind == ResolutionKind::kHtlcTimeout ||
+                                 t.resolution.kind == ResolutionKind::kClaimHtlcTimeout;
+            if (!timeout || t.progress != TxProgress::kConfirmed ||
+                uint64_t{tip} + 1 < uint64_t{t.confirmed_height} + config_.hub_onchain_final_depth) {
+                continue;
+            }
+            for (const auto& [key, forward] : forwards_) {
+                if (forward.out_channel == id && forward.out_htlc && !forward.preimage && !forward.failed &&
+                    spends_htlc(t.resolution.tx, forward.payment_hash)) {
+                    due.push_back(key);
+                }
+            }
+        }
+    }
+    for (const auto& key : due) {
+        auto found = forwards_.find(key);
+        if (found == forwards_.end() || found->second.failed) continue;
+        HubForward& forward = found->second;
+        log::info("hub: the payment " + to_hex(forward.payment_hash) + " was taken back on chain from channel " +
+                  to_hex(forward.out_channel) + "; failing it back to " + to_hex(forward.in_channel));
+        forward.failed = true;
+        receipts_.erase(key);
+        out.commands.push_back(PutHubForward{forward});
+        out.after.push_back([this] { ++onchain_fail_backs_; });
+        settle(out, forward);
+    }
+}
+
+// A transaction spending an HTLC output of a channel closed on chain: the preimage the
+// payee revealed there fulfils the payer's HTLC.
+void Hub::learn_preimages(Out& out, const bitcoin::Transaction& tx) {
+    std::vector<std::pair<std::pair<ChannelId, uint64_t>, Hash256>> learnt;
+    for (const auto& [key, forward] : forwards_) {
+        if (!forward.out_htlc || forward.preimage || forward.failed || !closed_on_chain(forward.out_channel)) continue;
+        if (auto preimage = preimage_in(tx, forward.payment_hash)) learnt.emplace_back(key, *preimage);
+    }
+    for (const auto& [key, preimage] : learnt) {
+        auto found = forwards_.find(key);
+        if (found == forwards_.end()) continue;
+        HubForward& forward = found->second;
+        log::info("hub: the payee revealed the preimage of " + to_hex(forward.payment_hash) + " on chain (" +
+                  bitcoin::to_display_hex(bitcoin::txid(tx)) + "); fulfilling the payer's HTLC");
+        forward.preimage = preimage;
+        out.commands.push_back(PutHubForward{forward});
+        out.after.push_back([this] { ++onchain_fulfils_; });
+        publish_receipt(out, forward);
+        settle(out, forward);
+    }
+}
+
+// The revoked commitments of a channel whose funding spend is kPruneDepth deep: the
+// resolver ran on that spend long ago (reorganizations deeper than that are not handled).
+void Hub::prune_revoked(Out& out, uint32_t tip) {
+    for (auto it = revoked_.begin(); it != revoked_.end();) {
+        auto record = onchain_.find(it->first);
+        if (record == onchain_.end() || !record->second.spend_height ||
+            uint64_t{tip} + 1 < uint64_t{*record->second.spend_height} + kPruneDepth) {
+            ++it;
+            continue;
+        }
+        log::info("hub channel " + to_hex(it->first) + ": its funding spend is final; " +
+                  std::to_string(it->second.size()) + " revoked commitment(s) forgotten");
+        out.commands.push_back(DeleteHubRevoked{it->first});
+        it = revoked_.erase(it);
+    }
+}
+
+}  // namespace datt::relay::hub
