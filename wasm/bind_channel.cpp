@@ -32,7 +32,8 @@
 // Result value: {state: Uint8Array, frames: [Uint8Array], events: JSON text}. Events:
 // funding_needed {script, sats}, funding_may_broadcast, operational, htlc_received {id,
 // amount_msat, payment_hash, cltv_expiry, hop?}, htlc_fulfilled {id, preimage}, htlc_failed
-// {id, reason}, remote_commitment_revoked {number}, updates_dropped {count}, closed {tx (hex), txid (display
+// {id, reason}, remote_commitment_revoked {number}, updates_dropped {count, adds [{id,
+// payment_hash, amount_msat}]: our unsigned updates a disconnect erased}, closed {tx (hex), txid (display
 // order), outputs [{script, sats}]}: the closing transaction signed by both, to broadcast. msat
 // amounts and ids are decimal strings (they pass 2^53).
 // channelChallengeRequest(): the hub_challenge_request frame (67 bytes), to send once per
@@ -136,7 +137,16 @@ json event_json(const channel::ChannelEvent& event) {
                 if (!e.spec.htlcs.empty()) out["record"] = revoked_json(e);
                 return out;
             } else if constexpr (std::is_same_v<T, channel::UpdatesDropped>) {
-                return {{"type", "updates_dropped"}, {"count", e.updates.size()}};
+                // The adds the disconnect erased: the caller's payments that never left (their
+                // ids are taken again by the next adds).
+                json adds = json::array();
+                for (const channel::Update& update : e.updates) {
+                    if (const auto* add = std::get_if<channel::UpdateAddHtlc>(&update)) {
+                        adds.push_back({{"id", std::to_string(add->id)}, {"payment_hash", to_hex(add->payment_hash)},
+                                        {"amount_msat", std::to_string(add->amount_msat.value())}});
+                    }
+                }
+                return {{"type", "updates_dropped"}, {"count", e.updates.size()}, {"adds", std::move(adds)}};
             } else {
                 return closed_json(e.closing_tx);
             }
@@ -335,7 +345,7 @@ val channel_call(val op, val state, val seed, val args, val bytes) {
     }
     auto step = run(name, *current, *secrets, *parsed_args, frame);
     if (!step) return fail(step.error());
-    if (name == "receive" && current->link != channel::LinkState::kConnected &&
+    if (name == "receive" && *current && (*current)->link != channel::LinkState::kConnected &&
         step->channel.link == channel::LinkState::kConnected && step->channel.phase == channel::ChannelPhase::kOpen) {
         for (auto& event : unsettled_incoming(step->channel)) step->events.push_back(std::move(event));
     }

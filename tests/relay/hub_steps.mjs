@@ -130,7 +130,8 @@ function outcomes(a, payment) {
   for (const e of events) {
     if (e.type === 'htlc_fulfilled' && e.preimage === payment.preimage) found.add('fulfilled');
     if (e.type === 'htlc_failed') found.add('failed');
-    if (e.type === 'updates_dropped') found.add('dropped');  // A's add, never signed
+    // A's add, never signed: the event names it (the web app fails its payment record so).
+    if (e.type === 'updates_dropped' && e.adds.some((add) => add.payment_hash === payment.hash)) found.add('dropped');
   }
   return [...found];
 }

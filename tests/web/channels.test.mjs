@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { chainHash, checkChannel, checkFundingAmount, closingRecord, fundingSpend, checkInvoice, checkPayment, formatMsat, frameHeader, frameText,
+import { chainHash, checkChannel, checkFundingAmount, closingRecord, droppedAdds, fundingSpend, checkInvoice, checkPayment, formatMsat, frameHeader, frameText,
   invoiceNetwork, invoiceSummary, MESSAGE, parseInvoiceAmount, payeeChannelOf } from '../../web/src/channels/records.js';
 
 const datt = await loadDatt({ payments: true, channels: true });
@@ -155,4 +155,27 @@ test('frames: header and warning text as docs/protocol.md lays them out', () => 
   assert.equal(frameHeader(frame.subarray(0, 34)), null);
   assert.equal(frameHeader(new Uint8Array([2, ...frame.subarray(1)])), null);
   assert.equal(frameText(frame.subarray(0, 60)), '');
+});
+
+test('adds a disconnect erased before they were signed: their pending payments fail, the channel takes their ids again', () => {
+  const stored = [
+    payment({ htlcId: '4', paymentHash: h('4') }),
+    payment({ htlcId: '5', paymentHash: h('5') }),
+    payment({ htlcId: '3', paymentHash: h('6'), status: 'paid' }),
+    payment({ htlcId: '5', paymentHash: h('5'), channelId: h('9') }),   // another channel's
+  ];
+  const dropped = droppedAdds(stored, h('3'), [{ id: '5', payment_hash: h('5'), amount_msat: '1000' },
+    { id: '6', payment_hash: h('7'), amount_msat: '1000' }]);
+  assert.equal(dropped.nextHtlcId, 5);
+  assert.equal(dropped.payments.length, 1);
+  assert.equal(dropped.payments[0].paymentHash, h('5'));
+  assert.equal(dropped.payments[0].channelId, h('3'));
+  assert.equal(dropped.payments[0].status, 'failed');
+  assert.match(dropped.payments[0].reason, /pay again/);
+  assert.equal(checkPayment(dropped.payments[0]), dropped.payments[0]);
+  // Only fulfils or fails dropped (no add), or malformed adds: nothing changes.
+  assert.deepEqual(droppedAdds(stored, h('3'), []), { payments: [], nextHtlcId: null });
+  assert.deepEqual(droppedAdds(stored, h('3'), undefined), { payments: [], nextHtlcId: null });
+  assert.deepEqual(droppedAdds(stored, h('3'), [{ id: 'x', payment_hash: h('5') }, { id: '5', payment_hash: 'zz' }]),
+    { payments: [], nextHtlcId: null });
 });

@@ -131,6 +131,23 @@ export function checkPayment(record) {
 }
 
 /**
+ * What an `updates_dropped` event means for the stored payments: adds a disconnect erased
+ * before they were signed (a reload between storing the add and signing it) never left the
+ * channel, so their pending payments fail, to be paid again, and the channel takes the
+ * lowest dropped id again (the machine rolled its counter back). {payments, nextHtlcId}
+ * (nextHtlcId null when no add was dropped).
+ */
+export function droppedAdds(payments, channelId, adds) {
+  const dropped = Array.isArray(adds) ? adds.filter((a) => a && /^\d{1,20}$/.test(a.id) && HEX64.test(a.payment_hash)) : [];
+  const failed = payments
+    .filter((p) => p.channelId === channelId && p.status === 'pending' &&
+      dropped.some((a) => a.id === p.htlcId && a.payment_hash === p.paymentHash))
+    .map((p) => ({ ...p, status: 'failed', reason: 'not sent: the connection dropped before it was signed (nothing left your channel); pay again' }));
+  const nextHtlcId = dropped.length ? Math.min(...dropped.map((a) => Number(a.id))) : null;
+  return { payments: failed, nextHtlcId };
+}
+
+/**
  * A channel's funding typed by a person: whole sats within the hub's NIP-11 `channels`
  * min/max and what the wallet can spend (confirmed sats; the fee comes on top). Returns
  * {sats} or {error}.

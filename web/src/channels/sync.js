@@ -13,7 +13,7 @@
 // confirmations (the wallet's SPV chain) -> channel_ready both ways (operational). On every
 // new connection: hub_challenge_request, hub_challenge, then channel_attach and
 // channel_reestablish for each stored channel.
-import { chainHash, checkFundingAmount, closingRecord, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
+import { chainHash, checkFundingAmount, closingRecord, droppedAdds, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
 import { checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend } from './resolution.js';
 import { commit, putMeta, readChannelData, readMeta } from './store.js';
@@ -310,7 +310,13 @@ export class ChannelSync {
           // With HTLCs, the justice tx needs them: kept (checked) in the record, oldest dropped.
           if (event.record) next.revoked = [...(next.revoked ?? []), checkRevokedRecord(event.record)].slice(-MAX_REVOKED_RECORDS);
           break;
-        default:   // updates_dropped: nothing to show
+        case 'updates_dropped': {
+          const dropped = droppedAdds(storedPayments, this.#datt.channel.info(step.state).channel_id, event.adds);
+          payments.push(...dropped.payments);
+          if (dropped.nextHtlcId !== null) next.nextHtlcId = dropped.nextHtlcId;
+          break;
+        }
+        default:
       }
     }
     for (const invoice of extra.paidInvoices ?? []) {
