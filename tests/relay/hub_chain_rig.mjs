@@ -1,13 +1,13 @@
-// What the hub's on-chain suites share (used by hub_force_close.test.mjs; hub_onchain.test.mjs still has
-// copies of these helpers from before, to be moved onto this rig): a real bcoin regtest node and
-// datt-relay --hub true with the bridge (minimum depth 3), both on 127.0.0.1, started and
-// stopped here; clients are the wasm module's channel machines over real WebSockets, funding
-// their channels with real transactions; a client's own signed
-// commitment comes from tests/core/channel/onchain_harness. Every helper is bounded in time.
+// What the hub's on-chain suites share (hub_onchain.test.mjs, hub_force_close.test.mjs): a real
+// bcoin regtest node and datt-relay --hub true with the bridge (minimum depth 3), both on
+// 127.0.0.1, started and stopped here; clients are the wasm module's channel machines over
+// real WebSockets, funding their channels with real transactions; a signed commitment (a
+// client's from its stored state, or the hub's from its SQLite row) comes from
+// tests/core/channel/onchain_harness. Every helper is bounded in time.
 import './../support/webcrypto.mjs';
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
@@ -30,8 +30,8 @@ export const HTLC_COMMITMENT_FEE = (FEERATE * (724n + 172n)) / 1000n; // with on
 export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 const harnessPath = path.resolve(repoRoot, process.env.DATT_ONCHAIN_HARNESS || 'build/native/tests/core/onchain_harness');
 
-const key = (mnemonic, chain, index) => walletKey(datt, NETWORK, mnemonic, chain, index);
-const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+export const key = (mnemonic, chain, index) => walletKey(datt, NETWORK, mnemonic, chain, index);
+export const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const burn = key(MNEMONIC, 1, 99).address;
 
 function spend(coin, outputs) {
@@ -98,12 +98,19 @@ export class ChainRig {
     this.node = startBcoinNode(path.join(this.dir, 'btc'), this.rpcPort, { memory: true });
     await this.node.ready();
     await this.startRelay();
+    // The bridge allows 5 faucet requests a minute per connection: a new connection every 4 coins.
+    let faucet = this.conn;
     for (let i = 0; i < this.coinCount; i += 1) {
+      if (i > 0 && i % 4 === 0) {
+        if (faucet !== this.conn) faucet.close();
+        faucet = await connect(this.relay.url);
+      }
       const owner = key(MNEMONIC, 0, i);
-      const funded = await btc(this.conn, { method: 'faucet', address: owner.address, sats: 1000000 }, 180000);
+      const funded = await btc(faucet, { method: 'faucet', address: owner.address, sats: 1000000 }, 180000);
       assert.equal(funded[0], 'BTC-OK', JSON.stringify(funded));
       this.coins.push({ txid: funded[2].txid, vout: funded[2].vout, sats: BigInt(funded[2].sats), owner });
     }
+    if (faucet !== this.conn) faucet.close();
     await mineTo(this.node, SEGWIT_HEIGHT + 1, burn);
     const caughtUp = await statusUntil(this.conn, (s) => s.height >= SEGWIT_HEIGHT + 1, 120000);
     assert.ok(caughtUp.height >= SEGWIT_HEIGHT + 1, JSON.stringify(caughtUp));
@@ -131,6 +138,19 @@ export class ChainRig {
     const reply = JSON.parse(value);
     assert.equal(reply.error, undefined, `harness: ${reply.error}: ${reply.message}`);
     return reply;
+  }
+
+  // The hub's stored row of a channel (its seed and state, read from the relay's SQLite file
+  // by the sqlite3 shell) signed into the hub's latest commitment by the harness: what a hub
+  // closing alone, or cheating with an older row, would broadcast.
+  async hubCommitment(c) {
+    const db = path.join(this.dir, 'db.sqlite3');
+    const row = execFileSync('sqlite3', ['-readonly', db,
+      `SELECT lower(hex(seed)) || ' ' || lower(hex(state)) FROM hub_channels WHERE channel_id = x'${c.info().channel_id}'`],
+    { encoding: 'utf8' }).trim();
+    const [seed, state] = row.split(' ');
+    assert.ok(seed && state, `the hub's row of ${c.name}`);
+    return this.ask({ cmd: 'commitment', state, seed });
   }
 
   async restart({ hard }) {
