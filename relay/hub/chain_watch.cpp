@@ -160,15 +160,7 @@ void Hub::funding_spent(Out& out, Live& live, const SpendSeen& spend) {
     for (const OnchainTx& t : record.txs) {
         for (const bitcoin::TxIn& in : t.resolution.tx.inputs) chain_->watch_spend(in.prevout, spend.height.value_or(0));
     }
-    if (live.conn) {
-        warn(out, *live.conn, id,
-             make_error("hub_channel_closed_onchain", "the channel's funding output was spent on chain"), true);
-        auto conn = conns_.find(*live.conn);
-        if (conn != conns_.end()) conn->second.channels.erase(id);
-        live.conn.reset();
-        live.state = channel::peer_disconnected(live.state).channel;
-        out.dirty.insert(id);
-    }
+    detach_closed(out, live, id, "the channel's funding output was spent on chain");
     put_onchain(out, id);
     broadcast_due(out, id);
 }

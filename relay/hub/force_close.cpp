@@ -81,15 +81,7 @@ void Hub::force_close(Out& out, Live& live, const ForceCloseDecision& decision, 
                                             bitcoin::serialize(close->commitment_tx)});
     force_closes_[id] = ForceClose{decision.reason, tip, std::move(close->commitment_tx)};
     out.after.push_back([this, reason = static_cast<size_t>(decision.reason)] { ++force_closes_total_[reason]; });
-    if (live.conn) {
-        warn(out, *live.conn, id,
-             make_error("hub_channel_closed_onchain", "the hub is closing the channel on chain"), true);
-        auto conn = conns_.find(*live.conn);
-        if (conn != conns_.end()) conn->second.channels.erase(id);
-        live.conn.reset();
-        live.state = channel::peer_disconnected(live.state).channel;
-        out.dirty.insert(id);
-    }
+    detach_closed(out, live, id, "the hub is closing the channel on chain");
     broadcast_force_close(out, id);
 }
 

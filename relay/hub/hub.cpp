@@ -329,6 +329,16 @@ void Hub::warn(Out& out, ConnectionId to, const ChannelId& id, const Error& erro
     out.frames.emplace_back(to, channel::frame_bytes(channel::ErrorMessage{!fatal, id, reason_of(error), {}}));
 }
 
+void Hub::detach_closed(Out& out, Live& live, const ChannelId& id, const std::string& why) {
+    if (!live.conn) return;
+    warn(out, *live.conn, id, make_error("hub_channel_closed_onchain", why), true);
+    auto conn = conns_.find(*live.conn);
+    if (conn != conns_.end()) conn->second.channels.erase(id);
+    live.conn.reset();
+    live.state = channel::peer_disconnected(live.state).channel;
+    out.dirty.insert(id);
+}
+
 void Hub::frame(ConnectionId from, const std::string& bytes) {
     auto [it, fresh] = conns_.try_emplace(from, config_.hub_messages_per_second);
     Conn& conn = it->second;

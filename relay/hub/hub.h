@@ -183,6 +183,9 @@ class Hub final : public ChannelService {
     void frame(ConnectionId from, const std::string& bytes);
     void closed(ConnectionId id);
     void warn(Out& out, ConnectionId to, const channel::ChannelId& id, const Error& error, bool fatal);
+    // A channel closed on chain (its funding spent, or our force-close decided): its client, if
+    // attached, gets hub_channel_closed_onchain with `why` and is detached.
+    void detach_closed(Out& out, Live& live, const channel::ChannelId& id, const std::string& why);
 
     void open(Out& out, ConnectionId from, Conn& conn, const channel::OpenChannel& open);
     void funding(Out& out, ConnectionId from, Conn& conn, const channel::FundingCreated& created);
