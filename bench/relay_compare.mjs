@@ -395,8 +395,10 @@ async function main() {
       const result = await runOne(relayInfo, messages, options, deadline, round);
       runs.get(relayInfo.name).push(result);
       const q = result.queries;
-      log(`round ${round + 1} ${relayInfo.name}: ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
-        `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s; p50/p99 ms ` +
+      // --database skips ingest: no ingest figures then.
+      const ingest = options.database ? '' : `ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
+        `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s; `;
+      log(`round ${round + 1} ${relayInfo.name}: ${ingest}p50/p99 ms ` +
         Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', '));
     }
   }
@@ -418,7 +420,7 @@ async function main() {
   if (options.json) { console.log(JSON.stringify({ options: { ...options, relays: options.relays.map((r) => r.name) }, summary, runs: Object.fromEntries(runs) }, null, 2)); return; }
   const names = [...runs.keys()];
   const first = summary[names[0]];
-  const rows = [
+  const rows = options.database ? [] : [
     ['ingest events/s', (s) => s.eventsPerSecond, true],
     ['ingest events per relay-CPU-s', (s) => s.eventsPerCpuSecond, true],
   ];
@@ -426,7 +428,8 @@ async function main() {
     rows.push([`${shape} p50 ms`, (s) => s[shape].p50, false]);
     rows.push([`${shape} p99 ms`, (s) => s[shape].p99, false]);
   }
-  console.log(`\nmedians of ${options.rounds} rounds (${options.events} ingested, ${options.stored} stored, ${options.queries} queries per shape)`);
+  const data = options.database ? `queries on copies of ${options.database}` : `${options.events} ingested, ${options.stored} stored`;
+  console.log(`\nmedians of ${options.rounds} rounds (${data}, ${options.queries} queries per shape)`);
   console.log(['figure', ...names, ...names.slice(1).map((n) => `${n}/${names[0]}`)].join(' | '));
   for (const [label, get, higherBetter] of rows) {
     const values = names.map((n) => get(summary[n]));
