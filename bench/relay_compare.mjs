@@ -21,8 +21,9 @@
 //     p50 and p99.
 // Medians over rounds are printed per relay, and each relay's figure over the first's.
 // --database FILE skips ingest: each run starts on a copy of FILE (made by
-// build/native/bench/datt_search_fill, e.g. 1M events; `--schema 3` lets an older relay
-// open it) and measures the queries only.
+// build/native/bench/datt_search_fill, e.g. 1M events, at that tree's schema: fill with the
+// oldest relay's tree, the newer relays migrate their copy at start) and measures the
+// queries only.
 // --perf DIR records the relay with `perf record -g` (sampling, 999 Hz) during the timed
 // ingest and during the queries, into DIR/<relay>-<round>-{ingest,queries}.data, for
 // `perf report -i FILE` (the figures of such a run carry perf's overhead).
