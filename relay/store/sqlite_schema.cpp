@@ -6,7 +6,7 @@
 #include <fstream>
 #include <system_error>
 
-#include "store/stored_content.h"
+#include "store/content_function.h"
 #include "store/wal_gather_vfs.h"
 
 namespace datt::relay::sqlite {
@@ -179,7 +179,7 @@ CREATE TABLE IF NOT EXISTS hub_force_closes (
 ) WITHOUT ROWID;
 )sql",
     // Version 10: a contentless search index (the content is in events.json), rebuilt from
-    // the stored JSON with datt_content (stored_content.h, registered by open_writer), so
+    // the stored JSON with datt_content (content_function.h, registered by open_writer), so
     // it indexes exactly what the writer would, whatever the file held before (also a file
     // whose version was set back by hand).
     R"sql(

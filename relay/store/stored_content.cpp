@@ -1,30 +1,8 @@
 #include "store/stored_content.h"
 
-#include <sqlite3.h>
-
 #include "event/event_reader.h"
 
 namespace datt::relay::sqlite {
-namespace {
-
-void datt_content(sqlite3_context* context, int, sqlite3_value** args) {
-    const auto* json = sqlite3_value_text(args[0]);
-    if (!json) {
-        sqlite3_result_null(context);
-        return;
-    }
-    std::optional<std::string> content = stored_content(
-        std::string_view(reinterpret_cast<const char*>(json),
-                         static_cast<size_t>(sqlite3_value_bytes(args[0]))));
-    if (!content) {
-        sqlite3_result_null(context);
-        return;
-    }
-    sqlite3_result_text64(context, content->data(), content->size(), SQLITE_TRANSIENT,
-                          SQLITE_UTF8);
-}
-
-}  // namespace
 
 event::Limits stored_limits() {
     event::Limits limits;
@@ -36,16 +14,31 @@ event::Limits stored_limits() {
     return limits;
 }
 
-std::optional<std::string> stored_content(std::string_view json) {
+std::optional<std::string> parsed_content(std::string_view json) {
     auto raw = event::read_raw_event(json, stored_limits());
     if (!raw || !raw->content) return std::nullopt;
     return std::move(*raw->content);
 }
 
-int register_content_function(sqlite3* db) {
-    return sqlite3_create_function_v2(db, "datt_content", 1,
-                                      SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
-                                      nullptr, datt_content, nullptr, nullptr, nullptr);
+std::optional<std::string> stored_content(std::string_view json) {
+    // Event::to_json ends with "],"content":"<text>","sig":"<128 hex>"}. Inside a JSON
+    // string every '"' is escaped, so with no backslash in <text> the first '"' after it
+    // ends it, and a JSON ending so has that member at its top level. Anything else (an
+    // escape in the text, another layout) goes through the parser.
+    constexpr std::string_view kKey = "],\"content\":\"";
+    constexpr std::string_view kSig = "\",\"sig\":\"";
+    constexpr size_t kTail = kSig.size() + 128 + 2;  // the sig member and the closing "}
+    const size_t key = json.find(kKey);
+    if (key != std::string_view::npos && json.rfind(kKey) == key) {
+        const size_t start = key + kKey.size();
+        const size_t end = json.find('"', start);
+        if (end != std::string_view::npos && json.size() == end + kTail &&
+            json.compare(end, kSig.size(), kSig) == 0 && json.substr(json.size() - 2) == "\"}" &&
+            json.substr(start, end - start).find('\\') == std::string_view::npos) {
+            return std::string(json.substr(start, end - start));
+        }
+    }
+    return parsed_content(json);
 }
 
 }  // namespace datt::relay::sqlite

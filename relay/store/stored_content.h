@@ -1,11 +1,11 @@
-// Reading a stored event's fields back from its stored JSON (events.json).
+// Reading a stored event's content back from its stored JSON (events.json).
 //
 // Since schema 10 the search index (events_fts) is contentless: it holds the tokens of
 // each event's content but not the text, which the JSON already holds. Search reads
 // (the substring check after FTS5's token match) and the writer's removals (FTS5's
-// 'delete' needs the very text that was indexed) take the content from the JSON with
-// the same reader Event::parse uses, so it is byte for byte the text the writer indexed
-// (event.content()), NUL characters included (SQLite's json_extract stops at one).
+// 'delete' needs the very text that was indexed) take the content from the JSON, byte
+// for byte the text the writer indexed (event.content()), NUL characters included
+// (SQLite's json_extract stops at one).
 #pragma once
 
 #include <optional>
@@ -14,8 +14,6 @@
 
 #include "event/limits.h"
 
-struct sqlite3;
-
 namespace datt::relay::sqlite {
 
 // Limits at least as wide as any the relay stores under (kind 4560 proofs carry two
@@ -23,10 +21,13 @@ namespace datt::relay::sqlite {
 event::Limits stored_limits();
 
 // The `content` of a stored event's JSON; nullopt when `json` is not an event's JSON.
+// Event::to_json writes one compact "content" member: when its string holds no escape,
+// the text between its quotes is the content (no parse); otherwise, or when the JSON is
+// not laid out so, it is read with the reader Event::parse uses (event_reader.h). Both
+// give the same text (fuzz/fuzz_stored_content.cpp).
 std::optional<std::string> stored_content(std::string_view json);
 
-// Registers datt_content(json) on `db`: stored_content as an SQL function (NULL when the
-// JSON is not an event's). SQLite result code.
-int register_content_function(sqlite3* db);
+// The same, always through event_reader.h (the reference for the shortcut above).
+std::optional<std::string> parsed_content(std::string_view json);
 
 }  // namespace datt::relay::sqlite

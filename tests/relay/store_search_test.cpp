@@ -12,6 +12,7 @@
 
 #include "proto/message.h"
 #include "store/sqlite_store.h"
+#include "store/stored_content.h"
 #include "store_support.h"
 #include "util/hex.h"
 
@@ -227,6 +228,20 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     write(events(300, 2400));
     EXPECT_EQ(unbounded_events(path_), 0);
     expect_all_shapes();
+}
+
+// The content the contentless index was given, read back from the stored JSON: the
+// shortcut for escape-free text and the event reader give event.content() byte for byte.
+TEST(StoredContent, IsTheEventsContentByteForByte) {
+    for (const std::string& content :
+         {std::string("plain words"), std::string(), std::string("a \"quote\" and \\ slash"),
+          std::string("nul\0inside", 10), std::string("\u00e9t\u00e9 \U0001F600 tab\t nl\n"),
+          std::string(R"({"content":"inner","sig":"x"})"), std::string("],\"content\":\"x")}) {
+        const Event e = sign_event(3, 100, 1, {{"t", R"(],"content":")"}}, content);
+        EXPECT_EQ(sqlite::stored_content(e.to_json()), e.content()) << content;
+        EXPECT_EQ(sqlite::parsed_content(e.to_json()), e.content()) << content;
+    }
+    EXPECT_EQ(sqlite::stored_content("not json"), std::nullopt);
 }
 
 // Schema 10 makes the search index contentless (sqlite_schema.h). A file written by
