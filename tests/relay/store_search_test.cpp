@@ -104,6 +104,20 @@ class SearchOrderTest : public ::testing::Test {
         }
     }
 
+    // Author `key` deletes (NIP-09) its first `n` stored events.
+    void delete_first(int key, size_t n) {
+        event::Tags targets;
+        for (const Event& e : stored_) {
+            if (e.pubkey() == test::test_pubkey(key) && targets.size() < n)
+                targets.push_back({"e", to_hex(e.id())});
+        }
+        write({sign_event(key, 3000, 5, targets, "")});
+        std::erase_if(stored_, [&](const Event& e) {
+            return std::any_of(targets.begin(), targets.end(),
+                               [&](const event::Tag& t) { return t[1] == to_hex(e.id()); });
+        });
+    }
+
     std::vector<std::string> expected(const Filter& filter, size_t limit) {
         std::vector<Event> matching;
         for (const Event& e : stored_) {
@@ -193,16 +207,7 @@ TEST_F(SearchOrderTest, ReplacementsReuseTheHighestSeqAndDeletionsLeaveGaps) {
                                [](const Event& e) { return e.content() == "needle profile v1"; }));
     EXPECT_EQ(unbounded_events(path_), 0);
     // The author deletes some of its events.
-    event::Tags targets;
-    for (const Event& e : stored_) {
-        if (e.pubkey() == test::test_pubkey(1) && targets.size() < 50)
-            targets.push_back({"e", to_hex(e.id())});
-    }
-    write({sign_event(1, 3000, 5, targets, "")});
-    std::erase_if(stored_, [&](const Event& e) {
-        return std::any_of(targets.begin(), targets.end(),
-                           [&](const event::Tag& t) { return t[1] == to_hex(e.id()); });
-    });
+    delete_first(1, 50);
     write(events(400, 1100));
     expect_all_shapes();
     EXPECT_EQ(unbounded_events(path_), 0);
@@ -296,18 +301,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaNineMakesTheSearchIndexContentless) {
     // A replacement and NIP-09 deletions, all of events indexed by the migration.
     write({sign_event(9, 5000, 0, {}, "needle profile v2")});
     std::erase_if(stored_, [](const Event& e) { return e.content() == "needle profile v1"; });
-    for (int author : {1, 8}) {
-        event::Tags targets;
-        for (const Event& e : stored_) {
-            if (e.pubkey() == test::test_pubkey(author) && targets.size() < 40)
-                targets.push_back({"e", to_hex(e.id())});
-        }
-        write({sign_event(author, 3000, 5, targets, "")});
-        std::erase_if(stored_, [&](const Event& e) {
-            return std::any_of(targets.begin(), targets.end(),
-                               [&](const event::Tag& t) { return t[1] == to_hex(e.id()); });
-        });
-    }
+    for (int author : {1, 8}) delete_first(author, 40);
     EXPECT_EQ(stored_with("quoted"), 0);
     expect_index_and_answers();
 }
