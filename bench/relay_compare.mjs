@@ -25,8 +25,9 @@
 // oldest relay's tree, the newer relays migrate their copy at start) and measures the
 // queries only.
 // --perf DIR records the relay with `perf record -g` (sampling, 999 Hz) during the timed
-// ingest and during the queries, into DIR/<relay>-<round>-{ingest,queries}.data, for
-// `perf report -i FILE` (the figures of such a run carry perf's overhead).
+// ingest and during the queries (with --database: the queries alone), into
+// DIR/<relay>-<round>-{ingest,queries}.data, for `perf report -i FILE` (the figures of
+// such a run carry perf's overhead).
 //
 // The data set (kind 1 from 500 authors, one of 1,000 topics each, eight words from 2,197
 // plus the index, one second apart) is a pure function of the index; it is signed once in
@@ -353,7 +354,9 @@ async function runOne(relayInfo, messages, options, deadline, round) {
   });
   try {
     if (options.database) {
+      const stopQueriesPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
       const queries = await measureQueries(relay.url, options.queries, deadline);
+      await stopQueriesPerf();
       return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, queries };
     }
     const sockets = await openConnections(relay.url, options.connections, deadline);
