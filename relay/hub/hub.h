@@ -272,7 +272,7 @@ class Hub final : public ChannelService {
     // The hub's own unilateral closes (hub_force_closes), by channel.
     std::map<channel::ChannelId, ForceClose> force_closes_;
     // Counters for /metrics (any thread reads them).
-    std::array<std::atomic<uint64_t>, 9> broadcasts_{};  // by ResolutionKind, then closing
+    std::array<std::atomic<uint64_t>, 10> broadcasts_{};  // by ResolutionKind, then closing
     std::array<std::atomic<uint64_t>, 5> spends_{};      // by FundingSpendKind
     std::atomic<uint64_t> broadcast_refusals_{0};
     std::array<std::atomic<uint64_t>, 3> force_closes_total_{};  // by ForceReason (1, 2)
