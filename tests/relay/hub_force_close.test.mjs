@@ -49,6 +49,28 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     return BigInt(toSend);
   }
 
+  // A's HTLC stands through 5 confirmations of the block `minedAt` (the hub's timeout of it,
+  // or a commitment without its output) and is failed back at the 6th, once: A holds
+  // `wholeMsat` again.
+  async function failedBackAtSixth(a, minedAt, wholeMsat) {
+    const failBacks = 'datt_hub_onchain_fail_backs_total';
+    const before = await rig.metric(failBacks);
+    await rig.mineTo(minedAt + 4);
+    await sleep(2000);
+    for (let i = 0; i < 3; i += 1) while (a.step());
+    assert.equal(a.events.some((e) => e.type === 'htlc_failed'), false, 'not failed back before 6 confirmations');
+    assert.equal(a.info().htlcs, 1);
+    assert.equal(await rig.metric(failBacks), before);
+    await rig.mine(1);
+    await until([a], () => a.events.some((e) => e.type === 'htlc_failed') && a.info().htlcs === 0 &&
+      !a.info().has_changes_to_sign, 'A\'s HTLC failed back', 60000);
+    await sleep(1000);
+    while (a.step());
+    assert.match(a.events.find((e) => e.type === 'htlc_failed').reason, /^hub_payee_failed: /);
+    assert.equal(BigInt(a.info().to_local_msat), wholeMsat);
+    assert.equal(await rig.metric(failBacks), before + 1);
+  }
+
   // The one transaction spending `txid`'s output `vout` (mempool, or the last `blocks` blocks).
   async function spenderOf(txid, vout, what, blocks = 0) {
     const deadline = Date.now() + 90000;
@@ -119,24 +141,8 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     assert.equal(await rig.node.rpc('gettxout', [commitment.txid, htlcIndex, true]), null, 'the HTLC output is spent');
     assert.deepEqual((await rig.spendsOf(commitment.txid, 1)).map((t) => t.txid), [timeout.txid]);
 
-    // Five confirmations: A's HTLC still stands.
-    await rig.mineTo(minedAt + 4);
-    await sleep(2000);
-    for (let i = 0; i < 3; i += 1) while (a.step());
-    assert.equal(a.events.some((e) => e.type === 'htlc_failed'), false, 'not failed back before 6 confirmations');
-    assert.equal(a.info().htlcs, 1);
-    assert.equal(await rig.metric('datt_hub_onchain_fail_backs_total'), 0);
-
-    // The sixth: failed back, A whole again to the msat.
-    await rig.mine(1);
-    await until([a], () => a.events.some((e) => e.type === 'htlc_failed') && a.info().htlcs === 0 &&
-      !a.info().has_changes_to_sign, 'A\'s HTLC failed back', 60000);
-    await sleep(1000);
-    while (a.step());
-    assert.match(a.events.find((e) => e.type === 'htlc_failed').reason, /^hub_payee_failed: /);
-    assert.equal(BigInt(a.info().to_local_msat), A_FUNDING * 1000n);
+    await failedBackAtSixth(a, minedAt, A_FUNDING * 1000n);
     assert.equal(BigInt(a.info().to_remote_msat), 0n);
-    assert.equal(await rig.metric('datt_hub_onchain_fail_backs_total'), 1);
     // B, attached and silent, was told of the close before the kill or sees it now.
     await rig.reattach(b);
     await until([b], () => b.hubErrors.some((e) => e.startsWith('hub_channel_closed_onchain: ')), 'B told of the close');
@@ -210,10 +216,8 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     const paymentHash = hex(createHash('sha256').update(randomBytes(32)).digest());
     const sent = await pay(a, b, HTLC_MSAT, paymentHash, expiry);
     const closes = 'datt_hub_force_closes_total{reason="offered_expired"}';
-    const failBacks = 'datt_hub_onchain_fail_backs_total';
     const spends = 'datt_hub_onchain_spends_total{kind="local_commitment"}';
-    const [closesBefore, failBacksBefore, spendsBefore] =
-      [await rig.metric(closes), await rig.metric(failBacks), await rig.metric(spends)];
+    const [closesBefore, spendsBefore] = [await rig.metric(closes), await rig.metric(spends)];
 
     await rig.mineTo(expiry + 2);
     await rig.metricUntil(closes, closesBefore + 1, 'the hub closes B\'s channel');
@@ -227,23 +231,7 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     const minedAt = await rig.height();
     await rig.metricUntil(spends, spendsBefore + 1, 'the chain watch saw it');
 
-    // Five confirmations: A's HTLC still stands.
-    await rig.mineTo(minedAt + 4);
-    await sleep(2000);
-    for (let i = 0; i < 3; i += 1) while (a.step());
-    assert.equal(a.events.some((e) => e.type === 'htlc_failed'), false, 'not failed back before 6 confirmations');
-    assert.equal(a.info().htlcs, 1);
     assert.equal(BigInt(a.info().to_local_msat), A_MSAT - sent);
-    assert.equal(await rig.metric(failBacks), failBacksBefore);
-
-    // The sixth: failed back, A whole again to the msat, once.
-    await rig.mine(1);
-    await until([a], () => a.events.some((e) => e.type === 'htlc_failed') && a.info().htlcs === 0 &&
-      !a.info().has_changes_to_sign, 'A\'s HTLC failed back', 60000);
-    await sleep(1000);
-    while (a.step());
-    assert.match(a.events.find((e) => e.type === 'htlc_failed').reason, /^hub_payee_failed: /);
-    assert.equal(BigInt(a.info().to_local_msat), A_MSAT);
-    assert.equal(await rig.metric(failBacks), failBacksBefore + 1);
+    await failedBackAtSixth(a, minedAt, A_MSAT);
   });
 });

@@ -150,6 +150,16 @@ void two_htlcs(ChannelPair& pair, uint32_t height) {
     check(pair.flush(), pair);
 }
 
+// `cheater`'s commitment with both HTLCs, revoked once B fulfills A's HTLC (both
+// commitments move on).
+LocalCommitmentClose revoked_commitment(ChannelPair& pair, testing::Node& cheater, uint32_t height) {
+    two_htlcs(pair, height);
+    auto old = take(local_commitment_close(*cheater.channel, cheater.secrets));
+    check(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(11)), pair.to_a), pair);
+    check(pair.flush(), pair);
+    return old;
+}
+
 json balances(const ChannelPair& pair) {
     const BalanceSpec& spec = pair.a.channel->local_commit->spec;
     return {{"a_msat", spec.to_local.value()}, {"b_msat", spec.to_remote.value()}};
@@ -267,15 +277,9 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
     }
     if (name == "revoked_a" || name == "revoked_b") {
         const bool a_cheats = name == "revoked_a";
-        two_htlcs(pair, height);
-        testing::Node& cheater = a_cheats ? pair.a : pair.b;
         testing::Node& honest = a_cheats ? pair.b : pair.a;
-        const auto old = take(local_commitment_close(*cheater.channel, cheater.secrets));
-        const uint64_t old_number = cheater.channel->local_commit->number;
-        // B fulfills A's HTLC: both commitments move on and the old ones are revoked.
-        check(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(11)), pair.to_a),
-              pair);
-        check(pair.flush(), pair);
+        const auto old = revoked_commitment(pair, a_cheats ? pair.a : pair.b, height);
+        const uint64_t old_number = old.spec.commitment_number;
         const bitcoin::Script to = a_cheats ? sweep_script_b() : sweep_script_a();
         const ChainResolution by_honest = resolve(honest, old.commitment_tx, to);
         if (by_honest.kind != FundingSpendKind::kRevokedCommitment ||
@@ -288,11 +292,7 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
         return out;
     }
     if (name == "revoked_htlc_txs") {
-        two_htlcs(pair, height);
-        const auto old = take(local_commitment_close(*pair.a.channel, pair.a.secrets));
-        check(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(11)), pair.to_a),
-              pair);
-        check(pair.flush(), pair);
+        const auto old = revoked_commitment(pair, pair.a, height);
         out["revoked"] = tx_json(old.commitment_tx);
         out["cltv_expiry"] = height + 10;
         std::vector<bitcoin::Transaction> cheats;  // success first: it needs no lock
