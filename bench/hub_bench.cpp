@@ -16,8 +16,8 @@
 // until A holds its fulfilment; the
 // process's CPU time per payment (hub, writer and the clients' machines together: all in
 // this process), and by thread: the hub thread's (the hub's own capacity), the writer's and
-// the bench clients' (this thread: the payers' and payees' machines); the hub's WriteHubs per payment (each is at most one commit, one fsync; the
-// writer may join several); and the resident memory the channels added, per channel (the
+// the bench clients' (this thread: the payers' and payees' machines); the hub's WriteHubs
+// per payment (each is at most one commit, one fsync; the writer may join several); and the resident memory the channels added, per channel (the
 // hub's and the bench clients' copies together: an upper bound for the hub). A fourth
 // argument `trace` (one pair) adds where the time of a payment goes (hub_trace.h) and the
 // marks of the last payment.
