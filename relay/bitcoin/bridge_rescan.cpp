@@ -27,7 +27,8 @@ Result<json> Bridge::start_rescan(Watch& watch, const std::vector<OutPointKey>& 
         std::lock_guard lock(state_mutex_);
         tip = height_;
     }
-    const uint32_t oldest = tip >= kMaxRescanDepth ? tip - kMaxRescanDepth + 1 : 0;
+    // Nothing spends in the genesis block (its coinbase is not even in the node's tx index).
+    const uint32_t oldest = tip >= kMaxRescanDepth ? tip - kMaxRescanDepth + 1 : 1;
     const uint32_t from = std::max(from_height, oldest);
     // Blocks above the tip are scanned for every watch anyway: nothing to look back for.
     if (from > tip) return json{{"from_height", from}, {"to_height", tip}, {"spent", 0}};

@@ -152,11 +152,16 @@ describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
     const other = await connect(relay.url);
     try {
       // The faucet spends one of its coins; three blocks on top; only then does `late` watch it.
-      const third = await btc(client, { method: 'faucet', address: wallet.address, sats: 2000000 }, 60000);
+      // (A connection of its own for the faucet: 5 faucet or mine requests a minute per connection.
+      // The faucet's change left the chain with the reorganization: refused once, then dropped.)
+      let third = await btc(other, { method: 'faucet', address: wallet.address, sats: 2000000 }, 60000);
+      if (third[0] === 'BTC-ERR' && third[2].code === 'faucet_refused') {
+        third = await btc(other, { method: 'faucet', address: wallet.address, sats: 2000000 }, 60000);
+      }
       assert.equal(third[0], 'BTC-OK', JSON.stringify(third));
-      await btc(client, { method: 'mine', blocks: 1 });
+      await rpc('generatetoaddress', [1, wallet.address]);
       const spendHeight = await rpc('getblockcount');
-      await btc(client, { method: 'mine', blocks: 2 });
+      await rpc('generatetoaddress', [2, wallet.address]);
       const tip = spendHeight + 2;
       await statusUntil(late, (s) => s.height >= tip, 20000);
       const decoded = await rpc('getrawtransaction', [third[2].txid, 1]);
@@ -179,15 +184,16 @@ describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
       const done = await late.next(btcEvent('rescanned'), 20000, 'the end of the scan');
       assert.deepEqual(done[1], { type: 'rescanned', from_height: spendHeight - 1, to_height: spendHeight });
 
-      // From the genesis block: more blocks than one poll scans (50); found all the same, and
+      // From the genesis block (whose coinbase no node serves: skipped): more blocks than one
+      // poll scans (50); found all the same, and
       // told to the asking connection only (`other` watches the same outpoint live).
       await btc(other, { method: 'watch', outpoints: [coin] });
       const whole = await btc(late, { method: 'watch', outpoints: [coin], from_height: 0 });
-      assert.deepEqual(whole[2].rescan, { from_height: 0, to_height: tip, spent: 1 });
+      assert.deepEqual(whole[2].rescan, { from_height: 1, to_height: tip, spent: 1 });
       const again = await late.next(btcEvent('spend'), 60000, 'the spend found from block 0');
       assert.equal(again[1].height, spendHeight);
       const last = await late.next(btcEvent('rescanned'), 60000, 'the end of the scan from 0');
-      assert.deepEqual(last[1], { type: 'rescanned', from_height: 0, to_height: spendHeight });
+      assert.deepEqual(last[1], { type: 'rescanned', from_height: 1, to_height: spendHeight });
       assert.deepEqual(other.take(btcEvent('spend')), [], 'a rescan is told to the connection that asked');
     } finally {
       late.close();
