@@ -136,6 +136,9 @@ export class ChannelSync {
   /** The wallet's relay (ws URL) opened: read its NIP-11 and, if it is a hub, connect. */
   async attach(url) {
     await this.#load();
+    // The stored channels' outpoints to the wallet now (it watches them on each connection of
+    // its own), not at its first change: after a start with no new block there is none.
+    await this.#queue(() => this.#watchFundings());
     if (this.#url === url && this.#ws) return;
     this.#url = url;
     try {
