@@ -6,7 +6,8 @@
 //     id, code and message;
 //   - a request's id has 1..max_request_id_chars bytes and BTC-OK under it is valid JSON;
 //   - parameters respect the limits: tx and scripts non-empty and bounded, txids 64
-//     lowercase hex characters, header count 1..max_headers, watch lists 1..max_watch_items,
+//     lowercase hex characters, header count 1..max_headers, watch lists 1..max_watch_items
+//     (from_height only on a watch of outpoints, at most kMaxBtcHeight),
 //     mine 1..max_mine_blocks, faucet sats > 0;
 //   - re-serializing a request's parameters as JSON and parsing again gives the same call.
 #include <nlohmann/json.hpp>
@@ -40,6 +41,7 @@ json params_of(const proto::BtcCall& call) {
                 for (const auto& s : c.scripts) p["scripts"].push_back(datt::to_hex(s));
                 p["outpoints"] = json::array();
                 for (const auto& o : c.outpoints) p["outpoints"].push_back({{"txid", o.txid_hex}, {"vout", o.vout}});
+                if (c.from_height) p["from_height"] = *c.from_height;
             } else if constexpr (std::is_same_v<T, proto::BtcFaucet>) {
                 p["address"] = c.address;
                 p["sats"] = c.sats;
@@ -99,6 +101,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 DATT_FUZZ_CHECK(items >= 1 && items <= limits.max_watch_items);
                 for (const auto& s : c.scripts) DATT_FUZZ_CHECK(!s.empty() && s.size() <= limits.max_script_bytes);
                 for (const auto& o : c.outpoints) DATT_FUZZ_CHECK(datt::is_lower_hex(o.txid_hex, 64));
+                if (c.from_height) {
+                    DATT_FUZZ_CHECK(c.add && !c.outpoints.empty() && *c.from_height <= proto::kMaxBtcHeight);
+                }
             } else if constexpr (std::is_same_v<T, proto::BtcFaucet>) {
                 DATT_FUZZ_CHECK(c.sats > 0 && !c.address.empty() && c.address.size() <= limits.max_address_chars);
             } else if constexpr (std::is_same_v<T, proto::BtcMine>) {

@@ -66,7 +66,7 @@ Result<Bytes> hex_bytes(const json& value, const char* name, size_t max_bytes) {
 }
 
 Result<BtcWatch> watch(const json& params, bool add, const BtcLimits& limits) {
-    if (auto members = only_members(params, {"scripts", "outpoints"}); !members) return members.error();
+    if (auto members = only_members(params, {"scripts", "outpoints", "from_height"}); !members) return members.error();
     BtcWatch out;
     out.add = add;
     if (auto scripts = params.find("scripts"); scripts != params.end()) {
@@ -94,6 +94,12 @@ Result<BtcWatch> watch(const json& params, bool add, const BtcLimits& limits) {
     }
     const size_t items = out.scripts.size() + out.outpoints.size();
     if (items == 0) return bad("give at least one script or outpoint");
+    if (params.contains("from_height")) {
+        if (!add || out.outpoints.empty()) return bad("from_height goes with a watch of outpoints");
+        auto from = unsigned_member(params, "from_height", 0, kMaxBtcHeight);
+        if (!from) return from.error();
+        out.from_height = static_cast<uint32_t>(*from);
+    }
     if (items > limits.max_watch_items) {
         return bad("at most " + std::to_string(limits.max_watch_items) + " scripts and outpoints");
     }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -60,11 +61,15 @@ struct BtcOutpoint {
     bool operator==(const BtcOutpoint&) const = default;
 };
 // {"method": "watch"|"unwatch", "scripts": [<scriptPubKey hex>...],
-//  "outpoints": [{"txid": <hex>, "vout": <n>}...]}: at least one item in all.
+//  "outpoints": [{"txid": <hex>, "vout": <n>}...], "from_height": <n>}: at least one item in
+// all. from_height (watch with outpoints only, at most kMaxBtcHeight): the outpoints' spends
+// mined since that height are told too (the relay scans those blocks once).
+inline constexpr uint32_t kMaxBtcHeight = 10'000'000;
 struct BtcWatch {
     bool add = true;  // false: unwatch
     std::vector<Bytes> scripts;
     std::vector<BtcOutpoint> outpoints;
+    std::optional<uint32_t> from_height;
 };
 // {"method": "faucet", "address": <address>, "sats": <n>}: regtest only.
 struct BtcFaucet {

@@ -385,6 +385,10 @@ void Bridge::poll() {
         log::warn("bitcoin: scanning blocks again for the hub: " + rescanned.error().code + ": " +
                   rescanned.error().message);
     }
+    if (auto rescanned = rescan_for_clients(); !rescanned) {
+        log::warn("bitcoin: scanning blocks again for clients: " + rescanned.error().code + ": " +
+                  rescanned.error().message);
+    }
 }
 
 bool Bridge::anyone_watching() const {
@@ -485,7 +489,7 @@ Status Bridge::scan_tip(const ChainInfo& info) {
     return scan_mempool();
 }
 
-Status Bridge::scan_block(uint32_t height, const Hash256& hash, bool hub_only) {
+Result<std::vector<Bridge::BlockTx>> Bridge::block_transactions(const Hash256& hash) {
     auto block = call("getblock", json::array({hex_of(hash), true}));
     if (!block) return block.error();
     if (!block->is_object() || !block->contains("tx") || !(*block)["tx"].is_array()) {
@@ -501,6 +505,7 @@ Status Bridge::scan_block(uint32_t height, const Hash256& hash, bool hub_only) {
     }
     auto raws = batch("getrawtransaction", params);
     if (!raws) return raws.error();
+    std::vector<BlockTx> out;
     for (size_t i = 0; i < raws->size(); ++i) {
         const json& raw = (*raws)[i];
         if (!raw.is_string()) return make_error("rpc_reply_malformed", "getrawtransaction: expected hex");
@@ -511,8 +516,15 @@ Status Bridge::scan_block(uint32_t height, const Hash256& hash, bool hub_only) {
         if (bitcoin::txid(*tx) != txids[i]) {
             return make_error("node_lied", "getrawtransaction returned another transaction than " + hex_of(txids[i]));
         }
-        match_transaction(*tx, txids[i], height, &hash, hub_only);
+        out.push_back({std::move(*tx), txids[i]});
     }
+    return out;
+}
+
+Status Bridge::scan_block(uint32_t height, const Hash256& hash, bool hub_only) {
+    auto txs = block_transactions(hash);
+    if (!txs) return txs.error();
+    for (const BlockTx& t : *txs) match_transaction(t.tx, t.txid, height, &hash, hub_only);
     return Ok{};
 }
 
@@ -580,22 +592,27 @@ void Bridge::match_transaction(const bitcoin::Transaction& tx, const Hash256& tx
             const auto& prev = tx.inputs[vin].prevout;
             if (!watch.outpoints.count({prev.txid, prev.index})) continue;
             relevant = true;
-            json event = {{"type", "spend"},
-                          {"outpoint", {{"txid", hex_of(prev.txid)}, {"vout", prev.index}}},
-                          {"txid", hex_of(txid)},
-                          {"vin", vin}};
-            // The spending tx itself, for a channel client's resolver (a commitment is a few
-            // KB); one larger than a notification should carry is left out.
             if (!raw_tx) raw_tx = bitcoin::serialize(tx);
-            if (raw_tx->size() <= kMaxSpendTxBytes) event["tx"] = to_hex(*raw_tx);
-            if (height) {
-                event["height"] = *height;
-                event["block"] = hex_of(*block);
-            }
-            notify(id, event);
+            notify(id, spend_event(prev, txid, vin, *raw_tx, height, block));
         }
     }
     if (relevant && height) confirmed_[txid] = *height;
+}
+
+json Bridge::spend_event(const bitcoin::OutPoint& prev, const Hash256& txid, size_t vin, const Bytes& raw_tx,
+                         std::optional<uint32_t> height, const Hash256* block) {
+    json event = {{"type", "spend"},
+                  {"outpoint", {{"txid", hex_of(prev.txid)}, {"vout", prev.index}}},
+                  {"txid", hex_of(txid)},
+                  {"vin", vin}};
+    // The spending tx itself, for a channel client's resolver (a commitment is a few KB); one
+    // larger than a notification should carry is left out.
+    if (raw_tx.size() <= kMaxSpendTxBytes) event["tx"] = to_hex(raw_tx);
+    if (height) {
+        event["height"] = *height;
+        event["block"] = hex_of(*block);
+    }
+    return event;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -758,9 +775,16 @@ Result<json> Bridge::watch(ConnectionId from, const proto::BtcWatch& request) {
         for (const auto& s : request.scripts) watch.scripts.erase(s);
         for (const auto& o : outpoints) watch.outpoints.erase(o);
     }
+    json result = json::object();
+    if (request.from_height) {
+        auto rescan = start_rescan(watch, outpoints, *request.from_height);
+        if (!rescan) return rescan.error();
+        result["rescan"] = std::move(*rescan);
+    }
     std::lock_guard lock(state_mutex_);
-    return json{{"scripts", watch.scripts.size()}, {"outpoints", watch.outpoints.size()}, {"height", height_},
-                {"tip", hex_of(tip_)}};
+    result.update(json{{"scripts", watch.scripts.size()}, {"outpoints", watch.outpoints.size()}, {"height", height_},
+                       {"tip", hex_of(tip_)}});
+    return result;
 }
 
 Status Bridge::faucet_allowed(ConnectionId from) {

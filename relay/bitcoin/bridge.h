@@ -9,7 +9,9 @@
 // The hub (relay/hub/chain_watch.h) watches outpoints through watch_spend: their spends are
 // matched in every scanned block and mempool transaction (next to the clients' watches) and
 // handed to its listener; a watch may ask for blocks from a height on to be scanned again
-// (kMaxBlocksPerPoll per poll), for spends mined while the relay was down.
+// (kMaxBlocksPerPoll per poll), for spends mined while the relay was down. A client's watch
+// of outpoints may ask the same (`from_height`, bridge_rescan.cpp): the spends mined while it
+// was away are told to it alone.
 //
 // Bounds: 1,024 queued requests in all and 16 per connection (else BTC-ERR "busy"); 100
 // watched scripts + outpoints per connection; faucet and mine requests per minute for all
@@ -67,10 +69,21 @@ class Bridge final : public BitcoinService {
         std::optional<proto::BtcRequest> request;  // none: the connection closed (or a job)
         std::function<void()> job;                 // the hub's question, run on the thread
     };
+    using OutPointKey = std::pair<Hash256, uint32_t>;
+    struct Rescan {  // a client's blocks to scan again for spends of its outpoints
+        std::set<OutPointKey> outpoints;  // spent (gettxout), their spend not found yet
+        uint32_t from = 0;                // the first height asked for
+        uint32_t next = 0;                // the next height to scan
+    };
     struct Watch {
         std::set<Bytes> scripts;
-        std::set<std::pair<Hash256, uint32_t>> outpoints;
+        std::set<OutPointKey> outpoints;
         std::deque<double> faucet_times;  // seconds, the last minute's faucet/mine requests
+        std::optional<Rescan> rescan;
+    };
+    struct BlockTx {
+        bitcoin::Transaction tx;
+        Hash256 txid;
     };
     struct Coin {  // the faucet's own unspent outputs (P2PKH to faucet_key_)
         bitcoin::OutPoint outpoint;
@@ -98,7 +111,15 @@ class Bridge final : public BitcoinService {
     [[nodiscard]] Status scan_tip(const ChainInfo& info);
     // hub_only: a rescan for the hub's outpoints (clients were told of those blocks already).
     [[nodiscard]] Status scan_block(uint32_t height, const Hash256& hash, bool hub_only = false);
+    [[nodiscard]] Result<std::vector<BlockTx>> block_transactions(const Hash256& hash);
     [[nodiscard]] Status scan_mempool();
+    // A client's `from_height` (bridge_rescan.cpp): the range to scan and how many of
+    // `outpoints` are spent; then, each poll, kMaxRescanBlocksPerPoll blocks for all clients.
+    [[nodiscard]] Result<json> start_rescan(Watch& watch, const std::vector<OutPointKey>& outpoints, uint32_t from_height);
+    [[nodiscard]] Status rescan_for_clients();
+    // The `spend` notification of `prev` by input `vin` of `tx` (with its bytes when not too large).
+    static json spend_event(const bitcoin::OutPoint& prev, const Hash256& txid, size_t vin, const Bytes& raw_tx,
+                            std::optional<uint32_t> height, const Hash256* block);
     [[nodiscard]] Status rescan_for_hub();
     void match_transaction(const bitcoin::Transaction& tx, const Hash256& txid, std::optional<uint32_t> height,
                            const Hash256* block, bool hub_only = false);

@@ -12,12 +12,18 @@
 // author did not answer, within seconds, and nothing is paid. Last, Alice closes her channel:
 // the closing output reaches her wallet after a block, and Carol still counts the receipts'
 // sats (issue 13 item 6's flow: open channel -> tip -> receipt shown to another user -> close).
+// While Bob's browser is closed, the hub's latest commitment of his channel is broadcast and
+// mined, three blocks deep: when Bob reopens the page, his app finds the spend (the bridge
+// scans again from the funding's block: `watch` `from_height`), resolves it in wasm, says what
+// comes back from which block, broadcasts the sweep of his balance, and after a block his
+// wallet's confirmed balance has grown by the sweep's output, exact to the sat.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { createCommunity, fundAccounts, msat, openApp, openChannels, stage, tipOverChannel as tipPost } from './channel_rig.mjs';
+import { hubCommitmentSpending } from './hub_commitment.mjs';
 import { go, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -54,6 +60,7 @@ before(async () => {
 
 after(async () => {
   for (const who of [Alice, Bob, Carol]) await who.browser?.close().catch(() => {});
+  if (Bob.profileDir) rmSync(Bob.profileDir, { recursive: true, force: true });
   await app?.relay.stop();
   await app?.node.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -150,7 +157,9 @@ test('Bob\'s key locked, then Bob offline: Alice gets a clear status within seco
   let form = await tipOverChannel(Alice.page, 2);
   await form.getByRole('alert').filter({ hasText: 'author is online but their key is locked' }).waitFor(T);
 
-  await Bob.browser.close();
+  Bob.fundingTxid = await Bob.page.getByTestId('channel-funding-txid').first().innerText();
+  Bob.profileDir = Bob.browser.profileDir;
+  await Bob.browser.close({ keepProfile: true });
   Bob.browser = null;
   const started = Date.now();
   form = await tipOverChannel(Alice.page, 2);
@@ -192,4 +201,58 @@ test('Alice closes her channel: the closing output reaches her wallet after a bl
     await Carol.page.locator('article.post-full').waitFor(T);
     await waitFor('Carol still sees 6 sats', () => postSats(Carol.page), 6n, 30000);
     for (const who of [Alice, Carol]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
+  });
+
+test('the hub closes Bob\'s channel while his browser is closed: back, his app finds the spend and sweeps his balance to the sat',
+  { timeout: 240000 }, async () => {
+    const decode = (rawHex) => datt.bitcoin.decodeTransaction(Buffer.from(rawHex, 'hex'), 'bcoin-regtest');
+    const commitment = hubCommitmentSpending(path.join(dir, 'datt.sqlite3'), Bob.fundingTxid, decode);
+    assert.equal(await app.rpc('sendrawtransaction', [commitment.hex]), commitment.txid);
+    await app.rpc('generatetoaddress', [1, app.nobody]);
+    const spendHeight = await app.rpc('getblockcount', []);
+    assert.equal((await app.rpc('getrawtransaction', [commitment.txid, true])).confirmations, 1, 'the commitment is mined');
+    await app.rpc('generatetoaddress', [2, app.nobody]);
+    // Bob's balance after the tips (1 + 5 sats), less the commitment's fee (he funded: 2,500 sat/kw x 724).
+    const bobSats = CHANNEL_SATS - BOB_PUSH_SATS + 6n - (2500n * 724n) / 1000n;
+    const toRemote = commitment.outputs.findIndex((o) => BigInt(o.value) === bobSats);
+    assert.ok(toRemote >= 0, `Bob's ${bobSats} sats are an output of the hub's commitment: ${JSON.stringify(commitment.outputs)}`);
+
+    await openApp(Bob, await launchProfile(Bob.profileDir), app.base);
+    await go(Bob.page, '#/channels');
+    const resolution = Bob.page.getByTestId('channel-resolution').first();
+    await resolution.waitFor({ timeout: 90000 }).catch(async (error) => {
+      await screenshot(Bob.page, 'channel-tips-no-rescan');
+      throw new Error(`${error.message}; the worker said: ${Bob.warnings.join(' | ')}`);
+    });
+    assert.equal(await Bob.page.getByTestId('channel').first().getAttribute('data-spent'), 'unilateral');
+    assert.equal(await resolution.getAttribute('data-kind'), 'remote_commitment');
+    const told = /^([\d,]+) sats come back to your wallet from block (\d+)\.$/.exec(await resolution.innerText());
+    assert.ok(told, await resolution.innerText());
+    assert.equal(Number(told[2]), spendHeight + 1, 'due from the block after the commitment\'s');
+
+    // Due already (the chain is 2 blocks past it): the sweep is in the node's mempool.
+    let sweep;
+    await waitFor('the sweep in the node\'s mempool', async () => {
+      for (const txid of await app.rpc('getrawmempool', [])) {
+        const d = decode(await app.rpc('getrawtransaction', [txid, false]));
+        if (d.vin.some((i) => i.txid === commitment.txid && i.vout === toRemote)) sweep = d;
+      }
+      return Boolean(sweep);
+    }, true, 60000);
+    assert.equal(sweep.vout.length, 1);
+    const swept = sweep.vout[0].valueSats;
+    const fee = bobSats - swept;
+    assert.ok(fee >= (2500n * BigInt(sweep.weight)) / 1000n && fee <= (2500n * BigInt(sweep.weight + 3)) / 1000n,
+      `the sweep's fee ${fee} is the channel's feerate for weight ${sweep.weight}`);
+    assert.equal(BigInt(told[1].replaceAll(',', '')), swept, 'the page says what the sweep pays');
+
+    await go(Bob.page, '#/wallet');
+    await Bob.page.getByTestId('wallet-page').waitFor(T);
+    const confirmedBefore = await satsOf(Bob.page, 'balance-confirmed');
+    await app.rpc('generatetoaddress', [1, app.nobody]);
+    await waitFor('Bob\'s confirmed balance with the swept sats', () => satsOf(Bob.page, 'balance-confirmed'), confirmedBefore + swept, 60000);
+    await go(Bob.page, '#/channels');
+    await waitFor('the page says it came back', () => resolution.innerText(), `${swept.toLocaleString('en')} sats came back to your wallet (confirmed).`, 60000);
+    await screenshot(Bob.page, 'channel-tips-rescanned');
+    assert.deepEqual(Bob.browser.errors, [], 'Bob\'s page errors');
   });

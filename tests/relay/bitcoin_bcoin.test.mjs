@@ -2,8 +2,9 @@
 // and stopped here, 127.0.0.1): the faucet funds a BIP-84 address (m/84'/1'/0'/0/0 of the
 // BIP-39 test mnemonic, derived with bcoin's HD code), a watcher is told of the payment, its
 // confirmation, a spend and a reorganization; headers by range link and end at the node's
-// tip; the merkle proof holds the txid; broadcast verdicts; the node stopped mid-test gives
-// clear errors and the relay recovers when it returns.
+// tip; the merkle proof holds the txid; broadcast verdicts; a spend mined before a watch is
+// told to a watch with from_height (the bridge scans those blocks again, to that client only);
+// the node stopped mid-test gives clear errors and the relay recovers when it returns.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,7 +14,7 @@ import { after, before, describe, it } from 'node:test';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
 import { repoRoot } from '../support/vectors.mjs';
-import { bridgeArgs, btc, btcEvent, displayHex, freePort, rawTx, sha256d } from './bitcoin_support.mjs';
+import { bridgeArgs, btc, btcEvent, displayHex, freePort, rawTx, sha256d, statusUntil } from './bitcoin_support.mjs';
 import { connect, startRelay } from './support.mjs';
 
 process.env.NODE_BACKEND = 'js';
@@ -144,6 +145,60 @@ describe('bridge against bcoin regtest', { timeout: 170000 }, () => {
     assert.equal(reorg[1].fork_height, height - 1);
     assert.equal(reorg[1].old_tip, mined[2].blocks[0]);
     await client.next(btcEvent('unconfirmed', (e) => e.txid === second[2].txid), 20000, 'unconfirmed');
+  });
+
+  it('a spend mined before the watch: told to a watch with from_height, after a scan of those blocks', async () => {
+    const late = await connect(relay.url);
+    const other = await connect(relay.url);
+    try {
+      // The faucet spends one of its coins; three blocks on top; only then does `late` watch it.
+      // (A connection of its own for the faucet: 5 faucet or mine requests a minute per connection.
+      // The faucet's change left the chain with the reorganization: refused once, then dropped.)
+      let third = await btc(other, { method: 'faucet', address: wallet.address, sats: 2000000 }, 60000);
+      if (third[0] === 'BTC-ERR' && third[2].code === 'faucet_refused') {
+        third = await btc(other, { method: 'faucet', address: wallet.address, sats: 2000000 }, 60000);
+      }
+      assert.equal(third[0], 'BTC-OK', JSON.stringify(third));
+      await rpc('generatetoaddress', [1, wallet.address]);
+      const spendHeight = await rpc('getblockcount');
+      await rpc('generatetoaddress', [2, wallet.address]);
+      const tip = spendHeight + 2;
+      await statusUntil(late, (s) => s.height >= tip, 20000);
+      const decoded = await rpc('getrawtransaction', [third[2].txid, 1]);
+      const coin = { txid: decoded.vin[0].txid, vout: decoded.vin[0].vout };
+      const fresh = { txid: third[2].txid, vout: 0 };  // unspent: nothing to look for
+
+      const bad = await btc(late, { method: 'watch', scripts: [wallet.script], from_height: 1 });
+      assert.equal(bad[2].code, 'btc_bad_params', JSON.stringify(bad));
+      const beyond = await btc(late, { method: 'watch', outpoints: [coin], from_height: tip + 1 });
+      assert.deepEqual(beyond[2].rescan, { from_height: tip + 1, to_height: tip, spent: 0 }, JSON.stringify(beyond));
+      const watching = await btc(late, { method: 'watch', outpoints: [coin, fresh], from_height: spendHeight - 1 });
+      assert.equal(watching[0], 'BTC-OK', JSON.stringify(watching));
+      assert.deepEqual(watching[2].rescan, { from_height: spendHeight - 1, to_height: tip, spent: 1 });
+      const spend = await late.next(btcEvent('spend'), 20000, 'the spend found again');
+      assert.deepEqual(spend[1].outpoint, coin);
+      assert.equal(spend[1].txid, third[2].txid);
+      assert.equal(spend[1].height, spendHeight);
+      assert.equal(spend[1].block, await rpc('getblockhash', [spendHeight]));
+      assert.equal(spend[1].tx, await rpc('getrawtransaction', [third[2].txid, 0]));
+      const done = await late.next(btcEvent('rescanned'), 20000, 'the end of the scan');
+      assert.deepEqual(done[1], { type: 'rescanned', from_height: spendHeight - 1, to_height: spendHeight });
+
+      // From the genesis block (whose coinbase no node serves: skipped): more blocks than one
+      // poll scans (50); found all the same, and
+      // told to the asking connection only (`other` watches the same outpoint live).
+      await btc(other, { method: 'watch', outpoints: [coin] });
+      const whole = await btc(late, { method: 'watch', outpoints: [coin], from_height: 0 });
+      assert.deepEqual(whole[2].rescan, { from_height: 1, to_height: tip, spent: 1 });
+      const again = await late.next(btcEvent('spend'), 60000, 'the spend found from block 0');
+      assert.equal(again[1].height, spendHeight);
+      const last = await late.next(btcEvent('rescanned'), 60000, 'the end of the scan from 0');
+      assert.deepEqual(last[1], { type: 'rescanned', from_height: 1, to_height: spendHeight });
+      assert.deepEqual(other.take(btcEvent('spend')), [], 'a rescan is told to the connection that asked');
+    } finally {
+      late.close();
+      other.close();
+    }
   });
 
   it('the node stopped mid-test gives clear errors; the relay recovers when it returns', async () => {

@@ -44,6 +44,11 @@ TEST(BtcRequest, Methods) {
     EXPECT_FALSE(w.add);
     EXPECT_EQ(w.scripts, std::vector<Bytes>{Bytes{0x51}});
     EXPECT_EQ(w.outpoints, (std::vector<BtcOutpoint>{{kTxid, 3}}));
+    EXPECT_FALSE(w.from_height);
+    auto rescan = std::get<BtcWatch>(request(R"(["BTC","1",{"method":"watch","outpoints":[{"txid":")" + kTxid +
+                                             R"(","vout":0}],"from_height":10000000}])")
+                                         .call);
+    EXPECT_EQ(rescan.from_height, 10'000'000u);
     auto f = std::get<BtcFaucet>(request(R"(["BTC","1",{"method":"faucet","address":"rb1q","sats":5}])").call);
     EXPECT_EQ(f.sats, 5u);
     auto m = std::get<BtcMine>(request(R"(["BTC","1",{"method":"mine","blocks":2}])").call);
@@ -65,6 +70,14 @@ TEST(BtcRequest, Rejections) {
     EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"headers","from":0,"count":0}])"), "btc_bad_params");
     EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"proof","txid":"ab"}])"), "btc_bad_params");
     EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"watch"}])"), "btc_bad_params");
+    const std::string outpoint = R"("outpoints":[{"txid":")" + kTxid + R"(","vout":0}])";
+    // from_height: only with outpoints, only on watch, a height within kMaxBtcHeight.
+    EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"watch","scripts":["51"],"from_height":1}])"), "btc_bad_params");
+    EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"unwatch",)" + outpoint + R"(,"from_height":1}])"), "btc_bad_params");
+    EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"watch",)" + outpoint + R"(,"from_height":-1}])"), "btc_bad_params");
+    EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"watch",)" + outpoint + R"(,"from_height":10000001}])"),
+              "btc_bad_params");
+    EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"watch",)" + outpoint + R"(,"from_height":"5"}])"), "btc_bad_params");
     EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"mine","blocks":201}])"), "btc_bad_params");
     EXPECT_EQ(invalid_code(R"(["BTC","1",{"method":"faucet","address":"x","sats":0}])"), "btc_bad_params");
     json many = json::array();

@@ -38,7 +38,7 @@ const isMsat = (v) => typeof v === 'string' && /^\d{1,22}$/.test(v) && BigInt(v)
  * A stored channel: {id (its temporary_channel_id, the key), stage, state (the wasm machine's
  * bytes), seed {nonce, ciphertext} (the channel's 32-byte seed sealed under the device key),
  * fundingSats, network, createdAt, minimumDepth, funding? {script, sats, txid?, vout?,
- * transaction?, unsigned?}, closing? {tx, txid, ourSats, broadcast, problem?} (the cooperative close's
+ * transaction?, unsigned?, height? (the block that confirmed it: spends are looked for from there)}, closing? {tx, txid, ourSats, broadcast, problem?} (the cooperative close's
  * transaction signed by both, what it pays this wallet, whether the node took it), message?
  * (the hub's last warning or error), spentBy? {txid, kind: cooperative|unilateral, height} (the
  * funding output's spend, seen by the chain watch), resolution? (what this browser broadcasts after
@@ -61,6 +61,7 @@ export function checkChannel(record) {
     if (f.txid !== undefined && !HEX64.test(f.txid)) fail('bad funding txid');
     if (f.vout !== undefined && (!Number.isInteger(f.vout) || f.vout < 0)) fail('bad funding vout');
     if (f.transaction !== undefined && !isBytes(f.transaction, 10, 400000)) fail('bad funding transaction');
+    if (f.height !== undefined && (!Number.isInteger(f.height) || f.height < 0)) fail('bad funding height');
   }
   if (record.closing !== undefined) {
     const c = record.closing;

@@ -17,6 +17,7 @@ import { chainHash, checkFundingAmount, closingRecord, droppedAdds, formatMsat, 
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
 import { checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend } from './resolution.js';
 import { commit, putMeta, readChannelData, readMeta } from './store.js';
+import { channelWatches, withFundingHeight } from './watches.js';
 import { tipInvoiceFields } from './invoice_request.js';
 import { getTx, readChain } from '../wallet/store.js';
 
@@ -135,6 +136,9 @@ export class ChannelSync {
   /** The wallet's relay (ws URL) opened: read its NIP-11 and, if it is a hub, connect. */
   async attach(url) {
     await this.#load();
+    // The stored channels' outpoints to the wallet now (it watches them on each connection of
+    // its own), not at its first change: after a start with no new block there is none.
+    await this.#queue(() => this.#watchFundings());
     if (this.#url === url && this.#ws) return;
     this.#url = url;
     try {
@@ -581,17 +585,24 @@ export class ChannelSync {
 
   /**
    * Every funded channel's funding output is watched through the wallet's bridge connection,
-   * until its spend is in a block (the bridge allows 100 scripts and outpoints per connection).
+   * until its spend is in a block (the bridge allows 100 scripts and outpoints per connection),
+   * from the funding's block (watches.js): on each new connection the bridge looks for spends
+   * mined since, so a close while no tab was open is resolved like one seen live.
    */
   async #watchFundings() {
-    const outpoints = [...this.#channels.values()]
-      .filter((r) => r.funding?.txid && Number.isInteger(r.funding.vout) && !['opening', 'funding_needed', 'failed'].includes(r.stage)
-        && !(r.spentBy && r.spentBy.height !== null))
-      .map((r) => ({ txid: r.funding.txid, vout: r.funding.vout }));
-    for (const r of this.#channels.values()) {
-      for (const t of r.resolution?.txs ?? []) if (t.status === 'waiting') outpoints.push(...t.inputs);
-    }
+    await this.#storeFundingHeights();
+    const outpoints = channelWatches([...this.#channels.values()]);
     if (outpoints.length) await this.#wallet.watchOutpoints(outpoints).catch(() => {});
+  }
+
+  // The funding's block, from the wallet's record of its transaction, kept in the channel's
+  // record (records of older versions of the app have none): spends are looked for from there.
+  async #storeFundingHeights() {
+    for (const record of [...this.#channels.values()]) {
+      if (!record.funding?.txid || Number.isInteger(record.funding.height)) continue;
+      const next = withFundingHeight(record, await getTx(this.#walletDb, record.funding.txid).catch(() => null));
+      if (next) await this.#save(next);
+    }
   }
 
   /**

@@ -15,6 +15,7 @@
 import { confirmTx, getTx, putMeta, putRecords, readAccount, readChain, readHeaderHash, readScan, readWallet, recordPayment,
   resetWallet, storeChain } from './store.js';
 import { conflictRecords } from './records.js';
+import { outpointWatchRequests } from './watch_requests.js';
 
 const HEADERS_PER_REQUEST = 500;
 const WATCH_CHUNK = 100;
@@ -153,20 +154,23 @@ export class WalletSync {
       await this.#relay.btc('watch', { scripts });
       for (const hex of scripts) this.#watching.add(hex);
     }
-    const outpoints = [...this.#outpoints].filter(([key]) => !this.#watching.has(key));
-    for (let i = 0; i < outpoints.length; i += WATCH_CHUNK) {
-      const chunk = outpoints.slice(i, i + WATCH_CHUNK);
-      await this.#relay.btc('watch', { outpoints: chunk.map(([, o]) => o) });
-      for (const [key] of chunk) this.#watching.add(key);
+    const outpoints = [...this.#outpoints].filter(([key]) => !this.#watching.has(key)).map(([, o]) => o);
+    for (const request of outpointWatchRequests(outpoints, WATCH_CHUNK)) {
+      await this.#relay.btc('watch', request);
+      for (const o of request.outpoints) this.#watching.add(`${o.txid}:${o.vout}`);
     }
   }
 
   /**
    * Watches outpoints that are not the wallet's (a channel's funding output): their spends
-   * go to `onSpend` (channels/sync.js), on this connection and every later one.
+   * go to `onSpend` (channels/sync.js), on this connection and every later one; those with a
+   * `fromHeight` also their spends mined since that block (the bridge scans them again each
+   * time a connection starts watching: a spend while no tab was open is told too).
    */
   async watchOutpoints(outpoints) {
-    for (const o of outpoints) this.#outpoints.set(`${o.txid}:${o.vout}`, { txid: o.txid, vout: o.vout });
+    for (const o of outpoints) {
+      this.#outpoints.set(`${o.txid}:${o.vout}`, { txid: o.txid, vout: o.vout, fromHeight: o.fromHeight });
+    }
     if (this.account && this.#scan && this.#relay) await this.#watch();
   }
 
