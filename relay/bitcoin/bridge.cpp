@@ -154,6 +154,25 @@ void Bridge::watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from
     wake_.notify_one();
 }
 
+void Bridge::set_payment_listener(std::function<void(const PaymentSeen&)> listener) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({0, std::nullopt, [this, listener = std::move(listener)] { payment_listener_ = listener; }});
+    wake_.notify_one();
+}
+
+void Bridge::watch_script(Bytes script, uint32_t rescan_from) {
+    auto job = [this, script = std::move(script), rescan_from] {
+        hub_scripts_.insert(script);
+        mempool_seen_.clear();  // what is in the mempool already is news for this script
+        if (rescan_from > 0) rescan_from_ = std::min(rescan_from_.value_or(rescan_from), rescan_from);
+        next_poll_ = Clock::now();
+    };
+    // Not bounded by the queue, as watch_spend: the hub's wallet watches a bounded window.
+    std::lock_guard lock(mutex_);
+    queue_.push_back({0, std::nullopt, std::move(job)});
+    wake_.notify_one();
+}
+
 void Bridge::broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) {
     auto job = [this, raw = std::move(raw), done] {
         auto verdict = broadcast(raw);
@@ -166,7 +185,8 @@ void Bridge::broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> 
     queue_job(std::move(job), [&] { done(make_error("busy", "the bridge's queue is full")); });
 }
 
-// Scans blocks again from rescan_from_ for the hub's outpoints, kMaxBlocksPerPoll per call.
+// Scans blocks again from rescan_from_ for the hub's outpoints and scripts, kMaxBlocksPerPoll
+// per call.
 Status Bridge::rescan_for_hub() {
     if (!rescan_from_) return Ok{};
     uint32_t height;
@@ -388,7 +408,7 @@ void Bridge::poll() {
 }
 
 bool Bridge::anyone_watching() const {
-    if (!hub_outpoints_.empty()) return true;
+    if (!hub_outpoints_.empty() || !hub_scripts_.empty()) return true;
     for (const auto& [id, watch] : watches_) {
         if (!watch.scripts.empty() || !watch.outpoints.empty()) return true;
     }
@@ -553,6 +573,12 @@ void Bridge::match_transaction(const bitcoin::Transaction& tx, const Hash256& tx
         if (!hub_outpoints_.count({in.prevout.txid, in.prevout.index}) || !spend_listener_) continue;
         relevant = true;
         spend_listener_(SpendSeen{in.prevout, tx, height});
+    }
+    for (const bitcoin::TxOut& out : tx.outputs) {
+        if (!hub_scripts_.count(out.script_pubkey) || !payment_listener_) continue;
+        relevant = true;
+        payment_listener_(PaymentSeen{txid, tx, height});
+        break;  // once per transaction: the wallet reads every output
     }
     if (hub_only) return;
     std::optional<Bytes> raw_tx;  // serialized once, for the spend notifications
