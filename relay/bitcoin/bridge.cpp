@@ -133,44 +133,43 @@ void Bridge::unspent_output(const Hash256& txid, uint32_t vout,
     queue_job(std::move(job), [&] { done(make_error("busy", "the bridge's queue is full")); });
 }
 
+// The hub's jobs are not bounded by the queue: they are a few per channel (and the wallet's
+// bounded window), the hub bounds its channels, and losing one would lose a spend or a coin.
+void Bridge::push_hub_job(std::function<void()> job) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back({0, std::nullopt, std::move(job)});
+    wake_.notify_one();
+}
+
+// What is in the mempool already is news for a new watch; blocks from `rescan_from` are
+// scanned again for it.
+void Bridge::hub_watch_added(uint32_t rescan_from) {
+    mempool_seen_.clear();
+    if (rescan_from > 0) rescan_from_ = std::min(rescan_from_.value_or(rescan_from), rescan_from);
+    next_poll_ = Clock::now();
+}
+
 void Bridge::set_spend_listener(std::function<void(const SpendSeen&)> listener) {
     // Set on the bridge's thread, in order with the watches that follow it.
-    std::lock_guard lock(mutex_);
-    queue_.push_back({0, std::nullopt, [this, listener = std::move(listener)] { spend_listener_ = listener; }});
-    wake_.notify_one();
+    push_hub_job([this, listener = std::move(listener)] { spend_listener_ = listener; });
 }
 
 void Bridge::watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) {
-    auto job = [this, outpoint, rescan_from] {
+    push_hub_job([this, outpoint, rescan_from] {
         hub_outpoints_.insert({outpoint.txid, outpoint.index});
-        mempool_seen_.clear();  // what is in the mempool already is news for this outpoint
-        if (rescan_from > 0) rescan_from_ = std::min(rescan_from_.value_or(rescan_from), rescan_from);
-        next_poll_ = Clock::now();
-    };
-    // Not bounded by the queue: the hub watches a few outpoints per channel, and losing
-    // one would lose a spend. The hub bounds its channels.
-    std::lock_guard lock(mutex_);
-    queue_.push_back({0, std::nullopt, std::move(job)});
-    wake_.notify_one();
+        hub_watch_added(rescan_from);
+    });
 }
 
 void Bridge::set_payment_listener(std::function<void(const PaymentSeen&)> listener) {
-    std::lock_guard lock(mutex_);
-    queue_.push_back({0, std::nullopt, [this, listener = std::move(listener)] { payment_listener_ = listener; }});
-    wake_.notify_one();
+    push_hub_job([this, listener = std::move(listener)] { payment_listener_ = listener; });
 }
 
 void Bridge::watch_script(Bytes script, uint32_t rescan_from) {
-    auto job = [this, script = std::move(script), rescan_from] {
+    push_hub_job([this, script = std::move(script), rescan_from] {
         hub_scripts_.insert(script);
-        mempool_seen_.clear();  // what is in the mempool already is news for this script
-        if (rescan_from > 0) rescan_from_ = std::min(rescan_from_.value_or(rescan_from), rescan_from);
-        next_poll_ = Clock::now();
-    };
-    // Not bounded by the queue, as watch_spend: the hub's wallet watches a bounded window.
-    std::lock_guard lock(mutex_);
-    queue_.push_back({0, std::nullopt, std::move(job)});
-    wake_.notify_one();
+        hub_watch_added(rescan_from);
+    });
 }
 
 void Bridge::broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) {

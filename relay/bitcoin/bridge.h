@@ -106,6 +106,8 @@ class Bridge final : public BitcoinService {
     void match_transaction(const bitcoin::Transaction& tx, const Hash256& txid, std::optional<uint32_t> height,
                            const Hash256* block, bool hub_only = false);
     void queue_job(std::function<void()> job, const std::function<void()>& refused);
+    void push_hub_job(std::function<void()> job);  // unbounded: the hub's watches
+    void hub_watch_added(uint32_t rescan_from);    // bridge thread
     bool anyone_watching() const;
 
     [[nodiscard]] Result<json> status();

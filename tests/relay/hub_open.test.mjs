@@ -9,7 +9,9 @@
 //     is funded, the other refused (hub_wallet_empty): no coin is spent twice;
 //   - the winner (R) accepts the hub's open_channel (datt.channel.accept), the hub's funding
 //     tx is broadcast after funding_signed and pays the channel's 2-of-2 output exactly; after
-//     3 confirmations A (who funded her own channel) pays R 50,000 sats through the hub: R's
+//     3 confirmations and a restart of the relay (killed: the hub reloads the channel it
+//     funded, R reattaches; the wallet holds the funding's change, confirmed), A (who
+//     funded her own channel) pays R 50,000 sats through the hub: R's
 //     balance is exact to the msat; R closes cooperatively and its output of the mined
 //     closing tx is exactly 50,000 sats (the hub, the funder, pays the fee).
 import assert from 'node:assert/strict';
@@ -126,6 +128,15 @@ describe('the hub funds a channel to a client so it can receive (bcoin regtest)'
     await rig.mine(3);
     await until([r], () => r.info().can_update, 'R: channel_ready', 60000);
     assert.equal(r.info().to_local_msat, '0');
+
+    // The relay is killed and restarted: the hub loads the channel it funded (R reattaches)
+    // and its wallet, whose one coin is now the funding's change, confirmed.
+    const change = funding.vout.find((o, i) => i !== r.info().funding_vout);
+    assert.equal(funding.vout.length, 2);
+    await rig.restart({ hard: true });
+    await rig.reattach(r);
+    await until([r], () => r.info().can_update, 'R reattached', 60000);
+    await rig.metricUntil(CONFIRMED, Number(change.valueSats), 'the change confirmed in the wallet after the restart');
 
     // A funds her own channel and pays R through the hub.
     const a = await rig.fundedChannel('A', 400000, 0n, rig.coins[0]);

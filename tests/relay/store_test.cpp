@@ -846,7 +846,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
         auto store = open_sqlite_store(path);
         ASSERT_TRUE(store.ok()) << store.error().message;
     }
-    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "9");  // schema 9: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "10");  // schema 10: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + hub_wallet
 }
 
 TEST(StoreFile, OpensWithTheWalOfAnUncleanShutdown) {
