@@ -15,8 +15,9 @@
 // until its round is quiet (with k = 1: until A holds the fulfilment and all is quiet), and
 // until A holds its fulfilment; the
 // process's CPU time per payment (hub, writer and the clients' machines together: all in
-// this process); the hub's WriteHubs per payment (each is at most one commit, one fsync; the
-// writer may join several); and the resident memory the channels added, per channel (the
+// this process), and by thread: the hub thread's (the hub's own capacity), the writer's and
+// the bench clients' (this thread: the payers' and payees' machines); the hub's WriteHubs
+// per payment (each is at most one commit, one fsync; the writer may join several); and the resident memory the channels added, per channel (the
 // hub's and the bench clients' copies together: an upper bound for the hub). A fourth
 // argument `trace` (one pair) adds where the time of a payment goes (hub_trace.h) and the
 // marks of the last payment.
@@ -29,9 +30,12 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <fstream>
+#include <pthread.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 #include <vector>
 
@@ -124,6 +128,34 @@ double cpu_seconds() {
     ::getrusage(RUSAGE_SELF, &usage);
     return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
            static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
+// The CPU clock of the thread that first calls `capture` (the hub thread from its write
+// hook, the writer from its commit callback): their share of the process's CPU.
+class ThreadClock {
+  public:
+    void capture() {
+        std::call_once(once_, [this] {
+            clockid_t id{};
+            if (::pthread_getcpuclockid(::pthread_self(), &id) == 0) id_ = id;
+        });
+    }
+    double seconds() const {
+        if (!id_) return 0;
+        timespec t{};
+        ::clock_gettime(*id_, &t);
+        return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
+    }
+
+  private:
+    std::once_flag once_;
+    std::optional<clockid_t> id_;
+};
+
+double this_thread_cpu_seconds() {
+    timespec t{};
+    ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) / 1e9;
 }
 
 Relay* g_relay = nullptr;
@@ -242,9 +274,15 @@ int main(int argc, char** argv) {
         hub::HubOptions options;
         options.chain_hash = filled(0x06);
         std::atomic<uint64_t> writes{0};
+        ThreadClock hub_clock, writer_clock;
         auto made = hub::Hub::make(config, options, **reader,
                                    [&](WriteHub w) {
                                        const uint64_t n = ++writes;
+                                       hub_clock.capture();
+                                       w.committed = [&writer_clock, committed = std::move(w.committed)](bool ok) {
+                                           writer_clock.capture();
+                                           committed(ok);
+                                       };
                                        if (g_trace) {
                                            g_trace->mark(Trace::Kind::kHanded, "hub hands WriteHub " + std::to_string(n) + " (" +
                                                                                    std::to_string(w.commands.size()) + " commands)");
@@ -300,6 +338,8 @@ int main(int argc, char** argv) {
         std::chrono::steady_clock::time_point last_round, last_done;
         const auto begin = std::chrono::steady_clock::now();
         const double cpu_begin = cpu_seconds();
+        const double hub_cpu_begin = hub_clock.seconds(), writer_cpu_begin = writer_clock.seconds();
+        const double clients_cpu_begin = this_thread_cpu_seconds();
         const uint64_t writes_begin = writes.load();
         for (size_t i = 0; i < pairs; ++i) pay(i);
         size_t finished = 0;
@@ -336,6 +376,9 @@ int main(int argc, char** argv) {
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
         const double cpu = cpu_seconds() - cpu_begin;
+        const double hub_cpu = hub_clock.seconds() - hub_cpu_begin;
+        const double writer_cpu = writer_clock.seconds() - writer_cpu_begin;
+        const double clients_cpu = this_thread_cpu_seconds() - clients_cpu_begin;
         const double write_count = static_cast<double>(writes.load() - writes_begin);
         std::sort(latencies.begin(), latencies.end());
         std::sort(to_fulfilment.begin(), to_fulfilment.end());
@@ -348,6 +391,8 @@ int main(int argc, char** argv) {
                     to_fulfilment[to_fulfilment.size() * 99 / 100]);
         const double payments = static_cast<double>(latencies.size());
         std::printf("cpu per payment: %.2f ms (process, all threads)\n", 1000.0 * cpu / payments);
+        std::printf("cpu per payment by thread: hub %.2f ms, writer %.2f ms, bench clients %.2f ms\n",
+                    1000.0 * hub_cpu / payments, 1000.0 * writer_cpu / payments, 1000.0 * clients_cpu / payments);
         std::printf("hub WriteHubs per payment: %.2f\n", write_count / payments);
         std::printf("rss per channel: %.1f KiB (%zu channels at the hub, bench clients included)\n",
                     static_cast<double>(rss_open - rss_before) / static_cast<double>(2 * pairs), 2 * pairs);

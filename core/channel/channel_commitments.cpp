@@ -15,6 +15,16 @@ Result<Hash256> local_secret(const ChannelSecrets& secrets, uint64_t number) {
     return generate_per_commitment_secret(secrets.per_commitment_seed, index);
 }
 
+Result<std::vector<Hash256>> local_secrets(const ChannelSecrets& secrets, uint64_t first,
+                                           uint64_t count) {
+    if (count == 0 || first > kMaxCommitmentIndex - (count - 1)) {
+        return make_error("channel_commitment_index_out_of_range",
+                          "a commitment number has 48 bits");
+    }
+    CHANNEL_TRY(index, commitment_index(first));
+    return generate_per_commitment_secrets(secrets.per_commitment_seed, index, count);
+}
+
 Result<crypto::PubKey> local_point(const ChannelSecrets& secrets, uint64_t number) {
     CHANNEL_TRY(secret, local_secret(secrets, number));
     return per_commitment_point(secret);

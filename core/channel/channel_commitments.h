@@ -18,6 +18,10 @@ namespace datt::channel {
 // Our per-commitment secret and point of commitment `number`.
 [[nodiscard]] Result<Hash256> local_secret(const ChannelSecrets& secrets, uint64_t number);
 [[nodiscard]] Result<crypto::PubKey> local_point(const ChannelSecrets& secrets, uint64_t number);
+// Our secrets of commitments `first`, first + 1, ... (`count` of them), sharing their hashes
+// (generate_per_commitment_secrets).
+[[nodiscard]] Result<std::vector<Hash256>> local_secrets(const ChannelSecrets& secrets,
+                                                         uint64_t first, uint64_t count);
 
 // The funding output's 2-of-2 witness script (requires the remote's funding key).
 bitcoin::Script funding_script(const Channel& c);

@@ -69,12 +69,12 @@ Result<crypto::PubKey> next_local_point(const Channel& c, const ChannelSecrets& 
     return local_point(secrets, c.local_commit->number + 1);
 }
 
-// The remote's signatures of our commitment `number`, whose point is `point`.
+// The remote's signatures of our commitment `number`, whose secret is `secret` and point
+// `point`.
 Status verify_local_commitment(const Channel& c, const ChannelSecrets& secrets, uint64_t number,
-                               const crypto::PubKey& point, const BalanceSpec& balances,
-                               const crypto::EcdsaSignature& signature,
+                               const Hash256& secret, const crypto::PubKey& point,
+                               const BalanceSpec& balances, const crypto::EcdsaSignature& signature,
                                const std::vector<crypto::EcdsaSignature>& htlc_signatures) {
-    CHANNEL_TRY(secret, local_secret(secrets, number));
     CHANNEL_TRY(spec, local_commitment_spec(c, secrets, secret, point, number, balances));
     CHANNEL_TRY(tx, build_commitment_tx(spec));
     if (!verify_commitment_signature(tx, funding_script(c), c.funding_amount,
@@ -421,8 +421,10 @@ Result<Step> on_funding_created(const Channel& c, const ChannelSecrets& secrets,
     n.funding_outpoint = bitcoin::OutPoint{m.funding_txid, m.funding_output_index};
     n.channel_id = channel_id_of(n.funding_outpoint);
     const BalanceSpec local = initial_spec(n);
-    CHANNEL_TRY(first_point, local_point(secrets, 0));
-    CHANNEL_CHECK(verify_local_commitment(n, secrets, 0, first_point, local, m.signature, {}));
+    CHANNEL_TRY(first_secret, local_secret(secrets, 0));
+    CHANNEL_TRY(first_point, per_commitment_point(first_secret));
+    CHANNEL_CHECK(
+        verify_local_commitment(n, secrets, 0, first_secret, first_point, local, m.signature, {}));
     CHANNEL_TRY(signed_remote,
                 sign_remote_commitment(n, secrets, *n.remote_next_point, 0, mirrored(local)));
     n.local_commit = LocalCommit{0, local, m.signature, {}};
@@ -440,8 +442,10 @@ Result<Step> on_funding_signed(const Channel& c, const ChannelSecrets& secrets,
     }
     CHANNEL_CHECK(check_channel_id(c, m.channel_id));
     const BalanceSpec local = initial_spec(c);
-    CHANNEL_TRY(first_point, local_point(secrets, 0));
-    CHANNEL_CHECK(verify_local_commitment(c, secrets, 0, first_point, local, m.signature, {}));
+    CHANNEL_TRY(first_secret, local_secret(secrets, 0));
+    CHANNEL_TRY(first_point, per_commitment_point(first_secret));
+    CHANNEL_CHECK(
+        verify_local_commitment(c, secrets, 0, first_secret, first_point, local, m.signature, {}));
     Step step = step_of(c);
     step.channel.local_commit = LocalCommit{0, local, m.signature, {}};
     step.channel.phase = ChannelPhase::kOpen;
@@ -531,10 +535,13 @@ Result<Step> on_commitment_signed(const Channel& c, const ChannelSecrets& secret
     const uint64_t number = c.local_commit->number + 1;
     CHANNEL_TRY(spec, reduce(c.local_commit->spec, c.local_acked, c.remote_proposed));
     CHANNEL_TRY(point, next_local_point(c, secrets));
-    CHANNEL_CHECK(verify_local_commitment(c, secrets, number, point, spec, m.signature,
+    // The secrets of commitments number - 1 (revoked now), number (verified) and number + 1
+    // (its point sent), generated together.
+    CHANNEL_TRY(around, local_secrets(secrets, number - 1, 3));
+    CHANNEL_CHECK(verify_local_commitment(c, secrets, number, around[1], point, spec, m.signature,
                                           m.htlc_signatures));
-    CHANNEL_TRY(old_secret, local_secret(secrets, number - 1));
-    CHANNEL_TRY(next_point, local_point(secrets, number + 1));
+    const Hash256& old_secret = around[0];
+    CHANNEL_TRY(next_point, per_commitment_point(around[2]));
     Step step = step_of(c);
     Channel& n = step.channel;
     n.local_commit = LocalCommit{number, std::move(spec), m.signature, m.htlc_signatures};

@@ -4,6 +4,17 @@
 #include <cstring>
 
 #include "crypto/byte_order.h"
+#include "crypto/sha256_compress.h"
+
+// x86-64 with the SHA extensions (Intel since Goldmont/Ice Lake, AMD since Zen): the
+// compression in hardware, chosen at run time. Elsewhere (wasm, other CPUs) the portable one.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__)) && !defined(__EMSCRIPTEN__)
+#define DATT_SHA256_X86 1
+#include <cpuid.h>
+#include <immintrin.h>
+#else
+#define DATT_SHA256_X86 0
+#endif
 
 namespace datt::crypto {
 namespace {
@@ -49,8 +60,62 @@ inline uint32_t majority(uint32_t x, uint32_t y, uint32_t z) {
     return (x & y) | (z & (x | y));
 }
 
+#if DATT_SHA256_X86
+// CPUID: leaf 7 EBX bit 29 (SHA), leaf 1 ECX bits 9 (SSSE3) and 19 (SSE4.1).
+bool has_sha_extensions() {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return false;
+    const bool ssse3_and_sse41 = (ecx & (1u << 9)) && (ecx & (1u << 19));
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return false;
+    return ssse3_and_sse41 && (ebx & (1u << 29));
+}
+
+// The same block function with SHA256RNDS2 (two rounds) and SHA256MSG1/MSG2 (the message
+// schedule, four words at a time). The instructions keep the state as two registers,
+// (A, B, E, F) and (C, D, G, H), A and C in the highest lanes.
+__attribute__((target("sha,ssse3,sse4.1"))) void compress_x86(uint32_t state[8],
+                                                              const uint8_t* block) {
+    const __m128i byte_swap = _mm_set_epi64x(0x0c0d0e0f08090a0bULL, 0x0405060700010203ULL);
+    const __m128i abcd =
+        _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state)), 0xB1);
+    const __m128i hgfe =
+        _mm_shuffle_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(state + 4)), 0x1B);
+    __m128i abef = _mm_alignr_epi8(abcd, hgfe, 8);
+    __m128i cdgh = _mm_blend_epi16(hgfe, abcd, 0xF0);
+    const __m128i abef_in = abef, cdgh_in = cdgh;
+
+    // words[i % 4] holds schedule words 4i .. 4i + 3.
+    __m128i words[4];
+    for (int i = 0; i < 4; ++i) {
+        words[i] = _mm_shuffle_epi8(
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(block + 16 * i)), byte_swap);
+    }
+    for (int i = 0; i < 16; ++i) {
+        if (i >= 4) {
+            // W[t] = sigma1(W[t-2]) + W[t-7] + sigma0(W[t-15]) + W[t-16], four at a time.
+            __m128i next = _mm_sha256msg1_epu32(words[i % 4], words[(i + 1) % 4]);
+            next = _mm_add_epi32(next, _mm_alignr_epi8(words[(i + 3) % 4], words[(i + 2) % 4], 4));
+            words[i % 4] = _mm_sha256msg2_epu32(next, words[(i + 3) % 4]);
+        }
+        __m128i sums = _mm_add_epi32(
+            words[i % 4],
+            _mm_loadu_si128(reinterpret_cast<const __m128i*>(kRoundConstants + 4 * i)));
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, sums);  // now the new (A, B, E, F)
+        sums = _mm_shuffle_epi32(sums, 0x0E);
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, sums);  // abef held (C, D, G, H)
+    }
+    abef = _mm_add_epi32(abef, abef_in);
+    cdgh = _mm_add_epi32(cdgh, cdgh_in);
+
+    const __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    const __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state), _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(state + 4), _mm_alignr_epi8(dchg, feba, 8));
+}
+#endif
+
 // One 64-byte block into the chaining state (FIPS 180-4 6.2.2).
-void compress(uint32_t state[8], const uint8_t* block) {
+void compress_portable(uint32_t state[8], const uint8_t* block) {
     uint32_t schedule[64];
     for (int t = 0; t < 16; ++t) schedule[t] = load_be32(block + 4 * t);
     for (int t = 16; t < 64; ++t) {
@@ -82,7 +147,35 @@ void compress(uint32_t state[8], const uint8_t* block) {
     state[7] += h;
 }
 
+void compress(uint32_t state[8], const uint8_t* block) {
+#if DATT_SHA256_X86
+    if (detail::sha256_compress_hardware(state, block)) return;
+#endif
+    compress_portable(state, block);
+}
+
 }  // namespace
+
+namespace detail {
+
+void sha256_compress_portable(uint32_t state[8], const uint8_t* block) {
+    compress_portable(state, block);
+}
+
+bool sha256_compress_hardware(uint32_t state[8], const uint8_t* block) {
+#if DATT_SHA256_X86
+    static const bool available = has_sha_extensions();
+    if (!available) return false;
+    compress_x86(state, block);
+    return true;
+#else
+    (void)state;
+    (void)block;
+    return false;
+#endif
+}
+
+}  // namespace detail
 
 Sha256::Sha256() {
     std::memcpy(state_, kInitialState, sizeof(state_));

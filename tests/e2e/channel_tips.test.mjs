@@ -17,8 +17,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { fundWallet, go, importMnemonic, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir,
-  waitFor, WASM_ROOT } from './support.mjs';
+import { createCommunity, fundAccounts, msat, openApp, openChannels, stage, tipOverChannel as tipPost } from './channel_rig.mjs';
+import { go, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const MNEMONIC_ALICE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
@@ -38,15 +38,6 @@ let postHash;
 let postId;
 let communityHash;
 
-async function openBrowser(who) {
-  who.browser = await launchProfile();
-  who.page = await who.browser.page();
-  who.warnings = [];
-  who.page.on('console', (m) => { if (m.text().startsWith('datt sync:')) who.warnings.push(m.text()); });
-  await who.page.goto(app.base);
-  await who.page.waitForSelector('html[data-ready=true]', T);
-}
-
 function nostrKeyOf(mnemonic) {
   const seed = datt.mnemonicToSeed(mnemonic);
   return datt.publicKey(datt.derive(seed, "m/44'/1237'/0'/0/0").secretKey);
@@ -58,7 +49,7 @@ before(async () => {
   datt = await datt({ payments: true });
   dir = tempDir('datt-e2e-channel-tips-');
   app = await startRegtestApp({ dir, datt, args: ['--hub', 'true', '--hub-minimum-depth', '1'] });
-  for (const who of [Alice, Bob, Carol]) await openBrowser(who);
+  for (const who of [Alice, Bob, Carol]) await openApp(who, await launchProfile(), app.base);
 });
 
 after(async () => {
@@ -68,35 +59,9 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const stage = (page) => page.getByTestId('channel').first().getAttribute('data-stage');
-const msat = (page, testid) => page.getByTestId(testid).first().getAttribute('data-msat').then((v) => (v === null ? null : BigInt(v)));
-
-async function openChannel(who, pushSats) {
-  await go(who.page, '#/channels');
-  await who.page.getByTestId('channel-open-form').waitFor(T);
-  await who.page.getByTestId('channel-amount').fill(String(CHANNEL_SATS));
-  await who.page.getByTestId('channel-push').fill(String(pushSats));
-  await who.page.getByTestId('channel-open').click();
-  await waitFor(`${who.name}'s channel confirming`, () => stage(who.page), 'confirming');
-}
-
 test('Alice and Bob fund their wallets, Bob posts, both open channels to the hub', { timeout: 900000 }, async () => {
-  await importMnemonic(Alice.page, MNEMONIC_ALICE, PASSPHRASE);
-  await importMnemonic(Bob.page, MNEMONIC_BOB, PASSPHRASE);
-  await fundWallet(Alice.page);
-  await fundWallet(Bob.page);
-  await app.rpc('generatetoaddress', [1, app.nobody]);
-  await waitFor('Alice confirmed', () => satsOf(Alice.page, 'balance-confirmed'), 1_000_000n);
-  await waitFor('Bob confirmed', () => satsOf(Bob.page, 'balance-confirmed'), 1_000_000n);
-
-  await go(Bob.page, '#/communities');
-  await Bob.page.getByTestId('create-community').click();
-  const form = Bob.page.getByTestId('community-form');
-  await form.locator('input[name=name]').fill('Sats Street');
-  await form.locator('textarea[name=description]').fill('Posts paid in sats.');
-  await form.getByRole('button', { name: 'Create' }).click();
-  await Bob.page.getByTestId('community-page').waitFor(T);
-  communityHash = await Bob.page.evaluate(() => location.hash);
+  await fundAccounts(app, [{ who: Alice, mnemonic: MNEMONIC_ALICE }, { who: Bob, mnemonic: MNEMONIC_BOB }], PASSPHRASE);
+  communityHash = await createCommunity(Bob.page, 'Sats Street', 'Posts paid in sats.');
   await submitPost(Bob.page, 'Tipped post', 'Worth a sat.');
   postHash = await Bob.page.evaluate(() => location.hash);
   postId = postHash.match(/^#\/post\/([0-9a-f]{64})/)[1];
@@ -104,28 +69,10 @@ test('Alice and Bob fund their wallets, Bob posts, both open channels to the hub
   await go(Bob.page, communityHash);
   await submitPost(Bob.page, 'Newer post', 'Not tipped.');
 
-  await openChannel(Alice, 0n);
-  await openChannel(Bob, BOB_PUSH_SATS);
-  await app.rpc('generatetoaddress', [1, app.nobody]);
-  for (const who of [Alice, Bob]) {
-    await waitFor(`${who.name} ready`, () => stage(who.page), 'ready', 120000).catch(async (error) => {
-      await screenshot(who.page, `channel-tips-not-ready-${who.name}`);
-      throw new Error(`${error.message}; the worker said: ${who.warnings.join(' | ')}`);
-    });
-  }
+  await openChannels(app, [{ who: Alice, sats: CHANNEL_SATS, pushSats: 0n }, { who: Bob, sats: CHANNEL_SATS, pushSats: BOB_PUSH_SATS }]);
 });
 
-async function tipOverChannel(page, sats, { vote = false } = {}) {
-  await go(page, postHash);
-  const article = page.locator('article.post-full');
-  await article.waitFor(T);
-  const form = article.getByTestId('tip-form');
-  if (!await form.count()) await article.getByTestId('tip-button').click();
-  await form.getByTestId('tip-amount').fill(String(sats));
-  if (vote) await form.getByTestId('tip-vote').check();
-  await form.getByTestId('tip-channel').click();
-  return form;
-}
+const tipOverChannel = (page, sats, options) => tipPost(page, postHash, sats, options);
 
 const postSats = (page) => page.locator('article.post-full').getByTestId('tip-total').getAttribute('data-sats')
   .then((v) => (v === null ? null : BigInt(v)));

@@ -48,25 +48,47 @@ const ARGS = [
   '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
 ];
 
-/** A persistent Chromium profile (so reloads and relaunches keep IndexedDB). */
-export async function launchProfile(profileDir = mkdtempSync(path.join(tmpdir(), 'datt-chromium-'))) {
-  const context = await chromium.launchPersistentContext(profileDir, {
-    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 900 },
-  });
+// A context's page errors (console errors, uncaught exceptions) collected in `errors`.
+function watched(context, extra) {
   const errors = [];
   context.on('weberror', (e) => errors.push(String(e.error())));
   return {
-    context, profileDir, errors,
+    context, errors, ...extra,
     async page() {
       const page = context.pages()[0] ?? await context.newPage();
       page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
       page.on('pageerror', (e) => errors.push(String(e)));
       return page;
     },
+  };
+}
+
+/** A persistent Chromium profile (so reloads and relaunches keep IndexedDB). */
+export async function launchProfile(profileDir = mkdtempSync(path.join(tmpdir(), 'datt-chromium-'))) {
+  const context = await chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1200, height: 900 },
+  });
+  return watched(context, {
+    profileDir,
     async close({ keepProfile = false } = {}) {
       await context.close();
       if (!keepProfile) rmSync(profileDir, { recursive: true, force: true });
     },
+  });
+}
+
+/**
+ * One Chromium for several users: `user()` is a new browser context (its own storage, kept
+ * across reloads until the browser closes), shaped as launchProfile's.
+ */
+export async function launchBrowser() {
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
+  return {
+    async user() {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+      return watched(context, { close: () => context.close() });
+    },
+    close: () => browser.close(),
   };
 }
 

@@ -20,8 +20,8 @@ const MESSAGE_NAMES = {
   1: 'warning', 17: 'error', 128: 'update_add_htlc', 130: 'update_fulfill_htlc', 131: 'update_fail_htlc',
   132: 'commitment_signed', 133: 'revoke_and_ack', 136: 'channel_reestablish', [HUB_CHALLENGE]: 'hub_challenge',
 };
-const typeOf = (frame) => Buffer.from(frame).readUInt16BE(33);
-const nameOf = (frame) => MESSAGE_NAMES[typeOf(frame)] ?? `message ${typeOf(frame)}`;
+export const typeOf = (frame) => Buffer.from(frame).readUInt16BE(33);
+export const nameOf = (frame) => MESSAGE_NAMES[typeOf(frame)] ?? `message ${typeOf(frame)}`;
 
 /** Thrown inside a dying client's step: the reload happens right there. */
 class Halt extends Error {}

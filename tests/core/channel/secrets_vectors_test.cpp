@@ -117,6 +117,32 @@ TEST(Shachain, ThousandSecretsFromFortyNineEntries) {
     EXPECT_FALSE(chain.derive(commitment_index(1000).value()).ok());
 }
 
+// Runs of consecutive indexes, generated together, equal one generation each: runs that
+// cross a power of two (where the shared bits end high up), the top and bottom of the range.
+TEST(PerCommitmentSecrets, ARunEqualsOneGenerationEach) {
+    const Hash256 seed =
+        hash_of("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f");
+    const uint64_t highests[] = {kMaxCommitmentIndex, kMaxCommitmentIndex - 1,
+                                 kMaxCommitmentIndex - 255, uint64_t{1} << 40, (uint64_t{1} << 20) + 1,
+                                 1000, 2, 1};
+    for (const uint64_t highest : highests) {
+        for (const uint64_t count : {uint64_t{1}, uint64_t{2}, uint64_t{3}}) {
+            if (count > highest + 1) continue;
+            const auto run = generate_per_commitment_secrets(seed, highest, count).value();
+            ASSERT_EQ(run.size(), count);
+            for (uint64_t i = 0; i < count; ++i) {
+                EXPECT_EQ(run[i], generate_per_commitment_secret(seed, highest - i).value())
+                    << "index " << highest - i;
+            }
+        }
+    }
+    EXPECT_EQ(generate_per_commitment_secrets(seed, kMaxCommitmentIndex + 1, 1).error().code,
+              "channel_commitment_index_out_of_range");
+    EXPECT_EQ(generate_per_commitment_secrets(seed, 1, 3).error().code,
+              "channel_commitment_index_out_of_range");
+    EXPECT_FALSE(generate_per_commitment_secrets(seed, 5, 0).ok());
+}
+
 TEST(BoltAppendixE, KeyDerivation) {
     DATT_LOAD_VECTORS(text, "bolt/bolt03-appendix-e-key-derivation.json");
     const json vectors = json::parse(text);

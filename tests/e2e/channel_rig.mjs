@@ -1,0 +1,88 @@
+// The channel e2e tests' shared set-up, through the app's own pages: users with funded
+// wallets (the relay's regtest faucet), a post to tip, channels to the hub (opened, funded,
+// confirmed), and a tip over the channel from a post's tip form.
+import { fundWallet, go, importMnemonic, satsOf, screenshot, submitPost, waitFor } from './support.mjs';
+
+const T = { timeout: 60000 };
+
+export const stage = (page) => page.getByTestId('channel').first().getAttribute('data-stage');
+export const msat = (page, testid) => page.getByTestId(testid).first().getAttribute('data-msat')
+  .then((v) => (v === null ? null : BigInt(v)));
+
+/** `who` ({name}) gets `profile` (support.mjs launchProfile or launchBrowser().user()) with the app at `base` loaded. */
+export async function openApp(who, profile, base) {
+  who.browser = profile;
+  who.page = await profile.page();
+  who.warnings = [];
+  who.page.on('console', (m) => { if (m.text().startsWith('datt sync:')) who.warnings.push(m.text()); });
+  await who.page.goto(base);
+  await who.page.waitForSelector('html[data-ready=true]', T);
+}
+
+/** Each of `people` ({who, mnemonic}) imports their account and gets 1,000,000 confirmed sats. */
+export async function fundAccounts(app, people, passphrase) {
+  for (const { who, mnemonic } of people) await importMnemonic(who.page, mnemonic, passphrase);
+  for (const { who } of people) await fundWallet(who.page);
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  for (const { who } of people) await waitFor(`${who.name} confirmed`, () => satsOf(who.page, 'balance-confirmed'), 1_000_000n);
+}
+
+/** A new community from the Communities page; returns its route. */
+export async function createCommunity(page, name, description) {
+  await go(page, '#/communities');
+  await page.getByTestId('create-community').click();
+  const form = page.getByTestId('community-form');
+  await form.locator('input[name=name]').fill(name);
+  await form.locator('textarea[name=description]').fill(description);
+  await form.getByRole('button', { name: 'Create' }).click();
+  await page.getByTestId('community-page').waitFor(T);
+  return page.evaluate(() => location.hash);
+}
+
+/** Each of `channels` ({who, sats, pushSats}) opens a channel on the Channels page; one block; all ready. */
+export async function openChannels(app, channels) {
+  for (const { who, sats, pushSats } of channels) {
+    await go(who.page, '#/channels');
+    await who.page.getByTestId('channel-open-form').waitFor(T);
+    await who.page.getByTestId('channel-amount').fill(String(sats));
+    await who.page.getByTestId('channel-push').fill(String(pushSats));
+    await who.page.getByTestId('channel-open').click();
+    await waitFor(`${who.name}'s channel confirming`, () => stage(who.page), 'confirming');
+  }
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  for (const { who } of channels) {
+    await waitFor(`${who.name} ready`, () => stage(who.page), 'ready', 120000).catch(async (error) => {
+      await screenshot(who.page, `channel-not-ready-${who.name}`);
+      throw new Error(`${error.message}; the worker said: ${who.warnings.join(' | ')}`);
+    });
+  }
+}
+
+/** Starts a tip of `sats` over the channel on the post at `postHash`; returns the tip form. */
+export async function tipOverChannel(page, postHash, sats, { vote = false } = {}) {
+  await go(page, postHash);
+  const article = page.locator('article.post-full');
+  await article.waitFor(T);
+  const form = article.getByTestId('tip-form');
+  if (!await form.count()) await article.getByTestId('tip-button').click();
+  await form.getByTestId('tip-amount').fill(String(sats));
+  if (vote) await form.getByTestId('tip-vote').check();
+  await form.getByTestId('tip-channel').click();
+  return form;
+}
+
+/** An invoice for `sats` made on the Channels page (shown on it); returns its text. */
+export async function makeInvoice(page, sats) {
+  const shown = page.getByTestId('invoice-text');
+  const last = await shown.count() ? await shown.innerText() : null;
+  await page.getByTestId('invoice-amount').fill(String(sats));
+  await page.getByTestId('invoice-make').click();
+  await waitFor('the new invoice', async () => (await shown.innerText()) !== last, true, 30000);
+  return shown.innerText();
+}
+
+/** Pays `invoice` from the Channels page (the key unlocked). */
+export async function payInvoice(page, invoice) {
+  await page.getByTestId('pay-invoice').fill(invoice);
+  await page.getByTestId('pay-confirm').click();
+}
