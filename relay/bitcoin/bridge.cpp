@@ -165,9 +165,9 @@ void Bridge::set_payment_listener(std::function<void(const PaymentSeen&)> listen
     push_hub_job([this, listener = std::move(listener)] { payment_listener_ = listener; });
 }
 
-void Bridge::watch_script(Bytes script, uint32_t rescan_from) {
-    push_hub_job([this, script = std::move(script), rescan_from] {
-        hub_scripts_.insert(script);
+void Bridge::watch_scripts(std::vector<Bytes> scripts, uint32_t rescan_from) {
+    push_hub_job([this, scripts = std::move(scripts), rescan_from] {
+        hub_scripts_.insert(scripts.begin(), scripts.end());
         hub_watch_added(rescan_from);
     });
 }

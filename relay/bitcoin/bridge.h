@@ -8,7 +8,7 @@
 //
 // The hub (relay/hub/chain_watch.h) watches outpoints through watch_spend: their spends are
 // matched in every scanned block and mempool transaction (next to the clients' watches) and
-// handed to its listener (and its wallet's scripts through watch_script, payments to them to
+// handed to its listener (and its wallet's scripts through watch_scripts, payments to them to
 // another listener); a watch may ask for blocks from a height on to be scanned again
 // (kMaxBlocksPerPoll per poll), for spends mined while the relay was down.
 //
@@ -61,7 +61,7 @@ class Bridge final : public BitcoinService {
     void set_spend_listener(std::function<void(const SpendSeen&)> listener) override;
     void watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) override;
     void set_payment_listener(std::function<void(const PaymentSeen&)> listener) override;
-    void watch_script(Bytes script, uint32_t rescan_from) override;
+    void watch_scripts(std::vector<Bytes> scripts, uint32_t rescan_from) override;
     void broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) override;
 
   private:
@@ -160,7 +160,7 @@ class Bridge final : public BitcoinService {
     std::set<std::pair<Hash256, uint32_t>> hub_outpoints_;
     std::optional<uint32_t> rescan_from_;
     std::function<void(const SpendSeen&)> spend_listener_;
-    // The hub wallet's watch (watch_script): its scripts, and where payments to them go.
+    // The hub wallet's watch (watch_scripts): its scripts, and where payments to them go.
     std::set<Bytes> hub_scripts_;
     std::function<void(const PaymentSeen&)> payment_listener_;
     const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();

@@ -231,7 +231,7 @@ class Hub final : public ChannelService {
 
     // The hub's wallet (hub_open.cpp, hub_wallet.h).
     void watch_wallet();                 // start(): the bridge's payments to its scripts
-    void wallet_tick(Out& out);          // makes the wallet at the first known tip
+    void wallet_tick(Out& out);          // makes the wallet once wanted and a tip is known
     void wallet_payment(const PaymentSeen& payment);
     void watch_wallet_scripts();         // the scripts the wallet added to its window
     void publish_wallet(Out& out);       // the operator's view, once the commit is done
@@ -300,6 +300,9 @@ class Hub final : public ChannelService {
     // operator sees of it (any thread, under wallet_mutex_).
     StoreReader::StoredWallet stored_wallet_;
     std::optional<HubWallet> wallet_;
+    // A wallet is made when first needed (the operator's /hub/wallet, a client's request) or
+    // at start when one is stored: until then the bridge scans no block for it.
+    mutable std::atomic<bool> wallet_wanted_{false};
     // The signed funding transactions of the channels the hub funds (hub_funding_txs).
     std::map<channel::ChannelId, bitcoin::Transaction> funding_txs_;
     mutable std::mutex wallet_mutex_;

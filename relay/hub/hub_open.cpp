@@ -1,5 +1,6 @@
-// The hub's wallet inside the hub (hub_wallet.h holds the wallet itself): made at the first
-// tip the bridge reports, its seed committed before any address is shown; payments to its
+// The hub's wallet inside the hub (hub_wallet.h holds the wallet itself): made when first
+// needed (the operator's /hub/wallet, a client's request; at start when one is stored) once
+// the bridge knows a tip, its seed committed before any address is shown; payments to its
 // scripts come from the bridge's watch; the operator sees it on /metrics and /hub/wallet.
 // And the channels the hub funds from it when a client asks (docs/channels.md "The hub
 // opens a channel"): the request checked (open_policy.h), open_channel, then at the client's
@@ -25,7 +26,7 @@ void Hub::watch_wallet() {
 }
 
 void Hub::wallet_tick(Out& out) {
-    if (wallet_ || !chain_ || !options_.network) return;
+    if (wallet_ || !chain_ || !options_.network || (!stored_wallet_.seed && !wallet_wanted_)) return;
     const uint32_t tip = chain_->tip_height();
     if (tip == 0) return;  // the bridge has not polled yet: the birth height is unknown
     const auto seed = random_seed();
@@ -47,9 +48,8 @@ void Hub::wallet_tick(Out& out) {
 void Hub::watch_wallet_scripts() {
     // From its birth: a deposit made while the relay was down, or to an address the window
     // only now reaches, is found again.
-    for (bitcoin::Script& script : wallet_->new_scripts()) {
-        chain_->watch_script(std::move(script), std::max<uint32_t>(wallet_->birth_height(), 1));
-    }
+    auto scripts = wallet_->new_scripts();
+    if (!scripts.empty()) chain_->watch_scripts(std::move(scripts), std::max<uint32_t>(wallet_->birth_height(), 1));
 }
 
 void Hub::wallet_payment(const PaymentSeen& payment) {
@@ -71,7 +71,10 @@ void Hub::publish_wallet(Out& out) {
 
 std::optional<std::string> Hub::wallet_json() const {
     std::lock_guard lock(wallet_mutex_);
-    if (!wallet_view_) return std::nullopt;
+    if (!wallet_view_) {
+        wallet_wanted_ = true;  // made at the next tick: ask again
+        return std::nullopt;
+    }
     const auto& [address, balance] = *wallet_view_;
     return nlohmann::json{{"deposit_address", address},
                           {"confirmed_sats", balance.confirmed_sats},
@@ -106,7 +109,11 @@ size_t Hub::hub_funded(const Conn& conn) const {
 void Hub::open_request(Out& out, ConnectionId from, Conn& conn, const channel::HubOpenRequest& request) {
     const ChannelId none{};
     if (!wallet_) {
-        return warn(out, from, none, make_error("hub_open_unavailable", "the hub has no wallet"), false);
+        if (!chain_ || !options_.network) {
+            return warn(out, from, none, make_error("hub_open_unavailable", "the hub has no wallet"), false);
+        }
+        wallet_wanted_ = true;  // a new wallet has no coins yet
+        return warn(out, from, none, make_error("hub_wallet_empty", "the hub's wallet has no coins yet"), false);
     }
     if (conn.opening.size() + conn.channels.size() >= config_.hub_max_channels) {
         return warn(out, from, none, make_error("hub_too_many_channels", "channel limit of this connection reached"),

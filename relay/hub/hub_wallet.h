@@ -1,11 +1,12 @@
 // The hub's on-chain wallet: the coins it funds channels to clients with (docs/channels.md
 // "The hub opens a channel"). A value the hub thread owns, with no I/O: it is made from the
 // stored rows (StoreReader::hub_wallet), learns payments from the bridge's watch
-// (BitcoinService::watch_script) and answers with the store commands that record them; the
+// (BitcoinService::watch_scripts) and answers with the store commands that record them; the
 // hub commits those through the relay's single writer.
 //
 // Keys: the hub had no seed of its own (each channel has a random seed), so the wallet draws
-// one, 32 random bytes stored in hub_wallet before any address is given out, and uses it as a
+// one when it is first needed (hub_open.cpp), 32 random bytes stored in hub_wallet before
+// any address is given out, and uses it as a
 // BIP-39 seed for BIP-84 account 0: m/84'/coin_type'/0'/chain/index (core/bitcoin/wallet
 // bip84.h), P2WPKH. Deposits go to receive addresses (chain 0), the change of the hub's
 // funding transactions to chain 1. The watched window is kGap addresses past the highest

@@ -2,7 +2,7 @@
 // hub opens a channel"): pure rules, checked before the hub draws a key or touches a coin.
 //
 // Refusal codes (sent in a `warning` frame, "code: message"; the connection goes on):
-//   hub_open_unavailable  the hub has no wallet (no bridge, or it has not started yet)
+//   hub_open_unavailable  the hub can have no wallet (no bridge)
 //   hub_open_amount       below --hub-min-funding-sats or above --hub-open-max-sats
 //   hub_open_too_many     the connection already has --hub-open-max-per-client channels the
 //                         hub funded (opened or being opened)
