@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "bip32/derive.h"
 #include "bip32/serialize.h"
@@ -30,6 +31,7 @@
 #include "bitcoin/tx.h"
 #include "chain/chain_tag.h"
 #include "channel/channel_frame.h"
+#include "channel/channel_scripts.h"
 #include "channel/hop_payload.h"
 #include "channel/channel_state_codec.h"
 #include "channel/messages.h"
@@ -719,6 +721,44 @@ void channel_state_seeds() {
     write_seed(machine, "close.bin", std::string("\x0d\x00\x06\x07\x06", 5));
 }
 
+// fuzz_htlc_outcome: 32 bytes (a preimage, and a payment hash in its own right) then a
+// transaction: the payee's HTLC-success and claim witnesses carrying that preimage, a
+// timeout (no preimage) of an HTLC whose payment hash is those 32 bytes, and a witness of
+// odd shapes.
+void htlc_outcome_seeds() {
+    using namespace datt::bitcoin;
+    namespace ch = datt::channel;
+    const std::string target = "fuzz_htlc_outcome";
+    datt::Hash256 head{};
+    for (size_t i = 0; i < head.size(); ++i) head[i] = static_cast<uint8_t>(0x70 + i);
+    const datt::Hash256 hash = datt::crypto::sha256(head);
+    const auto key = [](uint8_t fill) { return datt::crypto::pubkey(key_from_byte(fill)); };
+    const Bytes preimage(head.begin(), head.end());
+    const Bytes sig(72, 0x30);
+    const auto seed = [&](std::string_view name, std::vector<Bytes> witness, uint32_t lock_time) {
+        Transaction tx;
+        tx.version = 2;
+        tx.lock_time = lock_time;
+        OutPoint prevout{};
+        prevout.txid.fill(0x11);
+        tx.inputs.push_back(TxIn{prevout, {}, 0xfffffffe, std::move(witness)});
+        tx.outputs.push_back(TxOut{Sats{39'000}, p2wpkh_script(key(9))});
+        Bytes bytes(head.begin(), head.end());
+        const Bytes raw = serialize(tx);
+        bytes.insert(bytes.end(), raw.begin(), raw.end());
+        write_seed(target, name, bytes);
+    };
+    const Script offered = ch::offered_htlc_script(key(1), key(2), key(3), hash);
+    const Script received = ch::received_htlc_script(key(1), key(2), key(3), hash, 700'000);
+    seed("htlc_success.bin", {Bytes{}, sig, sig, preimage, received}, 0);
+    seed("claim_with_preimage.bin", {sig, preimage, offered}, 0);
+    const Script own = ch::offered_htlc_script(key(1), key(2), key(3), head);
+    seed("timeout_of_head.bin", {Bytes{}, sig, sig, Bytes{}, own}, 0);
+    seed("claim_timeout_of_head.bin",
+         {sig, Bytes{}, ch::received_htlc_script(key(1), key(2), key(3), head, 700'000)}, 700'000);
+    seed("odd_witness.bin", {preimage, Bytes(1, 0x51), Bytes(520, 0xaa)}, 0);
+}
+
 int main(int argc, char** argv) {
     if (argc != 2) {
         std::fprintf(stderr, "usage: %s CORPUS_DIR (e.g. fuzz/corpus)\n", argv[0]);
@@ -743,5 +783,6 @@ int main(int argc, char** argv) {
     chain_seeds();
     channel_seeds();
     channel_state_seeds();
+    htlc_outcome_seeds();
     return 0;
 }

@@ -902,7 +902,7 @@ export interface ChannelResolution {
   commitment_number: string;
   to_broadcast: Array<{
     kind: 'justice' | 'to_local_sweep' | 'to_remote_sweep' | 'htlc_timeout' | 'htlc_success' | 'second_stage_sweep'
-      | 'claim_htlc_timeout' | 'claim_htlc_success';
+      | 'claim_htlc_timeout' | 'claim_htlc_success' | 'revoked_htlc_sweep';
     tx: string; txid: string; parent_txid: string; csv: number; cltv: number; sats: number;
   }>;
   /** Outputs of the spend that may be ours and are not claimed (an HTLC without its preimage, dust). */

@@ -114,27 +114,39 @@ Result<ChainResolution> resolve_local(const ResolverInputs& in, const LocalCommi
     return out;
 }
 
-Result<ChainResolution> resolve_revoked(const ResolverInputs& in, const bitcoin::Transaction& spend,
-                                        uint64_t number) {
-    ChainResolution out{FundingSpendKind::kRevokedCommitment, number, {}, {}};
+// The justice parameters of the remote's revoked commitment `number`: its stored HTLCs, or
+// when we kept none for that number, to_local alone with the shachain's secret.
+Result<JusticeParams> revoked_params(const ResolverInputs& in, const bitcoin::Transaction& spend,
+                                     uint64_t number) {
     std::optional<RemoteCommitmentRevoked> revoked;
     for (const RemoteCommitmentRevoked& r : in.revoked) {
         if (r.number == number) revoked = r;
     }
-    if (!revoked) {  // no HTLCs stored for it: to_local alone, with the shachain's secret
+    if (!revoked) {
         RESOLVE_TRY(index, commitment_index(number));
         RESOLVE_TRY(secret, in.channel.remote_secrets.derive(index));
         revoked = RemoteCommitmentRevoked{number, secret, BalanceSpec{}};
     }
-    RESOLVE_TRY(params, justice_params(in.channel, in.secrets, *revoked, spend, in.sweep_script,
-                                       in.feerate_per_kw));
+    return justice_params(in.channel, in.secrets, *revoked, spend, in.sweep_script,
+                          in.feerate_per_kw);
+}
+
+// Nothing left to take (or only dust) is no error for the justice tx.
+bool nothing_left(const Result<bitcoin::Transaction>& justice) {
+    return !justice && (justice.error().code == "channel_nothing_to_sweep" ||
+                        justice.error().code == "channel_sweep_below_dust");
+}
+
+Result<ChainResolution> resolve_revoked(const ResolverInputs& in, const bitcoin::Transaction& spend,
+                                        uint64_t number) {
+    ChainResolution out{FundingSpendKind::kRevokedCommitment, number, {}, {}};
+    RESOLVE_TRY(params, revoked_params(in, spend, number));
     const Hash256 txid = bitcoin::txid(spend);
     auto justice = build_justice_tx(params);
     if (justice) {
         out.to_broadcast.push_back(
             Resolution{ResolutionKind::kJustice, justice.value(), txid, 0, 0});
-    } else if (justice.error().code != "channel_nothing_to_sweep" &&
-               justice.error().code != "channel_sweep_below_dust") {
+    } else if (!nothing_left(justice)) {
         return justice.error();
     }
     if (auto ok = sweep_our_to_remote(in, spend, out); !ok) return ok.error();
@@ -223,6 +235,44 @@ Result<ChainResolution> resolve_funding_spend(const ResolverInputs& in,
     return ChainResolution{FundingSpendKind::kUnknown, *number, {}, {}};
 }
 
+Result<ChainResolution> resolve_revoked_htlc_txs(const ResolverInputs& in,
+                                                 const bitcoin::Transaction& revoked_commitment,
+                                                 std::span<const bitcoin::Transaction> htlc_txs) {
+    RESOLVE_TRY(first, resolve_funding_spend(in, revoked_commitment));
+    if (first.kind != FundingSpendKind::kRevokedCommitment) {
+        return make_error("channel_not_revoked_commitment",
+                          "the transaction is not a revoked commitment of the remote's");
+    }
+    ChainResolution out{FundingSpendKind::kRevokedCommitment, first.commitment_number, {}, {}};
+    RESOLVE_TRY(params, revoked_params(in, revoked_commitment, first.commitment_number));
+    const Hash256 txid = bitcoin::txid(revoked_commitment);
+    auto justice = build_justice_tx(params, htlc_txs);
+    if (justice) {
+        out.to_broadcast.push_back(
+            Resolution{ResolutionKind::kJustice, justice.value(), txid, 0, 0});
+    } else if (!nothing_left(justice)) {
+        return justice.error();
+    }
+    for (const bitcoin::Transaction& htlc_tx : htlc_txs) {
+        const auto spent = std::find_if(htlc_tx.inputs.begin(), htlc_tx.inputs.end(),
+                                        [&](const bitcoin::TxIn& i) { return i.prevout.txid == txid; });
+        auto swept = build_revoked_htlc_sweep(params, htlc_tx);
+        if (spent == htlc_tx.inputs.end() ||
+            (!swept && swept.error().code == "channel_nothing_to_sweep")) {
+            return make_error("channel_not_an_htlc_tx",
+                              "the transaction is not an HTLC tx of the revoked commitment");
+        }
+        if (auto ok = add_unless_dust(
+                std::move(swept),
+                Resolution{ResolutionKind::kRevokedHtlcSweep, {}, bitcoin::txid(htlc_tx), 0, 0},
+                spent->prevout.index, out);
+            !ok) {
+            return ok.error();
+        }
+    }
+    return out;
+}
+
 uint32_t earliest_height(const Resolution& r, uint32_t parent_height) {
     const uint32_t after_parent = parent_height + std::max<uint32_t>(r.csv, 1);
     return std::max(after_parent, r.cltv == 0 ? 0 : r.cltv + 1);
@@ -249,6 +299,7 @@ const char* resolution_kind_name(ResolutionKind kind) {
         case ResolutionKind::kSecondStageSweep: return "second_stage_sweep";
         case ResolutionKind::kClaimHtlcTimeout: return "claim_htlc_timeout";
         case ResolutionKind::kClaimHtlcSuccess: return "claim_htlc_success";
+        case ResolutionKind::kRevokedHtlcSweep: return "revoked_htlc_sweep";
     }
     return "unknown";
 }

@@ -18,6 +18,8 @@
 //                        none for that number, to_local alone (the secret comes from the
 //                        shachain); plus our to_remote at once. When no output opens with
 //                        the revocation key and none pays us, it is kUnknown instead
+//                        If the remote's HTLC txs take HTLC outputs first, resolve_revoked_htlc_txs
+//                        rebuilds the justice tx without them and sweeps their outputs.
 //   kUnknown             not a commitment of this channel (a bug or a lost state): nothing
 // Heights: a transaction spending output of `parent` with relative delay `csv` and lock
 // time `cltv` can be in block max(parent_height + max(csv, 1), cltv + 1) (BIP-68, BIP-65
@@ -55,6 +57,7 @@ enum class ResolutionKind : uint8_t {
     kSecondStageSweep = 5,  // the output of our HTLC-timeout/-success tx, after the delay
     kClaimHtlcTimeout = 6,  // an HTLC we offered, from the remote's commitment, after its expiry
     kClaimHtlcSuccess = 7,  // an HTLC the remote offered, from its commitment, with the preimage
+    kRevokedHtlcSweep = 8,  // the output of the cheater's HTLC tx, with the revocation key
 };
 
 struct Resolution {
@@ -85,6 +88,20 @@ struct ResolverInputs {
 
 [[nodiscard]] Result<ChainResolution> resolve_funding_spend(const ResolverInputs& in,
                                                             const bitcoin::Transaction& spend);
+
+// The remote spent HTLC outputs of its revoked commitment with its own HTLC-timeout/-success
+// transactions (`htlc_txs`: every one seen so far) before our justice tx was mined, so that
+// justice tx can no longer be: a justice tx without those outputs (none when nothing else
+// is left) and for each HTLC tx the sweep of its output with the revocation key
+// (kRevokedHtlcSweep, at once; the cheater must wait to_self_delay for it). Our to_remote
+// sweep is resolve_funding_spend's, not repeated. An HTLC tx whose sweep would be dust is
+// listed in `unresolved` by the commitment output it spent.
+// Error codes: channel_not_revoked_commitment (resolve_funding_spend does not say so),
+// channel_not_an_htlc_tx (one of htlc_txs spends no output of the commitment, or none of
+// its outputs has the commitment's to_local script).
+[[nodiscard]] Result<ChainResolution> resolve_revoked_htlc_txs(
+    const ResolverInputs& in, const bitcoin::Transaction& revoked_commitment,
+    std::span<const bitcoin::Transaction> htlc_txs);
 
 // Stable snake_case names ("revoked_commitment", "justice", ...): logs, metrics, the wasm API.
 const char* spend_kind_name(FundingSpendKind kind);

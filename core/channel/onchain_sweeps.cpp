@@ -67,7 +67,18 @@ Result<bitcoin::Transaction> sweep(const std::vector<SweepInput>& inputs,
 
 }  // namespace
 
-Result<bitcoin::Transaction> build_justice_tx(const JusticeParams& p) {
+namespace {
+
+// The revocation private key of a revoked commitment and the scripts it opens: the
+// to_local script (also every HTLC transaction's output script, BOLT-3) and its HTLCs'.
+struct RevokedScripts {
+    crypto::SecretKey revocation_key;
+    Bytes revocation_pubkey;  // compressed
+    bitcoin::Script to_local;
+    std::vector<bitcoin::Script> htlcs;
+};
+
+Result<RevokedScripts> revoked_scripts(const JusticeParams& p) {
     SWEEP_TRY(point, per_commitment_point(p.per_commitment_secret));
     SWEEP_TRY(keys, derive_commitment_keys(point, p.owner_basepoints, p.our_basepoints));
     const auto secret_key = crypto::SecretKey::from_bytes(p.per_commitment_secret);
@@ -78,13 +89,13 @@ Result<bitcoin::Transaction> build_justice_tx(const JusticeParams& p) {
     if (!(crypto::pubkey(revocation_key) == keys.revocation)) {
         return make_error("channel_not_revoked", "the revocation key does not match");
     }
-    const bitcoin::Script to_local = to_local_script(keys.revocation, p.to_self_delay,
-                                                     keys.local_delayed);
-    std::vector<bitcoin::Script> candidates{to_local};
+    const auto compressed = keys.revocation.compressed();
+    RevokedScripts out{revocation_key, Bytes(compressed.begin(), compressed.end()),
+                       to_local_script(keys.revocation, p.to_self_delay, keys.local_delayed), {}};
     if (!p.htlcs.empty()) {
         SWEEP_TRY(htlc_keys, derive_htlc_keys(point, p.owner_basepoints, p.our_basepoints));
         for (const CommittedHtlc& h : p.htlcs) {
-            candidates.push_back(
+            out.htlcs.push_back(
                 h.direction == HtlcDirection::kOffered
                     ? offered_htlc_script(keys.revocation, htlc_keys.local_htlc,
                                           htlc_keys.remote_htlc, h.payment_hash)
@@ -92,24 +103,60 @@ Result<bitcoin::Transaction> build_justice_tx(const JusticeParams& p) {
                                            htlc_keys.remote_htlc, h.payment_hash, h.cltv_expiry));
         }
     }
+    return out;
+}
+
+bool spent_by(const bitcoin::OutPoint& outpoint, std::span<const bitcoin::Transaction> txs) {
+    for (const bitcoin::Transaction& tx : txs) {
+        for (const bitcoin::TxIn& in : tx.inputs) {
+            if (in.prevout == outpoint) return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+Result<bitcoin::Transaction> build_justice_tx(const JusticeParams& p,
+                                              std::span<const bitcoin::Transaction> taken) {
+    SWEEP_TRY(revoked, revoked_scripts(p));
     const Hash256 txid = bitcoin::txid(p.revoked_commitment);
-    const auto revocation_pubkey = keys.revocation.compressed();
     std::vector<SweepInput> inputs;
     for (size_t i = 0; i < p.revoked_commitment.outputs.size(); ++i) {
+        const bitcoin::OutPoint outpoint{txid, static_cast<uint32_t>(i)};
+        if (spent_by(outpoint, taken)) continue;  // its second stage is swept instead
         const bitcoin::TxOut& out = p.revoked_commitment.outputs[i];
-        for (size_t c = 0; c < candidates.size(); ++c) {
-            if (out.script_pubkey != bitcoin::p2wsh_script_for(candidates[c])) continue;
-            const Bytes middle = c == 0 ? Bytes{1}
-                                        : Bytes(revocation_pubkey.begin(), revocation_pubkey.end());
-            inputs.push_back(SweepInput{{txid, static_cast<uint32_t>(i)}, out.value,
-                                        candidates[c], middle});
+        if (out.script_pubkey == bitcoin::p2wsh_script_for(revoked.to_local)) {
+            inputs.push_back(SweepInput{outpoint, out.value, revoked.to_local, Bytes{1}});
+            continue;
+        }
+        for (const bitcoin::Script& script : revoked.htlcs) {
+            if (out.script_pubkey != bitcoin::p2wsh_script_for(script)) continue;
+            inputs.push_back(SweepInput{outpoint, out.value, script, revoked.revocation_pubkey});
             break;
         }
     }
     if (inputs.empty()) {
         return make_error("channel_nothing_to_sweep", "no output of the commitment is ours");
     }
-    return sweep(inputs, revocation_key, p.sweep_script, p.feerate_per_kw);
+    return sweep(inputs, revoked.revocation_key, p.sweep_script, p.feerate_per_kw);
+}
+
+Result<bitcoin::Transaction> build_revoked_htlc_sweep(const JusticeParams& p,
+                                                      const bitcoin::Transaction& htlc_tx) {
+    SWEEP_TRY(revoked, revoked_scripts(p));
+    const Hash256 txid = bitcoin::txid(htlc_tx);
+    std::vector<SweepInput> inputs;
+    for (size_t i = 0; i < htlc_tx.outputs.size(); ++i) {
+        const bitcoin::TxOut& out = htlc_tx.outputs[i];
+        if (out.script_pubkey != bitcoin::p2wsh_script_for(revoked.to_local)) continue;
+        inputs.push_back(
+            SweepInput{{txid, static_cast<uint32_t>(i)}, out.value, revoked.to_local, Bytes{1}});
+    }
+    if (inputs.empty()) {
+        return make_error("channel_nothing_to_sweep", "no output of the HTLC tx is ours");
+    }
+    return sweep(inputs, revoked.revocation_key, p.sweep_script, p.feerate_per_kw);
 }
 
 Result<JusticeParams> justice_params(const Channel& c, const ChannelSecrets& secrets,

@@ -9,6 +9,8 @@
 //     feerate_per_kw * weight / 1000. Witnesses (BOLT-3 "Penalty Transactions"):
 //       to_local      <revocation_sig> 1 <to_local script>
 //       HTLC output   <revocation_sig> <revocationpubkey> <HTLC script>
+//   revoked HTLC sweep: the output of the cheater's HTLC tx spending an HTLC output of its
+//     revoked commitment (a to_local script), taken like to_local: <revocation_sig> 1 <script>
 //   delayed sweep: version 2, input sequence = to_self_delay (BIP-68 blocks), witness
 //     <local_delayed_sig> <> <to_local script>, one output to `sweep_script`.
 //   to_remote sweep: the other side's P2WPKH output of a commitment (option_static_remotekey:
@@ -26,6 +28,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "bitcoin/amount.h"
@@ -56,7 +59,17 @@ struct JusticeParams {
     uint32_t feerate_per_kw = 0;
 };
 
-[[nodiscard]] Result<bitcoin::Transaction> build_justice_tx(const JusticeParams& params);
+// `taken`: the cheater's HTLC-timeout/-success transactions that already spent outputs of
+// the revoked commitment (seen before our justice tx was mined): those outputs are left
+// out, their second stage is taken by build_revoked_htlc_sweep.
+[[nodiscard]] Result<bitcoin::Transaction> build_justice_tx(
+    const JusticeParams& params, std::span<const bitcoin::Transaction> taken = {});
+
+// The output of the cheater's HTLC-timeout/-success spending an HTLC output of its revoked
+// commitment: a to_local-style script of the same commitment's keys (BOLT-3), taken at once
+// with the revocation key, witness <revocation_sig> 1 <script>, one output to sweep_script.
+[[nodiscard]] Result<bitcoin::Transaction> build_revoked_htlc_sweep(
+    const JusticeParams& params, const bitcoin::Transaction& htlc_tx);
 
 // The JusticeParams of a revoked commitment of `channel` seen on chain.
 [[nodiscard]] Result<JusticeParams> justice_params(const Channel& channel,

@@ -16,7 +16,7 @@ using channel::ResolutionKind;
 
 namespace {
 
-constexpr size_t kClosingCounter = 8;  // broadcasts_[8]: cooperative closing transactions
+constexpr size_t kClosingCounter = 9;  // broadcasts_[9]: cooperative closing transactions
 
 std::string txid_hex(const bitcoin::Transaction& tx) { return bitcoin::to_display_hex(bitcoin::txid(tx)); }
 
@@ -244,7 +244,7 @@ std::string Hub::metrics_text() const {
     }
     out += "# HELP datt_hub_onchain_broadcasts_total Transactions the hub sent to the node (again on each block until mined).\n"
            "# TYPE datt_hub_onchain_broadcasts_total counter\n";
-    for (uint8_t k = 0; k <= static_cast<uint8_t>(ResolutionKind::kClaimHtlcSuccess); ++k) {
+    for (uint8_t k = 0; k <= static_cast<uint8_t>(ResolutionKind::kRevokedHtlcSweep); ++k) {
         out += std::string("datt_hub_onchain_broadcasts_total{kind=\"") +
                resolution_kind_name(static_cast<ResolutionKind>(k)) + "\"} " + std::to_string(broadcasts_[k].load()) +
                "\n";

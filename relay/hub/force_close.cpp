@@ -13,6 +13,7 @@
 namespace datt::relay::hub {
 
 using channel::ChannelId;
+using channel::FundingSpendKind;
 using channel::ResolutionKind;
 
 // make(): the stored decisions (untrusted bytes: a row that does not parse, or whose
@@ -125,17 +126,42 @@ void Hub::fail_back_timed_out(Out& out, uint32_t tip) {
             }
         }
     }
+    fail_back_without_output(due, tip);
     for (const auto& key : due) {
         auto found = forwards_.find(key);
         if (found == forwards_.end() || found->second.failed) continue;
         HubForward& forward = found->second;
-        log::info("hub: the payment " + to_hex(forward.payment_hash) + " was taken back on chain from channel " +
+        log::info("hub: the payment " + to_hex(forward.payment_hash) + " was taken back on chain (or had no output there) from channel " +
                   to_hex(forward.out_channel) + "; failing it back to " + to_hex(forward.in_channel));
         forward.failed = true;
         receipts_.erase(key);
         out.commands.push_back(PutHubForward{forward});
         out.after.push_back([this] { ++onchain_fail_backs_; });
         settle(out, forward);
+    }
+}
+
+// HTLCs offered to a payee whose commitment on chain has no output for them (trimmed as
+// dust, or added after that commitment): nothing on chain can pay the payee, so once that
+// commitment is final the payer's HTLC fails back. Not while any transaction of the
+// record spends an HTLC of that payment hash (its own timeout settles it), nor while an
+// output is left unresolved (one the payee might still claim).
+void Hub::fail_back_without_output(std::vector<std::pair<ChannelId, uint64_t>>& due, uint32_t tip) const {
+    for (const auto& [key, forward] : forwards_) {
+        if (!forward.out_htlc || forward.preimage || forward.failed) continue;
+        auto found = onchain_.find(forward.out_channel);
+        if (found == onchain_.end()) continue;
+        const OnchainRecord& record = found->second;
+        const bool commitment = record.spend_kind == FundingSpendKind::kLocalCommitment ||
+                                record.spend_kind == FundingSpendKind::kRemoteCommitment;
+        if (!commitment || !record.spend_height || !record.unresolved.empty() ||
+            uint64_t{tip} + 1 < uint64_t{*record.spend_height} + config_.hub_onchain_final_depth) {
+            continue;
+        }
+        const bool has_output = std::any_of(record.txs.begin(), record.txs.end(), [&](const OnchainTx& t) {
+            return spends_htlc(t.resolution.tx, forward.payment_hash);
+        });
+        if (!has_output) due.push_back(key);
     }
 }
 

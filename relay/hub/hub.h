@@ -259,6 +259,7 @@ class Hub final : public ChannelService {
     void force_close(Out& out, Live& live, const ForceCloseDecision& decision, uint32_t tip);
     void broadcast_force_close(Out& out, const channel::ChannelId& id);
     void fail_back_timed_out(Out& out, uint32_t tip);
+    void fail_back_without_output(std::vector<std::pair<channel::ChannelId, uint64_t>>& due, uint32_t tip) const;
     void learn_preimages(Out& out, const bitcoin::Transaction& tx);
     void prune_revoked(Out& out, uint32_t tip);
 
@@ -308,7 +309,7 @@ class Hub final : public ChannelService {
     mutable std::mutex wallet_mutex_;
     std::optional<std::pair<std::string, WalletBalance>> wallet_view_;  // address, balance
     // Counters for /metrics (any thread reads them).
-    std::array<std::atomic<uint64_t>, 9> broadcasts_{};  // by ResolutionKind, then closing
+    std::array<std::atomic<uint64_t>, 10> broadcasts_{};  // by ResolutionKind, then closing
     std::array<std::atomic<uint64_t>, 5> spends_{};      // by FundingSpendKind
     std::atomic<uint64_t> broadcast_refusals_{0};
     std::array<std::atomic<uint64_t>, 3> force_closes_total_{};  // by ForceReason (1, 2)

@@ -89,7 +89,7 @@ Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
     for (uint16_t i = 0; i < count; ++i) {
         OnchainTx t;
         RECORD_TRY(kind, r.read_u8());
-        if (kind > static_cast<uint8_t>(channel::ResolutionKind::kClaimHtlcSuccess)) {
+        if (kind > static_cast<uint8_t>(channel::ResolutionKind::kRevokedHtlcSweep)) {
             return invalid("unknown resolution kind");
         }
         t.resolution.kind = static_cast<channel::ResolutionKind>(kind);

@@ -10,7 +10,9 @@
 //   then swept; (d2) the remote's commitment: the HTLC it offered claimed with the
 //   preimage at once, ours claimed after its cltv_expiry (refused before); (e) a revoked
 //   commitment broadcast by either side punished by one justice transaction taking
-//   to_local and every HTLC output, before any delay.
+//   to_local and every HTLC output, before any delay; (f) the cheater's HTLC-success and
+//   HTLC-timeout of its revoked commitment mined first: the justice tx rebuilt without their
+//   inputs and their outputs taken with the revocation key.
 // Every sweep, HTLC transaction and justice transaction is what the on-chain resolver
 // (core/channel/chain_resolver.h) returned for the side that acts.
 import assert from 'node:assert/strict';
@@ -294,3 +296,49 @@ for (const cheater of ['a', 'b']) {
     assert.equal((await utxo(s.justice.txid, 0)).value, out);
   });
 }
+
+test('(f) the cheater\'s HTLC txs of its revoked commitment mined before the justice tx: their outputs are taken too, exact to the sat', { timeout: 60000 }, async () => {
+  const s = await scenario('revoked_htlc_txs');
+  await accept('revoked commitment', s.revoked);
+  await mineAndCheck([s.revoked.txid]);
+  await accept('the cheater\'s HTLC-success', s.htlc_success);
+  await mineAndCheck([s.htlc_success.txid]);
+  // The justice tx built before it saw the HTLC-success spends an output that is gone.
+  await refuse('the first justice tx, one of its inputs spent', s.justice_first);
+  await mine(s.cltv_expiry - await tip());
+  await accept('the cheater\'s HTLC-timeout', s.htlc_timeout);
+  await mineAndCheck([s.htlc_timeout.txid]);
+
+  assert.equal(s.justice.parent, s.revoked.txid);
+  assert.equal(s.justice.spends.length, 1, 'to_local alone: both HTLC outputs are taken');
+  assert.equal(s.justice_first.spends.length, 3);
+  for (const [sweep, htlc] of [[s.sweep_success, s.htlc_success], [s.sweep_timeout, s.htlc_timeout]]) {
+    assert.equal(sweep.parent, htlc.txid);
+    assert.equal(sweep.csv, 0, 'no delay: the revocation key');
+    assert.equal(sweep.cltv, 0);
+  }
+  await accept('justice without the HTLC outputs', s.justice);
+  await accept('sweep of the HTLC-success output', s.sweep_success);
+  await accept('sweep of the HTLC-timeout output', s.sweep_timeout);
+  await accept('to_remote sweep', s.to_remote_sweep);
+  await mineAndCheck([s.justice.txid, s.sweep_success.txid, s.sweep_timeout.txid, s.to_remote_sweep.txid]);
+
+  // Nothing of the revoked commitment nor of the HTLC txs is left unspent.
+  for (let i = 0; i < 4; i += 1) assert.equal(await utxo(s.revoked.txid, i), null);
+  assert.equal(await utxo(s.htlc_success.txid, 0), null);
+  assert.equal(await utxo(s.htlc_timeout.txid, 0), null);
+  // The honest side got the whole channel less the commitment's fee, the cheater's two HTLC
+  // txs' fees and its own sweeps' fees.
+  const justice = await checkSweepFee('justice', s.justice.txid, 1);
+  const success = await checkSweepFee('sweep of the HTLC-success output', s.sweep_success.txid, 1);
+  const timeout = await checkSweepFee('sweep of the HTLC-timeout output', s.sweep_timeout.txid, 1);
+  assert.equal(success.out + success.paid, 30000n - HTLC_SUCCESS_FEE);
+  assert.equal(timeout.out + timeout.paid, 40000n - HTLC_TIMEOUT_FEE);
+  const toRemoteVout = (await node.rpc('getrawtransaction', s.to_remote_sweep.txid, true)).vin[0].vout;
+  const toRemote = BigInt(s.revoked.outputs[toRemoteVout].value);
+  const toLocal = justice.out + justice.paid;
+  assert.equal(toLocal + 30000n + 40000n + toRemote + fee(724 + 2 * 172), FUNDING);
+  for (const t of [s.justice, s.sweep_success, s.sweep_timeout]) {
+    assert.equal((await utxo(t.txid, 0)).script, t.outputs[0].script, 'paid to the honest side');
+  }
+});

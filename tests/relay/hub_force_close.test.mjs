@@ -13,6 +13,9 @@
 //   (b) B fulfils while the payer A is away: the hub holds the preimage and waits; 18 blocks
 //       before A's HTLC expires it closes A's channel with its commitment and takes the HTLC
 //       with its HTLC-success (the preimage in its witness), exact to the sat.
+//   (c) as (a) with an HTLC under the dust limit: the hub's commitment has no output for it
+//       (its amount goes to the fee), so no HTLC-timeout ever settles it; A's payment is
+//       failed back once that commitment has 6 confirmations, not before.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -26,7 +29,7 @@ const FEES = { base_msat: 1000, proportional_millionths: 1000 }; // the relay's 
 const quietPair = (a, b) => !a.info().has_changes_to_sign && !b.info().has_changes_to_sign;
 
 describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)', { timeout: 900000 }, () => {
-  const rig = new ChainRig('datt-hub-force-');
+  const rig = new ChainRig('datt-hub-force-', { coins: 6 });
   before(() => rig.start());
   after(() => rig.stop());
 
@@ -44,6 +47,28 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     for (const c of [a, b]) while (c.step());
     assert.equal(b.info().htlcs, 1);
     return BigInt(toSend);
+  }
+
+  // A's HTLC stands through 5 confirmations of the block `minedAt` (the hub's timeout of it,
+  // or a commitment without its output) and is failed back at the 6th, once: A holds
+  // `wholeMsat` again.
+  async function failedBackAtSixth(a, minedAt, wholeMsat) {
+    const failBacks = 'datt_hub_onchain_fail_backs_total';
+    const before = await rig.metric(failBacks);
+    await rig.mineTo(minedAt + 4);
+    await sleep(2000);
+    for (let i = 0; i < 3; i += 1) while (a.step());
+    assert.equal(a.events.some((e) => e.type === 'htlc_failed'), false, 'not failed back before 6 confirmations');
+    assert.equal(a.info().htlcs, 1);
+    assert.equal(await rig.metric(failBacks), before);
+    await rig.mine(1);
+    await until([a], () => a.events.some((e) => e.type === 'htlc_failed') && a.info().htlcs === 0 &&
+      !a.info().has_changes_to_sign, 'A\'s HTLC failed back', 60000);
+    await sleep(1000);
+    while (a.step());
+    assert.match(a.events.find((e) => e.type === 'htlc_failed').reason, /^hub_payee_failed: /);
+    assert.equal(BigInt(a.info().to_local_msat), wholeMsat);
+    assert.equal(await rig.metric(failBacks), before + 1);
   }
 
   // The one transaction spending `txid`'s output `vout` (mempool, or the last `blocks` blocks).
@@ -116,24 +141,8 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     assert.equal(await rig.node.rpc('gettxout', [commitment.txid, htlcIndex, true]), null, 'the HTLC output is spent');
     assert.deepEqual((await rig.spendsOf(commitment.txid, 1)).map((t) => t.txid), [timeout.txid]);
 
-    // Five confirmations: A's HTLC still stands.
-    await rig.mineTo(minedAt + 4);
-    await sleep(2000);
-    for (let i = 0; i < 3; i += 1) while (a.step());
-    assert.equal(a.events.some((e) => e.type === 'htlc_failed'), false, 'not failed back before 6 confirmations');
-    assert.equal(a.info().htlcs, 1);
-    assert.equal(await rig.metric('datt_hub_onchain_fail_backs_total'), 0);
-
-    // The sixth: failed back, A whole again to the msat.
-    await rig.mine(1);
-    await until([a], () => a.events.some((e) => e.type === 'htlc_failed') && a.info().htlcs === 0 &&
-      !a.info().has_changes_to_sign, 'A\'s HTLC failed back', 60000);
-    await sleep(1000);
-    while (a.step());
-    assert.match(a.events.find((e) => e.type === 'htlc_failed').reason, /^hub_payee_failed: /);
-    assert.equal(BigInt(a.info().to_local_msat), A_FUNDING * 1000n);
+    await failedBackAtSixth(a, minedAt, A_FUNDING * 1000n);
     assert.equal(BigInt(a.info().to_remote_msat), 0n);
-    assert.equal(await rig.metric('datt_hub_onchain_fail_backs_total'), 1);
     // B, attached and silent, was told of the close before the kill or sees it now.
     await rig.reattach(b);
     await until([b], () => b.hubErrors.some((e) => e.startsWith('hub_channel_closed_onchain: ')), 'B told of the close');
@@ -194,5 +203,35 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     await rig.reattach(a);
     await until([a], () => a.hubErrors.length > 0, 'the refusal of channel_reestablish');
     assert.match(a.hubErrors[0], /^hub_channel_closed_onchain: /);
+  });
+
+  it('(c) an HTLC with no output on the commitment mined (dust): A is failed back once it is final', async () => {
+    const B_FUNDING = 300000n;
+    const B_PUSH_MSAT = 200000000n;
+    const a = await rig.fundedChannel('A3', 400000, 0n, rig.coins[4]);
+    const b = await rig.fundedChannel('B3', Number(B_FUNDING), B_PUSH_MSAT, rig.coins[5]);
+    const A_MSAT = BigInt(a.info().to_local_msat);
+    const HTLC_MSAT = 1500000n; // 1,500 sat: under 546 + the HTLC-timeout's fee, trimmed
+    const expiry = (await rig.height()) + 25;
+    const paymentHash = hex(createHash('sha256').update(randomBytes(32)).digest());
+    const sent = await pay(a, b, HTLC_MSAT, paymentHash, expiry);
+    const closes = 'datt_hub_force_closes_total{reason="offered_expired"}';
+    const spends = 'datt_hub_onchain_spends_total{kind="local_commitment"}';
+    const [closesBefore, spendsBefore] = [await rig.metric(closes), await rig.metric(spends)];
+
+    await rig.mineTo(expiry + 2);
+    await rig.metricUntil(closes, closesBefore + 1, 'the hub closes B\'s channel');
+    const [commitment] = await rig.waitForSpends(b.fundingTxid, 1, 'the hub\'s commitment', 90000);
+    // Two outputs: the hub's balance less the HTLC, B's less the fee of a commitment without
+    // HTLC outputs; the HTLC's 1,500 sat are in the fee.
+    const values = commitment.vout.map((o) => o.valueSats).sort((x, y) => (x < y ? -1 : 1));
+    assert.deepEqual(values, [B_FUNDING - B_PUSH_MSAT / 1000n - (FEERATE * 724n) / 1000n,
+      B_PUSH_MSAT / 1000n - HTLC_MSAT / 1000n]);
+    await rig.mine(1);
+    const minedAt = await rig.height();
+    await rig.metricUntil(spends, spendsBefore + 1, 'the chain watch saw it');
+
+    assert.equal(BigInt(a.info().to_local_msat), A_MSAT - sent);
+    await failedBackAtSixth(a, minedAt, A_MSAT);
   });
 });

@@ -68,7 +68,10 @@ class Rig {
         ASSERT_TRUE(reader.ok());
         relay::hub::HubOptions options;
         options.chain_hash = kChain;
-        options.now = [this] { return now.load(); };
+        options.now = [this] {
+            ++clock_reads;
+            return now.load();
+        };
         auto hub = relay::hub::Hub::make(config_, options, **reader,
                                          [this](WriteHub write) { return write_hub(std::move(write)); },
                                          nullptr, outbox);
@@ -157,8 +160,21 @@ class Rig {
         return rows ? *rows : std::vector<std::string>{};
     }
 
+    // Waits (10 s at most) until the hub has read the clock `count` more times: its tick
+    // reads it on every pass, so two reads after a change of `now` mean a whole pass saw it.
+    bool clock_read(uint64_t count) {
+        const uint64_t target = clock_reads.load() + count;
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (clock_reads.load() < target) {
+            if (std::chrono::steady_clock::now() > deadline) return false;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        }
+        return true;
+    }
+
     RecordingOutbox outbox;
     std::atomic<int64_t> now{1'700'000'000};
+    std::atomic<uint64_t> clock_reads{0};
 
   private:
     bool write_hub(WriteHub write) {
@@ -702,9 +718,11 @@ TEST_F(HubTest, FailsBackWhenThePayeeNeverReturns) {
     rig.disconnect(b.conn());
     b.drop();
     a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
-    ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 1; }));
+    // The 30 s hold counts from the hub's HtlcReceived (A's last revoke_and_ack, which A is
+    // quiet after sending): the forward must be there before the clock moves.
+    ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 1 && rig.hub().pending_forwards() == 1; }));
     rig.now += 29;  // inside the 30 s hold: still held
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    ASSERT_TRUE(rig.clock_read(2));
     EXPECT_EQ(a.htlcs(), 1u);
     EXPECT_EQ(rig.hub().pending_forwards(), 1u);
     rig.now += 1;  // the deadline

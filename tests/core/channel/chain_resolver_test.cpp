@@ -130,6 +130,7 @@ TEST_F(ResolverTest, OurCommitmentGivesToLocalHtlcTransactionsAndTheirSweeps) {
             case ResolutionKind::kToRemoteSweep:
             case ResolutionKind::kClaimHtlcTimeout:
             case ResolutionKind::kClaimHtlcSuccess:
+            case ResolutionKind::kRevokedHtlcSweep:
                 ADD_FAILURE() << "not for our own commitment";
                 break;
         }
@@ -224,6 +225,82 @@ TEST_F(ResolverTest, ARevokedCommitmentOfEitherSideIsPunishedWhole) {
         EXPECT_EQ(own->kind, FundingSpendKind::kUnknown);
         EXPECT_TRUE(own->to_broadcast.empty());
     }
+}
+
+// The cheater's HTLC-success and then HTLC-timeout of its revoked commitment get in first:
+// the justice tx is rebuilt without the outputs they spent, and their outputs (to_local
+// scripts of the revoked commitment's keys) are taken at once with the revocation key.
+TEST_F(ResolverTest, TheCheatersHtlcTransactionsOfARevokedCommitmentAreSweptToo) {
+    auto old = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(old);
+    ASSERT_TRUE(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(1)), pair.to_a));
+    ASSERT_TRUE(pair.flush()) << pair.last_error;
+    const bitcoin::Transaction& revoked = old->commitment_tx;
+    // A's HTLC txs of its old commitment: B's HTLC (A knows its preimage), A's own.
+    std::vector<bitcoin::Transaction> cheats;
+    for (size_t i = 0; i < old->htlc_txs.size(); ++i) {
+        auto tx = old->htlc_txs[i].kind == CommitmentOutputKind::kOfferedHtlc
+                      ? signed_htlc_timeout_tx(*old, i)
+                      : signed_htlc_success_tx(*old, i, preimage_of(2));
+        ASSERT_TRUE(tx) << tx.error().code;
+        expect_spends(*tx, revoked);
+        cheats.push_back(*tx);
+    }
+    ASSERT_EQ(cheats.size(), 2u);
+    const auto revoked_htlc_txs = [&](std::span<const bitcoin::Transaction> txs) {
+        const auto stored = revocations(pair.b);
+        return resolve_revoked_htlc_txs(
+            ResolverInputs{*pair.b.channel, pair.b.secrets, stored, {}, sweep_to, 2'500}, revoked,
+            txs);
+    };
+    const auto amount_in = [&](const bitcoin::Transaction& tx, const bitcoin::Transaction& parent) {
+        int64_t sum = 0;
+        for (const auto& in : tx.inputs) sum += parent.outputs.at(in.prevout.index).value.value();
+        return sum;
+    };
+    const int64_t to_local_and_htlcs =
+        amount_in(resolve(pair.b, revoked)->to_broadcast.at(0).tx, revoked);
+    for (size_t seen = 1; seen <= cheats.size(); ++seen) {
+        const std::span<const bitcoin::Transaction> taken(cheats.data(), seen);
+        auto r = revoked_htlc_txs(taken);
+        ASSERT_TRUE(r) << r.error().code;
+        EXPECT_EQ(r->kind, FundingSpendKind::kRevokedCommitment);
+        ASSERT_EQ(r->to_broadcast.size(), 1 + seen);
+        const Resolution& justice = r->to_broadcast[0];
+        EXPECT_EQ(justice.kind, ResolutionKind::kJustice);
+        EXPECT_EQ(justice.tx.inputs.size(), 3 - seen);  // to_local and what is left
+        expect_spends(justice.tx, revoked);
+        int64_t taken_in = amount_in(justice.tx, revoked);
+        for (size_t k = 0; k < seen; ++k) {
+            const Resolution& sweep = r->to_broadcast[1 + k];
+            EXPECT_EQ(sweep.kind, ResolutionKind::kRevokedHtlcSweep);
+            EXPECT_EQ(sweep.parent_txid, bitcoin::txid(cheats[k]));
+            EXPECT_EQ(sweep.csv, 0);  // long before the cheater's delay
+            EXPECT_EQ(earliest_height(sweep, 700), 701u);
+            EXPECT_EQ(sweep.tx.outputs.at(0).script_pubkey, sweep_to);
+            expect_spends(sweep.tx, cheats[k]);
+            for (const auto& in : justice.tx.inputs) {
+                EXPECT_NE(in.prevout, cheats[k].inputs[0].prevout);
+            }
+            // The cheater's own path needs the delay: its sequence is not 100 here.
+            EXPECT_EQ(sweep.tx.inputs.at(0).sequence, 0xffffffffu);
+            taken_in += revoked.outputs[cheats[k].inputs[0].prevout.index].value.value();
+        }
+        // Every output the first justice tx would have taken, now or through its HTLC tx.
+        EXPECT_EQ(taken_in, to_local_and_htlcs);
+    }
+    // Not the remote's revoked commitment, or not its HTLC tx.
+    auto current = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(current);
+    const auto stored = revocations(pair.b);
+    const ResolverInputs in{*pair.b.channel, pair.b.secrets, stored, {}, sweep_to, 2'500};
+    auto not_revoked = resolve_revoked_htlc_txs(in, current->commitment_tx, cheats);
+    ASSERT_FALSE(not_revoked);
+    EXPECT_EQ(not_revoked.error().code, "channel_not_revoked_commitment");
+    const bitcoin::Transaction unrelated[] = {current->commitment_tx};
+    auto not_htlc = resolve_revoked_htlc_txs(in, revoked, unrelated);
+    ASSERT_FALSE(not_htlc);
+    EXPECT_EQ(not_htlc.error().code, "channel_not_an_htlc_tx");
 }
 
 TEST_F(ResolverTest, CooperativeCloseUnknownSpendsAndNonSpends) {

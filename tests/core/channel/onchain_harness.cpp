@@ -26,6 +26,12 @@
 //                 "cltv_expiry", height+12), "to_remote_sweep"
 //   revoked_a / revoked_b   the cheater's commitment with both HTLCs above, revoked by a
 //                 later fulfill: "revoked", the other side's "justice" and "to_remote_sweep"
+//   revoked_htlc_txs   A's revoked commitment as in revoked_a, and A's own HTLC txs of it:
+//                 "htlc_success" (B's HTLC, A knows the preimage) and "htlc_timeout" (A's,
+//                 from "cltv_expiry"); what B's resolver says before ("justice_first") and
+//                 once both HTLC txs are seen (resolve_revoked_htlc_txs): "justice"
+//                 (to_local alone), "sweep_success" and "sweep_timeout" (their outputs, with
+//                 the revocation key), plus B's "to_remote_sweep"
 // Every sweep, HTLC tx and justice tx comes from the resolver (chain_resolver.h) run on the
 // side that acts, given the commitment as seen on chain; each carries the resolver's "csv",
 // "cltv", "parent" (display txid) and "spends" (the parent's outputs).
@@ -144,18 +150,33 @@ void two_htlcs(ChannelPair& pair, uint32_t height) {
     check(pair.flush(), pair);
 }
 
+// `cheater`'s commitment with both HTLCs, revoked once B fulfills A's HTLC (both
+// commitments move on).
+LocalCommitmentClose revoked_commitment(ChannelPair& pair, testing::Node& cheater, uint32_t height) {
+    two_htlcs(pair, height);
+    auto old = take(local_commitment_close(*cheater.channel, cheater.secrets));
+    check(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(11)), pair.to_a), pair);
+    check(pair.flush(), pair);
+    return old;
+}
+
 json balances(const ChannelPair& pair) {
     const BalanceSpec& spec = pair.a.channel->local_commit->spec;
     return {{"a_msat", spec.to_local.value()}, {"b_msat", spec.to_remote.value()}};
 }
 
 // What the resolver (chain_resolver.h) says `node` must do about `spend`.
-ChainResolution resolve(const testing::Node& node, const bitcoin::Transaction& spend,
-                        const bitcoin::Script& sweep_to, std::span<const Hash256> preimages = {}) {
+std::vector<RemoteCommitmentRevoked> revocations(const testing::Node& node) {
     std::vector<RemoteCommitmentRevoked> revoked;
     for (const auto& e : node.events) {
         if (const auto* r = std::get_if<RemoteCommitmentRevoked>(&e)) revoked.push_back(*r);
     }
+    return revoked;
+}
+
+ChainResolution resolve(const testing::Node& node, const bitcoin::Transaction& spend,
+                        const bitcoin::Script& sweep_to, std::span<const Hash256> preimages = {}) {
+    const std::vector<RemoteCommitmentRevoked> revoked = revocations(node);
     return take(resolve_funding_spend(
         ResolverInputs{*node.channel, node.secrets, revoked, preimages, sweep_to, kFeerate},
         spend));
@@ -256,15 +277,9 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
     }
     if (name == "revoked_a" || name == "revoked_b") {
         const bool a_cheats = name == "revoked_a";
-        two_htlcs(pair, height);
-        testing::Node& cheater = a_cheats ? pair.a : pair.b;
         testing::Node& honest = a_cheats ? pair.b : pair.a;
-        const auto old = take(local_commitment_close(*cheater.channel, cheater.secrets));
-        const uint64_t old_number = cheater.channel->local_commit->number;
-        // B fulfills A's HTLC: both commitments move on and the old ones are revoked.
-        check(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(11)), pair.to_a),
-              pair);
-        check(pair.flush(), pair);
+        const auto old = revoked_commitment(pair, a_cheats ? pair.a : pair.b, height);
+        const uint64_t old_number = old.spec.commitment_number;
         const bitcoin::Script to = a_cheats ? sweep_script_b() : sweep_script_a();
         const ChainResolution by_honest = resolve(honest, old.commitment_tx, to);
         if (by_honest.kind != FundingSpendKind::kRevokedCommitment ||
@@ -274,6 +289,36 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
         out["revoked"] = tx_json(old.commitment_tx);
         out["justice"] = resolution(by_honest, ResolutionKind::kJustice);
         out["to_remote_sweep"] = resolution(by_honest, ResolutionKind::kToRemoteSweep);
+        return out;
+    }
+    if (name == "revoked_htlc_txs") {
+        const auto old = revoked_commitment(pair, pair.a, height);
+        out["revoked"] = tx_json(old.commitment_tx);
+        out["cltv_expiry"] = height + 10;
+        std::vector<bitcoin::Transaction> cheats;  // success first: it needs no lock
+        for (const auto kind : {CommitmentOutputKind::kReceivedHtlc, CommitmentOutputKind::kOfferedHtlc}) {
+            for (size_t i = 0; i < old.htlc_txs.size(); ++i) {
+                if (old.htlc_txs[i].kind != kind) continue;
+                cheats.push_back(take(kind == CommitmentOutputKind::kOfferedHtlc
+                                          ? signed_htlc_timeout_tx(old, i)
+                                          : signed_htlc_success_tx(old, i, preimage_of(12))));
+            }
+        }
+        if (cheats.size() != 2) throw Failure{"harness_wrong_htlcs", "two HTLC txs expected"};
+        out["htlc_success"] = tx_json(cheats[0]);
+        out["htlc_timeout"] = tx_json(cheats[1]);
+        const ChainResolution first = resolve(pair.b, old.commitment_tx, sweep_script_b());
+        out["justice_first"] = resolution(first, ResolutionKind::kJustice);
+        out["to_remote_sweep"] = resolution(first, ResolutionKind::kToRemoteSweep);
+        const std::vector<RemoteCommitmentRevoked> revoked = revocations(pair.b);
+        const ChainResolution after = take(resolve_revoked_htlc_txs(
+            ResolverInputs{*pair.b.channel, pair.b.secrets, revoked, {}, sweep_script_b(), kFeerate},
+            old.commitment_tx, cheats));
+        out["justice"] = resolution(after, ResolutionKind::kJustice);
+        out["sweep_success"] =
+            resolution(after, ResolutionKind::kRevokedHtlcSweep, bitcoin::txid(cheats[0]));
+        out["sweep_timeout"] =
+            resolution(after, ResolutionKind::kRevokedHtlcSweep, bitcoin::txid(cheats[1]));
         return out;
     }
     throw Failure{"harness_unknown_scenario", name};

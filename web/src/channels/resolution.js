@@ -5,7 +5,7 @@
 
 export const RESOLUTION_KINDS = ['cooperative_close', 'local_commitment', 'remote_commitment', 'revoked_commitment', 'unknown'];
 const TX_KINDS = ['justice', 'to_local_sweep', 'to_remote_sweep', 'htlc_timeout', 'htlc_success', 'second_stage_sweep',
-  'claim_htlc_timeout', 'claim_htlc_success'];
+  'claim_htlc_timeout', 'claim_htlc_success', 'revoked_htlc_sweep'];
 const TX_STATUSES = ['waiting', 'confirmed', 'lost'];
 // Revoked commitments with HTLCs kept per channel (their HTLC outputs go to the justice tx;
 // to_local is punished without a record, from the secrets the state keeps): the oldest go first.
