@@ -674,6 +674,7 @@ void channel_seeds() {
     write_seed(frames, "bad_version.bin", version);
     // The hub's connection messages (hub_attach.h).
     write_seed(frames, "hub_challenge_request.bin", frame_bytes(HubChallengeRequest{}));
+    write_seed(frames, "hub_open_request.bin", frame_bytes(HubOpenRequest{{}, datt::bitcoin::Sats{250'000}, TlvStream{}}));
     write_seed(frames, "hub_challenge.bin", frame_bytes(HubChallenge{{}, id, TlvStream{}}));
     write_seed(frames, "channel_attach.bin", frame_bytes(ChannelAttach{id, sig(23), TlvStream{}}));
     Bytes nonzero = frame_bytes(HubChallengeRequest{});

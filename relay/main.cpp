@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
         }
         hub::HubOptions hub_options;
         hub_options.chain_hash = network->genesis_hash;
+        hub_options.network = *network;
         auto made = hub::Hub::make(*config, hub_options, **reader,
                                    [&relay](WriteHub write) { return relay.write_hub(std::move(write)); },
                                    bridge.get(), server);

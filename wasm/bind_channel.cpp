@@ -15,6 +15,11 @@
 //             max_htlc_value_in_flight_msat (string), channel_reserve_sats,
 //             htlc_minimum_msat (string), to_self_delay, max_accepted_htlcs,
 //             shutdown_script (hex), closing_min_fee_sats, closing_max_fee_sats}
+//   accept    bytes: the hub's open_channel frame (answering our hub_open_request); args
+//             {chain_hash, funding_sats (the amount asked: any other is refused),
+//             minimum_depth, max_feerate_per_kw, max_to_self_delay, and open's
+//             dust_limit_sats ... closing_max_fee_sats}: accept_channel; a nonzero push_msat
+//             is refused. funding_created then comes through "receive" (funding_signed out).
 //   funding   args {txid (hex, display order), vout}: funding_created
 //   receive   bytes: one frame from the hub
 //   ready     channel_ready
@@ -37,7 +42,8 @@
 // order), outputs [{script, sats}]}: the closing transaction signed by both, to broadcast. msat
 // amounts and ids are decimal strings (they pass 2^53).
 // channelChallengeRequest(): the hub_challenge_request frame (67 bytes), to send once per
-// connection before attaching stored channels.
+// connection before attaching stored channels. channelOpenRequest(sats): the
+// hub_open_request frame (75 bytes) asking the hub to fund a channel of `sats` to us.
 // A frame from the hub that is a warning/error comes back as the error
 // {code: "hub_error", message: its data}; the state is unchanged then.
 #include <emscripten/bind.h>
@@ -190,39 +196,70 @@ std::vector<channel::ChannelEvent> unsettled_incoming(const channel::Channel& c)
     return out;
 }
 
+// What open and accept share: our channel config, shutdown script and closing fee range.
+struct OwnTerms {
+    channel::ChannelConfig config;
+    Bytes shutdown_script;
+    channel::ClosingFeeRange closing_fees;
+};
+
+Result<OwnTerms> own_terms(const json& args) {
+    auto dust = field<int64_t>(args, "dust_limit_sats");
+    auto in_flight = u64_field(args, "max_htlc_value_in_flight_msat");
+    auto reserve = field<int64_t>(args, "channel_reserve_sats");
+    auto minimum = u64_field(args, "htlc_minimum_msat");
+    auto delay = field<uint16_t>(args, "to_self_delay");
+    auto accepted = field<uint16_t>(args, "max_accepted_htlcs");
+    auto script = field<std::string>(args, "shutdown_script");
+    auto min_fee = field<int64_t>(args, "closing_min_fee_sats");
+    auto max_fee = field<int64_t>(args, "closing_max_fee_sats");
+    for (const Error* e : {dust ? nullptr : &dust.error(),
+                           in_flight ? nullptr : &in_flight.error(), reserve ? nullptr : &reserve.error(),
+                           minimum ? nullptr : &minimum.error(), delay ? nullptr : &delay.error(),
+                           accepted ? nullptr : &accepted.error(), script ? nullptr : &script.error(),
+                           min_fee ? nullptr : &min_fee.error(), max_fee ? nullptr : &max_fee.error()}) {
+        if (e) return *e;
+    }
+    auto script_bytes = from_hex(*script);
+    if (!script_bytes) return script_bytes.error();
+    return OwnTerms{channel::ChannelConfig{bitcoin::Sats{*dust}, bitcoin::Msats{*in_flight}, bitcoin::Sats{*reserve},
+                                           bitcoin::Msats{*minimum}, *delay, *accepted},
+                    *script_bytes, channel::ClosingFeeRange{bitcoin::Sats{*min_fee}, bitcoin::Sats{*max_fee}}};
+}
+
 Result<channel::Step> run(const std::string& op, const std::optional<channel::Channel>& state,
                           const channel::ChannelSecrets& secrets, const json& args, const Bytes& bytes) {
-    if (op == "open") {
+    if (op == "open" || op == "accept") {
+        auto terms = own_terms(args);
         auto chain = hex32_field(args, "chain_hash");
-        auto temp = hex32_field(args, "temporary_channel_id");
         auto funding = field<int64_t>(args, "funding_sats");
+        if (!terms) return terms.error();
+        if (!chain) return chain.error();
+        if (!funding) return funding.error();
+        if (op == "accept") {  // the hub funds: exactly the amount asked for, nothing pushed
+            auto depth = field<uint32_t>(args, "minimum_depth");
+            auto feerate = field<uint32_t>(args, "max_feerate_per_kw");
+            auto delay = field<uint16_t>(args, "max_to_self_delay");
+            if (!depth) return depth.error();
+            if (!feerate) return feerate.error();
+            if (!delay) return delay.error();
+            auto frame = channel::parse_frame(bytes);
+            if (!frame) return frame.error();
+            const auto* open = std::get_if<channel::OpenChannel>(&frame->message());
+            if (!open) return bad_args("accept needs the hub's open_channel frame");
+            if (open->push_msat.value() != 0) return bad_args("the hub pushed an amount: refused");
+            channel::AcceptPolicy policy{*chain,     terms->config, *depth, bitcoin::Sats{*funding}, bitcoin::Sats{*funding},
+                                         253,        *feerate,      *delay, terms->shutdown_script,  terms->closing_fees};
+            return channel::accept_channel(secrets, policy, *open);
+        }
+        auto temp = hex32_field(args, "temporary_channel_id");
         auto push = u64_field(args, "push_msat");
         auto feerate = field<uint32_t>(args, "feerate_per_kw");
-        auto dust = field<int64_t>(args, "dust_limit_sats");
-        auto in_flight = u64_field(args, "max_htlc_value_in_flight_msat");
-        auto reserve = field<int64_t>(args, "channel_reserve_sats");
-        auto minimum = u64_field(args, "htlc_minimum_msat");
-        auto delay = field<uint16_t>(args, "to_self_delay");
-        auto accepted = field<uint16_t>(args, "max_accepted_htlcs");
-        auto script = field<std::string>(args, "shutdown_script");
-        auto min_fee = field<int64_t>(args, "closing_min_fee_sats");
-        auto max_fee = field<int64_t>(args, "closing_max_fee_sats");
-        for (const Error* e : {chain ? nullptr : &chain.error(), temp ? nullptr : &temp.error(),
-                               funding ? nullptr : &funding.error(), push ? nullptr : &push.error(),
-                               feerate ? nullptr : &feerate.error(), dust ? nullptr : &dust.error(),
-                               in_flight ? nullptr : &in_flight.error(), reserve ? nullptr : &reserve.error(),
-                               minimum ? nullptr : &minimum.error(), delay ? nullptr : &delay.error(),
-                               accepted ? nullptr : &accepted.error(), script ? nullptr : &script.error(),
-                               min_fee ? nullptr : &min_fee.error(), max_fee ? nullptr : &max_fee.error()}) {
-            if (e) return *e;
-        }
-        auto script_bytes = from_hex(*script);
-        if (!script_bytes) return script_bytes.error();
-        channel::OpenParams params{*chain, *temp, bitcoin::Sats{*funding}, bitcoin::Msats{*push}, *feerate,
-                                   channel::ChannelConfig{bitcoin::Sats{*dust}, bitcoin::Msats{*in_flight},
-                                                          bitcoin::Sats{*reserve}, bitcoin::Msats{*minimum}, *delay,
-                                                          *accepted},
-                                   *script_bytes, channel::ClosingFeeRange{bitcoin::Sats{*min_fee}, bitcoin::Sats{*max_fee}}};
+        if (!temp) return temp.error();
+        if (!push) return push.error();
+        if (!feerate) return feerate.error();
+        channel::OpenParams params{*chain,         *temp, bitcoin::Sats{*funding}, bitcoin::Msats{*push}, *feerate,
+                                   terms->config, terms->shutdown_script, terms->closing_fees};
         return channel::open_channel(secrets, params);
     }
     if (!state) return bad_args("a state is needed");
@@ -383,6 +420,14 @@ val channel_challenge_request() {
     return ok(bytes_value(channel::frame_bytes(channel::HubChallengeRequest{})));
 }
 
+// The hub_open_request frame asking the hub to fund a channel of `sats` to us.
+val channel_open_request(val sats) {
+    auto amount = safe_integer_argument(sats, "sats");
+    if (!amount) return fail(amount.error());
+    if (*amount <= 0) return fail(make_error("wrong_type", "sats must be positive"));
+    return ok(bytes_value(channel::frame_bytes(channel::HubOpenRequest{{}, bitcoin::Sats{*amount}, {}})));
+}
+
 // JSON text: {phase, link, channel_id, funder, to_local_msat, to_remote_msat, htlcs,
 // can_update, has_changes_to_sign, shutdown_sent, remote_shutdown, shutdown_script} of a
 // stored state; once funded {funding_txid, funding_vout, funding_sats, peer_to_self_delay};
@@ -442,6 +487,7 @@ EMSCRIPTEN_BINDINGS(datt_channel) {
     emscripten::function("channelInfo", &channel_info);
     emscripten::function("channelResolve", &channel_resolve);
     emscripten::function("channelChallengeRequest", &channel_challenge_request);
+    emscripten::function("channelOpenRequest", &channel_open_request);
     emscripten::function("hubAmountWithFee", &hub_amount_with_fee);
 }
 

@@ -28,6 +28,14 @@ export class Channels {
 
   /** open_channel: params as bind_channel.cpp lists them (msat as BigInt or decimal string). */
   open(seed, params) { return this.#call('open', null, seed, params); }
+  /**
+   * The fundee's accept_channel for the hub's open_channel frame (Uint8Array), which answers our
+   * openRequest(sats): params {chain_hash, funding_sats (the amount asked), minimum_depth, max_feerate_per_kw,
+   * max_to_self_delay, and open's dust_limit_sats ... closing_max_fee_sats} (bind_channel.cpp).
+   */
+  accept(seed, params, openFrame) { return this.#call('accept', null, seed, params, openFrame); }
+  /** The hub_open_request frame (Uint8Array) asking the hub to fund a channel of `sats` to us. */
+  openRequest(sats) { return unwrap(this.#core.channelOpenRequest(Number(sats))); }
   /** funding_created for the funding output {txid (display hex), vout}. */
   funding(state, seed, outpoint) { return this.#call('funding', state, seed, outpoint); }
   /** One frame (Uint8Array) from the hub. A warning/error frame throws DattError 'hub_error'. */

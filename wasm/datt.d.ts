@@ -862,6 +862,14 @@ export class Channels {
   connected(state: Uint8Array, seed: Uint8Array): ChannelStep;
   /** The hub_challenge_request frame: once per connection, before attaching stored channels. */
   challengeRequest(): Uint8Array;
+  /** The hub_open_request frame: asks the hub to fund a channel of `sats` to us (to receive). */
+  openRequest(sats: number | bigint): Uint8Array;
+  /**
+   * accept_channel for the hub's open_channel frame answering openRequest: the hub must fund exactly
+   * funding_sats and push nothing. params: open's own terms (dust_limit_sats ... closing_max_fee_sats) and
+   * {chain_hash, funding_sats, minimum_depth, max_feerate_per_kw, max_to_self_delay}.
+   */
+  accept(seed: Uint8Array, params: Record<string, unknown>, openFrame: Uint8Array): ChannelStep;
   /** channel_attach (frames[0]) for the hub's hub_challenge frame; send it before connected()'s frames. */
   attach(state: Uint8Array, seed: Uint8Array, challengeFrame: Uint8Array): ChannelStep;
   info(state: Uint8Array): {

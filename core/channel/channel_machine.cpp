@@ -933,7 +933,8 @@ Result<Step> receive(const Channel& c, const ChannelSecrets& secrets, const Mess
             } else if constexpr (std::is_same_v<M, RevokeAndAck>) {
                 return on_revoke_and_ack(c, secrets, m);
             } else if constexpr (std::is_same_v<M, HubChallengeRequest> ||
-                                 std::is_same_v<M, HubChallenge> || std::is_same_v<M, ChannelAttach>) {
+                                 std::is_same_v<M, HubChallenge> || std::is_same_v<M, ChannelAttach> ||
+                                 std::is_same_v<M, HubOpenRequest>) {
                 // The connection's business (hub_attach.h), never a channel's.
                 return fail("channel_not_a_channel_message", "a hub connection message is not for a channel");
             } else {

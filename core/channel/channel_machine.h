@@ -47,8 +47,8 @@
 //                                    peer's to pay us
 //   channel_reestablish_mismatch     reestablish numbers or secret that fit nothing
 //   channel_peer_error               the peer sent `error` or `warning` (its data is in it)
-//   channel_not_a_channel_message    hub_challenge_request, hub_challenge or channel_attach:
-//                                    the connection's messages (hub_attach.h)
+//   channel_not_a_channel_message    hub_challenge_request, hub_challenge, channel_attach or
+//                                    hub_open_request: the connection's messages (hub_attach.h)
 //   plus the codes of build_commitment_tx, key_derivation.h and shachain.h.
 #pragma once
 

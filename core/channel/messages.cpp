@@ -319,6 +319,14 @@ Result<Message> parse_channel_attach(WireReader& r) {
     return Message{ChannelAttach{channel_id, signature, std::move(tlvs)}};
 }
 
+Result<Message> parse_hub_open_request(WireReader& r) {
+    WIRE_READ(channel_id, r.array<32>());
+    WIRE_CHECK(check_zero_channel_id(channel_id));
+    WIRE_READ(funding_satoshis, r.sats());
+    WIRE_READ(tlvs, r.tlvs({}));
+    return Message{HubOpenRequest{channel_id, funding_satoshis, std::move(tlvs)}};
+}
+
 struct MessageWriter {
     ByteWriter& w;
 
@@ -452,6 +460,12 @@ struct MessageWriter {
         write_signature(w, m.signature);
         m.tlvs.write(w);
     }
+    void operator()(const HubOpenRequest& m) const {
+        w.write_u16_be(static_cast<uint16_t>(MessageType::kHubOpenRequest));
+        w.write_bytes(m.channel_id);
+        write_sats(w, m.funding_satoshis);
+        m.tlvs.write(w);
+    }
 };
 
 struct TypeOf {
@@ -482,6 +496,7 @@ struct TypeOf {
     }
     MessageType operator()(const HubChallenge&) const { return MessageType::kHubChallenge; }
     MessageType operator()(const ChannelAttach&) const { return MessageType::kChannelAttach; }
+    MessageType operator()(const HubOpenRequest&) const { return MessageType::kHubOpenRequest; }
 };
 
 }  // namespace
@@ -531,6 +546,8 @@ Result<Message> parse_message(ByteSpan bytes) {
             return parse_hub_challenge(r);
         case static_cast<uint16_t>(MessageType::kChannelAttach):
             return parse_channel_attach(r);
+        case static_cast<uint16_t>(MessageType::kHubOpenRequest):
+            return parse_hub_open_request(r);
         default:  // a u16 from the wire, not an enum: every other value is unknown
             break;
     }

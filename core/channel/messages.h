@@ -105,6 +105,7 @@ enum class MessageType : uint16_t {
     kHubChallengeRequest = 55921,
     kHubChallenge = 55923,
     kChannelAttach = 55925,
+    kHubOpenRequest = 55927,
 };
 
 // TLV types each message knows.
@@ -267,10 +268,19 @@ struct ChannelAttach {
     TlvStream tlvs;
 };
 
+// A client asks the hub to open (and fund) a channel of funding_satoshis to it, so that it
+// can receive (docs/protocol.md "The hub opens a channel"); the hub answers open_channel.
+struct HubOpenRequest {
+    ChannelId channel_id{};  // always zero
+    bitcoin::Sats funding_satoshis;
+    TlvStream tlvs;
+};
+
 using Message = std::variant<ErrorMessage, OpenChannel, AcceptChannel, FundingCreated,
                              FundingSigned, ChannelReady, Shutdown, ClosingSigned, UpdateAddHtlc,
                              UpdateFulfillHtlc, UpdateFailHtlc, CommitmentSigned, RevokeAndAck,
-                             ChannelReestablish, HubChallengeRequest, HubChallenge, ChannelAttach>;
+                             ChannelReestablish, HubChallengeRequest, HubChallenge, ChannelAttach,
+                             HubOpenRequest>;
 
 [[nodiscard]] Result<Message> parse_message(ByteSpan bytes);
 Bytes serialize_message(const Message& message);

@@ -133,25 +133,43 @@ void Bridge::unspent_output(const Hash256& txid, uint32_t vout,
     queue_job(std::move(job), [&] { done(make_error("busy", "the bridge's queue is full")); });
 }
 
-void Bridge::set_spend_listener(std::function<void(const SpendSeen&)> listener) {
-    // Set on the bridge's thread, in order with the watches that follow it.
-    std::lock_guard lock(mutex_);
-    queue_.push_back({0, std::nullopt, [this, listener = std::move(listener)] { spend_listener_ = listener; }});
-    wake_.notify_one();
-}
-
-void Bridge::watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) {
-    auto job = [this, outpoint, rescan_from] {
-        hub_outpoints_.insert({outpoint.txid, outpoint.index});
-        mempool_seen_.clear();  // what is in the mempool already is news for this outpoint
-        if (rescan_from > 0) rescan_from_ = std::min(rescan_from_.value_or(rescan_from), rescan_from);
-        next_poll_ = Clock::now();
-    };
-    // Not bounded by the queue: the hub watches a few outpoints per channel, and losing
-    // one would lose a spend. The hub bounds its channels.
+// The hub's jobs are not bounded by the queue: they are a few per channel (and the wallet's
+// bounded window), the hub bounds its channels, and losing one would lose a spend or a coin.
+void Bridge::push_hub_job(std::function<void()> job) {
     std::lock_guard lock(mutex_);
     queue_.push_back({0, std::nullopt, std::move(job)});
     wake_.notify_one();
+}
+
+// What is in the mempool already is news for a new watch; blocks from `rescan_from` are
+// scanned again for it.
+void Bridge::hub_watch_added(uint32_t rescan_from) {
+    mempool_seen_.clear();
+    if (rescan_from > 0) rescan_from_ = std::min(rescan_from_.value_or(rescan_from), rescan_from);
+    next_poll_ = Clock::now();
+}
+
+void Bridge::set_spend_listener(std::function<void(const SpendSeen&)> listener) {
+    // Set on the bridge's thread, in order with the watches that follow it.
+    push_hub_job([this, listener = std::move(listener)] { spend_listener_ = listener; });
+}
+
+void Bridge::watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) {
+    push_hub_job([this, outpoint, rescan_from] {
+        hub_outpoints_.insert({outpoint.txid, outpoint.index});
+        hub_watch_added(rescan_from);
+    });
+}
+
+void Bridge::set_payment_listener(std::function<void(const PaymentSeen&)> listener) {
+    push_hub_job([this, listener = std::move(listener)] { payment_listener_ = listener; });
+}
+
+void Bridge::watch_scripts(std::vector<Bytes> scripts, uint32_t rescan_from) {
+    push_hub_job([this, scripts = std::move(scripts), rescan_from] {
+        hub_scripts_.insert(scripts.begin(), scripts.end());
+        hub_watch_added(rescan_from);
+    });
 }
 
 void Bridge::broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) {
@@ -166,7 +184,8 @@ void Bridge::broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> 
     queue_job(std::move(job), [&] { done(make_error("busy", "the bridge's queue is full")); });
 }
 
-// Scans blocks again from rescan_from_ for the hub's outpoints, kMaxBlocksPerPoll per call.
+// Scans blocks again from rescan_from_ for the hub's outpoints and scripts, kMaxBlocksPerPoll
+// per call.
 Status Bridge::rescan_for_hub() {
     if (!rescan_from_) return Ok{};
     uint32_t height;
@@ -392,7 +411,7 @@ void Bridge::poll() {
 }
 
 bool Bridge::anyone_watching() const {
-    if (!hub_outpoints_.empty()) return true;
+    if (!hub_outpoints_.empty() || !hub_scripts_.empty()) return true;
     for (const auto& [id, watch] : watches_) {
         if (!watch.scripts.empty() || !watch.outpoints.empty()) return true;
     }
@@ -565,6 +584,12 @@ void Bridge::match_transaction(const bitcoin::Transaction& tx, const Hash256& tx
         if (!hub_outpoints_.count({in.prevout.txid, in.prevout.index}) || !spend_listener_) continue;
         relevant = true;
         spend_listener_(SpendSeen{in.prevout, tx, height});
+    }
+    for (const bitcoin::TxOut& out : tx.outputs) {
+        if (!hub_scripts_.count(out.script_pubkey) || !payment_listener_) continue;
+        relevant = true;
+        payment_listener_(PaymentSeen{txid, tx, height});
+        break;  // once per transaction: the wallet reads every output
     }
     if (hub_only) return;
     std::optional<Bytes> raw_tx;  // serialized once, for the spend notifications

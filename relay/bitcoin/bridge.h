@@ -8,7 +8,8 @@
 //
 // The hub (relay/hub/chain_watch.h) watches outpoints through watch_spend: their spends are
 // matched in every scanned block and mempool transaction (next to the clients' watches) and
-// handed to its listener; a watch may ask for blocks from a height on to be scanned again
+// handed to its listener (and its wallet's scripts through watch_scripts, payments to them to
+// another listener); a watch may ask for blocks from a height on to be scanned again
 // (kMaxBlocksPerPoll per poll), for spends mined while the relay was down. A client's watch
 // of outpoints may ask the same (`from_height`, bridge_rescan.cpp): the spends mined while it
 // was away are told to it alone.
@@ -61,6 +62,8 @@ class Bridge final : public BitcoinService {
                         std::function<void(Result<std::optional<ChainOutput>>)> done) override;
     void set_spend_listener(std::function<void(const SpendSeen&)> listener) override;
     void watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) override;
+    void set_payment_listener(std::function<void(const PaymentSeen&)> listener) override;
+    void watch_scripts(std::vector<Bytes> scripts, uint32_t rescan_from) override;
     void broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) override;
 
   private:
@@ -124,6 +127,8 @@ class Bridge final : public BitcoinService {
     void match_transaction(const bitcoin::Transaction& tx, const Hash256& txid, std::optional<uint32_t> height,
                            const Hash256* block, bool hub_only = false);
     void queue_job(std::function<void()> job, const std::function<void()>& refused);
+    void push_hub_job(std::function<void()> job);  // unbounded: the hub's watches
+    void hub_watch_added(uint32_t rescan_from);    // bridge thread
     bool anyone_watching() const;
 
     [[nodiscard]] Result<json> status();
@@ -176,6 +181,9 @@ class Bridge final : public BitcoinService {
     std::set<std::pair<Hash256, uint32_t>> hub_outpoints_;
     std::optional<uint32_t> rescan_from_;
     std::function<void(const SpendSeen&)> spend_listener_;
+    // The hub wallet's watch (watch_scripts): its scripts, and where payments to them go.
+    std::set<Bytes> hub_scripts_;
+    std::function<void(const PaymentSeen&)> payment_listener_;
     const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

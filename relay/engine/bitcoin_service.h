@@ -33,6 +33,13 @@ struct SpendSeen {
     std::optional<uint32_t> height;  // none: in the mempool
 };
 
+// A transaction seen paying a script the hub's wallet watches (BitcoinService::watch_scripts).
+struct PaymentSeen {
+    Hash256 txid{};
+    bitcoin::Transaction tx;
+    std::optional<uint32_t> height;  // none: in the mempool
+};
+
 // What the node said of a transaction the hub broadcast.
 struct BroadcastVerdict {
     bool accepted = false;  // in its mempool or in a block
@@ -67,6 +74,12 @@ class BitcoinService {
     // tip are scanned again for it once, so a spend mined while the relay was down is found.
     virtual void set_spend_listener(std::function<void(const SpendSeen&)> listener) = 0;
     virtual void watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) = 0;
+    // For the hub's wallet (relay/hub/hub_wallet.h), in the same way: the listener (set once,
+    // before any watch) gets every transaction with an output paying a watched script, from
+    // the mempool and again in a block; watch_scripts adds scripts (in one job: the bridge
+    // polls after each job), rescanning from `rescan_from` (0: none).
+    virtual void set_payment_listener(std::function<void(const PaymentSeen&)> listener) = 0;
+    virtual void watch_scripts(std::vector<Bytes> scripts, uint32_t rescan_from) = 0;
     // Sends a transaction to the node (sendrawtransaction) and waits for its verdict, without
     // blocking the caller; `done` runs on the bridge's thread.
     virtual void broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) = 0;

@@ -4,6 +4,7 @@
 // Without a hub, binary frames get a NOTICE as before.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "net/outbox.h"
@@ -18,6 +19,9 @@ class ChannelService {
     virtual void connection_closed(ConnectionId id) = 0;
     // Prometheus text lines for /metrics (any thread).
     virtual std::string metrics_text() const { return {}; }
+    // The hub wallet's state as JSON for the operator's /hub/wallet route (loopback only);
+    // none without a wallet.
+    virtual std::optional<std::string> wallet_json() const { return std::nullopt; }
 };
 
 }  // namespace datt::relay

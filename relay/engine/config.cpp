@@ -134,6 +134,11 @@ std::map<std::string, Option> make_options() {
         "hub: blocks (seen by this process) after which a funding not yet confirmed is forgotten");
     num("hub-min-funding-sats", &Config::hub_min_funding_sats, "hub: smallest channel accepted");
     num("hub-max-funding-sats", &Config::hub_max_funding_sats, "hub: largest channel accepted");
+    num("hub-open-max-sats", &Config::hub_open_max_sats,
+        "hub: largest channel the hub funds itself when a client asks for one to receive "
+        "(hub_open_request; its wallet: GET /hub/wallet from 127.0.0.1 gives a deposit address)");
+    num("hub-open-max-per-client", &Config::hub_open_max_per_client,
+        "hub: channels the hub funds per client connection (0: never)");
     num("hub-hold-seconds", &Config::hub_hold_seconds, "hub: longest a payment to an offline payee is held");
     num("hub-hold-margin-blocks", &Config::hub_hold_margin_blocks,
         "hub: a held payment is failed back this many blocks before its expiry at the latest");
@@ -234,6 +239,9 @@ Result<Config> parse_config(const std::vector<std::string>& args) {
     if (config.hub_funding_timeout_blocks < 1) return make_error("config", "--hub-funding-timeout-blocks must be at least 1");
     if (config.hub_min_funding_sats < 1 || config.hub_max_funding_sats < config.hub_min_funding_sats) {
         return make_error("config", "--hub-min-funding-sats must be at least 1 and at most --hub-max-funding-sats");
+    }
+    if (config.hub_open_max_sats < config.hub_min_funding_sats || config.hub_open_max_sats > config.hub_max_funding_sats) {
+        return make_error("config", "--hub-open-max-sats must be within --hub-min-funding-sats and --hub-max-funding-sats");
     }
     if (config.hub && config.hub_minimum_depth > 0 && config.bitcoin_rpc_url.empty()) {
         return make_error("config", "--hub with --hub-minimum-depth above 0 needs the bridge (--bitcoin-rpc-url)");

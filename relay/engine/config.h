@@ -82,6 +82,9 @@ struct Config {
     uint32_t hub_funding_timeout_blocks = 2016;  // a funding not confirmed after this many blocks is forgotten
     int64_t hub_min_funding_sats = 20'000;
     int64_t hub_max_funding_sats = 16'777'215;   // BOLT-2's limit without option_support_large_channel
+    // Channels the hub funds from its wallet when a client asks (relay/hub/open_policy.h).
+    int64_t hub_open_max_sats = 1'000'000;
+    size_t hub_open_max_per_client = 1;
     double hub_hold_seconds = 60;                // an offline payee's payment is held this long at most
     uint32_t hub_hold_margin_blocks = 20;        // ... and failed back this many blocks before it expires
     // Going on chain (relay/hub/onchain_deadlines.h, BOLT-2 "cltv_expiry_delta Selection"):

@@ -98,6 +98,16 @@ std::string HttpRoutes::metrics_text() const {
     return text;
 }
 
+HttpResponse HttpRoutes::hub_wallet(const HttpRequest& request) const {
+    if (request.remote_ip != "127.0.0.1" && request.remote_ip != "::1") {
+        return HttpResponse{403, "text/plain; charset=utf-8", "loopback only\n", {}};
+    }
+    if (!context_.channels) return HttpResponse{404, "text/plain; charset=utf-8", "no hub\n", {}};
+    auto json = context_.channels->wallet_json();
+    if (!json) return HttpResponse{503, "text/plain; charset=utf-8", "the hub wallet is not ready\n", {}};
+    return HttpResponse{200, "application/json", std::move(*json), {}};
+}
+
 HttpResponse HttpRoutes::route(const HttpRequest& request) const {
     const std::string_view target = request.target;
     const std::string_view path = target.substr(0, target.find('?'));
@@ -116,6 +126,7 @@ HttpResponse HttpRoutes::route(const HttpRequest& request) const {
     if (path == "/metrics") {
         return HttpResponse{200, "text/plain; version=0.0.4", metrics_text(), {}};
     }
+    if (path == "/hub/wallet") return hub_wallet(request);
     const StaticFile* file =
         path.starts_with("/wasm/") ? wasm_.find(path.substr(5)) : web_.find(path);
     if (!file) return HttpResponse{404, "text/plain; charset=utf-8", "not found\n", {}};

@@ -1,6 +1,7 @@
 // Plain HTTP on the relay's port, answered on the network thread from memory: the NIP-11
-// document (built once), /metrics (atomics and counters), and static files (loaded when the
-// relay starts: static_files.h). Nothing here reads the disk or the database.
+// document (built once), /metrics (atomics and counters), the hub wallet's state for the
+// operator (/hub/wallet, from 127.0.0.1 or ::1 only: a deposit address and balances, no
+// secret), and static files (loaded when the relay starts: static_files.h). Nothing here reads the disk or the database.
 #pragma once
 
 #include <functional>
@@ -23,6 +24,7 @@ class HttpRoutes {
 
   private:
     std::string metrics_text() const;
+    HttpResponse hub_wallet(const HttpRequest& request) const;
 
     Context& context_;
     Store& store_;

@@ -266,7 +266,7 @@ std::string Hub::metrics_text() const {
     out += "# HELP datt_hub_onchain_broadcast_refusals_total Hub transactions the node did not accept.\n"
            "# TYPE datt_hub_onchain_broadcast_refusals_total counter\n"
            "datt_hub_onchain_broadcast_refusals_total " + std::to_string(broadcast_refusals_.load()) + "\n";
-    return out;
+    return out + wallet_metrics();
 }
 
 }  // namespace datt::relay::hub

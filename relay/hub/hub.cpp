@@ -1,7 +1,5 @@
 #include "hub/hub.h"
 
-#include <sys/random.h>
-
 #include <algorithm>
 #include <chrono>
 #include <future>
@@ -14,6 +12,7 @@
 #include "channel/hub_attach.h"
 #include "crypto/sha256.h"
 #include "engine/log.h"
+#include "hub/random_seed.h"
 #include "util/hex.h"
 
 namespace datt::relay::hub {
@@ -33,19 +32,6 @@ Hash256 tagged(const Hash256& seed, std::string_view tag) {
     return crypto::sha256(data);
 }
 
-// The P2WPKH script a channel closes to: a key of its own seed.
-Bytes shutdown_script_of(const Hash256& seed) {
-    const auto key = crypto::SecretKey::from_bytes(tagged(seed, "datt hub shutdown"));
-    // A zero or out-of-range hash has chance 2^-128: fall back to the funding key's script.
-    if (!key) return bitcoin::p2wpkh_script(channel::ChannelSecrets::from_seed(seed)->funding_pubkey());
-    return bitcoin::p2wpkh_script(crypto::pubkey(*key));
-}
-
-std::optional<Hash256> random_seed() {
-    Hash256 seed{};
-    if (getrandom(seed.data(), seed.size(), 0) != static_cast<ssize_t>(seed.size())) return std::nullopt;
-    return seed;
-}
 
 template <size_t N>
 std::optional<ByteArray<N>> array_of(const Bytes& bytes) {
@@ -61,6 +47,13 @@ Bytes reason_of(const Error& error) {
 }
 
 }  // namespace
+
+Bytes shutdown_script_of(const Hash256& seed) {
+    const auto key = crypto::SecretKey::from_bytes(tagged(seed, "datt hub shutdown"));
+    // A zero or out-of-range hash has chance 2^-128: fall back to the funding key's script.
+    if (!key) return bitcoin::p2wpkh_script(channel::ChannelSecrets::from_seed(seed)->funding_pubkey());
+    return bitcoin::p2wpkh_script(crypto::pubkey(*key));
+}
 
 channel::AcceptPolicy accept_policy(const Config& config, const Hash256& chain_hash,
                                     const Bytes& shutdown_script) {
@@ -115,7 +108,7 @@ Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options,
             continue;
         }
         auto secrets = channel::ChannelSecrets::from_seed(*seed);
-        if (!secrets || state->channel_id != *id || state->we_are_funder ||
+        if (!secrets || state->channel_id != *id ||
             !(secrets->funding_pubkey() == state->local_funding_pubkey)) {
             log::error(name + ": the state does not belong to this row; left out");
             continue;
@@ -128,6 +121,20 @@ Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options,
         }
         hub->channels_.emplace(*id, std::move(live));
         ++hub->loaded_;
+    }
+    auto wallet = reader.hub_wallet();
+    if (!wallet) return wallet.error();
+    hub->stored_wallet_ = std::move(*wallet);
+    auto funding_txs = reader.hub_funding_txs();
+    if (!funding_txs) return funding_txs.error();
+    for (const StoreReader::StoredFundingTx& row : *funding_txs) {
+        const auto id = array_of<32>(row.channel_id);
+        auto tx = bitcoin::parse_transaction(row.tx);
+        if (!id || !tx) {
+            log::error("hub funding tx " + to_hex(row.channel_id) + ": does not parse; left out");
+            continue;
+        }
+        hub->funding_txs_.emplace(*id, std::move(*tx));
     }
     auto forwards = reader.hub_forwards();
     if (!forwards) return forwards.error();
@@ -223,6 +230,7 @@ Hub::~Hub() { stop(); }
 
 void Hub::start() {
     watch_chain();
+    watch_wallet();
     thread_ = std::thread([this] { run(); });
 }
 
@@ -370,6 +378,10 @@ void Hub::frame(ConnectionId from, const std::string& bytes) {
         challenge(out, from, conn);
     } else if (const auto* m = std::get_if<channel::ChannelAttach>(&message)) {
         attach(out, from, conn, *m);
+    } else if (const auto* m = std::get_if<channel::HubOpenRequest>(&message)) {
+        open_request(out, from, conn, *m);
+    } else if (const auto* m = std::get_if<channel::AcceptChannel>(&message)) {
+        accepted(out, from, conn, *m);
     } else if (std::holds_alternative<channel::HubChallenge>(message)) {
         warn(out, from, id, make_error("hub_unexpected_message", "hub_challenge is the hub's to send"), false);
     } else {
@@ -560,9 +572,13 @@ void Hub::closed(ConnectionId id) {
     auto found = conns_.find(id);
     if (found == conns_.end()) return;
     Out out;
-    for (const ChannelId& channel_id : found->second.channels) {
+    for (const ChannelId& channel_id : std::set<ChannelId>(found->second.channels)) {
         auto live = channels_.find(channel_id);
         if (live == channels_.end()) continue;
+        if (live->second.state.phase == channel::ChannelPhase::kAwaitingFundingSigned) {
+            give_up_funding(out, live->second);  // BOLT-2: forgotten before funding_signed
+            continue;
+        }
         channel::Step step = channel::peer_disconnected(live->second.state);
         live->second.state = std::move(step.channel);
         live->second.conn.reset();
@@ -673,6 +689,8 @@ void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {
         }
     } else if (const auto* closed = std::get_if<channel::ChannelClosed>(&event)) {
         broadcast_closing(out, closed->closing_tx);
+    } else if (std::holds_alternative<channel::FundingMayBroadcast>(event)) {
+        broadcast_funding(out, id);
     } else if (const auto* revoked = std::get_if<channel::RemoteCommitmentRevoked>(&event)) {
         // Kept when it held HTLCs (else the shachain has all the justice tx needs).
         if (!revoked->spec.htlcs.empty()) {
@@ -680,7 +698,7 @@ void Hub::on_event(Out& out, Live& live, const channel::ChannelEvent& event) {
             out.commands.push_back(PutHubRevoked{id, revoked->number, serialize_revoked_commitment(*revoked)});
         }
     }
-    // FundingNeeded / FundingMayBroadcast are the funder's.
+    // FundingNeeded is handled where the hub funds (accepted, hub_open.cpp).
 }
 
 // A payment offered to a payee whose connection dropped before the HTLC was committed: the
@@ -872,6 +890,7 @@ void Hub::tick() {
     }
     for (auto& [id, live] : channels_) maybe_ready(out, live);
     chain_tick(out);
+    wallet_tick(out);
     flush(out);
 }
 

@@ -93,6 +93,8 @@
 #include "engine/messages.h"
 #include "engine/token_bucket.h"
 #include "hub/forwarding.h"
+#include "hub/hub_wallet.h"
+#include "hub/open_policy.h"
 #include "hub/onchain_deadlines.h"
 #include "hub/onchain_record.h"
 #include "net/outbox.h"
@@ -105,6 +107,9 @@ using WriteSink = std::function<bool(WriteHub)>;
 
 struct HubOptions {
     Hash256 chain_hash{};  // the network's genesis hash (BOLT-2 chain_hash)
+    // The network of the hub's wallet (hub_wallet.h); without it (or without the bridge) the
+    // hub has no wallet and opens no channel itself.
+    std::optional<bitcoin::Network> network;
     // Unix seconds now; the wall clock by default (tests pass their own).
     std::function<int64_t()> now;
 };
@@ -129,6 +134,9 @@ class Hub final : public ChannelService {
     std::optional<channel::Channel> channel(const channel::ChannelId& id);
     // The chain watch's counters as Prometheus text (chain_watch.cpp).
     std::string metrics_text() const override;
+    // The wallet's deposit address and balance as JSON (hub_open.cpp), for the operator's
+    // loopback route /hub/wallet; none before the wallet exists.
+    std::optional<std::string> wallet_json() const override;
     size_t pending_forwards();
     size_t loaded_channels() const { return loaded_; }
 
@@ -221,6 +229,23 @@ class Hub final : public ChannelService {
     bool closed_on_chain(const channel::ChannelId& id) const;
     bool usable(const Live& live) const;
 
+    // The hub's wallet (hub_open.cpp, hub_wallet.h).
+    void watch_wallet();                 // start(): the bridge's payments to its scripts
+    void wallet_tick(Out& out);          // makes the wallet once wanted and a tip is known
+    void wallet_payment(const PaymentSeen& payment);
+    void watch_wallet_scripts();         // the scripts the wallet added to its window
+    void publish_wallet(Out& out);       // the operator's view, once the commit is done
+    std::string wallet_metrics() const;
+    // Opening a channel the hub funds (hub_open.cpp): the client's request, its
+    // accept_channel (funding tx built, signed and stored with the channel before
+    // funding_created), the broadcast after funding_signed; a funding given up before it.
+    void open_request(Out& out, ConnectionId from, Conn& conn, const channel::HubOpenRequest& request);
+    void accepted(Out& out, ConnectionId from, Conn& conn, const channel::AcceptChannel& accept);
+    void broadcast_funding(Out& out, const channel::ChannelId& id);
+    void give_up_funding(Out& out, Live& live);  // `live` is gone afterwards
+    void resume_funding(Out& out);               // once the wallet exists, after a restart
+    size_t hub_funded(const Conn& conn) const;
+
     // Closing on chain by itself and settling from the chain (force_close.cpp, force_close.h).
     struct ForceClose {
         ForceReason reason = ForceReason::kOfferedExpired;
@@ -272,6 +297,17 @@ class Hub final : public ChannelService {
     uint32_t broadcast_tip_ = 0;
     // The hub's own unilateral closes (hub_force_closes), by channel.
     std::map<channel::ChannelId, ForceClose> force_closes_;
+    // The wallet: the stored rows until it is made, then the wallet (hub thread); what the
+    // operator sees of it (any thread, under wallet_mutex_).
+    StoreReader::StoredWallet stored_wallet_;
+    std::optional<HubWallet> wallet_;
+    // A wallet is made when first needed (the operator's /hub/wallet, a client's request) or
+    // at start when one is stored: until then the bridge scans no block for it.
+    mutable std::atomic<bool> wallet_wanted_{false};
+    // The signed funding transactions of the channels the hub funds (hub_funding_txs).
+    std::map<channel::ChannelId, bitcoin::Transaction> funding_txs_;
+    mutable std::mutex wallet_mutex_;
+    std::optional<std::pair<std::string, WalletBalance>> wallet_view_;  // address, balance
     // Counters for /metrics (any thread reads them).
     std::array<std::atomic<uint64_t>, 10> broadcasts_{};  // by ResolutionKind, then closing
     std::array<std::atomic<uint64_t>, 5> spends_{};      // by FundingSpendKind
@@ -284,5 +320,7 @@ class Hub final : public ChannelService {
 // The hub's channel parameters (what accept_channel announces and what it accepts).
 channel::AcceptPolicy accept_policy(const Config& config, const Hash256& chain_hash,
                                     const Bytes& shutdown_script);
+// The P2WPKH script a channel of the hub closes to: a key of the channel's own seed.
+Bytes shutdown_script_of(const Hash256& seed);
 
 }  // namespace datt::relay::hub

@@ -21,7 +21,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 10> kMigrations = {
+constexpr std::array<const char*, 11> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -189,6 +189,29 @@ CREATE VIRTUAL TABLE events_fts USING fts5(content, content = '',
 INSERT INTO events_fts(rowid, content)
     SELECT seq, content FROM (SELECT seq, datt_content(json) AS content FROM events)
     WHERE content <> '';
+)sql",
+    // Version 11: the hub's on-chain wallet (relay/hub/hub_wallet.h): its seed and its coins.
+    // IF NOT EXISTS as for version 7.
+    R"sql(
+CREATE TABLE IF NOT EXISTS hub_wallet (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    seed BLOB NOT NULL,
+    birth_height INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hub_wallet_coins (
+    txid BLOB NOT NULL,
+    vout INTEGER NOT NULL,
+    value INTEGER NOT NULL,
+    chain INTEGER NOT NULL,
+    idx INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    spent_by BLOB,
+    PRIMARY KEY (txid, vout)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS hub_funding_txs (
+    channel_id BLOB PRIMARY KEY,
+    tx BLOB NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

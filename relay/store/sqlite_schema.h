@@ -93,6 +93,19 @@
 //   the writer passes it to FTS5's 'delete' command when an event goes
 //   (stored_content.h); the migration rebuilds the index from the JSON.
 //
+// Version 11 adds (relay/hub/hub_wallet.h):
+//   hub_wallet(id = 0, seed, birth_height): the hub's wallet seed (32 random bytes, drawn
+//       once), from which its BIP-84 account keys derive, and the node's tip when it was
+//       drawn (blocks from there are scanned again at each start); written before any
+//       address is given out.
+//   hub_wallet_coins(txid, vout, value, chain, idx, height, spent_by): each output paying
+//       one of its addresses (chain/idx: the key's BIP-84 path), height 0 while unconfirmed;
+//       spent_by is the txid of the hub's own transaction that spends it, set in the same
+//       commit as the channel that transaction funds, before the transaction is broadcast.
+//   hub_funding_txs(channel_id, tx): the signed funding transaction of a channel the hub
+//       funds, stored with the channel before funding_created is sent, broadcast after
+//       funding_signed (again at each start until the funding output is seen).
+//
 // Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
 // them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads
 // rows already in the order NIP-01 wants (newest first, ties by lowest id) and stops at the

@@ -286,6 +286,49 @@ class SqliteReader final : public StoreReader {
         return out;
     }
 
+    Result<StoredWallet> hub_wallet() override {
+        StoredWallet out;
+        auto seed = db_.prepare("SELECT seed, birth_height FROM hub_wallet WHERE id = 0", false);
+        if (!seed) return seed.error();
+        int rc = seed->step();
+        if (rc == SQLITE_ROW) {
+            const ByteSpan bytes = seed->column_blob(0);
+            out.seed = Bytes(bytes.begin(), bytes.end());
+            out.birth_height = seed->column_int(1);
+        } else if (rc != SQLITE_DONE) {
+            return sqlite::error(db_.get(), "hub wallet read failed");
+        }
+        auto stmt = db_.prepare(
+            "SELECT txid, vout, value, chain, idx, height, spent_by FROM hub_wallet_coins ORDER BY txid, vout", false);
+        if (!stmt) return stmt.error();
+        while ((rc = stmt->step()) == SQLITE_ROW) {
+            const ByteSpan txid = stmt->column_blob(0);
+            StoredWalletCoin coin{Bytes(txid.begin(), txid.end()), stmt->column_int(1), stmt->column_int(2),
+                                  stmt->column_int(3), stmt->column_int(4), stmt->column_int(5), std::nullopt};
+            if (sqlite3_column_type(stmt->get(), 6) != SQLITE_NULL) {
+                const ByteSpan spent = stmt->column_blob(6);
+                coin.spent_by = Bytes(spent.begin(), spent.end());
+            }
+            out.coins.push_back(std::move(coin));
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub wallet coins read failed");
+        return out;
+    }
+
+    Result<std::vector<StoredFundingTx>> hub_funding_txs() override {
+        auto stmt = db_.prepare("SELECT channel_id, tx FROM hub_funding_txs ORDER BY channel_id", false);
+        if (!stmt) return stmt.error();
+        std::vector<StoredFundingTx> out;
+        int rc;
+        while ((rc = stmt->step()) == SQLITE_ROW) {
+            const ByteSpan id = stmt->column_blob(0);
+            const ByteSpan tx = stmt->column_blob(1);
+            out.push_back({Bytes(id.begin(), id.end()), Bytes(tx.begin(), tx.end())});
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub funding txs read failed");
+        return out;
+    }
+
     Result<std::vector<StoredForward>> hub_forwards() override {
         auto stmt = db_.prepare(
             "SELECT in_channel, in_htlc, payment_hash, in_cltv, out_channel, out_amount, out_cltv,"
@@ -548,6 +591,11 @@ struct WriterStatements {
     Statement delete_receipt_request;  // in_channel, in_htlc
     Statement put_force_close;       // channel_id, reason, height, commitment
     Statement delete_revoked;        // channel_id
+    Statement put_wallet_seed;       // seed
+    Statement put_wallet_coin;       // txid, vout, value, chain, idx, height, spent_by
+    Statement delete_wallet_coin;    // txid, vout
+    Statement put_funding_tx;        // channel_id, tx
+    Statement delete_funding_tx;     // channel_id
 
     static Result<WriterStatements> prepare(Connection& db) {
         WriterStatements s;
@@ -605,6 +653,13 @@ struct WriterStatements {
             {&s.put_force_close,
              "INSERT OR IGNORE INTO hub_force_closes(channel_id, reason, height, commitment) VALUES (?,?,?,?)"},
             {&s.delete_revoked, "DELETE FROM hub_revoked WHERE channel_id = ?"},
+            {&s.put_wallet_seed, "INSERT OR IGNORE INTO hub_wallet(id, seed, birth_height) VALUES (0, ?, ?)"},
+            {&s.put_wallet_coin,
+             "INSERT OR REPLACE INTO hub_wallet_coins(txid, vout, value, chain, idx, height, spent_by) "
+             "VALUES (?,?,?,?,?,?,?)"},
+            {&s.delete_wallet_coin, "DELETE FROM hub_wallet_coins WHERE txid = ? AND vout = ?"},
+            {&s.put_funding_tx, "INSERT OR REPLACE INTO hub_funding_txs(channel_id, tx) VALUES (?,?)"},
+            {&s.delete_funding_tx, "DELETE FROM hub_funding_txs WHERE channel_id = ?"},
         };
         for (const auto& [stmt, text] : sql) {
             auto prepared = db.prepare(text);
@@ -832,6 +887,50 @@ class SqliteStore final : public Store {
         s_.put_force_close.bind_blob_static(4, command.commitment);
         if (auto done = run(s_.put_force_close, "hub force close write"); !done) return done.error();
         return PutHubForceClose::Done{};
+    }
+
+    Result<PutHubWalletSeed::Done> apply(const PutHubWalletSeed& command) {
+        s_.put_wallet_seed.bind_blob_static(1, command.seed);
+        s_.put_wallet_seed.bind_int(2, command.birth_height);
+        if (auto done = run(s_.put_wallet_seed, "hub wallet seed write"); !done) return done.error();
+        return PutHubWalletSeed::Done{};
+    }
+
+    Result<PutHubWalletCoin::Done> apply(const PutHubWalletCoin& command) {
+        Statement& put = s_.put_wallet_coin;
+        put.bind_blob_static(1, command.txid);
+        put.bind_int(2, command.vout);
+        put.bind_int(3, command.value);
+        put.bind_int(4, command.chain);
+        put.bind_int(5, command.index);
+        put.bind_int(6, command.height);
+        if (command.spent_by) {
+            put.bind_blob_static(7, *command.spent_by);
+        } else {
+            put.bind_null(7);
+        }
+        if (auto done = run(put, "hub wallet coin write"); !done) return done.error();
+        return PutHubWalletCoin::Done{};
+    }
+
+    Result<DeleteHubWalletCoin::Done> apply(const DeleteHubWalletCoin& command) {
+        s_.delete_wallet_coin.bind_blob_static(1, command.txid);
+        s_.delete_wallet_coin.bind_int(2, command.vout);
+        if (auto done = run(s_.delete_wallet_coin, "hub wallet coin delete"); !done) return done.error();
+        return DeleteHubWalletCoin::Done{};
+    }
+
+    Result<PutHubFundingTx::Done> apply(const PutHubFundingTx& command) {
+        s_.put_funding_tx.bind_blob_static(1, command.channel_id);
+        s_.put_funding_tx.bind_blob_static(2, command.tx);
+        if (auto done = run(s_.put_funding_tx, "hub funding tx write"); !done) return done.error();
+        return PutHubFundingTx::Done{};
+    }
+
+    Result<DeleteHubFundingTx::Done> apply(const DeleteHubFundingTx& command) {
+        s_.delete_funding_tx.bind_blob_static(1, command.channel_id);
+        if (auto done = run(s_.delete_funding_tx, "hub funding tx delete"); !done) return done.error();
+        return DeleteHubFundingTx::Done{};
     }
 
     Result<DeleteHubRevoked::Done> apply(const DeleteHubRevoked& command) {

@@ -118,6 +118,29 @@ class StoreReader {
         Bytes commitment;
     };
     [[nodiscard]] virtual Result<std::vector<StoredForceClose>> hub_force_closes() = 0;
+    // The hub's wallet (hub_wallet, hub_wallet_coins): its seed (none before the first start
+    // with a hub) and its coins by outpoint; untrusted bytes.
+    struct StoredWalletCoin {
+        Bytes txid;
+        int64_t vout = 0;
+        int64_t value = 0;
+        int64_t chain = 0;
+        int64_t index = 0;
+        int64_t height = 0;
+        std::optional<Bytes> spent_by;
+    };
+    struct StoredWallet {
+        std::optional<Bytes> seed;
+        int64_t birth_height = 0;
+        std::vector<StoredWalletCoin> coins;
+    };
+    [[nodiscard]] virtual Result<StoredWallet> hub_wallet() = 0;
+    // The signed funding transactions of the channels the hub funds (hub_funding_txs).
+    struct StoredFundingTx {
+        Bytes channel_id;
+        Bytes tx;
+    };
+    [[nodiscard]] virtual Result<std::vector<StoredFundingTx>> hub_funding_txs() = 0;
 };
 
 // begin_read() ... end_read() for one scope.

@@ -166,9 +166,54 @@ struct DeleteHubRevoked {
     using Outcome = Done;
 };
 
+// The hub's wallet (relay/hub/hub_wallet.h): its seed, stored once (a second one is ignored).
+struct PutHubWalletSeed {
+    Hash256 seed{};
+    uint32_t birth_height = 0;  // the node's tip when it was drawn
+    struct Done {};
+    using Outcome = Done;
+};
+
+// The hub's wallet: a coin, inserted or replaced (seen again in a block; spent by the hub).
+struct PutHubWalletCoin {
+    Hash256 txid{};
+    uint32_t vout = 0;
+    int64_t value = 0;
+    uint32_t chain = 0;  // BIP-84 chain (0 receive, 1 change)
+    uint32_t index = 0;
+    uint32_t height = 0;  // 0: unconfirmed
+    std::optional<Hash256> spent_by;
+    struct Done {};
+    using Outcome = Done;
+};
+
+// The hub: the signed funding transaction of a channel it funds (stored with the channel
+// before funding_created is sent); deleted with it (DeleteHubFundingTx).
+struct PutHubFundingTx {
+    Hash256 channel_id{};
+    Bytes tx;  // bitcoin::serialize
+    struct Done {};
+    using Outcome = Done;
+};
+struct DeleteHubFundingTx {
+    Hash256 channel_id{};
+    struct Done {};
+    using Outcome = Done;
+};
+
+// The hub's wallet: the change of a funding transaction it gave up before broadcasting it.
+struct DeleteHubWalletCoin {
+    Hash256 txid{};
+    uint32_t vout = 0;
+    struct Done {};
+    using Outcome = Done;
+};
+
 using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, DeleteHubForward,
                                   DeleteChannelState, PutHubReceipt, PutHubOnchain, PutHubRevoked,
-                                  PutHubReceiptRequest, PutHubForceClose, DeleteHubRevoked>;
+                                  PutHubReceiptRequest, PutHubForceClose, DeleteHubRevoked,
+                                  PutHubWalletSeed, PutHubWalletCoin, DeleteHubWalletCoin,
+                                  PutHubFundingTx, DeleteHubFundingTx>;
 
 // The outcome of each command: the alternative of the same index as the command's.
 template <class Variant>

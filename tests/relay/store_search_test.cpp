@@ -224,7 +224,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     raw_exec(path_, "DROP TABLE time_bounds; DROP TABLE hub_channels; DROP TABLE hub_forwards; "
                     "PRAGMA user_version = 3");
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 10);  // through 4, 5, 6, 7, 8, 9 and 10
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 11);  // through 4, 5, 6, 7, 8, 9, 10 and 11
     // One row per block of stored seqs, each the running maximum.
     EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM time_bounds"),
               raw_int(path_, "SELECT count(DISTINCT seq >> 10) FROM events"));
@@ -272,7 +272,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaNineMakesTheSearchIndexContentless) {
     ASSERT_EQ(raw_int(path_, content_table), 1);
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 10);
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 11);  // through 10 and 11
     EXPECT_EQ(raw_int(path_, content_table), 0);
     // FTS5's own rows: one per stored event with that token, none left over.
     const auto indexed = [&](const std::string& word) {
@@ -328,7 +328,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
               "SEARCH e USING INDEX events_by_pubkey_kind (pubkey=? AND kind=?)");
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 10);  // through 6, 7, 8, 9 and 10
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 11);  // through 6, 7, 8, 9, 10 and 11
     EXPECT_EQ(raw_int(path_,
                       "SELECT count(*) FROM sqlite_schema WHERE name = "
                       "'events_by_pubkey_kind'"),

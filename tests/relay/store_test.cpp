@@ -846,7 +846,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
         auto store = open_sqlite_store(path);
         ASSERT_TRUE(store.ok()) << store.error().message;
     }
-    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "10");  // schema 10: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + contentless search index
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "11");  // schema 11: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + contentless search index + hub_wallet
 }
 
 TEST(StoreFile, OpensWithTheWalOfAnUncleanShutdown) {
@@ -1191,6 +1191,75 @@ TEST(StoreFile, MigrationFromSchemaEightAddsHubForceCloses) {
     ASSERT_TRUE(revoked.ok());
     ASSERT_EQ(revoked->size(), 1u);
     EXPECT_EQ((*revoked)[0].channel_id, Bytes(b.begin(), b.end()));
+}
+
+// A file of schema 10 (no hub wallet tables, a force close stored) migrates to 11 at open:
+// the wallet has no seed and no coins; the seed is stored once (a second one is ignored); a
+// coin is inserted, then replaced when it confirms and when the hub spends it, then deleted.
+TEST(StoreFile, MigrationFromSchemaTenAddsTheHubWallet) {
+    test::TempDir dir;
+    const std::string path = dir.file("v10.sqlite3");
+    Hash256 channel{}, seed{}, other{}, txid{}, spender{};
+    channel.fill(0x11);
+    seed.fill(0x5e);
+    other.fill(0x0f);
+    txid.fill(0x7a);
+    spender.fill(0x5b);
+    {
+        auto store = open_sqlite_store(path);
+        ASSERT_TRUE(store.ok());
+        const std::vector<WriteCommand> put = {PutHubForceClose{channel, 1, 612, Bytes{7, 8}}};
+        ASSERT_TRUE((*store)->commit(put).ok());
+    }
+    raw_exec(path, "DROP TABLE hub_wallet; DROP TABLE hub_wallet_coins; DROP TABLE hub_funding_txs; "
+                   "PRAGMA user_version = 10");
+    auto store = open_sqlite_store(path);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    auto reader = (*store)->open_reader();
+    ASSERT_TRUE(reader.ok());
+    auto wallet = (*reader)->hub_wallet();
+    ASSERT_TRUE(wallet.ok()) << wallet.error().message;
+    EXPECT_FALSE(wallet->seed.has_value());
+    EXPECT_TRUE(wallet->coins.empty());
+    auto closes = (*reader)->hub_force_closes();
+    ASSERT_TRUE(closes.ok());
+    EXPECT_EQ(closes->size(), 1u);
+
+    const std::vector<WriteCommand> first = {PutHubWalletSeed{seed, 431},
+                                             PutHubWalletCoin{txid, 1, 50'000, 0, 3, 0, std::nullopt}};
+    ASSERT_TRUE((*store)->commit(first).ok());
+    const std::vector<WriteCommand> later = {PutHubWalletSeed{other, 500},
+                                             PutHubWalletCoin{txid, 1, 50'000, 0, 3, 440, spender}};
+    ASSERT_TRUE((*store)->commit(later).ok());
+    wallet = (*reader)->hub_wallet();
+    ASSERT_TRUE(wallet.ok());
+    ASSERT_TRUE(wallet->seed.has_value());
+    EXPECT_EQ(*wallet->seed, Bytes(seed.begin(), seed.end()));
+    EXPECT_EQ(wallet->birth_height, 431);
+    ASSERT_EQ(wallet->coins.size(), 1u);
+    const auto& coin = wallet->coins[0];
+    EXPECT_EQ(coin.txid, Bytes(txid.begin(), txid.end()));
+    EXPECT_EQ(coin.vout, 1);
+    EXPECT_EQ(coin.value, 50'000);
+    EXPECT_EQ(coin.chain, 0);
+    EXPECT_EQ(coin.index, 3);
+    EXPECT_EQ(coin.height, 440);
+    ASSERT_TRUE(coin.spent_by.has_value());
+    EXPECT_EQ(*coin.spent_by, Bytes(spender.begin(), spender.end()));
+
+    const std::vector<WriteCommand> forget = {DeleteHubWalletCoin{txid, 1}, PutHubFundingTx{channel, Bytes{2, 3}},
+                                              PutHubFundingTx{other, Bytes{4}}};
+    ASSERT_TRUE((*store)->commit(forget).ok());
+    wallet = (*reader)->hub_wallet();
+    ASSERT_TRUE(wallet.ok());
+    EXPECT_TRUE(wallet->coins.empty());
+    const std::vector<WriteCommand> drop = {DeleteHubFundingTx{other}};
+    ASSERT_TRUE((*store)->commit(drop).ok());
+    auto funding = (*reader)->hub_funding_txs();
+    ASSERT_TRUE(funding.ok()) << funding.error().message;
+    ASSERT_EQ(funding->size(), 1u);
+    EXPECT_EQ((*funding)[0].channel_id, Bytes(channel.begin(), channel.end()));
+    EXPECT_EQ((*funding)[0].tx, (Bytes{2, 3}));
 }
 
 }  // namespace

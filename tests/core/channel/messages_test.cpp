@@ -85,12 +85,13 @@ std::vector<Message> one_of_each() {
         HubChallengeRequest{bytes32(0), TlvStream{}},
         HubChallenge{bytes32(0), bytes32(10), TlvStream{}},
         ChannelAttach{bytes32(3), signature_of(24), TlvStream{}},
+        HubOpenRequest{bytes32(0), bitcoin::Sats{250'000}, TlvStream{}},
     };
 }
 
 TEST(ChannelMessages, EveryMessageRoundTrips) {
     const auto messages = one_of_each();
-    EXPECT_EQ(messages.size(), 18u);
+    EXPECT_EQ(messages.size(), 19u);
     for (const Message& m : messages) {
         SCOPED_TRACE(static_cast<int>(message_type(m)));
         round_trip(m);
@@ -127,6 +128,8 @@ TEST(ChannelMessages, LayoutAsTheSpecListsIt) {
     EXPECT_EQ(round_trip(HubChallenge{bytes32(0), bytes32(10), TlvStream{}}),
               cat({hex("da73"), bytes32(0), bytes32(10)}));
     EXPECT_EQ(round_trip(ChannelAttach{bytes32(3), sig, TlvStream{}}), cat({hex("da75"), bytes32(3), compact}));
+    EXPECT_EQ(round_trip(HubOpenRequest{bytes32(0), bitcoin::Sats{250'000}, TlvStream{}}),
+              cat({hex("da77"), bytes32(0), hex("000000000003d090")}));
 }
 
 TEST(ChannelMessages, HubConnectionMessagesAreStrict) {
@@ -137,6 +140,8 @@ TEST(ChannelMessages, HubConnectionMessagesAreStrict) {
     // The challenge messages are about the connection: channel_id must be all zero.
     EXPECT_EQ(code(cat({hex("da71"), bytes32(1)})), "wire_nonzero_channel_id");
     EXPECT_EQ(code(cat({hex("da73"), bytes32(1), bytes32(10)})), "wire_nonzero_channel_id");
+    EXPECT_EQ(code(cat({hex("da77"), bytes32(1), hex("000000000003d090")})), "wire_nonzero_channel_id");
+    EXPECT_EQ(code(cat({hex("da77"), bytes32(0), hex("8000000000000000")})), "wire_amount_out_of_range");
     EXPECT_EQ(code(cat({hex("da73"), bytes32(0), Bytes(31, 0x0a)})), "wire_truncated");
     EXPECT_EQ(code(cat({hex("da75"), bytes32(3), Bytes(63, 0x01)})), "wire_truncated");
     // A signature whose r is not below the group order.
@@ -144,8 +149,9 @@ TEST(ChannelMessages, HubConnectionMessagesAreStrict) {
     // Unknown even TLVs are refused, unknown odd kept.
     EXPECT_EQ(code(cat({hex("da71"), bytes32(0), hex("0200")})), "tlv_unknown_even_type");
     EXPECT_EQ(code(cat({hex("da71"), bytes32(0), hex("0300")})), "ok");
-    // The next odd type after them is still unknown.
-    EXPECT_EQ(code(cat({hex("da77"), bytes32(0)})), "wire_unknown_odd_message");
+    // hub_open_request (0xda77) is theirs too; the next odd type after them is still unknown.
+    EXPECT_EQ(code(cat({hex("da77"), bytes32(0)})), "wire_truncated");
+    EXPECT_EQ(code(cat({hex("da79"), bytes32(0)})), "wire_unknown_odd_message");
 }
 
 // BOLT-1's extension rules, on an `init`-like tail of a known message: funding_signed.

@@ -1,0 +1,119 @@
+// The hub's on-chain wallet: the coins it funds channels to clients with (docs/channels.md
+// "The hub opens a channel"). A value the hub thread owns, with no I/O: it is made from the
+// stored rows (StoreReader::hub_wallet), learns payments from the bridge's watch
+// (BitcoinService::watch_scripts) and answers with the store commands that record them; the
+// hub commits those through the relay's single writer.
+//
+// Keys: the hub had no seed of its own (each channel has a random seed), so the wallet draws
+// one when it is first needed (hub_open.cpp), 32 random bytes stored in hub_wallet before
+// any address is given out, and uses it as a
+// BIP-39 seed for BIP-84 account 0: m/84'/coin_type'/0'/chain/index (core/bitcoin/wallet
+// bip84.h), P2WPKH. Deposits go to receive addresses (chain 0), the change of the hub's
+// funding transactions to chain 1. The watched window is kGap addresses past the highest
+// index used on each chain. Keys are never logged.
+//
+// Coins: every output paying a watched script, height 0 until it is seen in a block. Only
+// confirmed coins fund a channel (coin selection and signing: core/bitcoin/wallet
+// tx_builder.h); the coins a funding transaction spends are marked spent by it at once, in
+// memory and in the commit that stores the channel, so two requests never spend one coin.
+// A funding transaction given up before it was broadcast (release) gives its coins back.
+// A reorganization that drops a confirmed coin is not undone (known gap).
+//
+// Error codes:
+//   hub_wallet_seed          a stored seed that is not 32 bytes
+//   hub_wallet_empty         no confirmed coin can pay (message: the shortfall)
+// and tx_builder.h's (wallet_insufficient_funds is reported as hub_wallet_empty).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bitcoin/network.h"
+#include "bitcoin/tx.h"
+#include "bitcoin/wallet/bip84.h"
+#include "bitcoin/wallet/fee_rate.h"
+#include "bitcoin/wallet/tx_builder.h"
+#include "engine/bitcoin_service.h"
+#include "store/store.h"
+#include "store/write_command.h"
+#include "util/result.h"
+
+namespace datt::relay::hub {
+
+struct WalletBalance {
+    int64_t confirmed_sats = 0;    // unspent, in a block
+    int64_t unconfirmed_sats = 0;  // unspent, in the mempool
+    int64_t spent_sats = 0;        // spent by the hub's own transactions (fundings)
+};
+
+// A funding transaction built and signed: its txid, where the channel's output is, and the
+// commands that record the coins it spends and its change (stored with the channel).
+struct WalletFunding {
+    bitcoin::Transaction tx;
+    Hash256 txid{};
+    uint32_t output_index = 0;
+    std::vector<WriteCommand> commands;
+};
+
+class HubWallet {
+  public:
+    static constexpr uint32_t kGap = 20;
+
+    // From the stored rows; `fresh_seed` is used (and a PutHubWalletSeed returned through
+    // take_commands) when none is stored. Errors: hub_wallet_seed, the BIP-32 codes.
+    // `tip` is the node's height now: a fresh wallet's birth height.
+    [[nodiscard]] static Result<HubWallet> make(const bitcoin::Network& network,
+                                                const StoreReader::StoredWallet& stored,
+                                                const Hash256& fresh_seed, uint32_t tip);
+    // The height from which blocks may pay it (scanned again at each start).
+    uint32_t birth_height() const { return birth_height_; }
+
+    // Commands not yet handed to the writer (the new seed).
+    std::vector<WriteCommand> take_commands();
+
+    // The scripts to watch (the window on both chains); the ones already returned are not
+    // returned again.
+    std::vector<bitcoin::Script> new_scripts();
+
+    // A transaction the bridge saw paying a watched script: the coins it adds or confirms,
+    // as commands to store.
+    std::vector<WriteCommand> on_payment(const PaymentSeen& payment);
+
+    // Builds and signs a transaction paying `payee` from confirmed coins, change to the next
+    // change address; its coins are marked spent at once. Errors: hub_wallet_empty, the
+    // builder's codes.
+    [[nodiscard]] Result<WalletFunding> fund(const bitcoin::TxOut& payee, bitcoin::wallet::FeeRate rate,
+                                             uint32_t lock_time, const bitcoin::wallet::RandomSeed& random);
+    // The funding transaction `txid` will not be broadcast: its coins are unspent again, its
+    // change forgotten (commands to store).
+    std::vector<WriteCommand> release(const Hash256& txid);
+
+    WalletBalance balance() const;
+    // The first receive address no coin has paid yet (what an operator deposits to).
+    std::string deposit_address() const;
+
+  private:
+    struct Coin {
+        int64_t value = 0;
+        bitcoin::wallet::KeyPath path;
+        uint32_t height = 0;
+        std::optional<Hash256> spent_by;
+    };
+    explicit HubWallet(bitcoin::wallet::Bip84Account account) : account_(std::move(account)) {}
+    uint32_t next_index(bitcoin::wallet::Chain chain) const;  // past the highest used
+    static WriteCommand put(const std::pair<Hash256, uint32_t>& outpoint, const Coin& coin);
+    void watch_up_to(bitcoin::wallet::Chain chain, uint32_t end);
+
+    bitcoin::wallet::Bip84Account account_;
+    uint32_t birth_height_ = 0;
+    std::map<std::pair<Hash256, uint32_t>, Coin> coins_;  // by outpoint
+    std::map<bitcoin::Script, bitcoin::wallet::KeyPath> scripts_;  // the watched window
+    uint32_t watched_[2] = {0, 0};                                 // per chain: indexes below are watched
+    std::vector<bitcoin::Script> unreturned_;
+    std::vector<WriteCommand> pending_;
+};
+
+}  // namespace datt::relay::hub

@@ -1,0 +1,171 @@
+// The hub opens a channel to a client so it can receive (issue 13 item 2; docs/channels.md
+// "The hub opens a channel"), with the rig of hub_chain_rig.mjs: a real bcoin regtest node,
+// datt-relay --hub true with the bridge (minimum depth 3), wasm clients over real
+// WebSockets. The hub's wallet is funded on regtest through its deposit address (GET
+// /hub/wallet from 127.0.0.1):
+//   - an empty wallet refuses B's request (hub_wallet_empty); a request over
+//     --hub-open-max-sats is refused (hub_open_amount);
+//   - with 300,000 confirmed sats, B and C ask for 200,000 each at the same time: exactly one
+//     is funded, the other refused (hub_wallet_empty): no coin is spent twice;
+//   - the winner (R) accepts the hub's open_channel (datt.channel.accept), the hub's funding
+//     tx is broadcast after funding_signed and pays the channel's 2-of-2 output exactly; after
+//     3 confirmations and a restart of the relay (killed: the hub reloads the channel it
+//     funded, R reattaches; the wallet holds the funding's change, confirmed), A (who
+//     funded her own channel) pays R 50,000 sats through the hub: R's
+//     balance is exact to the msat; R closes cooperatively and its output of the mined
+//     closing tx is exactly 50,000 sats (the hub, the funder, pays the fee).
+import assert from 'node:assert/strict';
+import { createHash, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import { after, before, describe, it } from 'node:test';
+
+import { btc } from './bitcoin_support.mjs';
+import { CHAIN_HASH, hex, openParams } from './hub_clients.mjs';
+import { ChainRig, Client, datt, decode, sleep, until } from './hub_chain_rig.mjs';
+import { connect } from './support.mjs';
+
+const FEES = { base_msat: 1000, proportional_millionths: 1000 }; // the relay's defaults
+const CONFIRMED = 'datt_hub_wallet_sats{state="confirmed"}';
+const OPEN_CHANNEL = 32;
+
+function hubWallet(port) {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port, path: '/hub/wallet' }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body }));
+    }).on('error', reject);
+  });
+}
+
+const frameType = (frame) => Buffer.from(frame).readUInt16BE(33);
+// A warning/error frame's "code: message" (BOLT-1: type, channel_id, u16 length, data).
+function refusal(frame) {
+  const b = Buffer.from(frame);
+  assert.ok([1, 17].includes(b.readUInt16BE(33)), `a warning or error, not type ${b.readUInt16BE(33)}`);
+  return b.subarray(33 + 2 + 32 + 2).toString('utf8');
+}
+
+// What the client accepts: the amount it asked for, the suites' own terms.
+const acceptParams = (sats) => ({
+  ...openParams(sats, 0n), chain_hash: CHAIN_HASH, funding_sats: sats, minimum_depth: 3, max_feerate_per_kw: 10000,
+  max_to_self_delay: 2016,
+});
+
+describe('the hub funds a channel to a client so it can receive (bcoin regtest)', { timeout: 600000 }, () => {
+  const rig = new ChainRig('datt-hub-open-', { coins: 1, extraArgs: ['--hub-open-max-sats', '500000'] });
+  before(() => rig.start());
+  after(() => rig.stop());
+
+  async function asker(name) {
+    const c = new Client(name);
+    rig.clients.push(c);
+    await c.connect(rig.relay.url);
+    return c;
+  }
+
+  it('refuses while the wallet is empty, and over the policy limit', async () => {
+    let wallet;
+    for (const deadline = Date.now() + 30000; ;) {  // made at the bridge's first tip
+      wallet = await hubWallet(rig.relay.port);
+      if (wallet.status === 200 || Date.now() > deadline) break;
+      await sleep(200);
+    }
+    assert.equal(wallet.status, 200, wallet.body);
+    const view = JSON.parse(wallet.body);
+    assert.match(view.deposit_address, /^rb1q/);
+    assert.equal(view.confirmed_sats, 0);
+    assert.equal(await rig.metric(CONFIRMED), 0);
+
+    const b = await asker('B');
+    b.send(datt.channel.openRequest(200000));
+    assert.match(refusal(await b.frame()), /^hub_wallet_empty: /);
+    b.send(datt.channel.openRequest(500001));
+    assert.match(refusal(await b.frame()), /^hub_open_amount: /);
+    b.close();
+  });
+
+  it('funds one of two concurrent requests, pays through the hub, closes exact to the sat', async () => {
+    const { deposit_address: address } = JSON.parse((await hubWallet(rig.relay.port)).body);
+    const faucet = await connect(rig.relay.url);
+    const funded = await btc(faucet, { method: 'faucet', address, sats: 300000 }, 180000);
+    assert.equal(funded[0], 'BTC-OK', JSON.stringify(funded));
+    faucet.close();
+    await rig.mine(1);
+    await rig.metricUntil(CONFIRMED, 300000, 'the deposit confirmed in the hub wallet');
+    assert.equal(JSON.parse((await hubWallet(rig.relay.port)).body).confirmed_sats, 300000);
+    assert.notEqual(JSON.parse((await hubWallet(rig.relay.port)).body).deposit_address, address, 'a fresh address');
+
+    // Two requests at once: one open_channel, one refusal.
+    const b = await asker('B');
+    const c = await asker('C');
+    b.send(datt.channel.openRequest(200000));
+    c.send(datt.channel.openRequest(200000));
+    const answers = [await b.frame(), await c.frame()];
+    const opened = answers.filter((f) => frameType(f) === OPEN_CHANNEL);
+    assert.equal(opened.length, 1, 'exactly one request is funded');
+    const loser = frameType(answers[0]) === OPEN_CHANNEL ? c : b;
+    assert.match(refusal(answers[frameType(answers[0]) === OPEN_CHANNEL ? 1 : 0]), /^hub_wallet_empty: /);
+    loser.close();
+    const r = loser === b ? c : b;
+
+    r.take(datt.channel.accept(r.seed, acceptParams(200000), opened[0]));
+    await until([r], () => r.info().phase === 4, 'funding_created from the hub');  // open, not ready
+    const fundingTxid = r.info().funding_txid;
+    assert.equal(r.info().funder, false);
+    assert.equal(r.info().funding_sats, 200000);
+    // Broadcast after funding_signed: in the mempool, paying the 2-of-2 output exactly.
+    let funding;
+    for (const deadline = Date.now() + 30000; !funding;) {
+      if ((await rig.node.rpc('getrawmempool', [])).includes(fundingTxid)) {
+        funding = decode(await rig.node.rpc('getrawtransaction', [fundingTxid, false]));
+      }
+      assert.ok(funding || Date.now() < deadline, `the funding tx broadcast (relay log: ${rig.relay.stderr()})`);
+      if (!funding) await sleep(200);
+    }
+    assert.equal(funding.vout[r.info().funding_vout].valueSats, 200000n);
+    r.take(datt.channel.ready(r.state, r.seed));
+    await rig.mine(3);
+    await until([r], () => r.info().can_update, 'R: channel_ready', 60000);
+    assert.equal(r.info().to_local_msat, '0');
+
+    // The relay is killed and restarted: the hub loads the channel it funded (R reattaches)
+    // and its wallet, whose one coin is now the funding's change, confirmed.
+    const change = funding.vout.find((o, i) => i !== r.info().funding_vout);
+    assert.equal(funding.vout.length, 2);
+    await rig.restart({ hard: true });
+    await rig.reattach(r);
+    await until([r], () => r.info().can_update, 'R reattached', 60000);
+    await rig.metricUntil(CONFIRMED, Number(change.valueSats), 'the change confirmed in the wallet after the restart');
+
+    // A funds her own channel and pays R through the hub.
+    const a = await rig.fundedChannel('A', 400000, 0n, rig.coins[0]);
+    r.preimage = randomBytes(32);
+    const amountMsat = 50000000n;
+    const toSend = datt.channel.amountWithFee(FEES, amountMsat);
+    a.take(datt.channel.addHtlc(a.state, a.seed, {
+      amount_msat: toSend, payment_hash: createHash('sha256').update(r.preimage).digest('hex'),
+      cltv_expiry: (await rig.height()) + 200, block_height: 0,
+      hop: { final: false, channel_id: r.info().channel_id, amount_msat: amountMsat, cltv_expiry: (await rig.height()) + 150 },
+    }));
+    await until([a, r], () => a.events.some((e) => e.type === 'htlc_fulfilled') && a.info().htlcs === 0 &&
+      r.info().htlcs === 0 && !a.info().has_changes_to_sign && !r.info().has_changes_to_sign, 'the payment settled', 60000);
+    await sleep(500);
+    for (const x of [a, r]) while (x.step());
+    assert.equal(r.info().to_local_msat, amountMsat.toString(), 'R has the payment, exact to the msat');
+    assert.equal(BigInt(a.info().to_local_msat), 400000000n - BigInt(toSend));
+
+    // R closes cooperatively; the hub (the funder) pays the fee: R's output is its balance.
+    r.take(datt.channel.shutdown(r.state, r.seed));
+    await until([r], () => r.events.some((e) => e.type === 'closed'), 'the closing negotiation', 60000);
+    const closed = r.events.find((e) => e.type === 'closed');
+    const ours = closed.outputs.find((o) => o.script === acceptParams(0).shutdown_script);
+    assert.equal(BigInt(ours.sats), amountMsat / 1000n);
+    await rig.broadcast(closed.tx);  // the hub broadcasts it too; either is enough
+    await rig.mine(1);
+    const mined = decode(await rig.node.rpc('getrawtransaction', [closed.txid, false]));
+    assert.equal(mined.vin[0].txid, fundingTxid);
+    const output = mined.vout.find((o) => o.scriptPubKey.hex === ours.script);
+    assert.equal(output.valueSats, 50000n, 'R gets its sats on chain exact to the sat');
+  });
+});
