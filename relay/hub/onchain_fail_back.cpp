@@ -10,7 +10,8 @@ namespace {
 using channel::ResolutionKind;
 
 bool is_timeout(const OnchainTx& t) {
-    return t.resolution.kind == ResolutionKind::kHtlcTimeout || t.resolution.kind == ResolutionKind::kClaimHtlcTimeout;
+    return t.resolution.kind == ResolutionKind::kHtlcTimeout ||
+           t.resolution.kind == ResolutionKind::kClaimHtlcTimeout;
 }
 
 bool final_at(uint32_t height, uint32_t tip, uint32_t final_depth) {
@@ -35,13 +36,14 @@ bool has_output(const OnchainRecord& record, const OfferedHtlc& htlc) {
 
 }  // namespace
 
-std::vector<FailBack> fail_backs(const OnchainRecord& record, std::span<const OfferedHtlc> htlcs, uint32_t tip,
-                                 uint32_t final_depth) {
+std::vector<FailBack> fail_backs(const OnchainRecord& record, std::span<const OfferedHtlc> htlcs,
+                                 uint32_t tip, uint32_t final_depth) {
     std::vector<FailBack> out;
     std::vector<bool> taken(htlcs.size(), false);
     for (size_t i = 0; i < record.txs.size(); ++i) {
         const OnchainTx& t = record.txs[i];
-        if (t.failed_back || t.progress != TxProgress::kConfirmed || !final_at(t.confirmed_height, tip, final_depth)) {
+        if (t.failed_back || t.progress != TxProgress::kConfirmed ||
+            !final_at(t.confirmed_height, tip, final_depth)) {
             continue;
         }
         for (size_t h = 0; h < htlcs.size(); ++h) {

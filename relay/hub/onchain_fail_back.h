@@ -32,13 +32,14 @@ struct OfferedHtlc {
 };
 
 struct FailBack {
-    size_t htlc = 0;            // index into the HTLCs given
-    std::optional<size_t> tx;   // the record's transaction that took it back; none: no output
+    size_t htlc = 0;           // index into the HTLCs given
+    std::optional<size_t> tx;  // the record's transaction that took it back; none: no output
     bool operator==(const FailBack&) const = default;
 };
 
 // At `tip`, each HTLC of `htlcs` to fail back at most once, in the record's order.
-std::vector<FailBack> fail_backs(const OnchainRecord& record, std::span<const OfferedHtlc> htlcs, uint32_t tip,
-                                 uint32_t final_depth);
+[[nodiscard]] std::vector<FailBack> fail_backs(const OnchainRecord& record,
+                                               std::span<const OfferedHtlc> htlcs, uint32_t tip,
+                                               uint32_t final_depth);
 
 }  // namespace datt::relay::hub
