@@ -21,11 +21,13 @@
 //     p50 and p99.
 // Medians over rounds are printed per relay, and each relay's figure over the first's.
 // --database FILE skips ingest: each run starts on a copy of FILE (made by
-// build/native/bench/datt_search_fill, e.g. 1M events; `--schema 3` lets an older relay
-// open it) and measures the queries only.
+// build/native/bench/datt_search_fill, e.g. 1M events, at that tree's schema: fill with the
+// oldest relay's tree, the newer relays migrate their copy at start) and measures the
+// queries only.
 // --perf DIR records the relay with `perf record -g` (sampling, 999 Hz) during the timed
-// ingest and during the queries, into DIR/<relay>-<round>-{ingest,queries}.data, for
-// `perf report -i FILE` (the figures of such a run carry perf's overhead).
+// ingest and during the queries (with --database: the queries alone), into
+// DIR/<relay>-<round>-{ingest,queries}.data, for `perf report -i FILE` (the figures of
+// such a run carry perf's overhead).
 //
 // The data set (kind 1 from 500 authors, one of 1,000 topics each, eight words from 2,197
 // plus the index, one second apart) is a pure function of the index; it is signed once in
@@ -352,7 +354,9 @@ async function runOne(relayInfo, messages, options, deadline, round) {
   });
   try {
     if (options.database) {
+      const stopQueriesPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
       const queries = await measureQueries(relay.url, options.queries, deadline);
+      await stopQueriesPerf();
       return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, queries };
     }
     const sockets = await openConnections(relay.url, options.connections, deadline);

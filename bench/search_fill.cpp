@@ -2,14 +2,13 @@
 // (NIP-50 search at 1M events without signing a million events in Node), written through
 // the store in batches of 20,000 (not durable: this is setup, not the measurement).
 //
-//   datt_search_fill --events 1000000 --out FILE [--schema 3]
+//   datt_search_fill --events 1000000 --out FILE
 //
 // Events: the shape of relay_compare.mjs's data set: kind 1 from 500 authors, one of 1,000
 // `t` topics, eight words out of the same 2,197 (three of 13 syllables) plus "event <i>",
-// one second apart, stored in time order. --schema 3 leaves the file as schema 3 (without
-// the time_bounds table), so that a relay built before schema 4 opens it too and a newer
-// one migrates it at start.
-#include <sqlite3.h>
+// one second apart, stored in time order. The file has this tree's schema: to compare an
+// older relay, fill with that tree's datt_search_fill (a newer relay migrates its file
+// at start; an older one refuses a newer schema).
 
 #include <array>
 #include <chrono>
@@ -86,7 +85,6 @@ std::vector<event::Event> make_events(size_t from, size_t to, unsigned threads,
 
 int main(int argc, char** argv) {
     size_t total = 1'000'000;
-    int schema = 0;
     std::string out;
     for (int i = 1; i + 1 < argc; i += 2) {
         const std::string name = argv[i], value = argv[i + 1];
@@ -94,11 +92,9 @@ int main(int argc, char** argv) {
             total = std::stoull(value);
         else if (name == "--out")
             out = value;
-        else if (name == "--schema")
-            schema = std::stoi(value);
     }
-    if (out.empty() || (schema != 0 && schema != 3)) {
-        std::fprintf(stderr, "usage: datt_search_fill --events N --out FILE [--schema 3]\n");
+    if (out.empty()) {
+        std::fprintf(stderr, "usage: datt_search_fill --events N --out FILE\n");
         return 2;
     }
     const auto started = std::chrono::steady_clock::now();
@@ -120,16 +116,6 @@ int main(int argc, char** argv) {
                 return 1;
             }
         }
-    }
-    if (schema == 3) {
-        sqlite3* db = nullptr;
-        if (sqlite3_open(out.c_str(), &db) != SQLITE_OK ||
-            sqlite3_exec(db, "DROP TABLE time_bounds; PRAGMA user_version = 3", nullptr, nullptr,
-                         nullptr) != SQLITE_OK) {
-            std::fprintf(stderr, "cannot step %s back to schema 3\n", out.c_str());
-            return 1;
-        }
-        sqlite3_close(db);
     }
     std::printf("filled %s with %zu events in %.1f s\n", out.c_str(), total,
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());

@@ -4,21 +4,10 @@
 #include "community/moderation.h"
 #include "event/address.h"
 #include "event/kind.h"
+#include "store/stored_content.h"
 
 namespace datt::relay::sqlite {
 namespace {
-
-// Stored events were accepted under the relay's limits; these only need to be at least as
-// wide (kind 4560 proofs carry two events).
-event::Limits stored_limits() {
-    event::Limits limits;
-    limits.max_json_bytes = 16 * 1024 * 1024;
-    limits.max_content_bytes = 16 * 1024 * 1024;
-    limits.max_tags = 1'000'000;
-    limits.max_tag_values = 1'000'000;
-    limits.max_tag_value_bytes = 16 * 1024 * 1024;
-    return limits;
-}
 
 bool is_moderation_kind(event::Kind kind) { return community::action_of(kind).has_value(); }
 

@@ -190,7 +190,7 @@ Clause filter_clause(const Filter& filter, Purpose purpose, const Range* range =
         // A select leaves this check to the reader, which makes it only on rows that
         // reach the output (see SelectPlan::search).
         if (purpose == Purpose::kCount) {
-            clause.add_condition("datt_search(?, f.content)");
+            clause.add_condition("datt_search(?, e.json)");
             clause.params.push_back(text_value(*filter.search));
         }
     }

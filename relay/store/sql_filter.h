@@ -7,7 +7,7 @@
 // NIP-50 search: each whitespace-separated term (the same split as proto::search_matches)
 // becomes an FTS5 string with '"' doubled, the strings ANDed; then only events that also
 // satisfy the substring rule of proto::matches are kept (by the reader for a select, by
-// the SQL function datt_search(query, content), registered on every reader connection,
+// the SQL function datt_search(query, json), registered on every reader connection,
 // for a count).
 // FTS5 matches whole tokens, so results are the subset of proto::matches' whose terms
 // occur as whole words (or word sequences): "bitcoin" finds "Bitcoin is" but "coin" does
@@ -59,7 +59,7 @@ std::string fts_query(std::string_view search);
 //
 // A range plan (select_range) is the same with the ascending (created_at, id) order of
 // event::TimeId, bounded by from <= (created_at, id) < to, and rows (created_at, id) (a
-// search: (created_at, id, seq), checked with kSearchContentSql); no JSON is read.
+// search: (created_at, id, seq), checked with kSearchFetchSql); no JSON is sent.
 struct SelectPlan {
     enum class Order {
         kNewestFirst,  // event::supersedes: created_at descending, then lowest id
@@ -73,13 +73,9 @@ struct SelectPlan {
     bool by_seq = false;  // a search select: rows in seq descending order, not `order`
 };
 
-// Parameter: events.seq. Row: (content, json).
-inline constexpr const char* kSearchFetchSql =
-    "SELECT f.content, e.json FROM events e CROSS JOIN events_fts f ON f.rowid = e.seq "
-    "WHERE e.seq = ?";
-
-// Parameter: events.seq (an FTS5 rowid). Row: (content).
-inline constexpr const char* kSearchContentSql = "SELECT content FROM events_fts WHERE rowid = ?";
+// Parameter: events.seq (an FTS5 rowid). Row: (json), whose content the reader checks
+// (the search index is contentless: stored_content.h).
+inline constexpr const char* kSearchFetchSql = "SELECT json FROM events WHERE seq = ?";
 
 // nullopt when the filter can match nothing (an empty list) or `limit` is 0.
 std::optional<SelectPlan> select_matching(const proto::Filter& filter, uint64_t limit);

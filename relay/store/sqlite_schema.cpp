@@ -6,6 +6,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "store/content_function.h"
 #include "store/wal_gather_vfs.h"
 
 namespace datt::relay::sqlite {
@@ -20,7 +21,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 9> kMigrations = {
+constexpr std::array<const char*, 10> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -176,6 +177,18 @@ CREATE TABLE IF NOT EXISTS hub_force_closes (
     height INTEGER NOT NULL,
     commitment BLOB NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // Version 10: a contentless search index (the content is in events.json), rebuilt from
+    // the stored JSON with datt_content (content_function.h, registered by open_writer), so
+    // it indexes exactly what the writer would, whatever the file held before (also a file
+    // whose version was set back by hand).
+    R"sql(
+DROP TABLE IF EXISTS events_fts;
+CREATE VIRTUAL TABLE events_fts USING fts5(content, content = '',
+                                           tokenize = 'unicode61 remove_diacritics 0');
+INSERT INTO events_fts(rowid, content)
+    SELECT seq, content FROM (SELECT seq, datt_content(json) AS content FROM events)
+    WHERE content <> '';
 )sql",
 };
 
@@ -347,6 +360,9 @@ Result<Connection> open_writer(const std::string& path, bool durable) {
         return make_error("store_read_only", "database file " + path + " is not writable");
     }
     if (auto configured = configure(*db, durable); !configured) return configured.error();
+    if (register_content_function(db->get()) != SQLITE_OK) {
+        return error(db->get(), "cannot register datt_content");
+    }
     if (auto migrated = migrate(*db, path); !migrated) return migrated.error();
     return db;
 }

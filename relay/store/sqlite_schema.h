@@ -13,7 +13,8 @@
 //   tags(event -> events.seq, name, value BLOB, created_at, id) WITHOUT ROWID
 //       every tag whose name is one character and that has a value, once per event;
 //       created_at and id are copies of the event's so the index yields feed order.
-//   events_fts(content) FTS5, rowid = events.seq: NIP-50 search.
+//   events_fts(content) FTS5, rowid = events.seq: NIP-50 search (contentless since
+//       version 10).
 //   deleted_ids(id, pubkey): NIP-09 `e` targets; an event with that id by that author is
 //       refused.
 //   deleted_addresses(pubkey, kind, d_key, until): NIP-09 `a` targets; versions with
@@ -85,6 +86,12 @@
 //       the same transaction again until the funding spend is seen.
 //   hub_revoked rows of a channel are deleted (DeleteHubRevoked) once its funding spend is
 //       final (chain_watch.h "Pruning").
+//
+// Version 10 (no new table): events_fts becomes contentless (content=''): FTS5 keeps the
+//   tokens of each event's content but not a copy of the text, which events.json holds
+//   (one B-tree less per stored event). Search reads take the content from the JSON and
+//   the writer passes it to FTS5's 'delete' command when an event goes
+//   (stored_content.h); the migration rebuilds the index from the JSON.
 //
 // Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
 // them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads

@@ -26,6 +26,7 @@
 #include "store/sql_filter.h"
 #include "store/sqlite_handle.h"
 #include "store/sqlite_schema.h"
+#include "store/stored_content.h"
 #include "util/hex.h"
 
 namespace datt::relay {
@@ -51,21 +52,21 @@ event::TimeId time_id_of(int64_t created_at, ByteSpan id_bytes) {
 // ---------------------------------------------------------------------------------------
 // Readers
 
-// datt_search(query, content): proto::search_matches as an SQL function, so that a
-// count narrows FTS5's token matches to exactly what proto::matches accepts (a query
-// does the same check in search_candidate).
+// datt_search(query, json): proto::search_matches of the stored event's content as an SQL
+// function, so that a count narrows FTS5's token matches to exactly what proto::matches
+// accepts (a query does the same check in search_check).
 void datt_search(sqlite3_context* context, int, sqlite3_value** args) {
     const auto* query = sqlite3_value_text(args[0]);
-    const auto* content = sqlite3_value_text(args[1]);
-    if (!query || !content) {
+    const auto* json = sqlite3_value_text(args[1]);
+    if (!query || !json) {
         sqlite3_result_int(context, 0);
         return;
     }
     const std::string_view query_text(reinterpret_cast<const char*>(query),
                                       static_cast<size_t>(sqlite3_value_bytes(args[0])));
-    const std::string_view content_text(reinterpret_cast<const char*>(content),
-                                        static_cast<size_t>(sqlite3_value_bytes(args[1])));
-    sqlite3_result_int(context, proto::search_matches(query_text, content_text) ? 1 : 0);
+    const std::optional<std::string> content = sqlite::stored_content(std::string_view(
+        reinterpret_cast<const char*>(json), static_cast<size_t>(sqlite3_value_bytes(args[1]))));
+    sqlite3_result_int(context, content && proto::search_matches(query_text, *content) ? 1 : 0);
 }
 
 // Resets the statements a query took from the pool when it is done with them, which
@@ -461,24 +462,24 @@ class SqliteReader final : public StoreReader {
     // `want_json`, else an empty string.
     Result<std::optional<std::string>> search_check(const std::string& search, int64_t seq,
                                                     bool want_json) {
-        // Statements of their own, not the pool's: taking one from the pool could clear it
+        // A statement of its own, not the pool's: taking one from the pool could clear it
         // while the streams are still stepping.
-        Statement& fetch = want_json ? search_fetch_ : search_content_;
-        if (!fetch.get()) {
-            auto prepared =
-                db_.prepare(want_json ? sqlite::kSearchFetchSql : sqlite::kSearchContentSql);
+        if (!search_fetch_.get()) {
+            auto prepared = db_.prepare(sqlite::kSearchFetchSql);
             if (!prepared) return prepared.error();
-            fetch = std::move(prepared).value();
+            search_fetch_ = std::move(prepared).value();
         }
-        ResetOnExit reset(std::span<Statement>(&fetch, 1));
-        fetch.bind_int(1, seq);
-        const int rc = fetch.step();
+        ResetOnExit reset(std::span<Statement>(&search_fetch_, 1));
+        search_fetch_.bind_int(1, seq);
+        const int rc = search_fetch_.step();
         if (rc == SQLITE_DONE) return std::optional<std::string>{};
         if (rc != SQLITE_ROW) return sqlite::error(db_.get(), "search fetch failed");
-        if (!proto::search_matches(search, fetch.column_text(0))) {
+        const std::string_view json = search_fetch_.column_text(0);
+        const std::optional<std::string> content = sqlite::stored_content(json);
+        if (!content || !proto::search_matches(search, *content)) {
             return std::optional<std::string>{};
         }
-        return std::optional<std::string>(want_json ? std::string(fetch.column_text(1)) : "");
+        return std::optional<std::string>(want_json ? std::string(json) : "");
     }
 
     // Enough for the shapes and stream counts a relay sees; when full the pool starts
@@ -509,7 +510,6 @@ class SqliteReader final : public StoreReader {
     std::unordered_map<std::string, std::vector<Statement>> pool_;
     size_t pooled_ = 0;
     Statement search_fetch_;    // sqlite::kSearchFetchSql
-    Statement search_content_;  // sqlite::kSearchContentSql
     Statement time_bound_;      // sqlite::kTimeBoundSql
     Statement snapshot_begin_;    // BEGIN
     Statement snapshot_end_;      // COMMIT
@@ -530,7 +530,7 @@ struct WriterStatements {
     Statement insert_fts;            // rowid, content
     Statement delete_event;          // seq
     Statement delete_tags;           // event
-    Statement delete_fts;            // rowid
+    Statement delete_fts;            // seq: FTS5's 'delete' with the stored content
     Statement find_deleted_id;       // id, pubkey
     Statement add_deleted_id;        // id, pubkey
     Statement find_deleted_address;  // pubkey, kind, d_key -> until
@@ -566,7 +566,11 @@ struct WriterStatements {
             {&s.insert_fts, "INSERT INTO events_fts(rowid, content) VALUES (?,?)"},
             {&s.delete_event, "DELETE FROM events WHERE seq = ?"},
             {&s.delete_tags, "DELETE FROM tags WHERE event = ?"},
-            {&s.delete_fts, "DELETE FROM events_fts WHERE rowid = ?"},
+            // The index is contentless: FTS5 removes a row's tokens when given its text.
+            {&s.delete_fts,
+             "INSERT INTO events_fts(events_fts, rowid, content) SELECT 'delete', seq, content "
+             "FROM (SELECT seq, datt_content(json) AS content FROM events WHERE seq = ?) "
+             "WHERE content <> ''"},
             {&s.find_deleted_id, "SELECT 1 FROM deleted_ids WHERE id = ? AND pubkey = ?"},
             {&s.add_deleted_id, "INSERT OR IGNORE INTO deleted_ids(id, pubkey) VALUES (?,?)"},
             {&s.find_deleted_address,
@@ -1097,10 +1101,11 @@ class SqliteStore final : public Store {
     }
 
     Status remove(int64_t seq) {
+        // The search index first: its delete reads the content from the event's row.
         std::pair<Statement*, const char*> deletes[] = {
+            {&s_.delete_fts, "search index delete"},
             {&s_.delete_event, "event delete"},
             {&s_.delete_tags, "tag delete"},
-            {&s_.delete_fts, "search index delete"},
         };
         for (auto& [stmt, what] : deletes) {
             stmt->bind_int(1, seq);

@@ -12,6 +12,7 @@
 
 #include "proto/message.h"
 #include "store/sqlite_store.h"
+#include "store/stored_content.h"
 #include "store_support.h"
 #include "util/hex.h"
 
@@ -103,6 +104,20 @@ class SearchOrderTest : public ::testing::Test {
         }
     }
 
+    // Author `key` deletes (NIP-09) its first `n` stored events.
+    void delete_first(int key, size_t n) {
+        event::Tags targets;
+        for (const Event& e : stored_) {
+            if (e.pubkey() == test::test_pubkey(key) && targets.size() < n)
+                targets.push_back({"e", to_hex(e.id())});
+        }
+        write({sign_event(key, 3000, 5, targets, "")});
+        std::erase_if(stored_, [&](const Event& e) {
+            return std::any_of(targets.begin(), targets.end(),
+                               [&](const event::Tag& t) { return t[1] == to_hex(e.id()); });
+        });
+    }
+
     std::vector<std::string> expected(const Filter& filter, size_t limit) {
         std::vector<Event> matching;
         for (const Event& e : stored_) {
@@ -192,16 +207,7 @@ TEST_F(SearchOrderTest, ReplacementsReuseTheHighestSeqAndDeletionsLeaveGaps) {
                                [](const Event& e) { return e.content() == "needle profile v1"; }));
     EXPECT_EQ(unbounded_events(path_), 0);
     // The author deletes some of its events.
-    event::Tags targets;
-    for (const Event& e : stored_) {
-        if (e.pubkey() == test::test_pubkey(1) && targets.size() < 50)
-            targets.push_back({"e", to_hex(e.id())});
-    }
-    write({sign_event(1, 3000, 5, targets, "")});
-    std::erase_if(stored_, [&](const Event& e) {
-        return std::any_of(targets.begin(), targets.end(),
-                           [&](const event::Tag& t) { return t[1] == to_hex(e.id()); });
-    });
+    delete_first(1, 50);
     write(events(400, 1100));
     expect_all_shapes();
     EXPECT_EQ(unbounded_events(path_), 0);
@@ -218,7 +224,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     raw_exec(path_, "DROP TABLE time_bounds; DROP TABLE hub_channels; DROP TABLE hub_forwards; "
                     "PRAGMA user_version = 3");
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 9);  // through 4, 5, 6, 7, 8 and 9
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 10);  // through 4, 5, 6, 7, 8, 9 and 10
     // One row per block of stored seqs, each the running maximum.
     EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM time_bounds"),
               raw_int(path_, "SELECT count(DISTINCT seq >> 10) FROM events"));
@@ -227,6 +233,77 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     write(events(300, 2400));
     EXPECT_EQ(unbounded_events(path_), 0);
     expect_all_shapes();
+}
+
+// The content the contentless index was given, read back from the stored JSON: the
+// shortcut for escape-free text and the event reader give event.content() byte for byte.
+TEST(StoredContent, IsTheEventsContentByteForByte) {
+    for (const std::string& content :
+         {std::string("plain words"), std::string(), std::string("a \"quote\" and \\ slash"),
+          std::string("nul\0inside", 10), std::string("\u00e9t\u00e9 \U0001F600 tab\t nl\n"),
+          std::string(R"({"content":"inner","sig":"x"})"), std::string("],\"content\":\"x")}) {
+        const Event e = sign_event(3, 100, 1, {{"t", R"(],"content":")"}}, content);
+        EXPECT_EQ(sqlite::stored_content(e.to_json()), e.content()) << content;
+        EXPECT_EQ(sqlite::parsed_content(e.to_json()), e.content()) << content;
+    }
+    EXPECT_EQ(sqlite::stored_content("not json"), std::nullopt);
+}
+
+// Schema 10 makes the search index contentless (sqlite_schema.h). A file written by
+// schema 9 (FTS5 holding a copy of each content) is migrated at open: searches and counts
+// answer as before, the copy is gone, and later replacements and deletions take their
+// tokens out of the index (FTS5's 'delete' with the content read from the stored JSON).
+TEST_F(SearchOrderTest, MigrationFromSchemaNineMakesTheSearchIndexContentless) {
+    write(events(2400));
+    // Contents with JSON escapes: the delete must pass FTS5 exactly the indexed text.
+    write({sign_event(8, 1100, 1, {}, "needle \"quoted\" tab\there \u00e9t\u00e9 line\nbreak"),
+           sign_event(9, 1200, 0, {}, "needle profile v1")});
+    reader_.reset();
+    store_.reset();
+    raw_exec(path_,
+             "DROP TABLE events_fts;"
+             "CREATE VIRTUAL TABLE events_fts USING fts5(content, "
+             "tokenize = 'unicode61 remove_diacritics 0');"
+             "INSERT INTO events_fts(rowid, content) SELECT seq, json_extract(json, '$.content') "
+             "FROM events WHERE json_extract(json, '$.content') <> '';"
+             "PRAGMA user_version = 9");
+    const std::string content_table =
+        "SELECT count(*) FROM sqlite_schema WHERE name = 'events_fts_content'";
+    ASSERT_EQ(raw_int(path_, content_table), 1);
+
+    reopen();
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 10);
+    EXPECT_EQ(raw_int(path_, content_table), 0);
+    // FTS5's own rows: one per stored event with that token, none left over.
+    const auto indexed = [&](const std::string& word) {
+        return raw_int(path_, "SELECT count(*) FROM events_fts WHERE events_fts MATCH '" + word + "'");
+    };
+    const auto stored_with = [&](const std::string& word) {
+        return static_cast<int64_t>(std::count_if(stored_.begin(), stored_.end(), [&](const Event& e) {
+            return proto::search_matches(word, e.content());
+        }));
+    };
+    const auto expect_index_and_answers = [&] {
+        expect_all_shapes();
+        expect_search(R"({"search":"quoted","limit":5})");
+        for (const char* word : {"needle", "hay", "rare", "profile", "quoted"}) {
+            EXPECT_EQ(indexed(word), stored_with(word)) << word;
+            Filter filter;
+            filter.search = word;
+            auto counted = reader_->count({filter});
+            ASSERT_TRUE(counted.ok()) << counted.error().message;
+            EXPECT_EQ(static_cast<int64_t>(*counted), stored_with(word)) << word;
+        }
+        raw_exec(path_, "INSERT INTO events_fts(events_fts) VALUES ('integrity-check')");
+    };
+    expect_index_and_answers();
+
+    // A replacement and NIP-09 deletions, all of events indexed by the migration.
+    write({sign_event(9, 5000, 0, {}, "needle profile v2")});
+    std::erase_if(stored_, [](const Event& e) { return e.content() == "needle profile v1"; });
+    for (int author : {1, 8}) delete_first(author, 40);
+    EXPECT_EQ(stored_with("quoted"), 0);
+    expect_index_and_answers();
 }
 
 // Schema 6 drops events_by_pubkey_kind and puts the kind into events_by_pubkey. A file
@@ -251,7 +328,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
               "SEARCH e USING INDEX events_by_pubkey_kind (pubkey=? AND kind=?)");
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 9);  // through 6, 7, 8 and 9
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 10);  // through 6, 7, 8, 9 and 10
     EXPECT_EQ(raw_int(path_,
                       "SELECT count(*) FROM sqlite_schema WHERE name = "
                       "'events_by_pubkey_kind'"),
