@@ -100,7 +100,8 @@ Result<ChainResolution> resolve_local(const ResolverInputs& in, const LocalCommi
         if (!second) return second.error();
         const bitcoin::Transaction& htlc_tx = second.value();
         const Hash256 htlc_txid = bitcoin::txid(htlc_tx);
-        out.to_broadcast.push_back(Resolution{kind, htlc_tx, txid, 0, htlc_tx.lock_time});
+        out.to_broadcast.push_back(
+            Resolution{kind, htlc_tx, txid, 0, htlc_tx.lock_time, in.channel.local_commit->spec.htlcs[h.htlc_index].id});
         if (auto ok = add_unless_dust(
                 build_delayed_sweep({htlc_txid, 0}, htlc_tx.outputs[0].value, close.to_local_script,
                                     close.local_delayed_key, delay, in.sweep_script,
@@ -217,7 +218,8 @@ Result<ChainResolution> resolve_funding_spend(const ResolverInputs& in,
                                    {},
                                    txid,
                                    0,
-                                   we_offered ? h.cltv_expiry : 0};
+                                   we_offered ? h.cltv_expiry : 0,
+                                   remote.spec.htlcs[o.htlc_index].id};
                 if (auto ok = add_unless_dust(
                         build_htlc_claim({txid, index}, spend.outputs[i].value, o.witness_script,
                                          htlc_key, preimage, h.cltv_expiry, in.sweep_script,

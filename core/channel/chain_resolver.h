@@ -30,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -66,6 +67,10 @@ struct Resolution {
     Hash256 parent_txid{};    // the transaction whose output(s) it spends
     uint16_t csv = 0;         // blocks after the parent's confirmation (0: none)
     uint32_t cltv = 0;        // absolute lock time in blocks (0: none)
+    // The HTLC an HTLC-timeout/-success or a claim of one spends, by the id of the side that
+    // offered it (ours for the timeouts, the remote's for the successes): two HTLCs of one
+    // payment hash are told apart by it. None for the other kinds.
+    std::optional<uint64_t> htlc_id = std::nullopt;
 };
 
 struct ChainResolution {

@@ -174,6 +174,7 @@ void Hub::chain_tick(Out& out) {
     force_close_due_channels(out, tip);
     fail_back_timed_out(out, tip);
     prune_revoked(out, tip);
+    forget_closed_forwards(out, tip);
     for (const auto& [id, record] : onchain_) broadcast_due(out, id);
     for (const auto& [id, close] : force_closes_) broadcast_force_close(out, id);
 }

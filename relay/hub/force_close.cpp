@@ -8,6 +8,7 @@
 #include "engine/log.h"
 #include "hub/htlc_outcome.h"
 #include "hub/hub.h"
+#include "hub/onchain_fail_back.h"
 #include "util/hex.h"
 
 namespace datt::relay::hub {
@@ -107,61 +108,37 @@ void Hub::broadcast_force_close(Out& out, const ChannelId& id) {
     });
 }
 
-// The payee's HTLCs the hub took back on chain, once final: the payers' fail back.
+// The payee's HTLCs the hub took back on chain (or that had no output there), once final:
+// the payers' fail back, each once (onchain_fail_back.h); the timeout that took one back is
+// marked in the record stored with the forward.
 void Hub::fail_back_timed_out(Out& out, uint32_t tip) {
-    std::vector<std::pair<ChannelId, uint64_t>> due;
-    for (const auto& [id, record] : onchain_) {
-        for (const OnchainTx& t : record.txs) {
-            const bool timeout = t.resolution.kind == ResolutionKind::kHtlcTimeout ||
-                                 t.resolution.kind == ResolutionKind::kClaimHtlcTimeout;
-            if (!timeout || t.progress != TxProgress::kConfirmed ||
-                uint64_t{tip} + 1 < uint64_t{t.confirmed_height} + config_.hub_onchain_final_depth) {
-                continue;
-            }
-            for (const auto& [key, forward] : forwards_) {
-                if (forward.out_channel == id && forward.out_htlc && !forward.preimage && !forward.failed &&
-                    spends_htlc(t.resolution.tx, forward.payment_hash)) {
-                    due.push_back(key);
-                }
-            }
+    for (auto& [id, record] : onchain_) {
+        std::vector<std::pair<ChannelId, uint64_t>> keys;
+        std::vector<OfferedHtlc> htlcs;
+        for (const auto& [key, forward] : forwards_) {
+            if (forward.out_channel != id || !forward.out_htlc || forward.preimage || forward.failed) continue;
+            keys.push_back(key);
+            htlcs.push_back(OfferedHtlc{*forward.out_htlc, forward.payment_hash, forward.out_cltv});
         }
-    }
-    fail_back_without_output(due, tip);
-    for (const auto& key : due) {
-        auto found = forwards_.find(key);
-        if (found == forwards_.end() || found->second.failed) continue;
-        HubForward& forward = found->second;
-        log::info("hub: the payment " + to_hex(forward.payment_hash) + " was taken back on chain (or had no output there) from channel " +
-                  to_hex(forward.out_channel) + "; failing it back to " + to_hex(forward.in_channel));
-        forward.failed = true;
-        receipts_.erase(key);
-        out.commands.push_back(PutHubForward{forward});
-        out.after.push_back([this] { ++onchain_fail_backs_; });
-        settle(out, forward);
-    }
-}
-
-// HTLCs offered to a payee whose commitment on chain has no output for them (trimmed as
-// dust, or added after that commitment): nothing on chain can pay the payee, so once that
-// commitment is final the payer's HTLC fails back. Not while any transaction of the
-// record spends an HTLC of that payment hash (its own timeout settles it), nor while an
-// output is left unresolved (one the payee might still claim).
-void Hub::fail_back_without_output(std::vector<std::pair<ChannelId, uint64_t>>& due, uint32_t tip) const {
-    for (const auto& [key, forward] : forwards_) {
-        if (!forward.out_htlc || forward.preimage || forward.failed) continue;
-        auto found = onchain_.find(forward.out_channel);
-        if (found == onchain_.end()) continue;
-        const OnchainRecord& record = found->second;
-        const bool commitment = record.spend_kind == FundingSpendKind::kLocalCommitment ||
-                                record.spend_kind == FundingSpendKind::kRemoteCommitment;
-        if (!commitment || !record.spend_height || !record.unresolved.empty() ||
-            uint64_t{tip} + 1 < uint64_t{*record.spend_height} + config_.hub_onchain_final_depth) {
-            continue;
+        if (keys.empty()) continue;
+        const std::vector<FailBack> due = fail_backs(record, htlcs, tip, config_.hub_onchain_final_depth);
+        for (const FailBack& f : due) {
+            HubForward& forward = forwards_.at(keys[f.htlc]);
+            log::info("hub: the payment " + to_hex(forward.payment_hash) + " (HTLC " + std::to_string(*forward.out_htlc) +
+                      ") was " + (f.tx ? "taken back on chain" : "left without an output on chain") +
+                      " from channel " + to_hex(id) + "; failing it back to " + to_hex(forward.in_channel));
+            if (f.tx) record.txs[*f.tx].failed_back = true;
+            forward.failed = true;
+            receipts_.erase(keys[f.htlc]);
+            out.commands.push_back(PutHubForward{forward});
+            out.after.push_back([this] { ++onchain_fail_backs_; });
         }
-        const bool has_output = std::any_of(record.txs.begin(), record.txs.end(), [&](const OnchainTx& t) {
-            return spends_htlc(t.resolution.tx, forward.payment_hash);
-        });
-        if (!has_output) due.push_back(key);
+        if (due.empty()) continue;
+        put_onchain(out, id);
+        for (const FailBack& f : due) {
+            auto found = forwards_.find(keys[f.htlc]);
+            if (found != forwards_.end()) settle(out, found->second);
+        }
     }
 }
 
@@ -201,6 +178,27 @@ void Hub::prune_revoked(Out& out, uint32_t tip) {
                   std::to_string(it->second.size()) + " revoked commitment(s) forgotten");
         out.commands.push_back(DeleteHubRevoked{it->first});
         it = revoked_.erase(it);
+    }
+}
+
+// Forwards whose payee side ended (fulfilled or failed) and whose payer's channel closed on
+// chain, its funding spend hub_onchain_final_depth deep: settle() can never reach that
+// payer again, and its resolver ran long ago with the preimages these rows held.
+void Hub::forget_closed_forwards(Out& out, uint32_t tip) {
+    for (auto it = forwards_.begin(); it != forwards_.end();) {
+        const HubForward& forward = it->second;
+        auto record = onchain_.find(forward.in_channel);
+        const bool ended = forward.preimage || forward.failed;
+        if (!ended || record == onchain_.end() || !record->second.spend_txid || !record->second.spend_height ||
+            uint64_t{tip} + 1 < uint64_t{*record->second.spend_height} + config_.hub_onchain_final_depth) {
+            ++it;
+            continue;
+        }
+        log::info("hub: the forward of " + to_hex(forward.payment_hash) + " is over: its payer's channel " +
+                  to_hex(forward.in_channel) + " is closed on chain; its row goes");
+        out.commands.push_back(DeleteHubForward{it->first.first, it->first.second});
+        receipts_.erase(it->first);
+        it = forwards_.erase(it);
     }
 }
 

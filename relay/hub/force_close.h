@@ -20,14 +20,14 @@
 // Settling the payer's HTLC from the chain:
 //   - failed back once the hub's own timeout of the payee's HTLC (an HTLC-timeout from our
 //     commitment, a claim from the payee's) has hub_onchain_final_depth confirmations
-//     (default 6): a reorganization shallower than that cannot swap it for the payee's
+//     (default 6), that HTLC's forward alone (onchain_fail_back.h: by the HTLC id the
+//     resolver gave the timeout, which is then marked failed_back in the record): a reorganization shallower than that cannot swap it for the payee's
 //     success claim after we failed the payer; the payer's HTLC expires cltv_delta (40)
 //     blocks after the payee's, which leaves room (config.cpp checks grace + depth < delta);
 //   - failed back too when the payee's commitment on chain (kLocal/kRemoteCommitment) has no
 //     output for that HTLC (trimmed as dust, or not in that commitment) once the commitment
-//     has hub_onchain_final_depth confirmations: no transaction of the resolution spends an
-//     HTLC of that payment hash (spends_htlc) and no output was left unresolved (the payee
-//     could still claim one);
+//     has hub_onchain_final_depth confirmations: no transaction of the resolution spends
+//     that HTLC and no output was left unresolved (the payee could still claim one);
 //   - fulfilled as soon as a transaction spending one of the payee channel's HTLC outputs
 //     carries the preimage in its witness (htlc_outcome.h: the payee's HTLC-success or
 //     claim, in the mempool or a block): knowing the preimage earlier is only safer.
@@ -37,7 +37,9 @@
 //
 // /metrics: datt_hub_force_closes_total{reason}, datt_hub_onchain_fail_backs_total,
 // datt_hub_onchain_fulfils_total.
-// Not handled: two forwards with one payment hash on one payee channel (a final timeout of
-// one fails both back; see fail_back_timed_out), a revoked commitment of the payee's (its
-// HTLCs go to the justice tx, the payer's HTLC waits for its own expiry).
+// Forwards whose payee side ended but whose payer's channel closed on chain (settle() can
+// never reach it) are deleted once that close is hub_onchain_final_depth deep
+// (forget_closed_forwards).
+// Not handled: a revoked commitment of the payee's (its HTLCs go to the justice tx, the
+// payer's HTLC waits for its own expiry).
 #pragma once

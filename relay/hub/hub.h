@@ -259,9 +259,9 @@ class Hub final : public ChannelService {
     void force_close(Out& out, Live& live, const ForceCloseDecision& decision, uint32_t tip);
     void broadcast_force_close(Out& out, const channel::ChannelId& id);
     void fail_back_timed_out(Out& out, uint32_t tip);
-    void fail_back_without_output(std::vector<std::pair<channel::ChannelId, uint64_t>>& due, uint32_t tip) const;
     void learn_preimages(Out& out, const bitcoin::Transaction& tx);
     void prune_revoked(Out& out, uint32_t tip);
+    void forget_closed_forwards(Out& out, uint32_t tip);
 
     const Config config_;
     const ForwardPolicy policy_;

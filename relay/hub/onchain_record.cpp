@@ -6,7 +6,10 @@
 namespace datt::relay::hub {
 namespace {
 
-constexpr uint8_t kVersion = 1;
+constexpr uint8_t kVersion = 2;
+constexpr uint8_t kVersionWithoutHtlcIds = 1;
+constexpr uint8_t kHasHtlcId = 1;  // a transaction's flags
+constexpr uint8_t kFailedBack = 2;
 constexpr uint8_t kHasFundingHeight = 1;
 constexpr uint8_t kHasSpend = 2;
 constexpr uint8_t kHasSpendHeight = 4;
@@ -24,8 +27,9 @@ bool OnchainTx::operator==(const OnchainTx& other) const {
     const channel::Resolution& a = resolution;
     const channel::Resolution& b = other.resolution;
     return a.kind == b.kind && bitcoin::serialize(a.tx) == bitcoin::serialize(b.tx) &&
-           a.parent_txid == b.parent_txid && a.csv == b.csv && a.cltv == b.cltv && progress == other.progress &&
-           confirmed_height == other.confirmed_height;
+           a.parent_txid == b.parent_txid && a.csv == b.csv && a.cltv == b.cltv && a.htlc_id == b.htlc_id &&
+           progress == other.progress && confirmed_height == other.confirmed_height &&
+           failed_back == other.failed_back;
 }
 
 Bytes serialize_onchain_record(const OnchainRecord& record) {
@@ -49,6 +53,8 @@ Bytes serialize_onchain_record(const OnchainRecord& record) {
         w.write_u32_be(t.resolution.cltv);
         w.write_u8(static_cast<uint8_t>(t.progress));
         if (t.progress == TxProgress::kConfirmed) w.write_u32_be(t.confirmed_height);
+        w.write_u8((t.resolution.htlc_id ? kHasHtlcId : 0) | (t.failed_back ? kFailedBack : 0));
+        if (t.resolution.htlc_id) w.write_u64_be(*t.resolution.htlc_id);
         const Bytes tx = bitcoin::serialize(t.resolution.tx);
         w.write_u32_be(static_cast<uint32_t>(tx.size()));
         w.write_bytes(tx);
@@ -62,7 +68,9 @@ Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
     ByteReader r(bytes);
     OnchainRecord record;
     RECORD_TRY(version, r.read_u8());
-    if (version != kVersion) return invalid("unknown version " + std::to_string(version));
+    if (version != kVersion && version != kVersionWithoutHtlcIds) {
+        return invalid("unknown version " + std::to_string(version));
+    }
     RECORD_TRY(flags, r.read_u8());
     if (flags & ~(kHasFundingHeight | kHasSpend | kHasSpendHeight)) return invalid("unknown flags");
     if ((flags & kHasSpendHeight) && !(flags & kHasSpend)) return invalid("a spend height without a spend");
@@ -105,6 +113,15 @@ Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
         if (t.progress == TxProgress::kConfirmed) {
             RECORD_TRY(height, r.read_u32_be());
             t.confirmed_height = height;
+        }
+        if (version == kVersion) {
+            RECORD_TRY(tx_flags, r.read_u8());
+            if (tx_flags & ~(kHasHtlcId | kFailedBack)) return invalid("unknown transaction flags");
+            t.failed_back = (tx_flags & kFailedBack) != 0;
+            if (tx_flags & kHasHtlcId) {
+                RECORD_TRY(htlc_id, r.read_u64_be());
+                t.resolution.htlc_id = htlc_id;
+            }
         }
         RECORD_TRY(length, r.read_u32_be());
         if (length > kMaxOnchainTxBytes) return make_error("onchain_record_too_large", "a transaction too long");

@@ -3,8 +3,8 @@
 // it is broadcast: the funding output's height, the transaction that spent it, and the
 // resolver's answer (channel/chain_resolver.h) with how far each transaction got.
 //
-// Stored layout (big-endian integers), version 1:
-//   u8  version = 1
+// Stored layout (big-endian integers), version 2:
+//   u8  version = 2
 //   u8  flags: bit 0 funding_height present, bit 1 spend present, bit 2 spend_height present
 //   [u32 funding_height]
 //   [32 spend_txid, u8 FundingSpendKind, u64 commitment_number]       (bit 1)
@@ -12,8 +12,11 @@
 //   u16 n, then n times:
 //     u8 ResolutionKind, 32 parent_txid, u16 csv, u32 cltv,
 //     u8 progress (0 waiting, 1 confirmed, 2 lost), [u32 confirmed_height] (progress 1),
+//     u8 tx flags: bit 0 htlc_id present, bit 1 failed_back, [u64 htlc_id]   (version 2)
 //     u32 length, `length` bytes of the signed transaction (bitcoin::serialize)
 //   u16 m, then m times u32: the spend's outputs that may be ours and are not claimed
+// Version 1 (written before the HTLC ids) still loads: its transactions have no htlc_id
+// and none is failed_back (hub/onchain_fail_back.h then matches by payment hash and expiry).
 // Stored bytes are untrusted (a damaged file): parse_onchain_record checks every field, the
 // counts (at most kMaxOnchainTxs, kMaxUnresolved) and each transaction's bytes
 // (parse_transaction, at most kMaxOnchainTxBytes), and that nothing follows.
@@ -48,6 +51,9 @@ struct OnchainTx {
     channel::Resolution resolution;
     TxProgress progress = TxProgress::kWaiting;
     uint32_t confirmed_height = 0;  // kConfirmed
+    // A timeout whose payer's HTLC the hub failed back (stored with that fail-back, so the
+    // same transaction never fails back another; hub/onchain_fail_back.h).
+    bool failed_back = false;
     bool operator==(const OnchainTx& other) const;
 };
 

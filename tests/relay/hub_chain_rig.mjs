@@ -153,6 +153,13 @@ export class ChainRig {
     return this.ask({ cmd: 'commitment', state, seed });
   }
 
+  // How many forwards the hub's SQLite holds (hub_forwards), read by the sqlite3 shell.
+  storedForwards() {
+    const db = path.join(this.dir, 'db.sqlite3');
+    return Number(execFileSync('sqlite3', ['-readonly', db, 'SELECT count(*) FROM hub_forwards'],
+      { encoding: 'utf8' }).trim());
+  }
+
   async restart({ hard }) {
     if (hard) await this.relay.kill(); else await this.relay.stop();
     this.conn?.close?.();

@@ -1,12 +1,14 @@
-// When the hub goes on chain by itself (relay/hub/onchain_deadlines.h) and what it reads from
-// the HTLC spends it sees there (relay/hub/htlc_outcome.h), pure: heights worked out by hand
-// from BOLT-2's deadlines, scripts built with core's BOLT-3 builders.
+// When the hub goes on chain by itself (relay/hub/onchain_deadlines.h), what it reads from
+// the HTLC spends it sees there (relay/hub/htlc_outcome.h) and which payer HTLCs fail back
+// from them (relay/hub/onchain_fail_back.h), pure: heights worked out by hand from BOLT-2's
+// deadlines, scripts built with core's BOLT-3 builders.
 #include <gtest/gtest.h>
 
 #include "channel/channel_scripts.h"
 #include "crypto/sha256.h"
 #include "hub/htlc_outcome.h"
 #include "hub/onchain_deadlines.h"
+#include "hub/onchain_fail_back.h"
 
 namespace datt::relay::hub {
 namespace {
@@ -126,6 +128,99 @@ TEST(HtlcOutcome, ThePreimageIsReadFromThePayeesSuccessWitness) {
     EXPECT_FALSE(preimage_in(spending({sig, {}, offered}), hash));
     const Hash256 other = filled(8);
     EXPECT_FALSE(preimage_in(spending({sig, Bytes(other.begin(), other.end()), offered}), hash));
+}
+
+// The payee channel closed by the hub's commitment (mined at 100) with two HTLCs the hub
+// offered, one payment hash, expiries 120 and 130 (ids 0 and 1): an HTLC-timeout for each,
+// whose witness script pushes that hash (so the hash alone cannot tell them apart).
+constexpr uint32_t kDepth = 6;
+const Hash256 kSharedHash = crypto::sha256(filled(5));
+const OfferedHtlc kFirst{0, kSharedHash, 120};
+const OfferedHtlc kSecond{1, kSharedHash, 130};
+
+OnchainTx htlc_timeout(const OfferedHtlc& htlc, std::optional<uint64_t> id) {
+    const bitcoin::Script offered = channel::offered_htlc_script(key(1), key(2), key(3), htlc.payment_hash);
+    const Bytes sig(72, 0x30);
+    bitcoin::Transaction tx = spending({{}, sig, sig, {}, offered});
+    tx.lock_time = htlc.cltv_expiry;
+    return OnchainTx{channel::Resolution{channel::ResolutionKind::kHtlcTimeout, tx, filled(0x44), 0,
+                                         htlc.cltv_expiry, id},
+                     TxProgress::kWaiting, 0};
+}
+
+OnchainRecord closed_with(std::vector<OnchainTx> txs) {
+    OnchainRecord r;
+    r.spend_txid = filled(0x44);
+    r.spend_kind = channel::FundingSpendKind::kLocalCommitment;
+    r.spend_height = 100;
+    r.txs = std::move(txs);
+    return r;
+}
+
+void confirm(OnchainTx& t, uint32_t height) {
+    t.progress = TxProgress::kConfirmed;
+    t.confirmed_height = height;
+}
+
+TEST(HubFailBack, EachTimeoutFailsBackOnlyItsOwnHtlcOfASharedPaymentHash) {
+    OnchainRecord record = closed_with({htlc_timeout(kFirst, 0), htlc_timeout(kSecond, 1)});
+    ASSERT_TRUE(spends_htlc(record.txs[1].resolution.tx, kFirst.payment_hash));  // the hash says both
+    const std::vector<OfferedHtlc> both{kFirst, kSecond};
+    confirm(record.txs[0], 125);
+    // Final at the 6th confirmation: block 130.
+    EXPECT_TRUE(fail_backs(record, both, 129, kDepth).empty());
+    EXPECT_EQ(fail_backs(record, both, 130, kDepth), (std::vector<FailBack>{{0, 0}}));
+    // The hub failed the first back (its forward is failed, the timeout marked): the next
+    // blocks fail nothing back, the second HTLC still waits for its own timeout.
+    record.txs[0].failed_back = true;
+    const std::vector<OfferedHtlc> second{kSecond};
+    EXPECT_TRUE(fail_backs(record, second, 131, kDepth).empty());
+    EXPECT_TRUE(fail_backs(record, second, 200, kDepth).empty());
+    // Even unmarked, the first timeout is not the second HTLC's.
+    record.txs[0].failed_back = false;
+    EXPECT_TRUE(fail_backs(record, second, 200, kDepth).empty());
+    confirm(record.txs[1], 135);
+    EXPECT_TRUE(fail_backs(record, second, 139, kDepth).empty());
+    EXPECT_EQ(fail_backs(record, second, 140, kDepth), (std::vector<FailBack>{{0, 1}}));
+}
+
+TEST(HubFailBack, TheLaterHtlcsTimeoutFailsBackTheLaterHtlcAlone) {
+    OnchainRecord record = closed_with({htlc_timeout(kFirst, 0), htlc_timeout(kSecond, 1)});
+    confirm(record.txs[1], 131);
+    const std::vector<OfferedHtlc> both{kFirst, kSecond};
+    EXPECT_EQ(fail_backs(record, both, 136, kDepth), (std::vector<FailBack>{{1, 1}}));
+}
+
+TEST(HubFailBack, ARecordWithoutIdsMatchesByHashAndExpiryOncePerTimeout) {
+    OnchainRecord record = closed_with({htlc_timeout(kFirst, std::nullopt), htlc_timeout(kSecond, std::nullopt)});
+    confirm(record.txs[0], 125);
+    const std::vector<OfferedHtlc> both{kFirst, kSecond};
+    EXPECT_EQ(fail_backs(record, both, 130, kDepth), (std::vector<FailBack>{{0, 0}}));
+    record.txs[0].failed_back = true;
+    EXPECT_TRUE(fail_backs(record, both, 131, kDepth).empty());
+    // Two HTLCs alike in hash and expiry: one per timeout.
+    OnchainRecord alike = closed_with({htlc_timeout(kFirst, std::nullopt)});
+    confirm(alike.txs[0], 125);
+    const std::vector<OfferedHtlc> twins{kFirst, OfferedHtlc{1, kSharedHash, 120}};
+    EXPECT_EQ(fail_backs(alike, twins, 130, kDepth), (std::vector<FailBack>{{0, 0}}));
+}
+
+TEST(HubFailBack, AnHtlcWithoutAnOutputFailsBackOnceTheCommitmentIsFinal) {
+    // The second HTLC was trimmed: only the first has a timeout (not mined yet).
+    OnchainRecord record = closed_with({htlc_timeout(kFirst, 0)});
+    const std::vector<OfferedHtlc> both{kFirst, kSecond};
+    EXPECT_TRUE(fail_backs(record, both, 104, kDepth).empty());
+    EXPECT_EQ(fail_backs(record, both, 105, kDepth), (std::vector<FailBack>{{1, std::nullopt}}));
+    // Not while an output of the commitment is unresolved (the payee might claim it).
+    record.unresolved = {2};
+    EXPECT_TRUE(fail_backs(record, both, 105, kDepth).empty());
+    // Nor on a cooperative close or a revoked commitment.
+    record.unresolved.clear();
+    record.spend_kind = channel::FundingSpendKind::kRevokedCommitment;
+    EXPECT_TRUE(fail_backs(record, both, 105, kDepth).empty());
+    // A record without ids keeps the payment hash rule: an HTLC of that hash has an output.
+    OnchainRecord legacy = closed_with({htlc_timeout(kFirst, std::nullopt)});
+    EXPECT_TRUE(fail_backs(legacy, both, 105, kDepth).empty());
 }
 
 }  // namespace

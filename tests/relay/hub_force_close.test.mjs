@@ -12,7 +12,9 @@
 //       confirmation, not before, A's payment is failed back: A's balance is whole again.
 //   (b) B fulfils while the payer A is away: the hub holds the preimage and waits; 18 blocks
 //       before A's HTLC expires it closes A's channel with its commitment and takes the HTLC
-//       with its HTLC-success (the preimage in its witness), exact to the sat.
+//       with its HTLC-success (the preimage in its witness), exact to the sat. A's channel
+//       can never take the fulfil: the forward's row stays until A's commitment has 6
+//       confirmations, then goes.
 //   (c) as (a) with an HTLC under the dust limit: the hub's commitment has no output for it
 //       (its amount goes to the fee), so no HTLC-timeout ever settles it; A's payment is
 //       failed back once that commitment has 6 confirmations, not before.
@@ -198,6 +200,17 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     await rig.mine(1);
     assert.equal(await rig.node.rpc('gettxout', [commitment.txid, htlcIndex, true]), null, 'the HTLC is the hub\'s');
     assert.ok((await rig.spendsOf(commitment.txid, 1)).some((t) => t.txid === success.txid), 'mined');
+
+    // The forward's row (B's side fulfilled, A's closed on chain): kept through the 5th
+    // confirmation of A's commitment, deleted at the 6th.
+    const commitmentHeight = (await rig.height()) - 1;
+    await rig.mineTo(commitmentHeight + 4);
+    await sleep(2000);
+    assert.equal(rig.storedForwards(), 1, 'kept before 6 confirmations');
+    await rig.mine(1);
+    const deadline = Date.now() + 30000;
+    while (rig.storedForwards() !== 0 && Date.now() < deadline) await sleep(250);
+    assert.equal(rig.storedForwards(), 0, 'the forward of a closed payer channel is deleted');
 
     // A comes back: the channel is closed on chain.
     await rig.reattach(a);

@@ -30,9 +30,10 @@ OnchainRecord sample_record() {
     r.spend_kind = channel::FundingSpendKind::kRemoteCommitment;
     r.commitment_number = 0x0102030405ULL;
     r.spend_height = 440;
-    channel::Resolution claim{channel::ResolutionKind::kClaimHtlcTimeout, sample_tx(0x5a, 0xfffffffe), spend, 0, 460};
+    channel::Resolution claim{channel::ResolutionKind::kClaimHtlcTimeout, sample_tx(0x5a, 0xfffffffe), spend, 0, 460,
+                              0x0102030405060708ULL};
     channel::Resolution sweep{channel::ResolutionKind::kToRemoteSweep, sample_tx(0x5a, 0xffffffff), spend, 0, 0};
-    r.txs.push_back(OnchainTx{claim, TxProgress::kWaiting, 0});
+    r.txs.push_back(OnchainTx{claim, TxProgress::kConfirmed, 462, true});
     r.txs.push_back(OnchainTx{sweep, TxProgress::kConfirmed, 441});
     r.unresolved = {3, 4};
     return r;
@@ -46,6 +47,10 @@ TEST(OnchainRecord, RoundTripsEveryField) {
     EXPECT_EQ(*back, record);
     EXPECT_EQ(back->txs[1].confirmed_height, 441u);
     EXPECT_EQ(back->txs[0].resolution.cltv, 460u);
+    EXPECT_EQ(back->txs[0].resolution.htlc_id, std::optional<uint64_t>{0x0102030405060708ULL});
+    EXPECT_TRUE(back->txs[0].failed_back);
+    EXPECT_FALSE(back->txs[1].resolution.htlc_id.has_value());
+    EXPECT_FALSE(back->txs[1].failed_back);
     EXPECT_EQ(serialize_onchain_record(*back), bytes);
 
     OnchainRecord empty;  // a channel whose funding height alone is known
@@ -54,6 +59,30 @@ TEST(OnchainRecord, RoundTripsEveryField) {
     ASSERT_TRUE(funding_only.ok());
     EXPECT_EQ(*funding_only, empty);
     EXPECT_FALSE(funding_only->spend_txid.has_value());
+}
+
+// A record written before the HTLC ids (version 1: no transaction flags) still loads.
+TEST(OnchainRecord, AVersionOneRecordLoadsWithoutIds) {
+    OnchainRecord record = sample_record();
+    for (OnchainTx& t : record.txs) {
+        t.resolution.htlc_id.reset();
+        t.failed_back = false;
+    }
+    Bytes v1 = serialize_onchain_record(record);
+    // Layout: version, flags, funding height (4), spend (32 + 1 + 8), spend height (4), count
+    // (2); each transaction: kind, parent (32), csv (2), cltv (4), progress, height (4), then
+    // its flags byte (version 2 only), length (4) and bytes.
+    v1[0] = 1;
+    size_t at = 2 + 4 + 41 + 4 + 2;
+    for (const OnchainTx& t : record.txs) {
+        at += 1 + 32 + 2 + 4 + 1 + 4;
+        ASSERT_EQ(v1[at], 0);
+        v1.erase(v1.begin() + static_cast<std::ptrdiff_t>(at));
+        at += 4 + bitcoin::serialize(t.resolution.tx).size();
+    }
+    auto back = parse_onchain_record(v1);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(*back, record);
 }
 
 TEST(OnchainRecord, EveryTruncationIsRefused) {
@@ -79,8 +108,12 @@ TEST(OnchainRecord, FieldsOutOfRangeAreRefused) {
         }
     };
     Bytes version = good;
-    version[0] = 2;
+    version[0] = 3;
     refused_with(version, "onchain_record_invalid");
+    // Layout up to the first transaction's flags: see AVersionOneRecordLoadsWithoutIds.
+    Bytes tx_flags = good;
+    tx_flags[2 + 4 + 41 + 4 + 2 + 1 + 32 + 2 + 4 + 1 + 4] |= 0x04;
+    refused_with(tx_flags, "onchain_record_invalid");
     Bytes flags = good;
     flags[1] = 0x08;
     refused_with(flags, "onchain_record_invalid");

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <set>
 
 #include "bitcoin/interpreter.h"
 #include "bitcoin/script_flags.h"
@@ -188,6 +189,46 @@ TEST_F(ResolverTest, TheRemotesCurrentCommitmentGivesOurToRemoteAndHtlcClaims) {
             EXPECT_EQ(x.tx.outputs[0].script_pubkey, sweep_to);
         }
     }
+}
+
+// Two more HTLCs of one payment hash from A: each HTLC transaction names the HTLC it spends
+// by its offerer's id, on either side's view of A's commitment (the hub fails back exactly
+// the payer HTLC of the one it took back).
+TEST_F(ResolverTest, EachHtlcTransactionNamesItsHtlc) {
+    const Hash256 hash = crypto::sha256(preimage_of(7));
+    for (const uint32_t expiry : {520u, 530u}) {
+        ASSERT_TRUE(pair.take(pair.a, add_htlc(*pair.a.channel, Msats{20'000'000}, hash, expiry, kOnion, kHeight),
+                              pair.to_b));
+    }
+    ASSERT_TRUE(pair.flush()) << pair.last_error;
+    auto close = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(close);
+    const Hash256 known[] = {preimage_of(2)};
+    auto ours = resolve(pair.a, close->commitment_tx, known);
+    ASSERT_TRUE(ours) << ours.error().code;
+    std::map<uint32_t, uint64_t> timeout_ids;  // by lock time
+    for (const Resolution& x : ours->to_broadcast) {
+        if (x.kind == ResolutionKind::kHtlcTimeout) timeout_ids[x.cltv] = x.htlc_id.value();
+        if (x.kind == ResolutionKind::kHtlcSuccess) {
+            EXPECT_EQ(x.htlc_id, std::optional<uint64_t>{0});  // B's HTLC 0
+        }
+        if (x.kind == ResolutionKind::kToLocalSweep || x.kind == ResolutionKind::kSecondStageSweep) {
+            EXPECT_FALSE(x.htlc_id.has_value());
+        }
+    }
+    EXPECT_EQ(timeout_ids, (std::map<uint32_t, uint64_t>{{510, 0}, {520, 1}, {530, 2}}));
+    // B's claims from A's commitment: its own HTLC 0 back, A's HTLCs 1 and 2 with the preimage.
+    const Hash256 preimages[] = {preimage_of(7)};
+    auto theirs = resolve(pair.b, close->commitment_tx, preimages);
+    ASSERT_TRUE(theirs) << theirs.error().code;
+    std::multiset<uint64_t> claimed;
+    for (const Resolution& x : theirs->to_broadcast) {
+        if (x.kind == ResolutionKind::kClaimHtlcTimeout) {
+            EXPECT_EQ(x.htlc_id, std::optional<uint64_t>{0});
+        }
+        if (x.kind == ResolutionKind::kClaimHtlcSuccess) claimed.insert(x.htlc_id.value());
+    }
+    EXPECT_EQ(claimed, (std::multiset<uint64_t>{1, 2}));
 }
 
 TEST_F(ResolverTest, ARevokedCommitmentOfEitherSideIsPunishedWhole) {
