@@ -195,9 +195,7 @@ Status Bridge::rescan_for_hub() {
     }
     const uint32_t last = std::min<uint32_t>(height, *rescan_from_ + kMaxBlocksPerPoll - 1);
     for (uint32_t h = *rescan_from_; h <= last; ++h) {
-        auto hash = call("getblockhash", json::array({h}));
-        if (!hash) return hash.error();
-        auto parsed = hash_result(*hash);
+        auto parsed = block_hash_at(h);
         if (!parsed) return parsed.error();
         if (auto scanned = scan_block(h, *parsed, true); !scanned) return scanned;
         rescan_from_ = h + 1;
@@ -446,9 +444,7 @@ Status Bridge::scan_tip(const ChainInfo& info) {
     while (true) {
         auto known = recent_blocks_.find(fork);
         if (known == recent_blocks_.end()) break;  // older than we remember: assume it agrees
-        auto hash = call("getblockhash", json::array({fork}));
-        if (!hash) return hash.error();
-        auto parsed = hash_result(*hash);
+        auto parsed = block_hash_at(fork);
         if (!parsed) return parsed.error();
         if (*parsed == known->second) break;
         reorg = true;
@@ -484,9 +480,7 @@ Status Bridge::scan_tip(const ChainInfo& info) {
     const uint32_t last = std::min<uint32_t>(info.blocks, first + kMaxBlocksPerPoll - 1);
     uint32_t done = fork;
     for (uint32_t height = first; height <= last && info.blocks >= first; ++height) {
-        auto hash = call("getblockhash", json::array({height}));
-        if (!hash) return hash.error();
-        auto parsed = hash_result(*hash);
+        auto parsed = block_hash_at(height);
         if (!parsed) return parsed.error();
         if (auto scanned = scan_block(height, *parsed); !scanned) return scanned;
         recent_blocks_[height] = *parsed;
@@ -506,6 +500,12 @@ Status Bridge::scan_tip(const ChainInfo& info) {
     }
     if (done < info.blocks) next_poll_ = Clock::now();  // more to scan
     return scan_mempool();
+}
+
+Result<Hash256> Bridge::block_hash_at(uint32_t height) {
+    auto hash = call("getblockhash", json::array({height}));
+    if (!hash) return hash.error();
+    return hash_result(*hash);
 }
 
 Result<std::vector<Bridge::BlockTx>> Bridge::block_transactions(const Hash256& hash) {

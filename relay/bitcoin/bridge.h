@@ -114,6 +114,8 @@ class Bridge final : public BitcoinService {
     [[nodiscard]] Status scan_tip(const ChainInfo& info);
     // hub_only: a rescan for the hub's outpoints (clients were told of those blocks already).
     [[nodiscard]] Status scan_block(uint32_t height, const Hash256& hash, bool hub_only = false);
+    // The hash of the node's block at `height` (getblockhash).
+    [[nodiscard]] Result<Hash256> block_hash_at(uint32_t height);
     [[nodiscard]] Result<std::vector<BlockTx>> block_transactions(const Hash256& hash);
     [[nodiscard]] Status scan_mempool();
     // A client's `from_height` (bridge_rescan.cpp): the range to scan and how many of

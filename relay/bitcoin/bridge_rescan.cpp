@@ -68,9 +68,7 @@ Status Bridge::rescan_for_clients() {
                 watch.rescan.reset();
                 break;
             }
-            auto hash = call("getblockhash", json::array({rescan.next}));
-            if (!hash) return hash.error();
-            auto block = hash_result(*hash);
+            auto block = block_hash_at(rescan.next);
             if (!block) return block.error();
             auto txs = block_transactions(*block);
             if (!txs) return txs.error();
