@@ -248,8 +248,10 @@ Result<channel::Step> run(const std::string& op, const std::optional<channel::Ch
             const auto* open = std::get_if<channel::OpenChannel>(&frame->message());
             if (!open) return bad_args("accept needs the hub's open_channel frame");
             if (open->push_msat.value() != 0) return bad_args("the hub pushed an amount: refused");
-            channel::AcceptPolicy policy{*chain,     terms->config, *depth, bitcoin::Sats{*funding}, bitcoin::Sats{*funding},
-                                         253,        *feerate,      *delay, terms->shutdown_script,  terms->closing_fees};
+            channel::AcceptPolicy policy{*chain,         terms->config, *depth,
+                                         bitcoin::Sats{*funding}, bitcoin::Sats{*funding},
+                                         channel::kFloorFeeratePerKw, *feerate, *delay,
+                                         terms->shutdown_script, terms->closing_fees};
             return channel::accept_channel(secrets, policy, *open);
         }
         auto temp = hex32_field(args, "temporary_channel_id");

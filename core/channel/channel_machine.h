@@ -78,6 +78,11 @@ struct OpenParams {
     ClosingFeeRange closing_fees;
 };
 
+// The lowest feerate a fundee accepts in open_channel: 1 sat/vB is 250 sat per 1,000 weight
+// units, and 253 keeps a transaction at that floor after weight is rounded up to vbytes (the
+// floor LDK and Core Lightning use too).
+inline constexpr uint32_t kFloorFeeratePerKw = 253;
+
 // What the fundee accepts, and its own parameters.
 struct AcceptPolicy {
     Hash256 chain_hash{};

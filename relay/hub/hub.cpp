@@ -67,7 +67,7 @@ channel::AcceptPolicy accept_policy(const Config& config, const Hash256& chain_h
     policy.minimum_depth = config.hub_minimum_depth;
     policy.min_funding = bitcoin::Sats{config.hub_min_funding_sats};
     policy.max_funding = bitcoin::Sats{config.hub_max_funding_sats};
-    policy.min_feerate_per_kw = 253;
+    policy.min_feerate_per_kw = channel::kFloorFeeratePerKw;
     policy.max_feerate_per_kw = 100'000;
     policy.max_to_self_delay = 2016;
     policy.shutdown_script = shutdown_script;
