@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "store/content_function.h"
+#include "store/migration_progress.h"
 #include "store/wal_gather_vfs.h"
 
 namespace datt::relay::sqlite {
@@ -21,7 +22,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 11> kMigrations = {
+constexpr std::array<const char*, 12> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -213,6 +214,24 @@ CREATE TABLE IF NOT EXISTS hub_funding_txs (
     tx BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // Version 12: the tags table keyed in tags_by_value's order, so that a tag costs one
+    // B-tree insert, not two (sqlite_schema.h). Rebuilt from whatever `tags` holds (both
+    // layouts have the same columns: also a file whose version was set back by hand), read
+    // in the new key's order so the new B-tree is filled front to back.
+    R"sql(
+CREATE TABLE tags_by_key (
+    name TEXT NOT NULL,
+    value BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    id BLOB NOT NULL,
+    event INTEGER NOT NULL,
+    PRIMARY KEY (name, value, created_at DESC, id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO tags_by_key(name, value, created_at, id, event)
+    SELECT name, value, created_at, id, event FROM tags ORDER BY name, value, created_at DESC, id;
+DROP TABLE tags;
+ALTER TABLE tags_by_key RENAME TO tags;
+)sql",
 };
 
 Error invalid_database(const std::string& path, const std::string& why) {
@@ -315,7 +334,7 @@ Status configure(Connection& db, bool durable) {
                    ";PRAGMA wal_autocheckpoint=0");
 }
 
-Status migrate(Connection& db, const std::string& path) {
+Status migrate(Connection& db, const std::string& path, const ProgressReport& report) {
     if (auto begin = db.exec("BEGIN IMMEDIATE"); !begin) return begin;
     auto fail = [&](Error e) {
         (void)db.exec("ROLLBACK");
@@ -331,19 +350,29 @@ Status migrate(Connection& db, const std::string& path) {
                                                            ", newer than this datt-relay knows"));
     }
     if (*version == latest_schema_version()) return db.exec("COMMIT");  // nothing to do
+    MigrationProgress progress(db.get(), report);
+    if (*version > 0) {
+        auto events = db.query_int("SELECT coalesce(max(seq), 0) FROM events");
+        if (!events) return fail(events.error());
+        progress.begin(*version, latest_schema_version(), *events);
+    }
     for (int64_t step = *version; step < latest_schema_version(); ++step) {
+        progress.step_begins(step + 1);
         if (auto applied = db.exec(kMigrations[step]); !applied) {
             return fail(make_error(applied.error().code,
                                    "migration to schema version " + std::to_string(step + 1) +
                                        " failed: " + applied.error().message));
         }
+        progress.step_done();
     }
     if (auto stamp = db.exec("PRAGMA application_id=" + std::to_string(kApplicationId) +
                              ";PRAGMA user_version=" + std::to_string(latest_schema_version()));
         !stamp) {
         return fail(stamp.error());
     }
-    return db.exec("COMMIT");
+    if (auto committed = db.exec("COMMIT"); !committed) return committed;
+    progress.committed();
+    return Ok{};
 }
 
 }  // namespace
@@ -352,7 +381,8 @@ int latest_schema_version() {
     return static_cast<int>(kMigrations.size());
 }
 
-Result<Connection> open_writer(const std::string& path, bool durable) {
+Result<Connection> open_writer(const std::string& path, bool durable,
+                               const ProgressReport& report) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
     int flags = SQLITE_OPEN_READWRITE;
@@ -386,7 +416,7 @@ Result<Connection> open_writer(const std::string& path, bool durable) {
     if (register_content_function(db->get()) != SQLITE_OK) {
         return error(db->get(), "cannot register datt_content");
     }
-    if (auto migrated = migrate(*db, path); !migrated) return migrated.error();
+    if (auto migrated = migrate(*db, path, report); !migrated) return migrated.error();
     return db;
 }
 

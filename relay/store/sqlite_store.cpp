@@ -19,6 +19,7 @@
 #include "crypto/wipe.h"
 #include "event/address.h"
 #include "event/deletion.h"
+#include "event/event_reader.h"
 #include "event/kind.h"
 #include "event/time_id.h"
 #include "store/chain_tables.h"
@@ -572,7 +573,8 @@ struct WriterStatements {
     Statement insert_tag;            // event, name, value, created_at, id
     Statement insert_fts;            // rowid, content
     Statement delete_event;          // seq
-    Statement delete_tags;           // event
+    Statement find_row;              // seq -> json, created_at, id
+    Statement delete_tag;            // name, value, created_at, id (the tags key)
     Statement delete_fts;            // seq: FTS5's 'delete' with the stored content
     Statement find_deleted_id;       // id, pubkey
     Statement add_deleted_id;        // id, pubkey
@@ -613,7 +615,9 @@ struct WriterStatements {
              "INSERT OR IGNORE INTO tags(event, name, value, created_at, id) VALUES (?,?,?,?,?)"},
             {&s.insert_fts, "INSERT INTO events_fts(rowid, content) VALUES (?,?)"},
             {&s.delete_event, "DELETE FROM events WHERE seq = ?"},
-            {&s.delete_tags, "DELETE FROM tags WHERE event = ?"},
+            {&s.find_row, "SELECT json, created_at, id FROM events WHERE seq = ?"},
+            {&s.delete_tag,
+             "DELETE FROM tags WHERE name = ? AND value = ? AND created_at = ? AND id = ?"},
             // The index is contentless: FTS5 removes a row's tokens when given its text.
             {&s.delete_fts,
              "INSERT INTO events_fts(events_fts, rowid, content) SELECT 'delete', seq, content "
@@ -1165,7 +1169,7 @@ class SqliteStore final : public Store {
         inserted_.add(seq, event.created_at());
 
         for (const event::Tag& tag : event.tags()) {
-            if (tag.size() < 2 || tag[0].size() != 1) continue;
+            if (!indexed(tag)) continue;
             Statement& t = s_.insert_tag;
             t.bind_int(1, seq);
             t.bind_text_static(2, tag[0]);
@@ -1199,16 +1203,45 @@ class SqliteStore final : public Store {
         return run(s_.raise_time_bounds, "time bound update");
     }
 
+    // The tags that get a row in `tags`: a one-letter name and a value.
+    static bool indexed(const event::Tag& tag) { return tag.size() >= 2 && tag[0].size() == 1; }
+
     Status remove(int64_t seq) {
-        // The search index first: its delete reads the content from the event's row.
+        // The tags and the search index first: both are found from the event's row.
+        if (auto done = remove_tags(seq); !done) return done;
         std::pair<Statement*, const char*> deletes[] = {
             {&s_.delete_fts, "search index delete"},
             {&s_.delete_event, "event delete"},
-            {&s_.delete_tags, "tag delete"},
         };
         for (auto& [stmt, what] : deletes) {
             stmt->bind_int(1, seq);
             if (auto done = run(*stmt, what); !done) return done;
+        }
+        return Ok{};
+    }
+
+    // The tags table is keyed by (name, value, created_at, id) (schema 12): an event's rows
+    // are found from the tags of its stored JSON, the very ones insert() wrote.
+    Status remove_tags(int64_t seq) {
+        s_.find_row.bind_int(1, seq);
+        auto found = lookup(s_.find_row, "event row lookup");
+        if (!found) return found.error();
+        if (!*found) return Ok{};
+        auto raw = event::read_raw_event(s_.find_row.column_text(0), sqlite::stored_limits());
+        const event::TimeId key = time_id_of(s_.find_row.column_int(1), s_.find_row.column_blob(2));
+        s_.find_row.reset();
+        if (!raw || !raw->tags) {
+            return make_error("store_invalid_database",
+                              "stored event " + std::to_string(seq) + " cannot be read back");
+        }
+        for (const event::Tag& tag : *raw->tags) {
+            if (!indexed(tag)) continue;
+            Statement& d = s_.delete_tag;
+            d.bind_text_static(1, tag[0]);
+            d.bind_blob_static(2, as_bytes(tag[1]));
+            d.bind_int(3, key.created_at);
+            d.bind_blob_static(4, key.id);
+            if (auto done = run(d, "tag delete"); !done) return done;
         }
         return Ok{};
     }
@@ -1366,7 +1399,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, Sqlite
                           "WAL limits must satisfy 1 <= wal_checkpoint_pages <= "
                           "wal_limit_pages");
     }
-    auto db = sqlite::open_writer(path, options.durable);
+    auto db = sqlite::open_writer(path, options.durable, options.migration_report);
     if (!db) return db.error();
     // The size a restarted log is cut back to (in bytes; pages are 4 KiB).
     if (auto limited = db->exec("PRAGMA journal_size_limit=" +

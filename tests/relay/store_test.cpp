@@ -846,7 +846,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
         auto store = open_sqlite_store(path);
         ASSERT_TRUE(store.ok()) << store.error().message;
     }
-    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "11");  // schema 11: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + contentless search index + hub_wallet
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "12");  // schema 12: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + contentless search index + hub_wallet + tags keyed by value
 }
 
 TEST(StoreFile, OpensWithTheWalOfAnUncleanShutdown) {
@@ -909,6 +909,8 @@ const std::string kAuthor2 = "\"" + to_hex(test_pubkey(1)) + "\"";
 const std::string kId = "\"" + std::string(64, 'a') + "\"";
 const std::string kId2 = "\"" + std::string(64, 'b') + "\"";
 
+const std::string kTagKey = "SEARCH t USING PRIMARY KEY (name=? AND value=?)";
+
 TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
     struct Case {
         std::string filter;
@@ -925,11 +927,12 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
              // the kind from the index entry (events_by_pubkey_kind is gone).
              {"{\"authors\":[" + kAuthor + "],\"kinds\":[1]}",
               "USING INDEX events_by_pubkey (pubkey=?)", 1},
-             {"{\"#e\":[" + kId + "]}", "tags_by_value", 1},
-             {"{\"#p\":[" + kAuthor + "]}", "tags_by_value", 1},
-             {"{\"#t\":[\"topic1\"]}", "tags_by_value", 1},
-             {"{\"#t\":[\"topic1\"],\"kinds\":[1]}", "tags_by_value", 1},
-             {"{\"#t\":[\"topic1\"],\"authors\":[" + kAuthor + "]}", "tags_by_value", 1},
+             // Schema 12: the tags table is keyed in feed order (tags_by_value is gone).
+             {"{\"#e\":[" + kId + "]}", kTagKey, 1},
+             {"{\"#p\":[" + kAuthor + "]}", kTagKey, 1},
+             {"{\"#t\":[\"topic1\"]}", kTagKey, 1},
+             {"{\"#t\":[\"topic1\"],\"kinds\":[1]}", kTagKey, 1},
+             {"{\"#t\":[\"topic1\"],\"authors\":[" + kAuthor + "]}", kTagKey, 1},
              // Lists are split into one stream per value, each in feed order.
              {"{\"authors\":[" + kAuthor + "," + kAuthor2 + "]}", "events_by_pubkey", 2},
              {"{\"kinds\":[1,7,1111]}", "events_by_kind", 3},
@@ -937,9 +940,9 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
               "USING INDEX events_by_pubkey (pubkey=?)", 2},
              {"{\"authors\":[" + kAuthor + "," + kAuthor2 + "],\"kinds\":[1]}",
               "USING INDEX events_by_pubkey (pubkey=?)", 2},
-             {"{\"#e\":[" + kId + "," + kId2 + "],\"kinds\":[7]}", "tags_by_value", 2},
+             {"{\"#e\":[" + kId + "," + kId2 + "],\"kinds\":[7]}", kTagKey, 2},
              {"{\"#e\":[" + kId + "," + kId2 + "],\"#p\":[" + kAuthor + "," + kAuthor2 + "]}",
-              "tags_by_value", 2},
+              kTagKey, 2},
          }) {
         auto plan = sqlite::select_matching(filter_from(c.filter), 100);
         ASSERT_TRUE(plan.has_value());
