@@ -26,6 +26,10 @@ std::string with_separators(int64_t n) {
     return out;
 }
 
+std::string seconds_since(MigrationProgress::Clock::time_point start) {
+    return seconds(MigrationProgress::Clock::now() - start);
+}
+
 MigrationProgress::MigrationProgress(sqlite3* db, ProgressReport report, Clock::duration interval)
     : db_(db), report_(std::move(report)), interval_(interval) {}
 
@@ -51,12 +55,12 @@ void MigrationProgress::step_begins(int64_t version) {
 void MigrationProgress::step_done() {
     if (active_) {
         say("schema version " + std::to_string(version_) + " done in " +
-            seconds(Clock::now() - step_start_));
+            seconds_since(step_start_));
     }
 }
 
 void MigrationProgress::committed() {
-    if (active_) say("migration committed, " + seconds(Clock::now() - migration_start_) + " in all");
+    if (active_) say("migration committed, " + seconds_since(migration_start_) + " in all");
 }
 
 int MigrationProgress::on_progress(void* self) {

@@ -52,4 +52,7 @@ class MigrationProgress {
 // 1234567 -> "1,234,567".
 std::string with_separators(int64_t n);
 
+// "12.3 s" since `start`.
+std::string seconds_since(MigrationProgress::Clock::time_point start);
+
 }  // namespace datt::relay::sqlite

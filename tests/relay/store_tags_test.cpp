@@ -65,7 +65,7 @@ class TagTableTest : public test::StoredSetTest {
                           "AND e.created_at = t.created_at AND e.id = t.id"),
                   expected_rows());
         const std::string odd = json_string(kOddTopic);
-        const std::string author = "\"" + to_hex(test::test_pubkey(1)) + "\"";
+        const std::string author = json_string(to_hex(test::test_pubkey(1)));
         for (const std::string& json : std::vector<std::string>{
                  R"({"#t":["topic1"],"limit":30})", R"({"#t":["topic2"]})",
                  R"({"#t":["second"],"kinds":[1111]})", R"({"#t":["topic1","topic3"],"limit":50})",
