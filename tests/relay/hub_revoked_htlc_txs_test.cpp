@@ -4,7 +4,8 @@
 // resolver gives that it did not hold, once; a second HTLC tx adds the next justice tx and
 // its own sweep, not the first sweep again; refusals leave the record unchanged. The same
 // record goes through the stored format (onchain_record.h) between the steps, as a restart
-// would read it.
+// would read it. And the payer's side (onchain_fail_back.h): the HTLC the hub offered whose
+// output its justice tx took fails back once that justice tx is final.
 #include "hub/revoked_htlc_txs.h"
 
 #include <gtest/gtest.h>
