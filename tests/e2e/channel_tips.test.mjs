@@ -151,6 +151,8 @@ test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; 
   { timeout: 300000 }, async () => {
     await fundHubWallet(app, 400_000);
     await importMnemonic(Carol.page, MNEMONIC_CAROL, PASSPHRASE);
+    await go(Carol.page, '#/wallet');   // set up on its first visit: a channel closes to it
+    await Carol.page.getByTestId('wallet-page').waitFor(T);
     // Over the hub's --hub-open-max-sats (NIP-11 does not say it): the hub refuses, in words.
     const refused = await askChannel(Carol.page, HUB_OPEN_MAX_SATS + 1);
     await waitFor('the refusal', () => refused.getAttribute('data-stage'), 'refused', 30000);

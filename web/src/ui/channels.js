@@ -354,7 +354,8 @@ export function ChannelsPage() {
     ${data.rejected > 0 && html`<p class="banner warning">${data.rejected} stored channel records were not valid and are not used.</p>`}
     <p class="muted" data-testid="hub-state" data-state=${status?.state ?? 'idle'}>Hub: ${status?.state ?? 'not connected yet'}${status?.message ? ` (${status.message})` : ''}.</p>
     ${hub && html`<p class="muted">Fees: ${hub.fees.base_msat} msat + ${hub.fees.proportional_millionths} per million of the amount.</p>`}
-    ${!data.wallet && html`<p class="notice"><a href="#/wallet">Set up your wallet</a> first: it funds the channel.</p>`}
+    ${!data.wallet && html`<p class="notice"><a href="#/wallet">Set up your wallet</a> first: it funds a channel you open, and your side of
+      any channel goes back to it when the channel closes.</p>`}
     ${data.channels.map((c) => html`<${Channel} key=${c.id} channel=${c} wallet=${data.wallet} />`)}
     ${ready && hub && html`<${Receive} data=${data} />`}
     ${ready && hub && html`<${Pay} data=${data} hub=${hub} channel=${ready} />`}
