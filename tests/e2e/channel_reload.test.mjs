@@ -16,7 +16,8 @@
 // of the four sides, and the next run's payment going through. The steps are the frames of a
 // payment counted as they pass, not a list written here: the run whose payment is paid
 // before frame k is the last (a payment with no reload); then a tip from the post's tip form
-// (invoice asked of Bob's page, receipt requested) must be paid too.
+// (invoice asked of Bob's page, receipt requested) must be paid too. Last, Carol asks the hub
+// for a channel and is reloaded between its funding_created and her funding_signed.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';

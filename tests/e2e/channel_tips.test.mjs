@@ -12,6 +12,12 @@
 // author did not answer, within seconds, and nothing is paid. Last, Alice closes her channel:
 // the closing output reaches her wallet after a block, and Carol still counts the receipts'
 // sats (issue 13 item 6's flow: open channel -> tip -> receipt shown to another user -> close).
+// Before that, Carol, who has no coins, imports an account and asks the hub for a channel to
+// receive (its wallet funded through GET /hub/wallet's deposit address): over
+// --hub-open-max-sats the page says the hub refused, in words; then the hub funds 150,000
+// sats, the channel is ready after a block with her side at 0, Alice tips Carol's post 2,000
+// sats over her channel (Carol's side exact, her post counts the receipt), Carol closes and her
+// wallet's confirmed balance is exactly 2,000 sats (the hub, the funder, pays the closing fee).
 // While Bob's browser is closed, the hub's latest commitment of his channel is broadcast and
 // mined, three blocks deep: when Bob reopens the page, his app finds the spend (the bridge
 // scans again from the funding's block: `watch` `from_height`), resolves it in wasm, says what
