@@ -24,10 +24,10 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { askChannel, createCommunity, fundAccounts, fundHubWallet, hubWallet, makeInvoice, openApp, openChannels, payInvoice, stage,
-  tipOverChannel } from './channel_rig.mjs';
+import { askChannel, createCommunity, fundAccounts, fundHubWallet, hubWallet, importWithoutCoins, makeInvoice, openApp, openChannels,
+  payInvoice, stage, tipOverChannel } from './channel_rig.mjs';
 import { FrameGate, startFrameProxy } from './frame_proxy.mjs';
-import { go, importMnemonic, launchBrowser, requireBuilt, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT } from './support.mjs';
+import { go, launchBrowser, requireBuilt, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const MNEMONIC_ALICE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
@@ -268,9 +268,7 @@ test('Carol\'s page reloaded between the hub\'s funding_created and her funding_
     const relayPort = Number(new URL(app.base).port);
     Carol.proxy = await startFrameProxy({ who: Carol.name, relayPort, gate });
     await openApp(Carol, await browser.user(), Carol.proxy.base);
-    await importMnemonic(Carol.page, MNEMONIC_CAROL, PASSPHRASE);
-    await go(Carol.page, '#/wallet');   // set up on its first visit: the channel closes to it
-    await Carol.page.getByTestId('wallet-page').waitFor(T);
+    await importWithoutCoins(Carol.page, MNEMONIC_CAROL, PASSPHRASE);   // the channel closes to her wallet
     await fundHubWallet(app, 300_000);
     const { view: before } = await hubWallet(app);
 

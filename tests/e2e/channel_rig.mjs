@@ -31,6 +31,13 @@ export async function fundAccounts(app, people, passphrase) {
   for (const { who } of people) await waitFor(`${who.name} confirmed`, () => satsOf(who.page, 'balance-confirmed'), 1_000_000n);
 }
 
+/** `page` imports `mnemonic` and sets up its wallet (on the Wallet page's first visit), with no coins. */
+export async function importWithoutCoins(page, mnemonic, passphrase) {
+  await importMnemonic(page, mnemonic, passphrase);
+  await go(page, '#/wallet');
+  await page.getByTestId('wallet-page').waitFor(T);
+}
+
 /** A new community from the Communities page; returns its route. */
 export async function createCommunity(page, name, description) {
   await go(page, '#/communities');

@@ -28,10 +28,10 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { askChannel, createCommunity, fundAccounts, fundHubWallet, msat, openApp, openChannels, stage, tipOverChannel as tipPost }
-  from './channel_rig.mjs';
+import { askChannel, createCommunity, fundAccounts, fundHubWallet, importWithoutCoins, msat, openApp, openChannels, stage,
+  tipOverChannel as tipPost } from './channel_rig.mjs';
 import { hubCommitmentSpending } from './hub_commitment.mjs';
-import { go, importMnemonic, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT }
+import { go, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT }
   from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -156,9 +156,7 @@ test('a paid vote: 5 sats and an up vote; Carol counts 6 sats and the score, and
 test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; Carol closes and gets her sats on chain',
   { timeout: 300000 }, async () => {
     await fundHubWallet(app, 400_000);
-    await importMnemonic(Carol.page, MNEMONIC_CAROL, PASSPHRASE);
-    await go(Carol.page, '#/wallet');   // set up on its first visit: a channel closes to it
-    await Carol.page.getByTestId('wallet-page').waitFor(T);
+    await importWithoutCoins(Carol.page, MNEMONIC_CAROL, PASSPHRASE);   // the channel closes to her wallet
     // Over the hub's --hub-open-max-sats (NIP-11 does not say it): the hub refuses, in words.
     const refused = await askChannel(Carol.page, HUB_OPEN_MAX_SATS + 1);
     await waitFor('the refusal', () => refused.getAttribute('data-stage'), 'refused', 30000);
