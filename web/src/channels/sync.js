@@ -256,6 +256,11 @@ export class ChannelSync {
       return;
     }
     if (record?.stage === 'failed') return;
+    if (record?.stage === 'accepting') {
+      // The hub gave up its side before funding_created (e.g. its wallet could not fund it): nothing is left of it.
+      await this.#save({ ...record, stage: 'failed', message: refusalSentence(said).sentence });
+      return;
+    }
     const text = `${isError ? 'The hub refused' : 'The hub warns'}: ${said}`;
     if (record) await this.#save({ ...record, message: text });
     else if (this.#asking) this.#askEnded({ stage: 'refused', ...refusalSentence(said) });
