@@ -41,10 +41,18 @@ mkdir -p "$LOG_DIR"
 # background at the lowest priority while the tests below run: the Node suites leave a core
 # mostly idle, waiting on browsers, nodes and relays. The fuzz suite waits for this build;
 # its output goes to build/test-logs/fuzz-build.log and a failure fails the fuzz suite.
+# The log's first and last lines say when it started and ended (is it off the critical path?).
+build_fuzz_in_background() {
+    local status=0
+    echo "fuzz-build: started at $(date -u +%T) UTC"
+    nice -n 19 bash scripts/fuzz-build.sh || status=$?
+    echo "fuzz-build: ended at $(date -u +%T) UTC, exit status $status"
+    return "$status"
+}
 FUZZ_BUILD_PID=""
 if [[ ${CI:-} == true && -f fuzz/CMakeLists.txt ]]; then
     step "building the fuzz targets in the background (log: build/test-logs/fuzz-build.log)"
-    nice -n 19 bash scripts/fuzz-build.sh >"$LOG_DIR/fuzz-build.log" 2>&1 &
+    build_fuzz_in_background >"$LOG_DIR/fuzz-build.log" 2>&1 &
     FUZZ_BUILD_PID=$!
 fi
 SUMMARY_LINES=()
@@ -103,8 +111,11 @@ run_node_suite() {
 # Each fuzz target briefly: a crash or sanitizer report fails the suite.
 run_fuzz_smoke() {
     local log="$LOG_DIR/fuzz.log" status=0 passed failed
-    step "waiting for the fuzz build started before the tests"
-    if ! wait "$FUZZ_BUILD_PID"; then
+    step "waiting for the fuzz build started before the tests (now $(date -u +%T) UTC)"
+    local built=0
+    wait "$FUZZ_BUILD_PID" || built=$?
+    say "$(tail -n 1 "$LOG_DIR/fuzz-build.log")"
+    if ((built != 0)); then
         tail -n 40 "$LOG_DIR/fuzz-build.log"
         say "the fuzz build failed: build/test-logs/fuzz-build.log"
         echo "fuzz: FAIL the fuzz build (build/test-logs/fuzz-build.log)" >"$log"
