@@ -16,9 +16,11 @@
 import { chainHash, checkFundingAmount, closingRecord, droppedAdds, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
 import { checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend } from './resolution.js';
-import { commit, putMeta, readChannelData, readMeta } from './store.js';
+import { commit, pruneInvoices, putMeta, readChannelData, readMeta } from './store.js';
 import { channelWatches, withFundingHeight } from './watches.js';
 import { tipInvoiceFields } from './invoice_request.js';
+import { acceptArgs, checkAskAmount, forgottenByHub, fundeeFunding, ownTerms, refusalSentence } from './hub_open.js';
+import { INVOICE_KEEPING, invoicesToPrune, pendingHashes, roomForUnpaid } from './invoice_pruning.js';
 import { getTx, readChain } from '../wallet/store.js';
 
 const RECONNECT_MS = 2000;
@@ -31,6 +33,10 @@ const ZERO_ID = '0'.repeat(64);
 // The hub's to_local on a revoked commitment is locked this long: how long this browser may
 // stay offline and still punish it (the most the hub accepts; docs/channels.md "Remaining risk").
 const TO_SELF_DELAY = 2016;
+// How long a request for a channel (hub_open_request) waits for the hub's open_channel.
+const ASK_TIMEOUT_MS = 20000;
+// Stages before the hub keeps anything of a channel: a closed connection ends them.
+const UNKNOWN_TO_HUB = ['opening', 'funding_needed', 'accepting'];
 
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const unhex = (text) => new Uint8Array(text.match(/../g).map((h) => parseInt(h, 16)));
@@ -52,6 +58,8 @@ export class ChannelSync {
   #url = null;
   #reconnect = null;
   #serial = Promise.resolve();
+  #asking = null;          // our hub_open_request waiting for the hub's open_channel: {sats, shutdownScript, network, timer}
+  #pruneTimer = null;
   hub = null;              // NIP-11 {fees, channels} of the relay, or null
   // NIP-01 text frames on the hub connection (the tip invoice exchange, invoice_exchange.js):
   // {connected(send | null), onText(text)}, or null.
@@ -88,7 +96,7 @@ export class ChannelSync {
         const seed = await this.#unseal(record);
         this.#datt.channel.info(record.state);   // the stored bytes parse (they are untrusted)
         this.#seeds.set(record.id, seed);
-        if (record.stage === 'opening' || record.stage === 'funding_needed') {
+        if (UNKNOWN_TO_HUB.includes(record.stage)) {
           // Opened on a connection of the last worker: the hub kept nothing of it.
           await commit(this.#db, { channel: { ...record, stage: 'failed', message: 'the app closed before the channel was funded' } });
           continue;
@@ -110,6 +118,17 @@ export class ChannelSync {
         // Not ours (another device key) or damaged: left in the store, not used.
       }
     }
+    // Unpaid invoices past their expiry go, now and every pruneEveryMs (invoice_pruning.js).
+    await this.pruneExpiredInvoices().catch(() => {});
+    this.#pruneTimer ??= setInterval(() => this.#queue(() => this.pruneExpiredInvoices()).catch(() => {}), INVOICE_KEEPING.pruneEveryMs);
+  }
+
+  /** Deletes the invoices invoicesToPrune names, in one transaction with the channels' HTLCs read; how many went. */
+  pruneExpiredInvoices(nowSeconds = Math.floor(Date.now() / 1000)) {
+    return pruneInvoices(this.#db, (channels, invoices) => invoicesToPrune(invoices, {
+      nowSeconds, pending: pendingHashes(channels, (state) => this.#datt.channel.info(state)),
+      decode: (text) => this.#datt.invoice.decode(text),
+    }));
   }
 
   async #seal(seed, id) {
@@ -198,12 +217,13 @@ export class ChannelSync {
 
   /** Channels the hub knows (their funding_created went out) that are not closed. */
   #live() {
-    return [...this.#channels.values()].filter((r) => !['opening', 'funding_needed', 'closed', 'failed'].includes(r.stage));
+    return [...this.#channels.values()].filter((r) => ![...UNKNOWN_TO_HUB, 'closed', 'failed'].includes(r.stage));
   }
 
   async #onClose() {
+    if (this.#asking) this.#askEnded({ stage: 'refused', message: 'The connection to the hub closed before it answered: ask again.' });
     for (const record of [...this.#channels.values()]) {
-      if (record.stage === 'opening' || record.stage === 'funding_needed') {
+      if (UNKNOWN_TO_HUB.includes(record.stage)) {
         // The hub keeps nothing of a channel before funding_created: open again.
         await this.#save({ ...record, stage: 'failed', message: 'the connection to the hub closed before the channel was funded' });
         continue;
@@ -228,16 +248,36 @@ export class ChannelSync {
       await this.#checkConfirmations();
       return;
     }
+    if (header.type === MESSAGE.openChannel) {
+      await this.#accept(frame, header.channelId);
+      return;
+    }
     const record = this.#recordOf(header.channelId);
     if (header.type === MESSAGE.warning || header.type === MESSAGE.error) {
-      const text = `${header.type === MESSAGE.error ? 'The hub refused' : 'The hub warns'}: ${frameText(frame)}`;
-      if (record) await this.#save({ ...record, message: text });
-      else this.#setStatus({ message: text });
+      await this.#onWarning(record, frameText(frame), header.type === MESSAGE.error);
       return;
     }
     if (!record) return;
     await this.#step(record, (state, seed) => this.#datt.channel.receive(state, seed, frame));
     if (record.stage === 'confirming') await this.#checkConfirmations();   // the link may be reestablished now
+  }
+
+  async #onWarning(record, said, isError) {
+    if (record && forgottenByHub(record, said)) {
+      await this.#save({ ...record, stage: 'failed', message: 'The hub forgot this channel before funding it (our signature '
+        + 'never reached it): nothing was funded; ask again.' });
+      return;
+    }
+    if (record?.stage === 'failed') return;
+    if (record?.stage === 'accepting') {
+      // The hub gave up its side before funding_created (e.g. its wallet could not fund it): nothing is left of it.
+      await this.#save({ ...record, stage: 'failed', message: refusalSentence(said).sentence });
+      return;
+    }
+    const text = `${isError ? 'The hub refused' : 'The hub warns'}: ${said}`;
+    if (record) await this.#save({ ...record, message: text });
+    else if (this.#asking) this.#askEnded({ stage: 'refused', ...refusalSentence(said) });
+    else this.#setStatus({ message: text });
   }
 
   #recordOf(channelId) {
@@ -272,6 +312,13 @@ export class ChannelSync {
       throw error;
     }
     const next = { ...record, state: step.state };
+    const funded = next.stage === 'accepting' && fundeeFunding(this.#datt.channel.info(step.state));
+    if (funded) {
+      // The hub's funding_created taken: funding_signed goes out once this is committed.
+      next.stage = 'confirming';
+      next.confirmations = 0;
+      next.funding = funded;
+    }
     const payments = [...(extra.payments ?? [])];
     const invoices = [...(extra.invoices ?? [])];
     const followUps = [];
@@ -329,6 +376,7 @@ export class ChannelSync {
     }
     await this.#save(next, { invoices, payments });
     this.#send(step.frames);
+    if (funded) await this.#watchFundings();
     for (const followUp of followUps) await followUp();
     const current = this.#channels.get(next.id);
     if (this.#datt.channel.info(current.state).has_changes_to_sign) {
@@ -379,11 +427,12 @@ export class ChannelSync {
   }
 
   async #checkConfirmations() {
-    for (const record of [...this.#channels.values()]) {
-      if (record.stage !== 'confirming' || record.readySent) continue;
-      const tx = await getTx(this.#walletDb, record.funding.txid);
+    for (const stored of [...this.#channels.values()]) {
+      if (stored.stage !== 'confirming' || stored.readySent) continue;
+      const height = await this.#fundingHeight(stored);
+      const record = this.#channels.get(stored.id);   // with the height #fundingHeight may have stored
       const chain = await readChain(this.#walletDb, record.network);
-      const confirmations = tx?.status === 'confirmed' && chain ? chain.height - tx.height + 1 : 0;
+      const confirmations = Number.isInteger(height) && chain ? chain.height - height + 1 : 0;
       // channel_ready only on a reestablished link (LinkState kConnected = 0): before, the
       // machine refuses it (channel_not_connected); the next frame or block tries again.
       const linked = this.#ws?.readyState === WebSocket.OPEN && this.#datt.channel.info(record.state).link === 0;
@@ -394,6 +443,76 @@ export class ChannelSync {
         await this.#save({ ...record, confirmations });
       }
     }
+  }
+
+  // The block of a channel's funding: the wallet's record of its own payment; the hub's
+  // funding (fundee) is proven by its merkle proof against the wallet's chain, then stored.
+  async #fundingHeight(record) {
+    if (!record.fundee) {
+      const tx = await getTx(this.#walletDb, record.funding.txid);
+      return tx?.status === 'confirmed' ? tx.height : null;
+    }
+    if (Number.isInteger(record.funding.height)) return record.funding.height;
+    const height = await this.#wallet.provenHeight(record.funding.txid).catch(() => null);
+    if (!Number.isInteger(height)) return null;
+    await this.#save({ ...this.#channels.get(record.id), funding: { ...record.funding, height } });
+    await this.#watchFundings();
+    return height;
+  }
+
+  // --- asking the hub for a channel to receive (hub_open.js) -------------------------------
+
+  /** hub_open_request for `sats`: the hub answers with open_channel (#accept) or a refusal, within ASK_TIMEOUT_MS. */
+  ask({ sats, shutdownScript, network }) {
+    return this.#queue(async () => {
+      await this.#load();
+      if (!this.hub) throw new Error('this relay is not a channel hub');
+      if (this.#ws?.readyState !== WebSocket.OPEN) throw new Error('not connected to the hub: wait for the connection');
+      if (this.#asking) throw new Error('The hub has not answered the last request yet.');
+      const checked = checkAskAmount(String(sats), { minSats: this.hub.channels.min_funding_sats, maxSats: this.hub.channels.max_funding_sats });
+      if (checked.error) throw new Error(checked.error);
+      if (!/^[0-9a-f]{44,68}$/.test(shutdownScript)) throw new Error('bad closing script');
+      const timer = setTimeout(() => this.#queue(() => this.#asking?.timer === timer &&
+        this.#askEnded({ stage: 'timeout', message: `The hub did not answer within ${ASK_TIMEOUT_MS / 1000} s: ask again later.` })),
+      ASK_TIMEOUT_MS);
+      this.#asking = { sats: checked.sats, shutdownScript, network, timer };
+      this.#setStatus({ ask: { stage: 'asked', sats: checked.sats } });
+      this.#send([this.#datt.channel.openRequest(checked.sats)]);
+      return { sats: checked.sats };
+    });
+  }
+
+  #askEnded(ask) {
+    clearTimeout(this.#asking?.timer);
+    const sats = this.#asking?.sats;
+    this.#asking = null;
+    this.#setStatus({ ask: ask && { sats, ...ask } });
+  }
+
+  /**
+   * The hub's open_channel: only as the answer to our request (any other is ignored). The
+   * accepted state is committed before accept_channel is sent; the hub's funding_created
+   * then comes through #onFrame (#step stores the funding before funding_signed goes out).
+   */
+  async #accept(frame, temporaryId) {
+    const asking = this.#asking;
+    if (!asking) return;   // nobody asked: not a channel of ours
+    const seed = random(32);
+    let step;
+    try {
+      step = this.#datt.channel.accept(seed, acceptArgs({ sats: asking.sats, shutdownScript: asking.shutdownScript,
+        chainHash: chainHash(this.#datt.bitcoin.network(asking.network).genesisHash), minimumDepth: this.hub.channels.minimum_depth,
+        toSelfDelay: TO_SELF_DELAY, closingFees: CLOSING_FEES }), frame);
+    } catch (error) {
+      this.#askEnded({ stage: 'refused', message: `The hub's proposal was not acceptable: ${error.code ? `${error.code}: ` : ''}${error.message}` });
+      return;
+    }
+    const record = { id: temporaryId, stage: 'accepting', fundee: true, state: step.state, seed: await this.#seal(seed, temporaryId),
+      fundingSats: asking.sats, pushSats: 0, network: asking.network, createdAt: Date.now(), minimumDepth: this.hub.channels.minimum_depth };
+    this.#seeds.set(temporaryId, seed);
+    this.#askEnded(null);
+    await this.#save(record);
+    this.#send(step.frames);
   }
 
   // --- requests from the tabs (worker.js handlers) -----------------------------------------
@@ -420,12 +539,9 @@ export class ChannelSync {
       const seed = random(32);
       const id = hex(random(32));
       const step = this.#datt.channel.open(seed, {
+        ...ownTerms(checked.sats, shutdownScript, { toSelfDelay: TO_SELF_DELAY, closingFees: CLOSING_FEES }),
         chain_hash: chainHash(this.#datt.bitcoin.network(network).genesisHash), temporary_channel_id: id,
-        funding_sats: checked.sats, push_msat: push * 1000n, feerate_per_kw: FEERATE_PER_KW, dust_limit_sats: 546,
-        max_htlc_value_in_flight_msat: BigInt(checked.sats) * 1000n,
-        channel_reserve_sats: Math.max(546, Math.floor(checked.sats / 100)), htlc_minimum_msat: 1n, to_self_delay: TO_SELF_DELAY,
-        max_accepted_htlcs: 30, shutdown_script: shutdownScript, closing_min_fee_sats: CLOSING_FEES.min,
-        closing_max_fee_sats: CLOSING_FEES.max,
+        funding_sats: checked.sats, push_msat: push * 1000n, feerate_per_kw: FEERATE_PER_KW,
       });
       const record = { id, stage: 'opening', state: step.state, seed: await this.#seal(seed, id), fundingSats: checked.sats,
         pushSats: Number(push), network, createdAt: Date.now(), minimumDepth: this.hub.channels.minimum_depth };
@@ -506,7 +622,7 @@ export class ChannelSync {
   /**
    * A tip invoice for `target` (docs/web.md "Tips over the channel"): `sign(fields)` has a tab
    * sign it with the author's Nostr key (null: no tab could); the preimage is committed before
-   * the invoice is returned. {invoice} or {status} (no_channel, no_room, locked).
+   * the invoice is returned. {invoice} or {status} (no_channel, no_room, too_many_invoices, locked).
    */
   async tipInvoice({ amountMsat, target, sign }) {
     const ready = await this.#queue(async () => {
@@ -519,6 +635,7 @@ export class ChannelSync {
     });
     if (!ready) return { status: 'no_channel' };
     if (BigInt(ready.info.to_remote_msat) < BigInt(amountMsat)) return { status: 'no_room' };
+    if (!roomForUnpaid((await readChannelData(this.#db)).invoices)) return { status: 'too_many_invoices' };
     const preimage = random(32);
     const paymentHash = await sha256Hex(preimage);
     const invoice = await sign(tipInvoiceFields({ network: invoiceNetwork(ready.record.network), amountMsat,
