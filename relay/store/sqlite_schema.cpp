@@ -21,7 +21,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 11> kMigrations = {
+constexpr std::array<const char*, 12> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -210,6 +210,19 @@ CREATE TABLE IF NOT EXISTS hub_wallet_coins (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS hub_funding_txs (
     channel_id BLOB PRIMARY KEY,
+    tx BLOB NOT NULL
+) WITHOUT ROWID;
+)sql",
+    // Version 12: the receive addresses the hub's wallet gave out to channels' closes, and
+    // the operator's withdrawals, stored before they are broadcast. Tables, not a column,
+    // so that IF NOT EXISTS makes it idempotent as for version 7.
+    R"sql(
+CREATE TABLE IF NOT EXISTS hub_wallet_receive (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    next INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hub_wallet_txs (
+    txid BLOB PRIMARY KEY,
     tx BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql",
