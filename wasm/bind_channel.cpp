@@ -48,8 +48,11 @@
 // {code: "hub_error", message: its data}; the state is unchanged then.
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <limits>
+#include <string>
 #include <type_traits>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -430,8 +433,29 @@ val channel_open_request(val sats) {
     return ok(bytes_value(channel::frame_bytes(channel::HubOpenRequest{{}, bitcoin::Sats{*amount}, {}})));
 }
 
+// The payment hashes of every HTLC the channel still holds: in either commitment or in an
+// add not yet in both (the web app keeps an invoice's preimage while its hash is here).
+json htlc_hashes(const channel::Channel& c) {
+    std::vector<std::string> hashes;
+    const auto note = [&](const Hash256& h) {
+        std::string text = to_hex(h);
+        if (std::find(hashes.begin(), hashes.end(), text) == hashes.end()) hashes.push_back(std::move(text));
+    };
+    for (const auto* commit : {c.local_commit ? &c.local_commit->spec : nullptr,
+                               c.remote_commit ? &c.remote_commit->spec : nullptr}) {
+        if (commit) for (const channel::HtlcEntry& h : commit->htlcs) note(h.payment_hash);
+    }
+    for (const auto* list : {&c.local_proposed, &c.local_signed, &c.local_acked, &c.remote_proposed, &c.remote_acked,
+                             &c.remote_signed}) {
+        for (const channel::Update& u : *list) {
+            if (const auto* add = std::get_if<channel::UpdateAddHtlc>(&u)) note(add->payment_hash);
+        }
+    }
+    return hashes;
+}
+
 // JSON text: {phase, link, channel_id, funder, to_local_msat, to_remote_msat, htlcs,
-// can_update, has_changes_to_sign, shutdown_sent, remote_shutdown, shutdown_script} of a
+// htlc_hashes, can_update, has_changes_to_sign, shutdown_sent, remote_shutdown, shutdown_script} of a
 // stored state; once funded {funding_txid, funding_vout, funding_sats, peer_to_self_delay};
 // while negotiating closing_fee_sats (our last proposal); once closed closing {tx, txid,
 // outputs} (as the `closed` event).
@@ -447,6 +471,7 @@ val channel_info(val state) {
                 {"can_update", channel::can_update(*c)},
                 {"has_changes_to_sign", channel::has_changes_to_sign(*c)}};
     out["shutdown_sent"] = c->shutdown_sent;
+    out["htlc_hashes"] = htlc_hashes(*c);
     out["remote_shutdown"] = c->remote_shutdown_script.has_value();
     out["shutdown_script"] = to_hex(c->local_shutdown_script);
     if (c->phase == channel::ChannelPhase::kOpen || c->phase == channel::ChannelPhase::kClosed) {

@@ -875,6 +875,8 @@ export class Channels {
   info(state: Uint8Array): {
     phase: number; link: number; channel_id: string; funder: boolean; can_update: boolean;
     has_changes_to_sign: boolean; to_local_msat?: string; to_remote_msat?: string; htlcs?: number;
+    /** The payment hashes of the HTLCs it holds: in either commitment or in an add not yet in both. */
+    htlc_hashes: string[];
     shutdown_sent: boolean; remote_shutdown: boolean; shutdown_script: string;
     funding_txid?: string; funding_vout?: number; funding_sats?: number; peer_to_self_delay?: number;
     closing_fee_sats?: number; closing?: ClosingTransaction;

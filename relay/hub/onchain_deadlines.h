@@ -17,6 +17,9 @@
 // to fail it back before its own deadline.
 // HTLCs are read from our latest commitment (the one we can broadcast): an HTLC only in
 // the remote's commitment is not in ours and our close could not resolve it anyway.
+// An HTLC trimmed as dust counts like any other, as in Core Lightning and LDK: only the
+// close ends the payee's claim on it, so only then can the payer's HTLC be failed back
+// (docs/channels.md, "Who watches").
 #pragma once
 
 #include <cstdint>

@@ -39,8 +39,13 @@ export async function createCommunity(page, name, description) {
   return page.evaluate(() => location.hash);
 }
 
-/** Each of `channels` ({who, sats, pushSats}) opens a channel on the Channels page; one block; all ready. */
-export async function openChannels(app, channels) {
+/**
+ * Each of `channels` ({who, sats, pushSats}) opens a channel on the Channels page (the hub
+ * accepts, the wallet pays the funding output, the hub signs, the wallet broadcasts; its txid
+ * kept in `who.fundingTxid`); `beforeBlock()` runs while they wait for their confirmation;
+ * one block; all ready.
+ */
+export async function openChannels(app, channels, { beforeBlock = async () => {} } = {}) {
   for (const { who, sats, pushSats } of channels) {
     await go(who.page, '#/channels');
     await who.page.getByTestId('channel-open-form').waitFor(T);
@@ -48,14 +53,39 @@ export async function openChannels(app, channels) {
     await who.page.getByTestId('channel-push').fill(String(pushSats));
     await who.page.getByTestId('channel-open').click();
     await waitFor(`${who.name}'s channel confirming`, () => stage(who.page), 'confirming');
+    await who.page.getByTestId('channel-stage').filter({ hasText: 'Waiting for 1 confirmation' }).waitFor(T);
+    who.fundingTxid = await who.page.getByTestId('channel-funding-txid').innerText();
   }
+  await beforeBlock();
   await app.rpc('generatetoaddress', [1, app.nobody]);
   for (const { who } of channels) {
-    await waitFor(`${who.name} ready`, () => stage(who.page), 'ready', 120000).catch(async (error) => {
-      await screenshot(who.page, `channel-not-ready-${who.name}`);
-      throw new Error(`${error.message}; the worker said: ${who.warnings.join(' | ')}`);
-    });
+    await waitFor(`${who.name} ready`, () => stage(who.page), 'ready', 120000).catch(explain(who, 'channel-not-ready'));
   }
+}
+
+/** For a failed wait on `who`'s Channels page: a screenshot, then the error with what the page and the worker said. */
+export function explain(who, shot) {
+  return async (error) => {
+    await screenshot(who.page, `${shot}-${who.name}`);
+    throw new Error(`${error.message}; the page says: ${await who.page.getByTestId('channels-page').innerText()}; ` +
+      `the worker said: ${who.warnings.join(' | ')}`);
+  };
+}
+
+/** Reloads `who`'s page (on the Channels page): ready again with its channel shown. */
+export async function reloadWithChannel(who) {
+  await who.page.reload();
+  await who.page.waitForSelector('html[data-ready=true]', T);
+  await who.page.getByTestId('channel').waitFor(T);
+}
+
+/** Unlocks `who`'s key on the account page. */
+export async function unlock(who, passphrase) {
+  await go(who.page, '#/account?next=%2Fchannels');
+  const form = who.page.getByTestId('unlock-form');
+  await form.locator('input[name=passphrase]').fill(passphrase);
+  await form.getByRole('button', { name: 'Unlock' }).click();
+  await who.page.getByTestId('lock-button').waitFor(T);
 }
 
 /** Starts a tip of `sats` over the channel on the post at `postHash`; returns the tip form. */

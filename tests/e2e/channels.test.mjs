@@ -1,4 +1,4 @@
-// End-to-end: payment channels in the web app, in two browsers (separate Chromium profiles),
+// End-to-end: payment channels in the web app, for two users (browser contexts of one Chromium),
 // against the real datt-relay running the hub (--hub true, --hub-minimum-depth 1) bridged to
 // a real bcoin regtest node (started and stopped here, loopback only). A and B each fund
 // their wallet, open a channel on the Channels page (funded by the wallet's on-chain payment,
@@ -18,12 +18,11 @@
 // the wallets' confirmed balances include the closing outputs.
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { fundWallet, go, importMnemonic, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, tempDir,
-  waitFor, WASM_ROOT } from './support.mjs';
+import { explain, fundAccounts, makeInvoice, msat, openApp, openChannels, payInvoice, reloadWithChannel, stage, unlock } from './channel_rig.mjs';
+import { go, launchBrowser, requireBuilt, satsOf, screenshot, startRegtestApp, tempDir, waitFor, WASM_ROOT } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const MNEMONIC_A = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
@@ -36,28 +35,10 @@ const INVOICE_MSAT = 50_000_000n;  // 50,000 sats
 let dir;
 let app;
 let datt;
+let browser;
 let hubInfo;
-const A = {};
-const B = {};
-
-function nip11(base) {
-  return new Promise((resolve, reject) => {
-    http.get(base, { headers: { Accept: 'application/nostr+json' } }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve(JSON.parse(body)));
-    }).on('error', reject);
-  });
-}
-
-async function openBrowser(who) {
-  who.browser = await launchProfile();
-  who.page = await who.browser.page();
-  who.warnings = [];   // the sync worker's errors (console.warn 'datt sync: ...'), shown when a step fails
-  who.page.on('console', (m) => { if (m.text().startsWith('datt sync:')) who.warnings.push(m.text()); });
-  await who.page.goto(app.base);
-  await who.page.waitForSelector('html[data-ready=true]', T);
-}
+const A = { name: 'A' };
+const B = { name: 'B' };
 
 before(async () => {
   requireBuilt();
@@ -65,48 +46,23 @@ before(async () => {
   datt = await datt({ payments: true });
   dir = tempDir('datt-e2e-channels-');
   app = await startRegtestApp({ dir, datt, args: ['--hub', 'true', '--hub-minimum-depth', '1'] });
-  hubInfo = await nip11(app.base);
-  await openBrowser(A);
-  await openBrowser(B);
+  hubInfo = await (await fetch(app.base, { headers: { Accept: 'application/nostr+json' } })).json();
+  browser = await launchBrowser();
+  for (const who of [A, B]) await openApp(who, await browser.user(), app.base);
 });
 
 after(async () => {
-  await A.browser?.close();
-  await B.browser?.close();
+  await browser?.close().catch(() => {});
   await app?.relay.stop();
   await app?.node.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const msat = (page, testid) => page.getByTestId(testid).first().getAttribute('data-msat').then((v) => (v === null ? null : BigInt(v)));
-const stage = (page) => page.getByTestId('channel').first().getAttribute('data-stage');
-
 test('A and B fund their wallets', { timeout: 900000 }, async () => {
-  await importMnemonic(A.page, MNEMONIC_A, PASSPHRASE);
-  await importMnemonic(B.page, MNEMONIC_B, PASSPHRASE);
-  await fundWallet(A.page);
-  await fundWallet(B.page);
-  await app.rpc('generatetoaddress', [1, app.nobody]);
-  await waitFor('A confirmed', () => satsOf(A.page, 'balance-confirmed'), 1_000_000n);
-  await waitFor('B confirmed', () => satsOf(B.page, 'balance-confirmed'), 1_000_000n);
+  await fundAccounts(app, [{ who: A, mnemonic: MNEMONIC_A }, { who: B, mnemonic: MNEMONIC_B }], PASSPHRASE);
 });
 
-async function openChannel(who, pushSats) {
-  await go(who.page, '#/channels');
-  await who.page.getByTestId('channels-page').waitFor(T);
-  await who.page.getByTestId('channel-open-form').waitFor(T);
-  await who.page.getByTestId('channel-amount').fill(String(CHANNEL_SATS));
-  await who.page.getByTestId('channel-push').fill(String(pushSats));
-  await who.page.getByTestId('channel-open').click();
-  // The hub accepts, the wallet pays the funding output, the hub signs, the wallet broadcasts.
-  await waitFor(`${who.name}'s channel confirming`, () => stage(who.page), 'confirming');
-  await who.page.getByTestId('channel-stage').filter({ hasText: 'Waiting for 1 confirmation' }).waitFor(T);
-  who.fundingTxid = await who.page.getByTestId('channel-funding-txid').innerText();
-}
-
 test('A and B open channels to the hub; A reloads while the funding confirms', { timeout: 300000 }, async () => {
-  A.name = 'A';
-  B.name = 'B';
   // Out of the hub's range: refused on the page with the NIP-11 limits.
   await go(A.page, '#/channels');
   await A.page.getByTestId('channel-open-form').waitFor(T);
@@ -114,29 +70,20 @@ test('A and B open channels to the hub; A reloads while the funding confirms', {
   await A.page.getByTestId('channel-open').click();
   await A.page.getByRole('alert').filter({ hasText: 'at least' }).waitFor(T);
 
-  await openChannel(A, 0n);
-  await openChannel(B, B_PUSH_SATS);
-  await screenshot(A.page, 'channels-confirming');
-  // The node has each funding payment, with the channel's funding output of the exact amount.
-  for (const who of [A, B]) {
-    const tx = await app.rpc('getrawtransaction', [who.fundingTxid, true]);
-    assert.ok(tx.vout.some((o) => Math.round(o.value * 1e8) === Number(CHANNEL_SATS) && o.scriptPubKey.type === 'WITNESSSCRIPTHASH'),
-      `${who.name}'s funding output`);
-  }
-  // A reloads before the block: the channel comes back from IndexedDB and is attached again.
-  await A.page.reload();
-  await A.page.waitForSelector('html[data-ready=true]', T);
-  await A.page.getByTestId('channel').waitFor(T);
-  assert.equal(await stage(A.page), 'confirming');
-
-  await app.rpc('generatetoaddress', [1, app.nobody]);
-  for (const who of [A, B]) {
-    await waitFor(`${who.name} ready`, () => stage(who.page), 'ready', 120000).catch(async (error) => {
-      await screenshot(who.page, `channels-not-ready-${who.name}`);
-      throw new Error(`${error.message}; the page says: ${await who.page.getByTestId('channels-page').innerText()}; ` +
-        `the worker said: ${who.warnings.join(' | ')}`);
-    });
-  }
+  await openChannels(app, [{ who: A, sats: CHANNEL_SATS, pushSats: 0n }, { who: B, sats: CHANNEL_SATS, pushSats: B_PUSH_SATS }], {
+    async beforeBlock() {
+      await screenshot(A.page, 'channels-confirming');
+      // The node has each funding payment, with the channel's funding output of the exact amount.
+      for (const who of [A, B]) {
+        const tx = await app.rpc('getrawtransaction', [who.fundingTxid, true]);
+        assert.ok(tx.vout.some((o) => Math.round(o.value * 1e8) === Number(CHANNEL_SATS) && o.scriptPubKey.type === 'WITNESSSCRIPTHASH'),
+          `${who.name}'s funding output`);
+      }
+      // A reloads before the block: the channel comes back from IndexedDB and is attached again.
+      await reloadWithChannel(A);
+      assert.equal(await stage(A.page), 'confirming');
+    },
+  });
   assert.equal(await msat(A.page, 'channel-local'), CHANNEL_SATS * 1000n);
   assert.equal(await msat(A.page, 'channel-remote'), 0n);
   assert.equal(await msat(B.page, 'channel-local'), (CHANNEL_SATS - B_PUSH_SATS) * 1000n);
@@ -161,11 +108,7 @@ test('B makes an invoice, A pays it through the hub; exact balances; a second pa
   // A's reload locked the key: paying needs it unlocked (the channel's keys are the worker's).
   await A.page.getByTestId('pay-locked').waitFor(T);
   assert.equal(await A.page.getByTestId('pay-confirm').isDisabled(), true);
-  await go(A.page, '#/account?next=%2Fchannels');
-  const unlockForm = A.page.getByTestId('unlock-form');
-  await unlockForm.locator('input[name=passphrase]').fill(PASSPHRASE);
-  await unlockForm.getByRole('button', { name: 'Unlock' }).click();
-  await A.page.getByTestId('lock-button').waitFor(T);
+  await unlock(A, PASSPHRASE);
   await go(A.page, '#/channels');
   await A.page.getByTestId('pay-invoice').fill(invoice);
   await screenshot(A.page, 'channels-pay-confirm');
@@ -184,26 +127,20 @@ test('B makes an invoice, A pays it through the hub; exact balances; a second pa
   await screenshot(B.page, 'channels-received');
 
   // The same invoice again: refused (already paid), nothing sent.
-  await A.page.getByTestId('pay-invoice').fill(invoice);
-  await A.page.getByTestId('pay-confirm').click();
+  await payInvoice(A.page, invoice);
   await A.page.getByRole('alert').filter({ hasText: 'already paid' }).waitFor(T);
 
   // A second payment (with msat), and A reloads the moment the HTLC is committed and sent
   // (before or just after the hub settles it: timing decides): after the reload the channel
   // is reestablished and the payment is paid, the balances exact.
-  await B.page.getByTestId('invoice-amount').fill('10000.5');
-  await B.page.getByTestId('invoice-make').click();
+  const second = await makeInvoice(B.page, '10000.5');
   await B.page.getByTestId('invoice-status').filter({ hasText: 'Waiting' }).waitFor(T);
-  const second = await B.page.getByTestId('invoice-text').innerText();
   assert.notEqual(second, invoice);
   const secondMsat = 10_000_500n;
   const secondFee = BigInt(fees.base_msat) + secondMsat * BigInt(fees.proportional_millionths) / 1_000_000n;
-  await A.page.getByTestId('pay-invoice').fill(second);
-  await A.page.getByTestId('pay-confirm').click();
+  await payInvoice(A.page, second);
   await A.page.getByTestId('pay-status').waitFor(T);
-  await A.page.reload();
-  await A.page.waitForSelector('html[data-ready=true]', T);
-  await A.page.getByTestId('channel').waitFor(T);
+  await reloadWithChannel(A);
   const secondHash = datt.invoice.decode(second).payment_hash;
   await waitFor('the second payment after the reload', () => A.page.locator(`[data-testid=payment-row][data-hash="${secondHash}"]`)
     .getAttribute('data-status'), 'paid', 60000);
@@ -218,14 +155,6 @@ test('B makes an invoice, A pays it through the hub; exact balances; a second pa
   await screenshot(A.page, 'channels-after-reload');
   for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
 });
-
-async function unlock(who) {
-  await go(who.page, '#/account?next=%2Fchannels');
-  const unlockForm = who.page.getByTestId('unlock-form');
-  await unlockForm.locator('input[name=passphrase]').fill(PASSPHRASE);
-  await unlockForm.getByRole('button', { name: 'Unlock' }).click();
-  await who.page.getByTestId('lock-button').waitFor(T);
-}
 
 /** Clicks Close and confirms on `who`'s ready channel; keeps the wallet's confirmed balance and the channel's balances before. */
 async function startClose(who) {
@@ -242,11 +171,7 @@ async function startClose(who) {
 
 /** Waits for `who`'s close and checks its transaction in the node; returns {txid, ours}. */
 async function finishClose(who) {
-  await waitFor(`${who.name} closed`, () => stage(who.page), 'closed', 60000).catch(async (error) => {
-    await screenshot(who.page, `channels-not-closed-${who.name}`);
-    throw new Error(`${error.message}; the page says: ${await who.page.getByTestId('channels-page').innerText()}; ` +
-      `the worker said: ${who.warnings.join(' | ')}`);
-  });
+  await waitFor(`${who.name} closed`, () => stage(who.page), 'closed', 60000).catch(explain(who, 'channels-not-closed'));
   await who.page.getByTestId('channel-stage').filter({ hasText: 'waiting for confirmation' }).waitFor(T);
   const txid = await who.page.getByTestId('channel-closing-txid').innerText();
   await waitFor(`${who.name}'s closing tx in the mempool`, () => app.rpc('getrawmempool', []).then((m) => m.includes(txid)), true, 20000);
@@ -271,14 +196,12 @@ test('A closes with a payment in flight to B, who is away: the close waits, A re
   'settles and the close completes; B closes too; after a block both wallets hold the closing outputs', { timeout: 240000 }, async () => {
   // B's invoice; then B leaves (its worker and its hub connection end with the page).
   await go(B.page, '#/channels');
-  await B.page.getByTestId('invoice-amount').fill('5000');
-  await B.page.getByTestId('invoice-make').click();
+  const invoice = await makeInvoice(B.page, 5000);
   await B.page.getByTestId('invoice-status').filter({ hasText: 'Waiting' }).waitFor(T);
-  const invoice = await B.page.getByTestId('invoice-text').innerText();
   const bLocalBefore = await msat(B.page, 'channel-local');
   await B.page.goto('about:blank');
   // A pays it: the hub holds the payment for the absent payee (--hub-hold-seconds, 60 s).
-  await unlock(A);
+  await unlock(A, PASSPHRASE);
   await go(A.page, '#/channels');
   await A.page.getByTestId('pay-invoice').fill(invoice);
   const total = await msat(A.page, 'pay-total');
@@ -293,9 +216,7 @@ test('A closes with a payment in flight to B, who is away: the close waits, A re
   assert.equal(await stage(A.page), 'closing');
   assert.equal(await A.page.getByTestId('pay-invoice').count(), 0, 'no new payment while closing');
   // A reloads mid-close: the closing channel is read back, reattached and reestablished.
-  await A.page.reload();
-  await A.page.waitForSelector('html[data-ready=true]', T);
-  await A.page.getByTestId('channel').waitFor(T);
+  await reloadWithChannel(A);
   assert.equal(await stage(A.page), 'closing');
   await A.page.getByTestId('channel-stage').filter({ hasText: 'waiting for 1 payment in flight to settle' }).waitFor(T);
   await screenshot(A.page, 'channels-closing');

@@ -3,7 +3,9 @@
 // byte by range, hashes by height from the next header's prevBlock (the tip's from the chain
 // record), a chain cut back and extended (stale chunks gone), a reset, a tampered chunk
 // refused, and the upgrade of a version 1 database (hash rows and the chain dropped, the
-// wallet's transactions kept, the tips store added).
+// wallet's transactions kept, the tips store added). Beside it, on the same page, the
+// channels database's invoice pruning (web/src/channels/store.js pruneInvoices): one
+// transaction reads the channels and invoices and deletes exactly the invoices chosen.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -22,17 +24,18 @@ let page;
 
 before(async () => {
   requireBuilt();
-  const bundle = await build({
-    entryPoints: [path.join(root, 'web', 'src', 'wallet', 'store.js')], bundle: true, write: false, format: 'iife',
-    globalName: 'walletStore', target: ['chrome100'], logLevel: 'warning',
+  const bundle = (store, globalName) => build({
+    entryPoints: [path.join(root, 'web', 'src', store, 'store.js')], bundle: true, write: false, format: 'iife',
+    globalName, target: ['chrome100'], logLevel: 'warning',
   });
+  const bundles = [await bundle('wallet', 'walletStore'), await bundle('channels', 'channelStore')];
   const port = await freePort();
   relay = await startAppRelay({ port, dir: tempDir('datt-e2e-wallet-store-') });
   browser = await launchProfile();
   page = await browser.page();
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForSelector('html[data-ready=true]', T);
-  await page.addScriptTag({ content: bundle.outputFiles[0].text });
+  for (const b of bundles) await page.addScriptTag({ content: b.outputFiles[0].text });
 });
 
 after(async () => {
@@ -204,4 +207,38 @@ test('a payment notice never overwrites the wallet\'s own record of a send; a co
     assert.deepEqual(out.rows[c], { fee: '141', unsigned: true, payees: 1, status: 'pending', height: null, refused: null }, c);
   }
   assert.deepEqual(browser.errors.filter((e) => !/favicon/.test(e)), []);
+});
+
+test('channels database: pruneInvoices deletes the chosen invoices in one transaction with the channels read', T, async () => {
+  const out = await page.evaluate(async () => {
+    const s = globalThis.channelStore;
+    const h = (c) => c.repeat(64);
+    const db = await s.openChannelDatabase('prune-steps');
+    const invoice = (c, paid = false) => ({ paymentHash: h(c), preimage: h('e'), invoice: 'lnbcrt1x', amountMsat: '1000',
+      channelId: h('3'), createdAt: 1, paid });
+    const channel = { id: h('a'), stage: 'ready', state: new Uint8Array(300).fill(7),
+      seed: { nonce: new Uint8Array(12), ciphertext: new Uint8Array(48) }, fundingSats: 100000, network: 'bcoin-regtest',
+      createdAt: 1, minimumDepth: 1 };
+    await s.commit(db, { channel, invoices: [invoice('1'), invoice('2'), invoice('4', true)] });
+    // A tampered record is neither shown to the chooser nor deleted.
+    const tx = db.transaction('invoices', 'readwrite');
+    tx.objectStore('invoices').put({ ...invoice('5'), preimage: 'no' });
+    await new Promise((resolve) => { tx.oncomplete = resolve; });
+    let seen = null;
+    const removed = await s.pruneInvoices(db, (channels, invoices) => {
+      seen = { channels: channels.map((c) => c.id), invoices: invoices.map((i) => i.paymentHash).sort() };
+      return invoices.filter((i) => !i.paid && i.paymentHash !== h('2')).map((i) => i.paymentHash);
+    });
+    const none = await s.pruneInvoices(db, () => []);
+    const keys = await new Promise((resolve) => {
+      db.transaction('invoices').objectStore('invoices').getAllKeys().onsuccess = (e) => resolve(e.target.result);
+    });
+    db.close();
+    return { seen, removed, none, keys: keys.sort() };
+  });
+  const h = (c) => c.repeat(64);
+  assert.deepEqual(out.seen, { channels: [h('a')], invoices: [h('1'), h('2'), h('4')] });
+  assert.equal(out.removed, 1);
+  assert.equal(out.none, 0);
+  assert.deepEqual(out.keys, [h('2'), h('4'), h('5')]);
 });

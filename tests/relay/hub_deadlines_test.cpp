@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "channel/channel_scripts.h"
+#include "channel/commitment_fees.h"
 #include "crypto/sha256.h"
 #include "hub/htlc_outcome.h"
 #include "hub/onchain_deadlines.h"
@@ -38,6 +39,25 @@ TEST(HubDeadlines, AnOfferedHtlcForcesACloseGraceBlocksAfterItsExpiry) {
     EXPECT_EQ(*due, (ForceCloseDecision{ForceReason::kOfferedExpired, 7, 500}));
     EXPECT_TRUE(force_close_due(kPolicy, spec, {}, 900));
     EXPECT_STREQ(force_reason_name(due->reason), "offered_expired");
+}
+
+// As Core Lightning (htlcs_notify_new_block: every offered HTLC past its deadline) and LDK
+// (should_broadcast_holder_commitment_txn scans dust HTLCs too) do: an HTLC trimmed from the
+// commitment closes the channel at the same height as one with an output; the close is what
+// makes the payee unable to claim it later, so the payer's HTLC can be failed back
+// (docs/channels.md "A trimmed HTLC past its deadline").
+TEST(HubDeadlines, AnOfferedHtlcTrimmedAsDustForcesTheSameClose) {
+    const uint32_t feerate = 253;
+    const bitcoin::Sats dust_limit{546};
+    const HtlcEntry dust{HtlcDirection::kOffered, 4, bitcoin::Msats{500'000}, filled(2), 700};
+    const HtlcEntry output{HtlcDirection::kOffered, 5, bitcoin::Msats{50'000'000}, filled(2), 700};
+    ASSERT_TRUE(channel::is_htlc_trimmed(dust.direction, dust.amount, feerate, dust_limit));
+    ASSERT_FALSE(channel::is_htlc_trimmed(output.direction, output.amount, feerate, dust_limit));
+    for (const HtlcEntry& h : {dust, output}) {
+        EXPECT_FALSE(force_close_due(kPolicy, with({h}), {}, 701));
+        EXPECT_EQ(force_close_due(kPolicy, with({h}), {}, 702),
+                  (ForceCloseDecision{ForceReason::kOfferedExpired, h.id, 700}));
+    }
 }
 
 TEST(HubDeadlines, AReceivedHtlcForcesACloseOnlyWhenThePreimageIsHeld) {

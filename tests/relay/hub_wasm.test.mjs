@@ -50,7 +50,11 @@ test('A pays B through the hub with wasm clients; the hub keeps exactly its fee;
     hop: { final: false, channel_id: bChannel, amount_msat: decoded.amount_msat, cltv_expiry: 1000 },
   }));
   pay();
+  // The add not yet signed is already an HTLC the channel holds (the web app keeps its preimage).
+  assert.deepEqual(a.info().htlc_hashes, [decoded.payment_hash]);
   await until([a, b], () => quiet(a) && quiet(b) && a.events.some((e) => e.type === 'htlc_fulfilled'), 'the payment');
+  assert.deepEqual(a.info().htlc_hashes, []);
+  assert.deepEqual(b.info().htlc_hashes, []);
   assert.equal(a.events.find((e) => e.type === 'htlc_fulfilled').preimage, hex(b.preimage));
   assert.equal(BigInt(a.info().to_local_msat), 1000000000n - toSend);
   assert.equal(BigInt(b.info().to_local_msat), 500000000n + 50000000n);

@@ -23,7 +23,8 @@ export const INVOICE_REQUEST_LIMITS = {
 };
 
 /** The answer's statuses: `invoice` carries one; the others say why there is none. */
-export const ANSWER_STATUSES = ['invoice', 'no_channel', 'no_room', 'locked', 'unknown_target', 'rate_limited', 'bad_request'];
+export const ANSWER_STATUSES = ['invoice', 'no_channel', 'no_room', 'locked', 'unknown_target', 'rate_limited', 'bad_request',
+  'too_many_invoices'];
 
 export class InvoiceRequestError extends Error {
   constructor(code, message) {
@@ -49,6 +50,7 @@ export function statusMessage(status) {
     case 'unknown_target': return 'The author\'s browser does not know this post as theirs.';
     case 'rate_limited': return 'The author\'s browser gets too many requests: try again in a minute.';
     case 'bad_request': return 'The author\'s browser refused the request.';
+    case 'too_many_invoices': return 'The author\'s browser holds too many unpaid invoices: try again later, or tip on chain.';
     default: return `The author's browser answered "${status}".`;
   }
 }

@@ -80,3 +80,23 @@ export async function commit(db, { channel = null, invoices = [], payments = [] 
   for (const record of payments) tx.objectStore('payments').put(checkPayment(record));
   await done(tx);
 }
+
+/**
+ * Deletes the invoices `choose(channels, invoices)` names (payment hashes), in one readwrite
+ * transaction over `channels` and `invoices`: no step's commit can come between the read of
+ * the channels' HTLCs and the deletes. `choose` runs synchronously on the raw records (a
+ * record that fails its check is neither read nor deleted). Returns how many went.
+ */
+export async function pruneInvoices(db, choose) {
+  const tx = db.transaction(['channels', 'invoices'], 'readwrite');
+  const read = (store) => new Promise((resolve, reject) => {
+    const request = tx.objectStore(store).getAll();
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  const [channels, invoices] = await Promise.all([read('channels'), read('invoices')]);
+  const hashes = choose(valid(channels, checkChannel).ok, valid(invoices, checkInvoice).ok);
+  for (const hash of hashes) tx.objectStore('invoices').delete(hash);
+  await done(tx);
+  return hashes.length;
+}

@@ -16,9 +16,10 @@
 import { chainHash, checkFundingAmount, closingRecord, droppedAdds, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
 import { checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend } from './resolution.js';
-import { commit, putMeta, readChannelData, readMeta } from './store.js';
+import { commit, pruneInvoices, putMeta, readChannelData, readMeta } from './store.js';
 import { channelWatches, withFundingHeight } from './watches.js';
 import { tipInvoiceFields } from './invoice_request.js';
+import { INVOICE_KEEPING, invoicesToPrune, pendingHashes, roomForUnpaid } from './invoice_pruning.js';
 import { getTx, readChain } from '../wallet/store.js';
 
 const RECONNECT_MS = 2000;
@@ -52,6 +53,7 @@ export class ChannelSync {
   #url = null;
   #reconnect = null;
   #serial = Promise.resolve();
+  #pruneTimer = null;
   hub = null;              // NIP-11 {fees, channels} of the relay, or null
   // NIP-01 text frames on the hub connection (the tip invoice exchange, invoice_exchange.js):
   // {connected(send | null), onText(text)}, or null.
@@ -110,6 +112,17 @@ export class ChannelSync {
         // Not ours (another device key) or damaged: left in the store, not used.
       }
     }
+    // Unpaid invoices past their expiry go, now and every pruneEveryMs (invoice_pruning.js).
+    await this.pruneExpiredInvoices().catch(() => {});
+    this.#pruneTimer ??= setInterval(() => this.#queue(() => this.pruneExpiredInvoices()).catch(() => {}), INVOICE_KEEPING.pruneEveryMs);
+  }
+
+  /** Deletes the invoices invoicesToPrune names, in one transaction with the channels' HTLCs read; how many went. */
+  pruneExpiredInvoices(nowSeconds = Math.floor(Date.now() / 1000)) {
+    return pruneInvoices(this.#db, (channels, invoices) => invoicesToPrune(invoices, {
+      nowSeconds, pending: pendingHashes(channels, (state) => this.#datt.channel.info(state)),
+      decode: (text) => this.#datt.invoice.decode(text),
+    }));
   }
 
   async #seal(seed, id) {
@@ -506,7 +519,7 @@ export class ChannelSync {
   /**
    * A tip invoice for `target` (docs/web.md "Tips over the channel"): `sign(fields)` has a tab
    * sign it with the author's Nostr key (null: no tab could); the preimage is committed before
-   * the invoice is returned. {invoice} or {status} (no_channel, no_room, locked).
+   * the invoice is returned. {invoice} or {status} (no_channel, no_room, too_many_invoices, locked).
    */
   async tipInvoice({ amountMsat, target, sign }) {
     const ready = await this.#queue(async () => {
@@ -519,6 +532,7 @@ export class ChannelSync {
     });
     if (!ready) return { status: 'no_channel' };
     if (BigInt(ready.info.to_remote_msat) < BigInt(amountMsat)) return { status: 'no_room' };
+    if (!roomForUnpaid((await readChannelData(this.#db)).invoices)) return { status: 'too_many_invoices' };
     const preimage = random(32);
     const paymentHash = await sha256Hex(preimage);
     const invoice = await sign(tipInvoiceFields({ network: invoiceNetwork(ready.record.network), amountMsat,
