@@ -16,20 +16,23 @@
 // of the four sides, and the next run's payment going through. The steps are the frames of a
 // payment counted as they pass, not a list written here: the run whose payment is paid
 // before frame k is the last (a payment with no reload); then a tip from the post's tip form
-// (invoice asked of Bob's page, receipt requested) must be paid too.
+// (invoice asked of Bob's page, receipt requested) must be paid too. Last, Carol asks the hub
+// for a channel and is reloaded between its funding_created and her funding_signed.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { createCommunity, fundAccounts, makeInvoice, openApp, openChannels, payInvoice, tipOverChannel } from './channel_rig.mjs';
+import { askChannel, createCommunity, fundAccounts, fundHubWallet, hubWallet, importWithoutCoins, makeInvoice, openApp, openChannels,
+  payInvoice, stage, tipOverChannel } from './channel_rig.mjs';
 import { FrameGate, startFrameProxy } from './frame_proxy.mjs';
 import { go, launchBrowser, requireBuilt, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const MNEMONIC_ALICE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 const MNEMONIC_BOB = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const MNEMONIC_CAROL = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
 const T = { timeout: 60000 };
 const TIP_MSAT = 1000n;
 const MAX_STEPS = 40;   // a payment is about 20 frames: more means the count never ended
@@ -43,6 +46,7 @@ let postHash;
 const gate = new FrameGate();
 const Alice = { name: 'Alice' };
 const Bob = { name: 'Bob' };
+const Carol = { name: 'Carol' };
 
 before(async () => {
   requireBuilt();
@@ -62,7 +66,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  for (const who of [Alice, Bob]) await who.proxy?.close();
+  for (const who of [Alice, Bob, Carol]) await who.proxy?.close();
   await app?.relay.stop();
   await app?.node.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -252,3 +256,43 @@ for (const who of [Alice, Bob]) {
     for (const person of [Alice, Bob]) assert.deepEqual(person.browser.errors, [], `${person.name}'s page errors`);
   });
 }
+
+// Carol (no coins) asks the hub for a channel; her page is reloaded after the hub's
+// funding_created reached it (her worker committed the state that answers it) and before
+// her funding_signed reached the hub (held): the hub forgets the channel with the connection
+// and never broadcasts its funding; back, Carol's app drops the half-open channel (the hub
+// answers hub_unknown_channel) and the hub's coins are free again. Asked again, the channel
+// opens: one channel, not two.
+test('Carol\'s page reloaded between the hub\'s funding_created and her funding_signed: dropped cleanly, asked again, one channel',
+  { timeout: 300000 }, async () => {
+    const relayPort = Number(new URL(app.base).port);
+    Carol.proxy = await startFrameProxy({ who: Carol.name, relayPort, gate });
+    await openApp(Carol, await browser.user(), Carol.proxy.base);
+    await importWithoutCoins(Carol.page, MNEMONIC_CAROL, PASSPHRASE);   // the channel closes to her wallet
+    await fundHubWallet(app, 300_000);
+    const { view: before } = await hubWallet(app);
+
+    gate.arm(4);   // hub_open_request, open_channel, accept_channel, funding_created; funding_signed is held
+    await askChannel(Carol.page, 150_000);
+    await waitFor('funding_signed held', async () => gate.holding, true, 30000);
+    assert.equal(gate.seen.at(-1), '-> Carol message 34', `funding_created last: ${gate.seen.join(', ')}`);
+    await waitFor('Carol\'s state committed', () => stage(Carol.page), 'confirming', 10000);
+    const fundingTxid = await Carol.page.getByTestId('channel-funding-txid').innerText();
+    await Carol.page.reload();
+    await Carol.page.waitForSelector('html[data-ready=true]', T);
+    gate.release();
+    await go(Carol.page, '#/channels');
+    await waitFor('the half-open channel dropped', () => stage(Carol.page), 'failed', 30000);
+    await Carol.page.getByTestId('channel-message').filter({ hasText: 'The hub forgot this channel before funding it' }).waitFor(T);
+    await waitFor('the hub\'s coins free again', () => hubWallet(app).then((w) => w.view.confirmed_sats), before.confirmed_sats, 30000);
+    assert.equal((await app.rpc('getrawmempool', [])).includes(fundingTxid), false, 'the forgotten funding was never broadcast');
+
+    await askChannel(Carol.page, 150_000);
+    const open = Carol.page.locator('[data-testid=channel]:not([data-stage=failed])');
+    await waitFor('the new channel confirming', () => open.first().getAttribute('data-stage'), 'confirming', 30000);
+    await app.rpc('generatetoaddress', [1, app.nobody]);
+    await waitFor('the new channel ready', () => open.first().getAttribute('data-stage'), 'ready', 60000);
+    assert.equal(await open.count(), 1, 'one channel');
+    assert.equal(await Carol.page.getByTestId('channel').count(), 2, 'the new one and the dropped one');
+    assert.deepEqual(Carol.browser.errors, [], 'Carol\'s page errors');
+  });

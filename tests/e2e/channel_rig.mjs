@@ -1,6 +1,10 @@
 // The channel e2e tests' shared set-up, through the app's own pages: users with funded
 // wallets (the relay's regtest faucet), a post to tip, channels to the hub (opened, funded,
 // confirmed), and a tip over the channel from a post's tip form.
+import http from 'node:http';
+
+import { btc } from '../relay/bitcoin_support.mjs';
+import { connect } from '../relay/support.mjs';
 import { fundWallet, go, importMnemonic, satsOf, screenshot, submitPost, waitFor } from './support.mjs';
 
 const T = { timeout: 60000 };
@@ -25,6 +29,13 @@ export async function fundAccounts(app, people, passphrase) {
   for (const { who } of people) await fundWallet(who.page);
   await app.rpc('generatetoaddress', [1, app.nobody]);
   for (const { who } of people) await waitFor(`${who.name} confirmed`, () => satsOf(who.page, 'balance-confirmed'), 1_000_000n);
+}
+
+/** `page` imports `mnemonic` and sets up its wallet (on the Wallet page's first visit), with no coins. */
+export async function importWithoutCoins(page, mnemonic, passphrase) {
+  await importMnemonic(page, mnemonic, passphrase);
+  await go(page, '#/wallet');
+  await page.getByTestId('wallet-page').waitFor(T);
 }
 
 /** A new community from the Communities page; returns its route. */
@@ -115,4 +126,36 @@ export async function makeInvoice(page, sats) {
 export async function payInvoice(page, invoice) {
   await page.getByTestId('pay-invoice').fill(invoice);
   await page.getByTestId('pay-confirm').click();
+}
+
+/** The hub wallet's operator view (GET /hub/wallet from 127.0.0.1): {status, view}. */
+export function hubWallet(app) {
+  return new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: app.relay.port, path: '/hub/wallet' }, (res) => {
+      let body = '';
+      res.on('data', (c) => { body += c; });
+      res.on('end', () => resolve({ status: res.statusCode, view: res.statusCode === 200 ? JSON.parse(body) : body }));
+    }).on('error', reject);
+  });
+}
+
+/** `sats` from the relay's faucet to the hub wallet's deposit address, confirmed by a block. */
+export async function fundHubWallet(app, sats) {
+  await waitFor('the hub wallet', () => hubWallet(app).then((w) => w.status), 200, 30000);   // made at the bridge's first tip
+  const { view } = await hubWallet(app);
+  const faucet = await connect(app.relay.url);
+  const sent = await btc(faucet, { method: 'faucet', address: view.deposit_address, sats }, 180000);
+  faucet.close();
+  if (sent[0] !== 'BTC-OK') throw new Error(`the faucet refused: ${JSON.stringify(sent)}`);
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  await waitFor('the hub\'s deposit confirmed', () => hubWallet(app).then((w) => w.view.confirmed_sats), view.confirmed_sats + sats, 60000);
+}
+
+/** Asks the hub for a channel of `sats` on the Channels page; returns the ask status line. */
+export async function askChannel(page, sats) {
+  await go(page, '#/channels');
+  await page.getByTestId('channel-ask-form').waitFor(T);
+  await page.getByTestId('channel-ask-amount').fill(String(sats));
+  await page.getByTestId('channel-ask').click();
+  return page.getByTestId('channel-ask-status');
 }

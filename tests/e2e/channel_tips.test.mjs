@@ -12,6 +12,12 @@
 // author did not answer, within seconds, and nothing is paid. Last, Alice closes her channel:
 // the closing output reaches her wallet after a block, and Carol still counts the receipts'
 // sats (issue 13 item 6's flow: open channel -> tip -> receipt shown to another user -> close).
+// Before that, Carol, who has no coins, imports an account and asks the hub for a channel to
+// receive (its wallet funded through GET /hub/wallet's deposit address): over
+// --hub-open-max-sats the page says the hub refused, in words; then the hub funds 150,000
+// sats, the channel is ready after a block with her side at 0, Alice tips Carol's post 2,000
+// sats over her channel (Carol's side exact, her post counts the receipt), Carol closes and her
+// wallet's confirmed balance is exactly 2,000 sats (the hub, the funder, pays the closing fee).
 // While Bob's browser is closed, the hub's latest commitment of his channel is broadcast and
 // mined, three blocks deep: when Bob reopens the page, his app finds the spend (the bridge
 // scans again from the funding's block: `watch` `from_height`), resolves it in wasm, says what
@@ -22,13 +28,17 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { createCommunity, fundAccounts, msat, openApp, openChannels, stage, tipOverChannel as tipPost } from './channel_rig.mjs';
+import { askChannel, createCommunity, fundAccounts, fundHubWallet, importWithoutCoins, msat, openApp, openChannels, stage,
+  tipOverChannel as tipPost } from './channel_rig.mjs';
 import { hubCommitmentSpending } from './hub_commitment.mjs';
-import { go, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT } from './support.mjs';
+import { go, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT }
+  from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
 const MNEMONIC_ALICE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
 const MNEMONIC_BOB = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
+const MNEMONIC_CAROL = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
+const HUB_OPEN_MAX_SATS = 300_000;
 const T = { timeout: 60000 };
 const CHANNEL_SATS = 200_000n;
 const BOB_PUSH_SATS = 100_000n;
@@ -54,7 +64,7 @@ before(async () => {
   ({ loadDatt: datt } = await import(path.join(WASM_ROOT, 'datt.mjs')));
   datt = await datt({ payments: true });
   dir = tempDir('datt-e2e-channel-tips-');
-  app = await startRegtestApp({ dir, datt, args: ['--hub', 'true', '--hub-minimum-depth', '1'] });
+  app = await startRegtestApp({ dir, datt, args: ['--hub', 'true', '--hub-minimum-depth', '1', '--hub-open-max-sats', String(HUB_OPEN_MAX_SATS)] });
   for (const who of [Alice, Bob, Carol]) await openApp(who, await launchProfile(), app.base);
 });
 
@@ -142,6 +152,60 @@ test('a paid vote: 5 sats and an up vote; Carol counts 6 sats and the score, and
   await waitFor('the tipped post first', () => Carol.page.locator('[data-testid=post-row] .post-title > a').allInnerTexts()
     .then((t) => t.join(' | ')), 'Tipped post | Newer post', 30000);
 });
+
+test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; Carol closes and gets her sats on chain',
+  { timeout: 300000 }, async () => {
+    await fundHubWallet(app, 400_000);
+    await importWithoutCoins(Carol.page, MNEMONIC_CAROL, PASSPHRASE);   // the channel closes to her wallet
+    // Over the hub's --hub-open-max-sats (NIP-11 does not say it): the hub refuses, in words.
+    const refused = await askChannel(Carol.page, HUB_OPEN_MAX_SATS + 1);
+    await waitFor('the refusal', () => refused.getAttribute('data-stage'), 'refused', 30000);
+    assert.equal(await refused.getAttribute('data-code'), 'hub_open_amount');
+    assert.match(await refused.innerText(), /^The hub does not fund a channel of this size\. \(The hub says: .*300000/);
+
+    const CAROL_SATS = 150_000;
+    await askChannel(Carol.page, CAROL_SATS);   // "Asked the hub…" shows until its answer: too short a time to read here
+    await waitFor('Carol\'s channel confirming', () => stage(Carol.page), 'confirming', 30000).catch(async (error) => {
+      await screenshot(Carol.page, 'channel-ask-failed');
+      throw new Error(`${error.message}; the page says: ${await Carol.page.getByTestId('channels-page').innerText()}; ${Carol.warnings.join(' | ')}`);
+    });
+    assert.equal(await Carol.page.getByTestId('channel-fundee').count(), 1);
+    const fundingTxid = await Carol.page.getByTestId('channel-funding-txid').innerText();
+    await waitFor('the hub\'s funding in the mempool', () => app.rpc('getrawmempool', []).then((m) => m.includes(fundingTxid)), true, 30000);
+    const funding = await app.rpc('getrawtransaction', [fundingTxid, true]);
+    assert.ok(funding.vout.some((o) => Math.round(o.value * 1e8) === CAROL_SATS), 'the funding pays the channel exactly');
+    await app.rpc('generatetoaddress', [1, app.nobody]);
+    await waitFor('Carol ready', () => stage(Carol.page), 'ready', 60000);
+    assert.equal(await msat(Carol.page, 'channel-local'), 0n, 'Carol\'s side starts at 0');
+
+    await go(Carol.page, communityHash);
+    await submitPost(Carol.page, 'Carol\'s first post', 'Tip me, I have no coins.');
+    const carolPost = await Carol.page.evaluate(() => location.hash);
+    const TIP = 2_000n;   // above the dust limit: Carol's close pays it on chain
+    const form = await tipPost(Alice.page, carolPost, Number(TIP));
+    await form.getByTestId('tip-channel-done').waitFor(T).catch(async (error) => {
+      throw new Error(`${error.message}; the form says: ${await form.innerText()}; Carol's worker said: ${Carol.warnings.join(' | ')}`);
+    });
+    await go(Carol.page, '#/channels');
+    await waitFor('Carol\'s balance', () => msat(Carol.page, 'channel-local'), TIP * 1000n, 30000);
+    // The hub's receipt of the payment to Carol's channel counts on her post (opened again), exact.
+    await go(Carol.page, carolPost);
+    await Carol.page.locator('article.post-full').waitFor(T);
+    await waitFor('Carol sees the tip\'s receipt', () => postSats(Carol.page), TIP, 30000);
+    await go(Carol.page, '#/channels');
+    await waitFor('Carol\'s payments settled', () => Carol.page.getByTestId('channel-htlcs').getAttribute('data-count'), '0');
+
+    await Carol.page.getByTestId('channel-close').click();
+    await Carol.page.getByTestId('channel-close-yes').click();
+    await waitFor('Carol closed', () => stage(Carol.page), 'closed', 60000);
+    await Carol.page.getByTestId('channel-stage').filter({ hasText: `Closed: ${TIP.toLocaleString('en')} sats back to your wallet` }).waitFor(T);
+    const closing = await Carol.page.getByTestId('channel-closing-txid').innerText();
+    await waitFor('the closing transaction in the node\'s mempool', () => app.rpc('getrawmempool', []).then((m) => m.includes(closing)), true, 20000);
+    await app.rpc('generatetoaddress', [1, app.nobody]);
+    await go(Carol.page, '#/wallet');
+    await waitFor('Carol\'s confirmed balance: her tips, exact', () => satsOf(Carol.page, 'balance-confirmed'), TIP, 60000);
+    assert.deepEqual(Carol.browser.errors, [], 'Carol\'s page errors');
+  });
 
 test('Bob\'s key locked, then Bob offline: Alice gets a clear status within seconds and pays nothing', { timeout: 180000 }, async () => {
   await go(Alice.page, '#/channels');

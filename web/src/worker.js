@@ -682,6 +682,8 @@ const handlers = {
   channelStatus: () => ({ status: channels.status, hub: channels.hub }),
   channelOpen: (message) => channels.open({ sats: message.sats, pushSats: message.pushSats, shutdownScript: String(message.shutdownScript),
     network: wallet.account?.network ?? wallet.network, spendableSats: message.spendableSats }),
+  channelAsk: (message) => channels.ask({ sats: message.sats, shutdownScript: String(message.shutdownScript),
+    network: wallet.account?.network ?? wallet.network }),
   channelFund: (message) => channels.fund(message),
   channelInvoice: (message) => channels.invoice({ amountMsat: String(message.amountMsat), description: message.description }),
   channelPay: (message) => channels.pay({ invoice: String(message.invoice), receipt: message.receipt ?? null }),

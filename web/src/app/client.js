@@ -368,6 +368,14 @@ export class Client {
     return this.#owner.call('channelOpen', { sats, pushSats, shutdownScript, spendableSats });
   }
 
+  /**
+   * Asks the hub to fund a channel of `sats` to us (to receive), closing to `shutdownScript`
+   * (hex): resolves once asked; the owner's status (`ask`) and the channel's record tell the rest.
+   */
+  channelAsk({ sats, shutdownScript }) {
+    return this.#owner.call('channelAsk', { sats, shutdownScript });
+  }
+
   /** Signs the funding payment in this tab's signer (the wallet's key) and hands it to the owner, which broadcasts it once the hub signed. */
   async channelFund({ id, network, unsigned, vout }) {
     if (!this.#unlocked) throw new KeystoreError('locked', 'unlock your key to fund the channel');

@@ -6,7 +6,7 @@
 import { checkResolution, checkRevokedRecord, MAX_REVOKED_RECORDS } from './resolution.js';
 
 /** Where a channel of this browser is, as the page shows it. */
-export const CHANNEL_STAGES = ['opening', 'funding_needed', 'funding_signing', 'funding_broadcast', 'confirming',
+export const CHANNEL_STAGES = ['opening', 'funding_needed', 'funding_signing', 'funding_broadcast', 'accepting', 'confirming',
   'ready', 'closing', 'closed', 'failed'];
 export const PAYMENT_STATUSES = ['pending', 'paid', 'failed'];
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -37,7 +37,8 @@ const isMsat = (v) => typeof v === 'string' && /^\d{1,22}$/.test(v) && BigInt(v)
 /**
  * A stored channel: {id (its temporary_channel_id, the key), stage, state (the wasm machine's
  * bytes), seed {nonce, ciphertext} (the channel's 32-byte seed sealed under the device key),
- * fundingSats, network, createdAt, minimumDepth, funding? {script, sats, txid?, vout?,
+ * fundingSats, network, createdAt, minimumDepth, fundee? (true: the hub funded it on our
+ * request, hub_open.js; its funding has no script nor transaction here), funding? {script?, sats, txid?, vout?,
  * transaction?, unsigned?, height? (the block that confirmed it: spends are looked for from there)}, closing? {tx, txid, ourSats, broadcast, problem?} (the cooperative close's
  * transaction signed by both, what it pays this wallet, whether the node took it), message?
  * (the hub's last warning or error), spentBy? {txid, kind: cooperative|unilateral, height} (the
@@ -55,9 +56,11 @@ export function checkChannel(record) {
   if (typeof record.network !== 'string') fail('bad network');
   if (!Number.isSafeInteger(record.createdAt)) fail('bad createdAt');
   if (!Number.isInteger(record.minimumDepth) || record.minimumDepth < 0 || record.minimumDepth > 144) fail('bad minimum depth');
+  if (record.fundee !== undefined && typeof record.fundee !== 'boolean') fail('bad fundee');
   if (record.funding !== undefined) {
     const f = record.funding;
-    if (!f || typeof f.script !== 'string' || !/^[0-9a-f]{2,200}$/.test(f.script) || !Number.isSafeInteger(f.sats)) fail('bad funding');
+    if (!f || !Number.isSafeInteger(f.sats)) fail('bad funding');
+    if ((f.script !== undefined || !record.fundee) && (typeof f.script !== 'string' || !/^[0-9a-f]{2,200}$/.test(f.script))) fail('bad funding');
     if (f.txid !== undefined && !HEX64.test(f.txid)) fail('bad funding txid');
     if (f.vout !== undefined && (!Number.isInteger(f.vout) || f.vout < 0)) fail('bad funding vout');
     if (f.transaction !== undefined && !isBytes(f.transaction, 10, 400000)) fail('bad funding transaction');
@@ -237,7 +240,7 @@ export function payeeChannelOf(decoded) {
 
 // --- the hub's binary frames (docs/protocol.md "Channels": version, channel_id, BOLT-1 message)
 
-export const MESSAGE = { warning: 1, error: 17, hubChallenge: 55923 };
+export const MESSAGE = { warning: 1, error: 17, openChannel: 32, hubChallenge: 55923 };
 
 /** {channelId (hex), type} of a frame, or null if it is too short to be one. */
 export function frameHeader(frame) {

@@ -15,10 +15,13 @@
 // channel_reestablish for each stored channel.
 import { chainHash, checkFundingAmount, closingRecord, droppedAdds, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
-import { checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend } from './resolution.js';
+import {
+  cheaterHtlcTxs, checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend, withCheaterHtlcTx,
+} from './resolution.js';
 import { commit, pruneInvoices, putMeta, readChannelData, readMeta } from './store.js';
 import { channelWatches, withFundingHeight } from './watches.js';
 import { tipInvoiceFields } from './invoice_request.js';
+import { acceptArgs, checkAskAmount, forgottenByHub, fundeeFunding, ownTerms, refusalSentence } from './hub_open.js';
 import { INVOICE_KEEPING, invoicesToPrune, pendingHashes, roomForUnpaid } from './invoice_pruning.js';
 import { getTx, readChain } from '../wallet/store.js';
 
@@ -32,6 +35,10 @@ const ZERO_ID = '0'.repeat(64);
 // The hub's to_local on a revoked commitment is locked this long: how long this browser may
 // stay offline and still punish it (the most the hub accepts; docs/channels.md "Remaining risk").
 const TO_SELF_DELAY = 2016;
+// How long a request for a channel (hub_open_request) waits for the hub's open_channel.
+const ASK_TIMEOUT_MS = 20000;
+// Stages before the hub keeps anything of a channel: a closed connection ends them.
+const UNKNOWN_TO_HUB = ['opening', 'funding_needed', 'accepting'];
 
 const hex = (bytes) => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 const unhex = (text) => new Uint8Array(text.match(/../g).map((h) => parseInt(h, 16)));
@@ -53,6 +60,7 @@ export class ChannelSync {
   #url = null;
   #reconnect = null;
   #serial = Promise.resolve();
+  #asking = null;          // our hub_open_request waiting for the hub's open_channel: {sats, shutdownScript, network, timer}
   #pruneTimer = null;
   hub = null;              // NIP-11 {fees, channels} of the relay, or null
   // NIP-01 text frames on the hub connection (the tip invoice exchange, invoice_exchange.js):
@@ -90,7 +98,7 @@ export class ChannelSync {
         const seed = await this.#unseal(record);
         this.#datt.channel.info(record.state);   // the stored bytes parse (they are untrusted)
         this.#seeds.set(record.id, seed);
-        if (record.stage === 'opening' || record.stage === 'funding_needed') {
+        if (UNKNOWN_TO_HUB.includes(record.stage)) {
           // Opened on a connection of the last worker: the hub kept nothing of it.
           await commit(this.#db, { channel: { ...record, stage: 'failed', message: 'the app closed before the channel was funded' } });
           continue;
@@ -211,12 +219,13 @@ export class ChannelSync {
 
   /** Channels the hub knows (their funding_created went out) that are not closed. */
   #live() {
-    return [...this.#channels.values()].filter((r) => !['opening', 'funding_needed', 'closed', 'failed'].includes(r.stage));
+    return [...this.#channels.values()].filter((r) => ![...UNKNOWN_TO_HUB, 'closed', 'failed'].includes(r.stage));
   }
 
   async #onClose() {
+    if (this.#asking) this.#askEnded({ stage: 'refused', message: 'The connection to the hub closed before it answered: ask again.' });
     for (const record of [...this.#channels.values()]) {
-      if (record.stage === 'opening' || record.stage === 'funding_needed') {
+      if (UNKNOWN_TO_HUB.includes(record.stage)) {
         // The hub keeps nothing of a channel before funding_created: open again.
         await this.#save({ ...record, stage: 'failed', message: 'the connection to the hub closed before the channel was funded' });
         continue;
@@ -241,16 +250,36 @@ export class ChannelSync {
       await this.#checkConfirmations();
       return;
     }
+    if (header.type === MESSAGE.openChannel) {
+      await this.#accept(frame, header.channelId);
+      return;
+    }
     const record = this.#recordOf(header.channelId);
     if (header.type === MESSAGE.warning || header.type === MESSAGE.error) {
-      const text = `${header.type === MESSAGE.error ? 'The hub refused' : 'The hub warns'}: ${frameText(frame)}`;
-      if (record) await this.#save({ ...record, message: text });
-      else this.#setStatus({ message: text });
+      await this.#onWarning(record, frameText(frame), header.type === MESSAGE.error);
       return;
     }
     if (!record) return;
     await this.#step(record, (state, seed) => this.#datt.channel.receive(state, seed, frame));
     if (record.stage === 'confirming') await this.#checkConfirmations();   // the link may be reestablished now
+  }
+
+  async #onWarning(record, said, isError) {
+    if (record && forgottenByHub(record, said)) {
+      await this.#save({ ...record, stage: 'failed', message: 'The hub forgot this channel before funding it (our signature '
+        + 'never reached it): nothing was funded; ask again.' });
+      return;
+    }
+    if (record?.stage === 'failed') return;
+    if (record?.stage === 'accepting') {
+      // The hub gave up its side before funding_created (e.g. its wallet could not fund it): nothing is left of it.
+      await this.#save({ ...record, stage: 'failed', message: refusalSentence(said).sentence });
+      return;
+    }
+    const text = `${isError ? 'The hub refused' : 'The hub warns'}: ${said}`;
+    if (record) await this.#save({ ...record, message: text });
+    else if (this.#asking) this.#askEnded({ stage: 'refused', ...refusalSentence(said) });
+    else this.#setStatus({ message: text });
   }
 
   #recordOf(channelId) {
@@ -285,6 +314,13 @@ export class ChannelSync {
       throw error;
     }
     const next = { ...record, state: step.state };
+    const funded = next.stage === 'accepting' && fundeeFunding(this.#datt.channel.info(step.state));
+    if (funded) {
+      // The hub's funding_created taken: funding_signed goes out once this is committed.
+      next.stage = 'confirming';
+      next.confirmations = 0;
+      next.funding = funded;
+    }
     const payments = [...(extra.payments ?? [])];
     const invoices = [...(extra.invoices ?? [])];
     const followUps = [];
@@ -342,6 +378,7 @@ export class ChannelSync {
     }
     await this.#save(next, { invoices, payments });
     this.#send(step.frames);
+    if (funded) await this.#watchFundings();
     for (const followUp of followUps) await followUp();
     const current = this.#channels.get(next.id);
     if (this.#datt.channel.info(current.state).has_changes_to_sign) {
@@ -392,11 +429,12 @@ export class ChannelSync {
   }
 
   async #checkConfirmations() {
-    for (const record of [...this.#channels.values()]) {
-      if (record.stage !== 'confirming' || record.readySent) continue;
-      const tx = await getTx(this.#walletDb, record.funding.txid);
+    for (const stored of [...this.#channels.values()]) {
+      if (stored.stage !== 'confirming' || stored.readySent) continue;
+      const height = await this.#fundingHeight(stored);
+      const record = this.#channels.get(stored.id);   // with the height #fundingHeight may have stored
       const chain = await readChain(this.#walletDb, record.network);
-      const confirmations = tx?.status === 'confirmed' && chain ? chain.height - tx.height + 1 : 0;
+      const confirmations = Number.isInteger(height) && chain ? chain.height - height + 1 : 0;
       // channel_ready only on a reestablished link (LinkState kConnected = 0): before, the
       // machine refuses it (channel_not_connected); the next frame or block tries again.
       const linked = this.#ws?.readyState === WebSocket.OPEN && this.#datt.channel.info(record.state).link === 0;
@@ -407,6 +445,76 @@ export class ChannelSync {
         await this.#save({ ...record, confirmations });
       }
     }
+  }
+
+  // The block of a channel's funding: the wallet's record of its own payment; the hub's
+  // funding (fundee) is proven by its merkle proof against the wallet's chain, then stored.
+  async #fundingHeight(record) {
+    if (!record.fundee) {
+      const tx = await getTx(this.#walletDb, record.funding.txid);
+      return tx?.status === 'confirmed' ? tx.height : null;
+    }
+    if (Number.isInteger(record.funding.height)) return record.funding.height;
+    const height = await this.#wallet.provenHeight(record.funding.txid).catch(() => null);
+    if (!Number.isInteger(height)) return null;
+    await this.#save({ ...this.#channels.get(record.id), funding: { ...record.funding, height } });
+    await this.#watchFundings();
+    return height;
+  }
+
+  // --- asking the hub for a channel to receive (hub_open.js) -------------------------------
+
+  /** hub_open_request for `sats`: the hub answers with open_channel (#accept) or a refusal, within ASK_TIMEOUT_MS. */
+  ask({ sats, shutdownScript, network }) {
+    return this.#queue(async () => {
+      await this.#load();
+      if (!this.hub) throw new Error('this relay is not a channel hub');
+      if (this.#ws?.readyState !== WebSocket.OPEN) throw new Error('not connected to the hub: wait for the connection');
+      if (this.#asking) throw new Error('The hub has not answered the last request yet.');
+      const checked = checkAskAmount(String(sats), { minSats: this.hub.channels.min_funding_sats, maxSats: this.hub.channels.max_funding_sats });
+      if (checked.error) throw new Error(checked.error);
+      if (!/^[0-9a-f]{44,68}$/.test(shutdownScript)) throw new Error('bad closing script');
+      const timer = setTimeout(() => this.#queue(() => this.#asking?.timer === timer &&
+        this.#askEnded({ stage: 'timeout', message: `The hub did not answer within ${ASK_TIMEOUT_MS / 1000} s: ask again later.` })),
+      ASK_TIMEOUT_MS);
+      this.#asking = { sats: checked.sats, shutdownScript, network, timer };
+      this.#setStatus({ ask: { stage: 'asked', sats: checked.sats } });
+      this.#send([this.#datt.channel.openRequest(checked.sats)]);
+      return { sats: checked.sats };
+    });
+  }
+
+  #askEnded(ask) {
+    clearTimeout(this.#asking?.timer);
+    const sats = this.#asking?.sats;
+    this.#asking = null;
+    this.#setStatus({ ask: ask && { sats, ...ask } });
+  }
+
+  /**
+   * The hub's open_channel: only as the answer to our request (any other is ignored). The
+   * accepted state is committed before accept_channel is sent; the hub's funding_created
+   * then comes through #onFrame (#step stores the funding before funding_signed goes out).
+   */
+  async #accept(frame, temporaryId) {
+    const asking = this.#asking;
+    if (!asking) return;   // nobody asked: not a channel of ours
+    const seed = random(32);
+    let step;
+    try {
+      step = this.#datt.channel.accept(seed, acceptArgs({ sats: asking.sats, shutdownScript: asking.shutdownScript,
+        chainHash: chainHash(this.#datt.bitcoin.network(asking.network).genesisHash), minimumDepth: this.hub.channels.minimum_depth,
+        toSelfDelay: TO_SELF_DELAY, closingFees: CLOSING_FEES }), frame);
+    } catch (error) {
+      this.#askEnded({ stage: 'refused', message: `The hub's proposal was not acceptable: ${error.code ? `${error.code}: ` : ''}${error.message}` });
+      return;
+    }
+    const record = { id: temporaryId, stage: 'accepting', fundee: true, state: step.state, seed: await this.#seal(seed, temporaryId),
+      fundingSats: asking.sats, pushSats: 0, network: asking.network, createdAt: Date.now(), minimumDepth: this.hub.channels.minimum_depth };
+    this.#seeds.set(temporaryId, seed);
+    this.#askEnded(null);
+    await this.#save(record);
+    this.#send(step.frames);
   }
 
   // --- requests from the tabs (worker.js handlers) -----------------------------------------
@@ -433,12 +541,9 @@ export class ChannelSync {
       const seed = random(32);
       const id = hex(random(32));
       const step = this.#datt.channel.open(seed, {
+        ...ownTerms(checked.sats, shutdownScript, { toSelfDelay: TO_SELF_DELAY, closingFees: CLOSING_FEES }),
         chain_hash: chainHash(this.#datt.bitcoin.network(network).genesisHash), temporary_channel_id: id,
-        funding_sats: checked.sats, push_msat: push * 1000n, feerate_per_kw: FEERATE_PER_KW, dust_limit_sats: 546,
-        max_htlc_value_in_flight_msat: BigInt(checked.sats) * 1000n,
-        channel_reserve_sats: Math.max(546, Math.floor(checked.sats / 100)), htlc_minimum_msat: 1n, to_self_delay: TO_SELF_DELAY,
-        max_accepted_htlcs: 30, shutdown_script: shutdownScript, closing_min_fee_sats: CLOSING_FEES.min,
-        closing_max_fee_sats: CLOSING_FEES.max,
+        funding_sats: checked.sats, push_msat: push * 1000n, feerate_per_kw: FEERATE_PER_KW,
       });
       const record = { id, stage: 'opening', state: step.state, seed: await this.#seal(seed, id), fundingSats: checked.sats,
         pushSats: Number(push), network, createdAt: Date.now(), minimumDepth: this.hub.channels.minimum_depth };
@@ -622,15 +727,28 @@ export class ChannelSync {
   /**
    * The bridge's `spend` of a watched outpoint: a funding output (our closing transaction, or
    * the hub's commitment: resolved, the resolution stored, then broadcast), or an input of a
-   * transaction of a resolution (ours mined, or another took it).
+   * transaction of a resolution (ours mined, or another took it: the hub's HTLC tx of its
+   * revoked commitment is resolved again, stored, then what it gives is broadcast).
    */
   onFundingSpend(event) {
     return this.#queue(async () => {
       const o = event.outpoint;
       if (typeof event.txid !== 'string' || !/^[0-9a-f]{64}$/.test(event.txid) || !o) return;
+      let retaken = false;
       for (const record of [...this.#channels.values()]) {
-        const next = record.resolution && resolutionSpend(record.resolution, event);
-        if (next) await this.#save({ ...record, resolution: next });
+        let next = record.resolution && resolutionSpend(record.resolution, event);
+        const htlcTxs = next && cheaterHtlcTxs(record.resolution, event);
+        if (htlcTxs) {
+          const again = this.#resolveCheaterTx(record, next, event, htlcTxs);
+          retaken = retaken || !again.message;
+          next = again.resolution;
+          if (again.message) await this.#save({ ...record, message: again.message });
+        }
+        if (next) await this.#save({ ...this.#channels.get(record.id), resolution: next });
+      }
+      if (retaken) {
+        await this.#broadcastResolutions();
+        await this.#watchFundings();
       }
       const record = [...this.#channels.values()].find((r) => r.funding?.txid === o.txid && r.funding?.vout === o.vout);
       if (!record) return;
@@ -658,18 +776,39 @@ export class ChannelSync {
     try {
       const info = this.#datt.channel.info(record.state);
       const { invoices } = await readChannelData(this.#db);
-      const resolved = this.#datt.channel.resolve(record.state, this.#seeds.get(record.id), {
-        sweep_script: hex(this.#wallet.addresses().receive.scriptPubKey),
-        feerate_per_kw: FEERATE_PER_KW,
+      const resolved = this.#datt.channel.resolve(record.state, this.#seeds.get(record.id), this.#resolveArgs(record, {
         preimages: invoices.filter((i) => i.channelId === info.channel_id).map((i) => i.preimage),
-        revoked: record.revoked ?? [],
-      }, unhex(event.tx));
+      }), unhex(event.tx));
       if (resolved.spend_txid !== event.txid) throw new Error(`the relay's bytes are transaction ${resolved.spend_txid}, not ${event.txid}`);
-      const inputsOf = (txHex) => this.#datt.bitcoin.decodeTransaction(unhex(txHex), record.network).vin
-        .map((i) => ({ txid: i.txid, vout: i.vout }));
-      return { ...record, resolution: resolutionRecord(resolved, event.height, inputsOf) };
+      return { ...record, resolution: resolutionRecord(resolved, event.height, this.#inputsOf(record), event.tx) };
     } catch (error) {
       return { ...record, message: `Resolving the hub's close: ${error.code ? `${error.code}: ` : ''}${error.message}` };
+    }
+  }
+
+  // datt.channel.resolve's args: our wallet's receive script, the revoked records kept, and `extra`.
+  #resolveArgs(record, extra) {
+    return { sweep_script: hex(this.#wallet.addresses().receive.scriptPubKey), feerate_per_kw: FEERATE_PER_KW,
+      revoked: record.revoked ?? [], ...extra };
+  }
+
+  // A transaction's inputs [{txid, vout}], decoded by the wasm module.
+  #inputsOf(record) {
+    return (txHex) => this.#datt.bitcoin.decodeTransaction(unhex(txHex), record.network).vin
+      .map((i) => ({ txid: i.txid, vout: i.vout }));
+  }
+
+  // The hub's HTLC txs of its revoked commitment (`htlcTxs`, cheaterHtlcTxs) beat our justice
+  // tx: {resolution} with the justice tx without their outputs and each one's
+  // revoked_htlc_sweep added (`next`: the resolution with the justice tx lost), or {resolution:
+  // next, message} when the resolver refuses (the HTLC tx's output is then not taken).
+  #resolveCheaterTx(record, next, event, htlcTxs) {
+    try {
+      const resolved = this.#datt.channel.resolve(record.state, this.#seeds.get(record.id),
+        this.#resolveArgs(record, { htlc_txs: htlcTxs }), unhex(record.resolution.spendTx));
+      return { resolution: withCheaterHtlcTx(next, resolved, event, this.#inputsOf(record)) };
+    } catch (error) {
+      return { resolution: next, message: `Taking the hub's HTLC tx ${event.txid}: ${error.code ? `${error.code}: ` : ''}${error.message}` };
     }
   }
 

@@ -5,6 +5,7 @@
 // tab's worker (channels/sync.js), which alone holds the channels' seeds and signs.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkFundingAmount, formatMsat, invoiceSummary, parseInvoiceAmount, payeeChannelOf } from '../channels/records.js';
+import { checkAskAmount, defaultAskSats } from '../channels/hub_open.js';
 import { resolutionSummary } from '../channels/resolution.js';
 import { openChannelDatabase, readChannelData } from '../channels/store.js';
 import { spendableCoins, summarize } from '../wallet/records.js';
@@ -61,6 +62,7 @@ const STAGE_TEXT = {
   funding_needed: 'Paying the funding transaction from your wallet…',
   funding_signing: 'Waiting for the hub to sign its side before broadcasting…',
   funding_broadcast: 'Broadcasting the funding payment…',
+  accepting: 'The hub proposed the channel and you accepted: waiting for the hub to fund it…',
   closed: 'Closed.',
   failed: 'Not opened.',
 };
@@ -108,7 +110,8 @@ function CloseChannel({ channel }) {
     return html`<p><button data-testid="channel-close" onClick=${() => setAsking(true)}>Close channel</button></p>`;
   }
   return html`<div class="notice" data-testid="channel-close-confirm">
-    <p>Close this channel? Your ${formatMsat(local)} go back to your wallet on chain (less the closing fee, whole sats),
+    <p>Close this channel? Your ${formatMsat(local)} go back to your wallet on chain (${channel.fundee ? 'whole sats: the hub pays the closing fee'
+      : 'less the closing fee, whole sats'}),
       once the hub agrees and the closing transaction confirms. The hub must be online for this.</p>
     <p><button class="primary" data-testid="channel-close-yes" disabled=${action.busy} onClick=${close}>Yes, close it</button>
       <button data-testid="channel-close-cancel" disabled=${action.busy} onClick=${() => setAsking(false)}>Cancel</button></p>
@@ -154,11 +157,14 @@ function Channel({ channel, wallet }) {
     const left = Math.max(0, channel.minimumDepth - have);
     stage = left > 0 ? `Waiting for ${left} confirmation${left === 1 ? '' : 's'} of the funding payment (${have} of ${channel.minimumDepth}).`
       : 'Confirmed: waiting for the hub to say the channel is ready…';
+    if (channel.fundee && have === 0) stage = `The hub funded the channel: waiting for its funding transaction to be in a block (${channel.minimumDepth} confirmation${channel.minimumDepth === 1 ? '' : 's'} needed).`;
   }
   const unilateral = channel.spentBy?.kind === 'unilateral';
   return html`<section class="card" data-testid="channel" data-stage=${channel.stage} data-id=${channel.id}
     data-spent=${channel.spentBy?.kind ?? ''}>
     <h2>Channel of ${channel.fundingSats.toLocaleString('en')} sats</h2>
+    ${channel.fundee && html`<p class="muted" data-testid="channel-fundee">Funded by the hub, for receiving: your side starts at 0 and
+      grows when you are paid; the hub pays the closing fee.</p>`}
     ${channel.damaged && html`<p class="banner warning">This channel's stored state does not parse: ${channel.damaged}</p>`}
     ${unilateral && html`<p class="banner warning" data-testid="channel-unilateral">The hub closed this channel on chain by
       itself (transaction <code>${channel.spentBy.txid}</code>${channel.spentBy.height === null ? ', not yet in a block' : ''}),
@@ -208,6 +214,39 @@ function OpenForm({ hub, wallet }) {
       <button class="primary" type="submit" data-testid="channel-open" disabled=${action.busy || !client.unlocked}>Open channel</button>
     </form>
     ${!client.unlocked && html`<p class="notice">Your key is locked: <a href=${accountHref()}>unlock it</a> to open a channel.</p>`}
+    <${ErrorLine} error=${action.error} />
+  </section>`;
+}
+
+// What the owner's worker says of our request to the hub (channels/sync.js `ask`).
+function askText(ask) {
+  if (ask.stage === 'asked') return `Asked the hub for a channel of ${ask.sats.toLocaleString('en')} sats: waiting for its answer…`;
+  return ask.sentence ?? ask.message;
+}
+
+/** Asks the hub to fund a channel to us, so that a person with no coins can be paid. */
+function AskForm({ hub, wallet, ask }) {
+  const client = useClient();
+  const [amount, setAmount] = useState(String(defaultAskSats(hub.channels)));
+  const [action, run, setError] = useAction();
+  const submit = (e) => {
+    e.preventDefault();
+    const checked = checkAskAmount(amount, { minSats: hub.channels.min_funding_sats, maxSats: hub.channels.max_funding_sats });
+    if (checked.error) return setError(checked.error);
+    return run(() => client.channelAsk({ sats: checked.sats, shutdownScript: hex(wallet.change.scriptPubKey) }));
+  };
+  const waiting = ask?.stage === 'asked';
+  return html`<section class="card" aria-labelledby="ask-title">
+    <h2 id="ask-title">Ask the hub for a channel to receive</h2>
+    <p class="muted">The hub funds the channel from its own wallet: it costs you nothing, your side starts at 0 and you can be
+      paid (tips) up to about the channel's size. It is usable after ${hub.channels.minimum_depth} confirmation(s); the hub may
+      refuse (its wallet, its limits).</p>
+    <form onSubmit=${submit} data-testid="channel-ask-form">
+      <label>Amount (sats) <input data-testid="channel-ask-amount" inputmode="numeric" value=${amount} onInput=${(e) => setAmount(e.target.value)} /></label>
+      <button class="primary" type="submit" data-testid="channel-ask" disabled=${action.busy || waiting}>Ask the hub for a channel to receive</button>
+    </form>
+    ${ask && html`<p class=${ask.stage === 'asked' ? 'muted' : 'error'} data-testid="channel-ask-status" data-stage=${ask.stage}
+      data-code=${ask.code ?? ''}>${askText(ask)}</p>`}
     <${ErrorLine} error=${action.error} />
   </section>`;
 }
@@ -315,11 +354,13 @@ export function ChannelsPage() {
     ${data.rejected > 0 && html`<p class="banner warning">${data.rejected} stored channel records were not valid and are not used.</p>`}
     <p class="muted" data-testid="hub-state" data-state=${status?.state ?? 'idle'}>Hub: ${status?.state ?? 'not connected yet'}${status?.message ? ` (${status.message})` : ''}.</p>
     ${hub && html`<p class="muted">Fees: ${hub.fees.base_msat} msat + ${hub.fees.proportional_millionths} per million of the amount.</p>`}
-    ${!data.wallet && html`<p class="notice"><a href="#/wallet">Set up your wallet</a> first: it funds the channel.</p>`}
+    ${!data.wallet && html`<p class="notice"><a href="#/wallet">Set up your wallet</a> first: it funds a channel you open, and your side of
+      any channel goes back to it when the channel closes.</p>`}
     ${data.channels.map((c) => html`<${Channel} key=${c.id} channel=${c} wallet=${data.wallet} />`)}
     ${ready && hub && html`<${Receive} data=${data} />`}
     ${ready && hub && html`<${Pay} data=${data} hub=${hub} channel=${ready} />`}
     <${Payments} payments=${data.payments} />
+    ${hub && data.wallet && !ready && !opening && html`<${AskForm} hub=${hub} wallet=${data.wallet} ask=${status?.ask} />`}
     ${hub && data.wallet && !ready && !opening && html`<${OpenForm} hub=${hub} wallet=${data.wallet} />`}
     <p class="muted">While it is open, the app watches each channel's funding output and says so if the hub closes a
       channel on its own, but it cannot yet sweep your side of such a close nor punish an old state the hub broadcasts:

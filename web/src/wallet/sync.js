@@ -261,27 +261,42 @@ export class WalletSync {
    * has at that height. True when it did.
    */
   async #confirm(txid) {
+    const block = await this.#provenBlock(txid);
+    return block ? confirmTx(this.#db, txid, block.height, block.hash) : false;
+  }
+
+  /**
+   * The height of the block holding `txid` (not the wallet's: a channel's funding that the
+   * hub paid, channels/sync.js), proven as #confirm proves the wallet's; null until it is.
+   */
+  async provenHeight(txid) {
+    this.#ready();
+    return (await this.#provenBlock(txid))?.height ?? null;
+  }
+
+  // {height, hash} of the block our verified chain has where the relay's merkle proof of
+  // `txid` says it is mined, or null (not mined, or the proof does not hold).
+  async #provenBlock(txid) {
     let reply;
     try {
       reply = await this.#relay.btc('proof', { txid });
     } catch {
-      return false;   // not mined yet (or the node cannot say)
+      return null;   // not mined yet (or the node cannot say)
     }
-    if (typeof reply.proof !== 'string' || !/^[0-9a-f]*$/.test(reply.proof) || reply.proof.length % 2) return false;
+    if (typeof reply.proof !== 'string' || !/^[0-9a-f]*$/.test(reply.proof) || reply.proof.length % 2) return null;
     let proof;
     try {
       proof = this.#datt.bitcoin.verifyMerkleProof(fromHex(reply.proof));
     } catch {
-      return false;
+      return null;
     }
-    if (!proof.matches.some((m) => m.txid === txid)) return false;
+    if (!proof.matches.some((m) => m.txid === txid)) return null;
     const height = reply.height;
-    if (!Number.isInteger(height)) return false;
+    if (!Number.isInteger(height)) return null;
     let chain = await readChain(this.#db, this.network);
     if (!chain || chain.height < height) chain = await this.syncHeaders();
     const ours = await readHeaderHash(this.#db, chain, height);
-    if (ours !== proof.blockHash) return false;
-    return confirmTx(this.#db, txid, height, proof.blockHash);
+    return ours === proof.blockHash ? { height, hash: proof.blockHash } : null;
   }
 
   /** Tries to confirm every pending transaction (after a new tip, a reload, a reorg). */
