@@ -25,7 +25,7 @@ constexpr uintmax_t kAnnouncedCheckBytes = 64 << 20;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 12> kMigrations = {
+constexpr std::array<const char*, 13> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -234,6 +234,19 @@ INSERT OR IGNORE INTO tags_by_key(name, value, created_at, id, event)
     SELECT name, value, created_at, id, event FROM tags ORDER BY name, value, created_at DESC, id;
 DROP TABLE tags;
 ALTER TABLE tags_by_key RENAME TO tags;
+)sql",
+    // Version 13: the receive addresses the hub's wallet gave out to channels' closes, and
+    // the operator's withdrawals, stored before they are broadcast. Tables, not a column,
+    // so that IF NOT EXISTS makes it idempotent as for version 7.
+    R"sql(
+CREATE TABLE IF NOT EXISTS hub_wallet_receive (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    next INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hub_wallet_txs (
+    txid BLOB PRIMARY KEY,
+    tx BLOB NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

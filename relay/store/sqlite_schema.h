@@ -116,6 +116,14 @@
 //   created_at and id). The migration rebuilds the table from the old one (docs/
 //   performance.md "Sixth pass").
 //
+// Version 13 adds (relay/hub/hub_wallet.h):
+//   hub_wallet_receive(id = 0, next): the receive indexes below `next` were given out as
+//       channels' closing (shutdown and sweep) addresses, each committed before the address
+//       is sent; only ever raised.
+//   hub_wallet_txs(txid, tx): the operator's withdrawals (POST /hub/wallet/withdraw),
+//       signed, stored with the coins they spend before they are broadcast (again at each
+//       start), deleted once the node has them in a block or refused them.
+//
 // Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
 // them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads
 // rows already in the order NIP-01 wants (newest first, ties by lowest id) and stops at the

@@ -289,13 +289,16 @@ class SqliteReader final : public StoreReader {
 
     Result<StoredWallet> hub_wallet() override {
         StoredWallet out;
-        auto seed = db_.prepare("SELECT seed, birth_height FROM hub_wallet WHERE id = 0", false);
+        auto seed = db_.prepare(
+            "SELECT seed, birth_height, (SELECT next FROM hub_wallet_receive WHERE id = 0) FROM hub_wallet WHERE id = 0",
+            false);
         if (!seed) return seed.error();
         int rc = seed->step();
         if (rc == SQLITE_ROW) {
             const ByteSpan bytes = seed->column_blob(0);
             out.seed = Bytes(bytes.begin(), bytes.end());
             out.birth_height = seed->column_int(1);
+            out.next_receive = seed->column_int(2);  // NULL (none given out yet) reads 0
         } else if (rc != SQLITE_DONE) {
             return sqlite::error(db_.get(), "hub wallet read failed");
         }
@@ -313,6 +316,13 @@ class SqliteReader final : public StoreReader {
             out.coins.push_back(std::move(coin));
         }
         if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub wallet coins read failed");
+        auto txs = db_.prepare("SELECT tx FROM hub_wallet_txs ORDER BY txid", false);
+        if (!txs) return txs.error();
+        while ((rc = txs->step()) == SQLITE_ROW) {
+            const ByteSpan tx = txs->column_blob(0);
+            out.txs.emplace_back(tx.begin(), tx.end());
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub wallet txs read failed");
         return out;
     }
 
@@ -596,6 +606,9 @@ struct WriterStatements {
     Statement put_wallet_seed;       // seed
     Statement put_wallet_coin;       // txid, vout, value, chain, idx, height, spent_by
     Statement delete_wallet_coin;    // txid, vout
+    Statement put_wallet_next_receive;  // next
+    Statement put_wallet_tx;         // txid, tx
+    Statement delete_wallet_tx;      // txid
     Statement put_funding_tx;        // channel_id, tx
     Statement delete_funding_tx;     // channel_id
 
@@ -662,6 +675,11 @@ struct WriterStatements {
              "INSERT OR REPLACE INTO hub_wallet_coins(txid, vout, value, chain, idx, height, spent_by) "
              "VALUES (?,?,?,?,?,?,?)"},
             {&s.delete_wallet_coin, "DELETE FROM hub_wallet_coins WHERE txid = ? AND vout = ?"},
+            {&s.put_wallet_tx, "INSERT OR REPLACE INTO hub_wallet_txs(txid, tx) VALUES (?, ?)"},
+            {&s.delete_wallet_tx, "DELETE FROM hub_wallet_txs WHERE txid = ?"},
+            {&s.put_wallet_next_receive,
+             "INSERT INTO hub_wallet_receive(id, next) VALUES (0, ?1) "
+             "ON CONFLICT(id) DO UPDATE SET next = max(next, ?1)"},
             {&s.put_funding_tx, "INSERT OR REPLACE INTO hub_funding_txs(channel_id, tx) VALUES (?,?)"},
             {&s.delete_funding_tx, "DELETE FROM hub_funding_txs WHERE channel_id = ?"},
         };
@@ -922,6 +940,25 @@ class SqliteStore final : public Store {
         s_.delete_wallet_coin.bind_int(2, command.vout);
         if (auto done = run(s_.delete_wallet_coin, "hub wallet coin delete"); !done) return done.error();
         return DeleteHubWalletCoin::Done{};
+    }
+
+    Result<PutHubWalletNextReceive::Done> apply(const PutHubWalletNextReceive& command) {
+        s_.put_wallet_next_receive.bind_int(1, command.next);
+        if (auto done = run(s_.put_wallet_next_receive, "hub wallet next receive write"); !done) return done.error();
+        return PutHubWalletNextReceive::Done{};
+    }
+
+    Result<PutHubWalletTx::Done> apply(const PutHubWalletTx& command) {
+        s_.put_wallet_tx.bind_blob_static(1, command.txid);
+        s_.put_wallet_tx.bind_blob_static(2, command.tx);
+        if (auto done = run(s_.put_wallet_tx, "hub wallet tx write"); !done) return done.error();
+        return PutHubWalletTx::Done{};
+    }
+
+    Result<DeleteHubWalletTx::Done> apply(const DeleteHubWalletTx& command) {
+        s_.delete_wallet_tx.bind_blob_static(1, command.txid);
+        if (auto done = run(s_.delete_wallet_tx, "hub wallet tx delete"); !done) return done.error();
+        return DeleteHubWalletTx::Done{};
     }
 
     Result<PutHubFundingTx::Done> apply(const PutHubFundingTx& command) {

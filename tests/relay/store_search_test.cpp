@@ -126,7 +126,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     raw_exec(path_, "DROP TABLE time_bounds; DROP TABLE hub_channels; DROP TABLE hub_forwards; "
                     "PRAGMA user_version = 3");
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 12);  // through 4, 5, 6, 7, 8, 9, 10, 11 and 12
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 4, 5, 6, 7, 8, 9, 10, 11, 12 and 13
     // One row per block of stored seqs, each the running maximum.
     EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM time_bounds"),
               raw_int(path_, "SELECT count(DISTINCT seq >> 10) FROM events"));
@@ -174,7 +174,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaNineMakesTheSearchIndexContentless) {
     ASSERT_EQ(raw_int(path_, content_table), 1);
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 12);  // through 10, 11 and 12
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 10, 11, 12 and 13
     EXPECT_EQ(raw_int(path_, content_table), 0);
     // FTS5's own rows: one per stored event with that token, none left over.
     const auto indexed = [&](const std::string& word) {
@@ -230,7 +230,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
               "SEARCH e USING INDEX events_by_pubkey_kind (pubkey=? AND kind=?)");
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 12);  // through 6, 7, 8, 9, 10, 11 and 12
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 6, 7, 8, 9, 10, 11, 12 and 13
     EXPECT_EQ(raw_int(path_,
                       "SELECT count(*) FROM sqlite_schema WHERE name = "
                       "'events_by_pubkey_kind'"),
