@@ -52,7 +52,10 @@ test('A pays B through the hub with wasm clients; the hub keeps exactly its fee;
   pay();
   // The add not yet signed is already an HTLC the channel holds (the web app keeps its preimage).
   assert.deepEqual(a.info().htlc_hashes, [decoded.payment_hash]);
-  await until([a, b], () => quiet(a) && quiet(b) && a.events.some((e) => e.type === 'htlc_fulfilled'), 'the payment');
+  // htlc_hashes reads both commitments: the hub's holds the HTLC until its revoke_and_ack
+  // arrives, which may be after A's own side is quiet; so the settled state is waited for.
+  const settled = (c) => quiet(c) && c.info().htlc_hashes.length === 0;
+  await until([a, b], () => settled(a) && settled(b) && a.events.some((e) => e.type === 'htlc_fulfilled'), 'the payment');
   assert.deepEqual(a.info().htlc_hashes, []);
   assert.deepEqual(b.info().htlc_hashes, []);
   assert.equal(a.events.find((e) => e.type === 'htlc_fulfilled').preimage, hex(b.preimage));
