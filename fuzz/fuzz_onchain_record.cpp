@@ -5,9 +5,11 @@
 //   - parse_onchain_record accepts or refuses with its documented codes only;
 //   - an accepted record respects the bounds (counts, transaction sizes, a spend height
 //     only with a spend, transactions only with a spend);
-//   - a version 2 record serializes back to exactly the input bytes (one encoding per
-//     record); a version 1 record (before the HTLC ids) has no ids and no failed_back, and
-//     serializes as version 2; either parses back to an equal record (round trip).
+//   - a version 3 record serializes back to exactly the input bytes (one encoding per
+//     record); a version 1 record (before the HTLC ids) has no ids and no failed_back, a
+//     version 1 or 2 record has no spend bytes and no cheater HTLC txs, and both serialize
+//     as version 3; every one parses back to an equal record (round trip);
+//   - stored spend bytes hash to the spend's txid; cheater HTLC txs come only with them.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -38,10 +40,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     DATT_FUZZ_CHECK(record->unresolved.size() <= datt::relay::hub::kMaxUnresolved);
     DATT_FUZZ_CHECK(!record->spend_height || record->spend_txid);
     DATT_FUZZ_CHECK(record->txs.empty() || record->spend_txid);
+    DATT_FUZZ_CHECK(!record->spend_tx || datt::bitcoin::txid(*record->spend_tx) == record->spend_txid);
+    DATT_FUZZ_CHECK(record->cheater_htlc_txs.empty() || record->spend_tx);
+    DATT_FUZZ_CHECK(record->cheater_htlc_txs.size() <= datt::relay::hub::kMaxRevokedHtlcs);
     const datt::Bytes again = datt::relay::hub::serialize_onchain_record(*record);
     if (data[0] == 1) {
         for (const auto& t : record->txs) DATT_FUZZ_CHECK(!t.resolution.htlc_id && !t.failed_back);
-        DATT_FUZZ_CHECK(again[0] == 2);
+    }
+    if (data[0] < 3) {
+        DATT_FUZZ_CHECK(!record->spend_tx && record->cheater_htlc_txs.empty());
+        DATT_FUZZ_CHECK(again[0] == 3);
     } else {
         DATT_FUZZ_CHECK(again == datt::Bytes(data, data + size));
     }

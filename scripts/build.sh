@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the native tree (core, CLI, tests, benchmarks), the wasm package and the web app.
+# Builds the native tree (core, CLI, tests, benchmarks unless DATT_BENCH=OFF), the wasm package
+# and the web app.
 #   scripts/build.sh            all three
 #   scripts/build.sh native     build/native only
 #   scripts/build.sh wasm       build/wasm only (package in build/wasm/dist/)
@@ -14,8 +15,12 @@ cd "$DATT_ROOT"
 build_native() {
     step "configuring the native build in build/native" \
          "a missing package: run 'npm run setup'; a CMake error in a folder: fix that CMakeLists.txt"
-    cmake -S . -B "$DATT_NATIVE_BUILD" -DCMAKE_BUILD_TYPE=Release
-    step "building native (core, CLI, tests, benchmarks)" "fix the compile error shown above"
+    # DATT_BENCH=ON or OFF: build the benchmarks or not (npm run bench sets ON, npm test
+    # OFF); unset, the build directory keeps its choice (ON in a new one).
+    local bench_choice=()
+    [[ -z ${DATT_BENCH:-} ]] || bench_choice=(-DDATT_BENCH="$DATT_BENCH")
+    cmake -S . -B "$DATT_NATIVE_BUILD" -DCMAKE_BUILD_TYPE=Release "${bench_choice[@]}"
+    step "building native (core, CLI, tests, benchmarks unless DATT_BENCH=OFF)" "fix the compile error shown above"
     cmake --build "$DATT_NATIVE_BUILD" -j2
 }
 

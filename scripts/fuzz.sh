@@ -18,7 +18,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$DATT_ROOT"
 
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
-FUZZ_BUILD="$DATT_ROOT/build/fuzz"
+FUZZ_BUILD="$DATT_FUZZ_BUILD"
 [[ $FUZZ_SECONDS =~ ^[1-9][0-9]*$ ]] || die "FUZZ_SECONDS must be a whole number of seconds, not '$FUZZ_SECONDS'"
 seed_flag=()
 if [[ -n ${FUZZ_SEED:-} ]]; then
@@ -32,11 +32,8 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1}"
 
 step "running setup" "see setup's message above"
 bash scripts/setup.sh
-step "configuring the fuzz build in build/fuzz (clang)" "run 'npm run setup' (installs clang)"
-CC=clang CXX=clang++ cmake -S . -B "$FUZZ_BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DDATT_FUZZ=ON -DDATT_TESTS=OFF -DDATT_BENCH=OFF
-step "building the fuzz targets" "fix the compile error shown above"
-cmake --build "$FUZZ_BUILD" -j2 --target datt_fuzzers
+step "building the fuzz targets (scripts/fuzz-build.sh)" "see the build's message above"
+bash scripts/fuzz-build.sh
 
 mapfile -t targets < <(find "$FUZZ_BUILD/fuzz" -maxdepth 1 -type f -name 'fuzz_*' -perm -u+x 2>/dev/null | sort)
 ((${#targets[@]} > 0)) || die "no fuzz_* programs in build/fuzz/fuzz (see fuzz/CMakeLists.txt)"

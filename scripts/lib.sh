@@ -13,6 +13,7 @@ DATT_NATIVE_BUILD="$DATT_ROOT/build/native"
 DATT_WASM_BUILD="$DATT_ROOT/build/wasm"
 DATT_WASM_DIST="$DATT_WASM_BUILD/dist"
 DATT_WEB_BUILD="$DATT_ROOT/build/web"
+DATT_FUZZ_BUILD="$DATT_ROOT/build/fuzz"
 # Emscripten's optimizer (used at -O1 and above) needs Debian's acorn module.
 DATT_EMSCRIPTEN_NODE_PATH="/usr/share/nodejs"
 

@@ -8,6 +8,7 @@ namespace datt::wasm {
 namespace {
 
 constexpr size_t kMaxRevokedHtlcs = 483;  // BOLT-2's max_accepted_htlcs, both ways
+constexpr size_t kMaxHtlcTxHex = 200'000;  // a 100,000-byte transaction, as the bridge's `spend` carries
 
 // An array member of `args`; absent is empty.
 Result<const json*> array_field(const json& args, const char* name) {
@@ -56,6 +57,25 @@ Result<channel::RemoteCommitmentRevoked> revoked_record(const json& r) {
     return out;
 }
 
+// The cheater's HTLC txs of its revoked commitment (hex), as seen on chain.
+Result<std::vector<bitcoin::Transaction>> htlc_txs_argument(const json& args) {
+    auto list = array_field(args, "htlc_txs");
+    if (!list) return list.error();
+    if ((*list)->size() > 2 * kMaxRevokedHtlcs) return bad_args("too many htlc_txs");
+    std::vector<bitcoin::Transaction> out;
+    for (const json& t : **list) {
+        if (!t.is_string() || t.get_ref<const std::string&>().size() > kMaxHtlcTxHex) {
+            return bad_args("htlc_txs must be hex strings");
+        }
+        auto raw = from_hex(t.get_ref<const std::string&>());
+        if (!raw) return bad_args("htlc_txs must be hex strings");
+        auto tx = bitcoin::parse_transaction(*raw);
+        if (!tx) return tx.error();
+        out.push_back(std::move(*tx));
+    }
+    return out;
+}
+
 }  // namespace
 
 json revoked_json(const channel::RemoteCommitmentRevoked& revoked) {
@@ -95,8 +115,11 @@ Result<json> resolve_spend(const channel::Channel& channel, const channel::Chann
         if (!record) return record.error();
         revoked.push_back(std::move(*record));
     }
+    auto htlc_txs = htlc_txs_argument(args);
+    if (!htlc_txs) return htlc_txs.error();
     const channel::ResolverInputs inputs{channel, secrets, revoked, preimages, *sweep_script, *feerate};
-    auto resolved = channel::resolve_funding_spend(inputs, spend);
+    auto resolved = htlc_txs->empty() ? channel::resolve_funding_spend(inputs, spend)
+                                      : channel::resolve_revoked_htlc_txs(inputs, spend, *htlc_txs);
     if (!resolved) return resolved.error();
     json txs = json::array();
     for (const channel::Resolution& r : resolved->to_broadcast) {

@@ -15,10 +15,14 @@ namespace datt::wasm {
 // the hub's own, revealed to punish it: not one of ours.
 json revoked_json(const channel::RemoteCommitmentRevoked& revoked);
 
-// args {sweep_script (hex), feerate_per_kw, preimages? [hex], revoked? [revoked_json]} and
-// the spending transaction -> {kind, spend_txid, commitment_number, to_broadcast: [{kind, tx,
-// txid, parent_txid, csv, cltv, sats}], unresolved: [output index]} (kinds as chain_watch's
-// log names them). Codes: channel_bad_args, tx_*, and the resolver's.
+// args {sweep_script (hex), feerate_per_kw, preimages? [hex], revoked? [revoked_json],
+// htlc_txs? [hex]} and the spending transaction -> {kind, spend_txid, commitment_number,
+// to_broadcast: [{kind, tx, txid, parent_txid, csv, cltv, sats}], unresolved: [output index]}
+// (kinds as chain_watch's log names them). With htlc_txs (the remote's HTLC txs of its
+// revoked commitment `spend`, mined before our justice tx): resolve_revoked_htlc_txs's answer,
+// the justice tx without their outputs and each one's revoked_htlc_sweep. Codes:
+// channel_bad_args, tx_*, and the resolver's (channel_not_revoked_commitment,
+// channel_not_an_htlc_tx).
 Result<json> resolve_spend(const channel::Channel& channel, const channel::ChannelSecrets& secrets,
                            const json& args, const bitcoin::Transaction& spend);
 

@@ -66,7 +66,8 @@ export class Channels {
   info(state) { return JSON.parse(unwrap(this.#core.channelInfo(state))); }
   /**
    * What to broadcast now that `tx` (Uint8Array) spent the funding output: args {sweep_script, feerate_per_kw,
-   * preimages?, revoked? (the `record`s of remote_commitment_revoked events)} (channel_resolve.h).
+   * preimages?, revoked? (the `record`s of remote_commitment_revoked events), htlc_txs? (hex: the remote's HTLC
+   * txs of its revoked commitment `tx`, mined before our justice tx)} (channel_resolve.h).
    */
   resolve(state, seed, args, tx) {
     return JSON.parse(unwrap(this.#core.channelResolve(state, seed, JSON.stringify(args), tx)));

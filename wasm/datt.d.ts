@@ -885,10 +885,14 @@ export class Channels {
   /**
    * The on-chain resolver (docs/channels.md "The resolver"): `tx` spent the channel's funding
    * output; what to broadcast, each from its earliest height (parent's block + max(csv, 1), and
-   * after cltv). Throws DattError channel_not_a_funding_spend, channel_bad_args, tx_*.
+   * after cltv). With `htlc_txs` (hex: the remote's HTLC txs of its revoked commitment `tx`,
+   * mined before our justice tx): the justice tx without their outputs and each one's
+   * revoked_htlc_sweep. Throws DattError channel_not_a_funding_spend, channel_bad_args, tx_*,
+   * channel_not_revoked_commitment, channel_not_an_htlc_tx.
    */
   resolve(state: Uint8Array, seed: Uint8Array, args: {
     sweep_script: string; feerate_per_kw: number; preimages?: string[]; revoked?: RevokedCommitmentRecord[];
+    htlc_txs?: string[];
   }, tx: Uint8Array): ChannelResolution;
 }
 

@@ -6,6 +6,7 @@
 #include "crypto/sha256.h"
 #include "engine/log.h"
 #include "hub/hub.h"
+#include "hub/revoked_htlc_txs.h"
 #include "util/hex.h"
 
 namespace datt::relay::hub {
@@ -19,6 +20,14 @@ namespace {
 constexpr size_t kClosingCounter = 9;  // broadcasts_[9]: cooperative closing transactions
 
 std::string txid_hex(const bitcoin::Transaction& tx) { return bitcoin::to_display_hex(bitcoin::txid(tx)); }
+
+// What the resolver is given for a channel (chain_watch.h, step 2); `preimages` and `revoked`
+// must outlive it.
+channel::ResolverInputs resolver_inputs(const channel::Channel& state, const channel::ChannelSecrets& secrets,
+                                        const std::vector<Hash256>& preimages,
+                                        const std::vector<channel::RemoteCommitmentRevoked>& revoked) {
+    return {state, secrets, revoked, preimages, state.local_shutdown_script, state.feerate_per_kw};
+}
 
 }  // namespace
 
@@ -90,6 +99,7 @@ void Hub::spend_seen(const SpendSeen& spend) {
     const Hash256 txid = bitcoin::txid(spend.tx);
     for (auto& [id, record] : onchain_) {
         bool changed = false;
+        bool justice_lost = false;  // to an HTLC tx of the cheater's, maybe (revoked_htlc_txs.h)
         for (OnchainTx& t : record.txs) {
             if (t.progress != TxProgress::kWaiting || !spend.height) continue;
             const bool spends_it = std::any_of(t.resolution.tx.inputs.begin(), t.resolution.tx.inputs.end(),
@@ -102,11 +112,13 @@ void Hub::spend_seen(const SpendSeen& spend) {
                           txid_hex(t.resolution.tx) + " is in block " + std::to_string(*spend.height));
             } else {
                 t.progress = TxProgress::kLost;
+                justice_lost = justice_lost || t.resolution.kind == ResolutionKind::kJustice;
                 log::warn("hub channel " + to_hex(id) + ": the output our " + resolution_kind_name(t.resolution.kind) +
                           " claims was spent by " + bitcoin::to_display_hex(txid));
             }
             changed = true;
         }
+        if (justice_lost && spend.outpoint.txid == record.spend_txid) take_cheater_htlc_tx(id, record, spend);
         if (changed) {
             put_onchain(out, id);
             broadcast_due(out, id);  // children of a confirmed transaction may be due now
@@ -134,10 +146,8 @@ void Hub::funding_spent(Out& out, Live& live, const SpendSeen& spend) {
         return;
     }
     const std::vector<Hash256> preimages = known_preimages(live);
-    const std::vector<channel::RemoteCommitmentRevoked>& revoked = revoked_[id];
-    const channel::ResolverInputs inputs{live.state, live.secrets, revoked, preimages,
-                                         live.state.local_shutdown_script, live.state.feerate_per_kw};
-    auto resolved = channel::resolve_funding_spend(inputs, spend.tx);
+    auto resolved = channel::resolve_funding_spend(resolver_inputs(live.state, live.secrets, preimages, revoked_[id]),
+                                                   spend.tx);
     record.spend_txid = txid;
     record.spend_height = spend.height;
     if (!resolved) {
@@ -152,6 +162,8 @@ void Hub::funding_spent(Out& out, Live& live, const SpendSeen& spend) {
             record.txs.push_back(OnchainTx{std::move(r), TxProgress::kWaiting, 0});
         }
         record.unresolved = resolved->unresolved;
+        // Resolved again if the cheater's HTLC txs beat our justice tx (revoked_htlc_txs.h).
+        if (resolved->kind == FundingSpendKind::kRevokedCommitment) record.spend_tx = spend.tx;
     }
     out.after.push_back([this, kind = static_cast<size_t>(record.spend_kind)] { ++spends_[kind]; });  // once stored
     log::info("hub channel " + to_hex(id) + ": funding spent by " + bitcoin::to_display_hex(txid) + " (" +
@@ -163,6 +175,30 @@ void Hub::funding_spent(Out& out, Live& live, const SpendSeen& spend) {
     detach_closed(out, live, id, "the channel's funding output was spent on chain");
     put_onchain(out, id);
     broadcast_due(out, id);
+}
+
+// A transaction in a block took an output of the revoked commitment from our justice tx: if
+// it is the cheater's HTLC tx, the record gets the justice tx without it and the sweep of its
+// output (revoked_htlc_txs.h), watched from here on; the caller stores the record, then
+// broadcasts what is due.
+void Hub::take_cheater_htlc_tx(const ChannelId& id, OnchainRecord& record, const SpendSeen& spend) {
+    auto live = channels_.find(id);
+    if (live == channels_.end() || !spend.height) return;
+    const std::vector<Hash256> preimages = known_preimages(live->second);
+    const size_t before = record.txs.size();
+    auto added = hub::take_cheater_htlc_tx(
+        record, resolver_inputs(live->second.state, live->second.secrets, preimages, revoked_[id]), spend.tx,
+        *spend.height);
+    if (!added) {
+        log::warn("hub channel " + to_hex(id) + ": " + bitcoin::to_display_hex(bitcoin::txid(spend.tx)) +
+                  " is not taken again: " + added.error().code + ": " + added.error().message);
+        return;
+    }
+    log::info("hub channel " + to_hex(id) + ": the cheater's HTLC tx " + bitcoin::to_display_hex(bitcoin::txid(spend.tx)) +
+              " beat our justice tx: " + std::to_string(*added) + " transaction(s) to take the rest");
+    for (size_t i = before; i < record.txs.size(); ++i) {
+        for (const bitcoin::TxIn& in : record.txs[i].resolution.tx.inputs) chain_->watch_spend(in.prevout, *spend.height);
+    }
 }
 
 // A new tip: what became due is broadcast, and what is due and not in a block yet again.
@@ -191,6 +227,9 @@ void Hub::broadcast_due(Out& out, const ChannelId& id) {
         if (t.progress != TxProgress::kWaiting) continue;
         std::optional<uint32_t> parent_height;
         if (t.resolution.parent_txid == *record.spend_txid) parent_height = record.spend_height;
+        for (const CheaterHtlcTx& c : record.cheater_htlc_txs) {
+            if (bitcoin::txid(c.tx) == t.resolution.parent_txid) parent_height = c.height;
+        }
         for (const OnchainTx& p : record.txs) {
             if (p.progress == TxProgress::kConfirmed && bitcoin::txid(p.resolution.tx) == t.resolution.parent_txid) {
                 parent_height = p.confirmed_height;

@@ -17,8 +17,11 @@
 // parent's height plus its CSV delay, its CLTV lock time) and again on every new block until
 // it is in one; its inputs are watched too, so the hub sees it confirm (kConfirmed, with the
 // height its children count from) or an input taken by another transaction (kLost: the
-// remote's claim, say). After a restart the stored records are loaded and what is due is
-// broadcast again.
+// remote's claim, say). When what took an input of our justice tx is the client's own
+// HTLC-timeout/-success of its revoked commitment, in a block, the record is resolved again
+// with it (revoked_htlc_txs.h: the commitment's bytes are kept in the record for this) and
+// stored before the rebuilt justice tx and the HTLC tx's sweep are broadcast. After a restart
+// the stored records are loaded and what is due is broadcast again.
 // The hub broadcasts the cooperative close's transaction itself once both signed it (the
 // ChannelClosed event), after the state that holds it is committed.
 // Funding height: recorded when the funding check first sees the output confirmed

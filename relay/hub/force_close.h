@@ -28,6 +28,8 @@
 //     output for that HTLC (trimmed as dust, or not in that commitment) once the commitment
 //     has hub_onchain_final_depth confirmations: no transaction of the resolution spends
 //     that HTLC and no output was left unresolved (the payee could still claim one);
+//   - failed back too when the hub's justice tx of the payee's revoked commitment took that
+//     HTLC's output and has hub_onchain_final_depth confirmations (by payment hash);
 //   - fulfilled as soon as a transaction spending one of the payee channel's HTLC outputs
 //     carries the preimage in its witness (htlc_outcome.h: the payee's HTLC-success or
 //     claim, in the mempool or a block): knowing the preimage earlier is only safer.

@@ -222,6 +222,7 @@ class Hub final : public ChannelService {
     void note_funding_height(Out& out, const Live& live, uint32_t confirmations);
     void spend_seen(const SpendSeen& spend);
     void funding_spent(Out& out, Live& live, const SpendSeen& spend);
+    void take_cheater_htlc_tx(const channel::ChannelId& id, OnchainRecord& record, const SpendSeen& spend);
     void chain_tick(Out& out);
     void broadcast_due(Out& out, const channel::ChannelId& id);
     void broadcast_closing(Out& out, const bitcoin::Transaction& closing_tx);

@@ -46,6 +46,15 @@ std::vector<FailBack> fail_backs(const OnchainRecord& record, std::span<const Of
             !final_at(t.confirmed_height, tip, final_depth)) {
             continue;
         }
+        if (t.resolution.kind == ResolutionKind::kJustice) {
+            // Every HTLC output of the payee's revoked commitment it took: none can pay the payee now.
+            for (size_t h = 0; h < htlcs.size(); ++h) {
+                if (taken[h] || !spends_htlc(t.resolution.tx, htlcs[h].payment_hash)) continue;
+                taken[h] = true;
+                out.push_back(FailBack{h, i});
+            }
+            continue;
+        }
         for (size_t h = 0; h < htlcs.size(); ++h) {
             if (taken[h] || !takes_back(t, htlcs[h])) continue;
             taken[h] = true;

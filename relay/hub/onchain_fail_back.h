@@ -8,6 +8,11 @@
 //     (onchain_record version 1) matches by payment hash (spends_htlc) and expiry (the
 //     lock time is the HTLC's cltv_expiry), one HTLC per transaction. A transaction already
 //     failed back (OnchainTx::failed_back) matches nothing;
+//   - taken by the hub's justice tx: the payee's revoked commitment was mined and our justice
+//     tx, confirmed with `final_depth` confirmations, spent the HTLC's output (matched by
+//     payment hash, spends_htlc: a justice tx takes several HTLCs, all failed back in the
+//     same round; an HTLC of that hash the payee claimed first revealed its preimage, which
+//     fulfils the payer instead). Before, the payer's HTLC waited for its own expiry;
 //   - without an output: the payee's commitment (kLocal/kRemoteCommitment) is final, no
 //     output of it is left unresolved, and no transaction of the record takes that HTLC
 //     (by id; by payment hash in a record without ids): it was trimmed as dust or not in

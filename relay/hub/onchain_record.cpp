@@ -6,7 +6,8 @@
 namespace datt::relay::hub {
 namespace {
 
-constexpr uint8_t kVersion = 2;
+constexpr uint8_t kVersion = 3;
+constexpr uint8_t kVersionWithoutSpendTx = 2;
 constexpr uint8_t kVersionWithoutHtlcIds = 1;
 constexpr uint8_t kHasHtlcId = 1;  // a transaction's flags
 constexpr uint8_t kFailedBack = 2;
@@ -21,7 +22,27 @@ constexpr uint8_t kHasSpendHeight = 4;
 
 Error invalid(const std::string& what) { return make_error("onchain_record_invalid", what); }
 
+void write_tx(ByteWriter& w, const bitcoin::Transaction& tx) {
+    const Bytes raw = bitcoin::serialize(tx);
+    w.write_u32_be(static_cast<uint32_t>(raw.size()));
+    w.write_bytes(raw);
+}
+
+Result<bitcoin::Transaction> read_tx(ByteReader& r) {
+    RECORD_TRY(length, r.read_u32_be());
+    if (length > kMaxOnchainTxBytes) return make_error("onchain_record_too_large", "a transaction too long");
+    RECORD_TRY(raw, r.read_span(length));
+    RECORD_TRY(tx, bitcoin::parse_transaction(raw));
+    // Stored bytes must be the transaction's own serialization (one encoding per record).
+    if (bitcoin::serialize(tx) != Bytes(raw.begin(), raw.end())) return invalid("a transaction not canonical");
+    return tx;
+}
+
 }  // namespace
+
+bool CheaterHtlcTx::operator==(const CheaterHtlcTx& other) const {
+    return height == other.height && bitcoin::serialize(tx) == bitcoin::serialize(other.tx);
+}
 
 bool OnchainTx::operator==(const OnchainTx& other) const {
     const channel::Resolution& a = resolution;
@@ -55,20 +76,49 @@ Bytes serialize_onchain_record(const OnchainRecord& record) {
         if (t.progress == TxProgress::kConfirmed) w.write_u32_be(t.confirmed_height);
         w.write_u8((t.resolution.htlc_id ? kHasHtlcId : 0) | (t.failed_back ? kFailedBack : 0));
         if (t.resolution.htlc_id) w.write_u64_be(*t.resolution.htlc_id);
-        const Bytes tx = bitcoin::serialize(t.resolution.tx);
-        w.write_u32_be(static_cast<uint32_t>(tx.size()));
-        w.write_bytes(tx);
+        write_tx(w, t.resolution.tx);
     }
     w.write_u16_be(static_cast<uint16_t>(record.unresolved.size()));
     for (uint32_t index : record.unresolved) w.write_u32_be(index);
+    w.write_u8(record.spend_tx ? 1 : 0);
+    if (record.spend_tx) write_tx(w, *record.spend_tx);
+    w.write_u16_be(static_cast<uint16_t>(record.cheater_htlc_txs.size()));
+    for (const CheaterHtlcTx& c : record.cheater_htlc_txs) {
+        w.write_u32_be(c.height);
+        write_tx(w, c.tx);
+    }
     return std::move(w).take();
 }
+
+namespace {
+
+// Version 3's tail: the spend's bytes and the cheater's HTLC txs.
+Status parse_cheater_txs(ByteReader& r, OnchainRecord& record) {
+    RECORD_TRY(has_spend_tx, r.read_u8());
+    if (has_spend_tx > 1) return invalid("unknown spend tx flag");
+    if (has_spend_tx) {
+        RECORD_TRY(tx, read_tx(r));
+        if (!record.spend_txid || bitcoin::txid(tx) != *record.spend_txid) return invalid("the spend's bytes are another tx");
+        record.spend_tx = std::move(tx);
+    }
+    RECORD_TRY(count, r.read_u16_be());
+    if (count > kMaxRevokedHtlcs) return make_error("onchain_record_too_large", "too many cheater HTLC txs");
+    if (count > 0 && !record.spend_tx) return invalid("cheater HTLC txs without the spend");
+    for (uint16_t i = 0; i < count; ++i) {
+        RECORD_TRY(height, r.read_u32_be());
+        RECORD_TRY(tx, read_tx(r));
+        record.cheater_htlc_txs.push_back(CheaterHtlcTx{std::move(tx), height});
+    }
+    return Ok{};
+}
+
+}  // namespace
 
 Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
     ByteReader r(bytes);
     OnchainRecord record;
     RECORD_TRY(version, r.read_u8());
-    if (version != kVersion && version != kVersionWithoutHtlcIds) {
+    if (version != kVersion && version != kVersionWithoutSpendTx && version != kVersionWithoutHtlcIds) {
         return invalid("unknown version " + std::to_string(version));
     }
     RECORD_TRY(flags, r.read_u8());
@@ -114,7 +164,7 @@ Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
             RECORD_TRY(height, r.read_u32_be());
             t.confirmed_height = height;
         }
-        if (version == kVersion) {
+        if (version != kVersionWithoutHtlcIds) {
             RECORD_TRY(tx_flags, r.read_u8());
             if (tx_flags & ~(kHasHtlcId | kFailedBack)) return invalid("unknown transaction flags");
             t.failed_back = (tx_flags & kFailedBack) != 0;
@@ -123,12 +173,7 @@ Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
                 t.resolution.htlc_id = htlc_id;
             }
         }
-        RECORD_TRY(length, r.read_u32_be());
-        if (length > kMaxOnchainTxBytes) return make_error("onchain_record_too_large", "a transaction too long");
-        RECORD_TRY(raw, r.read_span(length));
-        RECORD_TRY(tx, bitcoin::parse_transaction(raw));
-        // Stored bytes must be the transaction's own serialization (one encoding per record).
-        if (bitcoin::serialize(tx) != Bytes(raw.begin(), raw.end())) return invalid("a transaction not canonical");
+        RECORD_TRY(tx, read_tx(r));
         t.resolution.tx = std::move(tx);
         record.txs.push_back(std::move(t));
     }
@@ -137,6 +182,9 @@ Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
     for (uint16_t i = 0; i < unresolved; ++i) {
         RECORD_TRY(index, r.read_u32_be());
         record.unresolved.push_back(index);
+    }
+    if (version == kVersion) {
+        if (auto later = parse_cheater_txs(r, record); !later) return later.error();
     }
     if (auto end = r.expect_end(); !end) return end.error();
     return record;

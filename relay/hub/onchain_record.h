@@ -3,8 +3,8 @@
 // it is broadcast: the funding output's height, the transaction that spent it, and the
 // resolver's answer (channel/chain_resolver.h) with how far each transaction got.
 //
-// Stored layout (big-endian integers), version 2:
-//   u8  version = 2
+// Stored layout (big-endian integers), version 3:
+//   u8  version = 3
 //   u8  flags: bit 0 funding_height present, bit 1 spend present, bit 2 spend_height present
 //   [u32 funding_height]
 //   [32 spend_txid, u8 FundingSpendKind, u64 commitment_number]       (bit 1)
@@ -15,11 +15,16 @@
 //     u8 tx flags: bit 0 htlc_id present, bit 1 failed_back, [u64 htlc_id]   (version 2)
 //     u32 length, `length` bytes of the signed transaction (bitcoin::serialize)
 //   u16 m, then m times u32: the spend's outputs that may be ours and are not claimed
+//   u8 spend tx present (0 or 1; version 3), [u32 length, the spend's bytes]
+//   u16 k (version 3), then k times: u32 height, u32 length, the bytes of a cheater's HTLC tx
 // Version 1 (written before the HTLC ids) still loads: its transactions have no htlc_id
 // and none is failed_back (hub/onchain_fail_back.h then matches by payment hash and expiry).
+// Version 2 (written before the spend's own bytes were kept) loads without them: a revoked
+// commitment it recorded cannot be resolved again when the cheater's HTLC txs show up.
 // Stored bytes are untrusted (a damaged file): parse_onchain_record checks every field, the
-// counts (at most kMaxOnchainTxs, kMaxUnresolved) and each transaction's bytes
-// (parse_transaction, at most kMaxOnchainTxBytes), and that nothing follows.
+// counts (at most kMaxOnchainTxs, kMaxUnresolved, kMaxRevokedHtlcs cheater txs) and each
+// transaction's bytes (parse_transaction, at most kMaxOnchainTxBytes; the spend's must hash
+// to spend_txid), and that nothing follows.
 //
 // Error codes: onchain_record_invalid (a field out of range, unknown version or kind),
 // onchain_record_too_large (a count or a length over its bound), plus ByteReader's
@@ -40,6 +45,7 @@ namespace datt::relay::hub {
 inline constexpr size_t kMaxOnchainTxs = 2 * 483 + 4;  // two per HTLC, to_local, to_remote
 inline constexpr size_t kMaxUnresolved = 483 + 2;
 inline constexpr size_t kMaxOnchainTxBytes = 100'000;
+inline constexpr size_t kMaxRevokedHtlcs = 2 * 483;
 
 enum class TxProgress : uint8_t {
     kWaiting = 0,    // not in a block yet (broadcast when due, again on each new block)
@@ -57,6 +63,15 @@ struct OnchainTx {
     bool operator==(const OnchainTx& other) const;
 };
 
+// The remote's HTLC-timeout/-success of its revoked commitment, mined before our justice tx
+// took that output (hub/revoked_htlc_txs.h), and the block it is in: the parent of our
+// revoked_htlc_sweep.
+struct CheaterHtlcTx {
+    bitcoin::Transaction tx;
+    uint32_t height = 0;
+    bool operator==(const CheaterHtlcTx& other) const;
+};
+
 struct OnchainRecord {
     std::optional<uint32_t> funding_height;
     std::optional<Hash256> spend_txid;  // the transaction that spent the funding output
@@ -65,6 +80,10 @@ struct OnchainRecord {
     std::optional<uint32_t> spend_height;  // once in a block
     std::vector<OnchainTx> txs;
     std::vector<uint32_t> unresolved;
+    // The spend's own bytes, kept for a revoked commitment (the resolver needs them again
+    // when the cheater's HTLC txs show up), and those HTLC txs, in the order seen.
+    std::optional<bitcoin::Transaction> spend_tx;
+    std::vector<CheaterHtlcTx> cheater_htlc_txs;
     bool operator==(const OnchainRecord&) const = default;
 };
 
@@ -79,7 +98,6 @@ Bytes serialize_onchain_record(const OnchainRecord& record);
 //   u16 n (1..kMaxRevokedHtlcs), n times: u8 direction (0 offered, 1 received, the remote's
 //   view), u64 id, u64 amount msat, 32 payment_hash, u32 cltv_expiry
 // Error codes: onchain_record_invalid, onchain_record_too_large, truncated, trailing_bytes.
-inline constexpr size_t kMaxRevokedHtlcs = 2 * 483;
 Bytes serialize_revoked_commitment(const channel::RemoteCommitmentRevoked& revoked);
 [[nodiscard]] Result<channel::RemoteCommitmentRevoked> parse_revoked_commitment(ByteSpan bytes);
 

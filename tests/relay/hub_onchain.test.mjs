@@ -12,6 +12,12 @@
 //       and its to_remote sweep are mined: they spend exactly those outputs, whose values
 //       are the channel's balances less the commitment fee, to the hub's own script: the
 //       whole channel less four fees. A is told hub_channel_closed_onchain on reattaching.
+//   (f) The same cheat, and A's own HTLC-timeout of that commitment (at the HTLC's expiry)
+//       mined in the same block, while the relay is down: after the restart the hub's first
+//       justice tx is refused (its HTLC input is spent); it resolves again
+//       (relay/hub/revoked_htlc_txs.h): a justice tx of to_local alone and the timeout's
+//       output taken with the revocation key, mined with the to_remote sweep: the whole
+//       channel less the commitment's and the timeout's fees and the hub's three.
 //   (b)+(c) The hub offers B an HTLC (A pays B through the hub, B holds it); B closes alone
 //       with its commitment holding it. The hub sees the spend and stores its resolution; the
 //       relay is killed (SIGKILL) before the HTLC's expiry, restarted on the same database;
@@ -39,10 +45,11 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
 
   // An HTLC to a channel the hub does not have: added, committed, failed back. The
   // commitments holding it (both sides') are revoked on the way; the balances end where they were.
-  async function htlcFailedBack(c, sats) {
+  async function htlcFailedBack(c, sats, expiresIn = 100) {
+    const tip = await rig.height();
     c.take(datt.channel.addHtlc(c.state, c.seed, {
-      amount_msat: sats * 1000n, payment_hash: hex(randomBytes(32)), cltv_expiry: (await rig.height()) + 100, block_height: 0,
-      hop: { final: false, channel_id: hex(randomBytes(32)), amount_msat: 4000000n, cltv_expiry: (await rig.height()) + 50 },
+      amount_msat: sats * 1000n, payment_hash: hex(randomBytes(32)), cltv_expiry: tip + expiresIn, block_height: 0,
+      hop: { final: false, channel_id: hex(randomBytes(32)), amount_msat: 4000000n, cltv_expiry: tip + expiresIn / 2 },
     }));
     await until([c], () => c.events.some((e) => e.type === 'htlc_failed') && c.info().htlcs === 0 &&
       !c.info().has_changes_to_sign, 'the HTLC failed back');
@@ -267,5 +274,64 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     const fee = assertSweepFee(sweep, clientSats, 1);
     assert.equal(sweep.vout[0].valueSats, clientSats - fee);
     assert.equal(BigInt(resolved.to_broadcast[0].sats), clientSats - fee);
+  });
+
+  it('(f) A\'s HTLC-timeout of its revoked commitment mined before the justice tx: the hub takes the rest and its output', async () => {
+    const FUNDING = 500000n;
+    const PUSH_MSAT = 100000000n;
+    const a = await rig.fundedChannel('F', Number(FUNDING), PUSH_MSAT, rig.coins[3]);
+    const HTLC_SATS = 30000n;
+    const EXPIRES_IN = 20;
+    const expiry = (await rig.height()) + EXPIRES_IN;
+    await htlcFailedBack(a, HTLC_SATS, EXPIRES_IN);
+    const revoked = await rig.ask({ cmd: 'commitment', state: hex(a.htlcState), seed: hex(a.seed) });
+    assert.equal(revoked.htlc_timeouts.length, 1, 'A offered one HTLC');
+    const timeout = revoked.htlc_timeouts[0];
+    const toLocal = FUNDING - PUSH_MSAT / 1000n - HTLC_SATS - HTLC_COMMITMENT_FEE;
+    const toRemote = PUSH_MSAT / 1000n;
+    const toLocalIndex = revoked.outputs.findIndex((o) => BigInt(o.value) === toLocal);
+    const toRemoteIndex = revoked.outputs.findIndex((o) => BigInt(o.value) === toRemote);
+    assert.equal(BigInt(revoked.outputs[timeout.spends].value), HTLC_SATS);
+    const TIMEOUT_FEE = (FEERATE * 663n) / 1000n; // BOLT-3's HTLC-timeout weight
+    assert.equal(BigInt(timeout.outputs[0].value), HTLC_SATS - TIMEOUT_FEE);
+
+    // The relay goes down; A broadcasts its old commitment and, at the HTLC's expiry, its own
+    // HTLC-timeout of it, both mined before the hub can send anything.
+    await rig.mineTo(expiry);
+    await rig.relay.stop();
+    assert.equal(await rig.node.rpc('sendrawtransaction', [revoked.hex]), revoked.txid);
+    assert.equal(await rig.node.rpc('sendrawtransaction', [timeout.hex]), timeout.txid);
+    await rig.mine(1);
+    await rig.startRelay();
+
+    // Its first justice tx (to_local and the HTLC output) is refused; rebuilt without the
+    // HTLC output, with the to_remote sweep, and the timeout's output taken with the
+    // revocation key, at once (A would wait the hub's to_self_delay for it).
+    const taken = await rig.waitForSpends(revoked.txid, 3, 'the timeout, the justice tx and the to_remote sweep', 60000, 1);
+    const justice = taken.find((t) => t.vin.some((i) => i.vout === toLocalIndex));
+    const sweep = taken.find((t) => t.vin.some((i) => i.vout === toRemoteIndex));
+    assert.ok(justice && sweep && justice !== sweep, JSON.stringify(taken.map((t) => t.vin)));
+    assert.deepEqual(justice.vin.map((i) => i.vout), [toLocalIndex], 'the justice tx takes to_local alone');
+    const [htlcSweep] = await rig.waitForSpends(timeout.txid, 1, 'the sweep of the HTLC-timeout\'s output');
+    assert.deepEqual(htlcSweep.vin.map((i) => [i.txid, i.vout]), [[timeout.txid, 0]]);
+    const hubScript = justice.vout[0].scriptPubKey.hex;
+    for (const t of [justice, sweep, htlcSweep]) assert.deepEqual(t.vout.map((o) => o.scriptPubKey.hex), [hubScript]);
+    assert.notEqual(hubScript, openParams(1, 0n).shutdown_script);
+    const justiceFee = assertSweepFee(justice, toLocal, 1);
+    const sweepFee = assertSweepFee(sweep, toRemote, 1);
+    const htlcSweepFee = assertSweepFee(htlcSweep, HTLC_SATS - TIMEOUT_FEE, 1);
+    // The whole channel, less the commitment's and A's timeout's fees and the hub's three, is the hub's.
+    const hubGot = justice.vout[0].valueSats + sweep.vout[0].valueSats + htlcSweep.vout[0].valueSats;
+    assert.equal(hubGot, FUNDING - HTLC_COMMITMENT_FEE - TIMEOUT_FEE - justiceFee - sweepFee - htlcSweepFee);
+
+    await rig.mine(1);
+    await sleep(1500);
+    for (const [txid, vout] of [[revoked.txid, toLocalIndex], [revoked.txid, toRemoteIndex], [timeout.txid, 0]]) {
+      assert.equal(await rig.node.rpc('gettxout', [txid, vout, true]), null, `${txid}:${vout} is spent`);
+    }
+    const mined = (await rig.spendsOf(timeout.txid, 1)).concat(await rig.spendsOf(revoked.txid, 1)).map((t) => t.txid);
+    for (const t of [justice, sweep, htlcSweep]) assert.ok(mined.includes(t.txid), `${t.txid} mined`);
+    const m = await metrics(rig.relay.port);
+    assert.ok(metric(m, 'datt_hub_onchain_broadcasts_total{kind="revoked_htlc_sweep"}') >= 1);
   });
 });

@@ -71,7 +71,9 @@ TEST(OnchainRecord, AVersionOneRecordLoadsWithoutIds) {
     Bytes v1 = serialize_onchain_record(record);
     // Layout: version, flags, funding height (4), spend (32 + 1 + 8), spend height (4), count
     // (2); each transaction: kind, parent (32), csv (2), cltv (4), progress, height (4), then
-    // its flags byte (version 2 only), length (4) and bytes.
+    // its flags byte (version 2 on), length (4) and bytes; the unresolved outputs, then the
+    // tail of version 3 (no spend tx: 1 byte, no cheater HTLC txs: 2).
+    v1.resize(v1.size() - 3);
     v1[0] = 1;
     size_t at = 2 + 4 + 41 + 4 + 2;
     for (const OnchainTx& t : record.txs) {
@@ -83,6 +85,56 @@ TEST(OnchainRecord, AVersionOneRecordLoadsWithoutIds) {
     auto back = parse_onchain_record(v1);
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(*back, record);
+}
+
+// A revoked commitment's record keeps the spend's bytes and the cheater's HTLC txs (version 3).
+OnchainRecord revoked_record() {
+    OnchainRecord r = sample_record();
+    r.spend_kind = channel::FundingSpendKind::kRevokedCommitment;
+    r.spend_tx = sample_tx(0x77, 0x80000001);
+    r.spend_txid = bitcoin::txid(*r.spend_tx);
+    r.cheater_htlc_txs.push_back(CheaterHtlcTx{sample_tx(0x78, 0), 441});
+    r.cheater_htlc_txs.push_back(CheaterHtlcTx{sample_tx(0x79, 0), 460});
+    return r;
+}
+
+TEST(OnchainRecord, RoundTripsTheSpendAndTheCheatersHtlcTxs) {
+    const OnchainRecord record = revoked_record();
+    const Bytes bytes = serialize_onchain_record(record);
+    auto back = parse_onchain_record(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(*back, record);
+    ASSERT_EQ(back->cheater_htlc_txs.size(), 2u);
+    EXPECT_EQ(back->cheater_htlc_txs[1].height, 460u);
+    EXPECT_EQ(serialize_onchain_record(*back), bytes);
+    for (size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(parse_onchain_record(ByteSpan(bytes.data(), n)).ok());
+
+    OnchainRecord other = record;  // the spend's bytes must be the spend's
+    other.spend_txid->fill(0x11);
+    auto refused = parse_onchain_record(serialize_onchain_record(other));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "onchain_record_invalid");
+    OnchainRecord orphan = record;  // HTLC txs without the commitment they spend
+    orphan.spend_tx.reset();
+    refused = parse_onchain_record(serialize_onchain_record(orphan));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, "onchain_record_invalid");
+}
+
+// A record written before the spend's bytes were kept (version 2: no tail) still loads.
+TEST(OnchainRecord, AVersionTwoRecordLoadsWithoutTheSpend) {
+    const OnchainRecord record = sample_record();
+    Bytes v2 = serialize_onchain_record(record);
+    ASSERT_EQ(v2[0], 3);
+    // The tail: no spend tx (1 byte), no cheater HTLC txs (2 bytes).
+    ASSERT_EQ(Bytes(v2.end() - 3, v2.end()), (Bytes{0, 0, 0}));
+    v2.resize(v2.size() - 3);
+    v2[0] = 2;
+    auto back = parse_onchain_record(v2);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(*back, record);
+    EXPECT_FALSE(back->spend_tx.has_value());
+    EXPECT_EQ(serialize_onchain_record(*back)[0], 3);
 }
 
 TEST(OnchainRecord, EveryTruncationIsRefused) {
@@ -108,7 +160,7 @@ TEST(OnchainRecord, FieldsOutOfRangeAreRefused) {
         }
     };
     Bytes version = good;
-    version[0] = 3;
+    version[0] = 4;
     refused_with(version, "onchain_record_invalid");
     // Layout up to the first transaction's flags: see AVersionOneRecordLoadsWithoutIds.
     Bytes tx_flags = good;

@@ -6,7 +6,8 @@
 //
 // One JSON object per input line, one JSON object per output line:
 //   {"cmd":"coin"}  -> {"script": hex}  the P2WPKH script the test mines coins to
-//   {"cmd":"commitment","state":hex,"seed":hex}  -> TX plus "number": a channel client's
+//   {"cmd":"commitment","state":hex,"seed":hex}  -> TX plus "number" and "htlc_timeouts"
+//       (each a TX plus "spends": the commitment output it takes): a channel client's
 //       latest commitment signed by both, from its stored state (channel_state_codec.h)
 //   {"cmd":"scenario","name":N,"coin":{"txid":display hex,"vout":n,"value":sats},
 //    "height":tip height}  -> {"funding":TX, ...what scenario N needs (below)}
@@ -31,7 +32,9 @@
 //                 from "cltv_expiry"); what B's resolver says before ("justice_first") and
 //                 once both HTLC txs are seen (resolve_revoked_htlc_txs): "justice"
 //                 (to_local alone), "sweep_success" and "sweep_timeout" (their outputs, with
-//                 the revocation key), plus B's "to_remote_sweep"
+//                 the revocation key), plus B's "to_remote_sweep"; and what B's wasm resolver
+//                 needs for the same: "b_state", "b_seed", "b_sweep_script", "b_revoked" (the
+//                 web app's records), "feerate_per_kw"
 // Every sweep, HTLC tx and justice tx comes from the resolver (chain_resolver.h) run on the
 // side that acts, given the commitment as seen on chain; each carries the resolver's "csv",
 // "cltv", "parent" (display txid) and "spends" (the parent's outputs).
@@ -163,6 +166,23 @@ LocalCommitmentClose revoked_commitment(ChannelPair& pair, testing::Node& cheate
 json balances(const ChannelPair& pair) {
     const BalanceSpec& spec = pair.a.channel->local_commit->spec;
     return {{"a_msat", spec.to_local.value()}, {"b_msat", spec.to_remote.value()}};
+}
+
+// The records as the web app keeps them (wasm/channel_resolve.h revoked_json's layout).
+json revoked_records_json(const std::vector<RemoteCommitmentRevoked>& revoked) {
+    json out = json::array();
+    for (const RemoteCommitmentRevoked& r : revoked) {
+        json htlcs = json::array();
+        for (const HtlcEntry& h : r.spec.htlcs) {
+            htlcs.push_back({{"offered", h.direction == HtlcDirection::kOffered}, {"id", std::to_string(h.id)},
+                             {"amount_msat", std::to_string(h.amount.value())},
+                             {"payment_hash", to_hex(h.payment_hash)}, {"cltv_expiry", h.cltv_expiry}});
+        }
+        out.push_back({{"number", std::to_string(r.number)}, {"secret", to_hex(r.per_commitment_secret)},
+                       {"to_local_msat", std::to_string(r.spec.to_local.value())},
+                       {"to_remote_msat", std::to_string(r.spec.to_remote.value())}, {"htlcs", htlcs}});
+    }
+    return out;
 }
 
 // What the resolver (chain_resolver.h) says `node` must do about `spend`.
@@ -319,6 +339,12 @@ json scenario(const std::string& name, const json& coin, uint32_t height) {
             resolution(after, ResolutionKind::kRevokedHtlcSweep, bitcoin::txid(cheats[0]));
         out["sweep_timeout"] =
             resolution(after, ResolutionKind::kRevokedHtlcSweep, bitcoin::txid(cheats[1]));
+        // What the web app's wasm resolver needs to do the same as B (tests/web).
+        out["b_state"] = to_hex(serialize_channel_state(*pair.b.channel));
+        out["b_seed"] = to_hex(filled(0x22));
+        out["b_sweep_script"] = to_hex(sweep_script_b());
+        out["b_revoked"] = revoked_records_json(revoked);
+        out["feerate_per_kw"] = kFeerate;
         return out;
     }
     throw Failure{"harness_unknown_scenario", name};
@@ -342,6 +368,14 @@ json handle(const json& request) {
         const auto close = take(local_commitment_close(channel, secrets));
         json out = tx_json(close.commitment_tx);
         out["number"] = channel.local_commit->number;
+        // Its HTLC-timeouts (what a cheater broadcasts after the expiry of an HTLC it offered).
+        out["htlc_timeouts"] = json::array();
+        for (size_t i = 0; i < close.htlc_txs.size(); ++i) {
+            if (close.htlc_txs[i].kind != CommitmentOutputKind::kOfferedHtlc) continue;
+            json timeout = tx_json(take(signed_htlc_timeout_tx(close, i)));
+            timeout["spends"] = close.htlc_txs[i].tx.inputs[0].prevout.index;
+            out["htlc_timeouts"].push_back(timeout);
+        }
         return out;
     }
     if (cmd == "scenario") {

@@ -21,19 +21,50 @@ function fail(message) {
 const isTxHex = (t) => typeof t === 'string' && t.length >= 120 && t.length <= 200000 && t.length % 2 === 0 && /^[0-9a-f]+$/.test(t);
 const isHeight = (h) => h === null || (Number.isInteger(h) && h >= 0);
 
+const txRecord = (t, inputsOf) => ({ kind: t.kind, tx: t.tx, txid: t.txid, parentTxid: t.parent_txid, csv: t.csv,
+  cltv: t.cltv, sats: Number(t.sats), inputs: inputsOf(t.tx), status: 'waiting', height: null });
+
 /**
  * The record of a resolution: {spendTxid, kind, spendHeight, txs: [{kind, tx (hex), txid,
- * parentTxid, csv, cltv, sats, inputs [{txid, vout}], status: waiting|confirmed|lost, height}]}.
+ * parentTxid, csv, cltv, sats, inputs [{txid, vout}], status: waiting|confirmed|lost, height}]},
+ * and for a revoked commitment `spendTx` (its hex: resolved again if the hub's HTLC txs beat
+ * our justice tx) and `cheaterTxs` [{tx, txid, height}] (those HTLC txs, mined).
  * `inputsOf(txHex)` gives a transaction's inputs (decoded by the caller's wasm).
  */
-export function resolutionRecord(resolved, spendHeight, inputsOf) {
+export function resolutionRecord(resolved, spendHeight, inputsOf, spendTx = null) {
+  const revoked = resolved.kind === 'revoked_commitment' && spendTx;
   return checkResolution({
     spendTxid: resolved.spend_txid,
     kind: resolved.kind,
     spendHeight: Number.isInteger(spendHeight) ? spendHeight : null,
-    txs: resolved.to_broadcast.map((t) => ({ kind: t.kind, tx: t.tx, txid: t.txid, parentTxid: t.parent_txid, csv: t.csv,
-      cltv: t.cltv, sats: Number(t.sats), inputs: inputsOf(t.tx), status: 'waiting', height: null })),
+    txs: resolved.to_broadcast.map((t) => txRecord(t, inputsOf)),
+    ...(revoked ? { spendTx, cheaterTxs: [] } : {}),
   });
+}
+
+/**
+ * The hub's HTLC tx of its revoked commitment: `event` (a mined `spend`, with the tx's hex)
+ * took an output of the commitment from our justice tx. The HTLC txs to give
+ * datt.channel.resolve (`htlc_txs`, this one last) with the commitment's hex, or null when
+ * the event is not that (or the record is of an older version of the app, without the
+ * commitment's bytes).
+ */
+export function cheaterHtlcTxs(r, event) {
+  if (r.kind !== 'revoked_commitment' || !r.spendTx || !Number.isInteger(event.height) || !isTxHex(event.tx)) return null;
+  if (event.outpoint?.txid !== r.spendTxid || event.txid === r.spendTxid) return null;
+  const justice = r.txs.some((t) => t.kind === 'justice' && t.status !== 'confirmed' &&
+    t.inputs.some((i) => i.txid === event.outpoint.txid && i.vout === event.outpoint.vout));
+  if (!justice) return null;
+  return [...r.cheaterTxs.filter((c) => c.txid !== event.txid).map((c) => c.tx), event.tx];
+}
+
+/** The resolution with resolve()'s answer given cheaterHtlcTxs(r, event): what it did not hold yet, waiting. */
+export function withCheaterHtlcTx(r, resolved, event, inputsOf) {
+  const known = new Set(r.txs.map((t) => t.txid));
+  const cheaterTxs = r.cheaterTxs.some((c) => c.txid === event.txid)
+    ? r.cheaterTxs : [...r.cheaterTxs, { tx: event.tx, txid: event.txid, height: event.height }];
+  const added = resolved.to_broadcast.filter((t) => !known.has(t.txid)).map((t) => txRecord(t, inputsOf));
+  return checkResolution({ ...r, cheaterTxs, txs: [...r.txs, ...added] });
 }
 
 export function checkResolution(r) {
@@ -46,6 +77,9 @@ export function checkResolution(r) {
     if (!Number.isSafeInteger(t.sats) || t.sats < 0 || !Array.isArray(t.inputs)) fail('bad resolution tx');
     for (const i of t.inputs) if (!i || !HEX64.test(i.txid) || !Number.isInteger(i.vout) || i.vout < 0) fail('bad resolution input');
   }
+  if (r.spendTx !== undefined && (!isTxHex(r.spendTx) || !Array.isArray(r.cheaterTxs) || r.cheaterTxs.length > 966)) fail('bad resolution');
+  if (r.spendTx === undefined && r.cheaterTxs !== undefined) fail('bad resolution');
+  for (const c of r.cheaterTxs ?? []) if (!c || !isTxHex(c.tx) || !HEX64.test(c.txid) || !isHeight(c.height) || c.height === null) fail('bad resolution cheater tx');
   return r;
 }
 
@@ -68,6 +102,8 @@ export function earliestHeight(t, parentHeight) {
 // The block height of a transaction's parent, when it is in a block.
 function parentHeight(r, t) {
   if (t.parentTxid === r.spendTxid) return r.spendHeight;
+  const cheater = r.cheaterTxs?.find((c) => c.txid === t.parentTxid);
+  if (cheater) return cheater.height;
   const parent = r.txs.find((p) => p.txid === t.parentTxid && p.status === 'confirmed');
   return parent ? parent.height : null;
 }

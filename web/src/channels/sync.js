@@ -15,7 +15,9 @@
 // channel_reestablish for each stored channel.
 import { chainHash, checkFundingAmount, closingRecord, droppedAdds, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
-import { checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend } from './resolution.js';
+import {
+  cheaterHtlcTxs, checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend, withCheaterHtlcTx,
+} from './resolution.js';
 import { commit, pruneInvoices, putMeta, readChannelData, readMeta } from './store.js';
 import { channelWatches, withFundingHeight } from './watches.js';
 import { tipInvoiceFields } from './invoice_request.js';
@@ -729,15 +731,28 @@ export class ChannelSync {
   /**
    * The bridge's `spend` of a watched outpoint: a funding output (our closing transaction, or
    * the hub's commitment: resolved, the resolution stored, then broadcast), or an input of a
-   * transaction of a resolution (ours mined, or another took it).
+   * transaction of a resolution (ours mined, or another took it: the hub's HTLC tx of its
+   * revoked commitment is resolved again, stored, then what it gives is broadcast).
    */
   onFundingSpend(event) {
     return this.#queue(async () => {
       const o = event.outpoint;
       if (typeof event.txid !== 'string' || !/^[0-9a-f]{64}$/.test(event.txid) || !o) return;
+      let retaken = false;
       for (const record of [...this.#channels.values()]) {
-        const next = record.resolution && resolutionSpend(record.resolution, event);
-        if (next) await this.#save({ ...record, resolution: next });
+        let next = record.resolution && resolutionSpend(record.resolution, event);
+        const htlcTxs = next && cheaterHtlcTxs(record.resolution, event);
+        if (htlcTxs) {
+          const again = this.#resolveCheaterTx(record, next, event, htlcTxs);
+          retaken = retaken || !again.message;
+          next = again.resolution;
+          if (again.message) await this.#save({ ...record, message: again.message });
+        }
+        if (next) await this.#save({ ...this.#channels.get(record.id), resolution: next });
+      }
+      if (retaken) {
+        await this.#broadcastResolutions();
+        await this.#watchFundings();
       }
       const record = [...this.#channels.values()].find((r) => r.funding?.txid === o.txid && r.funding?.vout === o.vout);
       if (!record) return;
@@ -765,18 +780,39 @@ export class ChannelSync {
     try {
       const info = this.#datt.channel.info(record.state);
       const { invoices } = await readChannelData(this.#db);
-      const resolved = this.#datt.channel.resolve(record.state, this.#seeds.get(record.id), {
-        sweep_script: hex(this.#wallet.addresses().receive.scriptPubKey),
-        feerate_per_kw: FEERATE_PER_KW,
+      const resolved = this.#datt.channel.resolve(record.state, this.#seeds.get(record.id), this.#resolveArgs(record, {
         preimages: invoices.filter((i) => i.channelId === info.channel_id).map((i) => i.preimage),
-        revoked: record.revoked ?? [],
-      }, unhex(event.tx));
+      }), unhex(event.tx));
       if (resolved.spend_txid !== event.txid) throw new Error(`the relay's bytes are transaction ${resolved.spend_txid}, not ${event.txid}`);
-      const inputsOf = (txHex) => this.#datt.bitcoin.decodeTransaction(unhex(txHex), record.network).vin
-        .map((i) => ({ txid: i.txid, vout: i.vout }));
-      return { ...record, resolution: resolutionRecord(resolved, event.height, inputsOf) };
+      return { ...record, resolution: resolutionRecord(resolved, event.height, this.#inputsOf(record), event.tx) };
     } catch (error) {
       return { ...record, message: `Resolving the hub's close: ${error.code ? `${error.code}: ` : ''}${error.message}` };
+    }
+  }
+
+  // datt.channel.resolve's args: our wallet's receive script, the revoked records kept, and `extra`.
+  #resolveArgs(record, extra) {
+    return { sweep_script: hex(this.#wallet.addresses().receive.scriptPubKey), feerate_per_kw: FEERATE_PER_KW,
+      revoked: record.revoked ?? [], ...extra };
+  }
+
+  // A transaction's inputs [{txid, vout}], decoded by the wasm module.
+  #inputsOf(record) {
+    return (txHex) => this.#datt.bitcoin.decodeTransaction(unhex(txHex), record.network).vin
+      .map((i) => ({ txid: i.txid, vout: i.vout }));
+  }
+
+  // The hub's HTLC txs of its revoked commitment (`htlcTxs`, cheaterHtlcTxs) beat our justice
+  // tx: {resolution} with the justice tx without their outputs and each one's
+  // revoked_htlc_sweep added (`next`: the resolution with the justice tx lost), or {resolution:
+  // next, message} when the resolver refuses (the HTLC tx's output is then not taken).
+  #resolveCheaterTx(record, next, event, htlcTxs) {
+    try {
+      const resolved = this.#datt.channel.resolve(record.state, this.#seeds.get(record.id),
+        this.#resolveArgs(record, { htlc_txs: htlcTxs }), unhex(record.resolution.spendTx));
+      return { resolution: withCheaterHtlcTx(next, resolved, event, this.#inputsOf(record)) };
+    } catch (error) {
+      return { resolution: next, message: `Taking the hub's HTLC tx ${event.txid}: ${error.code ? `${error.code}: ` : ''}${error.message}` };
     }
   }
 

@@ -1,0 +1,186 @@
+// The hub's answer to the client's HTLC txs of its revoked commitment (relay/hub/
+// revoked_htlc_txs.h) on the transactions of two real channel machines
+// (tests/support/channel_pair.h): the record gets the HTLC tx with its height and what the
+// resolver gives that it did not hold, once; a second HTLC tx adds the next justice tx and
+// its own sweep, not the first sweep again; refusals leave the record unchanged. The same
+// record goes through the stored format (onchain_record.h) between the steps, as a restart
+// would read it. And the payer's side (onchain_fail_back.h): the HTLC the hub offered whose
+// output its justice tx took fails back once that justice tx is final.
+#include "hub/revoked_htlc_txs.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "channel/onchain_sweeps.h"
+#include "crypto/sha256.h"
+#include "hub/htlc_outcome.h"
+#include "hub/onchain_fail_back.h"
+#include "support/channel_pair.h"
+
+namespace datt::relay::hub {
+namespace {
+
+using bitcoin::Msats;
+using channel::CommitmentOutputKind;
+using channel::ResolutionKind;
+using channel::testing::ChannelPair;
+
+const ByteArray<channel::kOnionPacketSize> kOnion{};
+
+Hash256 preimage_of(uint8_t n) {
+    Hash256 out{};
+    out[0] = n;
+    out[31] = 0xdd;
+    return out;
+}
+
+std::vector<channel::RemoteCommitmentRevoked> revocations(const channel::testing::Node& n) {
+    std::vector<channel::RemoteCommitmentRevoked> out;
+    for (const auto& e : n.events) {
+        if (const auto* r = std::get_if<channel::RemoteCommitmentRevoked>(&e)) out.push_back(*r);
+    }
+    return out;
+}
+
+OnchainRecord stored_again(const OnchainRecord& record) {
+    auto back = parse_onchain_record(serialize_onchain_record(record));
+    EXPECT_TRUE(back.ok());
+    return back.ok() ? *back : OnchainRecord{};
+}
+
+// A -> B 40,000 sat and B -> A 30,000 sat, then B fulfils A's: A's commitment holding both is
+// revoked. B is the hub: A's HTLC txs of that commitment and B's resolution of it.
+struct RevokedHtlcTxs : ::testing::Test {
+    ChannelPair pair;
+    std::optional<channel::LocalCommitmentClose> old;
+    std::vector<bitcoin::Transaction> cheats;
+    std::vector<channel::RemoteCommitmentRevoked> stored;
+    OnchainRecord record;
+
+    void SetUp() override {
+        ASSERT_TRUE(pair.open()) << pair.last_error;
+        ASSERT_TRUE(pair.take(pair.a, channel::add_htlc(*pair.a.channel, Msats{40'000'000},
+                                                        crypto::sha256(preimage_of(1)), 510, kOnion, 500),
+                              pair.to_b));
+        ASSERT_TRUE(pair.take(pair.b, channel::add_htlc(*pair.b.channel, Msats{30'000'000},
+                                                        crypto::sha256(preimage_of(2)), 512, kOnion, 500),
+                              pair.to_a));
+        ASSERT_TRUE(pair.flush()) << pair.last_error;
+        auto close = channel::local_commitment_close(*pair.a.channel, pair.a.secrets);
+        ASSERT_TRUE(close);
+        old = *close;
+        ASSERT_TRUE(pair.take(pair.b, channel::fulfill_htlc(*pair.b.channel, 0, preimage_of(1)), pair.to_a));
+        ASSERT_TRUE(pair.flush()) << pair.last_error;
+        for (size_t i = 0; i < old->htlc_txs.size(); ++i) {
+            auto tx = old->htlc_txs[i].kind == CommitmentOutputKind::kOfferedHtlc
+                          ? channel::signed_htlc_timeout_tx(*old, i)
+                          : channel::signed_htlc_success_tx(*old, i, preimage_of(2));
+            ASSERT_TRUE(tx) << tx.error().code;
+            cheats.push_back(*tx);
+        }
+        ASSERT_EQ(cheats.size(), 2u);
+        stored = revocations(pair.b);
+        auto first = channel::resolve_funding_spend(inputs(), old->commitment_tx);
+        ASSERT_TRUE(first);
+        record.spend_txid = bitcoin::txid(old->commitment_tx);
+        record.spend_kind = first->kind;
+        record.spend_height = 601;
+        for (auto& r : first->to_broadcast) record.txs.push_back(OnchainTx{r, TxProgress::kWaiting, 0});
+        ASSERT_EQ(record.txs[0].resolution.kind, ResolutionKind::kJustice);
+    }
+
+    channel::ResolverInputs inputs() const {
+        return {*pair.b.channel, pair.b.secrets, stored, {}, channel::testing::p2wpkh_of(0x46), 2'500};
+    }
+};
+
+TEST_F(RevokedHtlcTxs, EachCheaterHtlcTxAddsTheRebuiltJusticeAndItsSweepOnce) {
+    const channel::ResolverInputs in = inputs();
+    const bitcoin::Transaction& revoked = old->commitment_tx;
+    record.txs[0].progress = TxProgress::kLost;  // the justice tx: the first HTLC tx took an input
+
+    // Without the commitment's bytes (a version 2 record): refused, nothing changes.
+    const OnchainRecord before = record;
+    auto refused = take_cheater_htlc_tx(record, in, cheats[0], 602);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, "hub_no_revoked_spend");
+    EXPECT_EQ(record, before);
+
+    record.spend_tx = revoked;
+    record = stored_again(record);
+    auto added = take_cheater_htlc_tx(record, in, cheats[0], 602);
+    ASSERT_TRUE(added) << added.error().code;
+    EXPECT_EQ(*added, 2u);  // the justice tx without that output, the HTLC tx's sweep
+    ASSERT_EQ(record.txs.size(), 4u);
+    EXPECT_EQ(record.txs[2].resolution.kind, ResolutionKind::kJustice);
+    EXPECT_EQ(record.txs[2].resolution.tx.inputs.size(), 2u);
+    EXPECT_EQ(record.txs[3].resolution.kind, ResolutionKind::kRevokedHtlcSweep);
+    EXPECT_EQ(record.txs[3].resolution.parent_txid, bitcoin::txid(cheats[0]));
+    ASSERT_EQ(record.cheater_htlc_txs.size(), 1u);
+    EXPECT_EQ(record.cheater_htlc_txs[0].height, 602u);
+    // Told again (a rescan after a restart): nothing new.
+    record = stored_again(record);
+    auto again = take_cheater_htlc_tx(record, in, cheats[0], 602);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, 0u);
+    EXPECT_EQ(record.txs.size(), 4u);
+    EXPECT_EQ(record.cheater_htlc_txs.size(), 1u);
+
+    // The second HTLC tx takes an input of the rebuilt justice tx: to_local alone is left.
+    record.txs[3].progress = TxProgress::kConfirmed;
+    record.txs[3].confirmed_height = 603;
+    record.txs[2].progress = TxProgress::kLost;
+    auto second = take_cheater_htlc_tx(record, in, cheats[1], 611);
+    ASSERT_TRUE(second) << second.error().code;
+    EXPECT_EQ(*second, 2u);
+    ASSERT_EQ(record.txs.size(), 6u);
+    EXPECT_EQ(record.txs[3].progress, TxProgress::kConfirmed) << "the first sweep is kept as it was";
+    EXPECT_EQ(record.txs[4].resolution.kind, ResolutionKind::kJustice);
+    EXPECT_EQ(record.txs[4].resolution.tx.inputs.size(), 1u);
+    EXPECT_EQ(record.txs[5].resolution.parent_txid, bitcoin::txid(cheats[1]));
+    EXPECT_EQ(stored_again(record), record);
+
+    // Not an HTLC tx of the commitment (the to_remote sweep spends it too): refused, unchanged.
+    const OnchainRecord now = record;
+    auto not_htlc = take_cheater_htlc_tx(record, in, record.txs[1].resolution.tx, 612);
+    ASSERT_FALSE(not_htlc);
+    EXPECT_EQ(not_htlc.error().code, "channel_not_an_htlc_tx");
+    EXPECT_EQ(record, now);
+}
+
+// The payee's revoked commitment mined and our justice tx taking the HTLC we offered: the
+// payer's HTLC fails back once that justice tx is final (onchain_fail_back.h), not at its expiry.
+TEST_F(RevokedHtlcTxs, AJusticeTxThatTookTheHtlcFailsItBackOnceFinal) {
+    const std::vector<OfferedHtlc> offered = {
+        OfferedHtlc{0, crypto::sha256(preimage_of(2)), 512},  // B's (the hub's), in the commitment
+        OfferedHtlc{1, crypto::sha256(preimage_of(9)), 530},  // another, not in it
+    };
+    EXPECT_TRUE(fail_backs(record, offered, 700, 6).empty()) << "not while the justice tx waits";
+    record.txs[0].progress = TxProgress::kConfirmed;
+    record.txs[0].confirmed_height = 602;
+    EXPECT_TRUE(fail_backs(record, offered, 606, 6).empty()) << "five confirmations";
+    EXPECT_EQ(fail_backs(record, offered, 607, 6), (std::vector<FailBack>{FailBack{0, 0}}));
+    record.txs[0].failed_back = true;  // stored with the fail-back
+    EXPECT_TRUE(fail_backs(record, offered, 700, 6).empty());
+
+    // A's HTLC-success (B's HTLC, with its preimage: the payer is fulfilled from it) took that
+    // output first: the rebuilt justice tx does not take it, and nothing fails back.
+    record.txs[0].failed_back = false;
+    record.txs[0].progress = TxProgress::kLost;
+    record.spend_tx = old->commitment_tx;
+    const auto success = std::find_if(cheats.begin(), cheats.end(), [&](const bitcoin::Transaction& c) {
+        return spends_htlc(c, offered[0].payment_hash);
+    });
+    ASSERT_NE(success, cheats.end());
+    auto added = take_cheater_htlc_tx(record, inputs(), *success, 602);
+    ASSERT_TRUE(added) << added.error().code;
+    for (OnchainTx& t : record.txs) {
+        if (t.progress == TxProgress::kWaiting) t = OnchainTx{t.resolution, TxProgress::kConfirmed, 603};
+    }
+    EXPECT_TRUE(fail_backs(record, offered, 700, 6).empty());
+}
+
+}  // namespace
+}  // namespace datt::relay::hub
