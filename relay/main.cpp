@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     store_options.wal_checkpoint_pages =
         static_cast<int>(config->wal_checkpoint_mib * 256);  // 4 KiB pages
     store_options.wal_limit_pages = static_cast<int>(config->wal_limit_mib * 256);
+    store_options.migration_report = [](const std::string& line) { log::info(line); };
     auto store = open_sqlite_store(config->database, store_options);
     if (!store) {
         std::cerr << "datt-relay: " << store.error().message << "\n";

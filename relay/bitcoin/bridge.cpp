@@ -179,6 +179,7 @@ void Bridge::broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> 
         BroadcastVerdict out;
         out.accepted = (*verdict)["accepted"].get<bool>();
         if (!out.accepted) out.reason = (*verdict)["reason"].get<std::string>();
+        out.in_block = out.accepted && verdict->value("in", "") == "chain";
         done(out);
     };
     queue_job(std::move(job), [&] { done(make_error("busy", "the bridge's queue is full")); });

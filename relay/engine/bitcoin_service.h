@@ -43,6 +43,7 @@ struct PaymentSeen {
 // What the node said of a transaction the hub broadcast.
 struct BroadcastVerdict {
     bool accepted = false;  // in its mempool or in a block
+    bool in_block = false;  // accepted, in a block
     std::string reason;     // why not, as far as the node says
 };
 

@@ -4,6 +4,7 @@
 // Without a hub, binary frames get a NOTICE as before.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -22,6 +23,13 @@ class ChannelService {
     // The hub wallet's state as JSON for the operator's /hub/wallet route (loopback only);
     // none without a wallet.
     virtual std::optional<std::string> wallet_json() const { return std::nullopt; }
+    // The operator's withdrawal from the hub wallet (POST /hub/wallet/withdraw, loopback
+    // only; the request's JSON body as sent): `done` gets the HTTP status and JSON answer,
+    // once, from any thread.
+    virtual void wallet_withdraw(std::string request_json, std::function<void(unsigned, std::string)> done) {
+        (void)request_json;
+        done(404, "{\"error\":\"hub_open_unavailable\",\"message\":\"no hub\"}");
+    }
 };
 
 }  // namespace datt::relay

@@ -74,6 +74,9 @@ StaticFiles load(const std::string& root, const char* what) {
     return files;
 }
 
+// The operator's routes answer the machine itself only.
+bool is_loopback(const HttpRequest& request) { return request.remote_ip == "127.0.0.1" || request.remote_ip == "::1"; }
+
 }  // namespace
 
 HttpRoutes::HttpRoutes(Context& context, Store& store)
@@ -105,13 +108,23 @@ std::string HttpRoutes::metrics_text() const {
 }
 
 HttpResponse HttpRoutes::hub_wallet(const HttpRequest& request) const {
-    if (request.remote_ip != "127.0.0.1" && request.remote_ip != "::1") {
-        return HttpResponse{403, "text/plain; charset=utf-8", "loopback only\n", {}};
-    }
+    if (!is_loopback(request)) return HttpResponse{403, "text/plain; charset=utf-8", "loopback only\n", {}};
     if (!context_.channels) return HttpResponse{404, "text/plain; charset=utf-8", "no hub\n", {}};
     auto json = context_.channels->wallet_json();
     if (!json) return HttpResponse{503, "text/plain; charset=utf-8", "the hub wallet is not ready\n", {}};
     return HttpResponse{200, "application/json", std::move(*json), {}};
+}
+
+void HttpRoutes::route_post(const HttpRequest& request, std::function<void(HttpResponse)> reply) const {
+    const std::string_view target = request.target;
+    if (target.substr(0, target.find('?')) != "/hub/wallet/withdraw") {
+        return reply(HttpResponse{404, "text/plain; charset=utf-8", "not found\n", {}});
+    }
+    if (!is_loopback(request)) return reply(HttpResponse{403, "text/plain; charset=utf-8", "loopback only\n", {}});
+    if (!context_.channels) return reply(HttpResponse{404, "text/plain; charset=utf-8", "no hub\n", {}});
+    context_.channels->wallet_withdraw(request.body, [reply = std::move(reply)](unsigned status, std::string json) {
+        reply(HttpResponse{status, "application/json", std::move(json), {}});
+    });
 }
 
 HttpResponse HttpRoutes::route(const HttpRequest& request) const {

@@ -170,4 +170,8 @@ void Relay::on_text(ConnectionId id, std::string message) {
 
 HttpResponse Relay::on_http(const HttpRequest& request) { return routes_.route(request); }
 
+void Relay::on_http_post(const HttpRequest& request, std::function<void(HttpResponse)> reply) {
+    routes_.route_post(request, std::move(reply));
+}
+
 }  // namespace datt::relay

@@ -70,6 +70,7 @@ class Relay final : public ServerHandler, private TaskRunner {
     void on_binary(ConnectionId id, std::string bytes) override;
     void on_close(ConnectionId id) override;
     HttpResponse on_http(const HttpRequest& request) override;
+    void on_http_post(const HttpRequest& request, std::function<void(HttpResponse)> reply) override;
 
     // Events from a replication peer (relay/replication), already verified: stored by the
     // writer like a client's, in order, so a duplicate is neither stored nor delivered

@@ -9,8 +9,9 @@
 //      stored state (the remote's revoked secrets are in its shachain), the client's
 //      revoked commitments that held HTLCs (each stored with the state that revoked it:
 //      PutHubRevoked, hub_revoked), the preimages the hub knows of HTLCs it received on the
-//      channel, the channel's own shutdown script (a key of the channel's seed) as where
-//      swept funds go, and the channel's feerate;
+//      channel, the channel's shutdown script (an address of the hub's wallet; a key of
+//      the channel's seed for channels opened before, or without a wallet) as where swept
+//      funds go, and the channel's feerate;
 //   3. its answer is stored (PutHubOnchain, onchain_record.h) through the single writer,
 //      and only once committed is anything broadcast (BitcoinService::broadcast).
 // Each resolver transaction is broadcast once the chain allows it (earliest_height: its

@@ -415,8 +415,11 @@ void Hub::open(Out& out, ConnectionId from, Conn& conn, const channel::OpenChann
     if (!seed) return warn(out, from, temp, make_error("hub_random", "no random bytes"), true);
     auto secrets = channel::ChannelSecrets::from_seed(*seed);
     if (!secrets) return warn(out, from, temp, secrets.error(), true);
+    // Checked first with the channel's own key: an open_channel refused takes no wallet address.
     auto step = channel::accept_channel(*secrets, accept_policy(config_, options_.chain_hash, shutdown_script_of(*seed)),
                                         open);
+    if (!step) return warn(out, from, temp, step.error(), true);
+    step = channel::accept_channel(*secrets, accept_policy(config_, options_.chain_hash, closing_script(out, *seed)), open);
     if (!step) return warn(out, from, temp, step.error(), true);
     Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, false, false, std::nullopt, {}, {}};
     for (const Message& m : step->to_send) out.frames.emplace_back(from, channel::frame_bytes(m));

@@ -137,6 +137,8 @@ class Hub final : public ChannelService {
     // The wallet's deposit address and balance as JSON (hub_open.cpp), for the operator's
     // loopback route /hub/wallet; none before the wallet exists.
     std::optional<std::string> wallet_json() const override;
+    // The operator's withdrawal (hub_withdraw.cpp), done on the hub thread.
+    void wallet_withdraw(std::string request_json, std::function<void(unsigned, std::string)> done) override;
     size_t pending_forwards();
     size_t loaded_channels() const { return loaded_; }
 
@@ -237,6 +239,10 @@ class Hub final : public ChannelService {
     void watch_wallet_scripts();         // the scripts the wallet added to its window
     void publish_wallet(Out& out);       // the operator's view, once the commit is done
     std::string wallet_metrics() const;
+    // Where a new channel's closing output and sweeps go: a fresh wallet address (the wallet
+    // made now if it can be), recorded in `out` before the script is sent; without a wallet,
+    // a key of the channel's own seed (shutdown_script_of).
+    Bytes closing_script(Out& out, const Hash256& seed);
     // Opening a channel the hub funds (hub_open.cpp): the client's request, its
     // accept_channel (funding tx built, signed and stored with the channel before
     // funding_created), the broadcast after funding_signed; a funding given up before it.
@@ -244,7 +250,17 @@ class Hub final : public ChannelService {
     void accepted(Out& out, ConnectionId from, Conn& conn, const channel::AcceptChannel& accept);
     void broadcast_funding(Out& out, const channel::ChannelId& id);
     void give_up_funding(Out& out, Live& live);  // `live` is gone afterwards
+    void funding_refused(const channel::ChannelId& id);  // the node refused its funding tx
     void resume_funding(Out& out);               // once the wallet exists, after a restart
+    // Withdrawals and refusals (hub_withdraw.cpp): a withdrawal built, committed, then
+    // broadcast (`then` on the bridge's thread); the stored ones again at start; a wallet
+    // transaction the node refused undone as far as the node says (`then` on the hub
+    // thread, with whether it was undone, in the same commit).
+    void withdraw(const std::string& body, const std::function<void(unsigned, std::string)>& done);
+    void broadcast_withdrawal(Out& out, const bitcoin::Transaction& tx,
+                              std::function<void(const Result<BroadcastVerdict>&)> then);
+    void resume_withdrawals(Out& out);
+    void release_refused(const bitcoin::Transaction& tx, std::function<void(Out&, bool)> then);
     size_t hub_funded(const Conn& conn) const;
 
     // Closing on chain by itself and settling from the chain (force_close.cpp, force_close.h).
@@ -302,6 +318,7 @@ class Hub final : public ChannelService {
     // operator sees of it (any thread, under wallet_mutex_).
     StoreReader::StoredWallet stored_wallet_;
     std::optional<HubWallet> wallet_;
+    std::map<Hash256, bitcoin::Transaction> withdrawals_;  // stored, not yet known mined
     // A wallet is made when first needed (the operator's /hub/wallet, a client's request) or
     // at start when one is stored: until then the bridge scans no block for it.
     mutable std::atomic<bool> wallet_wanted_{false};
@@ -321,7 +338,8 @@ class Hub final : public ChannelService {
 // The hub's channel parameters (what accept_channel announces and what it accepts).
 channel::AcceptPolicy accept_policy(const Config& config, const Hash256& chain_hash,
                                     const Bytes& shutdown_script);
-// The P2WPKH script a channel of the hub closes to: a key of the channel's own seed.
+// The P2WPKH script a channel of the hub closes to when the hub has no wallet (and what
+// channels opened before the wallet's close addresses keep): a key of the channel's own seed.
 Bytes shutdown_script_of(const Hash256& seed);
 
 }  // namespace datt::relay::hub

@@ -38,10 +38,19 @@ void Hub::wallet_tick(Out& out) {
         return;
     }
     wallet_.emplace(std::move(*made));
+    for (const Bytes& raw : stored_wallet_.txs) {
+        auto tx = bitcoin::parse_transaction(raw);
+        if (!tx) {
+            log::error("hub wallet: a stored withdrawal does not parse; left out");
+            continue;
+        }
+        withdrawals_[bitcoin::txid(*tx)] = std::move(*tx);
+    }
     stored_wallet_ = {};
     for (WriteCommand& command : wallet_->take_commands()) out.commands.push_back(std::move(command));
     watch_wallet_scripts();
     resume_funding(out);
+    resume_withdrawals(out);
     publish_wallet(out);
 }
 
@@ -67,6 +76,23 @@ void Hub::publish_wallet(Out& out) {
         std::lock_guard lock(wallet_mutex_);
         wallet_view_ = view;
     });
+}
+
+Bytes Hub::closing_script(Out& out, const Hash256& seed) {
+    if (!wallet_ && chain_ && options_.network) {
+        wallet_wanted_ = true;
+        wallet_tick(out);  // none while the bridge knows no tip yet
+    }
+    if (!wallet_) return shutdown_script_of(seed);
+    auto close = wallet_->close_script();
+    if (!close) {
+        log::error("hub: no wallet address for a close (" + close.error().code + "); the channel's own key is used");
+        return shutdown_script_of(seed);
+    }
+    out.commands.push_back(std::move(close->command));
+    watch_wallet_scripts();
+    publish_wallet(out);  // the deposit address moves past it
+    return std::move(close->script);
 }
 
 std::optional<std::string> Hub::wallet_json() const {
@@ -135,7 +161,7 @@ void Hub::open_request(Out& out, ConnectionId from, Conn& conn, const channel::H
     if (!seed || !temp) return warn(out, from, none, make_error("hub_random", "no random bytes"), false);
     auto secrets = channel::ChannelSecrets::from_seed(*seed);
     if (!secrets) return warn(out, from, none, secrets.error(), false);
-    const Bytes script = shutdown_script_of(*seed);
+    const Bytes script = closing_script(out, *seed);
     const channel::AcceptPolicy ours = accept_policy(config_, options_.chain_hash, script);
     channel::OpenParams params{options_.chain_hash, *temp,        request.funding_satoshis, bitcoin::Msats{0},
                                kOpenFeeratePerKw,   ours.config,  script,                   ours.closing_fees};
@@ -194,12 +220,26 @@ void Hub::broadcast_funding(Out& out, const ChannelId& id) {
     if (found == funding_txs_.end() || !chain_) return;
     // After the commit of funding_signed's state: the client can close from then on.
     out.after.push_back([this, id, raw = bitcoin::serialize(found->second)] {
-        chain_->broadcast(raw, [id](const Result<BroadcastVerdict>& verdict) {
+        chain_->broadcast(raw, [this, id](const Result<BroadcastVerdict>& verdict) {
             if (!verdict || !verdict->accepted) {
                 log::warn("hub channel " + to_hex(id) + ": funding tx not accepted: " +
                           (verdict ? verdict->reason : verdict.error().message));
             }
+            if (verdict && !verdict->accepted) post([this, id] { funding_refused(id); });
         });
+    });
+}
+
+void Hub::funding_refused(const ChannelId& id) {
+    auto tx = funding_txs_.find(id);
+    if (tx == funding_txs_.end()) return;
+    // Its coins back to the wallet (those the node still has); the channel stays, unfunded
+    // (the client may close it or give up), and the transaction is not broadcast again.
+    release_refused(tx->second, [this, id](Out& out, bool undone) {
+        if (!undone) return;
+        funding_txs_.erase(id);
+        out.commands.push_back(DeleteHubFundingTx{id});
+        log::warn("hub channel " + to_hex(id) + ": its funding tx was refused; its coins are released");
     });
 }
 

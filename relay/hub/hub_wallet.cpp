@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "bitcoin/wallet/policy.h"
+#include "bitcoin/wallet/spend.h"
+#include "bitcoin/wallet/unsigned_tx.h"
 
 namespace datt::relay::hub {
 
@@ -22,6 +24,7 @@ Result<HubWallet> HubWallet::make(const bitcoin::Network& network, const StoreRe
     HubWallet wallet(std::move(*account));
     if (!stored.seed) wallet.pending_.push_back(PutHubWalletSeed{fresh_seed, tip});
     wallet.birth_height_ = stored.seed ? static_cast<uint32_t>(std::clamp<int64_t>(stored.birth_height, 0, UINT32_MAX)) : tip;
+    wallet.next_receive_ = static_cast<uint32_t>(std::clamp<int64_t>(stored.next_receive, 0, int64_t{1} << 31));
     for (const auto& row : stored.coins) {
         if (row.txid.size() != 32 || row.vout < 0 || row.vout > UINT32_MAX || row.value <= 0 ||
             (row.chain != 0 && row.chain != 1) || row.index < 0 || row.index >= (int64_t{1} << 31) ||
@@ -49,7 +52,7 @@ std::vector<WriteCommand> HubWallet::take_commands() { return std::exchange(pend
 std::vector<bitcoin::Script> HubWallet::new_scripts() { return std::exchange(unreturned_, {}); }
 
 uint32_t HubWallet::next_index(Chain chain) const {
-    uint32_t next = 0;
+    uint32_t next = chain == Chain::kReceive ? next_receive_ : 0;
     for (const auto& [outpoint, coin] : coins_) {
         if (coin.path.chain == chain) next = std::max(next, coin.path.index + 1);
     }
@@ -89,20 +92,26 @@ std::vector<WriteCommand> HubWallet::on_payment(const PaymentSeen& payment) {
     return commands;
 }
 
-Result<WalletFunding> HubWallet::fund(const bitcoin::TxOut& payee, bitcoin::wallet::FeeRate rate, uint32_t lock_time,
-                                      const bitcoin::wallet::RandomSeed& random) {
+std::vector<bitcoin::wallet::WalletCoin> HubWallet::confirmed_coins() const {
+    std::vector<bitcoin::wallet::WalletCoin> coins;
+    for (const auto& [outpoint, coin] : coins_) {
+        if (coin.height == 0 || coin.spent_by) continue;
+        auto script = account_.script_pubkey(coin.path.chain, coin.path.index);
+        if (!script) continue;
+        coins.push_back({bitcoin::OutPoint{outpoint.first, outpoint.second}, bitcoin::Sats{coin.value}, *script,
+                         coin.path});
+    }
+    return coins;
+}
+
+Result<WalletSpend> HubWallet::fund(const bitcoin::TxOut& payee, bitcoin::wallet::FeeRate rate, uint32_t lock_time,
+                                    const bitcoin::wallet::RandomSeed& random) {
     bitcoin::wallet::PaymentRequest request;
     request.payees = {payee};
     request.fee_rate = rate;
     request.lock_time = lock_time;
     request.random_seed = random;
-    for (const auto& [outpoint, coin] : coins_) {
-        if (coin.height == 0 || coin.spent_by) continue;
-        auto script = account_.script_pubkey(coin.path.chain, coin.path.index);
-        if (!script) continue;
-        request.coins.push_back({bitcoin::OutPoint{outpoint.first, outpoint.second}, bitcoin::Sats{coin.value},
-                                 *script, coin.path});
-    }
+    request.coins = confirmed_coins();
     const uint32_t change_index = next_index(Chain::kChange);
     auto change = account_.script_pubkey(Chain::kChange, change_index);
     if (!change) return change.error();
@@ -114,32 +123,85 @@ Result<WalletFunding> HubWallet::fund(const bitcoin::TxOut& payee, bitcoin::wall
         }
         return unsigned_tx.error();
     }
-    auto tx = bitcoin::wallet::sign_wallet_transaction(account_, *unsigned_tx);
+    return take(*unsigned_tx, payee, change_index);
+}
+
+Result<WalletSpend> HubWallet::withdraw(const bitcoin::Script& script, std::optional<bitcoin::Sats> sats,
+                                        bitcoin::wallet::FeeRate rate, uint32_t lock_time,
+                                        const bitcoin::wallet::RandomSeed& random) {
+    if (sats) return fund(bitcoin::TxOut{*sats, script}, rate, lock_time, random);
+    // Everything: every confirmed coin in, one output of their sum less the fee (whose size
+    // does not depend on the output's value).
+    const auto coins = confirmed_coins();
+    if (coins.empty()) return make_error("hub_wallet_empty", "the hub has no confirmed coin");
+    if (rate < bitcoin::wallet::kMinRelayFeeRate) {
+        return make_error("wallet_fee_rate_too_low", "below the minimum relay fee rate");
+    }
+    bitcoin::wallet::UnsignedTransaction unsigned_tx;
+    unsigned_tx.tx.version = 2;
+    unsigned_tx.tx.lock_time = lock_time;
+    int64_t total = 0;
+    for (const auto& coin : coins) {
+        unsigned_tx.tx.inputs.push_back({coin.outpoint, {}, bitcoin::wallet::kRbfSequence, {}});
+        unsigned_tx.inputs.push_back({coin.outpoint, coin.value, coin.script_pubkey, bitcoin::wallet::SpendKind::kP2wpkh,
+                                      coin.path, {}});
+        total += coin.value.value();
+    }
+    unsigned_tx.tx.outputs.push_back({bitcoin::Sats{0}, script});
+    unsigned_tx.max_weight = bitcoin::wallet::max_signed_weight(unsigned_tx.tx, unsigned_tx.inputs);
+    const auto fee = rate.fee_for_weight(unsigned_tx.max_weight);
+    if (!fee) return make_error("wallet_bad_amount", "the fee overflows");
+    const bitcoin::TxOut payee{bitcoin::Sats{total - fee->value()}, script};
+    if (payee.value.value() <= 0 || bitcoin::wallet::is_dust(payee)) {
+        return make_error("wallet_dust_output", "all the confirmed coins (" + std::to_string(total) +
+                                                    " sats) less the fee (" + std::to_string(fee->value()) +
+                                                    " sats) would be dust");
+    }
+    unsigned_tx.tx.outputs[0] = payee;
+    unsigned_tx.fee = *fee;
+    if (auto ok = bitcoin::wallet::check_unsigned(unsigned_tx); !ok) return ok.error();
+    return take(unsigned_tx, payee, next_index(Chain::kChange));
+}
+
+Result<WalletSpend> HubWallet::take(const bitcoin::wallet::UnsignedTransaction& unsigned_tx,
+                                    const bitcoin::TxOut& payee, uint32_t change_index) {
+    auto tx = bitcoin::wallet::sign_wallet_transaction(account_, unsigned_tx);
     if (!tx) return tx.error();
-    WalletFunding funding{*tx, bitcoin::txid(*tx), 0, {}};
+    WalletSpend spend{*tx, bitcoin::txid(*tx), 0, unsigned_tx.fee.value(), {}};
     for (uint32_t i = 0; i < tx->outputs.size(); ++i) {
-        if (tx->outputs[i] == payee) funding.output_index = i;
+        if (tx->outputs[i] == payee) spend.output_index = i;
     }
     for (const auto& input : tx->inputs) {
         auto found = coins_.find({input.prevout.txid, input.prevout.index});
-        found->second.spent_by = funding.txid;
-        funding.commands.push_back(put(found->first, found->second));
+        found->second.spent_by = spend.txid;
+        spend.commands.push_back(put(found->first, found->second));
     }
-    if (unsigned_tx->change_output) {
-        const std::pair<Hash256, uint32_t> outpoint{funding.txid, *unsigned_tx->change_output};
+    if (unsigned_tx.change_output) {
+        const std::pair<Hash256, uint32_t> outpoint{spend.txid, *unsigned_tx.change_output};
         Coin coin{tx->outputs[outpoint.second].value.value(), account_.key_path(Chain::kChange, change_index), 0,
                   std::nullopt};
         coins_[outpoint] = coin;
-        funding.commands.push_back(put(outpoint, coin));
+        spend.commands.push_back(put(outpoint, coin));
         watch_up_to(Chain::kChange, change_index + 1 + kGap);
     }
-    return funding;
+    return spend;
 }
 
-std::vector<WriteCommand> HubWallet::release(const Hash256& txid) {
+std::vector<bitcoin::OutPoint> HubWallet::spent_by(const Hash256& txid) const {
+    std::vector<bitcoin::OutPoint> out;
+    for (const auto& [outpoint, coin] : coins_) {
+        if (coin.spent_by == txid) out.push_back({outpoint.first, outpoint.second});
+    }
+    return out;
+}
+
+std::vector<WriteCommand> HubWallet::release(const Hash256& txid, const std::vector<bitcoin::OutPoint>& gone) {
     std::vector<WriteCommand> commands;
     for (auto it = coins_.begin(); it != coins_.end();) {
-        if (it->first.first == txid) {  // its change: that transaction will not exist
+        const bool spent_elsewhere =
+            it->second.spent_by == txid &&
+            std::find(gone.begin(), gone.end(), bitcoin::OutPoint{it->first.first, it->first.second}) != gone.end();
+        if (it->first.first == txid || spent_elsewhere) {  // its change: that transaction will not exist
             commands.push_back(DeleteHubWalletCoin{it->first.first, it->first.second});
             it = coins_.erase(it);
             continue;
@@ -165,6 +227,15 @@ WalletBalance HubWallet::balance() const {
         }
     }
     return balance;
+}
+
+Result<HubWallet::CloseScript> HubWallet::close_script() {
+    const uint32_t index = next_index(Chain::kReceive);
+    auto script = account_.script_pubkey(Chain::kReceive, index);
+    if (!script) return script.error();
+    next_receive_ = index + 1;
+    watch_up_to(Chain::kReceive, next_receive_ + kGap);
+    return CloseScript{*script, PutHubWalletNextReceive{next_receive_}};
 }
 
 std::string HubWallet::deposit_address() const {

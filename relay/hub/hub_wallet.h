@@ -9,15 +9,20 @@
 // any address is given out, and uses it as a
 // BIP-39 seed for BIP-84 account 0: m/84'/coin_type'/0'/chain/index (core/bitcoin/wallet
 // bip84.h), P2WPKH. Deposits go to receive addresses (chain 0), the change of the hub's
-// funding transactions to chain 1. The watched window is kGap addresses past the highest
-// index used on each chain. Keys are never logged.
+// funding transactions to chain 1. Each channel's closing output and sweeps pay a receive
+// address of its own (close_script), given out once: the next receive index is stored
+// (hub_wallet_receive) before the address is sent, so no two channels share one and
+// the watched window covers it. The watched window is kGap addresses past the highest
+// index used or given out on each chain. Keys are never logged.
 //
 // Coins: every output paying a watched script, height 0 until it is seen in a block. Only
 // confirmed coins fund a channel (coin selection and signing: core/bitcoin/wallet
 // tx_builder.h); the coins a funding transaction spends are marked spent by it at once, in
 // memory and in the commit that stores the channel, so two requests never spend one coin.
-// A funding transaction given up before it was broadcast (release) gives its coins back.
-// A reorganization that drops a confirmed coin is not undone (known gap).
+// A transaction given up before it was broadcast, or refused by the node (release), gives
+// its coins back (except those the node says another transaction spent). The operator's
+// withdrawals (withdraw) are built the same way. A reorganization that drops a confirmed
+// coin is not undone (known gap).
 //
 // Error codes:
 //   hub_wallet_seed          a stored seed that is not 32 bytes
@@ -49,12 +54,14 @@ struct WalletBalance {
     int64_t spent_sats = 0;        // spent by the hub's own transactions (fundings)
 };
 
-// A funding transaction built and signed: its txid, where the channel's output is, and the
-// commands that record the coins it spends and its change (stored with the channel).
-struct WalletFunding {
+// A transaction built and signed from the wallet (a channel's funding, a withdrawal): its
+// txid, where the payee's output is, its fee, and the commands that record the coins it
+// spends and its change (committed before it is broadcast).
+struct WalletSpend {
     bitcoin::Transaction tx;
     Hash256 txid{};
     uint32_t output_index = 0;
+    int64_t fee_sats = 0;
     std::vector<WriteCommand> commands;
 };
 
@@ -85,15 +92,33 @@ class HubWallet {
     // Builds and signs a transaction paying `payee` from confirmed coins, change to the next
     // change address; its coins are marked spent at once. Errors: hub_wallet_empty, the
     // builder's codes.
-    [[nodiscard]] Result<WalletFunding> fund(const bitcoin::TxOut& payee, bitcoin::wallet::FeeRate rate,
-                                             uint32_t lock_time, const bitcoin::wallet::RandomSeed& random);
-    // The funding transaction `txid` will not be broadcast: its coins are unspent again, its
-    // change forgotten (commands to store).
-    std::vector<WriteCommand> release(const Hash256& txid);
+    [[nodiscard]] Result<WalletSpend> fund(const bitcoin::TxOut& payee, bitcoin::wallet::FeeRate rate,
+                                           uint32_t lock_time, const bitcoin::wallet::RandomSeed& random);
+    // The operator's withdrawal: `sats` to `script` (none: every confirmed coin, less the
+    // fee, no change), as fund() does. Errors: hub_wallet_empty, wallet_dust_output (the
+    // amount, or all of it less the fee, below the output's dust threshold), the builder's.
+    [[nodiscard]] Result<WalletSpend> withdraw(const bitcoin::Script& script, std::optional<bitcoin::Sats> sats,
+                                               bitcoin::wallet::FeeRate rate, uint32_t lock_time,
+                                               const bitcoin::wallet::RandomSeed& random);
+    // The transaction `txid` will not be mined (given up before broadcast, or refused by the
+    // node): its change is forgotten; the coins it spent are unspent again, except those the
+    // node no longer has (`gone`: spent by another transaction), which are forgotten.
+    // Commands to store.
+    std::vector<WriteCommand> release(const Hash256& txid, const std::vector<bitcoin::OutPoint>& gone = {});
+    // The outpoints the transaction `txid` spends from the wallet.
+    std::vector<bitcoin::OutPoint> spent_by(const Hash256& txid) const;
 
     WalletBalance balance() const;
     // The first receive address no coin has paid yet (what an operator deposits to).
     std::string deposit_address() const;
+
+    // A fresh receive address's script for a channel's closing output and sweeps, and the
+    // command that records it as given out (committed before the script is sent).
+    struct CloseScript {
+        bitcoin::Script script;
+        WriteCommand command;
+    };
+    [[nodiscard]] Result<CloseScript> close_script();
 
   private:
     struct Coin {
@@ -103,12 +128,17 @@ class HubWallet {
         std::optional<Hash256> spent_by;
     };
     explicit HubWallet(bitcoin::wallet::Bip84Account account) : account_(std::move(account)) {}
-    uint32_t next_index(bitcoin::wallet::Chain chain) const;  // past the highest used
+    uint32_t next_index(bitcoin::wallet::Chain chain) const;  // past the highest used or given out
     static WriteCommand put(const std::pair<Hash256, uint32_t>& outpoint, const Coin& coin);
+    std::vector<bitcoin::wallet::WalletCoin> confirmed_coins() const;
+    // Signs `unsigned_tx`, marks its coins spent and records its change (at change_index).
+    Result<WalletSpend> take(const bitcoin::wallet::UnsignedTransaction& unsigned_tx, const bitcoin::TxOut& payee,
+                             uint32_t change_index);
     void watch_up_to(bitcoin::wallet::Chain chain, uint32_t end);
 
     bitcoin::wallet::Bip84Account account_;
     uint32_t birth_height_ = 0;
+    uint32_t next_receive_ = 0;  // receive indexes below it were given out to closes
     std::map<std::pair<Hash256, uint32_t>, Coin> coins_;  // by outpoint
     std::map<bitcoin::Script, bitcoin::wallet::KeyPath> scripts_;  // the watched window
     uint32_t watched_[2] = {0, 0};                                 // per chain: indexes below are watched

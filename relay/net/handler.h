@@ -2,6 +2,7 @@
 // requests (server.h says on which threads and in which order).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -12,11 +13,12 @@ namespace datt::relay {
 
 // A plain (non-upgrade) GET or HEAD request.
 struct HttpRequest {
-    std::string method;     // "GET" or "HEAD"
+    std::string method;     // "GET", "HEAD" or "POST"
     std::string target;     // as sent: path and query, e.g. "/metrics" or "/app.js?v=2"
     std::string accept;     // the Accept header ("" if absent): NIP-11 asks for
                             // "application/nostr+json"
     std::string remote_ip;  // e.g. "127.0.0.1" or "::1" (IPv4-mapped IPv6 shown as IPv4)
+    std::string body;       // a POST's (at most 4 KiB)
 };
 
 struct HttpResponse {
@@ -45,6 +47,12 @@ class ServerHandler {
     // A GET or HEAD that is not a WebSocket upgrade (NIP-11, /metrics, static files).
     // Runs on the network thread: it must not block, parse messages or touch the database.
     virtual HttpResponse on_http(const HttpRequest& request) = 0;
+    // A POST (the operator's commands, e.g. /hub/wallet/withdraw), answered later: `reply`
+    // is called once, from any thread. By default 405.
+    virtual void on_http_post(const HttpRequest& request, std::function<void(HttpResponse)> reply) {
+        (void)request;
+        reply(HttpResponse{405, "text/plain; charset=utf-8", "method not allowed\n", {{"Allow", "GET, HEAD"}}});
+    }
 };
 
 }  // namespace datt::relay

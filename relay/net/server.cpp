@@ -355,6 +355,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
     void on_read(error_code ec, size_t bytes);
     void upgrade();
     void answer(const http::request<http::string_body>& request);
+    void reply(unsigned version, bool keep_alive, bool head, HttpResponse reply);
     void reply_error(http::status status, std::string body);  // then close
     void write(http::response<http::string_body> response);
     void on_write(bool close, error_code ec, size_t bytes);
@@ -935,9 +936,10 @@ void HttpSession::answer(const http::request<http::string_body>& request) {
     response.set(http::field::server, kServerName);
     response.keep_alive(request.keep_alive());
     const bool head = request.method() == http::verb::head;
-    if (request.method() != http::verb::get && !head) {
+    const bool post = request.method() == http::verb::post;
+    if (request.method() != http::verb::get && !head && !post) {
         response.result(http::status::method_not_allowed);
-        response.set(http::field::allow, "GET, HEAD");
+        response.set(http::field::allow, "GET, HEAD, POST");
         response.set(http::field::content_type, "text/plain; charset=utf-8");
         response.body() = "method not allowed\n";
         response.prepare_payload();
@@ -945,13 +947,37 @@ void HttpSession::answer(const http::request<http::string_body>& request) {
     }
 
     HttpRequest info{std::string(request.method_string()), std::string(request.target()),
-                     std::string(request[http::field::accept]), remote_ip_};
-    HttpResponse reply;
-    try {
-        reply = server_.handler.on_http(info);
-    } catch (...) {
-        reply = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n", {}};
+                     std::string(request[http::field::accept]), remote_ip_, post ? request.body() : std::string()};
+    const unsigned version = request.version();
+    const bool keep_alive = request.keep_alive();
+    if (post) {
+        // Answered later (the hub's thread): nothing more is read from this connection
+        // until the answer is written, on this session's executor.
+        auto done = [self = shared_from_this(), version, keep_alive](HttpResponse answer) {
+            asio::post(self->stream_.get_executor(), [self, version, keep_alive, answer = std::move(answer)]() mutable {
+                self->reply(version, keep_alive, false, std::move(answer));
+            });
+        };
+        try {
+            server_.handler.on_http_post(info, std::move(done));
+        } catch (...) {
+            reply(version, keep_alive, false, HttpResponse{500, "text/plain; charset=utf-8", "internal error\n", {}});
+        }
+        return;
     }
+    HttpResponse answer;
+    try {
+        answer = server_.handler.on_http(info);
+    } catch (...) {
+        answer = HttpResponse{500, "text/plain; charset=utf-8", "internal error\n", {}};
+    }
+    reply(version, keep_alive, head, std::move(answer));
+}
+
+void HttpSession::reply(unsigned version, bool keep_alive, bool head, HttpResponse reply) {
+    http::response<http::string_body> response{http::status::ok, version};
+    response.set(http::field::server, kServerName);
+    response.keep_alive(keep_alive);
     const unsigned status = reply.status >= 100 && reply.status <= 999 ? reply.status : 500;
     response.result(status);
     if (!reply.content_type.empty()) response.set(http::field::content_type, reply.content_type);

@@ -114,7 +114,8 @@ Clause filter_clause(const Filter& filter, Purpose purpose, const Range* range =
     if (!match.empty()) clause.from = " FROM events_fts f CROSS JOIN events e ON e.seq = f.rowid";
 
     // Otherwise a tag condition drives: for a select, one with a single value, whose
-    // tags_by_value range yields its events in feed order so the scan stops at the limit;
+    // range of the tags table's key yields its events in feed order so the scan stops at
+    // the limit;
     // for a count (unless ids name the events), the one with the fewest values (an event
     // carrying several of them is then counted once by DISTINCT or UNION). Other tag
     // conditions are tested per event.
@@ -130,10 +131,11 @@ Clause filter_clause(const Filter& filter, Purpose purpose, const Range* range =
     }
     if (driver != filter.tags.end()) {
         // A count leaves the join order to SQLite: with one author or a rare kind it may
-        // start there rather than from a common tag.
+        // start there rather than from a common tag, then find the tag by its full key.
         clause.from = purpose == Purpose::kSelect
                           ? " FROM tags t CROSS JOIN events e ON e.seq = t.event"
-                          : " FROM tags t JOIN events e ON e.seq = t.event";
+                          : " FROM tags t JOIN events e ON e.seq = t.event AND t.created_at = "
+                            "e.created_at AND t.id = e.id";
         key_alias = 't';
         clause.add_condition("t.name = ?");
         clause.params.push_back(text_value(std::string(1, driver->name)));
@@ -159,8 +161,9 @@ Clause filter_clause(const Filter& filter, Purpose purpose, const Range* range =
     for (auto it = filter.tags.begin(); it != filter.tags.end(); ++it) {
         if (it == driver) continue;
         clause.add_condition(
-            "EXISTS (SELECT 1 FROM tags x WHERE x.event = e.seq AND x.name = ? AND " +
-            Clause::list_condition("x.value", it->values.size()) + ")");
+            "EXISTS (SELECT 1 FROM tags x WHERE x.name = ? AND " +
+            Clause::list_condition("x.value", it->values.size()) +
+            " AND x.created_at = e.created_at AND x.id = e.id)");
         clause.params.push_back(text_value(std::string(1, it->name)));
         clause.add_list_params(
             it->values, [](const std::string& v) { return blob_value(std::string_view(v)); });

@@ -7,6 +7,7 @@
 #include <system_error>
 
 #include "store/content_function.h"
+#include "store/migration_progress.h"
 #include "store/wal_gather_vfs.h"
 
 namespace datt::relay::sqlite {
@@ -19,9 +20,12 @@ constexpr int64_t kApplicationId = 0x44617474;
 
 constexpr int kBusyTimeoutMs = 5000;
 
+// Files from this size on are announced before their check at open.
+constexpr uintmax_t kAnnouncedCheckBytes = 64 << 20;
+
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 11> kMigrations = {
+constexpr std::array<const char*, 13> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -213,6 +217,37 @@ CREATE TABLE IF NOT EXISTS hub_funding_txs (
     tx BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // Version 12: the tags table keyed in tags_by_value's order, so that a tag costs one
+    // B-tree insert, not two (sqlite_schema.h). Rebuilt from whatever `tags` holds (both
+    // layouts have the same columns: also a file whose version was set back by hand), read
+    // in the new key's order so the new B-tree is filled front to back.
+    R"sql(
+CREATE TABLE tags_by_key (
+    name TEXT NOT NULL,
+    value BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    id BLOB NOT NULL,
+    event INTEGER NOT NULL,
+    PRIMARY KEY (name, value, created_at DESC, id)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO tags_by_key(name, value, created_at, id, event)
+    SELECT name, value, created_at, id, event FROM tags ORDER BY name, value, created_at DESC, id;
+DROP TABLE tags;
+ALTER TABLE tags_by_key RENAME TO tags;
+)sql",
+    // Version 13: the receive addresses the hub's wallet gave out to channels' closes, and
+    // the operator's withdrawals, stored before they are broadcast. Tables, not a column,
+    // so that IF NOT EXISTS makes it idempotent as for version 7.
+    R"sql(
+CREATE TABLE IF NOT EXISTS hub_wallet_receive (
+    id INTEGER PRIMARY KEY CHECK (id = 0),
+    next INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS hub_wallet_txs (
+    txid BLOB PRIMARY KEY,
+    tx BLOB NOT NULL
+) WITHOUT ROWID;
+)sql",
 };
 
 Error invalid_database(const std::string& path, const std::string& why) {
@@ -315,7 +350,7 @@ Status configure(Connection& db, bool durable) {
                    ";PRAGMA wal_autocheckpoint=0");
 }
 
-Status migrate(Connection& db, const std::string& path) {
+Status migrate(Connection& db, const std::string& path, const ProgressReport& report) {
     if (auto begin = db.exec("BEGIN IMMEDIATE"); !begin) return begin;
     auto fail = [&](Error e) {
         (void)db.exec("ROLLBACK");
@@ -331,19 +366,29 @@ Status migrate(Connection& db, const std::string& path) {
                                                            ", newer than this datt-relay knows"));
     }
     if (*version == latest_schema_version()) return db.exec("COMMIT");  // nothing to do
+    MigrationProgress progress(db.get(), report);
+    if (*version > 0) {
+        auto events = db.query_int("SELECT coalesce(max(seq), 0) FROM events");
+        if (!events) return fail(events.error());
+        progress.begin(*version, latest_schema_version(), *events);
+    }
     for (int64_t step = *version; step < latest_schema_version(); ++step) {
+        progress.step_begins(step + 1);
         if (auto applied = db.exec(kMigrations[step]); !applied) {
             return fail(make_error(applied.error().code,
                                    "migration to schema version " + std::to_string(step + 1) +
                                        " failed: " + applied.error().message));
         }
+        progress.step_done();
     }
     if (auto stamp = db.exec("PRAGMA application_id=" + std::to_string(kApplicationId) +
                              ";PRAGMA user_version=" + std::to_string(latest_schema_version()));
         !stamp) {
         return fail(stamp.error());
     }
-    return db.exec("COMMIT");
+    if (auto committed = db.exec("COMMIT"); !committed) return committed;
+    progress.committed();
+    return Ok{};
 }
 
 }  // namespace
@@ -352,7 +397,8 @@ int latest_schema_version() {
     return static_cast<int>(kMigrations.size());
 }
 
-Result<Connection> open_writer(const std::string& path, bool durable) {
+Result<Connection> open_writer(const std::string& path, bool durable,
+                               const ProgressReport& report) {
     std::error_code ec;
     const fs::file_status status = fs::status(path, ec);
     int flags = SQLITE_OPEN_READWRITE;
@@ -367,9 +413,18 @@ Result<Connection> open_writer(const std::string& path, bool durable) {
         flags |= SQLITE_OPEN_CREATE;
     } else if (status.type() != fs::file_type::regular) {
         return invalid_database(path, ec ? ec.message() : "not a regular file");
-    } else if (fs::file_size(path, ec) != 0 || ec) {
+    } else if (const uintmax_t size = fs::file_size(path, ec); size != 0 || ec) {
         // A zero-byte file holds nothing to protect: SQLite initializes it like a new one.
+        // The check reads the whole file (at 1M events, about 1.4 s of CPU): a large one is
+        // announced, as a migration is.
+        const bool announce = report && !ec && size >= kAnnouncedCheckBytes;
+        const auto started = MigrationProgress::Clock::now();
+        if (announce) {
+            report("checking database file " + path + " (" + with_separators(size >> 20) +
+                   " MiB) before writing to it");
+        }
         if (auto checked = check_existing(path); !checked) return checked.error();
+        if (announce) report("checked in " + seconds_since(started));
     }
 
     // A durable writer syncs its log at every commit: its log writes may be gathered until
@@ -386,7 +441,7 @@ Result<Connection> open_writer(const std::string& path, bool durable) {
     if (register_content_function(db->get()) != SQLITE_OK) {
         return error(db->get(), "cannot register datt_content");
     }
-    if (auto migrated = migrate(*db, path); !migrated) return migrated.error();
+    if (auto migrated = migrate(*db, path, report); !migrated) return migrated.error();
     return db;
 }
 

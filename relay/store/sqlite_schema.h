@@ -13,6 +13,7 @@
 //   tags(event -> events.seq, name, value BLOB, created_at, id) WITHOUT ROWID
 //       every tag whose name is one character and that has a value, once per event;
 //       created_at and id are copies of the event's so the index yields feed order.
+//       (Since version 12 the table itself is keyed (name, value, created_at DESC, id).)
 //   events_fts(content) FTS5, rowid = events.seq: NIP-50 search (contentless since
 //       version 10).
 //   deleted_ids(id, pubkey): NIP-09 `e` targets; an event with that id by that author is
@@ -106,6 +107,23 @@
 //       funds, stored with the channel before funding_created is sent, broadcast after
 //       funding_signed (again at each start until the funding output is seen).
 //
+// Version 12 (no new table): tags is keyed (name, value, created_at DESC, id) WITHOUT ROWID,
+//   with `event` (events.seq) as its only other column, and tags_by_value is gone: the
+//   table is the index a tag filter reads in feed order, so each stored tag costs one
+//   B-tree insert (and one randomly placed page in the WAL), not two. The writer removes an
+//   event's tags by their keys, read from the event's stored JSON (stored_content.h); a
+//   tag condition that does not drive a query is tested by the full key (the event's
+//   created_at and id). The migration rebuilds the table from the old one (docs/
+//   performance.md "Sixth pass").
+//
+// Version 13 adds (relay/hub/hub_wallet.h):
+//   hub_wallet_receive(id = 0, next): the receive indexes below `next` were given out as
+//       channels' closing (shutdown and sweep) addresses, each committed before the address
+//       is sent; only ever raised.
+//   hub_wallet_txs(txid, tx): the operator's withdrawals (POST /hub/wallet/withdraw),
+//       signed, stored with the coins they spend before they are broadcast (again at each
+//       start), deleted once the node has them in a block or refused them.
+//
 // Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
 // them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads
 // rows already in the order NIP-01 wants (newest first, ties by lowest id) and stops at the
@@ -114,6 +132,7 @@
 
 #include <string>
 
+#include "store/migration_progress.h"
 #include "store/sqlite_handle.h"
 #include "util/result.h"
 
@@ -141,8 +160,10 @@ inline constexpr const char* kTimeBoundSql =
 //   valid Datt database: ..."). A schema newer than this code knows: "store_schema_too_new".
 //   A write-protected file: "store_read_only".
 // - Then: WAL mode, synchronous FULL (durable) or NORMAL, busy timeout, and any pending
-//   migrations applied in one transaction.
-[[nodiscard]] Result<Connection> open_writer(const std::string& path, bool durable);
+//   migrations applied in one transaction, reported to `report` as they run when the file
+//   had a schema already (migration_progress.h).
+[[nodiscard]] Result<Connection> open_writer(const std::string& path, bool durable,
+                                             const ProgressReport& report = {});
 
 // A read-only connection for one reader thread (the file must already be set up by
 // open_writer).

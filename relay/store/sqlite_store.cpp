@@ -19,6 +19,7 @@
 #include "crypto/wipe.h"
 #include "event/address.h"
 #include "event/deletion.h"
+#include "event/event_reader.h"
 #include "event/kind.h"
 #include "event/time_id.h"
 #include "store/chain_tables.h"
@@ -288,13 +289,16 @@ class SqliteReader final : public StoreReader {
 
     Result<StoredWallet> hub_wallet() override {
         StoredWallet out;
-        auto seed = db_.prepare("SELECT seed, birth_height FROM hub_wallet WHERE id = 0", false);
+        auto seed = db_.prepare(
+            "SELECT seed, birth_height, (SELECT next FROM hub_wallet_receive WHERE id = 0) FROM hub_wallet WHERE id = 0",
+            false);
         if (!seed) return seed.error();
         int rc = seed->step();
         if (rc == SQLITE_ROW) {
             const ByteSpan bytes = seed->column_blob(0);
             out.seed = Bytes(bytes.begin(), bytes.end());
             out.birth_height = seed->column_int(1);
+            out.next_receive = seed->column_int(2);  // NULL (none given out yet) reads 0
         } else if (rc != SQLITE_DONE) {
             return sqlite::error(db_.get(), "hub wallet read failed");
         }
@@ -312,6 +316,13 @@ class SqliteReader final : public StoreReader {
             out.coins.push_back(std::move(coin));
         }
         if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub wallet coins read failed");
+        auto txs = db_.prepare("SELECT tx FROM hub_wallet_txs ORDER BY txid", false);
+        if (!txs) return txs.error();
+        while ((rc = txs->step()) == SQLITE_ROW) {
+            const ByteSpan tx = txs->column_blob(0);
+            out.txs.emplace_back(tx.begin(), tx.end());
+        }
+        if (rc != SQLITE_DONE) return sqlite::error(db_.get(), "hub wallet txs read failed");
         return out;
     }
 
@@ -572,7 +583,8 @@ struct WriterStatements {
     Statement insert_tag;            // event, name, value, created_at, id
     Statement insert_fts;            // rowid, content
     Statement delete_event;          // seq
-    Statement delete_tags;           // event
+    Statement find_row;              // seq -> json, created_at, id
+    Statement delete_tag;            // name, value, created_at, id (the tags key)
     Statement delete_fts;            // seq: FTS5's 'delete' with the stored content
     Statement find_deleted_id;       // id, pubkey
     Statement add_deleted_id;        // id, pubkey
@@ -594,6 +606,9 @@ struct WriterStatements {
     Statement put_wallet_seed;       // seed
     Statement put_wallet_coin;       // txid, vout, value, chain, idx, height, spent_by
     Statement delete_wallet_coin;    // txid, vout
+    Statement put_wallet_next_receive;  // next
+    Statement put_wallet_tx;         // txid, tx
+    Statement delete_wallet_tx;      // txid
     Statement put_funding_tx;        // channel_id, tx
     Statement delete_funding_tx;     // channel_id
 
@@ -613,7 +628,9 @@ struct WriterStatements {
              "INSERT OR IGNORE INTO tags(event, name, value, created_at, id) VALUES (?,?,?,?,?)"},
             {&s.insert_fts, "INSERT INTO events_fts(rowid, content) VALUES (?,?)"},
             {&s.delete_event, "DELETE FROM events WHERE seq = ?"},
-            {&s.delete_tags, "DELETE FROM tags WHERE event = ?"},
+            {&s.find_row, "SELECT json, created_at, id FROM events WHERE seq = ?"},
+            {&s.delete_tag,
+             "DELETE FROM tags WHERE name = ? AND value = ? AND created_at = ? AND id = ?"},
             // The index is contentless: FTS5 removes a row's tokens when given its text.
             {&s.delete_fts,
              "INSERT INTO events_fts(events_fts, rowid, content) SELECT 'delete', seq, content "
@@ -658,6 +675,11 @@ struct WriterStatements {
              "INSERT OR REPLACE INTO hub_wallet_coins(txid, vout, value, chain, idx, height, spent_by) "
              "VALUES (?,?,?,?,?,?,?)"},
             {&s.delete_wallet_coin, "DELETE FROM hub_wallet_coins WHERE txid = ? AND vout = ?"},
+            {&s.put_wallet_tx, "INSERT OR REPLACE INTO hub_wallet_txs(txid, tx) VALUES (?, ?)"},
+            {&s.delete_wallet_tx, "DELETE FROM hub_wallet_txs WHERE txid = ?"},
+            {&s.put_wallet_next_receive,
+             "INSERT INTO hub_wallet_receive(id, next) VALUES (0, ?1) "
+             "ON CONFLICT(id) DO UPDATE SET next = max(next, ?1)"},
             {&s.put_funding_tx, "INSERT OR REPLACE INTO hub_funding_txs(channel_id, tx) VALUES (?,?)"},
             {&s.delete_funding_tx, "DELETE FROM hub_funding_txs WHERE channel_id = ?"},
         };
@@ -920,6 +942,25 @@ class SqliteStore final : public Store {
         return DeleteHubWalletCoin::Done{};
     }
 
+    Result<PutHubWalletNextReceive::Done> apply(const PutHubWalletNextReceive& command) {
+        s_.put_wallet_next_receive.bind_int(1, command.next);
+        if (auto done = run(s_.put_wallet_next_receive, "hub wallet next receive write"); !done) return done.error();
+        return PutHubWalletNextReceive::Done{};
+    }
+
+    Result<PutHubWalletTx::Done> apply(const PutHubWalletTx& command) {
+        s_.put_wallet_tx.bind_blob_static(1, command.txid);
+        s_.put_wallet_tx.bind_blob_static(2, command.tx);
+        if (auto done = run(s_.put_wallet_tx, "hub wallet tx write"); !done) return done.error();
+        return PutHubWalletTx::Done{};
+    }
+
+    Result<DeleteHubWalletTx::Done> apply(const DeleteHubWalletTx& command) {
+        s_.delete_wallet_tx.bind_blob_static(1, command.txid);
+        if (auto done = run(s_.delete_wallet_tx, "hub wallet tx delete"); !done) return done.error();
+        return DeleteHubWalletTx::Done{};
+    }
+
     Result<PutHubFundingTx::Done> apply(const PutHubFundingTx& command) {
         s_.put_funding_tx.bind_blob_static(1, command.channel_id);
         s_.put_funding_tx.bind_blob_static(2, command.tx);
@@ -1165,7 +1206,7 @@ class SqliteStore final : public Store {
         inserted_.add(seq, event.created_at());
 
         for (const event::Tag& tag : event.tags()) {
-            if (tag.size() < 2 || tag[0].size() != 1) continue;
+            if (!indexed(tag)) continue;
             Statement& t = s_.insert_tag;
             t.bind_int(1, seq);
             t.bind_text_static(2, tag[0]);
@@ -1199,16 +1240,45 @@ class SqliteStore final : public Store {
         return run(s_.raise_time_bounds, "time bound update");
     }
 
+    // The tags that get a row in `tags`: a one-letter name and a value.
+    static bool indexed(const event::Tag& tag) { return tag.size() >= 2 && tag[0].size() == 1; }
+
     Status remove(int64_t seq) {
-        // The search index first: its delete reads the content from the event's row.
+        // The tags and the search index first: both are found from the event's row.
+        if (auto done = remove_tags(seq); !done) return done;
         std::pair<Statement*, const char*> deletes[] = {
             {&s_.delete_fts, "search index delete"},
             {&s_.delete_event, "event delete"},
-            {&s_.delete_tags, "tag delete"},
         };
         for (auto& [stmt, what] : deletes) {
             stmt->bind_int(1, seq);
             if (auto done = run(*stmt, what); !done) return done;
+        }
+        return Ok{};
+    }
+
+    // The tags table is keyed by (name, value, created_at, id) (schema 12): an event's rows
+    // are found from the tags of its stored JSON, the very ones insert() wrote.
+    Status remove_tags(int64_t seq) {
+        s_.find_row.bind_int(1, seq);
+        auto found = lookup(s_.find_row, "event row lookup");
+        if (!found) return found.error();
+        if (!*found) return Ok{};
+        auto raw = event::read_raw_event(s_.find_row.column_text(0), sqlite::stored_limits());
+        const event::TimeId key = time_id_of(s_.find_row.column_int(1), s_.find_row.column_blob(2));
+        s_.find_row.reset();
+        if (!raw || !raw->tags) {
+            return make_error("store_invalid_database",
+                              "stored event " + std::to_string(seq) + " cannot be read back");
+        }
+        for (const event::Tag& tag : *raw->tags) {
+            if (!indexed(tag)) continue;
+            Statement& d = s_.delete_tag;
+            d.bind_text_static(1, tag[0]);
+            d.bind_blob_static(2, as_bytes(tag[1]));
+            d.bind_int(3, key.created_at);
+            d.bind_blob_static(4, key.id);
+            if (auto done = run(d, "tag delete"); !done) return done;
         }
         return Ok{};
     }
@@ -1366,7 +1436,7 @@ Result<std::unique_ptr<Store>> open_sqlite_store(const std::string& path, Sqlite
                           "WAL limits must satisfy 1 <= wal_checkpoint_pages <= "
                           "wal_limit_pages");
     }
-    auto db = sqlite::open_writer(path, options.durable);
+    auto db = sqlite::open_writer(path, options.durable, options.migration_report);
     if (!db) return db.error();
     // The size a restarted log is cut back to (in bytes; pages are 4 KiB).
     if (auto limited = db->exec("PRAGMA journal_size_limit=" +

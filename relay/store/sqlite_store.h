@@ -36,6 +36,7 @@
 #include <memory>
 #include <string>
 
+#include "store/migration_progress.h"
 #include "store/store.h"
 #include "util/result.h"
 
@@ -64,6 +65,9 @@ struct SqliteOptions {
     // touch of every mapped page costs more than pread() (at 1M events, a NIP-77 key scan
     // took 0.65 s mapped, 0.26 s read; docs/performance.md).
     bool memory_mapped_reads = true;
+    // Told what a schema migration at open is doing, step by step and every few seconds
+    // within a long step (migration_progress.h); datt-relay logs it. Empty: nothing said.
+    sqlite::ProgressReport migration_report = {};
 };
 
 // Opens (creating if missing) the database at `path`; see sqlite_schema.h for the checks

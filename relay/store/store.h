@@ -132,7 +132,9 @@ class StoreReader {
     struct StoredWallet {
         std::optional<Bytes> seed;
         int64_t birth_height = 0;
+        int64_t next_receive = 0;  // receive indexes below it were given out to closes
         std::vector<StoredWalletCoin> coins;
+        std::vector<Bytes> txs;  // withdrawals not yet known mined (hub_wallet_txs)
     };
     [[nodiscard]] virtual Result<StoredWallet> hub_wallet() = 0;
     // The signed funding transactions of the channels the hub funds (hub_funding_txs).

@@ -174,6 +174,27 @@ struct PutHubWalletSeed {
     using Outcome = Done;
 };
 
+// The hub's wallet: receive indexes below `next` were given out (closing outputs), so the
+// next one given out or shown is fresh. Only ever raised.
+struct PutHubWalletNextReceive {
+    uint32_t next = 0;
+    struct Done {};
+    using Outcome = Done;
+};
+
+// The hub's wallet: a withdrawal, signed (stored before it is broadcast), and its end.
+struct PutHubWalletTx {
+    Hash256 txid{};
+    Bytes tx;  // bitcoin::serialize
+    struct Done {};
+    using Outcome = Done;
+};
+struct DeleteHubWalletTx {
+    Hash256 txid{};
+    struct Done {};
+    using Outcome = Done;
+};
+
 // The hub's wallet: a coin, inserted or replaced (seen again in a block; spent by the hub).
 struct PutHubWalletCoin {
     Hash256 txid{};
@@ -213,7 +234,8 @@ using WriteCommand = std::variant<PutEvent, PutChannelState, PutHubForward, Dele
                                   DeleteChannelState, PutHubReceipt, PutHubOnchain, PutHubRevoked,
                                   PutHubReceiptRequest, PutHubForceClose, DeleteHubRevoked,
                                   PutHubWalletSeed, PutHubWalletCoin, DeleteHubWalletCoin,
-                                  PutHubFundingTx, DeleteHubFundingTx>;
+                                  PutHubFundingTx, DeleteHubFundingTx, PutHubWalletNextReceive,
+                                  PutHubWalletTx, DeleteHubWalletTx>;
 
 // The outcome of each command: the alternative of the same index as the command's.
 template <class Variant>

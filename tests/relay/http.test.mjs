@@ -255,3 +255,14 @@ test('unknown paths get 404; a relay without --web-root serves no files', { time
   assert.equal(nip11.status, 200);
   assert.equal(JSON.parse(nip11.body.toString()).limitation.max_subscriptions, 20, 'the default');
 });
+
+test('POST: only /hub/wallet/withdraw (404 without a hub, elsewhere); other methods 405', { timeout: 10000 }, async () => {
+  const withdraw = await request('/hub/wallet/withdraw', { method: 'POST' });
+  assert.equal(withdraw.status, 404);
+  assert.equal(withdraw.body.toString('utf8'), 'no hub\n');
+  assert.equal((await request('/metrics', { method: 'POST' })).status, 404);
+  const put = await request('/metrics', { method: 'PUT' });
+  assert.equal(put.status, 405);
+  assert.equal(put.headers.allow, 'GET, HEAD, POST');
+  assert.equal((await request('/metrics')).status, 200, 'the connection and the relay carry on');
+});

@@ -13,30 +13,45 @@
 //     funded, R reattaches; the wallet holds the funding's change, confirmed), A (who
 //     funded her own channel) pays R 50,000 sats through the hub: R's
 //     balance is exact to the msat; R closes cooperatively and its output of the mined
-//     closing tx is exactly 50,000 sats (the hub, the funder, pays the fee).
+//     closing tx is exactly 50,000 sats (the hub, the funder, pays the fee); the hub's output
+//     pays its wallet, whose confirmed balance grows by exactly that output;
+//   - the operator withdraws (POST /hub/wallet/withdraw; 403 from 127.0.0.2; clear 400s for
+//     an address of another network, too much, dust, a missing feerate): 60,000 sats reach
+//     the address exactly (amount + fee = the coins spent - the change) and the balance
+//     drops by amount + fee; with the wallet's spent coins marked unspent behind the relay's
+//     back, a withdrawal of everything is refused by the node (502) and the hub keeps only
+//     the coins the node has; "all" then empties the wallet into one output.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import { btc } from './bitcoin_support.mjs';
 import { CHAIN_HASH, hex, openParams } from './hub_clients.mjs';
-import { ChainRig, Client, datt, decode, sleep, until } from './hub_chain_rig.mjs';
+import { ChainRig, Client, MNEMONIC, datt, decode, key, sleep, until } from './hub_chain_rig.mjs';
 import { connect } from './support.mjs';
 
 const FEES = { base_msat: 1000, proportional_millionths: 1000 }; // the relay's defaults
 const CONFIRMED = 'datt_hub_wallet_sats{state="confirmed"}';
 const OPEN_CHANNEL = 32;
 
-function hubWallet(port) {
+// The operator's routes over HTTP: GET /hub/wallet, POST /hub/wallet/withdraw with a JSON
+// body (from `localAddress`: another loopback address is not the operator's).
+function operator(port, { method = 'GET', path: target = '/hub/wallet', body, localAddress = '127.0.0.1' } = {}) {
   return new Promise((resolve, reject) => {
-    http.get({ host: '127.0.0.1', port, path: '/hub/wallet' }, (res) => {
-      let body = '';
-      res.on('data', (c) => { body += c; });
-      res.on('end', () => resolve({ status: res.statusCode, body }));
-    }).on('error', reject);
+    const req = http.request({ host: '127.0.0.1', port, path: target, method, localAddress }, (res) => {
+      let text = '';
+      res.on('data', (c) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
   });
 }
+const hubWallet = (port) => operator(port);
+const withdraw = (port, body, localAddress) => operator(port, { method: 'POST', path: '/hub/wallet/withdraw', body, localAddress });
 
 const frameType = (frame) => Buffer.from(frame).readUInt16BE(33);
 // A warning/error frame's "code: message" (BOLT-1: type, channel_id, u16 length, data).
@@ -156,6 +171,7 @@ describe('the hub funds a channel to a client so it can receive (bcoin regtest)'
     assert.equal(BigInt(a.info().to_local_msat), 400000000n - BigInt(toSend));
 
     // R closes cooperatively; the hub (the funder) pays the fee: R's output is its balance.
+    const confirmedBefore = await rig.metric(CONFIRMED);
     r.take(datt.channel.shutdown(r.state, r.seed));
     await until([r], () => r.events.some((e) => e.type === 'closed'), 'the closing negotiation', 60000);
     const closed = r.events.find((e) => e.type === 'closed');
@@ -167,5 +183,70 @@ describe('the hub funds a channel to a client so it can receive (bcoin regtest)'
     assert.equal(mined.vin[0].txid, fundingTxid);
     const output = mined.vout.find((o) => o.scriptPubKey.hex === ours.script);
     assert.equal(output.valueSats, 50000n, 'R gets its sats on chain exact to the sat');
+    // The hub's closing output pays an address of its wallet: its confirmed balance grows by
+    // exactly that output.
+    const hubs = mined.vout.filter((o) => o.scriptPubKey.hex !== ours.script);
+    assert.equal(hubs.length, 1);
+    await rig.metricUntil(CONFIRMED, confirmedBefore + Number(hubs[0].valueSats), "the hub's closing output in its wallet");
+  });
+
+  it('withdraws to an address exactly; a refused transaction gives its coins back', async () => {
+    const to = key(MNEMONIC, 0, 77);
+    const before = await rig.metric(CONFIRMED);
+    assert.ok(before > 100000, `the wallet holds the change and the close: ${before}`);
+    assert.equal((await withdraw(rig.relay.port, { address: to.address, sats: 1000, feerate_sat_per_vb: 2 }, '127.0.0.2')).status,
+      403, 'from another address than the operator\'s');
+    const refused = async (body, status, code) => {
+      const answer = await withdraw(rig.relay.port, body);
+      assert.equal(answer.status, status, answer.body);
+      assert.equal(JSON.parse(answer.body).error, code, answer.body);
+    };
+    await refused({ address: 'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq', sats: 1000, feerate_sat_per_vb: 2 }, 400,
+      'hub_withdraw_address');  // a mainnet address
+    await refused({ address: to.address, sats: before + 1, feerate_sat_per_vb: 2 }, 400, 'hub_wallet_empty');
+    await refused({ address: to.address, sats: 100, feerate_sat_per_vb: 2 }, 400, 'wallet_dust_output');
+    await refused({ address: to.address, sats: 1000 }, 400, 'hub_withdraw_request');
+
+    // 60,000 sats reach the address exactly; amount + fee = the coins spent - the change.
+    const sent = await withdraw(rig.relay.port, { address: to.address, sats: 60000, feerate_sat_per_vb: 2 });
+    assert.equal(sent.status, 200, sent.body);
+    const { txid, fee_sats: fee } = JSON.parse(sent.body);
+    await rig.mine(1);
+    const tx = decode(await rig.node.rpc('getrawtransaction', [txid, false]));
+    const paid = tx.vout.filter((o) => o.scriptPubKey.hex === to.scriptHex);
+    assert.equal(paid.length, 1);
+    assert.equal(paid[0].valueSats, 60000n);
+    let spent = 0n;
+    for (const input of tx.vin) spent += decode(await rig.node.rpc('getrawtransaction', [input.txid, false])).vout[input.vout].valueSats;
+    const change = tx.vout.filter((o) => o.scriptPubKey.hex !== to.scriptHex).reduce((sum, o) => sum + o.valueSats, 0n);
+    assert.equal(60000n + BigInt(fee), spent - change);
+    assert.ok(fee >= 2 * 110 && fee < 2 * 300, `fee ${fee} at 2 sat/vB`);
+    await rig.metricUntil(CONFIRMED, before - 60000 - fee, 'the wallet less the withdrawal and its fee');
+    const left = before - 60000 - fee;
+
+    // Its coins marked unspent again behind the relay's back: a withdrawal of everything
+    // spends them too, the node refuses it, and the hub forgets the coins the node no longer
+    // has and frees the others.
+    await rig.relay.stop();
+    rig.conn.close();
+    const db = path.join(rig.dir, 'db.sqlite3');
+    const respent = Number(execFileSync('sqlite3', [db, 'SELECT sum(value) FROM hub_wallet_coins WHERE spent_by IS NOT NULL'],
+      { encoding: 'utf8' }).trim());
+    assert.ok(respent >= 300000 + Number(spent), `the deposit and the withdrawal's coins: ${respent}`);
+    execFileSync('sqlite3', [db, 'UPDATE hub_wallet_coins SET spent_by = NULL']);
+    await rig.startRelay();
+    await rig.metricUntil(CONFIRMED, left + respent, 'the spent coins shown as unspent', 60000);
+    await refused({ address: to.address, sats: 'all', feerate_sat_per_vb: 2 }, 502, 'hub_withdraw_refused');
+    await rig.metricUntil(CONFIRMED, left, 'the refused withdrawal released: only what the node has');
+
+    // Everything left goes in one output, less the fee: the wallet is empty.
+    const all = await withdraw(rig.relay.port, { address: to.address, sats: 'all', feerate_sat_per_vb: 1 });
+    assert.equal(all.status, 200, all.body);
+    const swept = JSON.parse(all.body);
+    await rig.mine(1);
+    const sweep = decode(await rig.node.rpc('getrawtransaction', [swept.txid, false]));
+    assert.equal(sweep.vout.length, 1);
+    assert.equal(sweep.vout[0].valueSats, BigInt(left - swept.fee_sats));
+    await rig.metricUntil(CONFIRMED, 0, 'the wallet emptied');
   });
 });

@@ -7,6 +7,7 @@
 #include "bitcoin/script_flags.h"
 #include "bitcoin/script_templates.h"
 #include "channel/channel_frame.h"
+#include "crypto/secp256k1.h"
 #include "hub/hub_wallet.h"
 #include "hub/open_policy.h"
 
@@ -150,6 +151,85 @@ TEST(HubWalletTest, FundsAChannelOutputWithSignedInputsAndNeverSpendsACoinTwice)
     EXPECT_EQ(wallet.balance().spent_sats, 0);
     EXPECT_EQ(wallet.balance().unconfirmed_sats, 0);
     EXPECT_TRUE(wallet.fund(channel_output, bitcoin::wallet::FeeRate::sat_per_vb(10), 441, filled(3)).ok());
+}
+
+// Each close gets a receive address of its own, recorded (next_receive) before it is sent;
+// the deposit address and the watched window move past it, a payment to it is a coin, and
+// a wallet made again from the stored rows never gives it out again.
+TEST(HubWalletTest, CloseScriptsAreFreshWatchedAndStored) {
+    auto wallet = HubWallet::make(regtest(), {}, filled(0x5e), 440);
+    ASSERT_TRUE(wallet.ok());
+    const auto window = wallet->new_scripts();
+    const std::string deposit = wallet->deposit_address();
+    auto first = wallet->close_script();
+    auto second = wallet->close_script();
+    ASSERT_TRUE(first.ok() && second.ok());
+    EXPECT_NE(first->script, second->script);
+    EXPECT_EQ(first->script, window[0]);  // receive index 0: the deposit address shown before
+    EXPECT_EQ(second->script, window[1]);
+    EXPECT_EQ(std::get<PutHubWalletNextReceive>(first->command).next, 1u);
+    EXPECT_EQ(std::get<PutHubWalletNextReceive>(second->command).next, 2u);
+    EXPECT_NE(wallet->deposit_address(), deposit);  // never one a close was given
+    EXPECT_EQ(wallet->new_scripts().size(), 2u);    // the window moved two on
+
+    const auto close = paying({{second->script, 48'000}}, 9, 450);
+    auto commands = wallet->on_payment(close);
+    ASSERT_EQ(commands.size(), 1u);
+    EXPECT_EQ(std::get<PutHubWalletCoin>(commands[0]).index, 1u);
+    EXPECT_EQ(wallet->balance().confirmed_sats, 48'000);
+
+    StoreReader::StoredWallet stored;
+    stored.seed = Bytes(32, 0x5e);
+    stored.birth_height = 440;
+    stored.next_receive = 2;
+    auto again = HubWallet::make(regtest(), stored, filled(0x77), 999);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->deposit_address(), wallet->deposit_address());
+    auto third = again->close_script();
+    ASSERT_TRUE(third.ok());
+    EXPECT_NE(third->script, first->script);
+    EXPECT_NE(third->script, second->script);
+    EXPECT_EQ(std::get<PutHubWalletNextReceive>(third->command).next, 3u);
+    EXPECT_EQ(again->new_scripts().size(), 2 * HubWallet::kGap + 3);  // indexes 0..22 and the change window
+}
+
+// A withdrawal: the amount exactly (change back to the wallet), or everything into one
+// output less the fee; clear codes for too much and for dust; a refusal by the node frees
+// the coins the node still has and forgets those spent elsewhere.
+TEST(HubWalletTest, WithdrawsAnAmountOrEverythingAndAReleaseForgetsCoinsSpentElsewhere) {
+    auto [wallet, scripts] = funded_wallet();
+    const bitcoin::Script to = bitcoin::p2wpkh_script(crypto::pubkey(*crypto::SecretKey::from_bytes(filled(7))));
+    const auto rate = bitcoin::wallet::FeeRate::sat_per_vb(2);
+    EXPECT_EQ(wallet.withdraw(to, Sats{500'001}, rate, 441, filled(1)).error().code, "hub_wallet_empty");
+    EXPECT_EQ(wallet.withdraw(to, Sats{100}, rate, 441, filled(1)).error().code, "wallet_dust_output");
+
+    auto some = wallet.withdraw(to, Sats{60'000}, rate, 441, filled(1));
+    ASSERT_TRUE(some.ok()) << some.error().message;
+    EXPECT_EQ(some->tx.outputs[some->output_index], (bitcoin::TxOut{Sats{60'000}, to}));
+    int64_t in = 0, out = 0;
+    for (const auto& input : some->tx.inputs) in += input.prevout.txid == paying({{scripts[0], 300'000}}, 1, 441).txid ? 300'000 : 200'000;
+    for (const auto& output : some->tx.outputs) out += output.value.value();
+    EXPECT_EQ(in - out, some->fee_sats);
+    EXPECT_GE(some->fee_sats, 2 * 100);
+    EXPECT_EQ(wallet.balance().confirmed_sats, 500'000 - in);
+
+    // The node refused it and no longer has its first input: that coin is forgotten, the
+    // others are free again, its change is gone.
+    const auto inputs = wallet.spent_by(some->txid);
+    ASSERT_FALSE(inputs.empty());
+    const auto gone = inputs.front();
+    const int64_t gone_value = gone.txid == paying({{scripts[0], 300'000}}, 1, 441).txid ? 300'000 : 200'000;
+    wallet.release(some->txid, {gone});
+    EXPECT_EQ(wallet.balance().confirmed_sats, 500'000 - gone_value);
+    EXPECT_EQ(wallet.balance().unconfirmed_sats, 0);
+    EXPECT_EQ(wallet.balance().spent_sats, 0);
+
+    auto all = wallet.withdraw(to, std::nullopt, rate, 441, filled(2));
+    ASSERT_TRUE(all.ok()) << all.error().message;
+    ASSERT_EQ(all->tx.outputs.size(), 1u);
+    EXPECT_EQ(all->tx.outputs[0].value.value() + all->fee_sats, 500'000 - gone_value);
+    EXPECT_EQ(wallet.balance().confirmed_sats, 0);
+    EXPECT_EQ(wallet.withdraw(to, std::nullopt, rate, 441, filled(3)).error().code, "hub_wallet_empty");
 }
 
 TEST(HubWalletTest, UnconfirmedCoinsDoNotFund) {

@@ -13,7 +13,7 @@
 #include "proto/message.h"
 #include "store/sqlite_store.h"
 #include "store/stored_content.h"
-#include "store_support.h"
+#include "stored_set.h"
 #include "util/hex.h"
 
 namespace datt::relay {
@@ -21,53 +21,11 @@ namespace {
 
 using event::Event;
 using proto::Filter;
+using test::filter_from;
+using test::raw_exec;
+using test::raw_int;
+using test::raw_plan;
 using test::sign_event;
-
-Filter filter_from(const std::string& json) {
-    auto filter = proto::parse_filter(json);
-    EXPECT_TRUE(filter.ok()) << json;
-    return filter.ok() ? *filter : Filter{};
-}
-
-// One integer from SQL run on the file directly, bypassing the store.
-int64_t raw_int(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
-    int64_t value = -1;
-    if (stmt && sqlite3_step(stmt) == SQLITE_ROW) value = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return value;
-}
-
-// SQLite's plan for `sql` (its parameters unbound), the details joined by " | ".
-std::string raw_plan(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    sqlite3_stmt* stmt = nullptr;
-    const std::string explain = "EXPLAIN QUERY PLAN " + sql;
-    EXPECT_EQ(sqlite3_prepare_v2(db, explain.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sql;
-    std::string plan;
-    while (stmt && sqlite3_step(stmt) == SQLITE_ROW) {
-        if (!plan.empty()) plan += " | ";
-        plan += reinterpret_cast<const char*>(sqlite3_column_text(stmt, 3));
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return plan;
-}
-
-void raw_exec(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    char* message = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
-        << (message ? message : "");
-    sqlite3_free(message);
-    sqlite3_close(db);
-}
 
 // Stored events whose bound (the nearest time_bounds row at or below their block) is
 // missing or below the newest created_at stored at or below their seq: must be none.
@@ -78,60 +36,9 @@ int64_t unbounded_events(const std::string& path) {
                    "(SELECT max(created_at) FROM events x WHERE x.seq <= e.seq)");
 }
 
-class SearchOrderTest : public ::testing::Test {
+// The search reads of a store against the reference (test::StoredSetTest::expected).
+class SearchOrderTest : public test::StoredSetTest {
   protected:
-    void SetUp() override { reopen(); }
-
-    void reopen() {
-        reader_.reset();
-        store_.reset();
-        auto store = open_sqlite_store(path_);
-        ASSERT_TRUE(store.ok()) << store.error().message;
-        store_ = std::move(store).value();
-        auto reader = store_->open_reader();
-        ASSERT_TRUE(reader.ok());
-        reader_ = std::move(reader).value();
-    }
-
-    void write(const std::vector<Event>& events) {
-        for (size_t i = 0; i < events.size(); i += 300) {  // several batches, several blocks
-            std::vector<Event> batch(
-                events.begin() + static_cast<std::ptrdiff_t>(i),
-                events.begin() + static_cast<std::ptrdiff_t>(std::min(i + 300, events.size())));
-            auto outcomes = store_->write_batch(batch);
-            ASSERT_TRUE(outcomes.ok()) << outcomes.error().message;
-            for (const Event& e : batch) stored_.push_back(e);
-        }
-    }
-
-    // Author `key` deletes (NIP-09) its first `n` stored events.
-    void delete_first(int key, size_t n) {
-        event::Tags targets;
-        for (const Event& e : stored_) {
-            if (e.pubkey() == test::test_pubkey(key) && targets.size() < n)
-                targets.push_back({"e", to_hex(e.id())});
-        }
-        write({sign_event(key, 3000, 5, targets, "")});
-        std::erase_if(stored_, [&](const Event& e) {
-            return std::any_of(targets.begin(), targets.end(),
-                               [&](const event::Tag& t) { return t[1] == to_hex(e.id()); });
-        });
-    }
-
-    std::vector<std::string> expected(const Filter& filter, size_t limit) {
-        std::vector<Event> matching;
-        for (const Event& e : stored_) {
-            if (proto::matches(filter, e)) matching.push_back(e);
-        }
-        std::sort(matching.begin(), matching.end(), test::feed_order);
-        std::vector<std::string> out;
-        for (const Event& e : matching) {
-            if (out.size() == limit) break;
-            out.push_back(e.to_json());
-        }
-        return out;
-    }
-
     void expect_search(const std::string& json) {
         const Filter filter = filter_from(json);
         auto got = reader_->query(filter, 500);
@@ -166,11 +73,6 @@ class SearchOrderTest : public ::testing::Test {
         return out;
     }
 
-    test::TempDir dir_;
-    std::string path_ = dir_.file("search.sqlite3");
-    std::unique_ptr<Store> store_;
-    std::unique_ptr<StoreReader> reader_;
-    std::vector<Event> stored_;
 };
 
 TEST_F(SearchOrderTest, StoredInTimeOrder) {
@@ -224,7 +126,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     raw_exec(path_, "DROP TABLE time_bounds; DROP TABLE hub_channels; DROP TABLE hub_forwards; "
                     "PRAGMA user_version = 3");
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 11);  // through 4, 5, 6, 7, 8, 9, 10 and 11
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 4, 5, 6, 7, 8, 9, 10, 11, 12 and 13
     // One row per block of stored seqs, each the running maximum.
     EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM time_bounds"),
               raw_int(path_, "SELECT count(DISTINCT seq >> 10) FROM events"));
@@ -272,7 +174,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaNineMakesTheSearchIndexContentless) {
     ASSERT_EQ(raw_int(path_, content_table), 1);
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 11);  // through 10 and 11
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 10, 11, 12 and 13
     EXPECT_EQ(raw_int(path_, content_table), 0);
     // FTS5's own rows: one per stored event with that token, none left over.
     const auto indexed = [&](const std::string& word) {
@@ -328,7 +230,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
               "SEARCH e USING INDEX events_by_pubkey_kind (pubkey=? AND kind=?)");
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 11);  // through 6, 7, 8, 9, 10 and 11
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 6, 7, 8, 9, 10, 11, 12 and 13
     EXPECT_EQ(raw_int(path_,
                       "SELECT count(*) FROM sqlite_schema WHERE name = "
                       "'events_by_pubkey_kind'"),

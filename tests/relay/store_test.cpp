@@ -846,7 +846,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
         auto store = open_sqlite_store(path);
         ASSERT_TRUE(store.ok()) << store.error().message;
     }
-    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "11");  // schema 11: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + contentless search index + hub_wallet
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "13");  // schema 13: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + contentless search index + hub_wallet + tags keyed by value + hub wallet close addresses
 }
 
 TEST(StoreFile, OpensWithTheWalOfAnUncleanShutdown) {
@@ -909,6 +909,8 @@ const std::string kAuthor2 = "\"" + to_hex(test_pubkey(1)) + "\"";
 const std::string kId = "\"" + std::string(64, 'a') + "\"";
 const std::string kId2 = "\"" + std::string(64, 'b') + "\"";
 
+const std::string kTagKey = "SEARCH t USING PRIMARY KEY (name=? AND value=?)";
+
 TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
     struct Case {
         std::string filter;
@@ -925,11 +927,12 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
              // the kind from the index entry (events_by_pubkey_kind is gone).
              {"{\"authors\":[" + kAuthor + "],\"kinds\":[1]}",
               "USING INDEX events_by_pubkey (pubkey=?)", 1},
-             {"{\"#e\":[" + kId + "]}", "tags_by_value", 1},
-             {"{\"#p\":[" + kAuthor + "]}", "tags_by_value", 1},
-             {"{\"#t\":[\"topic1\"]}", "tags_by_value", 1},
-             {"{\"#t\":[\"topic1\"],\"kinds\":[1]}", "tags_by_value", 1},
-             {"{\"#t\":[\"topic1\"],\"authors\":[" + kAuthor + "]}", "tags_by_value", 1},
+             // Schema 12: the tags table is keyed in feed order (tags_by_value is gone).
+             {"{\"#e\":[" + kId + "]}", kTagKey, 1},
+             {"{\"#p\":[" + kAuthor + "]}", kTagKey, 1},
+             {"{\"#t\":[\"topic1\"]}", kTagKey, 1},
+             {"{\"#t\":[\"topic1\"],\"kinds\":[1]}", kTagKey, 1},
+             {"{\"#t\":[\"topic1\"],\"authors\":[" + kAuthor + "]}", kTagKey, 1},
              // Lists are split into one stream per value, each in feed order.
              {"{\"authors\":[" + kAuthor + "," + kAuthor2 + "]}", "events_by_pubkey", 2},
              {"{\"kinds\":[1,7,1111]}", "events_by_kind", 3},
@@ -937,9 +940,9 @@ TEST_F(StorePlan, FiltersReadAnIndexInFeedOrder) {
               "USING INDEX events_by_pubkey (pubkey=?)", 2},
              {"{\"authors\":[" + kAuthor + "," + kAuthor2 + "],\"kinds\":[1]}",
               "USING INDEX events_by_pubkey (pubkey=?)", 2},
-             {"{\"#e\":[" + kId + "," + kId2 + "],\"kinds\":[7]}", "tags_by_value", 2},
+             {"{\"#e\":[" + kId + "," + kId2 + "],\"kinds\":[7]}", kTagKey, 2},
              {"{\"#e\":[" + kId + "," + kId2 + "],\"#p\":[" + kAuthor + "," + kAuthor2 + "]}",
-              "tags_by_value", 2},
+              kTagKey, 2},
          }) {
         auto plan = sqlite::select_matching(filter_from(c.filter), 100);
         ASSERT_TRUE(plan.has_value());
@@ -1260,6 +1263,54 @@ TEST(StoreFile, MigrationFromSchemaTenAddsTheHubWallet) {
     ASSERT_EQ(funding->size(), 1u);
     EXPECT_EQ((*funding)[0].channel_id, Bytes(channel.begin(), channel.end()));
     EXPECT_EQ((*funding)[0].tx, (Bytes{2, 3}));
+}
+
+// A file of schema 12 (a wallet stored, no hub_wallet_receive) migrates to 13 at open: its seed
+// and coins are kept, next_receive starts at 0 and is only ever raised; withdrawals are
+// stored and deleted.
+TEST(StoreFile, MigrationFromSchemaTwelveAddsTheWalletsCloseAddresses) {
+    test::TempDir dir;
+    const std::string path = dir.file("v12.sqlite3");
+    Hash256 seed{}, txid{};
+    seed.fill(0x5e);
+    txid.fill(0x7a);
+    {
+        auto store = open_sqlite_store(path);
+        ASSERT_TRUE(store.ok());
+        const std::vector<WriteCommand> put = {PutHubWalletSeed{seed, 431},
+                                               PutHubWalletCoin{txid, 1, 50'000, 0, 3, 440, std::nullopt}};
+        ASSERT_TRUE((*store)->commit(put).ok());
+    }
+    raw_exec(path, "DROP TABLE hub_wallet_receive; DROP TABLE hub_wallet_txs; PRAGMA user_version = 12");
+    auto store = open_sqlite_store(path);
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "13");
+    auto reader = (*store)->open_reader();
+    ASSERT_TRUE(reader.ok());
+    auto wallet = (*reader)->hub_wallet();
+    ASSERT_TRUE(wallet.ok()) << wallet.error().message;
+    ASSERT_TRUE(wallet->seed.has_value());
+    EXPECT_EQ(wallet->birth_height, 431);
+    EXPECT_EQ(wallet->next_receive, 0);
+    EXPECT_EQ(wallet->coins.size(), 1u);
+
+    const std::vector<WriteCommand> given = {PutHubWalletNextReceive{5}};
+    ASSERT_TRUE((*store)->commit(given).ok());
+    const std::vector<WriteCommand> lower = {PutHubWalletNextReceive{2}};
+    ASSERT_TRUE((*store)->commit(lower).ok());
+    wallet = (*reader)->hub_wallet();
+    ASSERT_TRUE(wallet.ok());
+    EXPECT_EQ(wallet->next_receive, 5);
+    EXPECT_TRUE(wallet->txs.empty());
+
+    const std::vector<WriteCommand> withdrawals = {PutHubWalletTx{txid, Bytes{1, 2}}, PutHubWalletTx{seed, Bytes{3}}};
+    ASSERT_TRUE((*store)->commit(withdrawals).ok());
+    const std::vector<WriteCommand> mined = {DeleteHubWalletTx{seed}};
+    ASSERT_TRUE((*store)->commit(mined).ok());
+    wallet = (*reader)->hub_wallet();
+    ASSERT_TRUE(wallet.ok());
+    ASSERT_EQ(wallet->txs.size(), 1u);
+    EXPECT_EQ(wallet->txs[0], (Bytes{1, 2}));
 }
 
 }  // namespace
