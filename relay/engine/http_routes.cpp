@@ -52,6 +52,12 @@ std::string relay_information(const Config& config, const crypto::XOnlyPubKey& s
                             {"hold_seconds", config.hub_hold_seconds},
                             {"max_channels", config.hub_max_channels},
                             {"max_pending_htlcs", config.hub_max_pending_htlcs}};
+        // NIP-11 `hub_open` (docs/protocol.md "The hub opens a channel"): the largest channel the
+        // hub funds when asked, and how many per connection; absent when it funds none.
+        if (config.hub_open_max_per_client > 0) {
+            info["hub_open"] = {{"max_sats", config.hub_open_max_sats},
+                                {"max_per_client", config.hub_open_max_per_client}};
+        }
     }
     return info.dump();
 }

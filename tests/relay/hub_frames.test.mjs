@@ -1,5 +1,5 @@
 // datt-relay with --hub true over real WebSockets on 127.0.0.1: NIP-11 advertises the fee
-// policy (docs/protocol.md "Channels"); binary frames reach the hub and its answers come back
+// policy and the channels the hub funds when asked, or not (docs/protocol.md "Channels"); binary frames reach the hub and its answers come back
 // as binary frames (BOLT-1 warning, type 1, "code: message"), while text NIP-01 traffic on
 // the same socket keeps working; without --hub a binary frame still gets the NOTICE. The
 // channel flows themselves (open, pay, hold, fail back, restart) run in
@@ -65,12 +65,14 @@ function readWarning(frame) {
 }
 
 test('NIP-11 advertises the hub fees; bad binary frames get warnings with codes; NIP-01 still works', { timeout: 30000 }, async () => {
-  const relay = await startRelay({ args: ['--hub', 'true', '--hub-minimum-depth', '0', '--hub-base-fee-msat', '2000', '--hub-fee-ppm', '500'] });
+  const relay = await startRelay({ args: ['--hub', 'true', '--hub-minimum-depth', '0', '--hub-base-fee-msat', '2000', '--hub-fee-ppm', '500',
+    '--hub-open-max-sats', '300000', '--hub-open-max-per-client', '2'] });
   relays.push(relay);
   const info = await nip11(relay.port);
   assert.deepEqual(info.fees, { channel: { base_msat: 2000, proportional_millionths: 500, cltv_expiry_delta: 40 } });
   assert.equal(info.channels.frame_version, 1);
   assert.equal(info.channels.minimum_depth, 0);
+  assert.deepEqual(info.hub_open, { max_sats: 300000, max_per_client: 2 });
 
   const c = await open(relay.url);
   const cases = [
@@ -103,8 +105,9 @@ test('NIP-11 advertises the hub fees; bad binary frames get warnings with codes;
 // for a channel the hub does not have, a nonzero channel_id in a request, and a
 // channel_reestablish for an unknown channel each get their warning.
 test('hub_challenge is per connection; attach and reestablish refusals have codes', { timeout: 30000 }, async () => {
-  const relay = await startRelay({ args: ['--hub', 'true', '--hub-minimum-depth', '0'] });
+  const relay = await startRelay({ args: ['--hub', 'true', '--hub-minimum-depth', '0', '--hub-open-max-per-client', '0'] });
   relays.push(relay);
+  assert.equal((await nip11(relay.port)).hub_open, undefined, 'a hub that funds no channel says nothing of it');
   const request = Buffer.concat([Buffer.from([1]), Buffer.alloc(32), Buffer.from([0xda, 0x71]), Buffer.alloc(32)]);
   const challengeOf = async (c) => {
     c.ws.send(request, { binary: true });

@@ -1,5 +1,6 @@
 // Asking the hub for a channel to receive (web/src/channels/hub_open.js, docs/web.md
-// "Channels"): the amount asked is bounded by the hub's NIP-11 limits, each refusal code
+// "Channels"): the amount asked is bounded by the hub's NIP-11 limits (`channels` min,
+// `hub_open` max; no `hub_open`, nothing to ask), each refusal code
 // reads as its own sentence with the hub's words, a fundee's stored record (no funding
 // script nor transaction) passes the record check, and, with the real wasm machine on both
 // sides (a funder in the hub's place), the worker's accept terms take the hub's open_channel
@@ -11,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { acceptArgs, checkAskAmount, defaultAskSats, forgottenByHub, fundeeFunding, ownTerms, refusalSentence }
+import { acceptArgs, askLimits, checkAskAmount, defaultAskSats, forgottenByHub, fundeeFunding, hubOpenOf, ownTerms, refusalSentence }
   from '../../web/src/channels/hub_open.js';
 import { chainHash, checkChannel, frameHeader, MESSAGE } from '../../web/src/channels/records.js';
 
@@ -32,15 +33,27 @@ function hubOpens(sats, pushMsat = 0n) {
 
 const asked = (sats) => acceptArgs({ sats, shutdownScript: OURS, chainHash: CHAIN, minimumDepth: 1, ...TERMS });
 
-test('the amount asked: whole sats within the hub\'s NIP-11 limits; the default fits them', () => {
-  const limits = { minSats: LIMITS.min_funding_sats, maxSats: LIMITS.max_funding_sats };
+test('the amount asked: whole sats from the hub\'s NIP-11 channels minimum to its hub_open maximum; the default fits them', () => {
+  const open = hubOpenOf({ max_sats: 300_000, max_per_client: 2 });
+  const limits = askLimits({ channels: LIMITS, open });
+  assert.deepEqual(limits, { minSats: 20_000, maxSats: 300_000, perClient: 2 });
   assert.deepEqual(checkAskAmount(' 150000 ', limits), { sats: 150000 });
+  assert.deepEqual(checkAskAmount('300000', limits), { sats: 300000 });
   assert.match(checkAskAmount('19999', limits).error, /at least 20,000 sats/);
-  assert.match(checkAskAmount('16777216', limits).error, /at most 16,777,215 sats/);
+  assert.match(checkAskAmount('300001', limits).error, /at most 300,000 sats/);
   for (const bad of ['', '1.5', '-5', 'abc', '1e6']) assert.match(checkAskAmount(bad, limits).error, /whole number/);
-  assert.equal(defaultAskSats(LIMITS), 100_000);
-  assert.equal(defaultAskSats({ min_funding_sats: 200_000, max_funding_sats: 500_000 }), 200_000);
-  assert.equal(defaultAskSats({ min_funding_sats: 1_000, max_funding_sats: 50_000 }), 50_000);
+  assert.equal(defaultAskSats(limits), 100_000);
+  assert.equal(defaultAskSats({ minSats: 200_000, maxSats: 500_000 }), 200_000);
+  assert.equal(defaultAskSats({ minSats: 1_000, maxSats: 50_000 }), 50_000);
+  // A hub_open above the channels maximum is bounded by it.
+  assert.equal(askLimits({ channels: LIMITS, open: hubOpenOf({ max_sats: 99_000_000, max_per_client: 1 }) }).maxSats, 16_777_215);
+  // No hub_open (the hub funds none, --hub-open-max-per-client 0), or a malformed one: nothing to ask.
+  for (const bad of [undefined, null, {}, { max_sats: 300_000 }, { max_sats: '300000', max_per_client: 1 },
+    { max_sats: 300_000, max_per_client: 0 }, { max_sats: -1, max_per_client: 1 }]) {
+    assert.equal(hubOpenOf(bad), null, JSON.stringify(bad));
+  }
+  assert.equal(askLimits({ channels: LIMITS, open: null }), null);
+  assert.equal(askLimits({ channels: LIMITS, open: hubOpenOf({ max_sats: 10_000, max_per_client: 1 }) }), null, 'below the channels minimum');
 });
 
 test('each refusal code reads as its own sentence, with the hub\'s words', () => {

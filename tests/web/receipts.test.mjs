@@ -3,13 +3,14 @@
 // whose target is not stored yet waits, uncounted, and is verified when the target arrives;
 // forged copies are never stored); stored records are checked field by field when read back;
 // a post's summary counts each payment hash once and lists who paid, and what it hands to
-// datt.receipts.paidSats sums receipts with on-chain tips (each payment once).
+// datt.receipts.paidSats sums receipts with on-chain tips (each payment once); the owner's live
+// REQ for the receipts of what is on screen (receiptScope) names each checked id once.
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { checkReceipt, KIND_RECEIPT, ReceiptBook, receiptRecord, receiptSummary } from '../../web/src/tips/receipts.js';
+import { checkReceipt, KIND_RECEIPT, MAX_RECEIPT_IDS, ReceiptBook, receiptRecord, receiptScope, receiptSummary } from '../../web/src/tips/receipts.js';
 
 const datt = await loadDatt({ payments: true });
 const hex = (b) => Buffer.from(b).toString('hex');
@@ -110,4 +111,15 @@ test('stored records are checked when read back; a summary counts each payment o
   const paid = datt.receipts.paidSats({ chain: [{ target: post.id, txid: hex(randomBytes(32)), vout: 0, sats: 1000n }],
     channel: summary.channel });
   assert.deepEqual(paid, [{ target: post.id, sats: 1121n }]);
+});
+
+test('the live subscription of the receipts on screen: kind 4571 by #e, ids checked, each once, bounded; none for no ids', () => {
+  const ids = Array.from({ length: MAX_RECEIPT_IDS + 5 }, () => hex(randomBytes(32)));
+  const scope = receiptScope([post.id, 'not an id', post.id, otherPost.id, 42]);
+  assert.deepEqual(scope.filter, { kinds: [KIND_RECEIPT], '#e': [post.id, otherPost.id] });
+  assert.equal(scope.key, `receipts:${post.id},${otherPost.id}`);
+  assert.notEqual(receiptScope([post.id]).key, scope.key, 'other ids, another REQ');
+  assert.deepEqual(receiptScope(ids).filter['#e'], ids.slice(0, MAX_RECEIPT_IDS));
+  assert.equal(receiptScope([]), null);
+  assert.equal(receiptScope(['xyz']), null);
 });

@@ -5,7 +5,7 @@
 // signer workers). This keeps signature checks and storage off the main threads, and gives
 // IndexedDB one writer.
 //
-// Messages from tabs:  hello, bye, account, interest {communities, authors}, online,
+// Messages from tabs:  hello, bye, account, interest {communities, authors, receipts}, online,
 //                      and requests {rpc}: relays {list}, subscriptions {list}, publish {event},
 //                      benchIngest
 // Messages to tabs:    owner {id}, changed {...}, relays [...], outbox {pending},
@@ -27,7 +27,7 @@ import { openChannelDatabase } from './channels/store.js';
 import { ChannelSync } from './channels/sync.js';
 import { KIND_PAYOUT, KIND_TIP } from './tips/records.js';
 import { InvoiceExchange } from './channels/invoice_exchange.js';
-import { KIND_RECEIPT, openReceiptDatabase, putReceipts, ReceiptBook } from './tips/receipts.js';
+import { KIND_RECEIPT, MAX_RECEIPT_IDS, openReceiptDatabase, putReceipts, ReceiptBook, receiptScope } from './tips/receipts.js';
 
 const BATCH_MAX = 1000;
 const MODERATION_KINDS = [4550, 4551, 4552, 4553, 4554, 4555, 4556, 4557, 4558, 4559];
@@ -42,8 +42,8 @@ let chainHeads;                   // every author's chain state and fork marks (
 let pubkey = null;
 const relays = new Map();         // url -> RelayConnection
 let relayList = [];
-let interest = { communities: [], authors: [] };
-const tabInterests = new Map();   // tab id -> {communities, authors, at}: merged into `interest`
+let interest = { communities: [], authors: [], receipts: [] };
+const tabInterests = new Map();   // tab id -> {communities, authors, receipts, at}: merged into `interest`
 const ownerId = `w-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 const channel = new BroadcastChannel(CHANNEL_NAME);
 const queue = [];                 // raw events waiting for verification + storage
@@ -272,6 +272,7 @@ async function applyChains(events) {
 // events received before its end were verified and committed, so a reload (or a failed
 // write) in between fetches them again instead of skipping them.
 function onSynced(key, at, relay) {
+  if (key.startsWith('receipts:')) return;   // keyed by ids on screen: a cursor would outlive them
   if (key.startsWith('gaps:')) {
     // A one-off fetch: closed once it has paged through, and no cursor (the next is whole again).
     const sid = gapFills.get(`${relay.url} ${key}`);
@@ -342,7 +343,10 @@ function scopes() {
     // The inbox: replies and mentions from any community, joined or not.
     list.push({ key: `inbox:${pubkey}`, filter: { kinds: [KIND.comment], '#p': [pubkey] }, tag: `p:${pubkey}` });
   }
-  for (const address of interest.communities.slice(0, MAX_INTERESTS)) {
+  // The receipts of what the tabs show, live (they carry no community tag): one REQ, in one
+  // community's place.
+  const receipts = receiptScope(interest.receipts);
+  for (const address of interest.communities.slice(0, MAX_INTERESTS - (receipts ? 1 : 0))) {
     // The moderation log and tips come along: the app's entries carry an `A` tag beside
     // NIP-72's `a`. The key changed with the filter ("community:" had no moderation kinds,
     // "community+mod:" no tips), so a browser that synced an old filter reads this one from
@@ -357,6 +361,7 @@ function scopes() {
     if (author !== pubkey) list.push({ key: `writings:${author}`, filter: { authors: [author], kinds: [KIND.comment, KIND.edit, KIND.profile] },
       tag: `author:${author}` });
   }
+  if (receipts) list.push(receipts);
   return list;
 }
 
@@ -554,7 +559,7 @@ async function loadAccount() {
 function mergeInterests() {
   const tabs = [...tabInterests.values()].sort((a, b) => b.at - a.at);
   const next = { communities: [...new Set(tabs.flatMap((t) => t.communities))],
-    authors: [...new Set(tabs.flatMap((t) => t.authors))] };
+    authors: [...new Set(tabs.flatMap((t) => t.authors))], receipts: [...new Set(tabs.flatMap((t) => t.receipts))] };
   if (JSON.stringify(next) === JSON.stringify(interest)) return;
   interest = next;
   applyScopesEverywhere();
@@ -643,7 +648,7 @@ const handlers = {
   async interest(message) {
     const strings = (list) => (Array.isArray(list) ? list.filter((x) => typeof x === 'string') : []);
     tabInterests.set(message.from, { communities: strings(message.communities), authors: strings(message.authors),
-      at: Date.now() });
+      receipts: strings(message.receipts).slice(0, MAX_RECEIPT_IDS), at: Date.now() });
     mergeInterests();
   },
   async relays(message) {

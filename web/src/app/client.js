@@ -6,11 +6,14 @@ import { KIND, buildCommunityList, buildRelayList, readCommunityList } from '../
 import { KeystoreError } from '../lib/keystore.js';
 import { getByAddress, getSetting, openDatabase, sealedKey } from '../store/db.js';
 import { OwnerLink } from './owner.js';
+import { MAX_RECEIPT_IDS } from '../tips/receipts.js';
 
 export class Client {
   datt;
   db;
   #owner;
+  #interest = null;             // {communities, authors} of the last setInterest
+  #receiptIds = [];             // ids whose receipts the view shows (setReceiptInterest)
   #signer;
   #signerCalls = new Map();
   #nextSignerCall = 0;
@@ -311,7 +314,19 @@ export class Client {
   /** Communities and authors the current view needs kept in sync. */
   setInterest(communities, authors = []) {
     const all = [...new Set([...communities, ...this.state.subscriptions])];
-    this.#owner.notify('interest', { communities: all, authors });
+    this.#interest = { communities: all, authors };
+    this.#notifyInterest();
+  }
+
+  /** The posts and comments on screen: the owner keeps a live REQ for their receipts (kind 4571). */
+  setReceiptInterest(ids) {
+    this.#receiptIds = ids.slice(0, MAX_RECEIPT_IDS);
+    this.#notifyInterest();
+  }
+
+  #notifyInterest() {
+    const interest = this.#interest ?? { communities: [...this.state.subscriptions], authors: [] };
+    this.#owner.notify('interest', { ...interest, receipts: this.#receiptIds });
   }
 
   /**

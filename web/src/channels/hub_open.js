@@ -8,19 +8,39 @@ export const DEFAULT_ASK_SATS = 100_000;
 // The most this browser accepts as the commitment feerate the hub proposes (the hub pays it).
 export const MAX_FEERATE_PER_KW = 10_000;
 
-/** The amount to ask for, whole sats within the hub's NIP-11 `channels` min/max: {sats} or {error}. */
+const positive = (n) => Number.isSafeInteger(n) && n > 0;
+
+/** NIP-11 `hub_open` checked: {max_sats, max_per_client}, or null (absent or malformed: the hub funds none). */
+export function hubOpenOf(value) {
+  if (!value || typeof value !== 'object' || !positive(value.max_sats) || !positive(value.max_per_client)) return null;
+  return { max_sats: value.max_sats, max_per_client: value.max_per_client };
+}
+
+/**
+ * What may be asked of the hub ({channels, open}: its NIP-11 `channels` and checked
+ * `hub_open`): {minSats, maxSats, perClient}, the smallest channel it takes and the largest it
+ * funds; null when it funds none.
+ */
+export function askLimits({ channels, open }) {
+  if (!open) return null;
+  const maxSats = Math.min(channels.max_funding_sats, open.max_sats);
+  if (maxSats < channels.min_funding_sats) return null;
+  return { minSats: channels.min_funding_sats, maxSats, perClient: open.max_per_client };
+}
+
+/** The amount to ask for, whole sats within askLimits: {sats} or {error}. */
 export function checkAskAmount(text, { minSats, maxSats }) {
   if (typeof text !== 'string' || !/^\d{1,16}$/.test(text.trim())) return { error: 'Enter the amount in sats (a whole number).' };
   const sats = BigInt(text.trim());
   const group = (n) => n.toLocaleString('en');
   if (sats < BigInt(minSats)) return { error: `The hub opens channels of at least ${group(minSats)} sats.` };
-  if (sats > BigInt(maxSats)) return { error: `The hub opens channels of at most ${group(maxSats)} sats.` };
+  if (sats > BigInt(maxSats)) return { error: `The hub funds channels of at most ${group(maxSats)} sats.` };
   return { sats: Number(sats) };
 }
 
-/** The amount shown in the field at first: DEFAULT_ASK_SATS within the hub's limits. */
-export function defaultAskSats({ min_funding_sats: min, max_funding_sats: max }) {
-  return Math.min(Math.max(DEFAULT_ASK_SATS, min), max);
+/** The amount shown in the field at first: DEFAULT_ASK_SATS within askLimits. */
+export function defaultAskSats({ minSats, maxSats }) {
+  return Math.min(Math.max(DEFAULT_ASK_SATS, minSats), maxSats);
 }
 
 // The hub's refusals of hub_open_request (docs/protocol.md "The hub opens a channel"), in words.

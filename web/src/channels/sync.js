@@ -21,7 +21,8 @@ import {
 import { commit, pruneInvoices, putMeta, readChannelData, readMeta } from './store.js';
 import { channelWatches, withFundingHeight } from './watches.js';
 import { tipInvoiceFields } from './invoice_request.js';
-import { acceptArgs, checkAskAmount, forgottenByHub, fundeeFunding, ownTerms, refusalSentence } from './hub_open.js';
+import { acceptArgs, askLimits, checkAskAmount, forgottenByHub, fundeeFunding, hubOpenOf, ownTerms, refusalSentence }
+  from './hub_open.js';
 import { INVOICE_KEEPING, invoicesToPrune, pendingHashes, roomForUnpaid } from './invoice_pruning.js';
 import { getTx, readChain } from '../wallet/store.js';
 
@@ -166,8 +167,9 @@ export class ChannelSync {
       const http = url.replace(/^ws/, 'http');
       const info = await (await fetch(http, { headers: { Accept: 'application/nostr+json' } })).json();
       // `self`: the relay's key, which signs the hub's receipts (pinned by tips/receipts.js).
+      // `open`: what the hub funds when asked (NIP-11 `hub_open`, null: nothing).
       this.hub = info?.channels && info?.fees?.channel ? { channels: info.channels, fees: info.fees.channel,
-        self: /^[0-9a-f]{64}$/.test(info.self ?? '') ? info.self : null } : null;
+        self: /^[0-9a-f]{64}$/.test(info.self ?? '') ? info.self : null, open: hubOpenOf(info.hub_open) } : null;
     } catch (error) {
       this.hub = null;
       this.#setStatus({ state: 'unavailable', message: `cannot read the relay's NIP-11: ${error.message}` });
@@ -471,7 +473,9 @@ export class ChannelSync {
       if (!this.hub) throw new Error('this relay is not a channel hub');
       if (this.#ws?.readyState !== WebSocket.OPEN) throw new Error('not connected to the hub: wait for the connection');
       if (this.#asking) throw new Error('The hub has not answered the last request yet.');
-      const checked = checkAskAmount(String(sats), { minSats: this.hub.channels.min_funding_sats, maxSats: this.hub.channels.max_funding_sats });
+      const limits = askLimits(this.hub);
+      if (!limits) throw new Error('This hub does not fund channels when asked (its NIP-11 has no hub_open).');
+      const checked = checkAskAmount(String(sats), limits);
       if (checked.error) throw new Error(checked.error);
       if (!/^[0-9a-f]{44,68}$/.test(shutdownScript)) throw new Error('bad closing script');
       const timer = setTimeout(() => this.#queue(() => this.#asking?.timer === timer &&

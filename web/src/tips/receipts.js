@@ -8,6 +8,8 @@
 // datt.receipts.paidSats (each payment hash once).
 export const KIND_RECEIPT = 4571;
 export const RECEIPTS_DB_NAME = 'datt-receipts';
+// Ids (posts and comments on screen, every tab) whose receipts the owner keeps a live REQ for.
+export const MAX_RECEIPT_IDS = 200;
 const VERSION = 1;
 const HEX64 = /^[0-9a-f]{64}$/;
 const MAX_MSAT = 21_000_000n * 100_000_000n * 1000n;
@@ -58,6 +60,16 @@ export function receiptSummary(records, target, author) {
   const payers = [...byPayer].map(([payer, msat]) => ({ payer, sats: msat / 1000n }))
     .sort((a, b) => (a.sats === b.sats ? (a.payer < b.payer ? -1 : 1) : (a.sats > b.sats ? -1 : 1)));
   return { channel: mine.map((r) => ({ target: r.target, payment_hash: r.paymentHash, amount_msat: BigInt(r.amountMsat) })), payers };
+}
+
+/**
+ * The owner's live subscription to the receipts of `ids` (worker.js scopes), or null for none:
+ * its key names the ids, so another set of ids is another REQ; it keeps no sync cursor.
+ */
+export function receiptScope(ids) {
+  const wanted = [...new Set(ids.filter((id) => typeof id === 'string' && HEX64.test(id)))].slice(0, MAX_RECEIPT_IDS);
+  if (!wanted.length) return null;
+  return { key: `receipts:${wanted.join(',')}`, filter: { kinds: [KIND_RECEIPT], '#e': wanted }, maxEvents: 1000 };
 }
 
 // --- the database -----------------------------------------------------------------------------

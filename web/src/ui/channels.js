@@ -5,7 +5,7 @@
 // tab's worker (channels/sync.js), which alone holds the channels' seeds and signs.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { checkFundingAmount, formatMsat, invoiceSummary, parseInvoiceAmount, payeeChannelOf } from '../channels/records.js';
-import { checkAskAmount, defaultAskSats } from '../channels/hub_open.js';
+import { askLimits, checkAskAmount, defaultAskSats } from '../channels/hub_open.js';
 import { resolutionSummary } from '../channels/resolution.js';
 import { openChannelDatabase, readChannelData } from '../channels/store.js';
 import { spendableCoins, summarize } from '../wallet/records.js';
@@ -224,14 +224,18 @@ function askText(ask) {
   return ask.sentence ?? ask.message;
 }
 
+// What the hub funds when asked (NIP-11 `hub_open`), as the form says it.
+const askLimitsText = ({ minSats, maxSats, perClient }) =>
+  `The hub funds channels of ${minSats.toLocaleString('en')} to ${maxSats.toLocaleString('en')} sats, ${perClient} per connection.`;
+
 /** Asks the hub to fund a channel to us, so that a person with no coins can be paid. */
-function AskForm({ hub, wallet, ask }) {
+function AskForm({ hub, limits, wallet, ask }) {
   const client = useClient();
-  const [amount, setAmount] = useState(String(defaultAskSats(hub.channels)));
+  const [amount, setAmount] = useState(String(defaultAskSats(limits)));
   const [action, run, setError] = useAction();
   const submit = (e) => {
     e.preventDefault();
-    const checked = checkAskAmount(amount, { minSats: hub.channels.min_funding_sats, maxSats: hub.channels.max_funding_sats });
+    const checked = checkAskAmount(amount, limits);
     if (checked.error) return setError(checked.error);
     return run(() => client.channelAsk({ sats: checked.sats, shutdownScript: hex(wallet.change.scriptPubKey) }));
   };
@@ -241,6 +245,7 @@ function AskForm({ hub, wallet, ask }) {
     <p class="muted">The hub funds the channel from its own wallet: it costs you nothing, your side starts at 0 and you can be
       paid (tips) up to about the channel's size. It is usable after ${hub.channels.minimum_depth} confirmation(s); the hub may
       refuse (its wallet, its limits).</p>
+    <p class="muted" data-testid="channel-ask-limits">${askLimitsText(limits)}</p>
     <form onSubmit=${submit} data-testid="channel-ask-form">
       <label>Amount (sats) <input data-testid="channel-ask-amount" inputmode="numeric" value=${amount} onInput=${(e) => setAmount(e.target.value)} /></label>
       <button class="primary" type="submit" data-testid="channel-ask" disabled=${action.busy || waiting}>Ask the hub for a channel to receive</button>
@@ -360,7 +365,8 @@ export function ChannelsPage() {
     ${ready && hub && html`<${Receive} data=${data} />`}
     ${ready && hub && html`<${Pay} data=${data} hub=${hub} channel=${ready} />`}
     <${Payments} payments=${data.payments} />
-    ${hub && data.wallet && !ready && !opening && html`<${AskForm} hub=${hub} wallet=${data.wallet} ask=${status?.ask} />`}
+    ${hub && data.wallet && !ready && !opening && askLimits(hub) && html`<${AskForm} hub=${hub} limits=${askLimits(hub)} wallet=${data.wallet}
+      ask=${status?.ask} />`}
     ${hub && data.wallet && !ready && !opening && html`<${OpenForm} hub=${hub} wallet=${data.wallet} />`}
     <p class="muted">While it is open, the app watches each channel's funding output and says so if the hub closes a
       channel on its own, but it cannot yet sweep your side of such a close nor punish an old state the hub broadcasts:

@@ -13,7 +13,7 @@ import { useShown } from './edits.js';
 import { TipTotal } from './tips.js';
 import { fetchReceipts, tipSummaries, tippedTargets } from '../tips/view.js';
 import { MemberCount, fingerprint, useMemberCounts } from './people.js';
-import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery } from './hooks.js';
+import { hasDraft, html, navigate, useAction, useClient, useDraft, useFocusOnMount, useQuery, useReceiptInterest } from './hooks.js';
 
 const PAGE = 25;
 const HOME_COMMUNITIES = 12;   // the worker follows at most 12 communities per relay
@@ -82,9 +82,11 @@ export function PostList({ load, deps, showCommunity = false, empty, arrange = n
     // `arrange`: the communities' moderation views decide what shows (pinned first on a community page).
     return { order, tips, rows: arrange ? await arrange(c, order, shown) : await eventsByIds(c.db, order.slice(0, shown)) };
   }, [...deps, sort, window, shown]);
-  // Receipts of channel tips (kind 4571) of the shown posts, asked of the relays (they weigh in hot).
+  // Receipts of channel tips (kind 4571) of the shown posts, asked of the relays (they weigh in
+  // hot), then live while they are shown.
   const shownIds = data ? data.rows.map((p) => p.id) : [];
   useEffect(() => { if (shownIds.length) fetchReceipts(client, shownIds).catch(() => {}); }, [shownIds.join()]);
+  useReceiptInterest(client, shownIds);
   return html`<section class="post-list" aria-busy=${loading}>
     <${SortBar} sort=${sort} setSort=${(s) => { setSort(s); setShown(PAGE); }} window=${window} setWindow=${setWindow} />
     <${ErrorLine} error=${error} />

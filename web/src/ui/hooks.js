@@ -121,3 +121,12 @@ export function hasDraft(prefix) {
   }
   return false;
 }
+
+/** The view shows `ids` (posts, comments): their receipts come live while it does (client.setReceiptInterest). */
+export function useReceiptInterest(client, ids) {
+  const key = ids.join();
+  useEffect(() => {
+    client.setReceiptInterest(ids);
+    return () => client.setReceiptInterest([]);
+  }, [key]);
+}

@@ -8,7 +8,7 @@ import { ChainBadge } from '../chain/ui.js';
 import { SortBar } from './feed.js';
 import { ModTools, canModerate, threadModeration } from './moderation.js';
 import { publishInCommunity } from './pow.js';
-import { html, navigate, useAction, useClient, useQuery } from './hooks.js';
+import { html, navigate, useAction, useClient, useQuery, useReceiptInterest } from './hooks.js';
 import { NotFound, ShareButton, eventLink, useThreadFetch } from './share.js';
 import { Body, EditButton, EditedMark, SaveButton, useShown } from './edits.js';
 import { TipButton, TipTotal } from './tips.js';
@@ -132,6 +132,7 @@ export function PostPage({ postId, focusId, hints }) {
   // each time the thread opens (a feed's recent ask of the same ids does not count).
   const threadIds = data?.root ? [data.root.id, ...[...data.children.values()].flat().map((r) => r.id)] : [];
   useEffect(() => { if (threadIds.length) fetchReceipts(client, threadIds, { force: true }).catch(() => {}); }, [postId, threadIds.join()]);
+  useReceiptInterest(client, threadIds);   // and live while the thread is open
   const post = data?.root;
   const community = post?.community;
   if (community) client.setInterest([community]);
