@@ -204,8 +204,8 @@ function OpenForm({ hub, wallet }) {
   };
   return html`<section class="card" aria-labelledby="open-title">
     <h2 id="open-title">Open a channel</h2>
-    <p class="muted">The hub takes channels of ${hub.channels.min_funding_sats.toLocaleString('en')} to
-      ${hub.channels.max_funding_sats.toLocaleString('en')} sats; your wallet can spend ${spendable.toLocaleString('en')} confirmed sats.
+    <p class="muted">The hub takes channels of ${hub.channels.min_funding_sats.toLocaleString('en')} to ${hub.channels.max_funding_sats.toLocaleString('en')} sats;
+      your wallet can spend ${spendable.toLocaleString('en')} confirmed sats.
       The channel is funded by an on-chain payment from your wallet and usable after ${hub.channels.minimum_depth} confirmation(s).</p>
     <form onSubmit=${submit} data-testid="channel-open-form">
       <label>Amount (sats) <input data-testid="channel-amount" inputmode="numeric" value=${amount} onInput=${(e) => setAmount(e.target.value)} /></label>
