@@ -11,6 +11,7 @@
 #include "store/sql_filter.h"
 #include "store/sqlite_store.h"
 #include "store_support.h"
+#include "stored_set.h"
 #include "util/hex.h"
 
 namespace datt::relay {
@@ -19,6 +20,7 @@ namespace {
 namespace fs = std::filesystem;
 using event::Event;
 using proto::Filter;
+using test::raw_exec;  // runs a statement on the file directly, bypassing the store
 using test::sign_event;
 using test::test_pubkey;
 
@@ -37,17 +39,6 @@ Filter filter_from(const std::string& json) {
     return filter.ok() ? *filter : Filter{};
 }
 
-// Runs a statement on the file directly, bypassing the store.
-void raw_exec(const std::string& path, const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    char* message = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message), SQLITE_OK)
-        << (message ? message : "");
-    sqlite3_free(message);
-    sqlite3_close(db);
-}
-
 // The first column of the first row of `sql` as text, read from the file directly.
 std::string raw_text(const std::string& path, const std::string& sql) {
     sqlite3* db = nullptr;
@@ -63,20 +54,9 @@ std::string raw_text(const std::string& path, const std::string& sql) {
     return result;
 }
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public test::OpenStoreTest {
   protected:
-    void SetUp() override { reopen(); }
-
-    void reopen() {
-        reader_.reset();
-        store_.reset();
-        auto store = open_sqlite_store(path_);
-        ASSERT_TRUE(store.ok()) << store.error().message;
-        store_ = std::move(store).value();
-        auto reader = store_->open_reader();
-        ASSERT_TRUE(reader.ok()) << reader.error().message;
-        reader_ = std::move(reader).value();
-    }
+    StoreTest() : OpenStoreTest("relay.sqlite3") {}
 
     std::vector<WriteOutcome> write(std::vector<Event> events) {
         auto outcomes = store_->write_batch(events);
@@ -116,11 +96,6 @@ class StoreTest : public ::testing::Test {
     }
 
     static std::string pk(int key) { return to_hex(test_pubkey(key)); }
-
-    test::TempDir dir_;
-    std::string path_ = dir_.file("relay.sqlite3");
-    std::unique_ptr<Store> store_;
-    std::unique_ptr<StoreReader> reader_;
 };
 
 // ---------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "proto/message.h"
+#include "open_store.h"
 #include "store/sqlite_store.h"
 #include "store_support.h"
 #include "util/hex.h"
@@ -64,20 +65,9 @@ inline void raw_exec(const std::string& path, const std::string& sql) {
     sqlite3_close(db);
 }
 
-class StoredSetTest : public ::testing::Test {
+class StoredSetTest : public OpenStoreTest {
   protected:
-    void SetUp() override { reopen(); }
-
-    void reopen() {
-        reader_.reset();
-        store_.reset();
-        auto store = open_sqlite_store(path_);
-        ASSERT_TRUE(store.ok()) << store.error().message;
-        store_ = std::move(store).value();
-        auto reader = store_->open_reader();
-        ASSERT_TRUE(reader.ok());
-        reader_ = std::move(reader).value();
-    }
+    StoredSetTest() : OpenStoreTest("stored.sqlite3") {}
 
     void write(const std::vector<event::Event>& events) {
         for (size_t i = 0; i < events.size(); i += 300) {  // several batches, several blocks
@@ -118,10 +108,6 @@ class StoredSetTest : public ::testing::Test {
         return out;
     }
 
-    test::TempDir dir_;
-    std::string path_ = dir_.file("stored.sqlite3");
-    std::unique_ptr<Store> store_;
-    std::unique_ptr<StoreReader> reader_;
     std::vector<event::Event> stored_;
 };
 
