@@ -3,6 +3,8 @@
 // tests/web/hub_open.test.mjs. The hub funds the channel and is its funder; this browser
 // is the fundee (datt.channel.accept): its balance starts at 0 and grows when it is paid.
 
+import { checkChannelAmount } from './records.js';
+
 // What a person asks for when the field is left alone, bounded by the hub's NIP-11 limits.
 export const DEFAULT_ASK_SATS = 100_000;
 // The most this browser accepts as the commitment feerate the hub proposes (the hub pays it).
@@ -30,12 +32,7 @@ export function askLimits({ channels, open }) {
 
 /** The amount to ask for, whole sats within askLimits: {sats} or {error}. */
 export function checkAskAmount(text, { minSats, maxSats }) {
-  if (typeof text !== 'string' || !/^\d{1,16}$/.test(text.trim())) return { error: 'Enter the amount in sats (a whole number).' };
-  const sats = BigInt(text.trim());
-  const group = (n) => n.toLocaleString('en');
-  if (sats < BigInt(minSats)) return { error: `The hub opens channels of at least ${group(minSats)} sats.` };
-  if (sats > BigInt(maxSats)) return { error: `The hub funds channels of at most ${group(maxSats)} sats.` };
-  return { sats: Number(sats) };
+  return checkChannelAmount(text, { minSats, maxSats }, 'funds');
 }
 
 /** The amount shown in the field at first: DEFAULT_ASK_SATS within askLimits. */

@@ -157,13 +157,25 @@ export function droppedAdds(payments, channelId, adds) {
  * {sats} or {error}.
  */
 export function checkFundingAmount(text, { minSats, maxSats, spendableSats }) {
-  if (typeof text !== 'string' || !/^\d{1,16}$/.test(text.trim())) return { error: 'Enter the amount in sats (a whole number).' };
-  const sats = BigInt(text.trim());
-  if (sats < BigInt(minSats)) return { error: `The hub opens channels of at least ${formatGrouped(BigInt(minSats))} sats.` };
-  if (sats > BigInt(maxSats)) return { error: `The hub opens channels of at most ${formatGrouped(BigInt(maxSats))} sats.` };
+  const checked = checkChannelAmount(text, { minSats, maxSats }, 'opens');
+  if (checked.error) return checked;
+  const sats = BigInt(checked.sats);
   if (sats >= BigInt(spendableSats)) {
     return { error: `Your wallet has ${formatGrouped(BigInt(spendableSats))} confirmed sats: not enough for this channel and its fee.` };
   }
+  return { sats: Number(sats) };
+}
+
+/**
+ * A channel's amount typed by a person, whole sats within the hub's [minSats, maxSats]:
+ * {sats} or {error}. `maxVerb` says what the hub does of at most maxSats ("opens" channels
+ * the browser funds, "funds" the channels it is asked for: hub_open.js).
+ */
+export function checkChannelAmount(text, { minSats, maxSats }, maxVerb) {
+  if (typeof text !== 'string' || !/^\d{1,16}$/.test(text.trim())) return { error: 'Enter the amount in sats (a whole number).' };
+  const sats = BigInt(text.trim());
+  if (sats < BigInt(minSats)) return { error: `The hub opens channels of at least ${formatGrouped(BigInt(minSats))} sats.` };
+  if (sats > BigInt(maxSats)) return { error: `The hub ${maxVerb} channels of at most ${formatGrouped(BigInt(maxSats))} sats.` };
   return { sats: Number(sats) };
 }
 
