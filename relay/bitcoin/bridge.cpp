@@ -165,6 +165,10 @@ void Bridge::set_payment_listener(std::function<void(const PaymentSeen&)> listen
     push_hub_job([this, listener = std::move(listener)] { payment_listener_ = listener; });
 }
 
+void Bridge::set_tip_listener(std::function<void(const TipSeen&)> listener) {
+    push_hub_job([this, listener = std::move(listener)] { tip_listener_ = listener; });
+}
+
 void Bridge::watch_scripts(std::vector<Bytes> scripts, uint32_t rescan_from) {
     push_hub_job([this, scripts = std::move(scripts), rescan_from] {
         hub_scripts_.insert(scripts.begin(), scripts.end());
@@ -475,6 +479,9 @@ Status Bridge::scan_tip(const ChainInfo& info) {
             }
         }
         mempool_seen_.clear();  // what the old branch held may be back in the mempool
+    }
+    if (tip_listener_) {
+        tip_listener_(TipSeen{info.blocks, reorg || info.blocks < old_height ? std::optional<uint32_t>(fork) : std::nullopt});
     }
     // New blocks after the fork, oldest first (bounded per poll; the rest next time).
     const uint32_t first = fork + 1;

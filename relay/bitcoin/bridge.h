@@ -64,6 +64,7 @@ class Bridge final : public BitcoinService {
     void watch_spend(const bitcoin::OutPoint& outpoint, uint32_t rescan_from) override;
     void set_payment_listener(std::function<void(const PaymentSeen&)> listener) override;
     void watch_scripts(std::vector<Bytes> scripts, uint32_t rescan_from) override;
+    void set_tip_listener(std::function<void(const TipSeen&)> listener) override;
     void broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) override;
 
   private:
@@ -186,6 +187,7 @@ class Bridge final : public BitcoinService {
     // The hub wallet's watch (watch_scripts): its scripts, and where payments to them go.
     std::set<Bytes> hub_scripts_;
     std::function<void(const PaymentSeen&)> payment_listener_;
+    std::function<void(const TipSeen&)> tip_listener_;  // the hub's, of tip changes and reorgs
     const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 };
 

@@ -40,6 +40,13 @@ struct PaymentSeen {
     std::optional<uint32_t> height;  // none: in the mempool
 };
 
+// The node's chain moved: a new tip, and where a reorganization forked from (none: the new
+// blocks extend the old tip). Told before the new blocks' transactions.
+struct TipSeen {
+    uint32_t height = 0;
+    std::optional<uint32_t> fork_height;  // blocks above it were disconnected
+};
+
 // What the node said of a transaction the hub broadcast.
 struct BroadcastVerdict {
     bool accepted = false;  // in its mempool or in a block
@@ -81,6 +88,10 @@ class BitcoinService {
     // polls after each job), rescanning from `rescan_from` (0: none).
     virtual void set_payment_listener(std::function<void(const PaymentSeen&)> listener) = 0;
     virtual void watch_scripts(std::vector<Bytes> scripts, uint32_t rescan_from) = 0;
+    // The listener (set once, before any watch) of every change of the tip while the hub
+    // watches anything, on the bridge's thread: a reorganization is told before the payments
+    // and spends of the new branch's blocks.
+    virtual void set_tip_listener(std::function<void(const TipSeen&)> listener) = 0;
     // Sends a transaction to the node (sendrawtransaction) and waits for its verdict, without
     // blocking the caller; `done` runs on the bridge's thread.
     virtual void broadcast(Bytes raw, std::function<void(Result<BroadcastVerdict>)> done) = 0;

@@ -236,6 +236,7 @@ class Hub final : public ChannelService {
     void watch_wallet();                 // start(): the bridge's payments to its scripts
     void wallet_tick(Out& out);          // makes the wallet once wanted and a tip is known
     void wallet_payment(const PaymentSeen& payment);
+    void wallet_tip(const TipSeen& tip);  // wallet_chain.cpp: reorganizations, lost pending coins
     void watch_wallet_scripts();         // the scripts the wallet added to its window
     void publish_wallet(Out& out);       // the operator's view, once the commit is done
     std::string wallet_metrics() const;
@@ -262,6 +263,9 @@ class Hub final : public ChannelService {
     void resume_withdrawals(Out& out);
     void release_refused(const bitcoin::Transaction& tx, std::function<void(Out&, bool)> then);
     size_t hub_funded(const Conn& conn) const;
+    // What requests still waiting for accept_channel will take from the confirmed coins:
+    // neither another request nor a withdrawal may count on it.
+    int64_t promised_to_opens() const;
 
     // Closing on chain by itself and settling from the chain (force_close.cpp, force_close.h).
     struct ForceClose {

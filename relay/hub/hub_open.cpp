@@ -9,6 +9,7 @@
 // A channel whose funding_signed never came (the connection closed, or a restart) is
 // forgotten and its coins are free again.
 #include <algorithm>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,7 @@ namespace datt::relay::hub {
 void Hub::watch_wallet() {
     if (!chain_ || !options_.network) return;
     chain_->set_payment_listener([this](const PaymentSeen& payment) { post([this, payment] { wallet_payment(payment); }); });
+    chain_->set_tip_listener([this](const TipSeen& tip) { post([this, tip] { wallet_tip(tip); }); });
 }
 
 void Hub::wallet_tick(Out& out) {
@@ -84,7 +86,12 @@ Bytes Hub::closing_script(Out& out, const Hash256& seed) {
         wallet_tick(out);  // none while the bridge knows no tip yet
     }
     if (!wallet_) return shutdown_script_of(seed);
-    auto close = wallet_->close_script();
+    std::set<Bytes> in_use;  // the stored channels' and the opens' under way
+    for (const auto& [id, live] : channels_) in_use.insert(live.state.local_shutdown_script);
+    for (const auto& [id, c] : conns_) {
+        for (const auto& [temp, live] : c.opening) in_use.insert(live.state.local_shutdown_script);
+    }
+    auto close = wallet_->close_script(in_use);
     if (!close) {
         log::error("hub: no wallet address for a close (" + close.error().code + "); the channel's own key is used");
         return shutdown_script_of(seed);
@@ -132,6 +139,16 @@ size_t Hub::hub_funded(const Conn& conn) const {
     return count;
 }
 
+int64_t Hub::promised_to_opens() const {
+    int64_t promised = 0;
+    for (const auto& [id, c] : conns_) {
+        for (const auto& [temp, live] : c.opening) {
+            if (live.state.we_are_funder) promised += live.state.funding_amount.value();
+        }
+    }
+    return promised;
+}
+
 void Hub::open_request(Out& out, ConnectionId from, Conn& conn, const channel::HubOpenRequest& request) {
     const ChannelId none{};
     if (!wallet_) {
@@ -145,14 +162,7 @@ void Hub::open_request(Out& out, ConnectionId from, Conn& conn, const channel::H
         return warn(out, from, none, make_error("hub_too_many_channels", "channel limit of this connection reached"),
                     false);
     }
-    // What requests still waiting for accept_channel will take from the confirmed coins.
-    int64_t in_flight = 0;
-    for (const auto& [id, c] : conns_) {
-        for (const auto& [temp, live] : c.opening) {
-            if (live.state.we_are_funder) in_flight += live.state.funding_amount.value();
-        }
-    }
-    const bitcoin::Sats available{wallet_->balance().confirmed_sats - in_flight};
+    const bitcoin::Sats available{wallet_->balance().confirmed_sats - promised_to_opens()};
     if (auto ok = check_open_request(open_policy(config_), request.funding_satoshis, hub_funded(conn), available); !ok) {
         return warn(out, from, none, ok.error(), false);
     }

@@ -4,9 +4,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "bitcoin/wallet/policy.h"
-#include "bitcoin/wallet/spend.h"
-#include "bitcoin/wallet/unsigned_tx.h"
+#include "bitcoin/wallet/sweep.h"
 
 namespace datt::relay::hub {
 
@@ -130,37 +128,12 @@ Result<WalletSpend> HubWallet::withdraw(const bitcoin::Script& script, std::opti
                                         bitcoin::wallet::FeeRate rate, uint32_t lock_time,
                                         const bitcoin::wallet::RandomSeed& random) {
     if (sats) return fund(bitcoin::TxOut{*sats, script}, rate, lock_time, random);
-    // Everything: every confirmed coin in, one output of their sum less the fee (whose size
-    // does not depend on the output's value).
-    const auto coins = confirmed_coins();
-    if (coins.empty()) return make_error("hub_wallet_empty", "the hub has no confirmed coin");
-    if (rate < bitcoin::wallet::kMinRelayFeeRate) {
-        return make_error("wallet_fee_rate_too_low", "below the minimum relay fee rate");
-    }
-    bitcoin::wallet::UnsignedTransaction unsigned_tx;
-    unsigned_tx.tx.version = 2;
-    unsigned_tx.tx.lock_time = lock_time;
-    int64_t total = 0;
-    for (const auto& coin : coins) {
-        unsigned_tx.tx.inputs.push_back({coin.outpoint, {}, bitcoin::wallet::kRbfSequence, {}});
-        unsigned_tx.inputs.push_back({coin.outpoint, coin.value, coin.script_pubkey, bitcoin::wallet::SpendKind::kP2wpkh,
-                                      coin.path, {}});
-        total += coin.value.value();
-    }
-    unsigned_tx.tx.outputs.push_back({bitcoin::Sats{0}, script});
-    unsigned_tx.max_weight = bitcoin::wallet::max_signed_weight(unsigned_tx.tx, unsigned_tx.inputs);
-    const auto fee = rate.fee_for_weight(unsigned_tx.max_weight);
-    if (!fee) return make_error("wallet_bad_amount", "the fee overflows");
-    const bitcoin::TxOut payee{bitcoin::Sats{total - fee->value()}, script};
-    if (payee.value.value() <= 0 || bitcoin::wallet::is_dust(payee)) {
-        return make_error("wallet_dust_output", "all the confirmed coins (" + std::to_string(total) +
-                                                    " sats) less the fee (" + std::to_string(fee->value()) +
-                                                    " sats) would be dust");
-    }
-    unsigned_tx.tx.outputs[0] = payee;
-    unsigned_tx.fee = *fee;
-    if (auto ok = bitcoin::wallet::check_unsigned(unsigned_tx); !ok) return ok.error();
-    return take(unsigned_tx, payee, next_index(Chain::kChange));
+    // Everything: every confirmed coin in, one output of their sum less the fee.
+    bitcoin::wallet::SweepRequest sweep{confirmed_coins(), script, rate, lock_time};
+    if (sweep.coins.empty()) return make_error("hub_wallet_empty", "the hub has no confirmed coin");
+    auto unsigned_tx = bitcoin::wallet::build_sweep(sweep);
+    if (!unsigned_tx) return unsigned_tx.error();
+    return take(*unsigned_tx, unsigned_tx->tx.outputs[0], next_index(Chain::kChange));
 }
 
 Result<WalletSpend> HubWallet::take(const bitcoin::wallet::UnsignedTransaction& unsigned_tx,
@@ -198,21 +171,53 @@ std::vector<bitcoin::OutPoint> HubWallet::spent_by(const Hash256& txid) const {
 std::vector<WriteCommand> HubWallet::release(const Hash256& txid, const std::vector<bitcoin::OutPoint>& gone) {
     std::vector<WriteCommand> commands;
     for (auto it = coins_.begin(); it != coins_.end();) {
-        const bool spent_elsewhere =
-            it->second.spent_by == txid &&
-            std::find(gone.begin(), gone.end(), bitcoin::OutPoint{it->first.first, it->first.second}) != gone.end();
-        if (it->first.first == txid || spent_elsewhere) {  // its change: that transaction will not exist
+        if (it->first.first == txid) {  // its change: that transaction will not exist
             commands.push_back(DeleteHubWalletCoin{it->first.first, it->first.second});
             it = coins_.erase(it);
             continue;
         }
         if (it->second.spent_by == txid) {
-            it->second.spent_by.reset();
+            const bool elsewhere =
+                std::find(gone.begin(), gone.end(), bitcoin::OutPoint{it->first.first, it->first.second}) != gone.end();
+            // Kept, spent: forgotten, a rescan of its block would bring it back unspent.
+            if (elsewhere) {
+                it->second.spent_by = kSpentElsewhere;
+            } else {
+                it->second.spent_by.reset();
+            }
             commands.push_back(put(it->first, it->second));
         }
         ++it;
     }
     return commands;
+}
+
+std::vector<WriteCommand> HubWallet::on_reorg(uint32_t fork_height) {
+    std::vector<WriteCommand> commands;
+    for (auto& [outpoint, coin] : coins_) {
+        if (coin.height <= fork_height) continue;
+        coin.height = 0;
+        commands.push_back(put(outpoint, coin));
+    }
+    return commands;
+}
+
+std::vector<bitcoin::OutPoint> HubWallet::to_check(const std::vector<Hash256>& unmined_own) const {
+    std::vector<bitcoin::OutPoint> out;
+    for (const auto& [outpoint, coin] : coins_) {
+        if (coin.height != 0 || coin.spent_by) continue;
+        if (std::find(unmined_own.begin(), unmined_own.end(), outpoint.first) != unmined_own.end()) continue;
+        out.push_back({outpoint.first, outpoint.second});
+    }
+    return out;
+}
+
+std::vector<WriteCommand> HubWallet::gone(const bitcoin::OutPoint& outpoint) {
+    auto found = coins_.find({outpoint.txid, outpoint.index});
+    // Asked while pending and unspent; a block or a spend of ours since then wins.
+    if (found == coins_.end() || found->second.height != 0 || found->second.spent_by) return {};
+    coins_.erase(found);
+    return {DeleteHubWalletCoin{outpoint.txid, outpoint.index}};
 }
 
 WalletBalance HubWallet::balance() const {
@@ -229,7 +234,20 @@ WalletBalance HubWallet::balance() const {
     return balance;
 }
 
-Result<HubWallet::CloseScript> HubWallet::close_script() {
+Result<HubWallet::CloseScript> HubWallet::close_script(const std::set<Bytes>& in_use) {
+    std::set<uint32_t> paid;
+    for (const auto& [outpoint, coin] : coins_) {
+        if (coin.path.chain == Chain::kReceive) paid.insert(coin.path.index);
+    }
+    std::optional<std::pair<uint32_t, bitcoin::Script>> unused;  // the lowest given out, unused
+    for (const auto& [script, path] : scripts_) {
+        if (path.chain != Chain::kReceive || path.index >= next_receive_ || paid.count(path.index) ||
+            in_use.count(script) || (unused && unused->first < path.index)) {
+            continue;
+        }
+        unused.emplace(path.index, script);
+    }
+    if (unused) return CloseScript{unused->second, PutHubWalletNextReceive{next_receive_}};
     const uint32_t index = next_index(Chain::kReceive);
     auto script = account_.script_pubkey(Chain::kReceive, index);
     if (!script) return script.error();

@@ -12,7 +12,10 @@
 // funding transactions to chain 1. Each channel's closing output and sweeps pay a receive
 // address of its own (close_script), given out once: the next receive index is stored
 // (hub_wallet_receive) before the address is sent, so no two channels share one and
-// the watched window covers it. The watched window is kGap addresses past the highest
+// the watched window covers it; an address given to an open the client abandoned before
+// its channel was stored is given to the next open (nothing records the abandon: the
+// stored channels' scripts and the coins say which given-out addresses are unused, so the
+// choice is the same after a restart). The watched window is kGap addresses past the highest
 // index used or given out on each chain. Keys are never logged.
 //
 // Coins: every output paying a watched script, height 0 until it is seen in a block. Only
@@ -20,9 +23,21 @@
 // tx_builder.h); the coins a funding transaction spends are marked spent by it at once, in
 // memory and in the commit that stores the channel, so two requests never spend one coin.
 // A transaction given up before it was broadcast, or refused by the node (release), gives
-// its coins back (except those the node says another transaction spent). The operator's
-// withdrawals (withdraw) are built the same way. A reorganization that drops a confirmed
-// coin is not undone (known gap).
+// its coins back, except those the node says another transaction spent: they stay, spent by
+// kSpentElsewhere (all zeros), so that a rescan of their block (the bridge rescans from the
+// wallet's birth whenever the window grows) does not bring them back unspent. The operator's
+// withdrawals (withdraw) are built the same way.
+//
+// Reorganizations and pending coins (docs/channels.md "The hub's wallet and the chain"): a
+// reorganization turns every coin of a disconnected block back to pending (height 0) at
+// once, before any other request is served, so it funds nothing until a block holds it again
+// (the new branch's blocks, scanned after, set its height). At every new tip the hub asks
+// the node about each unspent pending coin (to_check) except the change of its own
+// transactions not yet mined; one the node has neither in its mempool nor in its chain
+// (gone) is forgotten: its transaction was double-spent or dropped. A coin spent by the
+// hub's own transaction stays spent: if that transaction was reorganized out it normally
+// comes back to the mempool; if it cannot (its input is gone), its change is forgotten as
+// above and the spent coin stays recorded as spent (balance().spent_sats).
 //
 // Error codes:
 //   hub_wallet_seed          a stored seed that is not 32 bytes
@@ -33,6 +48,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -68,6 +84,7 @@ struct WalletSpend {
 class HubWallet {
   public:
     static constexpr uint32_t kGap = 20;
+    static constexpr Hash256 kSpentElsewhere{};  // spent by a transaction not the hub's
 
     // From the stored rows; `fresh_seed` is used (and a PutHubWalletSeed returned through
     // take_commands) when none is stored. Errors: hub_wallet_seed, the BIP-32 codes.
@@ -102,23 +119,36 @@ class HubWallet {
                                                const bitcoin::wallet::RandomSeed& random);
     // The transaction `txid` will not be mined (given up before broadcast, or refused by the
     // node): its change is forgotten; the coins it spent are unspent again, except those the
-    // node no longer has (`gone`: spent by another transaction), which are forgotten.
+    // node no longer has (`gone`: spent by another transaction), now spent by kSpentElsewhere.
     // Commands to store.
     std::vector<WriteCommand> release(const Hash256& txid, const std::vector<bitcoin::OutPoint>& gone = {});
     // The outpoints the transaction `txid` spends from the wallet.
     std::vector<bitcoin::OutPoint> spent_by(const Hash256& txid) const;
 
+    // The blocks above `fork_height` were disconnected: their coins are pending again.
+    // Commands to store.
+    std::vector<WriteCommand> on_reorg(uint32_t fork_height);
+    // The unspent pending coins to ask the node about, but those of `unmined_own` (the hub's
+    // transactions not yet known mined: their change is not in the node before broadcast).
+    std::vector<bitcoin::OutPoint> to_check(const std::vector<Hash256>& unmined_own) const;
+    // The node has `outpoint` neither in its mempool nor in its chain: a pending unspent coin
+    // there is forgotten. Commands to store.
+    std::vector<WriteCommand> gone(const bitcoin::OutPoint& outpoint);
+
     WalletBalance balance() const;
     // The first receive address no coin has paid yet (what an operator deposits to).
     std::string deposit_address() const;
 
-    // A fresh receive address's script for a channel's closing output and sweeps, and the
-    // command that records it as given out (committed before the script is sent).
+    // A receive address's script for a channel's closing output and sweeps, and the command
+    // that records it as given out (committed before the script is sent): the lowest one
+    // given out before that no coin has paid and no channel holds (`in_use`: the shutdown
+    // scripts of the stored channels and of the opens under way; one abandoned before its
+    // channel was stored is given again), else the next fresh one.
     struct CloseScript {
         bitcoin::Script script;
         WriteCommand command;
     };
-    [[nodiscard]] Result<CloseScript> close_script();
+    [[nodiscard]] Result<CloseScript> close_script(const std::set<Bytes>& in_use);
 
   private:
     struct Coin {

@@ -6,6 +6,7 @@
 // it has; unless it has one of its outputs (then it has the transaction), the inputs it
 // still has are the wallet's again, the others (spent by another transaction) and its
 // change are forgotten.
+#include <algorithm>
 #include <memory>
 #include <mutex>
 
@@ -75,6 +76,16 @@ void Hub::withdraw(const std::string& body, const std::function<void(unsigned, s
     if (!address) {
         return done(400, error_json("hub_withdraw_address", "not an address of " + options_.network->name + ": " +
                                                                 address.error().message));
+    }
+    // The sats promised to channel requests waiting for accept_channel are not the operator's
+    // to take (the fee is not counted: the node refuses too little).
+    const int64_t promised = promised_to_opens();
+    const int64_t free = wallet_->balance().confirmed_sats - promised;
+    if (promised > 0 && (!request->sats || request->sats->value() > free)) {
+        return done(409, error_json("hub_wallet_reserved",
+                                    std::to_string(promised) + " confirmed sats are promised to channel requests waiting for "
+                                    "the client's accept_channel; " + std::to_string(std::max<int64_t>(free, 0)) +
+                                    " are free"));
     }
     const auto random = random_seed();
     if (!random) return done(500, error_json("hub_random", "no random bytes"));

@@ -116,7 +116,11 @@ export function bridgeArgs(dir, rpcPort, network) {
 
 /** A BIP-84 key of `mnemonic` (m/84'/1'/0'/chain/index) on `network`, with its P2WPKH script and address. */
 export function walletKey(datt, network, mnemonic, chain, index) {
-  const seed = datt.mnemonicToSeed(mnemonic);
+  return seedKey(datt, network, datt.mnemonicToSeed(mnemonic), chain, index);
+}
+
+/** The same from a BIP-32 seed's bytes (the hub wallet's stored seed, say). */
+export function seedKey(datt, network, seed, chain, index) {
   const derived = datt.derive(seed, `m/84'/1'/0'/${chain}/${index}`, datt.bitcoin.network(network).bip32Versions);
   const script = datt.bitcoin.p2wpkhScript(derived.publicKey);
   return { secretKey: derived.secretKey, scriptHex: Buffer.from(script).toString('hex'), address: datt.bitcoin.scriptToAddress(script, network) };

@@ -34,7 +34,8 @@ export const key = (mnemonic, chain, index) => walletKey(datt, NETWORK, mnemonic
 export const MNEMONIC = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
 const burn = key(MNEMONIC, 1, 99).address;
 
-function spend(coin, outputs) {
+// A signed transaction spending `coin` ({txid, vout, sats, owner: a key()}) to `outputs`.
+export function spend(coin, outputs) {
   const tx = { version: 2, locktime: 0, inputs: [{ txid: coin.txid, vout: coin.vout, sequence: 0xfffffffd }], outputs };
   tx.inputs[0].witness = datt.bitcoin.signP2wpkhInput(tx, 0, coin.sats, coin.owner.secretKey);
   const raw = datt.bitcoin.serializeTransaction(tx);

@@ -20,7 +20,17 @@
 //     the address exactly (amount + fee = the coins spent - the change) and the balance
 //     drops by amount + fee; with the wallet's spent coins marked unspent behind the relay's
 //     back, a withdrawal of everything is refused by the node (502) and the hub keeps only
-//     the coins the node has; "all" then empties the wallet into one output.
+//     the coins the node has; "all" then empties the wallet into one output;
+//   - reorganizations (the tip invalidated, a competing block mined on its parent with
+//     tests/support/miner.mjs): a confirmed deposit whose input the competing block spends
+//     elsewhere is forgotten; one whose block is replaced by an empty one while it is in the
+//     mempool is pending again (a request is refused: hub_wallet_empty), then confirmed again
+//     when mined; a request waiting for accept_channel holds its sats against a withdrawal
+//     (409 hub_wallet_reserved) until its client leaves; the address its open was given
+//     goes to the next open;
+//   - a funding the node refuses (one of its two coins spent elsewhere and mined, with
+//     the hub's key read from its database): the other coin is given back, the spent one
+//     forgotten.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -28,13 +38,15 @@ import http from 'node:http';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
-import { btc } from './bitcoin_support.mjs';
+import { btc, seedKey } from './bitcoin_support.mjs';
 import { CHAIN_HASH, hex, openParams } from './hub_clients.mjs';
-import { ChainRig, Client, MNEMONIC, datt, decode, key, sleep, until } from './hub_chain_rig.mjs';
+import { ChainRig, Client, MNEMONIC, NETWORK, datt, decode, key, sleep, spend, until } from './hub_chain_rig.mjs';
 import { connect } from './support.mjs';
+import { mineBlockWith } from '../support/miner.mjs';
 
 const FEES = { base_msat: 1000, proportional_millionths: 1000 }; // the relay's defaults
 const CONFIRMED = 'datt_hub_wallet_sats{state="confirmed"}';
+const UNCONFIRMED = 'datt_hub_wallet_sats{state="unconfirmed"}';
 const OPEN_CHANNEL = 32;
 
 // The operator's routes over HTTP: GET /hub/wallet, POST /hub/wallet/withdraw with a JSON
@@ -68,7 +80,7 @@ const acceptParams = (sats) => ({
 });
 
 describe('the hub funds a channel to a client so it can receive (bcoin regtest)', { timeout: 600000 }, () => {
-  const rig = new ChainRig('datt-hub-open-', { coins: 1, extraArgs: ['--hub-open-max-sats', '500000'] });
+  const rig = new ChainRig('datt-hub-open-', { coins: 3, extraArgs: ['--hub-open-max-sats', '500000'] });
   before(() => rig.start());
   after(() => rig.stop());
 
@@ -248,5 +260,140 @@ describe('the hub funds a channel to a client so it can receive (bcoin regtest)'
     assert.equal(sweep.vout.length, 1);
     assert.equal(sweep.vout[0].valueSats, BigInt(left - swept.fee_sats));
     await rig.metricUntil(CONFIRMED, 0, 'the wallet emptied');
+  });
+
+  it('follows reorganizations: a deposit double-spent away is forgotten, one back in the mempool is pending', async () => {
+    const rpc = (method, params = []) => rig.node.rpc(method, params);
+    const burnScript = Buffer.from(key(MNEMONIC, 1, 98).scriptHex, 'hex');
+    // How many receive addresses were given out to closes (committed before open_channel).
+    const receiveIndexes = () => Number(execFileSync('sqlite3', [path.join(rig.dir, 'db.sqlite3'),
+      'SELECT next FROM hub_wallet_receive'], { encoding: 'utf8' }).trim());
+    const depositScript = async () => {
+      const { deposit_address: address } = JSON.parse((await hubWallet(rig.relay.port)).body);
+      return Buffer.from((await rpc('validateaddress', [address])).scriptPubKey, 'hex');
+    };
+    // Deposits in a block, then that block replaced by a competing one (the node's tip
+    // invalidated, a block built on its parent: tests/support/miner.mjs).
+    const depositMined = async (coin, sats) => {
+      const deposit = spend(coin, [{ value: sats, scriptPubKey: await depositScript() },
+        { value: coin.sats - sats - 2000n, scriptPubKey: burnScript }]);
+      await rig.broadcast(deposit.hex);
+      await rig.mine(1);
+      await rig.metricUntil(CONFIRMED, Number(sats), 'the deposit confirmed');
+      return { deposit, block: await rpc('getbestblockhash') };
+    };
+    assert.equal(await rig.metric(CONFIRMED), 0);
+    assert.equal(await rig.metric(UNCONFIRMED), 0);
+
+    // The competing block spends the deposit's input elsewhere: the deposit can never come
+    // back, and the hub forgets its coin.
+    const first = await depositMined(rig.coins[1], 100000n);
+    const elsewhere = spend(rig.coins[1], [{ value: rig.coins[1].sats - 3000n, scriptPubKey: burnScript }]);
+    await rpc('invalidateblock', [first.block]);
+    await mineBlockWith({ datt, rpc, transactions: [Buffer.from(elsewhere.hex, 'hex')], payoutScript: burnScript });
+    await rig.metricUntil(CONFIRMED, 0, 'the deposit no longer confirmed');
+    await rig.metricUntil(UNCONFIRMED, 0, 'the double-spent deposit forgotten');
+
+    // The competing block is empty and the deposit is in the mempool: pending again, it funds
+    // nothing; mined again, it is confirmed again.
+    const coin = { txid: elsewhere.txid, vout: 0, sats: rig.coins[1].sats - 3000n, owner: key(MNEMONIC, 1, 98) };
+    const second = await depositMined(coin, 150000n);
+    await rpc('invalidateblock', [second.block]);
+    await mineBlockWith({ datt, rpc, transactions: [], payoutScript: burnScript });
+    // bcoin puts a disconnected block's transactions back in its mempool only when it holds
+    // others; its sendrawtransaction answers before the mempool has it.
+    const resent = await rpc('sendrawtransaction', [second.deposit.hex]).catch((err) => err.message);
+    for (const deadline = Date.now() + 10000; !(await rpc('getrawmempool')).includes(second.deposit.txid);) {
+      assert.ok(Date.now() < deadline, `in the mempool again (${resent})`);
+      await sleep(100);
+    }
+    await rig.metricUntil(CONFIRMED, 0, 'the deposit no longer confirmed');
+    await rig.metricUntil(UNCONFIRMED, 150000, 'the deposit pending again');
+    const b = await asker('B');
+    b.send(datt.channel.openRequest(100000));
+    assert.match(refusal(await b.frame()), /^hub_wallet_empty: /);
+    b.close();
+    await rig.mine(1);
+    await rig.metricUntil(CONFIRMED, 150000, 'the deposit mined again');
+    assert.equal(await rig.metric(UNCONFIRMED), 0);
+
+    // A request waiting for accept_channel holds its sats: a withdrawal may not take them.
+    const c = await asker('C');
+    c.send(datt.channel.openRequest(100000));
+    assert.equal(frameType(await c.frame()), OPEN_CHANNEL);
+    const given = receiveIndexes();  // C's open took the last one
+    const to = key(MNEMONIC, 0, 78);
+    for (const sats of [50001, 'all']) {
+      const answer = await withdraw(rig.relay.port, { address: to.address, sats, feerate_sat_per_vb: 1 });
+      assert.equal(answer.status, 409, answer.body);
+      assert.equal(JSON.parse(answer.body).error, 'hub_wallet_reserved', answer.body);
+    }
+    c.close();  // the request given up with its connection: its sats are free again
+    let sent;
+    for (const deadline = Date.now() + 30000; ;) {
+      sent = await withdraw(rig.relay.port, { address: to.address, sats: 50001, feerate_sat_per_vb: 1 });
+      if (sent.status !== 409 || Date.now() > deadline) break;
+      await sleep(200);
+    }
+    assert.equal(sent.status, 200, sent.body);
+    await rig.mine(1);
+    await rig.metricUntil(CONFIRMED, 150000 - 50001 - JSON.parse(sent.body).fee_sats, 'the change confirmed');
+
+    // The address C's abandoned open was given goes to the next open: no new one is given out.
+    const d = await asker('D');
+    d.send(datt.channel.openRequest(40000));
+    assert.equal(frameType(await d.frame()), OPEN_CHANNEL);
+    assert.equal(receiveIndexes(), given);
+    d.close();
+    for (const deadline = Date.now() + 30000; ;) {  // everything, once D's request is given up
+      sent = await withdraw(rig.relay.port, { address: to.address, sats: 'all', feerate_sat_per_vb: 1 });
+      if (sent.status !== 409 || Date.now() > deadline) break;
+      await sleep(200);
+    }
+    assert.equal(sent.status, 200, sent.body);
+  });
+
+  it('a funding the node refuses gives back the coin it still has and forgets the one spent elsewhere', async () => {
+    const rpc = (method, params = []) => rig.node.rpc(method, params);
+    const burnScript = Buffer.from(key(MNEMONIC, 1, 98).scriptHex, 'hex');
+    await rig.mine(1);  // the last withdrawal
+    await rig.metricUntil(CONFIRMED, 0, 'the wallet emptied');
+    await rig.metricUntil(UNCONFIRMED, 0, 'the wallet emptied');
+
+    // Two coins of 60,000 sats, then the first spent elsewhere and mined (with the hub's own
+    // key, read from its database): the hub does not watch its coins' spends.
+    const { deposit_address: address } = JSON.parse((await hubWallet(rig.relay.port)).body);
+    const script = Buffer.from((await rpc('validateaddress', [address])).scriptPubKey, 'hex');
+    const coin = rig.coins[2];
+    const deposit = spend(coin, [{ value: 60000n, scriptPubKey: script }, { value: 60000n, scriptPubKey: script },
+      { value: coin.sats - 122000n, scriptPubKey: burnScript }]);
+    await rig.broadcast(deposit.hex);
+    await rig.mine(1);
+    await rig.metricUntil(CONFIRMED, 120000, 'the deposits confirmed');
+    const seed = Buffer.from(execFileSync('sqlite3', [path.join(rig.dir, 'db.sqlite3'), 'SELECT hex(seed) FROM hub_wallet'],
+      { encoding: 'utf8' }).trim(), 'hex');
+    let owner;
+    for (let i = 0; i < 40 && !owner; i += 1) {
+      const k = seedKey(datt, NETWORK, seed, 0, i);
+      if (k.scriptHex === script.toString('hex')) owner = k;
+    }
+    assert.ok(owner, "the deposit address is one of the hub's first 40");
+    await rig.broadcast(spend({ txid: deposit.txid, vout: 0, sats: 60000n, owner },
+      [{ value: 58000n, scriptPubKey: burnScript }]).hex);
+    await rig.mine(1);  // bcoin's gettxout does not say a coin is spent in its mempool
+    assert.equal(await rig.metric(CONFIRMED), 120000, 'the hub does not know');
+
+    // E's channel takes both coins; the node refuses the funding (an input already spent).
+    const e = await asker('E');
+    e.send(datt.channel.openRequest(100000));
+    const opened = await e.frame();
+    assert.equal(frameType(opened), OPEN_CHANNEL);
+    e.take(datt.channel.accept(e.seed, acceptParams(100000), opened));
+    await until([e], () => e.info().phase === 4, 'funding_created from the hub');
+    assert.equal(e.info().funding_sats, 100000);
+    await rig.metricUntil(CONFIRMED, 60000, 'the coin the node still has given back', 60000);
+    assert.ok(!(await rpc('getrawmempool')).includes(e.info().funding_txid), 'the funding was refused');
+    assert.match(rig.relay.stderr(), /its funding tx was refused; its coins are released/);
+    e.close();
   });
 });

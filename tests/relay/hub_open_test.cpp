@@ -161,8 +161,8 @@ TEST(HubWalletTest, CloseScriptsAreFreshWatchedAndStored) {
     ASSERT_TRUE(wallet.ok());
     const auto window = wallet->new_scripts();
     const std::string deposit = wallet->deposit_address();
-    auto first = wallet->close_script();
-    auto second = wallet->close_script();
+    auto first = wallet->close_script({});
+    auto second = wallet->close_script({first->script});
     ASSERT_TRUE(first.ok() && second.ok());
     EXPECT_NE(first->script, second->script);
     EXPECT_EQ(first->script, window[0]);  // receive index 0: the deposit address shown before
@@ -185,12 +185,41 @@ TEST(HubWalletTest, CloseScriptsAreFreshWatchedAndStored) {
     auto again = HubWallet::make(regtest(), stored, filled(0x77), 999);
     ASSERT_TRUE(again.ok());
     EXPECT_EQ(again->deposit_address(), wallet->deposit_address());
-    auto third = again->close_script();
+    auto third = again->close_script({first->script, second->script});  // both channels stored
     ASSERT_TRUE(third.ok());
     EXPECT_NE(third->script, first->script);
     EXPECT_NE(third->script, second->script);
     EXPECT_EQ(std::get<PutHubWalletNextReceive>(third->command).next, 3u);
     EXPECT_EQ(again->new_scripts().size(), 2 * HubWallet::kGap + 3);  // indexes 0..22 and the change window
+}
+
+// An address given to an open that was abandoned before its channel was stored (in no
+// channel's script, paid by no coin) goes to the next open; else a fresh one.
+TEST(HubWalletTest, CloseScriptsOfAbandonedOpensAreGivenAgain) {
+    auto wallet = HubWallet::make(regtest(), {}, filled(0x5e), 440);
+    ASSERT_TRUE(wallet.ok());
+    const auto window = wallet->new_scripts();
+    auto a = wallet->close_script({});
+    auto b = wallet->close_script({window[0]});  // a's open under way
+    ASSERT_TRUE(a.ok() && b.ok());
+    EXPECT_EQ(b->script, window[1]);
+    EXPECT_EQ(wallet->new_scripts().size(), 2u);  // the window moved two on
+    auto again = wallet->close_script({window[1]});  // a's client left, b's open goes on
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again->script, window[0]);
+    EXPECT_EQ(std::get<PutHubWalletNextReceive>(again->command).next, 2u);  // no new index
+    EXPECT_TRUE(wallet->new_scripts().empty());                              // nor a wider window
+    auto fresh = wallet->close_script({window[0], window[1]});
+    ASSERT_TRUE(fresh.ok());
+    EXPECT_EQ(fresh->script, window[2]);
+    EXPECT_EQ(std::get<PutHubWalletNextReceive>(fresh->command).next, 3u);
+
+    // b's channel closed and paid its address, then was forgotten: a paid address is not
+    // given again.
+    wallet->on_payment(paying({{window[1], 30'000}}, 9, 450));
+    auto next = wallet->close_script({window[0], window[2]});
+    ASSERT_TRUE(next.ok());
+    EXPECT_EQ(next->script, window[3]);
 }
 
 // A withdrawal: the amount exactly (change back to the wallet), or everything into one
@@ -222,7 +251,12 @@ TEST(HubWalletTest, WithdrawsAnAmountOrEverythingAndAReleaseForgetsCoinsSpentEls
     wallet.release(some->txid, {gone});
     EXPECT_EQ(wallet.balance().confirmed_sats, 500'000 - gone_value);
     EXPECT_EQ(wallet.balance().unconfirmed_sats, 0);
-    EXPECT_EQ(wallet.balance().spent_sats, 0);
+    EXPECT_EQ(wallet.balance().spent_sats, gone_value);  // kept as spent elsewhere
+    // Its block scanned again (a rescan from the wallet's birth): it does not come back.
+    for (uint8_t tag : {1, 2}) {
+        wallet.on_payment(paying({{scripts[tag - 1], tag == 1 ? 300'000 : 200'000}}, tag, 441));
+    }
+    EXPECT_EQ(wallet.balance().confirmed_sats, 500'000 - gone_value);
 
     auto all = wallet.withdraw(to, std::nullopt, rate, 441, filled(2));
     ASSERT_TRUE(all.ok()) << all.error().message;
@@ -241,6 +275,47 @@ TEST(HubWalletTest, UnconfirmedCoinsDoNotFund) {
                                 441, filled(1));
     ASSERT_FALSE(funding.ok());
     EXPECT_EQ(funding.error().code, "hub_wallet_empty");
+}
+
+// A reorganization disconnects the deposits' block: they are pending at once and fund
+// nothing; the node is asked about the unspent ones (not the change of the hub's own
+// unmined funding); one it has nowhere is forgotten, one mined again is confirmed again.
+TEST(HubWalletTest, AReorganizationMakesCoinsPendingAndGoneCoinsAreForgotten) {
+    auto [wallet, scripts] = funded_wallet();
+    auto funding = wallet.fund({Sats{250'000}, p2wsh()}, bitcoin::wallet::FeeRate::sat_per_vb(10), 441, filled(1));
+    ASSERT_TRUE(funding.ok()) << funding.error().message;
+    ASSERT_EQ(funding->tx.inputs.size(), 1u);  // the 300,000 coin; change pending
+    const bitcoin::OutPoint spent = funding->tx.inputs[0].prevout;
+    const auto other = paying({{scripts[1], 200'000}}, 2, 441);
+    const bitcoin::OutPoint unspent{other.txid, 0};
+    EXPECT_TRUE(wallet.on_reorg(441).empty());  // nothing above the fork
+
+    const auto commands = wallet.on_reorg(440);
+    ASSERT_EQ(commands.size(), 2u);  // both deposits' rows, now at height 0
+    for (const auto& command : commands) EXPECT_EQ(std::get<PutHubWalletCoin>(command).height, 0u);
+    EXPECT_EQ(wallet.balance().confirmed_sats, 0);
+    EXPECT_EQ(wallet.fund({Sats{100'000}, p2wsh()}, bitcoin::wallet::FeeRate::sat_per_vb(10), 441, filled(2)).error().code,
+              "hub_wallet_empty");
+
+    EXPECT_EQ(wallet.to_check({funding->txid}), std::vector<bitcoin::OutPoint>{unspent});
+    EXPECT_EQ(wallet.to_check({}).size(), 2u);  // and the funding's change, once it is mined
+    EXPECT_TRUE(wallet.gone(spent).empty());     // spent by the hub's funding: stays spent
+    const int64_t change = wallet.balance().unconfirmed_sats - 200'000;
+
+    // Mined again in the new branch: confirmed again, not asked about.
+    wallet.on_payment(paying({{scripts[1], 200'000}}, 2, 442));
+    EXPECT_EQ(wallet.balance().confirmed_sats, 200'000);
+    EXPECT_TRUE(wallet.to_check({funding->txid}).empty());
+    EXPECT_TRUE(wallet.gone(unspent).empty());  // a block holds it: the answer came too late
+
+    // Disconnected again and gone from the node: forgotten.
+    wallet.on_reorg(441);
+    const auto forgotten = wallet.gone(unspent);
+    ASSERT_EQ(forgotten.size(), 1u);
+    EXPECT_EQ(std::get<DeleteHubWalletCoin>(forgotten[0]).txid, other.txid);
+    EXPECT_EQ(wallet.balance().unconfirmed_sats, change);
+    EXPECT_EQ(wallet.balance().spent_sats, 300'000);
+    EXPECT_TRUE(wallet.gone(unspent).empty());
 }
 
 TEST(HubOpenTest, PolicyRefusesWithClearCodes) {

@@ -61,16 +61,6 @@ Status check_payees(const std::vector<TxOut>& payees, Sats& total) {
     return Ok{};
 }
 
-InputDescription describe(const WalletCoin& coin) {
-    InputDescription input;
-    input.outpoint = coin.outpoint;
-    input.value = coin.value;
-    input.script_pubkey = coin.script_pubkey;
-    input.kind = SpendKind::kP2wpkh;
-    input.key_path = coin.path;
-    return input;
-}
-
 struct OutPointLess {
     bool operator()(const OutPoint& a, const OutPoint& b) const {
         if (a.txid != b.txid) return a.txid < b.txid;
@@ -79,6 +69,16 @@ struct OutPointLess {
 };
 
 }  // namespace
+
+InputDescription describe_coin(const WalletCoin& coin) {
+    InputDescription input;
+    input.outpoint = coin.outpoint;
+    input.value = coin.value;
+    input.script_pubkey = coin.script_pubkey;
+    input.kind = SpendKind::kP2wpkh;
+    input.key_path = coin.path;
+    return input;
+}
 
 Result<UnsignedTransaction> build_transaction(const TransactionPlan& plan) {
     Sats value_out{0};
@@ -104,7 +104,7 @@ Result<UnsignedTransaction> build_transaction(const TransactionPlan& plan) {
     std::vector<SelectionCandidate> candidates;
     candidates.reserve(plan.coins.size());
     for (const WalletCoin& coin : plan.coins) {
-        if (auto ok = check_input(describe(coin)); !ok) return ok.error();
+        if (auto ok = check_input(describe_coin(coin)); !ok) return ok.error();
         if (!outpoints.insert(coin.outpoint).second)
             return make_error("wallet_duplicate_coin", "an outpoint is offered twice");
         candidates.push_back(SelectionCandidate{coin.value, p2wpkh_input_weight()});
@@ -145,7 +145,7 @@ Result<UnsignedTransaction> build_transaction(const TransactionPlan& plan) {
     tx.version = plan.version;
     tx.lock_time = plan.lock_time;
     result.inputs = plan.fixed_inputs;
-    for (size_t index : chosen) result.inputs.push_back(describe(plan.coins[index]));
+    for (size_t index : chosen) result.inputs.push_back(describe_coin(plan.coins[index]));
     Sats value_in{0};
     for (const InputDescription& input : result.inputs) {
         TxIn in;

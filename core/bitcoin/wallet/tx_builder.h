@@ -61,6 +61,9 @@ struct WalletCoin {
     bool operator==(const WalletCoin&) const = default;
 };
 
+// The coin as an input to sign (kP2wpkh at its key path).
+InputDescription describe_coin(const WalletCoin& coin);
+
 struct PaymentRequest {
     std::vector<TxOut> payees;
     std::vector<WalletCoin> coins;
