@@ -115,7 +115,7 @@ Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options,
         }
         // The connection is gone: our unsigned updates come back to be sent again.
         channel::Step step = channel::peer_disconnected(*state);
-        Live live{std::move(step.channel), std::move(*secrets), *seed, std::nullopt, true, false, false, false, std::nullopt, {}, {}};
+        Live live{std::move(step.channel), std::move(*secrets), *seed, std::nullopt, true, false, false, false, std::nullopt, {}, {}, {}};
         for (const auto& event : step.events) {
             if (const auto* dropped = std::get_if<channel::UpdatesDropped>(&event)) live.dropped = dropped->updates;
         }
@@ -252,7 +252,7 @@ void Hub::post(std::function<void()> task) {
     wake_.notify_one();
 }
 
-void Hub::on_frame(ConnectionId from, std::string bytes) {
+void Hub::on_frame(ConnectionId from, const std::string& remote_ip, std::string bytes) {
     bool full = false;
     {
         std::lock_guard lock(mutex_);
@@ -262,7 +262,7 @@ void Hub::on_frame(ConnectionId from, std::string bytes) {
         outbox_.close(from, CloseCode::kPolicyViolation, "hub busy");
         return;
     }
-    post([this, from, bytes = std::move(bytes)] { frame(from, bytes); });
+    post([this, from, client = client_of(remote_ip), bytes = std::move(bytes)] { frame(from, client, bytes); });
 }
 
 void Hub::connection_closed(ConnectionId id) {
@@ -353,9 +353,10 @@ void Hub::detach_closed(Out& out, Live& live, const ChannelId& id, const std::st
     out.dirty.insert(id);
 }
 
-void Hub::frame(ConnectionId from, const std::string& bytes) {
+void Hub::frame(ConnectionId from, const std::string& client, const std::string& bytes) {
     auto [it, fresh] = conns_.try_emplace(from, config_.hub_messages_per_second);
     Conn& conn = it->second;
+    if (fresh) conn.client = client;
     Out out;
     if (!conn.rate.take(static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                 std::chrono::steady_clock::now().time_since_epoch())
@@ -431,7 +432,7 @@ void Hub::open(Out& out, ConnectionId from, Conn& conn, const channel::OpenChann
     if (!step) return warn(out, from, temp, step.error(), true);
     step = channel::accept_channel(*secrets, accept_policy(config_, options_.chain_hash, closing_script(out, *seed)), open);
     if (!step) return warn(out, from, temp, step.error(), true);
-    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, false, false, std::nullopt, {}, {}};
+    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, false, false, std::nullopt, {}, {}, {}};
     for (const Message& m : step->to_send) out.frames.emplace_back(from, channel::frame_bytes(m));
     conn.opening.emplace(temp, std::move(live));
 }

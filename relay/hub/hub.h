@@ -130,7 +130,7 @@ class Hub final : public ChannelService {
     void start();
     void stop();  // idempotent; joins the thread
 
-    void on_frame(ConnectionId from, std::string bytes) override;
+    void on_frame(ConnectionId from, const std::string& remote_ip, std::string bytes) override;
     void connection_closed(ConnectionId id) override;
 
     // For tests and benchmarks: a copy of a channel's state as the hub holds it (waits for
@@ -159,10 +159,13 @@ class Hub final : public ChannelService {
         std::optional<uint32_t> waiting_since;  // the first tip height seen while unconfirmed
         std::chrono::steady_clock::time_point next_check{};
         std::vector<channel::Update> dropped;  // ours, to send again after reestablish
+        // Who asked the hub to fund it (client_of; memory only, so empty after a restart).
+        std::string client;
     };
     struct Conn {
         explicit Conn(double rate) : rate(rate, std::max(1.0, 2 * rate)) {}
         TokenBucket rate;
+        std::string client;  // open_policy.h client_of: its address, the /64 for IPv6
         std::map<channel::ChannelId, Live> opening;  // before funding_created, by temporary id
         std::set<channel::ChannelId> channels;       // attached stored channels
         std::optional<Hash256> challenge;            // hub_challenge, drawn at the first request
@@ -197,7 +200,7 @@ class Hub final : public ChannelService {
     void commit_group();   // group_ to the writer
     void tick();
 
-    void frame(ConnectionId from, const std::string& bytes);
+    void frame(ConnectionId from, const std::string& client, const std::string& bytes);
     void closed(ConnectionId id);
     // The connection is gone for this channel (closed, or the channel moved to another one):
     // peer_disconnected, our unsigned updates kept to send again, payments offered on them
@@ -276,7 +279,9 @@ class Hub final : public ChannelService {
                               std::function<void(const Result<BroadcastVerdict>&)> then);
     void resume_withdrawals(Out& out);
     void release_refused(const bitcoin::Transaction& tx, std::function<void(Out&, bool)> then);
-    size_t hub_funded(const Conn& conn) const;
+    // The channels the hub funds for `client` that are open or being opened: asks waiting
+    // for accept_channel, and channels with a funding tx not yet closed.
+    size_t hub_funded(const std::string& client) const;
 
     // Closing on chain by itself and settling from the chain (force_close.cpp, force_close.h).
     struct ForceClose {
