@@ -26,6 +26,17 @@ const relays = [];
 // The last relay first: the first one's folder (the database) goes last.
 after(async () => { for (const r of relays.reverse()) await r.cleanup(); });
 
+// The client `key` starts again from what it stored, on a fresh wasm instance and a new
+// connection: it attaches and reestablishes there.
+async function reload(ctx, key) {
+  const old = ctx[key];
+  const c = StepClient.reload(old, await loadWasmDatt());
+  c.points = old.points;
+  await c.connect(ctx.relay.url);
+  await c.attach();
+  ctx[key] = c;
+}
+
 for (const who of ['A', 'B']) {
   test(`${who} reloads at every step of a payment: it ends once, exact balances, no HTLC left`, { timeout: 120000 }, async () => {
     const ctx = await setUp(startRelay, relays);
@@ -33,13 +44,8 @@ for (const who of ['A', 'B']) {
     await everyStep(ctx, `${who} reloaded`, {
       dying: who,
       async crash() {
-        const old = ctx[key];
-        old.ws.terminate();
-        const c = StepClient.reload(old, await loadWasmDatt());
-        c.points = old.points;
-        await c.connect(ctx.relay.url);
-        await c.attach();
-        ctx[key] = c;
+        ctx[key].ws.terminate();
+        await reload(ctx, key);
       },
     });
     for (const c of [ctx.a, ctx.b]) c.close();
@@ -81,13 +87,8 @@ for (const who of ['A', 'B']) {
     await everyStep(ctx, `${who} reloaded, old connection open`, {
       dying: who,
       async crash() {
-        const old = ctx[key];
-        olds.push(old);
-        const c = StepClient.reload(old, await loadWasmDatt());
-        c.points = old.points;
-        await c.connect(ctx.relay.url);
-        await c.attach();
-        ctx[key] = c;
+        olds.push(ctx[key]);
+        await reload(ctx, key);
       },
     });
     assert.ok(olds.length > 5, `${olds.length} reloads`);
