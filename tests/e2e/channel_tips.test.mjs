@@ -25,20 +25,15 @@
 // comes back from which block, broadcasts the sweep of his balance, and after a block his
 // wallet's confirmed balance has grown by the sweep's output, exact to the sat.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { askChannel, createCommunity, fundAccounts, fundHubWallet, importWithoutCoins, msat, openApp, openChannels, stage,
-  tipOverChannel as tipPost } from './channel_rig.mjs';
+import { askChannel, createCommunity, fundAccounts, fundHubWallet, importWithoutCoins, MNEMONIC, msat, openApp, openChannels, PASSPHRASE,
+  stage, tearDown, tipOverChannel as tipPost } from './channel_rig.mjs';
 import { hubCommitmentSpending } from './hub_commitment.mjs';
 import { go, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT }
   from './support.mjs';
 
-const PASSPHRASE = 'correct horse battery staple';
-const MNEMONIC_ALICE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
-const MNEMONIC_BOB = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-const MNEMONIC_CAROL = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
 const HUB_OPEN_MAX_SATS = 300_000;
 const T = { timeout: 60000 };
 const CHANNEL_SATS = 200_000n;
@@ -69,16 +64,10 @@ before(async () => {
   for (const who of [Alice, Bob, Carol]) await openApp(who, await launchProfile(), app.base);
 });
 
-after(async () => {
-  for (const who of [Alice, Bob, Carol]) await who.browser?.close().catch(() => {});
-  if (Bob.profileDir) rmSync(Bob.profileDir, { recursive: true, force: true });
-  await app?.relay.stop();
-  await app?.node.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => tearDown({ people: [Alice, Bob, Carol], app, dir }));
 
 test('Alice and Bob fund their wallets, Bob posts, both open channels to the hub', { timeout: 900000 }, async () => {
-  await fundAccounts(app, [{ who: Alice, mnemonic: MNEMONIC_ALICE }, { who: Bob, mnemonic: MNEMONIC_BOB }], PASSPHRASE);
+  await fundAccounts(app, [{ who: Alice, mnemonic: MNEMONIC.Alice }, { who: Bob, mnemonic: MNEMONIC.Bob }], PASSPHRASE);
   communityHash = await createCommunity(Bob.page, 'Sats Street', 'Posts paid in sats.');
   await submitPost(Bob.page, 'Tipped post', 'Worth a sat.');
   postHash = await Bob.page.evaluate(() => location.hash);
@@ -96,7 +85,7 @@ const postSats = (page) => page.locator('article.post-full').getByTestId('tip-to
   .then((v) => (v === null ? null : BigInt(v)));
 
 test('Alice tips Bob\'s post 1 sat over her channel; Carol sees the receipt\'s sat, paid by Alice', { timeout: 180000 }, async () => {
-  const alice = nostrKeyOf(MNEMONIC_ALICE);
+  const alice = nostrKeyOf(MNEMONIC.Alice);
   const bobLocal = (CHANNEL_SATS - BOB_PUSH_SATS) * 1000n;
   await go(Bob.page, '#/channels');
   await waitFor('Bob\'s balance before', () => msat(Bob.page, 'channel-local'), bobLocal);
@@ -157,7 +146,7 @@ test('a paid vote: 5 sats and an up vote; Carol counts 6 sats and the score, and
 test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; Carol closes and gets her sats on chain',
   { timeout: 300000 }, async () => {
     await fundHubWallet(app, 400_000);
-    await importWithoutCoins(Carol.page, MNEMONIC_CAROL, PASSPHRASE);   // the channel closes to her wallet
+    await importWithoutCoins(Carol.page, MNEMONIC.Carol, PASSPHRASE);   // the channel closes to her wallet
     // Over the hub's --hub-open-max-sats (NIP-11 `hub_open`): the form says its limits and refuses before asking.
     await askChannel(Carol.page, HUB_OPEN_MAX_SATS + 1);
     const askCard = Carol.page.getByTestId('channel-ask-form').locator('..');
