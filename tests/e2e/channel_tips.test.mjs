@@ -13,9 +13,10 @@
 // the closing output reaches her wallet after a block, and Carol still counts the receipts'
 // sats (issue 13 item 6's flow: open channel -> tip -> receipt shown to another user -> close).
 // Before that, Carol, who has no coins, imports an account and asks the hub for a channel to
-// receive (its wallet funded through GET /hub/wallet's deposit address): the form says the
-// hub's limits (NIP-11 `hub_open`) and refuses an amount over --hub-open-max-sats before
-// asking; then the hub funds 150,000 sats, the channel is ready after a block with her side
+// receive: the form says the hub's limits (NIP-11 `hub_open`) and refuses an amount over
+// --hub-open-max-sats before asking; the hub itself refuses while its wallet has no coins (the
+// page says its code's sentence and its words); once its wallet is funded through GET
+// /hub/wallet's deposit address, the hub funds 150,000 sats, the channel is ready after a block with her side
 // at 0, Alice tips Carol's post 2,000 sats over her channel (Carol's side exact, her post, left
 // open, counts the receipt as it arrives), Carol closes and her
 // wallet's confirmed balance is exactly 2,000 sats (the hub, the funder, pays the closing fee).
@@ -145,7 +146,6 @@ test('a paid vote: 5 sats and an up vote; Carol counts 6 sats and the score, and
 
 test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; Carol closes and gets her sats on chain',
   { timeout: 300000 }, async () => {
-    await fundHubWallet(app, 400_000);
     await importWithoutCoins(Carol.page, MNEMONIC.Carol, PASSPHRASE);   // the channel closes to her wallet
     // Over the hub's --hub-open-max-sats (NIP-11 `hub_open`): the form says its limits and refuses before asking.
     await askChannel(Carol.page, HUB_OPEN_MAX_SATS + 1);
@@ -155,7 +155,16 @@ test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; 
       new RegExp(`^The hub funds channels of [\\d,]+ to ${HUB_OPEN_MAX_SATS.toLocaleString('en')} sats, 1 per connection\\.$`));
     assert.equal(await Carol.page.getByTestId('channel-ask-status').count(), 0, 'nothing asked of the hub');
 
+    // The hub's own refusal (its wallet has no coins yet): the page says its code's sentence, then the hub's words.
     const CAROL_SATS = 150_000;
+    const refusal = await askChannel(Carol.page, CAROL_SATS);
+    await waitFor('the hub\'s refusal', () => refusal.getAttribute('data-stage', { timeout: 1000 }), 'refused', 30000);
+    assert.equal(await refusal.getAttribute('data-code'), 'hub_wallet_empty');
+    assert.match(await refusal.innerText(), new RegExp('^The hub\'s wallet cannot fund this channel now: ask for fewer sats, or later\\. '
+      + '\\(The hub says: the hub\'s wallet has (no coins yet|0 confirmed sats free)\\)$'));
+    assert.equal(await Carol.page.getByTestId('channel').count(), 0, 'no channel');
+
+    await fundHubWallet(app, 400_000);
     await askChannel(Carol.page, CAROL_SATS);   // "Asked the hub…" shows until its answer: too short a time to read here
     await waitFor('Carol\'s channel confirming', () => stage(Carol.page), 'confirming', 30000).catch(async (error) => {
       await screenshot(Carol.page, 'channel-ask-failed');
