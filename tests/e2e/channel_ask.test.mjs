@@ -7,7 +7,8 @@
 // no channel id: its code's sentence, then its words), not answering (the timeout, given
 // to the constructor here instead of 20 s), an open_channel nobody asked for (before asking
 // and after the timeout: nothing stored, nothing sent), and a warning or error about the
-// channel while accepting (the channel "not opened", with its code's sentence).
+// channel while accepting (the channel "not opened", with its code's sentence); the
+// connection closing while asking, then while accepting.
 // The real relay's own refusal in the app's page: tests/e2e/channel_tips.test.mjs (Carol).
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -221,4 +222,28 @@ test('a warning or error of the hub about the channel while accepting: the chann
   }
   assert.equal(hubSide.frames.length, 4, 'nothing else sent');
   assert.deepEqual(browser.errors, [], 'page errors');
+});
+
+test('the connection closes while asking, then while accepting: the request ends, the channel is not opened', T, async () => {
+  const first = await startSync('closed');
+  await ask('closed');
+  assert.equal(typeOf(await frameAt(first, 0)), HUB_OPEN_REQUEST);
+  first.ws.terminate();
+  await waitFor('the request ended', () => askStage('closed'), 'refused', 10000);
+  assert.equal((await statusOf('closed')).ask.message, 'The connection to the hub closed before it answered: ask again.');
+
+  // The worker connects again (2 s later); asked, the hub's open_channel is accepted, then the connection goes.
+  await waitFor('a new connection', async () => hub.connections.length > hub.connections.indexOf(first) + 1, true, 20000);
+  await waitFor('connected again', () => statusOf('closed').then((s) => s.state), 'connected', 20000);
+  const second = hub.connections.at(-1);
+  await ask('closed');
+  assert.equal(typeOf(await frameAt(second, 0)), HUB_OPEN_REQUEST);
+  const opened = hubOpens(datt, { sats: SATS, chainHash: chain });
+  second.send(opened.frame);
+  assert.equal(typeOf(await frameAt(second, 1)), ACCEPT_CHANNEL);
+  second.ws.terminate();
+  const id = Buffer.from(opened.frame.subarray(1, 33)).toString('hex');
+  await waitFor('the channel not opened', async () => (await storedChannels('closed')).find((c) => c.id === id)?.stage, 'failed', 10000);
+  assert.equal((await storedChannels('closed')).find((c) => c.id === id).message,
+    'the connection to the hub closed before the channel was funded');
 });
