@@ -18,7 +18,7 @@
 //     --queries per shape: one author limit 50, kind 1 limit 500, one `t` tag limit 100,
 //     NIP-50 search for one word limit 100 (the issue's shapes plus search), and a search
 //     for the word every event has, limit 100 (cost against the number of matches);
-//     p50 and p99.
+//     p50 and p99, and the relay's minor page faults per REQ (/proc/<pid>/stat).
 // Medians over rounds are printed per relay, and each relay's figure over the first's.
 // --database FILE skips ingest: each run starts on a copy of FILE (made by
 // build/native/bench/datt_search_fill, e.g. 1M events, at that tree's schema: fill with the
@@ -147,11 +147,19 @@ const CLK_TCK = (() => {
   try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; }
 })();
 
-function cpuSeconds(pid) {
+// The fields of /proc/<pid>/stat after the command name (field 3 first).
+function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function cpuSeconds(pid) {
+  const fields = procStat(pid);
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;  // utime + stime
 }
+
+// The process's minor page faults so far (first touches of mapped pages, fresh heap pages).
+const minorFaults = (pid) => Number(procStat(pid)[7]);
 
 // ---------------------------------------------------------------------------------------
 // The signed data set, cached.
@@ -300,7 +308,7 @@ const SHAPES = {
   searchEvery100: { limit: 100, make: () => ({ search: 'event', limit: 100 }) },
 };
 
-async function measureQueries(url, queries, deadline) {
+async function measureQueries(url, pid, queries, deadline) {
   const [ws] = await openConnections(url, 1, deadline);
   const authors = await authorPubkeys();
   const rand = random(4242);
@@ -311,13 +319,15 @@ async function measureQueries(url, queries, deadline) {
     for (let i = 0; i < 20; i += 1) await runQuery(ws, `w${n += 1}`, shape.make(pick, authors), deadline);
     const micros = [];
     let events = 0;
+    const faults0 = minorFaults(pid);
     for (let i = 0; i < queries; i += 1) {
       const result = await runQuery(ws, `q${n += 1}`, shape.make(pick, authors), deadline);
       micros.push(result.micros);
       events += result.events;
     }
+    const faults = (minorFaults(pid) - faults0) / queries;
     micros.sort((a, b) => a - b);
-    results[name] = { p50: percentile(micros, 50) / 1000, p99: percentile(micros, 99) / 1000, events: events / queries };
+    results[name] = { p50: percentile(micros, 50) / 1000, p99: percentile(micros, 99) / 1000, events: events / queries, faults };
   }
   ws.close();
   return results;
@@ -355,7 +365,7 @@ async function runOne(relayInfo, messages, options, deadline, round) {
   try {
     if (options.database) {
       const stopQueriesPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
-      const queries = await measureQueries(relay.url, options.queries, deadline);
+      const queries = await measureQueries(relay.url, relay.pid, options.queries, deadline);
       await stopQueriesPerf();
       return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, queries };
     }
@@ -372,7 +382,7 @@ async function runOne(relayInfo, messages, options, deadline, round) {
     }
     for (const ws of sockets) ws.close();
     stopPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
-    const queries = await measureQueries(relay.url, options.queries, deadline);
+    const queries = await measureQueries(relay.url, relay.pid, options.queries, deadline);
     await stopPerf();
     return { eventsPerSecond: options.events / ingest.seconds, eventsPerCpuSecond: options.events / cpu, cpu, queries };
   } finally {
@@ -403,7 +413,8 @@ async function main() {
       const ingest = options.database ? '' : `ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
         `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s; `;
       log(`round ${round + 1} ${relayInfo.name}: ${ingest}p50/p99 ms ` +
-        Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', '));
+        Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', ') +
+        '; relay minor page faults per REQ ' + Object.entries(q).map(([k, v]) => `${k} ${v.faults.toFixed(1)}`).join(', '));
     }
   }
   const summary = {};
