@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 
 #include "proto/message.h"
@@ -101,6 +102,8 @@ TEST_F(SearchOrderTest, MigrationToSchemaFourteenTightensTheBounds) {
                     "events); PRAGMA user_version = 13");
     ASSERT_GT(loose_bounds(path_), 0);
     reopen();
+    // The migration's pages are in the file, not left in the log for readers to look up.
+    EXPECT_EQ(std::filesystem::file_size(path_ + "-wal"), 0u);
     EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 14);
     EXPECT_EQ(loose_bounds(path_), 0);
     EXPECT_EQ(unbounded_events(path_), 0);
