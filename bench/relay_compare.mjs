@@ -12,7 +12,10 @@
 // commits, signatures verified, rate limits out of the way), then
 //  1. ingest: the first --events kind-1 events over --connections connections with
 //     --window EVENTs in flight each; events/s from the first send to the last OK, and
-//     events per second of the relay's own CPU time (utime + stime, /proc/<pid>/stat);
+//     events per second of the relay's own CPU time (utime + stime, /proc/<pid>/stat), and
+//     that CPU time per event of the writer thread, the workers together and the network
+//     (main) thread, read per thread by name (/proc/<pid>/task; NaN for a relay that does
+//     not name its threads);
 //  2. the rest of the --stored events at the same settings (not a figure);
 //  3. REQ -> EOSE, one query at a time on one connection, 20 warm-up queries and then
 //     --queries per shape: one author limit 50, kind 1 limit 500, one `t` tag limit 100,
@@ -35,7 +38,7 @@
 // measured.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,6 +154,30 @@ function cpuSeconds(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;  // utime + stime
+}
+
+// CPU seconds by role, from the threads' names (relay/engine/thread_name.h): the writer,
+// the workers together, and the network (the main thread). A relay that does not name its
+// threads (older builds, strfry) gives NaN for the writer and the workers.
+function roleCpuSeconds(pid) {
+  const roles = { writer: NaN, workers: NaN, network: NaN };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let comm;
+    let seconds;
+    try {
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      seconds = cpuSeconds(`${pid}/task/${tid}`);
+    } catch { continue; }  // the thread ended meanwhile
+    const role = tid === String(pid) ? 'network'
+      : comm === 'datt-writer' ? 'writer' : comm === 'datt-worker' ? 'workers' : null;
+    if (role) roles[role] = (Number.isNaN(roles[role]) ? 0 : roles[role]) + seconds;
+  }
+  return roles;
+}
+
+// Microseconds of CPU per event by role between two roleCpuSeconds readings.
+function perEventMicros(before, after, events) {
+  return Object.fromEntries(Object.keys(before).map((role) => [role, (after[role] - before[role]) / events * 1e6]));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -357,13 +384,15 @@ async function runOne(relayInfo, messages, options, deadline, round) {
       const stopQueriesPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
       const queries = await measureQueries(relay.url, options.queries, deadline);
       await stopQueriesPerf();
-      return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, queries };
+      return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, micros: {}, queries };
     }
     const sockets = await openConnections(relay.url, options.connections, deadline);
     let stopPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-ingest`, relay.pid);
     const cpu0 = cpuSeconds(relay.pid);
+    const roles0 = roleCpuSeconds(relay.pid);
     const ingest = await pipeline(sockets, messages.slice(0, options.events), options.window, deadline);
     const cpu = cpuSeconds(relay.pid) - cpu0;
+    const micros = perEventMicros(roles0, roleCpuSeconds(relay.pid), options.events);
     await stopPerf();
     if (ingest.accepted !== options.events) throw new Error(`${relayInfo.name}: ${ingest.accepted} of ${options.events} accepted`);
     if (options.stored > options.events) {
@@ -374,7 +403,7 @@ async function runOne(relayInfo, messages, options, deadline, round) {
     stopPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
     const queries = await measureQueries(relay.url, options.queries, deadline);
     await stopPerf();
-    return { eventsPerSecond: options.events / ingest.seconds, eventsPerCpuSecond: options.events / cpu, cpu, queries };
+    return { eventsPerSecond: options.events / ingest.seconds, eventsPerCpuSecond: options.events / cpu, cpu, micros, queries };
   } finally {
     await relay.cleanup();
     if (copyDir) rmSync(copyDir, { recursive: true, force: true });
@@ -385,6 +414,8 @@ const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
+
+const ROLES = ['writer', 'workers', 'network'];
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
@@ -400,8 +431,10 @@ async function main() {
       runs.get(relayInfo.name).push(result);
       const q = result.queries;
       // --database skips ingest: no ingest figures then.
+      const m = result.micros;
       const ingest = options.database ? '' : `ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
-        `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s; `;
+        `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s, CPU us/ev writer ${m.writer.toFixed(1)} ` +
+        `workers ${m.workers.toFixed(1)} network ${m.network.toFixed(1)}; `;
       log(`round ${round + 1} ${relayInfo.name}: ${ingest}p50/p99 ms ` +
         Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', '));
     }
@@ -412,6 +445,7 @@ async function main() {
       eventsPerSecond: median(results.map((r) => r.eventsPerSecond)),
       eventsPerCpuSecond: median(results.map((r) => r.eventsPerCpuSecond)),
     };
+    for (const role of ROLES) s[role] = median(results.map((r) => r.micros[role]));
     for (const shape of Object.keys(SHAPES)) {
       s[shape] = {
         p50: median(results.map((r) => r.queries[shape].p50)),
@@ -427,6 +461,7 @@ async function main() {
   const rows = options.database ? [] : [
     ['ingest events/s', (s) => s.eventsPerSecond, true],
     ['ingest events per relay-CPU-s', (s) => s.eventsPerCpuSecond, true],
+    ...ROLES.map((role) => [`ingest ${role} CPU us per event`, (s) => s[role], false]),
   ];
   for (const shape of Object.keys(SHAPES)) {
     rows.push([`${shape} p50 ms`, (s) => s[shape].p50, false]);

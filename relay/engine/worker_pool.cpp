@@ -1,5 +1,7 @@
 #include "engine/worker_pool.h"
 
+#include "engine/thread_name.h"
+
 namespace datt::relay {
 
 Status WorkerPool::start(size_t threads, Store& store, TaskRunner& runner) {
@@ -25,6 +27,7 @@ void WorkerPool::schedule(Task task) {
 }
 
 void WorkerPool::work(StoreReader& reader) {
+    name_this_thread(kWorkerThreadName);
     for (;;) {
         Task task;
         {

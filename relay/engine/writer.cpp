@@ -1,6 +1,7 @@
 #include "engine/writer.h"
 
 #include "engine/log.h"
+#include "engine/thread_name.h"
 #include "util/hex.h"
 
 namespace datt::relay {
@@ -59,6 +60,7 @@ bool Writer::post(WriterMessage message) {
 }
 
 void Writer::run() {
+    name_this_thread(kWriterThreadName);
     std::vector<WriterMessage> batch;
     for (;;) {
         batch.clear();
