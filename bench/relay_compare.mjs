@@ -15,7 +15,8 @@
 //     events per second of the relay's own CPU time (utime + stime, /proc/<pid>/stat), and
 //     that CPU time per event of the writer thread, the workers together and the network
 //     (main) thread, read per thread by name (/proc/<pid>/task; NaN for a relay that does
-//     not name its threads);
+//     not name its threads), and the events per database commit (datt_commits_total from
+//     /metrics: how large the writer's batches are under this load);
 //  2. the rest of the --stored events at the same settings (not a figure);
 //  3. REQ -> EOSE, one query at a time on one connection, 20 warm-up queries and then
 //     --queries per shape: one author limit 50, kind 1 limit 500, one `t` tag limit 100,
@@ -38,6 +39,7 @@
 // measured.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import http from 'node:http';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -173,6 +175,21 @@ function roleCpuSeconds(pid) {
     if (role) roles[role] = (Number.isNaN(roles[role]) ? 0 : roles[role]) + seconds;
   }
   return roles;
+}
+
+// datt_commits_total from the relay's /metrics (NaN for a relay without it, such as strfry).
+function commitsTotal(httpUrl) {
+  return new Promise((resolve) => {
+    const req = http.get(`${httpUrl}/metrics`, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolve(Number((/^datt_commits_total (\d+)$/m.exec(body) || [])[1] ?? NaN)));
+      res.on('error', () => resolve(NaN));
+    });
+    req.setTimeout(5000, () => req.destroy());
+    req.on('error', () => resolve(NaN));
+  });
 }
 
 // Microseconds of CPU per event by role between two roleCpuSeconds readings.
@@ -384,15 +401,17 @@ async function runOne(relayInfo, messages, options, deadline, round) {
       const stopQueriesPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
       const queries = await measureQueries(relay.url, options.queries, deadline);
       await stopQueriesPerf();
-      return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, micros: {}, queries };
+      return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, micros: {}, eventsPerCommit: NaN, queries };
     }
     const sockets = await openConnections(relay.url, options.connections, deadline);
     let stopPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-ingest`, relay.pid);
     const cpu0 = cpuSeconds(relay.pid);
     const roles0 = roleCpuSeconds(relay.pid);
+    const commits0 = await commitsTotal(relay.httpUrl);
     const ingest = await pipeline(sockets, messages.slice(0, options.events), options.window, deadline);
     const cpu = cpuSeconds(relay.pid) - cpu0;
     const micros = perEventMicros(roles0, roleCpuSeconds(relay.pid), options.events);
+    const eventsPerCommit = options.events / ((await commitsTotal(relay.httpUrl)) - commits0);
     await stopPerf();
     if (ingest.accepted !== options.events) throw new Error(`${relayInfo.name}: ${ingest.accepted} of ${options.events} accepted`);
     if (options.stored > options.events) {
@@ -403,7 +422,7 @@ async function runOne(relayInfo, messages, options, deadline, round) {
     stopPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
     const queries = await measureQueries(relay.url, options.queries, deadline);
     await stopPerf();
-    return { eventsPerSecond: options.events / ingest.seconds, eventsPerCpuSecond: options.events / cpu, cpu, micros, queries };
+    return { eventsPerSecond: options.events / ingest.seconds, eventsPerCpuSecond: options.events / cpu, cpu, micros, eventsPerCommit, queries };
   } finally {
     await relay.cleanup();
     if (copyDir) rmSync(copyDir, { recursive: true, force: true });
@@ -434,7 +453,8 @@ async function main() {
       const m = result.micros;
       const ingest = options.database ? '' : `ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
         `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s, CPU us/ev writer ${m.writer.toFixed(1)} ` +
-        `workers ${m.workers.toFixed(1)} network ${m.network.toFixed(1)}; `;
+        `workers ${m.workers.toFixed(1)} network ${m.network.toFixed(1)}, ` +
+        `${result.eventsPerCommit.toFixed(0)} events per commit; `;
       log(`round ${round + 1} ${relayInfo.name}: ${ingest}p50/p99 ms ` +
         Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', '));
     }
@@ -446,6 +466,7 @@ async function main() {
       eventsPerCpuSecond: median(results.map((r) => r.eventsPerCpuSecond)),
     };
     for (const role of ROLES) s[role] = median(results.map((r) => r.micros[role]));
+    s.eventsPerCommit = median(results.map((r) => r.eventsPerCommit));
     for (const shape of Object.keys(SHAPES)) {
       s[shape] = {
         p50: median(results.map((r) => r.queries[shape].p50)),
@@ -462,6 +483,7 @@ async function main() {
     ['ingest events/s', (s) => s.eventsPerSecond, true],
     ['ingest events per relay-CPU-s', (s) => s.eventsPerCpuSecond, true],
     ...ROLES.map((role) => [`ingest ${role} CPU us per event`, (s) => s[role], false]),
+    ['ingest events per commit', (s) => s.eventsPerCommit, true],
   ];
   for (const shape of Object.keys(SHAPES)) {
     rows.push([`${shape} p50 ms`, (s) => s[shape].p50, false]);
