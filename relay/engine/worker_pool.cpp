@@ -13,6 +13,7 @@ Status WorkerPool::start(size_t threads, Store& store, TaskRunner& runner) {
     }
     for (auto& reader : readers_) {
         threads_.emplace_back([this, r = reader.get()] { work(*r); });
+        name_thread(threads_.back(), kWorkerThreadName);
     }
     return Ok{};
 }
@@ -27,7 +28,6 @@ void WorkerPool::schedule(Task task) {
 }
 
 void WorkerPool::work(StoreReader& reader) {
-    name_this_thread(kWorkerThreadName);
     for (;;) {
         Task task;
         {

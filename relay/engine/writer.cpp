@@ -38,6 +38,7 @@ void deliver(EventBatch& out, SerializedEvent&& serialized) {
 
 void Writer::start() {
     thread_ = std::thread([this] { run(); });
+    name_thread(thread_, kWriterThreadName);
 }
 
 void Writer::stop() {
@@ -60,7 +61,6 @@ bool Writer::post(WriterMessage message) {
 }
 
 void Writer::run() {
-    name_this_thread(kWriterThreadName);
     std::vector<WriterMessage> batch;
     for (;;) {
         batch.clear();
