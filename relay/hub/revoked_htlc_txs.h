@@ -16,7 +16,9 @@
 // delay, say). On error the record is unchanged.
 //
 // The channel's revoked commitments with HTLCs (hub_revoked) are what the resolver needs for
-// that; forget_revoked says when they may go: once the funding spend is kRevokedPruneDepth
+// that (without them the rebuilt justice tx takes to_local alone, leaving the commitment's
+// other HTLC outputs to the cheater; the HTLC tx's own output is swept all the same: its
+// script needs keys only); forget_revoked says when they may go: once the funding spend is kRevokedPruneDepth
 // blocks deep and no justice tx of the record is waiting. A cheater's HTLC tx can take an
 // input of a justice tx of ours at any height until that justice tx is in a block (an
 // HTLC-success at once, an HTLC-timeout from its HTLC's expiry), so the lists stay while one

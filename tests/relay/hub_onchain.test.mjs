@@ -24,8 +24,8 @@
 //       before its expiry (the early fail-back rule, relay/hub/onchain_fail_back.h).
 //   (h) Like (f), with the relay up: A's old commitment is mined and the hub's justice tx
 //       waits in the mempool through 110 blocks that hold none of it (a miner ignoring it,
-//       tests/support/miner.mjs), the last holding A's HTLC-timeout: the hub still has
-//       that commitment's HTLCs (kept while a justice tx waits) and takes the rest as in (f).
+//       tests/support/miner.mjs), the last holding A's HTLC-timeout: the hub takes the rest
+//       as in (f).
 //       Halfway, the relay restarts on a record rewritten as version 2 (without the
 //       commitment's bytes, as a relay of before them stored it): the restarted hub's rescan
 //       from the spend's block gives them back (the row is the version 3 record again).
@@ -415,8 +415,9 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
   it('(h) A\'s HTLC-timeout mined 110 blocks after its revoked commitment, the justice tx waiting, the record of version 2: taken', async () => {
     const cheat = await revokedWithTimeout('H', rig.coins[8], 110);
     // A's old commitment is mined; the hub's justice tx and sweep wait in the mempool through
-    // 110 blocks that hold none of them (the hub's revoked lists must outlive the 100 blocks
-    // after the spend: relay/hub/revoked_htlc_txs.h), the last holding A's HTLC-timeout.
+    // 110 blocks that hold none of them, the last holding A's HTLC-timeout. (With this one
+    // HTLC the rebuilt justice tx needs no revoked list; with more it takes the others only
+    // if the lists outlived the 100 blocks after the spend: hub_revoked_htlc_txs_test.)
     assert.equal(await rig.node.rpc('sendrawtransaction', [cheat.revoked.hex]), cheat.revoked.txid);
     await rig.mine(1);
     const spentAt = await rig.height();

@@ -152,7 +152,8 @@ TEST_F(RevokedHtlcTxs, EachCheaterHtlcTxAddsTheRebuiltJusticeAndItsSweepOnce) {
 }
 
 // The revoked lists stay while a justice tx of ours waits, however deep the spend (601): an
-// HTLC tx of the cheater's mined 500 blocks later still rebuilds it. They go 100 blocks
+// HTLC tx of the cheater's mined 500 blocks later still rebuilds it with the other HTLC
+// output, which it would leave without them. They go 100 blocks
 // after the spend once every justice tx is mined or lost with nothing rebuilt.
 TEST_F(RevokedHtlcTxs, TheRevokedListsStayWhileAJusticeTxWaits) {
     EXPECT_FALSE(forget_revoked(record, 699)) << "99 blocks deep";
@@ -162,9 +163,17 @@ TEST_F(RevokedHtlcTxs, TheRevokedListsStayWhileAJusticeTxWaits) {
     record.spend_tx = old->commitment_tx;
     record.txs[0].progress = TxProgress::kLost;
     EXPECT_TRUE(forget_revoked(record, 700)) << "lost, nothing rebuilt";
+    // What the lists are for: without them (forgotten) the rebuilt justice tx takes to_local
+    // alone and leaves the other HTLC output to the cheater; with them it takes both.
+    channel::ResolverInputs forgotten = inputs();
+    forgotten.revoked = {};
+    OnchainRecord without = record;
+    ASSERT_TRUE(take_cheater_htlc_tx(without, forgotten, cheats[0], 1'101));
+    EXPECT_EQ(without.txs[2].resolution.tx.inputs.size(), 1u);
     auto added = take_cheater_htlc_tx(record, inputs(), cheats[0], 1'101);
     ASSERT_TRUE(added) << added.error().code;
     EXPECT_EQ(*added, 2u);
+    EXPECT_EQ(record.txs[2].resolution.tx.inputs.size(), 2u);
     EXPECT_FALSE(forget_revoked(record, 1'101)) << "the rebuilt justice tx waits";
     record.txs[2].progress = TxProgress::kConfirmed;
     record.txs[2].confirmed_height = 1'102;
