@@ -58,6 +58,7 @@ CommitmentSpec local_spec(const Channel& c, const CommitmentKeys& keys, uint64_t
                           .dust_limit = c.local_config.dust_limit,
                           .to_self_delay = c.remote_config.to_self_delay,
                           .keys = keys,
+                          .htlc_keys = std::nullopt,
                           .htlcs = committed_htlcs(balances)};
 }
 
@@ -74,6 +75,7 @@ CommitmentSpec remote_spec(const Channel& c, const CommitmentKeys& keys, uint64_
                           .dust_limit = c.remote_config.dust_limit,
                           .to_self_delay = c.local_config.to_self_delay,
                           .keys = keys,
+                          .htlc_keys = std::nullopt,
                           .htlcs = committed_htlcs(balances)};
 }
 

@@ -93,7 +93,7 @@ void Bridge::submit(ConnectionId from, proto::BtcRequest request) {
         size_t& mine = pending_[from];
         if (!stopping_ && queue_.size() < kMaxQueued && mine < kMaxQueuedPerConnection) {
             ++mine;
-            queue_.push_back({from, std::move(request)});
+            queue_.push_back({from, std::move(request), {}});
             wake_.notify_one();
             return;
         }
@@ -211,7 +211,7 @@ Status Bridge::rescan_for_hub() {
 
 void Bridge::connection_closed(ConnectionId id) {
     std::lock_guard lock(mutex_);
-    queue_.push_back({id, std::nullopt});  // not bounded: one per connection, ever
+    queue_.push_back({id, std::nullopt, {}});  // not bounded: one per connection, ever
     wake_.notify_one();
 }
 

@@ -20,19 +20,14 @@
 // for a channel and is reloaded between its funding_created and her funding_signed.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { askChannel, createCommunity, fundAccounts, fundHubWallet, hubWallet, importWithoutCoins, makeInvoice, openApp, openChannels,
-  payInvoice, stage, tipOverChannel } from './channel_rig.mjs';
+import { askChannel, createCommunity, fundAccounts, fundHubWallet, hubWallet, importWithoutCoins, makeInvoice, MNEMONIC, openApp,
+  openChannels, PASSPHRASE, payInvoice, stage, tearDown, tipOverChannel } from './channel_rig.mjs';
 import { FrameGate, startFrameProxy } from './frame_proxy.mjs';
 import { go, launchBrowser, requireBuilt, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT } from './support.mjs';
 
-const PASSPHRASE = 'correct horse battery staple';
-const MNEMONIC_ALICE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
-const MNEMONIC_BOB = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-const MNEMONIC_CAROL = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
 const T = { timeout: 60000 };
 const TIP_MSAT = 1000n;
 const MAX_STEPS = 40;   // a payment is about 20 frames: more means the count never ended
@@ -64,13 +59,7 @@ before(async () => {
   fees = nip11.fees.channel;
 });
 
-after(async () => {
-  await browser?.close().catch(() => {});
-  for (const who of [Alice, Bob, Carol]) await who.proxy?.close();
-  await app?.relay.stop();
-  await app?.node.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => tearDown({ people: [Alice, Bob, Carol], browser, app, dir }));
 
 /** "Stay unlocked on this device": the key survives the test's reloads (a reload locks otherwise). */
 async function stayUnlocked(page) {
@@ -231,7 +220,7 @@ async function tipGoesThrough() {
 }
 
 test('Alice and Bob fund their wallets, Bob posts, both open channels to the hub and stay unlocked', { timeout: 900000 }, async () => {
-  await fundAccounts(app, [{ who: Alice, mnemonic: MNEMONIC_ALICE }, { who: Bob, mnemonic: MNEMONIC_BOB }], PASSPHRASE);
+  await fundAccounts(app, [{ who: Alice, mnemonic: MNEMONIC.Alice }, { who: Bob, mnemonic: MNEMONIC.Bob }], PASSPHRASE);
   await createCommunity(Bob.page, 'Reloads', 'Tips through reloads.');
   await submitPost(Bob.page, 'Tipped post', 'Worth a sat.');
   postHash = await Bob.page.evaluate(() => location.hash);
@@ -268,7 +257,7 @@ test('Carol\'s page reloaded between the hub\'s funding_created and her funding_
     const relayPort = Number(new URL(app.base).port);
     Carol.proxy = await startFrameProxy({ who: Carol.name, relayPort, gate });
     await openApp(Carol, await browser.user(), Carol.proxy.base);
-    await importWithoutCoins(Carol.page, MNEMONIC_CAROL, PASSPHRASE);   // the channel closes to her wallet
+    await importWithoutCoins(Carol.page, MNEMONIC.Carol, PASSPHRASE);   // the channel closes to her wallet
     await fundHubWallet(app, 300_000);
     const { view: before } = await hubWallet(app);
 

@@ -1,6 +1,8 @@
 // The channel e2e tests' shared set-up, through the app's own pages: users with funded
 // wallets (the relay's regtest faucet), a post to tip, channels to the hub (opened, funded,
-// confirmed), and a tip over the channel from a post's tip form.
+// confirmed), and a tip over the channel from a post's tip form; the people's passphrase and
+// mnemonics, and the teardown.
+import { rmSync } from 'node:fs';
 import http from 'node:http';
 
 import { btc } from '../relay/bitcoin_support.mjs';
@@ -8,6 +10,30 @@ import { connect } from '../relay/support.mjs';
 import { fundWallet, go, importMnemonic, satsOf, screenshot, submitPost, waitFor } from './support.mjs';
 
 const T = { timeout: 60000 };
+
+export const PASSPHRASE = 'correct horse battery staple';
+export const MNEMONIC = {
+  Alice: 'legal winner thank year wave sausage worth useful legal winner thank yellow',
+  Bob: 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about',
+  Carol: 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above',
+};
+
+/**
+ * Stops what a channel test started: each of `people`'s browser (a profile or a context),
+ * profile folder kept aside (`profileDir`) and proxy (`proxy`), the shared `browser` if any,
+ * the relay and regtest node of `app`, and the folder `dir`.
+ */
+export async function tearDown({ people, browser = null, app, dir }) {
+  for (const who of people) {
+    await who.browser?.close().catch(() => {});
+    if (who.profileDir) rmSync(who.profileDir, { recursive: true, force: true });
+  }
+  await browser?.close().catch(() => {});
+  for (const who of people) await who.proxy?.close();
+  await app?.relay.stop();
+  await app?.node.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
 
 export const stage = (page) => page.getByTestId('channel').first().getAttribute('data-stage');
 export const msat = (page, testid) => page.getByTestId(testid).first().getAttribute('data-msat')

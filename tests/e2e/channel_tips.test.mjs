@@ -13,9 +13,10 @@
 // the closing output reaches her wallet after a block, and Carol still counts the receipts'
 // sats (issue 13 item 6's flow: open channel -> tip -> receipt shown to another user -> close).
 // Before that, Carol, who has no coins, imports an account and asks the hub for a channel to
-// receive (its wallet funded through GET /hub/wallet's deposit address): the form says the
-// hub's limits (NIP-11 `hub_open`) and refuses an amount over --hub-open-max-sats before
-// asking; then the hub funds 150,000 sats, the channel is ready after a block with her side
+// receive: the form says the hub's limits (NIP-11 `hub_open`) and refuses an amount over
+// --hub-open-max-sats before asking; the hub itself refuses while its wallet has no coins (the
+// page says its code's sentence and its words); once its wallet is funded through GET
+// /hub/wallet's deposit address, the hub funds 150,000 sats, the channel is ready after a block with her side
 // at 0, Alice tips Carol's post 2,000 sats over her channel (Carol's side exact, her post, left
 // open, counts the receipt as it arrives), Carol closes and her
 // wallet's confirmed balance is exactly 2,000 sats (the hub, the funder, pays the closing fee).
@@ -25,20 +26,15 @@
 // comes back from which block, broadcasts the sweep of his balance, and after a block his
 // wallet's confirmed balance has grown by the sweep's output, exact to the sat.
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { askChannel, createCommunity, fundAccounts, fundHubWallet, importWithoutCoins, msat, openApp, openChannels, stage,
-  tipOverChannel as tipPost } from './channel_rig.mjs';
+import { askChannel, createCommunity, fundAccounts, fundHubWallet, importWithoutCoins, MNEMONIC, msat, openApp, openChannels, PASSPHRASE,
+  stage, tearDown, tipOverChannel as tipPost } from './channel_rig.mjs';
 import { hubCommitmentSpending } from './hub_commitment.mjs';
 import { go, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT }
   from './support.mjs';
 
-const PASSPHRASE = 'correct horse battery staple';
-const MNEMONIC_ALICE = 'legal winner thank year wave sausage worth useful legal winner thank yellow';
-const MNEMONIC_BOB = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about';
-const MNEMONIC_CAROL = 'letter advice cage absurd amount doctor acoustic avoid letter advice cage above';
 const HUB_OPEN_MAX_SATS = 300_000;
 const T = { timeout: 60000 };
 const CHANNEL_SATS = 200_000n;
@@ -69,16 +65,10 @@ before(async () => {
   for (const who of [Alice, Bob, Carol]) await openApp(who, await launchProfile(), app.base);
 });
 
-after(async () => {
-  for (const who of [Alice, Bob, Carol]) await who.browser?.close().catch(() => {});
-  if (Bob.profileDir) rmSync(Bob.profileDir, { recursive: true, force: true });
-  await app?.relay.stop();
-  await app?.node.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+after(() => tearDown({ people: [Alice, Bob, Carol], app, dir }));
 
 test('Alice and Bob fund their wallets, Bob posts, both open channels to the hub', { timeout: 900000 }, async () => {
-  await fundAccounts(app, [{ who: Alice, mnemonic: MNEMONIC_ALICE }, { who: Bob, mnemonic: MNEMONIC_BOB }], PASSPHRASE);
+  await fundAccounts(app, [{ who: Alice, mnemonic: MNEMONIC.Alice }, { who: Bob, mnemonic: MNEMONIC.Bob }], PASSPHRASE);
   communityHash = await createCommunity(Bob.page, 'Sats Street', 'Posts paid in sats.');
   await submitPost(Bob.page, 'Tipped post', 'Worth a sat.');
   postHash = await Bob.page.evaluate(() => location.hash);
@@ -96,7 +86,7 @@ const postSats = (page) => page.locator('article.post-full').getByTestId('tip-to
   .then((v) => (v === null ? null : BigInt(v)));
 
 test('Alice tips Bob\'s post 1 sat over her channel; Carol sees the receipt\'s sat, paid by Alice', { timeout: 180000 }, async () => {
-  const alice = nostrKeyOf(MNEMONIC_ALICE);
+  const alice = nostrKeyOf(MNEMONIC.Alice);
   const bobLocal = (CHANNEL_SATS - BOB_PUSH_SATS) * 1000n;
   await go(Bob.page, '#/channels');
   await waitFor('Bob\'s balance before', () => msat(Bob.page, 'channel-local'), bobLocal);
@@ -156,8 +146,7 @@ test('a paid vote: 5 sats and an up vote; Carol counts 6 sats and the score, and
 
 test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; Carol closes and gets her sats on chain',
   { timeout: 300000 }, async () => {
-    await fundHubWallet(app, 400_000);
-    await importWithoutCoins(Carol.page, MNEMONIC_CAROL, PASSPHRASE);   // the channel closes to her wallet
+    await importWithoutCoins(Carol.page, MNEMONIC.Carol, PASSPHRASE);   // the channel closes to her wallet
     // Over the hub's --hub-open-max-sats (NIP-11 `hub_open`): the form says its limits and refuses before asking.
     await askChannel(Carol.page, HUB_OPEN_MAX_SATS + 1);
     const askCard = Carol.page.getByTestId('channel-ask-form').locator('..');
@@ -166,7 +155,16 @@ test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; 
       new RegExp(`^The hub funds channels of [\\d,]+ to ${HUB_OPEN_MAX_SATS.toLocaleString('en')} sats, 1 per connection\\.$`));
     assert.equal(await Carol.page.getByTestId('channel-ask-status').count(), 0, 'nothing asked of the hub');
 
+    // The hub's own refusal (its wallet has no coins yet): the page says its code's sentence, then the hub's words.
     const CAROL_SATS = 150_000;
+    const refusal = await askChannel(Carol.page, CAROL_SATS);
+    await waitFor('the hub\'s refusal', () => refusal.getAttribute('data-stage', { timeout: 1000 }), 'refused', 30000);
+    assert.equal(await refusal.getAttribute('data-code'), 'hub_wallet_empty');
+    assert.match(await refusal.innerText(), new RegExp('^The hub\'s wallet cannot fund this channel now: ask for fewer sats, or later\\. '
+      + '\\(The hub says: the hub\'s wallet has (no coins yet|0 confirmed sats free)\\)$'));
+    assert.equal(await Carol.page.getByTestId('channel').count(), 0, 'no channel');
+
+    await fundHubWallet(app, 400_000);
     await askChannel(Carol.page, CAROL_SATS);   // "Asked the hub…" shows until its answer: too short a time to read here
     await waitFor('Carol\'s channel confirming', () => stage(Carol.page), 'confirming', 30000).catch(async (error) => {
       await screenshot(Carol.page, 'channel-ask-failed');

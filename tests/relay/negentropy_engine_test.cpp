@@ -55,7 +55,7 @@ Bytes unhex(const json& text) {
 
 // A gauge or counter from /metrics.
 int64_t metric(Engine& engine, const std::string& name) {
-    const HttpResponse response = engine.relay().on_http({"GET", "/metrics", "", "127.0.0.1"});
+    const HttpResponse response = engine.relay().on_http({"GET", "/metrics", "", "127.0.0.1", ""});
     const std::string line = "\n" + name + " ";
     const size_t at = response.body.find(line);
     EXPECT_NE(at, std::string::npos) << name;

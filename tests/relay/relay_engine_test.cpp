@@ -336,7 +336,7 @@ TEST(RelayEngine, ClosedConnectionsDropTheirSubscriptionsAndQuiesceAnswersEveryt
     client.send(json::array({"COUNT", "late", json::object()}));
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
     EXPECT_EQ(engine.outbox().count(client.id()), 100u);
-    HttpResponse metrics = engine.relay().on_http({"GET", "/metrics", "", "127.0.0.1"});
+    HttpResponse metrics = engine.relay().on_http({"GET", "/metrics", "", "127.0.0.1", ""});
     EXPECT_NE(metrics.body.find("datt_subscriptions_open 0\n"), std::string::npos);
     EXPECT_NE(metrics.body.find("datt_events_accepted_total 100\n"), std::string::npos);
 }

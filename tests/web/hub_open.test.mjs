@@ -12,9 +12,10 @@ import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 
 import { loadDatt } from '../../build/wasm/dist/datt.mjs';
-import { acceptArgs, askLimits, checkAskAmount, defaultAskSats, forgottenByHub, fundeeFunding, hubOpenOf, ownTerms, refusalSentence }
+import { acceptArgs, askLimits, checkAskAmount, defaultAskSats, forgottenByHub, fundeeFunding, hubOpenOf, refusalSentence }
   from '../../web/src/channels/hub_open.js';
 import { chainHash, checkChannel, frameHeader, MESSAGE } from '../../web/src/channels/records.js';
+import { hubOpens as openedByHub } from './hub_funder.mjs';
 
 const datt = await loadDatt({ payments: true, channels: true });
 const hex = (bytes) => Buffer.from(bytes).toString('hex');
@@ -23,14 +24,7 @@ const OURS = `0014${'22'.repeat(20)}`;
 const TERMS = { toSelfDelay: 2016, closingFees: { min: 500, max: 5000 } };
 const LIMITS = { min_funding_sats: 20_000, max_funding_sats: 16_777_215 };
 
-// The hub's side: datt.channel.open as the funder, nothing pushed (relay/hub/hub_open.cpp).
-function hubOpens(sats, pushMsat = 0n) {
-  const seed = new Uint8Array(randomBytes(32));
-  const step = datt.channel.open(seed, { ...ownTerms(sats, `0014${'33'.repeat(20)}`, { toSelfDelay: 144, closingFees: TERMS.closingFees }),
-    chain_hash: CHAIN, temporary_channel_id: hex(randomBytes(32)), funding_sats: sats, push_msat: pushMsat, feerate_per_kw: 2500 });
-  return { seed, state: step.state, frame: step.frames[0] };
-}
-
+const hubOpens = (sats, pushMsat = 0n) => openedByHub(datt, { sats, chainHash: CHAIN, pushMsat });
 const asked = (sats) => acceptArgs({ sats, shutdownScript: OURS, chainHash: CHAIN, minimumDepth: 1, ...TERMS });
 
 test('the amount asked: whole sats from the hub\'s NIP-11 channels minimum to its hub_open maximum; the default fits them', () => {

@@ -37,7 +37,8 @@ const ZERO_ID = '0'.repeat(64);
 // The hub's to_local on a revoked commitment is locked this long: how long this browser may
 // stay offline and still punish it (the most the hub accepts; docs/channels.md "Remaining risk").
 const TO_SELF_DELAY = 2016;
-// How long a request for a channel (hub_open_request) waits for the hub's open_channel.
+// How long a request for a channel (hub_open_request) waits for the hub's open_channel, unless
+// the constructor is given `askTimeoutMs` (tests/e2e/channel_ask.test.mjs waits less).
 const ASK_TIMEOUT_MS = 20000;
 // Stages before the hub keeps anything of a channel: a closed connection ends them.
 const UNKNOWN_TO_HUB = ['opening', 'funding_needed', 'accepting'];
@@ -55,6 +56,7 @@ export class ChannelSync {
   #wallet;
   #walletDb;
   #onChange;
+  #askTimeoutMs;
   #deviceKey = null;
   #channels = new Map();   // id -> record (what was committed last)
   #seeds = new Map();      // id -> Uint8Array (unsealed, in this worker only)
@@ -70,12 +72,13 @@ export class ChannelSync {
   texts = null;
   status = { state: 'idle', message: '' };
 
-  constructor({ datt, db, wallet, walletDb, onChange }) {
+  constructor({ datt, db, wallet, walletDb, onChange, askTimeoutMs = ASK_TIMEOUT_MS }) {
     this.#datt = datt;
     this.#db = db;
     this.#wallet = wallet;
     this.#walletDb = walletDb;
     this.#onChange = onChange;
+    this.#askTimeoutMs = askTimeoutMs;
   }
 
   /** Runs `fn` after every step queued before it (steps of all channels, in order). */
@@ -467,7 +470,7 @@ export class ChannelSync {
 
   // --- asking the hub for a channel to receive (hub_open.js) -------------------------------
 
-  /** hub_open_request for `sats`: the hub answers with open_channel (#accept) or a refusal, within ASK_TIMEOUT_MS. */
+  /** hub_open_request for `sats`: the hub answers with open_channel (#accept) or a refusal, within the ask timeout. */
   ask({ sats, shutdownScript, network }) {
     return this.#queue(async () => {
       await this.#load();
@@ -480,8 +483,8 @@ export class ChannelSync {
       if (checked.error) throw new Error(checked.error);
       if (!/^[0-9a-f]{44,68}$/.test(shutdownScript)) throw new Error('bad closing script');
       const timer = setTimeout(() => this.#queue(() => this.#asking?.timer === timer &&
-        this.#askEnded({ stage: 'timeout', message: `The hub did not answer within ${ASK_TIMEOUT_MS / 1000} s: ask again later.` })),
-      ASK_TIMEOUT_MS);
+        this.#askEnded({ stage: 'timeout', message: `The hub did not answer within ${this.#askTimeoutMs / 1000} s: ask again later.` })),
+      this.#askTimeoutMs);
       this.#asking = { sats: checked.sats, shutdownScript, network, timer };
       this.#setStatus({ ask: { stage: 'asked', sats: checked.sats } });
       this.#send([this.#datt.channel.openRequest(checked.sats)]);
