@@ -46,11 +46,16 @@ function spend(coin, outputs) {
 export const decode = (rawHex) => datt.bitcoin.decodeTransaction(Buffer.from(rawHex, 'hex'), NETWORK);
 
 export class Client extends CollectingClient {
-  // Keeps the first state whose own commitment holds an HTLC (for a revoked commitment).
+  // Keeps the first state whose own commitment holds n HTLCs, for each n (for a revoked
+  // commitment): htlcStates[n]; htlcState is the first with one.
   take(step) {
     super.take(step);
-    if (!this.htlcState && this.state && this.info().htlcs === 1) this.htlcState = this.state;
+    this.htlcStates ??= [];
+    const n = this.state ? this.info().htlcs : 0;
+    if (n > 0 && !this.htlcStates[n]) this.htlcStates[n] = this.state;
   }
+
+  get htlcState() { return this.htlcStates?.[1]; }
 }
 
 export async function until(clients, done, what, timeoutMs = 30000) {

@@ -22,10 +22,12 @@
 //       that HTLC, and B broadcasts it: the hub's justice tx takes B's balance and the HTLC
 //       output, and once it has 6 confirmations (not 5) A's HTLC fails back, over 40 blocks
 //       before its expiry (the early fail-back rule, relay/hub/onchain_fail_back.h).
-//   (h) Like (f), with the relay up: A's old commitment is mined and the hub's justice tx
-//       waits in the mempool through 110 blocks that hold none of it (a miner ignoring it,
-//       tests/support/miner.mjs), the last holding A's HTLC-timeout: the hub takes the rest
-//       as in (f).
+//   (h) Like (f), with the relay up and a second HTLC in A's old commitment (a payment to
+//       B through the hub, held by B): it is mined and the hub's justice tx waits in the
+//       mempool through 110 blocks that hold none of it (a miner ignoring it,
+//       tests/support/miner.mjs), the last holding A's HTLC-timeout of the first HTLC: the
+//       rebuilt justice tx takes to_local and the other HTLC output (the hub kept its revoked
+//       lists past 100 blocks while its justice tx waited; it took to_local alone before).
 //       Halfway, the relay restarts on a record rewritten as version 2 (without the
 //       commitment's bytes, as a relay of before them stored it): the restarted hub's rescan
 //       from the spend's block gives them back (the row is the version 3 record again).
@@ -50,7 +52,7 @@ import {
 import { connect } from './support.mjs';
 
 describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 900000 }, () => {
-  const rig = new ChainRig('datt-hub-onchain-', { coins: 9 });
+  const rig = new ChainRig('datt-hub-onchain-', { coins: 10 });
   before(() => rig.start());
   after(() => rig.stop());
 
@@ -326,28 +328,42 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
   });
 
   // A channel of `name`'s whose revoked commitment holds an HTLC A offered, expiring
-  // `expiresIn` blocks from now, and A's own HTLC-timeout of it: what A cheats with.
-  async function revokedWithTimeout(name, coin, expiresIn) {
+  // `expiresIn` blocks from now, and A's own HTLC-timeout of it: what A cheats with. With
+  // `payee` (a coin), A first pays 20,000 sat to a channel of it through the hub, which holds
+  // it: that HTLC (20,021 sat with the hub's fee, expiring 40 blocks later) is in the
+  // commitment too.
+  async function revokedWithTimeout(name, coin, expiresIn, payee = null) {
     const FUNDING = 500000n;
     const PUSH_MSAT = 100000000n;
     const a = await rig.fundedChannel(name, Number(FUNDING), PUSH_MSAT, coin);
     const HTLC_SATS = 30000n;
+    let other = 0n;
+    if (payee) {
+      const b = await rig.fundedChannel(`${name}-B`, 300000, 200000000n, payee);
+      const paymentHash = hex(createHash('sha256').update(randomBytes(32)).digest());
+      other = (await rig.pay(a, b, 20000000n, paymentHash, (await rig.height()) + expiresIn + 40)) / 1000n;
+      assert.equal(other, 20021n);
+    }
     const expiry = (await rig.height()) + expiresIn;
+    const count = payee ? 2 : 1;
     await htlcFailedBack(a, HTLC_SATS, expiresIn);
-    const revoked = await rig.ask({ cmd: 'commitment', state: hex(a.htlcState), seed: hex(a.seed) });
-    assert.equal(revoked.htlc_timeouts.length, 1, 'A offered one HTLC');
-    const timeout = revoked.htlc_timeouts[0];
-    const toLocal = FUNDING - PUSH_MSAT / 1000n - HTLC_SATS - HTLC_COMMITMENT_FEE;
+    const revoked = await rig.ask({ cmd: 'commitment', state: hex(a.htlcStates[count]), seed: hex(a.seed) });
+    assert.equal(revoked.htlc_timeouts.length, count, 'the HTLCs A offered');
+    const timeout = revoked.htlc_timeouts.find((t) => BigInt(revoked.outputs[t.spends].value) === HTLC_SATS);
+    const commitmentFee = (FEERATE * (724n + 172n * BigInt(count))) / 1000n;
+    const toLocal = FUNDING - PUSH_MSAT / 1000n - HTLC_SATS - other - commitmentFee;
     const toRemote = PUSH_MSAT / 1000n;
-    assert.equal(BigInt(revoked.outputs[timeout.spends].value), HTLC_SATS);
     const TIMEOUT_FEE = (FEERATE * 663n) / 1000n; // BOLT-3's HTLC-timeout weight
     assert.equal(BigInt(timeout.outputs[0].value), HTLC_SATS - TIMEOUT_FEE);
+    const index = (v) => revoked.outputs.findIndex((o) => BigInt(o.value) === v);
     return {
       channelId: a.info().channel_id, revoked, timeout, expiry, toLocal, toRemote, timeoutSats: HTLC_SATS - TIMEOUT_FEE,
       // What the whole channel leaves once the commitment's and A's timeout's fees are paid.
-      left: FUNDING - HTLC_COMMITMENT_FEE - TIMEOUT_FEE,
-      toLocalIndex: revoked.outputs.findIndex((o) => BigInt(o.value) === toLocal),
-      toRemoteIndex: revoked.outputs.findIndex((o) => BigInt(o.value) === toRemote),
+      left: FUNDING - commitmentFee - TIMEOUT_FEE,
+      toLocalIndex: index(toLocal),
+      toRemoteIndex: index(toRemote),
+      // The justice tx takes these once the timeout took its output: to_local, the other HTLC.
+      rest: other ? [[index(toLocal), toLocal], [index(other), other]] : [[index(toLocal), toLocal]],
     };
   }
 
@@ -361,13 +377,13 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     const justice = taken.find((t) => t.vin.some((i) => i.vout === toLocalIndex));
     const sweep = taken.find((t) => t.vin.some((i) => i.vout === toRemoteIndex));
     assert.ok(justice && sweep && justice !== sweep, JSON.stringify(taken.map((t) => t.vin)));
-    assert.deepEqual(justice.vin.map((i) => i.vout), [toLocalIndex], 'the justice tx takes to_local alone');
+    assert.deepEqual(justice.vin.map((i) => i.vout).sort(), cheat.rest.map(([i]) => i).sort(), 'the justice tx takes the rest');
     const [htlcSweep] = await rig.waitForSpends(timeout.txid, 1, 'the sweep of the HTLC-timeout\'s output');
     assert.deepEqual(htlcSweep.vin.map((i) => [i.txid, i.vout]), [[timeout.txid, 0]]);
     const hubScript = justice.vout[0].scriptPubKey.hex;
     for (const t of [justice, sweep, htlcSweep]) assert.deepEqual(t.vout.map((o) => o.scriptPubKey.hex), [hubScript]);
     assert.notEqual(hubScript, openParams(1, 0n).shutdown_script);
-    const justiceFee = assertSweepFee(justice, cheat.toLocal, 1);
+    const justiceFee = assertSweepFee(justice, cheat.rest.reduce((sum, [, v]) => sum + v, 0n), cheat.rest.length);
     const sweepFee = assertSweepFee(sweep, cheat.toRemote, 1);
     const htlcSweepFee = assertSweepFee(htlcSweep, cheat.timeoutSats, 1);
     // The whole channel, less the commitment's and A's timeout's fees and the hub's three, is the hub's.
@@ -376,7 +392,7 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
 
     await rig.mine(1);
     await sleep(1500);
-    for (const [txid, vout] of [[revoked.txid, toLocalIndex], [revoked.txid, toRemoteIndex], [timeout.txid, 0]]) {
+    for (const [txid, vout] of [...cheat.rest.map(([i]) => [revoked.txid, i]), [revoked.txid, toRemoteIndex], [timeout.txid, 0]]) {
       assert.equal(await rig.node.rpc('gettxout', [txid, vout, true]), null, `${txid}:${vout} is spent`);
     }
     const mined = (await rig.spendsOf(timeout.txid, 1)).concat(await rig.spendsOf(revoked.txid, 1)).map((t) => t.txid);
@@ -413,16 +429,16 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
   }
 
   it('(h) A\'s HTLC-timeout mined 110 blocks after its revoked commitment, the justice tx waiting, the record of version 2: taken', async () => {
-    const cheat = await revokedWithTimeout('H', rig.coins[8], 110);
-    // A's old commitment is mined; the hub's justice tx and sweep wait in the mempool through
-    // 110 blocks that hold none of them, the last holding A's HTLC-timeout. (With this one
-    // HTLC the rebuilt justice tx needs no revoked list; with more it takes the others only
-    // if the lists outlived the 100 blocks after the spend: hub_revoked_htlc_txs_test.)
+    const cheat = await revokedWithTimeout('H', rig.coins[8], 110, rig.coins[9]);
+    // A's old commitment (two HTLCs) is mined; the hub's justice tx and sweep wait in the
+    // mempool through 110 blocks that hold none of them, the last holding A's HTLC-timeout of
+    // one: the rebuilt justice tx takes the other HTLC output only if the hub's revoked lists
+    // outlived the 100 blocks after the spend (relay/hub/revoked_htlc_txs.h).
     assert.equal(await rig.node.rpc('sendrawtransaction', [cheat.revoked.hex]), cheat.revoked.txid);
     await rig.mine(1);
     const spentAt = await rig.height();
     const first = await rig.waitForSpends(cheat.revoked.txid, 2, 'the first justice tx and the to_remote sweep');
-    assert.ok(first.some((t) => t.vin.length === 2), 'the first justice tx takes to_local and the HTLC output');
+    assert.ok(first.some((t) => t.vin.length === 3), 'the first justice tx takes to_local and both HTLC outputs');
     assert.equal(cheat.expiry + 1, spentAt + 110);
     // Halfway, the relay restarts with its record as an older relay stored it, without the
     // commitment's bytes: its rescan from the spend's block brings them back.
