@@ -15,8 +15,9 @@ namespace datt::relay {
 class ChannelService {
   public:
     virtual ~ChannelService() = default;
-    // Network thread; never blocks.
-    virtual void on_frame(ConnectionId from, std::string bytes) = 0;
+    // Network thread; never blocks. `remote_ip`: the connection's peer address (what the
+    // hub counts the channels it funds per client by).
+    virtual void on_frame(ConnectionId from, const std::string& remote_ip, std::string bytes) = 0;
     virtual void connection_closed(ConnectionId id) = 0;
     // Prometheus text lines for /metrics (any thread).
     virtual std::string metrics_text() const { return {}; }

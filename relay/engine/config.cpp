@@ -138,7 +138,7 @@ std::map<std::string, Option> make_options() {
         "hub: largest channel the hub funds itself when a client asks for one to receive "
         "(hub_open_request; its wallet: GET /hub/wallet from 127.0.0.1 gives a deposit address)");
     num("hub-open-max-per-client", &Config::hub_open_max_per_client,
-        "hub: channels the hub funds per client connection (0: never)");
+        "hub: channels the hub funds per client, an IP address or an IPv6 /64 (0: never)");
     num("hub-hold-seconds", &Config::hub_hold_seconds, "hub: longest a payment to an offline payee is held");
     num("hub-hold-margin-blocks", &Config::hub_hold_margin_blocks,
         "hub: a held payment is failed back this many blocks before its expiry at the latest");

@@ -141,7 +141,10 @@ void Relay::on_close(ConnectionId id) {
 }
 
 void Relay::on_binary(ConnectionId id, std::string bytes) {
-    if (channels_ && accepting_) return channels_->on_frame(id, std::move(bytes));
+    if (channels_ && accepting_) {
+        const std::shared_ptr<Connection> connection = find(id);
+        return channels_->on_frame(id, connection ? connection->ip : std::string(), std::move(bytes));
+    }
     context_.notice(id, "invalid: binary_frame: only text frames carry Nostr messages");
 }
 

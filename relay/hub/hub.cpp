@@ -115,7 +115,7 @@ Result<std::unique_ptr<Hub>> Hub::make(const Config& config, HubOptions options,
         }
         // The connection is gone: our unsigned updates come back to be sent again.
         channel::Step step = channel::peer_disconnected(*state);
-        Live live{std::move(step.channel), std::move(*secrets), *seed, std::nullopt, true, false, false, false, std::nullopt, {}, {}};
+        Live live{std::move(step.channel), std::move(*secrets), *seed, std::nullopt, true, false, false, false, std::nullopt, {}, {}, {}};
         for (const auto& event : step.events) {
             if (const auto* dropped = std::get_if<channel::UpdatesDropped>(&event)) live.dropped = dropped->updates;
         }
@@ -252,7 +252,7 @@ void Hub::post(std::function<void()> task) {
     wake_.notify_one();
 }
 
-void Hub::on_frame(ConnectionId from, std::string bytes) {
+void Hub::on_frame(ConnectionId from, const std::string& remote_ip, std::string bytes) {
     bool full = false;
     {
         std::lock_guard lock(mutex_);
@@ -262,7 +262,7 @@ void Hub::on_frame(ConnectionId from, std::string bytes) {
         outbox_.close(from, CloseCode::kPolicyViolation, "hub busy");
         return;
     }
-    post([this, from, bytes = std::move(bytes)] { frame(from, bytes); });
+    post([this, from, client = client_of(remote_ip), bytes = std::move(bytes)] { frame(from, client, bytes); });
 }
 
 void Hub::connection_closed(ConnectionId id) {
@@ -337,6 +337,12 @@ void Hub::warn(Out& out, ConnectionId to, const ChannelId& id, const Error& erro
     out.frames.emplace_back(to, channel::frame_bytes(channel::ErrorMessage{!fatal, id, reason_of(error), {}}));
 }
 
+void Hub::warn_moved(Out& out, ConnectionId to, const ChannelId& id) {
+    warn(out, to, id,
+         make_error("hub_channel_moved", "a newer connection attached this channel; this one no longer drives it"),
+         false);
+}
+
 void Hub::detach_closed(Out& out, Live& live, const ChannelId& id, const std::string& why) {
     if (!live.conn) return;
     warn(out, *live.conn, id, make_error("hub_channel_closed_onchain", why), true);
@@ -347,9 +353,10 @@ void Hub::detach_closed(Out& out, Live& live, const ChannelId& id, const std::st
     out.dirty.insert(id);
 }
 
-void Hub::frame(ConnectionId from, const std::string& bytes) {
+void Hub::frame(ConnectionId from, const std::string& client, const std::string& bytes) {
     auto [it, fresh] = conns_.try_emplace(from, config_.hub_messages_per_second);
     Conn& conn = it->second;
+    if (fresh) conn.client = client;
     Out out;
     if (!conn.rate.take(static_cast<double>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                                 std::chrono::steady_clock::now().time_since_epoch())
@@ -386,6 +393,10 @@ void Hub::frame(ConnectionId from, const std::string& bytes) {
         warn(out, from, id, make_error("hub_unexpected_message", "hub_challenge is the hub's to send"), false);
     } else {
         auto found = channels_.find(id);
+        if (conn.moved.count(id)) {
+            warn_moved(out, from, id);
+            return flush(out);
+        }
         if (found == channels_.end() || found->second.conn != from) {
             warn(out, from, id, make_error("hub_unknown_channel",
                                            "no channel with this id on this connection (send channel_reestablish first)"),
@@ -421,7 +432,7 @@ void Hub::open(Out& out, ConnectionId from, Conn& conn, const channel::OpenChann
     if (!step) return warn(out, from, temp, step.error(), true);
     step = channel::accept_channel(*secrets, accept_policy(config_, options_.chain_hash, closing_script(out, *seed)), open);
     if (!step) return warn(out, from, temp, step.error(), true);
-    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, false, false, std::nullopt, {}, {}};
+    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, false, false, std::nullopt, {}, {}, {}};
     for (const Message& m : step->to_send) out.frames.emplace_back(from, channel::frame_bytes(m));
     conn.opening.emplace(temp, std::move(live));
 }
@@ -486,7 +497,24 @@ void Hub::attach(Out& out, ConnectionId from, Conn& conn, const channel::Channel
     if (auto ok = channel::verify_channel_attach(found->second.state, *conn.challenge, msg); !ok) {
         return warn(out, from, msg.channel_id, ok.error(), false);
     }
+    take_channel(out, from, found->second);
+    if (!channels_.count(msg.channel_id)) {
+        return warn(out, from, msg.channel_id,
+                    make_error("hub_unknown_channel", "the hub forgot this channel: funding_signed never came"),
+                    false);
+    }
     conn.proven.insert(msg.channel_id);
+    conn.moved.erase(msg.channel_id);
+}
+
+void Hub::take_channel(Out& out, ConnectionId to, Live& live) {
+    const ChannelId id = live.state.channel_id;
+    for (auto& [conn_id, other] : conns_) {
+        if (conn_id != to && other.proven.erase(id)) other.moved.insert(id);
+    }
+    if (!live.conn || *live.conn == to) return;
+    log::info("hub channel " + to_hex(id) + ": attached by a newer connection; the old one loses it");
+    disconnect(out, live);  // may forget the channel: `live` is then gone
 }
 
 void Hub::reestablish(Out& out, ConnectionId from, Conn& conn, const channel::ChannelReestablish& msg) {
@@ -494,6 +522,7 @@ void Hub::reestablish(Out& out, ConnectionId from, Conn& conn, const channel::Ch
     if (found == channels_.end()) {
         return warn(out, from, msg.channel_id, make_error("hub_unknown_channel", "the hub has no such channel"), false);
     }
+    if (conn.moved.count(msg.channel_id)) return warn_moved(out, from, msg.channel_id);
     if (!conn.proven.count(msg.channel_id)) {
         return warn(out, from, msg.channel_id,
                     make_error("hub_attach_required", "send channel_attach for this channel first"), false);
@@ -507,10 +536,8 @@ void Hub::reestablish(Out& out, ConnectionId from, Conn& conn, const channel::Ch
         return warn(out, from, msg.channel_id,
                     make_error("hub_channel_closed_onchain", "the channel's funding output was spent on chain"), true);
     }
-    if (live.conn && *live.conn != from) {
-        return warn(out, from, msg.channel_id,
-                    make_error("hub_channel_in_use", "the channel is attached to another connection"), false);
-    }
+    // A proof is held by one connection at a time (take_channel): a channel attached
+    // elsewhere is not proven here.
     if (!live.conn) {
         if (conn.opening.size() + conn.channels.size() >= config_.hub_max_channels) {
             return warn(out, from, msg.channel_id,
@@ -577,25 +604,31 @@ void Hub::closed(ConnectionId id) {
     Out out;
     for (const ChannelId& channel_id : std::set<ChannelId>(found->second.channels)) {
         auto live = channels_.find(channel_id);
-        if (live == channels_.end()) continue;
-        if (live->second.state.phase == channel::ChannelPhase::kAwaitingFundingSigned) {
-            give_up_funding(out, live->second);  // BOLT-2: forgotten before funding_signed
-            continue;
-        }
-        channel::Step step = channel::peer_disconnected(live->second.state);
-        live->second.state = std::move(step.channel);
-        live->second.conn.reset();
-        for (const auto& event : step.events) {
-            if (const auto* dropped = std::get_if<channel::UpdatesDropped>(&event)) {
-                live->second.dropped.insert(live->second.dropped.end(), dropped->updates.begin(),
-                                            dropped->updates.end());
-            }
-        }
-        for (HubForward* forward : unoffer_dropped(live->second)) out.commands.push_back(PutHubForward{*forward});
-        out.dirty.insert(channel_id);
+        if (live != channels_.end()) disconnect(out, live->second);
     }
     conns_.erase(found);  // channels being opened are forgotten (BOLT-2)
     flush(out);
+}
+
+void Hub::disconnect(Out& out, Live& live) {
+    const ChannelId id = live.state.channel_id;
+    if (live.state.phase == channel::ChannelPhase::kAwaitingFundingSigned) {
+        return give_up_funding(out, live);  // BOLT-2: forgotten before funding_signed
+    }
+    if (live.conn) {
+        auto conn = conns_.find(*live.conn);
+        if (conn != conns_.end()) conn->second.channels.erase(id);
+    }
+    channel::Step step = channel::peer_disconnected(live.state);
+    live.state = std::move(step.channel);
+    live.conn.reset();
+    for (const auto& event : step.events) {
+        if (const auto* dropped = std::get_if<channel::UpdatesDropped>(&event)) {
+            live.dropped.insert(live.dropped.end(), dropped->updates.begin(), dropped->updates.end());
+        }
+    }
+    for (HubForward* forward : unoffer_dropped(live)) out.commands.push_back(PutHubForward{*forward});
+    out.dirty.insert(id);
 }
 
 bool Hub::apply(Out& out, Live& live, const Result<channel::Step>& step) {

@@ -40,7 +40,11 @@
 // the channel's funding key (channel/hub_attach.h): hub_challenge_request -> hub_challenge
 // (32 random bytes per connection, getrandom), channel_attach (a signature over it), then
 // channel_reestablish. A channel opened on a connection is proven there. Proofs are
-// per connection, held in memory only, at most hub_max_channels of them.
+// per connection, held in memory only, at most hub_max_channels of them. The latest proof
+// wins (as Lightning nodes drop a peer's old connection when it reconnects): a good
+// channel_attach takes the channel from a connection the hub still thinks open (a page
+// reloaded before its old WebSocket's close was seen), which is then told hub_channel_moved
+// for that channel's frames.
 //
 // Restart: make() loads every stored channel (parse_channel_state: stored bytes are
 // untrusted; a row that fails to load is left as it is and logged, its channel refused)
@@ -126,7 +130,7 @@ class Hub final : public ChannelService {
     void start();
     void stop();  // idempotent; joins the thread
 
-    void on_frame(ConnectionId from, std::string bytes) override;
+    void on_frame(ConnectionId from, const std::string& remote_ip, std::string bytes) override;
     void connection_closed(ConnectionId id) override;
 
     // For tests and benchmarks: a copy of a channel's state as the hub holds it (waits for
@@ -155,14 +159,20 @@ class Hub final : public ChannelService {
         std::optional<uint32_t> waiting_since;  // the first tip height seen while unconfirmed
         std::chrono::steady_clock::time_point next_check{};
         std::vector<channel::Update> dropped;  // ours, to send again after reestablish
+        // Who asked the hub to fund it (client_of; memory only, so empty after a restart).
+        std::string client;
     };
     struct Conn {
         explicit Conn(double rate) : rate(rate, std::max(1.0, 2 * rate)) {}
         TokenBucket rate;
+        std::string client;  // open_policy.h client_of: its address, the /64 for IPv6
         std::map<channel::ChannelId, Live> opening;  // before funding_created, by temporary id
         std::set<channel::ChannelId> channels;       // attached stored channels
         std::optional<Hash256> challenge;            // hub_challenge, drawn at the first request
         std::set<channel::ChannelId> proven;         // channel_attach verified (or opened here)
+        // Channels another connection's channel_attach took from this one: their frames
+        // here get hub_channel_moved until this connection proves the channel again.
+        std::set<channel::ChannelId> moved;
     };
     // What one input produced: committed, then sent.
     struct Out {
@@ -190,9 +200,17 @@ class Hub final : public ChannelService {
     void commit_group();   // group_ to the writer
     void tick();
 
-    void frame(ConnectionId from, const std::string& bytes);
+    void frame(ConnectionId from, const std::string& client, const std::string& bytes);
     void closed(ConnectionId id);
+    // The connection is gone for this channel (closed, or the channel moved to another one):
+    // peer_disconnected, our unsigned updates kept to send again, payments offered on them
+    // held again. A channel whose funding_signed never came is forgotten instead (BOLT-2).
+    void disconnect(Out& out, Live& live);
+    // A good channel_attach on `to` takes the channel from any other connection (the one a
+    // reloaded page left behind): only one connection at a time holds a channel's proof.
+    void take_channel(Out& out, ConnectionId to, Live& live);
     void warn(Out& out, ConnectionId to, const channel::ChannelId& id, const Error& error, bool fatal);
+    void warn_moved(Out& out, ConnectionId to, const channel::ChannelId& id);  // hub_channel_moved
     // A channel closed on chain (its funding spent, or our force-close decided): its client, if
     // attached, gets hub_channel_closed_onchain with `why` and is detached.
     void detach_closed(Out& out, Live& live, const channel::ChannelId& id, const std::string& why);
@@ -261,7 +279,9 @@ class Hub final : public ChannelService {
                               std::function<void(const Result<BroadcastVerdict>&)> then);
     void resume_withdrawals(Out& out);
     void release_refused(const bitcoin::Transaction& tx, std::function<void(Out&, bool)> then);
-    size_t hub_funded(const Conn& conn) const;
+    // The channels the hub funds for `client` that are open or being opened: asks waiting
+    // for accept_channel, and channels with a funding tx not yet closed.
+    size_t hub_funded(const std::string& client) const;
 
     // Closing on chain by itself and settling from the chain (force_close.cpp, force_close.h).
     struct ForceClose {

@@ -122,12 +122,18 @@ std::string Hub::wallet_metrics() const {
 using channel::ChannelId;
 using channel::ChannelPhase;
 
-size_t Hub::hub_funded(const Conn& conn) const {
+size_t Hub::hub_funded(const std::string& client) const {
     size_t count = 0;
-    for (const auto& [temp, live] : conn.opening) count += live.state.we_are_funder ? 1 : 0;
-    for (const ChannelId& id : conn.channels) {
-        auto found = channels_.find(id);
-        if (found != channels_.end() && found->second.state.we_are_funder) ++count;
+    for (const auto& [conn_id, conn] : conns_) {
+        if (conn.client != client) continue;
+        for (const auto& [temp, live] : conn.opening) count += live.state.we_are_funder ? 1 : 0;
+    }
+    for (const auto& [id, live] : channels_) {
+        // A funding given up, refused by the node, or never signed has no funding tx left.
+        if (live.client == client && live.state.we_are_funder && live.state.phase != ChannelPhase::kClosed &&
+            funding_txs_.count(id) && !closed_on_chain(id)) {
+            ++count;
+        }
     }
     return count;
 }
@@ -141,6 +147,9 @@ void Hub::open_request(Out& out, ConnectionId from, Conn& conn, const channel::H
         wallet_wanted_ = true;  // a new wallet has no coins yet
         return warn(out, from, none, make_error("hub_wallet_empty", "the hub's wallet has no coins yet"), false);
     }
+    // A new ask replaces this connection's unanswered one: a client whose accept failed (or
+    // who gave up on it) asks again, and the ask it left is not counted.
+    std::erase_if(conn.opening, [](const auto& entry) { return entry.second.state.we_are_funder; });
     if (conn.opening.size() + conn.channels.size() >= config_.hub_max_channels) {
         return warn(out, from, none, make_error("hub_too_many_channels", "channel limit of this connection reached"),
                     false);
@@ -153,7 +162,7 @@ void Hub::open_request(Out& out, ConnectionId from, Conn& conn, const channel::H
         }
     }
     const bitcoin::Sats available{wallet_->balance().confirmed_sats - in_flight};
-    if (auto ok = check_open_request(open_policy(config_), request.funding_satoshis, hub_funded(conn), available); !ok) {
+    if (auto ok = check_open_request(open_policy(config_), request.funding_satoshis, hub_funded(conn.client), available); !ok) {
         return warn(out, from, none, ok.error(), false);
     }
     const auto seed = random_seed();
@@ -167,7 +176,7 @@ void Hub::open_request(Out& out, ConnectionId from, Conn& conn, const channel::H
                                kOpenFeeratePerKw,   ours.config,  script,                   ours.closing_fees};
     auto step = channel::open_channel(*secrets, params);
     if (!step) return warn(out, from, none, step.error(), false);
-    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, false, false, std::nullopt, {}, {}};
+    Live live{std::move(step->channel), std::move(*secrets), *seed, from, false, false, false, false, std::nullopt, {}, {}, conn.client};
     for (const channel::Message& m : step->to_send) out.frames.emplace_back(from, channel::frame_bytes(m));
     conn.opening.emplace(*temp, std::move(live));
 }

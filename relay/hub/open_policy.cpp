@@ -1,5 +1,7 @@
 #include "hub/open_policy.h"
 
+#include <arpa/inet.h>
+
 #include <algorithm>
 #include <string>
 
@@ -8,6 +10,15 @@ namespace datt::relay::hub {
 OpenPolicy open_policy(const Config& config) {
     return {bitcoin::Sats{config.hub_min_funding_sats}, bitcoin::Sats{config.hub_open_max_sats},
             config.hub_open_max_per_client};
+}
+
+std::string client_of(const std::string& remote_ip) {
+    in6_addr address{};
+    if (inet_pton(AF_INET6, remote_ip.c_str(), &address) != 1) return remote_ip;  // IPv4
+    std::fill(address.s6_addr + 8, address.s6_addr + 16, 0);
+    char text[INET6_ADDRSTRLEN] = {};
+    if (!inet_ntop(AF_INET6, &address, text, sizeof text)) return remote_ip;
+    return std::string(text) + "/64";
 }
 
 Status check_open_request(const OpenPolicy& policy, bitcoin::Sats requested, size_t funded, bitcoin::Sats available) {

@@ -4,14 +4,15 @@
 // Refusal codes (sent in a `warning` frame, "code: message"; the connection goes on):
 //   hub_open_unavailable  the hub can have no wallet (no bridge)
 //   hub_open_amount       below --hub-min-funding-sats or above --hub-open-max-sats
-//   hub_open_too_many     the connection already has --hub-open-max-per-client channels the
-//                         hub funded (opened or being opened)
+//   hub_open_too_many     the client already has --hub-open-max-per-client channels the hub
+//                         funds (open or being opened); a client is an address (client_of)
 //   hub_wallet_empty      the wallet's confirmed coins, less what requests in flight will
 //                         take, do not cover the amount (fees come on top: funding itself
 //                         may still fail with hub_wallet_empty)
 #pragma once
 
 #include <cstddef>
+#include <string>
 
 #include "bitcoin/amount.h"
 #include "engine/config.h"
@@ -32,7 +33,13 @@ struct OpenPolicy {
 
 OpenPolicy open_policy(const Config& config);
 
-// `funded`: the hub-funded channels the connection has; `available`: confirmed coins less
+// The client a request is counted against: there is no account, so its IP address, which a
+// reconnect keeps; for IPv6 its /64 ("2001:db8:1:2::/64": one subscriber's network, which
+// hands out many addresses). Clients behind one NAT (or one proxy) are one client; one
+// person with many addresses is many (docs/channels.md "The hub opens a channel").
+std::string client_of(const std::string& remote_ip);
+
+// `funded`: the hub-funded channels the client has; `available`: confirmed coins less
 // the amounts of requests not yet funded.
 [[nodiscard]] Status check_open_request(const OpenPolicy& policy, bitcoin::Sats requested, size_t funded,
                                         bitcoin::Sats available);

@@ -152,7 +152,7 @@ test('Carol (no coins) asks the hub for a channel; Alice tips her post over it; 
     const askCard = Carol.page.getByTestId('channel-ask-form').locator('..');
     assert.equal(await askCard.getByRole('alert').innerText(), `The hub funds channels of at most ${HUB_OPEN_MAX_SATS.toLocaleString('en')} sats.`);
     assert.match(await Carol.page.getByTestId('channel-ask-limits').innerText(),
-      new RegExp(`^The hub funds channels of [\\d,]+ to ${HUB_OPEN_MAX_SATS.toLocaleString('en')} sats, 1 per connection\\.$`));
+      new RegExp(`^The hub funds channels of [\\d,]+ to ${HUB_OPEN_MAX_SATS.toLocaleString('en')} sats, 1 per IP address\\.$`));
     assert.equal(await Carol.page.getByTestId('channel-ask-status').count(), 0, 'nothing asked of the hub');
 
     // The hub's own refusal (its wallet has no coins yet): the page says its code's sentence, then the hub's words.

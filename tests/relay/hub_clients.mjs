@@ -52,8 +52,9 @@ export class Client {
     return client;
   }
 
-  async connect(url) {
-    this.ws = new WebSocket(url);
+  // `options`: the ws client's, e.g. {localAddress: '127.0.0.2'} (another client's address).
+  async connect(url, options = {}) {
+    this.ws = new WebSocket(url, options);
     this.inbox = [];
     this.ws.on('message', (data, isBinary) => { if (isBinary) this.inbox.push(new Uint8Array(data)); });
     await new Promise((resolve, reject) => { this.ws.once('open', resolve); this.ws.once('error', reject); });

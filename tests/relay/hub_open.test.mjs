@@ -5,8 +5,12 @@
 // /hub/wallet from 127.0.0.1):
 //   - an empty wallet refuses B's request (hub_wallet_empty); a request over
 //     --hub-open-max-sats is refused (hub_open_amount);
-//   - with 300,000 confirmed sats, B and C ask for 200,000 each at the same time: exactly one
-//     is funded, the other refused (hub_wallet_empty): no coin is spent twice;
+//   - with 300,000 confirmed sats, B and C (from 127.0.0.1 and 127.0.0.2: two clients) ask for
+//     200,000 each at the same time: exactly one is funded, the other refused
+//     (hub_wallet_empty): no coin is spent twice;
+//   - the limit of one channel per client counts per address, not per connection: the
+//     winner asking again on a new connection is refused (hub_open_too_many); an ask left
+//     unanswered is replaced by the next ask on its connection and forgotten with it;
 //   - the winner (R) accepts the hub's open_channel (datt.channel.accept), the hub's funding
 //     tx is broadcast after funding_signed and pays the channel's 2-of-2 output exactly; after
 //     3 confirmations and a restart of the relay (killed: the hub reloads the channel it
@@ -72,10 +76,12 @@ describe('the hub funds a channel to a client so it can receive (bcoin regtest)'
   before(() => rig.start());
   after(() => rig.stop());
 
-  async function asker(name) {
+  // A client asking from `localAddress` (the hub counts the channels it funds per address).
+  async function asker(name, localAddress = '127.0.0.1') {
     const c = new Client(name);
     rig.clients.push(c);
-    await c.connect(rig.relay.url);
+    await c.connect(rig.relay.url, { localAddress });
+    c.address = localAddress;
     return c;
   }
 
@@ -111,9 +117,9 @@ describe('the hub funds a channel to a client so it can receive (bcoin regtest)'
     assert.equal(JSON.parse((await hubWallet(rig.relay.port)).body).confirmed_sats, 300000);
     assert.notEqual(JSON.parse((await hubWallet(rig.relay.port)).body).deposit_address, address, 'a fresh address');
 
-    // Two requests at once: one open_channel, one refusal.
+    // Two requests at once from two clients (two addresses): one open_channel, one refusal.
     const b = await asker('B');
-    const c = await asker('C');
+    const c = await asker('C', '127.0.0.2');
     b.send(datt.channel.openRequest(200000));
     c.send(datt.channel.openRequest(200000));
     const answers = [await b.frame(), await c.frame()];
@@ -143,6 +149,26 @@ describe('the hub funds a channel to a client so it can receive (bcoin regtest)'
     await rig.mine(3);
     await until([r], () => r.info().can_update, 'R: channel_ready', 60000);
     assert.equal(r.info().to_local_msat, '0');
+
+    // The limit (--hub-open-max-per-client 1) is per client, not per connection: R asks again
+    // on a new connection from its address and is refused; another address is not.
+    const again = await asker('R again', r.address);
+    again.send(datt.channel.openRequest(20000));
+    assert.match(refusal(await again.frame()), /^hub_open_too_many: /);
+    again.close();
+    // An ask left unanswered (the client's accept failed) is not counted: asked again on the
+    // same connection, it is replaced; on a new connection after a close, it is gone.
+    const d = await asker('D', '127.0.0.3');
+    for (let i = 0; i < 2; i += 1) {
+      d.send(datt.channel.openRequest(20000));
+      assert.equal(frameType(await d.frame()), OPEN_CHANNEL, `D's ask ${i + 1}`);
+    }
+    d.close();
+    await new Promise((resolve) => d.ws.once('close', resolve));
+    const d2 = await asker('D again', '127.0.0.3');
+    d2.send(datt.channel.openRequest(20000));
+    assert.equal(frameType(await d2.frame()), OPEN_CHANNEL, "D's ask on a new connection");
+    d2.close();
 
     // The relay is killed and restarted: the hub loads the channel it funded (R reattaches)
     // and its wallet, whose one coin is now the funding's change, confirmed.

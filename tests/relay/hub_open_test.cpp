@@ -261,6 +261,17 @@ TEST(HubOpenTest, PolicyRefusesWithClearCodes) {
               "hub_open_too_many");
 }
 
+// A client is an address: IPv4 as it is, IPv6 by its /64 (one subscriber's network).
+TEST(HubOpenTest, AClientIsAnAddressOrAnIpv6Slash64) {
+    EXPECT_EQ(client_of("127.0.0.1"), "127.0.0.1");
+    EXPECT_NE(client_of("127.0.0.1"), client_of("127.0.0.2"));
+    EXPECT_EQ(client_of("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::/64");
+    EXPECT_EQ(client_of("2001:db8:1:2::9"), client_of("2001:db8:1:2:ffff:0:0:1"));
+    EXPECT_NE(client_of("2001:db8:1:2::9"), client_of("2001:db8:1:3::9"));
+    EXPECT_EQ(client_of("::1"), "::/64");
+    EXPECT_EQ(client_of("unknown"), "unknown");
+}
+
 TEST(HubOpenTest, TheRequestFrameRoundTripsAndIsTheConnections) {
     const Bytes bytes = channel::frame_bytes(channel::HubOpenRequest{{}, Sats{250'000}, {}});
     auto frame = channel::parse_frame(bytes);

@@ -883,6 +883,59 @@ TEST_F(HubTest, OnlyTheFundingKeyAttachesAChannel) {
     expect_paid(rig, a, b);
 }
 
+// A page reloads before the hub sees its old WebSocket close: the new connection's
+// channel_attach takes the channel from the old one (the latest proof wins), the payment the
+// hub had offered on the old connection is offered again after reestablish, and the old
+// connection drives the channel no more. A wrong signature moves nothing.
+TEST_F(HubTest, ANewerConnectionTakesTheChannelFromAnOpenOne) {
+    open_both();
+    // A stranger with A's channel_id and its own key, while A is attached: nothing moves.
+    Stranger s(rig);
+    const auto wrong_secrets = channel::ChannelSecrets::from_seed(filled(0x55)).value();
+    const auto forged = channel::make_channel_attach(a.channel(), wrong_secrets, s.challenge());
+    ASSERT_TRUE(forged.ok());
+    s.send(*forged);
+    EXPECT_EQ(s.warning(), "hub_attach_bad_signature");
+    s.send(channel::ChannelReestablish{a.id(), 1, 0, Hash256{}, a.channel().local_basepoints.payment, {}});
+    EXPECT_EQ(s.warning(), "hub_attach_required");
+
+    // The hub offers A's payment to B, who reads nothing: then B reloads, its old connection
+    // still open as far as the relay knows.
+    a.pay(b.id(), kAmount, crypto::sha256(kPreimage), kCltv);
+    ASSERT_TRUE(pump({&a}, [&] { return a.quiet() && a.htlcs() == 1 && rig.outbox.binary_count(b.conn()) > 3; }));
+    const ConnectionId old = b.conn();
+    b.drop();
+    b.come_back();
+    ASSERT_TRUE(pump({&a, &b}, [&] {
+        if (b.channel().link == channel::LinkState::kConnected) b.resend();
+        return settled();
+    })) << (b.errors.empty() ? "" : b.errors.back());
+    EXPECT_TRUE(b.errors.empty()) << b.errors.front();
+    expect_paid(rig, a, b);
+
+    // The old connection's frames for the channel are refused, and change nothing.
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto stored = rig.stored_states();
+    const size_t seen = rig.outbox.binary_count(old);
+    rig.send(old, channel::frame_bytes(channel::UpdateFulfillHtlc{b.id(), 0, kPreimage, {}}));
+    rig.send(old, channel::frame_bytes(channel::ChannelReestablish{b.id(), 1, 0, Hash256{}, b.channel().local_basepoints.payment, {}}));
+    for (size_t i = seen; i < seen + 2; ++i) {
+        auto frame = rig.outbox.binary(old, i, std::chrono::seconds(10));
+        ASSERT_TRUE(frame.has_value()) << "no answer on the old connection";
+        auto parsed = channel::parse_frame(ByteSpan(reinterpret_cast<const uint8_t*>(frame->data()), frame->size()));
+        ASSERT_TRUE(parsed.ok());
+        const auto* warning = std::get_if<channel::ErrorMessage>(&parsed->message());
+        ASSERT_NE(warning, nullptr);
+        EXPECT_TRUE(warning->is_warning);
+        EXPECT_TRUE(std::string(warning->data.begin(), warning->data.end()).starts_with("hub_channel_moved: "));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(rig.stored_states(), stored);
+    // Its close, when the relay sees it at last, leaves B's channel attached where it is.
+    rig.disconnect(old);
+    EXPECT_EQ(rig.hub().channel(b.id())->link, channel::LinkState::kConnected);
+}
+
 TEST(HubLimits, ChannelsPerConnection) {
     Config config = hub_config("");
     config.hub_max_channels = 1;

@@ -226,7 +226,7 @@ function askText(ask) {
 
 // What the hub funds when asked (NIP-11 `hub_open`), as the form says it.
 const askLimitsText = ({ minSats, maxSats, perClient }) =>
-  `The hub funds channels of ${minSats.toLocaleString('en')} to ${maxSats.toLocaleString('en')} sats, ${perClient} per connection.`;
+  `The hub funds channels of ${minSats.toLocaleString('en')} to ${maxSats.toLocaleString('en')} sats, ${perClient} per IP address.`;
 
 /** Asks the hub to fund a channel to us, so that a person with no coins can be paid. */
 function AskForm({ hub, limits, wallet, ask }) {
