@@ -12,13 +12,17 @@
 // commits, signatures verified, rate limits out of the way), then
 //  1. ingest: the first --events kind-1 events over --connections connections with
 //     --window EVENTs in flight each; events/s from the first send to the last OK, and
-//     events per second of the relay's own CPU time (utime + stime, /proc/<pid>/stat);
+//     events per second of the relay's own CPU time (utime + stime, /proc/<pid>/stat), and
+//     that CPU time per event of the writer thread, the workers together and the network
+//     (main) thread, read per thread by name (/proc/<pid>/task; NaN for a relay that does
+//     not name its threads), and the events per database commit (datt_commits_total from
+//     /metrics: how large the writer's batches are under this load);
 //  2. the rest of the --stored events at the same settings (not a figure);
 //  3. REQ -> EOSE, one query at a time on one connection, 20 warm-up queries and then
 //     --queries per shape: one author limit 50, kind 1 limit 500, one `t` tag limit 100,
 //     NIP-50 search for one word limit 100 (the issue's shapes plus search), and a search
 //     for the word every event has, limit 100 (cost against the number of matches);
-//     p50 and p99.
+//     p50 and p99, and the relay's minor page faults per REQ (/proc/<pid>/stat).
 // Medians over rounds are printed per relay, and each relay's figure over the first's.
 // --database FILE skips ingest: each run starts on a copy of FILE (made by
 // build/native/bench/datt_search_fill, e.g. 1M events, at that tree's schema: fill with the
@@ -35,7 +39,8 @@
 // measured.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -147,10 +152,57 @@ const CLK_TCK = (() => {
   try { return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100; } catch { return 100; }
 })();
 
-function cpuSeconds(pid) {
+// The fields of /proc/<pid>/stat after the command name (field 3 first).
+function procStat(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+function cpuSeconds(pid) {
+  const fields = procStat(pid);
   return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;  // utime + stime
+}
+
+// The process's minor page faults so far (first touches of mapped pages, fresh heap pages).
+const minorFaults = (pid) => Number(procStat(pid)[7]);
+
+// CPU seconds by role, from the threads' names (relay/engine/thread_name.h): the writer,
+// the workers together, and the network (the main thread). A relay that does not name its
+// threads (older builds, strfry) gives NaN for the writer and the workers.
+function roleCpuSeconds(pid) {
+  const roles = { writer: NaN, workers: NaN, network: NaN };
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let comm;
+    let seconds;
+    try {
+      comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      seconds = cpuSeconds(`${pid}/task/${tid}`);
+    } catch { continue; }  // the thread ended meanwhile
+    const role = tid === String(pid) ? 'network'
+      : comm === 'datt-writer' ? 'writer' : comm === 'datt-worker' ? 'workers' : null;
+    if (role) roles[role] = (Number.isNaN(roles[role]) ? 0 : roles[role]) + seconds;
+  }
+  return roles;
+}
+
+// datt_commits_total from the relay's /metrics (NaN for a relay without it, such as strfry).
+function commitsTotal(httpUrl) {
+  return new Promise((resolve) => {
+    const req = http.get(`${httpUrl}/metrics`, { agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => { body += chunk; });
+      res.on('end', () => resolve(Number((/^datt_commits_total (\d+)$/m.exec(body) || [])[1] ?? NaN)));
+      res.on('error', () => resolve(NaN));
+    });
+    req.setTimeout(5000, () => req.destroy());
+    req.on('error', () => resolve(NaN));
+  });
+}
+
+// Microseconds of CPU per event by role between two roleCpuSeconds readings.
+function perEventMicros(before, after, events) {
+  return Object.fromEntries(Object.keys(before).map((role) => [role, (after[role] - before[role]) / events * 1e6]));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -300,7 +352,7 @@ const SHAPES = {
   searchEvery100: { limit: 100, make: () => ({ search: 'event', limit: 100 }) },
 };
 
-async function measureQueries(url, queries, deadline) {
+async function measureQueries(url, pid, queries, deadline) {
   const [ws] = await openConnections(url, 1, deadline);
   const authors = await authorPubkeys();
   const rand = random(4242);
@@ -311,13 +363,15 @@ async function measureQueries(url, queries, deadline) {
     for (let i = 0; i < 20; i += 1) await runQuery(ws, `w${n += 1}`, shape.make(pick, authors), deadline);
     const micros = [];
     let events = 0;
+    const faults0 = minorFaults(pid);
     for (let i = 0; i < queries; i += 1) {
       const result = await runQuery(ws, `q${n += 1}`, shape.make(pick, authors), deadline);
       micros.push(result.micros);
       events += result.events;
     }
+    const faults = (minorFaults(pid) - faults0) / queries;
     micros.sort((a, b) => a - b);
-    results[name] = { p50: percentile(micros, 50) / 1000, p99: percentile(micros, 99) / 1000, events: events / queries };
+    results[name] = { p50: percentile(micros, 50) / 1000, p99: percentile(micros, 99) / 1000, events: events / queries, faults };
   }
   ws.close();
   return results;
@@ -355,15 +409,19 @@ async function runOne(relayInfo, messages, options, deadline, round) {
   try {
     if (options.database) {
       const stopQueriesPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
-      const queries = await measureQueries(relay.url, options.queries, deadline);
+      const queries = await measureQueries(relay.url, relay.pid, options.queries, deadline);
       await stopQueriesPerf();
-      return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, queries };
+      return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, micros: {}, eventsPerCommit: NaN, queries };
     }
     const sockets = await openConnections(relay.url, options.connections, deadline);
     let stopPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-ingest`, relay.pid);
     const cpu0 = cpuSeconds(relay.pid);
+    const roles0 = roleCpuSeconds(relay.pid);
+    const commits0 = await commitsTotal(relay.httpUrl);
     const ingest = await pipeline(sockets, messages.slice(0, options.events), options.window, deadline);
     const cpu = cpuSeconds(relay.pid) - cpu0;
+    const micros = perEventMicros(roles0, roleCpuSeconds(relay.pid), options.events);
+    const eventsPerCommit = options.events / ((await commitsTotal(relay.httpUrl)) - commits0);
     await stopPerf();
     if (ingest.accepted !== options.events) throw new Error(`${relayInfo.name}: ${ingest.accepted} of ${options.events} accepted`);
     if (options.stored > options.events) {
@@ -372,9 +430,9 @@ async function runOne(relayInfo, messages, options, deadline, round) {
     }
     for (const ws of sockets) ws.close();
     stopPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
-    const queries = await measureQueries(relay.url, options.queries, deadline);
+    const queries = await measureQueries(relay.url, relay.pid, options.queries, deadline);
     await stopPerf();
-    return { eventsPerSecond: options.events / ingest.seconds, eventsPerCpuSecond: options.events / cpu, cpu, queries };
+    return { eventsPerSecond: options.events / ingest.seconds, eventsPerCpuSecond: options.events / cpu, cpu, micros, eventsPerCommit, queries };
   } finally {
     await relay.cleanup();
     if (copyDir) rmSync(copyDir, { recursive: true, force: true });
@@ -385,6 +443,8 @@ const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
+
+const ROLES = ['writer', 'workers', 'network'];
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
@@ -400,10 +460,14 @@ async function main() {
       runs.get(relayInfo.name).push(result);
       const q = result.queries;
       // --database skips ingest: no ingest figures then.
+      const m = result.micros;
       const ingest = options.database ? '' : `ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
-        `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s; `;
+        `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s, CPU us/ev writer ${m.writer.toFixed(1)} ` +
+        `workers ${m.workers.toFixed(1)} network ${m.network.toFixed(1)}, ` +
+        `${result.eventsPerCommit.toFixed(0)} events per commit; `;
       log(`round ${round + 1} ${relayInfo.name}: ${ingest}p50/p99 ms ` +
-        Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', '));
+        Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', ') +
+        '; relay minor page faults per REQ ' + Object.entries(q).map(([k, v]) => `${k} ${v.faults.toFixed(1)}`).join(', '));
     }
   }
   const summary = {};
@@ -412,6 +476,8 @@ async function main() {
       eventsPerSecond: median(results.map((r) => r.eventsPerSecond)),
       eventsPerCpuSecond: median(results.map((r) => r.eventsPerCpuSecond)),
     };
+    for (const role of ROLES) s[role] = median(results.map((r) => r.micros[role]));
+    s.eventsPerCommit = median(results.map((r) => r.eventsPerCommit));
     for (const shape of Object.keys(SHAPES)) {
       s[shape] = {
         p50: median(results.map((r) => r.queries[shape].p50)),
@@ -427,6 +493,8 @@ async function main() {
   const rows = options.database ? [] : [
     ['ingest events/s', (s) => s.eventsPerSecond, true],
     ['ingest events per relay-CPU-s', (s) => s.eventsPerCpuSecond, true],
+    ...ROLES.map((role) => [`ingest ${role} CPU us per event`, (s) => s[role], false]),
+    ['ingest events per commit', (s) => s.eventsPerCommit, true],
   ];
   for (const shape of Object.keys(SHAPES)) {
     rows.push([`${shape} p50 ms`, (s) => s[shape].p50, false]);

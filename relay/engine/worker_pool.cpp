@@ -1,5 +1,7 @@
 #include "engine/worker_pool.h"
 
+#include "engine/thread_name.h"
+
 namespace datt::relay {
 
 Status WorkerPool::start(size_t threads, Store& store, TaskRunner& runner) {
@@ -11,6 +13,7 @@ Status WorkerPool::start(size_t threads, Store& store, TaskRunner& runner) {
     }
     for (auto& reader : readers_) {
         threads_.emplace_back([this, r = reader.get()] { work(*r); });
+        name_thread(threads_.back(), kWorkerThreadName);
     }
     return Ok{};
 }

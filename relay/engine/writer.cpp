@@ -1,6 +1,7 @@
 #include "engine/writer.h"
 
 #include "engine/log.h"
+#include "engine/thread_name.h"
 #include "util/hex.h"
 
 namespace datt::relay {
@@ -37,6 +38,7 @@ void deliver(EventBatch& out, SerializedEvent&& serialized) {
 
 void Writer::start() {
     thread_ = std::thread([this] { run(); });
+    name_thread(thread_, kWriterThreadName);
 }
 
 void Writer::stop() {

@@ -99,26 +99,33 @@ void Hub::spend_seen(const SpendSeen& spend) {
     const Hash256 txid = bitcoin::txid(spend.tx);
     for (auto& [id, record] : onchain_) {
         bool changed = false;
-        bool justice_lost = false;  // to an HTLC tx of the cheater's, maybe (revoked_htlc_txs.h)
+        // Another tx took an input of a justice tx of ours: an HTLC tx of the cheater's, maybe
+        // (revoked_htlc_txs.h). Told again after a restart too: a record that had no spend
+        // bytes then (version 2) has them now (funding_spent), and taking it is idempotent.
+        bool justice_lost = false;
         for (OnchainTx& t : record.txs) {
-            if (t.progress != TxProgress::kWaiting || !spend.height) continue;
+            if (!spend.height) continue;
             const bool spends_it = std::any_of(t.resolution.tx.inputs.begin(), t.resolution.tx.inputs.end(),
                                                [&](const bitcoin::TxIn& in) { return in.prevout == spend.outpoint; });
             if (!spends_it) continue;
-            if (bitcoin::txid(t.resolution.tx) == txid) {
+            const bool ours = bitcoin::txid(t.resolution.tx) == txid;
+            justice_lost = justice_lost || (!ours && t.resolution.kind == ResolutionKind::kJustice);
+            if (t.progress != TxProgress::kWaiting) continue;
+            if (ours) {
                 t.progress = TxProgress::kConfirmed;
                 t.confirmed_height = *spend.height;
                 log::info("hub channel " + to_hex(id) + ": our " + resolution_kind_name(t.resolution.kind) + " " +
                           txid_hex(t.resolution.tx) + " is in block " + std::to_string(*spend.height));
             } else {
                 t.progress = TxProgress::kLost;
-                justice_lost = justice_lost || t.resolution.kind == ResolutionKind::kJustice;
                 log::warn("hub channel " + to_hex(id) + ": the output our " + resolution_kind_name(t.resolution.kind) +
                           " claims was spent by " + bitcoin::to_display_hex(txid));
             }
             changed = true;
         }
-        if (justice_lost && spend.outpoint.txid == record.spend_txid) take_cheater_htlc_tx(id, record, spend);
+        if (justice_lost && spend.outpoint.txid == record.spend_txid && take_cheater_htlc_tx(id, record, spend)) {
+            changed = true;
+        }
         if (changed) {
             put_onchain(out, id);
             broadcast_due(out, id);  // children of a confirmed transaction may be due now
@@ -138,8 +145,19 @@ void Hub::funding_spent(Out& out, Live& live, const SpendSeen& spend) {
                       bitcoin::to_display_hex(txid) + "); the stored resolution is kept");
             return;
         }
+        bool changed = false;
         if (spend.height && !record.spend_height) {
             record.spend_height = *spend.height;
+            changed = true;
+        }
+        // A record stored before the spend's bytes were kept (version 2): the rescan from the
+        // spend's block after a restart (watch_funding) brings them, for the cheater's HTLC txs.
+        if (record.spend_kind == FundingSpendKind::kRevokedCommitment && !record.spend_tx) {
+            record.spend_tx = spend.tx;
+            changed = true;
+            log::info("hub channel " + to_hex(id) + ": the revoked commitment's bytes are kept now");
+        }
+        if (changed) {
             put_onchain(out, id);
             broadcast_due(out, id);
         }
@@ -179,26 +197,32 @@ void Hub::funding_spent(Out& out, Live& live, const SpendSeen& spend) {
 
 // A transaction in a block took an output of the revoked commitment from our justice tx: if
 // it is the cheater's HTLC tx, the record gets the justice tx without it and the sweep of its
-// output (revoked_htlc_txs.h), watched from here on; the caller stores the record, then
-// broadcasts what is due.
-void Hub::take_cheater_htlc_tx(const ChannelId& id, OnchainRecord& record, const SpendSeen& spend) {
+// output (revoked_htlc_txs.h), watched from here on; the caller stores the record (true: it
+// changed), then broadcasts what is due. One already taken (told again) changes nothing.
+bool Hub::take_cheater_htlc_tx(const ChannelId& id, OnchainRecord& record, const SpendSeen& spend) {
     auto live = channels_.find(id);
-    if (live == channels_.end() || !spend.height) return;
+    if (live == channels_.end() || !spend.height) return false;
+    const Hash256 txid = bitcoin::txid(spend.tx);
+    if (std::any_of(record.cheater_htlc_txs.begin(), record.cheater_htlc_txs.end(),
+                    [&](const CheaterHtlcTx& c) { return bitcoin::txid(c.tx) == txid; })) {
+        return false;
+    }
     const std::vector<Hash256> preimages = known_preimages(live->second);
     const size_t before = record.txs.size();
     auto added = hub::take_cheater_htlc_tx(
         record, resolver_inputs(live->second.state, live->second.secrets, preimages, revoked_[id]), spend.tx,
         *spend.height);
     if (!added) {
-        log::warn("hub channel " + to_hex(id) + ": " + bitcoin::to_display_hex(bitcoin::txid(spend.tx)) +
+        log::warn("hub channel " + to_hex(id) + ": " + bitcoin::to_display_hex(txid) +
                   " is not taken again: " + added.error().code + ": " + added.error().message);
-        return;
+        return false;
     }
-    log::info("hub channel " + to_hex(id) + ": the cheater's HTLC tx " + bitcoin::to_display_hex(bitcoin::txid(spend.tx)) +
+    log::info("hub channel " + to_hex(id) + ": the cheater's HTLC tx " + bitcoin::to_display_hex(txid) +
               " beat our justice tx: " + std::to_string(*added) + " transaction(s) to take the rest");
     for (size_t i = before; i < record.txs.size(); ++i) {
         for (const bitcoin::TxIn& in : record.txs[i].resolution.tx.inputs) chain_->watch_spend(in.prevout, *spend.height);
     }
+    return true;
 }
 
 // A new tip: what became due is broadcast, and what is due and not in a block yet again.

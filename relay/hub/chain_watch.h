@@ -22,7 +22,10 @@
 // HTLC-timeout/-success of its revoked commitment, in a block, the record is resolved again
 // with it (revoked_htlc_txs.h: the commitment's bytes are kept in the record for this) and
 // stored before the rebuilt justice tx and the HTLC tx's sweep are broadcast. After a restart
-// the stored records are loaded and what is due is broadcast again.
+// the stored records are loaded and what is due is broadcast again; the rescan from a
+// spend's block tells the spend again, whose bytes a record of version 2 of a revoked
+// commitment lacked (kept then), and an HTLC tx that took a justice tx's input again (taken
+// if not yet: idempotent).
 // The hub broadcasts the cooperative close's transaction itself once both signed it (the
 // ChannelClosed event), after the state that holds it is committed.
 // Funding height: recorded when the funding check first sees the output confirmed
@@ -33,7 +36,8 @@
 // the payer's HTLC from the chain: force_close.h.
 // Pruning: the revoked commitments with HTLCs (kept in memory too, about 100 bytes per
 // revoked commitment and HTLC) are deleted (DeleteHubRevoked) once the channel's funding
-// spend is Hub::kPruneDepth (100) blocks deep: the resolver ran on that spend long before.
+// spend is 100 blocks deep and no justice tx of its record waits (revoked_htlc_txs.h,
+// forget_revoked: a cheater's HTLC tx mined later still finds them).
 // Not handled: reorganizations deeper than the spend (a record is not rolled back).
 // /metrics: datt_hub_onchain_spends_total{kind}, datt_hub_onchain_broadcasts_total{kind},
 // datt_hub_onchain_broadcast_refusals_total (force_close.h adds its own).

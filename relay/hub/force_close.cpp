@@ -9,6 +9,7 @@
 #include "hub/htlc_outcome.h"
 #include "hub/hub.h"
 #include "hub/onchain_fail_back.h"
+#include "hub/revoked_htlc_txs.h"
 #include "util/hex.h"
 
 namespace datt::relay::hub {
@@ -164,13 +165,13 @@ void Hub::learn_preimages(Out& out, const bitcoin::Transaction& tx) {
     }
 }
 
-// The revoked commitments of a channel whose funding spend is kPruneDepth deep: the
-// resolver ran on that spend long ago (reorganizations deeper than that are not handled).
+// The revoked commitments of a channel whose funding spend is deep enough and whose justice
+// txs are all settled (revoked_htlc_txs.h, forget_revoked): the resolver ran on that spend
+// long ago (reorganizations deeper than that are not handled).
 void Hub::prune_revoked(Out& out, uint32_t tip) {
     for (auto it = revoked_.begin(); it != revoked_.end();) {
         auto record = onchain_.find(it->first);
-        if (record == onchain_.end() || !record->second.spend_height ||
-            uint64_t{tip} + 1 < uint64_t{*record->second.spend_height} + kPruneDepth) {
+        if (record == onchain_.end() || !forget_revoked(record->second, tip)) {
             ++it;
             continue;
         }

@@ -242,7 +242,7 @@ class Hub final : public ChannelService {
     void note_funding_height(Out& out, const Live& live, uint32_t confirmations);
     void spend_seen(const SpendSeen& spend);
     void funding_spent(Out& out, Live& live, const SpendSeen& spend);
-    void take_cheater_htlc_tx(const channel::ChannelId& id, OnchainRecord& record, const SpendSeen& spend);
+    bool take_cheater_htlc_tx(const channel::ChannelId& id, OnchainRecord& record, const SpendSeen& spend);
     void chain_tick(Out& out);
     void broadcast_due(Out& out, const channel::ChannelId& id);
     void broadcast_closing(Out& out, const bitcoin::Transaction& closing_tx);
@@ -293,7 +293,6 @@ class Hub final : public ChannelService {
         uint32_t height = 0;
         bitcoin::Transaction commitment;
     };
-    static constexpr uint32_t kPruneDepth = 100;  // blocks over a funding spend: revoked lists go
     void load_force_close(const StoreReader::StoredForceClose& row);
     std::vector<Hash256> known_preimages(const Live& live) const;
     void force_close_due_channels(Out& out, uint32_t tip);

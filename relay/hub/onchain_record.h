@@ -19,8 +19,9 @@
 //   u16 k (version 3), then k times: u32 height, u32 length, the bytes of a cheater's HTLC tx
 // Version 1 (written before the HTLC ids) still loads: its transactions have no htlc_id
 // and none is failed_back (hub/onchain_fail_back.h then matches by payment hash and expiry).
-// Version 2 (written before the spend's own bytes were kept) loads without them: a revoked
-// commitment it recorded cannot be resolved again when the cheater's HTLC txs show up.
+// Version 2 (written before the spend's own bytes were kept) loads without them; the chain
+// watch's rescan from the spend's block at start tells the spend again and a revoked
+// commitment's bytes are kept then (chain_watch.cpp funding_spent), stored as version 3.
 // Stored bytes are untrusted (a damaged file): parse_onchain_record checks every field, the
 // counts (at most kMaxOnchainTxs, kMaxUnresolved, kMaxRevokedHtlcs cheater txs) and each
 // transaction's bytes (parse_transaction, at most kMaxOnchainTxBytes; the spend's must hash

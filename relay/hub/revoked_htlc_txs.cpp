@@ -13,6 +13,13 @@ bool holds(const OnchainRecord& record, const Hash256& txid) {
 
 }  // namespace
 
+bool forget_revoked(const OnchainRecord& record, uint32_t tip) {
+    if (!record.spend_height || uint64_t{tip} + 1 < uint64_t{*record.spend_height} + kRevokedPruneDepth) return false;
+    return std::none_of(record.txs.begin(), record.txs.end(), [](const OnchainTx& t) {
+        return t.resolution.kind == channel::ResolutionKind::kJustice && t.progress == TxProgress::kWaiting;
+    });
+}
+
 Result<size_t> take_cheater_htlc_tx(OnchainRecord& record, const channel::ResolverInputs& in,
                                     const bitcoin::Transaction& htlc_tx, uint32_t height) {
     if (record.spend_kind != channel::FundingSpendKind::kRevokedCommitment || !record.spend_tx) {

@@ -63,6 +63,10 @@ void MigrationProgress::committed() {
     if (active_) say("migration committed, " + seconds_since(migration_start_) + " in all");
 }
 
+void MigrationProgress::folded(const std::string& took) {
+    if (active_) say("log folded into the database file in " + took);
+}
+
 int MigrationProgress::on_progress(void* self) {
     auto& progress = *static_cast<MigrationProgress*>(self);
     const Clock::time_point now = Clock::now();

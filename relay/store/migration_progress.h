@@ -35,6 +35,8 @@ class MigrationProgress {
     void step_begins(int64_t version);
     void step_done();
     void committed();
+    // The log checkpointed after the commit, in `took` (seconds_since).
+    void folded(const std::string& took);
 
   private:
     static int on_progress(void* self);

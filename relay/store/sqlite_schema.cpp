@@ -25,7 +25,7 @@ constexpr uintmax_t kAnnouncedCheckBytes = 64 << 20;
 
 // Forward migrations: step i brings the schema from version i to version i + 1. Steps are
 // only ever appended; a shipped step is never edited.
-constexpr std::array<const char*, 13> kMigrations = {
+constexpr std::array<const char*, 14> kMigrations = {
     // Version 1: the initial schema (described in sqlite_schema.h).
     R"sql(
 CREATE TABLE events (
@@ -248,6 +248,16 @@ CREATE TABLE IF NOT EXISTS hub_wallet_txs (
     tx BLOB NOT NULL
 ) WITHOUT ROWID;
 )sql",
+    // Version 14: time_bounds recomputed per block from the stored events, as version 4
+    // filled it: writers before this one gave every block of a commit the commit's largest
+    // created_at, so a search on a file filled in large commits (20,000 events each by
+    // datt_search_fill, or a sync) read a whole commit's matches before it could stop.
+    R"sql(
+DELETE FROM time_bounds;
+INSERT INTO time_bounds(block, max_created_at)
+    SELECT block, max(block_max) OVER (ORDER BY block)
+    FROM (SELECT seq >> 10 AS block, max(created_at) AS block_max FROM events GROUP BY block);
+)sql",
 };
 
 Error invalid_database(const std::string& path, const std::string& why) {
@@ -388,6 +398,15 @@ Status migrate(Connection& db, const std::string& path, const ProgressReport& re
     }
     if (auto committed = db.exec("COMMIT"); !committed) return committed;
     progress.committed();
+    // A migration leaves its rewritten pages in the log (hundreds of MiB at 1M events),
+    // which readers would otherwise look up and pread() until the first write's checkpoint:
+    // a relay that only serves reads never writes one. Folded now, before readers open
+    // (if another process holds the file, the writer's own checkpoints do it later).
+    const auto fold_started = MigrationProgress::Clock::now();
+    if (sqlite3_wal_checkpoint_v2(db.get(), nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr,
+                                  nullptr) == SQLITE_OK) {
+        progress.folded(seconds_since(fold_started));
+    }
     return Ok{};
 }
 

@@ -124,6 +124,11 @@
 //       signed, stored with the coins they spend before they are broadcast (again at each
 //       start), deleted once the node has them in a block or refused them.
 //
+// Version 14 (no new table): time_bounds is recomputed per block from the stored events.
+//   Writers before it gave every block a commit wrote to that commit's largest created_at,
+//   so a search read all of a large commit's matches (20,000 in datt_search_fill's files)
+//   before it could stop; the writer now bounds each block by its own events.
+//
 // Every feed index ends in (created_at DESC, id) (events_by_pubkey then has the kind after
 // them) so that a filter on one value of authors, kinds, authors+kinds or one tag reads
 // rows already in the order NIP-01 wants (newest first, ties by lowest id) and stops at the

@@ -8,6 +8,7 @@
 #include <ctime>
 #include <filesystem>
 #include <limits>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -721,7 +722,7 @@ class SqliteStore final : public Store {
         std::lock_guard lock(write_mutex_);
         if (commands.empty()) return Commit{version_, {}};
         if (auto begun = run(s_.begin, "BEGIN"); !begun) return begun.error();
-        inserted_ = {};
+        inserted_.clear();
         Commit commit{version_ + 1, {}};
         commit.outcomes.reserve(commands.size());
         for (const WriteCommand& command : commands) {
@@ -1203,7 +1204,9 @@ class SqliteStore final : public Store {
         ins.bind_text_static(6, json);
         if (auto done = run(ins, "event insert"); !done) return done;
         const int64_t seq = sqlite3_last_insert_rowid(db_.get());
-        inserted_.add(seq, event.created_at());
+        int64_t& block_max = inserted_.try_emplace(seq >> sqlite::kTimeBlockBits,
+                                                   event.created_at()).first->second;
+        block_max = std::max(block_max, event.created_at());
 
         for (const event::Tag& tag : event.tags()) {
             if (!indexed(tag)) continue;
@@ -1223,21 +1226,23 @@ class SqliteStore final : public Store {
         return Ok{};
     }
 
-    // Keeps time_bounds (sqlite_schema.h) true for the events this batch inserted: every
-    // block they went into gets a row, and that row and every row above it (a seq below
-    // the highest can be reused after a delete) at least their largest created_at.
+    // Keeps time_bounds (sqlite_schema.h) true for the events this batch inserted, and as
+    // tight as each block's own events allow: every block they went into gets a row of at
+    // least its prefix maximum, and every row above it (a seq below the highest can be
+    // reused after a delete) is raised to that too. Not the batch's maximum for all of its
+    // blocks: a search stops at the first block bounded below its results.
     Status write_time_bounds() {
-        if (!inserted_.any) return Ok{};
-        const int64_t low = inserted_.min_seq >> sqlite::kTimeBlockBits;
-        const int64_t high = inserted_.max_seq >> sqlite::kTimeBlockBits;
-        for (int64_t block = low; block <= high; ++block) {
+        int64_t prefix_max = std::numeric_limits<int64_t>::min();
+        for (const auto& [block, block_max] : inserted_) {
+            prefix_max = std::max(prefix_max, block_max);
             s_.add_time_bound.bind_int(1, block);
-            s_.add_time_bound.bind_int(2, inserted_.max_created_at);
+            s_.add_time_bound.bind_int(2, prefix_max);
             if (auto done = run(s_.add_time_bound, "time bound insert"); !done) return done;
+            s_.raise_time_bounds.bind_int(1, prefix_max);
+            s_.raise_time_bounds.bind_int(2, block + 1);
+            if (auto done = run(s_.raise_time_bounds, "time bound update"); !done) return done;
         }
-        s_.raise_time_bounds.bind_int(1, inserted_.max_created_at);
-        s_.raise_time_bounds.bind_int(2, low);
-        return run(s_.raise_time_bounds, "time bound update");
+        return Ok{};
     }
 
     // The tags that get a row in `tags`: a one-letter name and a value.
@@ -1372,17 +1377,9 @@ class SqliteStore final : public Store {
     crypto::XOnlyPubKey proof_public_key_ = crypto::xonly_pubkey(proof_key_);
     std::mutex write_mutex_;
     uint64_t version_;  // of the last commit; guarded by write_mutex_
-    // The seqs and created_at of the events the open batch inserted (write_time_bounds).
-    struct Inserted {
-        bool any = false;
-        int64_t min_seq = 0, max_seq = 0, max_created_at = 0;
-        void add(int64_t seq, int64_t created_at) {
-            min_seq = any ? std::min(min_seq, seq) : seq;
-            max_seq = any ? std::max(max_seq, seq) : seq;
-            max_created_at = any ? std::max(max_created_at, created_at) : created_at;
-            any = true;
-        }
-    } inserted_;
+    // The largest created_at per time_bounds block among the events the open batch
+    // inserted (write_time_bounds): a batch usually spans one or two blocks.
+    std::map<int64_t, int64_t> inserted_;
     const SqliteOptions options_;
     // The WAL as the writer left it (guarded by write_mutex_): frames in the log, and how
     // many of them no checkpoint has copied into the database yet.

@@ -1,8 +1,9 @@
 // datt-relay over plain HTTP on the WebSocket port: the NIP-11 document, Prometheus
 // /metrics whose counters follow activity, and the web app's static files with the right
-// content types, refusing any path that leaves the web root.
+// content types, refusing any path that leaves the web root. Also what an operator sees of
+// the process: its writer and worker threads by name.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -197,6 +198,13 @@ test('/metrics: Prometheus text with the documented metrics, and counters move w
   for (let i = 1; i < buckets.length; i += 1) assert.ok(buckets[i][1] >= buckets[i - 1][1], 'buckets are cumulative');
   assert.equal(now.values.get('datt_query_duration_seconds_bucket{le="+Inf"}'), now.values.get('datt_query_duration_seconds_count'));
   assert.ok(now.values.has('datt_query_duration_seconds_sum'));
+});
+
+test('the writer and the two workers are named threads (top -H, perf, bench/relay_compare.mjs)', { timeout: 10000 }, () => {
+  const names = readdirSync(`/proc/${relay.pid}/task`)
+    .map((tid) => readFileSync(`/proc/${relay.pid}/task/${tid}/comm`, 'utf8').trim());
+  assert.equal(names.filter((name) => name === 'datt-writer').length, 1, names.join(', '));
+  assert.equal(names.filter((name) => name === 'datt-worker').length, 2, names.join(', '));
 });
 
 test('static files are served byte for byte with the right content types', { timeout: 10000 }, async () => {

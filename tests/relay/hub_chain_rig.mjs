@@ -15,6 +15,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 
 import { startBcoinNode } from '../support/bcoin_node.mjs';
+import { mineBlockWith } from '../support/miner.mjs';
 import { loadWasmDatt, repoRoot } from '../support/vectors.mjs';
 import { bridgeArgs, btc, freePort, mineTo, statusUntil, walletKey } from './bitcoin_support.mjs';
 import { CollectingClient, hex, openParams, useDatt } from './hub_clients.mjs';
@@ -27,6 +28,7 @@ export const NETWORK = 'bcoin-regtest';
 const SEGWIT_HEIGHT = 432;
 export const FEERATE = 2500n; // openParams' feerate_per_kw: the hub's sweeps use the channel's
 export const HTLC_COMMITMENT_FEE = (FEERATE * (724n + 172n)) / 1000n; // with one HTLC output
+export const RELAY_FEES = { base_msat: 1000, proportional_millionths: 1000 }; // the relay's defaults
 export const sleep = (ms) => new Promise((resolve) => { setTimeout(resolve, ms); });
 const harnessPath = path.resolve(repoRoot, process.env.DATT_ONCHAIN_HARNESS || 'build/native/tests/core/onchain_harness');
 
@@ -45,11 +47,16 @@ export function spend(coin, outputs) {
 export const decode = (rawHex) => datt.bitcoin.decodeTransaction(Buffer.from(rawHex, 'hex'), NETWORK);
 
 export class Client extends CollectingClient {
-  // Keeps the first state whose own commitment holds an HTLC (for a revoked commitment).
+  // Keeps the first state whose own commitment holds n HTLCs, for each n (for a revoked
+  // commitment): htlcStates[n]; htlcState is the first with one.
   take(step) {
     super.take(step);
-    if (!this.htlcState && this.state && this.info().htlcs === 1) this.htlcState = this.state;
+    this.htlcStates ??= [];
+    const n = this.state ? this.info().htlcs : 0;
+    if (n > 0 && !this.htlcStates[n]) this.htlcStates[n] = this.state;
   }
+
+  get htlcState() { return this.htlcStates?.[1]; }
 }
 
 export async function until(clients, done, what, timeoutMs = 30000) {
@@ -145,20 +152,20 @@ export class ChainRig {
   // by the sqlite3 shell) signed into the hub's latest commitment by the harness: what a hub
   // closing alone, or cheating with an older row, would broadcast.
   async hubCommitment(c) {
-    const db = path.join(this.dir, 'db.sqlite3');
-    const row = execFileSync('sqlite3', ['-readonly', db,
-      `SELECT lower(hex(seed)) || ' ' || lower(hex(state)) FROM hub_channels WHERE channel_id = x'${c.info().channel_id}'`],
-    { encoding: 'utf8' }).trim();
+    const row = this.sql(`SELECT lower(hex(seed)) || ' ' || lower(hex(state)) FROM hub_channels WHERE channel_id = x'${c.info().channel_id}'`);
     const [seed, state] = row.split(' ');
     assert.ok(seed && state, `the hub's row of ${c.name}`);
     return this.ask({ cmd: 'commitment', state, seed });
   }
 
-  // How many forwards the hub's SQLite holds (hub_forwards), read by the sqlite3 shell.
-  storedForwards() {
+  // How many forwards the hub's SQLite holds (hub_forwards).
+  storedForwards() { return Number(this.sql('SELECT count(*) FROM hub_forwards')); }
+
+  // One statement on the relay's SQLite file by the sqlite3 shell, its output trimmed:
+  // read-only unless `write` (the relay stopped).
+  sql(statement, { write = false } = {}) {
     const db = path.join(this.dir, 'db.sqlite3');
-    return Number(execFileSync('sqlite3', ['-readonly', db, 'SELECT count(*) FROM hub_forwards'],
-      { encoding: 'utf8' }).trim());
+    return execFileSync('sqlite3', [...(write ? [] : ['-readonly']), db, statement], { encoding: 'utf8' }).trim();
   }
 
   async restart({ hard }) {
@@ -170,6 +177,16 @@ export class ChainRig {
   height() { return this.node.rpc('getblockcount', []); }
   async mine(n) { return mineTo(this.node, (await this.height()) + n, burn); }
   mineTo(h) { return mineTo(this.node, h, burn); }
+  // Blocks up to height `h` holding none of the mempool's transactions (a miner that ignores
+  // them: tests/support/miner.mjs), the last one holding exactly `transactions` (raw hex).
+  async mineIgnoringMempoolTo(h, transactions = []) {
+    const rpc = (method, params) => this.node.rpc(method, params);
+    const payoutScript = Buffer.from(key(MNEMONIC, 1, 99).scriptHex, 'hex');
+    for (let at = await this.height() + 1; at <= h; at += 1) {
+      const txs = at === h ? transactions.map((t) => Buffer.from(t, 'hex')) : [];
+      await mineBlockWith({ datt, rpc, transactions: txs, payoutScript });
+    }
+  }
 
   async broadcast(rawHex) {
     const sent = await btc(this.conn, { method: 'broadcast', tx: rawHex }, 60000);
@@ -235,6 +252,45 @@ export class ChainRig {
     await until([c], () => c.info().can_update, `${name}: channel_ready`, 60000);
     c.fundingTxid = tx.txid;
     return c;
+  }
+
+  // A pays `amountMsat` to B through the hub with B's expiry `expiry` (A's: expiry + 40);
+  // resolves once B's channel and A's hold the HTLC on both sides, with what A sent.
+  async pay(a, b, amountMsat, paymentHash, expiry) {
+    const toSend = datt.channel.amountWithFee(RELAY_FEES, amountMsat);
+    a.take(datt.channel.addHtlc(a.state, a.seed, {
+      amount_msat: toSend, payment_hash: paymentHash, cltv_expiry: expiry + 40, block_height: 0,
+      hop: { final: false, channel_id: b.info().channel_id, amount_msat: amountMsat, cltv_expiry: expiry },
+    }));
+    const quiet = () => !a.info().has_changes_to_sign && !b.info().has_changes_to_sign;
+    await until([a, b], () => b.events.some((e) => e.type === 'htlc_received') && b.info().htlcs === 1 &&
+      a.info().htlcs === 1 && quiet(), 'the HTLC offered to B');
+    await sleep(1000);
+    for (const c of [a, b]) while (c.step());
+    assert.equal(b.info().htlcs, 1);
+    return BigInt(toSend);
+  }
+
+  // A's HTLC stands through 5 confirmations of the block `minedAt` (the hub's timeout of it,
+  // its justice tx, or a commitment without its output) and is failed back at the 6th,
+  // once: A holds `wholeMsat` again.
+  async failedBackAtSixth(a, minedAt, wholeMsat) {
+    const failBacks = 'datt_hub_onchain_fail_backs_total';
+    const before = await this.metric(failBacks);
+    await this.mineTo(minedAt + 4);
+    await sleep(2000);
+    for (let i = 0; i < 3; i += 1) while (a.step());
+    assert.equal(a.events.some((e) => e.type === 'htlc_failed'), false, 'not failed back before 6 confirmations');
+    assert.equal(a.info().htlcs, 1);
+    assert.equal(await this.metric(failBacks), before);
+    await this.mine(1);
+    await until([a], () => a.events.some((e) => e.type === 'htlc_failed') && a.info().htlcs === 0 &&
+      !a.info().has_changes_to_sign, 'A\'s HTLC failed back', 60000);
+    await sleep(1000);
+    while (a.step());
+    assert.match(a.events.find((e) => e.type === 'htlc_failed').reason, /^hub_payee_failed: /);
+    assert.equal(BigInt(a.info().to_local_msat), wholeMsat);
+    assert.equal(await this.metric(failBacks), before + 1);
   }
 
   // Reconnects a client after a relay restart (or after being away): attach, reestablish.

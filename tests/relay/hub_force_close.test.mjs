@@ -27,51 +27,11 @@ import { ChainRig, FEERATE, HTLC_COMMITMENT_FEE, datt, sleep, until } from './hu
 
 const HTLC_TIMEOUT_WEIGHT = 663n; // BOLT-3, without anchors
 const HTLC_SUCCESS_WEIGHT = 703n;
-const FEES = { base_msat: 1000, proportional_millionths: 1000 }; // the relay's defaults
-const quietPair = (a, b) => !a.info().has_changes_to_sign && !b.info().has_changes_to_sign;
 
 describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)', { timeout: 900000 }, () => {
   const rig = new ChainRig('datt-hub-force-', { coins: 6 });
   before(() => rig.start());
   after(() => rig.stop());
-
-  // A pays `amountMsat` to B through the hub with B's expiry `expiry` (A's: expiry + 40);
-  // resolves once B's channel and A's hold the HTLC on both sides.
-  async function pay(a, b, amountMsat, paymentHash, expiry) {
-    const toSend = datt.channel.amountWithFee(FEES, amountMsat);
-    a.take(datt.channel.addHtlc(a.state, a.seed, {
-      amount_msat: toSend, payment_hash: paymentHash, cltv_expiry: expiry + 40, block_height: 0,
-      hop: { final: false, channel_id: b.info().channel_id, amount_msat: amountMsat, cltv_expiry: expiry },
-    }));
-    await until([a, b], () => b.events.some((e) => e.type === 'htlc_received') && b.info().htlcs === 1 &&
-      a.info().htlcs === 1 && quietPair(a, b), 'the HTLC offered to B');
-    await sleep(1000);
-    for (const c of [a, b]) while (c.step());
-    assert.equal(b.info().htlcs, 1);
-    return BigInt(toSend);
-  }
-
-  // A's HTLC stands through 5 confirmations of the block `minedAt` (the hub's timeout of it,
-  // or a commitment without its output) and is failed back at the 6th, once: A holds
-  // `wholeMsat` again.
-  async function failedBackAtSixth(a, minedAt, wholeMsat) {
-    const failBacks = 'datt_hub_onchain_fail_backs_total';
-    const before = await rig.metric(failBacks);
-    await rig.mineTo(minedAt + 4);
-    await sleep(2000);
-    for (let i = 0; i < 3; i += 1) while (a.step());
-    assert.equal(a.events.some((e) => e.type === 'htlc_failed'), false, 'not failed back before 6 confirmations');
-    assert.equal(a.info().htlcs, 1);
-    assert.equal(await rig.metric(failBacks), before);
-    await rig.mine(1);
-    await until([a], () => a.events.some((e) => e.type === 'htlc_failed') && a.info().htlcs === 0 &&
-      !a.info().has_changes_to_sign, 'A\'s HTLC failed back', 60000);
-    await sleep(1000);
-    while (a.step());
-    assert.match(a.events.find((e) => e.type === 'htlc_failed').reason, /^hub_payee_failed: /);
-    assert.equal(BigInt(a.info().to_local_msat), wholeMsat);
-    assert.equal(await rig.metric(failBacks), before + 1);
-  }
 
   // The one transaction spending `txid`'s output `vout` (mempool, or the last `blocks` blocks).
   async function spenderOf(txid, vout, what, blocks = 0) {
@@ -96,7 +56,7 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     const HTLC_MSAT = 40000000n;
     const expiry = (await rig.height()) + 25; // above the hub's hold margin (20 blocks)
     const paymentHash = hex(createHash('sha256').update(randomBytes(32)).digest());
-    const sent = await pay(a, b, HTLC_MSAT, paymentHash, expiry);
+    const sent = await rig.pay(a, b, HTLC_MSAT, paymentHash, expiry);
     assert.equal(BigInt(a.info().to_local_msat), A_FUNDING * 1000n - sent);
 
     // B stays attached and answers nothing from here on (its frames are never read).
@@ -143,7 +103,7 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     assert.equal(await rig.node.rpc('gettxout', [commitment.txid, htlcIndex, true]), null, 'the HTLC output is spent');
     assert.deepEqual((await rig.spendsOf(commitment.txid, 1)).map((t) => t.txid), [timeout.txid]);
 
-    await failedBackAtSixth(a, minedAt, A_FUNDING * 1000n);
+    await rig.failedBackAtSixth(a, minedAt, A_FUNDING * 1000n);
     assert.equal(BigInt(a.info().to_remote_msat), 0n);
     // B, attached and silent, was told of the close before the kill or sees it now.
     await rig.reattach(b);
@@ -160,7 +120,7 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     const expiry = (await rig.height()) + 25;
     const preimage = randomBytes(32);
     const paymentHash = hex(createHash('sha256').update(preimage).digest());
-    const sent = await pay(a, b, HTLC_MSAT, paymentHash, expiry);
+    const sent = await rig.pay(a, b, HTLC_MSAT, paymentHash, expiry);
 
     // A goes away; then B fulfils: the hub holds the preimage, A's HTLC waits for A.
     a.ws.terminate();
@@ -227,7 +187,7 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     const HTLC_MSAT = 1500000n; // 1,500 sat: under 546 + the HTLC-timeout's fee, trimmed
     const expiry = (await rig.height()) + 25;
     const paymentHash = hex(createHash('sha256').update(randomBytes(32)).digest());
-    const sent = await pay(a, b, HTLC_MSAT, paymentHash, expiry);
+    const sent = await rig.pay(a, b, HTLC_MSAT, paymentHash, expiry);
     const closes = 'datt_hub_force_closes_total{reason="offered_expired"}';
     const spends = 'datt_hub_onchain_spends_total{kind="local_commitment"}';
     const [closesBefore, spendsBefore] = [await rig.metric(closes), await rig.metric(spends)];
@@ -245,6 +205,6 @@ describe('the hub closes on chain by itself at an HTLC deadline (bcoin regtest)'
     await rig.metricUntil(spends, spendsBefore + 1, 'the chain watch saw it');
 
     assert.equal(BigInt(a.info().to_local_msat), A_MSAT - sent);
-    await failedBackAtSixth(a, minedAt, A_MSAT);
+    await rig.failedBackAtSixth(a, minedAt, A_MSAT);
   });
 });

@@ -18,6 +18,19 @@
 //       (relay/hub/revoked_htlc_txs.h): a justice tx of to_local alone and the timeout's
 //       output taken with the revocation key, mined with the to_remote sweep: the whole
 //       channel less the commitment's and the timeout's fees and the hub's three.
+//   (g) The hub forwards A's payment to B; B's next change revokes its commitment holding
+//       that HTLC, and B broadcasts it: the hub's justice tx takes B's balance and the HTLC
+//       output, and once it has 6 confirmations (not 5) A's HTLC fails back, over 40 blocks
+//       before its expiry (the early fail-back rule, relay/hub/onchain_fail_back.h).
+//   (h) Like (f), with the relay up and a second HTLC in A's old commitment (a payment to
+//       B through the hub, held by B): it is mined and the hub's justice tx waits in the
+//       mempool through 110 blocks that hold none of it (a miner ignoring it,
+//       tests/support/miner.mjs), the last holding A's HTLC-timeout of the first HTLC: the
+//       rebuilt justice tx takes to_local and the other HTLC output (the hub kept its revoked
+//       lists past 100 blocks while its justice tx waited; it took to_local alone before).
+//       Halfway, the relay restarts on a record rewritten as version 2 (without the
+//       commitment's bytes, as a relay of before them stored it): the restarted hub's rescan
+//       from the spend's block gives them back (the row is the version 3 record again).
 //   (b)+(c) The hub offers B an HTLC (A pays B through the hub, B holds it); B closes alone
 //       with its commitment holding it. The hub sees the spend and stores its resolution; the
 //       relay is killed (SIGKILL) before the HTLC's expiry, restarted on the same database;
@@ -39,19 +52,21 @@ import {
 import { connect } from './support.mjs';
 
 describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 900000 }, () => {
-  const rig = new ChainRig('datt-hub-onchain-', { coins: 6 });
+  const rig = new ChainRig('datt-hub-onchain-', { coins: 10 });
   before(() => rig.start());
   after(() => rig.stop());
 
   // An HTLC to a channel the hub does not have: added, committed, failed back. The
-  // commitments holding it (both sides') are revoked on the way; the balances end where they were.
+  // commitments holding it (both sides') are revoked on the way, as are those before it; the
+  // balances end where they were.
   async function htlcFailedBack(c, sats, expiresIn = 100) {
     const tip = await rig.height();
+    const held = c.info().htlcs;
     c.take(datt.channel.addHtlc(c.state, c.seed, {
       amount_msat: sats * 1000n, payment_hash: hex(randomBytes(32)), cltv_expiry: tip + expiresIn, block_height: 0,
       hop: { final: false, channel_id: hex(randomBytes(32)), amount_msat: 4000000n, cltv_expiry: tip + expiresIn / 2 },
     }));
-    await until([c], () => c.events.some((e) => e.type === 'htlc_failed') && c.info().htlcs === 0 &&
+    await until([c], () => c.events.some((e) => e.type === 'htlc_failed') && c.info().htlcs === held &&
       !c.info().has_changes_to_sign, 'the HTLC failed back');
     await sleep(500);
     while (c.step());
@@ -175,18 +190,7 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     const tip = await rig.height();
     const HTLC_MSAT = 40000000n; // 40,000 sat to B, B never releases the preimage
     const expiry = tip + 25; // above the hub's hold margin (20 blocks)
-    const fees = { base_msat: 1000, proportional_millionths: 1000 }; // the relay's defaults
-    const toSend = datt.channel.amountWithFee(fees, HTLC_MSAT);
-    a.take(datt.channel.addHtlc(a.state, a.seed, {
-      amount_msat: toSend, payment_hash: hex(createHash('sha256').update(randomBytes(32)).digest()),
-      cltv_expiry: expiry + 40, block_height: 0,
-      hop: { final: false, channel_id: b.info().channel_id, amount_msat: HTLC_MSAT, cltv_expiry: expiry },
-    }));
-    await until([a, b], () => b.events.some((e) => e.type === 'htlc_received') && b.info().htlcs === 1 &&
-      !b.info().has_changes_to_sign && !a.info().has_changes_to_sign, 'the HTLC offered to B');
-    await sleep(1000);
-    for (const c of [a, b]) while (c.step());
-    assert.equal(b.info().htlcs, 1);
+    await rig.pay(a, b, HTLC_MSAT, hex(createHash('sha256').update(randomBytes(32)).digest()), expiry);
 
     // B closes alone with its commitment holding the HTLC.
     const commitment = await rig.ask({ cmd: 'commitment', state: hex(b.state), seed: hex(b.seed) });
@@ -276,62 +280,178 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     assert.equal(BigInt(resolved.to_broadcast[0].sats), clientSats - fee);
   });
 
-  it('(f) A\'s HTLC-timeout of its revoked commitment mined before the justice tx: the hub takes the rest and its output', async () => {
+  it('(g) B, paid through the hub, broadcasts a revoked commitment holding the HTLC: punished, A failed back early', async () => {
+    const A_FUNDING = 300000n;
+    const B_FUNDING = 300000n;
+    const B_PUSH_MSAT = 200000000n; // the hub's balance in B's channel: 200,000 sat
+    const a = await rig.fundedChannel('G-A', Number(A_FUNDING), 0n, rig.coins[6]);
+    const b = await rig.fundedChannel('G-B', Number(B_FUNDING), B_PUSH_MSAT, rig.coins[7]);
+    const HTLC_MSAT = 40000000n; // 40,000 sat to B, B never releases the preimage
+    const expiry = (await rig.height()) + 60;
+    await rig.pay(a, b, HTLC_MSAT, hex(createHash('sha256').update(randomBytes(32)).digest()), expiry);
+    // B's commitment holding the HTLC, revoked by B's next change (an HTLC of its own, failed back).
+    const holding = b.state;
+    await htlcFailedBack(b, 5000n);
+    const revoked = await rig.ask({ cmd: 'commitment', state: hex(holding), seed: hex(b.seed) });
+    const current = await rig.ask({ cmd: 'commitment', state: hex(b.state), seed: hex(b.seed) });
+    assert.ok(current.number > revoked.number, 'B\'s commitment moved on');
+    const htlcSats = HTLC_MSAT / 1000n;
+    const bToLocal = B_FUNDING - B_PUSH_MSAT / 1000n - HTLC_COMMITMENT_FEE; // B funded: B pays the fee
+    const hubBalance = B_PUSH_MSAT / 1000n - htlcSats;
+    const byValue = (v) => revoked.outputs.findIndex((o) => BigInt(o.value) === v);
+    const [toLocalIndex, toRemoteIndex, htlcIndex] = [byValue(bToLocal), byValue(hubBalance), byValue(htlcSats)];
+    assert.equal(revoked.outputs.length, 3);
+    assert.ok(toLocalIndex >= 0 && toRemoteIndex >= 0 && htlcIndex >= 0, JSON.stringify(revoked.outputs));
+
+    // B broadcasts it: the hub's justice tx takes B's to_local and the HTLC output, its sweep
+    // its own balance, both to the hub's script: the whole channel less three fees.
+    assert.equal(await rig.node.rpc('sendrawtransaction', [revoked.hex]), revoked.txid);
+    await rig.mine(1);
+    const hubTxs = await rig.waitForSpends(revoked.txid, 2, 'the justice transaction and the to_remote sweep');
+    const justice = hubTxs.find((t) => t.vin.some((i) => i.vout === toLocalIndex));
+    const sweep = hubTxs.find((t) => t.vin.some((i) => i.vout === toRemoteIndex));
+    assert.ok(justice && sweep && justice !== sweep, JSON.stringify(hubTxs.map((t) => t.vin)));
+    assert.deepEqual(justice.vin.map((i) => i.vout).sort(), [toLocalIndex, htlcIndex].sort(), 'justice takes to_local and the HTLC');
+    assert.equal(sweep.vout[0].scriptPubKey.hex, justice.vout[0].scriptPubKey.hex);
+    const justiceFee = assertSweepFee(justice, bToLocal + htlcSats, 2);
+    const sweepFee = assertSweepFee(sweep, hubBalance, 1);
+    assert.equal(justice.vout[0].valueSats + sweep.vout[0].valueSats, B_FUNDING - HTLC_COMMITMENT_FEE - justiceFee - sweepFee);
+    await rig.mine(1);
+    const minedAt = await rig.height();
+    assert.deepEqual((await rig.spendsOf(revoked.txid, 1)).map((t) => t.txid).sort(), [justice.txid, sweep.txid].sort());
+    const mempool = await rig.node.rpc('getrawmempool', []);
+    assert.ok(!mempool.includes(justice.txid) && !mempool.includes(sweep.txid), 'both mined');
+
+    // A's HTLC fails back at the justice tx's 6th confirmation, long before its expiry.
+    await rig.failedBackAtSixth(a, minedAt, A_FUNDING * 1000n);
+    assert.ok(await rig.height() + 40 < expiry, 'early: not at the HTLC\'s expiry');
+  });
+
+  // A channel of `name`'s whose revoked commitment holds an HTLC A offered, expiring
+  // `expiresIn` blocks from now, and A's own HTLC-timeout of it: what A cheats with. With
+  // `payee` (a coin), A first pays 20,000 sat to a channel of it through the hub, which holds
+  // it: that HTLC (20,021 sat with the hub's fee, expiring 40 blocks later) is in the
+  // commitment too.
+  async function revokedWithTimeout(name, coin, expiresIn, payee = null) {
     const FUNDING = 500000n;
     const PUSH_MSAT = 100000000n;
-    const a = await rig.fundedChannel('F', Number(FUNDING), PUSH_MSAT, rig.coins[3]);
+    const a = await rig.fundedChannel(name, Number(FUNDING), PUSH_MSAT, coin);
     const HTLC_SATS = 30000n;
-    const EXPIRES_IN = 20;
-    const expiry = (await rig.height()) + EXPIRES_IN;
-    await htlcFailedBack(a, HTLC_SATS, EXPIRES_IN);
-    const revoked = await rig.ask({ cmd: 'commitment', state: hex(a.htlcState), seed: hex(a.seed) });
-    assert.equal(revoked.htlc_timeouts.length, 1, 'A offered one HTLC');
-    const timeout = revoked.htlc_timeouts[0];
-    const toLocal = FUNDING - PUSH_MSAT / 1000n - HTLC_SATS - HTLC_COMMITMENT_FEE;
+    let other = 0n;
+    if (payee) {
+      const b = await rig.fundedChannel(`${name}-B`, 300000, 200000000n, payee);
+      const paymentHash = hex(createHash('sha256').update(randomBytes(32)).digest());
+      other = (await rig.pay(a, b, 20000000n, paymentHash, (await rig.height()) + expiresIn + 40)) / 1000n;
+      assert.equal(other, 20021n);
+    }
+    const expiry = (await rig.height()) + expiresIn;
+    const count = payee ? 2 : 1;
+    await htlcFailedBack(a, HTLC_SATS, expiresIn);
+    const revoked = await rig.ask({ cmd: 'commitment', state: hex(a.htlcStates[count]), seed: hex(a.seed) });
+    assert.equal(revoked.htlc_timeouts.length, count, 'the HTLCs A offered');
+    const timeout = revoked.htlc_timeouts.find((t) => BigInt(revoked.outputs[t.spends].value) === HTLC_SATS);
+    const commitmentFee = (FEERATE * (724n + 172n * BigInt(count))) / 1000n;
+    const toLocal = FUNDING - PUSH_MSAT / 1000n - HTLC_SATS - other - commitmentFee;
     const toRemote = PUSH_MSAT / 1000n;
-    const toLocalIndex = revoked.outputs.findIndex((o) => BigInt(o.value) === toLocal);
-    const toRemoteIndex = revoked.outputs.findIndex((o) => BigInt(o.value) === toRemote);
-    assert.equal(BigInt(revoked.outputs[timeout.spends].value), HTLC_SATS);
     const TIMEOUT_FEE = (FEERATE * 663n) / 1000n; // BOLT-3's HTLC-timeout weight
     assert.equal(BigInt(timeout.outputs[0].value), HTLC_SATS - TIMEOUT_FEE);
+    const index = (v) => revoked.outputs.findIndex((o) => BigInt(o.value) === v);
+    return {
+      channelId: a.info().channel_id, revoked, timeout, expiry, toLocal, toRemote, timeoutSats: HTLC_SATS - TIMEOUT_FEE,
+      // What the whole channel leaves once the commitment's and A's timeout's fees are paid.
+      left: FUNDING - commitmentFee - TIMEOUT_FEE,
+      toLocalIndex: index(toLocal),
+      toRemoteIndex: index(toRemote),
+      // The justice tx takes these once the timeout took its output: to_local, the other HTLC.
+      rest: other ? [[index(toLocal), toLocal], [index(other), other]] : [[index(toLocal), toLocal]],
+    };
+  }
 
-    // The relay goes down; A broadcasts its old commitment and, at the HTLC's expiry, its own
-    // HTLC-timeout of it, both mined before the hub can send anything.
-    await rig.mineTo(expiry);
-    await rig.relay.stop();
-    assert.equal(await rig.node.rpc('sendrawtransaction', [revoked.hex]), revoked.txid);
-    assert.equal(await rig.node.rpc('sendrawtransaction', [timeout.hex]), timeout.txid);
-    await rig.mine(1);
-    await rig.startRelay();
-
-    // Its first justice tx (to_local and the HTLC output) is refused; rebuilt without the
-    // HTLC output, with the to_remote sweep, and the timeout's output taken with the
-    // revocation key, at once (A would wait the hub's to_self_delay for it).
+  // Once A's HTLC-timeout of its revoked commitment `cheat` is mined before the hub's first
+  // justice tx (to_local and the HTLC output, which it made void): the hub rebuilds it
+  // without the HTLC output, sends its to_remote sweep, and takes the timeout's output with
+  // the revocation key at once (A would wait the hub's to_self_delay for it); all mined.
+  async function hubTakesTheRest(cheat) {
+    const { revoked, timeout, toLocalIndex, toRemoteIndex } = cheat;
     const taken = await rig.waitForSpends(revoked.txid, 3, 'the timeout, the justice tx and the to_remote sweep', 60000, 1);
     const justice = taken.find((t) => t.vin.some((i) => i.vout === toLocalIndex));
     const sweep = taken.find((t) => t.vin.some((i) => i.vout === toRemoteIndex));
     assert.ok(justice && sweep && justice !== sweep, JSON.stringify(taken.map((t) => t.vin)));
-    assert.deepEqual(justice.vin.map((i) => i.vout), [toLocalIndex], 'the justice tx takes to_local alone');
+    assert.deepEqual(justice.vin.map((i) => i.vout).sort(), cheat.rest.map(([i]) => i).sort(), 'the justice tx takes the rest');
     const [htlcSweep] = await rig.waitForSpends(timeout.txid, 1, 'the sweep of the HTLC-timeout\'s output');
     assert.deepEqual(htlcSweep.vin.map((i) => [i.txid, i.vout]), [[timeout.txid, 0]]);
     const hubScript = justice.vout[0].scriptPubKey.hex;
     for (const t of [justice, sweep, htlcSweep]) assert.deepEqual(t.vout.map((o) => o.scriptPubKey.hex), [hubScript]);
     assert.notEqual(hubScript, openParams(1, 0n).shutdown_script);
-    const justiceFee = assertSweepFee(justice, toLocal, 1);
-    const sweepFee = assertSweepFee(sweep, toRemote, 1);
-    const htlcSweepFee = assertSweepFee(htlcSweep, HTLC_SATS - TIMEOUT_FEE, 1);
+    const justiceFee = assertSweepFee(justice, cheat.rest.reduce((sum, [, v]) => sum + v, 0n), cheat.rest.length);
+    const sweepFee = assertSweepFee(sweep, cheat.toRemote, 1);
+    const htlcSweepFee = assertSweepFee(htlcSweep, cheat.timeoutSats, 1);
     // The whole channel, less the commitment's and A's timeout's fees and the hub's three, is the hub's.
     const hubGot = justice.vout[0].valueSats + sweep.vout[0].valueSats + htlcSweep.vout[0].valueSats;
-    assert.equal(hubGot, FUNDING - HTLC_COMMITMENT_FEE - TIMEOUT_FEE - justiceFee - sweepFee - htlcSweepFee);
+    assert.equal(hubGot, cheat.left - justiceFee - sweepFee - htlcSweepFee);
 
     await rig.mine(1);
     await sleep(1500);
-    for (const [txid, vout] of [[revoked.txid, toLocalIndex], [revoked.txid, toRemoteIndex], [timeout.txid, 0]]) {
+    for (const [txid, vout] of [...cheat.rest.map(([i]) => [revoked.txid, i]), [revoked.txid, toRemoteIndex], [timeout.txid, 0]]) {
       assert.equal(await rig.node.rpc('gettxout', [txid, vout, true]), null, `${txid}:${vout} is spent`);
     }
     const mined = (await rig.spendsOf(timeout.txid, 1)).concat(await rig.spendsOf(revoked.txid, 1)).map((t) => t.txid);
     for (const t of [justice, sweep, htlcSweep]) assert.ok(mined.includes(t.txid), `${t.txid} mined`);
     const m = await metrics(rig.relay.port);
     assert.ok(metric(m, 'datt_hub_onchain_broadcasts_total{kind="revoked_htlc_sweep"}') >= 1);
+  }
+
+  it('(f) A\'s HTLC-timeout of its revoked commitment mined before the justice tx: the hub takes the rest and its output', async () => {
+    const cheat = await revokedWithTimeout('F', rig.coins[3], 20);
+    // The relay goes down; A broadcasts its old commitment and, at the HTLC's expiry, its own
+    // HTLC-timeout of it, both mined before the hub can send anything.
+    await rig.mineTo(cheat.expiry);
+    await rig.relay.stop();
+    assert.equal(await rig.node.rpc('sendrawtransaction', [cheat.revoked.hex]), cheat.revoked.txid);
+    assert.equal(await rig.node.rpc('sendrawtransaction', [cheat.timeout.hex]), cheat.timeout.txid);
+    await rig.mine(1);
+    await rig.startRelay();
+    await hubTakesTheRest(cheat);
+  });
+
+  // The hub's stored record of the channel as a relay of before the commitment's bytes were
+  // kept wrote it (version 2: relay/hub/onchain_record.h), the relay stopped; `cheat` from
+  // revokedWithTimeout. Returns the version 3 record it was (hex) and a reader of the row.
+  function storeAsVersion2(cheat) {
+    const where = `FROM hub_onchain WHERE channel_id = x'${cheat.channelId}'`;
+    const v3 = rig.sql(`SELECT lower(hex(record)) ${where}`);
+    // u8 spend tx present, u32 length, its bytes, u16 no cheater HTLC tx.
+    const tail = `01${(cheat.revoked.hex.length / 2).toString(16).padStart(8, '0')}${cheat.revoked.hex}0000`;
+    assert.ok(v3.startsWith('03') && v3.endsWith(tail), 'a version 3 record with the commitment\'s bytes');
+    rig.sql(`UPDATE hub_onchain SET record = x'02${v3.slice(2, v3.length - tail.length)}' WHERE channel_id = x'${cheat.channelId}'`,
+      { write: true });
+    return { v3, read: () => rig.sql(`SELECT lower(hex(record)) ${where}`) };
+  }
+
+  it('(h) A\'s HTLC-timeout mined 110 blocks after its revoked commitment, the justice tx waiting, the record of version 2: taken', async () => {
+    const cheat = await revokedWithTimeout('H', rig.coins[8], 110, rig.coins[9]);
+    // A's old commitment (two HTLCs) is mined; the hub's justice tx and sweep wait in the
+    // mempool through 110 blocks that hold none of them, the last holding A's HTLC-timeout of
+    // one: the rebuilt justice tx takes the other HTLC output only if the hub's revoked lists
+    // outlived the 100 blocks after the spend (relay/hub/revoked_htlc_txs.h).
+    assert.equal(await rig.node.rpc('sendrawtransaction', [cheat.revoked.hex]), cheat.revoked.txid);
+    await rig.mine(1);
+    const spentAt = await rig.height();
+    const first = await rig.waitForSpends(cheat.revoked.txid, 2, 'the first justice tx and the to_remote sweep');
+    assert.ok(first.some((t) => t.vin.length === 3), 'the first justice tx takes to_local and both HTLC outputs');
+    assert.equal(cheat.expiry + 1, spentAt + 110);
+    // Halfway, the relay restarts with its record as an older relay stored it, without the
+    // commitment's bytes: its rescan from the spend's block brings them back.
+    await rig.mineIgnoringMempoolTo(spentAt + 50);
+    await rig.relay.stop();
+    const stored = storeAsVersion2(cheat);
+    assert.ok(stored.read().startsWith('02'));
+    await rig.startRelay();
+    for (const deadline = Date.now() + 30000; stored.read() !== stored.v3;) {
+      assert.ok(Date.now() < deadline, `the record of version 3 again (relay log: ${rig.relay.stderr()})`);
+      await sleep(250);
+    }
+    await rig.mineIgnoringMempoolTo(cheat.expiry + 1, [cheat.timeout.hex]);
+    await hubTakesTheRest(cheat);
   });
 });

@@ -4,7 +4,8 @@
 // resolver gives that it did not hold, once; a second HTLC tx adds the next justice tx and
 // its own sweep, not the first sweep again; refusals leave the record unchanged. The same
 // record goes through the stored format (onchain_record.h) between the steps, as a restart
-// would read it. And the payer's side (onchain_fail_back.h): the HTLC the hub offered whose
+// would read it. When the revoked lists may go (forget_revoked): not while a justice tx
+// waits, however deep the spend, so an HTLC tx mined long after it is still taken. And the payer's side (onchain_fail_back.h): the HTLC the hub offered whose
 // output its justice tx took fails back once that justice tx is final.
 #include "hub/revoked_htlc_txs.h"
 
@@ -148,6 +149,41 @@ TEST_F(RevokedHtlcTxs, EachCheaterHtlcTxAddsTheRebuiltJusticeAndItsSweepOnce) {
     ASSERT_FALSE(not_htlc);
     EXPECT_EQ(not_htlc.error().code, "channel_not_an_htlc_tx");
     EXPECT_EQ(record, now);
+}
+
+// The revoked lists stay while a justice tx of ours waits, however deep the spend (601): an
+// HTLC tx of the cheater's mined 500 blocks later still rebuilds it with the other HTLC
+// output, which it would leave without them. They go 100 blocks
+// after the spend once every justice tx is mined or lost with nothing rebuilt.
+TEST_F(RevokedHtlcTxs, TheRevokedListsStayWhileAJusticeTxWaits) {
+    EXPECT_FALSE(forget_revoked(record, 699)) << "99 blocks deep";
+    EXPECT_FALSE(forget_revoked(record, 700)) << "100 blocks deep, the justice tx waiting";
+    EXPECT_FALSE(forget_revoked(record, 4'000'000'000u));
+
+    record.spend_tx = old->commitment_tx;
+    record.txs[0].progress = TxProgress::kLost;
+    EXPECT_TRUE(forget_revoked(record, 700)) << "lost, nothing rebuilt";
+    // What the lists are for: without them (forgotten) the rebuilt justice tx takes to_local
+    // alone and leaves the other HTLC output to the cheater; with them it takes both.
+    channel::ResolverInputs forgotten = inputs();
+    forgotten.revoked = {};
+    OnchainRecord without = record;
+    ASSERT_TRUE(take_cheater_htlc_tx(without, forgotten, cheats[0], 1'101));
+    EXPECT_EQ(without.txs[2].resolution.tx.inputs.size(), 1u);
+    auto added = take_cheater_htlc_tx(record, inputs(), cheats[0], 1'101);
+    ASSERT_TRUE(added) << added.error().code;
+    EXPECT_EQ(*added, 2u);
+    EXPECT_EQ(record.txs[2].resolution.tx.inputs.size(), 2u);
+    EXPECT_FALSE(forget_revoked(record, 1'101)) << "the rebuilt justice tx waits";
+    record.txs[2].progress = TxProgress::kConfirmed;
+    record.txs[2].confirmed_height = 1'102;
+    EXPECT_TRUE(forget_revoked(record, 1'102)) << "the sweep of the HTLC tx's output needs no list";
+
+    record.txs.clear();  // not a revoked commitment: no justice tx
+    EXPECT_FALSE(forget_revoked(record, 699));
+    EXPECT_TRUE(forget_revoked(record, 700));
+    record.spend_height.reset();  // not in a block yet
+    EXPECT_FALSE(forget_revoked(record, 4'000'000'000u));
 }
 
 // The payee's revoked commitment mined and our justice tx taking the HTLC we offered: the

@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <random>
 
 #include "proto/message.h"
@@ -34,6 +35,14 @@ int64_t unbounded_events(const std::string& path) {
                    "SELECT count(*) FROM events e WHERE coalesce((SELECT max_created_at FROM "
                    "time_bounds WHERE block <= e.seq >> 10 ORDER BY block DESC LIMIT 1), -1) < "
                    "(SELECT max(created_at) FROM events x WHERE x.seq <= e.seq)");
+}
+
+// Blocks whose bound is above the newest created_at stored below the block's end: bounds
+// looser than the stored events need, which make a search read further before it stops.
+int64_t loose_bounds(const std::string& path) {
+    return raw_int(path,
+                   "SELECT count(*) FROM time_bounds b WHERE max_created_at > (SELECT "
+                   "max(created_at) FROM events WHERE seq < (b.block + 1) << 10)");
 }
 
 // The search reads of a store against the reference (test::StoredSetTest::expected).
@@ -79,6 +88,26 @@ TEST_F(SearchOrderTest, StoredInTimeOrder) {
     write(events(2400));
     expect_all_shapes();
     EXPECT_EQ(unbounded_events(path_), 0);
+    // Batches of 300 straddle blocks: each block is still bounded by its own events.
+    EXPECT_EQ(loose_bounds(path_), 0);
+}
+
+TEST_F(SearchOrderTest, MigrationToSchemaFourteenTightensTheBounds) {
+    write(events(2400));
+    reader_.reset();
+    store_.reset();
+    // What writers before schema 14 left after one commit of every event: each block
+    // bounded by the commit's newest.
+    raw_exec(path_, "UPDATE time_bounds SET max_created_at = (SELECT max(created_at) FROM "
+                    "events); PRAGMA user_version = 13");
+    ASSERT_GT(loose_bounds(path_), 0);
+    reopen();
+    // The migration's pages are in the file, not left in the log for readers to look up.
+    EXPECT_EQ(std::filesystem::file_size(path_ + "-wal"), 0u);
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 14);
+    EXPECT_EQ(loose_bounds(path_), 0);
+    EXPECT_EQ(unbounded_events(path_), 0);
+    expect_all_shapes();
 }
 
 TEST_F(SearchOrderTest, StoredNewestFirst) {
@@ -126,7 +155,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaThreeFillsTheBounds) {
     raw_exec(path_, "DROP TABLE time_bounds; DROP TABLE hub_channels; DROP TABLE hub_forwards; "
                     "PRAGMA user_version = 3");
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 4, 5, 6, 7, 8, 9, 10, 11, 12 and 13
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 14);  // through 4, 5, 6, 7, 8, 9, 10, 11, 12, 13 and 14
     // One row per block of stored seqs, each the running maximum.
     EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM time_bounds"),
               raw_int(path_, "SELECT count(DISTINCT seq >> 10) FROM events"));
@@ -174,7 +203,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaNineMakesTheSearchIndexContentless) {
     ASSERT_EQ(raw_int(path_, content_table), 1);
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 10, 11, 12 and 13
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 14);  // through 10, 11, 12, 13 and 14
     EXPECT_EQ(raw_int(path_, content_table), 0);
     // FTS5's own rows: one per stored event with that token, none left over.
     const auto indexed = [&](const std::string& word) {
@@ -230,7 +259,7 @@ TEST_F(SearchOrderTest, MigrationFromSchemaFiveKeepsOneAuthorIndex) {
               "SEARCH e USING INDEX events_by_pubkey_kind (pubkey=? AND kind=?)");
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 6, 7, 8, 9, 10, 11, 12 and 13
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 14);  // through 6, 7, 8, 9, 10, 11, 12, 13 and 14
     EXPECT_EQ(raw_int(path_,
                       "SELECT count(*) FROM sqlite_schema WHERE name = "
                       "'events_by_pubkey_kind'"),

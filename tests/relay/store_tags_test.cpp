@@ -151,7 +151,7 @@ TEST_F(TagTableTest, MigrationFromSchemaElevenKeysTheTableByValue) {
     ASSERT_EQ(raw_int(path_, "SELECT count(*) FROM tags"), expected_rows());
 
     reopen();
-    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 13);  // through 12 (this table) and 13
+    EXPECT_EQ(raw_int(path_, "PRAGMA user_version"), 14);  // through 12 (this table), 13 and 14
     EXPECT_EQ(raw_int(path_, "SELECT count(*) FROM sqlite_schema WHERE name = 'tags_by_value'"), 0);
     EXPECT_EQ(raw_int(path_,
                       "SELECT count(*) FROM sqlite_schema WHERE name = 'tags' AND "

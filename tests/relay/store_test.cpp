@@ -821,7 +821,7 @@ TEST(StoreFile, AnEmptyFileBecomesANewDatabaseAtTheLatestVersion) {
         auto store = open_sqlite_store(path);
         ASSERT_TRUE(store.ok()) << store.error().message;
     }
-    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "13");  // schema 13: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + contentless search index + hub_wallet + tags keyed by value + hub wallet close addresses
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "14");  // schema 14: initial + store_version + chains + time_bounds + hub + one author index + hub_onchain + hub_receipt_requests + hub_force_closes + contentless search index + hub_wallet + tags keyed by value + hub wallet close addresses + time bounds per block
 }
 
 TEST(StoreFile, OpensWithTheWalOfAnUncleanShutdown) {
@@ -1259,7 +1259,7 @@ TEST(StoreFile, MigrationFromSchemaTwelveAddsTheWalletsCloseAddresses) {
     raw_exec(path, "DROP TABLE hub_wallet_receive; DROP TABLE hub_wallet_txs; PRAGMA user_version = 12");
     auto store = open_sqlite_store(path);
     ASSERT_TRUE(store.ok()) << store.error().message;
-    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "13");
+    EXPECT_EQ(raw_text(path, "PRAGMA user_version"), "14");  // through 13 and 14
     auto reader = (*store)->open_reader();
     ASSERT_TRUE(reader.ok());
     auto wallet = (*reader)->hub_wallet();

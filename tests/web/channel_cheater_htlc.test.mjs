@@ -5,7 +5,9 @@
 // `revoked_htlc_txs` (two channel machines, every message through the wire codec; A cheats
 // with a revoked commitment holding two HTLCs, then its HTLC-success and, at the expiry, its
 // HTLC-timeout). The honest side's stored state goes through the wasm module as the app's
-// would; its answers must be, byte for byte, those of core's resolver in the harness.
+// would; its answers must be, byte for byte, those of core's resolver in the harness. A
+// resolution stored by an older app, without the commitment's bytes, gets them from the
+// funding spend told again (watched again while its justice tx waits) and is resolved again too.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -13,8 +15,10 @@ import { test } from 'node:test';
 
 import { checkChannel } from '../../web/src/channels/records.js';
 import {
-  cheaterHtlcTxs, dueTransactions, resolutionRecord, resolutionSpend, resolutionSummary, withCheaterHtlcTx,
+  cheaterHtlcTxs, dueTransactions, needsSpendTx, resolutionRecord, resolutionSpend, resolutionSummary, withCheaterHtlcTx,
+  withSpendTx,
 } from '../../web/src/channels/resolution.js';
+import { channelWatches } from '../../web/src/channels/watches.js';
 import { loadWasmDatt, repoRoot } from '../support/vectors.mjs';
 
 const harnessPath = path.resolve(repoRoot, process.env.DATT_ONCHAIN_HARNESS || 'build/native/tests/core/onchain_harness');
@@ -92,4 +96,46 @@ test('the hub\'s HTLC txs beat the justice tx: resolved again with them, each on
   assert.equal(resolutionSpend(r, timeout), null);
   assert.throws(() => datt.channel.resolve(state, seed, { ...args, htlc_txs: [s.to_remote_sweep.hex] }, unhex(r.spendTx)),
     (e) => e.code === 'channel_not_an_htlc_tx');
+});
+
+test('a resolution stored without the commitment\'s bytes gets them from the spend told again, then takes the HTLC tx', async () => {
+  const datt = await loadWasmDatt();
+  const s = scenario();
+  const unhex = (h) => Buffer.from(h, 'hex');
+  const state = new Uint8Array(unhex(s.b_state));
+  const seed = new Uint8Array(unhex(s.b_seed));
+  const args = { sweep_script: s.b_sweep_script, feerate_per_kw: s.feerate_per_kw, revoked: s.b_revoked };
+  const inputsOf = (txHex) => datt.bitcoin.decodeTransaction(unhex(txHex), NETWORK).vin.map((i) => ({ txid: i.txid, vout: i.vout }));
+  const txidOf = (txHex) => datt.bitcoin.transactionInfo(unhex(txHex)).txid;
+  const old = resolutionRecord(datt.channel.resolve(state, seed, args, unhex(s.revoked.hex)), HEIGHT + 1, inputsOf);
+  assert.equal(old.spendTx, undefined, 'as an older app stored it');
+  assert.equal(needsSpendTx(old), true);
+  const funding = inputsOf(s.revoked.hex)[0];
+  const record = { funding: { txid: funding.txid, vout: funding.vout, height: HEIGHT - 10 }, stage: 'ready',
+    spentBy: { txid: s.revoked.txid, kind: 'unilateral', height: HEIGHT + 1 }, resolution: old };
+  const watched = channelWatches([record]);
+  assert.deepEqual(watched.filter((w) => w.txid === funding.txid), [{ ...funding, fromHeight: HEIGHT + 1 }],
+    'the funding outpoint again, from the spend\'s block');
+
+  const spend = { outpoint: funding, txid: s.revoked.txid, tx: s.revoked.hex, height: HEIGHT + 1 };
+  assert.equal(withSpendTx(old, { ...spend, tx: s.htlc_success.hex }, txidOf), old, 'bytes of another tx are not kept');
+  assert.equal(withSpendTx(old, { ...spend, txid: s.htlc_success.txid }, txidOf), old, 'another spend');
+  const r = withSpendTx(old, spend, txidOf);
+  assert.equal(r.spendTx, s.revoked.hex);
+  assert.deepEqual(r.cheaterTxs, []);
+  assert.equal(needsSpendTx(r), false);
+  assert.deepEqual(channelWatches([{ ...record, resolution: r }]).filter((w) => w.txid === funding.txid), [], 'no longer');
+  assert.equal(withSpendTx(r, spend, txidOf), r, 'once');
+
+  // A's HTLC-success mined after the upgrade: resolved again as in the test above.
+  const success = { outpoint: { txid: s.revoked.txid, vout: inputsOf(s.htlc_success.hex)[0].vout }, txid: s.htlc_success.txid,
+    tx: s.htlc_success.hex, height: HEIGHT + 2 };
+  assert.equal(cheaterHtlcTxs(old, success), null, 'without the bytes: nothing to resolve with');
+  const htlcTxs = cheaterHtlcTxs(r, success);
+  assert.deepEqual(htlcTxs, [s.htlc_success.hex]);
+  const resolved = datt.channel.resolve(state, seed, { ...args, htlc_txs: htlcTxs }, unhex(r.spendTx));
+  const next = withCheaterHtlcTx(resolutionSpend(r, success), resolved, success, inputsOf);
+  assert.deepEqual(next.txs.map((t) => [t.kind, t.status]), [['justice', 'lost'], ['to_remote_sweep', 'waiting'],
+    ['justice', 'waiting'], ['revoked_htlc_sweep', 'waiting']]);
+  assert.equal(next.txs[3].txid, s.sweep_success.txid, 'core\'s sweep of the HTLC-success, byte for byte');
 });

@@ -58,6 +58,21 @@ export function cheaterHtlcTxs(r, event) {
   return [...r.cheaterTxs.filter((c) => c.txid !== event.txid).map((c) => c.tx), event.tx];
 }
 
+/**
+ * A revoked commitment's resolution stored by an older version of the app, without the
+ * commitment's bytes: with them (`spendTx`, no `cheaterTxs` yet) from `event`, the bridge's
+ * `spend` of the funding output told again (watches.js asks for it while a justice tx
+ * waits), when `txidOf(event.tx)` is the spend's txid; else `r` itself.
+ */
+export function withSpendTx(r, event, txidOf) {
+  if (r.kind !== 'revoked_commitment' || r.spendTx !== undefined || event.txid !== r.spendTxid || !isTxHex(event.tx)) return r;
+  return txidOf(event.tx) === r.spendTxid ? checkResolution({ ...r, spendTx: event.tx, cheaterTxs: [] }) : r;
+}
+
+/** A revoked commitment's resolution that lacks the commitment's bytes while a justice tx of it waits (withSpendTx). */
+export const needsSpendTx = (r) => r?.kind === 'revoked_commitment' && r.spendTx === undefined &&
+  r.txs.some((t) => t.kind === 'justice' && t.status === 'waiting');
+
 /** The resolution with resolve()'s answer given cheaterHtlcTxs(r, event): what it did not hold yet, waiting. */
 export function withCheaterHtlcTx(r, resolved, event, inputsOf) {
   const known = new Set(r.txs.map((t) => t.txid));

@@ -17,6 +17,7 @@ import { chainHash, checkFundingAmount, closingRecord, droppedAdds, formatMsat, 
   invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
 import {
   cheaterHtlcTxs, checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend, withCheaterHtlcTx,
+  needsSpendTx, withSpendTx,
 } from './resolution.js';
 import { commit, pruneInvoices, putMeta, readChannelData, readMeta } from './store.js';
 import { channelWatches, withFundingHeight } from './watches.js';
@@ -759,7 +760,9 @@ export class ChannelSync {
       }
       const record = [...this.#channels.values()].find((r) => r.funding?.txid === o.txid && r.funding?.vout === o.vout);
       if (!record) return;
-      const spentBy = fundingSpend(record, { txid: event.txid, height: event.height });
+      // Told again for a revoked commitment's resolution without its bytes (resolution.js withSpendTx).
+      const spentBy = fundingSpend(record, { txid: event.txid, height: event.height }) ??
+        (needsSpendTx(record.resolution) ? record.spentBy : null);
       if (!spentBy) return;
       let next = { ...record, spentBy };
       if (spentBy.kind === 'unilateral') next = await this.#resolve(next, event);
@@ -774,7 +777,8 @@ export class ChannelSync {
   async #resolve(record, event) {
     if (record.resolution?.spendTxid === event.txid) {
       const spendHeight = Number.isInteger(event.height) ? event.height : record.resolution.spendHeight;
-      return { ...record, resolution: { ...record.resolution, spendHeight } };
+      const txidOf = (txHex) => this.#datt.bitcoin.transactionInfo(unhex(txHex)).txid;
+      return { ...record, resolution: withSpendTx({ ...record.resolution, spendHeight }, event, txidOf) };
     }
     if (record.resolution) return { ...record, message: `Another spend of the funding output was seen (${event.txid}); the stored resolution is kept.` };
     if (typeof event.tx !== 'string' || !/^([0-9a-f]{2})+$/.test(event.tx)) {

@@ -2,7 +2,11 @@
 // "Watching the chain"), pure so tests/web/channel_watches.test.mjs runs it in Node: each
 // funded channel's funding outpoint until its spend is in a block, from the funding's block
 // (so a close while no tab was open is found: the bridge scans those blocks once), and the
-// inputs of each resolution transaction still waiting, from the block of the spend they follow.
+// inputs of each resolution transaction still waiting, from the block of the spend they follow;
+// and the funding outpoint again, from the spend's block, for a revoked commitment's
+// resolution stored without the commitment's bytes while its justice tx waits (resolution.js
+// withSpendTx: the spend told again brings them).
+import { needsSpendTx } from './resolution.js';
 
 const UNFUNDED = ['opening', 'funding_needed', 'failed'];
 
@@ -13,6 +17,9 @@ export function channelWatches(records) {
     const f = r.funding;
     if (f?.txid && Number.isInteger(f.vout) && !UNFUNDED.includes(r.stage) && !(r.spentBy && r.spentBy.height !== null)) {
       out.push(withHeight({ txid: f.txid, vout: f.vout }, f.height));
+    } else if (f?.txid && Number.isInteger(f.vout) && needsSpendTx(r.resolution)) {
+      // Its spend told again, from its block: the revoked commitment's bytes (resolution.js withSpendTx).
+      out.push(withHeight({ txid: f.txid, vout: f.vout }, r.resolution.spendHeight));
     }
     for (const t of r.resolution?.txs ?? []) {
       if (t.status !== 'waiting') continue;
