@@ -5,16 +5,19 @@
 //   - parse_onchain_record accepts or refuses with its documented codes only;
 //   - an accepted record respects the bounds (counts, transaction sizes, a spend height
 //     only with a spend, transactions only with a spend);
-//   - a version 3 record serializes back to exactly the input bytes (one encoding per
+//   - a version 4 record serializes back to exactly the input bytes (one encoding per
 //     record); a version 1 record (before the HTLC ids) has no ids and no failed_back, a
-//     version 1 or 2 record has no spend bytes and no cheater HTLC txs, and both serialize
-//     as version 3; every one parses back to an equal record (round trip);
+//     version 1 or 2 record has no spend bytes and no cheater HTLC txs, a version 1 to 3
+//     record no fee bumps, and all serialize as version 4; every one parses back to an
+//     equal record (round trip);
+//   - a bumped transaction has its feerate, at most kMaxFeeBumps older versions;
 //   - stored spend bytes hash to the spend's txid; cheater HTLC txs come only with them.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "check.h"
+#include "channel/fee_bump.h"
 #include "hub/onchain_record.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -47,9 +50,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (data[0] == 1) {
         for (const auto& t : record->txs) DATT_FUZZ_CHECK(!t.resolution.htlc_id && !t.failed_back);
     }
-    if (data[0] < 3) {
-        DATT_FUZZ_CHECK(!record->spend_tx && record->cheater_htlc_txs.empty());
-        DATT_FUZZ_CHECK(again[0] == 3);
+    for (const auto& t : record->txs) {
+        DATT_FUZZ_CHECK(t.replaced.size() <= datt::channel::kMaxFeeBumps);
+        DATT_FUZZ_CHECK(t.replaced.empty() || t.feerate_per_kw != 0);
+        if (data[0] < 4) DATT_FUZZ_CHECK(t.feerate_per_kw == 0 && t.replaced.empty());
+    }
+    if (data[0] < 3) DATT_FUZZ_CHECK(!record->spend_tx && record->cheater_htlc_txs.empty());
+    if (data[0] < 4) {
+        DATT_FUZZ_CHECK(again[0] == 4);
     } else {
         DATT_FUZZ_CHECK(again == datt::Bytes(data, data + size));
     }

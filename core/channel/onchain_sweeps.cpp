@@ -1,5 +1,7 @@
 #include "channel/onchain_sweeps.h"
 
+#include "channel/fee_bump.h"
+
 #include "bitcoin/script_templates.h"
 #include "bitcoin/sighash.h"
 #include "bitcoin/sign.h"
@@ -127,12 +129,12 @@ Result<bitcoin::Transaction> build_justice_tx(const JusticeParams& p,
         if (spent_by(outpoint, taken)) continue;  // its second stage is swept instead
         const bitcoin::TxOut& out = p.revoked_commitment.outputs[i];
         if (out.script_pubkey == bitcoin::p2wsh_script_for(revoked.to_local)) {
-            inputs.push_back(SweepInput{outpoint, out.value, revoked.to_local, Bytes{1}});
+            inputs.push_back(SweepInput{outpoint, out.value, revoked.to_local, Bytes{1}, kRbfSequence});
             continue;
         }
         for (const bitcoin::Script& script : revoked.htlcs) {
             if (out.script_pubkey != bitcoin::p2wsh_script_for(script)) continue;
-            inputs.push_back(SweepInput{outpoint, out.value, script, revoked.revocation_pubkey});
+            inputs.push_back(SweepInput{outpoint, out.value, script, revoked.revocation_pubkey, kRbfSequence});
             break;
         }
     }

@@ -5,7 +5,8 @@
 //
 //   justice tx: version 2, lock time 0; one input per output of the revoked commitment
 //     that we can take with the revocation key (to_local and every HTLC output whose
-//     script matches), sequence 0xFFFFFFFF; one output to `sweep_script` of their sum less
+//     script matches), sequence 0xFFFFFFFD (BIP-125: the hub replaces it at a higher
+//     feerate, fee_bump.h); one output to `sweep_script` of their sum less
 //     feerate_per_kw * weight / 1000. Witnesses (BOLT-3 "Penalty Transactions"):
 //       to_local      <revocation_sig> 1 <to_local script>
 //       HTLC output   <revocation_sig> <revocationpubkey> <HTLC script>

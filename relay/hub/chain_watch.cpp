@@ -6,6 +6,7 @@
 #include "crypto/sha256.h"
 #include "engine/log.h"
 #include "hub/hub.h"
+#include "hub/justice_fee_bump.h"
 #include "hub/revoked_htlc_txs.h"
 #include "util/hex.h"
 
@@ -108,10 +109,12 @@ void Hub::spend_seen(const SpendSeen& spend) {
             const bool spends_it = std::any_of(t.resolution.tx.inputs.begin(), t.resolution.tx.inputs.end(),
                                                [&](const bitcoin::TxIn& in) { return in.prevout == spend.outpoint; });
             if (!spends_it) continue;
-            const bool ours = bitcoin::txid(t.resolution.tx) == txid;
+            // Ours in any version (a justice tx's fee may have been bumped: justice_fee_bump.h).
+            const bool ours = version_with_txid(t, txid) != nullptr;
             justice_lost = justice_lost || (!ours && t.resolution.kind == ResolutionKind::kJustice);
             if (t.progress != TxProgress::kWaiting) continue;
             if (ours) {
+                adopt_version(t, txid);  // the record says which version was mined
                 t.progress = TxProgress::kConfirmed;
                 t.confirmed_height = *spend.height;
                 log::info("hub channel " + to_hex(id) + ": our " + resolution_kind_name(t.resolution.kind) + " " +
@@ -235,8 +238,41 @@ void Hub::chain_tick(Out& out) {
     fail_back_timed_out(out, tip);
     prune_revoked(out, tip);
     forget_closed_forwards(out, tip);
+    bump_justice_fees(out, tip);
     for (const auto& [id, record] : onchain_) broadcast_due(out, id);
     for (const auto& [id, close] : force_closes_) broadcast_force_close(out, id);
+}
+
+// Waiting justice txs past half their window are replaced at a higher feerate
+// (justice_fee_bump.h); each record changed is stored here, before broadcast_due sends it.
+void Hub::bump_justice_fees(Out& out, uint32_t tip) {
+    for (auto& [id, record] : onchain_) {
+        auto live = channels_.find(id);
+        if (live == channels_.end() || record.spend_kind != FundingSpendKind::kRevokedCommitment) continue;
+        const std::vector<Hash256> preimages = known_preimages(live->second);
+        const std::vector<Hash256> before = [&] {
+            std::vector<Hash256> txids;
+            for (const OnchainTx& t : record.txs) txids.push_back(bitcoin::txid(t.resolution.tx));
+            return txids;
+        }();
+        auto bumped = bump_justice_fee(
+            record, resolver_inputs(live->second.state, live->second.secrets, preimages, revoked_[id]), tip);
+        if (!bumped) {
+            log::warn("hub channel " + to_hex(id) + ": justice tx not rebuilt at a higher feerate: " +
+                      bumped.error().code + ": " + bumped.error().message);
+            continue;
+        }
+        if (*bumped == 0) continue;
+        for (size_t i = 0; i < record.txs.size(); ++i) {
+            const OnchainTx& t = record.txs[i];
+            if (bitcoin::txid(t.resolution.tx) == before[i]) continue;
+            log::info("hub channel " + to_hex(id) + ": justice tx " + bitcoin::to_display_hex(before[i]) +
+                      " replaced by " + txid_hex(t.resolution.tx) + " at " + std::to_string(t.feerate_per_kw) +
+                      " sat/kw");
+        }
+        out.after.push_back([this, n = *bumped] { justice_fee_bumps_ += n; });  // once stored
+        put_onchain(out, id);
+    }
 }
 
 // Broadcasts (once `out` is committed) each waiting transaction of the channel's record
@@ -327,6 +363,9 @@ std::string Hub::metrics_text() const {
            "# HELP datt_hub_onchain_fulfils_total Payers' HTLCs fulfilled with a preimage the payee revealed on chain.\n"
            "# TYPE datt_hub_onchain_fulfils_total counter\n"
            "datt_hub_onchain_fulfils_total " + std::to_string(onchain_fulfils_.load()) + "\n";
+    out += "# HELP datt_hub_justice_fee_bumps_total Justice txs the hub replaced at a higher feerate.\n"
+           "# TYPE datt_hub_justice_fee_bumps_total counter\n"
+           "datt_hub_justice_fee_bumps_total " + std::to_string(justice_fee_bumps_.load()) + "\n";
     out += "# HELP datt_hub_onchain_broadcast_refusals_total Hub transactions the node did not accept.\n"
            "# TYPE datt_hub_onchain_broadcast_refusals_total counter\n"
            "datt_hub_onchain_broadcast_refusals_total " + std::to_string(broadcast_refusals_.load()) + "\n";

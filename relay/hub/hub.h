@@ -244,6 +244,7 @@ class Hub final : public ChannelService {
     void funding_spent(Out& out, Live& live, const SpendSeen& spend);
     bool take_cheater_htlc_tx(const channel::ChannelId& id, OnchainRecord& record, const SpendSeen& spend);
     void chain_tick(Out& out);
+    void bump_justice_fees(Out& out, uint32_t tip);
     void broadcast_due(Out& out, const channel::ChannelId& id);
     void broadcast_closing(Out& out, const bitcoin::Transaction& closing_tx);
     void put_onchain(Out& out, const channel::ChannelId& id);
@@ -353,6 +354,7 @@ class Hub final : public ChannelService {
     std::array<std::atomic<uint64_t>, 10> broadcasts_{};  // by ResolutionKind, then closing
     std::array<std::atomic<uint64_t>, 5> spends_{};      // by FundingSpendKind
     std::atomic<uint64_t> broadcast_refusals_{0};
+    std::atomic<uint64_t> justice_fee_bumps_{0};
     std::array<std::atomic<uint64_t>, 3> force_closes_total_{};  // by ForceReason (1, 2)
     std::atomic<uint64_t> onchain_fail_backs_{0};
     std::atomic<uint64_t> onchain_fulfils_{0};

@@ -1,12 +1,16 @@
 #include "hub/onchain_record.h"
 
+#include <algorithm>
+
+#include "channel/fee_bump.h"
 #include "util/byte_reader.h"
 #include "util/byte_writer.h"
 
 namespace datt::relay::hub {
 namespace {
 
-constexpr uint8_t kVersion = 3;
+constexpr uint8_t kVersion = 4;
+constexpr uint8_t kVersionWithoutBumps = 3;
 constexpr uint8_t kVersionWithoutSpendTx = 2;
 constexpr uint8_t kVersionWithoutHtlcIds = 1;
 constexpr uint8_t kHasHtlcId = 1;  // a transaction's flags
@@ -50,7 +54,11 @@ bool OnchainTx::operator==(const OnchainTx& other) const {
     return a.kind == b.kind && bitcoin::serialize(a.tx) == bitcoin::serialize(b.tx) &&
            a.parent_txid == b.parent_txid && a.csv == b.csv && a.cltv == b.cltv && a.htlc_id == b.htlc_id &&
            progress == other.progress && confirmed_height == other.confirmed_height &&
-           failed_back == other.failed_back;
+           failed_back == other.failed_back && feerate_per_kw == other.feerate_per_kw &&
+           std::equal(replaced.begin(), replaced.end(), other.replaced.begin(), other.replaced.end(),
+                      [](const bitcoin::Transaction& x, const bitcoin::Transaction& y) {
+                          return bitcoin::serialize(x) == bitcoin::serialize(y);
+                      });
 }
 
 Bytes serialize_onchain_record(const OnchainRecord& record) {
@@ -87,6 +95,18 @@ Bytes serialize_onchain_record(const OnchainRecord& record) {
         w.write_u32_be(c.height);
         write_tx(w, c.tx);
     }
+    std::vector<uint16_t> bumped;
+    for (size_t i = 0; i < record.txs.size(); ++i) {
+        if (record.txs[i].feerate_per_kw != 0) bumped.push_back(static_cast<uint16_t>(i));
+    }
+    w.write_u16_be(static_cast<uint16_t>(bumped.size()));
+    for (uint16_t i : bumped) {
+        const OnchainTx& t = record.txs[i];
+        w.write_u16_be(i);
+        w.write_u32_be(t.feerate_per_kw);
+        w.write_u8(static_cast<uint8_t>(t.replaced.size()));
+        for (const bitcoin::Transaction& older : t.replaced) write_tx(w, older);
+    }
     return std::move(w).take();
 }
 
@@ -112,13 +132,37 @@ Status parse_cheater_txs(ByteReader& r, OnchainRecord& record) {
     return Ok{};
 }
 
+// Version 4's tail: the transactions whose fee was bumped, their feerate and older versions.
+Status parse_fee_bumps(ByteReader& r, OnchainRecord& record) {
+    RECORD_TRY(count, r.read_u16_be());
+    if (count > record.txs.size()) return make_error("onchain_record_too_large", "more bumps than transactions");
+    std::optional<uint16_t> previous;
+    for (uint16_t n = 0; n < count; ++n) {
+        RECORD_TRY(index, r.read_u16_be());
+        if (index >= record.txs.size() || (previous && index <= *previous)) return invalid("a bumped tx out of order");
+        previous = index;
+        OnchainTx& t = record.txs[index];
+        RECORD_TRY(feerate, r.read_u32_be());
+        if (feerate == 0) return invalid("a bumped tx without its feerate");
+        t.feerate_per_kw = feerate;
+        RECORD_TRY(versions, r.read_u8());
+        if (versions > channel::kMaxFeeBumps) return make_error("onchain_record_too_large", "too many older versions");
+        for (uint8_t v = 0; v < versions; ++v) {
+            RECORD_TRY(tx, read_tx(r));
+            t.replaced.push_back(std::move(tx));
+        }
+    }
+    return Ok{};
+}
+
 }  // namespace
 
 Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
     ByteReader r(bytes);
     OnchainRecord record;
     RECORD_TRY(version, r.read_u8());
-    if (version != kVersion && version != kVersionWithoutSpendTx && version != kVersionWithoutHtlcIds) {
+    if (version != kVersion && version != kVersionWithoutBumps && version != kVersionWithoutSpendTx &&
+        version != kVersionWithoutHtlcIds) {
         return invalid("unknown version " + std::to_string(version));
     }
     RECORD_TRY(flags, r.read_u8());
@@ -183,8 +227,11 @@ Result<OnchainRecord> parse_onchain_record(ByteSpan bytes) {
         RECORD_TRY(index, r.read_u32_be());
         record.unresolved.push_back(index);
     }
-    if (version == kVersion) {
+    if (version >= kVersionWithoutBumps) {
         if (auto later = parse_cheater_txs(r, record); !later) return later.error();
+    }
+    if (version == kVersion) {
+        if (auto bumps = parse_fee_bumps(r, record); !bumps) return bumps.error();
     }
     if (auto end = r.expect_end(); !end) return end.error();
     return record;

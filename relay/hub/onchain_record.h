@@ -3,8 +3,8 @@
 // it is broadcast: the funding output's height, the transaction that spent it, and the
 // resolver's answer (channel/chain_resolver.h) with how far each transaction got.
 //
-// Stored layout (big-endian integers), version 3:
-//   u8  version = 3
+// Stored layout (big-endian integers), version 4:
+//   u8  version = 4
 //   u8  flags: bit 0 funding_height present, bit 1 spend present, bit 2 spend_height present
 //   [u32 funding_height]
 //   [32 spend_txid, u8 FundingSpendKind, u64 commitment_number]       (bit 1)
@@ -17,8 +17,12 @@
 //   u16 m, then m times u32: the spend's outputs that may be ours and are not claimed
 //   u8 spend tx present (0 or 1; version 3), [u32 length, the spend's bytes]
 //   u16 k (version 3), then k times: u32 height, u32 length, the bytes of a cheater's HTLC tx
+//   u16 j (version 4), then j times, for each transaction whose fee was bumped (in index
+//     order): u16 its index in the n above, u32 feerate_per_kw (not 0), u8 r
+//     (<= channel::kMaxFeeBumps), r times u32 length and the bytes of an older version
 // Version 1 (written before the HTLC ids) still loads: its transactions have no htlc_id
 // and none is failed_back (hub/onchain_fail_back.h then matches by payment hash and expiry).
+// Version 3 (written before fee bumps, relay/hub/justice_fee_bump.h) loads with none.
 // Version 2 (written before the spend's own bytes were kept) loads without them; the chain
 // watch's rescan from the spend's block at start tells the spend again and a revoked
 // commitment's bytes are kept then (chain_watch.cpp funding_spent), stored as version 3.
@@ -61,6 +65,11 @@ struct OnchainTx {
     // A timeout whose payer's HTLC the hub failed back (stored with that fail-back, so the
     // same transaction never fails back another; hub/onchain_fail_back.h).
     bool failed_back = false;
+    // Set once the hub replaced `resolution.tx` at a higher feerate (justice_fee_bump.h):
+    // its feerate (0: the resolver's, never bumped) and the versions it replaced, oldest
+    // first; any of them may be the one mined (chain_watch.cpp then makes it resolution.tx).
+    uint32_t feerate_per_kw = 0;
+    std::vector<bitcoin::Transaction> replaced;
     bool operator==(const OnchainTx& other) const;
 };
 

@@ -72,8 +72,9 @@ TEST(OnchainRecord, AVersionOneRecordLoadsWithoutIds) {
     // Layout: version, flags, funding height (4), spend (32 + 1 + 8), spend height (4), count
     // (2); each transaction: kind, parent (32), csv (2), cltv (4), progress, height (4), then
     // its flags byte (version 2 on), length (4) and bytes; the unresolved outputs, then the
-    // tail of version 3 (no spend tx: 1 byte, no cheater HTLC txs: 2).
-    v1.resize(v1.size() - 3);
+    // tail of version 3 (no spend tx: 1 byte, no cheater HTLC txs: 2) and of version 4 (no
+    // fee bumps: 2).
+    v1.resize(v1.size() - 5);
     v1[0] = 1;
     size_t at = 2 + 4 + 41 + 4 + 2;
     for (const OnchainTx& t : record.txs) {
@@ -125,16 +126,59 @@ TEST(OnchainRecord, RoundTripsTheSpendAndTheCheatersHtlcTxs) {
 TEST(OnchainRecord, AVersionTwoRecordLoadsWithoutTheSpend) {
     const OnchainRecord record = sample_record();
     Bytes v2 = serialize_onchain_record(record);
-    ASSERT_EQ(v2[0], 3);
-    // The tail: no spend tx (1 byte), no cheater HTLC txs (2 bytes).
-    ASSERT_EQ(Bytes(v2.end() - 3, v2.end()), (Bytes{0, 0, 0}));
-    v2.resize(v2.size() - 3);
+    ASSERT_EQ(v2[0], 4);
+    // The tail: no spend tx (1 byte), no cheater HTLC txs (2 bytes), no fee bumps (2 bytes).
+    ASSERT_EQ(Bytes(v2.end() - 5, v2.end()), (Bytes{0, 0, 0, 0, 0}));
+    v2.resize(v2.size() - 5);
     v2[0] = 2;
     auto back = parse_onchain_record(v2);
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(*back, record);
     EXPECT_FALSE(back->spend_tx.has_value());
-    EXPECT_EQ(serialize_onchain_record(*back)[0], 3);
+    EXPECT_EQ(serialize_onchain_record(*back)[0], 4);
+}
+
+// A justice tx replaced at higher feerates (version 4) keeps its feerate and older versions.
+TEST(OnchainRecord, RoundTripsFeeBumps) {
+    OnchainRecord record = revoked_record();
+    record.txs[1].feerate_per_kw = 10'000;
+    record.txs[1].replaced = {sample_tx(0x5a, 0xfffffffd), sample_tx(0x5b, 0xfffffffd)};
+    const Bytes bytes = serialize_onchain_record(record);
+    auto back = parse_onchain_record(bytes);
+    ASSERT_TRUE(back.ok()) << back.error().message;
+    EXPECT_EQ(*back, record);
+    EXPECT_EQ(back->txs[0].feerate_per_kw, 0u);
+    EXPECT_EQ(back->txs[1].feerate_per_kw, 10'000u);
+    ASSERT_EQ(back->txs[1].replaced.size(), 2u);
+    EXPECT_EQ(bitcoin::txid(back->txs[1].replaced[1]), bitcoin::txid(sample_tx(0x5b, 0xfffffffd)));
+    EXPECT_EQ(serialize_onchain_record(*back), bytes);
+    for (size_t n = 0; n < bytes.size(); ++n) EXPECT_FALSE(parse_onchain_record(ByteSpan(bytes.data(), n)).ok());
+    OnchainRecord other = record;  // an older version more does not compare equal
+    other.txs[1].replaced.pop_back();
+    EXPECT_FALSE(other == record);
+
+    // The same without the tail, as version 3: no bumps.
+    Bytes v3 = serialize_onchain_record(revoked_record());
+    ASSERT_EQ(Bytes(v3.end() - 2, v3.end()), (Bytes{0, 0}));
+    v3.resize(v3.size() - 2);
+    v3[0] = 3;
+    auto old = parse_onchain_record(v3);
+    ASSERT_TRUE(old.ok()) << old.error().message;
+    EXPECT_EQ(*old, revoked_record());
+
+    // A bump of a transaction the record does not have, or with feerate 0: refused.
+    const Bytes plain = serialize_onchain_record(sample_record());
+    Bytes beyond(plain.begin(), plain.end() - 2);
+    for (uint8_t b : {0, 1, 0, 2, 0, 0, 0x27, 0x10, 0}) beyond.push_back(b);  // one bump, index 2
+    EXPECT_EQ(parse_onchain_record(beyond).error().code, "onchain_record_invalid");
+    Bytes zero(plain.begin(), plain.end() - 2);
+    for (uint8_t b : {0, 1, 0, 1, 0, 0, 0, 0, 0}) zero.push_back(b);  // index 1, feerate 0
+    EXPECT_EQ(parse_onchain_record(zero).error().code, "onchain_record_invalid");
+    Bytes fine(plain.begin(), plain.end() - 2);
+    for (uint8_t b : {0, 1, 0, 1, 0, 0, 0x27, 0x10, 0}) fine.push_back(b);  // index 1, 10,000 sat/kw
+    auto bumped = parse_onchain_record(fine);
+    ASSERT_TRUE(bumped.ok()) << bumped.error().message;
+    EXPECT_EQ(bumped->txs[1].feerate_per_kw, 10'000u);
 }
 
 TEST(OnchainRecord, EveryTruncationIsRefused) {
@@ -160,7 +204,7 @@ TEST(OnchainRecord, FieldsOutOfRangeAreRefused) {
         }
     };
     Bytes version = good;
-    version[0] = 4;
+    version[0] = 5;
     refused_with(version, "onchain_record_invalid");
     // Layout up to the first transaction's flags: see AVersionOneRecordLoadsWithoutIds.
     Bytes tx_flags = good;

@@ -6,7 +6,8 @@
 // record goes through the stored format (onchain_record.h) between the steps, as a restart
 // would read it. When the revoked lists may go (forget_revoked): not while a justice tx
 // waits, however deep the spend, so an HTLC tx mined long after it is still taken. And the payer's side (onchain_fail_back.h): the HTLC the hub offered whose
-// output its justice tx took fails back once that justice tx is final.
+// output its justice tx took fails back once that justice tx is final. And the fee bumps of
+// the waiting justice tx (justice_fee_bump.h).
 #include "hub/revoked_htlc_txs.h"
 
 #include <gtest/gtest.h>
@@ -14,9 +15,11 @@
 #include <algorithm>
 #include <optional>
 
+#include "channel/fee_bump.h"
 #include "channel/onchain_sweeps.h"
 #include "crypto/sha256.h"
 #include "hub/htlc_outcome.h"
+#include "hub/justice_fee_bump.h"
 #include "hub/onchain_fail_back.h"
 #include "support/channel_pair.h"
 
@@ -216,6 +219,84 @@ TEST_F(RevokedHtlcTxs, AJusticeTxThatTookTheHtlcFailsItBackOnceFinal) {
         if (t.progress == TxProgress::kWaiting) t = OnchainTx{t.resolution, TxProgress::kConfirmed, 603};
     }
     EXPECT_TRUE(fail_backs(record, offered, 700, 6).empty());
+}
+
+// The hub's fee bumps of the same justice tx (hub/justice_fee_bump.h): nothing before half of
+// its window (the to_self_delay the hub imposed), then the resolver's justice tx over the same
+// inputs at the schedule's feerate (channel/fee_bump.h), the older versions kept, stored and
+// read back; any version can be adopted as the mined one; after the cheater's HTLC tx the
+// rebuilt justice tx is bumped the same way.
+TEST_F(RevokedHtlcTxs, TheWaitingJusticeTxIsReplacedAtHigherFeerates) {
+    namespace ch = channel;
+    const ch::ResolverInputs in = inputs();
+    const bitcoin::Transaction& revoked = old->commitment_tx;
+    record.spend_tx = revoked;
+    const uint32_t delay = pair.b.channel->local_config.to_self_delay;
+    ASSERT_GE(delay, 16u);
+    const ch::FeeBumpWindow window{2'500, 601, 601 + delay};
+    const bitcoin::Transaction first = record.txs[0].resolution.tx;
+    const auto justice_at = [&](uint32_t feerate) {
+        const ch::ResolverInputs at{in.channel, in.secrets, in.revoked, in.preimages, in.sweep_script, feerate};
+        auto r = ch::resolve_funding_spend(at, revoked);
+        EXPECT_TRUE(r);
+        return r->to_broadcast.at(0).tx;
+    };
+
+    const OnchainRecord before = record;
+    auto none = bump_justice_fee(record, in, 601 + delay / 2 - 1);
+    ASSERT_TRUE(none) << none.error().code;
+    EXPECT_EQ(*none, 0u);
+    EXPECT_EQ(record, before);
+
+    auto bumped = bump_justice_fee(record, in, 601 + delay / 2);
+    ASSERT_TRUE(bumped) << bumped.error().code;
+    EXPECT_EQ(*bumped, 1u);
+    EXPECT_EQ(record.txs[0].feerate_per_kw, 5'000u);
+    EXPECT_EQ(bitcoin::serialize(record.txs[0].resolution.tx), bitcoin::serialize(justice_at(5'000)));
+    ASSERT_EQ(record.txs[0].replaced.size(), 1u);
+    EXPECT_EQ(bitcoin::txid(record.txs[0].replaced[0]), bitcoin::txid(first));
+    EXPECT_EQ(record.txs[1], before.txs[1]);  // the to_remote sweep is not bumped
+    record = stored_again(record);
+    auto again = bump_justice_fee(record, in, 601 + delay / 2);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*again, 0u);
+
+    // At the deadline: straight to the schedule's feerate there.
+    const uint32_t at_deadline = ch::scheduled_feerate(window, 601 + delay);
+    EXPECT_GT(at_deadline, 10'000u);
+    ASSERT_TRUE(bump_justice_fee(record, in, 601 + delay));
+    EXPECT_EQ(record.txs[0].feerate_per_kw, at_deadline);
+    EXPECT_EQ(bitcoin::serialize(record.txs[0].resolution.tx), bitcoin::serialize(justice_at(at_deadline)));
+    ASSERT_EQ(record.txs[0].replaced.size(), 2u);
+
+    // The first version is the one mined: it becomes the record's, the others are kept.
+    const Hash256 latest = bitcoin::txid(record.txs[0].resolution.tx);
+    OnchainTx mined = record.txs[0];
+    EXPECT_EQ(version_with_txid(mined, bitcoin::txid(cheats[0])), nullptr);
+    EXPECT_FALSE(adopt_version(mined, bitcoin::txid(cheats[0])));
+    ASSERT_NE(version_with_txid(mined, bitcoin::txid(first)), nullptr);
+    EXPECT_TRUE(adopt_version(mined, bitcoin::txid(first)));
+    EXPECT_EQ(bitcoin::txid(mined.resolution.tx), bitcoin::txid(first));
+    EXPECT_NE(version_with_txid(mined, latest), nullptr);
+    EXPECT_EQ(mined.replaced.size(), 2u);
+
+    // The cheater's HTLC tx takes an input: the rebuilt justice tx (the channel's feerate) is
+    // bumped next, over its own inputs, the lost one is not.
+    record.txs[0].progress = TxProgress::kLost;
+    auto added = take_cheater_htlc_tx(record, in, cheats[0], 640);
+    ASSERT_TRUE(added) << added.error().code;
+    ASSERT_EQ(record.txs[2].resolution.kind, ResolutionKind::kJustice);
+    const bitcoin::Transaction rest = record.txs[2].resolution.tx;
+    auto later = bump_justice_fee(record, in, 601 + delay);
+    ASSERT_TRUE(later) << later.error().code;
+    EXPECT_EQ(*later, 1u);
+    EXPECT_EQ(record.txs[0].replaced.size(), 2u);
+    EXPECT_EQ(record.txs[2].feerate_per_kw, at_deadline);
+    ASSERT_EQ(record.txs[2].resolution.tx.inputs.size(), rest.inputs.size());
+    for (size_t i = 0; i < rest.inputs.size(); ++i) {
+        EXPECT_EQ(record.txs[2].resolution.tx.inputs[i].prevout, rest.inputs[i].prevout);
+    }
+    EXPECT_LT(record.txs[2].resolution.tx.outputs[0].value.value(), rest.outputs[0].value.value());
 }
 
 }  // namespace

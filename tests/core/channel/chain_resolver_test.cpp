@@ -12,6 +12,7 @@
 
 #include "bitcoin/interpreter.h"
 #include "bitcoin/script_flags.h"
+#include "channel/fee_bump.h"
 #include "channel/onchain_sweeps.h"
 #include "crypto/sha256.h"
 #include "support/channel_pair.h"
@@ -266,6 +267,48 @@ TEST_F(ResolverTest, ARevokedCommitmentOfEitherSideIsPunishedWhole) {
         EXPECT_EQ(own->kind, FundingSpendKind::kUnknown);
         EXPECT_TRUE(own->to_broadcast.empty());
     }
+}
+
+// The justice tx signals BIP-125 and, rebuilt at a higher feerate (channel/fee_bump.h), takes
+// the same outputs to the same script for a fee of exactly that feerate on its weight with
+// 73-byte signatures, enough over the first one's for BIP-125's incremental relay fee.
+TEST_F(ResolverTest, TheJusticeTxRebuiltAtAHigherFeerateReplacesTheFirst) {
+    auto old_a = local_commitment_close(*pair.a.channel, pair.a.secrets);
+    ASSERT_TRUE(old_a);
+    ASSERT_TRUE(pair.take(pair.b, fulfill_htlc(*pair.b.channel, 0, preimage_of(1)), pair.to_a));
+    ASSERT_TRUE(pair.flush()) << pair.last_error;
+    const bitcoin::Transaction& revoked = old_a->commitment_tx;
+    const auto revoked_lists = revocations(pair.b);
+    const auto justice_at = [&](uint32_t feerate) {
+        auto r = resolve_funding_spend(
+            ResolverInputs{*pair.b.channel, pair.b.secrets, revoked_lists, {}, sweep_to, feerate}, revoked);
+        EXPECT_TRUE(r && r->to_broadcast.at(0).kind == ResolutionKind::kJustice);
+        return r->to_broadcast.at(0).tx;
+    };
+    const bitcoin::Transaction first = justice_at(2'500);
+    const bitcoin::Transaction bumped = justice_at(5'000);
+    ASSERT_EQ(first.inputs.size(), 3u);
+    ASSERT_EQ(bumped.inputs.size(), 3u);
+    int64_t taken = 0;
+    for (size_t i = 0; i < first.inputs.size(); ++i) {
+        EXPECT_EQ(bumped.inputs[i].prevout, first.inputs[i].prevout);
+        EXPECT_EQ(first.inputs[i].sequence, kRbfSequence);
+        EXPECT_EQ(bumped.inputs[i].sequence, kRbfSequence);
+        taken += revoked.outputs.at(first.inputs[i].prevout.index).value.value();
+    }
+    expect_spends(bumped, revoked);
+    // The weight the fee is computed on: every signature at its longest (73 bytes).
+    bitcoin::Transaction longest = bumped;
+    for (auto& in : longest.inputs) in.witness.at(0) = Bytes(73, 0);
+    const int64_t weight = static_cast<int64_t>(bitcoin::weight(longest));
+    ASSERT_EQ(first.outputs.size(), 1u);
+    ASSERT_EQ(bumped.outputs.size(), 1u);
+    EXPECT_EQ(bumped.outputs[0].script_pubkey, sweep_to);
+    EXPECT_EQ(first.outputs[0].value.value(), taken - 2'500 * weight / 1000);
+    EXPECT_EQ(bumped.outputs[0].value.value(), taken - 5'000 * weight / 1000);
+    const int64_t more = first.outputs[0].value.value() - bumped.outputs[0].value.value();
+    EXPECT_GE(more, static_cast<int64_t>(bitcoin::vsize(bumped)));  // 1 sat/vB of its own size
+    EXPECT_NE(bitcoin::txid(bumped), bitcoin::txid(first));
 }
 
 // The cheater's HTLC-success and then HTLC-timeout of its revoked commitment get in first:
