@@ -30,7 +30,17 @@
 //       lists past 100 blocks while its justice tx waited; it took to_local alone before).
 //       Halfway, the relay restarts on a record rewritten as version 2 (without the
 //       commitment's bytes, as a relay of before them stored it): the restarted hub's rescan
-//       from the spend's block gives them back (the row is the version 3 record again).
+//       from the spend's block gives them back (the row is the version 4 record again). The
+//       hub bumps the waiting justice tx's fee from +72 (i), which bcoin refuses (the first
+//       stays in its mempool); the rebuilt one after the timeout pays the channel's feerate.
+//   (i) A broadcasts a revoked commitment without HTLCs; the hub's justice tx (to_local) is
+//       kept out of blocks by a miner ignoring it: up to 71 blocks later the hub leaves it;
+//       at 72 (half the to_self_delay of 144 it imposed: relay/hub/justice_fee_bump.h) it
+//       stores its replacement at twice the feerate, exactly the resolver's justice tx at
+//       5,000 sat/kw from the hub's stored channel (the wasm module given the hub's row),
+//       same input and script, fee exactly that feerate on its weight and at least 1 sat/vB
+//       over the first; bcoin 1.0.2 (no BIP-125) keeps the first in its mempool; a miner
+//       that takes replacements mines the new one, and the hub's record holds it confirmed.
 //   (b)+(c) The hub offers B an HTLC (A pays B through the hub, B holds it); B closes alone
 //       with its commitment holding it. The hub sees the spend and stores its resolution; the
 //       relay is killed (SIGKILL) before the HTLC's expiry, restarted on the same database;
@@ -52,7 +62,7 @@ import {
 import { connect } from './support.mjs';
 
 describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 900000 }, () => {
-  const rig = new ChainRig('datt-hub-onchain-', { coins: 10 });
+  const rig = new ChainRig('datt-hub-onchain-', { coins: 11 });
   before(() => rig.start());
   after(() => rig.stop());
 
@@ -416,16 +426,16 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
 
   // The hub's stored record of the channel as a relay of before the commitment's bytes were
   // kept wrote it (version 2: relay/hub/onchain_record.h), the relay stopped; `cheat` from
-  // revokedWithTimeout. Returns the version 3 record it was (hex) and a reader of the row.
+  // revokedWithTimeout. Returns the version 4 record it was (hex) and a reader of the row.
   function storeAsVersion2(cheat) {
     const where = `FROM hub_onchain WHERE channel_id = x'${cheat.channelId}'`;
-    const v3 = rig.sql(`SELECT lower(hex(record)) ${where}`);
-    // u8 spend tx present, u32 length, its bytes, u16 no cheater HTLC tx.
-    const tail = `01${(cheat.revoked.hex.length / 2).toString(16).padStart(8, '0')}${cheat.revoked.hex}0000`;
-    assert.ok(v3.startsWith('03') && v3.endsWith(tail), 'a version 3 record with the commitment\'s bytes');
-    rig.sql(`UPDATE hub_onchain SET record = x'02${v3.slice(2, v3.length - tail.length)}' WHERE channel_id = x'${cheat.channelId}'`,
+    const v4 = rig.sql(`SELECT lower(hex(record)) ${where}`);
+    // u8 spend tx present, u32 length, its bytes, u16 no cheater HTLC tx, u16 no fee bump.
+    const tail = `01${(cheat.revoked.hex.length / 2).toString(16).padStart(8, '0')}${cheat.revoked.hex}00000000`;
+    assert.ok(v4.startsWith('04') && v4.endsWith(tail), 'a version 4 record with the commitment\'s bytes');
+    rig.sql(`UPDATE hub_onchain SET record = x'02${v4.slice(2, v4.length - tail.length)}' WHERE channel_id = x'${cheat.channelId}'`,
       { write: true });
-    return { v3, read: () => rig.sql(`SELECT lower(hex(record)) ${where}`) };
+    return { v4, read: () => rig.sql(`SELECT lower(hex(record)) ${where}`) };
   }
 
   it('(h) A\'s HTLC-timeout mined 110 blocks after its revoked commitment, the justice tx waiting, the record of version 2: taken', async () => {
@@ -447,11 +457,70 @@ describe('the hub resolves its channels on chain (bcoin regtest)', { timeout: 90
     const stored = storeAsVersion2(cheat);
     assert.ok(stored.read().startsWith('02'));
     await rig.startRelay();
-    for (const deadline = Date.now() + 30000; stored.read() !== stored.v3;) {
-      assert.ok(Date.now() < deadline, `the record of version 3 again (relay log: ${rig.relay.stderr()})`);
+    for (const deadline = Date.now() + 30000; stored.read() !== stored.v4;) {
+      assert.ok(Date.now() < deadline, `the record of version 4 again (relay log: ${rig.relay.stderr()})`);
       await sleep(250);
     }
     await rig.mineIgnoringMempoolTo(cheat.expiry + 1, [cheat.timeout.hex]);
     await hubTakesTheRest(cheat);
+  });
+
+  it('(i) the justice tx kept out of blocks is replaced at twice its feerate from half the delay; the replacement mined', async () => {
+    const FUNDING = 500000n;
+    const PUSH_MSAT = 100000000n;
+    const a = await rig.fundedChannel('I', Number(FUNDING), PUSH_MSAT, rig.coins[10]);
+    const initial = new Uint8Array(a.state); // its commitment (no HTLC) is revoked by the next
+    await htlcFailedBack(a, 5000n);
+    const revoked = await rig.ask({ cmd: 'commitment', state: hex(initial), seed: hex(a.seed) });
+    const toLocal = FUNDING - PUSH_MSAT / 1000n - (FEERATE * 724n) / 1000n;
+    assert.deepEqual(revoked.outputs.map((o) => BigInt(o.value)).sort((x, y) => (x < y ? -1 : 1)), [PUSH_MSAT / 1000n, toLocal]);
+    const toLocalIndex = revoked.outputs.findIndex((o) => BigInt(o.value) === toLocal);
+    const bumpsBefore = await rig.metric('datt_hub_justice_fee_bumps_total');
+
+    assert.equal(await rig.node.rpc('sendrawtransaction', [revoked.hex]), revoked.txid);
+    await rig.mine(1);
+    const spentAt = await rig.height();
+    const first = (await rig.waitForSpends(revoked.txid, 2, 'the justice tx and the to_remote sweep'))
+      .find((t) => t.vin.some((i) => i.vout === toLocalIndex));
+    assert.deepEqual(first.vin.map((i) => [i.txid, i.vout]), [[revoked.txid, toLocalIndex]]);
+    const firstFee = assertSweepFee(first, toLocal, 1);
+    const hubScript = first.vout[0].scriptPubKey.hex;
+
+    // The hub's own resolver at a feerate: the wasm module given the hub's stored channel.
+    const [seed, state] = rig.sql(`SELECT lower(hex(seed)) || ' ' || lower(hex(state)) FROM hub_channels WHERE channel_id = x'${a.info().channel_id}'`).split(' ');
+    const justiceAt = (feerate) => datt.channel.resolve(Buffer.from(state, 'hex'), Buffer.from(seed, 'hex'),
+      { sweep_script: hubScript, feerate_per_kw: feerate }, Buffer.from(revoked.hex, 'hex')).to_broadcast.find((t) => t.kind === 'justice');
+    assert.equal(justiceAt(Number(FEERATE)).txid, first.txid, 'the first version: the channel\'s feerate');
+    const bump = justiceAt(2 * Number(FEERATE));
+    const bumped = decode(bump.tx);
+    assert.deepEqual(bumped.vin.map((i) => [i.txid, i.vout]), [[revoked.txid, toLocalIndex]]);
+    assert.deepEqual(bumped.vout.map((o) => o.scriptPubKey.hex), [hubScript]);
+    const bumpFee = toLocal - bumped.vout[0].valueSats;
+    assert.ok(bumpFee >= (2n * FEERATE * BigInt(bumped.weight)) / 1000n, `fee ${bumpFee} covers weight ${bumped.weight}`);
+    assert.ok(bumpFee <= (2n * FEERATE * BigInt(bumped.weight + 3)) / 1000n, `fee ${bumpFee} at most the 73-byte weight`);
+    assert.ok(bumpFee - firstFee >= BigInt(Math.ceil(bumped.weight / 4)), 'BIP-125: 1 sat/vB more of its own size');
+
+    // Kept out of blocks up to 71 blocks after the spend: not bumped.
+    const record = () => rig.sql(`SELECT lower(hex(record)) FROM hub_onchain WHERE channel_id = x'${a.info().channel_id}'`);
+    await rig.mineIgnoringMempoolTo(spentAt + 71);
+    await sleep(1500);
+    assert.equal(await rig.metric('datt_hub_justice_fee_bumps_total'), bumpsBefore);
+    assert.ok(!record().includes(bump.tx));
+    // At 72: the replacement is stored, the first version kept beside it.
+    await rig.mineIgnoringMempoolTo(spentAt + 72);
+    await rig.metricUntil('datt_hub_justice_fee_bumps_total', bumpsBefore + 1, 'the justice tx bumped at half the delay');
+    assert.ok(record().includes(bump.tx), 'the record holds the replacement');
+    assert.ok(record().includes(first.hex), 'and the first version');
+    assert.ok((await rig.node.rpc('getrawmempool', [])).includes(first.txid), 'bcoin keeps the first (no BIP-125)');
+    // A miner that takes replacements mines it: the record has it confirmed, at that height.
+    await rig.mineIgnoringMempoolTo(spentAt + 73, [bump.tx]);
+    const confirmed = `01${(spentAt + 73).toString(16).padStart(8, '0')}00${(bump.tx.length / 2).toString(16).padStart(8, '0')}${bump.tx}`;
+    for (const deadline = Date.now() + 30000; !record().includes(confirmed);) {
+      assert.ok(Date.now() < deadline, `the replacement confirmed in the record (relay log: ${rig.relay.stderr()})`);
+      await sleep(250);
+    }
+    assert.equal(await rig.node.rpc('gettxout', [revoked.txid, toLocalIndex, true]), null, 'to_local is spent');
+    assert.ok(!(await rig.node.rpc('getrawmempool', [])).includes(first.txid), 'the first left the mempool');
+    assert.equal(await rig.metric('datt_hub_justice_fee_bumps_total'), bumpsBefore + 1);
   });
 });
