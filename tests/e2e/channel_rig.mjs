@@ -157,6 +157,16 @@ export async function payInvoice(page, invoice) {
   await page.getByTestId('pay-confirm').click();
 }
 
+/** The transactions in the node's mempool that spend an output of `txid`, each decoded by `decode`. */
+export async function mempoolSpending(app, txid, decode) {
+  const found = [];
+  for (const id of await app.rpc('getrawmempool', [])) {
+    const tx = decode(await app.rpc('getrawtransaction', [id, false]));
+    if (tx.vin.some((i) => i.txid === txid)) found.push(tx);
+  }
+  return found;
+}
+
 /** The hub wallet's operator view (GET /hub/wallet from 127.0.0.1): {status, view}. */
 export function hubWallet(app) {
   return new Promise((resolve, reject) => {

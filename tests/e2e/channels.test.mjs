@@ -21,7 +21,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { explain, fundAccounts, makeInvoice, msat, openApp, openChannels, payInvoice, reloadWithChannel, stage, unlock } from './channel_rig.mjs';
+import { explain, fundAccounts, makeInvoice, mempoolSpending, msat, openApp, openChannels, payInvoice, reloadWithChannel, stage, unlock } from './channel_rig.mjs';
 import { hubChannelRows, hubCommitmentOf, hubCommitmentSpending } from './hub_commitment.mjs';
 import { go, launchBrowser, requireBuilt, satsOf, screenshot, startRegtestApp, tempDir, waitFor, WASM_ROOT } from './support.mjs';
 
@@ -296,11 +296,7 @@ test('the hub broadcasts a revoked commitment of B\'s new channel while B\'s pag
   // B's penalty: every output of the revoked commitment (the hub's and B's) taken to B's wallet.
   let penalty = [];
   const taken = async () => {
-    penalty = [];
-    for (const txid of await app.rpc('getrawmempool', [])) {
-      const tx = decode(await app.rpc('getrawtransaction', [txid, false]));
-      if (tx.vin.some((i) => i.txid === revoked.txid)) penalty.push(tx);
-    }
+    penalty = await mempoolSpending(app, revoked.txid, decode);
     return penalty.flatMap((t) => t.vin.filter((i) => i.txid === revoked.txid).map((i) => i.vout)).sort((x, y) => x - y).join(',');
   };
   await waitFor('B\'s penalty in the node\'s mempool', taken, revoked.outputs.map((_, i) => i).join(','), 60000)
