@@ -36,6 +36,9 @@ export async function tearDown({ people, browser = null, app, dir }) {
 }
 
 export const stage = (page) => page.getByTestId('channel').first().getAttribute('data-stage');
+// The page's channel that is not closed (the one being opened or in use).
+const openChannel = (page) => page.locator('[data-testid=channel]:not([data-stage=closed])').first();
+const openStage = (page) => openChannel(page).getAttribute('data-stage');
 export const msat = (page, testid) => page.getByTestId(testid).first().getAttribute('data-msat')
   .then((v) => (v === null ? null : BigInt(v)));
 
@@ -80,7 +83,7 @@ export async function createCommunity(page, name, description) {
  * Each of `channels` ({who, sats, pushSats}) opens a channel on the Channels page (the hub
  * accepts, the wallet pays the funding output, the hub signs, the wallet broadcasts; its txid
  * kept in `who.fundingTxid`); `beforeBlock()` runs while they wait for their confirmation;
- * one block; all ready.
+ * one block; all ready. Channels closed before stay on the page, above: not looked at.
  */
 export async function openChannels(app, channels, { beforeBlock = async () => {} } = {}) {
   for (const { who, sats, pushSats } of channels) {
@@ -89,14 +92,14 @@ export async function openChannels(app, channels, { beforeBlock = async () => {}
     await who.page.getByTestId('channel-amount').fill(String(sats));
     await who.page.getByTestId('channel-push').fill(String(pushSats));
     await who.page.getByTestId('channel-open').click();
-    await waitFor(`${who.name}'s channel confirming`, () => stage(who.page), 'confirming');
-    await who.page.getByTestId('channel-stage').filter({ hasText: 'Waiting for 1 confirmation' }).waitFor(T);
-    who.fundingTxid = await who.page.getByTestId('channel-funding-txid').innerText();
+    await waitFor(`${who.name}'s channel confirming`, () => openStage(who.page), 'confirming');
+    await openChannel(who.page).getByTestId('channel-stage').filter({ hasText: 'Waiting for 1 confirmation' }).waitFor(T);
+    who.fundingTxid = await openChannel(who.page).getByTestId('channel-funding-txid').innerText();
   }
   await beforeBlock();
   await app.rpc('generatetoaddress', [1, app.nobody]);
   for (const { who } of channels) {
-    await waitFor(`${who.name} ready`, () => stage(who.page), 'ready', 120000).catch(explain(who, 'channel-not-ready'));
+    await waitFor(`${who.name} ready`, () => openStage(who.page), 'ready', 120000).catch(explain(who, 'channel-not-ready'));
   }
 }
 
@@ -152,6 +155,16 @@ export async function makeInvoice(page, sats) {
 export async function payInvoice(page, invoice) {
   await page.getByTestId('pay-invoice').fill(invoice);
   await page.getByTestId('pay-confirm').click();
+}
+
+/** The transactions in the node's mempool that spend an output of `txid`, each decoded by `decode`. */
+export async function mempoolSpending(app, txid, decode) {
+  const found = [];
+  for (const id of await app.rpc('getrawmempool', [])) {
+    const tx = decode(await app.rpc('getrawtransaction', [id, false]));
+    if (tx.vin.some((i) => i.txid === txid)) found.push(tx);
+  }
+  return found;
 }
 
 /** The hub wallet's operator view (GET /hub/wallet from 127.0.0.1): {status, view}. */

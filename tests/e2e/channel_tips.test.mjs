@@ -29,8 +29,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { askChannel, createCommunity, fundAccounts, fundHubWallet, importWithoutCoins, MNEMONIC, msat, openApp, openChannels, PASSPHRASE,
-  stage, tearDown, tipOverChannel as tipPost } from './channel_rig.mjs';
+import { askChannel, createCommunity, fundAccounts, fundHubWallet, importWithoutCoins, mempoolSpending, MNEMONIC, msat, openApp, openChannels,
+  PASSPHRASE, stage, tearDown, tipOverChannel as tipPost } from './channel_rig.mjs';
 import { hubCommitmentSpending } from './hub_commitment.mjs';
 import { go, launchProfile, requireBuilt, satsOf, screenshot, startRegtestApp, submitPost, tempDir, waitFor, WASM_ROOT }
   from './support.mjs';
@@ -296,10 +296,7 @@ test('the hub closes Bob\'s channel while his browser is closed: back, his app f
     // Due already (the chain is 2 blocks past it): the sweep is in the node's mempool.
     let sweep;
     await waitFor('the sweep in the node\'s mempool', async () => {
-      for (const txid of await app.rpc('getrawmempool', [])) {
-        const d = decode(await app.rpc('getrawtransaction', [txid, false]));
-        if (d.vin.some((i) => i.txid === commitment.txid && i.vout === toRemote)) sweep = d;
-      }
+      sweep = (await mempoolSpending(app, commitment.txid, decode)).find((d) => d.vin.some((i) => i.txid === commitment.txid && i.vout === toRemote));
       return Boolean(sweep);
     }, true, 60000);
     assert.equal(sweep.vout.length, 1);

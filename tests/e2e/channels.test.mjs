@@ -21,7 +21,8 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { explain, fundAccounts, makeInvoice, msat, openApp, openChannels, payInvoice, reloadWithChannel, stage, unlock } from './channel_rig.mjs';
+import { explain, fundAccounts, makeInvoice, mempoolSpending, msat, openApp, openChannels, payInvoice, reloadWithChannel, stage, unlock } from './channel_rig.mjs';
+import { hubChannelRows, hubCommitmentOf, hubCommitmentSpending } from './hub_commitment.mjs';
 import { go, launchBrowser, requireBuilt, satsOf, screenshot, startRegtestApp, tempDir, waitFor, WASM_ROOT } from './support.mjs';
 
 const PASSPHRASE = 'correct horse battery staple';
@@ -246,5 +247,88 @@ test('A closes with a payment in flight to B, who is away: the close waits, A re
   await go(A.page, '#/channels');
   await A.page.getByTestId('channel-open-form').waitFor(T);
   assert.equal(await A.page.getByTestId('channel-close').count(), 0);
+  for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
+});
+
+/** The hub's counters from /metrics whose name starts with `prefix` ('name{labels}' -> number). */
+async function hubCounters(prefix) {
+  const text = await (await fetch(`${app.base}metrics`)).text();
+  return Object.fromEntries(text.split('\n').filter((l) => l.startsWith(prefix)).map((l) => {
+    const at = l.lastIndexOf(' ');
+    return [l.slice(0, at), Number(l.slice(at + 1))];
+  }));
+}
+
+test('the hub broadcasts a revoked commitment of B\'s new channel while B\'s page is open: B\'s app punishes it and its wallet ' +
+  'gets the whole channel less the penalty\'s fees', { timeout: 240000 }, async () => {
+  const decode = (rawHex) => datt.bitcoin.decodeTransaction(Buffer.from(rawHex, 'hex'), 'bcoin-regtest');
+  const database = path.join(dir, 'datt.sqlite3');
+  const SATS = 100_000n;
+  const PUSH = 50_000n;
+  for (const who of [A, B]) await unlock(who, PASSPHRASE);   // locked by their reload and return in the test before
+  await openChannels(app, [{ who: A, sats: SATS, pushSats: 0n }, { who: B, sats: SATS, pushSats: PUSH }]);
+  const id = await B.page.locator('[data-testid=channel]:not([data-stage=closed])').first().getAttribute('data-id');
+  const card = B.page.locator(`[data-testid=channel][data-id="${id}"]`);
+  // The hub's state of B's channel before the payment: its commitment is revoked once the payment moves the channel on.
+  const revoked = hubCommitmentOf(hubChannelRows(database), B.fundingTxid, decode);
+
+  await go(B.page, '#/channels');
+  const invoice = await makeInvoice(B.page, 5000);
+  await go(A.page, '#/channels');
+  await payInvoice(A.page, invoice);
+  const hash = datt.invoice.decode(invoice).payment_hash;
+  await waitFor('A\'s payment to B', () => A.page.locator(`[data-testid=payment-row][data-hash="${hash}"]`).getAttribute('data-status'), 'paid', 60000);
+  await waitFor('B\'s balance with the payment', () => msat(B.page, 'channel-local'), (SATS - PUSH) * 1000n + 5_000_000n, 60000);
+  await waitFor('B\'s payments settled', () => card.getByTestId('channel-htlcs').getAttribute('data-count'), '0');
+  assert.ok(hubCommitmentSpending(database, B.fundingTxid, decode).number > revoked.number, 'the hub\'s state moved on');
+
+  const spendsBefore = await hubCounters('datt_hub_onchain_spends_total');
+  const broadcastsBefore = await hubCounters('datt_hub_onchain_broadcasts_total');
+  assert.equal(await app.rpc('sendrawtransaction', [revoked.hex]), revoked.txid);
+  await waitFor('the revoked commitment in the mempool', () => app.rpc('getrawmempool', []).then((m) => m.includes(revoked.txid)), true, 20000);
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  assert.equal((await app.rpc('getrawtransaction', [revoked.txid, true])).confirmations, 1, 'the revoked commitment is mined');
+
+  const resolution = card.getByTestId('channel-resolution');
+  await resolution.waitFor({ timeout: 60000 }).catch(explain(B, 'channels-no-justice'));
+  assert.equal(await card.getAttribute('data-spent'), 'unilateral');
+  assert.equal(await resolution.getAttribute('data-kind'), 'revoked_commitment');
+  // B's penalty: every output of the revoked commitment (the hub's and B's) taken to B's wallet.
+  let penalty = [];
+  const taken = async () => {
+    penalty = await mempoolSpending(app, revoked.txid, decode);
+    return penalty.flatMap((t) => t.vin.filter((i) => i.txid === revoked.txid).map((i) => i.vout)).sort((x, y) => x - y).join(',');
+  };
+  await waitFor('B\'s penalty in the node\'s mempool', taken, revoked.outputs.map((_, i) => i).join(','), 60000)
+    .catch(explain(B, 'channels-no-penalty'));
+  const whole = revoked.outputs.reduce((sum, o) => sum + BigInt(o.value), 0n);   // the channel less the commitment's fee
+  let swept = 0n;
+  for (const tx of penalty) {
+    const input = tx.vin.reduce((sum, i) => sum + BigInt(revoked.outputs[i.vout].value), 0n);
+    const output = tx.vout.reduce((sum, o) => sum + o.valueSats, 0n);
+    const fee = input - output;
+    assert.ok(fee >= (2500n * BigInt(tx.weight)) / 1000n && fee <= (2500n * BigInt(tx.weight + 3)) / 1000n,
+      `the penalty's fee ${fee} is the channel's feerate for weight ${tx.weight}`);
+    swept += output;
+  }
+  assert.ok(swept < whole);
+  assert.equal(await resolution.innerText(), `It broadcast an old state: your penalty transaction takes the whole channel (${swept.toLocaleString('en')} sats).`);
+
+  await go(B.page, '#/wallet');
+  await B.page.getByTestId('wallet-page').waitFor(T);
+  const confirmedBefore = await satsOf(B.page, 'balance-confirmed');
+  await app.rpc('generatetoaddress', [1, app.nobody]);
+  await waitFor('B\'s confirmed balance with the whole channel less the fees', () => satsOf(B.page, 'balance-confirmed'), confirmedBefore + swept, 60000);
+  await go(B.page, '#/channels');
+  await waitFor('the page says the penalty confirmed', () => resolution.innerText(),
+    `It broadcast an old state: your penalty transaction took the whole channel (${swept.toLocaleString('en')} sats), confirmed.`, 60000);
+  await screenshot(B.page, 'channels-justice');
+
+  // The hub saw its channel's funding spent by its own old commitment: its resolver does not
+  // take it (an `unknown` spend, chain_watch.cpp funding_spent), the channel is closed, and the
+  // hub broadcasts nothing that races B's penalty.
+  const unknown = 'datt_hub_onchain_spends_total{kind="unknown"}';
+  assert.deepEqual(await hubCounters('datt_hub_onchain_spends_total'), { ...spendsBefore, [unknown]: spendsBefore[unknown] + 1 });
+  assert.deepEqual(await hubCounters('datt_hub_onchain_broadcasts_total'), broadcastsBefore);
   for (const who of [A, B]) assert.deepEqual(who.browser.errors, [], `${who.name}'s page errors`);
 });

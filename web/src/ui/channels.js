@@ -368,8 +368,9 @@ export function ChannelsPage() {
     ${hub && data.wallet && !ready && !opening && askLimits(hub) && html`<${AskForm} hub=${hub} limits=${askLimits(hub)} wallet=${data.wallet}
       ask=${status?.ask} />`}
     ${hub && data.wallet && !ready && !opening && html`<${OpenForm} hub=${hub} wallet=${data.wallet} />`}
-    <p class="muted">While it is open, the app watches each channel's funding output and says so if the hub closes a
-      channel on its own, but it cannot yet sweep your side of such a close nor punish an old state the hub broadcasts:
-      for that, a channel still relies on the hub's honesty (docs/web.md "Channels").</p>
+    <p class="muted">The app watches each channel's funding output: if the hub closes a channel on its own, it takes your
+      side back to your wallet, and if the hub broadcasts an old state, a penalty transaction takes the whole channel. It does
+      so while a tab is open or when the app next starts: open it at least once every two weeks while you have a channel
+      (docs/web.md "Channels").</p>
   </div>`;
 }
