@@ -1,6 +1,8 @@
 // The hub's chain watch: see chain_watch.h.
 #include "hub/chain_watch.h"
 
+#include <algorithm>
+
 #include "bitcoin/display_hash.h"
 #include "channel/channel_frame.h"
 #include "crypto/sha256.h"
@@ -249,12 +251,14 @@ void Hub::bump_justice_fees(Out& out, uint32_t tip) {
     for (auto& [id, record] : onchain_) {
         auto live = channels_.find(id);
         if (live == channels_.end() || record.spend_kind != FundingSpendKind::kRevokedCommitment) continue;
+        if (std::none_of(record.txs.begin(), record.txs.end(), [](const OnchainTx& t) {
+                return t.resolution.kind == ResolutionKind::kJustice && t.progress == TxProgress::kWaiting;
+            })) {
+            continue;
+        }
         const std::vector<Hash256> preimages = known_preimages(live->second);
-        const std::vector<Hash256> before = [&] {
-            std::vector<Hash256> txids;
-            for (const OnchainTx& t : record.txs) txids.push_back(bitcoin::txid(t.resolution.tx));
-            return txids;
-        }();
+        std::vector<Hash256> before;  // for the log: which were replaced
+        for (const OnchainTx& t : record.txs) before.push_back(bitcoin::txid(t.resolution.tx));
         auto bumped = bump_justice_fee(
             record, resolver_inputs(live->second.state, live->second.secrets, preimages, revoked_[id]), tip);
         if (!bumped) {

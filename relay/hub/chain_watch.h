@@ -21,7 +21,10 @@
 // remote's claim, say). When what took an input of our justice tx is the client's own
 // HTLC-timeout/-success of its revoked commitment, in a block, the record is resolved again
 // with it (revoked_htlc_txs.h: the commitment's bytes are kept in the record for this) and
-// stored before the rebuilt justice tx and the HTLC tx's sweep are broadcast. After a restart
+// stored before the rebuilt justice tx and the HTLC tx's sweep are broadcast. A justice tx still
+// waiting past half of its window is replaced at a higher feerate at each new tip
+// (justice_fee_bump.h; BIP-125), stored before broadcast; whichever version is mined is the
+// record's (spend_seen matches every version's txid). After a restart
 // the stored records are loaded and what is due is broadcast again; the rescan from a
 // spend's block tells the spend again, whose bytes a record of version 2 of a revoked
 // commitment lacked (kept then), and an HTLC tx that took a justice tx's input again (taken
@@ -40,5 +43,5 @@
 // forget_revoked: a cheater's HTLC tx mined later still finds them).
 // Not handled: reorganizations deeper than the spend (a record is not rolled back).
 // /metrics: datt_hub_onchain_spends_total{kind}, datt_hub_onchain_broadcasts_total{kind},
-// datt_hub_onchain_broadcast_refusals_total (force_close.h adds its own).
+// datt_hub_onchain_broadcast_refusals_total, datt_hub_justice_fee_bumps_total (force_close.h adds its own).
 #pragma once

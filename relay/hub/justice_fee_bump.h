@@ -11,7 +11,9 @@
 // Any version may be the one mined (a miner with the old one, a node that refused the
 // replacement): adopt_version makes it resolution.tx, so the record says which was mined.
 //
-// Not bumped: sweeps, HTLC claims and the hub's own commitment (no anchors; CPFP is not done).
+// Not bumped: sweeps, HTLC claims and the hub's own commitment (no anchors; CPFP is not done);
+// a justice tx of a record without the commitment's bytes (version 2) until the rescan after
+// the restart gives them back (chain_watch.h).
 // Error codes: those of the resolver; hub_justice_not_rebuilt (the resolver no longer gives a
 // justice tx over the same inputs). On error the record is unchanged.
 #pragma once
