@@ -33,14 +33,23 @@ function scenario() {
   return reply;
 }
 
-test('the hub\'s HTLC txs beat the justice tx: resolved again with them, each one\'s output taken', async () => {
+const unhex = (h) => Buffer.from(h, 'hex');
+
+/** The wasm, the harness's scenario, B's channel (state, seed) and resolve() arguments, and a tx's inputs. */
+async function setUp() {
   const datt = await loadWasmDatt();
   const s = scenario();
-  const unhex = (h) => Buffer.from(h, 'hex');
-  const state = new Uint8Array(unhex(s.b_state));
-  const seed = new Uint8Array(unhex(s.b_seed));
-  const args = { sweep_script: s.b_sweep_script, feerate_per_kw: s.feerate_per_kw, revoked: s.b_revoked };
   const inputsOf = (txHex) => datt.bitcoin.decodeTransaction(unhex(txHex), NETWORK).vin.map((i) => ({ txid: i.txid, vout: i.vout }));
+  return {
+    datt, s, inputsOf,
+    state: new Uint8Array(unhex(s.b_state)),
+    seed: new Uint8Array(unhex(s.b_seed)),
+    args: { sweep_script: s.b_sweep_script, feerate_per_kw: s.feerate_per_kw, revoked: s.b_revoked },
+  };
+}
+
+test('the hub\'s HTLC txs beat the justice tx: resolved again with them, each one\'s output taken', async () => {
+  const { datt, s, state, seed, args, inputsOf } = await setUp();
   const spent = (tx) => inputsOf(tx.hex)[0];
 
   // The revoked commitment in block HEIGHT + 1: the justice tx (to_local and both HTLC
@@ -99,13 +108,7 @@ test('the hub\'s HTLC txs beat the justice tx: resolved again with them, each on
 });
 
 test('a resolution stored without the commitment\'s bytes gets them from the spend told again, then takes the HTLC tx', async () => {
-  const datt = await loadWasmDatt();
-  const s = scenario();
-  const unhex = (h) => Buffer.from(h, 'hex');
-  const state = new Uint8Array(unhex(s.b_state));
-  const seed = new Uint8Array(unhex(s.b_seed));
-  const args = { sweep_script: s.b_sweep_script, feerate_per_kw: s.feerate_per_kw, revoked: s.b_revoked };
-  const inputsOf = (txHex) => datt.bitcoin.decodeTransaction(unhex(txHex), NETWORK).vin.map((i) => ({ txid: i.txid, vout: i.vout }));
+  const { datt, s, state, seed, args, inputsOf } = await setUp();
   const txidOf = (txHex) => datt.bitcoin.transactionInfo(unhex(txHex)).txid;
   const old = resolutionRecord(datt.channel.resolve(state, seed, args, unhex(s.revoked.hex)), HEIGHT + 1, inputsOf);
   assert.equal(old.spendTx, undefined, 'as an older app stored it');
