@@ -313,6 +313,10 @@ test('the hub closes Bob\'s channel while his browser is closed: back, his app f
     await waitFor('Bob\'s confirmed balance with the swept sats', () => satsOf(Bob.page, 'balance-confirmed'), confirmedBefore + swept, 60000);
     await go(Bob.page, '#/channels');
     await waitFor('the page says it came back', () => resolution.innerText(), `${swept.toLocaleString('en')} sats came back to your wallet (confirmed).`, 60000);
+    // Closed on chain, the channel can no longer pay or be closed, and a new one can be opened.
+    await Bob.page.getByTestId('channel-open-form').waitFor(T);
+    assert.equal(await Bob.page.getByTestId('channel-close').count(), 0, 'no Close button on a channel closed on chain');
+    assert.equal(await Bob.page.getByTestId('pay-invoice').count(), 0, 'no Pay form over it');
     await screenshot(Bob.page, 'channel-tips-rescanned');
     assert.deepEqual(Bob.browser.errors, [], 'Bob\'s page errors');
   });

@@ -8,6 +8,12 @@ import { checkResolution, checkRevokedRecord, MAX_REVOKED_RECORDS } from './reso
 /** Where a channel of this browser is, as the page shows it. */
 export const CHANNEL_STAGES = ['opening', 'funding_needed', 'funding_signing', 'funding_broadcast', 'accepting', 'confirming',
   'ready', 'closing', 'closed', 'failed'];
+/**
+ * Whether a channel can pay, be paid and be closed by agreement: ready, and its funding output
+ * not spent on chain (the hub's unilateral close, or its old state punished, leaves the stage
+ * `ready`: the resolution says what comes back, and a new channel may be opened beside it).
+ */
+export const isOpenChannel = (record) => record.stage === 'ready' && !record.spentBy;
 export const PAYMENT_STATUSES = ['pending', 'paid', 'failed'];
 const HEX64 = /^[0-9a-f]{64}$/;
 const MAX_MSAT = 21_000_000n * 100_000_000n * 1000n;

@@ -14,7 +14,7 @@
 // new connection: hub_challenge_request, hub_challenge, then channel_attach and
 // channel_reestablish for each stored channel.
 import { chainHash, checkFundingAmount, closingRecord, droppedAdds, formatMsat, fundingSpend, frameHeader, frameText, invoiceNetwork,
-  invoiceSummary, MESSAGE, payeeChannelOf } from './records.js';
+  invoiceSummary, isOpenChannel, MESSAGE, payeeChannelOf } from './records.js';
 import {
   cheaterHtlcTxs, checkRevokedRecord, dueTransactions, MAX_REVOKED_RECORDS, resolutionRecord, resolutionSpend, withCheaterHtlcTx,
   needsSpendTx, withSpendTx,
@@ -223,9 +223,9 @@ export class ChannelSync {
     if (this.#live().length) this.#send([this.#datt.channel.challengeRequest()]);
   }
 
-  /** Channels the hub knows (their funding_created went out) that are not closed. */
+  /** Channels the hub knows (their funding_created went out) that are not closed, on chain either. */
   #live() {
-    return [...this.#channels.values()].filter((r) => ![...UNKNOWN_TO_HUB, 'closed', 'failed'].includes(r.stage));
+    return [...this.#channels.values()].filter((r) => ![...UNKNOWN_TO_HUB, 'closed', 'failed'].includes(r.stage) && !r.spentBy);
   }
 
   async #onClose() {
@@ -528,8 +528,8 @@ export class ChannelSync {
   // --- requests from the tabs (worker.js handlers) -----------------------------------------
 
   #ready(id) {
-    const record = id ? this.#channels.get(id) : [...this.#channels.values()].find((r) => r.stage === 'ready');
-    if (!record || record.stage !== 'ready') throw new Error('no open channel to the hub: open one first');
+    const record = id ? this.#channels.get(id) : [...this.#channels.values()].find(isOpenChannel);
+    if (!record || !isOpenChannel(record)) throw new Error('no open channel to the hub: open one first');
     if (this.#ws?.readyState !== WebSocket.OPEN) throw new Error('not connected to the hub: wait for the connection');
     return record;
   }
@@ -670,7 +670,7 @@ export class ChannelSync {
     return this.#queue(async () => {
       await this.#load();
       const record = this.#channels.get(id);
-      if (!record || record.stage !== 'ready') throw new Error('only an open channel can be closed');
+      if (!record || !isOpenChannel(record)) throw new Error('only an open channel can be closed');
       if (this.#ws?.readyState !== WebSocket.OPEN) {
         throw new Error('not connected to the hub: a cooperative close needs the hub online (wait for the connection)');
       }

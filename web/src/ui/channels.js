@@ -4,7 +4,7 @@
 // page reads `datt-channels` and the wallet's database; every change goes through the owner
 // tab's worker (channels/sync.js), which alone holds the channels' seeds and signs.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { checkFundingAmount, formatMsat, invoiceSummary, parseInvoiceAmount, payeeChannelOf } from '../channels/records.js';
+import { checkFundingAmount, formatMsat, invoiceSummary, isOpenChannel, parseInvoiceAmount, payeeChannelOf } from '../channels/records.js';
 import { askLimits, checkAskAmount, defaultAskSats } from '../channels/hub_open.js';
 import { resolutionSummary } from '../channels/resolution.js';
 import { openChannelDatabase, readChannelData } from '../channels/store.js';
@@ -181,7 +181,7 @@ function Channel({ channel, wallet }) {
     ${channel.closing && html`<p class="muted">Closing transaction <code data-testid="channel-closing-txid">${channel.closing.txid}</code></p>`}
     ${channel.closing?.problem && html`<p class="notice" data-testid="channel-closing-problem">${channel.closing.problem} (tried again with the next block)</p>`}
     ${channel.message && html`<p class="notice" data-testid="channel-message">${channel.message}</p>`}
-    ${channel.stage === 'ready' && html`<${CloseChannel} channel=${channel} />`}
+    ${isOpenChannel(channel) && html`<${CloseChannel} channel=${channel} />`}
   </section>`;
 }
 
@@ -352,7 +352,7 @@ export function ChannelsPage() {
   if (!data) return html`<${Loading} what="Opening the channels" />`;
   const hub = hubState?.hub;
   const status = hubState?.status;
-  const ready = data.channels.find((c) => c.stage === 'ready');
+  const ready = data.channels.find(isOpenChannel);
   const opening = data.channels.some((c) => !['ready', 'closed', 'failed'].includes(c.stage));
   return html`<div class="channels" data-testid="channels-page">
     <h1>Channels</h1>
