@@ -72,9 +72,15 @@ export async function putMeta(db, record) {
   await done(tx);
 }
 
-/** One machine step's writes in one transaction: {channel?, invoices?, payments?}. */
+// A channel step's writes are flushed to disk before the transaction completes (Chromium's
+// default since version 121 is `relaxed`: complete once in the OS's buffers, lost by a power
+// failure): the frame that depends on them is sent only after, as the hub's SQLite commits
+// with synchronous=FULL.
+const FLUSHED = { durability: 'strict' };
+
+/** One machine step's writes in one transaction, flushed: {channel?, invoices?, payments?}. */
 export async function commit(db, { channel = null, invoices = [], payments = [] }) {
-  const tx = db.transaction(['channels', 'invoices', 'payments'], 'readwrite');
+  const tx = db.transaction(['channels', 'invoices', 'payments'], 'readwrite', FLUSHED);
   if (channel) tx.objectStore('channels').put(checkChannel(channel));
   for (const record of invoices) tx.objectStore('invoices').put(checkInvoice(record));
   for (const record of payments) tx.objectStore('payments').put(checkPayment(record));
