@@ -5,7 +5,7 @@
 //   node bench/relay_compare.mjs [--relay NAME=PATH]... [--rounds 3] [--events 60000]
 //        [--stored 100000] [--connections 4] [--window 100] [--queries 200]
 //        [--cache build/bench-cache] [--timeout-minutes 30] [--json] [--perf DIR]
-//        [--database FILE]
+//        [--database FILE] [--authors 500]
 //
 // Without --relay it measures build/native/relay/datt-relay alone. Per round and relay
 // (the order is rotated every round): a fresh database in a temporary folder (durable
@@ -15,8 +15,10 @@
 //     events per second of the relay's own CPU time (utime + stime, /proc/<pid>/stat), and
 //     that CPU time per event of the writer thread, the workers together and the network
 //     (main) thread, read per thread by name (/proc/<pid>/task; NaN for a relay that does
-//     not name its threads), and the events per database commit (datt_commits_total from
-//     /metrics: how large the writer's batches are under this load);
+//     not name its threads), this bench process's own CPU per event (process.cpuUsage():
+//     the client shares the machine's cores with the relay), and the events per database
+//     commit (datt_commits_total from /metrics: how large the writer's batches are under
+//     this load);
 //  2. the rest of the --stored events at the same settings (not a figure);
 //  3. REQ -> EOSE, one query at a time on one connection, 20 warm-up queries and then
 //     --queries per shape: one author limit 50, kind 1 limit 500, one `t` tag limit 100,
@@ -33,7 +35,9 @@
 // DIR/<relay>-<round>-{ingest,queries}.data, for `perf report -i FILE` (the figures of
 // such a run carry perf's overhead).
 //
-// The data set (kind 1 from 500 authors, one of 1,000 topics each, eight words from 2,197
+// The data set (kind 1 from --authors authors (500; event i is author i mod that: with
+// --authors at least --stored every event has its own author, and the author query picks
+// among the first 500), one of 1,000 topics each, eight words from 2,197
 // plus the index, one second apart) is a pure function of the index; it is signed once in
 // worker threads (nostr-tools, its wasm backend) and cached in --cache, so signing is never
 // measured.
@@ -86,11 +90,10 @@ if (!isMainThread) {
   const [{ setNostrWasm, finalizeEvent }, { initNostrWasm }] = await Promise.all([
     import('nostr-tools/wasm'), import('nostr-wasm')]);
   setNostrWasm(await initNostrWasm());
-  const secrets = Array.from({ length: AUTHORS }, (_, a) => authorSecret(a));
-  const { start, end } = workerData;
+  const { start, end, authors } = workerData;
   const messages = new Array(end - start);
   for (let i = start; i < end; i += 1) {
-    messages[i - start] = JSON.stringify(['EVENT', finalizeEvent(template(i), secrets[i % AUTHORS])]);
+    messages[i - start] = JSON.stringify(['EVENT', finalizeEvent(template(i), authorSecret(i % authors))]);
   }
   parentPort.postMessage(messages);
 }
@@ -101,7 +104,7 @@ function parseArgs(argv) {
   const options = {
     relays: [], rounds: 3, events: 60000, stored: 100000, connections: 4, window: 100,
     queries: 200, cache: path.join(repoRoot, 'build', 'bench-cache'), timeoutMinutes: 30, json: false,
-    perf: null, database: null,
+    perf: null, database: null, authors: AUTHORS,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -128,6 +131,7 @@ function parseArgs(argv) {
       case '--json': options.json = true; break;
       case '--perf': options.perf = path.resolve(value()); break;
       case '--database': options.database = path.resolve(value()); break;
+      case '--authors': options.authors = Number(value()); break;
       case '--help': case '-h':
         console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 26).join('\n'));
         process.exit(0);
@@ -135,7 +139,7 @@ function parseArgs(argv) {
       default: throw new Error(`unknown option ${arg} (try --help)`);
     }
   }
-  for (const name of ['rounds', 'events', 'stored', 'connections', 'window', 'queries']) {
+  for (const name of ['rounds', 'events', 'stored', 'connections', 'window', 'queries', 'authors']) {
     if (!Number.isInteger(options[name]) || options[name] < 1) throw new Error(`--${name} must be a positive integer`);
   }
   if (options.stored < options.events) throw new Error('--stored must be at least --events');
@@ -208,7 +212,7 @@ function perEventMicros(before, after, events) {
 // ---------------------------------------------------------------------------------------
 // The signed data set, cached.
 
-async function signRange(start, end) {
+async function signRange(start, end, authors) {
   const workers = Math.max(1, Math.min(os.cpus().length, Math.ceil((end - start) / 1000)));
   const per = Math.ceil((end - start) / workers);
   const parts = await Promise.all(Array.from({ length: workers }, (_, w) => {
@@ -216,7 +220,7 @@ async function signRange(start, end) {
     const to = Math.min(end, from + per);
     if (from >= to) return [];
     return new Promise((resolve, reject) => {
-      const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { start: from, end: to } });
+      const worker = new Worker(fileURLToPath(import.meta.url), { workerData: { start: from, end: to, authors } });
       worker.once('message', (messages) => { resolve(messages); worker.terminate(); });
       worker.once('error', reject);
     });
@@ -224,8 +228,8 @@ async function signRange(start, end) {
   return parts.flat();
 }
 
-async function dataSet(cache, count, log) {
-  const file = path.join(cache, `compare-kind1-${count}.json`);
+async function dataSet(cache, count, authors, log) {
+  const file = path.join(cache, `compare-kind1-${count}${authors === AUTHORS ? '' : `-authors${authors}`}.json`);
   if (existsSync(file)) {
     const messages = JSON.parse(readFileSync(file, 'utf8'));
     if (Array.isArray(messages) && messages.length === count) return messages;
@@ -233,7 +237,7 @@ async function dataSet(cache, count, log) {
   log(`signing ${count} events (cached in ${file})`);
   const messages = [];
   for (let start = 0; start < count; start += 50000) {
-    messages.push(...await signRange(start, Math.min(count, start + 50000)));
+    messages.push(...await signRange(start, Math.min(count, start + 50000), authors));
   }
   mkdirSync(cache, { recursive: true });
   writeFileSync(file, JSON.stringify(messages));
@@ -418,9 +422,12 @@ async function runOne(relayInfo, messages, options, deadline, round) {
     const cpu0 = cpuSeconds(relay.pid);
     const roles0 = roleCpuSeconds(relay.pid);
     const commits0 = await commitsTotal(relay.httpUrl);
+    const client0 = process.cpuUsage();
     const ingest = await pipeline(sockets, messages.slice(0, options.events), options.window, deadline);
+    const client = process.cpuUsage(client0);
     const cpu = cpuSeconds(relay.pid) - cpu0;
     const micros = perEventMicros(roles0, roleCpuSeconds(relay.pid), options.events);
+    micros.client = (client.user + client.system) / options.events;
     const eventsPerCommit = options.events / ((await commitsTotal(relay.httpUrl)) - commits0);
     await stopPerf();
     if (ingest.accepted !== options.events) throw new Error(`${relayInfo.name}: ${ingest.accepted} of ${options.events} accepted`);
@@ -444,14 +451,15 @@ const median = (values) => {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 };
 
-const ROLES = ['writer', 'workers', 'network'];
+// 'client' is this process (the bench's WebSocket client), not the relay.
+const ROLES = ['writer', 'workers', 'network', 'client'];
 
 async function main() {
   const options = parseArgs(process.argv.slice(2));
   const log = options.json ? () => {} : (line) => console.log(line);
   const deadline = Date.now() + options.timeoutMinutes * 60000;
   fillKeys = Boolean(options.database);
-  const messages = options.database ? [] : await dataSet(options.cache, options.stored, log);
+  const messages = options.database ? [] : await dataSet(options.cache, options.stored, options.authors, log);
   const runs = new Map(options.relays.map((r) => [r.name, []]));
   for (let round = 0; round < options.rounds; round += 1) {
     const order = options.relays.map((_, i) => options.relays[(i + round) % options.relays.length]);
@@ -463,7 +471,7 @@ async function main() {
       const m = result.micros;
       const ingest = options.database ? '' : `ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
         `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s, CPU us/ev writer ${m.writer.toFixed(1)} ` +
-        `workers ${m.workers.toFixed(1)} network ${m.network.toFixed(1)}, ` +
+        `workers ${m.workers.toFixed(1)} network ${m.network.toFixed(1)} bench client ${m.client.toFixed(1)}, ` +
         `${result.eventsPerCommit.toFixed(0)} events per commit; `;
       log(`round ${round + 1} ${relayInfo.name}: ${ingest}p50/p99 ms ` +
         Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', ') +

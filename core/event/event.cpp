@@ -89,6 +89,16 @@ Result<Draft> parse_draft(std::string_view json, const Limits& limits) {
 }
 
 Result<Event> Event::parse(std::string_view json, const Limits& limits) {
+    return parse_with(json, limits, nullptr);
+}
+
+Result<Event> Event::parse(std::string_view json, const Limits& limits,
+                           crypto::XOnlyKeyCache& keys) {
+    return parse_with(json, limits, &keys);
+}
+
+Result<Event> Event::parse_with(std::string_view json, const Limits& limits,
+                                crypto::XOnlyKeyCache* keys) {
     auto raw = read_raw_event(json, limits);
     if (!raw) return raw.error();
     if (const char* missing = first_missing(*raw, true)) {
@@ -100,7 +110,7 @@ Result<Event> Event::parse(std::string_view json, const Limits& limits) {
     if (!pubkey) return pubkey.error();
     auto sig = lower_hex_field<64>(*raw->sig, "sig");
     if (!sig) return sig.error();
-    auto xonly = crypto::XOnlyPubKey::parse(*pubkey);
+    auto xonly = keys ? keys->parse(*pubkey) : crypto::XOnlyPubKey::parse(*pubkey);
     if (!xonly) return make_error("bad_pubkey", "pubkey is not a valid secp256k1 x-only key");
 
     Event event;

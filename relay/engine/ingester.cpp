@@ -27,19 +27,19 @@ std::string peek_event_id(std::string_view json) {
 
 }  // namespace
 
-void Ingester::drain(const std::shared_ptr<Connection>& connection, StoreReader& store) {
+void Ingester::drain(const std::shared_ptr<Connection>& connection, WorkerState& worker) {
     std::vector<std::string> frames;
     connection->frames.take(frames, kDrainBatch);
     for (const std::string& frame : frames) {
         connection->frame_bytes -= frame.size() + kFrameOverheadBytes;
-        handle(connection, frame, store);
+        handle(connection, frame, worker);
     }
     // More left: back of the queue, so other connections get their turn.
     if (!connection->frames.finish()) scheduler_.schedule(DrainConnection{connection});
 }
 
 void Ingester::handle(const std::shared_ptr<Connection>& connection, std::string_view text,
-                      StoreReader& store) {
+                      WorkerState& worker) {
     auto parsed = proto::parse_client_message(text, context_.message_limits);
     if (!parsed) {
         context_.notice(connection->id,
@@ -50,10 +50,10 @@ void Ingester::handle(const std::shared_ptr<Connection>& connection, std::string
         [&](auto&& message) {
             using T = std::decay_t<decltype(message)>;
             if constexpr (std::is_same_v<T, proto::EventMessage>) {
-                event(connection, message.event_json);
+                event(connection, message.event_json, worker.keys);
             } else if constexpr (std::is_same_v<T, proto::ReqMessage> ||
                                  std::is_same_v<T, proto::CountMessage>) {
-                reader_.handle(connection, std::move(message), store);
+                reader_.handle(connection, std::move(message), worker.store());
             } else if constexpr (std::is_same_v<T, proto::CloseMessage>) {
                 {
                     std::lock_guard lock(connection->subscriptions_mutex);
@@ -65,7 +65,7 @@ void Ingester::handle(const std::shared_ptr<Connection>& connection, std::string
                                Unsubscribe{connection->id, std::move(message.subscription_id)});
                 context_.done();
             } else if constexpr (std::is_same_v<T, proto::NegOpenMessage>) {
-                negentropy_.open(*connection, std::move(message), store);
+                negentropy_.open(*connection, std::move(message), worker.store());
                 context_.done();
             } else if constexpr (std::is_same_v<T, proto::NegMsgMessage>) {
                 negentropy_.message(*connection, message);
@@ -100,7 +100,8 @@ void Ingester::handle(const std::shared_ptr<Connection>& connection, std::string
         std::move(*parsed));
 }
 
-void Ingester::event(const std::shared_ptr<Connection>& from, std::string_view json) {
+void Ingester::event(const std::shared_ptr<Connection>& from, std::string_view json,
+                     crypto::XOnlyKeyCache& keys) {
     Connection& connection = *from;
     ++context_.metrics.events_received;
     const double now = context_.now_seconds();
@@ -110,7 +111,7 @@ void Ingester::event(const std::shared_ptr<Connection>& from, std::string_view j
                                                       "rate-limited: slow down, too many events per second"));
         return context_.done();
     }
-    auto parsed = event::Event::parse(json, event_limits(context_.config, std::time(nullptr)));
+    auto parsed = event::Event::parse(json, event_limits(context_.config, std::time(nullptr)), keys);
     if (!parsed) {
         context_.metrics.reject(parsed.error().code);
         const std::string reason = "invalid: " + parsed.error().code + ": " + parsed.error().message;

@@ -15,6 +15,7 @@
 #include "engine/monitor.h"
 #include "engine/negentropy.h"
 #include "engine/reader.h"
+#include "engine/worker_state.h"
 #include "engine/writer.h"
 #include "store/store.h"
 
@@ -36,12 +37,13 @@ class Ingester {
     static constexpr size_t kFrameOverheadBytes = 64;
 
     // The pool's task: one batch of the connection's frames.
-    void drain(const std::shared_ptr<Connection>& connection, StoreReader& store);
+    void drain(const std::shared_ptr<Connection>& connection, WorkerState& worker);
 
   private:
     void handle(const std::shared_ptr<Connection>& connection, std::string_view text,
-                StoreReader& store);
-    void event(const std::shared_ptr<Connection>& from, std::string_view json);
+                WorkerState& worker);
+    void event(const std::shared_ptr<Connection>& from, std::string_view json,
+               crypto::XOnlyKeyCache& keys);
 
     Context& context_;
     Admission& admission_;

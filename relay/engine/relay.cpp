@@ -75,12 +75,12 @@ void Relay::shutdown() {
     monitors_.drain_all();  // delivers and answers the last commits on this thread
 }
 
-void Relay::run(Task& task, StoreReader& reader) {
+void Relay::run(Task& task, WorkerState& worker) {
     std::visit(
         [&](auto& t) {
             using T = std::decay_t<decltype(t)>;
             if constexpr (std::is_same_v<T, DrainConnection>) {
-                ingester_.drain(t.connection, reader);
+                ingester_.drain(t.connection, worker);
             } else if constexpr (std::is_same_v<T, DrainMonitor>) {
                 monitors_.drain(t.shard);
             }

@@ -81,7 +81,7 @@ class Relay final : public ServerHandler, private TaskRunner {
     void set_extra_metrics(std::function<std::string()> extra) { routes_.set_extra_metrics(std::move(extra)); }
 
   private:
-    void run(Task& task, StoreReader& reader) override;
+    void run(Task& task, WorkerState& worker) override;
     std::shared_ptr<Connection> find(ConnectionId id);
     // The sweeper thread: closes idle NIP-77 sessions (negentropy.h) once a second.
     void sweep_loop();

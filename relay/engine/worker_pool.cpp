@@ -9,10 +9,10 @@ Status WorkerPool::start(size_t threads, Store& store, TaskRunner& runner) {
     for (size_t i = 0; i < threads; ++i) {
         auto reader = store.open_reader();
         if (!reader) return reader.error();
-        readers_.push_back(std::move(*reader));
+        workers_.push_back(std::make_unique<WorkerState>(std::move(*reader)));
     }
-    for (auto& reader : readers_) {
-        threads_.emplace_back([this, r = reader.get()] { work(*r); });
+    for (auto& worker : workers_) {
+        threads_.emplace_back([this, w = worker.get()] { work(*w); });
         name_thread(threads_.back(), kWorkerThreadName);
     }
     return Ok{};
@@ -27,7 +27,7 @@ void WorkerPool::schedule(Task task) {
     ready_.notify_one();
 }
 
-void WorkerPool::work(StoreReader& reader) {
+void WorkerPool::work(WorkerState& worker) {
     for (;;) {
         Task task;
         {
@@ -37,7 +37,7 @@ void WorkerPool::work(StoreReader& reader) {
             task = std::move(tasks_.front());
             tasks_.pop_front();
         }
-        runner_->run(task, reader);
+        runner_->run(task, worker);
     }
 }
 

@@ -1,6 +1,7 @@
 // The worker pool (--worker-threads, 2 by default): the threads that run the drains of the
 // ingester's connection inboxes (with the reader) and of the monitor shards. Each thread
-// owns one StoreReader (its own SQLite read connection) for the REQ/COUNT it runs.
+// owns one WorkerState (its own SQLite read connection for the REQ/COUNT it runs, its cache
+// of parsed author keys for the EVENTs it verifies).
 //
 // Tasks are typed (messages.h Task), one per inbox with messages: a task drains one batch
 // of one inbox and, if more is left, is queued again behind the others, so one busy
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "engine/messages.h"
+#include "engine/worker_state.h"
 #include "store/store.h"
 #include "util/result.h"
 
@@ -24,7 +26,7 @@ namespace datt::relay {
 class TaskRunner {
   public:
     virtual ~TaskRunner() = default;
-    virtual void run(Task& task, StoreReader& reader) = 0;
+    virtual void run(Task& task, WorkerState& worker) = 0;
 };
 
 class WorkerPool final : public Scheduler {
@@ -42,14 +44,14 @@ class WorkerPool final : public Scheduler {
     void stop();
 
   private:
-    void work(StoreReader& reader);
+    void work(WorkerState& worker);
 
     TaskRunner* runner_ = nullptr;
     std::mutex mutex_;
     std::condition_variable ready_;
     std::deque<Task> tasks_;
     bool stopping_ = false;
-    std::vector<std::unique_ptr<StoreReader>> readers_;
+    std::vector<std::unique_ptr<WorkerState>> workers_;
     std::vector<std::thread> threads_;
 };
 

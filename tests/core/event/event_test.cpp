@@ -262,6 +262,34 @@ TEST(EventParse, IdAndSignature) {
     expect_rejected(with("sig", to_hex(forged->sig())), "bad_signature");
 }
 
+// With a key cache the same events are accepted and the same ones refused, with the same
+// codes, whether the author's key is already in the cache or not.
+TEST(EventParse, WithAKeyCacheTheVerdictsAreTheSame) {
+    crypto::XOnlyKeyCache keys;
+    const std::string good = valid_json();
+    std::string bad_sig = json::parse(good)["sig"];
+    bad_sig[10] = bad_sig[10] == '0' ? '1' : '0';
+    const std::string off_curve = "eefdea4cdb677750a420fee807eacf21eb9898ae79b9768766e4faa04a2d4a34";
+    const std::vector<std::string> texts = {good, with("sig", bad_sig), with("content", "hellO"),
+                                            with("pubkey", off_curve), good};
+    for (int pass = 0; pass < 2; ++pass) {
+        for (const std::string& text : texts) {
+            auto plain = Event::parse(text);
+            auto cached = Event::parse(text, Limits{}, keys);
+            ASSERT_EQ(plain.ok(), cached.ok()) << text;
+            if (plain.ok()) {
+                EXPECT_EQ(*plain, *cached);
+            } else {
+                EXPECT_EQ(plain.error().code, cached.error().code);
+                EXPECT_EQ(plain.error().message, cached.error().message);
+            }
+        }
+    }
+    // The author's key (four texts a pass) was parsed once; the off-curve key each pass.
+    EXPECT_EQ(keys.misses(), 1u + 2u);
+    EXPECT_EQ(keys.hits(), 2u * 4u - 1u);
+}
+
 TEST(EventParse, DuplicateMembers) {
     std::string j = valid_json();
     std::string dup = j.substr(0, j.size() - 1) + ",\"content\":\"evil\"}";
