@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing Datt needs, and only what is missing:
 #   1. Debian packages (compilers, libraries, Emscripten, Chromium for browser tests),
-#   2. the libsecp256k1 0.2.0 source for the wasm build (Debian's source package),
+#   2. the libsecp256k1 0.2.0 source, compiled by the native and wasm builds (Debian's source package),
 #   3. the npm packages pinned in package-lock.json.
 # Idempotent: on a machine that has everything it only checks and returns.
 set -Eeuo pipefail
@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # What the build and the tests use, by Debian 12 package name.
 DEBIAN_PACKAGES=(
     build-essential cmake pkg-config          # native toolchain
-    libsecp256k1-dev nlohmann-json3-dev       # core dependencies (native)
+    nlohmann-json3-dev                        # core dependency (native; libsecp256k1 is built from source, step 2)
     libgtest-dev libbenchmark-dev             # unit tests, benchmarks
     libboost-dev libsqlite3-dev               # relay: Beast HTTP/WebSocket, storage
     libssl-dev openssl                        # relay: wss:// peers; tests: a test certificate
@@ -22,7 +22,7 @@ DEBIAN_PACKAGES=(
     chromium fonts-liberation                 # headless browser tests (readable text)
     clang libclang-rt-14-dev                  # libFuzzer and sanitizers
 )
-# The wasm build compiles the same libsecp256k1 release the native build links.
+# The native and wasm builds compile this libsecp256k1 release (cmake/secp256k1_source.cmake).
 SECP256K1_SOURCE_PACKAGE="libsecp256k1"
 SECP256K1_SOURCE_VERSION="0.2.0-2"
 SECP256K1_SOURCE_FOLDER="libsecp256k1-0.2.0"
@@ -126,7 +126,7 @@ enable_deb_src() {
     step "enabling Debian source packages (deb-src) in $sources_file" \
          "add a deb-src entry for $DEBIAN_SUITE to the apt sources by hand"
     printf '%s\n' \
-        "# Added by Datt's scripts/setup.sh: the wasm build compiles libsecp256k1 from" \
+        "# Added by Datt's scripts/setup.sh: the native and wasm builds compile libsecp256k1 from" \
         "# Debian's source package. Removing this file is safe once third_party/ is filled." \
         "Types: deb-src" "URIs: $uri" "Suites: $DEBIAN_SUITE" "Components: main" \
         "Signed-By: $keyring" | as_root tee "$sources_file" >/dev/null
@@ -138,7 +138,7 @@ source_package_is_known() {
 }
 
 fetch_secp256k1_source() {
-    step "checking the libsecp256k1 source for the wasm build"
+    step "checking the libsecp256k1 source for the native and wasm builds"
     if [[ -f $DATT_SECP256K1_DIR/src/secp256k1.c ]]; then
         say "libsecp256k1 source present in $DATT_SECP256K1_DIR"
         return
@@ -155,7 +155,7 @@ fetch_secp256k1_source() {
         as_root apt-get update
         source_package_is_known || die "apt does not know the source package" \
             "$SECP256K1_SOURCE_PACKAGE $SECP256K1_SOURCE_VERSION (see 'apt-cache showsrc" \
-            "$SECP256K1_SOURCE_PACKAGE'); Datt's wasm build needs exactly this release."
+            "$SECP256K1_SOURCE_PACKAGE'); Datt's builds need exactly this release."
     fi
 
     step "fetching the $SECP256K1_SOURCE_PACKAGE $SECP256K1_SOURCE_VERSION source into $DATT_SECP256K1_DIR" \
