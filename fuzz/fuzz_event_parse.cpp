@@ -9,7 +9,9 @@
 //   - its id is sha256 of the canonical serialization and its signature verifies;
 //   - to_json() parses back to an equal event, and a second round trip is byte-identical;
 //   - parse_draft() agrees: it fails with the same code where parse() failed before looking
-//     at id, pubkey or sig, and reads the same fields where parse() got further.
+//     at id, pubkey or sig, and reads the same fields where parse() got further;
+//   - parse() with a key cache (kept across inputs, two sets: keys evict each other) gives
+//     the same event or the same error as parse() without one.
 #include <cstddef>
 #include <cstdint>
 #include <nlohmann/json.hpp>
@@ -19,6 +21,7 @@
 #include "check.h"
 #include "crypto/secp256k1.h"
 #include "crypto/sha256.h"
+#include "crypto/xonly_key_cache.h"
 #include "event/canonical.h"
 #include "event/event.h"
 #include "util/hex.h"
@@ -90,12 +93,25 @@ void check_agrees_with_parse_draft(std::string_view json, const datt::Result<Eve
     }
 }
 
+void check_agrees_with_key_cache(std::string_view json, const datt::Result<Event>& parsed) {
+    static datt::crypto::XOnlyKeyCache keys(2);
+    auto cached = Event::parse(json, {}, keys);
+    DATT_FUZZ_CHECK(cached.ok() == parsed.ok());
+    if (parsed) {
+        DATT_FUZZ_CHECK(*cached == *parsed);
+    } else {
+        DATT_FUZZ_CHECK(cached.error().code == parsed.error().code);
+        DATT_FUZZ_CHECK(cached.error().message == parsed.error().message);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::string_view json(reinterpret_cast<const char*>(data), size);
     auto parsed = Event::parse(json);
     check_agrees_with_parse_draft(json, parsed);
+    check_agrees_with_key_cache(json, parsed);
     if (!parsed) {
         const datt::Error& error = parsed.error();
         DATT_FUZZ_CHECK(is_documented_parse_error(error.code));
