@@ -133,7 +133,7 @@ function parseArgs(argv) {
       case '--database': options.database = path.resolve(value()); break;
       case '--authors': options.authors = Number(value()); break;
       case '--help': case '-h':
-        console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(0, 26).join('\n'));
+        console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\nimport ')[0]);
         process.exit(0);
         break;
       default: throw new Error(`unknown option ${arg} (try --help)`);
