@@ -6,9 +6,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <memory>
 #include <mutex>
+#include <thread>
 #include <vector>
+
+#include "store/map_warmer.h"
 
 namespace datt::relay::sqlite {
 namespace {
@@ -17,7 +23,10 @@ struct Entry {
     SharedFileMap map;
     dev_t device;
     ino_t inode;
+    uint64_t size;  // the file's, when mapped: what the warmer covers
     int holders;
+    std::atomic<bool> stop_warming{false};
+    std::thread warmer;
 };
 
 // A process has a handful of databases open: a vector searched under the lock is enough.
@@ -46,19 +55,54 @@ const SharedFileMap* acquire_shared_map(const char* path) {
     void* base = ::mmap(nullptr, kSharedMapReserve, PROT_READ, MAP_SHARED, fd, 0);
     ::close(fd);  // the map keeps the file
     if (base == MAP_FAILED) return nullptr;
-    g_entries.push_back(std::make_unique<Entry>(
-        Entry{{static_cast<const std::byte*>(base), kSharedMapReserve}, st.st_dev, st.st_ino, 1}));
+    auto entry = std::make_unique<Entry>();
+    entry->map = {static_cast<const std::byte*>(base), kSharedMapReserve};
+    entry->device = st.st_dev;
+    entry->inode = st.st_ino;
+    entry->size = static_cast<uint64_t>(st.st_size);
+    entry->holders = 1;
+    g_entries.push_back(std::move(entry));
     return &g_entries.back()->map;
 }
 
 void release_shared_map(const SharedFileMap* map) {
     if (!map) return;
+    std::unique_ptr<Entry> last;
+    {
+        std::lock_guard lock(g_mutex);
+        auto it = std::find_if(g_entries.begin(), g_entries.end(),
+                               [&](const auto& entry) { return &entry->map == map; });
+        if (it == g_entries.end() || --(*it)->holders > 0) return;
+        last = std::move(*it);
+        g_entries.erase(it);
+    }
+    // Outside the lock: the warmer stops within one chunk.
+    last->stop_warming = true;
+    if (last->warmer.joinable()) last->warmer.join();
+    ::munmap(const_cast<std::byte*>(map->base), map->reserved);
+}
+
+void warm_shared_map(const SharedFileMap* map, const ProgressReport& report) {
+    if (!map) return;
     std::lock_guard lock(g_mutex);
     auto it = std::find_if(g_entries.begin(), g_entries.end(),
                            [&](const auto& entry) { return &entry->map == map; });
-    if (it == g_entries.end() || --(*it)->holders > 0) return;
-    ::munmap(const_cast<std::byte*>(map->base), map->reserved);
-    g_entries.erase(it);
+    if (it == g_entries.end() || (*it)->warmer.joinable()) return;
+    Entry* entry = it->get();
+    entry->warmer = std::thread([entry, report] {
+        const auto started = std::chrono::steady_clock::now();
+        const uint64_t mapped = warm_map(entry->map.base, entry->size, entry->stop_warming);
+        if (!report || entry->stop_warming) return;
+        const double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        char line[160];
+        std::snprintf(line, sizeof line,
+                      "readers' memory map: %llu of %llu MiB of the database file, already in "
+                      "the OS cache, mapped ahead of queries in %.2f s",
+                      static_cast<unsigned long long>(mapped >> 20),
+                      static_cast<unsigned long long>(entry->size >> 20), seconds);
+        report(line);
+    });
 }
 
 size_t shared_maps_in_use() {

@@ -12,6 +12,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "store/migration_progress.h"
+
 namespace datt::relay::sqlite {
 
 // 1 TiB: 1/128 of a process's address space on x86-64 and aarch64 (47/48-bit user
@@ -27,8 +29,13 @@ struct SharedFileMap {
 // cannot be opened or mapped (the caller then reads without it). Thread-safe.
 [[nodiscard]] const SharedFileMap* acquire_shared_map(const char* path);
 
-// Gives back one acquisition. Thread-safe.
+// Gives back one acquisition; the last one stops the map's warming (waits for it) and
+// unmaps it. Thread-safe.
 void release_shared_map(const SharedFileMap* map);
+
+// Starts warming `map` (map_warmer.h) on a thread of its own, once per map: `report` is
+// told how much it mapped ahead and how long it took. Thread-safe.
+void warm_shared_map(const SharedFileMap* map, const ProgressReport& report);
 
 // The number of files mapped now (tests).
 size_t shared_maps_in_use();

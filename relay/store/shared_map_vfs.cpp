@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "store/shared_file_map.h"
 #include "store/shim_vfs.h"
 
 namespace datt::relay::sqlite {
@@ -93,6 +92,15 @@ int x_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* o
 sqlite3_vfs g_vfs;
 
 }  // namespace
+
+const SharedFileMap* shared_map_of(sqlite3* db) {
+    sqlite3_file* file = nullptr;
+    if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK || !file ||
+        file->pMethods != &kMethods) {
+        return nullptr;
+    }
+    return as_mapped(file)->map;
+}
 
 const char* shared_map_vfs() {
     static const char* const name =

@@ -36,10 +36,18 @@
 //   the registry's.
 #pragma once
 
+#include <sqlite3.h>
+
+#include "store/shared_file_map.h"
+
 namespace datt::relay::sqlite {
 
 // The VFS's name for sqlite3_open_v2, registered once (not as the default) on first call.
 // nullptr if SQLite has no default VFS to wrap.
 const char* shared_map_vfs();
+
+// The shared map `db`'s main database file is read through; nullptr if none (another VFS,
+// or the file could not be mapped).
+const SharedFileMap* shared_map_of(sqlite3* db);
 
 }  // namespace datt::relay::sqlite

@@ -465,7 +465,8 @@ Result<Connection> open_writer(const std::string& path, bool durable,
     return db;
 }
 
-Result<Connection> open_reader(const std::string& path, bool memory_mapped) {
+Result<Connection> open_reader(const std::string& path, bool memory_mapped,
+                               const ProgressReport& report) {
     // Memory-mapped reads go through one map of the file per process, kept across commits
     // (shared_map_vfs.h), instead of one per connection that each commit drops.
     auto db =
@@ -482,6 +483,7 @@ Result<Connection> open_reader(const std::string& path, bool memory_mapped) {
         !configured) {
         return configured.error();
     }
+    if (memory_mapped) warm_shared_map(shared_map_of(db->get()), report);
     return db;
 }
 

@@ -3,13 +3,19 @@
 // and through checkpoints, and the limit that keeps pointers inside the file.
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "store/map_warmer.h"
 #include "store/shared_file_map.h"
 #include "store/shared_map_vfs.h"
 #include "store/sqlite_handle.h"
@@ -256,6 +262,83 @@ TEST(StoreSharedMap, FetchPointsOnlyInsideTheLimitReadAtUnfetch) {
     EXPECT_EQ(file->pMethods->xClose(file), SQLITE_OK);
     ::close(fd);
     EXPECT_EQ(maps_of(path).size(), 0u);
+}
+
+// This thread's minor page faults so far.
+long thread_faults() {
+    rusage usage{};
+    getrusage(RUSAGE_THREAD, &usage);
+    return usage.ru_minflt;
+}
+
+// Touches one byte per page of `size` bytes at `base`; the faults that took.
+long touch_pages(const std::byte* base, size_t size) {
+    const long before = thread_faults();
+    unsigned sum = 0;
+    for (size_t offset = 0; offset < size; offset += 4096) {
+        sum +=
+            static_cast<unsigned>(*reinterpret_cast<const volatile unsigned char*>(base + offset));
+    }
+    EXPECT_EQ(sum, 0u);
+    return thread_faults() - before;
+}
+
+// The warmer fills the page tables of a map of a file in the OS cache (just written), so
+// touching its pages then costs no faults where a fresh map of the same file faults.
+TEST(StoreSharedMap, TheWarmerMapsCachedPagesAhead) {
+    TempDir dir;
+    const std::string path = dir.file("warm.bin");
+    const size_t size = size_t{32} << 20;
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT, 0600);
+    ASSERT_GE(fd, 0);
+    const std::string zeros(size, '\0');
+    ASSERT_EQ(::pwrite(fd, zeros.data(), size, 0), static_cast<ssize_t>(size));
+    auto map_file = [&] {
+        void* p = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
+        EXPECT_NE(p, MAP_FAILED);
+        return static_cast<const std::byte*>(p);
+    };
+    const std::byte* cold = map_file();
+    const long cold_faults = touch_pages(cold, size);
+    const std::byte* warm = map_file();
+    std::atomic<bool> stop{false};
+    EXPECT_EQ(sqlite::warm_map(warm, size, stop), size);
+    const long warm_faults = touch_pages(warm, size);
+    RecordProperty("cold_faults", static_cast<int>(cold_faults));
+    RecordProperty("warm_faults", static_cast<int>(warm_faults));
+    EXPECT_LT(warm_faults, 4) << "against " << cold_faults << " in a fresh map";
+    EXPECT_GT(cold_faults, 4 + warm_faults);
+    stop = true;
+    EXPECT_EQ(sqlite::warm_map(warm, size, stop), 0u) << "a stopped warmer does nothing";
+    ::munmap(const_cast<std::byte*>(cold), size);
+    ::munmap(const_cast<std::byte*>(warm), size);
+    ::close(fd);
+}
+
+// The store's first memory-mapped reader starts the warming, which reports when done.
+TEST(StoreSharedMap, TheStoreWarmsItsReadersMapAndSaysSo) {
+    TempDir dir;
+    std::mutex mutex;
+    std::vector<std::string> lines;
+    auto store = open_sqlite_store(dir.file("warm.sqlite3"),
+                                   {.migration_report = [&](const std::string& line) {
+                                       std::lock_guard lock(mutex);
+                                       lines.push_back(line);
+                                   }});
+    ASSERT_TRUE(store.ok());
+    auto a = (*store)->open_reader();
+    auto b = (*store)->open_reader();
+    ASSERT_TRUE(a.ok() && b.ok());
+    for (int i = 0; i < 500; ++i) {
+        {
+            std::lock_guard lock(mutex);
+            if (!lines.empty()) break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::lock_guard lock(mutex);
+    ASSERT_EQ(lines.size(), 1u) << "one warming per map";
+    EXPECT_NE(lines[0].find("readers' memory map"), std::string::npos) << lines[0];
 }
 
 }  // namespace
