@@ -29,20 +29,31 @@ int x_close(sqlite3_file* file) {
     return rc;
 }
 
+// Reads the file's size into the limit (capped by the reservation).
+int read_limit(MappedFile* f) {
+    sqlite3_int64 size = 0;
+    if (int rc = f->shim.real->pMethods->xFileSize(f->shim.real, &size); rc != SQLITE_OK) {
+        return rc;
+    }
+    f->limit = std::min<sqlite3_int64>(size, static_cast<sqlite3_int64>(f->map->reserved));
+    return SQLITE_OK;
+}
+
+bool within(const MappedFile* f, sqlite3_int64 offset, int amount) {
+    return offset >= 0 && amount > 0 && offset <= f->limit - amount;
+}
+
 int x_fetch(sqlite3_file* file, sqlite3_int64 offset, int amount, void** out) {
     MappedFile* f = as_mapped(file);
     if (!f->map) return f->shim.real->pMethods->xFetch(f->shim.real, offset, amount, out);
     *out = nullptr;
-    if (f->limit < 0) {
-        sqlite3_int64 size = 0;
-        if (int rc = f->shim.real->pMethods->xFileSize(f->shim.real, &size); rc != SQLITE_OK) {
-            return rc;
-        }
-        f->limit = std::min<sqlite3_int64>(size, static_cast<sqlite3_int64>(f->map->reserved));
+    // The limit is read when a page lies past it (-1 after an xUnfetch(NULL): any page
+    // does): not only after a commit, since a checkpoint may grow the file without changing
+    // the log's header, which is what makes SQLite call xUnfetch(NULL).
+    if (!within(f, offset, amount)) {
+        if (int rc = read_limit(f); rc != SQLITE_OK) return rc;
     }
-    if (offset >= 0 && amount > 0 && offset <= f->limit - amount) {
-        *out = const_cast<std::byte*>(f->map->base + offset);
-    }
+    if (within(f, offset, amount)) *out = const_cast<std::byte*>(f->map->base + offset);
     return SQLITE_OK;
 }
 

@@ -8,20 +8,22 @@
 // (docs/performance.md, "Eighth pass").
 //
 // What it does: xFetch hands out a pointer into the shared map when the page lies within
-// this open file's `limit`, the file's size read (fstat) at its first fetch after it was
-// opened or after an xUnfetch(NULL); otherwise no pointer, and SQLite reads the page with
-// xRead, as the unix VFS does past the end of its own map. xUnfetch(NULL) ("the database
-// changed, forget the map") only marks the limit to be read again; xUnfetch of a page does
-// nothing. Everything else goes to the default VFS. If the file cannot be mapped, the
-// default VFS's own xFetch serves.
+// this open file's `limit`, the file's size as last read (fstat); a page past it has the
+// size read again first (a checkpoint can grow the file without a commit), and a page still
+// past it gets no pointer: SQLite then reads it with xRead, as the unix VFS does past the
+// end of its own map. xUnfetch(NULL) ("the database changed, forget the map") only marks
+// the limit to be read again at the next fetch; xUnfetch of a page does nothing.
+// Everything else goes to the default VFS. If the file cannot be mapped, the default VFS's
+// own xFetch serves.
 //
 // Why this keeps SQLite's guarantees:
 // - A pointer is handed out only for bytes that existed in the file when the limit was
 //   read, and the database file never shrinks under a reader: SQLite truncates it only in a
 //   checkpoint that has copied every frame of the log (so no reader's snapshot is older than
 //   the cut) and only to the database's own page count, which falls only by VACUUM or
-//   auto_vacuum, neither of which the relay uses. Bytes that appeared after the limit was
-//   read are read with xRead until the next refresh: correct, only slower.
+//   auto_vacuum, neither of which the relay uses. (A file corrupted to point past its end
+//   would have SQLite read beyond the page it asked for: as with SQLite 3.40's own map,
+//   which ends at the file's end, that faults; newer SQLite keeps 256 bytes of slack.)
 // - SQLite fetches a page only when no frame of the log holds it for the reader's snapshot
 //   (pager.c getPageMMap, iFrame == 0), and a checkpoint never writes such a page into the
 //   file while that snapshot is open (it copies only frames every reader can see), so the

@@ -219,7 +219,7 @@ TEST(StoreSharedMap, TheStoreReadersShareOneMapOnlyWhenMemoryMapped) {
 }
 
 // The VFS's own rules, on a file much larger than SQLite's 2 GiB cap (sparse: cheap).
-TEST(StoreSharedMap, FetchPointsOnlyInsideTheLimitReadAtUnfetch) {
+TEST(StoreSharedMap, FetchPointsOnlyInsideTheFile) {
     TempDir dir;
     const std::string path = dir.file("sparse.bin");
     const sqlite3_int64 page = 4096;
@@ -248,17 +248,21 @@ TEST(StoreSharedMap, FetchPointsOnlyInsideTheLimitReadAtUnfetch) {
     EXPECT_EQ(fetch(far + 1), nullptr) << "one byte past the end";
     EXPECT_EQ(fetch(far + page), nullptr);
 
-    // The file grows: the old limit holds until SQLite says the database changed.
+    // The file grows: a page past the limit has the shim read the file's size again.
     ASSERT_EQ(::pwrite(fd, marker.data(), page, far + page), page);
-    EXPECT_EQ(fetch(far + page), nullptr);
-    EXPECT_EQ(file->pMethods->xUnfetch(file, far, const_cast<char*>(last)), SQLITE_OK);
-    EXPECT_EQ(fetch(far + page), nullptr) << "unfetching a page is not the signal";
-    EXPECT_EQ(file->pMethods->xUnfetch(file, 0, nullptr), SQLITE_OK);
     const char* grown = fetch(far + page);
     ASSERT_NE(grown, nullptr);
     EXPECT_EQ(grown, last + page) << "the same map";
     EXPECT_EQ(std::memcmp(grown, marker.data(), page), 0);
     EXPECT_EQ(fetch(far + 2 * page), nullptr);
+
+    // SQLite never shrinks the file under a reader, but the limit follows the file at
+    // xUnfetch(NULL) ("the database changed"), not at the unfetch of a page.
+    ASSERT_EQ(::ftruncate(fd, far + page), 0);
+    EXPECT_EQ(file->pMethods->xUnfetch(file, far, const_cast<char*>(last)), SQLITE_OK);
+    EXPECT_EQ(file->pMethods->xUnfetch(file, 0, nullptr), SQLITE_OK);
+    EXPECT_EQ(fetch(far + page), nullptr) << "past the new end";
+    EXPECT_EQ(fetch(far), last);
     EXPECT_EQ(file->pMethods->xClose(file), SQLITE_OK);
     ::close(fd);
     EXPECT_EQ(maps_of(path).size(), 0u);
