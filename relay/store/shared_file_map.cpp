@@ -34,6 +34,12 @@ struct Entry {
 std::mutex g_mutex;
 std::vector<std::unique_ptr<Entry>> g_entries;
 
+// The entry of `map`, or end(); under the lock.
+auto find_entry(const SharedFileMap* map) {
+    return std::find_if(g_entries.begin(), g_entries.end(),
+                        [&](const auto& entry) { return &entry->map == map; });
+}
+
 }  // namespace
 
 const SharedFileMap* acquire_shared_map(const char* path) {
@@ -70,8 +76,7 @@ void release_shared_map(const SharedFileMap* map) {
     std::unique_ptr<Entry> last;
     {
         std::lock_guard lock(g_mutex);
-        auto it = std::find_if(g_entries.begin(), g_entries.end(),
-                               [&](const auto& entry) { return &entry->map == map; });
+        auto it = find_entry(map);
         if (it == g_entries.end() || --(*it)->holders > 0) return;
         last = std::move(*it);
         g_entries.erase(it);
@@ -85,8 +90,7 @@ void release_shared_map(const SharedFileMap* map) {
 void warm_shared_map(const SharedFileMap* map, const ProgressReport& report) {
     if (!map) return;
     std::lock_guard lock(g_mutex);
-    auto it = std::find_if(g_entries.begin(), g_entries.end(),
-                           [&](const auto& entry) { return &entry->map == map; });
+    auto it = find_entry(map);
     if (it == g_entries.end() || (*it)->warmer.joinable()) return;
     Entry* entry = it->get();
     entry->warmer = std::thread([entry, report] {
