@@ -65,27 +65,9 @@ int x_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
 }
 
 // Everything but opening, closing and fetching is the default VFS's (shim_vfs.h).
-const sqlite3_io_methods kMethods = {
-    3,
-    x_close,
-    forward_read,
-    forward_write,
-    forward_truncate,
-    forward_sync,
-    forward_file_size,
-    forward_lock,
-    forward_unlock,
-    forward_check_reserved_lock,
-    forward_file_control,
-    forward_sector_size,
-    forward_device_characteristics,
-    forward_shm_map,
-    forward_shm_lock,
-    forward_shm_barrier,
-    forward_shm_unmap,
-    x_fetch,
-    x_unfetch,
-};
+const sqlite3_io_methods kMethods =
+    shim_methods(x_close, forward_read, forward_write, forward_truncate, forward_sync,
+                 forward_file_size, forward_file_control, x_fetch, x_unfetch);
 
 int x_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
     MappedFile* f = as_mapped(file);

@@ -78,4 +78,34 @@ inline int forward_shm_unmap(sqlite3_file* file, int delete_flag) {
     return real_of(file)->pMethods->xShmUnmap(real_of(file), delete_flag);
 }
 
+// A shim's version 3 methods: its own for the file's contents, the forwarders above for
+// locks and shared memory.
+constexpr sqlite3_io_methods shim_methods(
+    int (*close)(sqlite3_file*), int (*read)(sqlite3_file*, void*, int, sqlite3_int64),
+    int (*write)(sqlite3_file*, const void*, int, sqlite3_int64),
+    int (*truncate)(sqlite3_file*, sqlite3_int64), int (*sync)(sqlite3_file*, int),
+    int (*file_size)(sqlite3_file*, sqlite3_int64*), int (*file_control)(sqlite3_file*, int, void*),
+    int (*fetch)(sqlite3_file*, sqlite3_int64, int, void**),
+    int (*unfetch)(sqlite3_file*, sqlite3_int64, void*)) {
+    return {3,
+            close,
+            read,
+            write,
+            truncate,
+            sync,
+            file_size,
+            forward_lock,
+            forward_unlock,
+            forward_check_reserved_lock,
+            file_control,
+            forward_sector_size,
+            forward_device_characteristics,
+            forward_shm_map,
+            forward_shm_lock,
+            forward_shm_barrier,
+            forward_shm_unmap,
+            fetch,
+            unfetch};
+}
+
 }  // namespace datt::relay::sqlite::shim

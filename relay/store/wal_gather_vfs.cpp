@@ -106,28 +106,8 @@ int x_unfetch(sqlite3_file* file, sqlite3_int64 offset, void* page) {
     return real_of(file)->pMethods->xUnfetch(real_of(file), offset, page);
 }
 
-// Version 3 methods: the default unix VFS's files all have them.
-const sqlite3_io_methods kMethods = {
-    3,
-    x_close,
-    x_read,
-    x_write,
-    x_truncate,
-    x_sync,
-    x_file_size,
-    forward_lock,
-    forward_unlock,
-    forward_check_reserved_lock,
-    x_file_control,
-    forward_sector_size,
-    forward_device_characteristics,
-    forward_shm_map,
-    forward_shm_lock,
-    forward_shm_barrier,
-    forward_shm_unmap,
-    x_fetch,
-    x_unfetch,
-};
+const sqlite3_io_methods kMethods = shim_methods(x_close, x_read, x_write, x_truncate, x_sync,
+                                                 x_file_size, x_file_control, x_fetch, x_unfetch);
 
 int x_open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags, int* out_flags) {
     GatherFile* f = as_gather(file);

@@ -98,12 +98,22 @@ void checkpoint(Connection& writer, int mode) {
     ASSERT_EQ(sqlite3_wal_checkpoint_v2(writer.get(), nullptr, mode, nullptr, nullptr), SQLITE_OK);
 }
 
-TEST(StoreSharedMap, ReadersShareOneMapThatCommitsKeep) {
+// A file of `rows` rows checkpointed into it, and its writer.
+struct FilledFile {
+    FilledFile(const std::string& name, int rows)
+        : path(dir.file(name)), writer(open_writer(path)) {
+        insert_rows(writer, 0, rows);
+        checkpoint(writer, SQLITE_CHECKPOINT_TRUNCATE);
+    }
     TempDir dir;
-    const std::string path = dir.file("shared.sqlite3");
-    Connection writer = open_writer(path);
-    insert_rows(writer, 0, 2000);
-    checkpoint(writer, SQLITE_CHECKPOINT_TRUNCATE);
+    std::string path;
+    Connection writer;
+};
+
+TEST(StoreSharedMap, ReadersShareOneMapThatCommitsKeep) {
+    FilledFile file("shared.sqlite3", 2000);
+    const std::string& path = file.path;
+    Connection& writer = file.writer;
 
     {  // SQLite's own maps, for comparison: one per connection.
         Connection a = open_reader(path, false);
@@ -137,11 +147,9 @@ TEST(StoreSharedMap, ReadersShareOneMapThatCommitsKeep) {
 }
 
 TEST(StoreSharedMap, PagesPastTheOldLimitAreReadAfterCheckpoints) {
-    TempDir dir;
-    const std::string path = dir.file("grow.sqlite3");
-    Connection writer = open_writer(path);
-    insert_rows(writer, 0, 500);
-    checkpoint(writer, SQLITE_CHECKPOINT_TRUNCATE);
+    FilledFile file("grow.sqlite3", 500);
+    const std::string& path = file.path;
+    Connection& writer = file.writer;
     Connection reader = open_reader(path, true);
     EXPECT_EQ(query(reader, kRightRows + "0"), 500);
 
@@ -168,11 +176,9 @@ TEST(StoreSharedMap, PagesPastTheOldLimitAreReadAfterCheckpoints) {
 }
 
 TEST(StoreSharedMap, AnOpenSnapshotStaysWhileTheWriterCommitsAndCheckpoints) {
-    TempDir dir;
-    const std::string path = dir.file("snapshot.sqlite3");
-    Connection writer = open_writer(path);
-    insert_rows(writer, 0, 2000);
-    checkpoint(writer, SQLITE_CHECKPOINT_TRUNCATE);
+    FilledFile file("snapshot.sqlite3", 2000);
+    const std::string& path = file.path;
+    Connection& writer = file.writer;
     Connection reader = open_reader(path, true);
     Connection other = open_reader(path, true);
 
