@@ -115,19 +115,27 @@ TEST(StoreSharedMap, ReadersShareOneMapThatCommitsKeep) {
     const std::string& path = file.path;
     Connection& writer = file.writer;
 
-    {  // SQLite's own maps, for comparison: one per connection.
+    {  // SQLite's own maps, for comparison: one per connection, made again after a commit
+       // (here the new one is larger: the checkpoint grew the file).
         Connection a = open_reader(path, false);
         Connection b = open_reader(path, false);
         EXPECT_EQ(query(a, kRightRows + "0"), 2000);
         EXPECT_EQ(query(b, kRightRows + "0"), 2000);
+        const std::vector<std::string> own = maps_of(path);
+        EXPECT_EQ(own.size(), 2u);
+        insert_rows(writer, 2000, 2500);
+        checkpoint(writer, SQLITE_CHECKPOINT_TRUNCATE);
+        EXPECT_EQ(query(a, kRightRows + "0"), 2500);
+        EXPECT_EQ(query(b, kRightRows + "0"), 2500);
         EXPECT_EQ(maps_of(path).size(), 2u);
+        EXPECT_NE(maps_of(path), own);
     }
     EXPECT_EQ(maps_of(path).size(), 0u);
 
     Connection a = open_reader(path, true);
     Connection b = open_reader(path, true);
-    EXPECT_EQ(query(a, kRightRows + "0"), 2000);
-    EXPECT_EQ(query(b, kRightRows + "0"), 2000);
+    EXPECT_EQ(query(a, kRightRows + "0"), 2500);
+    EXPECT_EQ(query(b, kRightRows + "0"), 2500);
     const std::vector<std::string> before = maps_of(path);
     ASSERT_EQ(before.size(), 1u);
     const size_t reserve = std::stoull(before[0].substr(before[0].find('-') + 1), nullptr, 16) -
@@ -137,12 +145,12 @@ TEST(StoreSharedMap, ReadersShareOneMapThatCommitsKeep) {
     // Commits (each one drops SQLite's own maps at the readers' next transaction) and a
     // checkpoint that grows the file: still the one map, at the same address.
     for (int i = 0; i < 3; ++i) {
-        insert_rows(writer, 2000 + i * 100, 2100 + i * 100);
-        EXPECT_EQ(query(a, "SELECT count(*) FROM rows"), 2100 + i * 100);
-        EXPECT_EQ(query(b, "SELECT count(*) FROM rows"), 2100 + i * 100);
+        insert_rows(writer, 2500 + i * 100, 2600 + i * 100);
+        EXPECT_EQ(query(a, "SELECT count(*) FROM rows"), 2600 + i * 100);
+        EXPECT_EQ(query(b, "SELECT count(*) FROM rows"), 2600 + i * 100);
     }
     checkpoint(writer, SQLITE_CHECKPOINT_TRUNCATE);
-    EXPECT_EQ(query(a, kRightRows + "0"), 2300);
+    EXPECT_EQ(query(a, kRightRows + "0"), 2800);
     EXPECT_EQ(maps_of(path), before);
 }
 
