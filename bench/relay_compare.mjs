@@ -5,7 +5,7 @@
 //   node bench/relay_compare.mjs [--relay NAME=PATH]... [--rounds 3] [--events 60000]
 //        [--stored 100000] [--connections 4] [--window 100] [--queries 200]
 //        [--cache build/bench-cache] [--timeout-minutes 30] [--json] [--perf DIR]
-//        [--database FILE] [--authors 500]
+//        [--database FILE] [--ingest-rate N] [--authors 500]
 //
 // Without --relay it measures build/native/relay/datt-relay alone. Per round and relay
 // (the order is rotated every round): a fresh database in a temporary folder (durable
@@ -24,12 +24,14 @@
 //     --queries per shape: one author limit 50, kind 1 limit 500, one `t` tag limit 100,
 //     NIP-50 search for one word limit 100 (the issue's shapes plus search), and a search
 //     for the word every event has, limit 100 (cost against the number of matches);
-//     p50 and p99, and the relay's minor page faults per REQ (/proc/<pid>/stat).
+//     p50 and p99, and the minor page faults per REQ of the relay (/proc/<pid>/stat) and of
+//     its worker threads alone (where REQs run; NaN for a relay that does not name them).
 // Medians over rounds are printed per relay, and each relay's figure over the first's.
 // --database FILE skips ingest: each run starts on a copy of FILE (made by
 // build/native/bench/datt_search_fill, e.g. 1M events, at that tree's schema: fill with the
 // oldest relay's tree, the newer relays migrate their copy at start) and measures the
-// queries only.
+// queries only; with --ingest-rate N, while they run a second connection sends N events
+// per second of the data set (reads during ingest: every few queries meet a new commit).
 // --perf DIR records the relay with `perf record -g` (sampling, 999 Hz) during the timed
 // ingest and during the queries (with --database: the queries alone), into
 // DIR/<relay>-<round>-{ingest,queries}.data, for `perf report -i FILE` (the figures of
@@ -104,7 +106,7 @@ function parseArgs(argv) {
   const options = {
     relays: [], rounds: 3, events: 60000, stored: 100000, connections: 4, window: 100,
     queries: 200, cache: path.join(repoRoot, 'build', 'bench-cache'), timeoutMinutes: 30, json: false,
-    perf: null, database: null, authors: AUTHORS,
+    perf: null, database: null, ingestRate: 0, authors: AUTHORS,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
@@ -131,6 +133,7 @@ function parseArgs(argv) {
       case '--json': options.json = true; break;
       case '--perf': options.perf = path.resolve(value()); break;
       case '--database': options.database = path.resolve(value()); break;
+      case '--ingest-rate': options.ingestRate = Number(value()); break;
       case '--authors': options.authors = Number(value()); break;
       case '--help': case '-h':
         console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\nimport ')[0]);
@@ -143,6 +146,7 @@ function parseArgs(argv) {
     if (!Number.isInteger(options[name]) || options[name] < 1) throw new Error(`--${name} must be a positive integer`);
   }
   if (options.stored < options.events) throw new Error('--stored must be at least --events');
+  if (options.ingestRate && !options.database) throw new Error('--ingest-rate goes with --database');
   if (options.relays.length === 0) {
     options.relays.push({ name: 'datt-relay', binary: path.join(repoRoot, 'build/native/relay/datt-relay') });
   }
@@ -170,24 +174,28 @@ function cpuSeconds(pid) {
 // The process's minor page faults so far (first touches of mapped pages, fresh heap pages).
 const minorFaults = (pid) => Number(procStat(pid)[7]);
 
-// CPU seconds by role, from the threads' names (relay/engine/thread_name.h): the writer,
-// the workers together, and the network (the main thread). A relay that does not name its
-// threads (older builds, strfry) gives NaN for the writer and the workers.
-function roleCpuSeconds(pid) {
+// `measure` (of a /proc path) summed by role, from the threads' names (relay/engine/
+// thread_name.h): the writer, the workers together, and the network (the main thread). A
+// relay that does not name its threads (older builds, strfry) gives NaN for the writer and
+// the workers.
+function roleTotals(pid, measure) {
   const roles = { writer: NaN, workers: NaN, network: NaN };
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
     let comm;
-    let seconds;
+    let value;
     try {
       comm = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
-      seconds = cpuSeconds(`${pid}/task/${tid}`);
+      value = measure(`${pid}/task/${tid}`);
     } catch { continue; }  // the thread ended meanwhile
     const role = tid === String(pid) ? 'network'
       : comm === 'datt-writer' ? 'writer' : comm === 'datt-worker' ? 'workers' : null;
-    if (role) roles[role] = (Number.isNaN(roles[role]) ? 0 : roles[role]) + seconds;
+    if (role) roles[role] = (Number.isNaN(roles[role]) ? 0 : roles[role]) + value;
   }
   return roles;
 }
+const roleCpuSeconds = (pid) => roleTotals(pid, cpuSeconds);
+// The worker threads' minor faults: those of the REQs alone, also while events come in.
+const workerFaults = (pid) => roleTotals(pid, minorFaults).workers;
 
 // datt_commits_total from the relay's /metrics (NaN for a relay without it, such as strfry).
 function commitsTotal(httpUrl) {
@@ -299,6 +307,35 @@ function pipeline(sockets, messages, window, deadline) {
   });
 }
 
+// `rate` EVENTs per second on `ws`, in 10 ms ticks. `flowing` resolves once the relay has
+// accepted `rate` / 10 of them (its first commits at a large file take a while); `stop()`
+// stops and returns the events per second accepted from then on.
+function steadyIngest(ws, messages, rate) {
+  const start = process.hrtime.bigint();
+  let sent = 0;
+  let accepted = 0;
+  let since = null;
+  let flowing;
+  const onMessage = (data) => {
+    if (!data.toString().includes('",true,')) return;
+    accepted += 1;
+    if (!since && accepted >= rate / 10) { since = { time: process.hrtime.bigint(), accepted }; flowing(); }
+  };
+  ws.on('message', onMessage);
+  const timer = setInterval(() => {
+    const due = Math.min(messages.length, Math.floor((Number(process.hrtime.bigint() - start) / 1e9) * rate));
+    while (sent < due) ws.send(messages[sent++]);
+  }, 10);
+  return {
+    flowing: new Promise((resolve) => { flowing = resolve; }),
+    stop() {
+      clearInterval(timer);
+      ws.off('message', onMessage);
+      return (accepted - since.accepted) / (Number(process.hrtime.bigint() - since.time) / 1e9);
+    },
+  };
+}
+
 // ---------------------------------------------------------------------------------------
 // Queries: REQ -> EOSE, one at a time.
 
@@ -368,14 +405,16 @@ async function measureQueries(url, pid, queries, deadline) {
     const micros = [];
     let events = 0;
     const faults0 = minorFaults(pid);
+    const workerFaults0 = workerFaults(pid);
     for (let i = 0; i < queries; i += 1) {
       const result = await runQuery(ws, `q${n += 1}`, shape.make(pick, authors), deadline);
       micros.push(result.micros);
       events += result.events;
     }
     const faults = (minorFaults(pid) - faults0) / queries;
+    const workersFaults = (workerFaults(pid) - workerFaults0) / queries;
     micros.sort((a, b) => a - b);
-    results[name] = { p50: percentile(micros, 50) / 1000, p99: percentile(micros, 99) / 1000, events: events / queries, faults };
+    results[name] = { p50: percentile(micros, 50) / 1000, p99: percentile(micros, 99) / 1000, events: events / queries, faults, workersFaults };
   }
   ws.close();
   return results;
@@ -412,10 +451,15 @@ async function runOne(relayInfo, messages, options, deadline, round) {
   });
   try {
     if (options.database) {
+      const [ingestWs] = options.ingestRate ? await openConnections(relay.url, 1, deadline) : [];
+      const ingest = ingestWs ? steadyIngest(ingestWs, messages, options.ingestRate) : { stop: () => NaN };
+      await ingest.flowing;
       const stopQueriesPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-queries`, relay.pid);
       const queries = await measureQueries(relay.url, relay.pid, options.queries, deadline);
       await stopQueriesPerf();
-      return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, micros: {}, eventsPerCommit: NaN, queries };
+      const ingestedPerSecond = ingest.stop();
+      ingestWs?.close();
+      return { eventsPerSecond: NaN, eventsPerCpuSecond: NaN, cpu: NaN, micros: {}, eventsPerCommit: NaN, queries, ingestedPerSecond };
     }
     const sockets = await openConnections(relay.url, options.connections, deadline);
     let stopPerf = await startPerf(options.perf, `${relayInfo.name}-${round + 1}-ingest`, relay.pid);
@@ -459,7 +503,7 @@ async function main() {
   const log = options.json ? () => {} : (line) => console.log(line);
   const deadline = Date.now() + options.timeoutMinutes * 60000;
   fillKeys = Boolean(options.database);
-  const messages = options.database ? [] : await dataSet(options.cache, options.stored, options.authors, log);
+  const messages = options.database && !options.ingestRate ? [] : await dataSet(options.cache, options.stored, options.authors, log);
   const runs = new Map(options.relays.map((r) => [r.name, []]));
   for (let round = 0; round < options.rounds; round += 1) {
     const order = options.relays.map((_, i) => options.relays[(i + round) % options.relays.length]);
@@ -469,13 +513,15 @@ async function main() {
       const q = result.queries;
       // --database skips ingest: no ingest figures then.
       const m = result.micros;
-      const ingest = options.database ? '' : `ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
+      const during = options.ingestRate ? `${result.ingestedPerSecond.toFixed(0)} events/s accepted during the queries; ` : '';
+      const ingest = options.database ? during : `ingest ${result.eventsPerSecond.toFixed(0)} ev/s, ` +
         `${result.eventsPerCpuSecond.toFixed(0)} ev/CPU-s, CPU us/ev writer ${m.writer.toFixed(1)} ` +
         `workers ${m.workers.toFixed(1)} network ${m.network.toFixed(1)} bench client ${m.client.toFixed(1)}, ` +
         `${result.eventsPerCommit.toFixed(0)} events per commit; `;
       log(`round ${round + 1} ${relayInfo.name}: ${ingest}p50/p99 ms ` +
         Object.entries(q).map(([k, v]) => `${k} ${v.p50.toFixed(2)}/${v.p99.toFixed(2)}`).join(', ') +
-        '; relay minor page faults per REQ ' + Object.entries(q).map(([k, v]) => `${k} ${v.faults.toFixed(1)}`).join(', '));
+        '; relay minor page faults per REQ ' + Object.entries(q).map(([k, v]) => `${k} ${v.faults.toFixed(1)}`).join(', ') +
+        ' (worker threads ' + Object.values(q).map((v) => v.workersFaults.toFixed(1)).join(', ') + ')');
     }
   }
   const summary = {};

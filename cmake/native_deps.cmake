@@ -1,7 +1,7 @@
 # Native dependencies come from Debian packages (scripts/setup.sh installs them), except
 # libsecp256k1: the same 0.2.0 source the wasm build compiles, built here with its C field
 # arithmetic on 128-bit integers. Debian's shared library uses the x86_64 assembly field,
-# which verified 1.15x slower on this project's CI machine type (docs/performance.md,
+# which verified 1.12-1.2x slower on this project's CI machine type (docs/performance.md,
 # "Ninth pass"). Window 15 and gen precision 4 are the library's (and Debian's) defaults;
 # no -march: the binary runs on whatever x86-64 or other 64-bit CPU builds it.
 include("${CMAKE_CURRENT_LIST_DIR}/secp256k1_source.cmake")

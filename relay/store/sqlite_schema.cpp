@@ -8,6 +8,7 @@
 
 #include "store/content_function.h"
 #include "store/migration_progress.h"
+#include "store/shared_map_vfs.h"
 #include "store/wal_gather_vfs.h"
 
 namespace datt::relay::sqlite {
@@ -464,21 +465,25 @@ Result<Connection> open_writer(const std::string& path, bool durable,
     return db;
 }
 
-Result<Connection> open_reader(const std::string& path, bool memory_mapped) {
-    auto db = Connection::open(path, SQLITE_OPEN_READONLY);
+Result<Connection> open_reader(const std::string& path, bool memory_mapped,
+                               const ProgressReport& report) {
+    // Memory-mapped reads go through one map of the file per process, kept across commits
+    // (shared_map_vfs.h), instead of one per connection that each commit drops.
+    auto db =
+        Connection::open(path, SQLITE_OPEN_READONLY, memory_mapped ? shared_map_vfs() : nullptr);
     if (!db)
         return make_error(db.error().code, "database file " + path + ": " + db.error().message);
     sqlite3_busy_timeout(db->get(), kBusyTimeoutMs);
-    // Reads through a memory map (up to SQLite's build limit, 2 GiB in Debian's): a page
-    // that is in the OS cache costs no pread() and no copy into SQLite's cache. The map is
-    // read-only, file-backed and shared by the reader threads (it shows in RSS as file
-    // pages, which the OS reclaims like any cache).
+    // A page that is in the OS cache costs no pread() and no copy into SQLite's cache. The
+    // map is read-only and file-backed (it shows in RSS as file pages, which the OS
+    // reclaims like any cache). Any positive mmap_size turns it on for the whole file.
     if (auto configured = db->exec(std::string("PRAGMA temp_store=MEMORY;PRAGMA cache_size=-16384;"
                                                "PRAGMA mmap_size=") +
                                    (memory_mapped ? "2147418112" : "0"));
         !configured) {
         return configured.error();
     }
+    if (memory_mapped) warm_shared_map(shared_map_of(db->get()), report);
     return db;
 }
 

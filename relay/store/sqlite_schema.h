@@ -171,7 +171,10 @@ inline constexpr const char* kTimeBoundSql =
                                              const ProgressReport& report = {});
 
 // A read-only connection for one reader thread (the file must already be set up by
-// open_writer).
-[[nodiscard]] Result<Connection> open_reader(const std::string& path, bool memory_mapped);
+// open_writer). Memory-mapped: through the process's one map of the file
+// (shared_map_vfs.h), whose warming the first such reader starts (`report` hears when it
+// is done).
+[[nodiscard]] Result<Connection> open_reader(const std::string& path, bool memory_mapped,
+                                             const ProgressReport& report = {});
 
 }  // namespace datt::relay::sqlite

@@ -751,7 +751,8 @@ class SqliteStore final : public Store {
     }
 
     Result<std::unique_ptr<StoreReader>> open_reader() override {
-        auto db = sqlite::open_reader(path_, options_.memory_mapped_reads);
+        auto db = sqlite::open_reader(path_, options_.memory_mapped_reads,
+                                      options_.migration_report);
         if (!db) return db.error();
         const int rc = sqlite3_create_function_v2(
             db->get(), "datt_search", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,

@@ -66,7 +66,8 @@ struct SqliteOptions {
     // took 0.65 s mapped, 0.26 s read; docs/performance.md).
     bool memory_mapped_reads = true;
     // Told what a schema migration at open is doing, step by step and every few seconds
-    // within a long step (migration_progress.h); datt-relay logs it. Empty: nothing said.
+    // within a long step (migration_progress.h), and when the readers' memory map has been
+    // warmed (shared_file_map.h); datt-relay logs it. Empty: nothing said.
     sqlite::ProgressReport migration_report = {};
 };
 

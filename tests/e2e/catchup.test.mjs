@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { buildCommunity, buildPost, buildVote, communityAddress } from '../../web/src/lib/events.js';
 import { GENEROUS_LIMITS, connect, countEvents, finalizeEvent, newKey, now, publishAll, startRelay } from '../relay/support.mjs';
-import { WASM_ROOT, WEB_ROOT, freePort, launchProfile, requireBuilt, screenshot, tempDir } from './support.mjs';
+import { WASM_ROOT, WEB_ROOT, freePort, launchProfile, requireBuilt, screenshot, tempDir, waitFor } from './support.mjs';
 
 const T = { timeout: 60000 };
 let relay;
@@ -43,6 +43,19 @@ function storedIds(tab) {
       row.continue();
     };
     cursor.onerror = () => reject(cursor.error);
+  }), community);
+}
+
+/**
+ * How many items the page's store holds for the community's NIP-77 scope (its syncKeys).
+ * Read by evaluate, which awaits the promise: waitForFunction does not (a pending promise
+ * is truthy, so it returns at once; microsoft/playwright#29132).
+ */
+function heldCount(tab) {
+  return tab.evaluate((c) => new Promise((resolve, reject) => {
+    const r = globalThis.dattClient.db.transaction('syncKeys').objectStore('syncKeys').count(IDBKeyRange.bound([`A:${c}`, -Infinity], [`A:${c}`, Infinity]));
+    r.onsuccess = () => resolve(r.result);
+    r.onerror = () => reject(r.error);
   }), community);
 }
 
@@ -82,12 +95,11 @@ test('a browser offline while 10,000 events are posted catches up exactly, with 
   await tab.getByTestId('community-page').waitFor(T);
   await caughtUp(tab);
   assert.equal((await settledIds(tab, 300)).length, 300);
-  // Closed only once they count as held for reconciliation too (written after the events).
-  await tab.waitForFunction((c) => new Promise((resolve) => {
-    const r = globalThis.dattClient.db.transaction('syncKeys').objectStore('syncKeys').count(IDBKeyRange.bound([`A:${c}`, -Infinity], [`A:${c}`, Infinity]));
-    r.onsuccess = () => resolve(r.result === 300);
-    r.onerror = () => resolve(false);
-  }), community, T);
+  // Closed only once they count as held for reconciliation too: the worker records their
+  // syncKeys in a later transaction than the events (after the tips, receipts and chains of
+  // the batch), so a close in between leaves the reopened profile holding the posts but
+  // reconciling from none of them ("of 10,300").
+  await waitFor('the syncKeys held for the community', () => heldCount(tab), 300, T.timeout);
   await browser.close({ keepProfile: true });
 
   // Offline (the browser is closed): 10,000 events, 700 of them in one second, votes among
