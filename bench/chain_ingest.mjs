@@ -13,6 +13,7 @@
 // true with no message). Events are signed before any timing, by nostr-tools. The relay
 // (build/native/relay/datt-relay or $DATT_RELAY) runs on a fresh database with durable
 // commits, as in production.
+import '../tests/support/webcrypto.mjs'; // Node 18: nostr-tools' signer reads globalThis.crypto
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 

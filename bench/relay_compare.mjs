@@ -43,6 +43,7 @@
 // plus the index, one second apart) is a pure function of the index; it is signed once in
 // worker threads (nostr-tools, its wasm backend) and cached in --cache, so signing is never
 // measured.
+import '../tests/support/webcrypto.mjs'; // Node 18: nostr-tools' signer reads globalThis.crypto
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import http from 'node:http';

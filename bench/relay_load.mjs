@@ -46,6 +46,7 @@
 // or DATT_RELAY_URL names a running one (then pass --relay-pid PID for CPU and memory).
 // CPU seconds and peak RSS come from /proc/<pid>/stat and /proc/<pid>/status of the relay
 // process itself, so they do not depend on this generator sharing the cores.
+import '../tests/support/webcrypto.mjs'; // Node 18: nostr-tools' signer reads globalThis.crypto
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
