@@ -1,5 +1,6 @@
 #include "store/map_warmer.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -8,6 +9,25 @@
 #include <vector>
 
 namespace datt::relay::sqlite {
+namespace {
+
+#ifndef MADV_POPULATE_READ
+#define MADV_POPULATE_READ 22  // Linux 5.14; older headers lack it
+#endif
+
+// Fills the page-table entries of [begin, begin + length): one madvise() where the kernel
+// has MADV_POPULATE_READ (5.14 and later), else a read of one byte per page, which faults
+// each page in as a query would (the pages are resident, so no disk read either way).
+bool populate(std::byte* begin, uint64_t length, uint64_t page) {
+    if (::madvise(begin, length, MADV_POPULATE_READ) == 0) return true;
+    if (errno != EINVAL) return false;
+    for (uint64_t offset = 0; offset < length; offset += page) {
+        (void)*static_cast<volatile const std::byte*>(begin + offset);
+    }
+    return true;
+}
+
+}  // namespace
 
 uint64_t warm_map(const std::byte* base, uint64_t size, const std::atomic<bool>& stop) {
     sched_param idle{};
@@ -28,9 +48,7 @@ uint64_t warm_map(const std::byte* base, uint64_t size, const std::atomic<bool>&
             }
             uint64_t end = i;
             while (end < pages && (resident[end] & 1)) ++end;
-            if (::madvise(chunk + i * page, (end - i) * page, MADV_POPULATE_READ) == 0) {
-                populated += (end - i) * page;
-            }
+            if (populate(chunk + i * page, (end - i) * page, page)) populated += (end - i) * page;
             i = end;
         }
     }

@@ -11,7 +11,8 @@
 namespace datt::relay::sqlite {
 
 // Runs on the calling thread, at SCHED_IDLE priority: mincore() over the first `size` bytes
-// at `base` in chunks, then MADV_POPULATE_READ over each run of resident pages. Returns
+// at `base` in chunks, then MADV_POPULATE_READ over each run of resident pages (a read per
+// page on kernels before 5.14, which lack it). Returns
 // early once `stop` is set. The bytes it populated.
 uint64_t warm_map(const std::byte* base, uint64_t size, const std::atomic<bool>& stop);
 
